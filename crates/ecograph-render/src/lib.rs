@@ -1,0 +1,2 @@
+//! Diagrams of ecograph models.
+pub mod layout;

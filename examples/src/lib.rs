@@ -1,0 +1,1 @@
+//! Runnable examples over models/te24.json.
