@@ -1,2 +1,4 @@
 //! Diagrams of ecograph models.
 pub mod layout;
+pub mod text;
+pub mod text_metrics;
