@@ -1,1 +1,108 @@
-//! placeholder
+//! The typed ecosystem model of ecograph: its file format, validation and queries.
+//!
+//! A model is a typed graph of actors, roles, systems, data, services, processes, tasks
+//! and deliverables, and the relations between them. It is read from a JSON file
+//! (format version 1, documented in `docs/format.md`), validated once with every problem
+//! reported at once, and then queried through borrowed handles.
+//!
+//! ```
+//! use ecograph_core::{ElementKind, Model, RelationKind, Direction};
+//!
+//! # fn main() -> Result<(), ecograph_core::Error> {
+//! let model = Model::from_json_str(r#"{
+//!   "ecograph": 1,
+//!   "elements": [
+//!     { "id": "tmt", "kind": "system", "name": "Job Market Finland" },
+//!     { "id": "vacancies", "kind": "data", "name": "Open vacancies" },
+//!     { "id": "eures", "kind": "system", "name": "EURES portal" }
+//!   ],
+//!   "relations": [
+//!     { "kind": "flow", "from": "tmt", "to": "eures", "data": ["vacancies"] }
+//!   ]
+//! }"#)?;
+//!
+//! let tmt = model.element("tmt").expect("defined above");
+//! assert_eq!(tmt.kind(), ElementKind::System);
+//! let flow = tmt.outgoing_of(RelationKind::Flow).next().expect("one flow");
+//! assert_eq!(flow.to().id().as_str(), "eures");
+//! assert_eq!(flow.data_carried().next().map(|d| d.id().to_string()), Some("vacancies".into()));
+//!
+//! let eures = model.element("eures").expect("defined above");
+//! let path = model.shortest_path(tmt, eures, &[], Direction::Outgoing).expect("connected");
+//! assert_eq!(path.len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod build;
+mod diag;
+mod kind;
+mod load;
+mod locate;
+mod model;
+mod raw;
+mod schema;
+pub mod suggest;
+mod text;
+pub mod time;
+mod validate;
+mod view;
+mod write;
+
+pub use build::{ModelBuilder, NewElement, NewRelation};
+pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use kind::{ElementKind, RelationKind, Status};
+pub use load::Checked;
+pub use model::{Direction, Element, ElementId, Model, Path, Relation, Step};
+pub use schema::json_schema;
+pub use text::Text;
+pub use time::{Date, Duration, Period};
+pub use view::{Collapse, LayoutDirection, Selector, View};
+
+/// The model file format version this library reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// What can go wrong when loading or building a model.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The file could not be read.
+    #[error("cannot read `{path}`")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The model has errors; every one of them is in `diagnostics`.
+    #[error("{} is not a valid model: {} error(s)", .file.as_deref().unwrap_or("the input"), .diagnostics.errors().count())]
+    Invalid {
+        /// The file, if the model came from one.
+        file: Option<String>,
+        /// Every error and warning found.
+        diagnostics: Diagnostics,
+    },
+    /// A name (of a kind, a status, ...) that is not one of the known names.
+    #[error("unknown {what} `{name}`")]
+    UnknownName {
+        /// What sort of name.
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The closest known name.
+        suggestion: Option<String>,
+    },
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+    #[test]
+    fn model_is_send_and_sync() {
+        assert_send_sync::<crate::Model>();
+        assert_send_sync::<crate::Element<'static>>();
+        assert_send_sync::<crate::Error>();
+    }
+}

@@ -1,0 +1,274 @@
+//! Diagnostics: what is wrong (or doubtful) in a model, and where.
+
+use std::fmt::{self, Write as _};
+
+/// How serious a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Severity {
+    /// The model is invalid.
+    Error,
+    /// The model is valid but probably not what was meant.
+    Warning,
+}
+
+impl Severity {
+    /// `error` or `warning`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A place in the JSON document, such as `relations[57].to`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub(crate) struct JsonPath(pub Vec<Seg>);
+
+impl JsonPath {
+    pub fn key(&self, k: &str) -> JsonPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.to_owned()));
+        p
+    }
+    pub fn index(&self, i: usize) -> JsonPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("$");
+        }
+        for (i, seg) in self.0.iter().enumerate() {
+            match seg {
+                Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Key(k) if is_plain_key(k) => {
+                    if i > 0 {
+                        f.write_char('.')?;
+                    }
+                    f.write_str(k)?;
+                }
+                Seg::Key(k) => write!(f, "[{}]", serde_json::Value::from(k.as_str()))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+fn is_plain_key(k: &str) -> bool {
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// Whether a diagnostic points at an object key (an unknown field) or at a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum Target {
+    Key,
+    Value,
+}
+
+/// A problem found in a model, with where it is and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub(crate) severity: Severity,
+    pub(crate) code: &'static str,
+    pub(crate) message: String,
+    pub(crate) file: Option<String>,
+    pub(crate) line: Option<usize>,
+    pub(crate) column: Option<usize>,
+    pub(crate) path: JsonPath,
+    pub(crate) target: Target,
+    pub(crate) id: Option<String>,
+    pub(crate) suggestion: Option<String>,
+    pub(crate) notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub(crate) fn new(
+        severity: Severity,
+        code: &'static str,
+        path: JsonPath,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        Diagnostic {
+            severity,
+            code,
+            message: message.into(),
+            file: None,
+            line: None,
+            column: None,
+            path,
+            target: Target::Value,
+            id: None,
+            suggestion: None,
+            notes: Vec::new(),
+        }
+    }
+    pub(crate) fn id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+    pub(crate) fn suggest(mut self, s: Option<String>) -> Self {
+        self.suggestion = s;
+        self
+    }
+    pub(crate) fn at_key(mut self) -> Self {
+        self.target = Target::Key;
+        self
+    }
+    pub(crate) fn note(mut self, n: impl Into<String>) -> Self {
+        self.notes.push(n.into());
+        self
+    }
+
+    /// Error or warning.
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+    /// A stable, kebab-case code such as `unknown-element`.
+    pub fn code(&self) -> &str {
+        self.code
+    }
+    /// What is wrong, lowercase, ids in backticks.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+    /// The file the model was read from, if it came from a file.
+    pub fn file(&self) -> Option<&str> {
+        self.file.as_deref()
+    }
+    /// The 1-based line in the source, when the model came from text.
+    pub fn line(&self) -> Option<usize> {
+        self.line
+    }
+    /// The 1-based column (in characters) in the source, when the model came from text.
+    pub fn column(&self) -> Option<usize> {
+        self.column
+    }
+    /// The JSON path of the offending value, such as `relations[57].to`.
+    pub fn path(&self) -> String {
+        self.path.to_string()
+    }
+    /// The id of the offending element, relation or view, where there is one.
+    pub fn offending_id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+    /// What the author probably meant, or how to fix it.
+    pub fn suggestion(&self) -> Option<&str> {
+        self.suggestion.as_deref()
+    }
+    /// Further lines of explanation.
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// The diagnostic as a JSON object with the fields `severity`, `code`, `message`,
+    /// `file`, `line`, `column`, `path`, `id` and `suggestion` (absent values are `null`).
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "severity": self.severity.as_str(),
+            "code": self.code,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path.to_string(),
+            "id": self.id,
+            "suggestion": self.suggestion,
+            "notes": self.notes,
+        })
+    }
+}
+
+/// Renders in the style of rustc:
+///
+/// ```text
+/// error[unknown-element]: unknown element `tyomarkinatori` in relation `to`
+///   --> models/te24.json:412:15 (relations[57].to)
+/// help: did you mean `tyomarkkinatori`?
+/// ```
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "{}[{}]: {}", self.severity.as_str(), self.code, self.message)?;
+        let file = self.file.as_deref().unwrap_or("<input>");
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => writeln!(f, "  --> {file}:{l}:{c} ({})", self.path)?,
+            _ => writeln!(f, "  --> {file} ({})", self.path)?,
+        }
+        for note in &self.notes {
+            writeln!(f, "note: {note}")?;
+        }
+        if let Some(s) = &self.suggestion {
+            writeln!(f, "help: {s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Every problem found in one model, errors first, each group in document order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Diagnostics {
+    pub(crate) items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    /// All diagnostics.
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+    /// The errors.
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Error)
+    }
+    /// The warnings.
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter().filter(|d| d.severity == Severity::Warning)
+    }
+    /// Whether there is at least one error.
+    pub fn has_errors(&self) -> bool {
+        self.errors().next().is_some()
+    }
+    /// The number of diagnostics.
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, d) in self.items.iter().enumerate() {
+            if i > 0 {
+                f.write_char('\n')?;
+            }
+            d.fmt(f)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,97 @@
+//! Loading a model from text or a file.
+
+use crate::diag::{Diagnostic, Diagnostics, JsonPath, Severity};
+use crate::{Error, Model};
+use std::path::Path;
+
+/// The result of checking a model: the model if it has no errors, and every diagnostic
+/// (errors and warnings), located in the source, errors first.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct Checked {
+    /// The model, when there are no errors.
+    pub model: Option<Model>,
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+}
+
+impl Model {
+    /// Parses and validates a model.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem found, when the text is not a valid model.
+    pub fn from_json_str(src: &str) -> Result<Model, Error> {
+        Model::check_str(src, None).into_result()
+    }
+
+    /// Reads, parses and validates a model file. The file is only read.
+    ///
+    /// # Errors
+    /// [`Error::Io`] when the file cannot be read, [`Error::Invalid`] when it is not a
+    /// valid model.
+    pub fn load(path: impl AsRef<Path>) -> Result<Model, Error> {
+        let path = path.as_ref();
+        let src = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        Model::check_str(&src, Some(&path.display().to_string())).into_result()
+    }
+
+    /// Parses and validates a model, returning the model (if valid) and every diagnostic.
+    /// `file` is the name diagnostics give for the source.
+    pub fn check_str(src: &str, file: Option<&str>) -> Checked {
+        let mut diags = match crate::raw::parse(src) {
+            Ok(doc) => {
+                let (model, mut diags) = crate::validate::validate(&doc);
+                crate::locate::locate(src, &mut diags);
+                let diags = finish(diags, file);
+                return Checked {
+                    model: model.map(|mut m| {
+                        m.warnings = Diagnostics { items: diags.items.iter().filter(|d| d.severity == Severity::Warning).cloned().collect() };
+                        m
+                    }),
+                    diagnostics: diags,
+                };
+            }
+            Err(e) => vec![syntax_error(&e)],
+        };
+        for d in &mut diags {
+            d.file = file.map(str::to_owned);
+        }
+        Checked { model: None, diagnostics: Diagnostics { items: diags } }
+    }
+}
+
+impl Checked {
+    pub(crate) fn into_result(self) -> Result<Model, Error> {
+        let file = self.diagnostics.iter().find_map(|d| d.file.clone());
+        match self.model {
+            Some(m) => Ok(m),
+            None => Err(Error::Invalid { file, diagnostics: self.diagnostics }),
+        }
+    }
+}
+
+/// Errors first, each group in document order; the file name on each.
+pub(crate) fn finish(mut diags: Vec<Diagnostic>, file: Option<&str>) -> Diagnostics {
+    for d in &mut diags {
+        d.file = file.map(str::to_owned);
+    }
+    diags.sort_by(|a, b| (a.severity, a.line, a.column).cmp(&(b.severity, b.line, b.column)));
+    Diagnostics { items: diags }
+}
+
+fn syntax_error(e: &serde_json::Error) -> Diagnostic {
+    let msg = e.to_string();
+    // serde_json appends " at line L column C"; the position is shown on its own line.
+    let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
+    let mut d = Diagnostic::new(Severity::Error, "syntax", JsonPath::default(), format!("malformed JSON: {msg}"));
+    if e.line() > 0 {
+        d.line = Some(e.line());
+        d.column = Some(e.column());
+    }
+    let hint = match e.classify() {
+        serde_json::error::Category::Eof => Some("the file ends early: check for a missing `]` or `}`"),
+        serde_json::error::Category::Syntax if msg.contains("trailing comma") => Some("remove the comma before the closing bracket"),
+        _ => None,
+    };
+    d.suggest(hint.map(str::to_owned))
+}

@@ -1,0 +1,634 @@
+//! The validated, immutable model and borrowed handles into it.
+
+use crate::diag::Diagnostics;
+use crate::time::{Duration, Period};
+use crate::{ElementKind, RelationKind, Status, Text, View};
+use petgraph::Direction as PgDir;
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use std::borrow::Borrow;
+use std::collections::{HashMap, VecDeque};
+use std::fmt;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// The id of an element as written in the model file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ElementId(Box<str>);
+
+impl ElementId {
+    /// The id as a string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for ElementId {
+    fn from(s: &str) -> Self {
+        ElementId(s.into())
+    }
+}
+
+impl Borrow<str> for ElementId {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ElementId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// FxHash: ids are short strings and hashing them dominates loading; the index is never
+/// iterated, so its order cannot reach any output.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+impl Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let v = u64::from_le_bytes(c.try_into().unwrap_or([0; 8]));
+            self.0 = (self.0.rotate_left(5) ^ v).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.write(&[i]);
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+#[derive(Debug, Clone)]
+pub(crate) struct ElementData {
+    pub id: ElementId,
+    pub kind: ElementKind,
+    pub name: Text,
+    pub description: Option<Text>,
+    pub parent: Option<u32>,
+    pub tags: Box<[Box<str>]>,
+    pub properties: Box<[(Box<str>, Box<str>)]>,
+    pub status: Option<Status>,
+    pub start: Option<Period>,
+    pub end: Option<Period>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct RelationData {
+    pub kind: RelationKind,
+    pub from: u32,
+    pub to: u32,
+    pub more: Option<Box<RelationMore>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RelationMore {
+    pub id: Option<Box<str>>,
+    pub label: Option<Text>,
+    pub tags: Vec<Box<str>>,
+    pub properties: Vec<(Box<str>, Box<str>)>,
+    pub data: Vec<u32>,
+    pub lag: Option<Duration>,
+}
+
+/// A validated ecosystem model. Immutable; cheap to query; `Send + Sync`.
+///
+/// Elements and relations keep the order of the model file. Every query that returns
+/// several items returns them in a deterministic order.
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub(crate) name: Option<Text>,
+    pub(crate) description: Option<Text>,
+    pub(crate) schema: Option<String>,
+    pub(crate) languages: Vec<String>,
+    pub(crate) elements: Vec<ElementData>,
+    pub(crate) relations: Vec<RelationData>,
+    pub(crate) views: Vec<View>,
+    pub(crate) index: FxMap<ElementId, u32>,
+    /// Node `i` is element `i`; edge weights are relation indices.
+    pub(crate) graph: DiGraph<(), u32, u32>,
+    /// Children of element `i` are `child_list[child_start[i]..child_start[i + 1]]`.
+    pub(crate) child_start: Vec<u32>,
+    pub(crate) child_list: Vec<u32>,
+    pub(crate) warnings: Diagnostics,
+}
+
+/// Which way to follow relations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Direction {
+    /// From `from` to `to` only.
+    Outgoing,
+    /// From `to` back to `from` only.
+    Incoming,
+    /// Both ways.
+    Both,
+}
+
+impl Model {
+    /// The model's name.
+    pub fn name(&self) -> Option<&Text> {
+        self.name.as_ref()
+    }
+    /// The model's description.
+    pub fn description(&self) -> Option<&Text> {
+        self.description.as_ref()
+    }
+    /// The `$schema` given in the file.
+    pub fn schema(&self) -> Option<&str> {
+        self.schema.as_deref()
+    }
+    /// The model's languages, the default first.
+    pub fn languages(&self) -> &[String] {
+        &self.languages
+    }
+    /// The default language.
+    pub fn default_language(&self) -> &str {
+        self.languages.first().map_or("en", String::as_str)
+    }
+    /// The warnings found when the model was validated.
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// The number of elements.
+    pub fn element_count(&self) -> usize {
+        self.elements.len()
+    }
+    /// The number of relations.
+    pub fn relation_count(&self) -> usize {
+        self.relations.len()
+    }
+
+    /// The element with this id.
+    pub fn element(&self, id: &str) -> Option<Element<'_>> {
+        self.index.get(id).map(|&ix| Element { model: self, ix })
+    }
+
+    /// The element at a position in file order (`0..element_count()`), as given by
+    /// [`Element::index`]. Dense indices let analyses keep their own arrays.
+    pub fn element_at(&self, index: usize) -> Option<Element<'_>> {
+        (index < self.elements.len()).then(|| Element { model: self, ix: index as u32 })
+    }
+
+    /// The relation at a position in file order (`0..relation_count()`).
+    pub fn relation_at(&self, index: usize) -> Option<Relation<'_>> {
+        (index < self.relations.len()).then(|| Relation { model: self, ix: index as u32 })
+    }
+
+    /// Every element, in file order.
+    pub fn elements(&self) -> impl ExactSizeIterator<Item = Element<'_>> + '_ {
+        (0..self.elements.len() as u32).map(move |ix| Element { model: self, ix })
+    }
+
+    /// Every element of a kind.
+    pub fn elements_of_kind(&self, kind: ElementKind) -> impl Iterator<Item = Element<'_>> + '_ {
+        self.elements().filter(move |e| e.kind() == kind)
+    }
+
+    /// Every element with a tag.
+    pub fn elements_with_tag<'m>(&'m self, tag: &'m str) -> impl Iterator<Item = Element<'m>> + 'm {
+        self.elements().filter(move |e| e.has_tag(tag))
+    }
+
+    /// Every task with a status.
+    pub fn tasks_with_status(&self, status: Status) -> impl Iterator<Item = Element<'_>> + '_ {
+        self.elements().filter(move |e| e.status() == Some(status))
+    }
+
+    /// The elements with no parent, in file order.
+    pub fn roots(&self) -> impl Iterator<Item = Element<'_>> + '_ {
+        self.elements().filter(|e| e.parent().is_none())
+    }
+
+    /// Every relation, in file order.
+    pub fn relations(&self) -> impl ExactSizeIterator<Item = Relation<'_>> + '_ {
+        (0..self.relations.len() as u32).map(move |ix| Relation { model: self, ix })
+    }
+
+    /// Every relation of a kind.
+    pub fn relations_of_kind(&self, kind: RelationKind) -> impl Iterator<Item = Relation<'_>> + '_ {
+        self.relations().filter(move |r| r.kind() == kind)
+    }
+
+    /// The views defined in the model file, in file order.
+    pub fn views(&self) -> &[View] {
+        &self.views
+    }
+
+    /// The view with this id.
+    pub fn view(&self, id: &str) -> Option<&View> {
+        self.views.iter().find(|v| v.id == id)
+    }
+
+    /// Elements whose name (in any language) or id contains `query`, ignoring case.
+    pub fn search<'m>(&'m self, query: &str) -> impl Iterator<Item = Element<'m>> + 'm {
+        let q = query.to_lowercase();
+        self.elements().filter(move |e| {
+            e.id().as_str().to_lowercase().contains(&q)
+                || e.name().values().any(|v| v.to_lowercase().contains(&q))
+        })
+    }
+
+    /// The elements within `depth` relations of `start` (not `start` itself), following
+    /// relations of the given kinds (all kinds when `kinds` is empty) in `direction`, with
+    /// their distance, nearest first and in file order within a distance.
+    /// `linked` relations are followed both ways whatever the direction.
+    pub fn neighbours<'m>(
+        &'m self,
+        start: Element<'m>,
+        depth: usize,
+        kinds: &[RelationKind],
+        direction: Direction,
+    ) -> impl Iterator<Item = (Element<'m>, usize)> + 'm {
+        let bfs = self.bfs(start.ix, depth, kinds, direction, None);
+        let mut found: Vec<(usize, u32)> = bfs
+            .dist
+            .iter()
+            .enumerate()
+            .filter(|&(i, d)| *d != u32::MAX && i as u32 != start.ix)
+            .map(|(i, &d)| (d as usize, i as u32))
+            .collect();
+        found.sort_unstable();
+        found.into_iter().map(move |(d, ix)| (Element { model: self, ix }, d))
+    }
+
+    /// A shortest chain of relations from `from` to `to`, following relations of the
+    /// given kinds (all when empty) in `direction`; among equally short chains, the one
+    /// that uses relations earliest in the file. `None` when there is none.
+    pub fn shortest_path<'m>(
+        &'m self,
+        from: Element<'m>,
+        to: Element<'m>,
+        kinds: &[RelationKind],
+        direction: Direction,
+    ) -> Option<Path<'m>> {
+        let bfs = self.bfs(from.ix, usize::MAX, kinds, direction, Some(to.ix));
+        if bfs.dist[to.ix as usize] == u32::MAX {
+            return None;
+        }
+        let mut steps = Vec::new();
+        let mut at = to.ix;
+        while at != from.ix {
+            let (rel, prev) = bfs.pred[at as usize]?;
+            let r = &self.relations[rel as usize];
+            steps.push(Step {
+                relation: Relation { model: self, ix: rel },
+                forward: r.from == prev,
+            });
+            at = prev;
+        }
+        steps.reverse();
+        Some(Path { start: from, steps })
+    }
+
+    /// Breadth-first search over the relation graph; edges are taken in file order so the
+    /// result (distances and predecessors) is deterministic.
+    fn bfs(
+        &self,
+        start: u32,
+        depth: usize,
+        kinds: &[RelationKind],
+        direction: Direction,
+        stop_at: Option<u32>,
+    ) -> Bfs {
+        let n = self.elements.len();
+        let mut dist = vec![u32::MAX; n];
+        let mut pred: Vec<Option<(u32, u32)>> = vec![None; n];
+        dist[start as usize] = 0;
+        let mut queue = VecDeque::from([start]);
+        let mut edges: Vec<(u32, u32)> = Vec::new();
+        while let Some(at) = queue.pop_front() {
+            let d = dist[at as usize];
+            if d as usize >= depth || Some(at) == stop_at {
+                continue;
+            }
+            edges.clear();
+            let node = NodeIndex::new(at as usize);
+            for (pg_dir, outgoing) in [(PgDir::Outgoing, true), (PgDir::Incoming, false)] {
+                for e in self.graph.edges_directed(node, pg_dir) {
+                    let rel = *e.weight();
+                    let r = &self.relations[rel as usize];
+                    let along = match direction {
+                        Direction::Both => true,
+                        Direction::Outgoing => outgoing || r.kind == RelationKind::Linked,
+                        Direction::Incoming => !outgoing || r.kind == RelationKind::Linked,
+                    };
+                    if along && (kinds.is_empty() || kinds.contains(&r.kind)) {
+                        let other = if outgoing { r.to } else { r.from };
+                        edges.push((rel, other));
+                    }
+                }
+            }
+            edges.sort_unstable();
+            for &(rel, other) in &edges {
+                if dist[other as usize] == u32::MAX {
+                    dist[other as usize] = d + 1;
+                    pred[other as usize] = Some((rel, at));
+                    queue.push_back(other);
+                }
+            }
+        }
+        Bfs { dist, pred }
+    }
+
+    pub(crate) fn relation_indices(&self, ix: u32, dir: PgDir) -> Vec<u32> {
+        let mut rels: Vec<u32> = self
+            .graph
+            .edges_directed(NodeIndex::new(ix as usize), dir)
+            .map(|e| *e.weight())
+            .collect();
+        rels.sort_unstable();
+        rels
+    }
+}
+
+struct Bfs {
+    dist: Vec<u32>,
+    pred: Vec<Option<(u32, u32)>>,
+}
+
+/// A borrowed handle to an element.
+#[derive(Clone, Copy)]
+pub struct Element<'m> {
+    model: &'m Model,
+    ix: u32,
+}
+
+impl PartialEq for Element<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.model, other.model) && self.ix == other.ix
+    }
+}
+impl Eq for Element<'_> {}
+
+impl fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Element({} {})", self.kind(), self.id())
+    }
+}
+
+impl<'m> Element<'m> {
+    fn data(&self) -> &'m ElementData {
+        &self.model.elements[self.ix as usize]
+    }
+    /// The model this element belongs to.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+    /// The element's position in file order; dense, `0..model.element_count()`.
+    pub fn index(&self) -> usize {
+        self.ix as usize
+    }
+    /// The id.
+    pub fn id(&self) -> &'m ElementId {
+        &self.data().id
+    }
+    /// The kind.
+    pub fn kind(&self) -> ElementKind {
+        self.data().kind
+    }
+    /// The name.
+    pub fn name(&self) -> &'m Text {
+        &self.data().name
+    }
+    /// The description.
+    pub fn description(&self) -> Option<&'m Text> {
+        self.data().description.as_ref()
+    }
+    /// The tags, in file order.
+    pub fn tags(&self) -> impl ExactSizeIterator<Item = &'m str> + 'm {
+        self.data().tags.iter().map(|t| &**t)
+    }
+    /// Whether the element has the tag.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.data().tags.iter().any(|t| &**t == tag)
+    }
+    /// The properties, sorted by key.
+    pub fn properties(&self) -> impl ExactSizeIterator<Item = (&'m str, &'m str)> + 'm {
+        self.data().properties.iter().map(|(k, v)| (&**k, &**v))
+    }
+    /// One property.
+    pub fn property(&self, key: &str) -> Option<&'m str> {
+        self.properties().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+    /// A task's status.
+    pub fn status(&self) -> Option<Status> {
+        self.data().status
+    }
+    /// A task's planned start, as written.
+    pub fn start(&self) -> Option<Period> {
+        self.data().start
+    }
+    /// A task's planned end, as written.
+    pub fn end(&self) -> Option<Period> {
+        self.data().end
+    }
+    /// The containing element.
+    pub fn parent(&self) -> Option<Element<'m>> {
+        self.data().parent.map(|ix| Element { model: self.model, ix })
+    }
+    /// The directly contained elements, in file order.
+    pub fn children(&self) -> impl DoubleEndedIterator<Item = Element<'m>> + ExactSizeIterator + 'm {
+        let m = self.model;
+        let i = self.ix as usize;
+        let range = m.child_start[i] as usize..m.child_start[i + 1] as usize;
+        m.child_list[range].iter().map(move |&ix| Element { model: m, ix })
+    }
+    /// Everything the element contains, depth first in file order (not the element).
+    pub fn descendants(&self) -> impl Iterator<Item = Element<'m>> + 'm {
+        let mut stack: Vec<Element<'m>> = self.children().rev().collect();
+        std::iter::from_fn(move || {
+            let e = stack.pop()?;
+            stack.extend(e.children().rev());
+            Some(e)
+        })
+    }
+    /// The parent, its parent, and so on up to a root.
+    pub fn ancestors(&self) -> impl Iterator<Item = Element<'m>> + 'm {
+        std::iter::successors(self.parent(), Element::parent)
+    }
+    /// How deep the element is in its containment tree (a root is 0).
+    pub fn depth(&self) -> usize {
+        self.ancestors().count()
+    }
+    /// The relations that start at this element, in file order.
+    pub fn outgoing(&self) -> impl ExactSizeIterator<Item = Relation<'m>> + 'm {
+        let m = self.model;
+        m.relation_indices(self.ix, PgDir::Outgoing)
+            .into_iter()
+            .map(move |ix| Relation { model: m, ix })
+    }
+    /// The relations that end at this element, in file order.
+    pub fn incoming(&self) -> impl ExactSizeIterator<Item = Relation<'m>> + 'm {
+        let m = self.model;
+        m.relation_indices(self.ix, PgDir::Incoming)
+            .into_iter()
+            .map(move |ix| Relation { model: m, ix })
+    }
+    /// The outgoing relations of one kind.
+    pub fn outgoing_of(&self, kind: RelationKind) -> impl Iterator<Item = Relation<'m>> + 'm {
+        self.outgoing().filter(move |r| r.kind() == kind)
+    }
+    /// The incoming relations of one kind.
+    pub fn incoming_of(&self, kind: RelationKind) -> impl Iterator<Item = Relation<'m>> + 'm {
+        self.incoming().filter(move |r| r.kind() == kind)
+    }
+    /// The flows that carry this (data) element, in file order.
+    pub fn carried_by(&self) -> impl Iterator<Item = Relation<'m>> + 'm {
+        let ix = self.ix;
+        self.model
+            .relations()
+            .filter(move |r| r.kind() == RelationKind::Flow && r.data_indices().contains(&ix))
+    }
+}
+
+/// A borrowed handle to a relation.
+#[derive(Clone, Copy)]
+pub struct Relation<'m> {
+    model: &'m Model,
+    ix: u32,
+}
+
+impl PartialEq for Relation<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.model, other.model) && self.ix == other.ix
+    }
+}
+impl Eq for Relation<'_> {}
+
+impl fmt::Debug for Relation<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Relation({} {} -> {})", self.kind(), self.from().id(), self.to().id())
+    }
+}
+
+static NO_MORE: RelationMore = RelationMore {
+    id: None,
+    label: None,
+    tags: Vec::new(),
+    properties: Vec::new(),
+    data: Vec::new(),
+    lag: None,
+};
+
+impl<'m> Relation<'m> {
+    fn data(&self) -> &'m RelationData {
+        &self.model.relations[self.ix as usize]
+    }
+    fn more(&self) -> &'m RelationMore {
+        self.data().more.as_deref().unwrap_or(&NO_MORE)
+    }
+    fn data_indices(&self) -> &'m [u32] {
+        &self.more().data
+    }
+    /// The relation's position in file order; dense, `0..model.relation_count()`.
+    pub fn index(&self) -> usize {
+        self.ix as usize
+    }
+    /// The kind.
+    pub fn kind(&self) -> RelationKind {
+        self.data().kind
+    }
+    /// Where it starts.
+    pub fn from(&self) -> Element<'m> {
+        Element { model: self.model, ix: self.data().from }
+    }
+    /// Where it ends.
+    pub fn to(&self) -> Element<'m> {
+        Element { model: self.model, ix: self.data().to }
+    }
+    /// The id, if the model gives one.
+    pub fn id(&self) -> Option<&'m str> {
+        self.more().id.as_deref()
+    }
+    /// The label.
+    pub fn label(&self) -> Option<&'m Text> {
+        self.more().label.as_ref()
+    }
+    /// The tags.
+    pub fn tags(&self) -> impl ExactSizeIterator<Item = &'m str> + 'm {
+        self.more().tags.iter().map(|t| &**t)
+    }
+    /// The properties, sorted by key.
+    pub fn properties(&self) -> impl ExactSizeIterator<Item = (&'m str, &'m str)> + 'm {
+        self.more().properties.iter().map(|(k, v)| (&**k, &**v))
+    }
+    /// The data elements a flow carries.
+    pub fn data_carried(&self) -> impl ExactSizeIterator<Item = Element<'m>> + 'm {
+        let m = self.model;
+        self.data_indices().iter().map(move |&ix| Element { model: m, ix })
+    }
+    /// A `depends_on` relation's lag.
+    pub fn lag(&self) -> Option<Duration> {
+        self.more().lag
+    }
+}
+
+/// One relation on a [`Path`], and whether it was followed from `from` to `to`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step<'m> {
+    /// The relation.
+    pub relation: Relation<'m>,
+    /// `true` when followed in its own direction.
+    pub forward: bool,
+}
+
+impl<'m> Step<'m> {
+    /// The element the step leaves.
+    pub fn source(&self) -> Element<'m> {
+        if self.forward { self.relation.from() } else { self.relation.to() }
+    }
+    /// The element the step reaches.
+    pub fn target(&self) -> Element<'m> {
+        if self.forward { self.relation.to() } else { self.relation.from() }
+    }
+}
+
+/// A chain of relations between two elements.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Path<'m> {
+    start: Element<'m>,
+    steps: Vec<Step<'m>>,
+}
+
+impl<'m> Path<'m> {
+    /// Where the path starts.
+    pub fn start(&self) -> Element<'m> {
+        self.start
+    }
+    /// Where the path ends.
+    pub fn end(&self) -> Element<'m> {
+        self.steps.last().map_or(self.start, Step::target)
+    }
+    /// The relations, in order.
+    pub fn steps(&self) -> &[Step<'m>] {
+        &self.steps
+    }
+    /// The number of relations.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+    /// Whether the path has no relation (start and end are the same element).
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+}
+
+pub(crate) fn graph_for(elements: usize, relations: &[RelationData]) -> DiGraph<(), u32, u32> {
+    let mut g = DiGraph::with_capacity(elements, relations.len());
+    for _ in 0..elements {
+        g.add_node(());
+    }
+    for (i, r) in relations.iter().enumerate() {
+        let _: EdgeIndex<u32> = g.add_edge(NodeIndex::new(r.from as usize), NodeIndex::new(r.to as usize), i as u32);
+    }
+    g
+}

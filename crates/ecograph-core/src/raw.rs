@@ -1,0 +1,503 @@
+//! The model file as written, before validation.
+//!
+//! Every field is parsed leniently: a value of the wrong JSON type is recorded as
+//! [`Found`] instead of aborting the parse, unknown and repeated keys are kept, so that
+//! validation can report every problem in one pass. Strings borrow from the source text
+//! where JSON escapes allow it, which keeps loading large models cheap.
+
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+/// The JSON type of a value that had the wrong type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Found {
+    String,
+    Number,
+    Bool,
+    Null,
+    Array,
+    Object,
+}
+
+impl fmt::Display for Found {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Found::String => "a string",
+            Found::Number => "a number",
+            Found::Bool => "a boolean",
+            Found::Null => "null",
+            Found::Array => "a list",
+            Found::Object => "an object",
+        })
+    }
+}
+
+/// A value as written: the expected shape, or the JSON type that was found instead.
+pub(crate) type Loose<T> = Result<T, Found>;
+
+/// A field that may be absent.
+pub(crate) type Field<T> = Option<Loose<T>>;
+
+pub(crate) type Str<'a> = Cow<'a, str>;
+
+/// A JSON number as written (only whole numbers matter to the format).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Num {
+    Int(i64),
+    Float(f64),
+}
+
+/// What a text field held: a plain string or a map from language to string.
+#[derive(Debug, Clone)]
+pub(crate) enum RawText<'a> {
+    Plain(Str<'a>),
+    Map(Vec<(Str<'a>, Loose<Str<'a>>)>),
+}
+
+/// Keys of an object that the format does not know, and keys written twice.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Extra<'a> {
+    pub unknown: Vec<Str<'a>>,
+    pub repeated: Vec<Str<'a>>,
+}
+
+impl<'a> Extra<'a> {
+    fn note(&mut self, key: Str<'a>, seen: bool) {
+        if seen {
+            self.repeated.push(key);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawDoc<'a> {
+    pub version: Field<Num>,
+    pub schema: Field<Str<'a>>,
+    pub name: Field<RawText<'a>>,
+    pub description: Field<RawText<'a>>,
+    pub languages: Field<Vec<Loose<Str<'a>>>>,
+    pub elements: Field<Vec<Loose<RawElement<'a>>>>,
+    pub relations: Field<Vec<Loose<RawRelation<'a>>>>,
+    pub views: Field<Vec<Loose<RawView<'a>>>>,
+    pub extra: Extra<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawElement<'a> {
+    pub id: Field<Str<'a>>,
+    pub kind: Field<Str<'a>>,
+    pub name: Field<RawText<'a>>,
+    pub description: Field<RawText<'a>>,
+    pub parent: Field<Str<'a>>,
+    pub tags: Field<Vec<Loose<Str<'a>>>>,
+    pub properties: Field<Vec<(Str<'a>, Loose<Str<'a>>)>>,
+    pub status: Field<Str<'a>>,
+    pub start: Field<Str<'a>>,
+    pub end: Field<Str<'a>>,
+    pub extra: Extra<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawRelation<'a> {
+    pub kind: Field<Str<'a>>,
+    pub from: Field<Str<'a>>,
+    pub to: Field<Str<'a>>,
+    /// The rarely used fields, boxed to keep millions of plain relations small.
+    pub more: Option<Box<RawRelationMore<'a>>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawRelationMore<'a> {
+    pub id: Field<Str<'a>>,
+    pub label: Field<RawText<'a>>,
+    pub tags: Field<Vec<Loose<Str<'a>>>>,
+    pub properties: Field<Vec<(Str<'a>, Loose<Str<'a>>)>>,
+    pub data: Field<Vec<Loose<Str<'a>>>>,
+    pub lag: Field<Str<'a>>,
+    pub extra: Extra<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawView<'a> {
+    pub id: Field<Str<'a>>,
+    pub title: Field<RawText<'a>>,
+    pub description: Field<RawText<'a>>,
+    pub include: Field<Vec<Loose<RawSelector<'a>>>>,
+    pub exclude: Field<Vec<Loose<RawSelector<'a>>>>,
+    pub relations: Field<Vec<Loose<Str<'a>>>>,
+    pub group_by_parent: Field<bool>,
+    pub collapse: Field<RawCollapse<'a>>,
+    pub direction: Field<Str<'a>>,
+    pub legend: Field<bool>,
+    pub extra: Extra<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawSelector<'a> {
+    pub kind: Field<Str<'a>>,
+    pub tag: Field<Str<'a>>,
+    pub id: Field<Str<'a>>,
+    pub status: Field<Str<'a>>,
+    pub subtree: Field<Str<'a>>,
+    pub around: Field<Str<'a>>,
+    pub depth: Field<Num>,
+    pub relations: Field<Vec<Loose<Str<'a>>>>,
+    pub extra: Extra<'a>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawCollapse<'a> {
+    pub ids: Field<Vec<Loose<Str<'a>>>>,
+    pub depth: Field<Num>,
+    pub extra: Extra<'a>,
+}
+
+/// The field names of each object, for did-you-mean suggestions and the JSON Schema.
+pub(crate) mod fields {
+    pub const DOC: &[&str] = &[
+        "ecograph",
+        "$schema",
+        "name",
+        "description",
+        "languages",
+        "elements",
+        "relations",
+        "views",
+    ];
+    pub const ELEMENT: &[&str] = &[
+        "id",
+        "kind",
+        "name",
+        "description",
+        "parent",
+        "tags",
+        "properties",
+        "status",
+        "start",
+        "end",
+    ];
+    pub const RELATION: &[&str] = &[
+        "id",
+        "kind",
+        "from",
+        "to",
+        "label",
+        "tags",
+        "properties",
+        "data",
+        "lag",
+    ];
+    pub const VIEW: &[&str] = &[
+        "id",
+        "title",
+        "description",
+        "include",
+        "exclude",
+        "relations",
+        "group_by_parent",
+        "collapse",
+        "direction",
+        "legend",
+    ];
+    pub const SELECTOR: &[&str] = &[
+        "kind", "tag", "id", "status", "subtree", "around", "depth", "relations",
+    ];
+    pub const COLLAPSE: &[&str] = &["ids", "depth"];
+}
+
+/// How a value of one shape is read from each JSON type; `None` means the type is wrong.
+trait Shape<'de>: Sized {
+    fn from_str(_s: Str<'de>) -> Option<Self> {
+        None
+    }
+    fn from_num(_n: Num) -> Option<Self> {
+        None
+    }
+    fn from_bool(_b: bool) -> Option<Self> {
+        None
+    }
+    fn from_seq<A: SeqAccess<'de>>(_seq: &mut A) -> Result<Option<Self>, A::Error> {
+        Ok(None)
+    }
+    fn from_map<A: MapAccess<'de>>(_map: &mut A) -> Result<Option<Self>, A::Error> {
+        Ok(None)
+    }
+}
+
+/// Reads a `Loose<T>`: the value if it has T's shape, otherwise the type found.
+struct L<T>(Loose<T>);
+
+impl<'de, T: Shape<'de>> Deserialize<'de> for L<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(LooseVisitor(PhantomData))
+    }
+}
+
+struct LooseVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Shape<'de>> Visitor<'de> for LooseVisitor<T> {
+    type Value = L<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<L<T>, E> {
+        Ok(L(T::from_str(Cow::Borrowed(v)).ok_or(Found::String)))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<L<T>, E> {
+        Ok(L(T::from_str(Cow::Owned(v.to_owned())).ok_or(Found::String)))
+    }
+    fn visit_string<E>(self, v: String) -> Result<L<T>, E> {
+        Ok(L(T::from_str(Cow::Owned(v)).ok_or(Found::String)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<L<T>, E> {
+        let n = i64::try_from(v).map_or(Num::Float(v as f64), Num::Int);
+        Ok(L(T::from_num(n).ok_or(Found::Number)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<L<T>, E> {
+        Ok(L(T::from_num(Num::Int(v)).ok_or(Found::Number)))
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<L<T>, E> {
+        Ok(L(T::from_num(Num::Float(v)).ok_or(Found::Number)))
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<L<T>, E> {
+        Ok(L(T::from_bool(v).ok_or(Found::Bool)))
+    }
+    fn visit_unit<E>(self) -> Result<L<T>, E> {
+        Ok(L(Err(Found::Null)))
+    }
+    fn visit_none<E>(self) -> Result<L<T>, E> {
+        Ok(L(Err(Found::Null)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<L<T>, A::Error> {
+        match T::from_seq(&mut seq)? {
+            Some(v) => Ok(L(Ok(v))),
+            None => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(L(Err(Found::Array)))
+            }
+        }
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<L<T>, A::Error> {
+        match T::from_map(&mut map)? {
+            Some(v) => Ok(L(Ok(v))),
+            None => {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(L(Err(Found::Object)))
+            }
+        }
+    }
+}
+
+/// A map key, borrowed where the JSON has no escapes.
+struct Key<'de>(Str<'de>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> Shape<'de> for Str<'de> {
+    fn from_str(s: Str<'de>) -> Option<Self> {
+        Some(s)
+    }
+}
+
+impl<'de> Shape<'de> for Num {
+    fn from_num(n: Num) -> Option<Self> {
+        Some(n)
+    }
+}
+
+impl<'de> Shape<'de> for bool {
+    fn from_bool(b: bool) -> Option<Self> {
+        Some(b)
+    }
+}
+
+impl<'de, T: Shape<'de>> Shape<'de> for Vec<Loose<T>> {
+    fn from_seq<A: SeqAccess<'de>>(seq: &mut A) -> Result<Option<Self>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1 << 16));
+        while let Some(L(v)) = seq.next_element::<L<T>>()? {
+            out.push(v);
+        }
+        Ok(Some(out))
+    }
+}
+
+/// An object from string to string (`properties`), in file order.
+impl<'de> Shape<'de> for Vec<(Str<'de>, Loose<Str<'de>>)> {
+    fn from_map<A: MapAccess<'de>>(map: &mut A) -> Result<Option<Self>, A::Error> {
+        let mut out = Vec::new();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            let L(v) = map.next_value::<L<Str<'de>>>()?;
+            out.push((k, v));
+        }
+        Ok(Some(out))
+    }
+}
+
+impl<'de> Shape<'de> for RawText<'de> {
+    fn from_str(s: Str<'de>) -> Option<Self> {
+        Some(RawText::Plain(s))
+    }
+    fn from_map<A: MapAccess<'de>>(map: &mut A) -> Result<Option<Self>, A::Error> {
+        Ok(Vec::<(Str<'de>, Loose<Str<'de>>)>::from_map(map)?.map(RawText::Map))
+    }
+}
+
+/// Reads the fields of one object: `$key => $slot` pairs, anything else is unknown.
+macro_rules! object_shape {
+    ($ty:ident { $($key:literal => $slot:ident),+ $(,)? }) => {
+        impl<'de> Shape<'de> for $ty<'de> {
+            fn from_map<A: MapAccess<'de>>(map: &mut A) -> Result<Option<Self>, A::Error> {
+                let mut out = $ty::default();
+                while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+                    match k.as_ref() {
+                        $($key => {
+                            let L(v) = map.next_value()?;
+                            let seen = out.$slot.replace(v).is_some();
+                            out.extra.note(k, seen);
+                        })+
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                            out.extra.unknown.push(k);
+                        }
+                    }
+                }
+                Ok(Some(out))
+            }
+        }
+    };
+}
+
+object_shape!(RawDoc {
+    "ecograph" => version,
+    "$schema" => schema,
+    "name" => name,
+    "description" => description,
+    "languages" => languages,
+    "elements" => elements,
+    "relations" => relations,
+    "views" => views,
+});
+
+object_shape!(RawElement {
+    "id" => id,
+    "kind" => kind,
+    "name" => name,
+    "description" => description,
+    "parent" => parent,
+    "tags" => tags,
+    "properties" => properties,
+    "status" => status,
+    "start" => start,
+    "end" => end,
+});
+
+object_shape!(RawView {
+    "id" => id,
+    "title" => title,
+    "description" => description,
+    "include" => include,
+    "exclude" => exclude,
+    "relations" => relations,
+    "group_by_parent" => group_by_parent,
+    "collapse" => collapse,
+    "direction" => direction,
+    "legend" => legend,
+});
+
+object_shape!(RawSelector {
+    "kind" => kind,
+    "tag" => tag,
+    "id" => id,
+    "status" => status,
+    "subtree" => subtree,
+    "around" => around,
+    "depth" => depth,
+    "relations" => relations,
+});
+
+object_shape!(RawCollapse {
+    "ids" => ids,
+    "depth" => depth,
+});
+
+impl<'de> Shape<'de> for RawRelation<'de> {
+    fn from_map<A: MapAccess<'de>>(map: &mut A) -> Result<Option<Self>, A::Error> {
+        let mut out = RawRelation::default();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            macro_rules! put {
+                ($slot:expr, $more:expr) => {{
+                    let L(v) = map.next_value()?;
+                    let seen = $slot.replace(v).is_some();
+                    $more.extra.note(k, seen);
+                }};
+            }
+            let more = out.more.get_or_insert_with(Default::default);
+            match k.as_ref() {
+                "kind" => put!(out.kind, more),
+                "from" => put!(out.from, more),
+                "to" => put!(out.to, more),
+                "id" => put!(more.id, more),
+                "label" => put!(more.label, more),
+                "tags" => put!(more.tags, more),
+                "properties" => put!(more.properties, more),
+                "data" => put!(more.data, more),
+                "lag" => put!(more.lag, more),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    more.extra.unknown.push(k);
+                }
+            }
+        }
+        // Most relations have nothing beyond kind, from and to: keep them unboxed.
+        if out.more.as_deref().is_some_and(RawRelationMore::is_empty) {
+            out.more = None;
+        }
+        Ok(Some(out))
+    }
+}
+
+impl RawRelationMore<'_> {
+    fn is_empty(&self) -> bool {
+        self.id.is_none()
+            && self.label.is_none()
+            && self.tags.is_none()
+            && self.properties.is_none()
+            && self.data.is_none()
+            && self.lag.is_none()
+            && self.extra.unknown.is_empty()
+            && self.extra.repeated.is_empty()
+    }
+}
+
+/// Parses the document. A syntax error (not a type error: those are kept in the result)
+/// is returned with serde_json's line and column.
+pub(crate) fn parse(src: &str) -> Result<Loose<RawDoc<'_>>, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(src);
+    let L(doc) = L::<RawDoc<'_>>::deserialize(&mut de)?;
+    de.end()?;
+    Ok(doc)
+}
+

@@ -1,0 +1,942 @@
+//! Turns the file as written ([`crate::raw`]) into a [`Model`], collecting every problem.
+
+use crate::diag::{Diagnostic, Diagnostics, JsonPath, Severity};
+use crate::kind::list_kinds;
+use crate::model::{ElementData, ElementId, FxMap, Model, RelationData, RelationMore, graph_for};
+use crate::raw::{self, Field, Found, Loose, Num, RawDoc, RawRelation, RawText, Str, fields};
+use crate::suggest::closest;
+use crate::time::{Duration, Period};
+use crate::view::{Collapse, LayoutDirection, Selector, View};
+use crate::{ElementKind, RelationKind, Status, Text};
+use std::collections::HashSet;
+
+/// How many unknown-id errors get a did-you-mean suggestion: each one scans every id.
+const SUGGESTION_BUDGET: usize = 200;
+
+pub(crate) struct Validator {
+    diags: Vec<Diagnostic>,
+    languages: Vec<String>,
+    suggestions_left: usize,
+}
+
+fn err(code: &'static str, path: JsonPath, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Severity::Error, code, path, msg)
+}
+
+fn warn(code: &'static str, path: JsonPath, msg: impl Into<String>) -> Diagnostic {
+    Diagnostic::new(Severity::Warning, code, path, msg)
+}
+
+pub(crate) fn is_valid_id(id: &str) -> bool {
+    let mut b = id.bytes();
+    b.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-'))
+}
+
+const PERIOD_HELP: &str =
+    "write a year `2023`, a half `2023-H2`, a quarter `2023-Q3`, a month `2023-06` or a day `2023-06-15`";
+const DURATION_HELP: &str = "write a whole number and a unit: `10d`, `2w`, `3m` or `1y`";
+
+
+impl Validator {
+    fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn wrong_type(&mut self, path: JsonPath, expected: &str, found: Found) {
+        self.push(err("type", path, format!("expected {expected}, found {found}")));
+    }
+
+    fn extra(&mut self, extra: &raw::Extra<'_>, path: &JsonPath, known: &[&str], what: &str) {
+        for k in &extra.unknown {
+            let d = err("unknown-field", path.key(k), format!("unknown field `{k}` in {what}"))
+                .at_key()
+                .suggest(closest(k, known.iter().copied()).map(|s| format!("did you mean `{s}`?")))
+                .note(format!("the fields of {what} are {}", known.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")));
+            self.push(d);
+        }
+        for k in &extra.repeated {
+            self.push(err("repeated-field", path.key(k), format!("field `{k}` is given more than once in {what}")).at_key());
+        }
+    }
+
+    fn string<'r>(&mut self, f: &'r Field<Str<'_>>, path: &JsonPath, key: &str, required: Option<&str>) -> Option<&'r str> {
+        match f {
+            None => {
+                if let Some(what) = required {
+                    self.push(err("missing-field", path.clone(), format!("{what} has no `{key}`")));
+                }
+                None
+            }
+            Some(Err(found)) => {
+                self.wrong_type(path.key(key), "a string", *found);
+                None
+            }
+            Some(Ok(s)) => Some(s),
+        }
+    }
+
+    fn strings<'r>(&mut self, f: &'r Field<Vec<Loose<Str<'_>>>>, path: &JsonPath) -> Vec<(&'r str, JsonPath)> {
+        let mut out = Vec::new();
+        match f {
+            None => {}
+            Some(Err(found)) => self.wrong_type(path.clone(), "a list of strings", *found),
+            Some(Ok(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    match item {
+                        Ok(s) => out.push((&**s, path.index(i))),
+                        Err(found) => self.wrong_type(path.index(i), "a string", *found),
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn tags(&mut self, f: &Field<Vec<Loose<Str<'_>>>>, path: &JsonPath) -> Box<[Box<str>]> {
+        self.strings(f, path)
+            .into_iter()
+            .map(|(s, p)| {
+                if s.trim().is_empty() {
+                    self.push(err("empty-tag", p, "a tag is empty"));
+                }
+                Box::from(s)
+            })
+            .collect()
+    }
+
+    fn properties(&mut self, f: &Field<Vec<(Str<'_>, Loose<Str<'_>>)>>, path: &JsonPath) -> Box<[(Box<str>, Box<str>)]> {
+        let mut out: Vec<(Box<str>, Box<str>)> = Vec::new();
+        match f {
+            None => {}
+            Some(Err(found)) => self.wrong_type(path.clone(), "an object from string to string", *found),
+            Some(Ok(pairs)) => {
+                for (k, v) in pairs {
+                    match v {
+                        Ok(v) => {
+                            if out.iter().any(|(ok, _)| **ok == **k) {
+                                self.push(err("repeated-field", path.key(k), format!("property `{k}` is given more than once")).at_key());
+                            } else {
+                                out.push((Box::from(&**k), Box::from(&**v)));
+                            }
+                        }
+                        Err(found) => self.wrong_type(path.key(k), "a string", *found),
+                    }
+                }
+            }
+        }
+        out.sort();
+        out.into_boxed_slice()
+    }
+
+    /// Validates a text; `owner` names the element/relation/view for messages.
+    fn text(&mut self, f: &Field<RawText<'_>>, path: &JsonPath, key: &str, owner: Option<&str>, required: bool) -> Option<Text> {
+        let p = path.key(key);
+        let id_of = |d: Diagnostic| match owner {
+            Some(o) => d.id(o),
+            None => d,
+        };
+        let raw = match f {
+            None => {
+                if required {
+                    let what = owner.map_or("this".to_owned(), |o| format!("`{o}`"));
+                    let d = id_of(err("missing-field", path.clone(), format!("{what} has no `{key}`")));
+                    self.push(d);
+                }
+                return None;
+            }
+            Some(Err(found)) => {
+                self.wrong_type(p, "a string or an object from language to string", *found);
+                return None;
+            }
+            Some(Ok(t)) => t,
+        };
+        let text = match raw {
+            RawText::Plain(s) => {
+                if self.languages.len() > 1 && !s.trim().is_empty() {
+                    let d = id_of(warn(
+                        "missing-translation",
+                        p.clone(),
+                        format!("`{key}` is given only in the default language `{}`", self.languages[0]),
+                    ))
+                    .suggest(Some(format!("write `{{\"{}\": ..., \"{}\": ...}}`", self.languages[0], self.languages[1])));
+                    self.push(d);
+                }
+                Text::plain(&**s)
+            }
+            RawText::Map(pairs) => {
+                let mut ok: Vec<(&str, &str)> = Vec::new();
+                for (lang, v) in pairs {
+                    let v = match v {
+                        Ok(v) => v,
+                        Err(found) => {
+                            self.wrong_type(p.key(lang), "a string", *found);
+                            continue;
+                        }
+                    };
+                    if !self.languages.iter().any(|l| l == lang) {
+                        let d = id_of(err(
+                            "unknown-language",
+                            p.key(lang),
+                            format!("language `{lang}` is not one of the model's languages ({})", self.languages.join(", ")),
+                        ))
+                        .at_key()
+                        .suggest(Some(match closest(lang, self.languages.iter().map(String::as_str)) {
+                            Some(s) => format!("did you mean `{s}`?"),
+                            None => format!("add `{lang}` to the model's `languages`"),
+                        }));
+                        self.push(d);
+                    } else if !ok.iter().any(|(l, _)| l == lang) {
+                        ok.push((lang, v));
+                    }
+                }
+                let default = self.languages[0].clone();
+                if !ok.iter().any(|(l, _)| *l == default) {
+                    let d = id_of(err(
+                        "missing-default-language",
+                        p.clone(),
+                        format!("`{key}` has no value in the default language `{default}`"),
+                    ));
+                    self.push(d);
+                    return None;
+                }
+                let missing: Vec<&str> = self
+                    .languages
+                    .iter()
+                    .map(String::as_str)
+                    .filter(|l| !ok.iter().any(|(ol, _)| ol == l))
+                    .collect();
+                if !missing.is_empty() {
+                    let d = id_of(warn(
+                        "missing-translation",
+                        p.clone(),
+                        format!("`{key}` has no translation to {}", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")),
+                    ))
+                    .suggest(Some(format!("the default language `{default}` is shown instead")));
+                    self.push(d);
+                }
+                let order = |l: &str| self.languages.iter().position(|x| x == l).unwrap_or(usize::MAX);
+                ok.sort_by_key(|(l, _)| order(l));
+                Text::translated(ok)
+            }
+        };
+        if required && text.values().all(|v| v.trim().is_empty()) {
+            let d = id_of(err("empty-name", p, format!("`{key}` is empty")));
+            self.push(d);
+        }
+        Some(text)
+    }
+
+    fn kind<T: Copy>(
+        &mut self,
+        s: &str,
+        path: JsonPath,
+        what: &str,
+        parse: fn(&str) -> Option<T>,
+        names: impl Iterator<Item = &'static str> + Clone,
+        id: Option<&str>,
+    ) -> Option<T> {
+        if let Some(k) = parse(s) {
+            return Some(k);
+        }
+        let all = names.clone().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let mut d = err("unknown-kind", path, format!("unknown {what} `{s}`"))
+            .suggest(closest(s, names).map(|c| format!("did you mean `{c}`?")))
+            .note(format!("{what}s are {all}"));
+        if let Some(id) = id {
+            d = d.id(id);
+        }
+        self.push(d);
+        None
+    }
+
+    fn period(&mut self, f: &Field<Str<'_>>, path: &JsonPath, key: &str, id: &str) -> Option<Period> {
+        let s = self.string(f, path, key, None)?;
+        let p = Period::parse(s);
+        if p.is_none() {
+            let d = err("bad-period", path.key(key), format!("`{s}` is not a period")).id(id).suggest(Some(PERIOD_HELP.into()));
+            self.push(d);
+        }
+        p
+    }
+
+    fn unknown_element(&mut self, path: JsonPath, id: &str, role: &str, index: &FxMap<ElementId, u32>) {
+        let suggestion = if self.suggestions_left > 0 {
+            self.suggestions_left -= 1;
+            closest(id, index.keys().map(ElementId::as_str)).map(|s| format!("did you mean `{s}`?"))
+        } else {
+            None
+        };
+        self.push(err("unknown-element", path, format!("unknown element `{id}` in {role}")).id(id).suggest(suggestion));
+    }
+}
+
+/// Validates a parsed document.
+pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnostic>) {
+    let mut v = Validator { diags: Vec::new(), languages: Vec::new(), suggestions_left: SUGGESTION_BUDGET };
+    let root = JsonPath::default();
+    let doc = match doc {
+        Ok(d) => d,
+        Err(found) => {
+            v.wrong_type(root, "a JSON object (an ecograph model)", *found);
+            return (None, v.diags);
+        }
+    };
+    v.extra(&doc.extra, &root, fields::DOC, "the model");
+    match &doc.version {
+        None => v.push(
+            err("missing-version", root.clone(), "the model has no `ecograph` format version")
+                .suggest(Some("add `\"ecograph\": 1` at the top".into())),
+        ),
+        Some(Ok(Num::Int(1))) => {}
+        Some(other) => {
+            let shown = match other {
+                Ok(Num::Int(n)) => n.to_string(),
+                Ok(Num::Float(f)) => f.to_string(),
+                Err(found) => found.to_string(),
+            };
+            v.push(
+                err("unsupported-version", root.key("ecograph"), format!("unsupported format version {shown}"))
+                    .suggest(Some("this ecograph reads format version 1: `\"ecograph\": 1`".into())),
+            );
+        }
+    }
+    let schema = v.string(&doc.schema, &root, "$schema", None).map(str::to_owned);
+
+    // Languages come first: every text depends on them.
+    let lp = root.key("languages");
+    for (lang, p) in v.strings(&doc.languages, &lp) {
+        let valid = !lang.is_empty() && lang.len() <= 35 && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        if !valid {
+            v.push(err("bad-language", p, format!("`{lang}` is not a language code")).suggest(Some("use a code such as `fi` or `en-GB`".into())));
+        } else if v.languages.iter().any(|l| l == lang) {
+            v.push(err("duplicate-language", p, format!("language `{lang}` is listed twice")));
+        } else {
+            v.languages.push(lang.to_owned());
+        }
+    }
+    if matches!(&doc.languages, Some(Ok(l)) if l.is_empty()) {
+        v.push(err("bad-language", lp, "`languages` is empty").suggest(Some("list at least one language, e.g. `[\"en\"]`".into())));
+    }
+    if v.languages.is_empty() {
+        v.languages.push("en".into());
+    }
+    let name = v.text(&doc.name, &root, "name", None, false);
+    let description = v.text(&doc.description, &root, "description", None, false);
+
+    let elements_raw = list(&mut v, &doc.elements, &root, "elements", "a list of elements");
+    let relations_raw = list(&mut v, &doc.relations, &root, "relations", "a list of relations");
+    let views_raw = list(&mut v, &doc.views, &root, "views", "a list of views");
+
+    // Elements: everything that does not need other elements.
+    let mut elements: Vec<ElementData> = Vec::with_capacity(elements_raw.len());
+    let mut element_paths: Vec<usize> = Vec::with_capacity(elements_raw.len());
+    // Parents are resolved once every id is known.
+    let mut pending: Vec<Option<(&str, JsonPath)>> = Vec::with_capacity(elements_raw.len());
+    let mut index: FxMap<ElementId, u32> = FxMap::default();
+    index.reserve(elements_raw.len());
+    // Ids that are defined but broken: references to them are not reported again.
+    let mut broken: HashSet<&str> = HashSet::new();
+    let ep = root.key("elements");
+    for (i, raw) in elements_raw.iter().enumerate() {
+        let path = ep.index(i);
+        let raw = match raw {
+            Ok(r) => r,
+            Err(found) => {
+                v.wrong_type(path, "an element object", *found);
+                continue;
+            }
+        };
+        v.extra(&raw.extra, &path, fields::ELEMENT, "an element");
+        let id = v.string(&raw.id, &path, "id", Some("an element"));
+        let id_ok = match id {
+            Some(id) if !is_valid_id(id) => {
+                v.push(
+                    err("bad-id", path.key("id"), format!("`{id}` is not a valid id"))
+                        .id(id)
+                        .suggest(Some("an id starts with a letter or digit and has only letters, digits, `_`, `.`, `:` and `-`".into())),
+                );
+                false
+            }
+            Some(_) => true,
+            None => false,
+        };
+        let kind = v
+            .string(&raw.kind, &path, "kind", Some(id.map_or("an element".to_owned(), |i| format!("element `{i}`")).as_str()))
+            .and_then(|k| v.kind(k, path.key("kind"), "element kind", ElementKind::parse, ElementKind::names(), id));
+        let shown_id = id.unwrap_or("?");
+        let name = v.text(&raw.name, &path, "name", Some(shown_id), true);
+        let description = v.text(&raw.description, &path, "description", Some(shown_id), false);
+        let tags = v.tags(&raw.tags, &path.key("tags"));
+        let properties = v.properties(&raw.properties, &path.key("properties"));
+        let is_task = kind == Some(ElementKind::Task);
+        if let Some(k) = kind.filter(|k| *k != ElementKind::Task) {
+            for (key, present) in [("status", raw.status.is_some()), ("start", raw.start.is_some()), ("end", raw.end.is_some())] {
+                if present {
+                    v.push(
+                        err("field-not-allowed", path.key(key), format!("`{key}` is only for tasks, and `{shown_id}` is a `{k}`"))
+                            .at_key()
+                            .id(shown_id)
+                            .suggest(Some(format!("remove `{key}`, or make `{shown_id}` a `task`"))),
+                    );
+                }
+            }
+        }
+        let status = v
+            .string(&raw.status, &path, "status", None)
+            .and_then(|s| v.kind(s, path.key("status"), "status", Status::parse, Status::names(), id));
+        let start = v.period(&raw.start, &path, "start", shown_id);
+        let end = v.period(&raw.end, &path, "end", shown_id);
+        if let (Some(s), Some(e)) = (start, end) {
+            if e.last_day() < s.first_day() {
+                v.push(
+                    err("end-before-start", path.key("end"), format!("`{shown_id}` ends ({e}, {}) before it starts ({s}, {})", e.last_day(), s.first_day()))
+                        .id(shown_id),
+                );
+            }
+        }
+        let parent = v.string(&raw.parent, &path, "parent", None).map(|p| (p, path.key("parent")));
+        match (id, kind) {
+            (Some(id), Some(kind)) if id_ok => {
+                if let Some(&first) = index.get(id) {
+                    v.push(
+                        err("duplicate-id", path.key("id"), format!("element id `{id}` is used twice"))
+                            .id(id)
+                            .note(format!("first defined at elements[{}]", element_paths[first as usize])),
+                    );
+                    continue;
+                }
+                index.insert(ElementId::from(id), elements.len() as u32);
+                element_paths.push(i);
+                pending.push(parent);
+                elements.push(ElementData {
+                    id: ElementId::from(id),
+                    kind,
+                    name: name.unwrap_or_else(|| Text::plain(id)),
+                    description,
+                    parent: None,
+                    tags,
+                    properties,
+                    status: status.filter(|_| is_task),
+                    start: start.filter(|_| is_task),
+                    end: end.filter(|_| is_task),
+                });
+            }
+            (Some(id), _) => {
+                broken.insert(id);
+            }
+            _ => {}
+        }
+    }
+
+    // Containment.
+    for (ix, p) in pending.iter().enumerate() {
+        let Some((pid, ppath)) = p else { continue };
+        let Some(&pix) = index.get(*pid) else {
+            if !broken.contains(pid) {
+                v.unknown_element(ppath.clone(), pid, "`parent`", &index);
+            }
+            continue;
+        };
+        let (child, parent) = (&elements[ix], &elements[pix as usize]);
+        if parent.kind != child.kind && parent.kind != ElementKind::Group {
+            v.push(
+                err(
+                    "parent-kind",
+                    ppath.clone(),
+                    format!("`{}`, a `{}`, cannot be inside `{pid}`, a `{}`", child.id, child.kind, parent.kind),
+                )
+                .id(child.id.as_str())
+                .suggest(Some(format!("a parent has the same kind as its child (`{}`) or is a `group`", child.kind))),
+            );
+            continue;
+        }
+        elements[ix].parent = Some(pix);
+    }
+    parent_cycles(&mut v, &mut elements, &element_paths, &ep);
+
+    // Relations.
+    let mut relations: Vec<RelationData> = Vec::with_capacity(relations_raw.len());
+    let mut relation_paths: Vec<usize> = Vec::with_capacity(relations_raw.len());
+    let mut relation_ids: FxMap<&str, usize> = FxMap::default();
+    let rp = root.key("relations");
+    let no_more = raw::RawRelationMore::default();
+    for (j, raw) in relations_raw.iter().enumerate() {
+        let path = rp.index(j);
+        let raw: &RawRelation<'_> = match raw {
+            Ok(r) => r,
+            Err(found) => {
+                v.wrong_type(path, "a relation object", *found);
+                continue;
+            }
+        };
+        let more = raw.more.as_deref().unwrap_or(&no_more);
+        v.extra(&more.extra, &path, fields::RELATION, "a relation");
+        let rid = v.string(&more.id, &path, "id", None);
+        let mut valid = true;
+        if let Some(rid) = rid {
+            if !is_valid_id(rid) {
+                v.push(err("bad-id", path.key("id"), format!("`{rid}` is not a valid relation id")).id(rid));
+                valid = false;
+            } else if let Some(first) = relation_ids.insert(rid, j) {
+                v.push(err("duplicate-id", path.key("id"), format!("relation id `{rid}` is used twice")).id(rid).note(format!("first defined at relations[{first}]")));
+                valid = false;
+            }
+        }
+        let kind = v
+            .string(&raw.kind, &path, "kind", Some("a relation"))
+            .and_then(|k| v.kind(k, path.key("kind"), "relation kind", RelationKind::parse, RelationKind::names(), rid));
+        let mut ends = [None, None];
+        for (slot, key, field) in [(0, "from", &raw.from), (1, "to", &raw.to)] {
+            let Some(id) = v.string(field, &path, key, Some("a relation")) else { continue };
+            match index.get(id) {
+                Some(&ix) => ends[slot] = Some(ix),
+                None if broken.contains(id) => {}
+                None => v.unknown_element(path.key(key), id, &format!("relation `{key}`"), &index),
+            }
+        }
+        if let (Some(kind), [Some(from), Some(to)]) = (kind, ends) {
+            for (ix, key, allowed, verb) in [
+                (from, "from", kind.allowed_from(), "start at"),
+                (to, "to", kind.allowed_to(), "end at"),
+            ] {
+                let e = &elements[ix as usize];
+                if !allowed.contains(&e.kind) {
+                    v.push(
+                        err("relation-endpoint", path.key(key), format!("a `{kind}` relation cannot {verb} `{}`, a `{}`", e.id, e.kind))
+                            .id(e.id.as_str())
+                            .suggest(Some(format!("a `{kind}` relation may {verb} {}", list_kinds(allowed)))),
+                    );
+                    valid = false;
+                }
+            }
+        } else {
+            valid = false;
+        }
+        let label = v.text(&more.label, &path, "label", rid, false);
+        let tags = v.tags(&more.tags, &path.key("tags"));
+        let properties = v.properties(&more.properties, &path.key("properties"));
+        let mut data = Vec::new();
+        if more.data.is_some() && kind.is_some_and(|k| k != RelationKind::Flow) {
+            v.push(err("field-not-allowed", path.key("data"), "`data` is only for `flow` relations").at_key().suggest(Some("remove `data`, or make the relation a `flow`".into())));
+        }
+        for (did, p) in v.strings(&more.data, &path.key("data")) {
+            match index.get(did) {
+                Some(&ix) if elements[ix as usize].kind == ElementKind::Data => data.push(ix),
+                Some(&ix) => v.push(
+                    err("flow-data-kind", p, format!("a flow carries `data` elements, and `{did}` is a `{}`", elements[ix as usize].kind))
+                        .id(did)
+                        .suggest(Some(format!("make `{did}` a `data` element, or list a `data` element instead"))),
+                ),
+                None if broken.contains(did) => {}
+                None => v.unknown_element(p, did, "flow `data`", &index),
+            }
+        }
+        if more.lag.is_some() && kind.is_some_and(|k| k != RelationKind::DependsOn) {
+            v.push(err("field-not-allowed", path.key("lag"), "`lag` is only for `depends_on` relations").at_key());
+        }
+        let lag = v.string(&more.lag, &path, "lag", None).and_then(|s| {
+            let d = Duration::parse(s);
+            if d.is_none() {
+                v.push(err("bad-duration", path.key("lag"), format!("`{s}` is not a duration")).suggest(Some(DURATION_HELP.into())));
+            }
+            d
+        });
+        if let (true, Some(kind), [Some(from), Some(to)]) = (valid, kind, ends) {
+            let has_more = rid.is_some() || label.is_some() || !tags.is_empty() || !properties.is_empty() || !data.is_empty() || lag.is_some();
+            relations.push(RelationData {
+                kind,
+                from,
+                to,
+                more: has_more.then(|| {
+                    Box::new(RelationMore {
+                        id: rid.map(Box::from),
+                        label,
+                        tags: tags.into_vec(),
+                        properties: properties.into_vec(),
+                        data,
+                        lag,
+                    })
+                }),
+            });
+            relation_paths.push(j);
+        }
+    }
+    dependency_cycles(&mut v, &elements, &relations, &relation_paths, &rp);
+
+    // Views.
+    let mut views: Vec<View> = Vec::with_capacity(views_raw.len());
+    let vp = root.key("views");
+    for (i, raw) in views_raw.iter().enumerate() {
+        let path = vp.index(i);
+        match raw {
+            Ok(raw) => {
+                if let Some(view) = view(&mut v, raw, &path, &index, &broken) {
+                    if views.iter().any(|w| w.id == view.id) {
+                        v.push(err("duplicate-id", path.key("id"), format!("view id `{}` is used twice", view.id)).id(view.id.clone()));
+                    } else {
+                        views.push(view);
+                    }
+                }
+            }
+            Err(found) => v.wrong_type(path, "a view object", *found),
+        }
+    }
+
+    let mut model = Model {
+        name,
+        description,
+        schema,
+        languages: std::mem::take(&mut v.languages),
+        graph: graph_for(elements.len(), &relations),
+        child_start: Vec::new(),
+        child_list: Vec::new(),
+        elements,
+        relations,
+        views,
+        index,
+        warnings: Diagnostics::default(),
+    };
+    build_children(&mut model);
+    warnings(&mut v, &model, &element_paths, &relation_paths, &ep, &rp);
+    let ok = !v.diags.iter().any(|d| d.severity == Severity::Error);
+    (ok.then_some(model), v.diags)
+}
+
+fn list<'r, T>(v: &mut Validator, f: &'r Field<Vec<T>>, root: &JsonPath, key: &str, expected: &str) -> &'r [T] {
+    match f {
+        None => &[],
+        Some(Err(found)) => {
+            v.wrong_type(root.key(key), expected, *found);
+            &[]
+        }
+        Some(Ok(items)) => items,
+    }
+}
+
+pub(crate) fn build_children(model: &mut Model) {
+    let n = model.elements.len();
+    let mut count = vec![0u32; n + 1];
+    for e in &model.elements {
+        if let Some(p) = e.parent {
+            count[p as usize + 1] += 1;
+        }
+    }
+    for i in 0..n {
+        count[i + 1] += count[i];
+    }
+    let mut fill = count.clone();
+    let mut list = vec![0u32; count[n] as usize];
+    for (i, e) in model.elements.iter().enumerate() {
+        if let Some(p) = e.parent {
+            list[fill[p as usize] as usize] = i as u32;
+            fill[p as usize] += 1;
+        }
+    }
+    model.child_start = count;
+    model.child_list = list;
+}
+
+/// Reports each parent cycle once, printing it, and cuts it so later passes terminate.
+fn parent_cycles(v: &mut Validator, elements: &mut [ElementData], paths: &[usize], ep: &JsonPath) {
+    // 0 = unseen, 1 = on the current chain, 2 = known to reach a root.
+    let mut state = vec![0u8; elements.len()];
+    let mut chain = Vec::new();
+    for start in 0..elements.len() {
+        chain.clear();
+        let mut at = start;
+        while state[at] == 0 {
+            state[at] = 1;
+            chain.push(at);
+            match elements[at].parent {
+                Some(p) => at = p as usize,
+                None => break,
+            }
+        }
+        if state[at] == 1 && elements[at].parent.is_some() && chain.contains(&at) {
+            let pos = chain.iter().position(|&c| c == at).unwrap_or(0);
+            let cycle = &chain[pos..];
+            // Report at the first element of the cycle in file order.
+            let first = *cycle.iter().min().unwrap_or(&at);
+            let k = cycle.iter().position(|&c| c == first).unwrap_or(0);
+            let mut ids: Vec<String> = cycle[k..].iter().chain(&cycle[..k]).map(|&c| format!("`{}`", elements[c].id)).collect();
+            ids.push(format!("`{}`", elements[first].id));
+            v.push(
+                err("parent-cycle", ep.index(paths[first]).key("parent"), format!("containment cycle: {}", ids.join(" is inside ")))
+                    .id(elements[first].id.as_str())
+                    .suggest(Some("remove one of these `parent` fields".into())),
+            );
+            elements[first].parent = None;
+        }
+        for &c in &chain {
+            state[c] = 2;
+        }
+    }
+}
+
+/// Reports every cycle of `depends_on` relations, printing one cycle per strongly
+/// connected component.
+fn dependency_cycles(v: &mut Validator, elements: &[ElementData], relations: &[RelationData], paths: &[usize], rp: &JsonPath) {
+    use petgraph::graph::{DiGraph, NodeIndex};
+    let mut g: DiGraph<(), u32, u32> = DiGraph::with_capacity(elements.len(), 0);
+    let mut any = false;
+    for _ in 0..elements.len() {
+        g.add_node(());
+    }
+    for (i, r) in relations.iter().enumerate() {
+        if r.kind == RelationKind::DependsOn {
+            g.add_edge(NodeIndex::new(r.from as usize), NodeIndex::new(r.to as usize), i as u32);
+            any = true;
+        }
+    }
+    if !any {
+        return;
+    }
+    let mut comps = petgraph::algo::tarjan_scc(&g);
+    for c in &mut comps {
+        c.sort_unstable();
+    }
+    comps.sort_unstable_by_key(|c| c[0]);
+    for comp in comps {
+        let start = comp[0];
+        let self_loop = g.edges_connecting(start, start).next().map(|e| *e.weight());
+        if comp.len() == 1 && self_loop.is_none() {
+            continue;
+        }
+        // Breadth-first from `start` inside the component back to `start`, edges in file order.
+        let inside: HashSet<NodeIndex<u32>> = comp.iter().copied().collect();
+        let cycle_rels: Vec<u32> = if let Some(rel) = self_loop {
+            vec![rel]
+        } else {
+            let mut pred: FxMap<NodeIndex<u32>, (NodeIndex<u32>, u32)> = FxMap::default();
+            let mut queue = std::collections::VecDeque::from([start]);
+            let mut closing = None;
+            'bfs: while let Some(at) = queue.pop_front() {
+                let mut out: Vec<(u32, NodeIndex<u32>)> = g.edges(at).map(|e| (*e.weight(), petgraph::visit::EdgeRef::target(&e))).collect();
+                out.sort_unstable();
+                for (rel, to) in out {
+                    if to == start {
+                        closing = Some((at, rel));
+                        break 'bfs;
+                    }
+                    if inside.contains(&to) && !pred.contains_key(&to) {
+                        pred.insert(to, (at, rel));
+                        queue.push_back(to);
+                    }
+                }
+            }
+            let Some((mut at, rel)) = closing else { continue };
+            let mut rels = vec![rel];
+            while at != start {
+                let Some(&(p, r)) = pred.get(&at) else { break };
+                rels.push(r);
+                at = p;
+            }
+            rels.reverse();
+            rels
+        };
+        let mut ids: Vec<String> = cycle_rels.iter().map(|&r| format!("`{}`", elements[relations[r as usize].from as usize].id)).collect();
+        ids.push(format!("`{}`", elements[start.index()].id));
+        let first_rel = cycle_rels[0] as usize;
+        v.push(
+            err("dependency-cycle", rp.index(paths[first_rel]), format!("dependency cycle: {}", ids.join(" depends on ")))
+                .id(elements[start.index()].id.as_str())
+                .suggest(Some("remove one of these `depends_on` relations".into())),
+        );
+    }
+}
+
+fn warnings(v: &mut Validator, model: &Model, element_paths: &[usize], relation_paths: &[usize], ep: &JsonPath, rp: &JsonPath) {
+    let n = model.elements.len();
+    let mut touched = vec![false; n];
+    let mut owned = vec![false; n];
+    for (j, r) in model.relations.iter().enumerate() {
+        touched[r.from as usize] = true;
+        touched[r.to as usize] = true;
+        if r.kind == RelationKind::Responsible {
+            owned[r.to as usize] = true;
+        }
+        if r.kind == RelationKind::Flow && r.more.as_ref().is_none_or(|m| m.data.is_empty()) {
+            let (f, t) = (&model.elements[r.from as usize].id, &model.elements[r.to as usize].id);
+            v.push(
+                warn("flow-without-data", rp.index(relation_paths[j]), format!("the flow from `{f}` to `{t}` carries no `data`"))
+                    .suggest(Some("list the `data` elements it carries".into())),
+            );
+        }
+        for &d in r.more.as_ref().map_or(&[][..], |m| &m.data[..]) {
+            touched[d as usize] = true;
+        }
+    }
+    for (i, e) in model.elements.iter().enumerate() {
+        let contained = e.parent.is_some() || model.child_start[i] != model.child_start[i + 1];
+        if !touched[i] && !contained {
+            v.push(
+                warn("isolated-element", ep.index(element_paths[i]), format!("`{}` has no relation and is in no containment tree", e.id))
+                    .id(e.id.as_str())
+                    .suggest(Some("relate it to something, give it a `parent`, or remove it".into())),
+            );
+        }
+        if e.kind == ElementKind::Task {
+            let mut at = Some(i as u32);
+            let mut has_owner = false;
+            while let Some(a) = at {
+                if owned[a as usize] {
+                    has_owner = true;
+                    break;
+                }
+                at = model.elements[a as usize].parent;
+            }
+            if !has_owner {
+                v.push(
+                    warn("task-without-owner", ep.index(element_paths[i]), format!("task `{}` has no `responsible` actor or role, nor has any task containing it", e.id))
+                        .id(e.id.as_str())
+                        .suggest(Some(format!("add a `responsible` relation to `{}` or to a task that contains it", e.id))),
+                );
+            }
+        }
+    }
+}
+
+
+fn view(v: &mut Validator, raw: &raw::RawView<'_>, path: &JsonPath, index: &FxMap<ElementId, u32>, broken: &HashSet<&str>) -> Option<View> {
+    v.extra(&raw.extra, path, fields::VIEW, "a view");
+    let id = v.string(&raw.id, path, "id", Some("a view"));
+    if let Some(id) = id.filter(|id| !is_valid_id(id)) {
+        v.push(err("bad-id", path.key("id"), format!("`{id}` is not a valid view id")).id(id));
+    }
+    let shown = id.unwrap_or("?");
+    let mut view = View::new(shown);
+    view.title = v.text(&raw.title, path, "title", Some(shown), false);
+    view.description = v.text(&raw.description, path, "description", Some(shown), false);
+    view.include = selectors(v, &raw.include, &path.key("include"), index, broken);
+    view.exclude = selectors(v, &raw.exclude, &path.key("exclude"), index, broken);
+    if raw.relations.is_some() {
+        let kinds = relation_kinds(v, &raw.relations, &path.key("relations"));
+        view.relations = Some(kinds);
+    }
+    for (key, field, slot) in [("group_by_parent", &raw.group_by_parent, &mut view.group_by_parent), ("legend", &raw.legend, &mut view.legend)] {
+        match field {
+            Some(Ok(b)) => *slot = *b,
+            Some(Err(found)) => v.wrong_type(path.key(key), "true or false", *found),
+            None => {}
+        }
+    }
+    if let Some(d) = v.string(&raw.direction, path, "direction", None) {
+        view.direction = match d {
+            "TB" => LayoutDirection::TopToBottom,
+            "LR" => LayoutDirection::LeftToRight,
+            other => {
+                v.push(err("unknown-kind", path.key("direction"), format!("unknown direction `{other}`")).suggest(Some("use `TB` (top to bottom) or `LR` (left to right)".into())));
+                LayoutDirection::TopToBottom
+            }
+        };
+    }
+    match &raw.collapse {
+        None => {}
+        Some(Err(found)) => v.wrong_type(path.key("collapse"), "an object with `ids` and/or `depth`", *found),
+        Some(Ok(c)) => {
+            let cp = path.key("collapse");
+            v.extra(&c.extra, &cp, fields::COLLAPSE, "`collapse`");
+            let mut collapse = Collapse::default();
+            for (cid, p) in v.strings(&c.ids, &cp.key("ids")) {
+                if index.contains_key(cid) {
+                    collapse.ids.push(cid.to_owned());
+                } else if !broken.contains(cid) {
+                    v.unknown_element(p, cid, "`collapse`", index);
+                }
+            }
+            collapse.depth = depth(v, &c.depth, &cp);
+            view.collapse = collapse;
+        }
+    }
+    id.map(|_| view)
+}
+
+fn depth(v: &mut Validator, f: &Field<Num>, path: &JsonPath) -> Option<usize> {
+    match f {
+        None => None,
+        Some(Ok(Num::Int(n))) if (0..=1000).contains(n) => Some(*n as usize),
+        Some(Ok(_)) => {
+            v.push(err("bad-depth", path.key("depth"), "`depth` must be a whole number from 0 to 1000"));
+            None
+        }
+        Some(Err(found)) => {
+            v.wrong_type(path.key("depth"), "a whole number", *found);
+            None
+        }
+    }
+}
+
+fn relation_kinds(v: &mut Validator, f: &Field<Vec<Loose<Str<'_>>>>, path: &JsonPath) -> Vec<RelationKind> {
+    v.strings(f, path)
+        .into_iter()
+        .filter_map(|(s, p)| v.kind(s, p, "relation kind", RelationKind::parse, RelationKind::names(), None))
+        .collect()
+}
+
+fn selectors(v: &mut Validator, f: &Field<Vec<Loose<raw::RawSelector<'_>>>>, path: &JsonPath, index: &FxMap<ElementId, u32>, broken: &HashSet<&str>) -> Vec<Selector> {
+    let items = match f {
+        None => return Vec::new(),
+        Some(Err(found)) => {
+            v.wrong_type(path.clone(), "a list of selectors", *found);
+            return Vec::new();
+        }
+        Some(Ok(items)) => items,
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let p = path.index(i);
+        let raw = match item {
+            Ok(r) => r,
+            Err(found) => {
+                v.wrong_type(p, "a selector object such as `{\"kind\": \"system\"}`", *found);
+                continue;
+            }
+        };
+        v.extra(&raw.extra, &p, fields::SELECTOR, "a selector");
+        let element = |v: &mut Validator, field: &Field<Str<'_>>, key: &str| -> Option<String> {
+            let id = v.string(field, &p, key, None)?;
+            if index.contains_key(id) {
+                Some(id.to_owned())
+            } else {
+                if !broken.contains(id) {
+                    v.unknown_element(p.key(key), id, &format!("selector `{key}`"), index);
+                }
+                None
+            }
+        };
+        let given = [&raw.kind, &raw.tag, &raw.id, &raw.status, &raw.subtree, &raw.around].iter().filter(|f| f.is_some()).count();
+        if given != 1 {
+            v.push(
+                err("bad-selector", p.clone(), format!("a selector has exactly one of `kind`, `tag`, `id`, `status`, `subtree` or `around`; this one has {given}"))
+                    .suggest(Some("split it into several selectors".into())),
+            );
+            continue;
+        }
+        if raw.around.is_none() && (raw.depth.is_some() || raw.relations.is_some()) {
+            v.push(err("field-not-allowed", p.clone(), "`depth` and `relations` go with `around` only").suggest(Some("add `around`, or remove them".into())));
+        }
+        let sel = if raw.kind.is_some() {
+            v.string(&raw.kind, &p, "kind", None)
+                .and_then(|k| v.kind(k, p.key("kind"), "element kind", ElementKind::parse, ElementKind::names(), None))
+                .map(Selector::Kind)
+        } else if raw.tag.is_some() {
+            v.string(&raw.tag, &p, "tag", None).map(|t| Selector::Tag(t.to_owned()))
+        } else if raw.status.is_some() {
+            v.string(&raw.status, &p, "status", None)
+                .and_then(|s| v.kind(s, p.key("status"), "status", Status::parse, Status::names(), None))
+                .map(Selector::Status)
+        } else if raw.id.is_some() {
+            element(v, &raw.id, "id").map(Selector::Id)
+        } else if raw.subtree.is_some() {
+            element(v, &raw.subtree, "subtree").map(Selector::Subtree)
+        } else {
+            let id = element(v, &raw.around, "around");
+            let depth = depth(v, &raw.depth, &p).unwrap_or(1);
+            let relations = relation_kinds(v, &raw.relations, &p.key("relations"));
+            id.map(|id| Selector::Around { id, depth, relations })
+        };
+        out.extend(sel);
+    }
+    out
+}

@@ -1,0 +1,109 @@
+//! Views: which part of a model a diagram shows, and how.
+
+use crate::{ElementKind, RelationKind, Status, Text};
+
+/// Which elements a view includes or excludes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Selector {
+    /// Every element of the kind.
+    Kind(ElementKind),
+    /// Every element with the tag.
+    Tag(String),
+    /// The element.
+    Id(String),
+    /// Every task with the status.
+    Status(Status),
+    /// The element and everything it contains.
+    Subtree(String),
+    /// The element and everything within `depth` relations of it (either direction),
+    /// following only `relations` (all kinds when empty).
+    Around {
+        /// The centre.
+        id: String,
+        /// How many relations away.
+        depth: usize,
+        /// The relation kinds to follow; empty means all.
+        relations: Vec<RelationKind>,
+    },
+}
+
+/// Direction of a diagram's main axis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum LayoutDirection {
+    /// Top to bottom.
+    #[default]
+    TopToBottom,
+    /// Left to right.
+    LeftToRight,
+}
+
+impl LayoutDirection {
+    /// `TB` or `LR`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LayoutDirection::TopToBottom => "TB",
+            LayoutDirection::LeftToRight => "LR",
+        }
+    }
+}
+
+/// Which elements a view draws as their container.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Collapse {
+    /// Elements whose contents are drawn as the element itself.
+    pub ids: Vec<String>,
+    /// Everything deeper than this containment depth (roots are depth 0) is drawn as its
+    /// ancestor at that depth.
+    pub depth: Option<usize>,
+}
+
+/// A diagram of part of the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct View {
+    /// Unique among views; names the output file.
+    pub id: String,
+    /// The title (the id when the model gives none).
+    pub title: Option<Text>,
+    /// What the view is for.
+    pub description: Option<Text>,
+    /// An element is drawn if any selector matches it; empty means every element.
+    pub include: Vec<Selector>,
+    /// An element matching any of these is not drawn.
+    pub exclude: Vec<Selector>,
+    /// The relation kinds drawn; `None` means every kind.
+    pub relations: Option<Vec<RelationKind>>,
+    /// Draw containment as nested boxes.
+    pub group_by_parent: bool,
+    /// What to draw collapsed.
+    pub collapse: Collapse,
+    /// The main axis.
+    pub direction: LayoutDirection,
+    /// Draw a legend.
+    pub legend: bool,
+}
+
+impl View {
+    /// A view with the given id that draws every element and relation.
+    pub fn new(id: impl Into<String>) -> View {
+        View {
+            id: id.into(),
+            title: None,
+            description: None,
+            include: Vec::new(),
+            exclude: Vec::new(),
+            relations: None,
+            group_by_parent: true,
+            collapse: Collapse::default(),
+            direction: LayoutDirection::TopToBottom,
+            legend: true,
+        }
+    }
+
+    /// Whether the view draws relations of this kind.
+    pub fn draws_relation(&self, kind: RelationKind) -> bool {
+        self.relations.as_ref().is_none_or(|r| r.contains(&kind))
+    }
+}

@@ -1,0 +1,167 @@
+//! Canonical JSON: the model written back in a fixed layout.
+
+use crate::view::{Selector, View};
+use crate::{Model, Text};
+use serde_json::{Map, Value, json};
+
+fn strs<'a>(items: impl Iterator<Item = &'a str>) -> Value {
+    Value::Array(items.map(Value::from).collect())
+}
+
+fn props<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Object(items.map(|(k, v)| (k.to_owned(), Value::from(v))).collect())
+}
+
+fn put_text(m: &mut Map<String, Value>, key: &str, t: Option<&Text>) {
+    if let Some(t) = t {
+        m.insert(key.into(), t.to_json());
+    }
+}
+
+impl Model {
+    /// The model as a JSON value in canonical form: fields in the documented order,
+    /// elements, relations and views in file order, properties sorted by key,
+    /// translations in the order of `languages`, and no field that holds its default.
+    pub fn to_json(&self) -> Value {
+        let mut doc = Map::new();
+        if let Some(s) = &self.schema {
+            doc.insert("$schema".into(), Value::from(s.as_str()));
+        }
+        doc.insert("ecograph".into(), json!(crate::FORMAT_VERSION));
+        put_text(&mut doc, "name", self.name());
+        put_text(&mut doc, "description", self.description());
+        doc.insert("languages".into(), strs(self.languages.iter().map(String::as_str)));
+        let elements = self
+            .elements()
+            .map(|e| {
+                let mut m = Map::new();
+                m.insert("id".into(), Value::from(e.id().as_str()));
+                m.insert("kind".into(), Value::from(e.kind().as_str()));
+                m.insert("name".into(), e.name().to_json());
+                put_text(&mut m, "description", e.description());
+                if let Some(p) = e.parent() {
+                    m.insert("parent".into(), Value::from(p.id().as_str()));
+                }
+                if e.tags().len() > 0 {
+                    m.insert("tags".into(), strs(e.tags()));
+                }
+                if e.properties().len() > 0 {
+                    m.insert("properties".into(), props(e.properties()));
+                }
+                if let Some(s) = e.status() {
+                    m.insert("status".into(), Value::from(s.as_str()));
+                }
+                if let Some(s) = e.start() {
+                    m.insert("start".into(), Value::from(s.to_string()));
+                }
+                if let Some(s) = e.end() {
+                    m.insert("end".into(), Value::from(s.to_string()));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        doc.insert("elements".into(), Value::Array(elements));
+        let relations = self
+            .relations()
+            .map(|r| {
+                let mut m = Map::new();
+                if let Some(id) = r.id() {
+                    m.insert("id".into(), Value::from(id));
+                }
+                m.insert("kind".into(), Value::from(r.kind().as_str()));
+                m.insert("from".into(), Value::from(r.from().id().as_str()));
+                m.insert("to".into(), Value::from(r.to().id().as_str()));
+                put_text(&mut m, "label", r.label());
+                if r.data_carried().len() > 0 {
+                    m.insert("data".into(), Value::Array(r.data_carried().map(|d| Value::from(d.id().as_str())).collect()));
+                }
+                if let Some(l) = r.lag() {
+                    m.insert("lag".into(), Value::from(l.to_string()));
+                }
+                if r.tags().len() > 0 {
+                    m.insert("tags".into(), strs(r.tags()));
+                }
+                if r.properties().len() > 0 {
+                    m.insert("properties".into(), props(r.properties()));
+                }
+                Value::Object(m)
+            })
+            .collect();
+        doc.insert("relations".into(), Value::Array(relations));
+        if !self.views.is_empty() {
+            doc.insert("views".into(), Value::Array(self.views.iter().map(view_json).collect()));
+        }
+        Value::Object(doc)
+    }
+
+    /// The canonical JSON text: [`Model::to_json`] with two-space indentation and a final
+    /// newline. Loading it gives an equal model.
+    pub fn to_canonical_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
+        s.push('\n');
+        s
+    }
+}
+
+pub(crate) fn selector_json(s: &Selector) -> Value {
+    match s {
+        Selector::Kind(k) => json!({ "kind": k.as_str() }),
+        Selector::Tag(t) => json!({ "tag": t }),
+        Selector::Id(i) => json!({ "id": i }),
+        Selector::Status(st) => json!({ "status": st.as_str() }),
+        Selector::Subtree(i) => json!({ "subtree": i }),
+        Selector::Around { id, depth, relations } => {
+            let mut m = Map::new();
+            m.insert("around".into(), Value::from(id.as_str()));
+            m.insert("depth".into(), Value::from(*depth));
+            if !relations.is_empty() {
+                m.insert("relations".into(), strs(relations.iter().map(|k| k.as_str())));
+            }
+            Value::Object(m)
+        }
+    }
+}
+
+pub(crate) fn view_json(v: &View) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), Value::from(v.id.as_str()));
+    put_text(&mut m, "title", v.title.as_ref());
+    put_text(&mut m, "description", v.description.as_ref());
+    if !v.include.is_empty() {
+        m.insert("include".into(), Value::Array(v.include.iter().map(selector_json).collect()));
+    }
+    if !v.exclude.is_empty() {
+        m.insert("exclude".into(), Value::Array(v.exclude.iter().map(selector_json).collect()));
+    }
+    if let Some(r) = &v.relations {
+        m.insert("relations".into(), strs(r.iter().map(|k| k.as_str())));
+    }
+    if !v.group_by_parent {
+        m.insert("group_by_parent".into(), Value::Bool(false));
+    }
+    if !v.collapse.ids.is_empty() || v.collapse.depth.is_some() {
+        let mut c = Map::new();
+        if !v.collapse.ids.is_empty() {
+            c.insert("ids".into(), strs(v.collapse.ids.iter().map(String::as_str)));
+        }
+        if let Some(d) = v.collapse.depth {
+            c.insert("depth".into(), Value::from(d));
+        }
+        m.insert("collapse".into(), Value::Object(c));
+    }
+    if v.direction != crate::LayoutDirection::TopToBottom {
+        m.insert("direction".into(), Value::from(v.direction.as_str()));
+    }
+    if !v.legend {
+        m.insert("legend".into(), Value::Bool(false));
+    }
+    Value::Object(m)
+}
+
+/// Models are equal when their canonical JSON is: same elements, relations and views in
+/// the same order, whatever the layout of the files they came from.
+impl PartialEq for Model {
+    fn eq(&self, other: &Self) -> bool {
+        self.to_json() == other.to_json()
+    }
+}
