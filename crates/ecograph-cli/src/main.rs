@@ -1,1 +1,62 @@
-fn main() {}
+//! `ecograph`: check, query, draw and analyse ecosystem models.
+
+mod cmd;
+mod common;
+
+use clap::{Parser, Subcommand};
+use common::{Exit, Fail};
+use std::process::ExitCode;
+
+/// Model an ecosystem as a typed graph: check it, query it, draw it, and ask what a
+/// change affects.
+///
+/// Exit codes: 0 success, 1 invalid model, 2 usage or I/O error, 3 a --fail-on gate fired.
+#[derive(Debug, Parser)]
+#[command(name = "ecograph", version, about, long_about = None, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate models and report every problem (exit 1 when a model is invalid).
+    Check(cmd::check::Args),
+    /// Show one element with its relations.
+    Show(cmd::show::Args),
+    /// List elements, filtered by kind, tag or status.
+    List(cmd::list::Args),
+    /// The shortest chain of relations between two elements.
+    Path(cmd::path::Args),
+    /// Print a model as canonical JSON, or rewrite the file in place with --write.
+    Fmt(cmd::fmt::Args),
+    /// Print the JSON Schema of the model format.
+    Schema(cmd::schema::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { Exit::Usage as u8 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Check(a) => cmd::check::run(a),
+        Command::Show(a) => cmd::show::run(a),
+        Command::List(a) => cmd::list::run(a),
+        Command::Path(a) => cmd::path::run(a),
+        Command::Fmt(a) => cmd::fmt::run(a),
+        Command::Schema(a) => cmd::schema::run(a),
+    };
+    match result {
+        Ok(exit) => ExitCode::from(exit as u8),
+        Err(Fail { exit, message }) => {
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            ExitCode::from(exit as u8)
+        }
+    }
+}

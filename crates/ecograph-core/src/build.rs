@@ -16,7 +16,12 @@ pub struct NewElement {
 impl NewElement {
     /// An element with its required fields.
     pub fn new(id: impl Into<String>, kind: ElementKind, name: Text) -> NewElement {
-        NewElement { id: id.into(), kind, name, fields: Map::new() }
+        NewElement {
+            id: id.into(),
+            kind,
+            name,
+            fields: Map::new(),
+        }
     }
     /// Sets the description.
     pub fn description(mut self, t: Text) -> Self {
@@ -45,7 +50,8 @@ impl NewElement {
     }
     /// Sets a task's planned start.
     pub fn start(mut self, p: Period) -> Self {
-        self.fields.insert("start".into(), Value::from(p.to_string()));
+        self.fields
+            .insert("start".into(), Value::from(p.to_string()));
         self
     }
     /// Sets a task's planned end.

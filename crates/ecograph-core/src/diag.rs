@@ -204,7 +204,13 @@ impl Diagnostic {
 /// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "{}[{}]: {}", self.severity.as_str(), self.code, self.message)?;
+        writeln!(
+            f,
+            "{}[{}]: {}",
+            self.severity.as_str(),
+            self.code,
+            self.message
+        )?;
         let file = self.file.as_deref().unwrap_or("<input>");
         match (self.line, self.column) {
             (Some(l), Some(c)) => writeln!(f, "  --> {file}:{l}:{c} ({})", self.path)?,
@@ -237,7 +243,9 @@ impl Diagnostics {
     }
     /// The warnings.
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.items.iter().filter(|d| d.severity == Severity::Warning)
+        self.items
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
     /// Whether there is at least one error.
     pub fn has_errors(&self) -> bool {

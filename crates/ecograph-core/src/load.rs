@@ -31,7 +31,10 @@ impl Model {
     /// valid model.
     pub fn load(path: impl AsRef<Path>) -> Result<Model, Error> {
         let path = path.as_ref();
-        let src = std::fs::read_to_string(path).map_err(|source| Error::Io { path: path.to_owned(), source })?;
+        let src = std::fs::read_to_string(path).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })?;
         Model::check_str(&src, Some(&path.display().to_string())).into_result()
     }
 
@@ -45,7 +48,14 @@ impl Model {
                 let diags = finish(diags, file);
                 return Checked {
                     model: model.map(|mut m| {
-                        m.warnings = Diagnostics { items: diags.items.iter().filter(|d| d.severity == Severity::Warning).cloned().collect() };
+                        m.warnings = Diagnostics {
+                            items: diags
+                                .items
+                                .iter()
+                                .filter(|d| d.severity == Severity::Warning)
+                                .cloned()
+                                .collect(),
+                        };
                         m
                     }),
                     diagnostics: diags,
@@ -56,7 +66,10 @@ impl Model {
         for d in &mut diags {
             d.file = file.map(str::to_owned);
         }
-        Checked { model: None, diagnostics: Diagnostics { items: diags } }
+        Checked {
+            model: None,
+            diagnostics: Diagnostics { items: diags },
+        }
     }
 }
 
@@ -65,7 +78,10 @@ impl Checked {
         let file = self.diagnostics.iter().find_map(|d| d.file.clone());
         match self.model {
             Some(m) => Ok(m),
-            None => Err(Error::Invalid { file, diagnostics: self.diagnostics }),
+            None => Err(Error::Invalid {
+                file,
+                diagnostics: self.diagnostics,
+            }),
         }
     }
 }
@@ -82,15 +98,26 @@ pub(crate) fn finish(mut diags: Vec<Diagnostic>, file: Option<&str>) -> Diagnost
 fn syntax_error(e: &serde_json::Error) -> Diagnostic {
     let msg = e.to_string();
     // serde_json appends " at line L column C"; the position is shown on its own line.
-    let msg = msg.rsplit_once(" at line ").map_or(msg.as_str(), |(m, _)| m);
-    let mut d = Diagnostic::new(Severity::Error, "syntax", JsonPath::default(), format!("malformed JSON: {msg}"));
+    let msg = msg
+        .rsplit_once(" at line ")
+        .map_or(msg.as_str(), |(m, _)| m);
+    let mut d = Diagnostic::new(
+        Severity::Error,
+        "syntax",
+        JsonPath::default(),
+        format!("malformed JSON: {msg}"),
+    );
     if e.line() > 0 {
         d.line = Some(e.line());
         d.column = Some(e.column());
     }
     let hint = match e.classify() {
-        serde_json::error::Category::Eof => Some("the file ends early: check for a missing `]` or `}`"),
-        serde_json::error::Category::Syntax if msg.contains("trailing comma") => Some("remove the comma before the closing bracket"),
+        serde_json::error::Category::Eof => {
+            Some("the file ends early: check for a missing `]` or `}`")
+        }
+        serde_json::error::Category::Syntax if msg.contains("trailing comma") => {
+            Some("remove the comma before the closing bracket")
+        }
         _ => None,
     };
     d.suggest(hint.map(str::to_owned))

@@ -34,7 +34,12 @@ pub(crate) fn locate(src: &str, diags: &mut [Diagnostic]) {
             };
         }
     }
-    let mut sc = Scanner { b: src.as_bytes(), src, i: 0, trie: &mut trie };
+    let mut sc = Scanner {
+        b: src.as_bytes(),
+        src,
+        i: 0,
+        trie: &mut trie,
+    };
     sc.value(Some(0));
     let lines = LineIndex::new(src);
     for d in diags.iter_mut() {
@@ -70,14 +75,21 @@ struct LineIndex {
 impl LineIndex {
     fn new(src: &str) -> LineIndex {
         let mut starts = vec![0];
-        starts.extend(src.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            src.bytes()
+                .enumerate()
+                .filter(|&(_, b)| b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
     /// 1-based line and column (in characters) of a byte offset.
     fn position(&self, src: &str, off: usize) -> (usize, usize) {
         let line = self.starts.partition_point(|&s| s <= off);
         let start = self.starts[line - 1];
-        let col = src.get(start..off).map_or(off - start, |s| s.chars().count());
+        let col = src
+            .get(start..off)
+            .map_or(off - start, |s| s.chars().count());
         (line, col + 1)
     }
 }
@@ -112,7 +124,12 @@ impl Scanner<'_> {
                 self.string();
             }
             _ => {
-                while self.i < self.b.len() && !matches!(self.b[self.i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r') {
+                while self.i < self.b.len()
+                    && !matches!(
+                        self.b[self.i],
+                        b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r'
+                    )
+                {
                     self.i += 1;
                 }
             }

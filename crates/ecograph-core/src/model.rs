@@ -175,12 +175,18 @@ impl Model {
     /// The element at a position in file order (`0..element_count()`), as given by
     /// [`Element::index`]. Dense indices let analyses keep their own arrays.
     pub fn element_at(&self, index: usize) -> Option<Element<'_>> {
-        (index < self.elements.len()).then(|| Element { model: self, ix: index as u32 })
+        (index < self.elements.len()).then(|| Element {
+            model: self,
+            ix: index as u32,
+        })
     }
 
     /// The relation at a position in file order (`0..relation_count()`).
     pub fn relation_at(&self, index: usize) -> Option<Relation<'_>> {
-        (index < self.relations.len()).then(|| Relation { model: self, ix: index as u32 })
+        (index < self.relations.len()).then(|| Relation {
+            model: self,
+            ix: index as u32,
+        })
     }
 
     /// Every element, in file order.
@@ -257,7 +263,9 @@ impl Model {
             .map(|(i, &d)| (d as usize, i as u32))
             .collect();
         found.sort_unstable();
-        found.into_iter().map(move |(d, ix)| (Element { model: self, ix }, d))
+        found
+            .into_iter()
+            .map(move |(d, ix)| (Element { model: self, ix }, d))
     }
 
     /// A shortest chain of relations from `from` to `to`, following relations of the
@@ -280,7 +288,10 @@ impl Model {
             let (rel, prev) = bfs.pred[at as usize]?;
             let r = &self.relations[rel as usize];
             steps.push(Step {
-                relation: Relation { model: self, ix: rel },
+                relation: Relation {
+                    model: self,
+                    ix: rel,
+                },
                 forward: r.from == prev,
             });
             at = prev;
@@ -433,14 +444,21 @@ impl<'m> Element<'m> {
     }
     /// The containing element.
     pub fn parent(&self) -> Option<Element<'m>> {
-        self.data().parent.map(|ix| Element { model: self.model, ix })
+        self.data().parent.map(|ix| Element {
+            model: self.model,
+            ix,
+        })
     }
     /// The directly contained elements, in file order.
-    pub fn children(&self) -> impl DoubleEndedIterator<Item = Element<'m>> + ExactSizeIterator + 'm {
+    pub fn children(
+        &self,
+    ) -> impl DoubleEndedIterator<Item = Element<'m>> + ExactSizeIterator + 'm {
         let m = self.model;
         let i = self.ix as usize;
         let range = m.child_start[i] as usize..m.child_start[i + 1] as usize;
-        m.child_list[range].iter().map(move |&ix| Element { model: m, ix })
+        m.child_list[range]
+            .iter()
+            .map(move |&ix| Element { model: m, ix })
     }
     /// Everything the element contains, depth first in file order (not the element).
     pub fn descendants(&self) -> impl Iterator<Item = Element<'m>> + 'm {
@@ -506,7 +524,13 @@ impl Eq for Relation<'_> {}
 
 impl fmt::Debug for Relation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Relation({} {} -> {})", self.kind(), self.from().id(), self.to().id())
+        write!(
+            f,
+            "Relation({} {} -> {})",
+            self.kind(),
+            self.from().id(),
+            self.to().id()
+        )
     }
 }
 
@@ -539,11 +563,17 @@ impl<'m> Relation<'m> {
     }
     /// Where it starts.
     pub fn from(&self) -> Element<'m> {
-        Element { model: self.model, ix: self.data().from }
+        Element {
+            model: self.model,
+            ix: self.data().from,
+        }
     }
     /// Where it ends.
     pub fn to(&self) -> Element<'m> {
-        Element { model: self.model, ix: self.data().to }
+        Element {
+            model: self.model,
+            ix: self.data().to,
+        }
     }
     /// The id, if the model gives one.
     pub fn id(&self) -> Option<&'m str> {
@@ -564,7 +594,9 @@ impl<'m> Relation<'m> {
     /// The data elements a flow carries.
     pub fn data_carried(&self) -> impl ExactSizeIterator<Item = Element<'m>> + 'm {
         let m = self.model;
-        self.data_indices().iter().map(move |&ix| Element { model: m, ix })
+        self.data_indices()
+            .iter()
+            .map(move |&ix| Element { model: m, ix })
     }
     /// A `depends_on` relation's lag.
     pub fn lag(&self) -> Option<Duration> {
@@ -584,11 +616,19 @@ pub struct Step<'m> {
 impl<'m> Step<'m> {
     /// The element the step leaves.
     pub fn source(&self) -> Element<'m> {
-        if self.forward { self.relation.from() } else { self.relation.to() }
+        if self.forward {
+            self.relation.from()
+        } else {
+            self.relation.to()
+        }
     }
     /// The element the step reaches.
     pub fn target(&self) -> Element<'m> {
-        if self.forward { self.relation.to() } else { self.relation.from() }
+        if self.forward {
+            self.relation.to()
+        } else {
+            self.relation.from()
+        }
     }
 }
 
@@ -628,7 +668,11 @@ pub(crate) fn graph_for(elements: usize, relations: &[RelationData]) -> DiGraph<
         g.add_node(());
     }
     for (i, r) in relations.iter().enumerate() {
-        let _: EdgeIndex<u32> = g.add_edge(NodeIndex::new(r.from as usize), NodeIndex::new(r.to as usize), i as u32);
+        let _: EdgeIndex<u32> = g.add_edge(
+            NodeIndex::new(r.from as usize),
+            NodeIndex::new(r.to as usize),
+            i as u32,
+        );
     }
     g
 }

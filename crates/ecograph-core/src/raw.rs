@@ -202,7 +202,14 @@ pub(crate) mod fields {
         "legend",
     ];
     pub const SELECTOR: &[&str] = &[
-        "kind", "tag", "id", "status", "subtree", "around", "depth", "relations",
+        "kind",
+        "tag",
+        "id",
+        "status",
+        "subtree",
+        "around",
+        "depth",
+        "relations",
     ];
     pub const COLLAPSE: &[&str] = &["ids", "depth"];
 }
@@ -500,4 +507,3 @@ pub(crate) fn parse(src: &str) -> Result<Loose<RawDoc<'_>>, serde_json::Error> {
     de.end()?;
     Ok(doc)
 }
-

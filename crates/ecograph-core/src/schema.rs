@@ -11,7 +11,10 @@ fn names(it: impl Iterator<Item = &'static str>) -> Value {
 
 fn object(fields: &[&str], props: Value, required: &[&str]) -> Value {
     let props = props.as_object().cloned().unwrap_or_default();
-    debug_assert!(fields.iter().all(|f| props.contains_key(*f)), "schema lists every field");
+    debug_assert!(
+        fields.iter().all(|f| props.contains_key(*f)),
+        "schema lists every field"
+    );
     let mut ordered = Map::new();
     for f in fields {
         if let Some(p) = props.get(*f) {
@@ -41,7 +44,8 @@ pub fn json_schema() -> Value {
     let strings = json!({ "type": "array", "items": { "type": "string" } });
     let ids = json!({ "type": "array", "items": { "$ref": "#/$defs/id" } });
     let props = json!({ "type": "object", "additionalProperties": { "type": "string" } });
-    let relation_kinds = json!({ "type": "array", "items": { "enum": names(RelationKind::names()) } });
+    let relation_kinds =
+        json!({ "type": "array", "items": { "enum": names(RelationKind::names()) } });
     let depth = json!({ "type": "integer", "minimum": 0, "maximum": 1000 });
     let element = object(
         fields::ELEMENT,
@@ -112,8 +116,14 @@ pub fn json_schema() -> Value {
     );
     if let Value::Object(m) = &mut doc {
         let mut head = Map::new();
-        head.insert("$schema".into(), json!("https://json-schema.org/draft/2020-12/schema"));
-        head.insert("$id".into(), json!("https://ecograph.invalid/schema/ecograph-1.schema.json"));
+        head.insert(
+            "$schema".into(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
+        head.insert(
+            "$id".into(),
+            json!("https://ecograph.invalid/schema/ecograph-1.schema.json"),
+        );
         head.insert("title".into(), json!("ecograph model, format version 1"));
         head.extend(std::mem::take(m));
         head.insert(

@@ -23,7 +23,9 @@ impl Text {
     }
 
     /// A text from `(language, value)` pairs; the first pair is the default language.
-    pub fn translated<L: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (L, V)>) -> Text {
+    pub fn translated<L: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (L, V)>,
+    ) -> Text {
         let pairs: Vec<_> = pairs
             .into_iter()
             .map(|(l, v)| (l.into().into_boxed_str(), v.into().into_boxed_str()))
@@ -50,7 +52,8 @@ impl Text {
 
     /// The text in `lang`, or in the default language when it has no such translation.
     pub fn resolve(&self, lang: Option<&str>) -> &str {
-        lang.and_then(|l| self.get(l)).unwrap_or_else(|| self.default_value())
+        lang.and_then(|l| self.get(l))
+            .unwrap_or_else(|| self.default_value())
     }
 
     /// The `(language, value)` pairs, or `None` for a plain string.
@@ -74,7 +77,10 @@ impl Text {
         match &self.0 {
             Repr::Plain(s) => serde_json::Value::from(&**s),
             Repr::Multi(pairs) => serde_json::Value::Object(
-                pairs.iter().map(|(l, v)| (l.to_string(), serde_json::Value::from(&**v))).collect(),
+                pairs
+                    .iter()
+                    .map(|(l, v)| (l.to_string(), serde_json::Value::from(&**v)))
+                    .collect(),
             ),
         }
     }

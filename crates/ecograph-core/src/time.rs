@@ -172,7 +172,11 @@ impl Period {
             Period::Day(d) => d,
             _ => {
                 let (y, m, _) = self.months();
-                Date { year: y, month: m, day: 1 }
+                Date {
+                    year: y,
+                    month: m,
+                    day: 1,
+                }
             }
         }
     }
@@ -183,7 +187,11 @@ impl Period {
             Period::Day(d) => d,
             _ => {
                 let (y, _, m) = self.months();
-                Date { year: y, month: m, day: days_in_month(y, m) }
+                Date {
+                    year: y,
+                    month: m,
+                    day: days_in_month(y, m),
+                }
             }
         }
     }
@@ -241,7 +249,10 @@ impl Duration {
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || num.len() > 6 {
             return None;
         }
-        Some(Duration { amount: num.parse().ok()?, unit })
+        Some(Duration {
+            amount: num.parse().ok()?,
+            unit,
+        })
     }
 
     /// The number of units.
@@ -312,7 +323,17 @@ mod tests {
 
     #[test]
     fn malformed_periods_are_rejected() {
-        for bad in ["", "23", "2023-H3", "2023-Q0", "2023-13", "2023-02-30", "2023-6", "2023-06-15-1", "x023"] {
+        for bad in [
+            "",
+            "23",
+            "2023-H3",
+            "2023-Q0",
+            "2023-13",
+            "2023-02-30",
+            "2023-6",
+            "2023-06-15-1",
+            "x023",
+        ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
     }
@@ -329,9 +350,18 @@ mod tests {
     #[test]
     fn durations_follow_the_calendar() {
         let d = Date::new(2023, 1, 31).unwrap();
-        assert_eq!(Duration::parse("1m").unwrap().after(d).to_string(), "2023-02-28");
-        assert_eq!(Duration::parse("2w").unwrap().after(d).to_string(), "2023-02-14");
-        assert_eq!(Duration::parse("1y").unwrap().before(d).to_string(), "2022-01-31");
+        assert_eq!(
+            Duration::parse("1m").unwrap().after(d).to_string(),
+            "2023-02-28"
+        );
+        assert_eq!(
+            Duration::parse("2w").unwrap().after(d).to_string(),
+            "2023-02-14"
+        );
+        assert_eq!(
+            Duration::parse("1y").unwrap().before(d).to_string(),
+            "2022-01-31"
+        );
         for bad in ["", "m", "2", "2x", "-2d", "1.5m", "9999999d"] {
             assert_eq!(Duration::parse(bad), None, "{bad}");
         }

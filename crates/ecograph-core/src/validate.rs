@@ -33,10 +33,8 @@ pub(crate) fn is_valid_id(id: &str) -> bool {
         && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b':' | b'-'))
 }
 
-const PERIOD_HELP: &str =
-    "write a year `2023`, a half `2023-H2`, a quarter `2023-Q3`, a month `2023-06` or a day `2023-06-15`";
+const PERIOD_HELP: &str = "write a year `2023`, a half `2023-H2`, a quarter `2023-Q3`, a month `2023-06` or a day `2023-06-15`";
 const DURATION_HELP: &str = "write a whole number and a unit: `10d`, `2w`, `3m` or `1y`";
-
 
 impl Validator {
     fn push(&mut self, d: Diagnostic) {
@@ -44,27 +42,59 @@ impl Validator {
     }
 
     fn wrong_type(&mut self, path: JsonPath, expected: &str, found: Found) {
-        self.push(err("type", path, format!("expected {expected}, found {found}")));
+        self.push(err(
+            "type",
+            path,
+            format!("expected {expected}, found {found}"),
+        ));
     }
 
     fn extra(&mut self, extra: &raw::Extra<'_>, path: &JsonPath, known: &[&str], what: &str) {
         for k in &extra.unknown {
-            let d = err("unknown-field", path.key(k), format!("unknown field `{k}` in {what}"))
-                .at_key()
-                .suggest(closest(k, known.iter().copied()).map(|s| format!("did you mean `{s}`?")))
-                .note(format!("the fields of {what} are {}", known.iter().map(|f| format!("`{f}`")).collect::<Vec<_>>().join(", ")));
+            let d = err(
+                "unknown-field",
+                path.key(k),
+                format!("unknown field `{k}` in {what}"),
+            )
+            .at_key()
+            .suggest(closest(k, known.iter().copied()).map(|s| format!("did you mean `{s}`?")))
+            .note(format!(
+                "the fields of {what} are {}",
+                known
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
             self.push(d);
         }
         for k in &extra.repeated {
-            self.push(err("repeated-field", path.key(k), format!("field `{k}` is given more than once in {what}")).at_key());
+            self.push(
+                err(
+                    "repeated-field",
+                    path.key(k),
+                    format!("field `{k}` is given more than once in {what}"),
+                )
+                .at_key(),
+            );
         }
     }
 
-    fn string<'r>(&mut self, f: &'r Field<Str<'_>>, path: &JsonPath, key: &str, required: Option<&str>) -> Option<&'r str> {
+    fn string<'r>(
+        &mut self,
+        f: &'r Field<Str<'_>>,
+        path: &JsonPath,
+        key: &str,
+        required: Option<&str>,
+    ) -> Option<&'r str> {
         match f {
             None => {
                 if let Some(what) = required {
-                    self.push(err("missing-field", path.clone(), format!("{what} has no `{key}`")));
+                    self.push(err(
+                        "missing-field",
+                        path.clone(),
+                        format!("{what} has no `{key}`"),
+                    ));
                 }
                 None
             }
@@ -76,7 +106,11 @@ impl Validator {
         }
     }
 
-    fn strings<'r>(&mut self, f: &'r Field<Vec<Loose<Str<'_>>>>, path: &JsonPath) -> Vec<(&'r str, JsonPath)> {
+    fn strings<'r>(
+        &mut self,
+        f: &'r Field<Vec<Loose<Str<'_>>>>,
+        path: &JsonPath,
+    ) -> Vec<(&'r str, JsonPath)> {
         let mut out = Vec::new();
         match f {
             None => {}
@@ -105,17 +139,30 @@ impl Validator {
             .collect()
     }
 
-    fn properties(&mut self, f: &Field<Vec<(Str<'_>, Loose<Str<'_>>)>>, path: &JsonPath) -> Box<[(Box<str>, Box<str>)]> {
+    fn properties(
+        &mut self,
+        f: &Field<Vec<(Str<'_>, Loose<Str<'_>>)>>,
+        path: &JsonPath,
+    ) -> Box<[(Box<str>, Box<str>)]> {
         let mut out: Vec<(Box<str>, Box<str>)> = Vec::new();
         match f {
             None => {}
-            Some(Err(found)) => self.wrong_type(path.clone(), "an object from string to string", *found),
+            Some(Err(found)) => {
+                self.wrong_type(path.clone(), "an object from string to string", *found)
+            }
             Some(Ok(pairs)) => {
                 for (k, v) in pairs {
                     match v {
                         Ok(v) => {
                             if out.iter().any(|(ok, _)| **ok == **k) {
-                                self.push(err("repeated-field", path.key(k), format!("property `{k}` is given more than once")).at_key());
+                                self.push(
+                                    err(
+                                        "repeated-field",
+                                        path.key(k),
+                                        format!("property `{k}` is given more than once"),
+                                    )
+                                    .at_key(),
+                                );
                             } else {
                                 out.push((Box::from(&**k), Box::from(&**v)));
                             }
@@ -130,7 +177,14 @@ impl Validator {
     }
 
     /// Validates a text; `owner` names the element/relation/view for messages.
-    fn text(&mut self, f: &Field<RawText<'_>>, path: &JsonPath, key: &str, owner: Option<&str>, required: bool) -> Option<Text> {
+    fn text(
+        &mut self,
+        f: &Field<RawText<'_>>,
+        path: &JsonPath,
+        key: &str,
+        owner: Option<&str>,
+        required: bool,
+    ) -> Option<Text> {
         let p = path.key(key);
         let id_of = |d: Diagnostic| match owner {
             Some(o) => d.id(o),
@@ -140,7 +194,11 @@ impl Validator {
             None => {
                 if required {
                     let what = owner.map_or("this".to_owned(), |o| format!("`{o}`"));
-                    let d = id_of(err("missing-field", path.clone(), format!("{what} has no `{key}`")));
+                    let d = id_of(err(
+                        "missing-field",
+                        path.clone(),
+                        format!("{what} has no `{key}`"),
+                    ));
                     self.push(d);
                 }
                 return None;
@@ -157,9 +215,15 @@ impl Validator {
                     let d = id_of(warn(
                         "missing-translation",
                         p.clone(),
-                        format!("`{key}` is given only in the default language `{}`", self.languages[0]),
+                        format!(
+                            "`{key}` is given only in the default language `{}`",
+                            self.languages[0]
+                        ),
                     ))
-                    .suggest(Some(format!("write `{{\"{}\": ..., \"{}\": ...}}`", self.languages[0], self.languages[1])));
+                    .suggest(Some(format!(
+                        "write `{{\"{}\": ..., \"{}\": ...}}`",
+                        self.languages[0], self.languages[1]
+                    )));
                     self.push(d);
                 }
                 Text::plain(&**s)
@@ -178,13 +242,18 @@ impl Validator {
                         let d = id_of(err(
                             "unknown-language",
                             p.key(lang),
-                            format!("language `{lang}` is not one of the model's languages ({})", self.languages.join(", ")),
+                            format!(
+                                "language `{lang}` is not one of the model's languages ({})",
+                                self.languages.join(", ")
+                            ),
                         ))
                         .at_key()
-                        .suggest(Some(match closest(lang, self.languages.iter().map(String::as_str)) {
-                            Some(s) => format!("did you mean `{s}`?"),
-                            None => format!("add `{lang}` to the model's `languages`"),
-                        }));
+                        .suggest(Some(
+                            match closest(lang, self.languages.iter().map(String::as_str)) {
+                                Some(s) => format!("did you mean `{s}`?"),
+                                None => format!("add `{lang}` to the model's `languages`"),
+                            },
+                        ));
                         self.push(d);
                     } else if !ok.iter().any(|(l, _)| l == lang) {
                         ok.push((lang, v));
@@ -210,12 +279,26 @@ impl Validator {
                     let d = id_of(warn(
                         "missing-translation",
                         p.clone(),
-                        format!("`{key}` has no translation to {}", missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")),
+                        format!(
+                            "`{key}` has no translation to {}",
+                            missing
+                                .iter()
+                                .map(|m| format!("`{m}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     ))
-                    .suggest(Some(format!("the default language `{default}` is shown instead")));
+                    .suggest(Some(format!(
+                        "the default language `{default}` is shown instead"
+                    )));
                     self.push(d);
                 }
-                let order = |l: &str| self.languages.iter().position(|x| x == l).unwrap_or(usize::MAX);
+                let order = |l: &str| {
+                    self.languages
+                        .iter()
+                        .position(|x| x == l)
+                        .unwrap_or(usize::MAX)
+                };
                 ok.sort_by_key(|(l, _)| order(l));
                 Text::translated(ok)
             }
@@ -239,7 +322,11 @@ impl Validator {
         if let Some(k) = parse(s) {
             return Some(k);
         }
-        let all = names.clone().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+        let all = names
+            .clone()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let mut d = err("unknown-kind", path, format!("unknown {what} `{s}`"))
             .suggest(closest(s, names).map(|c| format!("did you mean `{c}`?")))
             .note(format!("{what}s are {all}"));
@@ -250,30 +337,60 @@ impl Validator {
         None
     }
 
-    fn period(&mut self, f: &Field<Str<'_>>, path: &JsonPath, key: &str, id: &str) -> Option<Period> {
+    fn period(
+        &mut self,
+        f: &Field<Str<'_>>,
+        path: &JsonPath,
+        key: &str,
+        id: &str,
+    ) -> Option<Period> {
         let s = self.string(f, path, key, None)?;
         let p = Period::parse(s);
         if p.is_none() {
-            let d = err("bad-period", path.key(key), format!("`{s}` is not a period")).id(id).suggest(Some(PERIOD_HELP.into()));
+            let d = err(
+                "bad-period",
+                path.key(key),
+                format!("`{s}` is not a period"),
+            )
+            .id(id)
+            .suggest(Some(PERIOD_HELP.into()));
             self.push(d);
         }
         p
     }
 
-    fn unknown_element(&mut self, path: JsonPath, id: &str, role: &str, index: &FxMap<ElementId, u32>) {
+    fn unknown_element(
+        &mut self,
+        path: JsonPath,
+        id: &str,
+        role: &str,
+        index: &FxMap<ElementId, u32>,
+    ) {
         let suggestion = if self.suggestions_left > 0 {
             self.suggestions_left -= 1;
             closest(id, index.keys().map(ElementId::as_str)).map(|s| format!("did you mean `{s}`?"))
         } else {
             None
         };
-        self.push(err("unknown-element", path, format!("unknown element `{id}` in {role}")).id(id).suggest(suggestion));
+        self.push(
+            err(
+                "unknown-element",
+                path,
+                format!("unknown element `{id}` in {role}"),
+            )
+            .id(id)
+            .suggest(suggestion),
+        );
     }
 }
 
 /// Validates a parsed document.
 pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnostic>) {
-    let mut v = Validator { diags: Vec::new(), languages: Vec::new(), suggestions_left: SUGGESTION_BUDGET };
+    let mut v = Validator {
+        diags: Vec::new(),
+        languages: Vec::new(),
+        suggestions_left: SUGGESTION_BUDGET,
+    };
     let root = JsonPath::default();
     let doc = match doc {
         Ok(d) => d,
@@ -285,8 +402,12 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
     v.extra(&doc.extra, &root, fields::DOC, "the model");
     match &doc.version {
         None => v.push(
-            err("missing-version", root.clone(), "the model has no `ecograph` format version")
-                .suggest(Some("add `\"ecograph\": 1` at the top".into())),
+            err(
+                "missing-version",
+                root.clone(),
+                "the model has no `ecograph` format version",
+            )
+            .suggest(Some("add `\"ecograph\": 1` at the top".into())),
         ),
         Some(Ok(Num::Int(1))) => {}
         Some(other) => {
@@ -296,27 +417,51 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                 Err(found) => found.to_string(),
             };
             v.push(
-                err("unsupported-version", root.key("ecograph"), format!("unsupported format version {shown}"))
-                    .suggest(Some("this ecograph reads format version 1: `\"ecograph\": 1`".into())),
+                err(
+                    "unsupported-version",
+                    root.key("ecograph"),
+                    format!("unsupported format version {shown}"),
+                )
+                .suggest(Some(
+                    "this ecograph reads format version 1: `\"ecograph\": 1`".into(),
+                )),
             );
         }
     }
-    let schema = v.string(&doc.schema, &root, "$schema", None).map(str::to_owned);
+    let schema = v
+        .string(&doc.schema, &root, "$schema", None)
+        .map(str::to_owned);
 
     // Languages come first: every text depends on them.
     let lp = root.key("languages");
     for (lang, p) in v.strings(&doc.languages, &lp) {
-        let valid = !lang.is_empty() && lang.len() <= 35 && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        let valid = !lang.is_empty()
+            && lang.len() <= 35
+            && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
         if !valid {
-            v.push(err("bad-language", p, format!("`{lang}` is not a language code")).suggest(Some("use a code such as `fi` or `en-GB`".into())));
+            v.push(
+                err(
+                    "bad-language",
+                    p,
+                    format!("`{lang}` is not a language code"),
+                )
+                .suggest(Some("use a code such as `fi` or `en-GB`".into())),
+            );
         } else if v.languages.iter().any(|l| l == lang) {
-            v.push(err("duplicate-language", p, format!("language `{lang}` is listed twice")));
+            v.push(err(
+                "duplicate-language",
+                p,
+                format!("language `{lang}` is listed twice"),
+            ));
         } else {
             v.languages.push(lang.to_owned());
         }
     }
     if matches!(&doc.languages, Some(Ok(l)) if l.is_empty()) {
-        v.push(err("bad-language", lp, "`languages` is empty").suggest(Some("list at least one language, e.g. `[\"en\"]`".into())));
+        v.push(
+            err("bad-language", lp, "`languages` is empty")
+                .suggest(Some("list at least one language, e.g. `[\"en\"]`".into())),
+        );
     }
     if v.languages.is_empty() {
         v.languages.push("en".into());
@@ -324,8 +469,20 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
     let name = v.text(&doc.name, &root, "name", None, false);
     let description = v.text(&doc.description, &root, "description", None, false);
 
-    let elements_raw = list(&mut v, &doc.elements, &root, "elements", "a list of elements");
-    let relations_raw = list(&mut v, &doc.relations, &root, "relations", "a list of relations");
+    let elements_raw = list(
+        &mut v,
+        &doc.elements,
+        &root,
+        "elements",
+        "a list of elements",
+    );
+    let relations_raw = list(
+        &mut v,
+        &doc.relations,
+        &root,
+        "relations",
+        "a list of relations",
+    );
     let views_raw = list(&mut v, &doc.views, &root, "views", "a list of views");
 
     // Elements: everything that does not need other elements.
@@ -362,47 +519,104 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
             None => false,
         };
         let kind = v
-            .string(&raw.kind, &path, "kind", Some(id.map_or("an element".to_owned(), |i| format!("element `{i}`")).as_str()))
-            .and_then(|k| v.kind(k, path.key("kind"), "element kind", ElementKind::parse, ElementKind::names(), id));
+            .string(
+                &raw.kind,
+                &path,
+                "kind",
+                Some(
+                    id.map_or("an element".to_owned(), |i| format!("element `{i}`"))
+                        .as_str(),
+                ),
+            )
+            .and_then(|k| {
+                v.kind(
+                    k,
+                    path.key("kind"),
+                    "element kind",
+                    ElementKind::parse,
+                    ElementKind::names(),
+                    id,
+                )
+            });
         let shown_id = id.unwrap_or("?");
         let name = v.text(&raw.name, &path, "name", Some(shown_id), true);
-        let description = v.text(&raw.description, &path, "description", Some(shown_id), false);
+        let description = v.text(
+            &raw.description,
+            &path,
+            "description",
+            Some(shown_id),
+            false,
+        );
         let tags = v.tags(&raw.tags, &path.key("tags"));
         let properties = v.properties(&raw.properties, &path.key("properties"));
         let is_task = kind == Some(ElementKind::Task);
         if let Some(k) = kind.filter(|k| *k != ElementKind::Task) {
-            for (key, present) in [("status", raw.status.is_some()), ("start", raw.start.is_some()), ("end", raw.end.is_some())] {
+            for (key, present) in [
+                ("status", raw.status.is_some()),
+                ("start", raw.start.is_some()),
+                ("end", raw.end.is_some()),
+            ] {
                 if present {
                     v.push(
-                        err("field-not-allowed", path.key(key), format!("`{key}` is only for tasks, and `{shown_id}` is a `{k}`"))
-                            .at_key()
-                            .id(shown_id)
-                            .suggest(Some(format!("remove `{key}`, or make `{shown_id}` a `task`"))),
+                        err(
+                            "field-not-allowed",
+                            path.key(key),
+                            format!("`{key}` is only for tasks, and `{shown_id}` is a `{k}`"),
+                        )
+                        .at_key()
+                        .id(shown_id)
+                        .suggest(Some(format!(
+                            "remove `{key}`, or make `{shown_id}` a `task`"
+                        ))),
                     );
                 }
             }
         }
-        let status = v
-            .string(&raw.status, &path, "status", None)
-            .and_then(|s| v.kind(s, path.key("status"), "status", Status::parse, Status::names(), id));
+        let status = v.string(&raw.status, &path, "status", None).and_then(|s| {
+            v.kind(
+                s,
+                path.key("status"),
+                "status",
+                Status::parse,
+                Status::names(),
+                id,
+            )
+        });
         let start = v.period(&raw.start, &path, "start", shown_id);
         let end = v.period(&raw.end, &path, "end", shown_id);
         if let (Some(s), Some(e)) = (start, end) {
             if e.last_day() < s.first_day() {
                 v.push(
-                    err("end-before-start", path.key("end"), format!("`{shown_id}` ends ({e}, {}) before it starts ({s}, {})", e.last_day(), s.first_day()))
-                        .id(shown_id),
+                    err(
+                        "end-before-start",
+                        path.key("end"),
+                        format!(
+                            "`{shown_id}` ends ({e}, {}) before it starts ({s}, {})",
+                            e.last_day(),
+                            s.first_day()
+                        ),
+                    )
+                    .id(shown_id),
                 );
             }
         }
-        let parent = v.string(&raw.parent, &path, "parent", None).map(|p| (p, path.key("parent")));
+        let parent = v
+            .string(&raw.parent, &path, "parent", None)
+            .map(|p| (p, path.key("parent")));
         match (id, kind) {
             (Some(id), Some(kind)) if id_ok => {
                 if let Some(&first) = index.get(id) {
                     v.push(
-                        err("duplicate-id", path.key("id"), format!("element id `{id}` is used twice"))
-                            .id(id)
-                            .note(format!("first defined at elements[{}]", element_paths[first as usize])),
+                        err(
+                            "duplicate-id",
+                            path.key("id"),
+                            format!("element id `{id}` is used twice"),
+                        )
+                        .id(id)
+                        .note(format!(
+                            "first defined at elements[{}]",
+                            element_paths[first as usize]
+                        )),
                     );
                     continue;
                 }
@@ -444,10 +658,16 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                 err(
                     "parent-kind",
                     ppath.clone(),
-                    format!("`{}`, a `{}`, cannot be inside `{pid}`, a `{}`", child.id, child.kind, parent.kind),
+                    format!(
+                        "`{}`, a `{}`, cannot be inside `{pid}`, a `{}`",
+                        child.id, child.kind, parent.kind
+                    ),
                 )
                 .id(child.id.as_str())
-                .suggest(Some(format!("a parent has the same kind as its child (`{}`) or is a `group`", child.kind))),
+                .suggest(Some(format!(
+                    "a parent has the same kind as its child (`{}`) or is a `group`",
+                    child.kind
+                ))),
             );
             continue;
         }
@@ -476,19 +696,45 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
         let mut valid = true;
         if let Some(rid) = rid {
             if !is_valid_id(rid) {
-                v.push(err("bad-id", path.key("id"), format!("`{rid}` is not a valid relation id")).id(rid));
+                v.push(
+                    err(
+                        "bad-id",
+                        path.key("id"),
+                        format!("`{rid}` is not a valid relation id"),
+                    )
+                    .id(rid),
+                );
                 valid = false;
             } else if let Some(first) = relation_ids.insert(rid, j) {
-                v.push(err("duplicate-id", path.key("id"), format!("relation id `{rid}` is used twice")).id(rid).note(format!("first defined at relations[{first}]")));
+                v.push(
+                    err(
+                        "duplicate-id",
+                        path.key("id"),
+                        format!("relation id `{rid}` is used twice"),
+                    )
+                    .id(rid)
+                    .note(format!("first defined at relations[{first}]")),
+                );
                 valid = false;
             }
         }
         let kind = v
             .string(&raw.kind, &path, "kind", Some("a relation"))
-            .and_then(|k| v.kind(k, path.key("kind"), "relation kind", RelationKind::parse, RelationKind::names(), rid));
+            .and_then(|k| {
+                v.kind(
+                    k,
+                    path.key("kind"),
+                    "relation kind",
+                    RelationKind::parse,
+                    RelationKind::names(),
+                    rid,
+                )
+            });
         let mut ends = [None, None];
         for (slot, key, field) in [(0, "from", &raw.from), (1, "to", &raw.to)] {
-            let Some(id) = v.string(field, &path, key, Some("a relation")) else { continue };
+            let Some(id) = v.string(field, &path, key, Some("a relation")) else {
+                continue;
+            };
             match index.get(id) {
                 Some(&ix) => ends[slot] = Some(ix),
                 None if broken.contains(id) => {}
@@ -503,9 +749,19 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                 let e = &elements[ix as usize];
                 if !allowed.contains(&e.kind) {
                     v.push(
-                        err("relation-endpoint", path.key(key), format!("a `{kind}` relation cannot {verb} `{}`, a `{}`", e.id, e.kind))
-                            .id(e.id.as_str())
-                            .suggest(Some(format!("a `{kind}` relation may {verb} {}", list_kinds(allowed)))),
+                        err(
+                            "relation-endpoint",
+                            path.key(key),
+                            format!(
+                                "a `{kind}` relation cannot {verb} `{}`, a `{}`",
+                                e.id, e.kind
+                            ),
+                        )
+                        .id(e.id.as_str())
+                        .suggest(Some(format!(
+                            "a `{kind}` relation may {verb} {}",
+                            list_kinds(allowed)
+                        ))),
                     );
                     valid = false;
                 }
@@ -518,32 +774,68 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
         let properties = v.properties(&more.properties, &path.key("properties"));
         let mut data = Vec::new();
         if more.data.is_some() && kind.is_some_and(|k| k != RelationKind::Flow) {
-            v.push(err("field-not-allowed", path.key("data"), "`data` is only for `flow` relations").at_key().suggest(Some("remove `data`, or make the relation a `flow`".into())));
+            v.push(
+                err(
+                    "field-not-allowed",
+                    path.key("data"),
+                    "`data` is only for `flow` relations",
+                )
+                .at_key()
+                .suggest(Some("remove `data`, or make the relation a `flow`".into())),
+            );
         }
         for (did, p) in v.strings(&more.data, &path.key("data")) {
             match index.get(did) {
                 Some(&ix) if elements[ix as usize].kind == ElementKind::Data => data.push(ix),
                 Some(&ix) => v.push(
-                    err("flow-data-kind", p, format!("a flow carries `data` elements, and `{did}` is a `{}`", elements[ix as usize].kind))
-                        .id(did)
-                        .suggest(Some(format!("make `{did}` a `data` element, or list a `data` element instead"))),
+                    err(
+                        "flow-data-kind",
+                        p,
+                        format!(
+                            "a flow carries `data` elements, and `{did}` is a `{}`",
+                            elements[ix as usize].kind
+                        ),
+                    )
+                    .id(did)
+                    .suggest(Some(format!(
+                        "make `{did}` a `data` element, or list a `data` element instead"
+                    ))),
                 ),
                 None if broken.contains(did) => {}
                 None => v.unknown_element(p, did, "flow `data`", &index),
             }
         }
         if more.lag.is_some() && kind.is_some_and(|k| k != RelationKind::DependsOn) {
-            v.push(err("field-not-allowed", path.key("lag"), "`lag` is only for `depends_on` relations").at_key());
+            v.push(
+                err(
+                    "field-not-allowed",
+                    path.key("lag"),
+                    "`lag` is only for `depends_on` relations",
+                )
+                .at_key(),
+            );
         }
         let lag = v.string(&more.lag, &path, "lag", None).and_then(|s| {
             let d = Duration::parse(s);
             if d.is_none() {
-                v.push(err("bad-duration", path.key("lag"), format!("`{s}` is not a duration")).suggest(Some(DURATION_HELP.into())));
+                v.push(
+                    err(
+                        "bad-duration",
+                        path.key("lag"),
+                        format!("`{s}` is not a duration"),
+                    )
+                    .suggest(Some(DURATION_HELP.into())),
+                );
             }
             d
         });
         if let (true, Some(kind), [Some(from), Some(to)]) = (valid, kind, ends) {
-            let has_more = rid.is_some() || label.is_some() || !tags.is_empty() || !properties.is_empty() || !data.is_empty() || lag.is_some();
+            let has_more = rid.is_some()
+                || label.is_some()
+                || !tags.is_empty()
+                || !properties.is_empty()
+                || !data.is_empty()
+                || lag.is_some();
             relations.push(RelationData {
                 kind,
                 from,
@@ -573,7 +865,14 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
             Ok(raw) => {
                 if let Some(view) = view(&mut v, raw, &path, &index, &broken) {
                     if views.iter().any(|w| w.id == view.id) {
-                        v.push(err("duplicate-id", path.key("id"), format!("view id `{}` is used twice", view.id)).id(view.id.clone()));
+                        v.push(
+                            err(
+                                "duplicate-id",
+                                path.key("id"),
+                                format!("view id `{}` is used twice", view.id),
+                            )
+                            .id(view.id.clone()),
+                        );
                     } else {
                         views.push(view);
                     }
@@ -603,7 +902,13 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
     (ok.then_some(model), v.diags)
 }
 
-fn list<'r, T>(v: &mut Validator, f: &'r Field<Vec<T>>, root: &JsonPath, key: &str, expected: &str) -> &'r [T] {
+fn list<'r, T>(
+    v: &mut Validator,
+    f: &'r Field<Vec<T>>,
+    root: &JsonPath,
+    key: &str,
+    expected: &str,
+) -> &'r [T] {
     match f {
         None => &[],
         Some(Err(found)) => {
@@ -659,12 +964,20 @@ fn parent_cycles(v: &mut Validator, elements: &mut [ElementData], paths: &[usize
             // Report at the first element of the cycle in file order.
             let first = *cycle.iter().min().unwrap_or(&at);
             let k = cycle.iter().position(|&c| c == first).unwrap_or(0);
-            let mut ids: Vec<String> = cycle[k..].iter().chain(&cycle[..k]).map(|&c| format!("`{}`", elements[c].id)).collect();
+            let mut ids: Vec<String> = cycle[k..]
+                .iter()
+                .chain(&cycle[..k])
+                .map(|&c| format!("`{}`", elements[c].id))
+                .collect();
             ids.push(format!("`{}`", elements[first].id));
             v.push(
-                err("parent-cycle", ep.index(paths[first]).key("parent"), format!("containment cycle: {}", ids.join(" is inside ")))
-                    .id(elements[first].id.as_str())
-                    .suggest(Some("remove one of these `parent` fields".into())),
+                err(
+                    "parent-cycle",
+                    ep.index(paths[first]).key("parent"),
+                    format!("containment cycle: {}", ids.join(" is inside ")),
+                )
+                .id(elements[first].id.as_str())
+                .suggest(Some("remove one of these `parent` fields".into())),
             );
             elements[first].parent = None;
         }
@@ -676,7 +989,13 @@ fn parent_cycles(v: &mut Validator, elements: &mut [ElementData], paths: &[usize
 
 /// Reports every cycle of `depends_on` relations, printing one cycle per strongly
 /// connected component.
-fn dependency_cycles(v: &mut Validator, elements: &[ElementData], relations: &[RelationData], paths: &[usize], rp: &JsonPath) {
+fn dependency_cycles(
+    v: &mut Validator,
+    elements: &[ElementData],
+    relations: &[RelationData],
+    paths: &[usize],
+    rp: &JsonPath,
+) {
     use petgraph::graph::{DiGraph, NodeIndex};
     let mut g: DiGraph<(), u32, u32> = DiGraph::with_capacity(elements.len(), 0);
     let mut any = false;
@@ -685,7 +1004,11 @@ fn dependency_cycles(v: &mut Validator, elements: &[ElementData], relations: &[R
     }
     for (i, r) in relations.iter().enumerate() {
         if r.kind == RelationKind::DependsOn {
-            g.add_edge(NodeIndex::new(r.from as usize), NodeIndex::new(r.to as usize), i as u32);
+            g.add_edge(
+                NodeIndex::new(r.from as usize),
+                NodeIndex::new(r.to as usize),
+                i as u32,
+            );
             any = true;
         }
     }
@@ -712,7 +1035,10 @@ fn dependency_cycles(v: &mut Validator, elements: &[ElementData], relations: &[R
             let mut queue = std::collections::VecDeque::from([start]);
             let mut closing = None;
             'bfs: while let Some(at) = queue.pop_front() {
-                let mut out: Vec<(u32, NodeIndex<u32>)> = g.edges(at).map(|e| (*e.weight(), petgraph::visit::EdgeRef::target(&e))).collect();
+                let mut out: Vec<(u32, NodeIndex<u32>)> = g
+                    .edges(at)
+                    .map(|e| (*e.weight(), petgraph::visit::EdgeRef::target(&e)))
+                    .collect();
                 out.sort_unstable();
                 for (rel, to) in out {
                     if to == start {
@@ -725,7 +1051,9 @@ fn dependency_cycles(v: &mut Validator, elements: &[ElementData], relations: &[R
                     }
                 }
             }
-            let Some((mut at, rel)) = closing else { continue };
+            let Some((mut at, rel)) = closing else {
+                continue;
+            };
             let mut rels = vec![rel];
             while at != start {
                 let Some(&(p, r)) = pred.get(&at) else { break };
@@ -735,18 +1063,32 @@ fn dependency_cycles(v: &mut Validator, elements: &[ElementData], relations: &[R
             rels.reverse();
             rels
         };
-        let mut ids: Vec<String> = cycle_rels.iter().map(|&r| format!("`{}`", elements[relations[r as usize].from as usize].id)).collect();
+        let mut ids: Vec<String> = cycle_rels
+            .iter()
+            .map(|&r| format!("`{}`", elements[relations[r as usize].from as usize].id))
+            .collect();
         ids.push(format!("`{}`", elements[start.index()].id));
         let first_rel = cycle_rels[0] as usize;
         v.push(
-            err("dependency-cycle", rp.index(paths[first_rel]), format!("dependency cycle: {}", ids.join(" depends on ")))
-                .id(elements[start.index()].id.as_str())
-                .suggest(Some("remove one of these `depends_on` relations".into())),
+            err(
+                "dependency-cycle",
+                rp.index(paths[first_rel]),
+                format!("dependency cycle: {}", ids.join(" depends on ")),
+            )
+            .id(elements[start.index()].id.as_str())
+            .suggest(Some("remove one of these `depends_on` relations".into())),
         );
     }
 }
 
-fn warnings(v: &mut Validator, model: &Model, element_paths: &[usize], relation_paths: &[usize], ep: &JsonPath, rp: &JsonPath) {
+fn warnings(
+    v: &mut Validator,
+    model: &Model,
+    element_paths: &[usize],
+    relation_paths: &[usize],
+    ep: &JsonPath,
+    rp: &JsonPath,
+) {
     let n = model.elements.len();
     let mut touched = vec![false; n];
     let mut owned = vec![false; n];
@@ -757,10 +1099,17 @@ fn warnings(v: &mut Validator, model: &Model, element_paths: &[usize], relation_
             owned[r.to as usize] = true;
         }
         if r.kind == RelationKind::Flow && r.more.as_ref().is_none_or(|m| m.data.is_empty()) {
-            let (f, t) = (&model.elements[r.from as usize].id, &model.elements[r.to as usize].id);
+            let (f, t) = (
+                &model.elements[r.from as usize].id,
+                &model.elements[r.to as usize].id,
+            );
             v.push(
-                warn("flow-without-data", rp.index(relation_paths[j]), format!("the flow from `{f}` to `{t}` carries no `data`"))
-                    .suggest(Some("list the `data` elements it carries".into())),
+                warn(
+                    "flow-without-data",
+                    rp.index(relation_paths[j]),
+                    format!("the flow from `{f}` to `{t}` carries no `data`"),
+                )
+                .suggest(Some("list the `data` elements it carries".into())),
             );
         }
         for &d in r.more.as_ref().map_or(&[][..], |m| &m.data[..]) {
@@ -771,9 +1120,15 @@ fn warnings(v: &mut Validator, model: &Model, element_paths: &[usize], relation_
         let contained = e.parent.is_some() || model.child_start[i] != model.child_start[i + 1];
         if !touched[i] && !contained {
             v.push(
-                warn("isolated-element", ep.index(element_paths[i]), format!("`{}` has no relation and is in no containment tree", e.id))
-                    .id(e.id.as_str())
-                    .suggest(Some("relate it to something, give it a `parent`, or remove it".into())),
+                warn(
+                    "isolated-element",
+                    ep.index(element_paths[i]),
+                    format!("`{}` has no relation and is in no containment tree", e.id),
+                )
+                .id(e.id.as_str())
+                .suggest(Some(
+                    "relate it to something, give it a `parent`, or remove it".into(),
+                )),
             );
         }
         if e.kind == ElementKind::Task {
@@ -797,12 +1152,24 @@ fn warnings(v: &mut Validator, model: &Model, element_paths: &[usize], relation_
     }
 }
 
-
-fn view(v: &mut Validator, raw: &raw::RawView<'_>, path: &JsonPath, index: &FxMap<ElementId, u32>, broken: &HashSet<&str>) -> Option<View> {
+fn view(
+    v: &mut Validator,
+    raw: &raw::RawView<'_>,
+    path: &JsonPath,
+    index: &FxMap<ElementId, u32>,
+    broken: &HashSet<&str>,
+) -> Option<View> {
     v.extra(&raw.extra, path, fields::VIEW, "a view");
     let id = v.string(&raw.id, path, "id", Some("a view"));
     if let Some(id) = id.filter(|id| !is_valid_id(id)) {
-        v.push(err("bad-id", path.key("id"), format!("`{id}` is not a valid view id")).id(id));
+        v.push(
+            err(
+                "bad-id",
+                path.key("id"),
+                format!("`{id}` is not a valid view id"),
+            )
+            .id(id),
+        );
     }
     let shown = id.unwrap_or("?");
     let mut view = View::new(shown);
@@ -814,7 +1181,14 @@ fn view(v: &mut Validator, raw: &raw::RawView<'_>, path: &JsonPath, index: &FxMa
         let kinds = relation_kinds(v, &raw.relations, &path.key("relations"));
         view.relations = Some(kinds);
     }
-    for (key, field, slot) in [("group_by_parent", &raw.group_by_parent, &mut view.group_by_parent), ("legend", &raw.legend, &mut view.legend)] {
+    for (key, field, slot) in [
+        (
+            "group_by_parent",
+            &raw.group_by_parent,
+            &mut view.group_by_parent,
+        ),
+        ("legend", &raw.legend, &mut view.legend),
+    ] {
         match field {
             Some(Ok(b)) => *slot = *b,
             Some(Err(found)) => v.wrong_type(path.key(key), "true or false", *found),
@@ -826,14 +1200,27 @@ fn view(v: &mut Validator, raw: &raw::RawView<'_>, path: &JsonPath, index: &FxMa
             "TB" => LayoutDirection::TopToBottom,
             "LR" => LayoutDirection::LeftToRight,
             other => {
-                v.push(err("unknown-kind", path.key("direction"), format!("unknown direction `{other}`")).suggest(Some("use `TB` (top to bottom) or `LR` (left to right)".into())));
+                v.push(
+                    err(
+                        "unknown-kind",
+                        path.key("direction"),
+                        format!("unknown direction `{other}`"),
+                    )
+                    .suggest(Some(
+                        "use `TB` (top to bottom) or `LR` (left to right)".into(),
+                    )),
+                );
                 LayoutDirection::TopToBottom
             }
         };
     }
     match &raw.collapse {
         None => {}
-        Some(Err(found)) => v.wrong_type(path.key("collapse"), "an object with `ids` and/or `depth`", *found),
+        Some(Err(found)) => v.wrong_type(
+            path.key("collapse"),
+            "an object with `ids` and/or `depth`",
+            *found,
+        ),
         Some(Ok(c)) => {
             let cp = path.key("collapse");
             v.extra(&c.extra, &cp, fields::COLLAPSE, "`collapse`");
@@ -857,7 +1244,11 @@ fn depth(v: &mut Validator, f: &Field<Num>, path: &JsonPath) -> Option<usize> {
         None => None,
         Some(Ok(Num::Int(n))) if (0..=1000).contains(n) => Some(*n as usize),
         Some(Ok(_)) => {
-            v.push(err("bad-depth", path.key("depth"), "`depth` must be a whole number from 0 to 1000"));
+            v.push(err(
+                "bad-depth",
+                path.key("depth"),
+                "`depth` must be a whole number from 0 to 1000",
+            ));
             None
         }
         Some(Err(found)) => {
@@ -867,14 +1258,33 @@ fn depth(v: &mut Validator, f: &Field<Num>, path: &JsonPath) -> Option<usize> {
     }
 }
 
-fn relation_kinds(v: &mut Validator, f: &Field<Vec<Loose<Str<'_>>>>, path: &JsonPath) -> Vec<RelationKind> {
+fn relation_kinds(
+    v: &mut Validator,
+    f: &Field<Vec<Loose<Str<'_>>>>,
+    path: &JsonPath,
+) -> Vec<RelationKind> {
     v.strings(f, path)
         .into_iter()
-        .filter_map(|(s, p)| v.kind(s, p, "relation kind", RelationKind::parse, RelationKind::names(), None))
+        .filter_map(|(s, p)| {
+            v.kind(
+                s,
+                p,
+                "relation kind",
+                RelationKind::parse,
+                RelationKind::names(),
+                None,
+            )
+        })
         .collect()
 }
 
-fn selectors(v: &mut Validator, f: &Field<Vec<Loose<raw::RawSelector<'_>>>>, path: &JsonPath, index: &FxMap<ElementId, u32>, broken: &HashSet<&str>) -> Vec<Selector> {
+fn selectors(
+    v: &mut Validator,
+    f: &Field<Vec<Loose<raw::RawSelector<'_>>>>,
+    path: &JsonPath,
+    index: &FxMap<ElementId, u32>,
+    broken: &HashSet<&str>,
+) -> Vec<Selector> {
     let items = match f {
         None => return Vec::new(),
         Some(Err(found)) => {
@@ -889,7 +1299,11 @@ fn selectors(v: &mut Validator, f: &Field<Vec<Loose<raw::RawSelector<'_>>>>, pat
         let raw = match item {
             Ok(r) => r,
             Err(found) => {
-                v.wrong_type(p, "a selector object such as `{\"kind\": \"system\"}`", *found);
+                v.wrong_type(
+                    p,
+                    "a selector object such as `{\"kind\": \"system\"}`",
+                    *found,
+                );
                 continue;
             }
         };
@@ -905,7 +1319,17 @@ fn selectors(v: &mut Validator, f: &Field<Vec<Loose<raw::RawSelector<'_>>>>, pat
                 None
             }
         };
-        let given = [&raw.kind, &raw.tag, &raw.id, &raw.status, &raw.subtree, &raw.around].iter().filter(|f| f.is_some()).count();
+        let given = [
+            &raw.kind,
+            &raw.tag,
+            &raw.id,
+            &raw.status,
+            &raw.subtree,
+            &raw.around,
+        ]
+        .iter()
+        .filter(|f| f.is_some())
+        .count();
         if given != 1 {
             v.push(
                 err("bad-selector", p.clone(), format!("a selector has exactly one of `kind`, `tag`, `id`, `status`, `subtree` or `around`; this one has {given}"))
@@ -914,17 +1338,43 @@ fn selectors(v: &mut Validator, f: &Field<Vec<Loose<raw::RawSelector<'_>>>>, pat
             continue;
         }
         if raw.around.is_none() && (raw.depth.is_some() || raw.relations.is_some()) {
-            v.push(err("field-not-allowed", p.clone(), "`depth` and `relations` go with `around` only").suggest(Some("add `around`, or remove them".into())));
+            v.push(
+                err(
+                    "field-not-allowed",
+                    p.clone(),
+                    "`depth` and `relations` go with `around` only",
+                )
+                .suggest(Some("add `around`, or remove them".into())),
+            );
         }
         let sel = if raw.kind.is_some() {
             v.string(&raw.kind, &p, "kind", None)
-                .and_then(|k| v.kind(k, p.key("kind"), "element kind", ElementKind::parse, ElementKind::names(), None))
+                .and_then(|k| {
+                    v.kind(
+                        k,
+                        p.key("kind"),
+                        "element kind",
+                        ElementKind::parse,
+                        ElementKind::names(),
+                        None,
+                    )
+                })
                 .map(Selector::Kind)
         } else if raw.tag.is_some() {
-            v.string(&raw.tag, &p, "tag", None).map(|t| Selector::Tag(t.to_owned()))
+            v.string(&raw.tag, &p, "tag", None)
+                .map(|t| Selector::Tag(t.to_owned()))
         } else if raw.status.is_some() {
             v.string(&raw.status, &p, "status", None)
-                .and_then(|s| v.kind(s, p.key("status"), "status", Status::parse, Status::names(), None))
+                .and_then(|s| {
+                    v.kind(
+                        s,
+                        p.key("status"),
+                        "status",
+                        Status::parse,
+                        Status::names(),
+                        None,
+                    )
+                })
                 .map(Selector::Status)
         } else if raw.id.is_some() {
             element(v, &raw.id, "id").map(Selector::Id)
@@ -934,7 +1384,11 @@ fn selectors(v: &mut Validator, f: &Field<Vec<Loose<raw::RawSelector<'_>>>>, pat
             let id = element(v, &raw.around, "around");
             let depth = depth(v, &raw.depth, &p).unwrap_or(1);
             let relations = relation_kinds(v, &raw.relations, &p.key("relations"));
-            id.map(|id| Selector::Around { id, depth, relations })
+            id.map(|id| Selector::Around {
+                id,
+                depth,
+                relations,
+            })
         };
         out.extend(sel);
     }

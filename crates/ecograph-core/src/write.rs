@@ -30,7 +30,10 @@ impl Model {
         doc.insert("ecograph".into(), json!(crate::FORMAT_VERSION));
         put_text(&mut doc, "name", self.name());
         put_text(&mut doc, "description", self.description());
-        doc.insert("languages".into(), strs(self.languages.iter().map(String::as_str)));
+        doc.insert(
+            "languages".into(),
+            strs(self.languages.iter().map(String::as_str)),
+        );
         let elements = self
             .elements()
             .map(|e| {
@@ -73,7 +76,14 @@ impl Model {
                 m.insert("to".into(), Value::from(r.to().id().as_str()));
                 put_text(&mut m, "label", r.label());
                 if r.data_carried().len() > 0 {
-                    m.insert("data".into(), Value::Array(r.data_carried().map(|d| Value::from(d.id().as_str())).collect()));
+                    m.insert(
+                        "data".into(),
+                        Value::Array(
+                            r.data_carried()
+                                .map(|d| Value::from(d.id().as_str()))
+                                .collect(),
+                        ),
+                    );
                 }
                 if let Some(l) = r.lag() {
                     m.insert("lag".into(), Value::from(l.to_string()));
@@ -89,7 +99,10 @@ impl Model {
             .collect();
         doc.insert("relations".into(), Value::Array(relations));
         if !self.views.is_empty() {
-            doc.insert("views".into(), Value::Array(self.views.iter().map(view_json).collect()));
+            doc.insert(
+                "views".into(),
+                Value::Array(self.views.iter().map(view_json).collect()),
+            );
         }
         Value::Object(doc)
     }
@@ -110,12 +123,19 @@ pub(crate) fn selector_json(s: &Selector) -> Value {
         Selector::Id(i) => json!({ "id": i }),
         Selector::Status(st) => json!({ "status": st.as_str() }),
         Selector::Subtree(i) => json!({ "subtree": i }),
-        Selector::Around { id, depth, relations } => {
+        Selector::Around {
+            id,
+            depth,
+            relations,
+        } => {
             let mut m = Map::new();
             m.insert("around".into(), Value::from(id.as_str()));
             m.insert("depth".into(), Value::from(*depth));
             if !relations.is_empty() {
-                m.insert("relations".into(), strs(relations.iter().map(|k| k.as_str())));
+                m.insert(
+                    "relations".into(),
+                    strs(relations.iter().map(|k| k.as_str())),
+                );
             }
             Value::Object(m)
         }
@@ -128,10 +148,16 @@ pub(crate) fn view_json(v: &View) -> Value {
     put_text(&mut m, "title", v.title.as_ref());
     put_text(&mut m, "description", v.description.as_ref());
     if !v.include.is_empty() {
-        m.insert("include".into(), Value::Array(v.include.iter().map(selector_json).collect()));
+        m.insert(
+            "include".into(),
+            Value::Array(v.include.iter().map(selector_json).collect()),
+        );
     }
     if !v.exclude.is_empty() {
-        m.insert("exclude".into(), Value::Array(v.exclude.iter().map(selector_json).collect()));
+        m.insert(
+            "exclude".into(),
+            Value::Array(v.exclude.iter().map(selector_json).collect()),
+        );
     }
     if let Some(r) = &v.relations {
         m.insert("relations".into(), strs(r.iter().map(|k| k.as_str())));
@@ -142,7 +168,10 @@ pub(crate) fn view_json(v: &View) -> Value {
     if !v.collapse.ids.is_empty() || v.collapse.depth.is_some() {
         let mut c = Map::new();
         if !v.collapse.ids.is_empty() {
-            c.insert("ids".into(), strs(v.collapse.ids.iter().map(String::as_str)));
+            c.insert(
+                "ids".into(),
+                strs(v.collapse.ids.iter().map(String::as_str)),
+            );
         }
         if let Some(d) = v.collapse.depth {
             c.insert("depth".into(), Value::from(d));

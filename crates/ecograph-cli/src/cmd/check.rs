@@ -1,0 +1,79 @@
+//! `ecograph check`.
+
+use crate::common::{
+    Exit, Fail, Format, json_out, print_diagnostics, read_source, source_name, write_output,
+};
+use ecograph_core::Model;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Model files to check (`-` reads standard input).
+    #[arg(required = true, value_name = "MODEL")]
+    models: Vec<String>,
+    /// `text` prints diagnostics to stderr; `json` prints a JSON array of
+    /// {severity, code, message, file, line, column, path, id, suggestion} to stdout.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Treat warnings as errors (exit 1 when there is any).
+    #[arg(long)]
+    deny_warnings: bool,
+}
+
+pub fn run(args: Args) -> Result<Exit, Fail> {
+    let mut all = Vec::new();
+    let mut exit = Exit::Ok;
+    for path in &args.models {
+        let src = match read_source(path) {
+            Ok(s) => s,
+            Err(f) => {
+                eprintln!("error: {}", f.message);
+                exit = Exit::Usage;
+                continue;
+            }
+        };
+        let checked = Model::check_str(&src, Some(source_name(path)));
+        let diags = &checked.diagnostics;
+        let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
+        if errors > 0 || (args.deny_warnings && warnings > 0) {
+            if exit == Exit::Ok {
+                exit = Exit::Invalid;
+            }
+        }
+        match args.format {
+            Format::Text => {
+                print_diagnostics(diags, true);
+                let verdict = if errors > 0 {
+                    "invalid"
+                } else if args.deny_warnings && warnings > 0 {
+                    "invalid (warnings denied)"
+                } else {
+                    "ok"
+                };
+                let counts = match &checked.model {
+                    Some(m) => format!(
+                        ", {} elements, {} relations, {} views",
+                        m.element_count(),
+                        m.relation_count(),
+                        m.views().len()
+                    ),
+                    None => String::new(),
+                };
+                eprintln!(
+                    "{}: {verdict} ({errors} error{}, {warnings} warning{}{counts})",
+                    source_name(path),
+                    plural(errors),
+                    plural(warnings)
+                );
+            }
+            Format::Json => all.extend(diags.iter().map(|d| d.to_json())),
+        }
+    }
+    if args.format == Format::Json {
+        write_output(None, &json_out(&serde_json::Value::Array(all)))?;
+    }
+    Ok(exit)
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}

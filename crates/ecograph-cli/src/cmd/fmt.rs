@@ -1,0 +1,42 @@
+//! `ecograph fmt`.
+
+use crate::common::{Exit, Fail, load_model, read_source, write_atomic, write_output};
+use std::path::Path;
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model file (`-` reads standard input).
+    #[arg(value_name = "MODEL")]
+    model: String,
+    /// Replace the file with its canonical form (atomically).
+    #[arg(long, conflicts_with = "check")]
+    write: bool,
+    /// Exit 3 when the file is not in canonical form; print nothing.
+    #[arg(long)]
+    check: bool,
+}
+
+pub fn run(args: Args) -> Result<Exit, Fail> {
+    let model = load_model(&args.model)?;
+    let canonical = model.to_canonical_json();
+    if args.check {
+        let current = read_source(&args.model)?;
+        if current != canonical {
+            eprintln!(
+                "{} is not in canonical form: run `ecograph fmt --write {}`",
+                args.model, args.model
+            );
+            return Ok(Exit::Gate);
+        }
+        return Ok(Exit::Ok);
+    }
+    if args.write {
+        if args.model == "-" {
+            return Err(Fail::usage("--write needs a file, not standard input"));
+        }
+        write_atomic(Path::new(&args.model), canonical.as_bytes())?;
+    } else {
+        write_output(None, canonical.as_bytes())?;
+    }
+    Ok(Exit::Ok)
+}

@@ -1,0 +1,8 @@
+//! One module per subcommand.
+
+pub mod check;
+pub mod fmt;
+pub mod list;
+pub mod path;
+pub mod schema;
+pub mod show;

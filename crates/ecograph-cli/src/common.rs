@@ -1,0 +1,151 @@
+//! What every subcommand shares: exit codes, failures, loading, output.
+
+use ecograph_core::{Diagnostics, Model, Severity};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// The process exit codes, documented in the README.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// Success.
+    Ok = 0,
+    /// An input model is invalid.
+    Invalid = 1,
+    /// A usage or I/O error.
+    Usage = 2,
+    /// A `--fail-on` or `--fail-on-breach` gate fired.
+    Gate = 3,
+}
+
+/// A failure that ends the command with a message and an exit code.
+#[derive(Debug)]
+pub struct Fail {
+    pub exit: Exit,
+    /// Printed to stderr as `error: {message}`; empty when already reported.
+    pub message: String,
+}
+
+impl Fail {
+    pub fn usage(message: impl Into<String>) -> Fail {
+        Fail {
+            exit: Exit::Usage,
+            message: message.into(),
+        }
+    }
+    pub fn io(path: &Path, err: &std::io::Error) -> Fail {
+        Fail::usage(format!("cannot access `{}`: {err}", path.display()))
+    }
+}
+
+/// `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// For people.
+    #[default]
+    Text,
+    /// For scripts: stable, documented JSON.
+    Json,
+}
+
+/// Reads a file, or standard input for `-`.
+pub fn read_source(path: &str) -> Result<String, Fail> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .map_err(|e| Fail::usage(format!("cannot read standard input: {e}")))?;
+        Ok(s)
+    } else {
+        std::fs::read_to_string(path).map_err(|e| Fail::io(Path::new(path), &e))
+    }
+}
+
+/// The name diagnostics give a source.
+pub fn source_name(path: &str) -> &str {
+    if path == "-" { "<stdin>" } else { path }
+}
+
+/// Prints diagnostics to stderr in the rustc-like style.
+pub fn print_diagnostics(diags: &Diagnostics, with_warnings: bool) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for d in diags.iter() {
+        if d.severity() == Severity::Warning && !with_warnings {
+            continue;
+        }
+        let _ = writeln!(err, "{d}");
+    }
+}
+
+/// Loads and validates a model; prints its errors (not its warnings) to stderr and fails
+/// with exit code 1 when it is invalid.
+pub fn load_model(path: &str) -> Result<Model, Fail> {
+    let src = read_source(path)?;
+    let checked = Model::check_str(&src, Some(source_name(path)));
+    match checked.model {
+        Some(m) => Ok(m),
+        None => {
+            print_diagnostics(&checked.diagnostics, false);
+            let n = checked.diagnostics.errors().count();
+            Err(Fail {
+                exit: Exit::Invalid,
+                message: format!(
+                    "`{}` is not a valid model ({n} error{})",
+                    source_name(path),
+                    if n == 1 { "" } else { "s" }
+                ),
+            })
+        }
+    }
+}
+
+/// Pretty JSON with a final newline.
+pub fn json_out(value: &serde_json::Value) -> Vec<u8> {
+    let mut v = serde_json::to_vec_pretty(value).unwrap_or_default();
+    v.push(b'\n');
+    v
+}
+
+/// Writes to stdout (`None` or `-`) or atomically to a file: a temporary file in the same
+/// directory is written, flushed and synced, then renamed over the target, so a reader
+/// never sees half a file and a failure leaves the old file intact.
+pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
+    match out {
+        None => write_stdout(bytes),
+        Some(p) if p == Path::new("-") => write_stdout(bytes),
+        Some(p) => write_atomic(p, bytes),
+    }
+}
+
+fn write_stdout(bytes: &[u8]) -> Result<(), Fail> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        // A closed pipe (`ecograph ... | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail::usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
+/// Writes `bytes` to `path` atomically.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Fail::io(path, &e)
+    })
+}
