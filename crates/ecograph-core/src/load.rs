@@ -91,7 +91,7 @@ pub(crate) fn finish(mut diags: Vec<Diagnostic>, file: Option<&str>) -> Diagnost
     for d in &mut diags {
         d.file = file.map(str::to_owned);
     }
-    diags.sort_by(|a, b| (a.severity, a.line, a.column).cmp(&(b.severity, b.line, b.column)));
+    diags.sort_by_key(|a| (a.severity, a.line, a.column));
     Diagnostics { items: diags }
 }
 
@@ -109,7 +109,7 @@ fn syntax_error(e: &serde_json::Error) -> Diagnostic {
     );
     if e.line() > 0 {
         d.line = Some(e.line());
-        d.column = Some(e.column());
+        d.column = Some(e.column().max(1));
     }
     let hint = match e.classify() {
         serde_json::error::Category::Eof => {

@@ -175,7 +175,7 @@ impl Model {
     /// The element at a position in file order (`0..element_count()`), as given by
     /// [`Element::index`]. Dense indices let analyses keep their own arrays.
     pub fn element_at(&self, index: usize) -> Option<Element<'_>> {
-        (index < self.elements.len()).then(|| Element {
+        (index < self.elements.len()).then_some(Element {
             model: self,
             ix: index as u32,
         })
@@ -183,7 +183,7 @@ impl Model {
 
     /// The relation at a position in file order (`0..relation_count()`).
     pub fn relation_at(&self, index: usize) -> Option<Relation<'_>> {
-        (index < self.relations.len()).then(|| Relation {
+        (index < self.relations.len()).then_some(Relation {
             model: self,
             ix: index as u32,
         })

@@ -27,6 +27,16 @@ fn warn(code: &'static str, path: JsonPath, msg: impl Into<String>) -> Diagnosti
     Diagnostic::new(Severity::Warning, code, path, msg)
 }
 
+/// "an `actor`", "a `task`".
+fn a(kind: ElementKind) -> String {
+    let article = if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} `{kind}`")
+}
+
 pub(crate) fn is_valid_id(id: &str) -> bool {
     let mut b = id.bytes();
     b.next().is_some_and(|c| c.is_ascii_alphanumeric())
@@ -329,7 +339,7 @@ impl Validator {
             .join(", ");
         let mut d = err("unknown-kind", path, format!("unknown {what} `{s}`"))
             .suggest(closest(s, names).map(|c| format!("did you mean `{c}`?")))
-            .note(format!("{what}s are {all}"));
+            .note(format!("expected one of {all}"));
         if let Some(id) = id {
             d = d.id(id);
         }
@@ -561,7 +571,7 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                         err(
                             "field-not-allowed",
                             path.key(key),
-                            format!("`{key}` is only for tasks, and `{shown_id}` is a `{k}`"),
+                            format!("`{key}` is only for tasks, and `{shown_id}` is {}", a(k)),
                         )
                         .at_key()
                         .id(shown_id)
@@ -584,21 +594,21 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
         });
         let start = v.period(&raw.start, &path, "start", shown_id);
         let end = v.period(&raw.end, &path, "end", shown_id);
-        if let (Some(s), Some(e)) = (start, end) {
-            if e.last_day() < s.first_day() {
-                v.push(
-                    err(
-                        "end-before-start",
-                        path.key("end"),
-                        format!(
-                            "`{shown_id}` ends ({e}, {}) before it starts ({s}, {})",
-                            e.last_day(),
-                            s.first_day()
-                        ),
-                    )
-                    .id(shown_id),
-                );
-            }
+        if let (Some(s), Some(e)) = (start, end)
+            && e.last_day() < s.first_day()
+        {
+            v.push(
+                err(
+                    "end-before-start",
+                    path.key("end"),
+                    format!(
+                        "`{shown_id}` ends ({e}, {}) before it starts ({s}, {})",
+                        e.last_day(),
+                        s.first_day()
+                    ),
+                )
+                .id(shown_id),
+            );
         }
         let parent = v
             .string(&raw.parent, &path, "parent", None)
@@ -659,8 +669,10 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                     "parent-kind",
                     ppath.clone(),
                     format!(
-                        "`{}`, a `{}`, cannot be inside `{pid}`, a `{}`",
-                        child.id, child.kind, parent.kind
+                        "`{}`, {}, cannot be inside `{pid}`, {}",
+                        child.id,
+                        a(child.kind),
+                        a(parent.kind)
                     ),
                 )
                 .id(child.id.as_str())
@@ -753,8 +765,9 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                             "relation-endpoint",
                             path.key(key),
                             format!(
-                                "a `{kind}` relation cannot {verb} `{}`, a `{}`",
-                                e.id, e.kind
+                                "a `{kind}` relation cannot {verb} `{}`, {}",
+                                e.id,
+                                a(e.kind)
                             ),
                         )
                         .id(e.id.as_str())
@@ -792,8 +805,8 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                         "flow-data-kind",
                         p,
                         format!(
-                            "a flow carries `data` elements, and `{did}` is a `{}`",
-                            elements[ix as usize].kind
+                            "a flow carries `data` elements, and `{did}` is {}",
+                            a(elements[ix as usize].kind)
                         ),
                     )
                     .id(did)

@@ -34,10 +34,8 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         let checked = Model::check_str(&src, Some(source_name(path)));
         let diags = &checked.diagnostics;
         let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
-        if errors > 0 || (args.deny_warnings && warnings > 0) {
-            if exit == Exit::Ok {
-                exit = Exit::Invalid;
-            }
+        if (errors > 0 || (args.deny_warnings && warnings > 0)) && exit == Exit::Ok {
+            exit = Exit::Invalid;
         }
         match args.format {
             Format::Text => {
