@@ -1,1 +1,3 @@
 //! Benchmarks and model generators.
+
+pub mod synth;

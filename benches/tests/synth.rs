@@ -1,0 +1,186 @@
+//! The synthetic models are valid, of the size asked for, realistic and reproducible.
+
+use ecograph_benches::synth::{RELATIONS_PER_ELEMENT, generate_json, write_json};
+use ecograph_core::{ElementKind, Model, RelationKind, Severity};
+
+/// Generates and loads a model, failing with every error when it is not valid.
+fn load(elements: usize, seed: u64) -> Model {
+    let json = generate_json(elements, seed);
+    let checked = Model::check_str(&json, Some("synthetic.json"));
+    let errors: Vec<String> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity() == Severity::Error)
+        .map(ToString::to_string)
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{elements} elements, seed {seed}: {} error(s):\n{}",
+        errors.len(),
+        errors.join("\n")
+    );
+    checked.model.expect("no errors, so a model")
+}
+
+/// The model has the size asked for, about five relations per element, and no warning.
+fn assert_full_size(model: &Model, elements: usize) {
+    assert_eq!(model.element_count(), elements);
+    let per_element = model.relation_count() as f64 / elements as f64;
+    let expected = RELATIONS_PER_ELEMENT as f64;
+    assert!(
+        (expected * 0.9..=expected * 1.1).contains(&per_element),
+        "{per_element} relations per element"
+    );
+    let warnings: Vec<String> = model
+        .warnings()
+        .iter()
+        .take(5)
+        .map(ToString::to_string)
+        .collect();
+    assert!(warnings.is_empty(), "warnings:\n{}", warnings.join("\n"));
+}
+
+#[test]
+fn one_thousand_elements_load_with_no_error_nor_warning() {
+    assert_full_size(&load(1_000, 1), 1_000);
+}
+
+#[test]
+fn ten_thousand_elements_load_with_no_error_nor_warning() {
+    assert_full_size(&load(10_000, 2), 10_000);
+}
+
+#[test]
+fn tiny_models_load_with_no_error() {
+    for elements in 0..40 {
+        for seed in 0..4 {
+            let model = load(elements, seed);
+            assert_eq!(model.element_count(), elements);
+        }
+    }
+}
+
+#[test]
+fn same_seed_gives_byte_identical_output() {
+    let a = generate_json(3_000, 42);
+    assert_eq!(a, generate_json(3_000, 42));
+    assert_ne!(a, generate_json(3_000, 43));
+}
+
+#[test]
+fn streaming_writes_the_same_text() {
+    let mut streamed = Vec::new();
+    write_json(2_000, 9, &mut streamed).expect("writing to memory");
+    assert_eq!(streamed, generate_json(2_000, 9).into_bytes());
+}
+
+#[test]
+fn models_mix_every_kind_with_translated_non_ascii_names() {
+    let model = load(2_000, 5);
+    for &kind in ElementKind::ALL {
+        let count = model.elements_of_kind(kind).count();
+        assert!(
+            count >= 2_000 / 50,
+            "only {count} elements of kind `{kind}`"
+        );
+    }
+    for kind in [
+        RelationKind::Plays,
+        RelationKind::Responsible,
+        RelationKind::Participates,
+        RelationKind::Provides,
+        RelationKind::Uses,
+        RelationKind::Flow,
+        RelationKind::DependsOn,
+        RelationKind::Produces,
+        RelationKind::Concerns,
+        RelationKind::Linked,
+    ] {
+        assert!(
+            model.relations_of_kind(kind).count() >= 100,
+            "too few `{kind}` relations"
+        );
+    }
+    assert!(
+        model
+            .elements()
+            .all(|e| e.name().get("fi").is_some() && e.name().get("en").is_some())
+    );
+    assert!(
+        model
+            .elements()
+            .any(|e| e.name().resolve(Some("fi")).contains('ä'))
+    );
+    assert!(
+        model
+            .elements()
+            .any(|e| e.name().resolve(Some("fi")).contains('ö'))
+    );
+    assert!(
+        model
+            .relations_of_kind(RelationKind::Flow)
+            .all(|r| r.data_carried().len() > 0)
+    );
+    assert!(model.relations().any(|r| r.lag().is_some()));
+}
+
+#[test]
+fn containment_is_at_most_four_levels_deep_and_uses_groups() {
+    let model = load(5_000, 6);
+    let deepest = model.elements().map(|e| e.depth()).max();
+    assert_eq!(deepest, Some(3));
+    let in_group = model
+        .elements()
+        .filter(|e| {
+            e.kind() != ElementKind::Group
+                && e.parent().is_some_and(|p| p.kind() == ElementKind::Group)
+        })
+        .count();
+    let in_same_kind = model
+        .elements()
+        .filter(|e| e.parent().is_some_and(|p| p.kind() == e.kind()))
+        .count();
+    assert!(
+        in_group > 100 && in_same_kind > 1_000,
+        "{in_group} in groups, {in_same_kind} in their own kind"
+    );
+}
+
+#[test]
+fn tasks_have_statuses_and_dependencies_fit_the_schedule() {
+    let model = load(5_000, 7);
+    let tasks = model.elements_of_kind(ElementKind::Task).count();
+    let dated = model
+        .elements_of_kind(ElementKind::Task)
+        .filter(|t| t.start().is_some() && t.end().is_some())
+        .count();
+    assert!(
+        dated * 10 >= tasks * 9,
+        "{dated} of {tasks} tasks have dates"
+    );
+    assert!(
+        model
+            .elements_of_kind(ElementKind::Task)
+            .all(|t| t.status().is_some())
+    );
+    let mut checked = 0;
+    for r in model.relations_of_kind(RelationKind::DependsOn) {
+        let (Some(from_end), Some(to_end)) = (r.from().end(), r.to().end()) else {
+            continue;
+        };
+        let ready = r
+            .lag()
+            .map_or(to_end.last_day(), |lag| lag.after(to_end.last_day()));
+        assert!(
+            ready <= from_end.last_day(),
+            "`{}` ends before `{}` is ready",
+            r.from().id(),
+            r.to().id()
+        );
+        checked += 1;
+    }
+    assert!(
+        checked > tasks / 2,
+        "only {checked} dependencies between dated tasks"
+    );
+}
