@@ -1,3 +1,4 @@
 //! Benchmarks and model generators.
 
 pub mod synth;
+pub mod graphs;

@@ -1,0 +1,275 @@
+//! Builds the layered graph: ranks, dummy nodes for long edges, label dummies
+//! and cluster fillers. Everything here works in the internal top-to-bottom
+//! frame; left-to-right layouts swap widths and heights on the way in.
+
+use super::acyclic::reversed_edges;
+use super::rank::{RankEdge, rank};
+use super::tree::ClusterTree;
+use super::{Direction, LayoutInput};
+
+/// Gap between an edge line and its label.
+pub(crate) const LABEL_GAP: f64 = 4.0;
+/// Horizontal reach of each nested self-loop.
+pub(crate) const LOOP_STEP: f64 = 12.0;
+
+/// What a node of the layered graph stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// An input node (same index as in the input).
+    Real,
+    /// A bend point of a long edge.
+    Dummy,
+    /// A bend point of a long edge that also carries the edge's label.
+    Label,
+    /// Keeps a cluster's place on a rank where it has no other node.
+    Filler,
+}
+
+/// A node of the layered graph.
+#[derive(Debug, Clone)]
+pub(crate) struct LNode {
+    pub kind: Kind,
+    pub rank: usize,
+    /// Innermost cluster; for dummies the innermost cluster holding both
+    /// ends of their edge.
+    pub cluster: Option<usize>,
+    /// Extent left of the centre line.
+    pub left: f64,
+    /// Extent right of the centre line (labels and self-loops sit here).
+    pub right: f64,
+    pub height: f64,
+}
+
+/// How one input edge is drawn.
+#[derive(Debug, Clone)]
+pub(crate) enum Route {
+    /// Through layered nodes from the upper end to the lower end.
+    Chain {
+        nodes: Vec<usize>,
+        /// The chain runs against the edge's own direction.
+        reversed: bool,
+        /// The label dummy, if the label has one.
+        label: Option<usize>,
+    },
+    /// Both ends on one rank (only non-constraint edges).
+    Flat,
+    /// A self-loop reaching `reach` beyond its node's right side.
+    Loop { reach: f64 },
+}
+
+/// The layered graph.
+#[derive(Debug)]
+pub(crate) struct Layered {
+    pub nodes: Vec<LNode>,
+    /// Neighbours on the rank above (with multiplicity).
+    pub up: Vec<Vec<usize>>,
+    /// Neighbours on the rank below (with multiplicity).
+    pub down: Vec<Vec<usize>>,
+    pub num_ranks: usize,
+    pub routes: Vec<Route>,
+    /// First and last rank of each cluster.
+    pub span: Vec<(usize, usize)>,
+    /// Gap between ranks: halved when labelled edges double all lengths.
+    pub rank_sep: f64,
+    /// Internal (top-to-bottom frame) size of each input node.
+    pub size: Vec<(f64, f64)>,
+}
+
+/// Internal (width, height) of something whose drawn size is `(w, h)`.
+pub(crate) fn internal(direction: Direction, (w, h): (f64, f64)) -> (f64, f64) {
+    match direction {
+        Direction::TopToBottom => (w, h),
+        Direction::LeftToRight => (h, w),
+    }
+}
+
+pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
+    let n = input.nodes.len();
+    let size: Vec<(f64, f64)> = input
+        .nodes
+        .iter()
+        .map(|s| internal(input.direction, (s.width, s.height)))
+        .collect();
+
+    // Ranking: constraint edges only, cycles broken, self-loops left out.
+    let ranked: Vec<usize> = (0..input.edges.len())
+        .filter(|&i| input.edges[i].constraint && input.edges[i].from != input.edges[i].to)
+        .collect();
+    // Labels get a rank of their own in the middle of their edge, so every
+    // edge spans at least two ranks and the rank gap halves (as in dagre).
+    let doubled = ranked.iter().any(|&i| input.edges[i].label.is_some());
+    let minlen = if doubled { 2 } else { 1 };
+    let pairs: Vec<(usize, usize)> = ranked
+        .iter()
+        .map(|&i| (input.edges[i].from, input.edges[i].to))
+        .collect();
+    let rev = reversed_edges(n, &pairs);
+    let rank_edges: Vec<RankEdge> = pairs
+        .iter()
+        .zip(&rev)
+        .map(|(&(u, v), &r)| {
+            let (tail, head) = if r { (v, u) } else { (u, v) };
+            RankEdge {
+                tail,
+                head,
+                minlen,
+                weight: 1,
+            }
+        })
+        .collect();
+    let ranks = rank(n, &rank_edges);
+
+    let mut nodes: Vec<LNode> = (0..n)
+        .map(|i| LNode {
+            kind: Kind::Real,
+            rank: ranks[i] as usize,
+            cluster: input.nodes[i].cluster,
+            left: size[i].0 / 2.0,
+            right: size[i].0 / 2.0,
+            height: size[i].1,
+        })
+        .collect();
+
+    // Self-loops widen their node on the right, one loop outside the other.
+    let mut routes = Vec::with_capacity(input.edges.len());
+    let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut down: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in &input.edges {
+        let (u, v) = (e.from, e.to);
+        if u == v {
+            let reach = nodes[u].right - size[u].0 / 2.0 + LOOP_STEP;
+            let label_w = e
+                .label
+                .map_or(0.0, |l| internal(input.direction, l).0 + LABEL_GAP);
+            nodes[u].right += LOOP_STEP + label_w;
+            routes.push(Route::Loop { reach });
+            continue;
+        }
+        let (ru, rv) = (nodes[u].rank, nodes[v].rank);
+        if ru == rv {
+            routes.push(Route::Flat);
+            continue;
+        }
+        let (top, bottom, reversed) = if ru < rv { (u, v, false) } else { (v, u, true) };
+        let (rt, rb) = (nodes[top].rank, nodes[bottom].rank);
+        let cluster = tree.lca(nodes[top].cluster, nodes[bottom].cluster);
+        let label_rank = e.label.filter(|_| rb - rt >= 2).map(|_| rt + (rb - rt) / 2);
+        let mut chain = Vec::with_capacity(rb - rt + 1);
+        chain.push(top);
+        let mut label = None;
+        for r in rt + 1..rb {
+            let id = nodes.len();
+            let node = if Some(r) == label_rank {
+                let (lw, lh) = internal(input.direction, e.label.unwrap_or_default());
+                label = Some(id);
+                LNode {
+                    kind: Kind::Label,
+                    rank: r,
+                    cluster,
+                    left: 0.0,
+                    right: LABEL_GAP + lw,
+                    height: lh,
+                }
+            } else {
+                LNode {
+                    kind: Kind::Dummy,
+                    rank: r,
+                    cluster,
+                    left: 0.0,
+                    right: 0.0,
+                    height: 0.0,
+                }
+            };
+            nodes.push(node);
+            up.push(Vec::new());
+            down.push(Vec::new());
+            chain.push(id);
+        }
+        chain.push(bottom);
+        for w in chain.windows(2) {
+            down[w[0]].push(w[1]);
+            up[w[1]].push(w[0]);
+        }
+        routes.push(Route::Chain {
+            nodes: chain,
+            reversed,
+            label,
+        });
+    }
+
+    let mut num_ranks = nodes.iter().map(|v| v.rank + 1).max().unwrap_or(0);
+
+    // Cluster spans from their members (dummies lie between members).
+    let k = input.clusters.len();
+    let mut span: Vec<Option<(usize, usize)>> = vec![None; k];
+    for v in &nodes {
+        if let Some(c) = v.cluster {
+            for &a in &tree.path[c] {
+                let s = span[a].get_or_insert((v.rank, v.rank));
+                s.0 = s.0.min(v.rank);
+                s.1 = s.1.max(v.rank);
+            }
+        }
+    }
+    // An empty cluster still gets a box: one rank, at its parent's top.
+    let mut spans = vec![(0, 0); k];
+    for &c in &tree.preorder {
+        spans[c] = match span[c] {
+            Some(s) => s,
+            None => {
+                let r = tree.parent[c].map_or(0, |p| spans[p].0);
+                (r, r)
+            }
+        };
+    }
+    num_ranks = num_ranks.max(spans.iter().map(|s| s.1 + 1).max().unwrap_or(0));
+
+    // Fillers where a cluster has nothing on a rank of its span; children
+    // first, since a child's filler also fills its ancestors.
+    let mut filled: Vec<Vec<bool>> = spans
+        .iter()
+        .map(|&(lo, hi)| vec![false; hi - lo + 1])
+        .collect();
+    for v in &nodes {
+        if let Some(c) = v.cluster {
+            for &a in &tree.path[c] {
+                filled[a][v.rank - spans[a].0] = true;
+            }
+        }
+    }
+    for &c in tree.preorder.iter().rev() {
+        let (lo, hi) = spans[c];
+        for r in lo..=hi {
+            if !filled[c][r - lo] {
+                nodes.push(LNode {
+                    kind: Kind::Filler,
+                    rank: r,
+                    cluster: Some(c),
+                    left: 0.0,
+                    right: 0.0,
+                    height: 0.0,
+                });
+                up.push(Vec::new());
+                down.push(Vec::new());
+                for &a in &tree.path[c] {
+                    filled[a][r - spans[a].0] = true;
+                }
+            }
+        }
+    }
+
+    Layered {
+        nodes,
+        up,
+        down,
+        num_ranks,
+        routes,
+        span: spans,
+        rank_sep: if doubled {
+            input.rank_sep / 2.0
+        } else {
+            input.rank_sep
+        },
+        size,
+    }
+}

@@ -1,0 +1,470 @@
+//! Crossing reduction: the order of nodes within each rank.
+//!
+//! Layer-by-layer sweeps sort each rank by the weighted median of its
+//! neighbours on the previous rank (as in dot), followed by transposition of
+//! adjacent nodes; the best order seen, by the exact crossing count, wins.
+//! Clusters stay contiguous on every rank: a rank is sorted as a tree of
+//! blocks (a cluster's block is sorted inside, then placed by the mean key of
+//! its members), and sibling clusters keep the relative order they have on
+//! the previous rank, so their boxes can never interleave.
+
+use super::build::{Kind, Layered};
+use super::crossings::Accumulator;
+use super::tree::ClusterTree;
+
+/// Sweeps per start order, and how many may pass without a real improvement.
+const MAX_ITER: usize = 24;
+const MIN_QUIT: usize = 8;
+/// An improvement smaller than this factor does not reset the quit counter.
+const CONVERGENCE: f64 = 0.995;
+/// Passes over all ranks in one transposition step.
+const MAX_TRANSPOSE_PASSES: usize = 64;
+
+/// The order of every rank: node indices of the layered graph.
+pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
+    let n = g.nodes.len();
+    let comps = components(g, tree);
+    let mut result: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
+    let mut pos = vec![0usize; n];
+    for comp in comps {
+        let mut o = Orderer {
+            g,
+            tree,
+            ranks: vec![Vec::new(); g.num_ranks],
+            pos: &mut pos,
+            acc: Accumulator::new(0),
+            key: vec![None; n],
+        };
+        let ranks = o.mincross(&comp);
+        for (r, row) in ranks.into_iter().enumerate() {
+            result[r].extend(row);
+        }
+    }
+    result
+}
+
+/// Weakly connected components, where a top-level cluster also connects all
+/// its members (a cluster must be ordered as one block).
+fn components(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
+    let n = g.nodes.len();
+    let mut uf: Vec<usize> = (0..n).collect();
+    fn find(uf: &mut [usize], mut x: usize) -> usize {
+        while uf[x] != x {
+            uf[x] = uf[uf[x]];
+            x = uf[x];
+        }
+        x
+    }
+    fn union(uf: &mut [usize], a: usize, b: usize) {
+        let (a, b) = (find(uf, a), find(uf, b));
+        if a != b {
+            uf[a.max(b)] = a.min(b);
+        }
+    }
+    let mut first_in: Vec<Option<usize>> = vec![None; tree.parent.len()];
+    for v in 0..n {
+        for &w in &g.down[v] {
+            union(&mut uf, v, w);
+        }
+        if let Some(c) = g.nodes[v].cluster {
+            let top = tree.path[c][0];
+            match first_in[top] {
+                Some(f) => union(&mut uf, f, v),
+                None => first_in[top] = Some(v),
+            }
+        }
+    }
+    let mut index: Vec<Option<usize>> = vec![None; n];
+    let mut comps: Vec<Vec<usize>> = Vec::new();
+    for v in 0..n {
+        let r = find(&mut uf, v);
+        let i = *index[r].get_or_insert_with(|| {
+            comps.push(Vec::new());
+            comps.len() - 1
+        });
+        comps[i].push(v);
+    }
+    comps
+}
+
+struct Orderer<'a> {
+    g: &'a Layered,
+    tree: &'a ClusterTree,
+    ranks: Vec<Vec<usize>>,
+    pos: &'a mut Vec<usize>,
+    acc: Accumulator,
+    /// Sort key of each node during one rank's sort.
+    key: Vec<Option<f64>>,
+}
+
+/// One entry of a block being sorted: a node of the block's own cluster, or
+/// a whole child cluster (already sorted inside).
+struct Entry {
+    child: Option<usize>,
+    nodes: Vec<usize>,
+    key_sum: f64,
+    key_count: usize,
+    key: Option<f64>,
+    ref_pos: Option<f64>,
+}
+
+impl Orderer<'_> {
+    fn mincross(&mut self, comp: &[usize]) -> Vec<Vec<usize>> {
+        let mut best: Option<(u64, Vec<Vec<usize>>)> = None;
+        for downward in [true, false] {
+            self.initial_order(comp, downward);
+            let (c, ranks) = self.iterate();
+            if best.as_ref().is_none_or(|(b, _)| c < *b) {
+                best = Some((c, ranks));
+            }
+            if best.as_ref().is_some_and(|(b, _)| *b == 0) {
+                break;
+            }
+        }
+        let (_, ranks) = best.unwrap_or_default();
+        ranks
+    }
+
+    fn set_positions(&mut self, r: usize) {
+        for (i, &v) in self.ranks[r].iter().enumerate() {
+            self.pos[v] = i;
+        }
+    }
+
+    /// Breadth-first order from the top (or bottom) ranks, then made
+    /// cluster-contiguous by one sorting pass keyed on that order.
+    fn initial_order(&mut self, comp: &[usize], downward: bool) {
+        for row in &mut self.ranks {
+            row.clear();
+        }
+        let g = self.g;
+        let mut starts = comp.to_vec();
+        if downward {
+            starts.sort_by_key(|&v| (g.nodes[v].rank, v));
+        } else {
+            starts.sort_by_key(|&v| (std::cmp::Reverse(g.nodes[v].rank), v));
+        }
+        let mut seen = vec![false; g.nodes.len()];
+        let mut queue = std::collections::VecDeque::new();
+        for &s in &starts {
+            if seen[s] {
+                continue;
+            }
+            seen[s] = true;
+            queue.push_back(s);
+            while let Some(v) = queue.pop_front() {
+                self.ranks[g.nodes[v].rank].push(v);
+                let (first, second) = if downward {
+                    (&g.down[v], &g.up[v])
+                } else {
+                    (&g.up[v], &g.down[v])
+                };
+                for &w in first.iter().chain(second) {
+                    if !seen[w] {
+                        seen[w] = true;
+                        queue.push_back(w);
+                    }
+                }
+            }
+        }
+        for r in 0..self.ranks.len() {
+            self.set_positions(r);
+        }
+        let order: Vec<usize> = if downward {
+            (0..self.ranks.len()).collect()
+        } else {
+            (0..self.ranks.len()).rev().collect()
+        };
+        let mut prev: Option<usize> = None;
+        for r in order {
+            for &v in &self.ranks[r] {
+                self.key[v] = (g.nodes[v].kind != Kind::Filler).then_some(self.pos[v] as f64);
+            }
+            self.sort_rank(r, prev, false);
+            prev = Some(r);
+        }
+    }
+
+    /// Median sweeps with transposition; returns the best crossing count and
+    /// the order that had it.
+    fn iterate(&mut self) -> (u64, Vec<Vec<usize>>) {
+        let mut best_cross = self.crossings();
+        let mut best = self.ranks.clone();
+        let mut stale = 0;
+        for it in 0..MAX_ITER {
+            if best_cross == 0 {
+                break;
+            }
+            let flip = it % 4 >= 2;
+            self.sweep(it % 2 == 0, flip);
+            self.transpose(false);
+            let c = self.crossings();
+            if c < best_cross {
+                if (c as f64) < CONVERGENCE * best_cross as f64 {
+                    stale = 0;
+                } else {
+                    stale += 1;
+                }
+                best_cross = c;
+                best.clone_from(&self.ranks);
+            } else {
+                stale += 1;
+            }
+            if stale >= MIN_QUIT {
+                break;
+            }
+        }
+        self.ranks.clone_from(&best);
+        for r in 0..self.ranks.len() {
+            self.set_positions(r);
+        }
+        (best_cross, best)
+    }
+
+    fn sweep(&mut self, downward: bool, flip: bool) {
+        let g = self.g;
+        let nr = self.ranks.len();
+        let mut buf: Vec<usize> = Vec::new();
+        let ranks: Vec<usize> = if downward {
+            (1..nr).collect()
+        } else {
+            (0..nr.saturating_sub(1)).rev().collect()
+        };
+        for r in ranks {
+            for i in 0..self.ranks[r].len() {
+                let v = self.ranks[r][i];
+                let nbrs = if downward { &g.up[v] } else { &g.down[v] };
+                buf.clear();
+                buf.extend(nbrs.iter().map(|&w| self.pos[w]));
+                buf.sort_unstable();
+                self.key[v] = median(&buf);
+            }
+            let reference = if downward { r - 1 } else { r + 1 };
+            self.sort_rank(r, Some(reference), flip);
+        }
+    }
+
+    /// Sorts rank `r` by `self.key`, block by block. `reference` is the
+    /// neighbouring rank whose cluster order must be kept.
+    fn sort_rank(&mut self, r: usize, reference: Option<usize>, flip: bool) {
+        let k = self.tree.parent.len();
+        // Mean position of each cluster on the reference rank.
+        let mut ref_sum = vec![0.0f64; k];
+        let mut ref_cnt = vec![0usize; k];
+        if let Some(rr) = reference {
+            for &v in &self.ranks[rr] {
+                if let Some(c) = self.g.nodes[v].cluster {
+                    for &a in &self.tree.path[c] {
+                        ref_sum[a] += self.pos[v] as f64;
+                        ref_cnt[a] += 1;
+                    }
+                }
+            }
+        }
+        let ref_pos: Vec<Option<f64>> = ref_sum
+            .iter()
+            .zip(&ref_cnt)
+            .map(|(&s, &c)| (c > 0).then(|| s / c as f64))
+            .collect();
+        let nodes = std::mem::take(&mut self.ranks[r]);
+        let mut out = Vec::with_capacity(nodes.len());
+        self.sort_block(&nodes, None, &ref_pos, flip, &mut out);
+        self.ranks[r] = out;
+        self.set_positions(r);
+    }
+
+    /// Sorts the nodes of one block (cluster `block`, or the root), appending
+    /// them to `out`; returns the sum and count of member keys.
+    fn sort_block(
+        &self,
+        nodes: &[usize],
+        block: Option<usize>,
+        ref_pos: &[Option<f64>],
+        flip: bool,
+        out: &mut Vec<usize>,
+    ) -> (f64, usize) {
+        let depth = self.tree.depth(block) + 1;
+        let mut entries: Vec<Entry> = Vec::new();
+        for &v in nodes {
+            let c = self.g.nodes[v].cluster;
+            let child = match c {
+                Some(c) if c != block.unwrap_or(usize::MAX) => {
+                    Some(self.tree.ancestor_at(c, depth))
+                }
+                _ => None,
+            };
+            if child.is_some()
+                && let Some(e) = entries.iter_mut().rev().find(|e| e.child == child)
+            {
+                e.nodes.push(v);
+                continue;
+            }
+            entries.push(Entry {
+                child,
+                nodes: vec![v],
+                key_sum: 0.0,
+                key_count: 0,
+                key: self.key[v],
+                ref_pos: None,
+            });
+        }
+        for e in &mut entries {
+            match e.child {
+                Some(ch) => {
+                    let members = std::mem::take(&mut e.nodes);
+                    let (s, c) = self.sort_block(&members, Some(ch), ref_pos, flip, &mut e.nodes);
+                    e.key_sum = s;
+                    e.key_count = c;
+                    e.ref_pos = ref_pos[ch];
+                    e.key = if c > 0 { Some(s / c as f64) } else { e.ref_pos };
+                }
+                None => {
+                    if let Some(k) = e.key {
+                        e.key_sum = k;
+                        e.key_count = 1;
+                    }
+                }
+            }
+        }
+        // Entries with a key are sorted; the others keep their slots.
+        let mut sortable: Vec<usize> = (0..entries.len())
+            .filter(|&i| entries[i].key.is_some())
+            .collect();
+        let unsortable: Vec<usize> = (0..entries.len())
+            .filter(|&i| entries[i].key.is_none())
+            .collect();
+        sortable.sort_by(|&a, &b| {
+            let (ka, kb) = (entries[a].key.unwrap_or(0.0), entries[b].key.unwrap_or(0.0));
+            ka.total_cmp(&kb)
+                .then(if flip { b.cmp(&a) } else { a.cmp(&b) })
+        });
+        let mut result = Vec::with_capacity(entries.len());
+        let mut ui = 0;
+        for &s in &sortable {
+            while ui < unsortable.len() && unsortable[ui] <= result.len() {
+                result.push(unsortable[ui]);
+                ui += 1;
+            }
+            result.push(s);
+        }
+        result.extend_from_slice(&unsortable[ui..]);
+        // Sibling clusters also present on the reference rank keep their
+        // order from there.
+        let slots: Vec<usize> = (0..result.len())
+            .filter(|&i| entries[result[i]].ref_pos.is_some())
+            .collect();
+        if slots.len() > 1 {
+            let mut constrained: Vec<usize> = slots.iter().map(|&i| result[i]).collect();
+            constrained.sort_by(|&a, &b| {
+                let (ra, rb) = (
+                    entries[a].ref_pos.unwrap_or(0.0),
+                    entries[b].ref_pos.unwrap_or(0.0),
+                );
+                ra.total_cmp(&rb).then(a.cmp(&b))
+            });
+            for (&slot, &e) in slots.iter().zip(&constrained) {
+                result[slot] = e;
+            }
+        }
+        let (mut sum, mut count) = (0.0, 0);
+        for &i in &result {
+            out.extend_from_slice(&entries[i].nodes);
+            sum += entries[i].key_sum;
+            count += entries[i].key_count;
+        }
+        (sum, count)
+    }
+
+    /// Total crossings between all pairs of adjacent ranks.
+    fn crossings(&mut self) -> u64 {
+        let mut total = 0;
+        let mut buf = Vec::new();
+        for r in 0..self.ranks.len().saturating_sub(1) {
+            self.acc.reset(self.ranks[r + 1].len());
+            for &v in &self.ranks[r] {
+                buf.clear();
+                buf.extend(self.g.down[v].iter().map(|&w| self.pos[w]));
+                buf.sort_unstable();
+                for &p in &buf {
+                    total += self.acc.insert(p);
+                }
+            }
+        }
+        total
+    }
+
+    /// Crossings among the edges of `u` and `v` if `u` is left of `v`.
+    fn pair_crossings(&self, u: usize, v: usize) -> u64 {
+        let mut c = 0;
+        for side in [&self.g.up, &self.g.down] {
+            for &a in &side[u] {
+                let pa = self.pos[a];
+                c += side[v].iter().filter(|&&b| self.pos[b] < pa).count() as u64;
+            }
+        }
+        c
+    }
+
+    /// Swaps neighbours of one cluster while that removes crossings.
+    fn transpose(&mut self, reverse: bool) {
+        let nr = self.ranks.len();
+        let mut candidate = vec![true; nr];
+        for _ in 0..MAX_TRANSPOSE_PASSES {
+            let mut delta = 0u64;
+            for r in 0..nr {
+                if !candidate[r] {
+                    continue;
+                }
+                candidate[r] = false;
+                for i in 0..self.ranks[r].len().saturating_sub(1) {
+                    let (v, w) = (self.ranks[r][i], self.ranks[r][i + 1]);
+                    if self.g.nodes[v].cluster != self.g.nodes[w].cluster {
+                        continue;
+                    }
+                    let c0 = self.pair_crossings(v, w);
+                    if c0 == 0 {
+                        continue;
+                    }
+                    let c1 = self.pair_crossings(w, v);
+                    if c1 < c0 || (reverse && c1 == c0) {
+                        self.ranks[r].swap(i, i + 1);
+                        self.pos[v] = i + 1;
+                        self.pos[w] = i;
+                        delta += c0.saturating_sub(c1);
+                        candidate[r] = true;
+                        if r > 0 {
+                            candidate[r - 1] = true;
+                        }
+                        if r + 1 < nr {
+                            candidate[r + 1] = true;
+                        }
+                    }
+                }
+            }
+            if delta == 0 {
+                break;
+            }
+        }
+    }
+}
+
+/// Weighted median of sorted positions, as in dot: between the two middle
+/// values, leaning towards the side where neighbours are packed tighter.
+fn median(p: &[usize]) -> Option<f64> {
+    let n = p.len();
+    match n {
+        0 => None,
+        _ if n % 2 == 1 => Some(p[n / 2] as f64),
+        2 => Some((p[0] + p[1]) as f64 / 2.0),
+        _ => {
+            let m = n / 2;
+            let left = (p[m - 1] - p[0]) as f64;
+            let right = (p[n - 1] - p[m]) as f64;
+            if left + right > 0.0 {
+                Some((p[m - 1] as f64 * right + p[m] as f64 * left) / (left + right))
+            } else {
+                Some((p[m - 1] + p[m]) as f64 / 2.0)
+            }
+        }
+    }
+}

@@ -1,0 +1,382 @@
+//! Properties of the layered layout on random graphs with nested clusters.
+
+use ecograph_render::layout::crossings::bilayer_crossings;
+use ecograph_render::layout::{
+    ClusterSpec, Direction, EdgeSpec, Layout, LayoutError, LayoutInput, NodeSpec, Point, Rect,
+    layout,
+};
+use proptest::prelude::*;
+
+const EPS: f64 = 1e-6;
+
+fn node_rect(c: Point, s: &NodeSpec) -> Rect {
+    Rect {
+        x: c.x - s.width / 2.0,
+        y: c.y - s.height / 2.0,
+        width: s.width,
+        height: s.height,
+    }
+}
+
+fn inside(inner: &Rect, outer: &Rect) -> bool {
+    inner.x >= outer.x - EPS
+        && inner.y >= outer.y - EPS
+        && inner.x + inner.width <= outer.x + outer.width + EPS
+        && inner.y + inner.height <= outer.y + outer.height + EPS
+}
+
+/// Open interiors intersect (touching borders is fine).
+fn overlap(a: &Rect, b: &Rect) -> bool {
+    a.x + EPS < b.x + b.width
+        && b.x + EPS < a.x + a.width
+        && a.y + EPS < b.y + b.height
+        && b.y + EPS < a.y + a.height
+}
+
+fn on_border(p: Point, r: &Rect) -> bool {
+    let within = p.x >= r.x - EPS
+        && p.x <= r.x + r.width + EPS
+        && p.y >= r.y - EPS
+        && p.y <= r.y + r.height + EPS;
+    let edge = (p.x - r.x).abs() < EPS
+        || (p.x - r.x - r.width).abs() < EPS
+        || (p.y - r.y).abs() < EPS
+        || (p.y - r.y - r.height).abs() < EPS;
+    within && edge
+}
+
+fn ancestors(input: &LayoutInput, c: Option<usize>) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut c = c;
+    while let Some(i) = c {
+        out.push(i);
+        c = input.clusters[i].parent;
+    }
+    out
+}
+
+/// Strongly connected component of every node over constraint edges.
+fn scc(input: &LayoutInput) -> Vec<usize> {
+    let n = input.nodes.len();
+    let mut reach = vec![vec![false; n]; n];
+    for (i, row) in reach.iter_mut().enumerate() {
+        row[i] = true;
+    }
+    for e in input.edges.iter().filter(|e| e.constraint) {
+        reach[e.from][e.to] = true;
+    }
+    for k in 0..n {
+        let via = reach[k].clone();
+        for row in reach.iter_mut().filter(|row| row[k]) {
+            for (x, &y) in row.iter_mut().zip(&via) {
+                *x |= y;
+            }
+        }
+    }
+    (0..n)
+        .map(|i| (0..n).find(|&j| reach[i][j] && reach[j][i]).unwrap_or(i))
+        .collect()
+}
+
+fn check(input: &LayoutInput, out: &Layout) {
+    let n = input.nodes.len();
+    assert_eq!(out.nodes.len(), n);
+    assert_eq!(out.clusters.len(), input.clusters.len());
+    assert_eq!(out.edges.len(), input.edges.len());
+    let rects: Vec<Rect> = out
+        .nodes
+        .iter()
+        .zip(&input.nodes)
+        .map(|(&c, s)| node_rect(c, s))
+        .collect();
+    let frame = Rect {
+        x: 0.0,
+        y: 0.0,
+        width: out.width,
+        height: out.height,
+    };
+    for r in rects.iter().chain(&out.clusters) {
+        assert!(inside(r, &frame), "{r:?} outside the {frame:?}");
+    }
+    // Nodes inside exactly their clusters and their ancestors.
+    for (v, s) in input.nodes.iter().enumerate() {
+        let mine = ancestors(input, s.cluster);
+        for (c, cr) in out.clusters.iter().enumerate() {
+            if mine.contains(&c) {
+                assert!(inside(&rects[v], cr), "node {v} not inside cluster {c}");
+            } else {
+                assert!(
+                    !overlap(&rects[v], cr),
+                    "node {v} overlaps foreign cluster {c}"
+                );
+            }
+        }
+    }
+    // Clusters nest inside their parents; unrelated clusters are disjoint.
+    for (c, cr) in out.clusters.iter().enumerate() {
+        if let Some(p) = input.clusters[c].parent {
+            assert!(
+                inside(cr, &out.clusters[p]),
+                "cluster {c} not inside parent {p}"
+            );
+        }
+        for (d, dr) in out.clusters.iter().enumerate().skip(c + 1) {
+            let related =
+                ancestors(input, Some(c)).contains(&d) || ancestors(input, Some(d)).contains(&c);
+            if !related {
+                assert!(!overlap(cr, dr), "clusters {c} and {d} overlap");
+            }
+        }
+    }
+    // Nodes do not overlap each other.
+    for a in 0..n {
+        for b in a + 1..n {
+            assert!(!overlap(&rects[a], &rects[b]), "nodes {a} and {b} overlap");
+        }
+    }
+    // Routes run from border to border, inside the frame.
+    let comp = scc(input);
+    for (i, (e, r)) in input.edges.iter().zip(&out.edges).enumerate() {
+        assert!(
+            r.points.len() >= 2,
+            "edge {i} has {} points",
+            r.points.len()
+        );
+        let (first, last) = (r.points[0], r.points[r.points.len() - 1]);
+        assert!(
+            on_border(first, &rects[e.from]),
+            "edge {i} starts off its source border"
+        );
+        assert!(
+            on_border(last, &rects[e.to]),
+            "edge {i} ends off its target border"
+        );
+        for p in &r.points {
+            assert!(
+                p.x >= -EPS && p.y >= -EPS && p.x <= out.width + EPS && p.y <= out.height + EPS
+            );
+        }
+        assert_eq!(r.label_pos.is_some(), e.label.is_some());
+        // Acyclic constraint edges point along the direction.
+        if e.constraint && comp[e.from] != comp[e.to] {
+            let (a, b) = (out.nodes[e.from], out.nodes[e.to]);
+            match input.direction {
+                Direction::TopToBottom => assert!(b.y > a.y, "edge {i} points up"),
+                Direction::LeftToRight => assert!(b.x > a.x, "edge {i} points left"),
+            }
+        }
+    }
+}
+
+fn arb_input() -> impl Strategy<Value = LayoutInput> {
+    (0usize..14, 0usize..6, any::<bool>()).prop_flat_map(|(n, k, lr)| {
+        // A cluster's parent has a lower index, so parents never cycle.
+        let clusters = (0..k)
+            .map(|i| {
+                (
+                    proptest::option::of(0..i.max(1)),
+                    0.0f64..40.0,
+                    0.0f64..16.0,
+                )
+                    .prop_map(move |(p, w, h)| ClusterSpec {
+                        parent: p.filter(|_| i > 0),
+                        label_width: w,
+                        label_height: h,
+                    })
+            })
+            .collect::<Vec<_>>();
+        let nodes = proptest::collection::vec(
+            (
+                0.0f64..60.0,
+                0.0f64..40.0,
+                proptest::option::of(0..k.max(1)),
+            )
+                .prop_map(move |(w, h, c)| NodeSpec {
+                    width: w,
+                    height: h,
+                    cluster: c.filter(|_| k > 0),
+                }),
+            n,
+        );
+        let edges = proptest::collection::vec(
+            (
+                0..n.max(1),
+                0..n.max(1),
+                proptest::option::of((0.0f64..30.0, 0.0f64..14.0)),
+                proptest::bool::weighted(0.85),
+            )
+                .prop_map(|(from, to, label, constraint)| EdgeSpec {
+                    from,
+                    to,
+                    label,
+                    constraint,
+                }),
+            if n == 0 { 0..1 } else { 0..(2 * n + 2) },
+        );
+        (clusters, nodes, edges).prop_map(move |(clusters, nodes, edges)| LayoutInput {
+            direction: if lr {
+                Direction::LeftToRight
+            } else {
+                Direction::TopToBottom
+            },
+            nodes,
+            clusters,
+            edges,
+            ..LayoutInput::default()
+        })
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn random_graphs_lay_out_cleanly(input in arb_input()) {
+        let out = layout(&input).expect("valid input");
+        check(&input, &out);
+    }
+
+    #[test]
+    fn layout_is_deterministic(input in arb_input()) {
+        let a = layout(&input).expect("valid input");
+        let b = layout(&input).expect("valid input");
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn bilayer_counter_matches_brute_force(
+        upper in 1usize..12,
+        lower in 1usize..12,
+        raw in proptest::collection::vec((0usize..100, 0usize..100), 0..40),
+    ) {
+        let edges: Vec<(usize, usize)> = raw.iter().map(|&(a, b)| (a % upper, b % lower)).collect();
+        let mut brute = 0u64;
+        for (i, &(a1, b1)) in edges.iter().enumerate() {
+            for &(a2, b2) in &edges[i + 1..] {
+                if (a1 < a2 && b1 > b2) || (a1 > a2 && b1 < b2) {
+                    brute += 1;
+                }
+            }
+        }
+        prop_assert_eq!(bilayer_crossings(lower, &edges), brute);
+    }
+}
+
+fn node(w: f64, h: f64, cluster: Option<usize>) -> NodeSpec {
+    NodeSpec {
+        width: w,
+        height: h,
+        cluster,
+    }
+}
+
+#[test]
+fn empty_and_single() {
+    let out = layout(&LayoutInput::default()).expect("empty input is valid");
+    assert_eq!((out.width, out.height), (0.0, 0.0));
+    assert!(out.nodes.is_empty());
+    let one = LayoutInput {
+        nodes: vec![node(40.0, 20.0, None)],
+        ..LayoutInput::default()
+    };
+    let out = layout(&one).expect("valid");
+    assert_eq!(out.nodes, vec![Point { x: 20.0, y: 10.0 }]);
+    assert_eq!((out.width, out.height), (40.0, 20.0));
+}
+
+#[test]
+fn invalid_inputs_are_errors() {
+    let mut input = LayoutInput {
+        nodes: vec![node(1.0, 1.0, None)],
+        edges: vec![EdgeSpec::new(0, 1)],
+        ..LayoutInput::default()
+    };
+    assert_eq!(layout(&input), Err(LayoutError::EdgeOutOfRange { edge: 0 }));
+    input.edges.clear();
+    input.clusters = vec![
+        ClusterSpec {
+            parent: Some(1),
+            ..ClusterSpec::default()
+        },
+        ClusterSpec {
+            parent: Some(0),
+            ..ClusterSpec::default()
+        },
+    ];
+    assert!(matches!(
+        layout(&input),
+        Err(LayoutError::ClusterCycle { .. })
+    ));
+    input.clusters.clear();
+    input.nodes[0].width = f64::NAN;
+    assert!(matches!(
+        layout(&input),
+        Err(LayoutError::InvalidSize { .. })
+    ));
+}
+
+#[test]
+fn chain_runs_down_and_cycle_keeps_arrows() {
+    let input = LayoutInput {
+        nodes: vec![node(30.0, 20.0, None); 3],
+        edges: vec![
+            EdgeSpec::new(0, 1),
+            EdgeSpec::new(1, 2),
+            EdgeSpec::new(2, 0),
+        ],
+        ..LayoutInput::default()
+    };
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let ys: Vec<f64> = out.nodes.iter().map(|p| p.y).collect();
+    assert!(ys[0] < ys[1] && ys[1] < ys[2]);
+    // The back edge still starts at node 2 and ends at node 0.
+    let back = &out.edges[2].points;
+    assert!((back[0].y - (ys[2] - 10.0)).abs() < EPS || back[0].y <= ys[2] + 10.0 + EPS);
+    assert!(back[back.len() - 1].y <= ys[0] + 10.0 + EPS);
+}
+
+#[test]
+fn cluster_edges_to_ancestor_members() {
+    // Cluster 1 inside cluster 0; edges between members of both and outside.
+    let input = LayoutInput {
+        nodes: vec![
+            node(40.0, 20.0, Some(0)),
+            node(40.0, 20.0, Some(1)),
+            node(40.0, 20.0, Some(1)),
+            node(40.0, 20.0, None),
+        ],
+        clusters: vec![
+            ClusterSpec {
+                parent: None,
+                label_width: 80.0,
+                label_height: 14.0,
+            },
+            ClusterSpec {
+                parent: Some(0),
+                label_width: 30.0,
+                label_height: 14.0,
+            },
+        ],
+        edges: vec![
+            EdgeSpec::new(0, 1),
+            EdgeSpec::new(1, 2),
+            EdgeSpec::new(3, 2),
+            EdgeSpec::new(0, 3),
+            EdgeSpec::new(2, 0),
+        ],
+        ..LayoutInput::default()
+    };
+    for direction in [Direction::TopToBottom, Direction::LeftToRight] {
+        let input = LayoutInput {
+            direction,
+            ..input.clone()
+        };
+        let out = layout(&input).expect("valid");
+        check(&input, &out);
+        // Labels fit: the boxes are at least as wide as their labels.
+        for (c, spec) in input.clusters.iter().enumerate() {
+            assert!(out.clusters[c].width >= spec.label_width);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+//! Integration tests of ecograph-render.
+
+mod layout;
