@@ -32,6 +32,8 @@ enum Command {
     Fmt(cmd::fmt::Args),
     /// Print the JSON Schema of the model format.
     Schema(cmd::schema::Args),
+    /// Draw views as SVG, Graphviz DOT or Mermaid.
+    Render(cmd::render::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Path(a) => cmd::path::run(a),
         Command::Fmt(a) => cmd::fmt::run(a),
         Command::Schema(a) => cmd::schema::run(a),
+        Command::Render(a) => cmd::render::run(a),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

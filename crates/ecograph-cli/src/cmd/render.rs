@@ -1,0 +1,322 @@
+//! `ecograph render`: draw views as SVG, Graphviz DOT or Mermaid.
+
+use crate::common::{Exit, Fail, load_model, read_source, write_output};
+use ecograph_core::{ElementKind, LayoutDirection, Model, RelationKind, Selector, View};
+use ecograph_render::{Diagram, Format, Highlight, Mark, Options, find_view, views_of};
+use std::path::{Path, PathBuf};
+
+/// Output format of `render`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum RenderFormat {
+    /// SVG laid out inside ecograph (no Graphviz needed).
+    #[default]
+    Svg,
+    /// Graphviz DOT.
+    Dot,
+    /// A Mermaid flowchart (GitHub renders it in Markdown).
+    Mermaid,
+}
+
+impl From<RenderFormat> for Format {
+    fn from(f: RenderFormat) -> Format {
+        match f {
+            RenderFormat::Svg => Format::Svg,
+            RenderFormat::Dot => Format::Dot,
+            RenderFormat::Mermaid => Format::Mermaid,
+        }
+    }
+}
+
+/// Direction of an ad-hoc view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Dir {
+    /// Top to bottom.
+    #[value(name = "TB")]
+    Tb,
+    /// Left to right.
+    #[value(name = "LR")]
+    Lr,
+}
+
+/// Draw the model's views. With neither --view nor --all, draws the first view (a
+/// default overview when the model defines none). --around, --kind and --tag draw an
+/// ad-hoc view of the elements any of them selects.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model file (`-` reads standard input).
+    pub model: String,
+    /// A view to draw, by id; repeat for several (then --out is a directory).
+    #[arg(long = "view", value_name = "ID")]
+    pub views: Vec<String>,
+    /// Draw every view, one file per view named `<view-id>.<ext>` in the --out directory.
+    #[arg(long, conflicts_with = "views")]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = RenderFormat::Svg)]
+    pub format: RenderFormat,
+    /// Output file, directory (for --all or several views), or `-` for standard output
+    /// (the default for one view).
+    #[arg(long, short, value_name = "DIR|FILE|-")]
+    pub out: Option<PathBuf>,
+    /// Language of names and labels (default: the model's first language).
+    #[arg(long, value_name = "CODE")]
+    pub lang: Option<String>,
+    /// Colour what a change touches: the JSON of `ecograph impact` or `ecograph diff`.
+    #[arg(long, value_name = "FILE")]
+    pub highlight: Option<String>,
+    /// Refuse views that would draw more nodes than this, with a suggestion.
+    #[arg(long, value_name = "N", default_value_t = ecograph_render::DEFAULT_MAX_NODES)]
+    pub max_nodes: usize,
+    /// Ad-hoc view: this element and its neighbourhood.
+    #[arg(long, value_name = "ID", conflicts_with_all = ["views", "all"])]
+    pub around: Option<String>,
+    /// How many relations away --around reaches.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "around")]
+    pub depth: usize,
+    /// Ad-hoc view: every element of this kind (repeatable).
+    #[arg(long, value_name = "KIND", conflicts_with_all = ["views", "all"])]
+    pub kind: Vec<String>,
+    /// Ad-hoc view: every element with this tag (repeatable).
+    #[arg(long, value_name = "TAG", conflicts_with_all = ["views", "all"])]
+    pub tag: Vec<String>,
+    /// Ad-hoc view: only these relation kinds (comma-separated; default all).
+    #[arg(long, value_name = "KINDS", value_delimiter = ',')]
+    pub relations: Vec<String>,
+    /// Ad-hoc view: direction.
+    #[arg(long, value_enum)]
+    pub direction: Option<Dir>,
+}
+
+pub fn run(args: Args) -> Result<Exit, Fail> {
+    let model = load_model(&args.model)?;
+    if let Some(lang) = &args.lang
+        && !model.languages().iter().any(|l| l == lang)
+    {
+        return Err(Fail::usage(format!(
+            "the model has no language `{lang}` (it has {})",
+            model.languages().join(", ")
+        )));
+    }
+    let mut options = Options::default().max_nodes(args.max_nodes);
+    if let Some(l) = &args.lang {
+        options = options.lang(l.clone());
+    }
+    if let Some(h) = &args.highlight {
+        options = options.highlight(read_highlight(h)?);
+    }
+    let format: Format = args.format.into();
+    let adhoc = args.around.is_some() || !args.kind.is_empty() || !args.tag.is_empty();
+
+    let views: Vec<View> = if adhoc {
+        vec![adhoc_view(&model, &args)?]
+    } else if args.all {
+        views_of(&model, args.max_nodes)
+    } else if args.views.is_empty() {
+        views_of(&model, args.max_nodes)
+            .into_iter()
+            .take(1)
+            .collect()
+    } else {
+        let mut v = Vec::new();
+        for id in &args.views {
+            v.push(find_view(&model, id, args.max_nodes).map_err(|e| Fail::usage(e.to_string()))?);
+        }
+        v
+    };
+
+    let to_dir = args.all || views.len() > 1 || args.out.as_deref().is_some_and(is_dir_target);
+    if to_dir {
+        let Some(dir) = args.out.as_deref().filter(|p| *p != Path::new("-")) else {
+            return Err(Fail::usage(
+                "several views need --out DIR (one file per view, named `<view-id>.<ext>`)",
+            ));
+        };
+        std::fs::create_dir_all(dir).map_err(|e| Fail::io(dir, &e))?;
+        let mut failed = Vec::new();
+        for v in &views {
+            match draw(&model, v, format, &options) {
+                Ok(text) => {
+                    let path = dir.join(format!("{}.{}", v.id, format.extension()));
+                    write_output(Some(&path), text.as_bytes())?;
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    failed.push(v.id.clone());
+                }
+            }
+        }
+        if failed.is_empty() {
+            Ok(Exit::Ok)
+        } else {
+            Err(Fail::usage(format!(
+                "{} of {} views not drawn: {}",
+                failed.len(),
+                views.len(),
+                failed.join(", ")
+            )))
+        }
+    } else {
+        let Some(v) = views.first() else {
+            return Err(Fail::usage("the model has no view to draw"));
+        };
+        let text = draw(&model, v, format, &options).map_err(Fail::usage)?;
+        write_output(args.out.as_deref(), text.as_bytes())?;
+        Ok(Exit::Ok)
+    }
+}
+
+fn is_dir_target(p: &Path) -> bool {
+    p.is_dir() || p.as_os_str().to_string_lossy().ends_with('/')
+}
+
+fn draw(model: &Model, view: &View, format: Format, options: &Options) -> Result<String, String> {
+    Diagram::new(model, view, options)
+        .and_then(|d| d.to_format(format))
+        .map_err(|e| e.to_string())
+}
+
+fn adhoc_view(model: &Model, args: &Args) -> Result<View, Fail> {
+    let mut id = String::from("adhoc");
+    let mut view = View::new("adhoc");
+    let relations = args
+        .relations
+        .iter()
+        .map(|r| {
+            r.parse::<RelationKind>().map_err(|_| {
+                Fail::usage(format!(
+                    "unknown relation kind `{r}`{}",
+                    hint(r, RelationKind::names())
+                ))
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if let Some(around) = &args.around {
+        if model.element(around).is_none() {
+            let h = hint(around, model.elements().map(|e| e.id().as_str()));
+            return Err(Fail::usage(format!("unknown element `{around}`{h}")));
+        }
+        view.include.push(Selector::Around {
+            id: around.clone(),
+            depth: args.depth,
+            relations: relations.clone(),
+        });
+        id = format!("around-{around}");
+    }
+    for k in &args.kind {
+        let kind = k.parse::<ElementKind>().map_err(|_| {
+            Fail::usage(format!(
+                "unknown element kind `{k}`{}",
+                hint(k, ElementKind::names())
+            ))
+        })?;
+        view.include.push(Selector::Kind(kind));
+    }
+    for t in &args.tag {
+        view.include.push(Selector::Tag(t.clone()));
+    }
+    if !relations.is_empty() {
+        view.relations = Some(relations);
+    }
+    if let Some(d) = args.direction {
+        view.direction = match d {
+            Dir::Tb => LayoutDirection::TopToBottom,
+            Dir::Lr => LayoutDirection::LeftToRight,
+        };
+    }
+    view.id = id;
+    Ok(view)
+}
+
+fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    ecograph_core::suggest::closest(word, candidates)
+        .map(|s| format!(" (did you mean `{s}`?)"))
+        .unwrap_or_default()
+}
+
+/// Reads the JSON of `ecograph impact` (`changes` and `affected`) or `ecograph diff`
+/// (elements `added`, `removed`, `modified`) into marks.
+fn read_highlight(path: &str) -> Result<Highlight, Fail> {
+    let src = read_source(path)?;
+    let json: serde_json::Value = serde_json::from_str(&src)
+        .map_err(|e| Fail::usage(format!("`{path}` is not JSON: {e}")))?;
+    highlight_from_json(&json).map_err(|msg| Fail::usage(format!("`{path}`: {msg}")))
+}
+
+/// The element id an entry names: a string, or an object's `element` or `id`.
+fn entry_id(v: &serde_json::Value) -> Option<&str> {
+    v.as_str()
+        .or_else(|| {
+            v.get("element")
+                .and_then(|e| e.as_str().or_else(|| e.get("id")?.as_str()))
+        })
+        .or_else(|| v.get("id").and_then(serde_json::Value::as_str))
+}
+
+fn confidence(v: &serde_json::Value) -> f64 {
+    match v.get("confidence") {
+        Some(serde_json::Value::Number(n)) => n.as_f64().unwrap_or(1.0).clamp(0.0, 1.0),
+        Some(serde_json::Value::String(s)) => match s.as_str() {
+            "certain" | "high" => 1.0,
+            "likely" | "medium" => 0.7,
+            "potential" | "possible" => 0.4,
+            "low" => 0.25,
+            _ => 0.5,
+        },
+        _ => 1.0,
+    }
+}
+
+pub(crate) fn highlight_from_json(json: &serde_json::Value) -> Result<Highlight, String> {
+    let mut h = Highlight::new();
+    let mut recognised = false;
+    if let Some(changes) = json.get("changes").and_then(serde_json::Value::as_array) {
+        recognised = true;
+        for c in changes {
+            if let Some(id) = entry_id(c) {
+                let mark = match c.get("change").and_then(serde_json::Value::as_str) {
+                    Some("removed") => Mark::Removed,
+                    Some("added") => Mark::Added,
+                    _ => Mark::Changed,
+                };
+                h.mark(id, mark);
+            }
+        }
+    }
+    if let Some(affected) = json.get("affected").and_then(serde_json::Value::as_array) {
+        recognised = true;
+        for a in affected {
+            if let Some(id) = entry_id(a) {
+                h.mark(
+                    id,
+                    Mark::Affected {
+                        confidence: confidence(a),
+                    },
+                );
+            }
+        }
+    }
+    // A diff: `elements.{added,removed,modified}` or the same lists at the top level.
+    let diff = json
+        .get("elements")
+        .filter(|e| e.is_object())
+        .unwrap_or(json);
+    for (key, mark) in [
+        ("added", Mark::Added),
+        ("removed", Mark::Removed),
+        ("modified", Mark::Modified),
+    ] {
+        if let Some(list) = diff.get(key).and_then(serde_json::Value::as_array) {
+            recognised = true;
+            for e in list {
+                if let Some(id) = entry_id(e) {
+                    h.mark(id, mark);
+                }
+            }
+        }
+    }
+    if recognised {
+        Ok(h)
+    } else {
+        Err("neither the output of `ecograph impact` (`changes`, `affected`) nor of `ecograph diff` (`added`, `removed`, `modified`)".into())
+    }
+}

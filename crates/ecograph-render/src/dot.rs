@@ -1,0 +1,279 @@
+//! Graphviz DOT: nested `cluster` subgraphs for containment, every user string quoted
+//! and escaped.
+
+use crate::escape::dot_string;
+use crate::style::{self, CLUSTER_FILL, INK, MUTED, NodeStyle};
+use crate::view::{Diagram, Node};
+use std::fmt::Write as _;
+
+const FONT: &str = "DejaVu Sans";
+
+/// Writes the diagram as a DOT `digraph`.
+pub(crate) fn write(d: &Diagram<'_>) -> String {
+    let mut out = String::new();
+    let q = |s: &str| dot_string(&[s.to_owned()]);
+    let _ = writeln!(out, "digraph {} {{", q(d.id()));
+    let _ = writeln!(
+        out,
+        "  graph [label={}, labelloc=t, fontname={}, fontsize=16, rankdir={}, newrank=true, nodesep=0.3, ranksep=0.45, fontcolor=\"{INK}\"];",
+        q(d.title()),
+        q(FONT),
+        d.direction().as_str(),
+    );
+    let _ = writeln!(
+        out,
+        "  node [fontname={}, fontsize=11, margin=\"0.12,0.06\", fontcolor=\"{INK}\"];",
+        q(FONT)
+    );
+    let _ = writeln!(
+        out,
+        "  edge [fontname={}, fontsize=9, fontcolor=\"{MUTED}\"];",
+        q(FONT)
+    );
+    for top in d.top_level() {
+        write_node(d, top, 1, &mut out);
+    }
+    for e in d.edges() {
+        let s = style::edge_style(e.kind());
+        let faded = d.is_highlighting()
+            && d.nodes()[e.from()].mark().is_none()
+            && d.nodes()[e.to()].mark().is_none();
+        let color = if faded {
+            style::UNTOUCHED_STROKE
+        } else {
+            s.color
+        };
+        let _ = write!(out, "  n{} -> n{} [", e.from(), e.to());
+        if !e.label().is_empty() {
+            let lines = crate::text::wrap(
+                e.label(),
+                style::metrics::EDGE_WRAP,
+                style::metrics::EDGE_FONT,
+            );
+            let _ = write!(out, "label={}, ", dot_string(&lines));
+        }
+        let _ = write!(
+            out,
+            "style={}, color=\"{color}\", penwidth={}, arrowhead={}",
+            s.line.dot(),
+            s.width,
+            s.arrow.dot()
+        );
+        if !e.kind().is_directed() {
+            out.push_str(", dir=none");
+        }
+        out.push_str("];\n");
+    }
+    if d.legend() && !d.nodes().is_empty() {
+        write_legend(d, &mut out);
+    }
+    out.push_str("}\n");
+    out
+}
+
+fn node_attrs(d: &Diagram<'_>, n: &Node<'_>, st: NodeStyle) -> String {
+    let (shape, rounded) = st.shape.dot();
+    let mut styles = vec!["filled"];
+    if rounded {
+        styles.push("rounded");
+    }
+    let (mut fill, mut stroke, mut width, mut dashed, mut ink) =
+        (st.fill, st.stroke, 1.0, st.dashed, INK);
+    apply_mark(
+        d,
+        n,
+        &mut fill,
+        &mut stroke,
+        &mut width,
+        &mut dashed,
+        &mut ink,
+    );
+    if dashed {
+        styles.push("dashed");
+    }
+    format!(
+        "label={}, shape={shape}, style=\"{}\", fillcolor=\"{fill}\", color=\"{stroke}\", penwidth={width}, fontcolor=\"{ink}\"",
+        dot_string(n.label_lines()),
+        styles.join(","),
+    )
+}
+
+/// Applies a highlight to a node's colours: a mark draws a heavy coloured border, an
+/// unmarked node fades when something is highlighted.
+pub(crate) fn apply_mark(
+    d: &Diagram<'_>,
+    n: &Node<'_>,
+    fill: &mut &'static str,
+    stroke: &mut &'static str,
+    width: &mut f64,
+    dashed: &mut bool,
+    ink: &mut &'static str,
+) {
+    match n.mark() {
+        Some(m) => {
+            let ms = style::mark_style(&m);
+            *stroke = ms.stroke;
+            *width = ms.width;
+            *dashed = ms.dashed;
+        }
+        None if d.is_highlighting() => {
+            *fill = style::UNTOUCHED_FILL;
+            *stroke = style::UNTOUCHED_STROKE;
+            *ink = style::UNTOUCHED_INK;
+        }
+        None => {}
+    }
+}
+
+fn write_node(d: &Diagram<'_>, i: usize, depth: usize, out: &mut String) {
+    let n = &d.nodes()[i];
+    let el = n.element();
+    let st = style::node_style(el.kind(), el.status());
+    let pad = "  ".repeat(depth);
+    if !n.is_container() {
+        let _ = writeln!(out, "{pad}n{i} [{}];", node_attrs(d, n, st));
+        return;
+    }
+    let (mut fill, mut stroke, mut width, mut dashed, mut ink) =
+        (CLUSTER_FILL, st.stroke, 1.0, st.dashed, INK);
+    apply_mark(
+        d,
+        n,
+        &mut fill,
+        &mut stroke,
+        &mut width,
+        &mut dashed,
+        &mut ink,
+    );
+    let _ = writeln!(out, "{pad}subgraph \"cluster_{i}\" {{");
+    let _ = writeln!(
+        out,
+        "{pad}  graph [label={}, style=\"rounded,filled{}\", fillcolor=\"{fill}\", color=\"{stroke}\", penwidth={width}, fontcolor=\"{ink}\", fontsize=12, labeljust=l];",
+        dot_string(n.label_lines()),
+        if dashed { ",dashed" } else { "" },
+    );
+    if n.has_edges() {
+        // Graphviz draws edges between nodes only: a container that has relations of
+        // its own gets a node inside its box that stands for it.
+        let _ = writeln!(out, "{pad}  n{i} [{}];", node_attrs(d, n, st));
+    }
+    for &c in n.children() {
+        write_node(d, c, depth + 1, out);
+    }
+    let _ = writeln!(out, "{pad}}}");
+}
+
+fn write_legend(d: &Diagram<'_>, out: &mut String) {
+    let lang = d.words_lang();
+    let words = style::words(lang);
+    let q = |s: &str| dot_string(&[s.to_owned()]);
+    let _ = writeln!(out, "  subgraph \"cluster_legend\" {{");
+    let _ = writeln!(
+        out,
+        "    graph [label={}, style=\"rounded\", color=\"#bbbbbb\", fontcolor=\"{MUTED}\", fontsize=11, labeljust=l];",
+        q(words.legend)
+    );
+    let mut prev: Option<String> = None;
+    let mut chain = |name: String, out: &mut String| {
+        // Invisible edges stack the entries in one column (one row in LR).
+        if let Some(p) = prev.replace(name.clone()) {
+            let _ = writeln!(out, "    {p} -> {name} [style=invis];");
+        }
+    };
+    for (j, kind) in d.kinds_used().into_iter().enumerate() {
+        if kind == ecograph_core::ElementKind::Task {
+            for (k, status) in d.statuses_used().into_iter().enumerate() {
+                let st = style::node_style(kind, status);
+                let (shape, rounded) = st.shape.dot();
+                let label = match status {
+                    Some(s) => format!(
+                        "{}: {}",
+                        style::kind_name(kind, lang),
+                        style::status_name(s, lang)
+                    ),
+                    None => style::kind_name(kind, lang).to_owned(),
+                };
+                let name = format!("legend_k{j}_{k}");
+                let _ = writeln!(
+                    out,
+                    "    {name} [label={}, shape={shape}, style=\"filled{}{}\", fillcolor=\"{}\", color=\"{}\", fontsize=9];",
+                    q(&label),
+                    if rounded { ",rounded" } else { "" },
+                    if st.dashed { ",dashed" } else { "" },
+                    st.fill,
+                    st.stroke
+                );
+                chain(name, out);
+            }
+            continue;
+        }
+        let st = style::node_style(kind, None);
+        let (shape, rounded) = st.shape.dot();
+        let name = format!("legend_k{j}");
+        let _ = writeln!(
+            out,
+            "    {name} [label={}, shape={shape}, style=\"filled{}{}\", fillcolor=\"{}\", color=\"{}\", fontsize=9];",
+            q(style::kind_name(kind, lang)),
+            if rounded { ",rounded" } else { "" },
+            if st.dashed { ",dashed" } else { "" },
+            st.fill,
+            st.stroke
+        );
+        chain(name, out);
+    }
+    let (marks, untouched) = d.marks_used();
+    for (j, m) in marks.iter().enumerate() {
+        let ms = style::mark_style(m);
+        let name = format!("legend_m{j}");
+        let _ = writeln!(
+            out,
+            "    {name} [label={}, shape=box, style=\"filled{}\", fillcolor=\"#ffffff\", color=\"{}\", penwidth={}, fontsize=9];",
+            q(mark_word(m, &words)),
+            if ms.dashed { ",dashed" } else { "" },
+            ms.stroke,
+            ms.width
+        );
+        chain(name, out);
+    }
+    if untouched {
+        let name = "legend_untouched".to_owned();
+        let _ = writeln!(
+            out,
+            "    {name} [label={}, shape=box, style=filled, fillcolor=\"{}\", color=\"{}\", fontcolor=\"{}\", fontsize=9];",
+            q(words.untouched),
+            style::UNTOUCHED_FILL,
+            style::UNTOUCHED_STROKE,
+            style::UNTOUCHED_INK
+        );
+        chain(name, out);
+    }
+    for (j, kind) in d.relations_used().into_iter().enumerate() {
+        let s = style::edge_style(kind);
+        let _ = writeln!(
+            out,
+            "    legend_r{j}a [label=\"\", shape=point, width=0.05, color=\"{}\"];\n    legend_r{j}b [label=\"\", shape=point, width=0.05, color=\"{}\"];",
+            s.color, s.color
+        );
+        let _ = writeln!(
+            out,
+            "    legend_r{j}a -> legend_r{j}b [label={}, style={}, color=\"{}\", penwidth={}, arrowhead={}{}, fontsize=9];",
+            q(style::relation_name(kind, lang)),
+            s.line.dot(),
+            s.color,
+            s.width,
+            s.arrow.dot(),
+            if kind.is_directed() { "" } else { ", dir=none" }
+        );
+    }
+    let _ = writeln!(out, "  }}");
+}
+
+pub(crate) fn mark_word(m: &crate::Mark, words: &style::Words) -> &'static str {
+    match m {
+        crate::Mark::Changed => words.changed,
+        crate::Mark::Added => words.added,
+        crate::Mark::Removed => words.removed,
+        crate::Mark::Modified => words.modified,
+        _ => words.affected,
+    }
+}

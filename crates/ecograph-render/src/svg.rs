@@ -1,0 +1,798 @@
+//! SVG drawn inside the binary: the embedded layered layout places nodes, boxes and
+//! routes; this module writes them as a standalone, deterministic SVG document with
+//! nested boxes for containment, arrowheads, edge labels and a legend.
+
+use crate::dot::{apply_mark, mark_word};
+use crate::escape::{num, push_xml, xml};
+use crate::layout::{self, ClusterSpec, EdgeSpec, LayoutInput, NodeSpec, Point};
+use crate::style::{self, Arrow, CLUSTER_FILL, INK, MUTED, Shape, metrics};
+use crate::text::{FONT_FAMILY, text_width};
+use crate::view::Diagram;
+use crate::{Error, Mark};
+use ecograph_core::{ElementKind, LayoutDirection, RelationKind, Status};
+use std::fmt::Write as _;
+
+const MARGIN: f64 = 16.0;
+const PAD_X: f64 = 12.0;
+const PAD_Y: f64 = 7.0;
+const MIN_NODE_WIDTH: f64 = 64.0;
+const CLUSTER_LINE: f64 = 15.0;
+const LEGEND_FONT: f64 = 11.0;
+const ARROW_LEN: f64 = 9.0;
+
+/// What one layout node stands for.
+struct Placed {
+    /// Diagram node index.
+    node: usize,
+    width: f64,
+    height: f64,
+}
+
+fn node_size(lines: &[String], shape: Shape) -> (f64, f64) {
+    let text_w = lines
+        .iter()
+        .map(|l| text_width(l, metrics::NODE_FONT))
+        .fold(0.0, f64::max);
+    let h = lines.len().max(1) as f64 * metrics::NODE_LINE + 2.0 * PAD_Y + shape.extra_height();
+    let w = (text_w + 2.0 * PAD_X).max(MIN_NODE_WIDTH) + shape.extra_width() * h;
+    (w.ceil(), h.ceil())
+}
+
+fn label_size(lines: &[String], font: f64, line: f64) -> (f64, f64) {
+    let w = lines
+        .iter()
+        .map(|l| text_width(l, font))
+        .fold(0.0, f64::max);
+    ((w + 8.0).ceil(), (lines.len() as f64 * line + 4.0).ceil())
+}
+
+/// Writes the diagram as SVG.
+///
+/// # Errors
+///
+/// [`Error::Layout`] if the layout engine rejects the graph built from the diagram.
+pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
+    let ids = crate::mermaid::node_ids(d);
+    let mut input = LayoutInput {
+        direction: match d.direction() {
+            LayoutDirection::LeftToRight => layout::Direction::LeftToRight,
+            _ => layout::Direction::TopToBottom,
+        },
+        node_sep: 22.0,
+        rank_sep: 40.0,
+        cluster_padding: 12.0,
+        ..LayoutInput::default()
+    };
+    let mut cluster_of: Vec<Option<usize>> = vec![None; d.nodes().len()];
+    let mut cluster_node: Vec<usize> = Vec::new();
+    for (i, n) in d.nodes().iter().enumerate() {
+        if n.is_container() {
+            cluster_of[i] = Some(cluster_node.len());
+            cluster_node.push(i);
+        }
+    }
+    for &i in &cluster_node {
+        let n = &d.nodes()[i];
+        let (lw, lh) = label_size(n.label_lines(), metrics::CLUSTER_FONT, CLUSTER_LINE);
+        input.clusters.push(ClusterSpec {
+            parent: n.parent().and_then(|p| cluster_of[p]),
+            label_width: lw + 8.0,
+            label_height: lh,
+        });
+    }
+    let mut placed: Vec<Placed> = Vec::new();
+    let mut layout_node: Vec<Option<usize>> = vec![None; d.nodes().len()];
+    for (i, n) in d.nodes().iter().enumerate() {
+        if n.is_container() && !n.has_edges() {
+            continue;
+        }
+        let el = n.element();
+        let shape = style::node_style(el.kind(), el.status()).shape;
+        let (width, height) = node_size(n.label_lines(), shape);
+        let cluster = if n.is_container() {
+            cluster_of[i]
+        } else {
+            n.parent().and_then(|p| cluster_of[p])
+        };
+        layout_node[i] = Some(placed.len());
+        input.nodes.push(NodeSpec {
+            width,
+            height,
+            cluster,
+        });
+        placed.push(Placed {
+            node: i,
+            width,
+            height,
+        });
+    }
+    let mut edge_labels: Vec<Vec<String>> = Vec::new();
+    for e in d.edges() {
+        let lines = if e.label().is_empty() {
+            Vec::new()
+        } else {
+            crate::text::wrap(e.label(), metrics::EDGE_WRAP, metrics::EDGE_FONT)
+        };
+        let (Some(from), Some(to)) = (layout_node[e.from()], layout_node[e.to()]) else {
+            // Cannot happen: every node with an edge is a layout node.
+            edge_labels.push(lines);
+            continue;
+        };
+        let label =
+            (!lines.is_empty()).then(|| label_size(&lines, metrics::EDGE_FONT, metrics::EDGE_LINE));
+        input.edges.push(EdgeSpec {
+            from,
+            to,
+            label,
+            constraint: true,
+        });
+        edge_labels.push(lines);
+    }
+    let lay = if input.nodes.is_empty() {
+        layout::Layout::default()
+    } else {
+        layout::layout(&input).map_err(|e| Error::Layout {
+            view: d.id().to_owned(),
+            reason: e.to_string(),
+        })?
+    };
+
+    let title_h = 32.0;
+    let ox = MARGIN;
+    let oy = MARGIN + title_h;
+    let at = |p: Point| Point {
+        x: p.x + ox,
+        y: p.y + oy,
+    };
+    let legend = if d.legend() && !d.nodes().is_empty() {
+        Some(Legend::new(d, lay.width.max(480.0)))
+    } else {
+        None
+    };
+    let title_w = text_width(d.title(), metrics::TITLE_FONT);
+    let mut width = (lay.width + 2.0 * MARGIN).max(title_w + 2.0 * MARGIN);
+    let mut height = oy + lay.height + MARGIN;
+    if let Some(l) = &legend {
+        width = width.max(l.width + 2.0 * MARGIN);
+        height += l.height + MARGIN;
+    }
+    let width = width.ceil();
+    let height = height.ceil();
+
+    let mut out = String::with_capacity(4096 + d.nodes().len() * 600);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{w}\" height=\"{h}\" viewBox=\"0 0 {w} {h}\" font-family=\"{FONT_FAMILY}, Verdana, Arial, sans-serif\" font-size=\"{}\" fill=\"{INK}\">",
+        num(metrics::NODE_FONT),
+        w = num(width),
+        h = num(height),
+    );
+    let _ = writeln!(out, "<title>{}</title>", xml(d.title()));
+    write_markers(d, &mut out);
+    let _ = writeln!(
+        out,
+        "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
+    );
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\">{}</text>",
+        num(MARGIN),
+        num(MARGIN + 16.0),
+        num(metrics::TITLE_FONT),
+        xml(d.title())
+    );
+
+    // Boxes, outermost first so inner boxes are drawn over their parents.
+    let mut order: Vec<usize> = (0..cluster_node.len()).collect();
+    order.sort_by_key(|&c| (d.nodes()[cluster_node[c]].element().depth(), c));
+    out.push_str("<g class=\"containers\">\n");
+    for c in order {
+        let i = cluster_node[c];
+        let n = &d.nodes()[i];
+        let el = n.element();
+        let st = style::node_style(el.kind(), el.status());
+        let (mut fill, mut stroke, mut sw, mut dashed, mut ink) =
+            (CLUSTER_FILL, st.stroke, 1.2, st.dashed, INK);
+        apply_mark(d, n, &mut fill, &mut stroke, &mut sw, &mut dashed, &mut ink);
+        let (Some(r), Some(lp)) = (lay.clusters.get(c), lay.cluster_labels.get(c)) else {
+            continue;
+        };
+        let _ = writeln!(
+            out,
+            "<g id=\"{}\" class=\"container {}\">",
+            ids[i],
+            el.kind()
+        );
+        write_tooltip(d, i, &mut out);
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"6\" fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{}/>",
+            num(r.x + ox),
+            num(r.y + oy),
+            num(r.width),
+            num(r.height),
+            num(sw),
+            dash_attr(dashed)
+        );
+        let lp = at(*lp);
+        write_lines(
+            &mut out,
+            n.label_lines(),
+            lp.x,
+            lp.y,
+            metrics::CLUSTER_FONT,
+            CLUSTER_LINE,
+            "font-weight=\"bold\"",
+            ink,
+        );
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n");
+
+    // Edges under nodes; their labels over everything.
+    out.push_str("<g class=\"relations\">\n");
+    let mut routes: Vec<(usize, &layout::EdgeRoute)> = Vec::new();
+    let mut li = 0;
+    for (ei, e) in d.edges().iter().enumerate() {
+        if layout_node[e.from()].is_none() || layout_node[e.to()].is_none() {
+            continue;
+        }
+        if let Some(r) = lay.edges.get(li) {
+            routes.push((ei, r));
+        }
+        li += 1;
+    }
+    for &(ei, route) in &routes {
+        let e = &d.edges()[ei];
+        let s = style::edge_style(e.kind());
+        let faded = is_faded(d, ei);
+        let color = if faded {
+            style::UNTOUCHED_STROKE
+        } else {
+            s.color
+        };
+        let pts: Vec<Point> = route.points.iter().map(|&p| at(p)).collect();
+        let marker = s.arrow != Arrow::None;
+        let _ = writeln!(
+            out,
+            "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\"{}{}/>",
+            e.kind(),
+            path_data(&pts, marker),
+            num(s.width),
+            dash_attr_line(s.line.dasharray()),
+            if marker {
+                format!(" marker-end=\"url(#{})\"", marker_id(e.kind(), faded))
+            } else {
+                String::new()
+            }
+        );
+    }
+    out.push_str("</g>\n");
+
+    out.push_str("<g class=\"elements\">\n");
+    for (pi, p) in placed.iter().enumerate() {
+        let Some(c) = lay.nodes.get(pi) else { continue };
+        let c = at(*c);
+        let i = p.node;
+        let n = &d.nodes()[i];
+        let el = n.element();
+        let st = style::node_style(el.kind(), el.status());
+        let (mut fill, mut stroke, mut sw, mut dashed, mut ink) =
+            (st.fill, st.stroke, 1.2, st.dashed, INK);
+        apply_mark(d, n, &mut fill, &mut stroke, &mut sw, &mut dashed, &mut ink);
+        let id = if n.is_container() {
+            format!("{}__self", ids[i])
+        } else {
+            ids[i].clone()
+        };
+        let _ = writeln!(out, "<g id=\"{id}\" class=\"element {}\">", el.kind());
+        write_tooltip(d, i, &mut out);
+        let paint = format!(
+            "fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{}",
+            num(sw),
+            dash_attr(dashed)
+        );
+        write_shape(
+            &mut out,
+            st.shape,
+            c.x - p.width / 2.0,
+            c.y - p.height / 2.0,
+            p.width,
+            p.height,
+            &paint,
+        );
+        let text_cy = if st.shape == Shape::Cylinder {
+            c.y + 4.0
+        } else {
+            c.y
+        };
+        write_lines(
+            &mut out,
+            n.label_lines(),
+            c.x,
+            text_cy,
+            metrics::NODE_FONT,
+            metrics::NODE_LINE,
+            "",
+            ink,
+        );
+        out.push_str("</g>\n");
+    }
+    out.push_str("</g>\n");
+
+    out.push_str("<g class=\"labels\">\n");
+    for &(ei, route) in &routes {
+        let lines = &edge_labels[ei];
+        let Some(lp) = route.label_pos else { continue };
+        if lines.is_empty() {
+            continue;
+        }
+        let lp = at(lp);
+        let (w, h) = label_size(lines, metrics::EDGE_FONT, metrics::EDGE_LINE);
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"3\" fill=\"#ffffff\" fill-opacity=\"0.85\"/>",
+            num(lp.x - w / 2.0),
+            num(lp.y - h / 2.0),
+            num(w),
+            num(h)
+        );
+        let ink = if is_faded(d, ei) {
+            style::UNTOUCHED_INK
+        } else {
+            MUTED
+        };
+        write_lines(
+            &mut out,
+            lines,
+            lp.x,
+            lp.y,
+            metrics::EDGE_FONT,
+            metrics::EDGE_LINE,
+            "",
+            ink,
+        );
+    }
+    out.push_str("</g>\n");
+
+    if let Some(l) = &legend {
+        l.write(d, MARGIN, oy + lay.height + MARGIN, &mut out);
+    }
+    out.push_str("</svg>\n");
+    Ok(out)
+}
+
+fn is_faded(d: &Diagram<'_>, ei: usize) -> bool {
+    let e = &d.edges()[ei];
+    d.is_highlighting()
+        && d.nodes()[e.from()].mark().is_none()
+        && d.nodes()[e.to()].mark().is_none()
+}
+
+fn write_tooltip(d: &Diagram<'_>, i: usize, out: &mut String) {
+    let n = &d.nodes()[i];
+    let el = n.element();
+    out.push_str("<title>");
+    push_xml(out, el.id().as_str());
+    let _ = write!(out, " ({})", el.kind());
+    if let Some(s) = el.status() {
+        let _ = write!(out, " {s}");
+    }
+    if let Some(Mark::Affected { confidence }) = n.mark() {
+        let _ = write!(
+            out,
+            ", affected {}%",
+            num((confidence.clamp(0.0, 1.0) * 100.0).round())
+        );
+    }
+    out.push_str("</title>\n");
+}
+
+fn dash_attr(dashed: bool) -> &'static str {
+    if dashed {
+        " stroke-dasharray=\"5 4\""
+    } else {
+        ""
+    }
+}
+
+fn dash_attr_line(dash: Option<&str>) -> String {
+    dash.map(|d| format!(" stroke-dasharray=\"{d}\""))
+        .unwrap_or_default()
+}
+
+fn marker_id(kind: RelationKind, faded: bool) -> String {
+    format!(
+        "arrow-{}{}",
+        kind.as_str(),
+        if faded { "-faded" } else { "" }
+    )
+}
+
+fn write_markers(d: &Diagram<'_>, out: &mut String) {
+    let mut used: Vec<(RelationKind, bool)> = Vec::new();
+    for (ei, e) in d.edges().iter().enumerate() {
+        used.push((e.kind(), is_faded(d, ei)));
+    }
+    if d.legend() {
+        used.extend(d.relations_used().into_iter().map(|k| (k, false)));
+    }
+    used.sort_unstable();
+    used.dedup();
+    out.push_str("<defs>\n");
+    for (kind, faded) in used {
+        let s = style::edge_style(kind);
+        let color = if faded {
+            style::UNTOUCHED_STROKE
+        } else {
+            s.color
+        };
+        let shape = match s.arrow {
+            Arrow::Filled => format!("<path d=\"M0,0 L10,5 L0,10 z\" fill=\"{color}\"/>"),
+            Arrow::Hollow => format!(
+                "<path d=\"M0.8,0.8 L9.5,5 L0.8,9.2 z\" fill=\"#ffffff\" stroke=\"{color}\" stroke-width=\"1.3\"/>"
+            ),
+            Arrow::Open => {
+                format!(
+                    "<path d=\"M0.5,0.5 L9.5,5 L0.5,9.5\" fill=\"none\" stroke=\"{color}\" stroke-width=\"1.5\"/>"
+                )
+            }
+            _ => continue,
+        };
+        let _ = writeln!(
+            out,
+            "<marker id=\"{}\" viewBox=\"0 0 10 10\" refX=\"{}\" refY=\"5\" markerWidth=\"10\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">{shape}</marker>",
+            marker_id(kind, faded),
+            num(10.0 - ARROW_LEN),
+        );
+    }
+    out.push_str("</defs>\n");
+}
+
+/// A smooth path through the midpoints of the polyline's segments, ending short of the
+/// last point by the arrowhead's length when there is one (the arrow tip then sits on
+/// the node's border).
+fn path_data(pts: &[Point], arrow: bool) -> String {
+    let mut pts = pts.to_vec();
+    if arrow && pts.len() >= 2 {
+        let n = pts.len();
+        let (a, b) = (pts[n - 2], pts[n - 1]);
+        let len = (b.x - a.x).hypot(b.y - a.y);
+        if len > ARROW_LEN + 1.0 {
+            let t = (len - ARROW_LEN) / len;
+            pts[n - 1] = Point {
+                x: a.x + t * (b.x - a.x),
+                y: a.y + t * (b.y - a.y),
+            };
+        }
+    }
+    let mut s = String::new();
+    let Some(first) = pts.first() else { return s };
+    let _ = write!(s, "M{},{}", num(first.x), num(first.y));
+    if pts.len() <= 2 {
+        for p in &pts[1..] {
+            let _ = write!(s, " L{},{}", num(p.x), num(p.y));
+        }
+        return s;
+    }
+    let mid = |a: Point, b: Point| Point {
+        x: (a.x + b.x) / 2.0,
+        y: (a.y + b.y) / 2.0,
+    };
+    let m = mid(pts[0], pts[1]);
+    let _ = write!(s, " L{},{}", num(m.x), num(m.y));
+    for i in 1..pts.len() - 1 {
+        let c = pts[i];
+        let next = if i + 1 == pts.len() - 1 {
+            pts[i + 1]
+        } else {
+            mid(pts[i], pts[i + 1])
+        };
+        let _ = write!(
+            s,
+            " Q{},{} {},{}",
+            num(c.x),
+            num(c.y),
+            num(next.x),
+            num(next.y)
+        );
+    }
+    s
+}
+
+fn points_attr(points: &[(f64, f64)]) -> String {
+    let parts: Vec<String> = points
+        .iter()
+        .map(|(x, y)| format!("{},{}", num(*x), num(*y)))
+        .collect();
+    parts.join(" ")
+}
+
+/// Draws an outline in the box `(x, y, w, h)`.
+fn write_shape(out: &mut String, shape: Shape, x: f64, y: f64, w: f64, h: f64, paint: &str) {
+    let rect = |rx: f64| {
+        format!(
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"{}\" {paint}/>\n",
+            num(x),
+            num(y),
+            num(w),
+            num(h),
+            num(rx)
+        )
+    };
+    match shape {
+        Shape::Rect => out.push_str(&rect(2.0)),
+        Shape::Rounded => out.push_str(&rect(8.0)),
+        Shape::Stadium => out.push_str(&rect(h / 2.0)),
+        Shape::Cylinder => {
+            let ry = (h * 0.12).min(7.0);
+            let rx = w / 2.0;
+            let _ = writeln!(
+                out,
+                "<path d=\"M{x0},{yt} A{rx},{ry} 0 0 1 {x1},{yt} L{x1},{yb} A{rx},{ry} 0 0 1 {x0},{yb} Z\" {paint}/>",
+                x0 = num(x),
+                x1 = num(x + w),
+                yt = num(y + ry),
+                yb = num(y + h - ry),
+                rx = num(rx),
+                ry = num(ry),
+            );
+            let _ = writeln!(
+                out,
+                "<path d=\"M{x0},{yt} A{rx},{ry} 0 0 0 {x1},{yt}\" fill=\"none\" {}/>",
+                paint.split(' ').skip(1).collect::<Vec<_>>().join(" "),
+                x0 = num(x),
+                x1 = num(x + w),
+                yt = num(y + ry),
+                rx = num(rx),
+                ry = num(ry),
+            );
+        }
+        Shape::Hexagon => {
+            let k = h * 0.3;
+            let cy = y + h / 2.0;
+            let pts = [
+                (x, cy),
+                (x + k, y),
+                (x + w - k, y),
+                (x + w, cy),
+                (x + w - k, y + h),
+                (x + k, y + h),
+            ];
+            let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
+        }
+        Shape::Parallelogram => {
+            let k = h * 0.35;
+            let pts = [(x + k, y), (x + w, y), (x + w - k, y + h), (x, y + h)];
+            let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
+        }
+        Shape::Trapezoid => {
+            let k = h * 0.35;
+            let pts = [(x + k, y), (x + w - k, y), (x + w, y + h), (x, y + h)];
+            let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
+        }
+        Shape::Note => {
+            let f = (h * 0.3).min(10.0);
+            let pts = [
+                (x, y),
+                (x + w - f, y),
+                (x + w, y + f),
+                (x + w, y + h),
+                (x, y + h),
+            ];
+            let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
+            let fold = [(x + w - f, y), (x + w - f, y + f), (x + w, y + f)];
+            let _ = writeln!(
+                out,
+                "<polyline points=\"{}\" fill=\"none\" {}/>",
+                points_attr(&fold),
+                paint.split(' ').skip(1).collect::<Vec<_>>().join(" ")
+            );
+        }
+    }
+}
+
+/// Centred lines of text around `(cx, cy)`.
+#[allow(clippy::too_many_arguments)]
+fn write_lines(
+    out: &mut String,
+    lines: &[String],
+    cx: f64,
+    cy: f64,
+    font: f64,
+    line: f64,
+    extra: &str,
+    ink: &str,
+) {
+    let total = lines.len() as f64 * line;
+    let top = cy - total / 2.0;
+    let _ = write!(
+        out,
+        "<text x=\"{}\" text-anchor=\"middle\" font-size=\"{}\" fill=\"{ink}\"{}{extra}>",
+        num(cx),
+        num(font),
+        if extra.is_empty() { "" } else { " " }
+    );
+    for (i, l) in lines.iter().enumerate() {
+        // The baseline sits a little below the middle of the line box.
+        let baseline = top + (i as f64 + 0.5) * line + font * 0.36;
+        let _ = write!(out, "<tspan x=\"{}\" y=\"{}\">", num(cx), num(baseline));
+        push_xml(out, l);
+        out.push_str("</tspan>");
+    }
+    out.push_str("</text>\n");
+}
+
+/// One entry of the legend.
+enum Entry {
+    Kind(ElementKind, Option<Status>),
+    Mark(Mark),
+    Untouched,
+    Relation(RelationKind),
+}
+
+/// The legend: entries in rows no wider than the drawing.
+struct Legend {
+    rows: Vec<Vec<(Entry, String, f64)>>,
+    width: f64,
+    height: f64,
+    title: &'static str,
+}
+
+const SAMPLE_W: f64 = 34.0;
+const SAMPLE_H: f64 = 18.0;
+const ROW_H: f64 = 26.0;
+const LEGEND_PAD: f64 = 10.0;
+
+impl Legend {
+    fn new(d: &Diagram<'_>, max_width: f64) -> Legend {
+        let lang = d.words_lang();
+        let words = style::words(lang);
+        let mut entries: Vec<(Entry, String)> = Vec::new();
+        for kind in d.kinds_used() {
+            if kind == ElementKind::Task {
+                for s in d.statuses_used() {
+                    let label = match s {
+                        Some(s) => format!(
+                            "{}: {}",
+                            style::kind_name(kind, lang),
+                            style::status_name(s, lang)
+                        ),
+                        None => style::kind_name(kind, lang).to_owned(),
+                    };
+                    entries.push((Entry::Kind(kind, s), label));
+                }
+            } else {
+                entries.push((
+                    Entry::Kind(kind, None),
+                    style::kind_name(kind, lang).to_owned(),
+                ));
+            }
+        }
+        let (marks, untouched) = d.marks_used();
+        for m in marks {
+            entries.push((Entry::Mark(m), mark_word(&m, &words).to_owned()));
+        }
+        if untouched {
+            entries.push((Entry::Untouched, words.untouched.to_owned()));
+        }
+        for k in d.relations_used() {
+            entries.push((Entry::Relation(k), style::relation_name(k, lang).to_owned()));
+        }
+        let mut rows: Vec<Vec<(Entry, String, f64)>> = vec![Vec::new()];
+        let mut x = 0.0;
+        let mut widest: f64 = text_width(words.legend, LEGEND_FONT);
+        for (entry, label) in entries {
+            let w = SAMPLE_W + 6.0 + text_width(&label, LEGEND_FONT) + 18.0;
+            if x > 0.0 && x + w > max_width - 2.0 * LEGEND_PAD {
+                rows.push(Vec::new());
+                x = 0.0;
+            }
+            x += w;
+            widest = widest.max(x);
+            if let Some(r) = rows.last_mut() {
+                r.push((entry, label, w));
+            }
+        }
+        Legend {
+            height: 2.0 * LEGEND_PAD + 18.0 + rows.len() as f64 * ROW_H,
+            width: widest + 2.0 * LEGEND_PAD,
+            rows,
+            title: words.legend,
+        }
+    }
+
+    fn write(&self, d: &Diagram<'_>, x: f64, y: f64, out: &mut String) {
+        out.push_str("<g class=\"legend\">\n");
+        let _ = writeln!(
+            out,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" rx=\"4\" fill=\"#ffffff\" stroke=\"#bbbbbb\"/>",
+            num(x),
+            num(y),
+            num(self.width),
+            num(self.height)
+        );
+        let _ = writeln!(
+            out,
+            "<text x=\"{}\" y=\"{}\" font-size=\"{}\" font-weight=\"bold\" fill=\"{MUTED}\">{}</text>",
+            num(x + LEGEND_PAD),
+            num(y + LEGEND_PAD + 11.0),
+            num(LEGEND_FONT),
+            xml(self.title)
+        );
+        for (ri, row) in self.rows.iter().enumerate() {
+            let mut ex = x + LEGEND_PAD;
+            let cy = y + LEGEND_PAD + 18.0 + ri as f64 * ROW_H + ROW_H / 2.0;
+            for (entry, label, w) in row {
+                let sx = ex;
+                let sy = cy - SAMPLE_H / 2.0;
+                match entry {
+                    Entry::Kind(k, s) => {
+                        let st = style::node_style(*k, *s);
+                        let paint = format!(
+                            "fill=\"{}\" stroke=\"{}\" stroke-width=\"1.2\"{}",
+                            st.fill,
+                            st.stroke,
+                            dash_attr(st.dashed)
+                        );
+                        write_shape(out, st.shape, sx, sy, SAMPLE_W, SAMPLE_H, &paint);
+                    }
+                    Entry::Mark(m) => {
+                        let ms = style::mark_style(m);
+                        let paint = format!(
+                            "fill=\"#ffffff\" stroke=\"{}\" stroke-width=\"{}\"{}",
+                            ms.stroke,
+                            num(ms.width),
+                            dash_attr(ms.dashed)
+                        );
+                        write_shape(out, Shape::Rect, sx, sy, SAMPLE_W, SAMPLE_H, &paint);
+                    }
+                    Entry::Untouched => {
+                        let paint = format!(
+                            "fill=\"{}\" stroke=\"{}\" stroke-width=\"1.2\"",
+                            style::UNTOUCHED_FILL,
+                            style::UNTOUCHED_STROKE
+                        );
+                        write_shape(out, Shape::Rect, sx, sy, SAMPLE_W, SAMPLE_H, &paint);
+                    }
+                    Entry::Relation(k) => {
+                        let s = style::edge_style(*k);
+                        let marker = s.arrow != Arrow::None;
+                        let pts = [
+                            Point { x: sx, y: cy },
+                            Point {
+                                x: sx + SAMPLE_W,
+                                y: cy,
+                            },
+                        ];
+                        let _ = writeln!(
+                            out,
+                            "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}{}/>",
+                            path_data(&pts, marker),
+                            s.color,
+                            num(s.width),
+                            dash_attr_line(s.line.dasharray()),
+                            if marker {
+                                format!(" marker-end=\"url(#{})\"", marker_id(*k, false))
+                            } else {
+                                String::new()
+                            }
+                        );
+                    }
+                }
+                let _ = writeln!(
+                    out,
+                    "<text x=\"{}\" y=\"{}\" font-size=\"{}\">{}</text>",
+                    num(sx + SAMPLE_W + 6.0),
+                    num(cy + LEGEND_FONT * 0.36),
+                    num(LEGEND_FONT),
+                    xml(label)
+                );
+                ex += w;
+            }
+        }
+        let _ = d;
+        out.push_str("</g>\n");
+    }
+}

@@ -1,0 +1,785 @@
+//! Resolving a view into what a diagram draws: the elements (with their drawn
+//! containment and collapsed contents) and the relations between them, merged where
+//! collapse or repetition makes several relations one line.
+
+use crate::Error;
+use crate::highlight::{Highlight, Mark};
+use crate::style::{self, metrics};
+use ecograph_core::{
+    Collapse, Direction, Element, ElementKind, LayoutDirection, Model, Relation, RelationKind,
+    Selector, Text, View,
+};
+use std::collections::BTreeMap;
+
+/// The default `--max-nodes`: a view drawing more nodes than this is refused with a
+/// suggestion.
+pub const DEFAULT_MAX_NODES: usize = 150;
+
+/// How a view is resolved and drawn.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Language of names, labels and titles; the model's default language when `None`.
+    pub lang: Option<String>,
+    /// The most nodes a view may draw.
+    pub max_nodes: usize,
+    /// Elements to mark; empty means no highlighting.
+    pub highlight: Highlight,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lang: None,
+            max_nodes: DEFAULT_MAX_NODES,
+            highlight: Highlight::new(),
+        }
+    }
+}
+
+impl Options {
+    /// Sets the language.
+    #[must_use]
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
+        self
+    }
+    /// Sets the node limit.
+    #[must_use]
+    pub fn max_nodes(mut self, max: usize) -> Self {
+        self.max_nodes = max;
+        self
+    }
+    /// Sets the highlight.
+    #[must_use]
+    pub fn highlight(mut self, highlight: Highlight) -> Self {
+        self.highlight = highlight;
+        self
+    }
+}
+
+/// One drawn element.
+#[derive(Debug, Clone)]
+pub struct Node<'m> {
+    element: Element<'m>,
+    parent: Option<usize>,
+    children: Vec<usize>,
+    hidden: usize,
+    mark: Option<Mark>,
+    has_edges: bool,
+    lines: Vec<String>,
+}
+
+impl<'m> Node<'m> {
+    /// The element.
+    pub fn element(&self) -> Element<'m> {
+        self.element
+    }
+    /// The drawn container (an index into [`Diagram::nodes`]), when containment is drawn.
+    pub fn parent(&self) -> Option<usize> {
+        self.parent
+    }
+    /// The drawn elements directly inside this one, in file order.
+    pub fn children(&self) -> &[usize] {
+        &self.children
+    }
+    /// Whether the node is drawn as a box around other nodes.
+    pub fn is_container(&self) -> bool {
+        !self.children.is_empty()
+    }
+    /// How many selected elements are collapsed into this node.
+    pub fn hidden(&self) -> usize {
+        self.hidden
+    }
+    /// The highlight mark: the element's own, or the strongest of what is collapsed into it.
+    pub fn mark(&self) -> Option<Mark> {
+        self.mark
+    }
+    /// Whether any drawn relation starts or ends here.
+    pub fn has_edges(&self) -> bool {
+        self.has_edges
+    }
+    /// The label, wrapped into lines; a collapsed node ends with a `+N` line.
+    pub fn label_lines(&self) -> &[String] {
+        &self.lines
+    }
+}
+
+/// One drawn line: one or more relations of one kind between two drawn nodes.
+#[derive(Debug, Clone)]
+pub struct Edge<'m> {
+    kind: RelationKind,
+    from: usize,
+    to: usize,
+    relations: Vec<Relation<'m>>,
+    label: String,
+}
+
+impl<'m> Edge<'m> {
+    /// The relation kind.
+    pub fn kind(&self) -> RelationKind {
+        self.kind
+    }
+    /// Where it starts (an index into [`Diagram::nodes`]).
+    pub fn from(&self) -> usize {
+        self.from
+    }
+    /// Where it ends (an index into [`Diagram::nodes`]).
+    pub fn to(&self) -> usize {
+        self.to
+    }
+    /// The relations merged into this line, in file order.
+    pub fn relations(&self) -> &[Relation<'m>] {
+        &self.relations
+    }
+    /// How many relations the line stands for.
+    pub fn count(&self) -> usize {
+        self.relations.len()
+    }
+    /// The label: the relation's label (a flow's carried data), or `×N` for a merged line.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+}
+
+/// A resolved view: what one diagram draws.
+#[derive(Debug, Clone)]
+pub struct Diagram<'m> {
+    model: &'m Model,
+    id: String,
+    title: String,
+    direction: LayoutDirection,
+    legend: bool,
+    lang: Option<String>,
+    highlighting: bool,
+    nodes: Vec<Node<'m>>,
+    edges: Vec<Edge<'m>>,
+}
+
+impl<'m> Diagram<'m> {
+    /// Resolves `view` against `model`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownElement`] when a selector names an element the model lacks (the
+    /// model's own views are checked when it is loaded; views built in code are not),
+    /// and [`Error::TooManyNodes`] when the view would draw more than
+    /// `options.max_nodes` nodes, with a collapse or split that would bring it under.
+    pub fn new(model: &'m Model, view: &View, options: &Options) -> Result<Diagram<'m>, Error> {
+        let sel = Selection::new(model, view)?;
+        let collapse = CollapseSet::new(model, &view.collapse);
+        let reps = sel.representatives(model, &collapse);
+        let count = reps.drawn_count();
+        if count > options.max_nodes {
+            return Err(Error::TooManyNodes {
+                view: view.id.clone(),
+                nodes: count,
+                limit: options.max_nodes,
+                suggestion: suggest(model, &sel, view, options.max_nodes),
+            });
+        }
+        Ok(build(model, view, options, &sel, &reps))
+    }
+
+    /// The model drawn.
+    pub fn model(&self) -> &'m Model {
+        self.model
+    }
+    /// The view's id (it names the output file).
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+    /// The title, in the chosen language.
+    pub fn title(&self) -> &str {
+        &self.title
+    }
+    /// The main axis.
+    pub fn direction(&self) -> LayoutDirection {
+        self.direction
+    }
+    /// Whether a legend is drawn.
+    pub fn legend(&self) -> bool {
+        self.legend
+    }
+    /// The chosen language, if any.
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.as_deref()
+    }
+    /// Whether a highlight is drawn (unmarked nodes then fade).
+    pub fn is_highlighting(&self) -> bool {
+        self.highlighting
+    }
+    /// The drawn elements, in model file order.
+    pub fn nodes(&self) -> &[Node<'m>] {
+        &self.nodes
+    }
+    /// The drawn lines, in the file order of their first relation.
+    pub fn edges(&self) -> &[Edge<'m>] {
+        &self.edges
+    }
+    /// The nodes not inside another drawn node, in file order.
+    pub fn top_level(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.nodes.len()).filter(|&i| self.nodes[i].parent.is_none())
+    }
+    /// The drawn node of an element, if it is drawn as itself.
+    pub fn node_of(&self, id: &str) -> Option<usize> {
+        self.nodes
+            .iter()
+            .position(|n| n.element.id().as_str() == id)
+    }
+    /// The language legend words use: the chosen one or the model's default.
+    pub(crate) fn words_lang(&self) -> Option<&str> {
+        Some(
+            self.lang
+                .as_deref()
+                .unwrap_or(self.model.default_language()),
+        )
+    }
+    /// Element kinds drawn, in the order of [`ElementKind::ALL`], with the task statuses
+    /// drawn, for the legend.
+    pub(crate) fn kinds_used(&self) -> Vec<ElementKind> {
+        let mut seen: Vec<ElementKind> = self.nodes.iter().map(|n| n.element.kind()).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen
+    }
+    /// Task statuses drawn, in declaration order; `None` stands for tasks without one.
+    pub(crate) fn statuses_used(&self) -> Vec<Option<ecograph_core::Status>> {
+        let mut seen: Vec<Option<ecograph_core::Status>> = self
+            .nodes
+            .iter()
+            .filter(|n| n.element.kind() == ElementKind::Task)
+            .map(|n| n.element.status())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen
+    }
+    /// Relation kinds drawn, in declaration order.
+    pub(crate) fn relations_used(&self) -> Vec<RelationKind> {
+        let mut seen: Vec<RelationKind> = self.edges.iter().map(|e| e.kind).collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen
+    }
+    /// Highlight marks drawn, strongest first, plus whether anything is untouched.
+    pub(crate) fn marks_used(&self) -> (Vec<Mark>, bool) {
+        let mut marks: Vec<Mark> = Vec::new();
+        let mut untouched = false;
+        for n in &self.nodes {
+            match n.mark {
+                Some(m) => {
+                    let key = mark_key(&m);
+                    if !marks.iter().any(|x| mark_key(x) == key) {
+                        marks.push(m);
+                    }
+                }
+                None => untouched = true,
+            }
+        }
+        marks.sort_by_key(mark_key);
+        // One legend entry for "affected": the strongest confidence stands for all.
+        marks.dedup_by_key(|m| mark_key(m));
+        (marks, untouched && self.highlighting)
+    }
+}
+
+fn mark_key(m: &Mark) -> u8 {
+    match m {
+        Mark::Changed => 0,
+        Mark::Added => 1,
+        Mark::Removed => 2,
+        Mark::Modified => 3,
+        _ => 4,
+    }
+}
+
+/// Which elements the view's selectors pick.
+pub(crate) struct Selection {
+    selected: Vec<bool>,
+    excluded: Vec<bool>,
+    group_by_parent: bool,
+}
+
+fn find<'m>(model: &'m Model, view: &View, id: &str) -> Result<Element<'m>, Error> {
+    model.element(id).ok_or_else(|| Error::UnknownElement {
+        view: view.id.clone(),
+        id: id.to_owned(),
+        suggestion: ecograph_core::suggest::closest(id, model.elements().map(|e| e.id().as_str()))
+            .map(str::to_owned),
+    })
+}
+
+fn mark_selector(
+    model: &Model,
+    view: &View,
+    sel: &Selector,
+    out: &mut [bool],
+) -> Result<(), Error> {
+    match sel {
+        Selector::Kind(k) => model
+            .elements_of_kind(*k)
+            .for_each(|e| out[e.index()] = true),
+        Selector::Tag(t) => model
+            .elements_with_tag(t)
+            .for_each(|e| out[e.index()] = true),
+        Selector::Status(s) => model
+            .tasks_with_status(*s)
+            .for_each(|e| out[e.index()] = true),
+        Selector::Id(id) => out[find(model, view, id)?.index()] = true,
+        Selector::Subtree(id) => {
+            let root = find(model, view, id)?;
+            out[root.index()] = true;
+            root.descendants().for_each(|e| out[e.index()] = true);
+        }
+        Selector::Around {
+            id,
+            depth,
+            relations,
+        } => {
+            let centre = find(model, view, id)?;
+            out[centre.index()] = true;
+            model
+                .neighbours(centre, *depth, relations, Direction::Both)
+                .for_each(|(e, _)| out[e.index()] = true);
+        }
+        // A selector kind this crate does not know yet selects nothing rather than
+        // everything: a diagram that shows too little is the safer mistake.
+        _ => {}
+    }
+    Ok(())
+}
+
+impl Selection {
+    pub(crate) fn new(model: &Model, view: &View) -> Result<Selection, Error> {
+        let n = model.element_count();
+        let mut included = vec![view.include.is_empty(); n];
+        for s in &view.include {
+            mark_selector(model, view, s, &mut included)?;
+        }
+        let mut excluded = vec![false; n];
+        for s in &view.exclude {
+            mark_selector(model, view, s, &mut excluded)?;
+        }
+        let selected = included
+            .iter()
+            .zip(&excluded)
+            .map(|(&i, &x)| i && !x)
+            .collect();
+        Ok(Selection {
+            selected,
+            excluded,
+            group_by_parent: view.group_by_parent,
+        })
+    }
+
+    /// Maps each selected element to the node that draws it.
+    pub(crate) fn representatives(&self, model: &Model, collapse: &CollapseSet) -> Reps {
+        let n = model.element_count();
+        let mut rep: Vec<Option<usize>> = vec![None; n];
+        let mut chain: Vec<Element<'_>> = Vec::new();
+        for e in model.elements() {
+            if !self.selected[e.index()] {
+                continue;
+            }
+            chain.clear();
+            chain.extend(e.ancestors());
+            chain.reverse();
+            // The outermost collapsed ancestor draws the element.
+            let target = chain
+                .iter()
+                .enumerate()
+                .find(|(d, a)| collapse.ids[a.index()] || collapse.depth == Some(*d))
+                .map_or(e.index(), |(_, a)| a.index());
+            if !self.excluded[target] {
+                rep[e.index()] = Some(target);
+            }
+        }
+        Reps { rep }
+    }
+}
+
+/// Which elements draw their contents as themselves.
+pub(crate) struct CollapseSet {
+    ids: Vec<bool>,
+    depth: Option<usize>,
+}
+
+impl CollapseSet {
+    pub(crate) fn new(model: &Model, c: &Collapse) -> CollapseSet {
+        let mut ids = vec![false; model.element_count()];
+        for id in &c.ids {
+            if let Some(e) = model.element(id) {
+                ids[e.index()] = true;
+            }
+        }
+        CollapseSet {
+            ids,
+            depth: c.depth,
+        }
+    }
+}
+
+pub(crate) struct Reps {
+    /// For each element, the element drawn in its place (itself when not collapsed).
+    rep: Vec<Option<usize>>,
+}
+
+impl Reps {
+    fn drawn(&self) -> Vec<bool> {
+        let mut drawn = vec![false; self.rep.len()];
+        for r in self.rep.iter().flatten() {
+            drawn[*r] = true;
+        }
+        drawn
+    }
+    pub(crate) fn drawn_count(&self) -> usize {
+        self.drawn().iter().filter(|&&d| d).count()
+    }
+}
+
+fn build<'m>(
+    model: &'m Model,
+    view: &View,
+    options: &Options,
+    sel: &Selection,
+    reps: &Reps,
+) -> Diagram<'m> {
+    let lang = options.lang.as_deref();
+    let drawn = reps.drawn();
+    let mut node_of: Vec<Option<usize>> = vec![None; drawn.len()];
+    let mut nodes: Vec<Node<'m>> = Vec::new();
+    for e in model.elements() {
+        if drawn[e.index()] {
+            node_of[e.index()] = Some(nodes.len());
+            nodes.push(Node {
+                element: e,
+                parent: None,
+                children: Vec::new(),
+                hidden: 0,
+                mark: None,
+                has_edges: false,
+                lines: Vec::new(),
+            });
+        }
+    }
+    let highlighting = !options.highlight.is_empty();
+    for (i, r) in reps.rep.iter().enumerate() {
+        let Some(r) = *r else { continue };
+        let Some(ni) = node_of[r] else { continue };
+        if i != r {
+            nodes[ni].hidden += 1;
+        }
+        if highlighting
+            && let Some(e) = model.element_at(i)
+            && let Some(m) = options.highlight.get(e.id().as_str())
+        {
+            nodes[ni].mark = Some(Mark::stronger(nodes[ni].mark, m));
+        }
+    }
+    if sel.group_by_parent {
+        for i in 0..nodes.len() {
+            let parent = nodes[i]
+                .element
+                .ancestors()
+                .find_map(|a| node_of[a.index()]);
+            nodes[i].parent = parent;
+            if let Some(p) = parent {
+                nodes[p].children.push(i);
+            }
+        }
+    }
+
+    // Relations: both ends selected, mapped to their drawn nodes, merged per kind and pair.
+    let mut edges: Vec<Edge<'m>> = Vec::new();
+    let mut by_key: BTreeMap<(RelationKind, usize, usize), usize> = BTreeMap::new();
+    for r in model.relations() {
+        if !view.draws_relation(r.kind()) {
+            continue;
+        }
+        let (Some(f), Some(t)) = (reps.rep[r.from().index()], reps.rep[r.to().index()]) else {
+            continue;
+        };
+        let (Some(f), Some(t)) = (node_of[f], node_of[t]) else {
+            continue;
+        };
+        if f == t {
+            continue;
+        }
+        let key = if r.kind().is_directed() {
+            (r.kind(), f, t)
+        } else {
+            (r.kind(), f.min(t), f.max(t))
+        };
+        match by_key.get(&key) {
+            Some(&ei) => edges[ei].relations.push(r),
+            None => {
+                by_key.insert(key, edges.len());
+                edges.push(Edge {
+                    kind: r.kind(),
+                    from: f,
+                    to: t,
+                    relations: vec![r],
+                    label: String::new(),
+                });
+            }
+        }
+    }
+    for e in &mut edges {
+        e.label = edge_label(&e.relations, lang);
+        nodes[e.from].has_edges = true;
+        nodes[e.to].has_edges = true;
+    }
+    for n in &mut nodes {
+        let name = n.element.name().resolve(lang);
+        let wrap = if n.children.is_empty() {
+            metrics::NODE_WRAP
+        } else {
+            metrics::CLUSTER_WRAP
+        };
+        let font = if n.children.is_empty() {
+            metrics::NODE_FONT
+        } else {
+            metrics::CLUSTER_FONT
+        };
+        n.lines = crate::text::wrap(name, wrap, font);
+        if n.hidden > 0 {
+            n.lines.push(format!("(+{})", n.hidden));
+        }
+    }
+    Diagram {
+        model,
+        id: view.id.clone(),
+        title: view
+            .title
+            .as_ref()
+            .map_or_else(|| view.id.clone(), |t| t.resolve(lang).to_owned()),
+        direction: view.direction,
+        legend: view.legend,
+        lang: options.lang.clone(),
+        highlighting,
+        nodes,
+        edges,
+    }
+}
+
+/// The label of one relation: its own label, a flow's carried data, a dependency's lag.
+fn relation_label(r: &Relation<'_>, lang: Option<&str>) -> String {
+    if r.kind() == RelationKind::Flow && r.data_carried().len() > 0 {
+        let names: Vec<&str> = r.data_carried().map(|d| d.name().resolve(lang)).collect();
+        return names.join(", ");
+    }
+    if let Some(l) = r.label() {
+        return l.resolve(lang).to_owned();
+    }
+    if let Some(lag) = r.lag() {
+        return format!("+{lag}");
+    }
+    String::new()
+}
+
+fn edge_label(rels: &[Relation<'_>], lang: Option<&str>) -> String {
+    let labels: Vec<String> = rels.iter().map(|r| relation_label(r, lang)).collect();
+    match labels.as_slice() {
+        [one] => one.clone(),
+        [first, rest @ ..] if !first.is_empty() && rest.iter().all(|l| l == first) => {
+            format!("{first} ×{}", labels.len())
+        }
+        _ => format!("×{}", labels.len()),
+    }
+}
+
+/// A way to bring an oversized view under the limit, computed by trying collapses.
+fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let deepest = model
+        .elements()
+        .filter(|e| sel.selected[e.index()])
+        .map(|e| e.depth())
+        .max()
+        .unwrap_or(0);
+    let start = view.collapse.depth.unwrap_or(deepest).min(deepest);
+    for d in (0..start).rev() {
+        let c = Collapse {
+            ids: view.collapse.ids.clone(),
+            depth: Some(d),
+        };
+        let count = sel
+            .representatives(model, &CollapseSet::new(model, &c))
+            .drawn_count();
+        if count <= max {
+            parts.push(format!("collapse depth {d} would draw {count} nodes"));
+            break;
+        }
+    }
+    // The biggest containers first: collapse them one by one until the view fits.
+    let reps = sel.representatives(model, &CollapseSet::new(model, &view.collapse));
+    let drawn = reps.drawn();
+    let mut inside: Vec<(usize, usize)> = model
+        .elements()
+        .filter(|e| drawn[e.index()])
+        .map(|e| {
+            let n = e.descendants().filter(|d| drawn[d.index()]).count();
+            (n, e.index())
+        })
+        .filter(|&(n, _)| n > 0)
+        .collect();
+    inside.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut ids = view.collapse.ids.clone();
+    let mut named: Vec<String> = Vec::new();
+    for &(_, ix) in inside.iter().take(6) {
+        let Some(e) = model.element_at(ix) else {
+            continue;
+        };
+        // A container inside one already collapsed adds nothing.
+        if e.ancestors()
+            .any(|a| named.iter().any(|n| n == a.id().as_str()))
+        {
+            continue;
+        }
+        ids.push(e.id().to_string());
+        named.push(e.id().to_string());
+        let c = Collapse {
+            ids: ids.clone(),
+            depth: view.collapse.depth,
+        };
+        let count = sel
+            .representatives(model, &CollapseSet::new(model, &c))
+            .drawn_count();
+        if count <= max {
+            let list: Vec<String> = named.iter().map(|n| format!("`{n}`")).collect();
+            parts.push(format!(
+                "collapsing {} would draw {count} nodes",
+                list.join(", ")
+            ));
+            break;
+        }
+    }
+    if parts.is_empty() {
+        let mut by_kind: BTreeMap<ElementKind, usize> = BTreeMap::new();
+        for e in model.elements().filter(|e| drawn[e.index()]) {
+            *by_kind.entry(e.kind()).or_default() += 1;
+        }
+        let list: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} `{k}`")).collect();
+        parts.push(format!(
+            "split it into several views (it draws {}) or raise --max-nodes",
+            list.join(", ")
+        ));
+    }
+    parts.join("; ")
+}
+
+/// The views a model renders: its own, or, when it defines none, a default overview
+/// plus one view per top-level group (see [`default_views`]).
+pub fn views_of(model: &Model, max_nodes: usize) -> Vec<View> {
+    if model.views().is_empty() {
+        default_views(model, max_nodes)
+    } else {
+        model.views().to_vec()
+    }
+}
+
+/// The views of a model that defines none: an `overview` of everything, then one view
+/// per top-level group, named after the group's id. The top-level groups are the root
+/// elements of kind `group` that contain something, or, when there are none, every
+/// root that contains something. Each view collapses as deep as it must to stay within
+/// `max_nodes` nodes.
+pub fn default_views(model: &Model, max_nodes: usize) -> Vec<View> {
+    let mut views = Vec::new();
+    let mut overview = View::new("overview");
+    overview.title = Some(localized(model, |w| w.overview));
+    fit(model, &mut overview, max_nodes);
+    views.push(overview);
+
+    let with_children: Vec<Element<'_>> =
+        model.roots().filter(|r| r.children().len() > 0).collect();
+    let groups: Vec<Element<'_>> = if with_children.iter().any(|r| r.kind() == ElementKind::Group) {
+        with_children
+            .into_iter()
+            .filter(|r| r.kind() == ElementKind::Group)
+            .collect()
+    } else {
+        with_children
+    };
+    for g in groups {
+        let id = if g.id().as_str() == "overview" {
+            "overview.group".to_owned()
+        } else {
+            g.id().to_string()
+        };
+        let mut v = View::new(id);
+        v.title = Some(g.name().clone());
+        v.include = vec![Selector::Subtree(g.id().to_string())];
+        fit(model, &mut v, max_nodes);
+        views.push(v);
+    }
+    views
+}
+
+/// The model's view with this id, or one of the default views; the error names the
+/// closest id.
+///
+/// # Errors
+///
+/// [`Error::UnknownView`] when there is no such view.
+pub fn find_view(model: &Model, id: &str, max_nodes: usize) -> Result<View, Error> {
+    if let Some(v) = model.view(id) {
+        return Ok(v.clone());
+    }
+    let all = views_of(model, max_nodes);
+    let defaults = if model.views().is_empty() {
+        Vec::new()
+    } else {
+        default_views(model, max_nodes)
+    };
+    if let Some(v) = all.iter().chain(&defaults).find(|v| v.id == id) {
+        return Ok(v.clone());
+    }
+    let available: Vec<String> = all.iter().map(|v| v.id.clone()).collect();
+    Err(Error::UnknownView {
+        id: id.to_owned(),
+        suggestion: ecograph_core::suggest::closest(id, available.iter().map(String::as_str))
+            .map(str::to_owned),
+        available,
+    })
+}
+
+/// A title in each of the model's languages that the legend words know.
+fn localized(model: &Model, pick: impl Fn(&style::Words) -> &'static str) -> Text {
+    let langs = model.languages();
+    if langs.is_empty() {
+        return Text::plain(pick(&style::words(None)));
+    }
+    Text::translated(
+        langs
+            .iter()
+            .map(|l| (l.clone(), pick(&style::words(Some(l))).to_owned())),
+    )
+}
+
+/// Collapses `view` as little as possible so that it draws at most `max` nodes.
+fn fit(model: &Model, view: &mut View, max: usize) {
+    let Ok(sel) = Selection::new(model, view) else {
+        return;
+    };
+    let count = |depth: Option<usize>| {
+        let c = Collapse {
+            ids: view.collapse.ids.clone(),
+            depth,
+        };
+        sel.representatives(model, &CollapseSet::new(model, &c))
+            .drawn_count()
+    };
+    if count(None) <= max {
+        return;
+    }
+    let deepest = model.elements().map(|e| e.depth()).max().unwrap_or(0);
+    let mut chosen = 0;
+    for d in (0..deepest).rev() {
+        if count(Some(d)) <= max {
+            chosen = d;
+            break;
+        }
+    }
+    view.collapse.depth = Some(chosen);
+}
