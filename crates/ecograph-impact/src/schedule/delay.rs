@@ -1,0 +1,179 @@
+//! Delay propagation: push the delayed ends forward through the constraint graph.
+
+use super::cpm::{Plan, is_sink};
+use super::graph::{Graph, NONE, end_of, item_of_event, start_of};
+use super::{
+    Absorbed, AbsorbedBy, Breach, BreachKind, DelayReport, Moved, ScheduleError, dated_task,
+};
+use ecograph_core::{Date, Duration};
+
+/// Delays the ends of the given tasks and reports what moves.
+///
+/// One forward pass in topological order. An event moves only when something it waits
+/// for moved: the planned dates stay as they are otherwise, conflicts included. On an
+/// edge whose requirement already exceeded the plan (a conflict), only the increase
+/// passes on, so a delay never compounds an old conflict.
+pub(super) fn propagate<'m>(
+    g: &Graph<'m>,
+    plan: &Plan<'m>,
+    delays: &[(String, Duration)],
+) -> Result<DelayReport<'m>, ScheduleError> {
+    let mut given = Vec::with_capacity(delays.len());
+    let mut seeds: Vec<(u32, i64)> = Vec::with_capacity(delays.len());
+    for (id, by) in delays {
+        let item = dated_task(g, id)?;
+        if g.items[item as usize].done {
+            return Err(ScheduleError::Done { id: id.clone() });
+        }
+        if let Some(e) = g.element(item) {
+            given.push((e, *by));
+        }
+        let event = end_of(item);
+        match seeds.iter_mut().find(|(v, _)| *v == event) {
+            Some((_, value)) => *value = shift(*value, *by),
+            None => seeds.push((event, shift(g.planned[event as usize], *by))),
+        }
+    }
+    seeds.sort_unstable();
+
+    let mut new = g.planned.clone();
+    let mut absorbed: Vec<(u32, u32, i64, i64, AbsorbedBy)> = Vec::new();
+    let mut pushes: Vec<(u32, i64)> = Vec::new();
+    for &v in &g.topo {
+        if !g.dated(v) {
+            continue;
+        }
+        let planned = g.planned[v as usize];
+        let mut value = planned;
+        if let Ok(at) = seeds.binary_search_by_key(&v, |&(e, _)| e) {
+            value = value.max(seeds[at].1);
+        }
+        pushes.clear();
+        let here = item_of_event(v);
+        for &e in g.incoming.of(v) {
+            let edge = g.edges[e as usize];
+            let u = edge.from as usize;
+            if new[u] == g.planned[u] || !g.dated(edge.from) {
+                continue;
+            }
+            let before = edge.link.apply(g.planned[u]);
+            let after = edge.link.apply(new[u]);
+            if after <= before {
+                continue;
+            }
+            let base = planned.max(before);
+            if after > base {
+                value = value.max(planned + (after - base));
+            }
+            let from = item_of_event(edge.from);
+            if from != here {
+                pushes.push((from, after - before));
+            }
+        }
+        let done = g.items[here as usize].done;
+        if !done {
+            new[v as usize] = value;
+        }
+        let moved = new[v as usize] - planned;
+        let reason = if done {
+            AbsorbedBy::Done
+        } else {
+            AbsorbedBy::Slack
+        };
+        for &(from, slip) in &pushes {
+            if slip > moved {
+                absorbed.push((here, from, slip, slip - moved, reason));
+            }
+        }
+    }
+    absorbed.sort_by_key(|&(here, from, ..)| (here, from));
+    absorbed.dedup_by_key(|&mut (here, from, ..)| (here, from));
+
+    let mut moved = Vec::new();
+    for item in 0..g.items.len() as u32 {
+        let (s, e) = (start_of(item), end_of(item));
+        let shift = |v: u32| new[v as usize] - g.planned[v as usize];
+        if shift(s) == 0 && shift(e) == 0 {
+            continue;
+        }
+        let Some(element) = g.element(item) else {
+            continue;
+        };
+        let date = |v: u32, values: &[i64]| g.dated(v).then(|| g.day(v, values[v as usize]));
+        moved.push(Moved {
+            element,
+            old_start: date(s, &g.planned),
+            old_end: date(e, &g.planned),
+            new_start: date(s, &new),
+            new_end: date(e, &new),
+            shift_days: if g.dated(e) { shift(e) } else { shift(s) },
+        });
+    }
+
+    let mut breaches = Vec::new();
+    let mut finish = None;
+    if let Some(f) = plan.finish {
+        let mut last = (NONE, i64::MIN);
+        for item in 0..g.task_count as u32 {
+            let end = new[end_of(item) as usize];
+            if is_sink(g, item, plan.target) && end > last.1 {
+                last = (item, end);
+            }
+        }
+        let new_date = g.day(end_of(last.0), last.1);
+        if last.1 > plan.finish_value
+            && let Some(element) = g.element(last.0)
+        {
+            breaches.push(Breach {
+                kind: BreachKind::Finish,
+                element,
+                deadline: f.date,
+                new_end: new_date,
+                late_days: last.1 - plan.finish_value,
+            });
+        }
+        finish = Some((f, new_date));
+    }
+    for item in 0..g.task_count as u32 {
+        let e = end_of(item) as usize;
+        if !g.items[item as usize].has_children || new[e] <= g.planned[e] {
+            continue;
+        }
+        let Some(element) = g.element(item) else {
+            continue;
+        };
+        breaches.push(Breach {
+            kind: BreachKind::Parent,
+            element,
+            deadline: g.day(e as u32, g.planned[e]),
+            new_end: g.day(e as u32, new[e]),
+            late_days: new[e] - g.planned[e],
+        });
+    }
+
+    let absorbed = absorbed
+        .into_iter()
+        .filter_map(|(here, from, slip, days, reason)| {
+            Some(Absorbed {
+                element: g.element(here)?,
+                by: g.element(from)?,
+                slip_days: slip,
+                absorbed_days: days,
+                reason,
+            })
+        })
+        .collect();
+    Ok(DelayReport {
+        delays: given,
+        finish,
+        moved,
+        absorbed,
+        breaches,
+    })
+}
+
+/// An end boundary pushed by a duration, by the calendar: an end in June delayed by
+/// `2m` ends in August.
+fn shift(boundary: i64, by: Duration) -> i64 {
+    by.after(Date::from_days(boundary)).to_days()
+}
