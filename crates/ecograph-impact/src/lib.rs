@@ -1,1 +1,154 @@
-//! placeholder
+//! Change impact and model diff for ecograph models.
+//!
+//! Given a change set (elements modified, removed, added, tasks delayed, relations added
+//! or removed), [`analyze`] tells what is affected, along which relations, how surely, and
+//! who must act. Impact travels by typed [`Rules`] (a documented default table that a
+//! JSON file can override) and is transitive. [`diff()`] compares two versions of a
+//! model; its change set is what [`analyze_since`] analyses.
+//!
+//! ```
+//! use ecograph_core::Model;
+//! use ecograph_impact::{analyze, Change, ChangeSet, Confidence, Options};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let model = Model::from_json_str(r#"{
+//!   "ecograph": 1,
+//!   "elements": [
+//!     { "id": "tmt", "kind": "system", "name": "Job Market Finland" },
+//!     { "id": "match", "kind": "process", "name": "Matching" },
+//!     { "id": "ely", "kind": "actor", "name": "ELY Centre" }
+//!   ],
+//!   "relations": [
+//!     { "kind": "uses", "from": "match", "to": "tmt" },
+//!     { "kind": "responsible", "from": "ely", "to": "match" }
+//!   ]
+//! }"#)?;
+//!
+//! let changes = ChangeSet::from_iter([Change::removed("tmt")]);
+//! let impact = analyze(&model, &changes, &Options::default())?;
+//! let hit = impact.get("match").expect("uses the removed system");
+//! assert_eq!(hit.confidence(), Confidence::Certain);
+//! assert_eq!(hit.distance(), 1);
+//! assert_eq!(hit.owners()[0].id().as_str(), "ely");
+//! # Ok(())
+//! # }
+//! ```
+#![warn(missing_docs)]
+
+mod change;
+mod delay;
+mod diff;
+mod graph;
+mod propagate;
+mod report;
+mod rules;
+mod why;
+
+pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};
+pub use diff::{Diff, FieldChange, ModifiedElement, ModifiedRelation, diff};
+pub use propagate::{Affected, Hop, Impact, analyze, analyze_since};
+pub use rules::{Confidence, Direction, Effect, Link, Options, Rule, Rules, StopAt};
+pub use why::{Block, Explanation, MAX_PATHS, Outcome, Step, why};
+
+use ecograph_core::ElementKind;
+
+fn did_you_mean(s: &Option<String>) -> String {
+    s.as_ref()
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default()
+}
+
+/// What can go wrong in an analysis.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// An id that names no element.
+    #[error("unknown element `{id}` in {context}{}", did_you_mean(.suggestion))]
+    UnknownElement {
+        /// The id given.
+        id: String,
+        /// Where it was given.
+        context: &'static str,
+        /// The closest id in the model.
+        suggestion: Option<String>,
+    },
+    /// A change names a relation the model does not have.
+    #[error("no relation {relation} in the model{}", did_you_mean(.suggestion))]
+    UnknownRelation {
+        /// The relation as given.
+        relation: String,
+        /// The closest relation id, for relations named by id.
+        suggestion: Option<String>,
+    },
+    /// Only tasks can be delayed.
+    #[error("`{id}` is a {kind}, not a task: only tasks can be delayed")]
+    NotATask {
+        /// The element.
+        id: String,
+        /// Its kind.
+        kind: ElementKind,
+    },
+    /// No element has a `--stop-at` tag.
+    #[error("no element has the tag `{tag}`{}", did_you_mean(.suggestion))]
+    UnknownTag {
+        /// The tag given.
+        tag: String,
+        /// The closest tag in the model.
+        suggestion: Option<String>,
+    },
+    /// A name (change kind, relation kind, direction, ...) that is not a known one.
+    #[error("unknown {what} `{name}`{}", did_you_mean(.suggestion))]
+    UnknownName {
+        /// What sort of name.
+        what: &'static str,
+        /// The name given.
+        name: String,
+        /// The closest known name.
+        suggestion: Option<String>,
+    },
+    /// A duration that is not a whole number and a unit.
+    #[error(
+        "invalid duration `{text}`: expected a whole number and `d`, `w`, `m` or `y`, such as `6w`"
+    )]
+    Duration {
+        /// The text given.
+        text: String,
+    },
+    /// A change set file that cannot be read as one.
+    #[error("invalid change set: {message}")]
+    ChangeSet {
+        /// What is wrong, and where.
+        message: String,
+    },
+    /// A rules file that cannot be read as one.
+    #[error("invalid rules: {message}")]
+    Rules {
+        /// What is wrong, and where.
+        message: String,
+    },
+}
+
+impl Error {
+    /// The did-you-mean suggestion, when there is one.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            Error::UnknownElement { suggestion, .. }
+            | Error::UnknownRelation { suggestion, .. }
+            | Error::UnknownTag { suggestion, .. }
+            | Error::UnknownName { suggestion, .. } => suggestion.as_deref(),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod send_sync {
+    fn assert_send_sync<T: Send + Sync>() {}
+    #[test]
+    fn results_are_send_and_sync() {
+        assert_send_sync::<crate::Impact<'static>>();
+        assert_send_sync::<crate::Diff<'static>>();
+        assert_send_sync::<crate::Error>();
+        assert_send_sync::<crate::Options>();
+    }
+}

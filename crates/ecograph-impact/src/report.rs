@@ -1,0 +1,240 @@
+//! The impact report: stable JSON for scripts, a tree for people.
+
+use crate::change::{Change, Subject};
+use crate::propagate::{Affected, Hop, Impact, Target};
+use crate::rules::{Confidence, Direction, Effect, Link};
+use ecograph_core::Element;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::fmt::Write as _;
+
+pub(crate) fn element_json(e: Element<'_>, lang: Option<&str>) -> Value {
+    json!({ "id": e.id().as_str(), "kind": e.kind().as_str(), "name": e.name().resolve(lang) })
+}
+
+/// One hop as JSON: `from`, `relation` (a relation kind, `parent` or `data`),
+/// `direction`, `to`, then the rule that fired (`change` at `from`, `confidence`),
+/// `relation_id` when the relation has one and, for a `data` hop, the `flow`.
+pub(crate) fn hop_json(h: &Hop<'_>) -> Value {
+    let mut m = Map::new();
+    m.insert("from".into(), json!(h.from.id().as_str()));
+    m.insert("relation".into(), json!(h.rule.link.as_str()));
+    m.insert("direction".into(), json!(h.rule.direction.as_str()));
+    m.insert("to".into(), json!(h.to.id().as_str()));
+    m.insert("change".into(), json!(h.rule.change.as_str()));
+    m.insert("confidence".into(), json!(h.rule.confidence.as_str()));
+    if let Some(r) = h.relation {
+        if let Some(id) = r.id() {
+            m.insert("relation_id".into(), json!(id));
+        }
+        if h.rule.link == Link::Data {
+            m.insert(
+                "flow".into(),
+                json!({ "from": r.from().id().as_str(), "to": r.to().id().as_str() }),
+            );
+        }
+    }
+    Value::Object(m)
+}
+
+/// `--uses-->` or `<--uses--`.
+pub(crate) fn arrow(h: &Hop<'_>) -> String {
+    match h.rule.direction {
+        Direction::Forward => format!("--{}-->", h.rule.link),
+        Direction::Backward => format!("<--{}--", h.rule.link),
+    }
+}
+
+pub(crate) fn element_text(e: Element<'_>, lang: Option<&str>) -> String {
+    format!("{} `{}` {}", e.kind(), e.id(), e.name().resolve(lang))
+}
+
+impl Impact<'_> {
+    fn lang(&self) -> Option<&str> {
+        self.options.lang.as_deref()
+    }
+
+    fn change_json(&self, i: usize, c: &Change) -> Value {
+        let mut v = c.to_json();
+        if let Some(r) = self.resolved.get(i)
+            && let Target::Node(n) = r.target
+        {
+            let e = self.universe.element(n);
+            v["kind"] = json!(e.kind().as_str());
+            v["name"] = json!(e.name().resolve(self.lang()));
+        }
+        v
+    }
+
+    fn change_text(&self, i: usize, c: &Change) -> String {
+        match (c.subject(), self.resolved.get(i).map(|r| r.target)) {
+            (Subject::Element(_), Some(Target::Node(n))) => {
+                let mut s = format!(
+                    "{} {}",
+                    c.kind(),
+                    element_text(self.universe.element(n), self.lang())
+                );
+                if let Some(d) = c.delay() {
+                    let _ = write!(s, " by {d}");
+                }
+                s
+            }
+            _ => c.to_string(),
+        }
+    }
+
+    fn affected_json(&self, a: &Affected<'_, '_>) -> Value {
+        let lang = self.lang();
+        let mut v = element_json(a.element(), lang);
+        v["distance"] = json!(a.distance());
+        v["confidence"] = json!(a.confidence().as_str());
+        v["effect"] = json!(a.effect().as_str());
+        v["changes"] = json!(a.change_indices());
+        v["path"] = Value::Array(a.path().iter().map(hop_json).collect());
+        v["owners"] = Value::Array(
+            a.owners()
+                .into_iter()
+                .map(|o| element_json(o, lang))
+                .collect(),
+        );
+        if let Some(d) = a.slip_days() {
+            v["slip_days"] = json!(d);
+        }
+        v
+    }
+
+    /// The report as JSON (documented in `docs/impact.md`):
+    ///
+    /// ```json
+    /// { "changes": [ { "change": "removed", "element": "tmt", "kind": "system", "name": "..." } ],
+    ///   "summary": { "affected": 2, "certain": 1, "potential": 1 },
+    ///   "affected": [ { "id": "...", "kind": "...", "name": "...", "distance": 1,
+    ///                   "confidence": "certain", "changes": [0],
+    ///                   "path": [ { "from": "tmt", "relation": "uses", "direction": "backward",
+    ///                               "to": "...", "change": "removed", "confidence": "certain" } ],
+    ///                   "owners": [ { "id": "...", "kind": "actor", "name": "..." } ] } ] }
+    /// ```
+    ///
+    /// `changes` of an affected element are indices into the top-level `changes`.
+    /// Affected elements are nearest first, then in file order.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "changes": self.changes.iter().enumerate().map(|(i, c)| self.change_json(i, c)).collect::<Vec<_>>(),
+            "summary": {
+                "affected": self.len(),
+                "certain": self.count(Confidence::Certain),
+                "potential": self.count(Confidence::Potential),
+            },
+            "affected": self.affected().map(|a| self.affected_json(&a)).collect::<Vec<_>>(),
+        })
+    }
+
+    /// The report as a tree for people: one tree per change, each affected element under
+    /// the element its witness path comes through, with its confidence, distance and
+    /// owners. An element shown only as a step on another's path is marked `(via)`.
+    pub fn to_text(&self) -> String {
+        let lang = self.lang();
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} change{}, {} affected ({} certain, {} potential)",
+            self.changes.len(),
+            if self.changes.len() == 1 { "" } else { "s" },
+            self.len(),
+            self.count(Confidence::Certain),
+            self.count(Confidence::Potential)
+        );
+        // A trie of witness paths per change.
+        struct Node {
+            line: String,
+            children: Vec<usize>,
+        }
+        let mut nodes: Vec<Node> = Vec::new();
+        let mut roots: Vec<usize> = Vec::new();
+        for (i, c) in self.changes.iter().enumerate() {
+            nodes.push(Node {
+                line: self.change_text(i, c),
+                children: Vec::new(),
+            });
+            roots.push(i);
+        }
+        let mut child: HashMap<(usize, String), usize> = HashMap::new();
+        for a in self.affected() {
+            let (origin, hops) = self.path_with_origin(a.confidence(), a);
+            let mut at = origin;
+            let last = hops.len().saturating_sub(1);
+            for (k, h) in hops.iter().enumerate() {
+                let key = (
+                    at,
+                    format!(
+                        "{}{}{}",
+                        arrow(h),
+                        h.to.id(),
+                        h.relation.map_or(usize::MAX, |r| r.index())
+                    ),
+                );
+                let next = match child.get(&key) {
+                    Some(&n) => n,
+                    None => {
+                        nodes.push(Node {
+                            line: format!("{} {} (via)", arrow(h), element_text(h.to, lang)),
+                            children: Vec::new(),
+                        });
+                        let n = nodes.len() - 1;
+                        nodes[at].children.push(n);
+                        child.insert(key, n);
+                        n
+                    }
+                };
+                if k == last {
+                    let gone = if a.effect() == Effect::Removed {
+                        ", removed"
+                    } else {
+                        ""
+                    };
+                    let mut line = format!(
+                        "{} {}  [{}, {}{gone}]",
+                        arrow(h),
+                        element_text(h.to, lang),
+                        a.confidence(),
+                        a.distance()
+                    );
+                    let owners = a.owners();
+                    if !owners.is_empty() {
+                        let o: Vec<String> =
+                            owners.iter().map(|o| format!("`{}`", o.id())).collect();
+                        let _ = write!(line, "  owners: {}", o.join(", "));
+                    }
+                    if let Some(d) = a.slip_days() {
+                        let _ = write!(line, "  slips {d} days");
+                    }
+                    nodes[next].line = line;
+                }
+                at = next;
+            }
+        }
+        fn walk(nodes: &[Node], n: usize, prefix: &str, out: &mut String) {
+            let kids = &nodes[n].children;
+            for (i, &c) in kids.iter().enumerate() {
+                let last = i + 1 == kids.len();
+                let _ = writeln!(
+                    out,
+                    "{prefix}{}{}",
+                    if last { "└── " } else { "├── " },
+                    nodes[c].line
+                );
+                let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
+                walk(nodes, c, &deeper, out);
+            }
+        }
+        for &r in &roots {
+            out.push('\n');
+            let _ = writeln!(out, "{}", nodes[r].line);
+            if nodes[r].children.is_empty() {
+                out.push_str("    (nothing affected)\n");
+            }
+            walk(&nodes, r, "", &mut out);
+        }
+        out
+    }
+}

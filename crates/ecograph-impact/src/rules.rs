@@ -1,0 +1,582 @@
+//! Propagation rules: for each change kind, link and direction, whether impact travels
+//! and how surely; and the options of one analysis.
+
+use crate::Error;
+use crate::change::ChangeKind;
+use ecograph_core::RelationKind;
+use serde::Deserialize;
+use serde_json::{Value, json};
+use std::fmt;
+
+const N_REL: usize = RelationKind::ALL.len();
+/// Number of links: every relation kind, `parent` and `data`.
+pub(crate) const N_LINKS: usize = N_REL + 2;
+/// Number of (link, direction) codes.
+pub(crate) const N_CODES: usize = N_LINKS * 2;
+
+/// What impact travels along: a relation kind, containment, or the data a flow carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Link {
+    /// Relations of this kind: `forward` goes from `from` to `to`.
+    Relation(RelationKind),
+    /// Containment: `forward` goes from a part to its container (its `parent`),
+    /// `backward` from a container to its parts.
+    Parent,
+    /// The data a flow carries: `forward` goes from a `data` element to both ends of each
+    /// flow that carries it, `backward` from a flow's ends to the data it carries.
+    Data,
+}
+
+impl Link {
+    /// Every link: the relation kinds in documentation order, then `parent` and `data`.
+    pub fn all() -> impl Iterator<Item = Link> + Clone {
+        RelationKind::ALL
+            .iter()
+            .map(|&k| Link::Relation(k))
+            .chain([Link::Parent, Link::Data])
+    }
+
+    /// The name used in rules files and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Link::Relation(k) => k.as_str(),
+            Link::Parent => "parent",
+            Link::Data => "data",
+        }
+    }
+
+    /// Parses a name: a relation kind, `parent` or `data`.
+    pub fn parse(s: &str) -> Option<Link> {
+        Link::all().find(|l| l.as_str() == s)
+    }
+
+    /// Parses a name, with a did-you-mean suggestion when it is unknown.
+    ///
+    /// # Errors
+    /// [`Error::UnknownName`] when `s` is not a relation kind, `parent` or `data`.
+    pub fn from_name(s: &str) -> Result<Link, Error> {
+        Link::parse(s)
+            .ok_or_else(|| unknown_name("relation kind", s, Link::all().map(Link::as_str)))
+    }
+
+    pub(crate) fn index(self) -> usize {
+        match self {
+            Link::Relation(k) => rel_index(k),
+            Link::Parent => N_REL,
+            Link::Data => N_REL + 1,
+        }
+    }
+
+    pub(crate) fn from_index(i: usize) -> Link {
+        match RelationKind::ALL.get(i) {
+            Some(&k) => Link::Relation(k),
+            None if i == N_REL => Link::Parent,
+            None => Link::Data,
+        }
+    }
+}
+
+pub(crate) fn rel_index(k: RelationKind) -> usize {
+    RelationKind::ALL.iter().position(|&x| x == k).unwrap_or(0)
+}
+
+pub(crate) fn unknown_name<'a>(
+    what: &'static str,
+    name: &str,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Error {
+    Error::UnknownName {
+        what,
+        name: name.to_owned(),
+        suggestion: ecograph_core::suggest::closest(name, names).map(str::to_owned),
+    }
+}
+
+impl fmt::Display for Link {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Which way impact travels along a link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Direction {
+    /// From `from` to `to` (for `parent`: from the part to its container; for `data`:
+    /// from the data to the flow's ends).
+    Forward,
+    /// The other way.
+    Backward,
+}
+
+impl Direction {
+    /// `forward` or `backward`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Forward => "forward",
+            Direction::Backward => "backward",
+        }
+    }
+    pub(crate) fn index(self) -> usize {
+        usize::from(self == Direction::Backward)
+    }
+}
+
+impl fmt::Display for Direction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How sure an impact is. `Certain` ranks above `Potential`; a chain of hops is as sure
+/// as its least sure hop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// Something may have to change; someone should look.
+    Potential,
+    /// Something is affected.
+    Certain,
+}
+
+impl Confidence {
+    /// `certain` or `potential`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Certain => "certain",
+            Confidence::Potential => "potential",
+        }
+    }
+    /// Parses `certain` or `potential`.
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "certain" => Some(Confidence::Certain),
+            "potential" => Some(Confidence::Potential),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What the element reached by a rule undergoes, and so by which rules it passes impact
+/// on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[non_exhaustive]
+pub enum Effect {
+    /// It is affected and passes impact on as a `modified` element does.
+    Modified,
+    /// It is gone too (the contents of a removed container) and passes impact on as a
+    /// `removed` element does.
+    Removed,
+}
+
+impl Effect {
+    /// `modified` or `removed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Modified => "modified",
+            Effect::Removed => "removed",
+        }
+    }
+    pub(crate) fn as_change(self) -> ChangeKind {
+        match self {
+            Effect::Modified => ChangeKind::Modified,
+            Effect::Removed => ChangeKind::Removed,
+        }
+    }
+}
+
+/// One propagation rule: a `change` at one end of a `link`, followed in `direction`,
+/// affects the other end with `confidence`, which then counts as `then`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Rule {
+    /// The change at the element impact leaves.
+    pub change: ChangeKind,
+    /// What impact travels along.
+    pub link: Link,
+    /// Which way.
+    pub direction: Direction,
+    /// How sure the impact is.
+    pub confidence: Confidence,
+    /// What the reached element undergoes.
+    pub then: Effect,
+}
+
+impl Rule {
+    /// A rule whose reached element counts as `modified`.
+    pub fn new(
+        change: ChangeKind,
+        link: Link,
+        direction: Direction,
+        confidence: Confidence,
+    ) -> Rule {
+        Rule {
+            change,
+            link,
+            direction,
+            confidence,
+            then: Effect::Modified,
+        }
+    }
+
+    /// The same rule, with the reached element counting as `then`.
+    pub fn then(mut self, then: Effect) -> Rule {
+        self.then = then;
+        self
+    }
+
+    /// The rule as written in a rules file.
+    pub fn to_json(&self) -> Value {
+        let mut v = json!({
+            "change": self.change.as_str(),
+            "relation": self.link.as_str(),
+            "direction": self.direction.as_str(),
+            "confidence": self.confidence.as_str(),
+        });
+        if self.then != Effect::Modified {
+            v["then"] = json!(self.then.as_str());
+        }
+        v
+    }
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} {} {} ({})",
+            self.change, self.link, self.direction, self.confidence
+        )?;
+        if self.then != Effect::Modified {
+            write!(f, ", then {}", self.then.as_str())?;
+        }
+        Ok(())
+    }
+}
+
+type Entry = Option<(Confidence, Effect)>;
+
+/// A table of rules: at most one per (change, link, direction).
+///
+/// [`Rules::default`] is the documented default table (see `docs/impact.md`). A rules file
+/// overrides it:
+///
+/// ```json
+/// {
+///   "base": "default",
+///   "rules": [
+///     { "change": "any", "relation": "linked", "direction": "both", "confidence": "none" },
+///     { "change": "modified", "relation": "participates", "direction": "backward", "confidence": "potential" }
+///   ]
+/// }
+/// ```
+///
+/// `base` is `default` (start from the default table, the default) or `empty`. Each rule
+/// sets the entry for its `change` (`modified`, `removed`, `added`, `delayed`, or `any` for
+/// all four), `relation` (a relation kind, `parent` or `data`) and `direction` (`forward`,
+/// `backward` or `both`); later rules win. `confidence` is `certain`, `potential` or `none`
+/// (no impact). The optional `then` is `modified` (default) or `removed`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rules {
+    table: [[[Entry; 2]; N_LINKS]; 4],
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRules {
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    rules: Vec<RawRule>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRule {
+    change: String,
+    relation: String,
+    direction: String,
+    confidence: String,
+    #[serde(default)]
+    then: Option<String>,
+}
+
+impl Default for Rules {
+    fn default() -> Rules {
+        use ChangeKind::{Added, Delayed, Modified, Removed};
+        use Confidence::{Certain, Potential};
+        use Direction::{Backward, Forward};
+        use RelationKind as R;
+        let rel = Link::Relation;
+        let mut rules = Rules::empty();
+        // What a modified element passes on; an added one does the same.
+        let modified: &[(Link, Direction, Confidence)] = &[
+            (rel(R::Uses), Backward, Certain),
+            (rel(R::Flow), Forward, Certain),
+            (Link::Data, Forward, Certain),
+            (rel(R::Provides), Forward, Certain),
+            (rel(R::Concerns), Backward, Certain),
+            (rel(R::DependsOn), Backward, Certain),
+            (rel(R::Produces), Forward, Certain),
+            (Link::Parent, Forward, Certain),
+            (rel(R::Concerns), Forward, Potential),
+            (rel(R::Linked), Forward, Potential),
+            (rel(R::Linked), Backward, Potential),
+        ];
+        for &(link, dir, conf) in modified {
+            rules.set(Rule::new(Modified, link, dir, conf));
+            rules.set(Rule::new(Added, link, dir, conf));
+            rules.set(Rule::new(Removed, link, dir, conf));
+        }
+        // A removed element also leaves its counterparts without their party.
+        for (link, dir) in [
+            (rel(R::Flow), Backward),
+            (rel(R::Plays), Forward),
+            (rel(R::Responsible), Forward),
+            (rel(R::Participates), Forward),
+        ] {
+            rules.set(Rule::new(Removed, link, dir, Certain));
+        }
+        rules.set(Rule::new(Removed, Link::Parent, Backward, Certain).then(Effect::Removed));
+        for (link, dir, conf) in [
+            (rel(R::DependsOn), Backward, Certain),
+            (rel(R::Produces), Forward, Certain),
+            (Link::Parent, Forward, Certain),
+            (rel(R::Linked), Forward, Potential),
+            (rel(R::Linked), Backward, Potential),
+        ] {
+            rules.set(Rule::new(Delayed, link, dir, conf));
+        }
+        rules
+    }
+}
+
+impl Rules {
+    /// A table with no rule: nothing propagates.
+    pub fn empty() -> Rules {
+        Rules {
+            table: [[[None; 2]; N_LINKS]; 4],
+        }
+    }
+
+    /// Sets the rule for its (change, link, direction), replacing any rule there.
+    pub fn set(&mut self, rule: Rule) {
+        self.table[rule.change.index()][rule.link.index()][rule.direction.index()] =
+            Some((rule.confidence, rule.then));
+    }
+
+    /// Removes the rule for (change, link, direction), if any.
+    pub fn remove(&mut self, change: ChangeKind, link: Link, direction: Direction) {
+        self.table[change.index()][link.index()][direction.index()] = None;
+    }
+
+    /// The rule for (change, link, direction), if any.
+    pub fn get(&self, change: ChangeKind, link: Link, direction: Direction) -> Option<Rule> {
+        self.table[change.index()][link.index()][direction.index()].map(|(confidence, then)| Rule {
+            change,
+            link,
+            direction,
+            confidence,
+            then,
+        })
+    }
+
+    /// Every rule, by change kind, then link (relation kinds in documentation order,
+    /// `parent`, `data`), then direction.
+    pub fn iter(&self) -> impl Iterator<Item = Rule> + '_ {
+        ChangeKind::ALL.iter().flat_map(move |&c| {
+            Link::all().flat_map(move |l| {
+                [Direction::Forward, Direction::Backward]
+                    .into_iter()
+                    .filter_map(move |d| self.get(c, l, d))
+            })
+        })
+    }
+
+    /// Parses a rules file (format above).
+    ///
+    /// # Errors
+    /// [`Error::Rules`] when the text is not valid JSON or a field is wrong, with the index
+    /// of the offending rule and a did-you-mean suggestion for misspelt names.
+    pub fn from_json_str(src: &str) -> Result<Rules, Error> {
+        let raw: RawRules = serde_json::from_str(src).map_err(|e| Error::Rules {
+            message: e.to_string(),
+        })?;
+        let mut rules = match raw.base.as_deref() {
+            None | Some("default") => Rules::default(),
+            Some("empty") => Rules::empty(),
+            Some(other) => {
+                return Err(Error::Rules {
+                    message: format!("unknown base `{other}`: expected `default` or `empty`"),
+                });
+            }
+        };
+        for (i, r) in raw.rules.iter().enumerate() {
+            let at = |e: Error| Error::Rules {
+                message: format!("rules[{i}]: {e}"),
+            };
+            let changes: Vec<ChangeKind> = if r.change == "any" {
+                ChangeKind::ALL.to_vec()
+            } else {
+                vec![ChangeKind::parse(&r.change).ok_or_else(|| {
+                    at(unknown_name(
+                        "change",
+                        &r.change,
+                        ChangeKind::names().chain(["any"]),
+                    ))
+                })?]
+            };
+            let link = Link::from_name(&r.relation).map_err(at)?;
+            let dirs: &[Direction] = match r.direction.as_str() {
+                "forward" => &[Direction::Forward],
+                "backward" => &[Direction::Backward],
+                "both" => &[Direction::Forward, Direction::Backward],
+                d => {
+                    return Err(at(unknown_name(
+                        "direction",
+                        d,
+                        ["forward", "backward", "both"],
+                    )));
+                }
+            };
+            let conf = match r.confidence.as_str() {
+                "none" => None,
+                c => Some(Confidence::parse(c).ok_or_else(|| {
+                    at(unknown_name(
+                        "confidence",
+                        c,
+                        ["certain", "potential", "none"],
+                    ))
+                })?),
+            };
+            let then = match r.then.as_deref() {
+                None | Some("modified") => Effect::Modified,
+                Some("removed") => Effect::Removed,
+                Some(t) => return Err(at(unknown_name("effect", t, ["modified", "removed"]))),
+            };
+            for &change in &changes {
+                for &direction in dirs {
+                    match conf {
+                        Some(confidence) => rules.set(Rule {
+                            change,
+                            link,
+                            direction,
+                            confidence,
+                            then,
+                        }),
+                        None => rules.remove(change, link, direction),
+                    }
+                }
+            }
+        }
+        Ok(rules)
+    }
+
+    /// The table as a rules file with base `empty`, listing every rule.
+    pub fn to_json(&self) -> Value {
+        json!({ "base": "empty", "rules": self.iter().map(|r| r.to_json()).collect::<Vec<_>>() })
+    }
+}
+
+/// An element that impact reaches but does not pass on (`--stop-at`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StopAt {
+    /// The element with this id.
+    Id(String),
+    /// Every element with this tag.
+    Tag(String),
+}
+
+impl StopAt {
+    /// Parses `ID` or `tag:T`.
+    pub fn parse(s: &str) -> StopAt {
+        match s.strip_prefix("tag:") {
+            Some(t) => StopAt::Tag(t.to_owned()),
+            None => StopAt::Id(s.to_owned()),
+        }
+    }
+}
+
+/// The options of one analysis: the rules and the filters over them.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub(crate) rules: Rules,
+    pub(crate) follow: Option<Vec<Link>>,
+    pub(crate) skip: Vec<Link>,
+    pub(crate) depth: Option<usize>,
+    pub(crate) stop_at: Vec<StopAt>,
+    pub(crate) certain_only: bool,
+    pub(crate) lang: Option<String>,
+}
+
+impl Options {
+    /// The default rules, no filter, unlimited depth.
+    pub fn new() -> Options {
+        Options::default()
+    }
+    /// Uses these rules instead of the default table.
+    pub fn rules(mut self, rules: Rules) -> Options {
+        self.rules = rules;
+        self
+    }
+    /// Follows only these links (all others are ignored).
+    pub fn follow(mut self, links: impl IntoIterator<Item = Link>) -> Options {
+        self.follow = Some(links.into_iter().collect());
+        self
+    }
+    /// Never follows these links.
+    pub fn skip(mut self, links: impl IntoIterator<Item = Link>) -> Options {
+        self.skip.extend(links);
+        self
+    }
+    /// Follows chains of at most `depth` hops.
+    pub fn depth(mut self, depth: usize) -> Options {
+        self.depth = Some(depth);
+        self
+    }
+    /// Elements that are reported when reached but pass no impact on.
+    pub fn stop_at(mut self, stops: impl IntoIterator<Item = StopAt>) -> Options {
+        self.stop_at.extend(stops);
+        self
+    }
+    /// Ignores every `potential` rule.
+    pub fn certain_only(mut self, yes: bool) -> Options {
+        self.certain_only = yes;
+        self
+    }
+    /// The language of names in reports (default: the model's default language).
+    pub fn lang(mut self, lang: Option<&str>) -> Options {
+        self.lang = lang.map(str::to_owned);
+        self
+    }
+
+    /// The rules in force.
+    pub fn rule_table(&self) -> &Rules {
+        &self.rules
+    }
+
+    /// Whether the filters let impact travel along `link` (the rules aside).
+    pub fn follows(&self, link: Link) -> bool {
+        self.follow.as_ref().is_none_or(|f| f.contains(&link)) && !self.skip.contains(&link)
+    }
+
+    /// The rule that fires for a change at one end of a link, after the filters: `None`
+    /// when there is no such rule, the link is skipped or not followed, or the rule is
+    /// `potential` and only certain impact is wanted.
+    pub fn effective_rule(
+        &self,
+        change: ChangeKind,
+        link: Link,
+        direction: Direction,
+    ) -> Option<Rule> {
+        self.rules.get(change, link, direction).filter(|r| {
+            self.follows(link) && !(self.certain_only && r.confidence == Confidence::Potential)
+        })
+    }
+}

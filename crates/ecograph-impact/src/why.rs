@@ -1,0 +1,498 @@
+//! Explaining one pair: why a change to one element affects another, or why it does not.
+
+use crate::change::{Change, ChangeKind, ChangeSet};
+use crate::graph::{NONE, Universe, decode};
+use crate::propagate::{Hop, Impact, Search, Target, run};
+use crate::report::{arrow, element_json, element_text, hop_json};
+use crate::rules::{Confidence, Direction, Link, Options, Rule};
+use crate::{Error, graph};
+use ecograph_core::time::DurationUnit;
+use ecograph_core::{Duration, Element, Model, Relation};
+use serde_json::{Value, json};
+use std::fmt::Write as _;
+
+/// At most this many shortest witness paths are listed.
+pub const MAX_PATHS: usize = 100;
+
+/// One link between two elements, whether or not a rule lets impact through it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Step<'m> {
+    /// Where the step leaves.
+    pub from: Element<'m>,
+    /// Where it arrives.
+    pub to: Element<'m>,
+    /// What it follows.
+    pub link: Link,
+    /// Which way.
+    pub direction: Direction,
+    /// The relation, `None` for containment.
+    pub relation: Option<Relation<'m>>,
+}
+
+/// Why impact stops on a chain of relations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Block {
+    /// No rule lets a change of this kind through this link in this direction.
+    NoRule {
+        /// The change at the step's start.
+        change: ChangeKind,
+    },
+    /// `--follow` or `--skip` excludes the link.
+    Filtered,
+    /// Only a potential rule applies, and only certain impact is followed.
+    CertainOnly,
+    /// The step's start is a `--stop-at` element.
+    StopAt,
+    /// The chain is longer than `--depth`.
+    Depth(usize),
+}
+
+/// The answer to "why does a change to `from` affect `to`?".
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum Outcome<'m> {
+    /// `to` is affected: every shortest witness path of its best confidence (at most
+    /// [`MAX_PATHS`]; `truncated` says whether there are more), each hop with its rule.
+    Affected {
+        /// The best confidence.
+        confidence: Confidence,
+        /// The length of the paths.
+        distance: usize,
+        /// The paths.
+        paths: Vec<Vec<Hop<'m>>>,
+        /// Whether more paths exist than are listed.
+        truncated: bool,
+    },
+    /// `from` and `to` are the same element.
+    Same,
+    /// No chain of relations, in any direction, joins them.
+    NotConnected,
+    /// A shortest chain of relations joins them, but impact stops at step `at`.
+    Blocked {
+        /// The chain, ignoring the rules.
+        chain: Vec<Step<'m>>,
+        /// The index of the step where impact stops.
+        at: usize,
+        /// Why.
+        reason: Block,
+    },
+}
+
+/// An explanation for one pair of elements.
+#[derive(Debug, Clone)]
+pub struct Explanation<'m> {
+    /// The changed element.
+    pub from: Element<'m>,
+    /// The element asked about.
+    pub to: Element<'m>,
+    /// How `from` changed.
+    pub change: ChangeKind,
+    /// The answer.
+    pub outcome: Outcome<'m>,
+}
+
+/// Explains whether and how a `change` to element `from` affects element `to` under
+/// `options`: every shortest witness path with the rule that fired at each hop, or the
+/// first step of a shortest chain of relations where impact stops and why.
+///
+/// # Errors
+/// [`Error::UnknownElement`] with a suggestion when an id is not in the model, and the
+/// errors of [`crate::analyze`].
+pub fn why<'m>(
+    model: &'m Model,
+    from: &str,
+    to: &str,
+    change: ChangeKind,
+    options: &Options,
+) -> Result<Explanation<'m>, Error> {
+    let lookup = |id: &str| {
+        model.element(id).ok_or_else(|| Error::UnknownElement {
+            id: id.to_owned(),
+            context: "the model",
+            suggestion: ecograph_core::suggest::closest(
+                id,
+                model.elements().map(|e| e.id().as_str()),
+            )
+            .map(str::to_owned),
+        })
+    };
+    let (f, t) = (lookup(from)?, lookup(to)?);
+    let c = match change {
+        ChangeKind::Delayed => Change::delayed(from, Duration::new(0, DurationUnit::Days)),
+        ChangeKind::Removed => Change::removed(from),
+        ChangeKind::Added => Change::added(from),
+        _ => Change::modified(from),
+    };
+    let impact = run(Universe::single(model), ChangeSet::from_iter([c]), options)?;
+    let outcome = if f == t {
+        Outcome::Same
+    } else if let Some(a) = impact.get(to) {
+        let (paths, truncated) = all_paths(
+            &impact,
+            a.confidence(),
+            t.index() as u32,
+            a.distance() as u32,
+        );
+        Outcome::Affected {
+            confidence: a.confidence(),
+            distance: a.distance(),
+            paths,
+            truncated,
+        }
+    } else {
+        blocked(&impact, f.index() as u32, t.index() as u32, change)
+    };
+    Ok(Explanation {
+        from: f,
+        to: t,
+        change,
+        outcome,
+    })
+}
+
+/// Every shortest path to `node` at `dist` in the search of `confidence`, by walking the
+/// breadth-first layers back to the change.
+fn all_paths<'m>(
+    impact: &Impact<'m>,
+    confidence: Confidence,
+    node: u32,
+    dist: u32,
+) -> (Vec<Vec<Hop<'m>>>, bool) {
+    let seed = impact.resolved[0];
+    let mut w = Walker {
+        impact,
+        search: impact.search(confidence),
+        seed_node: match seed.target {
+            Target::Node(v) => v,
+            Target::Rel(_) => NONE,
+        },
+        seed_mode: seed.kind.index(),
+        stack: Vec::new(),
+        paths: Vec::new(),
+        truncated: false,
+    };
+    for m in 0..2u32 {
+        let s = 2 * node + m;
+        if w.search.dist[s as usize] == dist {
+            w.walk(Some(s), node, dist);
+        }
+    }
+    (w.paths, w.truncated)
+}
+
+/// Walks the breadth-first layers back from a state to the change.
+struct Walker<'i, 'm> {
+    impact: &'i Impact<'m>,
+    search: &'i Search,
+    seed_node: u32,
+    seed_mode: usize,
+    stack: Vec<Hop<'m>>,
+    paths: Vec<Vec<Hop<'m>>>,
+    truncated: bool,
+}
+
+impl Walker<'_, '_> {
+    fn walk(&mut self, state: Option<u32>, node: u32, d: u32) {
+        if d == 0 {
+            if self.paths.len() >= MAX_PATHS {
+                self.truncated = true;
+            } else {
+                let mut p = self.stack.clone();
+                p.reverse();
+                self.paths.push(p);
+            }
+            return;
+        }
+        let (impact, search) = (self.impact, self.search);
+        let target_mode = state.map(|s| s % 2);
+        let mut neighbours: Vec<u32> = impact.csr.of(node).iter().map(|e| e.to).collect();
+        neighbours.sort_unstable();
+        neighbours.dedup();
+        for w in neighbours {
+            // The modes `w` could pass impact on with at distance d - 1.
+            let mut modes: Vec<(usize, Option<u32>)> = Vec::new();
+            for m in 0..2u32 {
+                let s = 2 * w + m;
+                if search.dist[s as usize] == d - 1 && (d == 1 || !impact.stop[w as usize]) {
+                    modes.push((m as usize, Some(s)));
+                }
+            }
+            if d == 1 && w == self.seed_node && self.seed_mode >= 2 {
+                modes.push((self.seed_mode, None));
+            }
+            for (mode, from_state) in modes {
+                for ei in impact.csr.range(w) {
+                    let e = impact.csr.edges[ei];
+                    let t = search.table[mode][e.code as usize];
+                    if e.to != node || t == u8::MAX || Some(u32::from(t)) != target_mode {
+                        continue;
+                    }
+                    self.stack.push(impact.hop(ei as u32, mode as u8));
+                    self.walk(from_state, w, d - 1);
+                    self.stack.pop();
+                    if self.truncated {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The first step of a shortest chain from `from` to `to` (any link, either way) where
+/// impact stops.
+fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> Outcome<'m> {
+    let csr = &impact.csr;
+    let n = csr.start.len() - 1;
+    let mut pred = vec![NONE; n];
+    let mut seen = vec![false; n];
+    seen[from as usize] = true;
+    let mut queue = std::collections::VecDeque::from([from]);
+    while let Some(v) = queue.pop_front() {
+        if v == to {
+            break;
+        }
+        for ei in csr.range(v) {
+            let w = csr.edges[ei].to;
+            if !seen[w as usize] {
+                seen[w as usize] = true;
+                pred[w as usize] = ei as u32;
+                queue.push_back(w);
+            }
+        }
+    }
+    if !seen[to as usize] {
+        return Outcome::NotConnected;
+    }
+    let mut edges = Vec::new();
+    let mut at = to;
+    while at != from {
+        let ei = pred[at as usize];
+        edges.push(ei);
+        at = csr.source(ei as usize);
+    }
+    edges.reverse();
+    let chain: Vec<Step<'m>> = edges
+        .iter()
+        .map(|&ei| {
+            let e = csr.edges[ei as usize];
+            let (link, direction) = decode(e.code);
+            Step {
+                from: impact.universe.element(csr.source(ei as usize)),
+                to: impact.universe.element(e.to),
+                link,
+                direction,
+                relation: (e.rel != graph::NONE).then(|| impact.universe.relation(e.rel)),
+            }
+        })
+        .collect();
+    let opts = &impact.options;
+    let mut mode = change;
+    for (i, s) in chain.iter().enumerate() {
+        let reason = if i > 0 && impact.stop[csr.source(edges[i] as usize) as usize] {
+            Some(Block::StopAt)
+        } else if opts.depth.is_some_and(|d| i >= d) {
+            Some(Block::Depth(opts.depth.unwrap_or(0)))
+        } else {
+            match opts.rules.get(mode, s.link, s.direction) {
+                None => Some(Block::NoRule { change: mode }),
+                Some(_) if !opts.follows(s.link) => Some(Block::Filtered),
+                Some(r) if opts.certain_only && r.confidence == Confidence::Potential => {
+                    Some(Block::CertainOnly)
+                }
+                Some(r) => {
+                    mode = r.then.as_change();
+                    None
+                }
+            }
+        };
+        if let Some(reason) = reason {
+            return Outcome::Blocked {
+                chain,
+                at: i,
+                reason,
+            };
+        }
+    }
+    // Every step has a rule, yet the chain passes a changed element, which passes on only
+    // its own change; report the last step.
+    let at = chain.len().saturating_sub(1);
+    Outcome::Blocked {
+        chain,
+        at,
+        reason: Block::NoRule { change: mode },
+    }
+}
+
+fn step_arrow(s: &Step<'_>) -> String {
+    match s.direction {
+        Direction::Forward => format!("--{}-->", s.link),
+        Direction::Backward => format!("<--{}--", s.link),
+    }
+}
+
+fn rule_text(r: &Rule) -> String {
+    format!(
+        "rule: {} {} {}, {}",
+        r.change, r.link, r.direction, r.confidence
+    )
+}
+
+impl Block {
+    fn text(&self, s: &Step<'_>) -> String {
+        match self {
+            Block::NoRule { change } => format!(
+                "no rule passes a `{change}` change {} along `{}`",
+                s.direction, s.link
+            ),
+            Block::Filtered => format!("`{}` is excluded by --follow or --skip", s.link),
+            Block::CertainOnly => format!(
+                "only a potential rule applies to `{}`, and only certain impact is followed",
+                s.link
+            ),
+            Block::StopAt => format!("`{}` is a --stop-at element", s.from.id()),
+            Block::Depth(d) => format!("the chain is longer than --depth {d}"),
+        }
+    }
+    fn name(&self) -> &'static str {
+        match self {
+            Block::NoRule { .. } => "no_rule",
+            Block::Filtered => "filtered",
+            Block::CertainOnly => "certain_only",
+            Block::StopAt => "stop_at",
+            Block::Depth(_) => "depth",
+        }
+    }
+}
+
+impl Explanation<'_> {
+    /// The explanation as JSON: `from`, `to`, `change`, `affected` (bool), and either
+    /// `confidence`, `distance`, `paths` (lists of hops as in the impact report) and
+    /// `truncated`, or `reason` and, when a chain exists, `chain` and `blocked_at`.
+    pub fn to_json(&self, lang: Option<&str>) -> Value {
+        let mut v = json!({
+            "from": element_json(self.from, lang),
+            "to": element_json(self.to, lang),
+            "change": self.change.as_str(),
+        });
+        match &self.outcome {
+            Outcome::Affected {
+                confidence,
+                distance,
+                paths,
+                truncated,
+            } => {
+                v["affected"] = json!(true);
+                v["confidence"] = json!(confidence.as_str());
+                v["distance"] = json!(distance);
+                v["paths"] = Value::Array(
+                    paths
+                        .iter()
+                        .map(|p| Value::Array(p.iter().map(hop_json).collect()))
+                        .collect(),
+                );
+                v["truncated"] = json!(truncated);
+            }
+            Outcome::Same => {
+                v["affected"] = json!(false);
+                v["reason"] = json!({ "kind": "same", "message": "an element is not affected by its own change" });
+            }
+            Outcome::NotConnected => {
+                v["affected"] = json!(false);
+                v["reason"] = json!({ "kind": "not_connected", "message": "no chain of relations joins them" });
+            }
+            Outcome::Blocked { chain, at, reason } => {
+                v["affected"] = json!(false);
+                v["chain"] = Value::Array(
+                    chain
+                        .iter()
+                        .map(|s| {
+                            let mut h = json!({
+                                "from": s.from.id().as_str(),
+                                "relation": s.link.as_str(),
+                                "direction": s.direction.as_str(),
+                                "to": s.to.id().as_str(),
+                            });
+                            if let Some(id) = s.relation.and_then(|r| r.id()) {
+                                h["relation_id"] = json!(id);
+                            }
+                            h
+                        })
+                        .collect(),
+                );
+                v["blocked_at"] = json!(at);
+                let msg = chain.get(*at).map(|s| reason.text(s)).unwrap_or_default();
+                v["reason"] = json!({ "kind": reason.name(), "message": msg });
+            }
+        }
+        v
+    }
+
+    /// The explanation as text for people.
+    pub fn to_text(&self, lang: Option<&str>) -> String {
+        let mut s = String::new();
+        let (f, t) = (element_text(self.from, lang), element_text(self.to, lang));
+        match &self.outcome {
+            Outcome::Affected {
+                confidence,
+                distance,
+                paths,
+                truncated,
+            } => {
+                let _ = writeln!(
+                    s,
+                    "{} {f} affects {t}: {confidence}, distance {distance}, {} shortest path{}{}",
+                    self.change,
+                    paths.len(),
+                    if paths.len() == 1 { "" } else { "s" },
+                    if *truncated { " (more not shown)" } else { "" }
+                );
+                for (i, p) in paths.iter().enumerate() {
+                    let _ = writeln!(s, "\npath {}:", i + 1);
+                    let _ = writeln!(s, "  {}", element_text(self.from, lang));
+                    for h in p {
+                        let _ = writeln!(
+                            s,
+                            "  {} {}    [{}]",
+                            arrow(h),
+                            element_text(h.to, lang),
+                            rule_text(&h.rule)
+                        );
+                    }
+                }
+            }
+            Outcome::Same => {
+                let _ = writeln!(s, "{f} is the changed element itself");
+            }
+            Outcome::NotConnected => {
+                let _ = writeln!(
+                    s,
+                    "{} {f} does not affect {t}: no chain of relations joins them",
+                    self.change
+                );
+            }
+            Outcome::Blocked { chain, at, reason } => {
+                let msg = chain.get(*at).map(|st| reason.text(st)).unwrap_or_default();
+                let _ = writeln!(s, "{} {f} does not affect {t}: {msg}", self.change);
+                let _ = writeln!(s, "\na shortest chain of relations (ignoring the rules):");
+                let _ = writeln!(s, "  {}", element_text(self.from, lang));
+                for (i, st) in chain.iter().enumerate() {
+                    let mark = if i == *at {
+                        "    <- impact stops here"
+                    } else {
+                        ""
+                    };
+                    let _ = writeln!(
+                        s,
+                        "  {} {}{mark}",
+                        step_arrow(st),
+                        element_text(st.to, lang)
+                    );
+                }
+            }
+        }
+        s
+    }
+}

@@ -1,0 +1,5 @@
+//! Integration tests of ecograph-impact, one binary.
+
+mod diff;
+mod impact;
+mod schedule;

@@ -1,0 +1,1 @@
+// Schedule analysis tests (critical path, delays, Gantt) are written by the schedule module's engineer.
