@@ -42,6 +42,7 @@ mod graph;
 mod propagate;
 mod report;
 mod rules;
+pub mod schedule;
 mod why;
 
 pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};
