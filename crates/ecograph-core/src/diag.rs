@@ -1,5 +1,6 @@
 //! Diagnostics: what is wrong (or doubtful) in a model, and where.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 
 /// How serious a diagnostic is.
@@ -25,33 +26,69 @@ impl Severity {
 /// One step of a JSON path.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub(crate) enum Seg {
-    Key(String),
+    /// Field names are mostly the format's own (`'static`, no allocation).
+    Key(Cow<'static, str>),
     Index(usize),
 }
 
-/// A place in the JSON document, such as `relations[57].to`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub(crate) struct JsonPath(pub Vec<Seg>);
-
-impl JsonPath {
-    pub fn key(&self, k: &str) -> JsonPath {
-        let mut p = self.clone();
-        p.0.push(Seg::Key(k.to_owned()));
-        p
-    }
-    pub fn index(&self, i: usize) -> JsonPath {
-        let mut p = self.clone();
-        p.0.push(Seg::Index(i));
-        p
+impl Default for Seg {
+    fn default() -> Self {
+        Seg::Index(0)
     }
 }
 
+// The deepest path the format has is `views[i].include[j].relations[k]`.
+const MAX_DEPTH: usize = 6;
+
+/// A place in the JSON document, such as `relations[57].to`.
+///
+/// Paths are made for every element and relation while validating, so they live inline
+/// (no allocation unless a segment is a name from the file): validation of a million
+/// elements must not pay for paths it only needs when something is wrong.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct JsonPath {
+    segs: [Seg; MAX_DEPTH],
+    len: u8,
+}
+
+impl JsonPath {
+    fn with(&self, seg: Seg) -> JsonPath {
+        let mut p = self.clone();
+        if (p.len as usize) < MAX_DEPTH {
+            p.segs[p.len as usize] = seg;
+            p.len += 1;
+        }
+        p
+    }
+    /// The path of a field the format defines.
+    pub fn key(&self, k: &'static str) -> JsonPath {
+        self.with(Seg::Key(Cow::Borrowed(k)))
+    }
+    /// The path of a key taken from the file (a language, a property, an unknown field).
+    pub fn key_dyn(&self, k: &str) -> JsonPath {
+        self.with(Seg::Key(Cow::Owned(k.to_owned())))
+    }
+    pub fn index(&self, i: usize) -> JsonPath {
+        self.with(Seg::Index(i))
+    }
+    pub fn segs(&self) -> &[Seg] {
+        &self.segs[..self.len as usize]
+    }
+}
+
+impl PartialEq for JsonPath {
+    fn eq(&self, other: &Self) -> bool {
+        self.segs() == other.segs()
+    }
+}
+impl Eq for JsonPath {}
+
 impl fmt::Display for JsonPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.0.is_empty() {
+        if self.len == 0 {
             return f.write_str("$");
         }
-        for (i, seg) in self.0.iter().enumerate() {
+        for (i, seg) in self.segs().iter().enumerate() {
             match seg {
                 Seg::Index(n) => write!(f, "[{n}]")?,
                 Seg::Key(k) if is_plain_key(k) => {
@@ -60,7 +97,7 @@ impl fmt::Display for JsonPath {
                     }
                     f.write_str(k)?;
                 }
-                Seg::Key(k) => write!(f, "[{}]", serde_json::Value::from(k.as_str()))?,
+                Seg::Key(k) => write!(f, "[{}]", serde_json::Value::from(k.as_ref()))?,
             }
         }
         Ok(())

@@ -41,9 +41,17 @@ impl Model {
     /// Parses and validates a model, returning the model (if valid) and every diagnostic.
     /// `file` is the name diagnostics give for the source.
     pub fn check_str(src: &str, file: Option<&str>) -> Checked {
-        let mut diags = match crate::raw::parse(src) {
+        let mut val = crate::validate::Validation::new();
+        let mut diags = match crate::raw::parse(src, &mut val) {
             Ok(doc) => {
-                let (model, mut diags) = crate::validate::validate(&doc);
+                let (model, mut diags) = match &doc {
+                    Ok(doc) => {
+                        val.head(doc);
+                        val.buffered_relations(doc);
+                        val.finish(doc)
+                    }
+                    Err(found) => val.not_an_object(*found),
+                };
                 crate::locate::locate(src, &mut diags);
                 let diags = finish(diags, file);
                 return Checked {

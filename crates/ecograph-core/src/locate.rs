@@ -22,7 +22,7 @@ pub(crate) fn locate(src: &str, diags: &mut [Diagnostic]) {
     let mut trie = vec![Node::default()];
     for d in diags.iter() {
         let mut n = 0;
-        for seg in &d.path.0 {
+        for seg in d.path.segs() {
             n = match trie[n].children.get(seg) {
                 Some(&c) => c,
                 None => {
@@ -45,8 +45,8 @@ pub(crate) fn locate(src: &str, diags: &mut [Diagnostic]) {
     for d in diags.iter_mut() {
         let mut n = 0;
         let mut at = trie[0].value_at;
-        let segs = d.path.0.len();
-        for (k, seg) in d.path.0.iter().enumerate() {
+        let segs = d.path.segs().len();
+        for (k, seg) in d.path.segs().iter().enumerate() {
             match trie[n].children.get(seg) {
                 Some(&c) if trie[c].value_at.is_some() => {
                     n = c;
@@ -176,7 +176,7 @@ impl Scanner<'_> {
                 } else {
                     raw.to_owned()
                 };
-                self.trie[n].children.get(&Seg::Key(key)).copied()
+                self.trie[n].children.get(&Seg::Key(key.into())).copied()
             });
             if let Some(c) = child {
                 // A repeated key: the first one is where the problem is reported.

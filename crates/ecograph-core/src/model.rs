@@ -60,11 +60,138 @@ impl Hasher for FxHasher {
         self.write(&[i]);
     }
     fn finish(&self) -> u64 {
-        self.0
+        // Fold the well-mixed high bits into the low bits that pick the bucket.
+        let h = self.0;
+        (h ^ (h >> 29)).wrapping_mul(0xbf58_476d_1ce4_e5b9) ^ (h >> 32)
     }
 }
 
 pub(crate) type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
+
+fn hash_id(id: &str) -> u64 {
+    let mut h = FxHasher::default();
+    h.write(id.as_bytes());
+    // murmur3's fmix64: every input bit reaches the low bits that pick the slot.
+    let mut x = h.0 ^ id.len() as u64;
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    x ^= x >> 33;
+    x = x.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    x ^= x >> 33;
+    x
+}
+
+/// The id -> element index: open addressing with linear probing over 24-byte entries
+/// that hold the id's length and its first 16 bytes inline. Resolving millions of
+/// relation endpoints is bound by cache and TLB misses; with the key inline, a lookup of
+/// an id of up to 16 bytes touches one cache line and nothing else. Longer ids are
+/// confirmed against the arena that holds every id back to back.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct IdIndex {
+    arena: String,
+    spans: Vec<(u32, u32)>,
+    table: Vec<Slot>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// `u32::MAX` when empty.
+    ix: u32,
+    len: u32,
+    head: [u8; 16],
+}
+
+const EMPTY: Slot = Slot {
+    ix: u32::MAX,
+    len: 0,
+    head: [0; 16],
+};
+
+fn head(id: &str) -> [u8; 16] {
+    let mut h = [0; 16];
+    let n = id.len().min(16);
+    h[..n].copy_from_slice(&id.as_bytes()[..n]);
+    h
+}
+
+impl IdIndex {
+    pub fn with_capacity(n: usize) -> IdIndex {
+        IdIndex {
+            arena: String::new(),
+            spans: Vec::with_capacity(n),
+            table: vec![EMPTY; (n * 2).next_power_of_two().max(16)],
+        }
+    }
+
+    pub fn id(&self, ix: u32) -> &str {
+        let (start, len) = self.spans[ix as usize];
+        &self.arena[start as usize..(start + len) as usize]
+    }
+
+    /// Every id, in insertion order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        (0..self.spans.len() as u32).map(|i| self.id(i))
+    }
+
+    /// The slot holding `id`, or the empty slot where it would go.
+    fn slot(&self, id: &str) -> (usize, Option<u32>) {
+        let mask = self.table.len() - 1;
+        let (len, key) = (id.len() as u32, head(id));
+        let mut pos = hash_id(id) as usize & mask;
+        loop {
+            let e = &self.table[pos];
+            if e.ix == u32::MAX {
+                return (pos, None);
+            }
+            if e.len == len && e.head == key && (len <= 16 || self.id(e.ix) == id) {
+                return (pos, Some(e.ix));
+            }
+            pos = (pos + 1) & mask;
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<u32> {
+        self.slot(id).1
+    }
+
+    pub fn contains(&self, id: &str) -> bool {
+        self.get(id).is_some()
+    }
+
+    /// Adds `id` with the next index; `Err` with the existing index if it is there.
+    pub fn insert(&mut self, id: &str) -> Result<u32, u32> {
+        if (self.spans.len() + 1) * 2 > self.table.len() {
+            self.grow();
+        }
+        match self.slot(id) {
+            (_, Some(ix)) => Err(ix),
+            (pos, None) => {
+                let ix = self.spans.len() as u32;
+                self.spans.push((self.arena.len() as u32, id.len() as u32));
+                self.arena.push_str(id);
+                self.table[pos] = Slot {
+                    ix,
+                    len: id.len() as u32,
+                    head: head(id),
+                };
+                Ok(ix)
+            }
+        }
+    }
+
+    fn grow(&mut self) {
+        let size = (self.table.len() * 2).max(16);
+        let old = std::mem::replace(&mut self.table, vec![EMPTY; size]);
+        let mask = self.table.len() - 1;
+        for e in old.into_iter().filter(|e| e.ix != u32::MAX) {
+            let mut pos = hash_id(self.id(e.ix)) as usize & mask;
+            while self.table[pos].ix != u32::MAX {
+                pos = (pos + 1) & mask;
+            }
+            self.table[pos] = e;
+        }
+    }
+}
 
 #[derive(Debug, Clone)]
 pub(crate) struct ElementData {
@@ -111,7 +238,7 @@ pub struct Model {
     pub(crate) elements: Vec<ElementData>,
     pub(crate) relations: Vec<RelationData>,
     pub(crate) views: Vec<View>,
-    pub(crate) index: FxMap<ElementId, u32>,
+    pub(crate) index: IdIndex,
     /// Node `i` is element `i`; edge weights are relation indices.
     pub(crate) graph: DiGraph<(), u32, u32>,
     /// Children of element `i` are `child_list[child_start[i]..child_start[i + 1]]`.
@@ -169,7 +296,7 @@ impl Model {
 
     /// The element with this id.
     pub fn element(&self, id: &str) -> Option<Element<'_>> {
-        self.index.get(id).map(|&ix| Element { model: self, ix })
+        self.index.get(id).map(|ix| Element { model: self, ix })
     }
 
     /// The element at a position in file order (`0..element_count()`), as given by

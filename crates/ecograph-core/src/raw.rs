@@ -10,6 +10,8 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
+use crate::validate::Validation;
+
 /// The JSON type of a value that had the wrong type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Found {
@@ -397,17 +399,6 @@ macro_rules! object_shape {
     };
 }
 
-object_shape!(RawDoc {
-    "ecograph" => version,
-    "$schema" => schema,
-    "name" => name,
-    "description" => description,
-    "languages" => languages,
-    "elements" => elements,
-    "relations" => relations,
-    "views" => views,
-});
-
 object_shape!(RawElement {
     "id" => id,
     "kind" => kind,
@@ -499,11 +490,150 @@ impl RawRelationMore<'_> {
     }
 }
 
-/// Parses the document. A syntax error (not a type error: those are kept in the result)
-/// is returned with serde_json's line and column.
-pub(crate) fn parse(src: &str) -> Result<Loose<RawDoc<'_>>, serde_json::Error> {
+/// Parses the document, feeding `val` as it goes: when the languages and the elements
+/// come before the relations (as in canonical files), each relation is validated as soon
+/// as it is read and never held as a raw relation. Otherwise the relations are kept in
+/// the returned document for [`Validation::buffered_relations`]. A syntax error (not a
+/// type error: those are kept) is returned with serde_json's line and column.
+pub(crate) fn parse<'de>(
+    src: &'de str,
+    val: &mut Validation,
+) -> Result<Loose<RawDoc<'de>>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(src);
-    let L(doc) = L::<RawDoc<'_>>::deserialize(&mut de)?;
+    let doc = (&mut de).deserialize_any(DocVisitor { val })?;
     de.end()?;
     Ok(doc)
+}
+
+struct DocVisitor<'v> {
+    val: &'v mut Validation,
+}
+
+impl<'de> Visitor<'de> for DocVisitor<'_> {
+    type Value = Loose<RawDoc<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an ecograph model object")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+        Ok(Err(Found::Bool))
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+        Ok(Err(Found::Number))
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+        Ok(Err(Found::Number))
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+        Ok(Err(Found::Number))
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+        Ok(Err(Found::String))
+    }
+    fn visit_unit<E>(self) -> Result<Self::Value, E> {
+        Ok(Err(Found::Null))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Err(Found::Array))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = RawDoc::default();
+        let mut streamed = false;
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            macro_rules! put {
+                ($slot:ident) => {{
+                    let L(v) = map.next_value()?;
+                    let seen = out.$slot.replace(v).is_some();
+                    out.extra.note(k, seen);
+                }};
+            }
+            match k.as_ref() {
+                "ecograph" => put!(version),
+                "$schema" => put!(schema),
+                "name" => put!(name),
+                "description" => put!(description),
+                "languages" => put!(languages),
+                "elements" => put!(elements),
+                "views" => put!(views),
+                "relations" if streamed || out.relations.is_some() => {
+                    map.next_value::<IgnoredAny>()?;
+                    out.extra.note(k, true);
+                }
+                "relations"
+                    if matches!(out.languages, Some(Ok(_)))
+                        && matches!(out.elements, Some(Ok(_))) =>
+                {
+                    self.val.head(&out);
+                    map.next_value_seed(RelationStream {
+                        val: &mut *self.val,
+                    })?;
+                    streamed = true;
+                }
+                "relations" => put!(relations),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    out.extra.unknown.push(k);
+                }
+            }
+        }
+        Ok(Ok(out))
+    }
+}
+
+/// Validates relations one by one as they are read.
+struct RelationStream<'v> {
+    val: &'v mut Validation,
+}
+
+impl<'de> de::DeserializeSeed<'de> for RelationStream<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RelationStream<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list of relations")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.val.expect_relations(seq.size_hint().unwrap_or(0));
+        let mut j = 0;
+        while let Some(L(raw)) = seq.next_element::<L<RawRelation<'de>>>()? {
+            self.val.relation(j, &raw);
+            j += 1;
+        }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.val.relations_not_a_list(Found::Object);
+        Ok(())
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        self.val.relations_not_a_list(Found::Bool);
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        self.val.relations_not_a_list(Found::Number);
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        self.val.relations_not_a_list(Found::Number);
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        self.val.relations_not_a_list(Found::Number);
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        self.val.relations_not_a_list(Found::String);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        self.val.relations_not_a_list(Found::Null);
+        Ok(())
+    }
 }

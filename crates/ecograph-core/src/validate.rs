@@ -2,7 +2,9 @@
 
 use crate::diag::{Diagnostic, Diagnostics, JsonPath, Severity};
 use crate::kind::list_kinds;
-use crate::model::{ElementData, ElementId, FxMap, Model, RelationData, RelationMore, graph_for};
+use crate::model::{
+    ElementData, ElementId, FxMap, IdIndex, Model, RelationData, RelationMore, graph_for,
+};
 use crate::raw::{self, Field, Found, Loose, Num, RawDoc, RawRelation, RawText, Str, fields};
 use crate::suggest::closest;
 use crate::time::{Duration, Period};
@@ -63,7 +65,7 @@ impl Validator {
         for k in &extra.unknown {
             let d = err(
                 "unknown-field",
-                path.key(k),
+                path.key_dyn(k),
                 format!("unknown field `{k}` in {what}"),
             )
             .at_key()
@@ -82,7 +84,7 @@ impl Validator {
             self.push(
                 err(
                     "repeated-field",
-                    path.key(k),
+                    path.key_dyn(k),
                     format!("field `{k}` is given more than once in {what}"),
                 )
                 .at_key(),
@@ -94,7 +96,7 @@ impl Validator {
         &mut self,
         f: &'r Field<Str<'_>>,
         path: &JsonPath,
-        key: &str,
+        key: &'static str,
         required: Option<&str>,
     ) -> Option<&'r str> {
         match f {
@@ -137,8 +139,11 @@ impl Validator {
         out
     }
 
-    fn tags(&mut self, f: &Field<Vec<Loose<Str<'_>>>>, path: &JsonPath) -> Box<[Box<str>]> {
-        self.strings(f, path)
+    fn tags(&mut self, f: &Field<Vec<Loose<Str<'_>>>>, parent: &JsonPath) -> Box<[Box<str>]> {
+        if f.is_none() {
+            return Box::default();
+        }
+        self.strings(f, &parent.key("tags"))
             .into_iter()
             .map(|(s, p)| {
                 if s.trim().is_empty() {
@@ -152,8 +157,12 @@ impl Validator {
     fn properties(
         &mut self,
         f: &Field<Vec<(Str<'_>, Loose<Str<'_>>)>>,
-        path: &JsonPath,
+        parent: &JsonPath,
     ) -> Box<[(Box<str>, Box<str>)]> {
+        if f.is_none() {
+            return Box::default();
+        }
+        let path = &parent.key("properties");
         let mut out: Vec<(Box<str>, Box<str>)> = Vec::new();
         match f {
             None => {}
@@ -168,7 +177,7 @@ impl Validator {
                                 self.push(
                                     err(
                                         "repeated-field",
-                                        path.key(k),
+                                        path.key_dyn(k),
                                         format!("property `{k}` is given more than once"),
                                     )
                                     .at_key(),
@@ -177,7 +186,7 @@ impl Validator {
                                 out.push((Box::from(&**k), Box::from(&**v)));
                             }
                         }
-                        Err(found) => self.wrong_type(path.key(k), "a string", *found),
+                        Err(found) => self.wrong_type(path.key_dyn(k), "a string", *found),
                     }
                 }
             }
@@ -191,11 +200,11 @@ impl Validator {
         &mut self,
         f: &Field<RawText<'_>>,
         path: &JsonPath,
-        key: &str,
+        key: &'static str,
         owner: Option<&str>,
         required: bool,
     ) -> Option<Text> {
-        let p = path.key(key);
+        let p = || path.key(key);
         let id_of = |d: Diagnostic| match owner {
             Some(o) => d.id(o),
             None => d,
@@ -214,7 +223,7 @@ impl Validator {
                 return None;
             }
             Some(Err(found)) => {
-                self.wrong_type(p, "a string or an object from language to string", *found);
+                self.wrong_type(p(), "a string or an object from language to string", *found);
                 return None;
             }
             Some(Ok(t)) => t,
@@ -224,7 +233,7 @@ impl Validator {
                 if self.languages.len() > 1 && !s.trim().is_empty() {
                     let d = id_of(warn(
                         "missing-translation",
-                        p.clone(),
+                        p(),
                         format!(
                             "`{key}` is given only in the default language `{}`",
                             self.languages[0]
@@ -244,14 +253,14 @@ impl Validator {
                     let v = match v {
                         Ok(v) => v,
                         Err(found) => {
-                            self.wrong_type(p.key(lang), "a string", *found);
+                            self.wrong_type(p().key_dyn(lang), "a string", *found);
                             continue;
                         }
                     };
                     if !self.languages.iter().any(|l| l == lang) {
                         let d = id_of(err(
                             "unknown-language",
-                            p.key(lang),
+                            p().key_dyn(lang),
                             format!(
                                 "language `{lang}` is not one of the model's languages ({})",
                                 self.languages.join(", ")
@@ -273,7 +282,7 @@ impl Validator {
                 if !ok.iter().any(|(l, _)| *l == default) {
                     let d = id_of(err(
                         "missing-default-language",
-                        p.clone(),
+                        p(),
                         format!("`{key}` has no value in the default language `{default}`"),
                     ));
                     self.push(d);
@@ -288,7 +297,7 @@ impl Validator {
                 if !missing.is_empty() {
                     let d = id_of(warn(
                         "missing-translation",
-                        p.clone(),
+                        p(),
                         format!(
                             "`{key}` has no translation to {}",
                             missing
@@ -314,7 +323,7 @@ impl Validator {
             }
         };
         if required && text.values().all(|v| v.trim().is_empty()) {
-            let d = id_of(err("empty-name", p, format!("`{key}` is empty")));
+            let d = id_of(err("empty-name", p(), format!("`{key}` is empty")));
             self.push(d);
         }
         Some(text)
@@ -323,7 +332,7 @@ impl Validator {
     fn kind<T: Copy>(
         &mut self,
         s: &str,
-        path: JsonPath,
+        path: impl FnOnce() -> JsonPath,
         what: &str,
         parse: fn(&str) -> Option<T>,
         names: impl Iterator<Item = &'static str> + Clone,
@@ -337,7 +346,7 @@ impl Validator {
             .map(|n| format!("`{n}`"))
             .collect::<Vec<_>>()
             .join(", ");
-        let mut d = err("unknown-kind", path, format!("unknown {what} `{s}`"))
+        let mut d = err("unknown-kind", path(), format!("unknown {what} `{s}`"))
             .suggest(closest(s, names).map(|c| format!("did you mean `{c}`?")))
             .note(format!("expected one of {all}"));
         if let Some(id) = id {
@@ -351,7 +360,7 @@ impl Validator {
         &mut self,
         f: &Field<Str<'_>>,
         path: &JsonPath,
-        key: &str,
+        key: &'static str,
         id: &str,
     ) -> Option<Period> {
         let s = self.string(f, path, key, None)?;
@@ -369,16 +378,10 @@ impl Validator {
         p
     }
 
-    fn unknown_element(
-        &mut self,
-        path: JsonPath,
-        id: &str,
-        role: &str,
-        index: &FxMap<ElementId, u32>,
-    ) {
+    fn unknown_element(&mut self, path: JsonPath, id: &str, role: &str, index: &IdIndex) {
         let suggestion = if self.suggestions_left > 0 {
             self.suggestions_left -= 1;
-            closest(id, index.keys().map(ElementId::as_str)).map(|s| format!("did you mean `{s}`?"))
+            closest(id, index.ids()).map(|s| format!("did you mean `{s}`?"))
         } else {
             None
         };
@@ -395,311 +398,335 @@ impl Validator {
 }
 
 /// Validates a parsed document.
-pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnostic>) {
-    let mut v = Validator {
-        diags: Vec::new(),
-        languages: Vec::new(),
-        suggestions_left: SUGGESTION_BUDGET,
-    };
-    let root = JsonPath::default();
-    let doc = match doc {
-        Ok(d) => d,
-        Err(found) => {
-            v.wrong_type(root, "a JSON object (an ecograph model)", *found);
-            return (None, v.diags);
-        }
-    };
-    v.extra(&doc.extra, &root, fields::DOC, "the model");
-    match &doc.version {
-        None => v.push(
-            err(
-                "missing-version",
-                root.clone(),
-                "the model has no `ecograph` format version",
-            )
-            .suggest(Some("add `\"ecograph\": 1` at the top".into())),
-        ),
-        Some(Ok(Num::Int(1))) => {}
-        Some(other) => {
-            let shown = match other {
-                Ok(Num::Int(n)) => n.to_string(),
-                Ok(Num::Float(f)) => f.to_string(),
-                Err(found) => found.to_string(),
-            };
-            v.push(
-                err(
-                    "unsupported-version",
-                    root.key("ecograph"),
-                    format!("unsupported format version {shown}"),
-                )
-                .suggest(Some(
-                    "this ecograph reads format version 1: `\"ecograph\": 1`".into(),
-                )),
-            );
-        }
-    }
-    let schema = v
-        .string(&doc.schema, &root, "$schema", None)
-        .map(str::to_owned);
+/// Validation in three steps, so that relations can be checked while they are parsed
+/// (the file need not be held as raw relations first): [`Validation::head`] takes the
+/// languages and elements, [`Validation::relation`] one relation at a time, and
+/// [`Validation::finish`] the rest of the document.
+pub(crate) struct Validation {
+    v: Validator,
+    elements: Vec<ElementData>,
+    element_paths: Vec<usize>,
+    index: IdIndex,
+    /// Kinds in a compact array: relation checks look them up at random.
+    kinds: Vec<ElementKind>,
+    /// Ids that are defined but broken: references to them are not reported again.
+    broken: HashSet<Box<str>>,
+    relations: Vec<RelationData>,
+    relation_paths: Vec<usize>,
+    relation_ids: FxMap<Box<str>, usize>,
+    head_done: bool,
+    /// `relations`, made once: paths are built for every relation.
+    rp: JsonPath,
+}
 
-    // Languages come first: every text depends on them.
-    let lp = root.key("languages");
-    for (lang, p) in v.strings(&doc.languages, &lp) {
-        let valid = !lang.is_empty()
-            && lang.len() <= 35
-            && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
-        if !valid {
-            v.push(
-                err(
-                    "bad-language",
-                    p,
-                    format!("`{lang}` is not a language code"),
-                )
-                .suggest(Some("use a code such as `fi` or `en-GB`".into())),
-            );
-        } else if v.languages.iter().any(|l| l == lang) {
-            v.push(err(
-                "duplicate-language",
-                p,
-                format!("language `{lang}` is listed twice"),
-            ));
-        } else {
-            v.languages.push(lang.to_owned());
+impl Validation {
+    pub(crate) fn new() -> Validation {
+        Validation {
+            v: Validator {
+                diags: Vec::new(),
+                languages: Vec::new(),
+                suggestions_left: SUGGESTION_BUDGET,
+            },
+            elements: Vec::new(),
+            element_paths: Vec::new(),
+            index: IdIndex::with_capacity(0),
+            kinds: Vec::new(),
+            broken: HashSet::new(),
+            relations: Vec::new(),
+            relation_paths: Vec::new(),
+            relation_ids: FxMap::default(),
+            head_done: false,
+            rp: JsonPath::default().key("relations"),
         }
     }
-    if matches!(&doc.languages, Some(Ok(l)) if l.is_empty()) {
-        v.push(
-            err("bad-language", lp, "`languages` is empty")
-                .suggest(Some("list at least one language, e.g. `[\"en\"]`".into())),
+
+    /// The document is not an object at all.
+    pub(crate) fn not_an_object(mut self, found: Found) -> (Option<Model>, Vec<Diagnostic>) {
+        self.v.wrong_type(
+            JsonPath::default(),
+            "a JSON object (an ecograph model)",
+            found,
         );
+        (None, self.v.diags)
     }
-    if v.languages.is_empty() {
-        v.languages.push("en".into());
-    }
-    let name = v.text(&doc.name, &root, "name", None, false);
-    let description = v.text(&doc.description, &root, "description", None, false);
 
-    let elements_raw = list(
-        &mut v,
-        &doc.elements,
-        &root,
-        "elements",
-        "a list of elements",
-    );
-    let relations_raw = list(
-        &mut v,
-        &doc.relations,
-        &root,
-        "relations",
-        "a list of relations",
-    );
-    let views_raw = list(&mut v, &doc.views, &root, "views", "a list of views");
-
-    // Elements: everything that does not need other elements.
-    let mut elements: Vec<ElementData> = Vec::with_capacity(elements_raw.len());
-    let mut element_paths: Vec<usize> = Vec::with_capacity(elements_raw.len());
-    // Parents are resolved once every id is known.
-    let mut pending: Vec<Option<(&str, JsonPath)>> = Vec::with_capacity(elements_raw.len());
-    let mut index: FxMap<ElementId, u32> = FxMap::default();
-    index.reserve(elements_raw.len());
-    // Ids that are defined but broken: references to them are not reported again.
-    let mut broken: HashSet<&str> = HashSet::new();
-    let ep = root.key("elements");
-    for (i, raw) in elements_raw.iter().enumerate() {
-        let path = ep.index(i);
-        let raw = match raw {
-            Ok(r) => r,
-            Err(found) => {
-                v.wrong_type(path, "an element object", *found);
-                continue;
-            }
-        };
-        v.extra(&raw.extra, &path, fields::ELEMENT, "an element");
-        let id = v.string(&raw.id, &path, "id", Some("an element"));
-        let id_ok = match id {
-            Some(id) if !is_valid_id(id) => {
+    /// Languages and elements: everything that relations need. Runs once.
+    pub(crate) fn head(&mut self, doc: &RawDoc<'_>) {
+        if std::mem::replace(&mut self.head_done, true) {
+            return;
+        }
+        let Validation {
+            v,
+            elements,
+            element_paths,
+            index,
+            kinds,
+            broken,
+            ..
+        } = self;
+        let root = JsonPath::default();
+        // Languages come first: every text depends on them.
+        let lp = root.key("languages");
+        for (lang, p) in v.strings(&doc.languages, &lp) {
+            let valid = !lang.is_empty()
+                && lang.len() <= 35
+                && lang.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-');
+            if !valid {
                 v.push(
+                    err(
+                        "bad-language",
+                        p,
+                        format!("`{lang}` is not a language code"),
+                    )
+                    .suggest(Some("use a code such as `fi` or `en-GB`".into())),
+                );
+            } else if v.languages.iter().any(|l| l == lang) {
+                v.push(err(
+                    "duplicate-language",
+                    p,
+                    format!("language `{lang}` is listed twice"),
+                ));
+            } else {
+                v.languages.push(lang.to_owned());
+            }
+        }
+        if matches!(&doc.languages, Some(Ok(l)) if l.is_empty()) {
+            v.push(
+                err("bad-language", lp, "`languages` is empty")
+                    .suggest(Some("list at least one language, e.g. `[\"en\"]`".into())),
+            );
+        }
+        if v.languages.is_empty() {
+            v.languages.push("en".into());
+        }
+        let elements_raw = list(v, &doc.elements, &root, "elements", "a list of elements");
+        // Elements: everything that does not need other elements.
+        elements.reserve(elements_raw.len());
+        element_paths.reserve(elements_raw.len());
+        // Parents are resolved once every id is known.
+        let mut pending: Vec<Option<(&str, usize)>> = Vec::with_capacity(elements_raw.len());
+        *index = IdIndex::with_capacity(elements_raw.len());
+        // Kinds in a compact array: relation checks look them up at random.
+        kinds.reserve(elements_raw.len());
+        let ep = root.key("elements");
+        for (i, raw) in elements_raw.iter().enumerate() {
+            let path = ep.index(i);
+            let raw = match raw {
+                Ok(r) => r,
+                Err(found) => {
+                    v.wrong_type(path, "an element object", *found);
+                    continue;
+                }
+            };
+            v.extra(&raw.extra, &path, fields::ELEMENT, "an element");
+            let id = v.string(&raw.id, &path, "id", Some("an element"));
+            let id_ok = match id {
+                Some(id) if !is_valid_id(id) => {
+                    v.push(
                     err("bad-id", path.key("id"), format!("`{id}` is not a valid id"))
                         .id(id)
                         .suggest(Some("an id starts with a letter or digit and has only letters, digits, `_`, `.`, `:` and `-`".into())),
                 );
-                false
-            }
-            Some(_) => true,
-            None => false,
-        };
-        let kind = v
-            .string(
-                &raw.kind,
+                    false
+                }
+                Some(_) => true,
+                None => false,
+            };
+            let kind = v
+                .string(
+                    &raw.kind,
+                    &path,
+                    "kind",
+                    Some(
+                        id.map_or("an element".to_owned(), |i| format!("element `{i}`"))
+                            .as_str(),
+                    ),
+                )
+                .and_then(|k| {
+                    v.kind(
+                        k,
+                        || path.key("kind"),
+                        "element kind",
+                        ElementKind::parse,
+                        ElementKind::names(),
+                        id,
+                    )
+                });
+            let shown_id = id.unwrap_or("?");
+            let name = v.text(&raw.name, &path, "name", Some(shown_id), true);
+            let description = v.text(
+                &raw.description,
                 &path,
-                "kind",
-                Some(
-                    id.map_or("an element".to_owned(), |i| format!("element `{i}`"))
-                        .as_str(),
-                ),
-            )
-            .and_then(|k| {
+                "description",
+                Some(shown_id),
+                false,
+            );
+            let tags = v.tags(&raw.tags, &path);
+            let properties = v.properties(&raw.properties, &path);
+            let is_task = kind == Some(ElementKind::Task);
+            if let Some(k) = kind.filter(|k| *k != ElementKind::Task) {
+                for (key, present) in [
+                    ("status", raw.status.is_some()),
+                    ("start", raw.start.is_some()),
+                    ("end", raw.end.is_some()),
+                ] {
+                    if present {
+                        v.push(
+                            err(
+                                "field-not-allowed",
+                                path.key(key),
+                                format!("`{key}` is only for tasks, and `{shown_id}` is {}", a(k)),
+                            )
+                            .at_key()
+                            .id(shown_id)
+                            .suggest(Some(format!(
+                                "remove `{key}`, or make `{shown_id}` a `task`"
+                            ))),
+                        );
+                    }
+                }
+            }
+            let status = v.string(&raw.status, &path, "status", None).and_then(|s| {
                 v.kind(
-                    k,
-                    path.key("kind"),
-                    "element kind",
-                    ElementKind::parse,
-                    ElementKind::names(),
+                    s,
+                    || path.key("status"),
+                    "status",
+                    Status::parse,
+                    Status::names(),
                     id,
                 )
             });
-        let shown_id = id.unwrap_or("?");
-        let name = v.text(&raw.name, &path, "name", Some(shown_id), true);
-        let description = v.text(
-            &raw.description,
-            &path,
-            "description",
-            Some(shown_id),
-            false,
+            let start = v.period(&raw.start, &path, "start", shown_id);
+            let end = v.period(&raw.end, &path, "end", shown_id);
+            if let (Some(s), Some(e)) = (start, end)
+                && e.last_day() < s.first_day()
+            {
+                v.push(
+                    err(
+                        "end-before-start",
+                        path.key("end"),
+                        format!(
+                            "`{shown_id}` ends ({e}, {}) before it starts ({s}, {})",
+                            e.last_day(),
+                            s.first_day()
+                        ),
+                    )
+                    .id(shown_id),
+                );
+            }
+            let parent = v.string(&raw.parent, &path, "parent", None).map(|p| (p, i));
+            match (id, kind) {
+                (Some(id), Some(kind)) if id_ok => {
+                    if let Err(first) = index.insert(id) {
+                        v.push(
+                            err(
+                                "duplicate-id",
+                                path.key("id"),
+                                format!("element id `{id}` is used twice"),
+                            )
+                            .id(id)
+                            .note(format!(
+                                "first defined at elements[{}]",
+                                element_paths[first as usize]
+                            )),
+                        );
+                        continue;
+                    }
+                    element_paths.push(i);
+                    kinds.push(kind);
+                    pending.push(parent);
+                    elements.push(ElementData {
+                        id: ElementId::from(id),
+                        kind,
+                        name: name.unwrap_or_else(|| Text::plain(id)),
+                        description,
+                        parent: None,
+                        tags,
+                        properties,
+                        status: status.filter(|_| is_task),
+                        start: start.filter(|_| is_task),
+                        end: end.filter(|_| is_task),
+                    });
+                }
+                (Some(id), _) => {
+                    broken.insert(Box::from(id));
+                }
+                _ => {}
+            }
+        }
+
+        // Containment.
+        for (ix, p) in pending.iter().enumerate() {
+            let Some((pid, raw_i)) = *p else { continue };
+            let ppath = || ep.index(raw_i).key("parent");
+            let Some(pix) = index.get(pid) else {
+                if !broken.contains(pid) {
+                    v.unknown_element(ppath(), pid, "`parent`", index);
+                }
+                continue;
+            };
+            let (child, parent) = (&elements[ix], &elements[pix as usize]);
+            if parent.kind != child.kind && parent.kind != ElementKind::Group {
+                v.push(
+                    err(
+                        "parent-kind",
+                        ppath(),
+                        format!(
+                            "`{}`, {}, cannot be inside `{pid}`, {}",
+                            child.id,
+                            a(child.kind),
+                            a(parent.kind)
+                        ),
+                    )
+                    .id(child.id.as_str())
+                    .suggest(Some(format!(
+                        "a parent has the same kind as its child (`{}`) or is a `group`",
+                        child.kind
+                    ))),
+                );
+                continue;
+            }
+            elements[ix].parent = Some(pix);
+        }
+        parent_cycles(v, elements, element_paths, &ep);
+    }
+
+    /// Reserves room for the relations to come.
+    pub(crate) fn expect_relations(&mut self, n: usize) {
+        self.relations.reserve(n);
+        self.relation_paths.reserve(n);
+    }
+
+    /// The value of `relations` is not a list.
+    pub(crate) fn relations_not_a_list(&mut self, found: Found) {
+        self.v.wrong_type(
+            JsonPath::default().key("relations"),
+            "a list of relations",
+            found,
         );
-        let tags = v.tags(&raw.tags, &path.key("tags"));
-        let properties = v.properties(&raw.properties, &path.key("properties"));
-        let is_task = kind == Some(ElementKind::Task);
-        if let Some(k) = kind.filter(|k| *k != ElementKind::Task) {
-            for (key, present) in [
-                ("status", raw.status.is_some()),
-                ("start", raw.start.is_some()),
-                ("end", raw.end.is_some()),
-            ] {
-                if present {
-                    v.push(
-                        err(
-                            "field-not-allowed",
-                            path.key(key),
-                            format!("`{key}` is only for tasks, and `{shown_id}` is {}", a(k)),
-                        )
-                        .at_key()
-                        .id(shown_id)
-                        .suggest(Some(format!(
-                            "remove `{key}`, or make `{shown_id}` a `task`"
-                        ))),
-                    );
-                }
-            }
-        }
-        let status = v.string(&raw.status, &path, "status", None).and_then(|s| {
-            v.kind(
-                s,
-                path.key("status"),
-                "status",
-                Status::parse,
-                Status::names(),
-                id,
-            )
-        });
-        let start = v.period(&raw.start, &path, "start", shown_id);
-        let end = v.period(&raw.end, &path, "end", shown_id);
-        if let (Some(s), Some(e)) = (start, end)
-            && e.last_day() < s.first_day()
-        {
-            v.push(
-                err(
-                    "end-before-start",
-                    path.key("end"),
-                    format!(
-                        "`{shown_id}` ends ({e}, {}) before it starts ({s}, {})",
-                        e.last_day(),
-                        s.first_day()
-                    ),
-                )
-                .id(shown_id),
-            );
-        }
-        let parent = v
-            .string(&raw.parent, &path, "parent", None)
-            .map(|p| (p, path.key("parent")));
-        match (id, kind) {
-            (Some(id), Some(kind)) if id_ok => {
-                if let Some(&first) = index.get(id) {
-                    v.push(
-                        err(
-                            "duplicate-id",
-                            path.key("id"),
-                            format!("element id `{id}` is used twice"),
-                        )
-                        .id(id)
-                        .note(format!(
-                            "first defined at elements[{}]",
-                            element_paths[first as usize]
-                        )),
-                    );
-                    continue;
-                }
-                index.insert(ElementId::from(id), elements.len() as u32);
-                element_paths.push(i);
-                pending.push(parent);
-                elements.push(ElementData {
-                    id: ElementId::from(id),
-                    kind,
-                    name: name.unwrap_or_else(|| Text::plain(id)),
-                    description,
-                    parent: None,
-                    tags,
-                    properties,
-                    status: status.filter(|_| is_task),
-                    start: start.filter(|_| is_task),
-                    end: end.filter(|_| is_task),
-                });
-            }
-            (Some(id), _) => {
-                broken.insert(id);
-            }
-            _ => {}
-        }
     }
 
-    // Containment.
-    for (ix, p) in pending.iter().enumerate() {
-        let Some((pid, ppath)) = p else { continue };
-        let Some(&pix) = index.get(*pid) else {
-            if !broken.contains(pid) {
-                v.unknown_element(ppath.clone(), pid, "`parent`", &index);
-            }
-            continue;
-        };
-        let (child, parent) = (&elements[ix], &elements[pix as usize]);
-        if parent.kind != child.kind && parent.kind != ElementKind::Group {
-            v.push(
-                err(
-                    "parent-kind",
-                    ppath.clone(),
-                    format!(
-                        "`{}`, {}, cannot be inside `{pid}`, {}",
-                        child.id,
-                        a(child.kind),
-                        a(parent.kind)
-                    ),
-                )
-                .id(child.id.as_str())
-                .suggest(Some(format!(
-                    "a parent has the same kind as its child (`{}`) or is a `group`",
-                    child.kind
-                ))),
-            );
-            continue;
-        }
-        elements[ix].parent = Some(pix);
-    }
-    parent_cycles(&mut v, &mut elements, &element_paths, &ep);
-
-    // Relations.
-    let mut relations: Vec<RelationData> = Vec::with_capacity(relations_raw.len());
-    let mut relation_paths: Vec<usize> = Vec::with_capacity(relations_raw.len());
-    let mut relation_ids: FxMap<&str, usize> = FxMap::default();
-    let rp = root.key("relations");
-    let no_more = raw::RawRelationMore::default();
-    for (j, raw) in relations_raw.iter().enumerate() {
+    /// Checks relation `j` (its position in the file) and keeps it if it is valid.
+    pub(crate) fn relation(&mut self, j: usize, raw: &Loose<RawRelation<'_>>) {
+        let Validation {
+            v,
+            elements,
+            index,
+            kinds,
+            broken,
+            relations,
+            relation_paths,
+            relation_ids,
+            rp,
+            ..
+        } = self;
+        let no_more = raw::RawRelationMore::default();
         let path = rp.index(j);
         let raw: &RawRelation<'_> = match raw {
             Ok(r) => r,
             Err(found) => {
                 v.wrong_type(path, "a relation object", *found);
-                continue;
+                return;
             }
         };
         let more = raw.more.as_deref().unwrap_or(&no_more);
@@ -717,7 +744,7 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                     .id(rid),
                 );
                 valid = false;
-            } else if let Some(first) = relation_ids.insert(rid, j) {
+            } else if let Some(first) = relation_ids.insert(Box::from(rid), j) {
                 v.push(
                     err(
                         "duplicate-id",
@@ -735,7 +762,7 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
             .and_then(|k| {
                 v.kind(
                     k,
-                    path.key("kind"),
+                    || path.key("kind"),
                     "relation kind",
                     RelationKind::parse,
                     RelationKind::names(),
@@ -748,9 +775,9 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                 continue;
             };
             match index.get(id) {
-                Some(&ix) => ends[slot] = Some(ix),
+                Some(ix) => ends[slot] = Some(ix),
                 None if broken.contains(id) => {}
-                None => v.unknown_element(path.key(key), id, &format!("relation `{key}`"), &index),
+                None => v.unknown_element(path.key(key), id, &format!("relation `{key}`"), index),
             }
         }
         if let (Some(kind), [Some(from), Some(to)]) = (kind, ends) {
@@ -758,8 +785,8 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                 (from, "from", kind.allowed_from(), "start at"),
                 (to, "to", kind.allowed_to(), "end at"),
             ] {
-                let e = &elements[ix as usize];
-                if !allowed.contains(&e.kind) {
+                if !allowed.contains(&kinds[ix as usize]) {
+                    let e = &elements[ix as usize];
                     v.push(
                         err(
                             "relation-endpoint",
@@ -783,8 +810,8 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
             valid = false;
         }
         let label = v.text(&more.label, &path, "label", rid, false);
-        let tags = v.tags(&more.tags, &path.key("tags"));
-        let properties = v.properties(&more.properties, &path.key("properties"));
+        let tags = v.tags(&more.tags, &path);
+        let properties = v.properties(&more.properties, &path);
         let mut data = Vec::new();
         if more.data.is_some() && kind.is_some_and(|k| k != RelationKind::Flow) {
             v.push(
@@ -799,8 +826,8 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
         }
         for (did, p) in v.strings(&more.data, &path.key("data")) {
             match index.get(did) {
-                Some(&ix) if elements[ix as usize].kind == ElementKind::Data => data.push(ix),
-                Some(&ix) => v.push(
+                Some(ix) if kinds[ix as usize] == ElementKind::Data => data.push(ix),
+                Some(ix) => v.push(
                     err(
                         "flow-data-kind",
                         p,
@@ -815,7 +842,7 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
                     ))),
                 ),
                 None if broken.contains(did) => {}
-                None => v.unknown_element(p, did, "flow `data`", &index),
+                None => v.unknown_element(p, did, "flow `data`", index),
             }
         }
         if more.lag.is_some() && kind.is_some_and(|k| k != RelationKind::DependsOn) {
@@ -867,59 +894,130 @@ pub(crate) fn validate(doc: &Loose<RawDoc<'_>>) -> (Option<Model>, Vec<Diagnosti
             relation_paths.push(j);
         }
     }
-    dependency_cycles(&mut v, &elements, &relations, &relation_paths, &rp);
 
-    // Views.
-    let mut views: Vec<View> = Vec::with_capacity(views_raw.len());
-    let vp = root.key("views");
-    for (i, raw) in views_raw.iter().enumerate() {
-        let path = vp.index(i);
-        match raw {
-            Ok(raw) => {
-                if let Some(view) = view(&mut v, raw, &path, &index, &broken) {
-                    if views.iter().any(|w| w.id == view.id) {
-                        v.push(
-                            err(
-                                "duplicate-id",
-                                path.key("id"),
-                                format!("view id `{}` is used twice", view.id),
-                            )
-                            .id(view.id.clone()),
-                        );
-                    } else {
-                        views.push(view);
+    /// The rest of the document, then the model.
+    pub(crate) fn finish(self, doc: &RawDoc<'_>) -> (Option<Model>, Vec<Diagnostic>) {
+        let root = JsonPath::default();
+        let ep = root.key("elements");
+        let rp = root.key("relations");
+        let Validation {
+            mut v,
+            elements,
+            element_paths,
+            index,
+            broken,
+            relations,
+            relation_paths,
+            ..
+        } = self;
+        v.extra(&doc.extra, &root, fields::DOC, "the model");
+        match &doc.version {
+            None => v.push(
+                err(
+                    "missing-version",
+                    root.clone(),
+                    "the model has no `ecograph` format version",
+                )
+                .suggest(Some("add `\"ecograph\": 1` at the top".into())),
+            ),
+            Some(Ok(Num::Int(1))) => {}
+            Some(other) => {
+                let shown = match other {
+                    Ok(Num::Int(n)) => n.to_string(),
+                    Ok(Num::Float(f)) => f.to_string(),
+                    Err(found) => found.to_string(),
+                };
+                v.push(
+                    err(
+                        "unsupported-version",
+                        root.key("ecograph"),
+                        format!("unsupported format version {shown}"),
+                    )
+                    .suggest(Some(
+                        "this ecograph reads format version 1: `\"ecograph\": 1`".into(),
+                    )),
+                );
+            }
+        }
+        let schema = v
+            .string(&doc.schema, &root, "$schema", None)
+            .map(str::to_owned);
+
+        let name = v.text(&doc.name, &root, "name", None, false);
+        let description = v.text(&doc.description, &root, "description", None, false);
+
+        let views_raw = list(&mut v, &doc.views, &root, "views", "a list of views");
+        dependency_cycles(&mut v, &elements, &relations, &relation_paths, &rp);
+
+        // Views.
+        let mut views: Vec<View> = Vec::with_capacity(views_raw.len());
+        let vp = root.key("views");
+        for (i, raw) in views_raw.iter().enumerate() {
+            let path = vp.index(i);
+            match raw {
+                Ok(raw) => {
+                    if let Some(view) = view(&mut v, raw, &path, &index, &broken) {
+                        if views.iter().any(|w| w.id == view.id) {
+                            v.push(
+                                err(
+                                    "duplicate-id",
+                                    path.key("id"),
+                                    format!("view id `{}` is used twice", view.id),
+                                )
+                                .id(view.id.clone()),
+                            );
+                        } else {
+                            views.push(view);
+                        }
                     }
                 }
+                Err(found) => v.wrong_type(path, "a view object", *found),
             }
-            Err(found) => v.wrong_type(path, "a view object", *found),
+        }
+
+        let mut model = Model {
+            name,
+            description,
+            schema,
+            languages: std::mem::take(&mut v.languages),
+            graph: graph_for(elements.len(), &relations),
+            child_start: Vec::new(),
+            child_list: Vec::new(),
+            elements,
+            relations,
+            views,
+            index,
+            warnings: Diagnostics::default(),
+        };
+        build_children(&mut model);
+        warnings(&mut v, &model, &element_paths, &relation_paths, &ep, &rp);
+        let ok = !v.diags.iter().any(|d| d.severity == Severity::Error);
+        (ok.then_some(model), v.diags)
+    }
+}
+
+impl Validation {
+    /// Relations that were parsed into the document rather than streamed.
+    pub(crate) fn buffered_relations(&mut self, doc: &RawDoc<'_>) {
+        let raws = list(
+            &mut self.v,
+            &doc.relations,
+            &JsonPath::default(),
+            "relations",
+            "a list of relations",
+        );
+        self.expect_relations(raws.len());
+        for (j, raw) in raws.iter().enumerate() {
+            self.relation(j, raw);
         }
     }
-
-    let mut model = Model {
-        name,
-        description,
-        schema,
-        languages: std::mem::take(&mut v.languages),
-        graph: graph_for(elements.len(), &relations),
-        child_start: Vec::new(),
-        child_list: Vec::new(),
-        elements,
-        relations,
-        views,
-        index,
-        warnings: Diagnostics::default(),
-    };
-    build_children(&mut model);
-    warnings(&mut v, &model, &element_paths, &relation_paths, &ep, &rp);
-    let ok = !v.diags.iter().any(|d| d.severity == Severity::Error);
-    (ok.then_some(model), v.diags)
 }
 
 fn list<'r, T>(
     v: &mut Validator,
     f: &'r Field<Vec<T>>,
     root: &JsonPath,
-    key: &str,
+    key: &'static str,
     expected: &str,
 ) -> &'r [T] {
     match f {
@@ -1169,8 +1267,8 @@ fn view(
     v: &mut Validator,
     raw: &raw::RawView<'_>,
     path: &JsonPath,
-    index: &FxMap<ElementId, u32>,
-    broken: &HashSet<&str>,
+    index: &IdIndex,
+    broken: &HashSet<Box<str>>,
 ) -> Option<View> {
     v.extra(&raw.extra, path, fields::VIEW, "a view");
     let id = v.string(&raw.id, path, "id", Some("a view"));
@@ -1239,7 +1337,7 @@ fn view(
             v.extra(&c.extra, &cp, fields::COLLAPSE, "`collapse`");
             let mut collapse = Collapse::default();
             for (cid, p) in v.strings(&c.ids, &cp.key("ids")) {
-                if index.contains_key(cid) {
+                if index.contains(cid) {
                     collapse.ids.push(cid.to_owned());
                 } else if !broken.contains(cid) {
                     v.unknown_element(p, cid, "`collapse`", index);
@@ -1281,7 +1379,7 @@ fn relation_kinds(
         .filter_map(|(s, p)| {
             v.kind(
                 s,
-                p,
+                || p,
                 "relation kind",
                 RelationKind::parse,
                 RelationKind::names(),
@@ -1295,8 +1393,8 @@ fn selectors(
     v: &mut Validator,
     f: &Field<Vec<Loose<raw::RawSelector<'_>>>>,
     path: &JsonPath,
-    index: &FxMap<ElementId, u32>,
-    broken: &HashSet<&str>,
+    index: &IdIndex,
+    broken: &HashSet<Box<str>>,
 ) -> Vec<Selector> {
     let items = match f {
         None => return Vec::new(),
@@ -1321,17 +1419,18 @@ fn selectors(
             }
         };
         v.extra(&raw.extra, &p, fields::SELECTOR, "a selector");
-        let element = |v: &mut Validator, field: &Field<Str<'_>>, key: &str| -> Option<String> {
-            let id = v.string(field, &p, key, None)?;
-            if index.contains_key(id) {
-                Some(id.to_owned())
-            } else {
-                if !broken.contains(id) {
-                    v.unknown_element(p.key(key), id, &format!("selector `{key}`"), index);
+        let element =
+            |v: &mut Validator, field: &Field<Str<'_>>, key: &'static str| -> Option<String> {
+                let id = v.string(field, &p, key, None)?;
+                if index.contains(id) {
+                    Some(id.to_owned())
+                } else {
+                    if !broken.contains(id) {
+                        v.unknown_element(p.key(key), id, &format!("selector `{key}`"), index);
+                    }
+                    None
                 }
-                None
-            }
-        };
+            };
         let given = [
             &raw.kind,
             &raw.tag,
@@ -1365,7 +1464,7 @@ fn selectors(
                 .and_then(|k| {
                     v.kind(
                         k,
-                        p.key("kind"),
+                        || p.key("kind"),
                         "element kind",
                         ElementKind::parse,
                         ElementKind::names(),
@@ -1381,7 +1480,7 @@ fn selectors(
                 .and_then(|s| {
                     v.kind(
                         s,
-                        p.key("status"),
+                        || p.key("status"),
                         "status",
                         Status::parse,
                         Status::names(),

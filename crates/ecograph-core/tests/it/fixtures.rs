@@ -184,3 +184,56 @@ fn arbitrary_bytes_never_panic() {
     let deep = "[".repeat(100_000);
     assert!(Model::check_str(&deep, None).diagnostics.has_errors());
 }
+
+/// Relations are validated while they are parsed when `languages` and `elements` come
+/// first, and after parsing otherwise; both orders must find the same problems.
+#[test]
+fn streamed_and_buffered_relations_give_the_same_diagnostics() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invalid");
+    let mut compared = 0;
+    for entry in std::fs::read_dir(&dir).expect("fixtures") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_none_or(|e| e != "json") {
+            continue;
+        }
+        let Ok(serde_json::Value::Object(doc)) = serde_json::from_str::<serde_json::Value>(
+            &std::fs::read_to_string(&path).expect("read"),
+        ) else {
+            continue;
+        };
+        if !doc.contains_key("relations") || !doc.get("elements").is_some_and(|e| e.is_array()) {
+            continue;
+        }
+        let order = |first: &[&str]| {
+            let mut m = serde_json::Map::new();
+            if !doc.contains_key("languages") {
+                m.insert("languages".into(), serde_json::json!(["en"]));
+            }
+            for k in first {
+                if let Some(v) = doc.get(*k) {
+                    m.insert((*k).into(), v.clone());
+                }
+            }
+            for (k, v) in &doc {
+                if !m.contains_key(k) {
+                    m.insert(k.clone(), v.clone());
+                }
+            }
+            serde_json::to_string_pretty(&serde_json::Value::Object(m)).expect("serialise")
+        };
+        let summary = |src: String| {
+            let mut d: Vec<_> = Model::check_str(&src, None)
+                .diagnostics
+                .iter()
+                .map(|d| (d.code().to_owned(), d.path(), d.message().to_owned()))
+                .collect();
+            d.sort();
+            d
+        };
+        let streamed = summary(order(&["languages", "elements", "relations"]));
+        let buffered = summary(order(&["relations", "languages", "elements"]));
+        assert_eq!(streamed, buffered, "{}", path.display());
+        compared += 1;
+    }
+    assert!(compared >= 10, "only {compared} fixtures compared");
+}
