@@ -34,6 +34,13 @@ enum Command {
     Schema(cmd::schema::Args),
     /// Draw views as SVG, Graphviz DOT or Mermaid.
     Render(cmd::render::Args),
+    /// What a change affects: elements, confidence, witness paths and owners
+    /// (exit 3 when --fail-on fires).
+    Impact(cmd::impact::Args),
+    /// Why a change to one element affects another, or why it does not.
+    Why(cmd::why::Args),
+    /// What changed between two versions of a model.
+    Diff(cmd::diff::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +59,9 @@ fn main() -> ExitCode {
         Command::Fmt(a) => cmd::fmt::run(a),
         Command::Schema(a) => cmd::schema::run(a),
         Command::Render(a) => cmd::render::run(a),
+        Command::Impact(a) => cmd::impact::run(a),
+        Command::Why(a) => cmd::why::run(a),
+        Command::Diff(a) => cmd::diff::run(a),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

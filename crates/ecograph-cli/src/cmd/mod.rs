@@ -1,9 +1,12 @@
 //! One module per subcommand.
 
 pub mod check;
+pub mod diff;
 pub mod fmt;
+pub mod impact;
 pub mod list;
 pub mod path;
 pub mod render;
 pub mod schema;
 pub mod show;
+pub mod why;

@@ -1,0 +1,155 @@
+//! `ecograph impact`: what a change set affects.
+
+use crate::common::{Exit, Fail, Format, json_out, load_model, read_source, write_output};
+use ecograph_impact::{
+    Change, ChangeSet, Confidence, Link, Options, Rules, StopAt, analyze, analyze_since,
+    parse_duration,
+};
+use std::path::PathBuf;
+
+/// The propagation options `impact` and `why` share.
+#[derive(Debug, clap::Args)]
+pub struct RuleArgs {
+    /// A rules file (JSON) that overrides the default rules table (see docs/impact.md).
+    #[arg(long, value_name = "FILE")]
+    rules: Option<String>,
+    /// Follow only these relation kinds (`parent` and `data` too); repeatable or
+    /// comma-separated.
+    #[arg(long, value_name = "KIND", num_args = 1.., value_delimiter = ',')]
+    follow: Vec<String>,
+    /// Never follow these relation kinds; repeatable or comma-separated.
+    #[arg(long, value_name = "KIND", num_args = 1.., value_delimiter = ',')]
+    skip: Vec<String>,
+    /// Follow chains of at most N relations (default: unlimited).
+    #[arg(long, value_name = "N")]
+    depth: Option<usize>,
+    /// Do not propagate through this element, or through elements with tag T; repeatable.
+    #[arg(long = "stop-at", value_name = "ID|tag:T")]
+    stop_at: Vec<String>,
+    /// Follow only certain rules: no `potential` impact (`linked`, reverse `concerns`).
+    #[arg(long)]
+    certain_only: bool,
+}
+
+impl RuleArgs {
+    /// The analysis options these flags ask for.
+    pub fn options(&self, lang: Option<&str>) -> Result<Options, Fail> {
+        let mut o = Options::default()
+            .lang(lang)
+            .certain_only(self.certain_only);
+        if let Some(path) = &self.rules {
+            let rules = Rules::from_json_str(&read_source(path)?)
+                .map_err(|e| Fail::usage(format!("{path}: {e}")))?;
+            o = o.rules(rules);
+        }
+        let links = |names: &[String]| {
+            names
+                .iter()
+                .map(|n| Link::from_name(n).map_err(|e| Fail::usage(e.to_string())))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        if !self.follow.is_empty() {
+            o = o.follow(links(&self.follow)?);
+        }
+        o = o.skip(links(&self.skip)?);
+        if let Some(d) = self.depth {
+            o = o.depth(d);
+        }
+        Ok(o.stop_at(self.stop_at.iter().map(|s| StopAt::parse(s))))
+    }
+}
+
+/// How sure impact must be for `--fail-on` to fire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Level {
+    /// Fire on certain impact only.
+    Certain,
+    /// Fire on any impact.
+    Potential,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The model file (`-` reads standard input); with --since, the new version.
+    #[arg(value_name = "MODEL")]
+    model: String,
+    /// An element changed in place; repeatable.
+    #[arg(long, value_name = "ID")]
+    modified: Vec<String>,
+    /// An element taken out; repeatable.
+    #[arg(long, value_name = "ID")]
+    removed: Vec<String>,
+    /// A task delayed by a duration, as ID=6w (d, w, m or y); repeatable.
+    #[arg(long, value_name = "ID=DURATION")]
+    delay: Vec<String>,
+    /// A change set file (JSON, see docs/impact.md).
+    #[arg(long, value_name = "FILE")]
+    changes: Option<String>,
+    /// An older version of the model: what changed since then is the change set.
+    #[arg(long, value_name = "OLD_MODEL")]
+    since: Option<String>,
+    #[command(flatten)]
+    rules: RuleArgs,
+    /// Language of names.
+    #[arg(long)]
+    lang: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+    /// Exit with code 3 when impact at or above this level is found.
+    #[arg(long, value_enum, value_name = "LEVEL")]
+    fail_on: Option<Level>,
+    /// Write the report to this file (atomically) instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+}
+
+/// The changes given by flags and a change set file.
+fn change_set(args: &Args) -> Result<ChangeSet, Fail> {
+    let mut set = match &args.changes {
+        Some(path) => ChangeSet::from_json_str(&read_source(path)?)
+            .map_err(|e| Fail::usage(format!("{path}: {e}")))?,
+        None => ChangeSet::new(),
+    };
+    set.extend(args.modified.iter().map(Change::modified));
+    set.extend(args.removed.iter().map(Change::removed));
+    for d in &args.delay {
+        let (id, by) = d.split_once('=').ok_or_else(|| {
+            Fail::usage(format!(
+                "--delay `{d}`: expected ID=DURATION, such as `task.1=6w`"
+            ))
+        })?;
+        let by = parse_duration(by).map_err(|e| Fail::usage(format!("--delay `{d}`: {e}")))?;
+        set.push(Change::delayed(id, by));
+    }
+    Ok(set)
+}
+
+pub fn run(args: Args) -> Result<Exit, Fail> {
+    let extra = change_set(&args)?;
+    if extra.is_empty() && args.since.is_none() {
+        return Err(Fail::usage(
+            "no changes: give --modified, --removed, --delay, --changes or --since",
+        ));
+    }
+    let options = args.rules.options(args.lang.as_deref())?;
+    let model = load_model(&args.model)?;
+    let old = args.since.as_deref().map(load_model).transpose()?;
+    let impact = match &old {
+        Some(old) => analyze_since(old, &model, &extra, &options),
+        None => analyze(&model, &extra, &options),
+    }
+    .map_err(|e| Fail::usage(e.to_string()))?;
+    let out = match args.format {
+        Format::Json => json_out(&impact.to_json()),
+        Format::Text => impact.to_text().into_bytes(),
+    };
+    write_output(args.output.as_deref(), &out)?;
+    let threshold = args.fail_on.map(|l| match l {
+        Level::Certain => Confidence::Certain,
+        Level::Potential => Confidence::Potential,
+    });
+    match (threshold, impact.max_confidence()) {
+        (Some(t), Some(max)) if max >= t => Ok(Exit::Gate),
+        _ => Ok(Exit::Ok),
+    }
+}

@@ -1,0 +1,51 @@
+//! `ecograph diff`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn small() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../crates/ecograph-impact/tests/fixtures/small.json")
+        .display()
+        .to_string()
+}
+
+#[test]
+fn diff_of_two_versions() {
+    let dir = std::env::temp_dir().join(format!("ecograph-diff-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(small()).unwrap()).unwrap();
+    let els = v["elements"].as_array_mut().unwrap();
+    els.retain(|e| e["id"] != "d1");
+    els[3]["name"]["en"] = "Job Market".into(); // tmt, renamed
+    els[4]["parent"] = "palvelut".into(); // tmt.api, moved
+    let rels = v["relations"].as_array_mut().unwrap();
+    rels.retain(|r| r["to"] != "d1");
+    rels.push(serde_json::json!({ "kind": "uses", "from": "kohtaanto", "to": "tmt" }));
+    let new = dir.join("new.json");
+    std::fs::write(&new, v.to_string()).unwrap();
+    let (old, new) = (small(), new.to_str().unwrap().to_owned());
+    let o = run(&["diff", &old, &new, "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0));
+    insta::assert_snapshot!("diff_text", String::from_utf8_lossy(&o.stdout));
+    let o = run(&["diff", &old, &new, "--format", "json"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    insta::assert_json_snapshot!("diff_json", j);
+    let o = run(&["diff", &old, &new, "--change-set"]);
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        j["changes"][0],
+        serde_json::json!({ "change": "removed", "element": "d1" })
+    );
+    let o = run(&["diff", &old, &old]);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "no differences\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -1,0 +1,239 @@
+//! `ecograph impact` and `ecograph why`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn small() -> String {
+    root()
+        .join("crates/ecograph-impact/tests/fixtures/small.json")
+        .display()
+        .to_string()
+}
+
+fn te24() -> String {
+    root().join("models/te24.json").display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn removing_tyomarkkinatori_text_and_json() {
+    let t = te24();
+    let o = run(&[
+        "impact",
+        &t,
+        "--removed",
+        "tmt",
+        "--certain-only",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("te24_tmt_certain_text", stdout(&o));
+    let o = run(&[
+        "impact",
+        &t,
+        "--removed",
+        "tmt",
+        "--depth",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    insta::assert_json_snapshot!("te24_tmt_depth2_json", v);
+}
+
+#[test]
+fn flags_and_change_files_combine() {
+    let dir = std::env::temp_dir().join(format!("ecograph-impact-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("changes.json");
+    std::fs::write(
+        &file,
+        r#"{"changes": [{"change": "modified", "element": "paikat"}]}"#,
+    )
+    .unwrap();
+    let s = small();
+    let o = run(&[
+        "impact",
+        &s,
+        "--changes",
+        file.to_str().unwrap(),
+        "--delay",
+        "t1=6w",
+        "--skip",
+        "linked,concerns",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("small_changes_and_delay", stdout(&o));
+    let out = dir.join("report.json");
+    let o = run(&[
+        "impact",
+        &s,
+        "--removed",
+        "ely",
+        "--format",
+        "json",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).is_empty());
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(v["changes"][0]["element"], "ely");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn fail_on_gates_exit_3() {
+    let s = small();
+    let o = run(&["impact", &s, "--modified", "haku", "--fail-on", "certain"]);
+    assert_eq!(o.status.code(), Some(3));
+    // `eures` only reaches `kela`, through a potential `linked`.
+    let o = run(&["impact", &s, "--modified", "eures", "--fail-on", "certain"]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&[
+        "impact",
+        &s,
+        "--modified",
+        "eures",
+        "--fail-on",
+        "potential",
+    ]);
+    assert_eq!(o.status.code(), Some(3));
+}
+
+#[test]
+fn usage_errors_exit_2_with_suggestions() {
+    let s = small();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["--removed", "tmtt"],
+            "error: unknown element `tmtt` in the change set; did you mean `tmt`?\n",
+        ),
+        (
+            &["--delay", "t1"],
+            "error: --delay `t1`: expected ID=DURATION, such as `task.1=6w`\n",
+        ),
+        (
+            &["--delay", "tmt=2w"],
+            "error: `tmt` is a system, not a task: only tasks can be delayed\n",
+        ),
+        (
+            &["--removed", "tmt", "--skip", "linkd"],
+            "error: unknown relation kind `linkd`; did you mean `linked`?\n",
+        ),
+        (
+            &["--removed", "tmt", "--stop-at", "tag:nope"],
+            "error: no element has the tag `nope`\n",
+        ),
+        (
+            &[],
+            "error: no changes: give --modified, --removed, --delay, --changes or --since\n",
+        ),
+    ];
+    for (args, msg) in cases {
+        let mut all = vec!["impact", s.as_str()];
+        all.extend_from_slice(args);
+        let o = run(&all);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert_eq!(stderr(&o), *msg, "{args:?}");
+    }
+}
+
+#[test]
+fn invalid_model_exits_1() {
+    let dir = std::env::temp_dir().join(format!("ecograph-impact-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let bad = dir.join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"ecograph": 1, "elements": [{"id": "a", "kind": "sistem", "name": "A"}]}"#,
+    )
+    .unwrap();
+    let o = run(&["impact", bad.to_str().unwrap(), "--removed", "a"]);
+    assert_eq!(o.status.code(), Some(1));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn since_an_older_version() {
+    let dir = std::env::temp_dir().join(format!("ecograph-impact-since-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(small()).unwrap()).unwrap();
+    v["elements"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|e| e["id"] != "haku");
+    v["relations"]
+        .as_array_mut()
+        .unwrap()
+        .retain(|r| r["from"] != "haku" && r["to"] != "haku");
+    let new = dir.join("new.json");
+    std::fs::write(&new, v.to_string()).unwrap();
+    let o = run(&[
+        "impact",
+        new.to_str().unwrap(),
+        "--since",
+        &small(),
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("small_since", stdout(&o));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn why_explains_a_pair() {
+    let t = te24();
+    let o = run(&[
+        "why", &t, "--from", "tmt", "--to", "kunnat", "--change", "removed",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("why_tmt_kunnat", stdout(&o));
+    let s = small();
+    let o = run(&[
+        "why",
+        &s,
+        "--from",
+        "kohtaanto",
+        "--to",
+        "tmt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["affected"], false);
+    assert_eq!(v["reason"]["kind"], "no_rule");
+    let o = run(&["why", &s, "--from", "kohtanto", "--to", "tmt"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: unknown element `kohtanto` in the model; did you mean `kohtaanto`?\n"
+    );
+}

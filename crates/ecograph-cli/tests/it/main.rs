@@ -1,0 +1,4 @@
+//! Integration tests of the `ecograph` binary, one test binary.
+
+mod diff;
+mod impact;
