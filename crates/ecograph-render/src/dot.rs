@@ -33,6 +33,9 @@ pub(crate) fn write(d: &Diagram<'_>) -> String {
     for top in d.top_level() {
         write_node(d, top, 1, &mut out);
     }
+    for (a, b) in crate::view::invisible_edges(d) {
+        let _ = writeln!(out, "  n{a} -> n{b} [style=invis];");
+    }
     for e in d.edges() {
         let s = style::edge_style(e.kind());
         let faded = d.is_highlighting()
@@ -149,7 +152,12 @@ fn write_node(d: &Diagram<'_>, i: usize, depth: usize, out: &mut String) {
     let _ = writeln!(
         out,
         "{pad}  graph [label={}, style=\"rounded,filled{}\", fillcolor=\"{fill}\", color=\"{stroke}\", penwidth={width}, fontcolor=\"{ink}\", fontsize=12, labeljust=l];",
-        dot_string(n.label_lines()),
+        // A container with relations shows its name on its header node instead.
+        if n.has_edges() {
+            "\"\"".to_owned()
+        } else {
+            dot_string(n.label_lines())
+        },
         if dashed { ",dashed" } else { "" },
     );
     if n.has_edges() {
@@ -173,11 +181,12 @@ fn write_legend(d: &Diagram<'_>, out: &mut String) {
         "    graph [label={}, style=\"rounded\", color=\"#bbbbbb\", fontcolor=\"{MUTED}\", fontsize=11, labeljust=l];",
         q(words.legend)
     );
-    let mut prev: Option<String> = None;
-    let mut chain = |name: String, out: &mut String| {
-        // Invisible edges stack the entries in one column (one row in LR).
-        if let Some(p) = prev.replace(name.clone()) {
-            let _ = writeln!(out, "    {p} -> {name} [style=invis];");
+    // Element kinds and marks form the first row (column in LR), relation samples the
+    // next: invisible edges from the first entry push them one rank further.
+    let mut first: Option<String> = None;
+    let mut chain = |name: String, _out: &mut String| {
+        if first.is_none() {
+            first = Some(name);
         }
     };
     for (j, kind) in d.kinds_used().into_iter().enumerate() {
@@ -247,8 +256,12 @@ fn write_legend(d: &Diagram<'_>, out: &mut String) {
         );
         chain(name, out);
     }
+    let first = first.unwrap_or_default();
     for (j, kind) in d.relations_used().into_iter().enumerate() {
         let s = style::edge_style(kind);
+        if !first.is_empty() {
+            let _ = writeln!(out, "    {first} -> legend_r{j}a [style=invis];");
+        }
         let _ = writeln!(
             out,
             "    legend_r{j}a [label=\"\", shape=point, width=0.05, color=\"{}\"];\n    legend_r{j}b [label=\"\", shape=point, width=0.05, color=\"{}\"];",
@@ -256,7 +269,7 @@ fn write_legend(d: &Diagram<'_>, out: &mut String) {
         );
         let _ = writeln!(
             out,
-            "    legend_r{j}a -> legend_r{j}b [label={}, style={}, color=\"{}\", penwidth={}, arrowhead={}{}, fontsize=9];",
+            "    legend_r{j}a -> legend_r{j}b [label={}, style={}, color=\"{}\", penwidth={}, arrowhead={}{}, fontsize=9];\n    {{ rank=same; legend_r{j}a; legend_r{j}b; }}",
             q(style::relation_name(kind, lang)),
             s.line.dot(),
             s.color,

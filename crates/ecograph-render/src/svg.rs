@@ -73,7 +73,12 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
     }
     for &i in &cluster_node {
         let n = &d.nodes()[i];
-        let (lw, lh) = label_size(n.label_lines(), metrics::CLUSTER_FONT, CLUSTER_LINE);
+        // A container with relations shows its name on its header node instead.
+        let (lw, lh) = if n.has_edges() {
+            (0.0, 0.0)
+        } else {
+            label_size(n.label_lines(), metrics::CLUSTER_FONT, CLUSTER_LINE)
+        };
         input.clusters.push(ClusterSpec {
             parent: n.parent().and_then(|p| cluster_of[p]),
             label_width: lw + 8.0,
@@ -111,7 +116,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         let lines = if e.label().is_empty() {
             Vec::new()
         } else {
-            crate::text::wrap(e.label(), metrics::EDGE_WRAP, metrics::EDGE_FONT)
+            crate::view::wrap_label(e.label(), metrics::EDGE_WRAP, metrics::EDGE_FONT)
         };
         let (Some(from), Some(to)) = (layout_node[e.from()], layout_node[e.to()]) else {
             // Cannot happen: every node with an edge is a layout node.
@@ -127,6 +132,11 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
             constraint: true,
         });
         edge_labels.push(lines);
+    }
+    for (a, b) in crate::view::invisible_edges(d) {
+        if let (Some(from), Some(to)) = (layout_node[a], layout_node[b]) {
+            input.edges.push(EdgeSpec::new(from, to));
+        }
     }
     let lay = if input.nodes.is_empty() {
         layout::Layout::default()
@@ -215,17 +225,19 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
             num(sw),
             dash_attr(dashed)
         );
-        let lp = at(*lp);
-        write_lines(
-            &mut out,
-            n.label_lines(),
-            lp.x,
-            lp.y,
-            metrics::CLUSTER_FONT,
-            CLUSTER_LINE,
-            "font-weight=\"bold\"",
-            ink,
-        );
+        if !n.has_edges() {
+            let lp = at(*lp);
+            write_lines(
+                &mut out,
+                n.label_lines(),
+                lp.x,
+                lp.y,
+                metrics::CLUSTER_FONT,
+                CLUSTER_LINE,
+                "font-weight=\"bold\"",
+                ink,
+            );
+        }
         out.push_str("</g>\n");
     }
     out.push_str("</g>\n");

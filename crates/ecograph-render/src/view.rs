@@ -542,7 +542,7 @@ fn build<'m>(
         } else {
             metrics::CLUSTER_FONT
         };
-        n.lines = crate::text::wrap(name, wrap, font);
+        n.lines = wrap_label(name, wrap, font);
         if n.hidden > 0 {
             n.lines.push(format!("(+{})", n.hidden));
         }
@@ -561,6 +561,105 @@ fn build<'m>(
         nodes,
         edges,
     }
+}
+
+/// Breaks a label into lines of at most `max` px, between words or after a hyphen or
+/// slash inside a long word. A single word up to twice `max` widens the line rather
+/// than being cut (long compound words are common in Finnish); only longer ones are
+/// cut between characters.
+pub(crate) fn wrap_label(s: &str, max: f64, font: f64) -> Vec<String> {
+    use crate::text::text_width;
+    let space = text_width(" ", font);
+    let mut lines = Vec::new();
+    for paragraph in s.split('\n') {
+        let longest = paragraph
+            .split_whitespace()
+            .map(|w| text_width(w, font))
+            .fold(0.0, f64::max);
+        let max = max.max(longest.min(2.0 * max));
+        let mut line = String::new();
+        let mut width = 0.0;
+        for word in paragraph.split_whitespace() {
+            // Pieces of a word: break opportunities after `-` and `/`.
+            let mut pieces: Vec<&str> = Vec::new();
+            let mut start = 0;
+            for (i, c) in word.char_indices() {
+                if (c == '-' || c == '/') && i + 1 < word.len() {
+                    pieces.push(&word[start..=i]);
+                    start = i + 1;
+                }
+            }
+            pieces.push(&word[start..]);
+            for (k, piece) in pieces.iter().enumerate() {
+                let w = text_width(piece, font);
+                let gap = if k == 0 && !line.is_empty() {
+                    space
+                } else {
+                    0.0
+                };
+                if !line.is_empty() && width + gap + w > max {
+                    lines.push(std::mem::take(&mut line));
+                    width = 0.0;
+                } else if gap > 0.0 {
+                    line.push(' ');
+                    width += gap;
+                }
+                if w > max {
+                    let mut cut = crate::text::wrap(piece, max, font);
+                    let last = cut.pop().unwrap_or_default();
+                    lines.extend(cut);
+                    width = text_width(&last, font);
+                    line = last;
+                } else {
+                    line.push_str(piece);
+                    width += w;
+                }
+            }
+        }
+        lines.push(line);
+    }
+    lines
+}
+
+/// Edges the layout needs but nobody sees, as pairs of node indices: a container that
+/// has relations of its own is drawn as a header node above its contents, and nodes
+/// without any relation are stacked in a grid instead of one long row.
+pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
+    let nodes = d.nodes();
+    let mut out = Vec::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.is_container() && n.has_edges() {
+            let mut stack: Vec<usize> = n.children().to_vec();
+            while let Some(j) = stack.pop() {
+                let c = &nodes[j];
+                if !c.is_container() || c.has_edges() {
+                    out.push((i, j));
+                }
+                stack.extend_from_slice(c.children());
+            }
+        }
+    }
+    // Lone nodes, per container, in columns (rows when left to right) of about √n.
+    let mut lone: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if !n.is_container() && !n.has_edges() {
+            lone.entry(n.parent()).or_default().push(i);
+        }
+    }
+    for group in lone.values() {
+        if group.len() < 4 {
+            continue;
+        }
+        let len = (group.len() as f64).sqrt().ceil() as usize;
+        for chain in group.chunks(len) {
+            for w in chain.windows(2) {
+                out.push((w[0], w[1]));
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// The label of one relation: its own label, a flow's carried data, a dependency's lag.
@@ -624,7 +723,14 @@ fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
         })
         .filter(|&(n, _)| n > 0)
         .collect();
-    inside.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    // Innermost containers first (collapsing them loses the least), biggest first.
+    let has_inner = |ix: usize| {
+        model.element_at(ix).is_some_and(|e| {
+            e.descendants()
+                .any(|c| drawn[c.index()] && c.children().any(|g| drawn[g.index()]))
+        })
+    };
+    inside.sort_by_key(|&(n, ix)| (has_inner(ix), std::cmp::Reverse(n), ix));
     let mut ids = view.collapse.ids.clone();
     let mut named: Vec<String> = Vec::new();
     for &(_, ix) in inside.iter().take(6) {

@@ -1,0 +1,238 @@
+//! SVG: well-formed XML with every text escaped, determinism, DejaVu Sans first,
+//! snapshots, and random hostile models through Graphviz and an XML parser.
+
+use crate::dot::run_dot;
+use crate::hostile::{HOSTILE, hostile_model};
+use crate::views::small;
+use ecograph_core::{
+    ElementKind, Model, ModelBuilder, NewElement, NewRelation, RelationKind, Text, View,
+};
+use ecograph_render::{Diagram, Highlight, Mark, Options, views_of};
+use proptest::prelude::*;
+
+fn svg_of(m: &Model, v: &View, options: &Options) -> String {
+    Diagram::new(m, v, options)
+        .expect("resolves")
+        .to_svg()
+        .expect("lays out")
+}
+
+/// Every piece of character data in the document, in order.
+fn texts(doc: &roxmltree::Document<'_>) -> String {
+    doc.descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .collect()
+}
+
+#[test]
+fn hostile_text_is_escaped_and_the_svg_parses() {
+    let m = hostile_model();
+    let svg = svg_of(&m, &View::new("v"), &Options::default());
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    assert!(
+        !doc.descendants().any(|n| n.has_tag_name("script")),
+        "a script element got through"
+    );
+    let all = texts(&doc);
+    for h in HOSTILE {
+        // Every word of every hostile name comes back as text (control characters dropped).
+        for word in h.split_whitespace() {
+            let clean: String = word.chars().filter(|c| !c.is_control()).collect();
+            assert!(all.contains(&clean), "{clean:?} missing from the SVG text");
+        }
+    }
+    assert!(svg.contains("&lt;/text&gt;&lt;script&gt;"));
+    assert!(svg.contains("&quot;hi&quot; &amp; &#39;bye&#39;"));
+}
+
+#[test]
+fn svg_names_the_metrics_font_first_and_has_the_parts() {
+    let m = small();
+    let v = m.view("all").expect("in the fixture").clone();
+    let svg = svg_of(&m, &v, &Options::default());
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let root = doc.root_element();
+    assert!(
+        root.attribute("font-family")
+            .expect("font")
+            .starts_with("DejaVu Sans,")
+    );
+    let class = |c: &str| {
+        doc.descendants()
+            .filter(|n| {
+                n.attribute("class")
+                    .is_some_and(|a| a.split(' ').any(|x| x == c))
+            })
+            .count()
+    };
+    // 17 elements: 4 containers (ministry, platforms, tmt, prog), 13 boxes, plus header
+    // nodes for the containers that have relations of their own.
+    assert_eq!(class("container"), 4);
+    assert!(class("element") >= 13);
+    assert_eq!(class("legend"), 1);
+    assert!(doc.descendants().any(|n| n.has_tag_name("marker")));
+    // Every element box carries its id in a tooltip.
+    assert!(texts(&doc).contains("tmt.api (system)"));
+}
+
+#[test]
+fn svg_is_byte_identical_for_the_same_input() {
+    let m = small();
+    for v in views_of(&m, 150) {
+        let a = svg_of(&m, &v, &Options::default());
+        let again = small();
+        let b = svg_of(&again, &v, &Options::default());
+        assert_eq!(a, b, "view {}", v.id);
+    }
+}
+
+#[test]
+fn highlight_draws_marks_and_fades_the_rest() {
+    let m = small();
+    let mut h = Highlight::new();
+    h.mark("tmt.api", Mark::Changed)
+        .mark("eures", Mark::Affected { confidence: 1.0 });
+    let svg = svg_of(
+        &m,
+        m.view("systems").expect("exists"),
+        &Options::default().highlight(h),
+    );
+    roxmltree::Document::parse(&svg).expect("well-formed XML");
+    assert!(svg.contains("stroke=\"#d62728\""), "changed colour");
+    assert!(svg.contains("stroke=\"#ff7f0e\""), "affected colour");
+    assert!(svg.contains("fill=\"#f7f7f7\""), "untouched fill");
+    assert!(
+        svg.contains(">affected<") || svg.contains(">vaikutus<"),
+        "legend entry"
+    );
+}
+
+#[test]
+fn an_empty_view_still_draws() {
+    let m = small();
+    let mut v = View::new("empty");
+    v.include = vec![ecograph_core::Selector::Tag("no-such-tag".into())];
+    let svg = svg_of(&m, &v, &Options::default());
+    roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let d = Diagram::new(&m, &v, &Options::default()).expect("resolves");
+    run_dot(&d.to_dot());
+    assert!(d.to_mermaid().contains("flowchart TB"));
+}
+
+#[test]
+fn svg_snapshot_of_the_small_model() {
+    let m = small();
+    let v = m.view("all").expect("in the fixture").clone();
+    insta::assert_snapshot!(
+        "small_all_svg",
+        svg_of(&m, &v, &Options::default().lang("en"))
+    );
+}
+
+#[test]
+fn svg_snapshot_of_the_te24_overview() {
+    let (_, m) = crate::dot::repository_models()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("te24.json"))
+        .expect("models/te24.json");
+    let v = views_of(&m, 150).into_iter().next().expect("a first view");
+    insta::assert_snapshot!("te24_overview_svg", svg_of(&m, &v, &Options::default()));
+}
+
+#[test]
+fn every_view_of_every_model_draws_as_well_formed_svg() {
+    for (name, m) in crate::dot::repository_models() {
+        for v in views_of(&m, 150) {
+            let d =
+                Diagram::new(&m, &v, &Options::default()).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let svg = d.to_svg().unwrap_or_else(|e| panic!("{name}: {e}"));
+            roxmltree::Document::parse(&svg)
+                .unwrap_or_else(|e| panic!("{name} view {}: {e}", v.id));
+        }
+    }
+}
+
+/// A random valid model: kinds, containment and relations obeying the format's rules,
+/// names drawn from hostile strings and arbitrary text.
+fn random_model() -> impl Strategy<Value = Model> {
+    let name = prop_oneof![
+        proptest::sample::select(HOSTILE.to_vec()).prop_map(str::to_owned),
+        "\\PC{1,12}",
+        "[<>&\"'{}|\\\\#;%`\n]{1,8}",
+    ];
+    let element = (
+        0..ElementKind::ALL.len(),
+        name,
+        any::<prop::sample::Index>(),
+    );
+    (
+        proptest::collection::vec(element, 1..12),
+        proptest::collection::vec(
+            (
+                any::<prop::sample::Index>(),
+                any::<prop::sample::Index>(),
+                0..RelationKind::ALL.len(),
+            ),
+            0..16,
+        ),
+    )
+        .prop_filter_map("valid model", |(elements, relations)| {
+            let kinds: Vec<ElementKind> = elements
+                .iter()
+                .map(|(k, _, _)| ElementKind::ALL[*k])
+                .collect();
+            let mut b = ModelBuilder::new();
+            for (i, (_, name, parent)) in elements.iter().enumerate() {
+                let name = if name.trim().is_empty() {
+                    "x".to_owned()
+                } else {
+                    name.clone()
+                };
+                let mut e = NewElement::new(format!("e{i}"), kinds[i], Text::plain(name));
+                if i > 0 {
+                    let p = parent.index(i);
+                    if p != i && (kinds[p] == kinds[i] || kinds[p] == ElementKind::Group) {
+                        e = e.parent(format!("e{p}"));
+                    }
+                }
+                b = b.element(e);
+            }
+            for (a, c, k) in relations {
+                let (a, c) = (a.index(kinds.len()), c.index(kinds.len()));
+                let kind = RelationKind::ALL[k];
+                // depends_on only backwards in file order, so it never forms a cycle.
+                let ok = kind.allowed_from().contains(&kinds[a])
+                    && kind.allowed_to().contains(&kinds[c])
+                    && (kind != RelationKind::DependsOn || a > c);
+                if ok {
+                    b = b.relation(
+                        NewRelation::new(kind, format!("e{a}"), format!("e{c}"))
+                            .label(Text::plain("l\"<&>\\")),
+                    );
+                }
+            }
+            b.build().ok()
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_hostile_models_render_in_every_backend(m in random_model()) {
+        let mut views = views_of(&m, 150);
+        let mut collapsed = View::new("collapsed");
+        collapsed.collapse.depth = Some(0);
+        views.push(collapsed);
+        for v in &views {
+            let d = Diagram::new(&m, v, &Options::default().max_nodes(usize::MAX)).expect("resolves");
+            run_dot(&d.to_dot());
+            let svg = d.to_svg().expect("lays out");
+            prop_assert!(roxmltree::Document::parse(&svg).is_ok(), "{svg}");
+            prop_assert_eq!(&svg, &d.to_svg().expect("lays out"));
+            let mm = d.to_mermaid();
+            prop_assert!(mm.lines().skip(3).all(|l| l.matches('"').count() % 2 == 0), "{mm}");
+        }
+    }
+}
