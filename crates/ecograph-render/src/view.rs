@@ -268,18 +268,15 @@ impl<'m> Diagram<'m> {
         let mut untouched = false;
         for n in &self.nodes {
             match n.mark {
-                Some(m) => {
-                    let key = mark_key(&m);
-                    if !marks.iter().any(|x| mark_key(x) == key) {
-                        marks.push(m);
-                    }
-                }
+                Some(m) => match marks.iter_mut().find(|x| mark_key(x) == mark_key(&m)) {
+                    // One legend entry per kind of mark, drawn as its strongest.
+                    Some(x) => *x = Mark::stronger(Some(*x), m),
+                    None => marks.push(m),
+                },
                 None => untouched = true,
             }
         }
         marks.sort_by_key(mark_key);
-        // One legend entry for "affected": the strongest confidence stands for all.
-        marks.dedup_by_key(|m| mark_key(m));
         (marks, untouched && self.highlighting)
     }
 }
@@ -743,6 +740,12 @@ fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
         {
             continue;
         }
+        // Collapsing an outer container makes the inner ones already named redundant.
+        named.retain(|n| {
+            model
+                .element(n)
+                .is_none_or(|inner| !inner.ancestors().any(|a| a == e))
+        });
         ids.push(e.id().to_string());
         named.push(e.id().to_string());
         let c = Collapse {

@@ -1,0 +1,253 @@
+//! `ecograph render`.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn small() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../ecograph-render/tests/it/fixtures/small.json")
+        .display()
+        .to_string()
+}
+
+fn te24() -> String {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../models/te24.json")
+        .display()
+        .to_string()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("ecograph-render-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn without_flags_the_first_view_goes_to_stdout_as_svg() {
+    let o = run(&["render", &small()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.starts_with("<?xml"), "{svg}");
+    assert!(
+        svg.contains("<title>Kaikki</title>"),
+        "the first view, in the default language"
+    );
+}
+
+#[test]
+fn all_writes_one_file_per_view_named_after_it() {
+    let dir = temp_dir("all");
+    let out = dir.join("views");
+    let o = run(&[
+        "render",
+        &small(),
+        "--all",
+        "--format",
+        "dot",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("written")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["all.dot", "around.dot", "collapsed.dot", "systems.dot"]
+    );
+    let dot = std::fs::read_to_string(out.join("systems.dot")).expect("read");
+    assert!(dot.starts_with("digraph \"systems\""));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn every_te24_view_renders_in_every_format() {
+    let dir = temp_dir("te24");
+    for (format, ext) in [("svg", "svg"), ("dot", "dot"), ("mermaid", "mmd")] {
+        let out = dir.join(format);
+        let o = run(&[
+            "render",
+            &te24(),
+            "--all",
+            "--format",
+            format,
+            "--out",
+            out.to_str().expect("utf-8"),
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let n = std::fs::read_dir(&out)
+            .expect("written")
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.path().extension().is_some_and(|x| x == ext))
+            })
+            .count();
+        assert!(n >= 3, "{n} {format} files");
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn one_view_to_a_file_and_in_another_language() {
+    let dir = temp_dir("one");
+    let file = dir.join("systems.mmd");
+    let o = run(&[
+        "render",
+        &small(),
+        "--view",
+        "systems",
+        "--format",
+        "mermaid",
+        "--lang",
+        "en",
+        "--out",
+        file.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&file).expect("written");
+    assert!(text.contains("flowchart LR"), "{text}");
+    assert!(text.contains("Job Market Finland"), "{text}");
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn unknown_view_is_a_usage_error_with_a_suggestion() {
+    let o = run(&["render", &small(), "--view", "sytems"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: no view `sytems` (did you mean `systems`?)\n"
+    );
+}
+
+#[test]
+fn several_views_need_a_directory() {
+    let o = run(&["render", &small(), "--view", "all", "--view", "systems"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("several views need --out DIR"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn a_view_over_the_node_limit_says_what_would_fit() {
+    let o = run(&["render", &small(), "--view", "all", "--max-nodes", "10"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: view `all` would draw 17 nodes, more than the limit of 10; collapse depth 0 would draw 9 nodes; \
+         collapsing `prog`, `ministry`, `platforms` would draw 9 nodes\n"
+    );
+}
+
+#[test]
+fn ad_hoc_view_around_an_element() {
+    let o = run(&[
+        "render",
+        &small(),
+        "--around",
+        "eures",
+        "--depth",
+        "1",
+        "--format",
+        "dot",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let dot = stdout(&o);
+    assert!(dot.starts_with("digraph \"around-eures\""), "{dot}");
+    assert!(dot.contains("EURES") && dot.contains("Rajapinta"), "{dot}");
+    assert!(!dot.contains("Määrittely"), "two steps away: {dot}");
+    let o = run(&["render", &small(), "--around", "eurse"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: unknown element `eurse` (did you mean `eures`?)\n"
+    );
+}
+
+#[test]
+fn highlight_from_impact_and_diff_json() {
+    let dir = temp_dir("highlight");
+    let impact = dir.join("impact.json");
+    std::fs::write(
+        &impact,
+        r#"{"changes": [{"change": "modified", "element": "tmt.api"}],
+            "affected": [{"id": "eures", "confidence": "certain"}, {"id": "tmt.ui", "confidence": "potential"}]}"#,
+    )
+    .expect("write");
+    let o = run(&[
+        "render",
+        &small(),
+        "--view",
+        "systems",
+        "--highlight",
+        impact.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let svg = stdout(&o);
+    assert!(svg.contains("stroke=\"#d62728\""), "changed");
+    assert!(svg.contains("stroke=\"#ff7f0e\""), "affected");
+    let diff = dir.join("diff.json");
+    std::fs::write(
+        &diff,
+        r#"{"elements": {"added": [{"id": "cvs"}], "removed": [], "modified": [{"id": "tmt"}]}}"#,
+    )
+    .expect("write");
+    let o = run(&[
+        "render",
+        &small(),
+        "--format",
+        "dot",
+        "--highlight",
+        diff.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("color=\"#2ca02c\""), "added");
+    let bad = dir.join("bad.json");
+    std::fs::write(&bad, r#"{"nothing": []}"#).expect("write");
+    let o = run(&[
+        "render",
+        &small(),
+        "--highlight",
+        bad.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("neither the output of `ecograph impact`"),
+        "{}",
+        stderr(&o)
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+fn unknown_language_is_a_usage_error() {
+    let o = run(&["render", &small(), "--lang", "de"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: the model has no language `de` (it has fi, en)\n"
+    );
+}
