@@ -114,7 +114,7 @@ pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
         });
     }
 
-    let (critical_path, on_path) = critical_path(g, finish.map(|_| finish_item));
+    let (critical_path, on_path) = critical_path(g, &latest, finish.map(|_| finish_item));
     Plan {
         finish,
         finish_value,
@@ -127,11 +127,15 @@ pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
 }
 
 /// Walks back from the finish along binding constraints: at every event, the first
-/// incoming edge (in the graph's edge order) whose requirement is the largest and
-/// reaches the event's planned value. An item is on the path when the walk crosses its
+/// incoming edge (in the graph's edge order) from an event without slack whose
+/// requirement is the largest and reaches the event's planned value. An item is on the path when the walk crosses its
 /// own span, from its start to its end, or stops at its end (a task with no start); a
 /// parent whose end is set by a child is not.
-fn critical_path<'m>(g: &Graph<'m>, finish_item: Option<u32>) -> (Vec<Element<'m>>, Vec<bool>) {
+fn critical_path<'m>(
+    g: &Graph<'m>,
+    latest: &[i64],
+    finish_item: Option<u32>,
+) -> (Vec<Element<'m>>, Vec<bool>) {
     let mut on_path = vec![false; g.items.len()];
     let mut path = Vec::new();
     let Some(item) = finish_item else {
@@ -144,7 +148,9 @@ fn critical_path<'m>(g: &Graph<'m>, finish_item: Option<u32>) -> (Vec<Element<'m
         let mut best: Option<(i64, u32)> = None;
         for &e in g.incoming.of(v) {
             let edge = g.edges[e as usize];
-            if !g.dated(edge.from) {
+            // Only through events without slack: a month lag can bind and still leave
+            // room, since a month after 29, 30 or 31 January is the same day.
+            if !g.dated(edge.from) || latest[edge.from as usize] > g.planned[edge.from as usize] {
                 continue;
             }
             let need = edge.link.apply(g.planned[edge.from as usize]);

@@ -142,11 +142,18 @@ pub(super) fn propagate<'m>(
         let Some(element) = g.element(item) else {
             continue;
         };
+        let (deadline, new_end) = (g.day(e as u32, g.planned[e]), g.day(e as u32, new[e]));
+        // A programme task whose deadline is the finish is reported once, as the finish.
+        if breaches.iter().any(|b: &Breach<'_>| {
+            b.element == element && b.deadline == deadline && b.new_end == new_end
+        }) {
+            continue;
+        }
         breaches.push(Breach {
             kind: BreachKind::Parent,
             element,
-            deadline: g.day(e as u32, g.planned[e]),
-            new_end: g.day(e as u32, new[e]),
+            deadline,
+            new_end,
             late_days: new[e] - g.planned[e],
         });
     }

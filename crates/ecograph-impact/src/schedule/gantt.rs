@@ -448,13 +448,29 @@ impl Schedule<'_> {
             } else {
                 ("dep", "arrow")
             };
+            // Out of the bar's end and into the dependant's start from the left; when
+            // the dependant starts too soon for that, along the row boundary first.
+            let d = if x2 - x1 >= 12.0 {
+                format!("M{},{} h6 V{} H{}", num(x1), num(y1), num(y2), num(x2))
+            } else {
+                let boundary = if y2 > y1 {
+                    y2 - ROW / 2.0
+                } else {
+                    y2 + ROW / 2.0
+                };
+                format!(
+                    "M{},{} h6 V{} H{} V{} H{}",
+                    num(x1),
+                    num(y1),
+                    num(boundary),
+                    num(x2 - 8.0),
+                    num(y2),
+                    num(x2)
+                )
+            };
             let _ = writeln!(
                 out,
-                "<path class=\"{class}\" d=\"M{},{} h4 V{} H{}\" marker-end=\"url(#{marker})\"/>",
-                num(x1),
-                num(y1),
-                num(y2),
-                num(x2)
+                "<path class=\"{class}\" d=\"{d}\" marker-end=\"url(#{marker})\"/>"
             );
         }
         out.push_str("</g>\n");
