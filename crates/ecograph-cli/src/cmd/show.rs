@@ -139,11 +139,11 @@ fn text(e: Element<'_>, lang: Option<&str>) -> String {
         }
     }
     let line = |r: Relation<'_>, other: Element<'_>, arrow: &str| {
-        let data: Vec<_> = r.data_carried().map(|d| d.id().to_string()).collect();
+        let data: Vec<_> = r.data_carried().map(|d| d.name().resolve(lang)).collect();
         let data = if data.is_empty() {
             String::new()
         } else {
-            format!(" carrying {}", data.join(", "))
+            format!(", carrying {}", data.join(", "))
         };
         format!(
             "  {arrow} {} {} ({}): {}{data}\n",

@@ -1,0 +1,257 @@
+//! `ecograph check`, `show`, `list`, `path`, `fmt` and `schema`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn te24() -> String {
+    root().join("models/te24.json").display().to_string()
+}
+
+fn fixture(name: &str) -> String {
+    root()
+        .join("crates/ecograph-core/tests/fixtures/invalid")
+        .join(format!("{name}.json"))
+        .display()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write");
+    child.wait_with_output().expect("wait")
+}
+
+fn out(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn err(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn check_accepts_te24_with_its_one_justified_warning() {
+    let o = run(&["check", &te24()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let e = err(&o);
+    assert!(
+        e.contains("warning[task-without-owner]: task `te24`"),
+        "{e}"
+    );
+    assert!(e.contains("ok (0 errors, 1 warning, "), "{e}");
+    let denied = run(&["check", "--deny-warnings", &te24()]);
+    assert_eq!(denied.status.code(), Some(1));
+}
+
+#[test]
+fn check_reports_every_error_and_exits_1() {
+    let o = run(&["check", &fixture("view-errors")]);
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert_eq!(e.matches("error[").count(), 5, "{e}");
+    assert!(e.contains("help: did you mean `tmt`?"), "{e}");
+}
+
+#[test]
+fn check_json_lists_documented_fields() {
+    let o = run(&["check", "--format", "json", &fixture("unknown-element")]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON on stdout");
+    let first = &v.as_array().expect("array")[0];
+    for field in [
+        "severity",
+        "code",
+        "message",
+        "file",
+        "line",
+        "column",
+        "path",
+        "id",
+        "suggestion",
+    ] {
+        assert!(first.get(field).is_some(), "missing {field} in {first}");
+    }
+    assert_eq!(first["code"], "unknown-element");
+    assert_eq!(first["suggestion"], "did you mean `tmt`?");
+}
+
+#[test]
+fn check_reads_standard_input() {
+    let o = run_stdin(
+        &["check", "-"],
+        r#"{"ecograph": 1, "elements": [{"id": "a", "kind": "actr", "name": "A"}]}"#,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let e = err(&o);
+    assert!(e.contains("--> <stdin>:1:"), "{e}");
+    assert!(e.contains("did you mean `actor`?"), "{e}");
+}
+
+#[test]
+fn missing_files_and_bad_usage_exit_2() {
+    let o = run(&["check", "/no/such/model.json"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        err(&o).contains("cannot access `/no/such/model.json`"),
+        "{}",
+        err(&o)
+    );
+    assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
+    assert_eq!(run(&["show", &te24(), "tmtt"]).status.code(), Some(2));
+    assert!(err(&run(&["show", &te24(), "tmtt"])).contains("did you mean `tmt`?"));
+    assert_eq!(
+        run(&["list", &te24(), "--kind", "sytem"]).status.code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn show_text_and_json() {
+    let o = run(&["show", &te24(), "tmt", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    insta::assert_snapshot!("show_tmt_en", out(&o));
+    let o = run(&["show", &te24(), "tmt", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    assert_eq!(v["id"], "tmt");
+    assert_eq!(v["kind"], "system");
+    assert!(v["outgoing"].as_array().is_some_and(|a| !a.is_empty()));
+}
+
+#[test]
+fn list_filters_by_kind_tag_and_status() {
+    let o = run(&["list", &te24(), "--kind", "system"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    insta::assert_snapshot!("list_systems", out(&o));
+    let o = run(&[
+        "list",
+        &te24(),
+        "--status",
+        "in_progress",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    let items = v.as_array().expect("array");
+    assert!(!items.is_empty());
+    assert!(
+        items
+            .iter()
+            .all(|i| i["status"] == "in_progress" && i["kind"] == "task")
+    );
+}
+
+#[test]
+fn path_between_two_elements() {
+    let o = run(&["path", &te24(), "keha", "eures-portaali", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let text = out(&o);
+    assert!(text.starts_with("keha "), "{text}");
+    let o = run(&[
+        "path",
+        &te24(),
+        "keha",
+        "eures-portaali",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    let hops = v["path"].as_array().expect("a path");
+    assert_eq!(hops.first().map(|h| h["from"].clone()), Some("keha".into()));
+    assert_eq!(
+        hops.last().map(|h| h["to"].clone()),
+        Some("eures-portaali".into())
+    );
+    assert_eq!(v["length"].as_u64(), Some(hops.len() as u64));
+}
+
+#[test]
+fn fmt_is_canonical_and_never_touches_the_input_unasked() {
+    let dir = std::env::temp_dir().join(format!("ecograph-fmt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let file = dir.join("m.json");
+    let messy = r#"{"relations": [], "elements": [{"name": "A", "kind": "actor", "id": "a"}], "ecograph": 1}"#;
+    std::fs::write(&file, messy).expect("write");
+    let f = file.display().to_string();
+
+    let o = run(&["fmt", &f]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        messy,
+        "fmt without --write leaves the file alone"
+    );
+    insta::assert_snapshot!("fmt_canonical", out(&o));
+    assert_eq!(run(&["fmt", "--check", &f]).status.code(), Some(3));
+
+    let o = run(&["fmt", "--write", &f]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(
+        std::fs::read_to_string(&file).expect("read"),
+        out(&run(&["fmt", &f]))
+    );
+    assert_eq!(run(&["fmt", "--check", &f]).status.code(), Some(0));
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() != "m.json")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temporary files are left behind: {leftovers:?}"
+    );
+    std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn fmt_refuses_invalid_models_and_leaves_them_intact() {
+    let path = fixture("unknown-element");
+    let before = std::fs::read_to_string(&path).expect("read");
+    let o = run(&["fmt", "--write", &path]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&path).expect("read"), before);
+}
+
+#[test]
+fn te24_is_kept_canonical_and_round_trips() {
+    assert_eq!(
+        run(&["fmt", "--check", &te24()]).status.code(),
+        Some(0),
+        "run `ecograph fmt --write models/te24.json`"
+    );
+    let o = run(&["fmt", &te24()]);
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    let again = run_stdin(&["fmt", "-"], &out(&o));
+    assert_eq!(out(&again), out(&o), "canonical form is a fixed point");
+}
+
+#[test]
+fn schema_matches_the_checked_in_copy() {
+    let o = run(&["schema"]);
+    assert_eq!(o.status.code(), Some(0));
+    let committed =
+        std::fs::read_to_string(root().join("schema/ecograph-1.schema.json")).expect("schema file");
+    assert_eq!(out(&o), committed);
+}
