@@ -154,6 +154,14 @@ impl IdIndex {
         self.slot(id).1
     }
 
+    /// Reads the first slot `id` hashes to and returns something derived from it, so that
+    /// a caller can touch many slots in a row: independent loads overlap their cache
+    /// misses, where one lookup after another would wait for each miss in turn.
+    pub fn touch(&self, id: &str) -> u32 {
+        let pos = hash_id(id) as usize & (self.table.len() - 1);
+        self.table[pos].ix
+    }
+
     pub fn contains(&self, id: &str) -> bool {
         self.get(id).is_some()
     }

@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use crate::validate::Validation;
+use crate::validate::{BATCH, Validation};
 
 /// The JSON type of a value that had the wrong type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -600,11 +600,17 @@ impl<'de> Visitor<'de> for RelationStream<'_> {
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
         self.val.expect_relations(seq.size_hint().unwrap_or(0));
-        let mut j = 0;
+        let mut batch = Vec::with_capacity(BATCH);
+        let mut first = 0;
         while let Some(L(raw)) = seq.next_element::<L<RawRelation<'de>>>()? {
-            self.val.relation(j, &raw);
-            j += 1;
+            batch.push(raw);
+            if batch.len() == BATCH {
+                self.val.relation_batch(first, &batch);
+                first += batch.len();
+                batch.clear();
+            }
         }
+        self.val.relation_batch(first, &batch);
         Ok(())
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {

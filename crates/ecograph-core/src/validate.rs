@@ -15,6 +15,9 @@ use std::collections::HashSet;
 /// How many unknown-id errors get a did-you-mean suggestion: each one scans every id.
 const SUGGESTION_BUDGET: usize = 200;
 
+/// Relations validated together (see [`Validation::relation_batch`]).
+pub(crate) const BATCH: usize = 256;
+
 pub(crate) struct Validator {
     diags: Vec<Diagnostic>,
     languages: Vec<String>,
@@ -706,6 +709,23 @@ impl Validation {
         );
     }
 
+    /// Checks relations `first..first + batch.len()`. The id-index slots of all their
+    /// endpoints are touched first, so their cache misses overlap.
+    pub(crate) fn relation_batch(&mut self, first: usize, batch: &[Loose<RawRelation<'_>>]) {
+        let mut acc = 0u32;
+        for raw in batch.iter().flatten() {
+            for end in [&raw.from, &raw.to] {
+                if let Some(Ok(id)) = end {
+                    acc ^= self.index.touch(id);
+                }
+            }
+        }
+        std::hint::black_box(acc);
+        for (k, raw) in batch.iter().enumerate() {
+            self.relation(first + k, raw);
+        }
+    }
+
     /// Checks relation `j` (its position in the file) and keeps it if it is valid.
     pub(crate) fn relation(&mut self, j: usize, raw: &Loose<RawRelation<'_>>) {
         let Validation {
@@ -1007,8 +1027,8 @@ impl Validation {
             "a list of relations",
         );
         self.expect_relations(raws.len());
-        for (j, raw) in raws.iter().enumerate() {
-            self.relation(j, raw);
+        for (k, chunk) in raws.chunks(BATCH).enumerate() {
+            self.relation_batch(k * BATCH, chunk);
         }
     }
 }
