@@ -41,6 +41,9 @@ enum Command {
     Why(cmd::why::Args),
     /// What changed between two versions of a model.
     Diff(cmd::diff::Args),
+    /// Dates, conflicts, critical path and slack of the work plan; delays, late tasks
+    /// and a Gantt chart (exit 3 when --fail-on-breach fires).
+    Schedule(cmd::schedule::Args),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +65,7 @@ fn main() -> ExitCode {
         Command::Impact(a) => cmd::impact::run(a),
         Command::Why(a) => cmd::why::run(a),
         Command::Diff(a) => cmd::diff::run(a),
+        Command::Schedule(a) => cmd::schedule::run(a),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

@@ -7,6 +7,7 @@ pub mod impact;
 pub mod list;
 pub mod path;
 pub mod render;
+pub mod schedule;
 pub mod schema;
 pub mod show;
 pub mod why;

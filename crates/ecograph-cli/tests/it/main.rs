@@ -4,3 +4,4 @@ mod core_commands;
 mod diff;
 mod impact;
 mod render;
+mod schedule;

@@ -1,0 +1,255 @@
+//! `ecograph schedule`.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Output, Stdio};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn plan() -> String {
+    root()
+        .join("crates/ecograph-cli/tests/fixtures/schedule-plan.json")
+        .display()
+        .to_string()
+}
+
+fn te24() -> String {
+    root().join("models/te24.json").display().to_string()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn run_stdin(args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    child
+        .stdin
+        .take()
+        .expect("piped")
+        .write_all(input.as_bytes())
+        .expect("stdin takes the model");
+    child.wait_with_output().expect("the binary ends")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// A scratch directory of this test's own, emptied first.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ecograph-schedule-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+#[test]
+fn plan_text_with_delays_and_today() {
+    let p = plan();
+    let o = run(&[
+        "schedule",
+        &p,
+        "--delay",
+        "build=2m",
+        "--delay",
+        "docs=10d",
+        "--today",
+        "2024-06-15",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("schedule_plan_text", stdout(&o));
+}
+
+#[test]
+fn plan_json_for_a_chosen_task() {
+    let p = plan();
+    let o = run(&[
+        "schedule", &p, "--task", "pilot", "--delay", "build=1w", "--format", "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("schedule_plan_pilot_json", stdout(&o));
+}
+
+#[test]
+fn te24_text_and_json() {
+    let t = te24();
+    let o = run(&["schedule", &t, "--today", "2023-11-01", "--lang", "en"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("schedule_te24_text", stdout(&o));
+    let o = run(&["schedule", &t, "--delay", "tj.B.2=2m", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("schedule_te24_delay_json", stdout(&o));
+}
+
+#[test]
+fn breach_gate_exits_3() {
+    let p = plan();
+    let o = run(&[
+        "schedule",
+        &p,
+        "--delay",
+        "build=2m",
+        "--fail-on-breach",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("\"breaches\""),
+        "the report is still written"
+    );
+    // Slack absorbs this one: no breach, no gate.
+    let o = run(&["schedule", &p, "--delay", "docs=2m", "--fail-on-breach"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let p = plan();
+    let cases: [(&[&str], &str); 6] = [
+        (
+            &["--task", "biuld"],
+            "error: unknown task `biuld`\nhelp: did you mean `build`?\n",
+        ),
+        (
+            &["--task", "manual"],
+            "error: `manual` is a deliverable, not a task\n",
+        ),
+        (
+            &["--delay", "build"],
+            "error: --delay `build`: expected ID=DURATION, such as `ra.B=2m`\n",
+        ),
+        (
+            &["--delay", "build=2x"],
+            "error: --delay `build=2x`: invalid duration `2x`: expected a whole number and `d`, `w`, `m` or `y`, such as `6w`\n",
+        ),
+        (
+            &["--delay", "spec=1d"],
+            "error: task `spec` is done and cannot be delayed\n",
+        ),
+        (
+            &["--today", "2024-02-30"],
+            "error: --today `2024-02-30`: expected a date such as `2024-06-15`\n",
+        ),
+    ];
+    for (extra, message) in cases {
+        let mut args = vec!["schedule", p.as_str()];
+        args.extend_from_slice(extra);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{extra:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), message, "{extra:?}");
+        assert!(o.stdout.is_empty());
+    }
+    let o = run(&["schedule", "no-such-model.json"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn invalid_model_and_impossible_plan_exit_1() {
+    let o = run_stdin(
+        &["schedule", "-"],
+        r#"{ "ecograph": 1, "elements": [ { "id": "t", "kind": "task" } ] }"#,
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let cycle = r#"{ "ecograph": 1, "elements": [
+        { "id": "p", "kind": "task", "name": "P", "start": "2024-01", "end": "2024-06" },
+        { "id": "c", "kind": "task", "name": "C", "parent": "p", "start": "2024-02", "end": "2024-03" }
+      ], "relations": [ { "kind": "depends_on", "from": "c", "to": "p" } ] }"#;
+    let o = run_stdin(&["schedule", "-"], cycle);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: the plan has a cycle through dependencies and containment: `c` -> `p` -> `c`\n"
+    );
+}
+
+#[test]
+fn gantt_is_written_atomically_beside_the_report() {
+    let dir = scratch("gantt");
+    let svg = dir.join("plan.svg");
+    let out = dir.join("report.json");
+    let p = plan();
+    let o = run(&[
+        "schedule",
+        &p,
+        "--delay",
+        "build=2m",
+        "--today",
+        "2024-06-15",
+        "--lang",
+        "fi",
+        "--gantt",
+        svg.to_str().expect("utf-8 path"),
+        "--format",
+        "json",
+        "-o",
+        out.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(o.stdout.is_empty());
+    let chart = std::fs::read_to_string(&svg).expect("the chart is written");
+    assert!(chart.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(chart.ends_with("</svg>\n"));
+    assert!(chart.contains("Tänään 2024-06-15"));
+    assert!(chart.contains("&lt;script&gt;&amp;&quot;&apos;"));
+    let report = std::fs::read_to_string(&out).expect("the report is written");
+    assert!(report.contains("\"moved\""));
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["plan.svg", "report.json"],
+        "no temporary file is left"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let t = te24();
+    let dir = scratch("determinism");
+    let svg = |n: &str| dir.join(n).to_str().expect("utf-8 path").to_owned();
+    let (a, b) = (svg("a.svg"), svg("b.svg"));
+    let first = run(&[
+        "schedule",
+        &t,
+        "--format",
+        "json",
+        "--gantt",
+        &a,
+        "--delay",
+        "tj.B.2=3m",
+    ]);
+    let second = run(&[
+        "schedule",
+        &t,
+        "--format",
+        "json",
+        "--gantt",
+        &b,
+        "--delay",
+        "tj.B.2=3m",
+    ]);
+    assert_eq!(first.stdout, second.stdout);
+    assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
