@@ -654,9 +654,63 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
             }
         }
     }
+    // Sibling boxes with no relation between their contents, likewise: a row of boxes
+    // becomes a grid. Every node of one box points at every node of the next.
+    let mut boxes: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        if n.is_container() {
+            boxes.entry(n.parent()).or_default().push(i);
+        }
+    }
+    let mut box_of: Vec<Option<usize>> = vec![None; nodes.len()];
+    for group in boxes.values() {
+        for &b in group {
+            for j in subtree(nodes, b) {
+                box_of[j] = Some(b);
+            }
+        }
+    }
+    let mut linked = vec![false; nodes.len()];
+    for e in d.edges() {
+        if let (Some(a), Some(b)) = (box_of[e.from()], box_of[e.to()])
+            && a != b
+            && nodes[a].parent() == nodes[b].parent()
+        {
+            linked[a] = true;
+            linked[b] = true;
+        }
+    }
+    for group in boxes.values() {
+        let group: Vec<usize> = group.iter().copied().filter(|&b| !linked[b]).collect();
+        if group.len() < 3 {
+            continue;
+        }
+        let len = (group.len() as f64).sqrt().ceil() as usize;
+        for chain in group.chunks(len) {
+            for w in chain.windows(2) {
+                let (above, below) = (subtree(nodes, w[0]), subtree(nodes, w[1]));
+                for &a in above.iter().filter(|&&a| !nodes[a].is_container()) {
+                    for &b in below.iter().filter(|&&b| !nodes[b].is_container()) {
+                        out.push((a, b));
+                    }
+                }
+            }
+        }
+    }
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// A node and everything drawn inside it.
+fn subtree(nodes: &[Node<'_>], i: usize) -> Vec<usize> {
+    let mut all = vec![i];
+    let mut k = 0;
+    while k < all.len() {
+        all.extend_from_slice(&nodes[all[k]].children);
+        k += 1;
+    }
+    all
 }
 
 /// The label of one relation: its own label, a flow's carried data, a dependency's lag.
