@@ -7,12 +7,15 @@ use clap::{Parser, Subcommand};
 use common::{Exit, Fail};
 use std::process::ExitCode;
 
-/// Model an ecosystem as a typed graph: check it, query it, draw it, and ask what a
-/// change affects.
-///
-/// Exit codes: 0 success, 1 invalid model, 2 usage or I/O error, 3 a --fail-on gate fired.
+/// The command line: subcommands and their arguments.
 #[derive(Debug, Parser)]
-#[command(name = "ecograph", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "ecograph",
+    version,
+    about = "Model an ecosystem as a typed graph: check it, query it, draw it, and ask what a change affects",
+    after_help = "Exit codes: 0 success, 1 invalid model, 2 usage or I/O error, 3 a --fail-on / --fail-on-breach / fmt --check gate fired.\nModel format: docs/format.md. Every file written is written atomically.",
+    max_term_width = 100
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
