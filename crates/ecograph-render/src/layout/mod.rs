@@ -20,6 +20,7 @@
 mod acyclic;
 mod build;
 pub mod crossings;
+mod ns;
 mod order;
 mod position;
 mod rank;

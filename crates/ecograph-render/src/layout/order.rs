@@ -12,7 +12,9 @@ use super::build::{Kind, Layered};
 use super::crossings::Accumulator;
 use super::tree::ClusterTree;
 
-/// Sweeps per start order, and how many may pass without a real improvement.
+/// Sweeps from each start order, from the best order, and how many may pass
+/// without a real improvement (dot's values).
+const START_ITER: usize = 4;
 const MAX_ITER: usize = 24;
 const MIN_QUIT: usize = 8;
 /// An improvement smaller than this factor does not reset the quit counter.
@@ -109,20 +111,59 @@ struct Entry {
 }
 
 impl Orderer<'_> {
+    /// dot's schedule: a few sweeps from each of two start orders, then
+    /// many from the best order found; keep the best order seen.
     fn mincross(&mut self, comp: &[usize]) -> Vec<Vec<usize>> {
-        let mut best: Option<(u64, Vec<Vec<usize>>)> = None;
-        for downward in [true, false] {
-            self.initial_order(comp, downward);
-            let (c, ranks) = self.iterate();
-            if best.as_ref().is_none_or(|(b, _)| c < *b) {
-                best = Some((c, ranks));
+        let mut best_cross = u64::MAX;
+        let mut best: Vec<Vec<usize>> = Vec::new();
+        for pass in 0..3 {
+            let max_iter = if pass < 2 {
+                self.initial_order(comp, pass == 0);
+                self.transpose(false);
+                let c = self.crossings();
+                if c <= best_cross {
+                    best_cross = c;
+                    best.clone_from(&self.ranks);
+                }
+                START_ITER
+            } else {
+                self.restore(&best);
+                MAX_ITER
+            };
+            let mut stale = 0;
+            for it in 0..max_iter {
+                if best_cross == 0 || stale >= MIN_QUIT {
+                    break;
+                }
+                stale += 1;
+                let reverse = it % 4 < 2;
+                self.sweep(it % 2 == 0, reverse);
+                self.transpose(!reverse);
+                let c = self.crossings();
+                if c <= best_cross {
+                    if (c as f64) < CONVERGENCE * best_cross as f64 {
+                        stale = 0;
+                    }
+                    best_cross = c;
+                    best.clone_from(&self.ranks);
+                }
             }
-            if best.as_ref().is_some_and(|(b, _)| *b == 0) {
+            if best_cross == 0 {
                 break;
             }
         }
-        let (_, ranks) = best.unwrap_or_default();
-        ranks
+        self.restore(&best);
+        if best_cross > 0 {
+            self.transpose(false);
+        }
+        std::mem::take(&mut self.ranks)
+    }
+
+    fn restore(&mut self, ranks: &[Vec<usize>]) {
+        self.ranks = ranks.to_vec();
+        for r in 0..self.ranks.len() {
+            self.set_positions(r);
+        }
     }
 
     fn set_positions(&mut self, r: usize) {
@@ -138,12 +179,20 @@ impl Orderer<'_> {
             row.clear();
         }
         let g = self.g;
-        let mut starts = comp.to_vec();
-        if downward {
-            starts.sort_by_key(|&v| (g.nodes[v].rank, v));
-        } else {
-            starts.sort_by_key(|&v| (std::cmp::Reverse(g.nodes[v].rank), v));
-        }
+        // Like dot: breadth-first from the sources (or sinks) in index
+        // order, then from whatever is left.
+        let mut starts: Vec<usize> = comp
+            .iter()
+            .copied()
+            .filter(|&v| {
+                if downward {
+                    g.up[v].is_empty()
+                } else {
+                    g.down[v].is_empty()
+                }
+            })
+            .collect();
+        starts.extend_from_slice(comp);
         let mut seen = vec![false; g.nodes.len()];
         let mut queue = std::collections::VecDeque::new();
         for &s in &starts {
@@ -183,42 +232,6 @@ impl Orderer<'_> {
             self.sort_rank(r, prev, false);
             prev = Some(r);
         }
-    }
-
-    /// Median sweeps with transposition; returns the best crossing count and
-    /// the order that had it.
-    fn iterate(&mut self) -> (u64, Vec<Vec<usize>>) {
-        let mut best_cross = self.crossings();
-        let mut best = self.ranks.clone();
-        let mut stale = 0;
-        for it in 0..MAX_ITER {
-            if best_cross == 0 {
-                break;
-            }
-            let flip = it % 4 >= 2;
-            self.sweep(it % 2 == 0, flip);
-            self.transpose(false);
-            let c = self.crossings();
-            if c < best_cross {
-                if (c as f64) < CONVERGENCE * best_cross as f64 {
-                    stale = 0;
-                } else {
-                    stale += 1;
-                }
-                best_cross = c;
-                best.clone_from(&self.ranks);
-            } else {
-                stale += 1;
-            }
-            if stale >= MIN_QUIT {
-                break;
-            }
-        }
-        self.ranks.clone_from(&best);
-        for r in 0..self.ranks.len() {
-            self.set_positions(r);
-        }
-        (best_cross, best)
     }
 
     fn sweep(&mut self, downward: bool, flip: bool) {

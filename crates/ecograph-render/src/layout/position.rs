@@ -1,16 +1,17 @@
-//! Coordinates: horizontal by Brandes and Köpf ("Fast and Simple Horizontal
-//! Coordinate Assignment", 2001), vertical by stacking ranks.
+//! Coordinates: horizontal by network simplex on dot's auxiliary graph
+//! (Gansner et al. 1993, section 4.2), vertical by stacking ranks.
 //!
-//! Each cluster gets a left and a right border item on every rank it spans.
-//! The border items of one side are aligned into a single vertical block
-//! before any other alignment, and every segment crossing a border is barred
-//! from alignment, so compaction places each border at one x on all ranks:
-//! cluster boxes come out as rectangles that contain their members and
-//! exclude everything else on their ranks.
-
-use std::collections::BTreeSet;
+//! Every rank becomes a chain of separation constraints between neighbours.
+//! Each cluster adds one left and one right border variable, shared by all
+//! ranks it spans and placed in every such rank's chain around the cluster's
+//! contiguous block, so cluster boxes are rectangles that contain their
+//! members and keep everything else out. Each edge segment adds a variable
+//! below both its ends, whose cost is the segment's horizontal stretch,
+//! weighted 1, 2 or 8 as it joins real nodes, a real node and a dummy, or two
+//! dummies (long edges stay straight first).
 
 use super::build::{Kind, Layered};
+use super::ns::{self, Balance, NsEdge};
 use super::tree::ClusterTree;
 use super::{Direction, LayoutInput, Point, Rect};
 
@@ -50,12 +51,6 @@ struct Rows<'a> {
     g: &'a Layered,
     items: Vec<Item>,
     rows: Vec<Vec<usize>>,
-    pos: Vec<usize>,
-    /// Border item of the same cluster side on the rank above / below.
-    border_up: Vec<Option<usize>>,
-    border_down: Vec<Option<usize>>,
-    /// Segments (upper item, lower item) that must not be aligned.
-    marked: BTreeSet<(usize, usize)>,
     node_sep: f64,
     pad: f64,
     /// Extra gap after a cluster's opening border (its label, for LR).
@@ -85,8 +80,7 @@ pub(crate) fn place(
         .iter()
         .map(|c| if lr { 0.0 } else { c.label_width + 2.0 * pad })
         .collect();
-    let mut rows = Rows::new(g, tree, order, input.node_sep, pad, open_extra, min_width);
-    rows.mark_conflicts();
+    let rows = Rows::new(g, tree, order, input.node_sep, pad, open_extra, min_width);
     let xs_items = rows.coordinates();
 
     let n = g.nodes.len();
@@ -234,32 +228,17 @@ impl<'a> Rows<'a> {
                 right: v.right,
             })
             .collect();
-        let k = tree.parent.len();
-        let mut last_border: Vec<[Option<(usize, usize)>; 2]> = vec![[None, None]; k];
-        let mut border_up: Vec<Option<usize>> = vec![None; items.len()];
-        let mut border_down: Vec<Option<usize>> = vec![None; items.len()];
         let mut rows = Vec::with_capacity(order.len());
-        for (r, row) in order.iter().enumerate() {
+        for row in order {
             let mut out = Vec::with_capacity(row.len());
             let mut open: Vec<usize> = Vec::new();
             let mut push_border = |cluster: usize, right: bool, out: &mut Vec<usize>| {
-                let id = items.len();
+                out.push(items.len());
                 items.push(Item {
                     kind: ItemKind::Border { cluster, right },
                     left: 0.0,
                     right: 0.0,
                 });
-                border_up.push(None);
-                border_down.push(None);
-                let side = usize::from(right);
-                if let Some((pr, prev)) = last_border[cluster][side]
-                    && pr + 1 == r
-                {
-                    border_up[id] = Some(prev);
-                    border_down[prev] = Some(id);
-                }
-                last_border[cluster][side] = Some((r, id));
-                out.push(id);
             };
             for &v in row.iter().chain(std::iter::once(&usize::MAX)) {
                 let path: &[usize] = if v == usize::MAX {
@@ -282,85 +261,14 @@ impl<'a> Rows<'a> {
             }
             rows.push(out);
         }
-        let mut pos = vec![0; items.len()];
-        for row in &rows {
-            for (i, &it) in row.iter().enumerate() {
-                pos[it] = i;
-            }
-        }
         Rows {
             g,
             items,
             rows,
-            pos,
-            border_up,
-            border_down,
-            marked: BTreeSet::new(),
             node_sep,
             pad,
             open_extra,
             min_width,
-        }
-    }
-
-    fn is_dummy(&self, it: usize) -> bool {
-        matches!(self.items[it].kind, ItemKind::Node(v)
-            if matches!(self.g.nodes[v].kind, Kind::Dummy | Kind::Label))
-    }
-
-    fn up(&self, it: usize) -> &[usize] {
-        match self.items[it].kind {
-            ItemKind::Node(v) => &self.g.up[v],
-            ItemKind::Border { .. } => &[],
-        }
-    }
-
-    fn down(&self, it: usize) -> &[usize] {
-        match self.items[it].kind {
-            ItemKind::Node(v) => &self.g.down[v],
-            ItemKind::Border { .. } => &[],
-        }
-    }
-
-    /// Marks segments crossing "inner" segments (Brandes–Köpf type 1), in two
-    /// passes: first against cluster borders alone, so borders win over long
-    /// edges, then against borders and long-edge segments together.
-    fn mark_conflicts(&mut self) {
-        for with_dummies in [false, true] {
-            for r in 0..self.rows.len().saturating_sub(1) {
-                let (upper_len, lower) = (self.rows[r].len(), &self.rows[r + 1]);
-                let mut k0 = 0usize;
-                let mut l = 0usize;
-                let mut new_marks = Vec::new();
-                for l1 in 0..lower.len() {
-                    let v = lower[l1];
-                    let inner = match self.items[v].kind {
-                        ItemKind::Border { .. } => self.border_up[v],
-                        ItemKind::Node(_) if with_dummies && self.is_dummy(v) => {
-                            let ups = self.up(v);
-                            (ups.len() == 1 && self.is_dummy(ups[0])).then(|| ups[0])
-                        }
-                        ItemKind::Node(_) => None,
-                    };
-                    if l1 + 1 == lower.len() || inner.is_some() {
-                        let k1 = inner.map_or(upper_len.saturating_sub(1), |u| self.pos[u]);
-                        while l <= l1 {
-                            let w = lower[l];
-                            for &u in self.up(w) {
-                                if Some(u) == inner && w == v {
-                                    continue;
-                                }
-                                if self.pos[u] < k0 || self.pos[u] > k1 {
-                                    new_marks.push((u, w));
-                                }
-                            }
-                            l += 1;
-                        }
-                        k0 = k1;
-                    }
-                }
-                self.marked.extend(new_marks);
-            }
         }
     }
 
@@ -389,259 +297,95 @@ impl<'a> Rows<'a> {
         self.items[a].right + gap + self.items[b].left
     }
 
-    /// The four Brandes–Köpf layouts, balanced; falls back to the narrowest
-    /// one should balancing violate a separation.
+    /// Centre x of every item, from the network simplex on the auxiliary
+    /// graph; if shared border variables made the constraints cyclic (the
+    /// ordering rules that out), borders fall back to one variable per rank.
     fn coordinates(&self) -> Vec<f64> {
-        let mut layouts: Vec<(Vec<f64>, bool)> = Vec::new();
-        for down in [true, false] {
-            for left in [true, false] {
-                if let Some(xs) = self.one_layout(down, left, true, true) {
-                    layouts.push((xs, left));
-                }
-            }
-        }
-        if layouts.is_empty() {
-            return self.fallback();
-        }
-        let extent = |xs: &[f64]| {
-            let mut lo = f64::INFINITY;
-            let mut hi = f64::NEG_INFINITY;
-            for (i, it) in self.items.iter().enumerate() {
-                lo = lo.min(xs[i] - it.left);
-                hi = hi.max(xs[i] + it.right);
-            }
-            (lo, hi)
-        };
-        let extents: Vec<(f64, f64)> = layouts.iter().map(|(xs, _)| extent(xs)).collect();
-        let narrowest = (0..layouts.len())
-            .min_by(|&a, &b| {
-                let wa = extents[a].1 - extents[a].0;
-                let wb = extents[b].1 - extents[b].0;
-                wa.total_cmp(&wb).then(a.cmp(&b))
-            })
-            .unwrap_or(0);
-        let (lo0, hi0) = extents[narrowest];
-        for (i, (xs, left)) in layouts.iter_mut().enumerate() {
-            let shift = if *left {
-                lo0 - extents[i].0
-            } else {
-                hi0 - extents[i].1
-            };
-            for x in xs.iter_mut() {
-                *x += shift;
-            }
-        }
-        if layouts.len() < 4 {
-            return layouts.swap_remove(narrowest).0;
-        }
-        let balanced: Vec<f64> = (0..self.items.len())
-            .map(|i| {
-                let mut v = [
-                    layouts[0].0[i],
-                    layouts[1].0[i],
-                    layouts[2].0[i],
-                    layouts[3].0[i],
-                ];
-                v.sort_by(f64::total_cmp);
-                (v[1] + v[2]) / 2.0
-            })
-            .collect();
-        if self.valid(&balanced) {
-            balanced
-        } else {
-            layouts.swap_remove(narrowest).0
-        }
-    }
-
-    fn valid(&self, xs: &[f64]) -> bool {
-        const EPS: f64 = 1e-6;
-        for row in &self.rows {
-            for w in row.windows(2) {
-                if xs[w[1]] - xs[w[0]] < self.sep(w[0], w[1]) - EPS {
-                    return false;
-                }
-            }
-        }
-        self.cluster_widths()
-            .all(|(l, r, w)| xs[r] - xs[l] >= w - EPS)
-    }
-
-    /// (left border item, right border item, minimum width) of each cluster,
-    /// from one rank it spans.
-    fn cluster_widths(&self) -> impl Iterator<Item = (usize, usize, f64)> + '_ {
-        let mut first: Vec<(Option<usize>, Option<usize>)> =
-            vec![(None, None); self.min_width.len()];
-        for (i, it) in self.items.iter().enumerate() {
-            if let ItemKind::Border { cluster, right } = it.kind {
-                let slot = &mut first[cluster];
-                if right {
-                    slot.1.get_or_insert(i);
-                } else {
-                    slot.0.get_or_insert(i);
-                }
-            }
-        }
-        first
-            .into_iter()
-            .enumerate()
-            .filter_map(|(c, (l, r))| Some((l?, r?, self.min_width[c])))
-    }
-
-    /// Compaction without node alignment, used only if every Brandes–Köpf
-    /// layout failed (which consistent cluster orders rule out); without
-    /// border alignment too as a last resort, which always succeeds.
-    fn fallback(&self) -> Vec<f64> {
-        self.one_layout(true, true, false, true)
-            .or_else(|| self.one_layout(true, true, false, false))
+        self.solve(true)
+            .or_else(|| self.solve(false))
             .unwrap_or_else(|| vec![0.0; self.items.len()])
     }
 
-    /// One Brandes–Köpf layout: vertical alignment towards the rank above
-    /// (`down`) or below, scanning ranks from the left (`left`) or right.
-    /// Coordinates are returned in the normal left-to-right frame.
-    fn one_layout(
-        &self,
-        down: bool,
-        left: bool,
-        align_nodes: bool,
-        align_borders: bool,
-    ) -> Option<Vec<f64>> {
-        let n = self.items.len();
-        let nr = self.rows.len();
-        let hpos = |it: usize, r: usize| -> usize {
-            if left {
-                self.pos[it]
-            } else {
-                self.rows[r].len() - 1 - self.pos[it]
-            }
-        };
-        let mut root: Vec<usize> = (0..n).collect();
-        let vertical: Vec<usize> = if down {
-            (0..nr).collect()
-        } else {
-            (0..nr).rev().collect()
-        };
-        let mut aligned_below = vec![false; n];
-        let mut nbrs: Vec<(usize, usize)> = Vec::new();
-        for (step, &r) in vertical.iter().enumerate() {
-            if step == 0 {
-                continue;
-            }
-            let prev_r = vertical[step - 1];
-            let mut rptr: isize = -1;
-            let row = &self.rows[r];
-            let scan: Vec<usize> = if left {
-                row.clone()
-            } else {
-                row.iter().rev().copied().collect()
+    fn solve(&self, shared_borders: bool) -> Option<Vec<f64>> {
+        // Coordinates in quarter points: integers for the simplex.
+        const SCALE: f64 = 4.0;
+        // Pull on each cluster's width, so boxes hug their contents.
+        const CLUSTER_WEIGHT: i64 = 1;
+        const WORK_BUDGET: u64 = 400_000_000;
+        let len = |d: f64| (d * SCALE).ceil() as i64;
+        let k = self.min_width.len();
+        // Variable of each item; border items of one cluster side share one.
+        let mut var = vec![0usize; self.items.len()];
+        let mut side_var: Vec<[usize; 2]> = vec![[usize::MAX; 2]; k];
+        let mut nvars = 1; // 0 is a root tying all ranks together
+        for (i, it) in self.items.iter().enumerate() {
+            var[i] = match it.kind {
+                ItemKind::Border { cluster, right } if shared_borders => {
+                    let slot = &mut side_var[cluster][usize::from(right)];
+                    if *slot == usize::MAX {
+                        *slot = nvars;
+                        nvars += 1;
+                    }
+                    *slot
+                }
+                _ => {
+                    nvars += 1;
+                    nvars - 1
+                }
             };
-            for v in scan {
-                if let ItemKind::Border { .. } = self.items[v].kind {
-                    let pre = if down {
-                        self.border_up[v]
-                    } else {
-                        self.border_down[v]
-                    };
-                    if let Some(u) = pre.filter(|_| align_borders) {
-                        root[v] = root[u];
-                        aligned_below[u] = true;
-                        rptr = hpos(u, prev_r) as isize;
-                    }
-                    continue;
-                }
-                let ns = if down { self.up(v) } else { self.down(v) };
-                if ns.is_empty() || !align_nodes {
-                    continue;
-                }
-                nbrs.clear();
-                nbrs.extend(ns.iter().map(|&u| (hpos(u, prev_r), u)));
-                nbrs.sort_unstable();
-                nbrs.dedup();
-                let d = nbrs.len();
-                for m in [(d - 1) / 2, d / 2] {
-                    if root[v] != v {
-                        break;
-                    }
-                    let (hp, u) = nbrs[m];
-                    let seg = if down { (u, v) } else { (v, u) };
-                    if !aligned_below[u] && !self.marked.contains(&seg) && rptr < hp as isize {
-                        root[v] = root[u];
-                        aligned_below[u] = true;
-                        rptr = hp as isize;
-                    }
-                }
-            }
         }
-
-        // Block graph: for adjacent items, the right block must sit at least
-        // `sep` right of the left one (in this pass's scanning frame).
-        let mut succ: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
-        let mut indeg = vec![0usize; n];
-        let mut add = |a: usize, b: usize, w: f64, succ: &mut Vec<Vec<(usize, f64)>>| {
-            let (ra, rb) = (root[a], root[b]);
-            succ[ra].push((rb, w));
-            indeg[rb] += 1;
-        };
+        let mut edges: Vec<NsEdge> = Vec::new();
         for row in &self.rows {
+            if let Some(&first) = row.first() {
+                edges.push(NsEdge {
+                    tail: 0,
+                    head: var[first],
+                    minlen: 0,
+                    weight: 0,
+                });
+            }
             for w in row.windows(2) {
-                let s = self.sep(w[0], w[1]);
-                if left {
-                    add(w[0], w[1], s, &mut succ);
-                } else {
-                    add(w[1], w[0], s, &mut succ);
+                edges.push(NsEdge {
+                    tail: var[w[0]],
+                    head: var[w[1]],
+                    minlen: len(self.sep(w[0], w[1])),
+                    weight: 0,
+                });
+            }
+        }
+        if shared_borders {
+            for (c, sv) in side_var.iter().enumerate() {
+                if sv[0] != usize::MAX && sv[1] != usize::MAX {
+                    edges.push(NsEdge {
+                        tail: sv[0],
+                        head: sv[1],
+                        minlen: len(self.min_width[c]),
+                        weight: CLUSTER_WEIGHT,
+                    });
                 }
             }
         }
-        for (l, r, w) in self.cluster_widths() {
-            if left {
-                add(l, r, w, &mut succ);
-            } else {
-                add(r, l, w, &mut succ);
-            }
-        }
-        let roots: Vec<usize> = (0..n).filter(|&i| root[i] == i).collect();
-        let mut topo = Vec::with_capacity(roots.len());
-        let mut queue: Vec<usize> = roots
-            .iter()
-            .rev()
-            .copied()
-            .filter(|&b| indeg[b] == 0)
-            .collect();
-        while let Some(b) = queue.pop() {
-            topo.push(b);
-            for &(s, _) in &succ[b] {
-                indeg[s] -= 1;
-                if indeg[s] == 0 {
-                    queue.push(s);
+        let virtual_node = |v: usize| !matches!(self.g.nodes[v].kind, Kind::Real);
+        for (u, downs) in self.g.down.iter().enumerate() {
+            for &v in downs {
+                let weight = match (virtual_node(u), virtual_node(v)) {
+                    (false, false) => 1,
+                    (true, true) => 8,
+                    _ => 2,
+                };
+                let sn = nvars;
+                nvars += 1;
+                for end in [u, v] {
+                    edges.push(NsEdge {
+                        tail: sn,
+                        head: var[end],
+                        minlen: 0,
+                        weight,
+                    });
                 }
             }
         }
-        if topo.len() != roots.len() {
-            return None;
-        }
-        let mut xb = vec![0.0f64; n];
-        for &b in &topo {
-            for &(s, w) in &succ[b] {
-                xb[s] = xb[s].max(xb[b] + w);
-            }
-        }
-        // Pull blocks towards their successors to close gaps, except closing
-        // cluster borders, which would only widen their cluster.
-        for &b in topo.iter().rev() {
-            if let ItemKind::Border { right, .. } = self.items[b].kind
-                && right == left
-            {
-                continue;
-            }
-            let m = succ[b]
-                .iter()
-                .map(|&(s, w)| xb[s] - w)
-                .fold(f64::INFINITY, f64::min);
-            if m.is_finite() && m > xb[b] {
-                xb[b] = m;
-            }
-        }
-        let sign = if left { 1.0 } else { -1.0 };
-        Some((0..n).map(|i| sign * xb[root[i]]).collect())
+        let ranks = ns::solve(nvars, &edges, Balance::Centre, WORK_BUDGET)?;
+        Some(var.iter().map(|&v| ranks[v] as f64 / SCALE).collect())
     }
 }

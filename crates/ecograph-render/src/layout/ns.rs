@@ -1,0 +1,618 @@
+//! Network simplex for "integer ranks with minimum edge lengths, minimise
+//! total weighted edge length" (Gansner, Koutsofios, North and Vo, 1993),
+//! used both for ranking and, on an auxiliary graph, for x-coordinates.
+//!
+//! The implementation follows Graphviz's `ns.c`: cut values are updated only
+//! along the tree path the entering edge closes, ranks only in the subtree
+//! that moves, and the post-order numbering only below the lowest common
+//! ancestor. The initial feasible tree is grown with two heaps of crossing
+//! edges and a lazy rank offset for the tree, in O(E log E). All work is
+//! counted and capped: when the budget runs out, the current feasible
+//! solution is returned, so time stays bounded whatever the input.
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// An edge: `rank[head] >= rank[tail] + minlen`, costing
+/// `weight * (rank[head] - rank[tail])`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NsEdge {
+    pub tail: usize,
+    pub head: usize,
+    pub minlen: i64,
+    pub weight: i64,
+}
+
+/// What to do with ties once optimal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Balance {
+    None,
+    /// Centre subtrees that are free to move between their neighbours
+    /// (Graphviz's `LR_balance`, for x-coordinates).
+    Centre,
+}
+
+const NONE: usize = usize::MAX;
+
+/// Solves the problem for `n` nodes, which must be connected and acyclic.
+/// Returns `None` if the constraints have a cycle.
+pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -> Option<Vec<i64>> {
+    if n == 0 {
+        return Some(Vec::new());
+    }
+    let mut s = Simplex::new(n, edges);
+    if !s.init_rank() {
+        return None;
+    }
+    s.feasible_tree();
+    s.init_cutvalues();
+    while s.work < budget {
+        let Some(e) = s.leave_edge() else {
+            break;
+        };
+        let Some(f) = s.enter_edge(e) else {
+            break;
+        };
+        s.update(e, f);
+    }
+    if balance == Balance::Centre {
+        s.centre();
+    }
+    Some(s.rank)
+}
+
+struct Simplex<'a> {
+    n: usize,
+    edges: &'a [NsEdge],
+    out: Vec<Vec<usize>>,
+    inc: Vec<Vec<usize>>,
+    rank: Vec<i64>,
+    tree_out: Vec<Vec<usize>>,
+    tree_in: Vec<Vec<usize>>,
+    /// Position of each edge in `tree`, or `NONE`.
+    tree_index: Vec<usize>,
+    tree: Vec<usize>,
+    par: Vec<usize>,
+    low: Vec<usize>,
+    lim: Vec<usize>,
+    cut: Vec<i64>,
+    search_start: usize,
+    work: u64,
+}
+
+impl<'a> Simplex<'a> {
+    fn new(n: usize, edges: &'a [NsEdge]) -> Self {
+        let mut out = vec![Vec::new(); n];
+        let mut inc = vec![Vec::new(); n];
+        for (i, e) in edges.iter().enumerate() {
+            out[e.tail].push(i);
+            inc[e.head].push(i);
+        }
+        Simplex {
+            n,
+            edges,
+            out,
+            inc,
+            rank: vec![0; n],
+            tree_out: vec![Vec::new(); n],
+            tree_in: vec![Vec::new(); n],
+            tree_index: vec![NONE; edges.len()],
+            tree: Vec::with_capacity(n.saturating_sub(1)),
+            par: vec![NONE; n],
+            low: vec![0; n],
+            lim: vec![0; n],
+            cut: vec![0; edges.len()],
+            search_start: 0,
+            work: 0,
+        }
+    }
+
+    fn slack(&self, e: usize) -> i64 {
+        let e = &self.edges[e];
+        self.rank[e.head] - self.rank[e.tail] - e.minlen
+    }
+
+    fn in_tree(&self, e: usize) -> bool {
+        self.tree_index[e] != NONE
+    }
+
+    /// Longest-path ranks from the sources; false if there is a cycle.
+    fn init_rank(&mut self) -> bool {
+        let mut indeg: Vec<usize> = self.inc.iter().map(Vec::len).collect();
+        let mut queue: Vec<usize> = (0..self.n).filter(|&v| indeg[v] == 0).collect();
+        let mut i = 0;
+        while i < queue.len() {
+            let v = queue[i];
+            i += 1;
+            for &e in &self.out[v] {
+                let NsEdge { head, minlen, .. } = self.edges[e];
+                self.rank[head] = self.rank[head].max(self.rank[v] + minlen);
+                indeg[head] -= 1;
+                if indeg[head] == 0 {
+                    queue.push(head);
+                }
+            }
+        }
+        self.work += (self.n + self.edges.len()) as u64;
+        queue.len() == self.n
+    }
+
+    fn add_tree_edge(&mut self, e: usize) {
+        self.tree_index[e] = self.tree.len();
+        self.tree.push(e);
+        let NsEdge { tail, head, .. } = self.edges[e];
+        self.tree_out[tail].push(e);
+        self.tree_in[head].push(e);
+    }
+
+    /// Grows a spanning tree of tight edges. While stuck, the whole tree
+    /// shifts by the least slack of an edge leaving it, which makes that edge
+    /// tight; a lazy offset makes the shift O(1).
+    fn feasible_tree(&mut self) {
+        let n = self.n;
+        let mut in_t = vec![false; n];
+        // Tree nodes' ranks are `base + offset`.
+        let mut base = vec![0i64; n];
+        let mut offset = 0i64;
+        // Edges leaving the tree from their tail: slack = key - offset;
+        // entering it at their head: slack = key + offset.
+        let mut out_heap: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+        let mut in_heap: BinaryHeap<Reverse<(i64, usize)>> = BinaryHeap::new();
+        let mut stack: Vec<usize> = Vec::new();
+        let mut count = 0;
+        let mut next_start = 0;
+        while count < n {
+            if stack.is_empty() {
+                // Pick the least-slack crossing edge, or start a new tree on
+                // a disconnected input (callers avoid this).
+                let mut joined = None;
+                loop {
+                    let top_out = out_heap.peek().map(|Reverse((k, e))| (k - offset, *e));
+                    let top_in = in_heap.peek().map(|Reverse((k, e))| (k + offset, *e));
+                    let (slack, e, outward) = match (top_out, top_in) {
+                        (None, None) => break,
+                        (Some((s, e)), None) => (s, e, true),
+                        (None, Some((s, e))) => (s, e, false),
+                        (Some((so, eo)), Some((si, ei))) => {
+                            if (so, eo) <= (si, ei) {
+                                (so, eo, true)
+                            } else {
+                                (si, ei, false)
+                            }
+                        }
+                    };
+                    if outward {
+                        out_heap.pop();
+                    } else {
+                        in_heap.pop();
+                    }
+                    self.work += 1;
+                    let NsEdge { tail, head, .. } = self.edges[e];
+                    if in_t[tail] && in_t[head] {
+                        continue;
+                    }
+                    offset += if outward { slack } else { -slack };
+                    self.add_tree_edge(e);
+                    joined = Some(if outward { head } else { tail });
+                    break;
+                }
+                let v = match joined {
+                    Some(v) => v,
+                    None => {
+                        while in_t[next_start] {
+                            next_start += 1;
+                        }
+                        next_start
+                    }
+                };
+                in_t[v] = true;
+                base[v] = self.rank[v] - offset;
+                count += 1;
+                stack.push(v);
+            }
+            while let Some(v) = stack.pop() {
+                let rv = base[v] + offset;
+                for k in 0..self.out[v].len() + self.inc[v].len() {
+                    let (e, outward) = if k < self.out[v].len() {
+                        (self.out[v][k], true)
+                    } else {
+                        (self.inc[v][k - self.out[v].len()], false)
+                    };
+                    self.work += 1;
+                    let NsEdge {
+                        tail, head, minlen, ..
+                    } = self.edges[e];
+                    let w = if outward { head } else { tail };
+                    if in_t[w] {
+                        continue;
+                    }
+                    let slack = if outward {
+                        self.rank[head] - rv - minlen
+                    } else {
+                        rv - self.rank[tail] - minlen
+                    };
+                    if slack == 0 {
+                        in_t[w] = true;
+                        base[w] = self.rank[w] - offset;
+                        count += 1;
+                        self.add_tree_edge(e);
+                        stack.push(w);
+                    } else if outward {
+                        out_heap.push(Reverse((slack + offset, e)));
+                    } else {
+                        in_heap.push(Reverse((slack - offset, e)));
+                    }
+                }
+            }
+        }
+        for (r, b) in self.rank.iter_mut().zip(&base) {
+            *r = b + offset;
+        }
+    }
+
+    /// Post-order numbers of the subtree of `root` (entered through tree
+    /// edge `par_edge`), starting at `low`; returns the next free number.
+    fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
+        let mut next = low;
+        // (node, index into its tree edges, low number)
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root, 0, low)];
+        self.par[root] = par_edge;
+        while let Some(top) = stack.last_mut() {
+            let (v, k, vlow) = *top;
+            let nout = self.tree_out[v].len();
+            if k < nout + self.tree_in[v].len() {
+                top.1 += 1;
+                let (e, w) = if k < nout {
+                    let e = self.tree_out[v][k];
+                    (e, self.edges[e].head)
+                } else {
+                    let e = self.tree_in[v][k - nout];
+                    (e, self.edges[e].tail)
+                };
+                if e != self.par[v] {
+                    self.par[w] = e;
+                    stack.push((w, 0, next));
+                }
+            } else {
+                self.work += 1;
+                self.low[v] = vlow;
+                self.lim[v] = next;
+                next += 1;
+                stack.pop();
+            }
+        }
+        next
+    }
+
+    fn init_cutvalues(&mut self) {
+        self.dfs_range(0, NONE, 1);
+        // Post-order: children's cut values first.
+        let mut order: Vec<usize> = (0..self.n).collect();
+        order.sort_by_key(|&v| self.lim[v]);
+        for v in order {
+            let f = self.par[v];
+            if f != NONE {
+                self.x_cutval(f);
+            }
+        }
+    }
+
+    fn seq(&self, low: usize, x: usize, lim: usize) -> bool {
+        low <= x && x <= lim
+    }
+
+    /// Cut value of tree edge `f` from those of the tree edges below it.
+    fn x_cutval(&mut self, f: usize) {
+        let NsEdge { tail, head, .. } = self.edges[f];
+        let (v, dir) = if self.par[tail] == f {
+            (tail, 1)
+        } else {
+            (head, -1)
+        };
+        let mut sum = 0;
+        for k in 0..self.out[v].len() + self.inc[v].len() {
+            let e = if k < self.out[v].len() {
+                self.out[v][k]
+            } else {
+                self.inc[v][k - self.out[v].len()]
+            };
+            sum += self.x_val(e, v, dir);
+        }
+        self.work += (self.out[v].len() + self.inc[v].len()) as u64;
+        self.cut[f] = sum;
+    }
+
+    fn x_val(&self, e: usize, v: usize, dir: i32) -> i64 {
+        let NsEdge {
+            tail, head, weight, ..
+        } = self.edges[e];
+        let other = if tail == v { head } else { tail };
+        let outside = !self.seq(self.low[v], self.lim[other], self.lim[v]);
+        let mut rv = if outside {
+            weight
+        } else {
+            let c = if self.in_tree(e) { self.cut[e] } else { 0 };
+            c - weight
+        };
+        let mut d = if dir > 0 {
+            if head == v { 1 } else { -1 }
+        } else if tail == v {
+            1
+        } else {
+            -1
+        };
+        if outside {
+            d = -d;
+        }
+        if d < 0 {
+            rv = -rv;
+        }
+        rv
+    }
+
+    /// A tree edge of negative cut value: the most negative among the next
+    /// few found, searching round the tree edge list (dot's `searchsize`).
+    fn leave_edge(&mut self) -> Option<usize> {
+        const SEARCH: usize = 30;
+        let m = self.tree.len();
+        let mut best: Option<usize> = None;
+        let mut found = 0;
+        for k in 0..m {
+            let i = (self.search_start + k) % m;
+            let f = self.tree[i];
+            if self.cut[f] < 0 {
+                if best.is_none_or(|b| self.cut[f] < self.cut[b]) {
+                    best = Some(f);
+                }
+                found += 1;
+                if found >= SEARCH {
+                    self.search_start = i;
+                    self.work += k as u64;
+                    return best;
+                }
+            }
+        }
+        self.work += m as u64;
+        self.search_start = 0;
+        best
+    }
+
+    /// The non-tree edge of least slack that reconnects the subtree cut off
+    /// by `e`, searching that subtree only.
+    fn enter_edge(&mut self, e: usize) -> Option<usize> {
+        let NsEdge { tail, head, .. } = self.edges[e];
+        // `v` is the lower end: the root of the subtree below `e`.
+        let (v, outsearch) = if self.lim[tail] < self.lim[head] {
+            (tail, false)
+        } else {
+            (head, true)
+        };
+        let (low, lim) = (self.low[v], self.lim[v]);
+        let mut best: Option<(i64, usize)> = None;
+        let mut stack = vec![v];
+        while let Some(u) = stack.pop() {
+            if best.is_some_and(|(s, _)| s == 0) {
+                break;
+            }
+            self.work += (self.out[u].len() + self.inc[u].len()) as u64;
+            let (cands, tree_down) = if outsearch {
+                (&self.out[u], &self.tree_in[u])
+            } else {
+                (&self.inc[u], &self.tree_out[u])
+            };
+            for &f in cands {
+                let NsEdge { tail, head, .. } = self.edges[f];
+                let other = if outsearch { head } else { tail };
+                if !self.in_tree(f) {
+                    if !self.seq(low, self.lim[other], lim) {
+                        let s = self.slack(f);
+                        if best.is_none_or(|(b, _)| s < b) {
+                            best = Some((s, f));
+                        }
+                    }
+                } else if self.lim[other] < self.lim[u] {
+                    stack.push(other);
+                }
+            }
+            for &f in tree_down {
+                let NsEdge { tail, head, .. } = self.edges[f];
+                let other = if outsearch { tail } else { head };
+                if self.lim[other] < self.lim[u] {
+                    stack.push(other);
+                }
+            }
+        }
+        best.map(|(_, f)| f)
+    }
+
+    /// Subtracts `delta` from the ranks of the subtree hanging from `v`.
+    fn rerank(&mut self, v: usize, delta: i64) {
+        let mut stack = vec![v];
+        while let Some(u) = stack.pop() {
+            self.rank[u] -= delta;
+            self.work += 1;
+            for &e in &self.tree_out[u] {
+                if e != self.par[u] {
+                    stack.push(self.edges[e].head);
+                }
+            }
+            for &e in &self.tree_in[u] {
+                if e != self.par[u] {
+                    stack.push(self.edges[e].tail);
+                }
+            }
+        }
+    }
+
+    /// Walks up from `v` to the subtree containing `w`, adding `cutvalue` to
+    /// the cut values on the way; returns that subtree's root.
+    fn treeupdate(&mut self, mut v: usize, w: usize, cutvalue: i64, dir: bool) -> usize {
+        while !self.seq(self.low[v], self.lim[w], self.lim[v]) {
+            let e = self.par[v];
+            if e == NONE {
+                break;
+            }
+            self.work += 1;
+            let NsEdge { tail, head, .. } = self.edges[e];
+            let d = if v == tail { dir } else { !dir };
+            if d {
+                self.cut[e] += cutvalue;
+            } else {
+                self.cut[e] -= cutvalue;
+            }
+            v = if self.lim[tail] > self.lim[head] {
+                tail
+            } else {
+                head
+            };
+        }
+        v
+    }
+
+    fn update(&mut self, e: usize, f: usize) {
+        let delta = self.slack(f);
+        let NsEdge { tail, head, .. } = self.edges[e];
+        if delta > 0 {
+            let tail_size = self.tree_out[tail].len() + self.tree_in[tail].len();
+            let head_size = self.tree_out[head].len() + self.tree_in[head].len();
+            if tail_size == 1 {
+                self.rerank(tail, delta);
+            } else if head_size == 1 {
+                self.rerank(head, -delta);
+            } else if self.lim[tail] < self.lim[head] {
+                self.rerank(tail, delta);
+            } else {
+                self.rerank(head, -delta);
+            }
+        }
+        let cutvalue = self.cut[e];
+        let NsEdge {
+            tail: ft, head: fh, ..
+        } = self.edges[f];
+        let lca = self.treeupdate(ft, fh, cutvalue, true);
+        self.treeupdate(fh, ft, cutvalue, false);
+        self.cut[f] = -cutvalue;
+        self.cut[e] = 0;
+        // Exchange: `f` takes `e`'s slot in the tree edge list.
+        let slot = self.tree_index[e];
+        self.tree_index[e] = NONE;
+        self.tree[slot] = f;
+        self.tree_index[f] = slot;
+        self.tree_out[tail].retain(|&x| x != e);
+        self.tree_in[head].retain(|&x| x != e);
+        self.tree_out[ft].push(f);
+        self.tree_in[fh].push(f);
+        let (par, low) = (self.par[lca], self.low[lca]);
+        self.dfs_range(lca, par, low);
+    }
+
+    /// Moves each subtree with a zero cut value halfway into the slack of
+    /// the edge that could replace its tree edge, centring it.
+    fn centre(&mut self) {
+        for i in 0..self.tree.len() {
+            let e = self.tree[i];
+            if self.cut[e] != 0 {
+                continue;
+            }
+            let Some(f) = self.enter_edge(e) else {
+                continue;
+            };
+            let delta = self.slack(f);
+            if delta <= 1 {
+                continue;
+            }
+            let NsEdge { tail, head, .. } = self.edges[e];
+            if self.lim[tail] < self.lim[head] {
+                self.rerank(tail, delta / 2);
+            } else {
+                self.rerank(head, -delta / 2);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn e(tail: usize, head: usize, minlen: i64, weight: i64) -> NsEdge {
+        NsEdge {
+            tail,
+            head,
+            minlen,
+            weight,
+        }
+    }
+
+    fn cost(edges: &[NsEdge], r: &[i64]) -> i64 {
+        edges
+            .iter()
+            .map(|x| x.weight * (r[x.head] - r[x.tail]))
+            .sum()
+    }
+
+    #[test]
+    fn optimal_on_small_graphs() {
+        // Diamond with a long side: the optimum keeps every edge tight but one.
+        let edges = [
+            e(0, 1, 1, 1),
+            e(1, 2, 1, 1),
+            e(2, 3, 1, 1),
+            e(0, 3, 1, 1),
+            e(4, 3, 1, 1),
+        ];
+        let r = solve(5, &edges, Balance::None, u64::MAX).expect("acyclic");
+        for x in &edges {
+            assert!(r[x.head] - r[x.tail] >= x.minlen);
+        }
+        assert_eq!(cost(&edges, &r), 7);
+        assert!(solve(2, &[e(0, 1, 1, 1), e(1, 0, 1, 1)], Balance::None, u64::MAX).is_none());
+    }
+
+    #[test]
+    fn matches_brute_force() {
+        // Tiny random instances against exhaustive search over small ranks.
+        let mut seed = 12345u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..200 {
+            let n = 2 + next(3) as usize;
+            let mut edges = Vec::new();
+            // A spanning path keeps the instance connected.
+            for v in 1..n {
+                let u = next(v as u64) as usize;
+                edges.push(e(u, v, next(3) as i64, next(4) as i64));
+            }
+            for _ in 0..next(4) {
+                let a = next(n as u64) as usize;
+                let b = next(n as u64) as usize;
+                if a < b {
+                    edges.push(e(a, b, next(3) as i64, next(4) as i64));
+                }
+            }
+            let r = solve(n, &edges, Balance::None, u64::MAX).expect("acyclic");
+            for x in &edges {
+                assert!(r[x.head] - r[x.tail] >= x.minlen);
+            }
+            let mut best = i64::MAX;
+            let span = 13i64;
+            let total = (span as usize).pow(n as u32 - 1);
+            for code in 0..total {
+                let mut rr = vec![0i64; n];
+                let mut c = code;
+                for slot in rr.iter_mut().skip(1) {
+                    *slot = (c % span as usize) as i64 - 6;
+                    c /= span as usize;
+                }
+                if edges.iter().all(|x| rr[x.head] - rr[x.tail] >= x.minlen) {
+                    best = best.min(cost(&edges, &rr));
+                }
+            }
+            assert_eq!(cost(&edges, &r), best, "{edges:?}");
+        }
+    }
+}
