@@ -1,8 +1,8 @@
 //! Integration tests of ecograph-render.
 
-mod layout;
 mod dot;
 mod hostile;
+mod layout;
 mod mermaid;
 mod svg;
 mod views;
