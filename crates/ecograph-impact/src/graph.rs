@@ -159,19 +159,49 @@ impl Csr {
         let data_bwd = code(Link::Data, Direction::Backward);
         let parent_fwd = code(Link::Parent, Direction::Forward);
         let parent_bwd = code(Link::Parent, Direction::Backward);
-        let rel_codes: Vec<u32> = RelationKind::ALL
-            .iter()
-            .map(|&k| (rel_index(k) * 2) as u32)
-            .collect();
         let flow = RelationKind::Flow;
 
-        // Pass 1: the degree of every node.
-        let mut start = vec![0u32; n + 1];
+        // One pass over the model: compact records, so that the two passes below run
+        // over plain arrays.
+        let mut rels: Vec<(u32, u32, u32)> = Vec::with_capacity(u.relation_count());
+        let mut data: Vec<(u32, u32)> = Vec::new();
+        for r in model.relations() {
+            let kind = r.kind();
+            rels.push((
+                r.from().index() as u32,
+                r.to().index() as u32,
+                (rel_index(kind) * 2) as u32,
+            ));
+            if kind == flow {
+                data.extend(
+                    r.data_carried()
+                        .map(|d| (r.index() as u32, d.index() as u32)),
+                );
+            }
+        }
+        let base = model.relation_count() as u32;
+        for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
+            rels.push((*f, *t, (rel_index(r.kind()) * 2) as u32));
+            if r.kind() == flow {
+                data.extend(d.iter().map(|&d| (base + i as u32, d)));
+            }
+        }
+        let mut parents: Vec<(u32, u32)> = model
+            .elements()
+            .filter_map(|e| e.parent().map(|p| (e.index() as u32, p.index() as u32)))
+            .collect();
+        let nm = model.element_count() as u32;
+        parents.extend(
+            u.extra_parent
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| **p != NONE)
+                .map(|(i, &p)| (nm + i as u32, p)),
+        );
+
         let visit = |emit: &mut dyn FnMut(u32, HalfEdge)| {
-            for r in model.relations() {
-                let (f, t) = (r.from().index() as u32, r.to().index() as u32);
-                let rel = r.index() as u32;
-                let c = rel_codes[rel_index(r.kind())];
+            for (rel, &(f, t, c)) in rels.iter().enumerate() {
+                let rel = rel as u32;
                 emit(
                     f,
                     HalfEdge {
@@ -189,155 +219,65 @@ impl Csr {
                     },
                 );
             }
-            let base = model.relation_count() as u32;
-            for (i, (r, (f, t, _))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
-                let rel = base + i as u32;
-                let c = rel_codes[rel_index(r.kind())];
+            for &(c, p) in &parents {
                 emit(
-                    *f,
+                    c,
                     HalfEdge {
-                        to: *t,
-                        rel,
-                        code: c,
+                        to: p,
+                        rel: NONE,
+                        code: parent_fwd,
                     },
                 );
                 emit(
-                    *t,
+                    p,
                     HalfEdge {
-                        to: *f,
-                        rel,
-                        code: c + 1,
+                        to: c,
+                        rel: NONE,
+                        code: parent_bwd,
                     },
                 );
             }
-            for e in model.elements() {
-                if let Some(p) = e.parent() {
-                    let (c, p) = (e.index() as u32, p.index() as u32);
-                    emit(
-                        c,
-                        HalfEdge {
-                            to: p,
-                            rel: NONE,
-                            code: parent_fwd,
-                        },
-                    );
-                    emit(
-                        p,
-                        HalfEdge {
-                            to: c,
-                            rel: NONE,
-                            code: parent_bwd,
-                        },
-                    );
-                }
-            }
-            let nm = model.element_count() as u32;
-            for (i, &p) in u.extra_parent.iter().enumerate() {
-                if p != NONE {
-                    let c = nm + i as u32;
-                    emit(
-                        c,
-                        HalfEdge {
-                            to: p,
-                            rel: NONE,
-                            code: parent_fwd,
-                        },
-                    );
-                    emit(
-                        p,
-                        HalfEdge {
-                            to: c,
-                            rel: NONE,
-                            code: parent_bwd,
-                        },
-                    );
-                }
-            }
-            for r in model.relations_of_kind(flow) {
-                let (f, t) = (r.from().index() as u32, r.to().index() as u32);
-                let rel = r.index() as u32;
-                for d in r.data_carried() {
-                    let d = d.index() as u32;
-                    emit(
-                        d,
-                        HalfEdge {
-                            to: f,
-                            rel,
-                            code: data_fwd,
-                        },
-                    );
-                    emit(
-                        d,
-                        HalfEdge {
-                            to: t,
-                            rel,
-                            code: data_fwd,
-                        },
-                    );
-                    emit(
-                        f,
-                        HalfEdge {
-                            to: d,
-                            rel,
-                            code: data_bwd,
-                        },
-                    );
-                    emit(
-                        t,
-                        HalfEdge {
-                            to: d,
-                            rel,
-                            code: data_bwd,
-                        },
-                    );
-                }
-            }
-            for (i, (r, (f, t, data))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
-                if r.kind() != flow {
-                    continue;
-                }
-                let rel = base + i as u32;
-                for &d in data {
-                    emit(
-                        d,
-                        HalfEdge {
-                            to: *f,
-                            rel,
-                            code: data_fwd,
-                        },
-                    );
-                    emit(
-                        d,
-                        HalfEdge {
-                            to: *t,
-                            rel,
-                            code: data_fwd,
-                        },
-                    );
-                    emit(
-                        *f,
-                        HalfEdge {
-                            to: d,
-                            rel,
-                            code: data_bwd,
-                        },
-                    );
-                    emit(
-                        *t,
-                        HalfEdge {
-                            to: d,
-                            rel,
-                            code: data_bwd,
-                        },
-                    );
-                }
+            for &(rel, d) in &data {
+                let (f, t, _) = rels[rel as usize];
+                emit(
+                    d,
+                    HalfEdge {
+                        to: f,
+                        rel,
+                        code: data_fwd,
+                    },
+                );
+                emit(
+                    d,
+                    HalfEdge {
+                        to: t,
+                        rel,
+                        code: data_fwd,
+                    },
+                );
+                emit(
+                    f,
+                    HalfEdge {
+                        to: d,
+                        rel,
+                        code: data_bwd,
+                    },
+                );
+                emit(
+                    t,
+                    HalfEdge {
+                        to: d,
+                        rel,
+                        code: data_bwd,
+                    },
+                );
             }
         };
+        let mut start = vec![0u32; n + 1];
         visit(&mut |at, _| start[at as usize + 1] += 1);
         for i in 0..n {
             start[i + 1] += start[i];
         }
-        // Pass 2: fill.
         let total = start[n] as usize;
         let mut edges = vec![
             HalfEdge {

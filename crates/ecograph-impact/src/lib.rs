@@ -47,7 +47,7 @@ mod why;
 
 pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};
 pub use diff::{Diff, FieldChange, ModifiedElement, ModifiedRelation, diff};
-pub use propagate::{Affected, Hop, Impact, analyze, analyze_since};
+pub use propagate::{Affected, Hop, Impact, Snapshot, analyze, analyze_since};
 pub use rules::{Confidence, Direction, Effect, Link, Options, Rule, Rules, StopAt};
 pub use why::{Block, Explanation, MAX_PATHS, Outcome, Step, why};
 

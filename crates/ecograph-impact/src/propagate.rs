@@ -12,6 +12,7 @@ use crate::rules::{Confidence, Direction, Effect, Link, N_CODES, Options, Rule, 
 use crate::{Error, delay};
 use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// The change index bit in [`Pred::from`].
 const SEED: u32 = 1 << 31;
@@ -126,8 +127,7 @@ pub(crate) struct Entry {
 /// file order (elements only an old model has come last).
 #[derive(Debug)]
 pub struct Impact<'m> {
-    pub(crate) universe: Universe<'m>,
-    pub(crate) csr: Csr,
+    pub(crate) snap: Arc<Snap<'m>>,
     pub(crate) changes: ChangeSet,
     pub(crate) resolved: Vec<Resolved>,
     pub(crate) options: Options,
@@ -176,7 +176,7 @@ pub struct Affected<'i, 'm> {
 impl<'i, 'm> Affected<'i, 'm> {
     /// The element.
     pub fn element(&self) -> Element<'m> {
-        self.impact.universe.element(self.entry.node)
+        self.impact.snap.universe.element(self.entry.node)
     }
     /// The number of hops of the reported witness path: the shortest among the paths of
     /// the element's best confidence.
@@ -257,7 +257,7 @@ impl<'m> Impact<'m> {
     }
     /// The affected element with this id, if it is affected.
     pub fn get(&self, id: &str) -> Option<Affected<'_, 'm>> {
-        let node = self.universe.node(id)?;
+        let node = self.snap.universe.node(id)?;
         let &i = self.index.get(&node)?;
         Some(Affected {
             impact: self,
@@ -285,7 +285,8 @@ impl<'m> Impact<'m> {
     }
     /// Whether an element is the subject of one of the changes.
     pub fn is_changed(&self, element: Element<'_>) -> bool {
-        self.universe
+        self.snap
+            .universe
             .node(element.id().as_str())
             .is_some_and(|n| self.changed[n as usize])
     }
@@ -298,7 +299,12 @@ impl<'m> Impact<'m> {
     }
 
     pub(crate) fn hop(&self, edge: u32, mode: u8) -> Hop<'m> {
-        let e = self.csr.edges[edge as usize];
+        self.hop_from(self.snap.csr.source(edge as usize), edge, mode)
+    }
+
+    /// The hop along half-edge `edge`, which leaves `source`.
+    fn hop_from(&self, source: u32, edge: u32, mode: u8) -> Hop<'m> {
+        let e = self.snap.csr.edges[edge as usize];
         let (link, direction) = decode(e.code);
         let change = ChangeKind::ALL[mode as usize];
         let rule = self
@@ -307,9 +313,9 @@ impl<'m> Impact<'m> {
             .get(change, link, direction)
             .unwrap_or_else(|| Rule::new(change, link, direction, Confidence::Potential));
         Hop {
-            from: self.universe.element(self.csr.source(edge as usize)),
-            to: self.universe.element(e.to),
-            relation: (e.rel != NONE).then(|| self.universe.relation(e.rel)),
+            from: self.snap.universe.element(source),
+            to: self.snap.universe.element(e.to),
+            relation: (e.rel != NONE).then(|| self.snap.universe.relation(e.rel)),
             rule,
         }
     }
@@ -341,12 +347,18 @@ impl<'m> Impact<'m> {
             if p.from & SEED != 0 {
                 origin = (p.from & !SEED) as usize;
                 if p.edge != NONE {
-                    let change = self.resolved[origin].kind;
-                    hops.push(self.hop(p.edge, change.index() as u8));
+                    let r = self.resolved[origin];
+                    let source = match r.target {
+                        Target::Node(v) => v,
+                        // The relation's own half-edges: at `from`, then at `to`.
+                        Target::Rel(rel) if r.edges[0] == p.edge => self.snap.universe.ends(rel).0,
+                        Target::Rel(rel) => self.snap.universe.ends(rel).1,
+                    };
+                    hops.push(self.hop_from(source, p.edge, r.kind.index() as u8));
                 }
                 break;
             }
-            hops.push(self.hop(p.edge, (p.from % 2) as u8));
+            hops.push(self.hop_from(p.from / 2, p.edge, (p.from % 2) as u8));
             s = p.from;
         }
         hops.reverse();
@@ -360,9 +372,9 @@ impl<'m> Impact<'m> {
         );
         let parent = crate::graph::code(Link::Parent, Direction::Forward);
         let mut at = node;
-        for _ in 0..self.universe.node_count() {
+        for _ in 0..self.snap.universe.node_count() {
             let mut owners: Vec<u32> = Vec::new();
-            for e in self.csr.of(at) {
+            for e in self.snap.csr.of(at) {
                 if e.code == responsible && !owners.contains(&e.to) {
                     owners.push(e.to);
                 }
@@ -371,10 +383,10 @@ impl<'m> Impact<'m> {
                 owners.sort_unstable();
                 return owners
                     .into_iter()
-                    .map(|o| self.universe.element(o))
+                    .map(|o| self.snap.universe.element(o))
                     .collect();
             }
-            match self.csr.of(at).iter().find(|e| e.code == parent) {
+            match self.snap.csr.of(at).iter().find(|e| e.code == parent) {
                 Some(p) => at = p.to,
                 None => break,
             }
@@ -401,7 +413,7 @@ pub fn analyze<'m>(
     changes: &ChangeSet,
     options: &Options,
 ) -> Result<Impact<'m>, Error> {
-    run(Universe::single(model), changes.clone(), options)
+    run(Snapshot::new(model), changes.clone(), options)
 }
 
 /// Analyses what changed from `old` to `new` (the changes [`crate::diff`] finds, then
@@ -421,24 +433,60 @@ pub fn analyze_since<'m>(
     changes.extend(extra.iter().cloned());
     let (elements, relations) = d.lost();
     run(
-        Universe::with_old(new, elements, relations),
+        Snapshot::of(Universe::with_old(new, elements, relations)),
         changes,
         options,
     )
 }
 
+/// The graph an analysis runs on.
+#[derive(Debug)]
+pub(crate) struct Snap<'m> {
+    pub universe: Universe<'m>,
+    pub csr: Csr,
+}
+
+/// A compact snapshot of a model's graph (compressed adjacency arrays over the dense
+/// element indices), built once and shared by any number of analyses. Cheap to clone.
+///
+/// [`analyze`] builds one per call; build a snapshot yourself to analyse many change sets
+/// against the same model.
+#[derive(Debug, Clone)]
+pub struct Snapshot<'m>(Arc<Snap<'m>>);
+
+impl<'m> Snapshot<'m> {
+    /// The snapshot of a model.
+    pub fn new(model: &'m Model) -> Snapshot<'m> {
+        Snapshot::of(Universe::single(model))
+    }
+
+    pub(crate) fn of(universe: Universe<'m>) -> Snapshot<'m> {
+        let csr = Csr::build(&universe);
+        Snapshot(Arc::new(Snap { universe, csr }))
+    }
+
+    /// Analyses what `changes` affect, as [`analyze`] does.
+    ///
+    /// # Errors
+    /// As [`analyze`].
+    pub fn analyze(&self, changes: &ChangeSet, options: &Options) -> Result<Impact<'m>, Error> {
+        run(self.clone(), changes.clone(), options)
+    }
+}
+
 pub(crate) fn run<'m>(
-    universe: Universe<'m>,
+    snapshot: Snapshot<'m>,
     changes: ChangeSet,
     options: &Options,
 ) -> Result<Impact<'m>, Error> {
-    let mut resolved = resolve(&universe, &changes)?;
+    let snap = snapshot.0;
+    let (universe, csr) = (&snap.universe, &snap.csr);
+    let mut resolved = resolve(universe, &changes)?;
     let n = universe.node_count();
-    let stop = stops(&universe, &options.stop_at)?;
-    let csr = Csr::build(&universe);
+    let stop = stops(universe, &options.stop_at)?;
     for r in &mut resolved {
         if let Target::Rel(rel) = r.target {
-            r.edges = relation_half_edges(&csr, &universe, rel);
+            r.edges = relation_half_edges(csr, universe, rel);
         }
     }
     let mut changed = vec![false; n];
@@ -449,9 +497,9 @@ pub(crate) fn run<'m>(
     }
     let certain_table = compile(options, false);
     let full_table = compile(options, true);
-    let certain = bfs(&csr, &resolved, &stop, options.depth, certain_table);
+    let certain = bfs(csr, &resolved, &stop, options.depth, certain_table);
     let potential = (full_table != certain_table)
-        .then(|| bfs(&csr, &resolved, &stop, options.depth, full_table));
+        .then(|| bfs(csr, &resolved, &stop, options.depth, full_table));
 
     // Per element: the best confidence, then the shortest distance.
     let mut entries: Vec<Entry> = Vec::new();
@@ -524,9 +572,9 @@ pub(crate) fn run<'m>(
             .map(|(i, d)| (i as u32, d))
             .collect()
     };
+    drop(delays);
     Ok(Impact {
-        universe,
-        csr,
+        snap,
         changes,
         resolved,
         options: options.clone(),

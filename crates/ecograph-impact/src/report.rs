@@ -59,7 +59,7 @@ impl Impact<'_> {
         if let Some(r) = self.resolved.get(i)
             && let Target::Node(n) = r.target
         {
-            let e = self.universe.element(n);
+            let e = self.snap.universe.element(n);
             v["kind"] = json!(e.kind().as_str());
             v["name"] = json!(e.name().resolve(self.lang()));
         }
@@ -72,7 +72,7 @@ impl Impact<'_> {
                 let mut s = format!(
                     "{} {}",
                     c.kind(),
-                    element_text(self.universe.element(n), self.lang())
+                    element_text(self.snap.universe.element(n), self.lang())
                 );
                 if let Some(d) = c.delay() {
                     let _ = write!(s, " by {d}");

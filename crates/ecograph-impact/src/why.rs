@@ -1,7 +1,7 @@
 //! Explaining one pair: why a change to one element affects another, or why it does not.
 
 use crate::change::{Change, ChangeKind, ChangeSet};
-use crate::graph::{NONE, Universe, decode};
+use crate::graph::{NONE, decode};
 use crate::propagate::{Hop, Impact, Search, Target, run};
 use crate::report::{arrow, element_json, element_text, hop_json};
 use crate::rules::{Confidence, Direction, Link, Options, Rule};
@@ -125,7 +125,11 @@ pub fn why<'m>(
         ChangeKind::Added => Change::added(from),
         _ => Change::modified(from),
     };
-    let impact = run(Universe::single(model), ChangeSet::from_iter([c]), options)?;
+    let impact = run(
+        crate::propagate::Snapshot::new(model),
+        ChangeSet::from_iter([c]),
+        options,
+    )?;
     let outcome = if f == t {
         Outcome::Same
     } else if let Some(a) = impact.get(to) {
@@ -207,7 +211,7 @@ impl Walker<'_, '_> {
         }
         let (impact, search) = (self.impact, self.search);
         let target_mode = state.map(|s| s % 2);
-        let mut neighbours: Vec<u32> = impact.csr.of(node).iter().map(|e| e.to).collect();
+        let mut neighbours: Vec<u32> = impact.snap.csr.of(node).iter().map(|e| e.to).collect();
         neighbours.sort_unstable();
         neighbours.dedup();
         for w in neighbours {
@@ -223,8 +227,8 @@ impl Walker<'_, '_> {
                 modes.push((self.seed_mode, None));
             }
             for (mode, from_state) in modes {
-                for ei in impact.csr.range(w) {
-                    let e = impact.csr.edges[ei];
+                for ei in impact.snap.csr.range(w) {
+                    let e = impact.snap.csr.edges[ei];
                     let t = search.table[mode][e.code as usize];
                     if e.to != node || t == u8::MAX || Some(u32::from(t)) != target_mode {
                         continue;
@@ -244,7 +248,7 @@ impl Walker<'_, '_> {
 /// The first step of a shortest chain from `from` to `to` (any link, either way) where
 /// impact stops.
 fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> Outcome<'m> {
-    let csr = &impact.csr;
+    let csr = &impact.snap.csr;
     let n = csr.start.len() - 1;
     let mut pred = vec![NONE; n];
     let mut seen = vec![false; n];
@@ -280,11 +284,11 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
             let e = csr.edges[ei as usize];
             let (link, direction) = decode(e.code);
             Step {
-                from: impact.universe.element(csr.source(ei as usize)),
-                to: impact.universe.element(e.to),
+                from: impact.snap.universe.element(csr.source(ei as usize)),
+                to: impact.snap.universe.element(e.to),
                 link,
                 direction,
-                relation: (e.rel != graph::NONE).then(|| impact.universe.relation(e.rel)),
+                relation: (e.rel != graph::NONE).then(|| impact.snap.universe.relation(e.rel)),
             }
         })
         .collect();
