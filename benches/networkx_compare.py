@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Run the same impact query with ecograph and with networkx on one synthetic model.
+
+    python3 benches/networkx_compare.py [--elements N] [--seed S] [--remove ID]
+
+Builds `impact_query` (release), writes a synthetic model with it, then times removing
+one element, fully propagated with witness paths (predecessors), under the default
+rules of docs/impact.md:
+
+- ecograph: `impact_query run` (snapshot build + analysis, after loading the model);
+- networkx: a MultiDiGraph of the same relations, containment and flow data, and the
+  same two breadth-first searches over (element, mode) states (certain rules only,
+  then every rule), after loading the JSON and building the graph.
+
+Prints both medians, the affected counts (they must agree) and the ratio.
+Needs `pip install networkx`.
+"""
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections import deque
+
+import networkx as nx
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# (change, link, direction) -> (confidence, then); see docs/impact.md.
+COMMON = [
+    ("uses", "backward", "certain"),
+    ("flow", "forward", "certain"),
+    ("data", "forward", "certain"),
+    ("provides", "forward", "certain"),
+    ("concerns", "backward", "certain"),
+    ("depends_on", "backward", "certain"),
+    ("produces", "forward", "certain"),
+    ("parent", "forward", "certain"),
+    ("concerns", "forward", "potential"),
+    ("linked", "forward", "potential"),
+    ("linked", "backward", "potential"),
+]
+RULES = {}
+for change in ("modified", "removed", "added"):
+    for link, d, conf in COMMON:
+        RULES[(change, link, d)] = (conf, "modified")
+for link, d in [("flow", "backward"), ("plays", "forward"), ("responsible", "forward"), ("participates", "forward")]:
+    RULES[("removed", link, d)] = ("certain", "modified")
+RULES[("removed", "parent", "backward")] = ("certain", "removed")
+
+
+def build_graph(doc):
+    g = nx.MultiDiGraph()
+    for e in doc["elements"]:
+        g.add_node(e["id"])
+        if "parent" in e:
+            g.add_edge(e["id"], e["parent"], link="parent")
+    for i, r in enumerate(doc["relations"]):
+        g.add_edge(r["from"], r["to"], link=r["kind"], rel=i)
+        for d in r.get("data", ()):
+            g.add_edge(d, r["from"], link="data", rel=i)
+            g.add_edge(d, r["to"], link="data", rel=i)
+    return g
+
+
+def bfs(g, seeds, with_potential):
+    """Distances and predecessors over (node, mode) states."""
+    dist, pred = {}, {}
+    queue = deque()
+    for s in seeds:
+        dist[s] = 0
+        queue.append(s)
+    while queue:
+        state = queue.popleft()
+        node, mode = state
+        d = dist[state]
+        for direction, edges in (("forward", g.out_edges(node, data="link")), ("backward", g.in_edges(node, data="link"))):
+            for a, b, link in edges:
+                rule = RULES.get((mode, link, direction))
+                if rule is None or (rule[0] == "potential" and not with_potential):
+                    continue
+                other = b if direction == "forward" else a
+                nxt = (other, rule[1])
+                if nxt not in dist:
+                    dist[nxt] = d + 1
+                    pred[nxt] = state
+                    queue.append(nxt)
+    return dist, pred
+
+
+def networkx_query(g, removed):
+    seeds = [(removed, "removed")]
+    certain, pc = bfs(g, seeds, False)
+    full, pf = bfs(g, seeds, True)
+    affected = {}
+    for (node, _mode), d in certain.items():
+        if node != removed:
+            affected[node] = min(d, affected.get(node, d))
+    for (node, _mode), d in full.items():
+        if node != removed and node not in affected:
+            affected[node] = d
+    return len(affected)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--elements", type=int, default=200_000)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--remove", default="sys.1")
+    ap.add_argument("--repeats", type=int, default=3)
+    args = ap.parse_args()
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    subprocess.run(["cargo", "build", "--release", "-q", "-p", "ecograph-benches", "--bin", "impact_query"], cwd=ROOT, check=True)
+    exe = os.path.join(target, "release", "impact_query")
+    path = os.path.join(target, f"synth-{args.elements}-{args.seed}.json")
+    if not os.path.exists(path):
+        subprocess.run([exe, "gen", str(args.elements), str(args.seed), path], check=True)
+
+    out = subprocess.run([exe, "run", path, args.remove, str(args.repeats)], check=True, capture_output=True, text=True).stdout
+    fields = dict(kv.split("=") for kv in out.split())
+    rust_ms = float(fields["median_ms"])
+    rust_affected = int(fields["affected"])
+
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    g = build_graph(doc)
+    del doc
+    times = []
+    for _ in range(args.repeats):
+        t = time.perf_counter()
+        nx_affected = networkx_query(g, args.remove)
+        times.append((time.perf_counter() - t) * 1e3)
+    nx_ms = statistics.median(times)
+    print(f"model: {fields['elements']} elements, {fields['relations']} relations; removing `{args.remove}`")
+    print(f"ecograph: {rust_ms:.1f} ms (median of {args.repeats}), {rust_affected} affected")
+    print(f"networkx: {nx_ms:.1f} ms (median of {args.repeats}), {nx_affected} affected")
+    print(f"ratio: {nx_ms / rust_ms:.1f}x")
+    if nx_affected != rust_affected:
+        print("error: the affected counts differ", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
