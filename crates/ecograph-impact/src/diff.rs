@@ -218,6 +218,7 @@ fn moved(a: Relation<'_>, b: Relation<'_>) -> bool {
 
 fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
     let mut f = Vec::new();
+    // Compare first, build JSON only for what differs: most relations are unchanged.
     if a.kind() != b.kind() {
         push(
             &mut f,
@@ -226,24 +227,36 @@ fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
             json!(b.kind().as_str()),
         );
     }
-    push(
-        &mut f,
-        "from",
-        json!(a.from().id().as_str()),
-        json!(b.from().id().as_str()),
-    );
-    push(
-        &mut f,
-        "to",
-        json!(a.to().id().as_str()),
-        json!(b.to().id().as_str()),
-    );
+    if a.from().id() != b.from().id() {
+        push(
+            &mut f,
+            "from",
+            json!(a.from().id().as_str()),
+            json!(b.from().id().as_str()),
+        );
+    }
+    if a.to().id() != b.to().id() {
+        push(
+            &mut f,
+            "to",
+            json!(a.to().id().as_str()),
+            json!(b.to().id().as_str()),
+        );
+    }
     if a.label() != b.label() {
         push(&mut f, "label", opt_text(a.label()), opt_text(b.label()));
     }
-    push(&mut f, "data", data_ids(a), data_ids(b));
-    let lag = |r: Relation<'_>| json!(r.lag().map(|l| l.to_string()));
-    push(&mut f, "lag", lag(a), lag(b));
+    if !a
+        .data_carried()
+        .map(|d| d.id())
+        .eq(b.data_carried().map(|d| d.id()))
+    {
+        push(&mut f, "data", data_ids(a), data_ids(b));
+    }
+    if a.lag() != b.lag() {
+        let lag = |r: Relation<'_>| json!(r.lag().map(|l| l.to_string()));
+        push(&mut f, "lag", lag(a), lag(b));
+    }
     if !a.tags().eq(b.tags()) {
         push(&mut f, "tags", tags(a.tags()), tags(b.tags()));
     }
