@@ -9,8 +9,9 @@ use ecograph_core::Element;
 #[derive(Debug)]
 pub(super) struct Plan<'m> {
     pub finish: Option<Finish<'m>>,
-    /// The finish as an end boundary.
+    /// The finish as an end boundary, and the task whose end it is.
     pub finish_value: i64,
+    pub finish_item: u32,
     /// The chosen task, when the finish is its end rather than the programme's.
     pub target: Option<u32>,
     pub tasks: Vec<TaskSchedule<'m>>,
@@ -19,17 +20,21 @@ pub(super) struct Plan<'m> {
     pub conflicts: Vec<Conflict<'m>>,
 }
 
-/// Whether the item's end is measured against the finish directly: a root task for the
-/// programme's finish, the chosen task otherwise.
+/// Whether the item's end is measured against the finish directly: for the programme's
+/// finish, every task with an end (the programme ends when its last task does); for a
+/// chosen task, that task.
 pub(super) fn is_sink(g: &Graph<'_>, item: u32, target: Option<u32>) -> bool {
     match target {
         Some(t) => item == t,
-        None => {
-            (item as usize) < g.task_count
-                && g.items[item as usize].parent_end == NONE
-                && g.dated(end_of(item))
-        }
+        None => (item as usize) < g.task_count && g.dated(end_of(item)),
     }
+}
+
+/// Whether the task is a root for the programme's finish: no enclosing task has an end.
+fn is_root(g: &Graph<'_>, item: u32) -> bool {
+    (item as usize) < g.task_count
+        && g.items[item as usize].parent_end == NONE
+        && g.dated(end_of(item))
 }
 
 pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
@@ -39,7 +44,7 @@ pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
             let mut best = (NONE, i64::MIN);
             for i in 0..g.task_count as u32 {
                 let end = g.planned[end_of(i) as usize];
-                if is_sink(g, i, None) && end > best.1 {
+                if is_root(g, i) && end > best.1 {
                     best = (i, end);
                 }
             }
@@ -118,6 +123,7 @@ pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
     Plan {
         finish,
         finish_value,
+        finish_item,
         target,
         tasks,
         critical_path,
@@ -184,10 +190,7 @@ fn critical_path<'m>(
 
 fn conflicts<'m>(g: &Graph<'m>) -> Vec<Conflict<'m>> {
     let mut found: Vec<(u32, ConflictKind, u32, Conflict<'m>)> = Vec::new();
-    for edge in &g.edges {
-        if !g.dated(edge.from) || !g.dated(edge.to) {
-            continue;
-        }
+    for edge in &g.broken {
         let need = edge.link.apply(g.planned[edge.from as usize]);
         let have = g.planned[edge.to as usize];
         if need <= have || g.items[item_of_event(edge.to) as usize].kind == ItemKind::Milestone {

@@ -113,23 +113,25 @@ pub(super) fn propagate<'m>(
     let mut breaches = Vec::new();
     let mut finish = None;
     if let Some(f) = plan.finish {
-        let mut last = (NONE, i64::MIN);
+        // How far past the finish a task's end moves; a task that already ended after
+        // it (a conflict) counts only with its own increase.
+        let mut late = (NONE, 0i64);
         for item in 0..g.task_count as u32 {
-            let end = new[end_of(item) as usize];
-            if is_sink(g, item, plan.target) && end > last.1 {
-                last = (item, end);
+            let e = end_of(item) as usize;
+            let past = new[e] - g.planned[e].max(plan.finish_value);
+            if is_sink(g, item, plan.target) && new[e] > g.planned[e] && past > late.1 {
+                late = (item, past);
             }
         }
-        let new_date = g.day(end_of(last.0), last.1);
-        if last.1 > plan.finish_value
-            && let Some(element) = g.element(last.0)
-        {
+        let new_value = plan.finish_value + late.1;
+        let new_date = g.day(end_of(plan.finish_item), new_value);
+        if let Some(element) = g.element(late.0) {
             breaches.push(Breach {
                 kind: BreachKind::Finish,
                 element,
                 deadline: f.date,
                 new_end: new_date,
-                late_days: last.1 - plan.finish_value,
+                late_days: late.1,
             });
         }
         finish = Some((f, new_date));

@@ -55,6 +55,7 @@ struct Words {
     quarter: fn(i32, u32) -> String,
     statuses: [&'static str; 6],
     critical: &'static str,
+    conflict: &'static str,
     planned: &'static str,
     today: &'static str,
     unscheduled: &'static str,
@@ -76,6 +77,7 @@ const EN: Words = Words {
         "No status",
     ],
     critical: "Critical path",
+    conflict: "Dependency the plan breaks",
     planned: "Planned before the delay",
     today: "Today",
     unscheduled: "no dates",
@@ -98,6 +100,7 @@ const FI: Words = Words {
         "Ei tilaa",
     ],
     critical: "Kriittinen polku",
+    conflict: "Riippuvuus, jota suunnitelma rikkoo",
     planned: "Suunniteltu ennen viivettä",
     today: "Tänään",
     unscheduled: "ei aikataulua",
@@ -130,6 +133,7 @@ text{fill:#1f2933}\
 .ghost{fill:none;stroke:#52606d;stroke-width:1;stroke-dasharray:4 3}\
 .dep{fill:none;stroke:#8a94a6;stroke-width:1}\
 .dep.crit{stroke:#b3261e;stroke-width:1.5}\
+.dep.bad{stroke:#d9822b;stroke-width:1.5;stroke-dasharray:3 2}\
 .today{stroke:#e67e22;stroke-width:1.5;stroke-dasharray:6 3}\
 .note{font-size:10px;fill:#52606d}\
 .un{font-size:10px;font-style:italic;fill:#7b8794}";
@@ -248,6 +252,8 @@ impl Schedule<'_> {
              <path d=\"M0,0 L8,4 L0,8 z\" fill=\"#8a94a6\"/></marker>\
              <marker id=\"arrow-crit\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">\
              <path d=\"M0,0 L8,4 L0,8 z\" fill=\"#b3261e\"/></marker>\
+             <marker id=\"arrow-bad\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">\
+             <path d=\"M0,0 L8,4 L0,8 z\" fill=\"#d9822b\"/></marker>\
              </defs>\n",
         );
         let _ = writeln!(
@@ -424,7 +430,9 @@ impl Schedule<'_> {
 
         // Dependencies between dated tasks, from a bar's end to its dependant's start.
         out.push_str("<g>\n");
-        for edge in &g.edges {
+        // Kept dependencies, then the ones the plan breaks (drawn as conflicts).
+        let kept = g.edges.iter().map(|e| (e, false));
+        for (edge, broken) in kept.chain(g.broken.iter().map(|e| (e, true))) {
             let Link::After { .. } = edge.link else {
                 continue;
             };
@@ -438,15 +446,15 @@ impl Schedule<'_> {
             }
             let tight =
                 edge.link.apply(g.planned[edge.from as usize]) >= g.planned[edge.to as usize];
-            let crit = tight && self.on_path[from as usize] && self.on_path[to as usize];
+            let crit = !broken && tight && self.on_path[from as usize] && self.on_path[to as usize];
             let x1 = x_of(current(from).1);
             let x2 = x_of(current(to).0);
             let y1 = top + (f64::from(rf) + 0.5) * ROW;
             let y2 = top + (f64::from(rt) + 0.5) * ROW;
-            let (class, marker) = if crit {
-                ("dep crit", "arrow-crit")
-            } else {
-                ("dep", "arrow")
+            let (class, marker) = match (crit, broken) {
+                (_, true) => ("dep bad", "arrow-bad"),
+                (true, _) => ("dep crit", "arrow-crit"),
+                _ => ("dep", "arrow"),
             };
             // Out of the bar's end and into the dependant's start from the left; when
             // the dependant starts too soon for that, along the row boundary first.
@@ -525,6 +533,25 @@ impl Schedule<'_> {
             escape(words.critical)
         );
         lx += 20.0 + text_width(words.critical, FONT) + 16.0;
+        if g.broken
+            .iter()
+            .any(|e| matches!(e.link, Link::After { .. }))
+        {
+            let _ = write!(
+                out,
+                "<path class=\"dep bad\" d=\"M{},{} h16\"/>",
+                num(lx),
+                num(ly)
+            );
+            let _ = writeln!(
+                out,
+                "<text x=\"{}\" y=\"{}\">{}</text>",
+                num(lx + 20.0),
+                num(ly + 4.0),
+                escape(words.conflict)
+            );
+            lx += 20.0 + text_width(words.conflict, FONT) + 16.0;
+        }
         if self.delay.is_some() {
             let _ = write!(
                 out,

@@ -141,6 +141,58 @@ pub(super) struct Row {
     pub item: u32,
 }
 
+/// Dates the deliverables: each is ready when the latest of its constraints allows (its
+/// producers' ends, its prerequisites' ends plus lags), in topological order of the
+/// deliverables among themselves. A deliverable with no dated constraint stays undated.
+/// Returns each deliverable's place in that order.
+fn milestone_dates(items: &[Item], edges: &[Edge], planned: &mut [i64]) -> Vec<u32> {
+    let events = planned.len();
+    let incoming = Adjacency::build(events, edges, |e| e.to);
+    let outgoing = Adjacency::build(events, edges, |e| e.from);
+    let is_milestone = |v: u32| items[item_of_event(v) as usize].kind == ItemKind::Milestone;
+    // Waiting count per deliverable start: its constraints that come from deliverables.
+    let mut waiting = vec![0u32; events];
+    for e in edges
+        .iter()
+        .filter(|e| is_milestone(e.to) && is_milestone(e.from) && e.to % 2 == 0)
+    {
+        waiting[e.to as usize] += 1;
+    }
+    let mut ready: VecDeque<u32> = (0..items.len() as u32)
+        .filter(|&i| {
+            items[i as usize].kind == ItemKind::Milestone && waiting[start_of(i) as usize] == 0
+        })
+        .collect();
+    let mut rank = vec![0u32; items.len()];
+    let mut next = 0u32;
+    while let Some(item) = ready.pop_front() {
+        rank[item as usize] = next;
+        next += 1;
+        let start = start_of(item);
+        let date = incoming
+            .of(start)
+            .iter()
+            .map(|&e| {
+                let e = edges[e as usize];
+                e.link.apply(planned[e.from as usize])
+            })
+            .max()
+            .unwrap_or(NEG);
+        planned[start as usize] = date;
+        planned[end_of(item) as usize] = date;
+        for &e in outgoing.of(end_of(item)) {
+            let to = edges[e as usize].to;
+            if is_milestone(to) {
+                waiting[to as usize] -= 1;
+                if waiting[to as usize] == 0 {
+                    ready.push_back(item_of_event(to));
+                }
+            }
+        }
+    }
+    rank
+}
+
 /// A step of the containment walk: an element, the nearest enclosing tasks with a start
 /// and with an end, its task depth and the row of its parent task.
 struct Frame {
@@ -196,7 +248,10 @@ pub(super) struct Graph<'m> {
     pub item_of: Vec<u32>,
     /// Every task, dated or not, in containment order.
     pub rows: Vec<Row>,
+    /// The constraints the planned dates satisfy: the graph the analysis runs on.
     pub edges: Vec<Edge>,
+    /// The constraints the planned dates break: the plan's conflicts.
+    pub broken: Vec<Edge>,
     pub outgoing: Adjacency,
     pub incoming: Adjacency,
     /// Every event, each after all events it depends on.
@@ -219,8 +274,8 @@ impl<'m> Graph<'m> {
     /// Builds the graph of a model in O(elements + relations).
     ///
     /// # Errors
-    /// [`ScheduleError::Cycle`] when dependencies and containment together form a cycle
-    /// (a task that depends on its own parent, for instance).
+    /// [`ScheduleError::Cycle`] if the constraints the plan satisfies still form a cycle,
+    /// which the dates make impossible; kept as a guard rather than a panic.
     pub(super) fn build(model: &'m Model) -> Result<Graph<'m>, ScheduleError> {
         let n = model.element_count();
         let mut item_of = vec![NONE; n];
@@ -228,11 +283,22 @@ impl<'m> Graph<'m> {
         let mut rows: Vec<Row> = Vec::new();
         let mut planned: Vec<i64> = Vec::new();
 
-        // Containment order: depth first from the roots, children in file order.
+        // Containment order: depth first from the roots, children in file order. Tasks
+        // sit under tasks and groups only, so nothing else is entered; the kinds are
+        // read once, in file order, to keep the walk off the element records.
+        let mut kinds: Vec<ElementKind> = Vec::with_capacity(n);
+        let mut roots: Vec<u32> = Vec::new();
+        for e in model.elements() {
+            let kind = e.kind();
+            kinds.push(kind);
+            if matches!(kind, ElementKind::Task | ElementKind::Group) && e.parent().is_none() {
+                roots.push(e.index() as u32);
+            }
+        }
         let mut stack: Vec<Frame> = Vec::new();
-        for root in model.roots() {
+        for root in roots {
             stack.push(Frame {
-                element: root.index() as u32,
+                element: root,
                 start: NONE,
                 end: NONE,
                 depth: 0,
@@ -242,15 +308,17 @@ impl<'m> Graph<'m> {
                 let Some(e) = model.element_at(f.element as usize) else {
                     continue;
                 };
-                if e.kind() != ElementKind::Task {
+                if kinds[f.element as usize] == ElementKind::Group {
                     for c in e.children().rev() {
-                        stack.push(Frame {
-                            element: c.index() as u32,
-                            start: NONE,
-                            end: NONE,
-                            depth: 0,
-                            row: NONE,
-                        });
+                        if matches!(kinds[c.index()], ElementKind::Task | ElementKind::Group) {
+                            stack.push(Frame {
+                                element: c.index() as u32,
+                                start: NONE,
+                                end: NONE,
+                                depth: 0,
+                                row: NONE,
+                            });
+                        }
                     }
                     continue;
                 }
@@ -386,6 +454,17 @@ impl<'m> Graph<'m> {
         }
 
         let events = 2 * items.len();
+        let rank = milestone_dates(&items, &edges, &mut planned);
+
+        // A constraint the planned dates already break is a conflict: reported, and
+        // left out of the graph the analysis runs on. What remains is acyclic: every
+        // cycle of constraints passes through a task's span (at least one day), so
+        // dates that satisfy all of its constraints cannot exist.
+        let holds = |e: &Edge| planned[e.from as usize] > NEG && planned[e.to as usize] > NEG;
+        let (edges, broken): (Vec<Edge>, Vec<Edge>) = edges
+            .into_iter()
+            .filter(holds)
+            .partition(|e| e.link.apply(planned[e.from as usize]) <= planned[e.to as usize]);
         let outgoing = Adjacency::build(events, &edges, |e| e.from);
         let incoming = Adjacency::build(events, &edges, |e| e.to);
         let mut graph = Graph {
@@ -395,34 +474,68 @@ impl<'m> Graph<'m> {
             item_of,
             rows,
             edges,
+            broken,
             outgoing,
             incoming,
             topo: Vec::new(),
             planned,
         };
-        graph.topo = graph.sort()?;
-
-        // A deliverable is ready when the latest of its constraints allows.
-        for i in 0..graph.topo.len() {
-            let v = graph.topo[i];
-            if graph.items[item_of_event(v) as usize].kind == ItemKind::Milestone {
-                let ready = graph
-                    .incoming
-                    .of(v)
-                    .iter()
-                    .map(|&e| {
-                        let e = graph.edges[e as usize];
-                        e.link.apply(graph.planned[e.from as usize])
-                    })
-                    .max()
-                    .unwrap_or(NEG);
-                graph.planned[v as usize] = ready;
-            }
+        graph.topo = graph.date_order(&rank);
+        debug_assert!(graph.is_topological(), "the date order is topological");
+        if !graph.is_topological() {
+            graph.topo = graph.sort()?;
         }
         Ok(graph)
     }
 
-    /// Kahn's algorithm with a FIFO queue seeded in event order: deterministic.
+    /// Every event in an order that puts each constraint's source before its target,
+    /// read off the dates: a kept constraint never points to an earlier value (spans and
+    /// lags are not negative), and among events of one day the zero-length constraints
+    /// run from task ends (deepest first) to deliverables (in their own order, start
+    /// before end) to task starts (outermost first). Sorting beats a graph traversal
+    /// here: it reads memory in order.
+    fn date_order(&self, rank: &[u32]) -> Vec<u32> {
+        let mut depth = vec![0u32; self.task_count];
+        for row in &self.rows {
+            if row.item != NONE {
+                depth[row.item as usize] = row.depth;
+            }
+        }
+        let key = |v: u32| -> (i64, u32) {
+            let item = item_of_event(v) as usize;
+            let sub = match (self.items[item].kind, v % 2) {
+                (ItemKind::Task, 1) => (1 << 30) - 1 - depth[item].min((1 << 30) - 1),
+                (ItemKind::Task, _) => (3 << 30) + depth[item].min((1 << 30) - 1),
+                (ItemKind::Milestone, end) => (1 << 30) + 2 * rank[item] + end,
+            };
+            (self.planned[v as usize], sub)
+        };
+        let mut keyed: Vec<(i64, u32, u32)> = (0..self.planned.len() as u32)
+            .map(|v| {
+                let (day, sub) = key(v);
+                (day, sub, v)
+            })
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(.., v)| v).collect()
+    }
+
+    /// Whether `topo` puts every constraint's source before its target.
+    fn is_topological(&self) -> bool {
+        let mut position = vec![0u32; self.planned.len()];
+        for (i, &v) in self.topo.iter().enumerate() {
+            position[v as usize] = i as u32;
+        }
+        self.topo.len() == self.planned.len()
+            && self
+                .edges
+                .iter()
+                .all(|e| position[e.from as usize] < position[e.to as usize])
+    }
+
+    /// Kahn's algorithm with a FIFO queue seeded in event order: deterministic. Only a
+    /// fallback for [`Graph::date_order`], which cannot fail on dates that satisfy the
+    /// kept constraints.
     fn sort(&self) -> Result<Vec<u32>, ScheduleError> {
         let events = self.planned.len();
         let mut indegree: Vec<u32> = (0..events as u32)

@@ -9,7 +9,8 @@
 //!   period; a task without both is *unscheduled* and never guessed;
 //! - `a depends_on b` means `a` starts after `b` ends, plus the lag; a task starts and
 //!   ends within its parent; a deliverable is ready when its producers end;
-//! - the planned dates are never moved: a constraint they break is a [`Conflict`];
+//! - the planned dates are never moved: a constraint they break is a [`Conflict`], and
+//!   takes no part in slack or delays (the plan does not say how it will be resolved);
 //! - the *finish* is the latest end among the root tasks, or the end of a chosen task;
 //!   slack is measured against it in days.
 //!
@@ -91,9 +92,10 @@ pub enum ScheduleError {
         /// The task.
         id: String,
     },
-    /// Dependencies and containment form a cycle, so no date can satisfy them: for
-    /// instance a task that depends on its own parent. The ids run in the direction the
-    /// constraints run, the first repeated at the end.
+    /// The constraints that the planned dates satisfy form a cycle. Dates make that
+    /// impossible (every cycle of constraints spans at least one day of some task), so
+    /// this is a guard against a broken invariant, not an outcome of any model. The ids
+    /// run in the direction the constraints run, the first repeated at the end.
     #[error("the plan has a cycle through dependencies and containment: {}", cycle_text(.ids))]
     Cycle {
         /// The elements on the cycle.
@@ -494,8 +496,7 @@ impl<'m> Schedule<'m> {
 /// Analyses the schedule of a model in O(elements + relations).
 ///
 /// # Errors
-/// [`ScheduleError::Cycle`] when dependencies and containment form a cycle; for a task
-/// named in the options, [`ScheduleError::UnknownTask`], [`ScheduleError::NotATask`],
+/// For a task named in the options, [`ScheduleError::UnknownTask`], [`ScheduleError::NotATask`],
 /// [`ScheduleError::Unscheduled`], or [`ScheduleError::Done`] for a delayed task.
 pub fn analyse<'m>(model: &'m Model, options: &Options) -> Result<Schedule<'m>, ScheduleError> {
     let graph = Graph::build(model)?;
@@ -533,7 +534,7 @@ pub fn analyse<'m>(model: &'m Model, options: &Options) -> Result<Schedule<'m>, 
 /// [`Options::delay`] gives the same report inside the full analysis.
 ///
 /// # Errors
-/// As [`analyse`]: an unknown, undated or `done` task, or a cycle in the plan.
+/// As [`analyse`]: an unknown task, one without an end, or a `done` one.
 pub fn delay<'m, S: AsRef<str>>(
     model: &'m Model,
     delays: &[(S, Duration)],
