@@ -1,0 +1,79 @@
+//! Schedule analysis (`ecograph_impact::schedule`) of synthetic models: the whole
+//! analysis of 100k and 1M elements (their tasks, dependencies, deliverables and
+//! containment), a two-month delay in the 1M model, and the Gantt chart of about 2,000
+//! tasks.
+//!
+//! Models are generated and loaded once, outside the timing loop.
+
+use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
+use ecograph_benches::synth::generate_json;
+use ecograph_core::{Duration, ElementKind, Model, RelationKind};
+use ecograph_impact::schedule::{self, GanttOptions, Options};
+use std::hint::black_box;
+use std::time::Duration as Time;
+
+const SEED: u64 = 1;
+
+fn model(elements: usize) -> Model {
+    Model::from_json_str(&generate_json(elements, SEED)).expect("the generator writes valid models")
+}
+
+fn analyse(c: &mut Criterion) {
+    let mut group = c.benchmark_group("schedule_analyse");
+    group.sampling_mode(SamplingMode::Flat);
+    for (elements, samples, seconds) in [(100_000, 20, 5), (1_000_000, 10, 20)] {
+        let m = model(elements);
+        group
+            .sample_size(samples)
+            .measurement_time(Time::from_secs(seconds));
+        group.bench_with_input(BenchmarkId::from_parameter(elements), &m, |b, m| {
+            b.iter(|| schedule::analyse(black_box(m), &Options::new()).expect("acyclic plan"));
+        });
+    }
+    group.finish();
+}
+
+fn delay(c: &mut Criterion) {
+    let m = model(1_000_000);
+    // The first dated task that another task depends on: its delay runs down a chain.
+    let first = m
+        .relations_of_kind(RelationKind::DependsOn)
+        .map(|r| r.to())
+        .find(|t| {
+            t.kind() == ElementKind::Task
+                && t.end().is_some()
+                && t.status() != Some(ecograph_core::Status::Done)
+        })
+        .expect("the generator writes dated chains");
+    let id = first.id().to_string();
+    let by = Duration::parse("2m").expect("valid");
+    let mut group = c.benchmark_group("schedule_delay");
+    group
+        .sampling_mode(SamplingMode::Flat)
+        .sample_size(10)
+        .measurement_time(Time::from_secs(20));
+    group.bench_function("1000000", |b| {
+        b.iter(|| schedule::delay(black_box(&m), &[(id.as_str(), by)]).expect("a dated task"));
+    });
+    group.finish();
+}
+
+fn gantt(c: &mut Criterion) {
+    // About 30 per cent of the elements are tasks.
+    let m = model(6_700);
+    let plan = schedule::analyse(
+        &m,
+        &Options::new().today(ecograph_core::Date::new(2025, 7, 1).expect("a date")),
+    )
+    .expect("acyclic plan");
+    let tasks = m.elements_of_kind(ElementKind::Task).count();
+    let mut group = c.benchmark_group("schedule_gantt");
+    group.sample_size(20);
+    group.bench_function(BenchmarkId::from_parameter(tasks), |b| {
+        b.iter(|| black_box(&plan).gantt_svg(&GanttOptions::new()));
+    });
+    group.finish();
+}
+
+criterion_group!(benches, analyse, delay, gantt);
+criterion_main!(benches);
