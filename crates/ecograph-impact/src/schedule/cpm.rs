@@ -37,7 +37,8 @@ fn is_root(g: &Graph<'_>, item: u32) -> bool {
         && g.dated(end_of(item))
 }
 
-pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
+/// Only the finish: what the delay propagation needs, without the slack.
+pub(super) fn finish<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
     let (finish_item, finish_value) = match target {
         Some(t) => (t, g.planned[end_of(t) as usize]),
         None => {
@@ -59,6 +60,25 @@ pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
             date: g.day(end_of(finish_item), finish_value),
             chosen: target.is_some(),
         });
+    Plan {
+        finish,
+        finish_value,
+        finish_item,
+        target,
+        tasks: Vec::new(),
+        critical_path: Vec::new(),
+        on_path: Vec::new(),
+        conflicts: Vec::new(),
+    }
+}
+
+pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
+    let Plan {
+        finish,
+        finish_value,
+        finish_item,
+        ..
+    } = finish(g, target);
 
     // Latest values: each event as late as it can be without moving the finish.
     let mut latest = vec![INF; g.planned.len()];
