@@ -48,6 +48,7 @@ const AXIS_ROW: f64 = 18.0;
 const LABEL_MIN: f64 = 160.0;
 const LABEL_MAX: f64 = 420.0;
 const TIMELINE: f64 = 1400.0;
+const MAX_WIDTH: f64 = 20_000.0;
 
 /// The chart's own words.
 struct Words {
@@ -196,11 +197,23 @@ impl Schedule<'_> {
             (lo, hi) = (t, t + 1);
         }
         let first = Date::from_days(lo);
-        let axis_start = month_start(first.year(), first.month());
         let last = Date::from_days(hi - 1);
         let axis_end = month_start(last.year(), last.month()).add_months(1);
+        let mut axis_start = month_start(first.year(), first.month());
+        let months = (axis_start.days_until(axis_end) / 28).max(1);
+        // Grid lines every month, or every year (or more) on very long timelines, which
+        // then start in January.
+        let step = match months {
+            0..=600 => 1,
+            601..=12_000 => 12,
+            _ => 12 * (months / 12_000 + 1),
+        };
+        if step > 1 {
+            axis_start = month_start(first.year(), 1);
+        }
         let span = axis_start.days_until(axis_end).max(1);
-        let px = (TIMELINE / span as f64).clamp(0.4, 6.0);
+        // At most MAX_WIDTH pixels, however far a delay pushes a date.
+        let px = (TIMELINE / span as f64).clamp(0.4_f64.min(MAX_WIDTH / span as f64), 6.0);
 
         // The label column: as wide as the widest label, within bounds.
         let labels: Vec<String> = g
@@ -290,7 +303,7 @@ impl Schedule<'_> {
         let quarter_w = 91.0 * px;
         let mut m = axis_start;
         while m < axis_end {
-            let next = m.add_months(1);
+            let next = m.add_months(step);
             let (xa, xb) = (x_of(m.to_days()), x_of(next.to_days()));
             let quarter = (u32::from(m.month()) - 1) / 3 + 1;
             let quarter_start = m.month() % 3 == 1;

@@ -517,6 +517,15 @@ fn gantt_is_well_formed_and_escapes_labels() {
 }
 
 #[test]
+fn gantt_of_a_far_delay_stays_small() {
+    let m = model(PLAN);
+    let plan = schedule::analyse(&m, &Options::new().delay("build", dur("999999y"))).unwrap();
+    let svg = plan.gantt_svg(&GanttOptions::new());
+    parse(&svg);
+    assert!(svg.len() < 200_000, "{} bytes", svg.len());
+}
+
+#[test]
 fn gantt_speaks_finnish() {
     let m = model(PLAN);
     let plan = schedule::analyse(&m, &Options::new().today(date("2024-06-15"))).unwrap();
