@@ -148,7 +148,11 @@ pub(super) struct Row {
 fn milestone_dates(items: &[Item], edges: &[Edge], planned: &mut [i64]) -> Vec<u32> {
     let events = planned.len();
     let is_milestone = |v: u32| items[item_of_event(v) as usize].kind == ItemKind::Milestone;
-    let edges: Vec<Edge> = edges.iter().filter(|e| is_milestone(e.to)).copied().collect();
+    let edges: Vec<Edge> = edges
+        .iter()
+        .filter(|e| is_milestone(e.to))
+        .copied()
+        .collect();
     let edges = &edges[..];
     let incoming = Adjacency::build(events, edges, |e| e.to);
     let outgoing = Adjacency::build(events, edges, |e| e.from);
