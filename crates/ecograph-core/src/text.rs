@@ -1,6 +1,7 @@
 //! Multilingual text.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A text in one or more languages: a name, a description, a label or a title.
 ///
@@ -13,7 +14,8 @@ pub struct Text(Repr);
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Repr {
     Plain(Box<str>),
-    Multi(Box<[(Box<str>, Box<str>)]>),
+    /// Language codes are shared by every text of a model: one allocation per value.
+    Multi(Box<[(Arc<str>, Box<str>)]>),
 }
 
 impl Text {
@@ -28,8 +30,13 @@ impl Text {
     ) -> Text {
         let pairs: Vec<_> = pairs
             .into_iter()
-            .map(|(l, v)| (l.into().into_boxed_str(), v.into().into_boxed_str()))
+            .map(|(l, v)| (Arc::from(l.into()), v.into().into_boxed_str()))
             .collect();
+        Text(Repr::Multi(pairs.into_boxed_slice()))
+    }
+
+    /// A text from values in languages the model already holds.
+    pub(crate) fn from_shared(pairs: Vec<(Arc<str>, Box<str>)>) -> Text {
         Text(Repr::Multi(pairs.into_boxed_slice()))
     }
 

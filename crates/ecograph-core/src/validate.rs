@@ -21,6 +21,8 @@ pub(crate) const BATCH: usize = 256;
 pub(crate) struct Validator {
     diags: Vec<Diagnostic>,
     languages: Vec<String>,
+    /// The same codes, shared by every translated text.
+    shared_languages: Vec<std::sync::Arc<str>>,
     suggestions_left: usize,
 }
 
@@ -322,7 +324,17 @@ impl Validator {
                         .unwrap_or(usize::MAX)
                 };
                 ok.sort_by_key(|(l, _)| order(l));
-                Text::translated(ok)
+                if self.shared_languages.len() != self.languages.len() {
+                    self.shared_languages = self.languages.iter().map(|l| std::sync::Arc::from(l.as_str())).collect();
+                }
+                Text::from_shared(
+                    ok.into_iter()
+                        .map(|(l, v)| {
+                            let at = self.languages.iter().position(|x| x == l).unwrap_or(0);
+                            (self.shared_languages[at].clone(), Box::from(v))
+                        })
+                        .collect(),
+                )
             }
         };
         if required && text.values().all(|v| v.trim().is_empty()) {
@@ -428,6 +440,7 @@ impl Validation {
             v: Validator {
                 diags: Vec::new(),
                 languages: Vec::new(),
+                shared_languages: Vec::new(),
                 suggestions_left: SUGGESTION_BUDGET,
             },
             elements: Vec::new(),
