@@ -33,6 +33,8 @@ pub(crate) enum Balance {
 }
 
 const NONE: usize = usize::MAX;
+/// `low` of a node whose numbering must be redone.
+const INVALID: usize = usize::MAX;
 
 /// Solves the problem for `n` nodes, which must be connected and acyclic.
 /// Returns `None` if the constraints have a cycle.
@@ -56,7 +58,7 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
         s.update(e, f);
     }
     if balance == Balance::Centre {
-        s.centre();
+        s.centre(budget.saturating_mul(2));
     }
     Some(s.rank)
 }
@@ -252,13 +254,20 @@ impl<'a> Simplex<'a> {
 
     /// Post-order numbers of the subtree of `root` (entered through tree
     /// edge `par_edge`), starting at `low`; returns the next free number.
+    /// A subtree whose parent edge and first number are unchanged keeps its
+    /// numbers (Graphviz's incremental `dfs_range`): after an exchange only
+    /// the invalidated paths and what follows them get renumbered.
     fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
+        if self.par[root] == par_edge && self.low[root] == low {
+            return self.lim[root] + 1;
+        }
         let mut next = low;
-        // (node, index into its tree edges, low number)
-        let mut stack: Vec<(usize, usize, usize)> = vec![(root, 0, low)];
+        // (node, index into its tree edges)
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
         self.par[root] = par_edge;
+        self.low[root] = low;
         while let Some(top) = stack.last_mut() {
-            let (v, k, vlow) = *top;
+            let (v, k) = *top;
             let nout = self.tree_out[v].len();
             if k < nout + self.tree_in[v].len() {
                 top.1 += 1;
@@ -269,13 +278,18 @@ impl<'a> Simplex<'a> {
                     let e = self.tree_in[v][k - nout];
                     (e, self.edges[e].tail)
                 };
-                if e != self.par[v] {
-                    self.par[w] = e;
-                    stack.push((w, 0, next));
+                if e == self.par[v] {
+                    continue;
                 }
-            } else {
                 self.work += 1;
-                self.low[v] = vlow;
+                if self.par[w] == e && self.low[w] == next {
+                    next = self.lim[w] + 1;
+                    continue;
+                }
+                self.par[w] = e;
+                self.low[w] = next;
+                stack.push((w, 0));
+            } else {
                 self.lim[v] = next;
                 next += 1;
                 stack.pop();
@@ -284,7 +298,29 @@ impl<'a> Simplex<'a> {
         next
     }
 
+    /// Marks the tree path from `to` up to `lca` for renumbering.
+    fn invalidate_path(&mut self, lca: usize, mut to: usize) {
+        loop {
+            if self.low[to] == INVALID {
+                break;
+            }
+            self.low[to] = INVALID;
+            let e = self.par[to];
+            if e == NONE || self.lim[to] >= self.lim[lca] {
+                break;
+            }
+            self.work += 1;
+            let NsEdge { tail, head, .. } = self.edges[e];
+            to = if self.lim[tail] > self.lim[head] {
+                tail
+            } else {
+                head
+            };
+        }
+    }
+
     fn init_cutvalues(&mut self) {
+        self.low.fill(INVALID);
         self.dfs_range(0, NONE, 1);
         // Post-order: children's cut values first.
         let mut order: Vec<usize> = (0..self.n).collect();
@@ -491,6 +527,9 @@ impl<'a> Simplex<'a> {
         } = self.edges[f];
         let lca = self.treeupdate(ft, fh, cutvalue, true);
         self.treeupdate(fh, ft, cutvalue, false);
+        let lca_low = self.low[lca];
+        self.invalidate_path(lca, fh);
+        self.invalidate_path(lca, ft);
         self.cut[f] = -cutvalue;
         self.cut[e] = 0;
         // Exchange: `f` takes `e`'s slot in the tree edge list.
@@ -502,14 +541,17 @@ impl<'a> Simplex<'a> {
         self.tree_in[head].retain(|&x| x != e);
         self.tree_out[ft].push(f);
         self.tree_in[fh].push(f);
-        let (par, low) = (self.par[lca], self.low[lca]);
-        self.dfs_range(lca, par, low);
+        let par = self.par[lca];
+        self.dfs_range(lca, par, lca_low);
     }
 
     /// Moves each subtree with a zero cut value halfway into the slack of
     /// the edge that could replace its tree edge, centring it.
-    fn centre(&mut self) {
+    fn centre(&mut self, budget: u64) {
         for i in 0..self.tree.len() {
+            if self.work >= budget {
+                break;
+            }
             let e = self.tree[i];
             if self.cut[e] != 0 {
                 continue;
