@@ -11,6 +11,8 @@ use super::{Direction, LayoutInput};
 pub(crate) const LABEL_GAP: f64 = 4.0;
 /// Horizontal reach of each nested self-loop.
 pub(crate) const LOOP_STEP: f64 = 12.0;
+/// Cost of one rank of cluster height, against one rank of edge length.
+const CLUSTER_HEIGHT_WEIGHT: i64 = 1;
 
 /// What a node of the layered graph stands for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,7 +119,34 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
             }
         })
         .collect();
-    let ranks = rank(n, &rank_edges);
+    // Clusters pull their members onto few ranks: a top and a bottom node
+    // per cluster bracket its members (and nested clusters' brackets), and an
+    // edge from top to bottom costs the cluster's height, so the simplex
+    // trades cluster height against edge length (like dot's cluster ranking,
+    // without fixing the inside first).
+    let k = input.clusters.len();
+    let mut rank_edges = rank_edges;
+    let (top, bottom) = (|c: usize| n + 2 * c, |c: usize| n + 2 * c + 1);
+    let bracket = |tail: usize, head: usize, minlen: i32, weight: i64| RankEdge {
+        tail,
+        head,
+        minlen,
+        weight,
+    };
+    for c in 0..k {
+        rank_edges.push(bracket(top(c), bottom(c), 0, CLUSTER_HEIGHT_WEIGHT));
+        if let Some(p) = tree.parent[c] {
+            rank_edges.push(bracket(top(p), top(c), 0, 0));
+            rank_edges.push(bracket(bottom(c), bottom(p), 0, 0));
+        }
+    }
+    for (v, spec) in input.nodes.iter().enumerate() {
+        if let Some(c) = spec.cluster {
+            rank_edges.push(bracket(top(c), v, 0, 0));
+            rank_edges.push(bracket(v, bottom(c), 0, 0));
+        }
+    }
+    let ranks = rank(n + 2 * k, &rank_edges);
 
     let mut nodes: Vec<LNode> = (0..n)
         .map(|i| LNode {
