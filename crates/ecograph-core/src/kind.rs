@@ -90,7 +90,7 @@ str_enum! {
         Uses = "uses",
         /// Information moves from `from` to `to`.
         Flow = "flow",
-        /// `from` cannot finish before `to` is done.
+        /// `from` needs `to` done: it cannot start before `to` ends (finish-to-start).
         DependsOn = "depends_on",
         /// The task yields the output.
         Produces = "produces",
