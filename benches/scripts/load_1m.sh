@@ -7,7 +7,9 @@
 #   RUNS=1 SIZES="100000" benches/scripts/load_1m.sh
 #
 # The models are written once to $MODELS (default: $CARGO_TARGET_DIR/synth-models,
-# about 600 MB) and reused; delete them to regenerate. Exits 1 when a target is missed.
+# about 600 MB) and reused; delete them to regenerate. LOAD_MODEL=path measures a
+# load_model binary built elsewhere (a prototype, another commit) instead of building
+# this tree's. Exits 1 when a target is missed.
 # Wall times are only meaningful on an otherwise idle machine: the CPU time is printed
 # next to them for that reason.
 set -euo pipefail
@@ -24,8 +26,12 @@ if [ ! -x /usr/bin/time ]; then
   apt-get install -y time >/dev/null
 fi
 
-cargo build --release --locked -p ecograph-benches --bin load_model >&2
-bin=$target_dir/release/load_model
+if [ -n "${LOAD_MODEL:-}" ]; then
+  bin=$LOAD_MODEL
+else
+  cargo build --release --locked -p ecograph-benches --bin load_model >&2
+  bin=$target_dir/release/load_model
+fi
 mkdir -p "$models"
 
 # target_for ELEMENTS -> "max_seconds max_megabytes" (0: no target)
