@@ -2,9 +2,14 @@
 //! node borders, then everything turned to the requested direction and moved
 //! so the bounding box starts at the origin.
 
+use std::collections::BTreeMap;
+
 use super::build::{LABEL_GAP, Layered, Route, internal};
 use super::position::Placed;
 use super::{Direction, EdgeRoute, Layout, LayoutInput, Point, Rect};
+
+/// Distance between parallel edges drawn side by side.
+const PARALLEL_GAP: f64 = 8.0;
 
 fn pt(x: f64, y: f64) -> Point {
     Point { x, y }
@@ -87,8 +92,30 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, p: &Placed) -> Layout {
         }
     }
 
+    // Parallel edges between nodes on adjacent ranks would draw on top of
+    // each other: spread them side by side along their end nodes' borders.
+    let mut parallel: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
+    for (i, route) in g.routes.iter().enumerate() {
+        if let Route::Chain { nodes, .. } = route
+            && nodes.len() == 2
+        {
+            parallel.entry((nodes[0], nodes[1])).or_default().push(i);
+        }
+    }
+    let mut offset = vec![0.0f64; g.routes.len()];
+    for (&(a, b), edges) in &parallel {
+        if edges.len() > 1 {
+            let k = edges.len() as f64;
+            let room = g.size[a].0.min(g.size[b].0) / (k + 1.0);
+            let step = room.min(PARALLEL_GAP);
+            for (j, &i) in edges.iter().enumerate() {
+                offset[i] = (j as f64 - (k - 1.0) / 2.0) * step;
+            }
+        }
+    }
+
     let mut routes: Vec<EdgeRoute> = Vec::with_capacity(input.edges.len());
-    for (e, route) in input.edges.iter().zip(&g.routes) {
+    for (i, (e, route)) in input.edges.iter().zip(&g.routes).enumerate() {
         let label = e.label.map(|l| internal(dir, l));
         let (u, v) = (e.from, e.to);
         let r = match route {
@@ -110,8 +137,15 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, p: &Placed) -> Layout {
                 }
                 points.push(centre(last));
                 let k = points.len();
-                points[0] = clip(points[0], g.size[first], points[1]);
-                points[k - 1] = clip(points[k - 1], g.size[last], points[k - 2]);
+                if offset[i] == 0.0 {
+                    points[0] = clip(points[0], g.size[first], points[1]);
+                    points[k - 1] = clip(points[k - 1], g.size[last], points[k - 2]);
+                } else {
+                    // Straight down from the bottom border to the top border.
+                    let (a, b) = (points[0], points[1]);
+                    points[0] = pt(a.x + offset[i], a.y + g.size[first].1 / 2.0);
+                    points[1] = pt(b.x + offset[i], b.y - g.size[last].1 / 2.0);
+                }
                 simplify(&mut points);
                 let label_pos = match (label, label_node) {
                     (Some((lw, _)), Some(d)) => {

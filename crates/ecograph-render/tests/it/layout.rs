@@ -380,3 +380,22 @@ fn cluster_edges_to_ancestor_members() {
         }
     }
 }
+
+#[test]
+fn parallel_edges_are_drawn_apart() {
+    let input = LayoutInput {
+        nodes: vec![node(60.0, 20.0, None); 2],
+        edges: vec![
+            EdgeSpec::new(0, 1),
+            EdgeSpec::new(0, 1),
+            EdgeSpec::new(1, 0),
+        ],
+        ..LayoutInput::default()
+    };
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let starts: Vec<f64> = out.edges.iter().map(|r| r.points[0].x).collect();
+    assert!(starts[0] != starts[1], "parallel edges overlap: {starts:?}");
+    // The reversed one starts at node 1, below.
+    assert!(out.edges[2].points[0].y > out.edges[0].points[0].y);
+}
