@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the README's diagrams: every view of models/te24.json as SVG in docs/img/
-# (named <view-id>.svg), drawn by the release binary in English.
+# (named <view-id>.svg) and the TE24 Gantt chart (te24-gantt.svg), drawn by the release
+# binary in English.
 #   scripts/render-docs.sh           rewrite docs/img/
 #   scripts/render-docs.sh --check   fail when the committed copies are out of date
 set -euo pipefail
@@ -17,6 +18,9 @@ cargo build --release --locked -q -p ecograph-cli
 render() {
   cargo run --release --locked -q -p ecograph-cli -- \
     render models/te24.json --all --lang en --format svg --out "$1"
+  # The work plan as a Gantt chart (no --today: the committed copy must not age).
+  cargo run --release --locked -q -p ecograph-cli -- \
+    schedule models/te24.json --lang en --gantt "$1/te24-gantt.svg" >/dev/null
 }
 
 if [ "$mode" = write ]; then
