@@ -2,20 +2,30 @@
 //!
 //! Pure data in, pure data out: [`layout`] takes node sizes, a cluster tree and
 //! edges, and returns node centres, cluster boxes and edge polylines. The
-//! pipeline follows the classic method used by Graphviz `dot`:
+//! pipeline follows the method of Graphviz `dot` (Gansner, Koutsofios, North
+//! and Vo, "A Technique for Drawing Directed Graphs", 1993):
 //!
-//! 1. cycle removal with the greedy heuristic of Eades, Lin and Smyth;
-//! 2. ranking by network simplex (Gansner et al.), so edges are short;
-//! 3. long edges split into dummy nodes, edge labels into label dummies;
-//! 4. crossing reduction by median sweeps plus transposition, counting
-//!    crossings with the accumulator tree of Barth, Jünger and Mutzel, while
-//!    every cluster stays contiguous on every rank (Sander; Forster);
-//! 5. horizontal coordinates by Brandes and Köpf, with cluster borders as
-//!    vertical blocks so cluster boxes are rectangles that never overlap;
-//! 6. polyline routes through the dummies.
+//! 1. cycle removal with the greedy heuristic of Eades, Lin and Smyth, inside
+//!    strongly connected components only;
+//! 2. ranking by network simplex, so edges are short; each cluster adds a
+//!    small cost per rank of its height;
+//! 3. long edges split into dummy nodes, edge labels into label dummies in
+//!    the middle rank (ranks are doubled when any edge has a label);
+//! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
+//!    schedule, then a barycenter pass), counting crossings with the
+//!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
+//!    contiguous on every rank and sibling clusters keep one left-to-right
+//!    order (Sander; Forster);
+//! 5. x-coordinates by network simplex on dot's auxiliary graph, in which each
+//!    cluster side is one variable on all its ranks, so cluster boxes are
+//!    rectangles that never overlap; y-coordinates by stacking ranks with
+//!    room for cluster margins and labels;
+//! 6. polyline routes through the dummies, clipped at node borders.
 //!
-//! Every phase is polynomial whatever the input order; the iterative phases
-//! have explicit iteration bounds. The result is deterministic.
+//! Every phase is polynomial whatever the input order, and the iterative ones
+//! (simplex pivots, ordering sweeps) also have work caps that bound the time
+//! on huge inputs, falling back to the best solution found so far. The result
+//! is deterministic: no hashing, no unseeded randomness.
 
 mod acyclic;
 mod build;
@@ -198,7 +208,7 @@ pub enum LayoutError {
         /// Index of a cluster on the cycle.
         cluster: usize,
     },
-    /// A size or spacing is negative, infinite or NaN.
+    /// A size or spacing is negative, NaN, or larger than 10⁹.
     InvalidSize {
         /// Which value, e.g. `"node 3 width"`.
         what: String,
@@ -224,7 +234,7 @@ impl fmt::Display for LayoutError {
                 write!(f, "cluster {cluster} is its own ancestor")
             }
             LayoutError::InvalidSize { what } => {
-                write!(f, "{what} is negative or not a finite number")
+                write!(f, "{what} is negative, too large or not a number")
             }
         }
     }
@@ -232,8 +242,12 @@ impl fmt::Display for LayoutError {
 
 impl std::error::Error for LayoutError {}
 
+/// Largest accepted size or spacing: coordinates become integers inside, and
+/// this keeps every sum far from overflowing.
+const MAX_SIZE: f64 = 1e9;
+
 fn check_size(value: f64, what: impl FnOnce() -> String) -> Result<(), LayoutError> {
-    if value.is_finite() && value >= 0.0 {
+    if (0.0..=MAX_SIZE).contains(&value) {
         Ok(())
     } else {
         Err(LayoutError::InvalidSize { what: what() })
@@ -281,7 +295,7 @@ fn validate(input: &LayoutInput) -> Result<(), LayoutError> {
 /// # Errors
 ///
 /// Returns [`LayoutError`] when an index is out of range, the clusters'
-/// parents form a cycle, or a size is negative or not finite.
+/// parents form a cycle, or a size is negative, NaN or above 10⁹.
 pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     validate(input)?;
     let tree = tree::ClusterTree::new(&input.clusters)?;

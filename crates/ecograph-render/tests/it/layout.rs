@@ -308,11 +308,13 @@ fn invalid_inputs_are_errors() {
         Err(LayoutError::ClusterCycle { .. })
     ));
     input.clusters.clear();
-    input.nodes[0].width = f64::NAN;
-    assert!(matches!(
-        layout(&input),
-        Err(LayoutError::InvalidSize { .. })
-    ));
+    for bad in [f64::NAN, f64::INFINITY, -1.0, 1e300] {
+        input.nodes[0].width = bad;
+        assert!(matches!(
+            layout(&input),
+            Err(LayoutError::InvalidSize { .. })
+        ));
+    }
 }
 
 #[test]
