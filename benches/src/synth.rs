@@ -24,16 +24,18 @@
 //!   Some elements have a description (a few with JSON escapes), tags or properties.
 //! - Containment: an element's parent is an earlier element of the same kind or a group,
 //!   at most four levels deep.
-//! - Tasks come in chains of 2 to 10 where each task `depends_on` the one before it
-//!   (sometimes with a `lag`) and ends at least a month after it. Tasks have a `status`
-//!   that fits their dates (now being July 2025) and `start` and `end` periods written
-//!   as years, halves, quarters, months or days.
+//! - Tasks come in programmes: a root task (or one in a group) of one to three years
+//!   that contains 2 to 21 tasks in chains, where each task `depends_on` the one before
+//!   it (finish to start, sometimes with a `lag`). Tasks have a `status` that fits their
+//!   dates (now being July 2025) and `start` and `end` periods written as years, halves,
+//!   quarters, months or days.
 //! - Every element takes part in at least one relation or containment, every task has a
 //!   `responsible` owner (or a containing task with one) and every `flow` carries
 //!   `data`, so a model of nine or more elements loads with no warning at all.
 //! - Every `depends_on` goes from a later element to an earlier one, so there is no
-//!   cycle; one between dated tasks never asks a task to end before its prerequisite
-//!   ended (plus the lag).
+//!   cycle. The plan is consistent: a task that depends on a dated task starts after
+//!   that one ends (plus the lag), and a task lies within the span of the task that
+//!   contains it, so the schedule analysis finds no conflict.
 
 use ecograph_core::{ElementKind, RelationKind};
 use std::fmt;
@@ -261,7 +263,9 @@ const UNITS: [&str; 4] = [
     "Työ- ja elinkeinoministeriö",
     "Kunta",
 ];
-const LAGS: [&str; 4] = ["10d", "2w", "3w", "4w"];
+/// Lags of `depends_on`, all at most a month: a lagged dependency leaves a free month
+/// between the end of one task and the start of the next.
+const LAGS: [&str; 5] = ["10d", "2w", "3w", "4w", "1m"];
 
 /// No parent.
 const ROOT: u32 = u32::MAX;
@@ -269,14 +273,14 @@ const ROOT: u32 = u32::MAX;
 const MAX_DEPTH: u8 = 3;
 /// Months are counted from January 2020; "now", for statuses, is July 2025.
 const NOW: u16 = 66;
-/// Task chains start spread over this many months.
+/// Programmes start spread over this many months.
 const SPAN: u64 = 96;
 
 /// What the generator keeps per element: 12 bytes.
 #[derive(Debug, Clone, Copy)]
 struct Meta {
     parent: u32,
-    /// Month of the start and the end, for dated tasks.
+    /// Month of the start and the end, for tasks.
     start: u16,
     end: u16,
     /// Index into `KINDS`.
@@ -284,8 +288,39 @@ struct Meta {
     depth: u8,
     /// A task that depends on the task before it (the same chain).
     chained: bool,
-    /// A task with `start` and `end`.
-    dated: bool,
+    /// For a chained task, the lag of that dependency: `LAGS[lag - 1]`, 0 for none.
+    lag: u8,
+}
+
+impl Meta {
+    /// Puts the element inside `p`, or inside the nearest ancestor of `p` shallower than
+    /// `max_depth`.
+    fn set_parent(&mut self, mut p: u32, meta: &[Meta], max_depth: u8) {
+        while meta[p as usize].depth >= max_depth {
+            p = meta[p as usize].parent;
+        }
+        self.parent = p;
+        self.depth = meta[p as usize].depth + 1;
+    }
+
+    /// Whether the task's `start` and `end` are written (every task has months).
+    fn dated(&self) -> bool {
+        self.start != UNDATED
+    }
+}
+
+/// `Meta::start` of a task written without dates.
+const UNDATED: u16 = u16::MAX;
+
+/// The programme (a root task) that the tasks being laid out belong to.
+#[derive(Debug, Clone, Copy)]
+struct Programme {
+    ix: u32,
+    start: u16,
+    end: u16,
+    depth: u8,
+    /// Tasks still to come in it.
+    left: u32,
 }
 
 /// The shape of the model: kinds, containment and task schedules.
@@ -303,6 +338,7 @@ impl Layout {
             start[k + 1] = start[k] + counts[k] as u32;
         }
         let mut meta: Vec<Meta> = Vec::with_capacity(n);
+        let mut programme: Option<Programme> = None;
         let (mut chain_left, mut prev_end) = (0u32, 0u16);
         for k in 0..KINDS.len() {
             let first = start[k];
@@ -315,40 +351,74 @@ impl Layout {
                     kind: k as u8,
                     depth: 0,
                     chained: false,
-                    dated: false,
+                    lag: 0,
                 };
-                let parent = if pos > 0 && rng.chance(if k == GROUP { 50 } else { 60 }) {
+                let in_group = k != GROUP && counts[GROUP] > 0 && rng.chance(25);
+                let parent = if k == TASK {
+                    // Tasks are laid out below, inside programmes.
+                    None
+                } else if pos > 0 && rng.chance(if k == GROUP { 50 } else { 60 }) {
                     // Mostly near the element: siblings and cousins are listed together.
                     Some(i - 1 - rng.below(pos.min(40)))
-                } else if k != GROUP && counts[GROUP] > 0 && rng.chance(25) {
+                } else if in_group {
                     Some(start[GROUP] + rng.below(counts[GROUP] as u32))
                 } else {
                     None
                 };
-                if let Some(mut p) = parent {
-                    while meta[p as usize].depth >= MAX_DEPTH {
-                        p = meta[p as usize].parent;
-                    }
-                    m.parent = p;
-                    m.depth = meta[p as usize].depth + 1;
+                if let Some(p) = parent {
+                    m.set_parent(p, &meta, MAX_DEPTH);
                 }
                 if k == TASK {
-                    let dur = 1 + rng.below(6) as u16;
-                    if pos > 0 && chain_left > 0 {
-                        chain_left -= 1;
-                        m.chained = true;
-                        m.dated = true;
-                        m.start = prev_end + rng.below(2) as u16;
-                        m.end = (m.start + dur - 1).max(prev_end + 1);
-                    } else {
-                        chain_left = 1 + rng.below(9);
-                        // Later tasks start later, so that a dependency on an earlier
-                        // task usually fits the schedule.
-                        m.start = (u64::from(pos) * SPAN / counts[TASK] as u64) as u16
-                            + rng.below(4) as u16;
-                        m.end = m.start + dur - 1;
-                        // Some programme-level tasks have no dates; their chains do.
-                        m.dated = !rng.chance(5);
+                    match &mut programme {
+                        Some(p) if p.left > 0 => {
+                            p.left -= 1;
+                            m.parent = p.ix;
+                            m.depth = p.depth + 1;
+                            let dur = 1 + rng.below(4) as u16;
+                            if chain_left > 0 {
+                                // Finish to start: after the previous task's end, and a
+                                // month later still when the dependency has a lag.
+                                chain_left -= 1;
+                                m.chained = true;
+                                if rng.chance(25) {
+                                    m.lag = 1 + rng.below(LAGS.len() as u32) as u8;
+                                }
+                                m.start = prev_end + 1 + u16::from(m.lag > 0) + rng.below(2) as u16;
+                                m.end = m.start + dur - 1;
+                            }
+                            if !m.chained || m.end > p.end {
+                                // A new chain, from the start of the programme.
+                                chain_left = rng.below(6);
+                                m.chained = false;
+                                m.lag = 0;
+                                m.start = p.start + rng.below(3) as u16;
+                                m.end = (m.start + dur - 1).min(p.end);
+                            }
+                        }
+                        _ => {
+                            // A programme: a long task that contains chains of tasks.
+                            // Later programmes start later, so that a dependency on an
+                            // earlier task usually fits the schedule.
+                            if in_group {
+                                let g = start[GROUP] + rng.below(counts[GROUP] as u32);
+                                m.set_parent(g, &meta, MAX_DEPTH - 1);
+                            }
+                            m.start = (u64::from(pos) * SPAN / counts[TASK] as u64) as u16
+                                + rng.below(4) as u16;
+                            m.end = m.start + 11 + rng.below(25) as u16;
+                            programme = Some(Programme {
+                                ix: i,
+                                start: m.start,
+                                end: m.end,
+                                depth: m.depth,
+                                left: 2 + rng.below(20),
+                            });
+                            chain_left = 0;
+                            // Some programmes have no dates; their tasks do.
+                            if rng.chance(5) {
+                                m.start = UNDATED;
+                            }
+                        }
                     }
                     prev_end = m.end;
                 }
@@ -421,7 +491,7 @@ impl Layout {
             )?;
         }
         if usize::from(m.kind) == TASK {
-            let status = if !m.dated {
+            let status = if !m.dated() {
                 "in_progress"
             } else if m.end < NOW {
                 if rng.chance(90) { "done" } else { "cancelled" }
@@ -437,11 +507,15 @@ impl Layout {
                 "blocked"
             };
             write!(w, ", \"status\": \"{status}\"")?;
-            if m.dated {
+            if m.dated() {
                 write!(
                     w,
                     ", \"start\": \"{}\", \"end\": \"{}\"",
-                    Month::start(m.start, rng),
+                    Month::start(
+                        m.start,
+                        m.parent != ROOT && self.kind(m.parent) == TASK,
+                        rng
+                    ),
                     Month::end(m.end, rng)
                 )?;
             }
@@ -521,7 +595,7 @@ impl Layout {
                 out.write(kind, from, to, None)?;
             }
             if m.chained {
-                let lag = rng.chance(25).then(|| rng.pick(&LAGS));
+                let lag = (m.lag > 0).then(|| LAGS[usize::from(m.lag) - 1]);
                 out.write(R::DependsOn, i, i - 1, lag)?;
             }
         }
@@ -560,18 +634,17 @@ impl Layout {
             let Some((from, to)) = ends.filter(|(f, t)| f != t) else {
                 continue;
             };
-            let lag = (kind == R::DependsOn
-                && self.meta[from as usize].dated
-                && self.meta[to as usize].dated
-                && rng.chance(20))
-            .then(|| rng.pick(&LAGS));
+            let (f, t) = (self.meta[from as usize], self.meta[to as usize]);
+            let room = !(f.dated() && t.dated()) || t.end + 2 <= f.start;
+            let lag = (kind == R::DependsOn && room && rng.chance(20)).then(|| rng.pick(&LAGS));
             out.write(kind, from, to, lag)?;
         }
         Ok(())
     }
 
-    /// A `depends_on` from a task or deliverable to a nearby earlier one that, if both
-    /// are dated tasks, ends at least a month earlier.
+    /// A `depends_on` from a task or deliverable to an earlier one that, if both are
+    /// dated tasks, ends before the other starts: near it (often in the same programme)
+    /// or some programmes back.
     fn dependency(&self, rng: &mut SplitMix64) -> Option<(u32, u32)> {
         let (first, last) = (self.start[TASK], self.start[DELIVERABLE + 1]);
         if last - first < 2 {
@@ -583,11 +656,12 @@ impl Layout {
             return None;
         }
         let f = self.meta[from as usize];
+        let far = (self.count(TASK) / 4).max(64);
         (0..4)
-            .map(|_| from - 1 - rng.below(before.min(64)))
+            .map(|k| from - 1 - rng.below(before.min(if k % 2 == 0 { 32 } else { far })))
             .find(|&to| {
                 let t = self.meta[to as usize];
-                !(f.dated && t.dated) || t.end < f.end
+                !(f.dated() && t.dated()) || t.end < f.start
             })
             .map(|to| (from, to))
     }
@@ -641,13 +715,15 @@ impl Month {
         (2020 + m / 12, m % 12 + 1)
     }
 
-    fn start(m: u16, rng: &mut SplitMix64) -> Month {
+    /// A start; a day inside the month only if `day` (a container's start must not be
+    /// later than the first day of the month, where a contained task may start).
+    fn start(m: u16, day: bool, rng: &mut SplitMix64) -> Month {
         let (year, month) = Month::year_month(m);
         let form = match month {
             1 if rng.chance(30) => Form::Year,
             1 | 7 if rng.chance(30) => Form::Half,
             1 | 4 | 7 | 10 if rng.chance(40) => Form::Quarter,
-            _ if rng.chance(20) => Form::Day(1 + rng.below(28) as u16),
+            _ if day && rng.chance(20) => Form::Day(1 + rng.below(28) as u16),
             _ => Form::Month,
         };
         Month { year, month, form }

@@ -2,6 +2,7 @@
 
 use ecograph_benches::synth::{RELATIONS_PER_ELEMENT, generate_json, write_json};
 use ecograph_core::{ElementKind, Model, RelationKind, Severity};
+use ecograph_impact::schedule::{self, Options};
 
 /// Generates and loads a model, failing with every error when it is not valid.
 fn load(elements: usize, seed: u64) -> Model {
@@ -163,17 +164,17 @@ fn tasks_have_statuses_and_dependencies_fit_the_schedule() {
             .elements_of_kind(ElementKind::Task)
             .all(|t| t.status().is_some())
     );
+    // Finish to start: the day after the prerequisite ends, plus the lag.
     let mut checked = 0;
     for r in model.relations_of_kind(RelationKind::DependsOn) {
-        let (Some(from_end), Some(to_end)) = (r.from().end(), r.to().end()) else {
+        let (Some(start), Some(end)) = (r.from().start(), r.to().end()) else {
             continue;
         };
-        let ready = r
-            .lag()
-            .map_or(to_end.last_day(), |lag| lag.after(to_end.last_day()));
+        let after = end.last_day().add_days(1);
+        let ready = r.lag().map_or(after, |lag| lag.after(after));
         assert!(
-            ready <= from_end.last_day(),
-            "`{}` ends before `{}` is ready",
+            ready <= start.first_day(),
+            "`{}` starts before `{}` is done",
             r.from().id(),
             r.to().id()
         );
@@ -182,5 +183,53 @@ fn tasks_have_statuses_and_dependencies_fit_the_schedule() {
     assert!(
         checked > tasks / 2,
         "only {checked} dependencies between dated tasks"
+    );
+    // A task lies within the span of the task that contains it.
+    for t in model.elements_of_kind(ElementKind::Task) {
+        let Some(p) = t.parent().filter(|p| p.kind() == ElementKind::Task) else {
+            continue;
+        };
+        if let (Some(ps), Some(ts)) = (p.start(), t.start()) {
+            assert!(
+                ps.first_day() <= ts.first_day(),
+                "`{}` starts before `{}`",
+                t.id(),
+                p.id()
+            );
+        }
+        if let (Some(pe), Some(te)) = (p.end(), t.end()) {
+            assert!(
+                te.last_day() <= pe.last_day(),
+                "`{}` ends after `{}`",
+                t.id(),
+                p.id()
+            );
+        }
+    }
+}
+
+#[test]
+fn the_schedule_analysis_finds_no_conflict() {
+    let model = load(20_000, 8);
+    let plan = schedule::analyse(&model, &Options::new()).expect("an acyclic plan");
+    let conflicts: Vec<String> = plan
+        .conflicts()
+        .iter()
+        .take(5)
+        .map(|c| {
+            format!(
+                "{} {} {} {}",
+                c.element.id(),
+                c.date,
+                c.other.id(),
+                c.other_date
+            )
+        })
+        .collect();
+    assert!(
+        conflicts.is_empty(),
+        "{} conflicts, such as:\n{}",
+        plan.conflicts().len(),
+        conflicts.join("\n")
     );
 }
