@@ -63,11 +63,44 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
     Some(s.rank)
 }
 
+/// Adjacency lists in one array (compressed sparse rows), in edge order.
+struct Csr {
+    start: Vec<usize>,
+    list: Vec<usize>,
+}
+
+impl Csr {
+    /// Lists, for every node, the edges whose `key` end is that node.
+    fn new(n: usize, key: impl Iterator<Item = usize> + Clone) -> Self {
+        let mut start = vec![0usize; n + 1];
+        for v in key.clone() {
+            start[v + 1] += 1;
+        }
+        for v in 0..n {
+            start[v + 1] += start[v];
+        }
+        let mut fill = start.clone();
+        let mut list = vec![0usize; start[n]];
+        for (e, v) in key.enumerate() {
+            list[fill[v]] = e;
+            fill[v] += 1;
+        }
+        Csr { start, list }
+    }
+
+    fn get(&self, v: usize) -> &[usize] {
+        &self.list[self.start[v]..self.start[v + 1]]
+    }
+}
+
 struct Simplex<'a> {
     n: usize,
     edges: &'a [NsEdge],
-    out: Vec<Vec<usize>>,
-    inc: Vec<Vec<usize>>,
+    out: Csr,
+    inc: Csr,
+    /// Reused stacks of the tree walks.
+    scratch: Vec<usize>,
+    scratch_pairs: Vec<(usize, usize)>,
     rank: Vec<i64>,
     tree_out: Vec<Vec<usize>>,
     tree_in: Vec<Vec<usize>>,
@@ -84,17 +117,15 @@ struct Simplex<'a> {
 
 impl<'a> Simplex<'a> {
     fn new(n: usize, edges: &'a [NsEdge]) -> Self {
-        let mut out = vec![Vec::new(); n];
-        let mut inc = vec![Vec::new(); n];
-        for (i, e) in edges.iter().enumerate() {
-            out[e.tail].push(i);
-            inc[e.head].push(i);
-        }
+        let out = Csr::new(n, edges.iter().map(|e| e.tail));
+        let inc = Csr::new(n, edges.iter().map(|e| e.head));
         Simplex {
             n,
             edges,
             out,
             inc,
+            scratch: Vec::new(),
+            scratch_pairs: Vec::new(),
             rank: vec![0; n],
             tree_out: vec![Vec::new(); n],
             tree_in: vec![Vec::new(); n],
@@ -120,13 +151,13 @@ impl<'a> Simplex<'a> {
 
     /// Longest-path ranks from the sources; false if there is a cycle.
     fn init_rank(&mut self) -> bool {
-        let mut indeg: Vec<usize> = self.inc.iter().map(Vec::len).collect();
+        let mut indeg: Vec<usize> = (0..self.n).map(|v| self.inc.get(v).len()).collect();
         let mut queue: Vec<usize> = (0..self.n).filter(|&v| indeg[v] == 0).collect();
         let mut i = 0;
         while i < queue.len() {
             let v = queue[i];
             i += 1;
-            for &e in &self.out[v] {
+            for &e in self.out.get(v) {
                 let NsEdge { head, minlen, .. } = self.edges[e];
                 self.rank[head] = self.rank[head].max(self.rank[v] + minlen);
                 indeg[head] -= 1;
@@ -214,11 +245,11 @@ impl<'a> Simplex<'a> {
             }
             while let Some(v) = stack.pop() {
                 let rv = base[v] + offset;
-                for k in 0..self.out[v].len() + self.inc[v].len() {
-                    let (e, outward) = if k < self.out[v].len() {
-                        (self.out[v][k], true)
+                for k in 0..self.out.get(v).len() + self.inc.get(v).len() {
+                    let (e, outward) = if k < self.out.get(v).len() {
+                        (self.out.get(v)[k], true)
                     } else {
-                        (self.inc[v][k - self.out[v].len()], false)
+                        (self.inc.get(v)[k - self.out.get(v).len()], false)
                     };
                     self.work += 1;
                     let NsEdge {
@@ -263,7 +294,9 @@ impl<'a> Simplex<'a> {
         }
         let mut next = low;
         // (node, index into its tree edges)
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        let mut stack = std::mem::take(&mut self.scratch_pairs);
+        stack.clear();
+        stack.push((root, 0));
         self.par[root] = par_edge;
         self.low[root] = low;
         while let Some(top) = stack.last_mut() {
@@ -295,6 +328,7 @@ impl<'a> Simplex<'a> {
                 stack.pop();
             }
         }
+        self.scratch_pairs = stack;
         next
     }
 
@@ -346,15 +380,15 @@ impl<'a> Simplex<'a> {
             (head, -1)
         };
         let mut sum = 0;
-        for k in 0..self.out[v].len() + self.inc[v].len() {
-            let e = if k < self.out[v].len() {
-                self.out[v][k]
+        for k in 0..self.out.get(v).len() + self.inc.get(v).len() {
+            let e = if k < self.out.get(v).len() {
+                self.out.get(v)[k]
             } else {
-                self.inc[v][k - self.out[v].len()]
+                self.inc.get(v)[k - self.out.get(v).len()]
             };
             sum += self.x_val(e, v, dir);
         }
-        self.work += (self.out[v].len() + self.inc[v].len()) as u64;
+        self.work += (self.out.get(v).len() + self.inc.get(v).len()) as u64;
         self.cut[f] = sum;
     }
 
@@ -425,16 +459,18 @@ impl<'a> Simplex<'a> {
         };
         let (low, lim) = (self.low[v], self.lim[v]);
         let mut best: Option<(i64, usize)> = None;
-        let mut stack = vec![v];
+        let mut stack = std::mem::take(&mut self.scratch);
+        stack.clear();
+        stack.push(v);
         while let Some(u) = stack.pop() {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
             }
-            self.work += (self.out[u].len() + self.inc[u].len()) as u64;
+            self.work += (self.out.get(u).len() + self.inc.get(u).len()) as u64;
             let (cands, tree_down) = if outsearch {
-                (&self.out[u], &self.tree_in[u])
+                (self.out.get(u), &self.tree_in[u])
             } else {
-                (&self.inc[u], &self.tree_out[u])
+                (self.inc.get(u), &self.tree_out[u])
             };
             for &f in cands {
                 let NsEdge { tail, head, .. } = self.edges[f];
@@ -458,12 +494,15 @@ impl<'a> Simplex<'a> {
                 }
             }
         }
+        self.scratch = stack;
         best.map(|(_, f)| f)
     }
 
     /// Subtracts `delta` from the ranks of the subtree hanging from `v`.
     fn rerank(&mut self, v: usize, delta: i64) {
-        let mut stack = vec![v];
+        let mut stack = std::mem::take(&mut self.scratch);
+        stack.clear();
+        stack.push(v);
         while let Some(u) = stack.pop() {
             self.rank[u] -= delta;
             self.work += 1;
@@ -478,6 +517,7 @@ impl<'a> Simplex<'a> {
                 }
             }
         }
+        self.scratch = stack;
     }
 
     /// Walks up from `v` to the subtree containing `w`, adding `cutvalue` to
