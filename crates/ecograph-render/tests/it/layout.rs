@@ -112,8 +112,18 @@ fn check(input: &LayoutInput, out: &Layout) {
             }
         }
     }
-    // Clusters nest inside their parents; unrelated clusters are disjoint.
+    // Clusters nest inside their parents; unrelated clusters are disjoint;
+    // labels fit.
     for (c, cr) in out.clusters.iter().enumerate() {
+        let spec = &input.clusters[c];
+        assert!(
+            cr.width >= spec.label_width - EPS,
+            "cluster {c} narrower than its label"
+        );
+        assert!(
+            cr.height >= spec.label_height - EPS,
+            "cluster {c} lower than its label"
+        );
         if let Some(p) = input.clusters[c].parent {
             assert!(
                 inside(cr, &out.clusters[p]),
