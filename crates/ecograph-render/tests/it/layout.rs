@@ -167,6 +167,20 @@ fn check(input: &LayoutInput, out: &Layout) {
             );
         }
         assert_eq!(r.label_pos.is_some(), e.label.is_some());
+        // Labels of ranked edges have room of their own.
+        if let (Some(c), Some((w, h)), true) =
+            (r.label_pos, e.label, e.constraint && e.from != e.to)
+        {
+            let label = Rect {
+                x: c.x - w / 2.0,
+                y: c.y - h / 2.0,
+                width: w,
+                height: h,
+            };
+            for (v, nr) in rects.iter().enumerate() {
+                assert!(!overlap(&label, nr), "label of edge {i} overlaps node {v}");
+            }
+        }
         // Acyclic constraint edges point along the direction.
         if e.constraint && comp[e.from] != comp[e.to] {
             let (a, b) = (out.nodes[e.from], out.nodes[e.to]);
