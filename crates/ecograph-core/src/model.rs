@@ -81,11 +81,12 @@ fn hash_id(id: &str) -> u64 {
     x
 }
 
-/// The id -> element index: open addressing with linear probing over 24-byte entries
-/// that hold the id's length and its first 16 bytes inline. Resolving millions of
-/// relation endpoints is bound by cache and TLB misses; with the key inline, a lookup of
-/// an id of up to 16 bytes touches one cache line and nothing else. Longer ids are
-/// confirmed against the arena that holds every id back to back.
+/// The id -> element index: open addressing with linear probing over 32-byte, aligned
+/// entries that hold the element's kind, the id's length and its first 24 bytes inline.
+/// Resolving millions of relation endpoints is bound by cache and TLB misses; with the
+/// key and the kind inline, checking an endpoint of an id of up to 24 bytes touches one
+/// cache line and nothing else. Longer ids are confirmed against the arena that holds
+/// every id back to back.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct IdIndex {
     arena: String,
@@ -93,23 +94,30 @@ pub(crate) struct IdIndex {
     table: Vec<Slot>,
 }
 
+/// 32 bytes, aligned: a slot never straddles two cache lines.
 #[derive(Debug, Clone, Copy)]
+#[repr(C, align(32))]
 struct Slot {
     /// `u32::MAX` when empty.
     ix: u32,
-    len: u32,
-    head: [u8; 16],
+    len: u16,
+    /// The element's kind, so that checking a relation endpoint needs no other lookup.
+    kind: ElementKind,
+    head: [u8; HEAD],
 }
 
 const EMPTY: Slot = Slot {
     ix: u32::MAX,
     len: 0,
-    head: [0; 16],
+    kind: ElementKind::Group,
+    head: [0; HEAD],
 };
 
-fn head(id: &str) -> [u8; 16] {
-    let mut h = [0; 16];
-    let n = id.len().min(16);
+const HEAD: usize = 24;
+
+fn head(id: &str) -> [u8; HEAD] {
+    let mut h = [0; HEAD];
+    let n = id.len().min(HEAD);
     h[..n].copy_from_slice(&id.as_bytes()[..n]);
     h
 }
@@ -135,16 +143,29 @@ impl IdIndex {
 
     /// The slot holding `id`, or the empty slot where it would go.
     fn slot(&self, id: &str) -> (usize, Option<u32>) {
+        let (pos, found) = self.slot_kind(id);
+        (pos, found.map(|(ix, _)| ix))
+    }
+
+    /// The element index and kind of `id`.
+    pub fn get_kind(&self, id: &str) -> Option<(u32, ElementKind)> {
+        self.slot_kind(id).1
+    }
+
+    fn slot_kind(&self, id: &str) -> (usize, Option<(u32, ElementKind)>) {
+        if id.len() > usize::from(u16::MAX) {
+            return (0, None);
+        }
         let mask = self.table.len() - 1;
-        let (len, key) = (id.len() as u32, head(id));
+        let (len, key) = (id.len() as u16, head(id));
         let mut pos = hash_id(id) as usize & mask;
         loop {
             let e = &self.table[pos];
             if e.ix == u32::MAX {
                 return (pos, None);
             }
-            if e.len == len && e.head == key && (len <= 16 || self.id(e.ix) == id) {
-                return (pos, Some(e.ix));
+            if e.len == len && e.head == key && (usize::from(len) <= HEAD || self.id(e.ix) == id) {
+                return (pos, Some((e.ix, e.kind)));
             }
             pos = (pos + 1) & mask;
         }
@@ -154,12 +175,23 @@ impl IdIndex {
         self.slot(id).1
     }
 
-    /// Reads the first slot `id` hashes to and returns something derived from it, so that
-    /// a caller can touch many slots in a row: independent loads overlap their cache
-    /// misses, where one lookup after another would wait for each miss in turn.
-    pub fn touch(&self, id: &str) -> u32 {
-        let pos = hash_id(id) as usize & (self.table.len() - 1);
-        self.table[pos].ix
+    /// Reads the first two slots of every id and returns something derived from them, so
+    /// that the lookups that follow find them in cache: independent loads overlap their
+    /// misses, where one lookup after another would wait for each miss in turn. The ids
+    /// are all hashed first: a loop of bare loads keeps many more misses in flight than
+    /// one that hashes between them.
+    pub fn touch_all<'a>(&self, ids: impl Iterator<Item = &'a str>) -> u32 {
+        let mask = self.table.len() - 1;
+        let mut pos = [0u32; 4 * crate::validate::BATCH];
+        let mut n = 0;
+        for id in ids.take(pos.len()) {
+            pos[n] = (hash_id(id) as usize & mask) as u32;
+            n += 1;
+        }
+        // The next slot too: half the lookups probe it, and it may be in the next line.
+        pos[..n].iter().fold(0, |acc, &p| {
+            acc ^ self.table[p as usize].ix ^ self.table[(p as usize + 1) & mask].ix
+        })
     }
 
     pub fn contains(&self, id: &str) -> bool {
@@ -167,7 +199,7 @@ impl IdIndex {
     }
 
     /// Adds `id` with the next index; `Err` with the existing index if it is there.
-    pub fn insert(&mut self, id: &str) -> Result<u32, u32> {
+    pub fn insert(&mut self, id: &str, kind: ElementKind) -> Result<u32, u32> {
         if (self.spans.len() + 1) * 2 > self.table.len() {
             self.grow();
         }
@@ -179,7 +211,8 @@ impl IdIndex {
                 self.arena.push_str(id);
                 self.table[pos] = Slot {
                     ix,
-                    len: id.len() as u32,
+                    kind,
+                    len: id.len() as u16,
                     head: head(id),
                 };
                 Ok(ix)

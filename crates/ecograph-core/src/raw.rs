@@ -565,6 +565,11 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
                         && matches!(out.elements, Some(Ok(_))) =>
                 {
                     self.val.head(&out);
+                    // The raw elements are validated: free them before the relations
+                    // are read. An empty list keeps a repeated `elements` key reported.
+                    if let Some(Ok(elements)) = &mut out.elements {
+                        *elements = Vec::new();
+                    }
                     map.next_value_seed(RelationStream {
                         val: &mut *self.val,
                     })?;

@@ -253,7 +253,7 @@ impl Validator {
                 Text::plain(&**s)
             }
             RawText::Map(pairs) => {
-                let mut ok: Vec<(&str, &str)> = Vec::new();
+                let mut ok: Vec<(&str, &str)> = Vec::with_capacity(pairs.len());
                 for (lang, v) in pairs {
                     let v = match v {
                         Ok(v) => v,
@@ -283,8 +283,8 @@ impl Validator {
                         ok.push((lang, v));
                     }
                 }
-                let default = self.languages[0].clone();
-                if !ok.iter().any(|(l, _)| *l == default) {
+                if !ok.iter().any(|(l, _)| *l == self.languages[0]) {
+                    let default = self.languages[0].clone();
                     let d = id_of(err(
                         "missing-default-language",
                         p(),
@@ -313,7 +313,8 @@ impl Validator {
                         ),
                     ))
                     .suggest(Some(format!(
-                        "the default language `{default}` is shown instead"
+                        "the default language `{}` is shown instead",
+                        self.languages[0]
                     )));
                     self.push(d);
                 }
@@ -325,7 +326,11 @@ impl Validator {
                 };
                 ok.sort_by_key(|(l, _)| order(l));
                 if self.shared_languages.len() != self.languages.len() {
-                    self.shared_languages = self.languages.iter().map(|l| std::sync::Arc::from(l.as_str())).collect();
+                    self.shared_languages = self
+                        .languages
+                        .iter()
+                        .map(|l| std::sync::Arc::from(l.as_str()))
+                        .collect();
                 }
                 Text::from_shared(
                     ok.into_iter()
@@ -422,8 +427,6 @@ pub(crate) struct Validation {
     elements: Vec<ElementData>,
     element_paths: Vec<usize>,
     index: IdIndex,
-    /// Kinds in a compact array: relation checks look them up at random.
-    kinds: Vec<ElementKind>,
     /// Ids that are defined but broken: references to them are not reported again.
     broken: HashSet<Box<str>>,
     relations: Vec<RelationData>,
@@ -446,7 +449,6 @@ impl Validation {
             elements: Vec::new(),
             element_paths: Vec::new(),
             index: IdIndex::with_capacity(0),
-            kinds: Vec::new(),
             broken: HashSet::new(),
             relations: Vec::new(),
             relation_paths: Vec::new(),
@@ -476,7 +478,6 @@ impl Validation {
             elements,
             element_paths,
             index,
-            kinds,
             broken,
             ..
         } = self;
@@ -522,10 +523,21 @@ impl Validation {
         // Parents are resolved once every id is known.
         let mut pending: Vec<Option<(&str, usize)>> = Vec::with_capacity(elements_raw.len());
         *index = IdIndex::with_capacity(elements_raw.len());
-        // Kinds in a compact array: relation checks look them up at random.
-        kinds.reserve(elements_raw.len());
         let ep = root.key("elements");
         for (i, raw) in elements_raw.iter().enumerate() {
+            if i % BATCH == 0 {
+                // The slots these ids go to, touched together (see `relation_batch`).
+                let ids = elements_raw[i..]
+                    .iter()
+                    .take(BATCH)
+                    .filter_map(|r| match r {
+                        Ok(raw::RawElement {
+                            id: Some(Ok(id)), ..
+                        }) => Some(&**id),
+                        _ => None,
+                    });
+                std::hint::black_box(index.touch_all(ids));
+            }
             let path = ep.index(i);
             let raw = match raw {
                 Ok(r) => r,
@@ -554,8 +566,12 @@ impl Validation {
                     &path,
                     "kind",
                     Some(
-                        id.map_or("an element".to_owned(), |i| format!("element `{i}`"))
-                            .as_str(),
+                        if raw.kind.is_some() {
+                            String::new()
+                        } else {
+                            id.map_or("an element".to_owned(), |i| format!("element `{i}`"))
+                        }
+                        .as_str(),
                     ),
                 )
                 .and_then(|k| {
@@ -633,7 +649,7 @@ impl Validation {
             let parent = v.string(&raw.parent, &path, "parent", None).map(|p| (p, i));
             match (id, kind) {
                 (Some(id), Some(kind)) if id_ok => {
-                    if let Err(first) = index.insert(id) {
+                    if let Err(first) = index.insert(id, kind) {
                         v.push(
                             err(
                                 "duplicate-id",
@@ -649,7 +665,6 @@ impl Validation {
                         continue;
                     }
                     element_paths.push(i);
-                    kinds.push(kind);
                     pending.push(parent);
                     elements.push(ElementData {
                         id: ElementId::from(id),
@@ -725,15 +740,21 @@ impl Validation {
     /// Checks relations `first..first + batch.len()`. The id-index slots of all their
     /// endpoints are touched first, so their cache misses overlap.
     pub(crate) fn relation_batch(&mut self, first: usize, batch: &[Loose<RawRelation<'_>>]) {
-        let mut acc = 0u32;
-        for raw in batch.iter().flatten() {
-            for end in [&raw.from, &raw.to] {
-                if let Some(Ok(id)) = end {
-                    acc ^= self.index.touch(id);
-                }
-            }
-        }
-        std::hint::black_box(acc);
+        // Every id the batch looks up: both ends and the data a flow carries.
+        let ids = batch.iter().flatten().flat_map(|raw| {
+            let data: &[Loose<Str<'_>>] = match raw.more.as_deref().map(|m| &m.data) {
+                Some(Some(Ok(d))) => d,
+                _ => &[],
+            };
+            [&raw.from, &raw.to]
+                .into_iter()
+                .filter_map(|end| match end {
+                    Some(Ok(id)) => Some(&**id),
+                    _ => None,
+                })
+                .chain(data.iter().filter_map(|d| d.as_deref().ok()))
+        });
+        std::hint::black_box(self.index.touch_all(ids));
         for (k, raw) in batch.iter().enumerate() {
             self.relation(first + k, raw);
         }
@@ -745,7 +766,6 @@ impl Validation {
             v,
             elements,
             index,
-            kinds,
             broken,
             relations,
             relation_paths,
@@ -754,24 +774,32 @@ impl Validation {
             ..
         } = self;
         let no_more = raw::RawRelationMore::default();
-        let path = rp.index(j);
+        // The path is only needed for diagnostics: build it on first use.
+        let path_cell = std::cell::OnceCell::new();
+        let path = || path_cell.get_or_init(|| rp.index(j));
         let raw: &RawRelation<'_> = match raw {
             Ok(r) => r,
             Err(found) => {
-                v.wrong_type(path, "a relation object", *found);
+                v.wrong_type(path().clone(), "a relation object", *found);
                 return;
             }
         };
         let more = raw.more.as_deref().unwrap_or(&no_more);
-        v.extra(&more.extra, &path, fields::RELATION, "a relation");
-        let rid = v.string(&more.id, &path, "id", None);
+        if !more.extra.unknown.is_empty() || !more.extra.repeated.is_empty() {
+            v.extra(&more.extra, path(), fields::RELATION, "a relation");
+        }
+        let rid = if more.id.is_some() {
+            v.string(&more.id, path(), "id", None)
+        } else {
+            None
+        };
         let mut valid = true;
         if let Some(rid) = rid {
             if !is_valid_id(rid) {
                 v.push(
                     err(
                         "bad-id",
-                        path.key("id"),
+                        path().key("id"),
                         format!("`{rid}` is not a valid relation id"),
                     )
                     .id(rid),
@@ -781,7 +809,7 @@ impl Validation {
                 v.push(
                     err(
                         "duplicate-id",
-                        path.key("id"),
+                        path().key("id"),
                         format!("relation id `{rid}` is used twice"),
                     )
                     .id(rid)
@@ -790,40 +818,45 @@ impl Validation {
                 valid = false;
             }
         }
-        let kind = v
-            .string(&raw.kind, &path, "kind", Some("a relation"))
-            .and_then(|k| {
-                v.kind(
-                    k,
-                    || path.key("kind"),
-                    "relation kind",
-                    RelationKind::parse,
-                    RelationKind::names(),
-                    rid,
-                )
-            });
+        let kind = match &raw.kind {
+            Some(Ok(k)) => Some(&**k),
+            _ => v.string(&raw.kind, path(), "kind", Some("a relation")),
+        }
+        .and_then(|k| {
+            v.kind(
+                k,
+                || path().key("kind"),
+                "relation kind",
+                RelationKind::parse,
+                RelationKind::names(),
+                rid,
+            )
+        });
         let mut ends = [None, None];
         for (slot, key, field) in [(0, "from", &raw.from), (1, "to", &raw.to)] {
-            let Some(id) = v.string(field, &path, key, Some("a relation")) else {
+            let Some(id) = (match field {
+                Some(Ok(id)) => Some(&**id),
+                _ => v.string(field, path(), key, Some("a relation")),
+            }) else {
                 continue;
             };
-            match index.get(id) {
-                Some(ix) => ends[slot] = Some(ix),
+            match index.get_kind(id) {
+                Some(found) => ends[slot] = Some(found),
                 None if broken.contains(id) => {}
-                None => v.unknown_element(path.key(key), id, &format!("relation `{key}`"), index),
+                None => v.unknown_element(path().key(key), id, &format!("relation `{key}`"), index),
             }
         }
-        if let (Some(kind), [Some(from), Some(to)]) = (kind, ends) {
-            for (ix, key, allowed, verb) in [
-                (from, "from", kind.allowed_from(), "start at"),
-                (to, "to", kind.allowed_to(), "end at"),
+        if let (Some(kind), [Some((from, from_kind)), Some((to, to_kind))]) = (kind, ends) {
+            for (ix, ek, key, allowed, verb) in [
+                (from, from_kind, "from", kind.allowed_from(), "start at"),
+                (to, to_kind, "to", kind.allowed_to(), "end at"),
             ] {
-                if !allowed.contains(&kinds[ix as usize]) {
+                if !allowed.contains(&ek) {
                     let e = &elements[ix as usize];
                     v.push(
                         err(
                             "relation-endpoint",
-                            path.key(key),
+                            path().key(key),
                             format!(
                                 "a `{kind}` relation cannot {verb} `{}`, {}",
                                 e.id,
@@ -842,28 +875,65 @@ impl Validation {
         } else {
             valid = false;
         }
-        let label = v.text(&more.label, &path, "label", rid, false);
-        let tags = v.tags(&more.tags, &path);
-        let properties = v.properties(&more.properties, &path);
+        let label = if more.label.is_some() {
+            v.text(&more.label, path(), "label", rid, false)
+        } else {
+            None
+        };
+        let tags = if more.tags.is_some() {
+            v.tags(&more.tags, path())
+        } else {
+            Box::default()
+        };
+        let properties = if more.properties.is_some() {
+            v.properties(&more.properties, path())
+        } else {
+            Box::default()
+        };
         let mut data = Vec::new();
         if more.data.is_some() && kind.is_some_and(|k| k != RelationKind::Flow) {
             v.push(
                 err(
                     "field-not-allowed",
-                    path.key("data"),
+                    path().key("data"),
                     "`data` is only for `flow` relations",
                 )
                 .at_key()
                 .suggest(Some("remove `data`, or make the relation a `flow`".into())),
             );
         }
-        for (did, p) in v.strings(&more.data, &path.key("data")) {
-            match index.get(did) {
-                Some(ix) if kinds[ix as usize] == ElementKind::Data => data.push(ix),
-                Some(ix) => v.push(
+        let data_ids: Vec<(&str, usize)> = match &more.data {
+            Some(Ok(items)) if items.iter().all(Result::is_ok) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, d)| d.as_ref().ok().map(|d| (&**d, i)))
+                .collect(),
+            None => Vec::new(),
+            _ => v
+                .strings(&more.data, &path().key("data"))
+                .into_iter()
+                .map(|(d, p)| {
+                    (
+                        d,
+                        p.segs().last().map_or(0, |s| {
+                            if let crate::diag::Seg::Index(i) = s {
+                                *i
+                            } else {
+                                0
+                            }
+                        }),
+                    )
+                })
+                .collect(),
+        };
+        for (did, di) in data_ids {
+            let p = || path().key("data").index(di);
+            match index.get_kind(did) {
+                Some((ix, ElementKind::Data)) => data.push(ix),
+                Some((ix, _)) => v.push(
                     err(
                         "flow-data-kind",
-                        p,
+                        p(),
                         format!(
                             "a flow carries `data` elements, and `{did}` is {}",
                             a(elements[ix as usize].kind)
@@ -875,26 +945,31 @@ impl Validation {
                     ))),
                 ),
                 None if broken.contains(did) => {}
-                None => v.unknown_element(p, did, "flow `data`", index),
+                None => v.unknown_element(p(), did, "flow `data`", index),
             }
         }
         if more.lag.is_some() && kind.is_some_and(|k| k != RelationKind::DependsOn) {
             v.push(
                 err(
                     "field-not-allowed",
-                    path.key("lag"),
+                    path().key("lag"),
                     "`lag` is only for `depends_on` relations",
                 )
                 .at_key(),
             );
         }
-        let lag = v.string(&more.lag, &path, "lag", None).and_then(|s| {
+        let lag = (if more.lag.is_some() {
+            v.string(&more.lag, path(), "lag", None)
+        } else {
+            None
+        })
+        .and_then(|s| {
             let d = Duration::parse(s);
             if d.is_none() {
                 v.push(
                     err(
                         "bad-duration",
-                        path.key("lag"),
+                        path().key("lag"),
                         format!("`{s}` is not a duration"),
                     )
                     .suggest(Some(DURATION_HELP.into())),
@@ -902,7 +977,7 @@ impl Validation {
             }
             d
         });
-        if let (true, Some(kind), [Some(from), Some(to)]) = (valid, kind, ends) {
+        if let (true, Some(kind), [Some((from, _)), Some((to, _))]) = (valid, kind, ends) {
             let has_more = rid.is_some()
                 || label.is_some()
                 || !tags.is_empty()
