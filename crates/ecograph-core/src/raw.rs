@@ -586,7 +586,22 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
     }
 }
 
-/// Validates relations one by one as they are read.
+/// Reads up to `size` relations.
+fn next_batch<'de, A: SeqAccess<'de>>(
+    seq: &mut A,
+    size: usize,
+) -> Result<Vec<Loose<RawRelation<'de>>>, A::Error> {
+    let mut batch = Vec::with_capacity(size);
+    while batch.len() < size {
+        match seq.next_element::<L<RawRelation<'de>>>()? {
+            Some(L(raw)) => batch.push(raw),
+            None => break,
+        }
+    }
+    Ok(batch)
+}
+
+/// Validates relations in batches as they are read.
 struct RelationStream<'v> {
     val: &'v mut Validation,
 }
@@ -604,19 +619,36 @@ impl<'de> Visitor<'de> for RelationStream<'_> {
         f.write_str("a list of relations")
     }
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        self.val.expect_relations(seq.size_hint().unwrap_or(0));
-        let mut batch = Vec::with_capacity(BATCH);
-        let mut first = 0;
-        while let Some(L(raw)) = seq.next_element::<L<RawRelation<'de>>>()? {
-            batch.push(raw);
-            if batch.len() == BATCH {
-                self.val.relation_batch(first, &batch);
-                first += batch.len();
-                batch.clear();
-            }
+        let val = self.val;
+        val.expect_relations(seq.size_hint().unwrap_or(0));
+        let mut batch = next_batch(&mut seq, BATCH)?;
+        if batch.len() < BATCH {
+            val.relation_batch(0, &batch);
+            return Ok(());
         }
-        self.val.relation_batch(first, &batch);
-        Ok(())
+        // A long list: parse on this thread while another validates the batches already
+        // read, in order. Parsing and validating cost about the same, so on two cores the
+        // pipeline nearly halves the time of large models.
+        std::thread::scope(|scope| {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Loose<RawRelation<'de>>>>(8);
+            scope.spawn(move || {
+                let mut first = 0;
+                for batch in rx {
+                    for chunk in batch.chunks(BATCH) {
+                        val.relation_batch(first, chunk);
+                        first += chunk.len();
+                    }
+                }
+            });
+            while !batch.is_empty() {
+                if tx.send(batch).is_err() {
+                    break;
+                }
+                // Hand over in larger pieces: fewer wake-ups of the other thread.
+                batch = next_batch(&mut seq, 16 * BATCH)?;
+            }
+            Ok(())
+        })
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
