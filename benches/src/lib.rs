@@ -1,4 +1,4 @@
 //! Benchmarks and model generators.
 
-pub mod synth;
 pub mod graphs;
+pub mod synth;
