@@ -1,16 +1,30 @@
-//! Times the impact analysis on a synthetic model, for `benches/networkx_compare.py` and
-//! for quick measurements.
+//! Times the impact analysis and the model diff on a synthetic model, for
+//! `benches/networkx_compare.py` and for quick measurements (and profiling: the phases are
+//! timed separately, and a run repeats them so that `perf record` sees more of them than
+//! of loading).
 //!
 //! ```text
 //! impact_query gen ELEMENTS SEED OUT.json      write a synthetic model
-//! impact_query run MODEL.json ID[,ID...] [REPEATS]
-//!                                             load MODEL.json, then time the analysis of
-//!                                             removing the given elements (witness paths
-//!                                             included) and print one line of results
+//! impact_query run MODEL.json IDS [REPEATS]    load MODEL.json, then time the analysis of
+//!                                             removing IDS and print one line of results
+//! impact_query analyze MODEL.json IDS [REPEATS]
+//!                                             the analysis alone, on one snapshot
+//! impact_query diff MODEL.json [REPEATS]       load MODEL.json and a copy with renamed
+//!                                             elements and changed statuses (as the
+//!                                             criterion bench does), then time the diff
 //! ```
+//!
+//! IDS is `ID[,ID...]`, or `systems:N` for N systems spread over the model (the
+//! criterion bench's 1000 changes are `systems:1000`).
+//!
+//! Times are this thread's CPU time (wall time where `/proc/thread-self/schedstat` is
+//! missing), medians over the repeats. `run` prints `median_ms`: a fresh snapshot, the analysis and every witness path
+//! materialised, as `analyze` followed by `path()` on every affected element would cost;
+//! then the phases: `snapshot_ms` (building the snapshot), `analyze_ms` (the analysis on
+//! an existing snapshot) and `paths_ms` (materialising every witness path).
 
-use ecograph_core::Model;
-use ecograph_impact::{Change, ChangeSet, Options, analyze};
+use ecograph_core::{ElementKind, Model};
+use ecograph_impact::{Change, ChangeSet, Options, Snapshot, analyze, diff};
 use std::io::BufWriter;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -26,13 +40,81 @@ fn main() -> ExitCode {
     }
 }
 
+/// A start time: wall clock, and this thread's CPU time where Linux tells it
+/// (`/proc/thread-self/schedstat`, in nanoseconds). The box these figures come from is
+/// shared, so CPU time is the steadier measure.
+#[derive(Clone, Copy)]
+struct Clock {
+    wall: Instant,
+    cpu: Option<u64>,
+}
+
+fn cpu_ns() -> Option<u64> {
+    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
+    s.split_whitespace().next()?.parse().ok()
+}
+
+impl Clock {
+    fn now() -> Clock {
+        Clock {
+            cpu: cpu_ns(),
+            wall: Instant::now(),
+        }
+    }
+}
+
+/// Milliseconds since `t`: CPU time when known, else wall time.
+fn ms(t: Clock) -> f64 {
+    match (t.cpu, cpu_ns()) {
+        (Some(a), Some(b)) => b.saturating_sub(a) as f64 / 1e6,
+        _ => t.wall.elapsed().as_secs_f64() * 1e3,
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn repeats(rest: &[&str]) -> Result<usize, String> {
+    match rest {
+        [] => Ok(5),
+        [r] => r
+            .parse::<usize>()
+            .map(|r| r.max(1))
+            .map_err(|e| format!("REPEATS: {e}")),
+        _ => Err(usage()),
+    }
+}
+
+fn load(path: &str) -> Result<(Model, f64), String> {
+    let t = Clock::now();
+    let m = Model::load(path).map_err(|e| e.to_string())?;
+    Ok((m, ms(t)))
+}
+
+/// `ID,ID,...` or `systems:N`.
+fn changes(m: &Model, ids: &str) -> Result<ChangeSet, String> {
+    if let Some(n) = ids.strip_prefix("systems:") {
+        let count: usize = n.parse().map_err(|e| format!("systems:N: {e}"))?;
+        let systems: Vec<String> = m
+            .elements_of_kind(ElementKind::System)
+            .map(|e| e.id().to_string())
+            .collect();
+        let step = (systems.len() / count.max(1)).max(1);
+        return Ok(systems
+            .iter()
+            .step_by(step)
+            .take(count)
+            .map(Change::removed)
+            .collect());
+    }
+    Ok(ids.split(',').map(Change::removed).collect())
+}
+
 fn run(args: &[String]) -> Result<(), String> {
-    match args
-        .iter()
-        .map(String::as_str)
-        .collect::<Vec<_>>()
-        .as_slice()
-    {
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    match args.as_slice() {
         ["gen", n, seed, out] => {
             let n: usize = n.parse().map_err(|e| format!("ELEMENTS: {e}"))?;
             let seed: u64 = seed.parse().map_err(|e| format!("SEED: {e}"))?;
@@ -41,34 +123,118 @@ fn run(args: &[String]) -> Result<(), String> {
                 .map_err(|e| format!("{out}: {e}"))
         }
         ["run", model, ids, rest @ ..] => {
-            let repeats: usize = match rest {
-                [] => 5,
-                [r] => r.parse().map_err(|e| format!("REPEATS: {e}"))?,
-                _ => return Err(usage()),
-            };
-            let t = Instant::now();
-            let m = Model::load(model).map_err(|e| e.to_string())?;
-            let load_ms = t.elapsed().as_secs_f64() * 1e3;
-            let changes: ChangeSet = ids.split(',').map(Change::removed).collect();
-            let mut times = Vec::new();
+            let repeats = repeats(rest)?;
+            let (m, load_ms) = load(model)?;
+            let changes = changes(&m, ids)?;
+            let options = Options::default();
+            let (mut total, mut snap, mut analysis, mut paths) =
+                (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let mut affected = 0;
             let mut hops = 0;
-            for _ in 0..repeats.max(1) {
-                let t = Instant::now();
-                let impact =
-                    analyze(&m, &changes, &Options::default()).map_err(|e| e.to_string())?;
+            for _ in 0..repeats {
+                // End to end after loading, as a one-off query runs.
+                let t = Clock::now();
+                let impact = analyze(&m, &changes, &options).map_err(|e| e.to_string())?;
                 // Materialise every witness path, as a report would.
                 hops = impact.affected().map(|a| a.path().len()).sum::<usize>();
                 affected = impact.len();
-                times.push(t.elapsed().as_secs_f64() * 1e3);
+                drop(impact);
+                total.push(ms(t));
+
+                // The same, phase by phase.
+                let t = Clock::now();
+                let snapshot = Snapshot::new(&m);
+                snap.push(ms(t));
+                let t = Clock::now();
+                let impact = snapshot
+                    .analyze(&changes, &options)
+                    .map_err(|e| e.to_string())?;
+                analysis.push(ms(t));
+                let t = Clock::now();
+                let h = impact.affected().map(|a| a.path().len()).sum::<usize>();
+                paths.push(ms(t));
+                if h != hops {
+                    return Err("witness paths differ between runs".into());
+                }
             }
-            times.sort_by(f64::total_cmp);
+            let min = total.iter().copied().fold(f64::INFINITY, f64::min);
             println!(
-                "elements={} relations={} load_ms={load_ms:.0} affected={affected} path_hops={hops} median_ms={:.2} min_ms={:.2}",
+                "elements={} relations={} changes={} load_ms={load_ms:.0} affected={affected} path_hops={hops} median_ms={:.2} min_ms={min:.2} snapshot_ms={:.2} analyze_ms={:.2} paths_ms={:.2}",
                 m.element_count(),
                 m.relation_count(),
-                times[times.len() / 2],
-                times[0]
+                changes.len(),
+                median(total),
+                median(snap),
+                median(analysis),
+                median(paths),
+            );
+            Ok(())
+        }
+        ["analyze", model, ids, rest @ ..] => {
+            let repeats = repeats(rest)?;
+            let (m, load_ms) = load(model)?;
+            let changes = changes(&m, ids)?;
+            let options = Options::default();
+            let t = Clock::now();
+            let snapshot = Snapshot::new(&m);
+            let snapshot_ms = ms(t);
+            let mut times = Vec::new();
+            let mut affected = 0;
+            for _ in 0..repeats {
+                let t = Clock::now();
+                let impact = snapshot
+                    .analyze(&changes, &options)
+                    .map_err(|e| e.to_string())?;
+                times.push(ms(t));
+                affected = impact.len();
+            }
+            let min = times.iter().copied().fold(f64::INFINITY, f64::min);
+            println!(
+                "elements={} changes={} load_ms={load_ms:.0} snapshot_ms={snapshot_ms:.2} affected={affected} analyze_median_ms={:.2} analyze_min_ms={min:.2}",
+                m.element_count(),
+                changes.len(),
+                median(times)
+            );
+            Ok(())
+        }
+        ["diff", model, rest @ ..] => {
+            let repeats = repeats(rest)?;
+            let json = std::fs::read_to_string(model).map_err(|e| format!("{model}: {e}"))?;
+            let t = Clock::now();
+            let old = Model::from_json_str(&json).map_err(|e| e.to_string())?;
+            let load_ms = ms(t);
+            let n = old.element_count();
+            // Renamed elements and changed statuses, as in benches/benches/impact.rs.
+            let changed = json
+                .replacen("\"en\": \"Northern", "\"en\": \"Southern", n / 50)
+                .replacen(
+                    "\"status\": \"not_started\"",
+                    "\"status\": \"in_progress\"",
+                    n / 200,
+                );
+            drop(json);
+            let new = Model::from_json_str(&changed).map_err(|e| e.to_string())?;
+            drop(changed);
+            let mut times = Vec::new();
+            let mut summary = (0, 0, 0);
+            for _ in 0..repeats {
+                let t = Clock::now();
+                let d = diff(&old, &new);
+                summary = (
+                    d.modified().len(),
+                    d.relations_added().len(),
+                    d.relations_removed().len(),
+                );
+                drop(d);
+                times.push(ms(t));
+            }
+            println!(
+                "elements={n} relations={} load_ms={load_ms:.0} modified={} relations_added={} relations_removed={} median_ms={:.2}",
+                old.relation_count(),
+                summary.0,
+                summary.1,
+                summary.2,
+                median(times)
             );
             Ok(())
         }
@@ -77,5 +243,5 @@ fn run(args: &[String]) -> Result<(), String> {
 }
 
 fn usage() -> String {
-    "usage: impact_query gen ELEMENTS SEED OUT.json | impact_query run MODEL.json ID[,ID...] [REPEATS]".into()
+    "usage: impact_query gen ELEMENTS SEED OUT.json | impact_query run MODEL.json IDS [REPEATS] | impact_query analyze MODEL.json IDS [REPEATS] | impact_query diff MODEL.json [REPEATS]".into()
 }

@@ -143,34 +143,61 @@ pub(crate) fn decode(code: u32) -> (Link, Direction) {
     (Link::from_index(c / 2), dir)
 }
 
+/// Bits of a packed half-edge that hold its code.
+pub(crate) const CODE_BITS: u32 = 5;
+const CODE_MASK: u32 = (1 << CODE_BITS) - 1;
+const _: () = assert!(crate::rules::N_CODES <= 1 << CODE_BITS);
+
+/// Where half-edges lead and by which (link, direction) code.
+#[derive(Debug)]
+pub(crate) enum Ends {
+    /// `to << CODE_BITS | code`, one `u32` a half-edge: the search reads 4 bytes per
+    /// half-edge from one array. For models of fewer than 2^27 elements.
+    Packed(Vec<u32>),
+    /// The same in two arrays, for larger models.
+    Wide { to: Vec<u32>, code: Vec<u8> },
+}
+
 /// Adjacency in compressed sparse rows: the half-edges of node `i` are
-/// `edges[start[i]..start[i + 1]]`, relations in file order, then containment, then data.
+/// `start[i]..start[i + 1]`, relations in file order, then containment, then data.
+///
+/// The search reads only `start` and `ends`; `rel` is read when a witness path is written
+/// out.
 #[derive(Debug)]
 pub(crate) struct Csr {
     pub start: Vec<u32>,
-    pub edges: Vec<HalfEdge>,
+    pub ends: Ends,
+    /// The relation each half-edge follows (for `data`, the flow), `NONE` for
+    /// containment.
+    pub rel: Vec<u32>,
 }
 
 impl Csr {
     pub fn build(u: &Universe<'_>) -> Csr {
+        Csr::build_with(u, u.node_count() < 1 << (32 - CODE_BITS))
+    }
+
+    /// Builds the adjacency, packed or not.
+    pub fn build_with(u: &Universe<'_>, packed: bool) -> Csr {
         let n = u.node_count();
         let model = u.model;
-        let data_fwd = code(Link::Data, Direction::Forward);
-        let data_bwd = code(Link::Data, Direction::Backward);
-        let parent_fwd = code(Link::Parent, Direction::Forward);
-        let parent_bwd = code(Link::Parent, Direction::Backward);
+        let data_fwd = code(Link::Data, Direction::Forward) as u8;
+        let data_bwd = code(Link::Data, Direction::Backward) as u8;
+        let parent_fwd = code(Link::Parent, Direction::Forward) as u8;
+        let parent_bwd = code(Link::Parent, Direction::Backward) as u8;
         let flow = RelationKind::Flow;
+        let kind_code = |k: RelationKind| (rel_index(k) * 2) as u8;
 
         // One pass over the model: compact records, so that the two passes below run
         // over plain arrays.
-        let mut rels: Vec<(u32, u32, u32)> = Vec::with_capacity(u.relation_count());
+        let mut rels: Vec<(u32, u32, u8)> = Vec::with_capacity(u.relation_count());
         let mut data: Vec<(u32, u32)> = Vec::new();
         for r in model.relations() {
             let kind = r.kind();
             rels.push((
                 r.from().index() as u32,
                 r.to().index() as u32,
-                (rel_index(kind) * 2) as u32,
+                kind_code(kind),
             ));
             if kind == flow {
                 data.extend(
@@ -181,7 +208,7 @@ impl Csr {
         }
         let base = model.relation_count() as u32;
         for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
-            rels.push((*f, *t, (rel_index(r.kind()) * 2) as u32));
+            rels.push((*f, *t, kind_code(r.kind())));
             if r.kind() == flow {
                 data.extend(d.iter().map(|&d| (base + i as u32, d)));
             }
@@ -199,106 +226,122 @@ impl Csr {
                 .map(|(i, &p)| (nm + i as u32, p)),
         );
 
-        let visit = |emit: &mut dyn FnMut(u32, HalfEdge)| {
-            for (rel, &(f, t, c)) in rels.iter().enumerate() {
-                let rel = rel as u32;
-                emit(
-                    f,
-                    HalfEdge {
-                        to: t,
-                        rel,
-                        code: c,
-                    },
-                );
-                emit(
-                    t,
-                    HalfEdge {
-                        to: f,
-                        rel,
-                        code: c + 1,
-                    },
-                );
-            }
-            for &(c, p) in &parents {
-                emit(
-                    c,
-                    HalfEdge {
-                        to: p,
-                        rel: NONE,
-                        code: parent_fwd,
-                    },
-                );
-                emit(
-                    p,
-                    HalfEdge {
-                        to: c,
-                        rel: NONE,
-                        code: parent_bwd,
-                    },
-                );
-            }
-            for &(rel, d) in &data {
-                let (f, t, _) = rels[rel as usize];
-                emit(
-                    d,
-                    HalfEdge {
-                        to: f,
-                        rel,
-                        code: data_fwd,
-                    },
-                );
-                emit(
-                    d,
-                    HalfEdge {
-                        to: t,
-                        rel,
-                        code: data_fwd,
-                    },
-                );
-                emit(
-                    f,
-                    HalfEdge {
-                        to: d,
-                        rel,
-                        code: data_bwd,
-                    },
-                );
-                emit(
-                    t,
-                    HalfEdge {
-                        to: d,
-                        rel,
-                        code: data_bwd,
-                    },
-                );
-            }
-        };
+        // Degrees, then offsets.
         let mut start = vec![0u32; n + 1];
-        visit(&mut |at, _| start[at as usize + 1] += 1);
+        for &(f, t, _) in &rels {
+            start[f as usize + 1] += 1;
+            start[t as usize + 1] += 1;
+        }
+        for &(c, p) in &parents {
+            start[c as usize + 1] += 1;
+            start[p as usize + 1] += 1;
+        }
+        for &(rel, d) in &data {
+            let (f, t, _) = rels[rel as usize];
+            start[d as usize + 1] += 2;
+            start[f as usize + 1] += 1;
+            start[t as usize + 1] += 1;
+        }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let total = start[n] as usize;
-        let mut edges = vec![
-            HalfEdge {
-                to: 0,
-                rel: 0,
-                code: 0
-            };
-            total
-        ];
+        let mut ends = if packed {
+            Ends::Packed(vec![0; total])
+        } else {
+            Ends::Wide {
+                to: vec![0; total],
+                code: vec![0; total],
+            }
+        };
+        let mut rel_of = vec![NONE; total];
         let mut fill: Vec<u32> = start[..n].to_vec();
-        visit(&mut |at, e| {
+        let mut put = |at: u32, to: u32, rel: u32, c: u8| {
             let slot = &mut fill[at as usize];
-            edges[*slot as usize] = e;
+            let i = *slot as usize;
             *slot += 1;
-        });
-        Csr { start, edges }
+            match &mut ends {
+                Ends::Packed(p) => p[i] = to << CODE_BITS | u32::from(c),
+                Ends::Wide { to: t, code } => {
+                    t[i] = to;
+                    code[i] = c;
+                }
+            }
+            rel_of[i] = rel;
+        };
+        for (rel, &(f, t, c)) in rels.iter().enumerate() {
+            let rel = rel as u32;
+            put(f, t, rel, c);
+            put(t, f, rel, c + 1);
+        }
+        for &(c, p) in &parents {
+            put(c, p, NONE, parent_fwd);
+            put(p, c, NONE, parent_bwd);
+        }
+        for &(rel, d) in &data {
+            let (f, t, _) = rels[rel as usize];
+            put(d, f, rel, data_fwd);
+            put(d, t, rel, data_fwd);
+            put(f, d, rel, data_bwd);
+            put(t, d, rel, data_bwd);
+        }
+        Csr {
+            start,
+            ends,
+            rel: rel_of,
+        }
     }
 
-    pub fn of(&self, node: u32) -> &[HalfEdge] {
-        let i = node as usize;
-        &self.edges[self.start[i] as usize..self.start[i + 1] as usize]
+    pub fn node_count(&self) -> usize {
+        self.start.len() - 1
+    }
+
+    /// Where half-edge `i` leads.
+    pub fn to(&self, i: usize) -> u32 {
+        match &self.ends {
+            Ends::Packed(p) => p[i] >> CODE_BITS,
+            Ends::Wide { to, .. } => to[i],
+        }
+    }
+
+    /// The (link, direction) code of half-edge `i`.
+    pub fn code(&self, i: usize) -> u32 {
+        match &self.ends {
+            Ends::Packed(p) => p[i] & CODE_MASK,
+            Ends::Wide { code, .. } => u32::from(code[i]),
+        }
+    }
+
+    /// Reads the first and the last half-edge of a node and returns something derived
+    /// from them, so that a caller can touch the rows of many nodes in a row: their cache
+    /// misses then overlap.
+    pub fn touch(&self, node: u32) -> u32 {
+        let r = self.range(node);
+        let last = r.end.wrapping_sub(1);
+        match &self.ends {
+            Ends::Packed(p) => match (p.get(r.start), p.get(last)) {
+                (Some(a), Some(b)) => a ^ b,
+                _ => 0,
+            },
+            Ends::Wide { to, code } => match (to.get(r.start), to.get(last), code.get(r.start)) {
+                (Some(a), Some(b), Some(c)) => a ^ b ^ u32::from(*c),
+                _ => 0,
+            },
+        }
+    }
+
+    /// The half-edge at position `i`.
+    pub fn edge(&self, i: usize) -> HalfEdge {
+        HalfEdge {
+            to: self.to(i),
+            rel: self.rel[i],
+            code: self.code(i),
+        }
+    }
+
+    /// The half-edges of a node.
+    pub fn of(&self, node: u32) -> impl Iterator<Item = HalfEdge> + '_ {
+        self.range(node).map(|i| self.edge(i))
     }
 
     pub fn range(&self, node: u32) -> std::ops::Range<usize> {

@@ -5,9 +5,14 @@
 //! `modified` (state `2 * node`) or `removed` (state `2 * node + 1`). Changed elements
 //! start at distance 0; `added` and `delayed` elements and changed relations are expanded
 //! once at level 0 without a state of their own.
+//!
+//! The search keeps, per state, its distance and the half-edge it was first reached by
+//! (a predecessor array); witness paths are written out from it only when asked for. The
+//! inner loop reads 5 bytes a half-edge (target and code), looks the rule up in a bitmask
+//! and tests a visited bitset that stays in the cache.
 
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef, Subject};
-use crate::graph::{Csr, NONE, Universe, decode};
+use crate::graph::{CODE_BITS, Csr, Ends, NONE, Universe, decode};
 use crate::rules::{Confidence, Direction, Effect, Link, N_CODES, Options, Rule, StopAt};
 use crate::{Error, delay};
 use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind};
@@ -18,6 +23,10 @@ use std::sync::Arc;
 const SEED: u32 = 1 << 31;
 /// No rule in a compiled table.
 const NO: u8 = u8::MAX;
+/// How many states the search touches ahead of expanding them.
+const BATCH: usize = 16;
+/// In [`Sources`], the bit that marks a set of changes rather than one change.
+const SET: u32 = 1 << 31;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -46,68 +55,121 @@ pub(crate) struct Pred {
 pub(crate) type Table = [[u8; N_CODES]; 4];
 
 /// The change indices a state's shortest witness paths start at, when there is more than
-/// one change.
+/// one change: per state one change index, or `SET | i` for the `i`-th interned set.
 #[derive(Debug, Default)]
 pub(crate) struct Sources {
-    one: Vec<u32>,
-    more: HashMap<u32, Vec<u32>>,
+    of: Vec<u32>,
+    arena: Vec<u32>,
+    spans: Vec<(u32, u32)>,
 }
 
 impl Sources {
-    fn new(states: usize, track: bool) -> Sources {
-        Sources {
-            one: if track {
-                vec![NONE; states]
-            } else {
-                Vec::new()
-            },
-            more: HashMap::new(),
-        }
-    }
     pub fn get(&self, s: u32) -> &[u32] {
-        if let Some(v) = self.more.get(&s) {
-            return v;
-        }
-        match self.one.get(s as usize) {
-            Some(c) if *c != NONE => std::slice::from_ref(c),
-            _ => &[],
+        match self.of.get(s as usize) {
+            Some(&v) if v == NONE => &[],
+            Some(v) => self.set(*v).unwrap_or(std::slice::from_ref(v)),
+            None => &[],
         }
     }
-    fn merge(&mut self, s: u32, set: &[u32]) {
-        let one = self.one[s as usize];
-        if one == NONE {
-            match set {
-                [c] => self.one[s as usize] = *c,
-                _ => {
-                    self.one[s as usize] = set.first().copied().unwrap_or(NONE);
-                    if set.len() > 1 {
-                        self.more.insert(s, set.to_vec());
-                    }
-                }
-            }
-            return;
-        }
-        if let ([c], None) = (set, self.more.get(&s))
-            && *c == one
-        {
-            return;
-        }
-        let cur = self.more.entry(s).or_insert_with(|| vec![one]);
-        for &c in set {
-            if let Err(at) = cur.binary_search(&c) {
-                cur.insert(at, c);
-            }
-        }
+
+    /// The changes of a `SET | i` id; `None` for a single change.
+    fn set(&self, id: u32) -> Option<&[u32]> {
+        (id & SET != 0).then(|| {
+            let (a, b) = self.spans[(id & !SET) as usize];
+            &self.arena[a as usize..b as usize]
+        })
     }
 }
+
+/// Builds [`Sources`]. Merging the sources of a state that is reached again at the same
+/// distance is a compare of two integers when both paths come from the same changes; a
+/// set is written only for a genuine union (one set is not a subset of the other).
+#[derive(Default)]
+struct SetPool {
+    sources: Sources,
+    scratch: Vec<u32>,
+}
+
+impl SetPool {
+    /// The union of two sets (each a change index or `SET | i`).
+    fn union(&mut self, a: u32, b: u32) -> u32 {
+        let (one_a, one_b) = ([a], [b]);
+        let xs = self.sources.set(a).unwrap_or(&one_a);
+        let ys = self.sources.set(b).unwrap_or(&one_b);
+        let out = &mut self.scratch;
+        out.clear();
+        let (mut i, mut j) = (0, 0);
+        while i < xs.len() && j < ys.len() {
+            match xs[i].cmp(&ys[j]) {
+                std::cmp::Ordering::Less => {
+                    out.push(xs[i]);
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    out.push(ys[j]);
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    out.push(xs[i]);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        out.extend_from_slice(&xs[i..]);
+        out.extend_from_slice(&ys[j..]);
+        if out.len() == xs.len() {
+            return a;
+        }
+        if out.len() == ys.len() {
+            return b;
+        }
+        let start = self.sources.arena.len() as u32;
+        self.sources.arena.extend_from_slice(&self.scratch);
+        let id = SET | self.sources.spans.len() as u32;
+        self.sources
+            .spans
+            .push((start, self.sources.arena.len() as u32));
+        id
+    }
+}
+
+/// How the search reached a state: its distance and the hop it came by. One record, so
+/// that reaching a state writes one cache line.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Visit {
+    pub dist: u32,
+    pub pred: Pred,
+}
+
+const UNSEEN: Visit = Visit {
+    dist: NONE,
+    pred: Pred {
+        from: NONE,
+        edge: NONE,
+    },
+};
 
 /// The outcome of one breadth-first search.
 #[derive(Debug)]
 pub(crate) struct Search {
-    pub dist: Vec<u32>,
-    pub pred: Vec<Pred>,
+    visits: Vec<Visit>,
     pub sources: Sources,
     pub table: Table,
+}
+
+impl Search {
+    /// The distance of a state, `NONE` when it is not reached.
+    pub fn dist(&self, s: u32) -> u32 {
+        self.visits.get(s as usize).map_or(NONE, |v| v.dist)
+    }
+    /// How a state was first reached (`from` is `NONE` when it is not).
+    pub fn pred(&self, s: u32) -> Pred {
+        self.visits.get(s as usize).unwrap_or(&UNSEEN).pred
+    }
+    pub fn states(&self) -> usize {
+        self.visits.len()
+    }
 }
 
 /// One affected element.
@@ -131,12 +193,14 @@ pub struct Impact<'m> {
     pub(crate) changes: ChangeSet,
     pub(crate) resolved: Vec<Resolved>,
     pub(crate) options: Options,
+    /// Per node, whether it is a `--stop-at` element; empty when there is none.
     pub(crate) stop: Vec<bool>,
     pub(crate) changed: Vec<bool>,
     pub(crate) certain: Search,
     pub(crate) potential: Option<Search>,
     pub(crate) entries: Vec<Entry>,
-    pub(crate) index: HashMap<u32, u32>,
+    /// Per node, its position in `entries`, `NONE` when it is not affected.
+    pub(crate) index: Vec<u32>,
     pub(crate) slips: HashMap<u32, i64>,
 }
 
@@ -206,7 +270,7 @@ impl<'i, 'm> Affected<'i, 'm> {
             return vec![0];
         }
         for s in [2 * node, 2 * node + 1] {
-            if search.dist[s as usize] == self.entry.dist {
+            if search.dist(s) == self.entry.dist {
                 out.extend(search.sources.get(s).iter().map(|&c| c as usize));
             }
         }
@@ -216,10 +280,10 @@ impl<'i, 'm> Affected<'i, 'm> {
     }
     /// The changes that shortest witness paths start at.
     pub fn changes(&self) -> impl Iterator<Item = &'i Change> + 'i {
-        let all: Vec<&Change> = self.impact.changes.iter().collect();
+        let all = self.impact.changes.iter().as_slice();
         self.change_indices()
             .into_iter()
-            .filter_map(move |i| all.get(i).copied())
+            .filter_map(move |i| all.get(i))
     }
     /// A witness path: the hops from a changed element to this one. Its first hop leaves
     /// the changed element (for a changed relation, it is that relation).
@@ -258,7 +322,10 @@ impl<'m> Impact<'m> {
     /// The affected element with this id, if it is affected.
     pub fn get(&self, id: &str) -> Option<Affected<'_, 'm>> {
         let node = self.snap.universe.node(id)?;
-        let &i = self.index.get(&node)?;
+        let i = *self.index.get(node as usize)?;
+        if i == NONE {
+            return None;
+        }
         Some(Affected {
             impact: self,
             entry: self.entries[i as usize],
@@ -299,13 +366,20 @@ impl<'m> Impact<'m> {
     }
 
     pub(crate) fn hop(&self, edge: u32, mode: u8) -> Hop<'m> {
-        self.hop_from(self.snap.csr.source(edge as usize), edge, mode)
+        let csr = &self.snap.csr;
+        self.hop_from(csr.source(edge as usize), csr.to(edge as usize), edge, mode)
     }
 
-    /// The hop along half-edge `edge`, which leaves `source`.
-    fn hop_from(&self, source: u32, edge: u32, mode: u8) -> Hop<'m> {
-        let e = self.snap.csr.edges[edge as usize];
-        let (link, direction) = decode(e.code);
+    /// Whether a node is a `--stop-at` element.
+    pub(crate) fn is_stop(&self, node: u32) -> bool {
+        self.stop.get(node as usize).copied().unwrap_or(false)
+    }
+
+    /// The hop along half-edge `edge`, which leaves `source` and leads to `to`.
+    fn hop_from(&self, source: u32, to: u32, edge: u32, mode: u8) -> Hop<'m> {
+        let csr = &self.snap.csr;
+        let (link, direction) = decode(csr.code(edge as usize));
+        let rel = csr.rel[edge as usize];
         let change = ChangeKind::ALL[mode as usize];
         let rule = self
             .options
@@ -314,8 +388,8 @@ impl<'m> Impact<'m> {
             .unwrap_or_else(|| Rule::new(change, link, direction, Confidence::Potential));
         Hop {
             from: self.snap.universe.element(source),
-            to: self.snap.universe.element(e.to),
-            relation: (e.rel != NONE).then(|| self.snap.universe.relation(e.rel)),
+            to: self.snap.universe.element(to),
+            relation: (rel != NONE).then(|| self.snap.universe.relation(rel)),
             rule,
         }
     }
@@ -332,18 +406,22 @@ impl<'m> Impact<'m> {
         self.trace(confidence, a.entry.state)
     }
 
-    /// The witness path to `state` and the change it starts at.
+    /// The witness path to `state` and the change it starts at, read back from the
+    /// predecessor array.
     fn trace(&self, confidence: Confidence, state: u32) -> (usize, Vec<Hop<'m>>) {
         let search = self.search(confidence);
-        let mut hops = Vec::new();
+        let len = search.dist(state);
+        let mut hops = Vec::with_capacity(if len == NONE { 0 } else { len as usize });
         let mut s = state;
         let mut origin = 0;
         // At most one hop per state: a path never revisits a state.
-        for _ in 0..search.pred.len() {
-            let p = search.pred[s as usize];
+        for _ in 0..search.states() {
+            let p = search.pred(s);
             if p.from == NONE {
                 break;
             }
+            // The half-edge that reached `s` leads to its node.
+            let to = s / 2;
             if p.from & SEED != 0 {
                 origin = (p.from & !SEED) as usize;
                 if p.edge != NONE {
@@ -354,11 +432,11 @@ impl<'m> Impact<'m> {
                         Target::Rel(rel) if r.edges[0] == p.edge => self.snap.universe.ends(rel).0,
                         Target::Rel(rel) => self.snap.universe.ends(rel).1,
                     };
-                    hops.push(self.hop_from(source, p.edge, r.kind.index() as u8));
+                    hops.push(self.hop_from(source, to, p.edge, r.kind.index() as u8));
                 }
                 break;
             }
-            hops.push(self.hop_from(p.from / 2, p.edge, (p.from % 2) as u8));
+            hops.push(self.hop_from(p.from / 2, to, p.edge, (p.from % 2) as u8));
             s = p.from;
         }
         hops.reverse();
@@ -371,10 +449,11 @@ impl<'m> Impact<'m> {
             Direction::Backward,
         );
         let parent = crate::graph::code(Link::Parent, Direction::Forward);
+        let csr = &self.snap.csr;
         let mut at = node;
         for _ in 0..self.snap.universe.node_count() {
             let mut owners: Vec<u32> = Vec::new();
-            for e in self.snap.csr.of(at) {
+            for e in csr.of(at) {
                 if e.code == responsible && !owners.contains(&e.to) {
                     owners.push(e.to);
                 }
@@ -386,7 +465,7 @@ impl<'m> Impact<'m> {
                     .map(|o| self.snap.universe.element(o))
                     .collect();
             }
-            match self.snap.csr.of(at).iter().find(|e| e.code == parent) {
+            match csr.of(at).find(|e| e.code == parent) {
                 Some(p) => at = p.to,
                 None => break,
             }
@@ -504,7 +583,7 @@ pub(crate) fn run<'m>(
     // Per element: the best confidence, then the shortest distance.
     let mut entries: Vec<Entry> = Vec::new();
     let best = |s: &Search, v: u32| -> Option<(u32, u32)> {
-        let (a, b) = (s.dist[2 * v as usize], s.dist[2 * v as usize + 1]);
+        let (a, b) = (s.dist(2 * v), s.dist(2 * v + 1));
         match (a, b) {
             (NONE, NONE) => None,
             _ if a <= b => Some((a, 2 * v)),
@@ -548,11 +627,10 @@ pub(crate) fn run<'m>(
         sorted[*slot] = e;
         *slot += 1;
     }
-    let index = sorted
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.node, i as u32))
-        .collect();
+    let mut index = vec![NONE; n];
+    for (i, e) in sorted.iter().enumerate() {
+        index[e.node as usize] = i as u32;
+    }
     let delays: Vec<(Element<'m>, ecograph_core::Duration)> = changes
         .iter()
         .zip(&resolved)
@@ -603,6 +681,137 @@ pub(crate) fn compile(options: &Options, with_potential: bool) -> Table {
     t
 }
 
+/// The rules of a compiled table as bitmasks over (link, direction) codes, per change
+/// mode: which codes fire, and which of those make the reached element count as removed.
+fn masks(table: &Table) -> ([u64; 4], [u64; 4]) {
+    let mut fire = [0u64; 4];
+    let mut then = [0u64; 4];
+    for (m, row) in table.iter().enumerate() {
+        for (c, &t) in row.iter().enumerate() {
+            if t != NO {
+                fire[m] |= 1 << c;
+                if t == 1 {
+                    then[m] |= 1 << c;
+                }
+            }
+        }
+    }
+    (fire, then)
+}
+
+/// The state of one breadth-first search.
+struct Bfs<'c> {
+    csr: &'c Csr,
+    fire: [u64; 4],
+    then: [u64; 4],
+    visits: Vec<Visit>,
+    /// Visited states, one bit each: the test in the inner loop stays in the cache. One
+    /// word more than the states need holds the sentinel.
+    seen: Vec<u64>,
+    sentinel: u32,
+    /// With several changes: the states reached at the level being filled.
+    next: Vec<u64>,
+    track: bool,
+    pool: SetPool,
+    queue: Vec<u32>,
+}
+
+impl Bfs<'_> {
+    /// Follows the half-edges `range` from state `from` (or `SEED | change`), which
+    /// passes impact on as change mode `mode` at distance `d`, with sources `src`.
+    #[inline]
+    fn expand(&mut self, from: u32, mode: usize, d: u32, range: std::ops::Range<usize>, src: u32) {
+        let csr = self.csr;
+        let base = range.start;
+        match &csr.ends {
+            Ends::Packed(p) => self.scan(
+                from,
+                mode,
+                d,
+                base,
+                p[range].iter().map(|&x| (x >> CODE_BITS, x)),
+                src,
+            ),
+            Ends::Wide { to, code } => self.scan(
+                from,
+                mode,
+                d,
+                base,
+                to[range.clone()]
+                    .iter()
+                    .zip(&code[range])
+                    .map(|(&t, &c)| (t, u32::from(c))),
+                src,
+            ),
+        }
+    }
+
+    /// The inner loop: `edges` are (target, code) pairs (only the low bits of the code
+    /// count), the first at half-edge `base`.
+    #[inline(always)]
+    fn scan(
+        &mut self,
+        from: u32,
+        mode: usize,
+        d: u32,
+        base: usize,
+        edges: impl Iterator<Item = (u32, u32)>,
+        src: u32,
+    ) {
+        let fire = self.fire[mode & 3];
+        if fire == 0 {
+            return;
+        }
+        let then = self.then[mode & 3];
+        let sentinel = self.sentinel;
+        for (i, (t, c)) in edges.enumerate() {
+            let c = c & 31;
+            // Without a branch: a half-edge no rule fires on leads to the sentinel, a
+            // state that is always seen, so the branch below is rarely taken.
+            let keep = 0u32.wrapping_sub(((fire >> c) & 1) as u32);
+            let ts = ((2 * t + ((then >> c) & 1) as u32) & keep) | (sentinel & !keep);
+            let (w, bit) = ((ts / 64) as usize, 1u64 << (ts % 64));
+            if self.seen[w] & bit == 0 {
+                self.seen[w] |= bit;
+                self.visits[ts as usize] = Visit {
+                    dist: d + 1,
+                    pred: Pred {
+                        from,
+                        edge: (base + i) as u32,
+                    },
+                };
+                self.queue.push(ts);
+                if self.track {
+                    self.next[w] |= bit;
+                    self.pool.sources.of[ts as usize] = src;
+                }
+            } else if self.track && self.next[w] & bit != 0 {
+                self.merge(ts, src);
+            }
+        }
+    }
+
+    fn merge(&mut self, s: u32, src: u32) {
+        let cur = self.pool.sources.of[s as usize];
+        if cur == src {
+            return;
+        }
+        self.pool.sources.of[s as usize] = if cur == NONE {
+            src
+        } else {
+            self.pool.union(cur, src)
+        };
+    }
+
+    fn src(&self, s: u32) -> u32 {
+        if self.track {
+            self.pool.sources.of[s as usize]
+        } else {
+            0
+        }
+    }
+}
+
 pub(crate) fn bfs(
     csr: &Csr,
     resolved: &[Resolved],
@@ -610,176 +819,119 @@ pub(crate) fn bfs(
     depth: Option<usize>,
     table: Table,
 ) -> Search {
-    let states = (csr.start.len() - 1) * 2;
+    let states = csr.node_count() * 2;
     let track = resolved.len() > 1;
-    let mut dist = vec![NONE; states];
-    let mut pred = vec![
-        Pred {
-            from: NONE,
-            edge: NONE
-        };
-        states
-    ];
-    let mut sources = Sources::new(states, track);
-    let mut queue: Vec<u32> = Vec::new();
+    let (fire, then) = masks(&table);
+    let words = states.div_ceil(64);
+    let mut b = Bfs {
+        csr,
+        fire,
+        then,
+        visits: vec![UNSEEN; states],
+        seen: vec![0; words + 1],
+        sentinel: (words * 64) as u32,
+        next: if track {
+            vec![0; words + 1]
+        } else {
+            Vec::new()
+        },
+        track,
+        pool: SetPool::default(),
+        queue: Vec::new(),
+    };
+    b.seen[words] = !0;
+    if track {
+        b.pool.sources.of = vec![NONE; states];
+    }
     let depth = depth.map_or(u32::MAX, |d| d.min(u32::MAX as usize - 1) as u32);
 
     // Level 0: the changed elements' own states.
     for (ci, r) in resolved.iter().enumerate() {
         if let (Target::Node(v), ChangeKind::Modified | ChangeKind::Removed) = (r.target, r.kind) {
             let s = 2 * v + r.kind.index() as u32;
-            if dist[s as usize] == NONE {
-                dist[s as usize] = 0;
-                pred[s as usize] = Pred {
-                    from: SEED | ci as u32,
-                    edge: NONE,
+            if b.visits[s as usize].dist == NONE {
+                b.visits[s as usize] = Visit {
+                    dist: 0,
+                    pred: Pred {
+                        from: SEED | ci as u32,
+                        edge: NONE,
+                    },
                 };
-                queue.push(s);
+                b.seen[s as usize / 64] |= 1 << (s % 64);
+                b.queue.push(s);
             }
             if track {
-                sources.merge(s, &[ci as u32]);
+                b.merge(s, ci as u32);
             }
         }
     }
-    let seeds = queue.len();
-    if depth == 0 {
-        return Search {
-            dist,
-            pred,
-            sources,
-            table,
-        };
-    }
-    let mut expanded = vec![false; seeds];
-    let mut scratch: Vec<u32> = Vec::new();
-    let step = |from: u32,
-                mode: usize,
-                d: u32,
-                range: std::ops::Range<usize>,
-                src: &[u32],
-                dist: &mut Vec<u32>,
-                pred: &mut Vec<Pred>,
-                sources: &mut Sources,
-                queue: &mut Vec<u32>| {
-        let row = &table[mode];
-        for ei in range {
-            let e = csr.edges[ei];
-            let t = row[e.code as usize];
-            if t == NO {
-                continue;
-            }
-            let ts = 2 * e.to + u32::from(t);
-            let slot = &mut dist[ts as usize];
-            if *slot == NONE {
-                *slot = d + 1;
-                pred[ts as usize] = Pred {
-                    from,
-                    edge: ei as u32,
-                };
-                queue.push(ts);
-                if track {
-                    sources.merge(ts, src);
+    let seeds = b.queue.len();
+    if depth > 0 {
+        // Level 0, in change order: each change's own expansion. A changed element's
+        // state is expanded once, by the first change that names it.
+        for (ci, r) in resolved.iter().enumerate() {
+            let c = ci as u32;
+            match (r.target, r.kind) {
+                (Target::Node(v), ChangeKind::Modified | ChangeKind::Removed) => {
+                    let s = 2 * v + r.kind.index() as u32;
+                    if b.visits[s as usize].pred.from != SEED | c {
+                        continue;
+                    }
+                    let src = b.src(s);
+                    b.expand(s, r.kind.index(), 0, csr.range(v), src);
                 }
-            } else if track && *slot == d + 1 {
-                sources.merge(ts, src);
-            }
-        }
-    };
-    // Level 0, in change order: each change's own expansion.
-    for (ci, r) in resolved.iter().enumerate() {
-        let c = ci as u32;
-        match (r.target, r.kind) {
-            (Target::Node(v), ChangeKind::Modified | ChangeKind::Removed) => {
-                let s = 2 * v + r.kind.index() as u32;
-                let Some(qi) = queue[..seeds].iter().position(|&q| q == s) else {
-                    continue;
-                };
-                if expanded[qi] {
-                    continue;
+                (Target::Node(v), kind) => {
+                    b.expand(SEED | c, kind.index(), 0, csr.range(v), c);
                 }
-                expanded[qi] = true;
-                scratch.clear();
-                scratch.extend_from_slice(sources.get(s));
-                let src = std::mem::take(&mut scratch);
-                step(
-                    s,
-                    r.kind.index(),
-                    0,
-                    csr.range(v),
-                    &src,
-                    &mut dist,
-                    &mut pred,
-                    &mut sources,
-                    &mut queue,
-                );
-                scratch = src;
-            }
-            (Target::Node(v), kind) => {
-                step(
-                    SEED | c,
-                    kind.index(),
-                    0,
-                    csr.range(v),
-                    &[c],
-                    &mut dist,
-                    &mut pred,
-                    &mut sources,
-                    &mut queue,
-                );
-            }
-            (Target::Rel(_), kind) => {
-                // The relation's own half-edges, one from each end.
-                for &end in &r.edges {
-                    let end = end as usize;
-                    if end != NONE as usize {
-                        step(
-                            SEED | c,
-                            kind.index(),
-                            0,
-                            end..end + 1,
-                            &[c],
-                            &mut dist,
-                            &mut pred,
-                            &mut sources,
-                            &mut queue,
-                        );
+                (Target::Rel(_), kind) => {
+                    // The relation's own half-edges, one from each end.
+                    for &end in &r.edges {
+                        if end != NONE {
+                            let end = end as usize;
+                            b.expand(SEED | c, kind.index(), 0, end..end + 1, c);
+                        }
                     }
                 }
             }
         }
-    }
-    // The rest, level by level.
-    let mut head = seeds;
-    while head < queue.len() {
-        let s = queue[head];
-        head += 1;
-        let v = s / 2;
-        let d = dist[s as usize];
-        if d >= depth || stop[v as usize] {
-            continue;
+        // The rest, level by level.
+        let mut lo = seeds;
+        let mut d = 1;
+        while lo < b.queue.len() && d < depth {
+            let hi = b.queue.len();
+            if track {
+                for &s in &b.queue[lo..hi] {
+                    b.next[s as usize / 64] &= !(1 << (s % 64));
+                }
+            }
+            let mut at = lo;
+            while at < hi {
+                let end = (at + BATCH).min(hi);
+                // Touch the adjacency of the next few states first: their cache misses
+                // then overlap instead of coming one after another.
+                let mut touch = 0u32;
+                for &s in &b.queue[at..end] {
+                    touch ^= csr.touch(s / 2) ^ b.src(s);
+                }
+                std::hint::black_box(touch);
+                for qi in at..end {
+                    let s = b.queue[qi];
+                    let v = s / 2;
+                    if stop.get(v as usize).copied().unwrap_or(false) {
+                        continue;
+                    }
+                    let src = b.src(s);
+                    b.expand(s, (s % 2) as usize, d, csr.range(v), src);
+                }
+                at = end;
+            }
+            lo = hi;
+            d += 1;
         }
-        scratch.clear();
-        if track {
-            scratch.extend_from_slice(sources.get(s));
-        }
-        let src = std::mem::take(&mut scratch);
-        step(
-            s,
-            (s % 2) as usize,
-            d,
-            csr.range(v),
-            &src,
-            &mut dist,
-            &mut pred,
-            &mut sources,
-            &mut queue,
-        );
-        scratch = src;
     }
     Search {
-        dist,
-        pred,
-        sources,
+        visits: b.visits,
+        sources: b.pool.sources,
         table,
     }
 }
@@ -795,12 +947,11 @@ fn relation_half_edges(csr: &Csr, u: &Universe<'_>, rel: u32) -> [u32; 2] {
     let mut out = [NONE; 2];
     // From `from` the relation's half-edge is forward (even code), from `to` backward.
     for ((slot, node), parity) in out.iter_mut().zip([f, t]).zip([0, 1]) {
-        let range = csr.range(node);
-        if let Some(i) = csr.edges[range.clone()]
-            .iter()
-            .position(|e| e.rel == rel && e.code % 2 == parity && !data.contains(&e.code))
-        {
-            *slot = (range.start + i) as u32;
+        if let Some(i) = csr.range(node).find(|&i| {
+            let e = csr.edge(i);
+            e.rel == rel && e.code % 2 == parity && !data.contains(&e.code)
+        }) {
+            *slot = i as u32;
         }
     }
     out
@@ -929,6 +1080,9 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
 }
 
 fn stops(u: &Universe<'_>, stop_at: &[StopAt]) -> Result<Vec<bool>, Error> {
+    if stop_at.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut stop = vec![false; u.node_count()];
     for s in stop_at {
         match s {
@@ -965,4 +1119,44 @@ fn stops(u: &Universe<'_>, stop_at: &[StopAt]) -> Result<Vec<bool>, Error> {
         }
     }
     Ok(stop)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Models of 2^27 elements or more keep targets and codes in separate arrays; the
+    /// search must find the same distances and predecessors either way.
+    #[test]
+    fn wide_adjacency_searches_like_the_packed_one() {
+        let path = format!("{}/../../models/te24.json", env!("CARGO_MANIFEST_DIR"));
+        let model = Model::load(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let u = Universe::single(&model);
+        let packed = Csr::build_with(&u, true);
+        let wide = Csr::build_with(&u, false);
+        assert!(matches!(packed.ends, Ends::Packed(_)));
+        assert!(matches!(wide.ends, Ends::Wide { .. }));
+        let options = Options::default();
+        for with_potential in [false, true] {
+            let table = compile(&options, with_potential);
+            for v in 0..model.element_count() as u32 {
+                let resolved: Vec<Resolved> = [ChangeKind::Modified, ChangeKind::Removed]
+                    .into_iter()
+                    .map(|kind| Resolved {
+                        kind,
+                        target: Target::Node(v),
+                        edges: [NONE; 2],
+                    })
+                    .collect();
+                let a = bfs(&packed, &resolved, &[], None, table);
+                let b = bfs(&wide, &resolved, &[], None, table);
+                for s in 0..a.states() as u32 {
+                    assert_eq!(a.dist(s), b.dist(s));
+                    assert_eq!(a.pred(s).from, b.pred(s).from);
+                    assert_eq!(a.pred(s).edge, b.pred(s).edge);
+                    assert_eq!(a.sources.get(s), b.sources.get(s));
+                }
+            }
+        }
+    }
 }

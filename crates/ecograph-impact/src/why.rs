@@ -179,7 +179,7 @@ fn all_paths<'m>(
     };
     for m in 0..2u32 {
         let s = 2 * node + m;
-        if w.search.dist[s as usize] == dist {
+        if w.search.dist(s) == dist {
             w.walk(Some(s), node, dist);
         }
     }
@@ -211,7 +211,7 @@ impl Walker<'_, '_> {
         }
         let (impact, search) = (self.impact, self.search);
         let target_mode = state.map(|s| s % 2);
-        let mut neighbours: Vec<u32> = impact.snap.csr.of(node).iter().map(|e| e.to).collect();
+        let mut neighbours: Vec<u32> = impact.snap.csr.of(node).map(|e| e.to).collect();
         neighbours.sort_unstable();
         neighbours.dedup();
         for w in neighbours {
@@ -219,7 +219,7 @@ impl Walker<'_, '_> {
             let mut modes: Vec<(usize, Option<u32>)> = Vec::new();
             for m in 0..2u32 {
                 let s = 2 * w + m;
-                if search.dist[s as usize] == d - 1 && (d == 1 || !impact.stop[w as usize]) {
+                if search.dist(s) == d - 1 && (d == 1 || !impact.is_stop(w)) {
                     modes.push((m as usize, Some(s)));
                 }
             }
@@ -228,7 +228,7 @@ impl Walker<'_, '_> {
             }
             for (mode, from_state) in modes {
                 for ei in impact.snap.csr.range(w) {
-                    let e = impact.snap.csr.edges[ei];
+                    let e = impact.snap.csr.edge(ei);
                     let t = search.table[mode][e.code as usize];
                     if e.to != node || t == u8::MAX || Some(u32::from(t)) != target_mode {
                         continue;
@@ -259,7 +259,7 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
             break;
         }
         for ei in csr.range(v) {
-            let w = csr.edges[ei].to;
+            let w = csr.to(ei);
             if !seen[w as usize] {
                 seen[w as usize] = true;
                 pred[w as usize] = ei as u32;
@@ -281,7 +281,7 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
     let chain: Vec<Step<'m>> = edges
         .iter()
         .map(|&ei| {
-            let e = csr.edges[ei as usize];
+            let e = csr.edge(ei as usize);
             let (link, direction) = decode(e.code);
             Step {
                 from: impact.snap.universe.element(csr.source(ei as usize)),
@@ -295,7 +295,7 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
     let opts = &impact.options;
     let mut mode = change;
     for (i, s) in chain.iter().enumerate() {
-        let reason = if i > 0 && impact.stop[csr.source(edges[i] as usize) as usize] {
+        let reason = if i > 0 && impact.is_stop(csr.source(edges[i] as usize)) {
             Some(Block::StopAt)
         } else if opts.depth.is_some_and(|d| i >= d) {
             Some(Block::Depth(opts.depth.unwrap_or(0)))
