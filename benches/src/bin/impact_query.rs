@@ -9,9 +9,12 @@
 //!                                             removing IDS and print one line of results
 //! impact_query analyze MODEL.json IDS [REPEATS]
 //!                                             the analysis alone, on one snapshot
-//! impact_query diff MODEL.json [REPEATS]       load MODEL.json and a copy with renamed
+//! impact_query diff MODEL.json [moved] [REPEATS]
+//!                                             load MODEL.json and a copy with renamed
 //!                                             elements and changed statuses (as the
-//!                                             criterion bench does), then time the diff
+//!                                             criterion bench does; `moved` also moves
+//!                                             the first relation to the end), then
+//!                                             time the diff
 //! ```
 //!
 //! IDS is `ID[,ID...]`, or `systems:N` for N systems spread over the model (the
@@ -198,6 +201,10 @@ fn run(args: &[String]) -> Result<(), String> {
             Ok(())
         }
         ["diff", model, rest @ ..] => {
+            let (moved, rest) = match rest {
+                ["moved", rest @ ..] => (true, rest),
+                _ => (false, rest),
+            };
             let repeats = repeats(rest)?;
             let json = std::fs::read_to_string(model).map_err(|e| format!("{model}: {e}"))?;
             let t = Clock::now();
@@ -213,6 +220,11 @@ fn run(args: &[String]) -> Result<(), String> {
                     n / 200,
                 );
             drop(json);
+            let changed = if moved {
+                move_first_relation(&changed)?
+            } else {
+                changed
+            };
             let new = Model::from_json_str(&changed).map_err(|e| e.to_string())?;
             drop(changed);
             let mut times = Vec::new();
@@ -242,6 +254,29 @@ fn run(args: &[String]) -> Result<(), String> {
     }
 }
 
+/// The model text with its first relation moved to the end of the list, so that no
+/// relation is at the same position in both versions (the generator writes one relation
+/// a line).
+fn move_first_relation(json: &str) -> Result<String, String> {
+    let mut lines: Vec<&str> = json.lines().collect();
+    let open = lines
+        .iter()
+        .position(|l| l.trim_start().starts_with("\"relations\""))
+        .ok_or("no relations")?;
+    let close = (open + 1..lines.len())
+        .find(|&i| lines[i].trim_start().starts_with(']'))
+        .ok_or("unterminated relations")?;
+    if close < open + 3 {
+        return Err("fewer than two relations".into());
+    }
+    let first = lines.remove(open + 1);
+    let last = close - 2;
+    let mut out: Vec<String> = lines.iter().map(|l| (*l).to_owned()).collect();
+    out[last].push(',');
+    out.insert(last + 1, first.trim_end_matches(',').to_owned());
+    Ok(out.join("\n"))
+}
+
 fn usage() -> String {
-    "usage: impact_query gen ELEMENTS SEED OUT.json | impact_query run MODEL.json IDS [REPEATS] | impact_query analyze MODEL.json IDS [REPEATS] | impact_query diff MODEL.json [REPEATS]".into()
+    "usage: impact_query gen ELEMENTS SEED OUT.json | impact_query run MODEL.json IDS [REPEATS] | impact_query analyze MODEL.json IDS [REPEATS] | impact_query diff MODEL.json [moved] [REPEATS]".into()
 }

@@ -2,11 +2,11 @@
 
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef};
 use crate::graph::NONE;
-use ecograph_core::{Element, Model, Relation, RelationKind, Text};
+use crate::hash::{Fx, FxMap};
+use ecograph_core::{Element, Model, Relation, Text};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 /// One changed field: its name as in the model file, the old and the new value as JSON
 /// (`null` when absent).
@@ -64,37 +64,6 @@ pub struct Diff<'m> {
     relations_modified: Vec<ModifiedRelation<'m>>,
 }
 
-#[derive(Default, Clone, Copy)]
-struct Fx(u64);
-
-impl Hasher for Fx {
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.write_u64(u64::from(b));
-        }
-    }
-    fn write_u8(&mut self, i: u8) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_u32(&mut self, i: u32) {
-        self.write_u64(u64::from(i));
-    }
-    fn write_usize(&mut self, i: usize) {
-        self.write_u64(i as u64);
-    }
-    fn write_u64(&mut self, i: u64) {
-        self.0 = (self.0.rotate_left(5) ^ i).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-    }
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
-
-/// Relation identity without an id, with ends as new-model element indices.
-type Key = (u8, u32, u32, Vec<u32>);
-
 fn text_json(t: &Text) -> Value {
     match t.translations() {
         Some(pairs) => Value::Object(pairs.map(|(l, v)| (l.to_owned(), json!(v))).collect()),
@@ -129,7 +98,9 @@ fn push(fields: &mut Vec<FieldChange>, field: &'static str, old: Value, new: Val
     }
 }
 
-fn element_fields(a: Element<'_>, b: Element<'_>) -> Vec<FieldChange> {
+/// The fields of `a` (old) and `b` (new) that differ; `to_new` maps old element indices
+/// to new ones, so that parents compare as integers.
+fn element_fields(a: Element<'_>, b: Element<'_>, to_new: &[u32]) -> Vec<FieldChange> {
     let mut f = Vec::new();
     if a.kind() != b.kind() {
         push(
@@ -150,13 +121,18 @@ fn element_fields(a: Element<'_>, b: Element<'_>) -> Vec<FieldChange> {
             opt_text(b.description()),
         );
     }
-    let (pa, pb) = (a.parent().map(|p| p.id()), b.parent().map(|p| p.id()));
-    if pa != pb {
+    let (pa, pb) = (a.parent(), b.parent());
+    let same_parent = match (pa, pb) {
+        (None, None) => true,
+        (Some(x), Some(y)) => to_new.get(x.index()) == Some(&(y.index() as u32)),
+        _ => false,
+    };
+    if !same_parent {
         push(
             &mut f,
             "parent",
-            json!(pa.map(|p| p.as_str())),
-            json!(pb.map(|p| p.as_str())),
+            json!(pa.map(|p| p.id().as_str())),
+            json!(pb.map(|p| p.id().as_str())),
         );
     }
     if !a.tags().eq(b.tags()) {
@@ -216,10 +192,50 @@ fn moved(a: Relation<'_>, b: Relation<'_>) -> bool {
             .eq(b.data_carried().map(|d| d.id()))
 }
 
-fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
+/// Whether old relation `a` has the identity of new relation `b` without an id: kind,
+/// ends and carried data, old ends mapped by `to_new`.
+fn same_key(a: Relation<'_>, b: Relation<'_>, to_new: &[u32]) -> bool {
+    let map = |e: Element<'_>| to_new.get(e.index()).copied().unwrap_or(NONE);
+    a.kind() == b.kind()
+        && map(a.from()) == b.from().index() as u32
+        && map(a.to()) == b.to().index() as u32
+        && a.data_carried().len() == b.data_carried().len()
+        && a.data_carried()
+            .zip(b.data_carried())
+            .all(|(x, y)| map(x) == y.index() as u32)
+}
+
+/// Hashes a relation's identity, given how to number its elements.
+type KeyHash = fn(Relation<'_>, &dyn Fn(Element<'_>) -> u32) -> Option<u64>;
+
+/// A relation's identity without an id, hashed: kind, ends and carried data as element
+/// indices of one model (`map` takes old indices to new ones). `None` when an end has no
+/// counterpart.
+fn key_hash(r: Relation<'_>, map: &dyn Fn(Element<'_>) -> u32) -> Option<u64> {
+    let mut h = Fx::default();
+    h.write_u8(r.kind() as u8);
+    for e in [r.from(), r.to()].into_iter().chain(r.data_carried()) {
+        let i = map(e);
+        if i == NONE {
+            return None;
+        }
+        h.write_u32(i);
+    }
+    Some(h.finish())
+}
+
+/// The fields of matched relations `a` (old) and `b` (new) that differ. `keyed`: they
+/// were matched by kind, ends and data, which are then equal.
+fn relation_fields(
+    a: Relation<'_>,
+    b: Relation<'_>,
+    keyed: bool,
+    to_new: &[u32],
+) -> Vec<FieldChange> {
     let mut f = Vec::new();
+    let map = |e: Element<'_>| to_new.get(e.index()).copied().unwrap_or(NONE);
     // Compare first, build JSON only for what differs: most relations are unchanged.
-    if a.kind() != b.kind() {
+    if !keyed && a.kind() != b.kind() {
         push(
             &mut f,
             "kind",
@@ -227,7 +243,7 @@ fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
             json!(b.kind().as_str()),
         );
     }
-    if a.from().id() != b.from().id() {
+    if !keyed && map(a.from()) != b.from().index() as u32 {
         push(
             &mut f,
             "from",
@@ -235,7 +251,7 @@ fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
             json!(b.from().id().as_str()),
         );
     }
-    if a.to().id() != b.to().id() {
+    if !keyed && map(a.to()) != b.to().index() as u32 {
         push(
             &mut f,
             "to",
@@ -246,11 +262,13 @@ fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
     if a.label() != b.label() {
         push(&mut f, "label", opt_text(a.label()), opt_text(b.label()));
     }
-    if !a
-        .data_carried()
-        .map(|d| d.id())
-        .eq(b.data_carried().map(|d| d.id()))
-    {
+    let same_data = || {
+        a.data_carried().len() == b.data_carried().len()
+            && a.data_carried()
+                .zip(b.data_carried())
+                .all(|(x, y)| map(x) == y.index() as u32)
+    };
+    if !keyed && !same_data() {
         push(&mut f, "data", data_ids(a), data_ids(b));
     }
     if a.lag() != b.lag() {
@@ -273,12 +291,17 @@ fn relation_fields(a: Relation<'_>, b: Relation<'_>) -> Vec<FieldChange> {
 
 /// Compares two versions of a model.
 pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
-    // Old element index -> new element index (NONE when removed).
+    // Old element index -> new element index (NONE when removed). Most elements keep
+    // their place in the file: the same position is tried before the id index.
     let mut to_new = vec![NONE; old.element_count()];
     let mut seen = vec![false; new.element_count()];
     let mut removed = Vec::new();
     for e in old.elements() {
-        match new.element(e.id().as_str()) {
+        let found = match new.element_at(e.index()) {
+            Some(n) if n.id() == e.id() => Some(n),
+            _ => new.element(e.id().as_str()),
+        };
+        match found {
             Some(n) => {
                 to_new[e.index()] = n.index() as u32;
                 seen[n.index()] = true;
@@ -286,16 +309,11 @@ pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
             None => removed.push(e),
         }
     }
-    let mut added = Vec::new();
+    let added: Vec<Element<'m>> = new.elements().filter(|n| !seen[n.index()]).collect();
     let mut modified = Vec::new();
-    for n in new.elements() {
-        if !seen[n.index()] {
-            added.push(n);
-        }
-    }
     for e in old.elements() {
         if let Some(n) = new.element_at(to_new[e.index()] as usize) {
-            let fields = element_fields(e, n);
+            let fields = element_fields(e, n, &to_new);
             if !fields.is_empty() {
                 modified.push((
                     n.index(),
@@ -311,53 +329,44 @@ pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
     modified.sort_by_key(|(i, _)| *i);
     let modified = modified.into_iter().map(|(_, m)| m).collect();
 
-    // Relations: new ones indexed by identity, old ones looked up.
-    let rel_kind =
-        |k: RelationKind| RelationKind::ALL.iter().position(|&x| x == k).unwrap_or(0) as u8;
-    let new_key = |r: Relation<'_>| -> Key {
-        (
-            rel_kind(r.kind()),
-            r.from().index() as u32,
-            r.to().index() as u32,
-            r.data_carried().map(|d| d.index() as u32).collect(),
-        )
-    };
-    let mut by_id: FxMap<&str, u32> = FxMap::default();
-    let mut by_key: FxMap<Key, Vec<u32>> = FxMap::default();
-    for r in new.relations() {
-        match r.id() {
-            Some(id) => {
-                by_id.insert(id, r.index() as u32);
-            }
-            None => by_key.entry(new_key(r)).or_default().push(r.index() as u32),
-        }
-    }
-    for v in by_key.values_mut() {
-        v.reverse(); // popped from the back: file order
-    }
+    // Relations. Equal relations without an id pair up in file order: the k-th old one
+    // with an identity takes the k-th new one with it. While both files list the same
+    // relations in the same order, position i pairs with position i, which keeps that
+    // rule; the rest is matched through a hash of the identity.
+    let mut old_to_new = vec![NONE; old.relation_count()];
     let mut matched = vec![false; new.relation_count()];
+    let mut prefix = 0;
+    for (a, b) in old.relations().zip(new.relations()) {
+        let same = match (a.id(), b.id()) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => same_key(a, b, &to_new),
+            _ => false,
+        };
+        if !same {
+            break;
+        }
+        old_to_new[a.index()] = b.index() as u32;
+        matched[b.index()] = true;
+        prefix += 1;
+    }
+    if prefix < old.relation_count() {
+        match_rest(
+            old,
+            new,
+            prefix,
+            &to_new,
+            &mut old_to_new,
+            &mut matched,
+            key_hash,
+        );
+    }
     let mut relations_removed = Vec::new();
     let mut relations_modified = Vec::new();
     for r in old.relations() {
-        let hit = match r.id() {
-            Some(id) => by_id.get(id).copied(),
-            None => {
-                let map = |e: Element<'_>| to_new[e.index()];
-                let (f, t) = (map(r.from()), map(r.to()));
-                let data: Vec<u32> = r.data_carried().map(map).collect();
-                if f == NONE || t == NONE || data.contains(&NONE) {
-                    None
-                } else {
-                    by_key
-                        .get_mut(&(rel_kind(r.kind()), f, t, data))
-                        .and_then(Vec::pop)
-                }
-            }
-        };
-        match hit.and_then(|i| new.relation_at(i as usize)) {
+        match new.relation_at(old_to_new[r.index()] as usize) {
             Some(n) => {
-                matched[n.index()] = true;
-                let fields = relation_fields(r, n);
+                let keyed = r.id().is_none();
+                let fields = relation_fields(r, n, keyed, &to_new);
                 if !fields.is_empty() {
                     relations_modified.push((
                         n.index(),
@@ -383,6 +392,120 @@ pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
         relations_added,
         relations_removed,
         relations_modified: relations_modified.into_iter().map(|(_, m)| m).collect(),
+    }
+}
+
+/// Matches the relations after the first `prefix`: those with an id by id, those without
+/// by identity. Both sides' identities are hashed and sorted (stable, so equal ones stay
+/// in file order) and walked together, which reads memory in order instead of probing a
+/// hash table millions of times: within one hash, the k-th old relation takes the k-th
+/// new one. The pairs are then checked against the real identities in file order; a hash
+/// whose pairs do not all check out (two identities sharing it) is paired again by
+/// comparing identities one by one.
+fn match_rest(
+    old: &Model,
+    new: &Model,
+    prefix: usize,
+    to_new: &[u32],
+    old_to_new: &mut [u32],
+    matched: &mut [bool],
+    hash: KeyHash,
+) {
+    let map_old = |e: Element<'_>| to_new.get(e.index()).copied().unwrap_or(NONE);
+    let map_new = |e: Element<'_>| e.index() as u32;
+    let mut by_id: FxMap<&str, u32> = FxMap::default();
+    let mut news: Vec<(u64, u32)> = Vec::with_capacity(new.relation_count() - prefix);
+    for r in new.relations().skip(prefix) {
+        match r.id() {
+            Some(id) => {
+                by_id.insert(id, r.index() as u32);
+            }
+            None => {
+                if let Some(h) = hash(r, &map_new) {
+                    news.push((h, r.index() as u32));
+                }
+            }
+        }
+    }
+    let mut olds: Vec<(u64, u32)> = Vec::with_capacity(old.relation_count() - prefix);
+    for r in old.relations().skip(prefix) {
+        match r.id() {
+            Some(id) => {
+                if let Some(&i) = by_id.get(id) {
+                    old_to_new[r.index()] = i;
+                    matched[i as usize] = true;
+                }
+            }
+            None => {
+                if let Some(h) = hash(r, &map_old) {
+                    olds.push((h, r.index() as u32));
+                }
+            }
+        }
+    }
+    news.sort_unstable();
+    olds.sort_unstable();
+    let group = |v: &[(u64, u32)], h: u64| {
+        let a = v.partition_point(|x| x.0 < h);
+        let b = v.partition_point(|x| x.0 <= h);
+        a..b
+    };
+    let (mut i, mut j) = (0, 0);
+    while i < olds.len() && j < news.len() {
+        let h = olds[i].0;
+        match h.cmp(&news[j].0) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                let ie = i + olds[i..].iter().take_while(|x| x.0 == h).count();
+                let je = j + news[j..].iter().take_while(|x| x.0 == h).count();
+                for (o, n) in olds[i..ie].iter().zip(&news[j..je]) {
+                    old_to_new[o.1 as usize] = n.1;
+                    matched[n.1 as usize] = true;
+                }
+                (i, j) = (ie, je);
+            }
+        }
+    }
+    // Check every pair, in file order (the new side then mostly reads in order too).
+    let mut bad: Vec<u64> = Vec::new();
+    for r in old.relations().skip(prefix) {
+        let n = old_to_new[r.index()];
+        if r.id().is_none()
+            && n != NONE
+            && !new
+                .relation_at(n as usize)
+                .is_some_and(|b| same_key(r, b, to_new))
+        {
+            bad.extend(hash(r, &map_old));
+        }
+    }
+    bad.sort_unstable();
+    bad.dedup();
+    for h in bad {
+        let (og, ng) = (&olds[group(&olds, h)], &news[group(&news, h)]);
+        for o in og {
+            old_to_new[o.1 as usize] = NONE;
+        }
+        for n in ng {
+            matched[n.1 as usize] = false;
+        }
+        // Each old relation takes the first unmatched new one with its identity.
+        for o in og {
+            let Some(a) = old.relation_at(o.1 as usize) else {
+                continue;
+            };
+            let hit = ng.iter().find(|n| {
+                !matched[n.1 as usize]
+                    && new
+                        .relation_at(n.1 as usize)
+                        .is_some_and(|b| same_key(a, b, to_new))
+            });
+            if let Some(n) = hit {
+                old_to_new[o.1 as usize] = n.1;
+                matched[n.1 as usize] = true;
+            }
+        }
     }
 }
 
@@ -634,5 +757,82 @@ impl<'m> Diff<'m> {
             fields(&mut s, &m.fields);
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Relations of a small random model: kind, ends, data, and sometimes an id.
+    fn random_relations(seed: &mut u64, n: usize, id_prefix: &str) -> Vec<Value> {
+        let mut next = |m: u64| {
+            *seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (*seed >> 33) % m
+        };
+        (0..n)
+            .map(|i| {
+                let from = next(4);
+                let to = (from + 1 + next(3)) % 4;
+                let mut r = if next(2) == 0 {
+                    json!({ "kind": "uses", "from": format!("s{from}"), "to": format!("s{to}") })
+                } else {
+                    json!({ "kind": "flow", "from": format!("s{from}"), "to": format!("s{to}"),
+                            "data": [format!("d{}", next(2))] })
+                };
+                if next(5) == 0 {
+                    r["id"] = json!(format!("{id_prefix}{i}"));
+                }
+                r
+            })
+            .collect()
+    }
+
+    fn model_of(relations: Vec<Value>) -> Model {
+        let mut elements: Vec<Value> = (0..4)
+            .map(|i| json!({ "id": format!("s{i}"), "kind": "system", "name": "S" }))
+            .collect();
+        elements.push(json!({ "id": "d0", "kind": "data", "name": "D" }));
+        elements.push(json!({ "id": "d1", "kind": "data", "name": "D" }));
+        let v = json!({ "ecograph": 1, "elements": elements, "relations": relations });
+        Model::from_json_str(&v.to_string()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// Identities sharing a hash are paired exactly as distinct hashes would pair them:
+    /// a hash that only tells the kind apart must give the same matching.
+    #[test]
+    fn relations_whose_identities_share_a_hash_pair_as_if_they_did_not() {
+        fn weak(r: Relation<'_>, map: &dyn Fn(Element<'_>) -> u32) -> Option<u64> {
+            key_hash(r, map).map(|_| r.kind() as u64 % 2)
+        }
+        let mut seed = 7;
+        for round in 0..300 {
+            let mut rels = random_relations(&mut seed, 12, "a");
+            let old = model_of(rels.clone());
+            // Drop some, add some, move one to the end.
+            rels.retain(|r| r["to"] != "s0" || round % 3 == 0);
+            rels.extend(random_relations(&mut seed, 4, "b"));
+            if !rels.is_empty() {
+                let first = rels.remove(0);
+                rels.push(first);
+            }
+            let new = model_of(rels);
+            let to_new: Vec<u32> = old
+                .elements()
+                .map(|e| {
+                    new.element(e.id().as_str())
+                        .map_or(NONE, |n| n.index() as u32)
+                })
+                .collect();
+            let run = |hash: KeyHash| {
+                let mut old_to_new = vec![NONE; old.relation_count()];
+                let mut matched = vec![false; new.relation_count()];
+                match_rest(&old, &new, 0, &to_new, &mut old_to_new, &mut matched, hash);
+                (old_to_new, matched)
+            };
+            assert_eq!(run(key_hash), run(weak), "round {round}");
+        }
     }
 }

@@ -39,6 +39,7 @@ mod change;
 mod delay;
 mod diff;
 mod graph;
+mod hash;
 mod propagate;
 mod report;
 mod rules;

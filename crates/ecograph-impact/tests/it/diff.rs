@@ -138,3 +138,180 @@ proptest! {
         prop_assert_eq!(back.relations_added().len(), d.relations_removed().len());
     }
 }
+
+/// A relation of the random models: kind (uses, flow), ends, carried data, label, id.
+#[derive(Debug, Clone)]
+struct Rel {
+    flow: bool,
+    from: usize,
+    to: usize,
+    data: usize,
+    label: usize,
+    id: Option<String>,
+}
+
+const SYSTEMS: usize = 4;
+
+fn rel_json(r: &Rel) -> Value {
+    let mut v = json!({
+        "kind": if r.flow { "flow" } else { "uses" },
+        "from": format!("s{}", r.from),
+        "to": format!("s{}", r.to),
+    });
+    if r.flow {
+        v["data"] = match r.data % 3 {
+            0 => json!(["d0"]),
+            1 => json!(["d1"]),
+            _ => json!(["d0", "d1"]),
+        };
+    }
+    if r.label > 0 {
+        v["label"] = json!(format!("L{}", r.label));
+    }
+    if let Some(id) = &r.id {
+        v["id"] = json!(id);
+    }
+    v
+}
+
+fn rels_model(rels: &[Rel]) -> Model {
+    let mut elements: Vec<Value> = (0..SYSTEMS)
+        .map(|i| json!({ "id": format!("s{i}"), "kind": "system", "name": format!("S{i}") }))
+        .collect();
+    elements.push(json!({ "id": "d0", "kind": "data", "name": "D0" }));
+    elements.push(json!({ "id": "d1", "kind": "data", "name": "D1" }));
+    model(&json!({
+        "ecograph": 1,
+        "elements": elements,
+        "relations": rels.iter().map(rel_json).collect::<Vec<_>>(),
+    }))
+}
+
+fn rel_strategy() -> impl Strategy<Value = Rel> {
+    (
+        any::<bool>(),
+        0..SYSTEMS,
+        1..SYSTEMS,
+        0usize..3,
+        0usize..3,
+        proptest::bool::weighted(0.2),
+    )
+        .prop_map(|(flow, from, step, data, label, id)| Rel {
+            flow,
+            from,
+            to: (from + step) % SYSTEMS,
+            data,
+            label,
+            id: id.then(String::new),
+        })
+}
+
+/// The pairing of docs/impact.md, written directly: relations with an id pair by id; the
+/// k-th old relation without an id pairs with the k-th new one of the same kind, ends
+/// and data. Returns (old index, new index) pairs in old order.
+fn oracle_pairs(old: &[Rel], new: &[Rel]) -> Vec<(usize, usize)> {
+    let key = |r: &Rel| (r.flow, r.from, r.to, if r.flow { r.data } else { 0 });
+    let mut used = vec![false; new.len()];
+    let mut pairs = Vec::new();
+    for (i, o) in old.iter().enumerate() {
+        let hit = match &o.id {
+            Some(id) => new.iter().position(|n| n.id.as_ref() == Some(id)),
+            None => {
+                let k = old[..i]
+                    .iter()
+                    .filter(|x| x.id.is_none() && key(x) == key(o))
+                    .count();
+                new.iter()
+                    .enumerate()
+                    .filter(|(_, n)| n.id.is_none() && key(n) == key(o))
+                    .nth(k)
+                    .map(|(j, _)| j)
+            }
+        };
+        if let Some(j) = hit {
+            used[j] = true;
+            pairs.push((i, j));
+        }
+    }
+    pairs
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    /// Relations are paired as documented, whatever the edits: removals, insertions,
+    /// relabelling, moved ends of relations with an id, and a block moved elsewhere
+    /// (which ends the stretch that both files list in the same order).
+    #[test]
+    fn relations_pair_as_documented(
+        mut old in proptest::collection::vec(rel_strategy(), 0..24),
+        edits in proptest::collection::vec((0usize..6, 0usize..64, rel_strategy()), 0..8),
+        rotate in (0usize..24, 0usize..24),
+    ) {
+        for (i, r) in old.iter_mut().enumerate() {
+            if r.id.is_some() {
+                r.id = Some(format!("r{i}"));
+            }
+        }
+        let mut new = old.clone();
+        for (j, (op, at, mut r)) in edits.into_iter().enumerate() {
+            let len = new.len();
+            match op {
+                0 if len > 0 => {
+                    new.remove(at % len);
+                }
+                1 => {
+                    r.id = r.id.map(|_| format!("n{j}"));
+                    new.insert(at % (len + 1), r);
+                }
+                2 if len > 0 => new[at % len].label = (new[at % len].label + 1) % 3,
+                3 if len > 0 && new[at % len].id.is_some() => {
+                    let x = &mut new[at % len];
+                    x.to = (x.to + 1) % SYSTEMS;
+                    if x.to == x.from {
+                        x.to = (x.to + 1) % SYSTEMS;
+                    }
+                }
+                4 if len > 0 => {
+                    // A duplicate of an existing relation, without an id.
+                    let mut dup = new[at % len].clone();
+                    dup.id = None;
+                    new.insert((at / 2) % (len + 1), dup);
+                }
+                _ => {}
+            }
+        }
+        if !new.is_empty() {
+            let (a, b) = (rotate.0 % new.len(), rotate.1 % new.len());
+            let (a, b) = (a.min(b), a.max(b));
+            new[a..=b].rotate_left(1);
+        }
+        let (om, nm) = (rels_model(&old), rels_model(&new));
+        let d = diff(&om, &nm);
+        let pairs = oracle_pairs(&old, &new);
+
+        let removed: Vec<usize> = (0..old.len()).filter(|i| !pairs.iter().any(|p| p.0 == *i)).collect();
+        let added: Vec<usize> = (0..new.len()).filter(|j| !pairs.iter().any(|p| p.1 == *j)).collect();
+        let mut modified: Vec<(usize, usize)> = pairs
+            .iter()
+            .copied()
+            .filter(|&(i, j)| {
+                let (o, n) = (&old[i], &new[j]);
+                o.label != n.label || o.from != n.from || o.to != n.to || o.flow != n.flow
+                    || (o.flow && o.data != n.data)
+            })
+            .collect();
+        modified.sort_by_key(|p| p.1);
+
+        let got_removed: Vec<usize> = d.relations_removed().iter().map(|r| r.index()).collect();
+        let got_added: Vec<usize> = d.relations_added().iter().map(|r| r.index()).collect();
+        let got_modified: Vec<(usize, usize)> = d
+            .relations_modified()
+            .iter()
+            .map(|m| (m.old.index(), m.new.index()))
+            .collect();
+        prop_assert_eq!(got_removed, removed);
+        prop_assert_eq!(got_added, added);
+        prop_assert_eq!(got_modified, modified);
+    }
+}
