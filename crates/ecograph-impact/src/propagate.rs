@@ -14,10 +14,11 @@
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef, Subject};
 use crate::graph::{CODE_BITS, Csr, Ends, NONE, Universe, decode};
 use crate::rules::{Confidence, Direction, Effect, Link, N_CODES, Options, Rule, StopAt};
+use crate::schedule::{DelayReport, ScheduleError};
 use crate::{Error, delay};
 use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// The change index bit in [`Pred::from`].
 const SEED: u32 = 1 << 31;
@@ -201,7 +202,17 @@ pub struct Impact<'m> {
     pub(crate) entries: Vec<Entry>,
     /// Per node, its position in `entries`, `NONE` when it is not affected.
     pub(crate) index: Vec<u32>,
-    pub(crate) slips: HashMap<u32, i64>,
+    /// What the `delayed` changes do to the plan's dates (`None` without one), and per
+    /// moved task or deliverable how many days later it ends; worked out when first
+    /// asked for, so that an analysis that never reports it does not pay for it.
+    pub(crate) schedule: OnceLock<Schedule<'m>>,
+}
+
+/// What the delays of a change set do to the plan.
+#[derive(Debug)]
+pub(crate) struct Schedule<'m> {
+    report: Option<Result<DelayReport<'m>, ScheduleError>>,
+    slips: HashMap<u32, i64>,
 }
 
 /// One hop of a witness path: from one element to the next along a link, and the rule
@@ -298,7 +309,7 @@ impl<'i, 'm> Affected<'i, 'm> {
     /// For a task reached from a `delayed` change: how many days its end moves, when the
     /// schedule analysis can tell.
     pub fn slip_days(&self) -> Option<i64> {
-        self.impact.slips.get(&self.entry.node).copied()
+        self.impact.dates().slips.get(&self.entry.node).copied()
     }
 }
 
@@ -349,6 +360,42 @@ impl<'m> Impact<'m> {
     /// The highest confidence of any impact, `None` when nothing is affected.
     pub fn max_confidence(&self) -> Option<Confidence> {
         self.entries.iter().map(|e| e.confidence).max()
+    }
+    /// What the `delayed` changes do to the plan's dates, as the schedule analysis
+    /// ([`crate::schedule::delay`]) tells it: the tasks and deliverables that move with
+    /// their old and new dates, where slack absorbs the slip, and which deadlines break;
+    /// or why it cannot tell (a delayed task without an end, or one that is `done`).
+    /// `None` when no change is a delay. The structural impact does not depend on it.
+    pub fn schedule(&self) -> Option<Result<&DelayReport<'m>, &ScheduleError>> {
+        self.dates().report.as_ref().map(Result::as_ref)
+    }
+
+    fn dates(&self) -> &Schedule<'m> {
+        self.schedule.get_or_init(|| {
+            let u = &self.snap.universe;
+            let delays: Vec<(Element<'m>, ecograph_core::Duration)> = self
+                .changes
+                .iter()
+                .zip(&self.resolved)
+                .filter_map(|(c, r)| match (c.delay(), r.target) {
+                    // Delays of tasks only an old model has are not dated.
+                    (Some(d), Target::Node(v)) if (v as usize) < u.model.element_count() => {
+                        Some((u.element(v), d))
+                    }
+                    _ => None,
+                })
+                .collect();
+            let report = (!delays.is_empty()).then(|| delay::report(u.model, &delays));
+            let slips = match &report {
+                Some(Ok(r)) => r
+                    .moved()
+                    .iter()
+                    .map(|m| (m.element.index() as u32, m.shift_days))
+                    .collect(),
+                _ => HashMap::new(),
+            };
+            Schedule { report, slips }
+        })
     }
     /// Whether an element is the subject of one of the changes.
     pub fn is_changed(&self, element: Element<'_>) -> bool {
@@ -631,26 +678,7 @@ pub(crate) fn run<'m>(
     for (i, e) in sorted.iter().enumerate() {
         index[e.node as usize] = i as u32;
     }
-    let delays: Vec<(Element<'m>, ecograph_core::Duration)> = changes
-        .iter()
-        .zip(&resolved)
-        .filter_map(|(c, r)| match (c.delay(), r.target) {
-            (Some(d), Target::Node(v)) if (v as usize) < universe.model.element_count() => {
-                Some((universe.element(v), d))
-            }
-            _ => None,
-        })
-        .collect();
-    let slips = if delays.is_empty() {
-        HashMap::new()
-    } else {
-        delay::slip_days(universe.model, &delays)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(i, d)| (i as u32, d))
-            .collect()
-    };
-    drop(delays);
+
     Ok(Impact {
         snap,
         changes,
@@ -662,7 +690,7 @@ pub(crate) fn run<'m>(
         potential,
         entries: sorted,
         index,
-        slips,
+        schedule: OnceLock::new(),
     })
 }
 

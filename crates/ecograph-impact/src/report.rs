@@ -3,7 +3,7 @@
 use crate::change::{Change, Subject};
 use crate::propagate::{Affected, Hop, Impact, Target};
 use crate::rules::{Confidence, Direction, Effect, Link};
-use ecograph_core::Element;
+use ecograph_core::{Element, ElementKind};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -117,8 +117,13 @@ impl Impact<'_> {
     ///
     /// `changes` of an affected element are indices into the top-level `changes`.
     /// Affected elements are nearest first, then in file order.
+    ///
+    /// With `delayed` changes, `schedule` is what the delays do to the plan's dates
+    /// (`DelayReport::to_json`: `delays`, `finish`, `moved`, `absorbed`, `breaches`, as in
+    /// `docs/schedule.md`), or `{ "error": "..." }` when the schedule analysis cannot
+    /// apply them; affected tasks and deliverables that move carry `slip_days`.
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut v = json!({
             "changes": self.changes.iter().enumerate().map(|(i, c)| self.change_json(i, c)).collect::<Vec<_>>(),
             "summary": {
                 "affected": self.len(),
@@ -126,7 +131,94 @@ impl Impact<'_> {
                 "potential": self.count(Confidence::Potential),
             },
             "affected": self.affected().map(|a| self.affected_json(&a)).collect::<Vec<_>>(),
-        })
+        });
+        if let Some(s) = self.schedule() {
+            v["schedule"] = match s {
+                Ok(report) => report.to_json(),
+                Err(e) => json!({ "error": e.to_string() }),
+            };
+        }
+        v
+    }
+
+    /// The text section on what the delays do to the plan's dates.
+    fn schedule_text(&self, out: &mut String) {
+        let Some(s) = self.schedule() else {
+            return;
+        };
+        let lang = self.lang();
+        let report = match s {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = writeln!(out, "\nschedule: the delays cannot be dated: {e}");
+                return;
+            }
+        };
+        let n =
+            |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
+        let _ = writeln!(
+            out,
+            "\nschedule: {} moved, {} absorbed, {} broken",
+            report.moved().len(),
+            report.absorbed().len(),
+            n(report.breaches().len(), "deadline", "deadlines"),
+        );
+        let days = |d: i64| n(d.unsigned_abs() as usize, "day", "days");
+        for m in report.moved() {
+            let (what, old, new) = match (m.old_end, m.new_end) {
+                (Some(o), Some(n)) if m.element.kind() == ElementKind::Deliverable => {
+                    ("ready", Some(o), Some(n))
+                }
+                (Some(o), Some(n)) => ("end", Some(o), Some(n)),
+                _ => ("start", m.old_start, m.new_start),
+            };
+            let date = |d: Option<ecograph_core::Date>| d.map_or("-".to_owned(), |d| d.to_string());
+            let _ = writeln!(
+                out,
+                "  {}: {what} {} -> {} (+{})",
+                element_text(m.element, lang),
+                date(old),
+                date(new),
+                days(m.shift_days)
+            );
+        }
+        for a in report.absorbed() {
+            let _ = writeln!(
+                out,
+                "  `{}` absorbs {} of the {} `{}` pushes ({})",
+                a.element.id(),
+                a.absorbed_days,
+                days(a.slip_days),
+                a.by.id(),
+                a.reason.as_str()
+            );
+        }
+        for b in report.breaches() {
+            let _ = writeln!(
+                out,
+                "  {} `{}` misses its deadline {}: now {} ({} late)",
+                b.kind.as_str(),
+                b.element.id(),
+                b.deadline,
+                b.new_end,
+                days(b.late_days)
+            );
+        }
+        if let Some((f, new)) = report.finish() {
+            let late = f.date.days_until(new);
+            if late > 0 {
+                let _ = writeln!(
+                    out,
+                    "  finish `{}` {} -> {} ({} late)",
+                    f.task.id(),
+                    f.date,
+                    new,
+                    days(late)
+                );
+            } else {
+                let _ = writeln!(out, "  finish `{}` {} holds", f.task.id(), f.date);
+            }
+        }
     }
 
     /// The report as a tree for people: one tree per change, each affected element under
@@ -235,6 +327,7 @@ impl Impact<'_> {
             }
             walk(&nodes, r, "", &mut out);
         }
+        self.schedule_text(&mut out);
         out
     }
 }

@@ -107,6 +107,55 @@ fn flags_and_change_files_combine() {
 }
 
 #[test]
+fn delay_reports_moved_dates_next_to_the_structural_impact() {
+    let t = te24();
+    let args = |format: &str| {
+        run(&[
+            "impact",
+            &t,
+            "--delay",
+            "tj.B.2=2m",
+            "--certain-only",
+            "--lang",
+            "en",
+            "--format",
+            format,
+        ])
+    };
+    let o = args("text");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("te24_delay_text", stdout(&o));
+    let o = args("json");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    insta::assert_json_snapshot!("te24_delay_json", v);
+}
+
+#[test]
+fn delay_of_an_undated_task_still_reports_the_structural_impact() {
+    let t = te24();
+    let o = run(&[
+        "impact",
+        &t,
+        "--delay",
+        "ra.B=2m",
+        "--certain-only",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("te24_delay_undated_text", stdout(&o));
+    let o = run(&["impact", &t, "--delay", "ra.B=2m", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(
+        v["schedule"],
+        serde_json::json!({ "error": "task `ra.B` has no start and no end, so it is unscheduled" })
+    );
+    assert!(v["summary"]["affected"].as_u64().unwrap() > 0);
+}
+
+#[test]
 fn fail_on_gates_exit_3() {
     let s = small();
     let o = run(&["impact", &s, "--modified", "haku", "--fail-on", "certain"]);

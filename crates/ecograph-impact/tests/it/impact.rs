@@ -100,6 +100,76 @@ fn delayed_task_reaches_dependents_outputs_and_parent() {
 }
 
 #[test]
+fn delayed_task_reports_how_far_the_plan_moves() {
+    let m = fixture("small.json");
+    let by = ecograph_impact::parse_duration("6w").unwrap();
+    let impact = analyze(&m, &set([Change::delayed("t1", by)]), &Options::default()).unwrap();
+    let report = impact.schedule().expect("a delay").expect("t1 is dated");
+    let moved: Vec<(String, Option<String>, Option<String>, i64)> = report
+        .moved()
+        .iter()
+        .map(|x| {
+            (
+                x.element.id().to_string(),
+                x.old_end.map(|d| d.to_string()),
+                x.new_end.map(|d| d.to_string()),
+                x.shift_days,
+            )
+        })
+        .collect();
+    assert_eq!(
+        moved,
+        [
+            (
+                "t1".into(),
+                Some("2024-12-31".into()),
+                Some("2025-02-11".into()),
+                42
+            ),
+            (
+                "d1".into(),
+                Some("2024-12-31".into()),
+                Some("2025-02-11".into()),
+                42
+            ),
+        ]
+    );
+    // Affected elements that move carry their slip; the slack of `ohjelma` absorbs it.
+    assert_eq!(impact.get("d1").unwrap().slip_days(), Some(42));
+    assert_eq!(impact.get("ohjelma").unwrap().slip_days(), None);
+    let json = impact.to_json();
+    assert_eq!(json["schedule"]["moved"][0]["shift_days"], 42);
+    assert_eq!(json["affected"][2]["slip_days"], 42);
+    // No delay, no schedule.
+    let removed = analyze(&m, &set([Change::removed("tmt")]), &Options::default()).unwrap();
+    assert!(removed.schedule().is_none());
+    assert!(removed.to_json().get("schedule").is_none());
+}
+
+#[test]
+fn delay_the_schedule_cannot_date_keeps_the_structural_impact() {
+    let m = Model::from_json_str(
+        r#"{ "ecograph": 1,
+             "elements": [ { "id": "a", "kind": "task", "name": "A" },
+                           { "id": "b", "kind": "task", "name": "B" } ],
+             "relations": [ { "kind": "depends_on", "from": "b", "to": "a" } ] }"#,
+    )
+    .unwrap();
+    let by = ecograph_impact::parse_duration("2m").unwrap();
+    let impact = analyze(&m, &set([Change::delayed("a", by)]), &Options::default()).unwrap();
+    let err = impact.schedule().expect("a delay").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "task `a` has no start and no end, so it is unscheduled"
+    );
+    assert_eq!(impact.get("b").unwrap().distance(), 1);
+    assert_eq!(impact.get("b").unwrap().slip_days(), None);
+    assert!(impact.to_text().ends_with(
+        "\nschedule: the delays cannot be dated: task `a` has no start and no end, so it is unscheduled\n"
+    ));
+}
+
+#[test]
 fn depth_stop_at_and_certain_only_limit_propagation() {
     let m = fixture("small.json");
     let c = set([Change::removed("tmt")]);
