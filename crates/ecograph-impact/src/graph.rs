@@ -143,6 +143,10 @@ pub(crate) fn decode(code: u32) -> (Link, Direction) {
     (Link::from_index(c / 2), dir)
 }
 
+/// Building the adjacency stages half-edges in buckets of 2^BUCKET_BITS nodes: with about
+/// 16 half-edges a node, a bucket's stretch of the arrays is about 256 KiB.
+const BUCKET_BITS: u32 = 11;
+
 /// Bits of a packed half-edge that hold its code.
 pub(crate) const CODE_BITS: u32 = 5;
 const CODE_MASK: u32 = (1 << CODE_BITS) - 1;
@@ -246,45 +250,69 @@ impl Csr {
             start[i + 1] += start[i];
         }
         let total = start[n] as usize;
-        let mut ends = if packed {
-            Ends::Packed(vec![0; total])
-        } else {
-            Ends::Wide {
-                to: vec![0; total],
-                code: vec![0; total],
+        // Every half-edge, in the order each node lists them: relations in file order,
+        // then containment, then data.
+        let emit = |put: &mut dyn FnMut(u32, u32, u32, u8)| {
+            for (rel, &(f, t, c)) in rels.iter().enumerate() {
+                let rel = rel as u32;
+                put(f, t, rel, c);
+                put(t, f, rel, c + 1);
+            }
+            for &(c, p) in &parents {
+                put(c, p, NONE, parent_fwd);
+                put(p, c, NONE, parent_bwd);
+            }
+            for &(rel, d) in &data {
+                let (f, t, _) = rels[rel as usize];
+                put(d, f, rel, data_fwd);
+                put(d, t, rel, data_fwd);
+                put(f, d, rel, data_bwd);
+                put(t, d, rel, data_bwd);
             }
         };
-        let mut rel_of = vec![NONE; total];
+        // Every slot is written exactly once below: zeroed memory costs nothing until
+        // then.
+        let mut rel_of = vec![0u32; total];
         let mut fill: Vec<u32> = start[..n].to_vec();
-        let mut put = |at: u32, to: u32, rel: u32, c: u8| {
-            let slot = &mut fill[at as usize];
-            let i = *slot as usize;
-            *slot += 1;
-            match &mut ends {
-                Ends::Packed(p) => p[i] = to << CODE_BITS | u32::from(c),
-                Ends::Wide { to: t, code } => {
-                    t[i] = to;
-                    code[i] = c;
-                }
+        let ends = if packed {
+            // In two steps, so that no write lands at random in the big arrays: first
+            // into buckets of 2^BUCKET_BITS nodes (a few hundred write positions that
+            // stay in the cache), in order; then bucket by bucket, each writing only to
+            // its own stretch of the arrays, small enough for the cache.
+            let mut words = vec![0u32; total];
+            let mut staged: Vec<(u32, u32, u32)> = vec![(0, 0, 0); total];
+            let mut next: Vec<u32> = (0..n.div_ceil(1 << BUCKET_BITS))
+                .map(|b| start[b << BUCKET_BITS])
+                .collect();
+            emit(&mut |at, to, rel, c| {
+                let slot = &mut next[(at >> BUCKET_BITS) as usize];
+                staged[*slot as usize] = (at, to << CODE_BITS | u32::from(c), rel);
+                *slot += 1;
+            });
+            for &(at, word, rel) in &staged {
+                let slot = &mut fill[at as usize];
+                let i = *slot as usize;
+                *slot += 1;
+                words[i] = word;
+                rel_of[i] = rel;
             }
-            rel_of[i] = rel;
+            Ends::Packed(words)
+        } else {
+            let mut to_of = vec![0u32; total];
+            let mut code_of = vec![0u8; total];
+            emit(&mut |at, to, rel, c| {
+                let slot = &mut fill[at as usize];
+                let i = *slot as usize;
+                *slot += 1;
+                to_of[i] = to;
+                code_of[i] = c;
+                rel_of[i] = rel;
+            });
+            Ends::Wide {
+                to: to_of,
+                code: code_of,
+            }
         };
-        for (rel, &(f, t, c)) in rels.iter().enumerate() {
-            let rel = rel as u32;
-            put(f, t, rel, c);
-            put(t, f, rel, c + 1);
-        }
-        for &(c, p) in &parents {
-            put(c, p, NONE, parent_fwd);
-            put(p, c, NONE, parent_bwd);
-        }
-        for &(rel, d) in &data {
-            let (f, t, _) = rels[rel as usize];
-            put(d, f, rel, data_fwd);
-            put(d, t, rel, data_fwd);
-            put(f, d, rel, data_bwd);
-            put(t, d, rel, data_bwd);
-        }
         Csr {
             start,
             ends,
