@@ -49,6 +49,9 @@ pub(crate) struct Pred {
     pub from: u32,
     /// The half-edge, or `NONE` for a changed element's own state.
     pub edge: u32,
+    /// The half-edge's (link, direction) code, kept here so that writing a witness path
+    /// out reads the adjacency once a hop (for the relation), as when it was one array.
+    pub code: u8,
 }
 
 /// For each change mode (0..4) and (link, direction) code: the mode of the reached state,
@@ -148,6 +151,7 @@ const UNSEEN: Visit = Visit {
     pred: Pred {
         from: NONE,
         edge: NONE,
+        code: 0,
     },
 };
 
@@ -414,7 +418,12 @@ impl<'m> Impact<'m> {
 
     pub(crate) fn hop(&self, edge: u32, mode: u8) -> Hop<'m> {
         let csr = &self.snap.csr;
-        self.hop_from(csr.source(edge as usize), csr.to(edge as usize), edge, mode)
+        let (source, to, code) = (
+            csr.source(edge as usize),
+            csr.to(edge as usize),
+            csr.code(edge as usize),
+        );
+        self.hop_from(source, to, edge, code, mode)
     }
 
     /// Whether a node is a `--stop-at` element.
@@ -422,11 +431,11 @@ impl<'m> Impact<'m> {
         self.stop.get(node as usize).copied().unwrap_or(false)
     }
 
-    /// The hop along half-edge `edge`, which leaves `source` and leads to `to`.
-    fn hop_from(&self, source: u32, to: u32, edge: u32, mode: u8) -> Hop<'m> {
-        let csr = &self.snap.csr;
-        let (link, direction) = decode(csr.code(edge as usize));
-        let rel = csr.rel[edge as usize];
+    /// The hop along half-edge `edge` of code `code`, which leaves `source` and leads to
+    /// `to`.
+    fn hop_from(&self, source: u32, to: u32, edge: u32, code: u32, mode: u8) -> Hop<'m> {
+        let (link, direction) = decode(code);
+        let rel = self.snap.csr.rel[edge as usize];
         let change = ChangeKind::ALL[mode as usize];
         let rule = self
             .options
@@ -479,11 +488,23 @@ impl<'m> Impact<'m> {
                         Target::Rel(rel) if r.edges[0] == p.edge => self.snap.universe.ends(rel).0,
                         Target::Rel(rel) => self.snap.universe.ends(rel).1,
                     };
-                    hops.push(self.hop_from(source, to, p.edge, r.kind.index() as u8));
+                    hops.push(self.hop_from(
+                        source,
+                        to,
+                        p.edge,
+                        u32::from(p.code),
+                        r.kind.index() as u8,
+                    ));
                 }
                 break;
             }
-            hops.push(self.hop_from(p.from / 2, to, p.edge, (p.from % 2) as u8));
+            hops.push(self.hop_from(
+                p.from / 2,
+                to,
+                p.edge,
+                u32::from(p.code),
+                (p.from % 2) as u8,
+            ));
             s = p.from;
         }
         hops.reverse();
@@ -806,6 +827,7 @@ impl Bfs<'_> {
                     pred: Pred {
                         from,
                         edge: (base + i) as u32,
+                        code: c as u8,
                     },
                 };
                 self.queue.push(ts);
@@ -883,6 +905,7 @@ pub(crate) fn bfs(
                     pred: Pred {
                         from: SEED | ci as u32,
                         edge: NONE,
+                        code: 0,
                     },
                 };
                 b.seen[s as usize / 64] |= 1 << (s % 64);
