@@ -21,7 +21,8 @@
 //! criterion bench's 1000 changes are `systems:1000`).
 //!
 //! Times are this thread's CPU time (wall time where `/proc/thread-self/schedstat` is
-//! missing), medians over the repeats. `run` prints `median_ms`: a fresh snapshot, the analysis and every witness path
+//! missing), medians over the repeats; in `run`, each figure is the average of as many
+//! back-to-back runs as fit in 200 ms, since CPU time is counted in scheduler ticks. `run` prints `median_ms`: a fresh snapshot, the analysis and every witness path
 //! materialised, as `analyze` followed by `path()` on every affected element would cost;
 //! then the phases: `snapshot_ms` (building the snapshot), `analyze_ms` (the analysis on
 //! an existing snapshot) and `paths_ms` (materialising every witness path).
@@ -71,6 +72,21 @@ fn ms(t: Clock) -> f64 {
     match (t.cpu, cpu_ns()) {
         (Some(a), Some(b)) => b.saturating_sub(a) as f64 / 1e6,
         _ => t.wall.elapsed().as_secs_f64() * 1e3,
+    }
+}
+
+/// Milliseconds `f` takes: run back to back until 200 ms have passed (CPU time is
+/// counted in scheduler ticks of a few milliseconds), averaged.
+fn measure(mut f: impl FnMut()) -> f64 {
+    let t = Clock::now();
+    let mut runs = 0u32;
+    loop {
+        f();
+        runs += 1;
+        let elapsed = ms(t);
+        if elapsed >= 200.0 || runs >= 1000 {
+            return elapsed / f64::from(runs);
+        }
     }
 }
 
@@ -134,31 +150,38 @@ fn run(args: &[String]) -> Result<(), String> {
                 (Vec::new(), Vec::new(), Vec::new(), Vec::new());
             let mut affected = 0;
             let mut hops = 0;
+            let mut failed = None;
             for _ in 0..repeats {
-                // End to end after loading, as a one-off query runs.
-                let t = Clock::now();
-                let impact = analyze(&m, &changes, &options).map_err(|e| e.to_string())?;
-                // Materialise every witness path, as a report would.
-                hops = impact.affected().map(|a| a.path().len()).sum::<usize>();
-                affected = impact.len();
-                drop(impact);
-                total.push(ms(t));
-
+                // End to end after loading, as a one-off query runs: a snapshot, the
+                // analysis, and every witness path materialised, as a report would.
+                total.push(measure(|| match analyze(&m, &changes, &options) {
+                    Ok(impact) => {
+                        hops = impact.affected().map(|a| a.path().len()).sum::<usize>();
+                        affected = impact.len();
+                    }
+                    Err(e) => failed = Some(e.to_string()),
+                }));
                 // The same, phase by phase.
-                let t = Clock::now();
+                snap.push(measure(|| drop(Snapshot::new(&m))));
                 let snapshot = Snapshot::new(&m);
-                snap.push(ms(t));
-                let t = Clock::now();
+                analysis.push(measure(|| {
+                    if let Err(e) = snapshot.analyze(&changes, &options) {
+                        failed = Some(e.to_string());
+                    }
+                }));
                 let impact = snapshot
                     .analyze(&changes, &options)
                     .map_err(|e| e.to_string())?;
-                analysis.push(ms(t));
-                let t = Clock::now();
-                let h = impact.affected().map(|a| a.path().len()).sum::<usize>();
-                paths.push(ms(t));
+                let mut h = 0;
+                paths.push(measure(|| {
+                    h = impact.affected().map(|a| a.path().len()).sum::<usize>();
+                }));
                 if h != hops {
                     return Err("witness paths differ between runs".into());
                 }
+            }
+            if let Some(e) = failed {
+                return Err(e);
             }
             let min = total.iter().copied().fold(f64::INFINITY, f64::min);
             println!(
