@@ -20,9 +20,10 @@
 //! IDS is `ID[,ID...]`, or `systems:N` for N systems spread over the model (the
 //! criterion bench's 1000 changes are `systems:1000`).
 //!
-//! Times are this thread's CPU time (wall time where `/proc/thread-self/schedstat` is
-//! missing), medians over the repeats; in `run`, each figure is the average of as many
-//! back-to-back runs as fit in 200 ms, since CPU time is counted in scheduler ticks. `run` prints `median_ms`: a fresh snapshot, the analysis and every witness path
+//! Times are the process's CPU time, all threads (wall time where `/proc/self/stat` is
+//! missing), medians over the repeats; in `run` and `analyze`, each figure is the average
+//! of as many back-to-back runs as fill 300 ms of CPU time, which is counted in ticks of
+//! 10 ms. `*_wall_ms` are the same in wall-clock time. `run` prints `median_ms`: a fresh snapshot, the analysis and every witness path
 //! materialised, as `analyze` followed by `path()` on every affected element would cost;
 //! then the phases: `snapshot_ms` (building the snapshot), `analyze_ms` (the analysis on
 //! an existing snapshot) and `paths_ms` (materialising every witness path).
@@ -44,9 +45,9 @@ fn main() -> ExitCode {
     }
 }
 
-/// A start time: wall clock, and this thread's CPU time where Linux tells it
-/// (`/proc/thread-self/schedstat`, in nanoseconds). The box these figures come from is
-/// shared, so CPU time is the steadier measure.
+/// A start time: wall clock, and the process's CPU time (user and system, all threads)
+/// where Linux tells it (`/proc/self/stat`, in ticks of 10 ms). The box these figures
+/// come from is shared, so CPU time is the steadier measure.
 #[derive(Clone, Copy)]
 struct Clock {
     wall: Instant,
@@ -54,8 +55,14 @@ struct Clock {
 }
 
 fn cpu_ns() -> Option<u64> {
-    let s = std::fs::read_to_string("/proc/thread-self/schedstat").ok()?;
-    s.split_whitespace().next()?.parse().ok()
+    let s = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name in parentheses: utime and stime are the 12th and
+    // 13th, in USER_HZ ticks (100 a second).
+    let rest = &s[s.rfind(')')? + 1..];
+    let mut f = rest.split_whitespace().skip(11);
+    let user: u64 = f.next()?.parse().ok()?;
+    let system: u64 = f.next()?.parse().ok()?;
+    Some((user + system) * 10_000_000)
 }
 
 impl Clock {
@@ -67,6 +74,10 @@ impl Clock {
     }
 }
 
+fn wall_ms(t: Clock) -> f64 {
+    t.wall.elapsed().as_secs_f64() * 1e3
+}
+
 /// Milliseconds since `t`: CPU time when known, else wall time.
 fn ms(t: Clock) -> f64 {
     match (t.cpu, cpu_ns()) {
@@ -75,17 +86,18 @@ fn ms(t: Clock) -> f64 {
     }
 }
 
-/// Milliseconds `f` takes: run back to back until 200 ms have passed (CPU time is
-/// counted in scheduler ticks of a few milliseconds), averaged.
-fn measure(mut f: impl FnMut()) -> f64 {
+/// Milliseconds `f` takes, in CPU time and wall time: run back to back until 300 ms of
+/// CPU time have passed (it is counted in ticks of 10 ms), averaged.
+fn measure(mut f: impl FnMut()) -> (f64, f64) {
     let t = Clock::now();
     let mut runs = 0u32;
     loop {
         f();
         runs += 1;
         let elapsed = ms(t);
-        if elapsed >= 200.0 || runs >= 1000 {
-            return elapsed / f64::from(runs);
+        if elapsed >= 300.0 || runs >= 1000 {
+            let n = f64::from(runs);
+            return (elapsed / n, wall_ms(t) / n);
         }
     }
 }
@@ -148,34 +160,42 @@ fn run(args: &[String]) -> Result<(), String> {
             let options = Options::default();
             let (mut total, mut snap, mut analysis, mut paths) =
                 (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+            let (mut total_wall, mut analysis_wall) = (Vec::new(), Vec::new());
             let mut affected = 0;
             let mut hops = 0;
             let mut failed = None;
             for _ in 0..repeats {
                 // End to end after loading, as a one-off query runs: a snapshot, the
                 // analysis, and every witness path materialised, as a report would.
-                total.push(measure(|| match analyze(&m, &changes, &options) {
+                let (cpu, wall) = measure(|| match analyze(&m, &changes, &options) {
                     Ok(impact) => {
                         hops = impact.affected().map(|a| a.path().len()).sum::<usize>();
                         affected = impact.len();
                     }
                     Err(e) => failed = Some(e.to_string()),
-                }));
+                });
+                total.push(cpu);
+                total_wall.push(wall);
                 // The same, phase by phase.
-                snap.push(measure(|| drop(Snapshot::new(&m))));
+                snap.push(measure(|| drop(Snapshot::new(&m))).0);
                 let snapshot = Snapshot::new(&m);
-                analysis.push(measure(|| {
+                let (cpu, wall) = measure(|| {
                     if let Err(e) = snapshot.analyze(&changes, &options) {
                         failed = Some(e.to_string());
                     }
-                }));
+                });
+                analysis.push(cpu);
+                analysis_wall.push(wall);
                 let impact = snapshot
                     .analyze(&changes, &options)
                     .map_err(|e| e.to_string())?;
                 let mut h = 0;
-                paths.push(measure(|| {
-                    h = impact.affected().map(|a| a.path().len()).sum::<usize>();
-                }));
+                paths.push(
+                    measure(|| {
+                        h = impact.affected().map(|a| a.path().len()).sum::<usize>();
+                    })
+                    .0,
+                );
                 if h != hops {
                     return Err("witness paths differ between runs".into());
                 }
@@ -185,7 +205,7 @@ fn run(args: &[String]) -> Result<(), String> {
             }
             let min = total.iter().copied().fold(f64::INFINITY, f64::min);
             println!(
-                "elements={} relations={} changes={} load_ms={load_ms:.0} affected={affected} path_hops={hops} median_ms={:.2} min_ms={min:.2} snapshot_ms={:.2} analyze_ms={:.2} paths_ms={:.2}",
+                "elements={} relations={} changes={} load_ms={load_ms:.0} affected={affected} path_hops={hops} median_ms={:.2} min_ms={min:.2} snapshot_ms={:.2} analyze_ms={:.2} paths_ms={:.2} median_wall_ms={:.2} analyze_wall_ms={:.2}",
                 m.element_count(),
                 m.relation_count(),
                 changes.len(),
@@ -193,6 +213,8 @@ fn run(args: &[String]) -> Result<(), String> {
                 median(snap),
                 median(analysis),
                 median(paths),
+                median(total_wall),
+                median(analysis_wall),
             );
             Ok(())
         }
@@ -204,22 +226,27 @@ fn run(args: &[String]) -> Result<(), String> {
             let t = Clock::now();
             let snapshot = Snapshot::new(&m);
             let snapshot_ms = ms(t);
-            let mut times = Vec::new();
+            let (mut times, mut walls) = (Vec::new(), Vec::new());
             let mut affected = 0;
+            let mut failed = None;
             for _ in 0..repeats {
-                let t = Clock::now();
-                let impact = snapshot
-                    .analyze(&changes, &options)
-                    .map_err(|e| e.to_string())?;
-                times.push(ms(t));
-                affected = impact.len();
+                let (cpu, wall) = measure(|| match snapshot.analyze(&changes, &options) {
+                    Ok(impact) => affected = impact.len(),
+                    Err(e) => failed = Some(e.to_string()),
+                });
+                times.push(cpu);
+                walls.push(wall);
+            }
+            if let Some(e) = failed {
+                return Err(e);
             }
             let min = times.iter().copied().fold(f64::INFINITY, f64::min);
             println!(
-                "elements={} changes={} load_ms={load_ms:.0} snapshot_ms={snapshot_ms:.2} affected={affected} analyze_median_ms={:.2} analyze_min_ms={min:.2}",
+                "elements={} changes={} load_ms={load_ms:.0} snapshot_ms={snapshot_ms:.2} affected={affected} analyze_median_ms={:.2} analyze_min_ms={min:.2} analyze_wall_ms={:.2}",
                 m.element_count(),
                 changes.len(),
-                median(times)
+                median(times),
+                median(walls)
             );
             Ok(())
         }

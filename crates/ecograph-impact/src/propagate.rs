@@ -24,6 +24,8 @@ use std::sync::{Arc, OnceLock};
 const SEED: u32 = 1 << 31;
 /// No rule in a compiled table.
 const NO: u8 = u8::MAX;
+/// From how many elements the certain and the full search run on two threads.
+const PARALLEL_FROM: usize = 100_000;
 /// How many states the search touches ahead of expanding them.
 const BATCH: usize = 16;
 /// In [`Sources`], the bit that marks a set of changes rather than one change.
@@ -644,9 +646,14 @@ pub(crate) fn run<'m>(
     }
     let certain_table = compile(options, false);
     let full_table = compile(options, true);
-    let certain = bfs(csr, &resolved, &stop, options.depth, certain_table);
-    let potential = (full_table != certain_table)
-        .then(|| bfs(csr, &resolved, &stop, options.depth, full_table));
+    let (certain, potential) = searches(
+        csr,
+        &resolved,
+        &stop,
+        options.depth,
+        [certain_table, full_table],
+        csr.node_count() >= PARALLEL_FROM,
+    );
 
     // Per element: the best confidence, then the shortest distance.
     let mut entries: Vec<Entry> = Vec::new();
@@ -713,6 +720,33 @@ pub(crate) fn run<'m>(
         index,
         schedule: OnceLock::new(),
     })
+}
+
+/// The search with the certain rules and, when the full table has more, the one with
+/// every rule. The two are independent: with `parallel`, the second runs on another
+/// thread. Each is deterministic, so the results do not depend on timing.
+fn searches(
+    csr: &Csr,
+    resolved: &[Resolved],
+    stop: &[bool],
+    depth: Option<usize>,
+    [certain_table, full_table]: [Table; 2],
+    parallel: bool,
+) -> (Search, Option<Search>) {
+    let search = |table| bfs(csr, resolved, stop, depth, table);
+    if full_table == certain_table {
+        (search(certain_table), None)
+    } else if parallel {
+        std::thread::scope(|scope| {
+            let full = scope.spawn(|| search(full_table));
+            let certain = search(certain_table);
+            // A search that panicked on the other thread panics here as it would have.
+            let full = full.join().unwrap_or_else(|_| search(full_table));
+            (certain, Some(full))
+        })
+    } else {
+        (search(certain_table), Some(search(full_table)))
+    }
 }
 
 pub(crate) fn compile(options: &Options, with_potential: bool) -> Table {
@@ -1207,6 +1241,43 @@ mod tests {
                     assert_eq!(a.pred(s).edge, b.pred(s).edge);
                     assert_eq!(a.sources.get(s), b.sources.get(s));
                 }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod parallel {
+    use super::*;
+
+    /// On large models the certain and the full search run on two threads; they must give
+    /// what they give one after the other.
+    #[test]
+    fn searches_on_two_threads_match_one_after_the_other() {
+        let path = format!("{}/../../models/te24.json", env!("CARGO_MANIFEST_DIR"));
+        let model = Model::load(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        let u = Universe::single(&model);
+        let csr = Csr::build(&u);
+        let options = Options::default();
+        let tables = [compile(&options, false), compile(&options, true)];
+        let n = model.element_count() as u32;
+        let resolved: Vec<Resolved> = [(0, ChangeKind::Removed), (n / 2, ChangeKind::Modified)]
+            .into_iter()
+            .map(|(v, kind)| Resolved {
+                kind,
+                target: Target::Node(v),
+                edges: [NONE; 2],
+            })
+            .collect();
+        let (c1, f1) = searches(&csr, &resolved, &[], None, tables, false);
+        let (c2, f2) = searches(&csr, &resolved, &[], None, tables, true);
+        let (f1, f2) = (f1.expect("potential rules"), f2.expect("potential rules"));
+        for (a, b) in [(&c1, &c2), (&f1, &f2)] {
+            for s in 0..a.states() as u32 {
+                assert_eq!(a.dist(s), b.dist(s));
+                assert_eq!(a.pred(s).from, b.pred(s).from);
+                assert_eq!(a.pred(s).edge, b.pred(s).edge);
+                assert_eq!(a.sources.get(s), b.sources.get(s));
             }
         }
     }
