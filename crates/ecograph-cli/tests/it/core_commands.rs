@@ -1,16 +1,6 @@
 //! `ecograph check`, `show`, `list`, `path`, `fmt` and `schema`.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn te24() -> String {
-    root().join("models/te24.json").display().to_string()
-}
+use crate::support::{repo_file, root, run, run_stdin, stderr, stdout, te24};
 
 fn fixture(name: &str) -> String {
     root()
@@ -20,43 +10,11 @@ fn fixture(name: &str) -> String {
         .to_string()
 }
 
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(input.as_bytes())
-        .expect("write");
-    child.wait_with_output().expect("wait")
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
 #[test]
 fn check_accepts_te24_with_its_one_justified_warning() {
     let o = run(&["check", &te24()]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let e = err(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let e = stderr(&o);
     assert!(
         e.contains("warning[task-without-owner]: task `te24`"),
         "{e}"
@@ -70,7 +28,7 @@ fn check_accepts_te24_with_its_one_justified_warning() {
 fn check_reports_every_error_and_exits_1() {
     let o = run(&["check", &fixture("view-errors")]);
     assert_eq!(o.status.code(), Some(1));
-    let e = err(&o);
+    let e = stderr(&o);
     assert_eq!(e.matches("error[").count(), 5, "{e}");
     assert!(e.contains("help: did you mean `tmt`?"), "{e}");
 }
@@ -79,7 +37,7 @@ fn check_reports_every_error_and_exits_1() {
 fn check_json_lists_documented_fields() {
     let o = run(&["check", "--format", "json", &fixture("unknown-element")]);
     assert_eq!(o.status.code(), Some(1));
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON on stdout");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON on stdout");
     let first = &v.as_array().expect("array")[0];
     for field in [
         "severity",
@@ -105,7 +63,7 @@ fn check_reads_standard_input() {
         r#"{"ecograph": 1, "elements": [{"id": "a", "kind": "actr", "name": "A"}]}"#,
     );
     assert_eq!(o.status.code(), Some(1));
-    let e = err(&o);
+    let e = stderr(&o);
     assert!(e.contains("--> <stdin>:1:"), "{e}");
     assert!(e.contains("did you mean `actor`?"), "{e}");
 }
@@ -115,13 +73,13 @@ fn missing_files_and_bad_usage_exit_2() {
     let o = run(&["check", "/no/such/model.json"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        err(&o).contains("cannot access `/no/such/model.json`"),
+        stderr(&o).contains("cannot access `/no/such/model.json`"),
         "{}",
-        err(&o)
+        stderr(&o)
     );
     assert_eq!(run(&["frobnicate"]).status.code(), Some(2));
     assert_eq!(run(&["show", &te24(), "tmtt"]).status.code(), Some(2));
-    assert!(err(&run(&["show", &te24(), "tmtt"])).contains("did you mean `tmt`?"));
+    assert!(stderr(&run(&["show", &te24(), "tmtt"])).contains("did you mean `tmt`?"));
     assert_eq!(
         run(&["list", &te24(), "--kind", "sytem"]).status.code(),
         Some(2)
@@ -131,10 +89,10 @@ fn missing_files_and_bad_usage_exit_2() {
 #[test]
 fn show_text_and_json() {
     let o = run(&["show", &te24(), "tmt", "--lang", "en"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    insta::assert_snapshot!("show_tmt_en", out(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("show_tmt_en", stdout(&o));
     let o = run(&["show", &te24(), "tmt", "--format", "json"]);
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     assert_eq!(v["id"], "tmt");
     assert_eq!(v["kind"], "system");
     assert!(v["outgoing"].as_array().is_some_and(|a| !a.is_empty()));
@@ -143,8 +101,8 @@ fn show_text_and_json() {
 #[test]
 fn list_filters_by_kind_tag_and_status() {
     let o = run(&["list", &te24(), "--kind", "system"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    insta::assert_snapshot!("list_systems", out(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("list_systems", stdout(&o));
     let o = run(&[
         "list",
         &te24(),
@@ -153,7 +111,7 @@ fn list_filters_by_kind_tag_and_status() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     let items = v.as_array().expect("array");
     assert!(!items.is_empty());
     assert!(
@@ -166,8 +124,8 @@ fn list_filters_by_kind_tag_and_status() {
 #[test]
 fn path_between_two_elements() {
     let o = run(&["path", &te24(), "keha", "eures-portaali", "--lang", "en"]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let text = out(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
     assert!(text.starts_with("keha "), "{text}");
     let o = run(&[
         "path",
@@ -177,7 +135,7 @@ fn path_between_two_elements() {
         "--format",
         "json",
     ]);
-    let v: serde_json::Value = serde_json::from_str(&out(&o)).expect("JSON");
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("JSON");
     let hops = v["path"].as_array().expect("a path");
     assert_eq!(hops.first().map(|h| h["from"].clone()), Some("keha".into()));
     assert_eq!(
@@ -197,20 +155,20 @@ fn fmt_is_canonical_and_never_touches_the_input_unasked() {
     let f = file.display().to_string();
 
     let o = run(&["fmt", &f]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(&file).expect("read"),
         messy,
         "fmt without --write leaves the file alone"
     );
-    insta::assert_snapshot!("fmt_canonical", out(&o));
+    insta::assert_snapshot!("fmt_canonical", stdout(&o));
     assert_eq!(run(&["fmt", "--check", &f]).status.code(), Some(3));
 
     let o = run(&["fmt", "--write", &f]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(
         std::fs::read_to_string(&file).expect("read"),
-        out(&run(&["fmt", &f]))
+        stdout(&run(&["fmt", &f]))
     );
     assert_eq!(run(&["fmt", "--check", &f]).status.code(), Some(0));
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
@@ -242,9 +200,13 @@ fn te24_is_kept_canonical_and_round_trips() {
         "run `ecograph fmt --write models/te24.json`"
     );
     let o = run(&["fmt", &te24()]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let again = run_stdin(&["fmt", "-"], &out(&o));
-    assert_eq!(out(&again), out(&o), "canonical form is a fixed point");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let again = run_stdin(&["fmt", "-"], &stdout(&o));
+    assert_eq!(
+        stdout(&again),
+        stdout(&o),
+        "canonical form is a fixed point"
+    );
 }
 
 #[test]
@@ -253,5 +215,5 @@ fn schema_matches_the_checked_in_copy() {
     assert_eq!(o.status.code(), Some(0));
     let committed =
         std::fs::read_to_string(root().join("schema/ecograph-1.schema.json")).expect("schema file");
-    assert_eq!(out(&o), committed);
+    assert_eq!(stdout(&o), committed);
 }

@@ -1,20 +1,9 @@
 //! `ecograph diff`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::support::{repo_file, run};
 
 fn small() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../crates/ecograph-impact/tests/fixtures/small.json")
-        .display()
-        .to_string()
+    repo_file("crates/ecograph-impact/tests/fixtures/small.json")
 }
 
 #[test]

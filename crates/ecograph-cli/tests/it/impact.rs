@@ -1,36 +1,9 @@
 //! `ecograph impact` and `ecograph why`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::support::{repo_file, run, stderr, stdout, te24};
 
 fn small() -> String {
-    root()
-        .join("crates/ecograph-impact/tests/fixtures/small.json")
-        .display()
-        .to_string()
-}
-
-fn te24() -> String {
-    root().join("models/te24.json").display().to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    repo_file("crates/ecograph-impact/tests/fixtures/small.json")
 }
 
 #[test]

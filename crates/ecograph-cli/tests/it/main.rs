@@ -5,3 +5,4 @@ mod diff;
 mod impact;
 mod render;
 mod schedule;
+mod support;

@@ -1,43 +1,9 @@
 //! `ecograph render`.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
+use crate::support::{repo_file, run, scratch, stderr, stdout, te24};
 
 fn small() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../ecograph-render/tests/it/fixtures/small.json")
-        .display()
-        .to_string()
-}
-
-fn te24() -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../models/te24.json")
-        .display()
-        .to_string()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir =
-        std::env::temp_dir().join(format!("ecograph-render-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    repo_file("crates/ecograph-render/tests/it/fixtures/small.json")
 }
 
 #[test]
@@ -54,7 +20,7 @@ fn without_flags_the_first_view_goes_to_stdout_as_svg() {
 
 #[test]
 fn all_writes_one_file_per_view_named_after_it() {
-    let dir = temp_dir("all");
+    let dir = scratch("render-cli", "all");
     let out = dir.join("views");
     let o = run(&[
         "render",
@@ -82,7 +48,7 @@ fn all_writes_one_file_per_view_named_after_it() {
 
 #[test]
 fn every_te24_view_renders_in_every_format() {
-    let dir = temp_dir("te24");
+    let dir = scratch("render-cli", "te24");
     for (format, ext) in [("svg", "svg"), ("dot", "dot"), ("mermaid", "mmd")] {
         let out = dir.join(format);
         let o = run(&[
@@ -109,7 +75,7 @@ fn every_te24_view_renders_in_every_format() {
 
 #[test]
 fn one_view_to_a_file_and_in_another_language() {
-    let dir = temp_dir("one");
+    let dir = scratch("render-cli", "one");
     let file = dir.join("systems.mmd");
     let o = run(&[
         "render",
@@ -189,7 +155,7 @@ fn ad_hoc_view_around_an_element() {
 
 #[test]
 fn highlight_from_impact_and_diff_json() {
-    let dir = temp_dir("highlight");
+    let dir = scratch("render-cli", "highlight");
     let impact = dir.join("impact.json");
     std::fs::write(
         &impact,

@@ -1,62 +1,9 @@
 //! `ecograph schedule`.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use crate::support::{repo_file, run, run_stdin, scratch, stderr, stdout, te24};
 
 fn plan() -> String {
-    root()
-        .join("crates/ecograph-cli/tests/fixtures/schedule-plan.json")
-        .display()
-        .to_string()
-}
-
-fn te24() -> String {
-    root().join("models/te24.json").display().to_string()
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .output()
-        .expect("the binary runs")
-}
-
-fn run_stdin(args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .expect("piped")
-        .write_all(input.as_bytes())
-        .expect("stdin takes the model");
-    child.wait_with_output().expect("the binary ends")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// A scratch directory of this test's own, emptied first.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("ecograph-schedule-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    repo_file("crates/ecograph-cli/tests/fixtures/schedule-plan.json")
 }
 
 #[test]
@@ -183,7 +130,7 @@ fn invalid_model_exits_1_and_an_impossible_plan_is_a_conflict() {
 
 #[test]
 fn gantt_is_written_atomically_beside_the_report() {
-    let dir = scratch("gantt");
+    let dir = scratch("schedule", "gantt");
     let svg = dir.join("plan.svg");
     let out = dir.join("report.json");
     let p = plan();
@@ -228,7 +175,7 @@ fn gantt_is_written_atomically_beside_the_report() {
 #[test]
 fn output_is_deterministic() {
     let t = te24();
-    let dir = scratch("determinism");
+    let dir = scratch("schedule", "determinism");
     let svg = |n: &str| dir.join(n).to_str().expect("utf-8 path").to_owned();
     let (a, b) = (svg("a.svg"), svg("b.svg"));
     let first = run(&[
