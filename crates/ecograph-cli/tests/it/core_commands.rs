@@ -3,11 +3,9 @@
 use crate::support::{repo_file, root, run, run_stdin, stderr, stdout, te24};
 
 fn fixture(name: &str) -> String {
-    root()
-        .join("crates/ecograph-core/tests/fixtures/invalid")
-        .join(format!("{name}.json"))
-        .display()
-        .to_string()
+    repo_file(&format!(
+        "crates/ecograph-core/tests/fixtures/invalid/{name}.json"
+    ))
 }
 
 #[test]
