@@ -80,17 +80,13 @@ fn node_attrs(d: &Diagram<'_>, n: &Node<'_>, st: NodeStyle) -> String {
     if rounded {
         styles.push("rounded");
     }
-    let (mut fill, mut stroke, mut width, mut dashed, mut ink) =
-        (st.fill, st.stroke, 1.0, st.dashed, INK);
-    apply_mark(
-        d,
-        n,
-        &mut fill,
-        &mut stroke,
-        &mut width,
-        &mut dashed,
-        &mut ink,
-    );
+    let Paint {
+        fill,
+        stroke,
+        width,
+        dashed,
+        ink,
+    } = paint(d, n, st, st.fill, 1.0);
     if dashed {
         styles.push("dashed");
     }
@@ -101,31 +97,47 @@ fn node_attrs(d: &Diagram<'_>, n: &Node<'_>, st: NodeStyle) -> String {
     )
 }
 
-/// Applies a highlight to a node's colours: a mark draws a heavy coloured border, an
-/// unmarked node fades when something is highlighted.
-pub(crate) fn apply_mark(
+/// How a node is painted: its kind's style with the highlight mark applied, or greyed
+/// out when the diagram highlights and the node has no mark.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Paint {
+    pub fill: &'static str,
+    pub stroke: &'static str,
+    pub width: f64,
+    pub dashed: bool,
+    pub ink: &'static str,
+}
+
+/// The paint of node `n` with style `st`, starting from `fill` and line `width`.
+pub(crate) fn paint(
     d: &Diagram<'_>,
     n: &Node<'_>,
-    fill: &mut &'static str,
-    stroke: &mut &'static str,
-    width: &mut f64,
-    dashed: &mut bool,
-    ink: &mut &'static str,
-) {
+    st: NodeStyle,
+    fill: &'static str,
+    width: f64,
+) -> Paint {
+    let mut p = Paint {
+        fill,
+        stroke: st.stroke,
+        width,
+        dashed: st.dashed,
+        ink: INK,
+    };
     match n.mark() {
         Some(m) => {
             let ms = style::mark_style(&m);
-            *stroke = ms.stroke;
-            *width = ms.width;
-            *dashed = ms.dashed;
+            p.stroke = ms.stroke;
+            p.width = ms.width;
+            p.dashed = ms.dashed;
         }
         None if d.is_highlighting() => {
-            *fill = style::UNTOUCHED_FILL;
-            *stroke = style::UNTOUCHED_STROKE;
-            *ink = style::UNTOUCHED_INK;
+            p.fill = style::UNTOUCHED_FILL;
+            p.stroke = style::UNTOUCHED_STROKE;
+            p.ink = style::UNTOUCHED_INK;
         }
         None => {}
     }
+    p
 }
 
 fn write_node(d: &Diagram<'_>, i: usize, depth: usize, out: &mut String) {
@@ -137,17 +149,13 @@ fn write_node(d: &Diagram<'_>, i: usize, depth: usize, out: &mut String) {
         let _ = writeln!(out, "{pad}n{i} [{}];", node_attrs(d, n, st));
         return;
     }
-    let (mut fill, mut stroke, mut width, mut dashed, mut ink) =
-        (CLUSTER_FILL, st.stroke, 1.0, st.dashed, INK);
-    apply_mark(
-        d,
-        n,
-        &mut fill,
-        &mut stroke,
-        &mut width,
-        &mut dashed,
-        &mut ink,
-    );
+    let Paint {
+        fill,
+        stroke,
+        width,
+        dashed,
+        ink,
+    } = paint(d, n, st, CLUSTER_FILL, 1.0);
     let _ = writeln!(out, "{pad}subgraph \"cluster_{i}\" {{");
     let _ = writeln!(
         out,

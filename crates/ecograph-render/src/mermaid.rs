@@ -1,7 +1,7 @@
 //! Mermaid flowcharts (GitHub renders them in Markdown): subgraphs for containment,
 //! labels quoted with Mermaid's entity codes, node ids derived from element ids.
 
-use crate::dot::{apply_mark, mark_word};
+use crate::dot::{Paint, mark_word, paint};
 use crate::escape::{ident, mermaid_text, yaml_double_quoted};
 use crate::style::{self, CLUSTER_FILL, INK, Line};
 use crate::view::Diagram;
@@ -120,17 +120,13 @@ pub(crate) fn write(d: &Diagram<'_>) -> String {
         } else {
             st.fill
         };
-        let (mut fill, mut stroke, mut width, mut dashed, mut ink) =
-            (base_fill, st.stroke, 1.0, st.dashed, INK);
-        apply_mark(
-            d,
-            n,
-            &mut fill,
-            &mut stroke,
-            &mut width,
-            &mut dashed,
-            &mut ink,
-        );
+        let Paint {
+            fill,
+            stroke,
+            width,
+            dashed,
+            ink,
+        } = paint(d, n, st, base_fill, 1.0);
         let _ = writeln!(
             out,
             "  style {} fill:{fill},stroke:{stroke},stroke-width:{width}px,color:{ink}{}",

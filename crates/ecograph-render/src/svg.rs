@@ -2,7 +2,7 @@
 //! routes; this module writes them as a standalone, deterministic SVG document with
 //! nested boxes for containment, arrowheads, edge labels and a legend.
 
-use crate::dot::{apply_mark, mark_word};
+use crate::dot::{Paint, mark_word, paint};
 use crate::escape::{num, push_xml, xml};
 use crate::layout::{self, ClusterSpec, EdgeSpec, LayoutInput, NodeSpec, Point};
 use crate::style::{self, Arrow, CLUSTER_FILL, INK, MUTED, Shape, metrics};
@@ -202,9 +202,13 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         let n = &d.nodes()[i];
         let el = n.element();
         let st = style::node_style(el.kind(), el.status());
-        let (mut fill, mut stroke, mut sw, mut dashed, mut ink) =
-            (CLUSTER_FILL, st.stroke, 1.2, st.dashed, INK);
-        apply_mark(d, n, &mut fill, &mut stroke, &mut sw, &mut dashed, &mut ink);
+        let Paint {
+            fill,
+            stroke,
+            width: sw,
+            dashed,
+            ink,
+        } = paint(d, n, st, CLUSTER_FILL, 1.2);
         let (Some(r), Some(lp)) = (lay.clusters.get(c), lay.cluster_labels.get(c)) else {
             continue;
         };
@@ -290,9 +294,13 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         let n = &d.nodes()[i];
         let el = n.element();
         let st = style::node_style(el.kind(), el.status());
-        let (mut fill, mut stroke, mut sw, mut dashed, mut ink) =
-            (st.fill, st.stroke, 1.2, st.dashed, INK);
-        apply_mark(d, n, &mut fill, &mut stroke, &mut sw, &mut dashed, &mut ink);
+        let Paint {
+            fill,
+            stroke,
+            width: sw,
+            dashed,
+            ink,
+        } = paint(d, n, st, st.fill, 1.2);
         let id = if n.is_container() {
             format!("{}__self", ids[i])
         } else {
