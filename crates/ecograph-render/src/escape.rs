@@ -19,15 +19,7 @@ pub(crate) fn dot_string(lines: &[String]) -> String {
         if i > 0 {
             out.push_str("\\n");
         }
-        for c in line.chars() {
-            match c {
-                '"' => out.push_str("\\\""),
-                '\\' => out.push_str("\\\\"),
-                '\n' => out.push_str("\\n"),
-                c if is_dropped(c) => {}
-                c => out.push(c),
-            }
-        }
+        push_backslashed(&mut out, line);
     }
     out.push('"');
     out
@@ -61,10 +53,9 @@ pub(crate) fn mermaid_text(lines: &[String]) -> String {
     out
 }
 
-/// Text for a Mermaid `%%` comment or YAML front matter value: one line, printable.
-pub(crate) fn yaml_double_quoted(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
+/// The body of a double-quoted string in DOT or YAML: `"`, `\` and newlines
+/// backslash-escaped, characters that cannot appear dropped.
+fn push_backslashed(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
@@ -74,6 +65,13 @@ pub(crate) fn yaml_double_quoted(s: &str) -> String {
             c => out.push(c),
         }
     }
+}
+
+/// Text for a Mermaid `%%` comment or YAML front matter value: one line, printable.
+pub(crate) fn yaml_double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    push_backslashed(&mut out, s);
     out.push('"');
     out
 }
