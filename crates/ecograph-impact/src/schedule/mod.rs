@@ -548,31 +548,6 @@ pub fn delay<'m, S: AsRef<str>>(
     delay::propagate(&graph, &plan, &delays)
 }
 
-/// How many days each task and deliverable moves when `delays` are applied, as
-/// `(Element::index(), shift_days)` pairs in report order; only what moves is listed.
-/// `None` when the delays cannot be applied (a task without an end, or `done`).
-///
-/// This is the body for the impact analysis' hook `crate::delay::slip_days`, whose
-/// signature this matches: `crate::schedule::slip_days(model, delays)`.
-#[allow(
-    dead_code,
-    reason = "the body of the impact analysis' delay hook, wired by its owner"
-)]
-pub(crate) fn slip_days(
-    model: &Model,
-    delays: &[(Element<'_>, Duration)],
-) -> Option<Vec<(usize, i64)>> {
-    let delays: Vec<(&str, Duration)> = delays.iter().map(|(e, d)| (e.id().as_str(), *d)).collect();
-    let report = delay(model, &delays).ok()?;
-    Some(
-        report
-            .moved
-            .iter()
-            .map(|m| (m.element.index(), m.shift_days))
-            .collect(),
-    )
-}
-
 /// The item of a task named in the options, which must have an end.
 fn dated_task(graph: &Graph<'_>, id: &str) -> Result<u32, ScheduleError> {
     let model = graph.model;
