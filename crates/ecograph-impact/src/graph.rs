@@ -353,21 +353,28 @@ impl Csr {
         }
     }
 
-    /// Reads the first and the last half-edge of a node and returns something derived
-    /// from them, so that a caller can touch the rows of many nodes in a row: their cache
-    /// misses then overlap.
-    pub fn touch(&self, node: u32) -> u32 {
+    /// Asks the processor to fetch the row start of a node into the cache.
+    #[inline(always)]
+    pub fn prefetch_start(&self, node: u32) {
+        crate::prefetch::prefetch(&self.start, node as usize);
+    }
+
+    /// Asks the processor to fetch the first and the last half-edge of a node (which
+    /// reads its row start: fetch that first, with [`Csr::prefetch_start`]).
+    #[inline(always)]
+    pub fn prefetch_row(&self, node: u32) {
         let r = self.range(node);
-        let last = r.end.wrapping_sub(1);
+        let last = r.end.saturating_sub(1);
         match &self.ends {
-            Ends::Packed(p) => match (p.get(r.start), p.get(last)) {
-                (Some(a), Some(b)) => a ^ b,
-                _ => 0,
-            },
-            Ends::Wide { to, code } => match (to.get(r.start), to.get(last), code.get(r.start)) {
-                (Some(a), Some(b), Some(c)) => a ^ b ^ u32::from(*c),
-                _ => 0,
-            },
+            Ends::Packed(p) => {
+                crate::prefetch::prefetch(p, r.start);
+                crate::prefetch::prefetch(p, last);
+            }
+            Ends::Wide { to, code } => {
+                crate::prefetch::prefetch(to, r.start);
+                crate::prefetch::prefetch(to, last);
+                crate::prefetch::prefetch(code, r.start);
+            }
         }
     }
 

@@ -40,6 +40,7 @@ mod delay;
 mod diff;
 mod graph;
 mod hash;
+mod prefetch;
 mod propagate;
 mod report;
 mod rules;

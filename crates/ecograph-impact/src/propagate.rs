@@ -26,8 +26,9 @@ const SEED: u32 = 1 << 31;
 const NO: u8 = u8::MAX;
 /// From how many elements the certain and the full search run on two threads.
 const PARALLEL_FROM: usize = 100_000;
-/// How many states the search touches ahead of expanding them.
-const BATCH: usize = 16;
+/// How many states ahead of the one expanded the search asks for a row (and twice as
+/// many for a row start). Measured: 12 to 40 give the same times, 64 is slower.
+const AHEAD: usize = 24;
 /// In [`Sources`], the bit that marks a set of changes rather than one change.
 const SET: u32 = 1 << 31;
 
@@ -47,7 +48,8 @@ pub(crate) struct Resolved {
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Pred {
-    /// The state the hop leaves, or `SEED | change` for a change's own expansion.
+    /// The state the hop leaves, or `SEED | change` for a change's own expansion. In
+    /// [`Search::preds`], the position of that state in [`Search::order`] instead.
     pub from: u32,
     /// The half-edge, or `NONE` for a changed element's own state.
     pub edge: u32,
@@ -140,42 +142,70 @@ impl SetPool {
     }
 }
 
-/// How the search reached a state: its distance and the hop it came by. One record, so
-/// that reaching a state writes one cache line.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Visit {
-    pub dist: u32,
-    pub pred: Pred,
-}
-
-const UNSEEN: Visit = Visit {
-    dist: NONE,
-    pred: Pred {
-        from: NONE,
-        edge: NONE,
-        code: 0,
-    },
-};
-
-/// The outcome of one breadth-first search.
+/// The outcome of one breadth-first search, kept in the order states were reached:
+/// writing it is appending to three arrays, where a table indexed by state would take a
+/// cache miss at a random place for every state reached.
 #[derive(Debug)]
 pub(crate) struct Search {
-    visits: Vec<Visit>,
+    /// The states reached, level by level, each level in the order it was reached.
+    order: Vec<u32>,
+    /// Per position in `order`: how that state was first reached (`from` is a position).
+    preds: Vec<Pred>,
+    /// Where levels 1, 2, ... start in `order` (level 0, the changed elements, starts at
+    /// 0).
+    levels: Vec<u32>,
+    /// Per state, its position in `order` (`NONE` when it is not reached); built when a
+    /// state is first looked up.
+    at: OnceLock<Vec<u32>>,
+    states: usize,
     pub sources: Sources,
     pub table: Table,
 }
 
 impl Search {
+    /// The position of a state in `order`, `NONE` when it is not reached.
+    fn position(&self, s: u32) -> u32 {
+        let at = self.at.get_or_init(|| {
+            let mut at = vec![NONE; self.states];
+            for (pos, &s) in self.order.iter().enumerate() {
+                at[s as usize] = pos as u32;
+            }
+            at
+        });
+        at.get(s as usize).copied().unwrap_or(NONE)
+    }
+    /// The distance of the state at a position.
+    fn dist_at(&self, pos: u32) -> u32 {
+        self.levels.partition_point(|&l| l <= pos) as u32
+    }
     /// The distance of a state, `NONE` when it is not reached.
     pub fn dist(&self, s: u32) -> u32 {
-        self.visits.get(s as usize).map_or(NONE, |v| v.dist)
+        match self.position(s) {
+            NONE => NONE,
+            pos => self.dist_at(pos),
+        }
     }
     /// How a state was first reached (`from` is `NONE` when it is not).
+    #[cfg(test)]
     pub fn pred(&self, s: u32) -> Pred {
-        self.visits.get(s as usize).unwrap_or(&UNSEEN).pred
+        match self.position(s) {
+            NONE => Pred {
+                from: NONE,
+                edge: NONE,
+                code: 0,
+            },
+            pos => {
+                let mut p = self.preds[pos as usize];
+                if p.from & SEED == 0 {
+                    p.from = self.order[p.from as usize];
+                }
+                p
+            }
+        }
     }
+    #[cfg(test)]
     pub fn states(&self) -> usize {
-        self.visits.len()
+        self.states
     }
 }
 
@@ -184,9 +214,12 @@ impl Search {
 pub(crate) struct Entry {
     pub node: u32,
     pub dist: u32,
+    /// The position, in the search of its confidence, of the state whose witness path
+    /// is reported.
+    pub pos: u32,
     pub confidence: Confidence,
-    /// The state whose witness path is reported.
-    pub state: u32,
+    /// Whether that state is the element's `removed` one.
+    pub removed: bool,
 }
 
 /// What a change set affects in a model: every affected element with its distance,
@@ -271,7 +304,7 @@ impl<'i, 'm> Affected<'i, 'm> {
     /// What the element undergoes on its witness path: `Removed` for the contents of a
     /// removed container (by the default rules), else `Modified`.
     pub fn effect(&self) -> Effect {
-        if self.entry.state % 2 == 1 {
+        if self.entry.removed {
             Effect::Removed
         } else {
             Effect::Modified
@@ -305,7 +338,7 @@ impl<'i, 'm> Affected<'i, 'm> {
     /// A witness path: the hops from a changed element to this one. Its first hop leaves
     /// the changed element (for a changed relation, it is that relation).
     pub fn path(&self) -> Vec<Hop<'m>> {
-        self.impact.path(self.entry.confidence, self.entry.state)
+        self.impact.path(self.entry.confidence, self.entry.pos)
     }
     /// Who must act: the actors and roles `responsible` for the element, or, when it has
     /// none, for its nearest container that has some. In file order.
@@ -452,8 +485,8 @@ impl<'m> Impact<'m> {
         }
     }
 
-    pub(crate) fn path(&self, confidence: Confidence, state: u32) -> Vec<Hop<'m>> {
-        self.trace(confidence, state).1
+    pub(crate) fn path(&self, confidence: Confidence, pos: u32) -> Vec<Hop<'m>> {
+        self.trace(confidence, pos).1
     }
 
     pub(crate) fn path_with_origin(
@@ -461,23 +494,21 @@ impl<'m> Impact<'m> {
         confidence: Confidence,
         a: Affected<'_, 'm>,
     ) -> (usize, Vec<Hop<'m>>) {
-        self.trace(confidence, a.entry.state)
+        self.trace(confidence, a.entry.pos)
     }
 
-    /// The witness path to `state` and the change it starts at, read back from the
-    /// predecessor array.
-    fn trace(&self, confidence: Confidence, state: u32) -> (usize, Vec<Hop<'m>>) {
+    /// The witness path to the state at position `pos` of the search of `confidence`
+    /// and the change it starts at, read back from the predecessors.
+    fn trace(&self, confidence: Confidence, pos: u32) -> (usize, Vec<Hop<'m>>) {
         let search = self.search(confidence);
-        let len = search.dist(state);
-        let mut hops = Vec::with_capacity(if len == NONE { 0 } else { len as usize });
-        let mut s = state;
+        let mut hops = Vec::with_capacity(search.dist_at(pos) as usize);
+        let mut at = pos as usize;
         let mut origin = 0;
         // At most one hop per state: a path never revisits a state.
-        for _ in 0..search.states() {
-            let p = search.pred(s);
-            if p.from == NONE {
+        for _ in 0..search.order.len() {
+            let (Some(&s), Some(&p)) = (search.order.get(at), search.preds.get(at)) else {
                 break;
-            }
+            };
             // The half-edge that reached `s` leads to its node.
             let to = s / 2;
             if p.from & SEED != 0 {
@@ -500,14 +531,9 @@ impl<'m> Impact<'m> {
                 }
                 break;
             }
-            hops.push(self.hop_from(
-                p.from / 2,
-                to,
-                p.edge,
-                u32::from(p.code),
-                (p.from % 2) as u8,
-            ));
-            s = p.from;
+            let from = search.order[p.from as usize];
+            hops.push(self.hop_from(from / 2, to, p.edge, u32::from(p.code), (from % 2) as u8));
+            at = p.from as usize;
         }
         hops.reverse();
         (origin, hops)
@@ -646,6 +672,9 @@ pub(crate) fn run<'m>(
     }
     let certain_table = compile(options, false);
     let full_table = compile(options, true);
+    // What each element's entry reports: the certain search's states are taken in while
+    // the full search still runs on the other thread.
+    let mut best = Best(vec![u64::MAX; n]);
     let (certain, potential) = searches(
         csr,
         &resolved,
@@ -653,60 +682,12 @@ pub(crate) fn run<'m>(
         options.depth,
         [certain_table, full_table],
         csr.node_count() >= PARALLEL_FROM,
+        |certain| best.mark(certain, Confidence::Certain),
     );
-
-    // Per element: the best confidence, then the shortest distance.
-    let mut entries: Vec<Entry> = Vec::new();
-    let best = |s: &Search, v: u32| -> Option<(u32, u32)> {
-        let (a, b) = (s.dist(2 * v), s.dist(2 * v + 1));
-        match (a, b) {
-            (NONE, NONE) => None,
-            _ if a <= b => Some((a, 2 * v)),
-            _ => Some((b, 2 * v + 1)),
-        }
-    };
-    let mut max_dist = 0;
-    for v in 0..n as u32 {
-        if changed[v as usize] {
-            continue;
-        }
-        let found = best(&certain, v)
-            .map(|b| (b, Confidence::Certain))
-            .or_else(|| {
-                potential
-                    .as_ref()
-                    .and_then(|p| best(p, v))
-                    .map(|b| (b, Confidence::Potential))
-            });
-        if let Some(((dist, state), confidence)) = found {
-            max_dist = max_dist.max(dist);
-            entries.push(Entry {
-                node: v,
-                dist,
-                confidence,
-                state,
-            });
-        }
+    if let Some(p) = &potential {
+        best.mark(p, Confidence::Potential);
     }
-    // Nearest first, file order within a distance: a stable counting sort.
-    let mut count = vec![0usize; max_dist as usize + 2];
-    for e in &entries {
-        count[e.dist as usize + 1] += 1;
-    }
-    for i in 1..count.len() {
-        count[i] += count[i - 1];
-    }
-    let mut sorted = entries.clone();
-    for e in entries {
-        let slot = &mut count[e.dist as usize];
-        sorted[*slot] = e;
-        *slot += 1;
-    }
-    let mut index = vec![NONE; n];
-    for (i, e) in sorted.iter().enumerate() {
-        index[e.node as usize] = i as u32;
-    }
-
+    let (entries, index) = best.entries(&changed);
     Ok(Impact {
         snap,
         changes,
@@ -716,13 +697,106 @@ pub(crate) fn run<'m>(
         changed,
         certain,
         potential,
-        entries: sorted,
+        entries,
         index,
         schedule: OnceLock::new(),
     })
 }
 
-/// The search with the certain rules and, when the full table has more, the one with
+/// Per node: the distance, confidence, mode and position of the state its entry
+/// reports, packed so that one word is written per state and read per node; `u64::MAX`
+/// when it is not reached. An element's entry is its best confidence, then its shortest
+/// distance, then its `modified` state.
+struct Best(Vec<u64>);
+
+const POS: u32 = 32;
+const REMOVED: u64 = 1 << POS;
+const POTENTIAL: u64 = 2 << POS;
+const DIST: u32 = POS + 2;
+
+impl Best {
+    /// Takes in the states of a search: the certain one first, then the full one.
+    /// Searches list their states level by level, so the first state of a node seen in a
+    /// search is its nearest.
+    fn mark(&mut self, search: &Search, confidence: Confidence) {
+        let flag = match confidence {
+            Confidence::Certain => 0,
+            Confidence::Potential => POTENTIAL,
+        };
+        let mut level = 0u64;
+        let mut starts = search.levels.iter().copied().peekable();
+        for (pos, &s) in search.order.iter().enumerate() {
+            while starts.next_if(|&l| l as usize <= pos).is_some() {
+                level += 1;
+            }
+            let slot = &mut self.0[(s / 2) as usize];
+            let here = level << DIST | flag | u64::from(s % 2) << POS | pos as u64;
+            // Both states of an element at the same distance: the `modified` one.
+            let modified_too = *slot >> POS & !1 == here >> POS & !1 && s % 2 == 0;
+            if *slot == u64::MAX || modified_too {
+                *slot = here;
+            }
+        }
+    }
+
+    /// The affected elements, nearest first and in node order within a distance, and per
+    /// node its position among them (`NONE` when it is not affected).
+    fn entries(&self, changed: &[bool]) -> (Vec<Entry>, Vec<u32>) {
+        let best = &self.0;
+        let n = best.len();
+        // Nearest first, node order within a distance: a counting sort.
+        let mut count: Vec<usize> = Vec::new();
+        for (v, &b) in best.iter().enumerate() {
+            if b != u64::MAX && !changed[v] {
+                let d = (b >> DIST) as usize;
+                if d >= count.len() {
+                    count.resize(d + 1, 0);
+                }
+                count[d] += 1;
+            }
+        }
+        let mut next = Vec::with_capacity(count.len());
+        let mut total = 0;
+        for c in &count {
+            next.push(total);
+            total += c;
+        }
+        let mut sorted = vec![
+            Entry {
+                node: NONE,
+                dist: NONE,
+                pos: NONE,
+                confidence: Confidence::Certain,
+                removed: false,
+            };
+            total
+        ];
+        let mut index = vec![NONE; n];
+        for (v, &b) in best.iter().enumerate() {
+            if b == u64::MAX || changed[v] {
+                continue;
+            }
+            let d = (b >> DIST) as usize;
+            let at = next[d];
+            next[d] += 1;
+            sorted[at] = Entry {
+                node: v as u32,
+                dist: d as u32,
+                pos: b as u32,
+                confidence: if b & POTENTIAL == 0 {
+                    Confidence::Certain
+                } else {
+                    Confidence::Potential
+                },
+                removed: b & REMOVED != 0,
+            };
+            index[v] = at as u32;
+        }
+        (sorted, index)
+    }
+}
+
+/// The search with the certain rules, handed to `then` as soon as it is done, and, when the full table has more, the one with
 /// every rule. The two are independent: with `parallel`, the second runs on another
 /// thread. Each is deterministic, so the results do not depend on timing.
 fn searches(
@@ -732,20 +806,26 @@ fn searches(
     depth: Option<usize>,
     [certain_table, full_table]: [Table; 2],
     parallel: bool,
+    mut then: impl FnMut(&Search),
 ) -> (Search, Option<Search>) {
     let search = |table| bfs(csr, resolved, stop, depth, table);
     if full_table == certain_table {
-        (search(certain_table), None)
+        let certain = search(certain_table);
+        then(&certain);
+        (certain, None)
     } else if parallel {
         std::thread::scope(|scope| {
             let full = scope.spawn(|| search(full_table));
             let certain = search(certain_table);
+            then(&certain);
             // A search that panicked on the other thread panics here as it would have.
             let full = full.join().unwrap_or_else(|_| search(full_table));
             (certain, Some(full))
         })
     } else {
-        (search(certain_table), Some(search(full_table)))
+        let certain = search(certain_table);
+        then(&certain);
+        (certain, Some(search(full_table)))
     }
 }
 
@@ -787,7 +867,6 @@ struct Bfs<'c> {
     csr: &'c Csr,
     fire: [u64; 4],
     then: [u64; 4],
-    visits: Vec<Visit>,
     /// Visited states, one bit each: the test in the inner loop stays in the cache. One
     /// word more than the states need holds the sentinel.
     seen: Vec<u64>,
@@ -796,21 +875,22 @@ struct Bfs<'c> {
     next: Vec<u64>,
     track: bool,
     pool: SetPool,
+    /// The states in the order reached, and how each was reached.
     queue: Vec<u32>,
+    preds: Vec<Pred>,
 }
 
 impl Bfs<'_> {
-    /// Follows the half-edges `range` from state `from` (or `SEED | change`), which
-    /// passes impact on as change mode `mode` at distance `d`, with sources `src`.
+    /// Follows the half-edges `range` from the state at position `from` of the queue (or
+    /// `SEED | change`), which passes impact on as change mode `mode`, with sources `src`.
     #[inline]
-    fn expand(&mut self, from: u32, mode: usize, d: u32, range: std::ops::Range<usize>, src: u32) {
+    fn expand(&mut self, from: u32, mode: usize, range: std::ops::Range<usize>, src: u32) {
         let csr = self.csr;
         let base = range.start;
         match &csr.ends {
             Ends::Packed(p) => self.scan(
                 from,
                 mode,
-                d,
                 base,
                 p[range].iter().map(|&x| (x >> CODE_BITS, x)),
                 src,
@@ -818,7 +898,6 @@ impl Bfs<'_> {
             Ends::Wide { to, code } => self.scan(
                 from,
                 mode,
-                d,
                 base,
                 to[range.clone()]
                     .iter()
@@ -836,7 +915,6 @@ impl Bfs<'_> {
         &mut self,
         from: u32,
         mode: usize,
-        d: u32,
         base: usize,
         edges: impl Iterator<Item = (u32, u32)>,
         src: u32,
@@ -856,15 +934,12 @@ impl Bfs<'_> {
             let (w, bit) = ((ts / 64) as usize, 1u64 << (ts % 64));
             if self.seen[w] & bit == 0 {
                 self.seen[w] |= bit;
-                self.visits[ts as usize] = Visit {
-                    dist: d + 1,
-                    pred: Pred {
-                        from,
-                        edge: (base + i) as u32,
-                        code: c as u8,
-                    },
-                };
                 self.queue.push(ts);
+                self.preds.push(Pred {
+                    from,
+                    edge: (base + i) as u32,
+                    code: c as u8,
+                });
                 if self.track {
                     self.next[w] |= bit;
                     self.pool.sources.of[ts as usize] = src;
@@ -911,7 +986,6 @@ pub(crate) fn bfs(
         csr,
         fire,
         then,
-        visits: vec![UNSEEN; states],
         seen: vec![0; words + 1],
         sentinel: (words * 64) as u32,
         next: if track {
@@ -921,7 +995,9 @@ pub(crate) fn bfs(
         },
         track,
         pool: SetPool::default(),
-        queue: Vec::new(),
+        // Room for a state per element: a search rarely reaches both states of one.
+        queue: Vec::with_capacity(csr.node_count()),
+        preds: Vec::with_capacity(csr.node_count()),
     };
     b.seen[words] = !0;
     if track {
@@ -929,21 +1005,22 @@ pub(crate) fn bfs(
     }
     let depth = depth.map_or(u32::MAX, |d| d.min(u32::MAX as usize - 1) as u32);
 
-    // Level 0: the changed elements' own states.
+    // Level 0: the changed elements' own states. Per change: the position of its state
+    // when it is the first change to name it.
+    let mut own = vec![NONE; resolved.len()];
     for (ci, r) in resolved.iter().enumerate() {
         if let (Target::Node(v), ChangeKind::Modified | ChangeKind::Removed) = (r.target, r.kind) {
             let s = 2 * v + r.kind.index() as u32;
-            if b.visits[s as usize].dist == NONE {
-                b.visits[s as usize] = Visit {
-                    dist: 0,
-                    pred: Pred {
-                        from: SEED | ci as u32,
-                        edge: NONE,
-                        code: 0,
-                    },
-                };
-                b.seen[s as usize / 64] |= 1 << (s % 64);
+            let (w, bit) = (s as usize / 64, 1 << (s % 64));
+            if b.seen[w] & bit == 0 {
+                b.seen[w] |= bit;
+                own[ci] = b.queue.len() as u32;
                 b.queue.push(s);
+                b.preds.push(Pred {
+                    from: SEED | ci as u32,
+                    edge: NONE,
+                    code: 0,
+                });
             }
             if track {
                 b.merge(s, ci as u32);
@@ -951,6 +1028,7 @@ pub(crate) fn bfs(
         }
     }
     let seeds = b.queue.len();
+    let mut levels = vec![seeds as u32];
     if depth > 0 {
         // Level 0, in change order: each change's own expansion. A changed element's
         // state is expanded once, by the first change that names it.
@@ -958,22 +1036,21 @@ pub(crate) fn bfs(
             let c = ci as u32;
             match (r.target, r.kind) {
                 (Target::Node(v), ChangeKind::Modified | ChangeKind::Removed) => {
-                    let s = 2 * v + r.kind.index() as u32;
-                    if b.visits[s as usize].pred.from != SEED | c {
+                    if own[ci] == NONE {
                         continue;
                     }
-                    let src = b.src(s);
-                    b.expand(s, r.kind.index(), 0, csr.range(v), src);
+                    let src = b.src(2 * v + r.kind.index() as u32);
+                    b.expand(own[ci], r.kind.index(), csr.range(v), src);
                 }
                 (Target::Node(v), kind) => {
-                    b.expand(SEED | c, kind.index(), 0, csr.range(v), c);
+                    b.expand(SEED | c, kind.index(), csr.range(v), c);
                 }
                 (Target::Rel(_), kind) => {
                     // The relation's own half-edges, one from each end.
                     for &end in &r.edges {
                         if end != NONE {
                             let end = end as usize;
-                            b.expand(SEED | c, kind.index(), 0, end..end + 1, c);
+                            b.expand(SEED | c, kind.index(), end..end + 1, c);
                         }
                     }
                 }
@@ -989,33 +1066,41 @@ pub(crate) fn bfs(
                     b.next[s as usize / 64] &= !(1 << (s % 64));
                 }
             }
-            let mut at = lo;
-            while at < hi {
-                let end = (at + BATCH).min(hi);
-                // Touch the adjacency of the next few states first: their cache misses
-                // then overlap instead of coming one after another.
-                let mut touch = 0u32;
-                for &s in &b.queue[at..end] {
-                    touch ^= csr.touch(s / 2) ^ b.src(s);
+            for qi in lo..hi {
+                // Ask for the memory of states further down the queue before it is
+                // needed, so that its cache misses overlap with this state's work: the
+                // row start two strides ahead, the row itself (whose start is then at
+                // hand) one stride ahead.
+                if let Some(&s) = b.queue.get(qi + 2 * AHEAD) {
+                    csr.prefetch_start(s / 2);
                 }
-                std::hint::black_box(touch);
-                for qi in at..end {
-                    let s = b.queue[qi];
-                    let v = s / 2;
-                    if stop.get(v as usize).copied().unwrap_or(false) {
-                        continue;
+                if let Some(&s) = b.queue.get(qi + AHEAD) {
+                    csr.prefetch_row(s / 2);
+                    if track {
+                        crate::prefetch::prefetch(&b.pool.sources.of, s as usize);
                     }
-                    let src = b.src(s);
-                    b.expand(s, (s % 2) as usize, d, csr.range(v), src);
                 }
-                at = end;
+                let s = b.queue[qi];
+                let v = s / 2;
+                if stop.get(v as usize).copied().unwrap_or(false) {
+                    continue;
+                }
+                let src = b.src(s);
+                b.expand(qi as u32, (s % 2) as usize, csr.range(v), src);
             }
             lo = hi;
+            levels.push(hi as u32);
             d += 1;
         }
     }
+    // The level that would start at the end holds nothing.
+    levels.retain(|&l| (l as usize) < b.queue.len());
     Search {
-        visits: b.visits,
+        order: b.queue,
+        preds: b.preds,
+        levels,
+        at: OnceLock::new(),
+        states,
         sources: b.pool.sources,
         table,
     }
@@ -1269,8 +1354,8 @@ mod parallel {
                 edges: [NONE; 2],
             })
             .collect();
-        let (c1, f1) = searches(&csr, &resolved, &[], None, tables, false);
-        let (c2, f2) = searches(&csr, &resolved, &[], None, tables, true);
+        let (c1, f1) = searches(&csr, &resolved, &[], None, tables, false, |_| ());
+        let (c2, f2) = searches(&csr, &resolved, &[], None, tables, true, |_| ());
         let (f1, f2) = (f1.expect("potential rules"), f2.expect("potential rules"));
         for (a, b) in [(&c1, &c2), (&f1, &f2)] {
             for s in 0..a.states() as u32 {
