@@ -180,49 +180,86 @@ pub(crate) struct Csr {
 
 impl Csr {
     pub fn build(u: &Universe<'_>) -> Csr {
-        Csr::build_with(u, u.node_count() < 1 << (32 - CODE_BITS))
+        let n = u.node_count();
+        Csr::build_with(u, n < 1 << (32 - CODE_BITS), n >= crate::PARALLEL_FROM)
     }
 
-    /// Builds the adjacency, packed or not.
-    pub fn build_with(u: &Universe<'_>, packed: bool) -> Csr {
+    /// Builds the adjacency, packed or not, on one thread or two.
+    pub fn build_with(u: &Universe<'_>, packed: bool, parallel: bool) -> Csr {
         let n = u.node_count();
         let model = u.model;
-        let data_fwd = code(Link::Data, Direction::Forward) as u8;
-        let data_bwd = code(Link::Data, Direction::Backward) as u8;
-        let parent_fwd = code(Link::Parent, Direction::Forward) as u8;
-        let parent_bwd = code(Link::Parent, Direction::Backward) as u8;
         let flow = RelationKind::Flow;
         let kind_code = |k: RelationKind| (rel_index(k) * 2) as u8;
 
-        // One pass over the model: compact records, so that the two passes below run
-        // over plain arrays.
-        let mut rels: Vec<(u32, u32, u8)> = Vec::with_capacity(u.relation_count());
+        // One pass over the model: compact records, so that the passes below run over
+        // plain arrays. On two threads, each takes half of the relations.
+        let m = u.relation_count();
+        let mut rels = Rels {
+            from: vec![0; m],
+            to: vec![0; m],
+            code: vec![0; m],
+        };
         let mut data: Vec<(u32, u32)> = Vec::new();
-        for r in model.relations() {
-            let kind = r.kind();
-            rels.push((
-                r.from().index() as u32,
-                r.to().index() as u32,
-                kind_code(kind),
-            ));
-            if kind == flow {
-                data.extend(
-                    r.data_carried()
-                        .map(|d| (r.index() as u32, d.index() as u32)),
+        let mut parents: Vec<(u32, u32)> = Vec::new();
+        {
+            let own = model.relation_count();
+            let (mut a, mut b) = rels.split_at_mut(if parallel { own / 2 } else { own });
+            let compact = |part: &mut RelsMut<'_>, first: usize, data: &mut Vec<(u32, u32)>| {
+                for i in 0..part.from.len() {
+                    let Some(r) = model.relation_at(first + i) else {
+                        break;
+                    };
+                    let kind = r.kind();
+                    part.from[i] = r.from().index() as u32;
+                    part.to[i] = r.to().index() as u32;
+                    part.code[i] = kind_code(kind);
+                    if kind == flow {
+                        let rel = (first + i) as u32;
+                        data.extend(r.data_carried().map(|d| (rel, d.index() as u32)));
+                    }
+                }
+            };
+            let parents_of = |parents: &mut Vec<(u32, u32)>| {
+                parents.extend(
+                    model
+                        .elements()
+                        .filter_map(|e| e.parent().map(|p| (e.index() as u32, p.index() as u32))),
                 );
+            };
+            let first_b = a.from.len();
+            if parallel {
+                std::thread::scope(|scope| {
+                    let other = scope.spawn(|| {
+                        let mut data_b = Vec::new();
+                        let mut own_b = b.own(own - first_b);
+                        compact(&mut own_b, first_b, &mut data_b);
+                        let mut parents = Vec::new();
+                        parents_of(&mut parents);
+                        (data_b, parents)
+                    });
+                    compact(&mut a, 0, &mut data);
+                    // A panic on the other thread is one here, as it would have been.
+                    let (data_b, p) = other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                    data.extend(data_b);
+                    parents = p;
+                });
+            } else {
+                compact(&mut a, 0, &mut data);
+                parents_of(&mut parents);
+            }
+            // Relations only an old model has, after the model's own.
+            let extra = b.skip(own - first_b);
+            for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
+                extra.from[i] = *f;
+                extra.to[i] = *t;
+                extra.code[i] = kind_code(r.kind());
+                if r.kind() == flow {
+                    data.extend(d.iter().map(|&d| ((own + i) as u32, d)));
+                }
             }
         }
-        let base = model.relation_count() as u32;
-        for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
-            rels.push((*f, *t, kind_code(r.kind())));
-            if r.kind() == flow {
-                data.extend(d.iter().map(|&d| (base + i as u32, d)));
-            }
-        }
-        let mut parents: Vec<(u32, u32)> = model
-            .elements()
-            .filter_map(|e| e.parent().map(|p| (e.index() as u32, p.index() as u32)))
-            .collect();
         let nm = model.element_count() as u32;
         parents.extend(
             u.extra_parent
@@ -234,7 +271,7 @@ impl Csr {
 
         // Degrees, then offsets.
         let mut start = vec![0u32; n + 1];
-        for &(f, t, _) in &rels {
+        for (&f, &t) in rels.from.iter().zip(&rels.to) {
             start[f as usize + 1] += 1;
             start[t as usize + 1] += 1;
         }
@@ -243,77 +280,66 @@ impl Csr {
             start[p as usize + 1] += 1;
         }
         for &(rel, d) in &data {
-            let (f, t, _) = rels[rel as usize];
+            let r = rel as usize;
             start[d as usize + 1] += 2;
-            start[f as usize + 1] += 1;
-            start[t as usize + 1] += 1;
+            start[rels.from[r] as usize + 1] += 1;
+            start[rels.to[r] as usize + 1] += 1;
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
         let total = start[n] as usize;
-        // Every half-edge, in the order each node lists them: relations in file order,
-        // then containment, then data.
-        let emit = |put: &mut dyn FnMut(u32, u32, u32, u8)| {
-            for (rel, &(f, t, c)) in rels.iter().enumerate() {
-                let rel = rel as u32;
-                put(f, t, rel, c);
-                put(t, f, rel, c + 1);
-            }
-            for &(c, p) in &parents {
-                put(c, p, NONE, parent_fwd);
-                put(p, c, NONE, parent_bwd);
-            }
-            for &(rel, d) in &data {
-                let (f, t, _) = rels[rel as usize];
-                put(d, f, rel, data_fwd);
-                put(d, t, rel, data_fwd);
-                put(f, d, rel, data_bwd);
-                put(t, d, rel, data_bwd);
-            }
+        let emit = Emit {
+            rels: &rels,
+            parents: &parents,
+            data: &data,
         };
         // Every slot is written exactly once below: zeroed memory costs nothing until
         // then.
         let mut rel_of = vec![0u32; total];
-        let mut fill: Vec<u32> = start[..n].to_vec();
         let ends = if packed {
-            // In two steps, so that no write lands at random in the big arrays. First, in
-            // order, each half-edge goes to the stretch of the arrays of its bucket of
-            // 2^BUCKET_BITS nodes (a few hundred write positions, which stay in the
-            // cache), with its node's place in the bucket. Then each bucket's stretch,
-            // small enough for the cache, is put in node order.
             let mut words = vec![0u32; total];
-            let mut low = vec![0u16; total];
-            let mut next: Vec<u32> = (0..n.div_ceil(1 << BUCKET_BITS))
-                .map(|b| start[b << BUCKET_BITS])
-                .collect();
-            emit(&mut |at, to, rel, c| {
-                let slot = &mut next[(at >> BUCKET_BITS) as usize];
-                let i = *slot as usize;
-                *slot += 1;
-                words[i] = to << CODE_BITS | u32::from(c);
-                rel_of[i] = rel;
-                low[i] = (at & ((1 << BUCKET_BITS) - 1)) as u16;
-            });
-            let mut bucket: Vec<(u16, u32, u32)> = Vec::new();
-            for first in (0..n).step_by(1 << BUCKET_BITS) {
-                let last = (first + (1 << BUCKET_BITS)).min(n);
-                let r = start[first] as usize..start[last] as usize;
-                bucket.clear();
-                bucket.extend(r.map(|i| (low[i], words[i], rel_of[i])));
-                for &(l, word, rel) in &bucket {
-                    let slot = &mut fill[first + usize::from(l)];
-                    let i = *slot as usize;
-                    *slot += 1;
-                    words[i] = word;
-                    rel_of[i] = rel;
-                }
+            // On two threads, each fills the rows of half of the nodes (a whole number of
+            // buckets, about half of the half-edges).
+            let buckets = n.div_ceil(1 << BUCKET_BITS);
+            let mid = if parallel {
+                (0..buckets)
+                    .find(|&b| start[b << BUCKET_BITS] as usize >= total / 2)
+                    .unwrap_or(buckets)
+            } else {
+                buckets
+            };
+            let cut = start[(mid << BUCKET_BITS).min(n)] as usize;
+            let (words_a, words_b) = words.split_at_mut(cut);
+            let (rel_a, rel_b) = rel_of.split_at_mut(cut);
+            let part_a = Part {
+                buckets: 0..mid,
+                words: words_a,
+                rel: rel_a,
+            };
+            let part_b = Part {
+                buckets: mid..buckets,
+                words: words_b,
+                rel: rel_b,
+            };
+            if parallel {
+                std::thread::scope(|scope| {
+                    let other = scope.spawn(|| emit.fill(part_b, &start));
+                    emit.fill(part_a, &start);
+                    other
+                        .join()
+                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                });
+            } else {
+                emit.fill(part_a, &start);
+                emit.fill(part_b, &start);
             }
             Ends::Packed(words)
         } else {
             let mut to_of = vec![0u32; total];
             let mut code_of = vec![0u8; total];
-            emit(&mut |at, to, rel, c| {
+            let mut fill: Vec<u32> = start[..n].to_vec();
+            emit.each(&mut |at, to, rel, c| {
                 let slot = &mut fill[at as usize];
                 let i = *slot as usize;
                 *slot += 1;
@@ -403,13 +429,165 @@ impl Csr {
     }
 }
 
+/// The relations as plain arrays: ends as nodes and the forward code of their kind.
+struct Rels {
+    from: Vec<u32>,
+    to: Vec<u32>,
+    code: Vec<u8>,
+}
+
+struct RelsMut<'a> {
+    from: &'a mut [u32],
+    to: &'a mut [u32],
+    code: &'a mut [u8],
+}
+
+impl Rels {
+    fn split_at_mut(&mut self, i: usize) -> (RelsMut<'_>, RelsMut<'_>) {
+        let (fa, fb) = self.from.split_at_mut(i);
+        let (ta, tb) = self.to.split_at_mut(i);
+        let (ca, cb) = self.code.split_at_mut(i);
+        (
+            RelsMut {
+                from: fa,
+                to: ta,
+                code: ca,
+            },
+            RelsMut {
+                from: fb,
+                to: tb,
+                code: cb,
+            },
+        )
+    }
+}
+
+impl RelsMut<'_> {
+    /// The first `k` records.
+    fn own(&mut self, k: usize) -> RelsMut<'_> {
+        RelsMut {
+            from: &mut self.from[..k],
+            to: &mut self.to[..k],
+            code: &mut self.code[..k],
+        }
+    }
+    /// The records after the first `k`.
+    fn skip(&mut self, k: usize) -> RelsMut<'_> {
+        RelsMut {
+            from: &mut self.from[k..],
+            to: &mut self.to[k..],
+            code: &mut self.code[k..],
+        }
+    }
+}
+
+/// The rows of a run of buckets: where their half-edges go.
+struct Part<'a> {
+    buckets: std::ops::Range<usize>,
+    words: &'a mut [u32],
+    rel: &'a mut [u32],
+}
+
+/// Every half-edge of the model, in the order each node lists them.
+struct Emit<'a> {
+    rels: &'a Rels,
+    parents: &'a [(u32, u32)],
+    data: &'a [(u32, u32)],
+}
+
+impl Emit<'_> {
+    /// Calls `put(at, to, relation, code)` for every half-edge: relations in file order,
+    /// then containment, then data.
+    fn each(&self, put: &mut dyn FnMut(u32, u32, u32, u8)) {
+        let data_fwd = code(Link::Data, Direction::Forward) as u8;
+        let data_bwd = code(Link::Data, Direction::Backward) as u8;
+        let parent_fwd = code(Link::Parent, Direction::Forward) as u8;
+        let parent_bwd = code(Link::Parent, Direction::Backward) as u8;
+        let r = self.rels;
+        for (rel, ((&f, &t), &c)) in r.from.iter().zip(&r.to).zip(&r.code).enumerate() {
+            let rel = rel as u32;
+            put(f, t, rel, c);
+            put(t, f, rel, c + 1);
+        }
+        for &(c, p) in self.parents {
+            put(c, p, NONE, parent_fwd);
+            put(p, c, NONE, parent_bwd);
+        }
+        for &(rel, d) in self.data {
+            let (f, t) = (r.from[rel as usize], r.to[rel as usize]);
+            put(d, f, rel, data_fwd);
+            put(d, t, rel, data_fwd);
+            put(f, d, rel, data_bwd);
+            put(t, d, rel, data_bwd);
+        }
+    }
+
+    /// Fills the rows of one part, in two steps so that no write lands at random in the
+    /// big arrays. First, in order, each half-edge goes to the stretch of its bucket of
+    /// 2^BUCKET_BITS nodes (a few hundred write positions, which stay in the cache), with
+    /// its node's place in the bucket. Then each bucket's stretch, small enough for the
+    /// cache, is put in node order.
+    fn fill(&self, part: Part<'_>, start: &[u32]) {
+        let n = start.len() - 1;
+        let first_node = |b: usize| (b << BUCKET_BITS).min(n);
+        let Part {
+            buckets,
+            words,
+            rel: rel_of,
+        } = part;
+        if buckets.is_empty() {
+            return;
+        }
+        let base = start[first_node(buckets.start)];
+        let mut low = vec![0u16; words.len()];
+        let mut next: Vec<u32> = buckets
+            .clone()
+            .map(|b| start[first_node(b)] - base)
+            .collect();
+        let (lo, hi) = (
+            first_node(buckets.start) as u32,
+            first_node(buckets.end) as u32,
+        );
+        self.each(&mut |at, to, rel, c| {
+            if at < lo || at >= hi {
+                return;
+            }
+            let slot = &mut next[((at - lo) >> BUCKET_BITS) as usize];
+            let i = *slot as usize;
+            *slot += 1;
+            words[i] = to << CODE_BITS | u32::from(c);
+            rel_of[i] = rel;
+            low[i] = (at & ((1 << BUCKET_BITS) - 1)) as u16;
+        });
+        let mut fill: Vec<u32> = start[lo as usize..hi as usize]
+            .iter()
+            .map(|&s| s - base)
+            .collect();
+        let mut bucket: Vec<(u16, u32, u32)> = Vec::new();
+        for b in buckets {
+            let (first, last) = (first_node(b), first_node(b + 1));
+            let r = (start[first] - base) as usize..(start[last] - base) as usize;
+            bucket.clear();
+            bucket.extend(r.map(|i| (low[i], words[i], rel_of[i])));
+            for &(l, word, rel) in &bucket {
+                let slot = &mut fill[first - lo as usize + usize::from(l)];
+                let i = *slot as usize;
+                *slot += 1;
+                words[i] = word;
+                rel_of[i] = rel;
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// The packed adjacency is sorted into rows through buckets of 2^BUCKET_BITS nodes;
-    /// the wide one is written directly. On a model spanning several buckets, with
-    /// containment and flow data, both must list the same half-edges in the same order.
+    /// The packed adjacency is sorted into rows through buckets of 2^BUCKET_BITS nodes
+    /// (on two threads, half of the buckets each, for large models); the wide one is
+    /// written directly. On a model spanning several buckets, with containment and flow
+    /// data, all must list the same half-edges in the same order.
     #[test]
     fn bucketed_rows_match_direct_ones() {
         let n: usize = 3 * (1 << BUCKET_BITS) + 17;
@@ -456,8 +634,19 @@ mod tests {
                 .to_string();
         let model = Model::from_json_str(&text).unwrap_or_else(|e| panic!("{e}"));
         let u = Universe::single(&model);
-        let (packed, wide) = (Csr::build_with(&u, true), Csr::build_with(&u, false));
+        let (packed, wide) = (
+            Csr::build_with(&u, true, false),
+            Csr::build_with(&u, false, false),
+        );
         assert!(matches!(packed.ends, Ends::Packed(_)));
+        // Built on two threads, each filling half of the buckets: the same arrays.
+        let halves = Csr::build_with(&u, true, true);
+        assert_eq!(halves.start, packed.start);
+        assert_eq!(halves.rel, packed.rel);
+        match (&halves.ends, &packed.ends) {
+            (Ends::Packed(a), Ends::Packed(b)) => assert_eq!(a, b),
+            _ => panic!("both are packed"),
+        }
         assert_eq!(packed.start, wide.start);
         assert_eq!(packed.rel, wide.rel);
         for i in 0..packed.rel.len() {

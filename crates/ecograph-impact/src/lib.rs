@@ -35,6 +35,10 @@
 //! ```
 #![warn(missing_docs)]
 
+/// From how many elements the snapshot is built, and the certain and the full search run,
+/// on two threads.
+const PARALLEL_FROM: usize = 100_000;
+
 mod change;
 mod delay;
 mod diff;

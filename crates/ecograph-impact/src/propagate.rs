@@ -15,7 +15,7 @@ use crate::change::{Change, ChangeKind, ChangeSet, RelationRef, Subject};
 use crate::graph::{CODE_BITS, Csr, Ends, NONE, Universe, decode};
 use crate::rules::{Confidence, Direction, Effect, Link, N_CODES, Options, Rule, StopAt};
 use crate::schedule::{DelayReport, ScheduleError};
-use crate::{Error, delay};
+use crate::{Error, PARALLEL_FROM, delay};
 use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -24,8 +24,6 @@ use std::sync::{Arc, OnceLock};
 const SEED: u32 = 1 << 31;
 /// No rule in a compiled table.
 const NO: u8 = u8::MAX;
-/// From how many elements the certain and the full search run on two threads.
-const PARALLEL_FROM: usize = 100_000;
 /// How many states ahead of the one expanded the search asks for a row (and twice as
 /// many for a row start). Measured: 12 to 40 give the same times, 64 is slower.
 const AHEAD: usize = 24;
@@ -1302,8 +1300,8 @@ mod tests {
         let path = format!("{}/../../models/te24.json", env!("CARGO_MANIFEST_DIR"));
         let model = Model::load(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         let u = Universe::single(&model);
-        let packed = Csr::build_with(&u, true);
-        let wide = Csr::build_with(&u, false);
+        let packed = Csr::build_with(&u, true, false);
+        let wide = Csr::build_with(&u, false, false);
         assert!(matches!(packed.ends, Ends::Packed(_)));
         assert!(matches!(wide.ends, Ends::Wide { .. }));
         let options = Options::default();
