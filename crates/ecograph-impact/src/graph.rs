@@ -192,72 +192,51 @@ impl Csr {
         let kind_code = |k: RelationKind| (rel_index(k) * 2) as u8;
 
         // One pass over the model: compact records, so that the passes below run over
-        // plain arrays. On two threads, each takes half of the relations.
-        let m = u.relation_count();
-        let mut rels = Rels {
-            from: vec![0; m],
-            to: vec![0; m],
-            code: vec![0; m],
+        // plain arrays. On two threads, the other one lists containment meanwhile.
+        let parents_of = || -> Vec<(u32, u32)> {
+            model
+                .elements()
+                .filter_map(|e| e.parent().map(|p| (e.index() as u32, p.index() as u32)))
+                .collect()
         };
-        let mut data: Vec<(u32, u32)> = Vec::new();
-        let mut parents: Vec<(u32, u32)> = Vec::new();
-        {
-            let own = model.relation_count();
-            let (mut a, mut b) = rels.split_at_mut(if parallel { own / 2 } else { own });
-            let compact = |part: &mut RelsMut<'_>, first: usize, data: &mut Vec<(u32, u32)>| {
-                for i in 0..part.from.len() {
-                    let Some(r) = model.relation_at(first + i) else {
-                        break;
-                    };
-                    let kind = r.kind();
-                    part.from[i] = r.from().index() as u32;
-                    part.to[i] = r.to().index() as u32;
-                    part.code[i] = kind_code(kind);
-                    if kind == flow {
-                        let rel = (first + i) as u32;
-                        data.extend(r.data_carried().map(|d| (rel, d.index() as u32)));
-                    }
+        let compact = || {
+            let mut rels: Vec<(u32, u32, u8)> = Vec::with_capacity(u.relation_count());
+            let mut data: Vec<(u32, u32)> = Vec::new();
+            for r in model.relations() {
+                let kind = r.kind();
+                rels.push((
+                    r.from().index() as u32,
+                    r.to().index() as u32,
+                    kind_code(kind),
+                ));
+                if kind == flow {
+                    data.extend(
+                        r.data_carried()
+                            .map(|d| (r.index() as u32, d.index() as u32)),
+                    );
                 }
-            };
-            let parents_of = |parents: &mut Vec<(u32, u32)>| {
-                parents.extend(
-                    model
-                        .elements()
-                        .filter_map(|e| e.parent().map(|p| (e.index() as u32, p.index() as u32))),
-                );
-            };
-            let first_b = a.from.len();
-            if parallel {
-                std::thread::scope(|scope| {
-                    let other = scope.spawn(|| {
-                        let mut data_b = Vec::new();
-                        let mut own_b = b.own(own - first_b);
-                        compact(&mut own_b, first_b, &mut data_b);
-                        let mut parents = Vec::new();
-                        parents_of(&mut parents);
-                        (data_b, parents)
-                    });
-                    compact(&mut a, 0, &mut data);
-                    // A panic on the other thread is one here, as it would have been.
-                    let (data_b, p) = other
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                    data.extend(data_b);
-                    parents = p;
-                });
-            } else {
-                compact(&mut a, 0, &mut data);
-                parents_of(&mut parents);
             }
-            // Relations only an old model has, after the model's own.
-            let extra = b.skip(own - first_b);
-            for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
-                extra.from[i] = *f;
-                extra.to[i] = *t;
-                extra.code[i] = kind_code(r.kind());
-                if r.kind() == flow {
-                    data.extend(d.iter().map(|&d| ((own + i) as u32, d)));
-                }
+            (rels, data)
+        };
+        let ((mut rels, mut data), mut parents) = if parallel {
+            std::thread::scope(|scope| {
+                let other = scope.spawn(parents_of);
+                let compacted = compact();
+                // A panic on the other thread is one here, as it would have been.
+                let parents = other
+                    .join()
+                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
+                (compacted, parents)
+            })
+        } else {
+            (compact(), parents_of())
+        };
+        // Relations only an old model has, after the model's own.
+        let base = model.relation_count() as u32;
+        for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
+            rels.push((*f, *t, kind_code(r.kind())));
+            if r.kind() == flow {
+                data.extend(d.iter().map(|&d| (base + i as u32, d)));
             }
         }
         let nm = model.element_count() as u32;
@@ -271,7 +250,7 @@ impl Csr {
 
         // Degrees, then offsets.
         let mut start = vec![0u32; n + 1];
-        for (&f, &t) in rels.from.iter().zip(&rels.to) {
+        for &(f, t, _) in &rels {
             start[f as usize + 1] += 1;
             start[t as usize + 1] += 1;
         }
@@ -280,10 +259,10 @@ impl Csr {
             start[p as usize + 1] += 1;
         }
         for &(rel, d) in &data {
-            let r = rel as usize;
+            let (f, t, _) = rels[rel as usize];
             start[d as usize + 1] += 2;
-            start[rels.from[r] as usize + 1] += 1;
-            start[rels.to[r] as usize + 1] += 1;
+            start[f as usize + 1] += 1;
+            start[t as usize + 1] += 1;
         }
         for i in 0..n {
             start[i + 1] += start[i];
@@ -429,58 +408,6 @@ impl Csr {
     }
 }
 
-/// The relations as plain arrays: ends as nodes and the forward code of their kind.
-struct Rels {
-    from: Vec<u32>,
-    to: Vec<u32>,
-    code: Vec<u8>,
-}
-
-struct RelsMut<'a> {
-    from: &'a mut [u32],
-    to: &'a mut [u32],
-    code: &'a mut [u8],
-}
-
-impl Rels {
-    fn split_at_mut(&mut self, i: usize) -> (RelsMut<'_>, RelsMut<'_>) {
-        let (fa, fb) = self.from.split_at_mut(i);
-        let (ta, tb) = self.to.split_at_mut(i);
-        let (ca, cb) = self.code.split_at_mut(i);
-        (
-            RelsMut {
-                from: fa,
-                to: ta,
-                code: ca,
-            },
-            RelsMut {
-                from: fb,
-                to: tb,
-                code: cb,
-            },
-        )
-    }
-}
-
-impl RelsMut<'_> {
-    /// The first `k` records.
-    fn own(&mut self, k: usize) -> RelsMut<'_> {
-        RelsMut {
-            from: &mut self.from[..k],
-            to: &mut self.to[..k],
-            code: &mut self.code[..k],
-        }
-    }
-    /// The records after the first `k`.
-    fn skip(&mut self, k: usize) -> RelsMut<'_> {
-        RelsMut {
-            from: &mut self.from[k..],
-            to: &mut self.to[k..],
-            code: &mut self.code[k..],
-        }
-    }
-}
-
 /// The rows of a run of buckets: where their half-edges go.
 struct Part<'a> {
     buckets: std::ops::Range<usize>,
@@ -490,7 +417,7 @@ struct Part<'a> {
 
 /// Every half-edge of the model, in the order each node lists them.
 struct Emit<'a> {
-    rels: &'a Rels,
+    rels: &'a [(u32, u32, u8)],
     parents: &'a [(u32, u32)],
     data: &'a [(u32, u32)],
 }
@@ -503,8 +430,7 @@ impl Emit<'_> {
         let data_bwd = code(Link::Data, Direction::Backward) as u8;
         let parent_fwd = code(Link::Parent, Direction::Forward) as u8;
         let parent_bwd = code(Link::Parent, Direction::Backward) as u8;
-        let r = self.rels;
-        for (rel, ((&f, &t), &c)) in r.from.iter().zip(&r.to).zip(&r.code).enumerate() {
+        for (rel, &(f, t, c)) in self.rels.iter().enumerate() {
             let rel = rel as u32;
             put(f, t, rel, c);
             put(t, f, rel, c + 1);
@@ -514,7 +440,7 @@ impl Emit<'_> {
             put(p, c, NONE, parent_bwd);
         }
         for &(rel, d) in self.data {
-            let (f, t) = (r.from[rel as usize], r.to[rel as usize]);
+            let (f, t, _) = self.rels[rel as usize];
             put(d, f, rel, data_fwd);
             put(d, t, rel, data_fwd);
             put(f, d, rel, data_bwd);
