@@ -84,6 +84,16 @@ pub enum RelationRef {
         /// The data elements a flow carries; empty for other kinds.
         data: Vec<String>,
     },
+    /// The one relation from `from` to `to` (of `kind`, when given), whatever data it
+    /// carries: an error names the candidates when there are several.
+    Between {
+        /// The kind, when given.
+        kind: Option<RelationKind>,
+        /// Where it starts.
+        from: String,
+        /// Where it ends.
+        to: String,
+    },
 }
 
 impl RelationRef {
@@ -97,9 +107,47 @@ impl RelationRef {
         }
     }
 
+    /// Reads the command line's way of naming a relation: `FROM->TO`, or `KIND:FROM->TO`
+    /// when several relations join the two (`flow:tmt->eures-portaali`). `None` when the
+    /// text has no `->` (ids cannot contain `>`), so that it names an element.
+    ///
+    /// # Errors
+    /// [`Error::ChangeSet`] when an end is missing.
+    pub fn parse_arrow(text: &str) -> Option<Result<RelationRef, Error>> {
+        let (left, to) = text.split_once("->")?;
+        let (kind, from) = match left.split_once(':') {
+            Some((k, rest)) => match RelationKind::parse(k) {
+                Some(kind) => (Some(kind), rest),
+                None => (None, left),
+            },
+            None => (None, left),
+        };
+        if from.is_empty() || to.is_empty() {
+            return Some(Err(Error::ChangeSet {
+                message: format!(
+                    "`{text}`: a relation is written FROM->TO or KIND:FROM->TO, such as `tmt->eures-portaali`"
+                ),
+            }));
+        }
+        Some(Ok(RelationRef::Between {
+            kind,
+            from: from.to_owned(),
+            to: to.to_owned(),
+        }))
+    }
+
     pub(crate) fn to_json(&self) -> Value {
         match self {
             RelationRef::Id(id) => json!({ "id": id }),
+            RelationRef::Between { kind, from, to } => {
+                let mut m = Map::new();
+                if let Some(kind) = kind {
+                    m.insert("kind".into(), json!(kind.as_str()));
+                }
+                m.insert("from".into(), json!(from));
+                m.insert("to".into(), json!(to));
+                Value::Object(m)
+            }
             RelationRef::Key {
                 kind,
                 from,
@@ -123,6 +171,16 @@ impl fmt::Display for RelationRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             RelationRef::Id(id) => write!(f, "`{id}`"),
+            RelationRef::Between {
+                kind: Some(kind),
+                from,
+                to,
+            } => write!(f, "`{kind}` from `{from}` to `{to}`"),
+            RelationRef::Between {
+                kind: None,
+                from,
+                to,
+            } => write!(f, "from `{from}` to `{to}`"),
             RelationRef::Key {
                 kind,
                 from,
@@ -427,7 +485,15 @@ fn raw_relation(r: RawRelation) -> Result<RelationRef, String> {
                 data: r.data,
             })
         }
-        _ => Err("a relation without `id` needs `kind`, `from` and `to`".into()),
+        (None, None, Some(from), Some(to)) if r.data.is_empty() => Ok(RelationRef::Between {
+            kind: None,
+            from,
+            to,
+        }),
+        _ => Err(
+            "a relation without `id` needs `from` and `to` (and `kind` when several join them)"
+                .into(),
+        ),
     }
 }
 

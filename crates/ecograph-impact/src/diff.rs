@@ -509,7 +509,9 @@ fn match_rest(
     }
 }
 
-fn relation_ref(r: Relation<'_>) -> RelationRef {
+/// How a change set names a relation of the model: by its `id`, else by kind, ends and
+/// data.
+pub(crate) fn relation_ref(r: Relation<'_>) -> RelationRef {
     match r.id() {
         Some(id) => RelationRef::Id(id.to_owned()),
         None => RelationRef::Key {

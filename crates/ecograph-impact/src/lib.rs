@@ -87,6 +87,18 @@ pub enum Error {
         /// The closest relation id, for relations named by id.
         suggestion: Option<String>,
     },
+    /// A change names a relation by its ends, and more than one relation joins them.
+    #[error(
+        "{relation} names {} relations: {}; name one as KIND:FROM->TO, or by `id` or `data` in a change set file",
+        .candidates.len(),
+        .candidates.join(", ")
+    )]
+    AmbiguousRelation {
+        /// The relation as given.
+        relation: String,
+        /// The relations it could be, described.
+        candidates: Vec<String>,
+    },
     /// Only tasks can be delayed.
     #[error("`{id}` is a {kind}, not a task: only tasks can be delayed")]
     NotATask {

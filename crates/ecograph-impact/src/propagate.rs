@@ -1139,6 +1139,7 @@ type RelKey = (RelationKind, u32, u32, Vec<u32>);
 pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resolved>, Error> {
     let mut by_id: Option<HashMap<&str, Vec<u32>>> = None;
     let mut by_key: Option<HashMap<RelKey, Vec<u32>>> = None;
+    let mut by_ends: Option<HashMap<(u32, u32), Vec<u32>>> = None;
     let mut out = Vec::with_capacity(changes.len());
     for c in changes {
         let target = match c.subject() {
@@ -1156,7 +1157,7 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                 Target::Node(v)
             }
             Subject::Relation(r) => {
-                let candidates: &[u32] = match r {
+                let candidates: Vec<u32> = match r {
                     RelationRef::Id(id) => {
                         let map = by_id.get_or_insert_with(|| {
                             let mut m: HashMap<&str, Vec<u32>> = HashMap::new();
@@ -1168,7 +1169,7 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                             m
                         });
                         match map.get(id.as_str()) {
-                            Some(v) => v,
+                            Some(v) => v.clone(),
                             None => {
                                 return Err(Error::UnknownRelation {
                                     relation: r.to_string(),
@@ -1187,12 +1188,7 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                         to,
                         data,
                     } => {
-                        let f = u.node(from).ok_or_else(|| {
-                            unknown_element(u, from, "a relation of the change set")
-                        })?;
-                        let t = u.node(to).ok_or_else(|| {
-                            unknown_element(u, to, "a relation of the change set")
-                        })?;
+                        let (f, t) = relation_ends(u, from, to)?;
                         let data = data
                             .iter()
                             .map(|d| {
@@ -1214,8 +1210,11 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                             }
                             m
                         });
+                        let empty = data.is_empty();
                         match map.get(&(*kind, f, t, data)) {
-                            Some(v) => v,
+                            Some(v) => v.clone(),
+                            // Named without the data it carries: the one such relation.
+                            None if empty => between(u, &mut by_ends, r, Some(*kind), f, t)?,
                             None => {
                                 return Err(Error::UnknownRelation {
                                     relation: r.to_string(),
@@ -1223,6 +1222,10 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                                 });
                             }
                         }
+                    }
+                    RelationRef::Between { kind, from, to } => {
+                        let (f, t) = relation_ends(u, from, to)?;
+                        between(u, &mut by_ends, r, *kind, f, t)?
                     }
                 };
                 // A removed relation is the old model's when both have one by that name.
@@ -1245,6 +1248,90 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
         });
     }
     Ok(out)
+}
+
+/// The nodes of a relation's ends as a change set names them.
+fn relation_ends(u: &Universe<'_>, from: &str, to: &str) -> Result<(u32, u32), Error> {
+    let node = |id: &str| {
+        u.node(id)
+            .ok_or_else(|| unknown_element(u, id, "a relation of the change set"))
+    };
+    Ok((node(from)?, node(to)?))
+}
+
+/// The one relation from node `f` to node `t` (of `kind`, when given) that `named` names:
+/// an error when there is none (with the nearest relation out of `f` as a suggestion) or
+/// several (naming them).
+fn between(
+    u: &Universe<'_>,
+    by_ends: &mut Option<HashMap<(u32, u32), Vec<u32>>>,
+    named: &RelationRef,
+    kind: Option<RelationKind>,
+    f: u32,
+    t: u32,
+) -> Result<Vec<u32>, Error> {
+    let map = by_ends.get_or_insert_with(|| {
+        let mut m: HashMap<(u32, u32), Vec<u32>> = HashMap::new();
+        for i in 0..u.relation_count() as u32 {
+            m.entry(u.ends(i)).or_default().push(i);
+        }
+        m
+    });
+    let of_kind = |i: &&u32| kind.is_none_or(|k| u.relation(**i).kind() == k);
+    let found: Vec<u32> = map
+        .get(&(f, t))
+        .map(|v| v.iter().filter(of_kind).copied().collect())
+        .unwrap_or_default();
+    match found.len() {
+        1 => Ok(found),
+        0 => {
+            // The relation of another kind that joins the two, or the way back when a
+            // relation goes that way, or the nearest of those that leave `from`.
+            let arrow = |a: u32, b: u32| format!("{}->{}", u.element(a).id(), u.element(b).id());
+            let fits = |ends: &(u32, u32)| {
+                map.get(ends)
+                    .is_some_and(|rels| rels.iter().any(|i| of_kind(&i)))
+            };
+            let other_kind = map.get(&(f, t)).and_then(|rels| rels.first());
+            let prefix = kind.map(|k| format!("{k}:")).unwrap_or_default();
+            let suggestion = if let Some(&other) = other_kind {
+                Some(format!("{}:{}", u.relation(other).kind(), arrow(f, t)))
+            } else if fits(&(t, f)) {
+                Some(format!("{prefix}{}", arrow(t, f)))
+            } else {
+                let mut near: Vec<String> = map
+                    .keys()
+                    .filter(|ends| ends.0 == f && fits(ends))
+                    .map(|&(a, b)| arrow(a, b))
+                    .collect();
+                near.sort_unstable();
+                ecograph_core::suggest::closest(&arrow(f, t), near.iter().map(String::as_str))
+                    .map(str::to_owned)
+            };
+            Err(Error::UnknownRelation {
+                relation: named.to_string(),
+                suggestion,
+            })
+        }
+        _ => Err(Error::AmbiguousRelation {
+            relation: named.to_string(),
+            candidates: found
+                .iter()
+                .map(|&i| {
+                    let r = u.relation(i);
+                    let mut d = match r.id() {
+                        Some(id) => format!("`{id}` ({})", r.kind()),
+                        None => format!("`{}`", r.kind()),
+                    };
+                    let data: Vec<&str> = r.data_carried().map(|x| x.id().as_str()).collect();
+                    if !data.is_empty() {
+                        d.push_str(&format!(" carrying `{}`", data.join("`, `")));
+                    }
+                    d
+                })
+                .collect(),
+        }),
+    }
 }
 
 fn stops(u: &Universe<'_>, stop_at: &[StopAt]) -> Result<Vec<bool>, Error> {

@@ -1,6 +1,7 @@
 //! The impact report: stable JSON for scripts, a tree for people.
 
 use crate::change::{Change, Subject};
+use crate::diff::relation_ref;
 use crate::propagate::{Affected, Hop, Impact, Target};
 use crate::rules::{Confidence, Direction, Effect, Link};
 use ecograph_core::{Element, ElementKind};
@@ -56,12 +57,18 @@ impl Impact<'_> {
 
     fn change_json(&self, i: usize, c: &Change) -> Value {
         let mut v = c.to_json();
-        if let Some(r) = self.resolved.get(i)
-            && let Target::Node(n) = r.target
-        {
-            let e = self.snap.universe.element(n);
-            v["kind"] = json!(e.kind().as_str());
-            v["name"] = json!(e.name().resolve(self.lang()));
+        match self.resolved.get(i).map(|r| r.target) {
+            Some(Target::Node(n)) => {
+                let e = self.snap.universe.element(n);
+                v["kind"] = json!(e.kind().as_str());
+                v["name"] = json!(e.name().resolve(self.lang()));
+            }
+            // The relation as the model names it (by `id`, else kind, ends and data),
+            // however the change named it.
+            Some(Target::Rel(rel)) => {
+                v["relation"] = relation_ref(self.snap.universe.relation(rel)).to_json();
+            }
+            None => {}
         }
         v
     }
@@ -79,6 +86,11 @@ impl Impact<'_> {
                 }
                 s
             }
+            (Subject::Relation(_), Some(Target::Rel(rel))) => format!(
+                "{} relation {}",
+                c.kind(),
+                relation_ref(self.snap.universe.relation(rel))
+            ),
             _ => c.to_string(),
         }
     }

@@ -2,8 +2,8 @@
 
 use crate::common::{Exit, Fail, Format, json_out, load_model, read_source, write_output};
 use ecograph_impact::{
-    Change, ChangeSet, Confidence, Link, Options, Rules, StopAt, analyze, analyze_since,
-    parse_duration,
+    Change, ChangeKind, ChangeSet, Confidence, Link, Options, RelationRef, Rules, StopAt, analyze,
+    analyze_since, parse_duration,
 };
 use std::path::PathBuf;
 
@@ -73,11 +73,13 @@ pub struct Args {
     /// The model file (`-` reads standard input); with --since, the new version.
     #[arg(value_name = "MODEL")]
     model: String,
-    /// An element changed in place; repeatable.
-    #[arg(long, value_name = "ID")]
+    /// An element changed in place, or a relation as FROM->TO (KIND:FROM->TO when several
+    /// join the two); repeatable.
+    #[arg(long, value_name = "ID|FROM->TO")]
     modified: Vec<String>,
-    /// An element taken out; repeatable.
-    #[arg(long, value_name = "ID")]
+    /// An element taken out, or a relation as FROM->TO (KIND:FROM->TO when several join
+    /// the two); repeatable.
+    #[arg(long, value_name = "ID|FROM->TO")]
     removed: Vec<String>,
     /// A task delayed by a duration, as ID=6w (d, w, m or y); repeatable.
     #[arg(long, value_name = "ID=DURATION")]
@@ -110,8 +112,20 @@ fn change_set(args: &Args) -> Result<ChangeSet, Fail> {
             .map_err(|e| Fail::usage(format!("{path}: {e}")))?,
         None => ChangeSet::new(),
     };
-    set.extend(args.modified.iter().map(Change::modified));
-    set.extend(args.removed.iter().map(Change::removed));
+    for (ids, kind) in [
+        (&args.modified, ChangeKind::Modified),
+        (&args.removed, ChangeKind::Removed),
+    ] {
+        for id in ids {
+            set.push(match RelationRef::parse_arrow(id) {
+                None if kind == ChangeKind::Modified => Change::modified(id),
+                None => Change::removed(id),
+                Some(relation) => relation
+                    .and_then(|r| Change::relation(r, kind))
+                    .map_err(|e| Fail::usage(e.to_string()))?,
+            });
+        }
+    }
     for d in &args.delay {
         let (id, by) = d.split_once('=').ok_or_else(|| {
             Fail::usage(format!(

@@ -35,6 +35,74 @@ fn removing_tyomarkkinatori_text_and_json() {
     insta::assert_json_snapshot!("te24_tmt_depth2_json", v);
 }
 
+/// The question the impact issue is done by: what breaks if Työmarkkinatori's EURES
+/// interface (its flow to the EURES portal) changes? Text, JSON and an exit code.
+#[test]
+fn changing_tyomarkkinatoris_eures_interface() {
+    let t = te24();
+    let flow = "tmt->eures-portaali";
+    let o = run(&[
+        "impact",
+        &t,
+        "--modified",
+        flow,
+        "--certain-only",
+        "--lang",
+        "en",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    insta::assert_snapshot!("te24_eures_interface_text", stdout(&o));
+    let o = run(&[
+        "impact",
+        &t,
+        "--modified",
+        flow,
+        "--depth",
+        "3",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    insta::assert_json_snapshot!("te24_eures_interface_json", v);
+    // The change is the flow itself, named by kind, ends and the data it carries.
+    assert_eq!(
+        v["changes"][0]["relation"],
+        serde_json::json!({ "kind": "flow", "from": "tmt", "to": "eures-portaali",
+                            "data": ["d.avoimet", "d.cv"] })
+    );
+    let o = run(&[
+        "impact",
+        &t,
+        "--modified",
+        &format!("flow:{flow}"),
+        "--fail-on",
+        "certain",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(o.status.code(), Some(3), "{}", stderr(&o));
+
+    // Ends that no relation joins, and a malformed arrow, are usage errors.
+    let o = run(&["impact", &t, "--modified", "tmt->eures-portal"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("unknown element `eures-portal` in a relation of the change set; did you mean `eures-portaali`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["impact", &t, "--removed", "uses:tmt->eures-portaali"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("no relation `uses` from `tmt` to `eures-portaali` in the model; did you mean `flow:tmt->eures-portaali`?"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&["impact", &t, "--removed", "tmt->"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("FROM->TO"), "{}", stderr(&o));
+}
+
 #[test]
 fn flags_and_change_files_combine() {
     let dir = std::env::temp_dir().join(format!("ecograph-impact-cli-{}", std::process::id()));

@@ -233,6 +233,92 @@ fn relation_change_affects_the_far_end_by_the_rules() {
     assert_eq!(path[0].relation.map(|r| r.kind()), Some(RelationKind::Uses));
 }
 
+/// A relation named by its ends alone (`FROM->TO` on the command line), or by kind and
+/// ends without the data a flow carries, is the one relation that fits; none or several
+/// are errors that say which.
+#[test]
+fn relations_named_by_their_ends() {
+    let m = fixture("small.json");
+    let parse = |s: &str| RelationRef::parse_arrow(s).map(|r| r.unwrap());
+    assert_eq!(parse("tmt"), None);
+    let flow = parse("tmt.api->eures").unwrap();
+    let c = set([Change::relation(flow, ChangeKind::Modified).unwrap()]);
+    let impact = analyze(&m, &c, &Options::default().depth(1)).unwrap();
+    let path = impact.get("eures").unwrap().path();
+    assert_eq!(path[0].relation.and_then(|r| r.id()), Some("f1"));
+    // By kind and ends, without the data it carries: the same flow.
+    let keyed = RelationRef::key(RelationKind::Flow, "tmt.api", "eures");
+    let c2 = set([Change::relation(keyed, ChangeKind::Modified).unwrap()]);
+    assert_eq!(
+        summary(&m, &c, &Options::default()),
+        summary(&m, &c2, &Options::default())
+    );
+    // `KIND:` picks among several relations; a kind that is not one is part of the id.
+    assert_eq!(
+        parse("uses:kohtaanto->haku"),
+        Some(RelationRef::Between {
+            kind: Some(RelationKind::Uses),
+            from: "kohtaanto".into(),
+            to: "haku".into()
+        })
+    );
+    assert!(
+        matches!(parse("x:a->b"), Some(RelationRef::Between { kind: None, ref from, .. }) if from == "x:a")
+    );
+    assert!(RelationRef::parse_arrow("a->").unwrap().is_err());
+
+    let err = |r: RelationRef| {
+        analyze(
+            &m,
+            &set([Change::relation(r, ChangeKind::Removed).unwrap()]),
+            &Options::default(),
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    assert_eq!(
+        err(parse("haku->tmt").unwrap()),
+        "no relation from `haku` to `tmt` in the model; did you mean `tmt->haku`?"
+    );
+    assert_eq!(
+        err(parse("uses:tmt->haku").unwrap()),
+        "no relation `uses` from `tmt` to `haku` in the model; did you mean `provides:tmt->haku`?"
+    );
+
+    let two = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+              {"id": "a", "kind": "system", "name": "A"}, {"id": "b", "kind": "system", "name": "B"},
+              {"id": "d", "kind": "data", "name": "D"}],
+            "relations": [
+              {"kind": "flow", "from": "a", "to": "b", "data": ["d"]},
+              {"id": "u", "kind": "uses", "from": "a", "to": "b"}]}"#,
+    )
+    .unwrap();
+    let e = analyze(
+        &two,
+        &set([Change::relation(parse("a->b").unwrap(), ChangeKind::Modified).unwrap()]),
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(e, Error::AmbiguousRelation { .. }));
+    assert_eq!(
+        e.to_string(),
+        "from `a` to `b` names 2 relations: `flow` carrying `d`, `u` (uses); name one as KIND:FROM->TO, or by `id` or `data` in a change set file"
+    );
+    let one = analyze(
+        &two,
+        &set([Change::relation(parse("uses:a->b").unwrap(), ChangeKind::Modified).unwrap()]),
+        &Options::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        one.get("a").unwrap().path()[0]
+            .relation
+            .and_then(|r| r.id()),
+        Some("u")
+    );
+}
+
 #[test]
 fn rules_file_overrides_the_default_table() {
     let rules = Rules::from_json_str(
