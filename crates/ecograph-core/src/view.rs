@@ -86,6 +86,12 @@ pub struct View {
 }
 
 impl View {
+    /// The view as the model file's canonical form writes it (fields that hold their
+    /// default are left out).
+    pub fn to_json(&self) -> serde_json::Value {
+        crate::write::view_json(self)
+    }
+
     /// A view with the given id that draws every element and relation.
     pub fn new(id: impl Into<String>) -> View {
         View {

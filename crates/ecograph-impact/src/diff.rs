@@ -3,7 +3,7 @@
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef};
 use crate::graph::NONE;
 use crate::hash::{Fx, FxMap};
-use ecograph_core::{Element, Model, Relation, Text};
+use ecograph_core::{Element, Model, Relation, Text, View};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 use std::hash::Hasher;
@@ -45,13 +45,40 @@ pub struct ModifiedRelation<'m> {
     pub fields: Vec<FieldChange>,
 }
 
+/// A view in both versions (same id) whose definition differs.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct ModifiedView<'m> {
+    /// The view in the old model.
+    pub old: &'m View,
+    /// The view in the new model.
+    pub new: &'m View,
+    /// What changed, in the order of the model file's fields (`null` for a field that
+    /// holds its default).
+    pub fields: Vec<FieldChange>,
+}
+
+/// The fields of a view, in the model file's order, after `id`.
+const VIEW_FIELDS: [&str; 9] = [
+    "title",
+    "description",
+    "include",
+    "exclude",
+    "relations",
+    "group_by_parent",
+    "collapse",
+    "direction",
+    "legend",
+];
+
 /// The differences between two versions of a model.
 ///
 /// Elements are matched by id: renaming an element or moving it to another parent is a
 /// modification. Relations are matched by identity: their `id` when they have one, else
 /// kind, `from`, `to` and carried `data` (equal relations without an id are paired in
 /// file order). Lists keep file order: removed things in the old file's order, the rest
-/// in the new file's.
+/// in the new file's. The model's own fields (`name`, `description`, `languages`) and its
+/// views (matched by id) are compared too; they pass no impact on.
 #[derive(Debug)]
 pub struct Diff<'m> {
     old: &'m Model,
@@ -62,6 +89,10 @@ pub struct Diff<'m> {
     relations_added: Vec<Relation<'m>>,
     relations_removed: Vec<Relation<'m>>,
     relations_modified: Vec<ModifiedRelation<'m>>,
+    model_fields: Vec<FieldChange>,
+    views_added: Vec<&'m View>,
+    views_removed: Vec<&'m View>,
+    views_modified: Vec<ModifiedView<'m>>,
 }
 
 fn text_json(t: &Text) -> Value {
@@ -383,6 +414,7 @@ pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
     }
     relations_modified.sort_by_key(|(i, _)| *i);
     let relations_added = new.relations().filter(|r| !matched[r.index()]).collect();
+    let (views_added, views_removed, views_modified) = views(old, new);
     Diff {
         old,
         new,
@@ -392,7 +424,66 @@ pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
         relations_added,
         relations_removed,
         relations_modified: relations_modified.into_iter().map(|(_, m)| m).collect(),
+        model_fields: model_fields(old, new),
+        views_added,
+        views_removed,
+        views_modified,
     }
+}
+
+/// The model's own fields that differ.
+fn model_fields(a: &Model, b: &Model) -> Vec<FieldChange> {
+    let mut f = Vec::new();
+    push(&mut f, "name", opt_text(a.name()), opt_text(b.name()));
+    push(
+        &mut f,
+        "description",
+        opt_text(a.description()),
+        opt_text(b.description()),
+    );
+    push(
+        &mut f,
+        "languages",
+        json!(a.languages()),
+        json!(b.languages()),
+    );
+    f
+}
+
+/// Views only the new model has (its order), only the old one has (its order), and in
+/// both with another definition (the new order).
+#[allow(clippy::type_complexity)]
+fn views<'m>(
+    old: &'m Model,
+    new: &'m Model,
+) -> (Vec<&'m View>, Vec<&'m View>, Vec<ModifiedView<'m>>) {
+    let removed = old
+        .views()
+        .iter()
+        .filter(|v| new.view(&v.id).is_none())
+        .collect();
+    let mut added = Vec::new();
+    let mut modified = Vec::new();
+    for v in new.views() {
+        let Some(o) = old.view(&v.id) else {
+            added.push(v);
+            continue;
+        };
+        let (a, b) = (o.to_json(), v.to_json());
+        let mut fields = Vec::new();
+        for field in VIEW_FIELDS {
+            let value = |j: &Value| j.get(field).cloned().unwrap_or(Value::Null);
+            push(&mut fields, field, value(&a), value(&b));
+        }
+        if !fields.is_empty() {
+            modified.push(ModifiedView {
+                old: o,
+                new: v,
+                fields,
+            });
+        }
+    }
+    (added, removed, modified)
 }
 
 /// Matches the relations after the first `prefix`: those with an id by id, those without
@@ -598,7 +689,24 @@ impl<'m> Diff<'m> {
     pub fn relations_modified(&self) -> &[ModifiedRelation<'m>] {
         &self.relations_modified
     }
-    /// Whether the models have the same elements and relations.
+    /// The model's own fields (`name`, `description`, `languages`) that differ.
+    pub fn model_fields(&self) -> &[FieldChange] {
+        &self.model_fields
+    }
+    /// Views only the new model has, in its file order.
+    pub fn views_added(&self) -> &[&'m View] {
+        &self.views_added
+    }
+    /// Views only the old model has, in its file order.
+    pub fn views_removed(&self) -> &[&'m View] {
+        &self.views_removed
+    }
+    /// Views in both (same id) whose definitions differ, in the new file's order.
+    pub fn views_modified(&self) -> &[ModifiedView<'m>] {
+        &self.views_modified
+    }
+    /// Whether the models have the same elements and relations (what the impact
+    /// analysis sees).
     pub fn is_empty(&self) -> bool {
         self.added.is_empty()
             && self.removed.is_empty()
@@ -606,6 +714,14 @@ impl<'m> Diff<'m> {
             && self.relations_added.is_empty()
             && self.relations_removed.is_empty()
             && self.relations_modified.is_empty()
+    }
+    /// Whether the model's own fields and views are the same too.
+    pub fn is_identical(&self) -> bool {
+        self.is_empty()
+            && self.model_fields.is_empty()
+            && self.views_added.is_empty()
+            && self.views_removed.is_empty()
+            && self.views_modified.is_empty()
     }
 
     /// The diff as a change set, for the impact analysis: elements removed, added and
@@ -682,6 +798,23 @@ impl<'m> Diff<'m> {
                 v
             })
             .collect();
+        let view = |v: &View| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(v.id));
+            if let Some(t) = &v.title {
+                m.insert("title".into(), json!(t.resolve(lang)));
+            }
+            Value::Object(m)
+        };
+        let views_modified: Vec<Value> = self
+            .views_modified
+            .iter()
+            .map(|m| {
+                let mut v = view(m.new);
+                v["changes"] = fields_json(&m.fields);
+                v
+            })
+            .collect();
         json!({
             "summary": {
                 "elements_added": self.added.len(),
@@ -690,6 +823,10 @@ impl<'m> Diff<'m> {
                 "relations_added": self.relations_added.len(),
                 "relations_removed": self.relations_removed.len(),
                 "relations_modified": self.relations_modified.len(),
+                "model_modified": !self.model_fields.is_empty(),
+                "views_added": self.views_added.len(),
+                "views_removed": self.views_removed.len(),
+                "views_modified": self.views_modified.len(),
             },
             "elements": {
                 "added": self.added.iter().map(|&e| el(e)).collect::<Vec<_>>(),
@@ -701,6 +838,12 @@ impl<'m> Diff<'m> {
                 "removed": self.relations_removed.iter().map(|&r| relation_json(r)).collect::<Vec<_>>(),
                 "modified": rel_modified,
             },
+            "model": { "changes": fields_json(&self.model_fields) },
+            "views": {
+                "added": self.views_added.iter().map(|v| view(v)).collect::<Vec<_>>(),
+                "removed": self.views_removed.iter().map(|v| view(v)).collect::<Vec<_>>(),
+                "modified": views_modified,
+            },
         })
     }
 
@@ -708,7 +851,7 @@ impl<'m> Diff<'m> {
     /// old and new value.
     pub fn to_text(&self, lang: Option<&str>) -> String {
         let mut s = String::new();
-        if self.is_empty() {
+        if self.is_identical() {
             s.push_str("no differences\n");
             return s;
         }
@@ -757,6 +900,34 @@ impl<'m> Diff<'m> {
         for m in &self.relations_modified {
             let _ = writeln!(s, "~ {}", relation_line(m.new));
             fields(&mut s, &m.fields);
+        }
+        // The model's own fields and its views, when they differ: they pass no impact
+        // on, so they come last.
+        if !self.model_fields.is_empty() {
+            s.push_str("model:\n");
+            fields(&mut s, &self.model_fields);
+        }
+        if !(self.views_added.is_empty()
+            && self.views_removed.is_empty()
+            && self.views_modified.is_empty())
+        {
+            let _ = writeln!(
+                s,
+                "views: {} added, {} removed, {} modified",
+                self.views_added.len(),
+                self.views_removed.len(),
+                self.views_modified.len()
+            );
+            for v in &self.views_added {
+                let _ = writeln!(s, "+ view `{}`", v.id);
+            }
+            for v in &self.views_removed {
+                let _ = writeln!(s, "- view `{}`", v.id);
+            }
+            for m in &self.views_modified {
+                let _ = writeln!(s, "~ view `{}`", m.new.id);
+                fields(&mut s, &m.fields);
+            }
         }
         s
     }

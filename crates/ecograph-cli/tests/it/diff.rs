@@ -19,6 +19,8 @@ fn diff_of_two_versions() {
     let rels = v["relations"].as_array_mut().unwrap();
     rels.retain(|r| r["to"] != "d1");
     rels.push(serde_json::json!({ "kind": "uses", "from": "kohtaanto", "to": "tmt" }));
+    v["name"] = serde_json::json!({ "fi": "Pieni malli", "en": "Small model" });
+    v["views"] = serde_json::json!([{ "id": "systems", "include": [{ "kind": "system" }] }]);
     let new = dir.join("new.json");
     std::fs::write(&new, v.to_string()).unwrap();
     let (old, new) = (small(), new.to_str().unwrap().to_owned());

@@ -39,6 +39,67 @@ fn identical_models_have_no_differences() {
     assert_eq!(d.to_text(None), "no differences\n");
 }
 
+/// The model's own fields and its views are compared too, but pass no impact on: the
+/// change set stays empty.
+#[test]
+fn model_fields_and_views_are_compared() {
+    let mut v = base();
+    v["views"] = json!([
+        { "id": "all", "title": "Kaikki" },
+        { "id": "systems", "include": [{ "kind": "system" }] },
+        { "id": "old" }
+    ]);
+    let old = model(&v);
+    v["name"] = json!({ "fi": "Malli", "en": "Model" });
+    v["languages"] = json!(["fi", "en", "sv"]);
+    v["views"] = json!([
+        { "id": "all", "title": "Kaikki" },
+        { "id": "new", "direction": "LR" },
+        { "id": "systems", "include": [{ "kind": "system" }, { "kind": "data" }], "legend": false }
+    ]);
+    let new = model(&v);
+    let d = diff(&old, &new);
+    assert!(d.is_empty(), "elements and relations are the same");
+    assert!(!d.is_identical());
+    assert!(d.change_set().is_empty());
+    let fields: Vec<&str> = d.model_fields().iter().map(|f| f.field).collect();
+    assert_eq!(fields, ["name", "languages"]);
+    assert_eq!(d.model_fields()[0].old, Value::Null);
+    assert_eq!(d.model_fields()[1].new, json!(["fi", "en", "sv"]));
+    let ids = |vs: &[&ecograph_core::View]| vs.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(d.views_added()), ["new"]);
+    assert_eq!(ids(d.views_removed()), ["old"]);
+    assert_eq!(d.views_modified().len(), 1);
+    let m = &d.views_modified()[0];
+    assert_eq!(m.new.id, "systems");
+    let fields: Vec<&str> = m.fields.iter().map(|f| f.field).collect();
+    assert_eq!(fields, ["include", "legend"]);
+    assert_eq!(
+        m.fields[1].old,
+        Value::Null,
+        "a field at its default is null"
+    );
+    assert_eq!(m.fields[1].new, json!(false));
+    let text = d.to_text(Some("en"));
+    assert!(
+        text.ends_with(
+            "model:\n    name: (none) -> {\"fi\":\"Malli\",\"en\":\"Model\"}\n    languages: [\"fi\",\"en\"] -> [\"fi\",\"en\",\"sv\"]\n\
+             views: 1 added, 1 removed, 1 modified\n+ view `new`\n- view `old`\n~ view `systems`\n    \
+             include: [{\"kind\":\"system\"}] -> [{\"kind\":\"system\"},{\"kind\":\"data\"}]\n    legend: (none) -> false\n"
+        ),
+        "{text}"
+    );
+    let j = d.to_json(Some("en"));
+    assert_eq!(j["summary"]["model_modified"], json!(true));
+    assert_eq!(j["views"]["added"], json!([{ "id": "new" }]));
+    assert_eq!(j["views"]["removed"], json!([{ "id": "old" }]));
+    assert_eq!(
+        j["views"]["modified"][0]["changes"][1]["field"],
+        json!("legend")
+    );
+    assert_eq!(diff(&new, &new).to_text(None), "no differences\n");
+}
+
 #[test]
 fn renaming_and_moving_are_modifications() {
     let old = model(&base());
