@@ -86,6 +86,9 @@ pub struct View {
 }
 
 impl View {
+    /// The fields of a view in the model file, in their documented order.
+    pub const FIELDS: &'static [&'static str] = crate::raw::fields::VIEW;
+
     /// The view as the model file's canonical form writes it (fields that hold their
     /// default are left out).
     pub fn to_json(&self) -> serde_json::Value {

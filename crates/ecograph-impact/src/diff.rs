@@ -58,19 +58,6 @@ pub struct ModifiedView<'m> {
     pub fields: Vec<FieldChange>,
 }
 
-/// The fields of a view, in the model file's order, after `id`.
-const VIEW_FIELDS: [&str; 9] = [
-    "title",
-    "description",
-    "include",
-    "exclude",
-    "relations",
-    "group_by_parent",
-    "collapse",
-    "direction",
-    "legend",
-];
-
 /// The differences between two versions of a model.
 ///
 /// Elements are matched by id: renaming an element or moving it to another parent is a
@@ -471,7 +458,7 @@ fn views<'m>(
         };
         let (a, b) = (o.to_json(), v.to_json());
         let mut fields = Vec::new();
-        for field in VIEW_FIELDS {
+        for &field in View::FIELDS.iter().filter(|&&f| f != "id") {
             let value = |j: &Value| j.get(field).cloned().unwrap_or(Value::Null);
             push(&mut fields, field, value(&a), value(&b));
         }
@@ -780,23 +767,20 @@ impl<'m> Diff<'m> {
     /// model's default language).
     pub fn to_json(&self, lang: Option<&str>) -> Value {
         let el = |e: Element<'_>| json!({ "id": e.id().as_str(), "kind": e.kind().as_str(), "name": e.name().resolve(lang) });
+        // A modified thing: what names it, and its changed fields.
+        let changed = |mut v: Value, fields: &[FieldChange]| {
+            v["changes"] = fields_json(fields);
+            v
+        };
         let modified: Vec<Value> = self
             .modified
             .iter()
-            .map(|m| {
-                let mut v = el(m.new);
-                v["changes"] = fields_json(&m.fields);
-                v
-            })
+            .map(|m| changed(el(m.new), &m.fields))
             .collect();
         let rel_modified: Vec<Value> = self
             .relations_modified
             .iter()
-            .map(|m| {
-                let mut v = relation_json(m.new);
-                v["changes"] = fields_json(&m.fields);
-                v
-            })
+            .map(|m| changed(relation_json(m.new), &m.fields))
             .collect();
         let view = |v: &View| {
             let mut m = Map::new();
@@ -809,11 +793,7 @@ impl<'m> Diff<'m> {
         let views_modified: Vec<Value> = self
             .views_modified
             .iter()
-            .map(|m| {
-                let mut v = view(m.new);
-                v["changes"] = fields_json(&m.fields);
-                v
-            })
+            .map(|m| changed(view(m.new), &m.fields))
             .collect();
         json!({
             "summary": {

@@ -6,10 +6,11 @@
 //! start at distance 0; `added` and `delayed` elements and changed relations are expanded
 //! once at level 0 without a state of their own.
 //!
-//! The search keeps, per state, its distance and the half-edge it was first reached by
-//! (a predecessor array); witness paths are written out from it only when asked for. The
-//! inner loop reads 5 bytes a half-edge (target and code), looks the rule up in a bitmask
-//! and tests a visited bitset that stays in the cache.
+//! The search keeps the states in the order it reaches them, each with the hop it was
+//! first reached by (the queue position of the state it leaves, and the half-edge);
+//! distances come from where each level starts, and witness paths are written out only
+//! when asked for. The inner loop reads 4 bytes a half-edge (target and code), looks the
+//! rule up in a bitmask and tests a visited bitset that stays in the cache.
 
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef, Subject};
 use crate::graph::{CODE_BITS, Csr, Ends, NONE, Universe, decode};
