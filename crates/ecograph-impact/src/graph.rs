@@ -318,7 +318,7 @@ impl Csr {
             let mut to_of = vec![0u32; total];
             let mut code_of = vec![0u8; total];
             let mut fill: Vec<u32> = start[..n].to_vec();
-            emit.each(&mut |at, to, rel, c| {
+            emit.each(|at, to, rel, c| {
                 let slot = &mut fill[at as usize];
                 let i = *slot as usize;
                 *slot += 1;
@@ -425,7 +425,8 @@ struct Emit<'a> {
 impl Emit<'_> {
     /// Calls `put(at, to, relation, code)` for every half-edge: relations in file order,
     /// then containment, then data.
-    fn each(&self, put: &mut dyn FnMut(u32, u32, u32, u8)) {
+    #[inline(always)]
+    fn each(&self, mut put: impl FnMut(u32, u32, u32, u8)) {
         let data_fwd = code(Link::Data, Direction::Forward) as u8;
         let data_bwd = code(Link::Data, Direction::Backward) as u8;
         let parent_fwd = code(Link::Parent, Direction::Forward) as u8;
@@ -474,7 +475,7 @@ impl Emit<'_> {
             first_node(buckets.start) as u32,
             first_node(buckets.end) as u32,
         );
-        self.each(&mut |at, to, rel, c| {
+        self.each(|at, to, rel, c| {
             if at < lo || at >= hi {
                 return;
             }
