@@ -1300,14 +1300,21 @@ fn between(
             } else if fits(&(t, f)) {
                 Some(format!("{prefix}{}", arrow(t, f)))
             } else {
-                let mut near: Vec<String> = map
+                // Where the relations that leave `from` go: the one whose id begins with
+                // the id given (`tmt->eures` for `tmt->eures-portaali`), else the nearest.
+                let mut near: Vec<&str> = map
                     .keys()
                     .filter(|ends| ends.0 == f && fits(ends))
-                    .map(|&(a, b)| arrow(a, b))
+                    .map(|&(_, b)| u.element(b).id().as_str())
                     .collect();
                 near.sort_unstable();
-                ecograph_core::suggest::closest(&arrow(f, t), near.iter().map(String::as_str))
-                    .map(str::to_owned)
+                let to = u.element(t).id().as_str();
+                let mut starting = near.iter().filter(|b| b.starts_with(to));
+                match (starting.next(), starting.next()) {
+                    (Some(b), None) => Some(*b),
+                    _ => ecograph_core::suggest::closest(to, near.iter().copied()),
+                }
+                .map(|b| format!("{prefix}{}->{b}", u.element(f).id()))
             };
             Err(Error::UnknownRelation {
                 relation: named.to_string(),

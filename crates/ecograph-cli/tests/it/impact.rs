@@ -91,6 +91,15 @@ fn changing_tyomarkkinatoris_eures_interface() {
         "{}",
         stderr(&o)
     );
+    let o = run(&["impact", &t, "--modified", "tmt->eures"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains(
+            "no relation from `tmt` to `eures` in the model; did you mean `tmt->eures-portaali`?"
+        ),
+        "{}",
+        stderr(&o)
+    );
     let o = run(&["impact", &t, "--removed", "uses:tmt->eures-portaali"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
