@@ -69,7 +69,7 @@ impl Model {
                     diagnostics: diags,
                 };
             }
-            Err(e) => vec![syntax_error(&e)],
+            Err(e) => vec![syntax_error(src, &e)],
         };
         for d in &mut diags {
             d.file = file.map(str::to_owned);
@@ -103,21 +103,35 @@ pub(crate) fn finish(mut diags: Vec<Diagnostic>, file: Option<&str>) -> Diagnost
     Diagnostics { items: diags }
 }
 
-fn syntax_error(e: &serde_json::Error) -> Diagnostic {
+fn syntax_error(src: &str, e: &serde_json::Error) -> Diagnostic {
     let msg = e.to_string();
     // serde_json appends " at line L column C"; the position is shown on its own line.
     let msg = msg
         .rsplit_once(" at line ")
         .map_or(msg.as_str(), |(m, _)| m);
+    // serde_json's column counts bytes from 1, at the byte it stopped on; other
+    // diagnostics count characters.
+    let line_start: usize = src
+        .split_inclusive('\n')
+        .take(e.line().saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let offset = line_start + e.column().saturating_sub(1);
+    let path = if e.line() > 0 {
+        crate::locate::path_at(src, offset)
+    } else {
+        JsonPath::default()
+    };
     let mut d = Diagnostic::new(
         Severity::Error,
         "syntax",
-        JsonPath::default(),
+        path,
         format!("malformed JSON: {msg}"),
     );
     if e.line() > 0 {
         d.line = Some(e.line());
-        d.column = Some(e.column().max(1));
+        let chars = src.get(line_start..offset).map(|s| s.chars().count() + 1);
+        d.column = Some(chars.unwrap_or(e.column()).max(1));
     }
     let hint = match e.classify() {
         serde_json::error::Category::Eof => {
@@ -125,6 +139,9 @@ fn syntax_error(e: &serde_json::Error) -> Diagnostic {
         }
         serde_json::error::Category::Syntax if msg.contains("trailing comma") => {
             Some("remove the comma before the closing bracket")
+        }
+        serde_json::error::Category::Syntax if msg.starts_with("expected `,`") => {
+            Some("a `,` may be missing after the item before, or a closing bracket")
         }
         _ => None,
     };

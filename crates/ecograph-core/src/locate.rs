@@ -216,3 +216,153 @@ impl Scanner<'_> {
         }
     }
 }
+
+/// Where a member of a container is, while scanning up to a syntax error.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Member {
+    /// Not begun: after `{`, `[` or `,` (for an object, no key read yet).
+    Pending,
+    /// An object's key is read; its value may have begun or not.
+    Keyed,
+    /// An array's element has begun (and is not finished).
+    Open,
+    /// Finished: only `,` or the closing bracket may follow.
+    Done,
+}
+
+struct Frame {
+    /// `None` for an array.
+    key: Option<String>,
+    index: usize,
+    member: Member,
+}
+
+/// The JSON path of the place a syntax error at byte `offset` is in: the member of each
+/// enclosing container that has begun there. A container whose next member has not begun
+/// (a trailing comma, a file that ends after a complete element) is itself the place.
+pub(crate) fn path_at(src: &str, offset: usize) -> crate::diag::JsonPath {
+    let b = src.as_bytes();
+    let end = offset.min(b.len());
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut i = 0;
+    // A value begins in the innermost container (at the top level, nothing to record).
+    let begin = |stack: &mut Vec<Frame>| {
+        if let Some(f) = stack.last_mut()
+            && f.key.is_none()
+        {
+            f.member = Member::Open;
+        }
+    };
+    let finish = |stack: &mut Vec<Frame>| {
+        if let Some(f) = stack.last_mut() {
+            f.member = Member::Done;
+        }
+    };
+    while i < end {
+        match b[i] {
+            b' ' | b'\t' | b'\n' | b'\r' | b':' => i += 1,
+            b'{' | b'[' => {
+                begin(&mut stack);
+                stack.push(Frame {
+                    key: (b[i] == b'{').then(String::new),
+                    index: 0,
+                    member: Member::Pending,
+                });
+                i += 1;
+            }
+            b'}' | b']' => {
+                stack.pop();
+                finish(&mut stack);
+                i += 1;
+            }
+            b',' => {
+                if let Some(f) = stack.last_mut() {
+                    if f.key.is_none() {
+                        f.index += 1;
+                    }
+                    f.member = Member::Pending;
+                }
+                i += 1;
+            }
+            b'"' => {
+                let start = i + 1;
+                i = start;
+                while i < end && b[i] != b'"' {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                let closed = i < end;
+                i = (i + 1).min(end.max(i));
+                match stack.last_mut() {
+                    // An object's key.
+                    Some(f) if closed && f.key.is_some() && f.member == Member::Pending => {
+                        let raw = src.get(start..i.saturating_sub(1)).unwrap_or("");
+                        f.key = Some(
+                            serde_json::from_str::<String>(&format!("\"{raw}\""))
+                                .unwrap_or_else(|_| raw.to_owned()),
+                        );
+                        f.member = Member::Keyed;
+                    }
+                    _ if closed => {
+                        begin(&mut stack);
+                        if stack.last().is_some_and(|f| f.key.is_none()) {
+                            finish(&mut stack);
+                        } else if let Some(f) = stack.last_mut() {
+                            f.member = Member::Done;
+                        }
+                    }
+                    _ => begin(&mut stack),
+                }
+            }
+            _ => {
+                // A number, `true`, `false`, `null` or something serde_json rejected.
+                begin(&mut stack);
+                while i < end && !matches!(b[i], b',' | b'}' | b']' | b' ' | b'\t' | b'\n' | b'\r')
+                {
+                    i += 1;
+                }
+                if i < end {
+                    finish(&mut stack);
+                }
+            }
+        }
+    }
+    let mut path = crate::diag::JsonPath::default();
+    for f in &stack {
+        match (&f.key, f.member) {
+            (Some(k), Member::Keyed) => path = path.key_dyn(k),
+            (None, Member::Open) => path = path.index(f.index),
+            _ => break,
+        }
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn path(src: &str, at: &str) -> String {
+        let offset = src.find(at).expect("marker in the source");
+        path_at(src, offset).to_string()
+    }
+
+    #[test]
+    fn syntax_errors_are_placed_in_the_member_that_has_begun() {
+        let src = r#"{"a": [1, {"b\"c": {"d": x}}, 3], "e": "#;
+        assert_eq!(path(src, "x"), r#"a[1]["b\"c"].d"#);
+        assert_eq!(path(src, "3"), "a");
+        assert_eq!(path(src, ", 3"), "a");
+        assert_eq!(path(src, r#""e""#), "$");
+        assert_eq!(path_at(src, src.len()).to_string(), "e");
+        assert_eq!(path(r#"[{"k": "v" "w"}]"#, r#""w""#), "[0]");
+    }
+
+    proptest! {
+        /// Bad input never panics: any text, any offset.
+        #[test]
+        fn any_text_and_offset_gives_a_path(src in "[\\{}\\[\\]\",: a-zÄ\\\\0-9]{0,60}", at in 0usize..80) {
+            let _ = path_at(&src, at);
+        }
+    }
+}

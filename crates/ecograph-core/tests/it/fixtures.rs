@@ -55,6 +55,9 @@ macro_rules! cases {
 cases! {
     malformed_json_reports_serde_position: "syntax" => "syntax",
     truncated_file_says_it_ends_early: "truncated" => "syntax",
+    syntax_error_names_the_field_it_is_in: "syntax-in-element" => "syntax",
+    missing_comma_names_the_list: "syntax-missing-comma" => "syntax",
+    bad_value_names_its_field: "syntax-bad-value" => "syntax",
     top_level_must_be_an_object: "not-an-object" => "type",
     missing_format_version_is_an_error: "missing-version" => "missing-version",
     other_format_versions_are_refused: "unsupported-version" => "unsupported-version",
