@@ -3,6 +3,7 @@
 //! ```text
 //! cargo run -p ecograph-examples --example in_progress
 //! cargo run -p ecograph-examples --example tyomarkkinatori_flows -- en
+//! cargo run -p ecograph-examples --example eures_interface -- en
 //! ```
 
 use std::path::PathBuf;
