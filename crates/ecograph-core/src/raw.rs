@@ -505,8 +505,40 @@ pub(crate) fn parse<'de>(
     Ok(doc)
 }
 
+/// The scalar `visit_*` methods of a visitor that takes any JSON scalar as a value of
+/// the wrong type: each returns `$wrong(self, Found::...)`.
+macro_rules! wrong_scalars {
+    ($wrong:path) => {
+        fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
+            Ok($wrong(self, Found::Bool))
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
+            Ok($wrong(self, Found::Number))
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
+            Ok($wrong(self, Found::Number))
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
+            Ok($wrong(self, Found::Number))
+        }
+        fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
+            Ok($wrong(self, Found::String))
+        }
+        fn visit_unit<E>(self) -> Result<Self::Value, E> {
+            Ok($wrong(self, Found::Null))
+        }
+    };
+}
+
 struct DocVisitor<'v> {
     val: &'v mut Validation,
+}
+
+impl DocVisitor<'_> {
+    /// The document is not an object.
+    fn wrong<'de>(self, found: Found) -> Loose<RawDoc<'de>> {
+        Err(found)
+    }
 }
 
 impl<'de> Visitor<'de> for DocVisitor<'_> {
@@ -515,27 +547,10 @@ impl<'de> Visitor<'de> for DocVisitor<'_> {
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an ecograph model object")
     }
-    fn visit_bool<E>(self, _: bool) -> Result<Self::Value, E> {
-        Ok(Err(Found::Bool))
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self::Value, E> {
-        Ok(Err(Found::Number))
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self::Value, E> {
-        Ok(Err(Found::Number))
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self::Value, E> {
-        Ok(Err(Found::Number))
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self::Value, E> {
-        Ok(Err(Found::String))
-    }
-    fn visit_unit<E>(self) -> Result<Self::Value, E> {
-        Ok(Err(Found::Null))
-    }
+    wrong_scalars!(DocVisitor::wrong);
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Err(Found::Array))
+        Ok(self.wrong(Found::Array))
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = RawDoc::default();
@@ -606,6 +621,13 @@ struct RelationStream<'v> {
     val: &'v mut Validation,
 }
 
+impl RelationStream<'_> {
+    /// `relations` is not a list.
+    fn wrong(self, found: Found) {
+        self.val.relations_not_a_list(found);
+    }
+}
+
 impl<'de> de::DeserializeSeed<'de> for RelationStream<'_> {
     type Value = ();
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
@@ -652,31 +674,8 @@ impl<'de> Visitor<'de> for RelationStream<'_> {
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        self.val.relations_not_a_list(Found::Object);
+        self.wrong(Found::Object);
         Ok(())
     }
-    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
-        self.val.relations_not_a_list(Found::Bool);
-        Ok(())
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
-        self.val.relations_not_a_list(Found::Number);
-        Ok(())
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
-        self.val.relations_not_a_list(Found::Number);
-        Ok(())
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
-        self.val.relations_not_a_list(Found::Number);
-        Ok(())
-    }
-    fn visit_str<E>(self, _: &str) -> Result<(), E> {
-        self.val.relations_not_a_list(Found::String);
-        Ok(())
-    }
-    fn visit_unit<E>(self) -> Result<(), E> {
-        self.val.relations_not_a_list(Found::Null);
-        Ok(())
-    }
+    wrong_scalars!(RelationStream::wrong);
 }

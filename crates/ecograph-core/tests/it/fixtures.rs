@@ -240,3 +240,59 @@ fn streamed_and_buffered_relations_give_the_same_diagnostics() {
     }
     assert!(compared >= 10, "only {compared} fixtures compared");
 }
+
+/// `relations` of the wrong JSON type is one diagnostic naming the type found, whether
+/// the relations are validated while parsing (after `languages` and `elements`) or after
+/// it (before them).
+#[test]
+fn relations_that_are_not_a_list_are_named() {
+    let elements =
+        r#""languages": ["en"], "elements": [{"id": "a", "kind": "actor", "name": "A"}]"#;
+    for (value, found) in [
+        ("5", "a number"),
+        ("1.5", "a number"),
+        ("-2", "a number"),
+        (r#""x""#, "a string"),
+        ("true", "a boolean"),
+        ("null", "null"),
+        (r#"{"kind": "uses"}"#, "an object"),
+    ] {
+        for src in [
+            format!(r#"{{"ecograph": 1, {elements}, "relations": {value}}}"#),
+            format!(r#"{{"ecograph": 1, "relations": {value}, {elements}}}"#),
+        ] {
+            let checked = Model::check_str(&src, Some("r.json"));
+            assert!(checked.model.is_none(), "{src}");
+            let d: Vec<_> = checked.diagnostics.errors().collect();
+            assert_eq!(d.len(), 1, "{src}: {}", checked.diagnostics);
+            assert_eq!(d[0].code(), "type");
+            assert_eq!(d[0].path(), "relations");
+            assert_eq!(
+                d[0].message(),
+                format!("expected a list of relations, found {found}"),
+                "{src}"
+            );
+        }
+    }
+}
+
+/// A document that is not an object is one diagnostic naming what it is.
+#[test]
+fn documents_that_are_not_an_object_are_named() {
+    for (src, found) in [
+        ("5", "a number"),
+        ("-1.5", "a number"),
+        (r#""model""#, "a string"),
+        ("false", "a boolean"),
+        ("null", "null"),
+        ("[1, 2]", "a list"),
+    ] {
+        let checked = Model::check_str(src, None);
+        let d: Vec<_> = checked.diagnostics.errors().collect();
+        assert_eq!(d.len(), 1, "{src}: {}", checked.diagnostics);
+        assert_eq!(
+            d[0].message(),
+            format!("expected a JSON object (an ecograph model), found {found}")
+        );
+    }
+}
