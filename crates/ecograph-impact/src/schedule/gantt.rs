@@ -523,14 +523,7 @@ impl Schedule<'_> {
                 num(ly - BAR / 2.0)
             );
             let label = words.statuses[i];
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                num(lx + 20.0),
-                num(ly + 4.0),
-                escape(label)
-            );
-            lx += 20.0 + text_width(label, FONT) + 16.0;
+            legend_label(&mut out, &mut lx, ly, label);
         }
         let _ = write!(
             out,
@@ -538,14 +531,7 @@ impl Schedule<'_> {
             num(lx),
             num(ly - BAR / 2.0)
         );
-        let _ = writeln!(
-            out,
-            "<text x=\"{}\" y=\"{}\">{}</text>",
-            num(lx + 20.0),
-            num(ly + 4.0),
-            escape(words.critical)
-        );
-        lx += 20.0 + text_width(words.critical, FONT) + 16.0;
+        legend_label(&mut out, &mut lx, ly, words.critical);
         if g.broken
             .iter()
             .any(|e| matches!(e.link, Link::After { .. }))
@@ -556,14 +542,7 @@ impl Schedule<'_> {
                 num(lx),
                 num(ly)
             );
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                num(lx + 20.0),
-                num(ly + 4.0),
-                escape(words.conflict)
-            );
-            lx += 20.0 + text_width(words.conflict, FONT) + 16.0;
+            legend_label(&mut out, &mut lx, ly, words.conflict);
         }
         if self.delay.is_some() {
             let _ = write!(
@@ -572,14 +551,7 @@ impl Schedule<'_> {
                 num(lx),
                 num(ly - BAR / 2.0)
             );
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                num(lx + 20.0),
-                num(ly + 4.0),
-                escape(words.planned)
-            );
-            lx += 20.0 + text_width(words.planned, FONT) + 16.0;
+            legend_label(&mut out, &mut lx, ly, words.planned);
         }
         if self.today.is_some() {
             let _ = write!(
@@ -589,13 +561,7 @@ impl Schedule<'_> {
                 num(ly + 7.0),
                 x = num(lx + 8.0)
             );
-            let _ = writeln!(
-                out,
-                "<text x=\"{}\" y=\"{}\">{}</text>",
-                num(lx + 20.0),
-                num(ly + 4.0),
-                escape(words.today)
-            );
+            legend_label(&mut out, &mut lx, ly, words.today);
         }
         out.push_str("</g>\n</svg>\n");
         out
@@ -705,4 +671,16 @@ fn truncate(s: &str, room: f64, size: f64) -> String {
     out.truncate(out.trim_end().len());
     out.push('\u{2026}');
     out
+}
+
+/// Writes a legend label after the 16-px swatch at `lx`, and moves `lx` past it.
+fn legend_label(out: &mut String, lx: &mut f64, ly: f64, label: &str) {
+    let _ = writeln!(
+        out,
+        "<text x=\"{}\" y=\"{}\">{}</text>",
+        num(*lx + 20.0),
+        num(ly + 4.0),
+        escape(label)
+    );
+    *lx += 20.0 + text_width(label, FONT) + 16.0;
 }
