@@ -21,42 +21,26 @@ pub struct FieldChange {
     pub new: Value,
 }
 
-/// An element in both versions whose fields differ.
+/// Something in both versions (an element by id, a relation by identity, a view by id)
+/// whose fields differ.
 #[derive(Debug, Clone)]
 #[non_exhaustive]
-pub struct ModifiedElement<'m> {
-    /// The element in the old model.
-    pub old: Element<'m>,
-    /// The element in the new model.
-    pub new: Element<'m>,
-    /// What changed, in the order of the model file's fields.
-    pub fields: Vec<FieldChange>,
-}
-
-/// A relation in both versions (same identity) whose fields differ.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ModifiedRelation<'m> {
-    /// The relation in the old model.
-    pub old: Relation<'m>,
-    /// The relation in the new model.
-    pub new: Relation<'m>,
-    /// What changed, in the order of the model file's fields.
-    pub fields: Vec<FieldChange>,
-}
-
-/// A view in both versions (same id) whose definition differs.
-#[derive(Debug, Clone)]
-#[non_exhaustive]
-pub struct ModifiedView<'m> {
-    /// The view in the old model.
-    pub old: &'m View,
-    /// The view in the new model.
-    pub new: &'m View,
+pub struct Modified<T> {
+    /// It in the old model.
+    pub old: T,
+    /// It in the new model.
+    pub new: T,
     /// What changed, in the order of the model file's fields (`null` for a field that
-    /// holds its default).
+    /// is absent or, in a view, holds its default).
     pub fields: Vec<FieldChange>,
 }
+
+/// An element in both versions whose fields differ.
+pub type ModifiedElement<'m> = Modified<Element<'m>>;
+/// A relation in both versions (same identity) whose fields differ.
+pub type ModifiedRelation<'m> = Modified<Relation<'m>>;
+/// A view in both versions (same id) whose definition differs.
+pub type ModifiedView<'m> = Modified<&'m View>;
 
 /// The differences between two versions of a model.
 ///

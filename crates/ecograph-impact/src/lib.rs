@@ -52,7 +52,9 @@ pub mod schedule;
 mod why;
 
 pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};
-pub use diff::{Diff, FieldChange, ModifiedElement, ModifiedRelation, ModifiedView, diff};
+pub use diff::{
+    Diff, FieldChange, Modified, ModifiedElement, ModifiedRelation, ModifiedView, diff,
+};
 pub use propagate::{Affected, Hop, Impact, Snapshot, analyze, analyze_since};
 pub use rules::{Confidence, Direction, Effect, Link, Options, Rule, Rules, StopAt};
 pub use why::{Block, Explanation, MAX_PATHS, Outcome, Step, why};
