@@ -302,14 +302,8 @@ pub(crate) fn path_at(src: &str, offset: usize) -> crate::diag::JsonPath {
                         );
                         f.member = Member::Keyed;
                     }
-                    _ if closed => {
-                        begin(&mut stack);
-                        if stack.last().is_some_and(|f| f.key.is_none()) {
-                            finish(&mut stack);
-                        } else if let Some(f) = stack.last_mut() {
-                            f.member = Member::Done;
-                        }
-                    }
+                    // A whole string value: its member is finished.
+                    _ if closed => finish(&mut stack),
                     _ => begin(&mut stack),
                 }
             }
