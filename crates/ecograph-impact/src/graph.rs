@@ -218,19 +218,7 @@ impl Csr {
             }
             (rels, data)
         };
-        let ((mut rels, mut data), mut parents) = if parallel {
-            std::thread::scope(|scope| {
-                let other = scope.spawn(parents_of);
-                let compacted = compact();
-                // A panic on the other thread is one here, as it would have been.
-                let parents = other
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                (compacted, parents)
-            })
-        } else {
-            (compact(), parents_of())
-        };
+        let ((mut rels, mut data), mut parents) = crate::both(parallel, compact, parents_of);
         // Relations only an old model has, after the model's own.
         let base = model.relation_count() as u32;
         for (i, (r, (f, t, d))) in u.extra_relations.iter().zip(&u.extra_ends).enumerate() {
@@ -301,18 +289,11 @@ impl Csr {
                 words: words_b,
                 rel: rel_b,
             };
-            if parallel {
-                std::thread::scope(|scope| {
-                    let other = scope.spawn(|| emit.fill(part_b, &start));
-                    emit.fill(part_a, &start);
-                    other
-                        .join()
-                        .unwrap_or_else(|e| std::panic::resume_unwind(e));
-                });
-            } else {
-                emit.fill(part_a, &start);
-                emit.fill(part_b, &start);
-            }
+            crate::both(
+                parallel,
+                || emit.fill(part_a, &start),
+                || emit.fill(part_b, &start),
+            );
             Ends::Packed(words)
         } else {
             let mut to_of = vec![0u32; total];

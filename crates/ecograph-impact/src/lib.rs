@@ -39,6 +39,23 @@
 /// on two threads.
 const PARALLEL_FROM: usize = 100_000;
 
+/// Runs `a` here and `b` on another thread when `parallel`, else `a` then `b`. A panic on
+/// the other thread is one here, as it would have been.
+fn both<A, B: Send>(parallel: bool, a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    if !parallel {
+        let x = a();
+        return (x, b());
+    }
+    std::thread::scope(|scope| {
+        let other = scope.spawn(b);
+        let x = a();
+        let y = other
+            .join()
+            .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (x, y)
+    })
+}
+
 mod change;
 mod delay;
 mod diff;

@@ -812,19 +812,17 @@ fn searches(
         let certain = search(certain_table);
         then(&certain);
         (certain, None)
-    } else if parallel {
-        std::thread::scope(|scope| {
-            let full = scope.spawn(|| search(full_table));
-            let certain = search(certain_table);
-            then(&certain);
-            // A search that panicked on the other thread panics here as it would have.
-            let full = full.join().unwrap_or_else(|_| search(full_table));
-            (certain, Some(full))
-        })
     } else {
-        let certain = search(certain_table);
-        then(&certain);
-        (certain, Some(search(full_table)))
+        let (certain, full) = crate::both(
+            parallel,
+            || {
+                let certain = search(certain_table);
+                then(&certain);
+                certain
+            },
+            || search(full_table),
+        );
+        (certain, Some(full))
     }
 }
 
