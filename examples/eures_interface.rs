@@ -18,7 +18,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let changes: ChangeSet = [Change::relation(flow, ChangeKind::Modified)?]
         .into_iter()
         .collect();
-    // A snapshot is built once per model; analyse as many change sets on it as needed.
+    // A snapshot is built once per model; analyze as many change sets on it as needed.
     let snapshot = Snapshot::new(&model);
     let impact = snapshot.analyze(&changes, &Options::new().lang(lang))?;
     println!(

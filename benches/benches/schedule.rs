@@ -1,4 +1,4 @@
-//! Schedule analysis (`ecograph_impact::schedule`) of synthetic models: the whole
+//! Schedule analysis (`ecograph_schedule`) of synthetic models: the whole
 //! analysis of 100k and 1M elements (their tasks, dependencies, deliverables and
 //! containment), two-month delays of a hundred tasks in the 1M model, and the Gantt
 //! chart of about 2,000 tasks.
@@ -8,7 +8,7 @@
 use criterion::{BenchmarkId, Criterion, SamplingMode, criterion_group, criterion_main};
 use ecograph_benches::synth::generate_json;
 use ecograph_core::{Duration, ElementKind, Model, RelationKind, Status};
-use ecograph_impact::schedule::{self, GanttOptions, Options};
+use ecograph_schedule::{self as schedule, GanttOptions, Options};
 use std::hint::black_box;
 use std::time::Duration as Time;
 
@@ -18,8 +18,8 @@ fn model(elements: usize) -> Model {
     Model::from_json_str(&generate_json(elements, SEED)).expect("the generator writes valid models")
 }
 
-fn analyse(c: &mut Criterion) {
-    let mut group = c.benchmark_group("schedule_analyse");
+fn analyze(c: &mut Criterion) {
+    let mut group = c.benchmark_group("schedule_analyze");
     group.sampling_mode(SamplingMode::Flat);
     for (elements, samples, seconds) in [(100_000, 20, 5), (1_000_000, 10, 20)] {
         let m = model(elements);
@@ -27,7 +27,7 @@ fn analyse(c: &mut Criterion) {
             .sample_size(samples)
             .measurement_time(Time::from_secs(seconds));
         group.bench_with_input(BenchmarkId::from_parameter(elements), &m, |b, m| {
-            b.iter(|| schedule::analyse(black_box(m), &Options::new()).expect("acyclic plan"));
+            b.iter(|| schedule::analyze(black_box(m), &Options::new()).expect("acyclic plan"));
         });
     }
     group.finish();
@@ -63,7 +63,7 @@ fn delay(c: &mut Criterion) {
 fn gantt(c: &mut Criterion) {
     // About 30 per cent of the elements are tasks.
     let m = model(6_700);
-    let plan = schedule::analyse(
+    let plan = schedule::analyze(
         &m,
         &Options::new().today(ecograph_core::Date::new(2025, 7, 1).expect("a date")),
     )
@@ -77,5 +77,5 @@ fn gantt(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyse, delay, gantt);
+criterion_group!(benches, analyze, delay, gantt);
 criterion_main!(benches);

@@ -2,7 +2,7 @@
 
 use ecograph_benches::synth::{RELATIONS_PER_ELEMENT, generate_json, write_json};
 use ecograph_core::{ElementKind, Model, RelationKind, Severity};
-use ecograph_impact::schedule::{self, Options};
+use ecograph_schedule::{self as schedule, Options};
 
 /// Generates and loads a model, failing with every error when it is not valid.
 fn load(elements: usize, seed: u64) -> Model {
@@ -211,7 +211,7 @@ fn tasks_have_statuses_and_dependencies_fit_the_schedule() {
 #[test]
 fn the_schedule_analysis_finds_no_conflict() {
     let model = load(20_000, 8);
-    let plan = schedule::analyse(&model, &Options::new()).expect("an acyclic plan");
+    let plan = schedule::analyze(&model, &Options::new()).expect("an acyclic plan");
     let conflicts: Vec<String> = plan
         .conflicts()
         .iter()

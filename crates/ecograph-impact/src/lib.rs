@@ -4,7 +4,7 @@
 //! or removed), [`analyze`] tells what is affected, along which relations, how surely, and
 //! who must act. Impact travels by typed [`Rules`] (a documented default table that a
 //! JSON file can override) and is transitive. [`diff()`] compares two versions of a
-//! model; its change set is what [`analyze_since`] analyses.
+//! model; its change set is what [`analyze_since`] analyzes.
 //!
 //! ```
 //! use ecograph_core::Model;
@@ -65,7 +65,6 @@ mod prefetch;
 mod propagate;
 mod report;
 mod rules;
-pub mod schedule;
 mod why;
 
 pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};

@@ -15,9 +15,9 @@
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef, Subject};
 use crate::graph::{CODE_BITS, Csr, Ends, NONE, Universe, decode};
 use crate::rules::{Confidence, Direction, Effect, Link, N_CODES, Options, Rule, StopAt};
-use crate::schedule::{DelayReport, ScheduleError};
 use crate::{Error, PARALLEL_FROM, delay};
 use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind};
+use ecograph_schedule::{DelayReport, Error as ScheduleError};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
@@ -352,7 +352,7 @@ impl<'i, 'm> Affected<'i, 'm> {
 }
 
 impl<'m> Impact<'m> {
-    /// The changes analysed, in the order given.
+    /// The changes analyzed, in the order given.
     pub fn changes(&self) -> &ChangeSet {
         &self.changes
     }
@@ -400,7 +400,7 @@ impl<'m> Impact<'m> {
         self.entries.iter().map(|e| e.confidence).max()
     }
     /// What the `delayed` changes do to the plan's dates, as the schedule analysis
-    /// ([`crate::schedule::delay`]) tells it: the tasks and deliverables that move with
+    /// ([`ecograph_schedule::delay`]) tells it: the tasks and deliverables that move with
     /// their old and new dates, where slack absorbs the slip, and which deadlines break;
     /// or why it cannot tell (a delayed task without an end, or one that is `done`).
     /// `None` when no change is a delay. The structural impact does not depend on it.
@@ -569,7 +569,7 @@ impl<'m> Impact<'m> {
     }
 }
 
-/// Analyses what `changes` affect in `model`.
+/// Analyzes what `changes` affect in `model`.
 ///
 /// Impact travels from each changed element by the rules in `options`; each affected
 /// element passes it on as a modified one does (or as a removed one, when the rule that
@@ -590,7 +590,7 @@ pub fn analyze<'m>(
     run(Snapshot::new(model), changes.clone(), options)
 }
 
-/// Analyses what changed from `old` to `new` (the changes [`crate::diff`] finds, then
+/// Analyzes what changed from `old` to `new` (the changes [`crate::diff`] finds, then
 /// `extra`), over `new` together with the elements and relations only `old` has, so that
 /// the loss of a removed element is traced through the relations it had.
 ///
@@ -623,7 +623,7 @@ pub(crate) struct Snap<'m> {
 /// A compact snapshot of a model's graph (compressed adjacency arrays over the dense
 /// element indices), built once and shared by any number of analyses. Cheap to clone.
 ///
-/// [`analyze`] builds one per call; build a snapshot yourself to analyse many change sets
+/// [`analyze`] builds one per call; build a snapshot yourself to analyze many change sets
 /// against the same model.
 #[derive(Debug, Clone)]
 pub struct Snapshot<'m>(Arc<Snap<'m>>);
@@ -639,7 +639,7 @@ impl<'m> Snapshot<'m> {
         Snapshot(Arc::new(Snap { universe, csr }))
     }
 
-    /// Analyses what `changes` affect, as [`analyze`] does.
+    /// Analyzes what `changes` affect, as [`analyze`] does.
     ///
     /// # Errors
     /// As [`analyze`].

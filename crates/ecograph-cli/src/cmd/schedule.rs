@@ -3,8 +3,8 @@
 
 use crate::common::{Exit, Fail, Format, json_out, load_model, write_output};
 use ecograph_core::{Date, Duration, Element, Model};
-use ecograph_impact::schedule::{
-    self, BreachKind, ConflictKind, GanttOptions, Missed, Options, Schedule, ScheduleError,
+use ecograph_schedule::{
+    self as schedule, BreachKind, ConflictKind, GanttOptions, Missed, Options, Schedule,
 };
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -72,7 +72,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 .join(", ")
         )));
     }
-    let plan = schedule::analyse(&model, &options).map_err(fail)?;
+    let plan = schedule::analyze(&model, &options).map_err(fail)?;
 
     if let Some(path) = &args.gantt {
         let mut gantt = GanttOptions::new();
@@ -112,13 +112,13 @@ fn parse_delay(d: &str) -> Result<(&str, Duration), Fail> {
     Ok((id, by))
 }
 
-fn fail(e: ScheduleError) -> Fail {
+fn fail(e: schedule::Error) -> Fail {
     let exit = match e {
-        ScheduleError::Cycle { .. } => Exit::Invalid,
+        schedule::Error::Cycle { .. } => Exit::Invalid,
         _ => Exit::Usage,
     };
     let mut message = e.to_string();
-    if let ScheduleError::UnknownTask {
+    if let schedule::Error::UnknownTask {
         suggestion: Some(s),
         ..
     } = &e

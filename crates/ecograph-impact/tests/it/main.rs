@@ -2,4 +2,3 @@
 
 mod diff;
 mod impact;
-mod schedule;

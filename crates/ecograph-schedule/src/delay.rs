@@ -2,9 +2,7 @@
 
 use super::cpm::{Plan, is_sink};
 use super::graph::{Graph, NONE, end_of, item_of_event, start_of};
-use super::{
-    Absorbed, AbsorbedBy, Breach, BreachKind, DelayReport, Moved, ScheduleError, dated_task,
-};
+use super::{Absorbed, AbsorbedBy, Breach, BreachKind, DelayReport, Error, Moved, dated_task};
 use ecograph_core::{Date, Duration};
 
 /// Delays the ends of the given tasks and reports what moves.
@@ -17,13 +15,13 @@ pub(super) fn propagate<'m>(
     g: &Graph<'m>,
     plan: &Plan<'m>,
     delays: &[(String, Duration)],
-) -> Result<DelayReport<'m>, ScheduleError> {
+) -> Result<DelayReport<'m>, Error> {
     let mut given = Vec::with_capacity(delays.len());
     let mut seeds: Vec<(u32, i64)> = Vec::with_capacity(delays.len());
     for (id, by) in delays {
         let item = dated_task(g, id)?;
         if g.items[item as usize].done {
-            return Err(ScheduleError::Done { id: id.clone() });
+            return Err(Error::Done { id: id.clone() });
         }
         if let Some(e) = g.element(item) {
             given.push((e, *by));

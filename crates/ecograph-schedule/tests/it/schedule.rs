@@ -2,7 +2,7 @@
 //! oracle on random plans, snapshots of the reports, and the Gantt chart as XML.
 
 use ecograph_core::{Date, Duration, Model};
-use ecograph_impact::schedule::{self, ConflictKind, GanttOptions, Options, ScheduleError};
+use ecograph_schedule::{self as schedule, ConflictKind, Error, GanttOptions, Options};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -63,7 +63,7 @@ const PLAN: &str = r#"{
 #[test]
 fn periods_become_first_and_last_days() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     let spec = plan
         .tasks()
         .iter()
@@ -84,7 +84,7 @@ fn periods_become_first_and_last_days() {
 #[test]
 fn critical_path_runs_through_the_binding_chain() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     assert_eq!(
         ids(plan.critical_path()),
         ["spec", "build", "pilot", "launch"]
@@ -119,7 +119,7 @@ fn critical_path_runs_through_the_binding_chain() {
 #[test]
 fn conflicts_report_both_dates() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     let c = plan.conflicts();
     assert_eq!(c.len(), 1, "{c:?}");
     assert_eq!(c[0].kind, ConflictKind::DependsOn);
@@ -138,7 +138,7 @@ fn child_ending_after_its_parent_is_a_conflict() {
           { "id": "c", "kind": "task", "name": "C", "parent": "p", "start": "2023-12", "end": "2024-07-15" }
         ] }"#,
     );
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     let kinds: Vec<(ConflictKind, i64)> =
         plan.conflicts().iter().map(|c| (c.kind, c.days)).collect();
     assert_eq!(
@@ -295,7 +295,7 @@ fn month_lags_follow_the_calendar() {
           { "id": "b", "kind": "task", "name": "B", "start": "2024-03", "end": "2024-03" }
         ], "relations": [ { "kind": "depends_on", "from": "b", "to": "a", "lag": "1m" } ] }"#,
     );
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     assert!(plan.conflicts().is_empty());
     // A ends in January; one month after, B may start on 1 March: tight.
     assert_eq!(ids(plan.critical_path()), ["a", "b"]);
@@ -317,7 +317,7 @@ fn month_lags_follow_the_calendar() {
 #[test]
 fn overdue_against_a_date() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new().today(date("2024-06-15"))).unwrap();
+    let plan = schedule::analyze(&m, &Options::new().today(date("2024-06-15"))).unwrap();
     let late: Vec<(&str, &str, i64)> = plan
         .overdue()
         .iter()
@@ -336,7 +336,7 @@ fn overdue_against_a_date() {
 #[test]
 fn undated_tasks_are_unscheduled_not_guessed() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     let un: Vec<(&str, &str)> = plan
         .unscheduled()
         .iter()
@@ -353,7 +353,7 @@ fn undated_tasks_are_unscheduled_not_guessed() {
 #[test]
 fn chosen_task_finish() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new().target("pilot")).unwrap();
+    let plan = schedule::analyze(&m, &Options::new().target("pilot")).unwrap();
     assert_eq!(ids(plan.critical_path()), ["spec", "build", "pilot"]);
     let docs = plan
         .tasks()
@@ -369,12 +369,10 @@ fn chosen_task_finish() {
 #[test]
 fn bad_task_names_are_errors_with_hints() {
     let m = model(PLAN);
-    let err = schedule::analyse(&m, &Options::new().target("biuld")).unwrap_err();
+    let err = schedule::analyze(&m, &Options::new().target("biuld")).unwrap_err();
     assert_eq!(err.to_string(), "unknown task `biuld`");
-    assert!(
-        matches!(err, ScheduleError::UnknownTask { suggestion: Some(ref s), .. } if s == "build")
-    );
-    let err = schedule::analyse(&m, &Options::new().target("manual")).unwrap_err();
+    assert!(matches!(err, Error::UnknownTask { suggestion: Some(ref s), .. } if s == "build"));
+    let err = schedule::analyze(&m, &Options::new().target("manual")).unwrap_err();
     assert_eq!(err.to_string(), "`manual` is a deliverable, not a task");
     let err = schedule::delay(&m, &[("review", dur("1d"))]).unwrap_err();
     assert_eq!(
@@ -391,7 +389,7 @@ fn task_depending_on_its_parent_is_a_conflict_not_a_failure() {
           { "id": "c", "kind": "task", "name": "C", "parent": "p", "start": "2024-02", "end": "2024-03" }
         ], "relations": [ { "kind": "depends_on", "from": "c", "to": "p" } ] }"#,
     );
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     let c = plan.conflicts();
     assert_eq!(c.len(), 1);
     assert_eq!(
@@ -422,7 +420,7 @@ fn empty_and_undated_models_do_not_fail() {
         r#"{ "ecograph": 1, "elements": [ { "id": "t", "kind": "task", "name": "T", "start": "2024" } ] }"#,
     ] {
         let m = model(json);
-        let plan = schedule::analyse(&m, &Options::new().today(date("2024-01-01"))).unwrap();
+        let plan = schedule::analyze(&m, &Options::new().today(date("2024-01-01"))).unwrap();
         assert!(plan.finish().is_none());
         assert!(plan.critical_path().is_empty());
         let svg = plan.gantt_svg(&GanttOptions::new());
@@ -440,7 +438,7 @@ fn plan_json_snapshot() {
         .delay("build", dur("2m"))
         .delay("docs", dur("10d"))
         .today(date("2024-06-15"));
-    let plan = schedule::analyse(&m, &options).unwrap();
+    let plan = schedule::analyze(&m, &options).unwrap();
     insta::assert_snapshot!(serde_json::to_string_pretty(&plan.to_json()).unwrap());
 }
 
@@ -459,7 +457,7 @@ fn te24() -> Model {
 #[test]
 fn te24_json_snapshot() {
     let m = te24();
-    let plan = schedule::analyse(&m, &Options::new().today(date("2023-11-01"))).unwrap();
+    let plan = schedule::analyze(&m, &Options::new().today(date("2023-11-01"))).unwrap();
     insta::assert_snapshot!(serde_json::to_string_pretty(&plan.to_json()).unwrap());
 }
 
@@ -469,7 +467,7 @@ fn plan_gantt_snapshot() {
     let options = Options::new()
         .delay("build", dur("2m"))
         .today(date("2024-06-15"));
-    let plan = schedule::analyse(&m, &options).unwrap();
+    let plan = schedule::analyze(&m, &options).unwrap();
     insta::assert_snapshot!(plan.gantt_svg(&GanttOptions::new().lang("fi")));
 }
 
@@ -483,7 +481,7 @@ fn parse(svg: &str) -> roxmltree::Document<'_> {
 #[test]
 fn gantt_is_well_formed_and_escapes_labels() {
     let m = model(PLAN);
-    let plan = schedule::analyse(
+    let plan = schedule::analyze(
         &m,
         &Options::new()
             .delay("build", dur("2m"))
@@ -519,7 +517,7 @@ fn gantt_is_well_formed_and_escapes_labels() {
 #[test]
 fn gantt_of_a_far_delay_stays_small() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new().delay("build", dur("999999y"))).unwrap();
+    let plan = schedule::analyze(&m, &Options::new().delay("build", dur("999999y"))).unwrap();
     let svg = plan.gantt_svg(&GanttOptions::new());
     parse(&svg);
     assert!(svg.len() < 200_000, "{} bytes", svg.len());
@@ -528,7 +526,7 @@ fn gantt_of_a_far_delay_stays_small() {
 #[test]
 fn gantt_speaks_finnish() {
     let m = model(PLAN);
-    let plan = schedule::analyse(&m, &Options::new().today(date("2024-06-15"))).unwrap();
+    let plan = schedule::analyze(&m, &Options::new().today(date("2024-06-15"))).unwrap();
     let svg = plan.gantt_svg(&GanttOptions::new().lang("fi"));
     let doc = parse(&svg);
     let texts: Vec<&str> = doc
@@ -547,7 +545,7 @@ fn gantt_speaks_finnish() {
 #[test]
 fn gantt_of_te24_is_well_formed() {
     let m = te24();
-    let plan = schedule::analyse(&m, &Options::new()).unwrap();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
     let svg = plan.gantt_svg(&GanttOptions::new().lang("fi"));
     let doc = parse(&svg);
     let rows = doc
@@ -763,9 +761,9 @@ proptest! {
     fn slack_matches_brute_force(s in shape()) {
         let Some(planned) = consistent_dates(&s) else { return Ok(()) };
         let m = to_model(&s, &planned, false);
-        let plan = match schedule::analyse(&m, &Options::new()) {
+        let plan = match schedule::analyze(&m, &Options::new()) {
             Ok(p) => p,
-            Err(ScheduleError::Cycle { .. }) => panic!("the oracle settled, so there is no cycle"),
+            Err(Error::Cycle { .. }) => panic!("the oracle settled, so there is no cycle"),
             Err(e) => panic!("{e}"),
         };
         let durations: Vec<i64> = (0..s.parents.len()).map(|i| planned[2 * i + 1] - planned[2 * i]).collect();
@@ -845,7 +843,7 @@ proptest! {
             dates[2 * i + 1] = dates[2 * i] + s.durations[i];
         }
         let m = to_model(&s, &dates, true);
-        let Ok(plan) = schedule::analyse(&m, &Options::new()) else { return Ok(()) };
+        let Ok(plan) = schedule::analyze(&m, &Options::new()) else { return Ok(()) };
         let report = schedule::delay(&m, &[(format!("t{t}"), Duration::parse(&format!("{days}d")).unwrap())]).unwrap();
         for mv in report.moved() {
             prop_assert!(mv.new_start >= mv.old_start && mv.new_end >= mv.old_end && mv.shift_days >= 0, "{:?}", mv);

@@ -6,7 +6,7 @@
 //! June and a task that starts in July meet exactly, durations are plain differences, and
 //! a lag of `1m` after a June end lands on 1 August, a period start again.
 
-use super::ScheduleError;
+use super::Error;
 use ecograph_core::{
     Date, Duration, Element, ElementKind, Model, RelationKind, time::DurationUnit,
 };
@@ -280,9 +280,9 @@ impl<'m> Graph<'m> {
     /// Builds the graph of a model in O(elements + relations).
     ///
     /// # Errors
-    /// [`ScheduleError::Cycle`] if the constraints the plan satisfies still form a cycle,
+    /// [`Error::Cycle`] if the constraints the plan satisfies still form a cycle,
     /// which the dates make impossible; kept as a guard rather than a panic.
-    pub(super) fn build(model: &'m Model) -> Result<Graph<'m>, ScheduleError> {
+    pub(super) fn build(model: &'m Model) -> Result<Graph<'m>, Error> {
         let n = model.element_count();
         let mut item_of = vec![NONE; n];
         let mut items: Vec<Item> = Vec::new();
@@ -542,7 +542,7 @@ impl<'m> Graph<'m> {
     /// Kahn's algorithm with a FIFO queue seeded in event order: deterministic. Only a
     /// fallback for [`Graph::date_order`], which cannot fail on dates that satisfy the
     /// kept constraints.
-    fn sort(&self) -> Result<Vec<u32>, ScheduleError> {
+    fn sort(&self) -> Result<Vec<u32>, Error> {
         let events = self.planned.len();
         let mut indegree: Vec<u32> = (0..events as u32)
             .map(|v| self.incoming.of(v).len() as u32)
@@ -564,7 +564,7 @@ impl<'m> Graph<'m> {
         if order.len() == events {
             return Ok(order);
         }
-        Err(ScheduleError::Cycle {
+        Err(Error::Cycle {
             ids: self.cycle(&indegree),
         })
     }

@@ -72,7 +72,7 @@ pub(super) fn finish<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
     }
 }
 
-pub(super) fn analyse<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
+pub(super) fn analyze<'m>(g: &Graph<'m>, target: Option<u32>) -> Plan<'m> {
     let Plan {
         finish,
         finish_value,

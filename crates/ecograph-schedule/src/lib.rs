@@ -16,7 +16,7 @@
 //!
 //! ```
 //! use ecograph_core::{Duration, Model};
-//! use ecograph_impact::schedule::{self, Options};
+//! use ecograph_schedule::{self as schedule, Options};
 //!
 //! # fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! let model = Model::from_json_str(r#"{
@@ -35,7 +35,7 @@
 //!   ]
 //! }"#)?;
 //!
-//! let plan = schedule::analyse(&model, &Options::new())?;
+//! let plan = schedule::analyze(&model, &Options::new())?;
 //! let ids: Vec<String> = plan.critical_path().iter().map(|e| e.id().to_string()).collect();
 //! assert_eq!(ids, ["a", "b"]);
 //! let c = plan.tasks().iter().find(|t| t.element.id().as_str() == "c").expect("dated");
@@ -46,6 +46,8 @@
 //! # Ok(())
 //! # }
 //! ```
+
+#![warn(missing_docs)]
 
 mod cpm;
 mod delay;
@@ -61,7 +63,7 @@ use graph::Graph;
 /// What can go wrong in a schedule analysis.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
-pub enum ScheduleError {
+pub enum Error {
     /// An id given to the analysis (a `--task` or a `--delay`) is not in the model.
     #[error("unknown task `{id}`")]
     UnknownTask {
@@ -110,7 +112,7 @@ fn cycle_text(ids: &[String]) -> String {
         .join(" -> ")
 }
 
-/// What to analyse beyond the plan itself.
+/// What to analyze beyond the plan itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Options {
     target: Option<String>,
@@ -438,7 +440,7 @@ pub struct Unscheduled<'m> {
     pub missing: Missing,
 }
 
-/// The schedule analysis of a model. Build it with [`analyse`].
+/// The schedule analysis of a model. Build it with [`analyze`].
 #[derive(Debug)]
 pub struct Schedule<'m> {
     graph: Graph<'m>,
@@ -455,7 +457,7 @@ pub struct Schedule<'m> {
 }
 
 impl<'m> Schedule<'m> {
-    /// The model analysed.
+    /// The model analyzed.
     pub fn model(&self) -> &'m Model {
         self.graph.model
     }
@@ -493,19 +495,19 @@ impl<'m> Schedule<'m> {
     }
 }
 
-/// Analyses the schedule of a model in O(elements + relations).
+/// Analyzes the schedule of a model in O(elements + relations).
 ///
 /// # Errors
-/// For a task named in the options, [`ScheduleError::UnknownTask`], [`ScheduleError::NotATask`],
-/// [`ScheduleError::Unscheduled`], or [`ScheduleError::Done`] for a delayed task.
-pub fn analyse<'m>(model: &'m Model, options: &Options) -> Result<Schedule<'m>, ScheduleError> {
+/// For a task named in the options, [`Error::UnknownTask`], [`Error::NotATask`],
+/// [`Error::Unscheduled`], or [`Error::Done`] for a delayed task.
+pub fn analyze<'m>(model: &'m Model, options: &Options) -> Result<Schedule<'m>, Error> {
     let graph = Graph::build(model)?;
     let target = options
         .target
         .as_deref()
         .map(|id| dated_task(&graph, id))
         .transpose()?;
-    let plan = cpm::analyse(&graph, target);
+    let plan = cpm::analyze(&graph, target);
     let delay = if options.delays.is_empty() {
         None
     } else {
@@ -530,15 +532,15 @@ pub fn analyse<'m>(model: &'m Model, options: &Options) -> Result<Schedule<'m>, 
 /// programme's finish: every task and deliverable that moves, where slack absorbs the
 /// slip, and which parent and programme deadlines break.
 ///
-/// This is the entry point for `ecograph impact --delay`; [`analyse`] with
+/// This is the entry point for `ecograph impact --delay`; [`analyze`] with
 /// [`Options::delay`] gives the same report inside the full analysis.
 ///
 /// # Errors
-/// As [`analyse`]: an unknown task, one without an end, or a `done` one.
+/// As [`analyze`]: an unknown task, one without an end, or a `done` one.
 pub fn delay<'m, S: AsRef<str>>(
     model: &'m Model,
     delays: &[(S, Duration)],
-) -> Result<DelayReport<'m>, ScheduleError> {
+) -> Result<DelayReport<'m>, Error> {
     let graph = Graph::build(model)?;
     let plan = cpm::finish(&graph, None);
     let delays: Vec<(String, Duration)> = delays
@@ -549,27 +551,27 @@ pub fn delay<'m, S: AsRef<str>>(
 }
 
 /// The item of a task named in the options, which must have an end.
-fn dated_task(graph: &Graph<'_>, id: &str) -> Result<u32, ScheduleError> {
+fn dated_task(graph: &Graph<'_>, id: &str) -> Result<u32, Error> {
     let model = graph.model;
     let Some(e) = model.element(id) else {
         let tasks = model
             .elements_of_kind(ElementKind::Task)
             .map(|t| t.id().as_str());
         let suggestion = ecograph_core::suggest::closest(id, tasks).map(str::to_owned);
-        return Err(ScheduleError::UnknownTask {
+        return Err(Error::UnknownTask {
             id: id.to_owned(),
             suggestion,
         });
     };
     if e.kind() != ElementKind::Task {
-        return Err(ScheduleError::NotATask {
+        return Err(Error::NotATask {
             id: id.to_owned(),
             kind: e.kind(),
         });
     }
     match (graph.item_of[e.index()], e.end()) {
         (item, Some(_)) if item != graph::NONE => Ok(item),
-        _ => Err(ScheduleError::Unscheduled {
+        _ => Err(Error::Unscheduled {
             id: id.to_owned(),
             missing: missing(e).unwrap_or(Missing::End),
         }),

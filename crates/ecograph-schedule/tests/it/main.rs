@@ -1,0 +1,3 @@
+//! Integration tests of ecograph-schedule, one binary.
+
+mod schedule;
