@@ -56,22 +56,27 @@ fn both<A, B: Send>(parallel: bool, a: impl FnOnce() -> A, b: impl FnOnce() -> B
     })
 }
 
+mod analyze;
 mod change;
 mod delay;
 mod diff;
 mod graph;
 mod hash;
+mod impact;
 mod prefetch;
-mod propagate;
 mod report;
+mod resolve;
 mod rules;
+mod search;
+mod suggest;
 mod why;
 
+pub use analyze::{Snapshot, analyze, analyze_since};
 pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};
 pub use diff::{
     Diff, FieldChange, Modified, ModifiedElement, ModifiedRelation, ModifiedView, diff,
 };
-pub use propagate::{Affected, Hop, Impact, Snapshot, analyze, analyze_since};
+pub use impact::{Affected, Hop, Impact};
 pub use rules::{Confidence, Direction, Effect, Link, Options, Rule, Rules, StopAt};
 pub use why::{Block, Explanation, MAX_PATHS, Outcome, Step, why};
 

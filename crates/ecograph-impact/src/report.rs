@@ -2,7 +2,8 @@
 
 use crate::change::{Change, Subject};
 use crate::diff::relation_ref;
-use crate::propagate::{Affected, Hop, Impact, Target};
+use crate::impact::{Affected, Hop, Impact};
+use crate::resolve::Target;
 use crate::rules::{Confidence, Direction, Effect, Link};
 use ecograph_core::{Element, ElementKind};
 use serde_json::{Map, Value, json};

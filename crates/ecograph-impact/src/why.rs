@@ -1,10 +1,13 @@
 //! Explaining one pair: why a change to one element affects another, or why it does not.
 
+use crate::analyze::run;
 use crate::change::{Change, ChangeKind, ChangeSet};
 use crate::graph::{NONE, decode};
-use crate::propagate::{Hop, Impact, Search, Target, run};
+use crate::impact::{Hop, Impact};
 use crate::report::{arrow, element_json, element_text, hop_json};
+use crate::resolve::Target;
 use crate::rules::{Confidence, Direction, Link, Options, Rule};
+use crate::search::Search;
 use crate::{Error, graph};
 use ecograph_core::time::DurationUnit;
 use ecograph_core::{Duration, Element, Model, Relation};
@@ -126,7 +129,7 @@ pub fn why<'m>(
         _ => Change::modified(from),
     };
     let impact = run(
-        crate::propagate::Snapshot::new(model),
+        crate::Snapshot::new(model),
         ChangeSet::from_iter([c]),
         options,
     )?;
