@@ -2,7 +2,7 @@
 
 use ecograph_core::{Diagnostics, Model, Severity};
 use std::io::{Read, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// The process exit codes, documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,9 +106,10 @@ pub fn json_out(value: &serde_json::Value) -> Vec<u8> {
     v
 }
 
-/// Writes to stdout (`None` or `-`) or atomically to a file: a temporary file in the same
-/// directory is written, flushed and synced, then renamed over the target, so a reader
-/// never sees half a file and a failure leaves the old file intact.
+/// Writes to stdout (`None` or `-`) or to a file through the core's atomic writer
+/// ([`ecograph_core::fs::write_atomic`]): a regular file is replaced by a rename, so a
+/// reader never sees half a file and a failure leaves the old file intact; devices and
+/// FIFOs are written through.
 pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     match out {
         None => write_stdout(bytes),
@@ -127,25 +128,8 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Fail> {
     }
 }
 
-/// Writes `bytes` to `path` atomically.
+/// Writes `bytes` to the file `path` atomically ([`ecograph_core::fs::write_atomic`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
-    let dir = match path.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, path)
-    })();
-    result.map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Fail::io(path, &e)
-    })
+    ecograph_core::fs::write_atomic(path, bytes)
+        .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", path.display())))
 }

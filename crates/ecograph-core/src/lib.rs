@@ -37,6 +37,7 @@
 
 mod build;
 mod diag;
+pub mod fs;
 mod kind;
 mod load;
 mod locate;

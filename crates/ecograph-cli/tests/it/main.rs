@@ -2,6 +2,7 @@
 
 mod core_commands;
 mod diff;
+mod files;
 mod impact;
 mod render;
 mod schedule;

@@ -1,0 +1,443 @@
+//! Writing files so that nothing is lost: [`write_atomic`] and its streaming form
+//! [`write_atomic_with`].
+//!
+//! Every file ecograph writes (models saved by `fmt --write` or [`Model::save`]
+//! elsewhere, diagrams, JSON reports, Gantt charts) goes through here. What holds:
+//!
+//! - **Regular files are replaced atomically.** The new content is written to a
+//!   temporary file in the same directory, synced to disk, then renamed over the
+//!   target: a reader, a crash or a `SIGKILL` sees the old bytes or the new bytes,
+//!   never a mix. The temporary file has an unpredictable name and is created
+//!   exclusively (`O_CREAT | O_EXCL`, which also refuses to follow a symlink planted at
+//!   that name), so nobody can redirect the write.
+//! - **Mode and owner are kept.** The replacement gets the old file's permission bits
+//!   exactly (a `0444` file stays `0444`, a `0600` file stays private) and, where the
+//!   process may (`root`, or a group the user is in), its owner and group. A new file
+//!   gets `0666` less the umask, like any file a program creates.
+//! - **Symlinks are written through.** When the path is a symlink, its final target is
+//!   replaced and the link stays a link (a dangling link gets its target created).
+//! - **Hard links are kept.** A regular file with more than one name is rewritten *in
+//!   place* so that every name sees the new content: the new content is first produced
+//!   completely in a temporary file (so a failing writer leaves the file untouched),
+//!   then copied over the file and synced. That copy is not atomic: a crash during it
+//!   can leave the file torn. Replacing it instead would split the link silently.
+//! - **Devices, FIFOs and other special files are written through**, never replaced:
+//!   `-o /dev/null`, `-o /dev/stdout` or a named pipe get the bytes, and the special
+//!   file stays what it was. A directory is an error.
+//! - **Stale temporary files are removed.** Temporary files are named
+//!   `.NAME.ecograph-tmp-RANDOM` beside the target and locked (`flock`) while they are
+//!   written. A writer killed mid-way leaves one behind; the next write to the same
+//!   target removes every such file that no live process holds locked.
+//!
+//! [`Model::save`]: crate::Model
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// What marks a temporary file of ours: `.NAME` + this + random characters.
+const TMP_MARK: &str = ".ecograph-tmp-";
+/// Random characters in a temporary file's name (alphanumeric: about 71 bits).
+const TMP_RANDOM_LEN: usize = 12;
+/// How many symlinks a path may go through, as Linux's `ELOOP` limit.
+const MAX_SYMLINKS: usize = 40;
+
+/// Writes `bytes` to `path` so that nothing is lost; see the [module docs](self) for
+/// exactly what holds for regular files, symlinks, hard links and special files.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let dir = std::env::temp_dir().join(format!("ecograph-doc-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("out.txt");
+/// ecograph_core::fs::write_atomic(&path, b"old")?;
+/// ecograph_core::fs::write_atomic(&path, b"new")?;
+/// assert_eq!(std::fs::read(&path)?, b"new");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// Any I/O error: the directory cannot be written, the path is a directory, the disk
+/// is full, the symlinks loop. The target is then unchanged (for a regular file with
+/// one name) and no temporary file is left behind.
+pub fn write_atomic(path: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
+    write_atomic_with(path, |w| w.write_all(bytes))
+}
+
+/// Like [`write_atomic`], but the content is streamed: `write` gets a buffered writer
+/// and may write as much as it likes without holding it all in memory.
+///
+/// When `write` fails, its error is returned and the target is left as it was.
+///
+/// ```
+/// use std::io::Write;
+/// # fn main() -> std::io::Result<()> {
+/// let dir = std::env::temp_dir().join(format!("ecograph-doc-with-{}", std::process::id()));
+/// std::fs::create_dir_all(&dir)?;
+/// let path = dir.join("numbers.txt");
+/// ecograph_core::fs::write_atomic_with(&path, |w| {
+///     for i in 0..3 {
+///         writeln!(w, "{i}")?;
+///     }
+///     Ok(())
+/// })?;
+/// assert_eq!(std::fs::read_to_string(&path)?, "0\n1\n2\n");
+/// # std::fs::remove_dir_all(&dir)?;
+/// # Ok(())
+/// # }
+/// ```
+///
+/// # Errors
+///
+/// As [`write_atomic`], and whatever `write` returns.
+pub fn write_atomic_with<F>(path: impl AsRef<Path>, write: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    AtomicWriter::new().write_with(path.as_ref(), write)
+}
+
+/// Removes the temporary files that killed writers left in `dir` (names of the form
+/// `.NAME.ecograph-tmp-RANDOM`) and that no live process holds locked. Returns how many
+/// were removed.
+///
+/// [`write_atomic`] does this for its own target on every call; a program that writes
+/// many files into one directory can call this once and use
+/// [`AtomicWriter::clean_stale`]`(false)` for the writes.
+///
+/// # Errors
+///
+/// When `dir` cannot be listed. Files that cannot be inspected or removed are skipped.
+pub fn remove_stale_temp_files(dir: impl AsRef<Path>) -> io::Result<usize> {
+    remove_stale(dir.as_ref(), None)
+}
+
+/// [`write_atomic`] with settings; `AtomicWriter::new()` is what [`write_atomic`] uses.
+#[derive(Debug, Clone, Copy)]
+pub struct AtomicWriter {
+    clean_stale: bool,
+}
+
+impl Default for AtomicWriter {
+    fn default() -> Self {
+        AtomicWriter::new()
+    }
+}
+
+impl AtomicWriter {
+    /// The default: stale temporary files of the target are removed before each write.
+    pub fn new() -> AtomicWriter {
+        AtomicWriter { clean_stale: true }
+    }
+
+    /// Whether each write first removes the stale temporary files of its target (on by
+    /// default). Looking for them lists the target's directory, so a program that writes
+    /// thousands of files into one directory turns this off and calls
+    /// [`remove_stale_temp_files`] once.
+    pub fn clean_stale(mut self, on: bool) -> AtomicWriter {
+        self.clean_stale = on;
+        self
+    }
+
+    /// Writes `bytes` to `path`; see [`write_atomic`].
+    ///
+    /// # Errors
+    ///
+    /// As [`write_atomic`].
+    pub fn write(&self, path: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
+        self.write_with(path.as_ref(), |w| w.write_all(bytes))
+    }
+
+    /// Streams to `path`; see [`write_atomic_with`].
+    ///
+    /// # Errors
+    ///
+    /// As [`write_atomic_with`].
+    pub fn write_with<F>(&self, path: impl AsRef<Path>, write: F) -> io::Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let path = path.as_ref();
+        match fs::metadata(path) {
+            Ok(meta) if meta.is_dir() => Err(io::Error::new(
+                io::ErrorKind::IsADirectory,
+                "is a directory",
+            )),
+            Ok(meta) if !meta.is_file() => write_through(path, write),
+            Ok(meta) => {
+                let target = fs::canonicalize(path)?;
+                if link_count(&meta) > 1 {
+                    self.write_in_place(&target, write)
+                } else {
+                    self.replace(&target, Some(&meta), write)
+                }
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let target = resolve_dangling(path)?;
+                self.replace(&target, None, write)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Produces the content in a new temporary file beside `target`, locked and still
+    /// named, with `meta`'s mode and owner.
+    fn stage<F>(&self, target: &Path, meta: Option<&fs::Metadata>, write: F) -> io::Result<Staged>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let dir = parent_or_dot(target);
+        let name = target
+            .file_name()
+            .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
+        if self.clean_stale {
+            // Best effort: a directory we cannot list will fail below with a better error.
+            let _ = remove_stale(dir, Some(name));
+        }
+        let tmp = create_locked_temp(dir, name, meta)?;
+        let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file());
+        write(&mut out)?;
+        out.flush()?;
+        drop(out);
+        tmp.as_file().sync_all()?;
+        Ok(Staged(tmp))
+    }
+
+    fn replace<F>(&self, target: &Path, meta: Option<&fs::Metadata>, write: F) -> io::Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let Staged(tmp) = self.stage(target, meta, write)?;
+        // Keep the file (and so its lock) open until the rename is done and synced.
+        let _file = tmp.persist(target).map_err(|e| e.error)?;
+        sync_dir(parent_or_dot(target));
+        Ok(())
+    }
+
+    fn write_in_place<F>(&self, target: &Path, write: F) -> io::Result<()>
+    where
+        F: FnOnce(&mut dyn Write) -> io::Result<()>,
+    {
+        let Staged(tmp) = self.stage(target, None, write)?;
+        let mut from = tmp.reopen()?;
+        let mut to = OpenOptions::new().write(true).truncate(true).open(target)?;
+        io::copy(&mut from, &mut to)?;
+        to.sync_all()?;
+        Ok(())
+    }
+}
+
+/// A finished temporary file (removed when dropped unless persisted).
+struct Staged(tempfile::NamedTempFile);
+
+/// Writes into a special file (device, FIFO) as it is, without replacing it.
+fn write_through<F>(path: &Path, write: F) -> io::Result<()>
+where
+    F: FnOnce(&mut dyn Write) -> io::Result<()>,
+{
+    let file = OpenOptions::new().write(true).open(path)?;
+    let mut out = BufWriter::with_capacity(1 << 16, file);
+    write(&mut out)?;
+    out.flush()
+}
+
+/// Creates `.NAME.ecograph-tmp-RANDOM` in `dir`, exclusively, takes its lock and checks
+/// that no cleaner removed it before the lock was ours.
+fn create_locked_temp(
+    dir: &Path,
+    name: &OsStr,
+    meta: Option<&fs::Metadata>,
+) -> io::Result<tempfile::NamedTempFile> {
+    let mut prefix = OsString::from(".");
+    prefix.push(name);
+    prefix.push(TMP_MARK);
+    let mut attempts = 0;
+    loop {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(&prefix).rand_bytes(TMP_RANDOM_LEN);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            // A new file gets what `File::create` gives (0666 less the umask); an
+            // existing file's exact mode is set below, after the owner.
+            builder.permissions(fs::Permissions::from_mode(0o666));
+        }
+        let tmp = builder.tempfile_in(dir)?;
+        tmp.as_file().lock()?;
+        // A cleaner may have locked and removed the file between its creation and our
+        // lock: then the name no longer leads to our file, and we start over.
+        if same_file(&fs::symlink_metadata(tmp.path()), &tmp.as_file().metadata()) {
+            if let Some(meta) = meta {
+                keep_owner_and_mode(tmp.as_file(), meta)?;
+            }
+            return Ok(tmp);
+        }
+        attempts += 1;
+        if attempts >= 8 {
+            return Err(io::Error::other(
+                "temporary files keep disappearing in the target's directory",
+            ));
+        }
+    }
+}
+
+#[cfg(unix)]
+fn keep_owner_and_mode(file: &File, meta: &fs::Metadata) -> io::Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let mine = file.metadata()?;
+    if mine.uid() != meta.uid() || mine.gid() != meta.gid() {
+        // Only root may give a file away; a user may still set a group they are in.
+        // Neither failing is an error: the file then belongs to whoever wrote it.
+        if std::os::unix::fs::fchown(file, Some(meta.uid()), Some(meta.gid())).is_err() {
+            let _ = std::os::unix::fs::fchown(file, None, Some(meta.gid()));
+        }
+    }
+    // After the owner: changing the owner clears the set-user-id and set-group-id bits.
+    file.set_permissions(meta.permissions())
+}
+
+#[cfg(not(unix))]
+fn keep_owner_and_mode(file: &File, meta: &fs::Metadata) -> io::Result<()> {
+    file.set_permissions(meta.permissions())
+}
+
+#[cfg(unix)]
+fn same_file(a: &io::Result<fs::Metadata>, b: &io::Result<fs::Metadata>) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (a, b) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(a: &io::Result<fs::Metadata>, b: &io::Result<fs::Metadata>) -> bool {
+    a.is_ok() && b.is_ok()
+}
+
+#[cfg(unix)]
+fn link_count(meta: &fs::Metadata) -> u64 {
+    use std::os::unix::fs::MetadataExt;
+    meta.nlink()
+}
+
+#[cfg(not(unix))]
+fn link_count(_meta: &fs::Metadata) -> u64 {
+    1
+}
+
+/// Follows a chain of symlinks that ends nowhere to the path that writing must create.
+fn resolve_dangling(path: &Path) -> io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..MAX_SYMLINKS {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let link = fs::read_link(&p)?;
+                p = if link.is_absolute() {
+                    link
+                } else {
+                    parent_or_dot(&p).join(link)
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::InvalidInput,
+        "too many levels of symbolic links",
+    ))
+}
+
+fn parent_or_dot(path: &Path) -> &Path {
+    match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    }
+}
+
+/// Makes the rename durable; not every file system can sync a directory, so failing is
+/// not an error.
+fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Removes our unlocked temporary files in `dir`: those of target `name`, or all.
+fn remove_stale(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let Ok(entry) = entry else { continue };
+        let file_name = entry.file_name();
+        if !is_temp_name(&file_name, name) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        // A live writer holds the lock; a killed one's lock died with it.
+        if file.try_lock().is_err() {
+            continue;
+        }
+        if same_file(&Ok(meta), &file.metadata())
+            && same_file(&fs::symlink_metadata(&path), &file.metadata())
+            && fs::remove_file(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// `.NAME.ecograph-tmp-` followed by exactly the random part.
+fn is_temp_name(file_name: &OsStr, name: Option<&OsStr>) -> bool {
+    let Some(s) = file_name.to_str() else {
+        // Our random part is ASCII, but NAME may not be: compare bytes.
+        return is_temp_name_bytes(file_name.as_encoded_bytes(), name);
+    };
+    is_temp_name_bytes(s.as_bytes(), name)
+}
+
+fn is_temp_name_bytes(file_name: &[u8], name: Option<&OsStr>) -> bool {
+    let mark = TMP_MARK.as_bytes();
+    if file_name.len() < 1 + mark.len() + TMP_RANDOM_LEN || file_name[0] != b'.' {
+        return false;
+    }
+    let (head, random) = file_name.split_at(file_name.len() - TMP_RANDOM_LEN);
+    if !random.iter().all(u8::is_ascii_alphanumeric) || !head.ends_with(mark) {
+        return false;
+    }
+    match name {
+        None => true,
+        Some(n) => &head[1..head.len() - mark.len()] == n.as_encoded_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temp_names_are_recognised_only_for_their_target() {
+        let t = OsStr::new(".m.json.ecograph-tmp-AbC123xyz789");
+        assert!(is_temp_name(t, Some(OsStr::new("m.json"))));
+        assert!(is_temp_name(t, None));
+        assert!(!is_temp_name(t, Some(OsStr::new("n.json"))));
+        assert!(!is_temp_name(
+            OsStr::new(".m.json.ecograph-tmp-short"),
+            None
+        ));
+        assert!(!is_temp_name(OsStr::new("m.json"), None));
+    }
+}

@@ -1,0 +1,235 @@
+//! The atomic writer: what holds for regular files, modes, owners, links and special
+//! files.
+
+use ecograph_core::fs::{AtomicWriter, remove_stale_temp_files, write_atomic, write_atomic_with};
+use std::fs;
+use std::io;
+use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
+use std::path::Path;
+
+fn names(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn regular_file_is_replaced_and_nothing_else_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.json");
+    write_atomic(&p, b"old").unwrap();
+    let before = fs::metadata(&p).unwrap().ino();
+    write_atomic(&p, b"new").unwrap();
+    assert_eq!(fs::read(&p).unwrap(), b"new");
+    // Replaced by a rename, not rewritten in place.
+    assert_ne!(fs::metadata(&p).unwrap().ino(), before);
+    assert_eq!(names(dir.path()), ["m.json"]);
+}
+
+#[test]
+fn failing_writer_leaves_the_old_file_and_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.json");
+    fs::write(&p, b"old").unwrap();
+    let err = write_atomic_with(&p, |w| {
+        w.write_all(b"half")?;
+        Err(io::Error::other("generator failed"))
+    })
+    .unwrap_err();
+    assert_eq!(err.to_string(), "generator failed");
+    assert_eq!(fs::read(&p).unwrap(), b"old");
+    assert_eq!(names(dir.path()), ["m.json"]);
+}
+
+#[test]
+fn new_file_gets_the_umask_mode_and_existing_modes_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh");
+    write_atomic(&fresh, b"x").unwrap();
+    // What File::create gives under the same umask.
+    let reference = dir.path().join("reference");
+    fs::File::create(&reference).unwrap();
+    assert_eq!(
+        fs::metadata(&fresh).unwrap().mode() & 0o7777,
+        fs::metadata(&reference).unwrap().mode() & 0o7777
+    );
+    for mode in [0o444, 0o600, 0o640, 0o755] {
+        let p = dir.path().join(format!("mode-{mode:o}"));
+        fs::write(&p, b"old").unwrap();
+        fs::set_permissions(&p, fs::Permissions::from_mode(mode)).unwrap();
+        write_atomic(&p, b"new").unwrap();
+        assert_eq!(fs::metadata(&p).unwrap().mode() & 0o7777, mode, "{mode:o}");
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+    }
+}
+
+#[test]
+fn owner_is_kept_where_permitted() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("theirs");
+    fs::write(&p, b"old").unwrap();
+    fs::set_permissions(&p, fs::Permissions::from_mode(0o600)).unwrap();
+    let me = fs::metadata(&p).unwrap().uid();
+    let owner = if me == 0 {
+        // Root can give the file to another user; the rewrite must give it back.
+        std::os::unix::fs::chown(&p, Some(65534), Some(65534)).unwrap();
+        (65534, 65534)
+    } else {
+        let m = fs::metadata(&p).unwrap();
+        (m.uid(), m.gid())
+    };
+    write_atomic(&p, b"new").unwrap();
+    let m = fs::metadata(&p).unwrap();
+    assert_eq!((m.uid(), m.gid()), owner);
+    assert_eq!(m.mode() & 0o7777, 0o600);
+}
+
+#[test]
+fn symlink_is_written_through_and_stays_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = dir.path().join("real.json");
+    let link = dir.path().join("link.json");
+    fs::write(&real, b"old").unwrap();
+    std::os::unix::fs::symlink("real.json", &link).unwrap();
+    write_atomic(&link, b"new").unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read_link(&link).unwrap(), Path::new("real.json"));
+    assert_eq!(fs::read(&real).unwrap(), b"new");
+    assert_eq!(names(dir.path()), ["link.json", "real.json"]);
+}
+
+#[test]
+fn dangling_symlink_gets_its_target_created() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink("target.json", &link).unwrap();
+    write_atomic(&link, b"new").unwrap();
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(dir.path().join("target.json")).unwrap(), b"new");
+}
+
+#[test]
+fn symlink_loop_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a");
+    std::os::unix::fs::symlink("b", &a).unwrap();
+    std::os::unix::fs::symlink("a", dir.path().join("b")).unwrap();
+    let err = write_atomic(&a, b"x").unwrap_err();
+    assert!(
+        err.to_string().contains("symbolic links"),
+        "unexpected error: {err}"
+    );
+    assert_eq!(names(dir.path()), ["a", "b"]);
+}
+
+#[test]
+fn hard_links_are_kept_and_see_the_new_content() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.json");
+    let b = dir.path().join("b.json");
+    fs::write(&a, b"old content").unwrap();
+    fs::hard_link(&a, &b).unwrap();
+    write_atomic(&a, b"new").unwrap();
+    assert_eq!(fs::read(&b).unwrap(), b"new");
+    let (ma, mb) = (fs::metadata(&a).unwrap(), fs::metadata(&b).unwrap());
+    assert_eq!(ma.ino(), mb.ino());
+    assert_eq!(ma.nlink(), 2);
+    assert_eq!(names(dir.path()), ["a.json", "b.json"]);
+}
+
+#[test]
+fn character_device_is_written_through_not_replaced() {
+    write_atomic("/dev/null", b"discarded").unwrap();
+    let m = fs::symlink_metadata("/dev/null").unwrap();
+    assert!(m.file_type().is_char_device());
+}
+
+#[test]
+fn fifo_reader_gets_every_byte_and_the_fifo_stays() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let status = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || fs::read(fifo).unwrap())
+    };
+    let payload = vec![b'x'; 200_000];
+    write_atomic(&fifo, &payload).unwrap();
+    assert_eq!(reader.join().unwrap(), payload);
+    assert!(fs::symlink_metadata(&fifo).unwrap().file_type().is_fifo());
+    assert_eq!(names(dir.path()), ["pipe"]);
+}
+
+#[test]
+fn directory_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = write_atomic(dir.path(), b"x").unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::IsADirectory);
+    assert!(names(dir.path()).is_empty());
+}
+
+#[test]
+fn stale_temp_files_are_removed_but_locked_ones_are_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.json");
+    fs::write(&p, b"old").unwrap();
+    let stale = dir.path().join(".m.json.ecograph-tmp-AAAAAAAAAAAA");
+    let live = dir.path().join(".m.json.ecograph-tmp-BBBBBBBBBBBB");
+    let other = dir.path().join(".n.json.ecograph-tmp-CCCCCCCCCCCC");
+    let unrelated = dir.path().join(".m.json.ecograph-tmp-notours!");
+    for f in [&stale, &live, &other, &unrelated] {
+        fs::write(f, b"partial").unwrap();
+    }
+    let held = fs::File::open(&live).unwrap();
+    held.lock().unwrap();
+    write_atomic(&p, b"new").unwrap();
+    assert_eq!(
+        names(dir.path()),
+        [
+            ".m.json.ecograph-tmp-BBBBBBBBBBBB",
+            ".m.json.ecograph-tmp-notours!",
+            ".n.json.ecograph-tmp-CCCCCCCCCCCC",
+            "m.json"
+        ]
+    );
+    drop(held);
+    // Every target's stale files, once the lock is gone.
+    assert_eq!(remove_stale_temp_files(dir.path()).unwrap(), 2);
+    assert_eq!(
+        names(dir.path()),
+        [".m.json.ecograph-tmp-notours!", "m.json"]
+    );
+}
+
+#[test]
+fn writer_without_cleanup_leaves_stale_files_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("m.json");
+    let stale = dir.path().join(".m.json.ecograph-tmp-AAAAAAAAAAAA");
+    fs::write(&stale, b"partial").unwrap();
+    AtomicWriter::new()
+        .clean_stale(false)
+        .write(&p, b"new")
+        .unwrap();
+    assert_eq!(
+        names(dir.path()),
+        [".m.json.ecograph-tmp-AAAAAAAAAAAA", "m.json"]
+    );
+}
