@@ -5,7 +5,7 @@ use std::fmt;
 macro_rules! str_enum {
     (
         $(#[$meta:meta])*
-        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }
+        pub enum $name:ident ($what:literal) { $( $(#[$vmeta:meta])* $variant:ident = $text:literal ),+ $(,)? }
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -21,7 +21,9 @@ macro_rules! str_enum {
                 match self { $($name::$variant => $text),+ }
             }
 
-            /// Parses the name used in model files.
+            /// Parses the name used in model files; `None` when it is not one. Use
+            /// [`str::parse`] (the [`FromStr`](std::str::FromStr) impl) for an error
+            /// with a suggestion.
             pub fn parse(s: &str) -> Option<Self> {
                 match s { $($text => Some($name::$variant),)+ _ => None }
             }
@@ -34,7 +36,7 @@ macro_rules! str_enum {
 
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(self.as_str())
+                f.pad(self.as_str())
             }
         }
 
@@ -42,7 +44,7 @@ macro_rules! str_enum {
             type Err = crate::Error;
             fn from_str(s: &str) -> Result<Self, crate::Error> {
                 Self::parse(s).ok_or_else(|| crate::Error::UnknownName {
-                    what: stringify!($name),
+                    what: $what,
                     name: s.to_owned(),
                     suggestion: crate::suggest::closest(s, Self::names()).map(str::to_owned),
                 })
@@ -53,7 +55,7 @@ macro_rules! str_enum {
 
 str_enum! {
     /// What an element is.
-    pub enum ElementKind {
+    pub enum ElementKind ("element kind") {
         /// An organisation, a unit, a working group.
         Actor = "actor",
         /// A role an actor takes on.
@@ -77,7 +79,7 @@ str_enum! {
 
 str_enum! {
     /// What a relation means.
-    pub enum RelationKind {
+    pub enum RelationKind ("relation kind") {
         /// The actor takes on the role.
         Plays = "plays",
         /// Owns, is accountable for.
@@ -103,7 +105,7 @@ str_enum! {
 
 str_enum! {
     /// The status of a task.
-    pub enum Status {
+    pub enum Status ("status") {
         /// Not started yet.
         NotStarted = "not_started",
         /// Under way.

@@ -44,6 +44,7 @@ mod locate;
 mod model;
 mod raw;
 mod schema;
+mod set;
 pub mod suggest;
 mod text;
 pub mod time;
@@ -55,8 +56,9 @@ pub use build::{ModelBuilder, NewElement, NewRelation};
 pub use diag::{Diagnostic, Diagnostics, Severity};
 pub use kind::{ElementKind, RelationKind, Status};
 pub use load::Checked;
-pub use model::{Direction, Element, ElementId, Model, Path, Relation, Step};
+pub use model::{Direction, Element, ElementId, ElementIndex, Model, Path, Relation, Step};
 pub use schema::json_schema;
+pub use set::{ElementSet, Iter as ElementSetIter};
 pub use text::Text;
 pub use time::{Date, Duration, Period};
 pub use view::{Collapse, LayoutDirection, Selector, View};
@@ -84,6 +86,16 @@ pub enum Error {
         file: Option<String>,
         /// Every error and warning found.
         diagnostics: Diagnostics,
+    },
+    /// A value (a period, a date, a duration, ...) that does not parse.
+    #[error("invalid {what} `{input}`: expected {expected}")]
+    Parse {
+        /// What sort of value.
+        what: &'static str,
+        /// The text given.
+        input: String,
+        /// What a valid value looks like.
+        expected: &'static str,
     },
     /// A name (of a kind, a status, ...) that is not one of the known names.
     #[error("unknown {what} `{name}`")]

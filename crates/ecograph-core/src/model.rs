@@ -35,7 +35,76 @@ impl Borrow<str> for ElementId {
 
 impl fmt::Display for ElementId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.pad(&self.0)
+    }
+}
+
+/// Checks the id's syntax (what the model file allows); whether an element has the id
+/// is [`Model::element`]'s question.
+///
+/// ```
+/// use ecograph_core::ElementId;
+/// let id: ElementId = "ra.B".parse()?;
+/// assert_eq!(format!("[{id:<6}]"), "[ra.B  ]");
+/// assert!("no spaces".parse::<ElementId>().is_err());
+/// # Ok::<(), ecograph_core::Error>(())
+/// ```
+impl std::str::FromStr for ElementId {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<ElementId, crate::Error> {
+        if crate::validate::is_valid_id(s) {
+            Ok(ElementId::from(s))
+        } else {
+            Err(crate::Error::Parse {
+                what: "id",
+                input: s.to_owned(),
+                expected: "an id that starts with a letter or digit and has only letters, digits, `_`, `.`, `:` and `-`",
+            })
+        }
+    }
+}
+
+/// The position of an element in its model's file order: a dense index,
+/// `0..model.element_count()`, that arrays and bitsets can be keyed by.
+///
+/// An [`Element`]
+/// converts into it. It is *not* a petgraph index: it never shifts, because a [`Model`]
+/// never changes.
+///
+/// ```
+/// use ecograph_core::{ElementIndex, Model};
+/// let model = Model::from_json_str(r#"{"ecograph": 1, "elements": [
+///     {"id": "a", "kind": "system", "name": "A"}, {"id": "b", "kind": "system", "name": "B"}]}"#)?;
+/// let b = model.element("b").expect("defined");
+/// let ix = ElementIndex::from(b);
+/// assert_eq!(ix.index(), 1);
+/// assert_eq!(model.element_by_index(ix), Some(b));
+/// # Ok::<(), ecograph_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ElementIndex(pub(crate) u32);
+
+impl ElementIndex {
+    /// The index for a position in file order. Positions past `u32::MAX` do not exist in
+    /// any model and map to `u32::MAX`, which no element has.
+    pub fn new(index: usize) -> ElementIndex {
+        ElementIndex(u32::try_from(index).unwrap_or(u32::MAX))
+    }
+    /// The position in file order.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl From<Element<'_>> for ElementIndex {
+    fn from(e: Element<'_>) -> ElementIndex {
+        ElementIndex(e.ix)
+    }
+}
+
+impl fmt::Display for ElementIndex {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
     }
 }
 
@@ -115,6 +184,13 @@ const EMPTY: Slot = Slot {
 
 const HEAD: usize = 24;
 
+/// The length kept in a slot. Ids longer than `u16::MAX` bytes (valid, if unlikely) all
+/// keep `u16::MAX`: they are longer than the inline head, so a match on length and head
+/// is always confirmed against the whole id in the arena.
+fn slot_len(id: &str) -> u16 {
+    u16::try_from(id.len()).unwrap_or(u16::MAX)
+}
+
 fn head(id: &str) -> [u8; HEAD] {
     let mut h = [0; HEAD];
     let n = id.len().min(HEAD);
@@ -153,11 +229,8 @@ impl IdIndex {
     }
 
     fn slot_kind(&self, id: &str) -> (usize, Option<(u32, ElementKind)>) {
-        if id.len() > usize::from(u16::MAX) {
-            return (0, None);
-        }
         let mask = self.table.len() - 1;
-        let (len, key) = (id.len() as u16, head(id));
+        let (len, key) = (slot_len(id), head(id));
         let mut pos = hash_id(id) as usize & mask;
         loop {
             let e = &self.table[pos];
@@ -212,7 +285,7 @@ impl IdIndex {
                 self.table[pos] = Slot {
                     ix,
                     kind,
-                    len: id.len() as u16,
+                    len: slot_len(id),
                     head: head(id),
                 };
                 Ok(ix)
@@ -349,6 +422,12 @@ impl Model {
         })
     }
 
+    /// The element at an [`ElementIndex`] (which may come from another model: then it
+    /// is simply a position).
+    pub fn element_by_index(&self, index: ElementIndex) -> Option<Element<'_>> {
+        self.element_at(index.index())
+    }
+
     /// The relation at a position in file order (`0..relation_count()`).
     pub fn relation_at(&self, index: usize) -> Option<Relation<'_>> {
         (index < self.relations.len()).then_some(Relation {
@@ -367,9 +446,10 @@ impl Model {
         self.elements().filter(move |e| e.kind() == kind)
     }
 
-    /// Every element with a tag.
-    pub fn elements_with_tag<'m>(&'m self, tag: &'m str) -> impl Iterator<Item = Element<'m>> + 'm {
-        self.elements().filter(move |e| e.has_tag(tag))
+    /// Every element with a tag, in file order. The tag is only borrowed for the call.
+    pub fn elements_with_tag(&self, tag: &str) -> impl Iterator<Item = Element<'_>> + '_ {
+        let tag: Box<str> = tag.into();
+        self.elements().filter(move |e| e.has_tag(&tag))
     }
 
     /// Every task with a status.
@@ -490,22 +570,7 @@ impl Model {
                 continue;
             }
             edges.clear();
-            let node = NodeIndex::new(at as usize);
-            for (pg_dir, outgoing) in [(PgDir::Outgoing, true), (PgDir::Incoming, false)] {
-                for e in self.graph.edges_directed(node, pg_dir) {
-                    let rel = *e.weight();
-                    let r = &self.relations[rel as usize];
-                    let along = match direction {
-                        Direction::Both => true,
-                        Direction::Outgoing => outgoing || r.kind == RelationKind::Linked,
-                        Direction::Incoming => !outgoing || r.kind == RelationKind::Linked,
-                    };
-                    if along && (kinds.is_empty() || kinds.contains(&r.kind)) {
-                        let other = if outgoing { r.to } else { r.from };
-                        edges.push((rel, other));
-                    }
-                }
-            }
+            self.for_each_edge(at, kinds, direction, |rel, other| edges.push((rel, other)));
             edges.sort_unstable();
             for &(rel, other) in &edges {
                 if dist[other as usize] == u32::MAX {
@@ -516,6 +581,43 @@ impl Model {
             }
         }
         Bfs { dist, pred }
+    }
+
+    /// Calls `f(relation, other end)` for every relation at element `at` that is of one
+    /// of `kinds` (any when empty) and goes along `direction` (`linked` goes both ways).
+    pub(crate) fn for_each_edge(
+        &self,
+        at: u32,
+        kinds: &[RelationKind],
+        direction: Direction,
+        mut f: impl FnMut(u32, u32),
+    ) {
+        let node = NodeIndex::new(at as usize);
+        for (pg_dir, outgoing) in [(PgDir::Outgoing, true), (PgDir::Incoming, false)] {
+            for e in self.graph.edges_directed(node, pg_dir) {
+                let rel = *e.weight();
+                let r = &self.relations[rel as usize];
+                let along = match direction {
+                    Direction::Both => true,
+                    Direction::Outgoing => outgoing || r.kind == RelationKind::Linked,
+                    Direction::Incoming => !outgoing || r.kind == RelationKind::Linked,
+                };
+                if along && (kinds.is_empty() || kinds.contains(&r.kind)) {
+                    f(rel, if outgoing { r.to } else { r.from });
+                }
+            }
+        }
+    }
+
+    /// [`Model::for_each_edge`] without the relation.
+    pub(crate) fn for_each_neighbour(
+        &self,
+        at: u32,
+        kinds: &[RelationKind],
+        direction: Direction,
+        mut f: impl FnMut(u32),
+    ) {
+        self.for_each_edge(at, kinds, direction, |_, other| f(other));
     }
 
     pub(crate) fn relation_indices(&self, ix: u32, dir: PgDir) -> Vec<u32> {
@@ -548,6 +650,29 @@ impl PartialEq for Element<'_> {
 }
 impl Eq for Element<'_> {}
 
+/// Consistent with `Eq`: the model's address and the element's index.
+impl std::hash::Hash for Element<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self.model, state);
+        self.ix.hash(state);
+    }
+}
+
+/// Elements of one model are ordered as in the file ([`Element::index`]); elements of
+/// different models by the models' addresses first, so the order is total.
+impl Ord for Element<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let a = std::ptr::from_ref(self.model) as usize;
+        let b = std::ptr::from_ref(other.model) as usize;
+        (a, self.ix).cmp(&(b, other.ix))
+    }
+}
+impl PartialOrd for Element<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl fmt::Debug for Element<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Element({} {})", self.kind(), self.id())
@@ -565,6 +690,10 @@ impl<'m> Element<'m> {
     /// The element's position in file order; dense, `0..model.element_count()`.
     pub fn index(&self) -> usize {
         self.ix as usize
+    }
+    /// The element's position as an [`ElementIndex`].
+    pub fn element_index(&self) -> ElementIndex {
+        ElementIndex(self.ix)
     }
     /// The id.
     pub fn id(&self) -> &'m ElementId {

@@ -95,6 +95,6 @@ impl Text {
 
 impl fmt::Display for Text {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.default_value())
+        f.pad(self.default_value())
     }
 }

@@ -1,6 +1,29 @@
 //! Calendar dates, the periods that model files use for `start` and `end`, and durations.
 
 use std::fmt;
+use std::str::FromStr;
+
+/// Writes `args`, honouring the formatter's width, fill and alignment when one is asked
+/// for (`{:<12}`); without one, writes straight through with no allocation.
+pub(crate) fn pad_fmt(f: &mut fmt::Formatter<'_>, args: fmt::Arguments<'_>) -> fmt::Result {
+    if f.width().is_none() && f.precision().is_none() {
+        f.write_fmt(args)
+    } else {
+        f.pad(&args.to_string())
+    }
+}
+
+const EXPECT_DATE: &str = "a date such as `2024-06-15`";
+const EXPECT_PERIOD: &str = "a year, half year, quarter, month or day, such as `2024`, `2024-H2`, `2024-Q3`, `2024-06` or `2024-06-15`";
+const EXPECT_DURATION: &str = "a whole number and `d`, `w`, `m` or `y`, such as `6w`";
+
+fn invalid(what: &'static str, input: &str, expected: &'static str) -> crate::Error {
+    crate::Error::Parse {
+        what,
+        input: input.to_owned(),
+        expected,
+    }
+}
 
 /// A day in the proleptic Gregorian calendar.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -30,7 +53,8 @@ impl Date {
             .then_some(Date { year, month, day })
     }
 
-    /// Parses `YYYY-MM-DD`.
+    /// Parses `YYYY-MM-DD`; `None` when it is not a date. Use [`str::parse`] (the
+    /// [`FromStr`] impl) for an error that says what was expected.
     pub fn parse(s: &str) -> Option<Date> {
         match Period::parse(s)? {
             Period::Day(d) => Some(d),
@@ -100,7 +124,29 @@ impl Date {
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+        pad_fmt(
+            f,
+            format_args!("{:04}-{:02}-{:02}", self.year, self.month, self.day),
+        )
+    }
+}
+
+/// Parses `YYYY-MM-DD`.
+///
+/// ```
+/// use ecograph_core::Date;
+/// let d: Date = "2024-02-29".parse()?;
+/// assert_eq!(d.day(), 29);
+/// assert_eq!(
+///     "2023-02-29".parse::<Date>().unwrap_err().to_string(),
+///     "invalid date `2023-02-29`: expected a date such as `2024-06-15`"
+/// );
+/// # Ok::<(), ecograph_core::Error>(())
+/// ```
+impl FromStr for Date {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Date, crate::Error> {
+        Date::parse(s).ok_or_else(|| invalid("date", s, EXPECT_DATE))
     }
 }
 
@@ -128,7 +174,9 @@ fn digits(s: &str, n: usize) -> Option<u32> {
 }
 
 impl Period {
-    /// Parses `2023`, `2023-H2`, `2023-Q3`, `2023-06` or `2023-06-15`.
+    /// Parses `2023`, `2023-H2`, `2023-Q3`, `2023-06` or `2023-06-15`; `None` when it is
+    /// none of them. Use [`str::parse`] (the [`FromStr`] impl) for an error that says
+    /// what was expected.
     pub fn parse(s: &str) -> Option<Period> {
         let mut parts = s.split('-');
         let year = digits(parts.next()?, 4)? as i32;
@@ -200,12 +248,28 @@ impl Period {
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Period::Year(y) => write!(f, "{y:04}"),
-            Period::Half(y, h) => write!(f, "{y:04}-H{h}"),
-            Period::Quarter(y, q) => write!(f, "{y:04}-Q{q}"),
-            Period::Month(y, m) => write!(f, "{y:04}-{m:02}"),
+            Period::Year(y) => pad_fmt(f, format_args!("{y:04}")),
+            Period::Half(y, h) => pad_fmt(f, format_args!("{y:04}-H{h}")),
+            Period::Quarter(y, q) => pad_fmt(f, format_args!("{y:04}-Q{q}")),
+            Period::Month(y, m) => pad_fmt(f, format_args!("{y:04}-{m:02}")),
             Period::Day(d) => d.fmt(f),
         }
+    }
+}
+
+/// Parses `2023`, `2023-H2`, `2023-Q3`, `2023-06` or `2023-06-15`.
+///
+/// ```
+/// use ecograph_core::Period;
+/// let p: Period = "2024-H2".parse()?;
+/// assert_eq!(p.first_day().to_string(), "2024-07-01");
+/// assert_eq!(format!("[{p:>9}]"), "[  2024-H2]");
+/// # Ok::<(), ecograph_core::Error>(())
+/// ```
+impl FromStr for Period {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Period, crate::Error> {
+        Period::parse(s).ok_or_else(|| invalid("period", s, EXPECT_PERIOD))
     }
 }
 
@@ -236,7 +300,9 @@ impl Duration {
         Duration { amount, unit }
     }
 
-    /// Parses a whole number followed by `d`, `w`, `m` or `y`.
+    /// Parses a whole number (at most six digits) followed by `d`, `w`, `m` or `y`;
+    /// `None` when it is not one. Use [`str::parse`] (the [`FromStr`] impl) for an error
+    /// that says what was expected. This is the one duration parser of ecograph.
     pub fn parse(s: &str) -> Option<Duration> {
         let (num, unit) = s.split_at(s.len().checked_sub(1)?);
         let unit = match unit {
@@ -296,7 +362,26 @@ impl fmt::Display for Duration {
             DurationUnit::Months => 'm',
             DurationUnit::Years => 'y',
         };
-        write!(f, "{}{unit}", self.amount)
+        pad_fmt(f, format_args!("{}{unit}", self.amount))
+    }
+}
+
+/// Parses a whole number followed by `d`, `w`, `m` or `y`.
+///
+/// ```
+/// use ecograph_core::Duration;
+/// let d: Duration = "6w".parse()?;
+/// assert_eq!(d.amount(), 6);
+/// assert_eq!(
+///     "6x".parse::<Duration>().unwrap_err().to_string(),
+///     "invalid duration `6x`: expected a whole number and `d`, `w`, `m` or `y`, such as `6w`"
+/// );
+/// # Ok::<(), ecograph_core::Error>(())
+/// ```
+impl FromStr for Duration {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Duration, crate::Error> {
+        Duration::parse(s).ok_or_else(|| invalid("duration", s, EXPECT_DURATION))
     }
 }
 

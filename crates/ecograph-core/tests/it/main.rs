@@ -3,5 +3,9 @@
 mod fixtures;
 mod fs;
 mod queries;
+mod reliability;
 mod roundtrip;
 mod schema;
+mod sets;
+mod shapes;
+mod vocab;
