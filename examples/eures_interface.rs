@@ -4,10 +4,8 @@
 //!
 //! `cargo run -p ecograph-examples --example eures_interface [-- LANG]`
 
-use ecograph_core::Model;
-use ecograph_impact::{
-    Change, ChangeKind, ChangeSet, Confidence, Direction, Options, RelationRef, Snapshot,
-};
+use ecograph_core::{Direction, Model};
+use ecograph_impact::{Change, ChangeKind, ChangeSet, Confidence, Options, RelationRef, Snapshot};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let lang = std::env::args().nth(1);
@@ -20,7 +18,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     // A snapshot is built once per model; analyze as many change sets on it as needed.
     let snapshot = Snapshot::new(&model);
-    let impact = snapshot.analyze(&changes, &Options::new().lang(lang))?;
+    let options = match lang {
+        Some(l) => Options::new().lang(l),
+        None => Options::new(),
+    };
+    let impact = snapshot.analyze(&changes, &options)?;
     println!(
         "{} elements affected, {} of them certainly:",
         impact.len(),
@@ -34,8 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .path()
             .iter()
             .map(|h| match h.direction() {
-                Direction::Forward => format!("{} -{}-> {}", h.from.id(), h.link(), h.to.id()),
-                _ => format!("{} <-{}- {}", h.from.id(), h.link(), h.to.id()),
+                Direction::Outgoing => format!("{} -{}-> {}", h.from().id(), h.link(), h.to().id()),
+                _ => format!("{} <-{}- {}", h.from().id(), h.link(), h.to().id()),
             })
             .collect();
         let owners: Vec<&str> = a.owners().iter().map(|o| o.name().resolve(lang)).collect();

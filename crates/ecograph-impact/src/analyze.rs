@@ -20,7 +20,7 @@ use std::sync::{Arc, OnceLock};
 ///
 /// # Errors
 /// [`Error::UnknownElement`] or [`Error::UnknownRelation`] (with a did-you-mean
-/// suggestion) when a change or a `--stop-at` names something the model lacks,
+/// suggestion) when a change or a stop element of the options names something the model lacks,
 /// [`Error::NotATask`] when a non-task is delayed, [`Error::UnknownTag`] for a stop tag no
 /// element has.
 pub fn analyze<'m>(

@@ -64,6 +64,7 @@ pub struct Diff<'m> {
     views_added: Vec<&'m View>,
     views_removed: Vec<&'m View>,
     views_modified: Vec<ModifiedView<'m>>,
+    lang: Option<String>,
 }
 
 fn text_json(t: &Text) -> Value {
@@ -399,6 +400,7 @@ pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
         views_added,
         views_removed,
         views_modified,
+        lang: None,
     }
 }
 
@@ -747,9 +749,16 @@ impl<'m> Diff<'m> {
         (self.removed.clone(), rels)
     }
 
-    /// The diff as JSON (format in `docs/impact.md`), names in `lang` (default: each
-    /// model's default language).
-    pub fn to_json(&self, lang: Option<&str>) -> Value {
+    /// Names in reports in this language (default: each model's default language).
+    pub fn lang(mut self, lang: impl Into<String>) -> Diff<'m> {
+        self.lang = Some(lang.into());
+        self
+    }
+
+    /// The diff as JSON (format in `docs/impact.md`), names in the language chosen with
+    /// [`Diff::lang`].
+    pub fn to_json(&self) -> Value {
+        let lang = self.lang.as_deref();
         let el = |e: Element<'_>| json!({ "id": e.id().as_str(), "kind": e.kind().as_str(), "name": e.name().resolve(lang) });
         // A modified thing: what names it, and its changed fields.
         let changed = |mut v: Value, fields: &[FieldChange]| {
@@ -813,7 +822,8 @@ impl<'m> Diff<'m> {
 
     /// The diff as text for people: `+` added, `-` removed, `~` modified with each field's
     /// old and new value.
-    pub fn to_text(&self, lang: Option<&str>) -> String {
+    pub fn to_text(&self) -> String {
+        let lang = self.lang.as_deref();
         let mut s = String::new();
         if self.is_identical() {
             s.push_str("no differences\n");

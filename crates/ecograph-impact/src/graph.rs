@@ -1,7 +1,8 @@
 //! The compact snapshot the analysis runs on: the elements and relations of one model, or
 //! of a new model plus what an old one had and the new one lost, as CSR arrays.
 
-use crate::rules::{Direction, Link, rel_index};
+use crate::rules::{Link, rel_index};
+use ecograph_core::Direction;
 use ecograph_core::{Element, Model, Relation, RelationKind};
 use std::collections::HashMap;
 
@@ -130,15 +131,15 @@ pub(crate) struct HalfEdge {
 }
 
 pub(crate) fn code(link: Link, dir: Direction) -> u32 {
-    (link.index() * 2 + dir.index()) as u32
+    (link.index() * 2 + crate::rules::direction_index(dir)) as u32
 }
 
 pub(crate) fn decode(code: u32) -> (Link, Direction) {
     let c = code as usize;
     let dir = if c.is_multiple_of(2) {
-        Direction::Forward
+        Direction::Outgoing
     } else {
-        Direction::Backward
+        Direction::Incoming
     };
     (Link::from_index(c / 2), dir)
 }
@@ -408,10 +409,10 @@ impl Emit<'_> {
     /// then containment, then data.
     #[inline(always)]
     fn each(&self, mut put: impl FnMut(u32, u32, u32, u8)) {
-        let data_fwd = code(Link::Data, Direction::Forward) as u8;
-        let data_bwd = code(Link::Data, Direction::Backward) as u8;
-        let parent_fwd = code(Link::Parent, Direction::Forward) as u8;
-        let parent_bwd = code(Link::Parent, Direction::Backward) as u8;
+        let data_fwd = code(Link::Data, Direction::Outgoing) as u8;
+        let data_bwd = code(Link::Data, Direction::Incoming) as u8;
+        let parent_fwd = code(Link::Parent, Direction::Outgoing) as u8;
+        let parent_bwd = code(Link::Parent, Direction::Incoming) as u8;
         for (rel, &(f, t, c)) in self.rels.iter().enumerate() {
             let rel = rel as u32;
             put(f, t, rel, c);

@@ -6,8 +6,9 @@ use crate::change::{Change, ChangeKind, ChangeSet};
 use crate::delay;
 use crate::graph::{NONE, decode};
 use crate::resolve::{Resolved, Target};
-use crate::rules::{Confidence, Direction, Effect, Link, Options, Rule};
+use crate::rules::{Confidence, Effect, Link, Options, Rule};
 use crate::search::{SEED, Search};
+use ecograph_core::Direction;
 use ecograph_core::{Element, Relation, RelationKind};
 use ecograph_schedule::{DelayReport, Error as ScheduleError};
 use std::collections::HashMap;
@@ -37,7 +38,7 @@ pub struct Impact<'m> {
     pub(crate) changes: ChangeSet,
     pub(crate) resolved: Vec<Resolved>,
     pub(crate) options: Options,
-    /// Per node, whether it is a `--stop-at` element; empty when there is none.
+    /// Per node, whether it is a stop element; empty when there is none.
     pub(crate) stop: Vec<bool>,
     pub(crate) changed: Vec<bool>,
     pub(crate) certain: Search,
@@ -58,29 +59,56 @@ pub(crate) struct Schedule<'m> {
     slips: HashMap<u32, i64>,
 }
 
-/// One hop of a witness path: from one element to the next along a link, and the rule
-/// that fired.
+/// One hop between two elements along a link: of a witness path (with the rule that
+/// fired), or of a chain of relations [`crate::why`] shows where impact stops.
+///
+/// The same shape as the core's `Relation` and `Step`: `h.from()`, `h.to()`,
+/// `h.relation()`, `h.direction()`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hop<'m> {
-    /// The element impact leaves.
-    pub from: Element<'m>,
-    /// The element impact reaches.
-    pub to: Element<'m>,
-    /// The relation followed; `None` for containment (`parent`). For a `data` hop, the
-    /// flow that carries the data.
-    pub relation: Option<Relation<'m>>,
-    /// The rule that fired.
-    pub rule: Rule,
+    pub(crate) from: Element<'m>,
+    pub(crate) to: Element<'m>,
+    pub(crate) relation: Option<Relation<'m>>,
+    pub(crate) link: Link,
+    pub(crate) direction: Direction,
+    pub(crate) rule: Option<Rule>,
 }
 
-impl Hop<'_> {
+impl<'m> Hop<'m> {
+    /// The element the hop leaves.
+    pub fn from(&self) -> Element<'m> {
+        self.from
+    }
+    /// The element the hop reaches.
+    pub fn to(&self) -> Element<'m> {
+        self.to
+    }
+    /// The relation followed; `None` for containment (`parent`). For a `data` hop, the
+    /// flow that carries the data.
+    pub fn relation(&self) -> Option<Relation<'m>> {
+        self.relation
+    }
     /// What was followed.
     pub fn link(&self) -> Link {
-        self.rule.link
+        self.link
     }
-    /// Which way.
+    /// Which way: `Outgoing` from a relation's `from` to its `to` (for `parent`, from the
+    /// part to its container; for `data`, from the data to the flow's ends), `Incoming`
+    /// the other way.
     pub fn direction(&self) -> Direction {
-        self.rule.direction
+        self.direction
+    }
+    /// The rule that fired: always there on a witness path; on a chain [`crate::why`]
+    /// shows, the rule of each step before the one where impact stops.
+    pub fn rule(&self) -> Option<Rule> {
+        self.rule
+    }
+    /// `--uses-->` or `<--uses--`.
+    pub(crate) fn arrow(&self) -> String {
+        match self.direction {
+            Direction::Incoming => format!("<--{}--", self.link),
+            _ => format!("--{}-->", self.link),
+        }
     }
 }
 
@@ -265,7 +293,7 @@ impl<'m> Impact<'m> {
         self.hop_from(source, to, edge, code, mode)
     }
 
-    /// Whether a node is a `--stop-at` element.
+    /// Whether a node is a stop element.
     pub(crate) fn is_stop(&self, node: u32) -> bool {
         self.stop.get(node as usize).copied().unwrap_or(false)
     }
@@ -285,7 +313,9 @@ impl<'m> Impact<'m> {
             from: self.snap.universe.element(source),
             to: self.snap.universe.element(to),
             relation: (rel != NONE).then(|| self.snap.universe.relation(rel)),
-            rule,
+            link,
+            direction,
+            rule: Some(rule),
         }
     }
 
@@ -346,9 +376,9 @@ impl<'m> Impact<'m> {
     pub(crate) fn owners(&self, node: u32) -> Vec<Element<'m>> {
         let responsible = crate::graph::code(
             Link::Relation(RelationKind::Responsible),
-            Direction::Backward,
+            Direction::Incoming,
         );
-        let parent = crate::graph::code(Link::Parent, Direction::Forward);
+        let parent = crate::graph::code(Link::Parent, Direction::Outgoing);
         let csr = &self.snap.csr;
         let mut at = node;
         for _ in 0..self.snap.universe.node_count() {

@@ -77,8 +77,8 @@ pub use diff::{
     Diff, FieldChange, Modified, ModifiedElement, ModifiedRelation, ModifiedView, diff,
 };
 pub use impact::{Affected, Hop, Impact};
-pub use rules::{Confidence, Direction, Effect, Link, Options, Rule, Rules, StopAt};
-pub use why::{Block, Explanation, MAX_PATHS, Outcome, Step, why};
+pub use rules::{Confidence, Effect, Link, Options, Rule, Rules, StopAt};
+pub use why::{Block, Explanation, MAX_PATHS, Outcome, why};
 
 use ecograph_core::ElementKind;
 
@@ -86,6 +86,17 @@ fn did_you_mean(s: &Option<String>) -> String {
     s.as_ref()
         .map(|s| format!("; did you mean `{s}`?"))
         .unwrap_or_default()
+}
+
+/// At most this many candidates are listed in an [`Error::AmbiguousRelation`].
+pub const MAX_CANDIDATES: usize = 10;
+
+fn and_more(more: usize) -> String {
+    if more == 0 {
+        String::new()
+    } else {
+        format!(" and {more} more")
+    }
 }
 
 /// What can go wrong in an analysis.
@@ -112,15 +123,18 @@ pub enum Error {
     },
     /// A change names a relation by its ends, and more than one relation joins them.
     #[error(
-        "{relation} names {} relations: {}; name one as KIND:FROM->TO, or by `id` or `data` in a change set file",
-        .candidates.len(),
-        .candidates.join(", ")
+        "{relation} names {} relations: {}{}; name one as KIND:FROM->TO, or by `id` or `data` in a change set file",
+        .candidates.len() + .more,
+        .candidates.join(", "),
+        and_more(*.more)
     )]
     AmbiguousRelation {
         /// The relation as given.
         relation: String,
-        /// The relations it could be, described.
+        /// The first [`MAX_CANDIDATES`] relations it could be, described.
         candidates: Vec<String>,
+        /// How many more it could be.
+        more: usize,
     },
     /// Only tasks can be delayed.
     #[error("`{id}` is a {kind}, not a task: only tasks can be delayed")]
@@ -130,7 +144,7 @@ pub enum Error {
         /// Its kind.
         kind: ElementKind,
     },
-    /// No element has a `--stop-at` tag.
+    /// No element has a stop tag of the options.
     #[error("no element has the tag `{tag}`{}", did_you_mean(.suggestion))]
     UnknownTag {
         /// The tag given.

@@ -4,7 +4,7 @@ use crate::change::{Change, Subject};
 use crate::diff::relation_ref;
 use crate::impact::{Affected, Hop, Impact};
 use crate::resolve::Target;
-use crate::rules::{Confidence, Direction, Effect, Link};
+use crate::rules::{Confidence, Effect, Link};
 use ecograph_core::{Element, ElementKind};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
@@ -20,16 +20,21 @@ pub(crate) fn element_json(e: Element<'_>, lang: Option<&str>) -> Value {
 pub(crate) fn hop_json(h: &Hop<'_>) -> Value {
     let mut m = Map::new();
     m.insert("from".into(), json!(h.from.id().as_str()));
-    m.insert("relation".into(), json!(h.rule.link.as_str()));
-    m.insert("direction".into(), json!(h.rule.direction.as_str()));
+    m.insert("relation".into(), json!(h.link.as_str()));
+    m.insert(
+        "direction".into(),
+        json!(crate::rules::direction_str(h.direction)),
+    );
     m.insert("to".into(), json!(h.to.id().as_str()));
-    m.insert("change".into(), json!(h.rule.change.as_str()));
-    m.insert("confidence".into(), json!(h.rule.confidence.as_str()));
+    if let Some(rule) = h.rule {
+        m.insert("change".into(), json!(rule.change.as_str()));
+        m.insert("confidence".into(), json!(rule.confidence.as_str()));
+    }
     if let Some(r) = h.relation {
         if let Some(id) = r.id() {
             m.insert("relation_id".into(), json!(id));
         }
-        if h.rule.link == Link::Data {
+        if h.link == Link::Data {
             m.insert(
                 "flow".into(),
                 json!({ "from": r.from().id().as_str(), "to": r.to().id().as_str() }),
@@ -39,12 +44,8 @@ pub(crate) fn hop_json(h: &Hop<'_>) -> Value {
     Value::Object(m)
 }
 
-/// `--uses-->` or `<--uses--`.
 pub(crate) fn arrow(h: &Hop<'_>) -> String {
-    match h.rule.direction {
-        Direction::Forward => format!("--{}-->", h.rule.link),
-        Direction::Backward => format!("<--{}--", h.rule.link),
-    }
+    h.arrow()
 }
 
 pub(crate) fn element_text(e: Element<'_>, lang: Option<&str>) -> String {

@@ -4,8 +4,9 @@
 use crate::Error;
 use crate::change::{ChangeKind, ChangeSet, RelationRef, Subject};
 use crate::graph::{Csr, NONE, Universe};
-use crate::rules::{Direction, Link, StopAt};
+use crate::rules::{Link, StopAt};
 use crate::suggest::{relation_suggestion, unknown_element, unknown_tag};
+use ecograph_core::Direction;
 use ecograph_core::{ElementKind, RelationKind};
 use std::collections::HashMap;
 
@@ -27,8 +28,8 @@ pub(crate) struct Resolved {
 /// at each end.
 pub(crate) fn relation_half_edges(csr: &Csr, u: &Universe<'_>, rel: u32) -> [u32; 2] {
     let data = [
-        crate::graph::code(Link::Data, Direction::Forward),
-        crate::graph::code(Link::Data, Direction::Backward),
+        crate::graph::code(Link::Data, Direction::Outgoing),
+        crate::graph::code(Link::Data, Direction::Incoming),
     ];
     let (f, t) = u.ends(rel);
     let mut out = [NONE; 2];
@@ -200,8 +201,10 @@ fn between(
         }),
         _ => Err(Error::AmbiguousRelation {
             relation: named.to_string(),
+            more: found.len().saturating_sub(crate::MAX_CANDIDATES),
             candidates: found
                 .iter()
+                .take(crate::MAX_CANDIDATES)
                 .map(|&i| {
                     let r = u.relation(i);
                     let mut d = match r.id() {
@@ -229,7 +232,7 @@ pub(crate) fn stops(u: &Universe<'_>, stop_at: &[StopAt]) -> Result<Vec<bool>, E
             StopAt::Id(id) => {
                 let v = u
                     .node(id)
-                    .ok_or_else(|| unknown_element(u, id, "--stop-at"))?;
+                    .ok_or_else(|| unknown_element(u, id, "the stop elements"))?;
                 stop[v as usize] = true;
             }
             StopAt::Tag(tag) => {

@@ -3,7 +3,7 @@
 
 use crate::Error;
 use crate::change::ChangeKind;
-use ecograph_core::RelationKind;
+use ecograph_core::{Direction, RelationKind};
 use serde::Deserialize;
 use serde_json::{Value, json};
 use std::fmt;
@@ -99,33 +99,30 @@ impl fmt::Display for Link {
     }
 }
 
-/// Which way impact travels along a link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Direction {
-    /// From `from` to `to` (for `parent`: from the part to its container; for `data`:
-    /// from the data to the flow's ends).
-    Forward,
-    /// The other way.
-    Backward,
-}
-
-impl Direction {
-    /// `forward` or `backward`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Forward => "forward",
-            Direction::Backward => "backward",
-        }
-    }
-    pub(crate) fn index(self) -> usize {
-        usize::from(self == Direction::Backward)
+/// Which way a rule follows a link, as written in rules files and reports: `forward`
+/// for [`Direction::Outgoing`] (from a relation's `from` to its `to`; for `parent`, from
+/// the part to its container; for `data`, from the data to the flow's ends), `backward`
+/// for [`Direction::Incoming`], `both` for [`Direction::Both`].
+pub(crate) fn direction_str(d: Direction) -> &'static str {
+    match d {
+        Direction::Outgoing => "forward",
+        Direction::Incoming => "backward",
+        _ => "both",
     }
 }
 
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// The one-way directions a direction stands for (both of them for `Both`).
+pub(crate) fn one_way(d: Direction) -> &'static [Direction] {
+    match d {
+        Direction::Outgoing => &[Direction::Outgoing],
+        Direction::Incoming => &[Direction::Incoming],
+        _ => &[Direction::Outgoing, Direction::Incoming],
     }
+}
+
+/// 0 for `Outgoing`, 1 for `Incoming`.
+pub(crate) fn direction_index(d: Direction) -> usize {
+    usize::from(d == Direction::Incoming)
 }
 
 /// How sure an impact is. `Certain` ranks above `Potential`; a chain of hops is as sure
@@ -235,7 +232,7 @@ impl Rule {
         let mut v = json!({
             "change": self.change.as_str(),
             "relation": self.link.as_str(),
-            "direction": self.direction.as_str(),
+            "direction": direction_str(self.direction),
             "confidence": self.confidence.as_str(),
         });
         if self.then != Effect::Modified {
@@ -250,7 +247,10 @@ impl fmt::Display for Rule {
         write!(
             f,
             "{} {} {} ({})",
-            self.change, self.link, self.direction, self.confidence
+            self.change,
+            self.link,
+            direction_str(self.direction),
+            self.confidence
         )?;
         if self.then != Effect::Modified {
             write!(f, ", then {}", self.then.as_str())?;
@@ -310,7 +310,7 @@ impl Default for Rules {
     fn default() -> Rules {
         use ChangeKind::{Added, Delayed, Modified, Removed};
         use Confidence::{Certain, Potential};
-        use Direction::{Backward, Forward};
+        use Direction::{Incoming as Backward, Outgoing as Forward};
         use RelationKind as R;
         let rel = Link::Relation;
         let mut rules = Rules::empty();
@@ -364,20 +364,33 @@ impl Rules {
         }
     }
 
-    /// Sets the rule for its (change, link, direction), replacing any rule there.
+    /// Sets the rule for its (change, link, direction), replacing any rule there; a rule
+    /// of direction `Both` sets the rule of each direction.
     pub fn set(&mut self, rule: Rule) {
-        self.table[rule.change.index()][rule.link.index()][rule.direction.index()] =
-            Some((rule.confidence, rule.then));
+        for &d in one_way(rule.direction) {
+            self.table[rule.change.index()][rule.link.index()][direction_index(d)] =
+                Some((rule.confidence, rule.then));
+        }
     }
 
-    /// Removes the rule for (change, link, direction), if any.
+    /// Removes the rule for (change, link, direction), if any (of each direction, for
+    /// `Both`).
     pub fn remove(&mut self, change: ChangeKind, link: Link, direction: Direction) {
-        self.table[change.index()][link.index()][direction.index()] = None;
+        for &d in one_way(direction) {
+            self.table[change.index()][link.index()][direction_index(d)] = None;
+        }
     }
 
-    /// The rule for (change, link, direction), if any.
+    /// The rule for (change, link, direction), if any. For `Both`: the rule when both
+    /// directions have the same one.
     pub fn get(&self, change: ChangeKind, link: Link, direction: Direction) -> Option<Rule> {
-        self.table[change.index()][link.index()][direction.index()].map(|(confidence, then)| Rule {
+        let row = &self.table[change.index()][link.index()];
+        let entry = match one_way(direction) {
+            [d] => row[direction_index(*d)],
+            _ if row[0] == row[1] => row[0],
+            _ => None,
+        };
+        entry.map(|(confidence, then)| Rule {
             change,
             link,
             direction,
@@ -391,7 +404,7 @@ impl Rules {
     pub fn iter(&self) -> impl Iterator<Item = Rule> + '_ {
         ChangeKind::ALL.iter().flat_map(move |&c| {
             Link::all().flat_map(move |l| {
-                [Direction::Forward, Direction::Backward]
+                [Direction::Outgoing, Direction::Incoming]
                     .into_iter()
                     .filter_map(move |d| self.get(c, l, d))
             })
@@ -433,9 +446,9 @@ impl Rules {
             };
             let link = Link::from_name(&r.relation).map_err(at)?;
             let dirs: &[Direction] = match r.direction.as_str() {
-                "forward" => &[Direction::Forward],
-                "backward" => &[Direction::Backward],
-                "both" => &[Direction::Forward, Direction::Backward],
+                "forward" => &[Direction::Outgoing],
+                "backward" => &[Direction::Incoming],
+                "both" => &[Direction::Outgoing, Direction::Incoming],
                 d => {
                     return Err(at(unknown_name(
                         "direction",
@@ -483,7 +496,7 @@ impl Rules {
     }
 }
 
-/// An element that impact reaches but does not pass on (`--stop-at`).
+/// An element that impact reaches but does not pass on (`--stop-at` on the command line).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum StopAt {
@@ -551,8 +564,8 @@ impl Options {
         self
     }
     /// The language of names in reports (default: the model's default language).
-    pub fn lang(mut self, lang: Option<&str>) -> Options {
-        self.lang = lang.map(str::to_owned);
+    pub fn lang(mut self, lang: impl Into<String>) -> Options {
+        self.lang = Some(lang.into());
         self
     }
 

@@ -6,32 +6,16 @@ use crate::graph::{NONE, decode};
 use crate::impact::{Hop, Impact};
 use crate::report::{arrow, element_json, element_text, hop_json};
 use crate::resolve::Target;
-use crate::rules::{Confidence, Direction, Link, Options, Rule};
+use crate::rules::{Confidence, Options, Rule};
 use crate::search::Search;
 use crate::{Error, graph};
 use ecograph_core::time::DurationUnit;
-use ecograph_core::{Duration, Element, Model, Relation};
+use ecograph_core::{Duration, Element, Model};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
 /// At most this many shortest witness paths are listed.
 pub const MAX_PATHS: usize = 100;
-
-/// One link between two elements, whether or not a rule lets impact through it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Step<'m> {
-    /// Where the step leaves.
-    pub from: Element<'m>,
-    /// Where it arrives.
-    pub to: Element<'m>,
-    /// What it follows.
-    pub link: Link,
-    /// Which way.
-    pub direction: Direction,
-    /// The relation, `None` for containment.
-    pub relation: Option<Relation<'m>>,
-}
 
 /// Why impact stops on a chain of relations.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,13 +26,13 @@ pub enum Block {
         /// The change at the step's start.
         change: ChangeKind,
     },
-    /// `--follow` or `--skip` excludes the link.
+    /// The options follow only other links, or skip this one.
     Filtered,
     /// Only a potential rule applies, and only certain impact is followed.
     CertainOnly,
-    /// The step's start is a `--stop-at` element.
+    /// The step's start is a stop element of the options.
     StopAt,
-    /// The chain is longer than `--depth`.
+    /// The chain is longer than the depth limit of the options.
     Depth(usize),
 }
 
@@ -75,7 +59,7 @@ pub enum Outcome<'m> {
     /// A shortest chain of relations joins them, but impact stops at step `at`.
     Blocked {
         /// The chain, ignoring the rules.
-        chain: Vec<Step<'m>>,
+        chain: Vec<Hop<'m>>,
         /// The index of the step where impact stops.
         at: usize,
         /// Why.
@@ -94,6 +78,7 @@ pub struct Explanation<'m> {
     pub change: ChangeKind,
     /// The answer.
     pub outcome: Outcome<'m>,
+    lang: Option<String>,
 }
 
 /// Explains whether and how a `change` to element `from` affects element `to` under
@@ -128,11 +113,9 @@ pub fn why<'m>(
         ChangeKind::Added => Change::added(from),
         _ => Change::modified(from),
     };
-    let impact = run(
-        crate::Snapshot::new(model),
-        ChangeSet::from_iter([c]),
-        options,
-    )?;
+    let snapshot = crate::Snapshot::new(model);
+    let changes = ChangeSet::from_iter([c]);
+    let impact = run(snapshot.clone(), changes.clone(), options)?;
     let outcome = if f == t {
         Outcome::Same
     } else if let Some(a) = impact.get(to) {
@@ -148,6 +131,8 @@ pub fn why<'m>(
             paths,
             truncated,
         }
+    } else if let Some(limited) = limited(&snapshot, &changes, options, to)? {
+        limited
     } else {
         blocked(&impact, f.index() as u32, t.index() as u32, change)
     };
@@ -156,6 +141,7 @@ pub fn why<'m>(
         to: t,
         change,
         outcome,
+        lang: options.lang.clone(),
     })
 }
 
@@ -248,6 +234,42 @@ impl Walker<'_, '_> {
     }
 }
 
+/// When `to` is affected without the depth limit and the stop elements of `options`: the
+/// witness path it would have, blocked at the first stop element on it, else at the step
+/// past the depth limit. `None` when the limits are not what keeps `to` unaffected.
+fn limited<'m>(
+    snapshot: &crate::Snapshot<'m>,
+    changes: &ChangeSet,
+    options: &Options,
+    to: &str,
+) -> Result<Option<Outcome<'m>>, Error> {
+    if options.depth.is_none() && options.stop_at.is_empty() {
+        return Ok(None);
+    }
+    let mut free = options.clone();
+    free.depth = None;
+    free.stop_at.clear();
+    let impact = run(snapshot.clone(), changes.clone(), &free)?;
+    let Some(a) = impact.get(to) else {
+        return Ok(None);
+    };
+    let chain = a.path();
+    let stops = crate::resolve::stops(&impact.snap.universe, &options.stop_at)?;
+    let is_stop = |h: &Hop<'_>| stops.get(h.from.index()).copied().unwrap_or(false);
+    let (at, reason) = match chain.iter().skip(1).position(is_stop) {
+        Some(i) => (i + 1, Block::StopAt),
+        None => match options.depth {
+            Some(d) if d < chain.len() => (d, Block::Depth(d)),
+            _ => return Ok(None),
+        },
+    };
+    let mut chain = chain;
+    for h in &mut chain[at..] {
+        h.rule = None;
+    }
+    Ok(Some(Outcome::Blocked { chain, at, reason }))
+}
+
 /// The first step of a shortest chain from `from` to `to` (any link, either way) where
 /// impact stops.
 fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> Outcome<'m> {
@@ -281,23 +303,25 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
         at = csr.source(ei as usize);
     }
     edges.reverse();
-    let chain: Vec<Step<'m>> = edges
+    let mut chain: Vec<Hop<'m>> = edges
         .iter()
         .map(|&ei| {
             let e = csr.edge(ei as usize);
             let (link, direction) = decode(e.code);
-            Step {
+            Hop {
                 from: impact.snap.universe.element(csr.source(ei as usize)),
                 to: impact.snap.universe.element(e.to),
+                relation: (e.rel != graph::NONE).then(|| impact.snap.universe.relation(e.rel)),
                 link,
                 direction,
-                relation: (e.rel != graph::NONE).then(|| impact.snap.universe.relation(e.rel)),
+                rule: None,
             }
         })
         .collect();
     let opts = &impact.options;
     let mut mode = change;
-    for (i, s) in chain.iter().enumerate() {
+    for i in 0..chain.len() {
+        let s = chain[i];
         let reason = if i > 0 && impact.is_stop(csr.source(edges[i] as usize)) {
             Some(Block::StopAt)
         } else if opts.depth.is_some_and(|d| i >= d) {
@@ -311,6 +335,7 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
                 }
                 Some(r) => {
                     mode = r.then.as_change();
+                    chain[i].rule = Some(r);
                     None
                 }
             }
@@ -333,34 +358,31 @@ fn blocked<'m>(impact: &Impact<'m>, from: u32, to: u32, change: ChangeKind) -> O
     }
 }
 
-fn step_arrow(s: &Step<'_>) -> String {
-    match s.direction {
-        Direction::Forward => format!("--{}-->", s.link),
-        Direction::Backward => format!("<--{}--", s.link),
-    }
-}
-
 fn rule_text(r: &Rule) -> String {
     format!(
         "rule: {} {} {}, {}",
-        r.change, r.link, r.direction, r.confidence
+        r.change,
+        r.link,
+        crate::rules::direction_str(r.direction),
+        r.confidence
     )
 }
 
 impl Block {
-    fn text(&self, s: &Step<'_>) -> String {
+    fn text(&self, s: &Hop<'_>) -> String {
         match self {
             Block::NoRule { change } => format!(
                 "no rule passes a `{change}` change {} along `{}`",
-                s.direction, s.link
+                crate::rules::direction_str(s.direction),
+                s.link
             ),
-            Block::Filtered => format!("`{}` is excluded by --follow or --skip", s.link),
+            Block::Filtered => format!("`{}` is not among the links followed", s.link),
             Block::CertainOnly => format!(
                 "only a potential rule applies to `{}`, and only certain impact is followed",
                 s.link
             ),
-            Block::StopAt => format!("`{}` is a --stop-at element", s.from.id()),
-            Block::Depth(d) => format!("the chain is longer than --depth {d}"),
+            Block::StopAt => format!("`{}` is a stop element: impact stops there", s.from.id()),
+            Block::Depth(d) => format!("the chain is longer than the depth limit of {d}"),
         }
     }
     fn name(&self) -> &'static str {
@@ -378,7 +400,9 @@ impl Explanation<'_> {
     /// The explanation as JSON: `from`, `to`, `change`, `affected` (bool), and either
     /// `confidence`, `distance`, `paths` (lists of hops as in the impact report) and
     /// `truncated`, or `reason` and, when a chain exists, `chain` and `blocked_at`.
-    pub fn to_json(&self, lang: Option<&str>) -> Value {
+    /// Names are in the language of the options of [`why`].
+    pub fn to_json(&self) -> Value {
+        let lang = self.lang.as_deref();
         let mut v = json!({
             "from": element_json(self.from, lang),
             "to": element_json(self.to, lang),
@@ -419,7 +443,7 @@ impl Explanation<'_> {
                             let mut h = json!({
                                 "from": s.from.id().as_str(),
                                 "relation": s.link.as_str(),
-                                "direction": s.direction.as_str(),
+                                "direction": crate::rules::direction_str(s.direction),
                                 "to": s.to.id().as_str(),
                             });
                             if let Some(id) = s.relation.and_then(|r| r.id()) {
@@ -437,8 +461,10 @@ impl Explanation<'_> {
         v
     }
 
-    /// The explanation as text for people.
-    pub fn to_text(&self, lang: Option<&str>) -> String {
+    /// The explanation as text for people, names in the language of the options of
+    /// [`why`].
+    pub fn to_text(&self) -> String {
+        let lang = self.lang.as_deref();
         let mut s = String::new();
         let (f, t) = (element_text(self.from, lang), element_text(self.to, lang));
         match &self.outcome {
@@ -465,7 +491,7 @@ impl Explanation<'_> {
                             "  {} {}    [{}]",
                             arrow(h),
                             element_text(h.to, lang),
-                            rule_text(&h.rule)
+                            h.rule.map(|r| rule_text(&r)).unwrap_or_default()
                         );
                     }
                 }
@@ -491,12 +517,7 @@ impl Explanation<'_> {
                     } else {
                         ""
                     };
-                    let _ = writeln!(
-                        s,
-                        "  {} {}{mark}",
-                        step_arrow(st),
-                        element_text(st.to, lang)
-                    );
+                    let _ = writeln!(s, "  {} {}{mark}", st.arrow(), element_text(st.to, lang));
                 }
             }
         }

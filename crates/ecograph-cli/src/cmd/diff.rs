@@ -27,14 +27,16 @@ pub struct Args {
 pub fn run(args: Args) -> Result<Exit, Fail> {
     let old = load_model(&args.old)?;
     let new = load_model(&args.new)?;
-    let d = ecograph_impact::diff(&old, &new);
-    let lang = args.lang.as_deref();
+    let mut d = ecograph_impact::diff(&old, &new);
+    if let Some(lang) = &args.lang {
+        d = d.lang(lang);
+    }
     let out = if args.change_set {
         json_out(&d.change_set().to_json())
     } else {
         match args.format {
-            Format::Json => json_out(&d.to_json(lang)),
-            Format::Text => d.to_text(lang).into_bytes(),
+            Format::Json => json_out(&d.to_json()),
+            Format::Text => d.to_text().into_bytes(),
         }
     };
     write_output(args.output.as_deref(), &out)?;

@@ -34,9 +34,10 @@ pub struct RuleArgs {
 impl RuleArgs {
     /// The analysis options these flags ask for.
     pub fn options(&self, lang: Option<&str>) -> Result<Options, Fail> {
-        let mut o = Options::default()
-            .lang(lang)
-            .certain_only(self.certain_only);
+        let mut o = Options::default().certain_only(self.certain_only);
+        if let Some(lang) = lang {
+            o = o.lang(lang);
+        }
         if let Some(path) = &self.rules {
             let rules = Rules::from_json_str(&read_source(path)?)
                 .map_err(|e| Fail::usage(format!("{path}: {e}")))?;

@@ -52,10 +52,9 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     };
     let e = why(&model, &args.from, &args.to, change, &options)
         .map_err(|e| Fail::usage(e.to_string()))?;
-    let lang = args.lang.as_deref();
     let out = match args.format {
-        Format::Json => json_out(&e.to_json(lang)),
-        Format::Text => e.to_text(lang).into_bytes(),
+        Format::Json => json_out(&e.to_json()),
+        Format::Text => e.to_text().into_bytes(),
     };
     write_output(None, &out)?;
     Ok(Exit::Ok)

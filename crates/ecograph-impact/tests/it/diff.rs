@@ -36,7 +36,7 @@ fn identical_models_have_no_differences() {
     let d = diff(&m, &m);
     assert!(d.is_empty());
     assert!(d.change_set().is_empty());
-    assert_eq!(d.to_text(None), "no differences\n");
+    assert_eq!(d.to_text(), "no differences\n");
 }
 
 /// The model's own fields and its views are compared too, but pass no impact on: the
@@ -58,7 +58,7 @@ fn model_fields_and_views_are_compared() {
         { "id": "systems", "include": [{ "kind": "system" }, { "kind": "data" }], "legend": false }
     ]);
     let new = model(&v);
-    let d = diff(&old, &new);
+    let d = diff(&old, &new).lang("en");
     assert!(d.is_empty(), "elements and relations are the same");
     assert!(!d.is_identical());
     assert!(d.change_set().is_empty());
@@ -80,7 +80,7 @@ fn model_fields_and_views_are_compared() {
         "a field at its default is null"
     );
     assert_eq!(m.fields[1].new, json!(false));
-    let text = d.to_text(Some("en"));
+    let text = d.to_text();
     assert!(
         text.ends_with(
             "model:\n    name: (none) -> {\"fi\":\"Malli\",\"en\":\"Model\"}\n    languages: [\"fi\",\"en\"] -> [\"fi\",\"en\",\"sv\"]\n\
@@ -89,7 +89,7 @@ fn model_fields_and_views_are_compared() {
         ),
         "{text}"
     );
-    let j = d.to_json(Some("en"));
+    let j = d.to_json();
     assert_eq!(j["summary"]["model_modified"], json!(true));
     assert_eq!(j["views"]["added"], json!([{ "id": "new" }]));
     assert_eq!(j["views"]["removed"], json!([{ "id": "old" }]));
@@ -97,7 +97,7 @@ fn model_fields_and_views_are_compared() {
         j["views"]["modified"][0]["changes"][1]["field"],
         json!("legend")
     );
-    assert_eq!(diff(&new, &new).to_text(None), "no differences\n");
+    assert_eq!(diff(&new, &new).to_text(), "no differences\n");
 }
 
 #[test]
@@ -133,9 +133,9 @@ fn every_kind_of_difference_is_reported() {
     rels[1]["lag"] = json!("4w");
     rels.push(json!({ "kind": "uses", "from": "u", "to": "c" }));
     let new = model(&v);
-    let d = diff(&old, &new);
-    insta::assert_snapshot!("diff_text", d.to_text(Some("en")));
-    insta::assert_json_snapshot!("diff_json", d.to_json(Some("en")));
+    let d = diff(&old, &new).lang("en");
+    insta::assert_snapshot!("diff_text", d.to_text());
+    insta::assert_json_snapshot!("diff_json", d.to_json());
     insta::assert_json_snapshot!("diff_change_set", d.change_set().to_json());
 }
 
