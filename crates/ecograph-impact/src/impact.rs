@@ -30,7 +30,7 @@ pub(crate) struct Entry {
 /// What a change set affects in a model: every affected element with its distance,
 /// confidence, originating changes, a witness path and its owners.
 ///
-/// Built by [`analyze`] or [`analyze_since`]. Elements are listed nearest first, then in
+/// Built by [`crate::analyze`] or [`crate::analyze_since`]. Elements are listed nearest first, then in
 /// file order (elements only an old model has come last).
 #[derive(Debug)]
 pub struct Impact<'m> {
