@@ -415,9 +415,10 @@ impl ChangeSet {
             })?;
             let change = match (c.element, c.relation) {
                 (Some(id), None) => match (kind, c.by) {
-                    (ChangeKind::Delayed, Some(by)) => {
-                        Change::delayed(id, parse_duration(&by).map_err(|e| bad(i, e.to_string()))?)
-                    }
+                    (ChangeKind::Delayed, Some(by)) => Change::delayed(
+                        id,
+                        by.parse::<Duration>().map_err(|e| bad(i, e.to_string()))?,
+                    ),
                     (ChangeKind::Delayed, None) => {
                         return Err(bad(
                             i,
@@ -495,15 +496,6 @@ fn raw_relation(r: RawRelation) -> Result<RelationRef, String> {
                 .into(),
         ),
     }
-}
-
-/// Parses a duration such as `6w`.
-///
-/// # Errors
-/// [`Error::Duration`] when the text is not a whole number followed by `d`, `w`, `m` or
-/// `y`.
-pub fn parse_duration(s: &str) -> Result<Duration, Error> {
-    Duration::parse(s).ok_or_else(|| Error::Duration { text: s.to_owned() })
 }
 
 impl FromIterator<Change> for ChangeSet {

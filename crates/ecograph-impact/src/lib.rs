@@ -72,7 +72,7 @@ mod suggest;
 mod why;
 
 pub use analyze::{Snapshot, analyze, analyze_since};
-pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject, parse_duration};
+pub use change::{Change, ChangeKind, ChangeSet, RelationRef, Subject};
 pub use diff::{
     Diff, FieldChange, Modified, ModifiedElement, ModifiedRelation, ModifiedView, diff,
 };
@@ -161,14 +161,6 @@ pub enum Error {
         name: String,
         /// The closest known name.
         suggestion: Option<String>,
-    },
-    /// A duration that is not a whole number and a unit.
-    #[error(
-        "invalid duration `{text}`: expected a whole number and `d`, `w`, `m` or `y`, such as `6w`"
-    )]
-    Duration {
-        /// The text given.
-        text: String,
     },
     /// A change set file that cannot be read as one.
     #[error("invalid change set: {message}")]

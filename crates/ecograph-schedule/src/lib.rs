@@ -41,7 +41,7 @@
 //! let c = plan.tasks().iter().find(|t| t.element.id().as_str() == "c").expect("dated");
 //! assert_eq!(c.total_slack, Some(92)); // October to December
 //!
-//! let slip = schedule::delay(&model, &[("c", Duration::parse("2m").expect("valid"))])?;
+//! let slip = schedule::delay(&model, &[("c", "2m".parse::<Duration>()?)])?;
 //! assert!(slip.moved().iter().all(|m| m.element.id().as_str() == "c"));
 //! # Ok(())
 //! # }

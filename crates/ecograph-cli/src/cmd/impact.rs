@@ -3,7 +3,7 @@
 use crate::common::{Exit, Fail, Format, json_out, load_model, read_source, write_output};
 use ecograph_impact::{
     Change, ChangeKind, ChangeSet, Confidence, Link, Options, RelationRef, Rules, StopAt, analyze,
-    analyze_since, parse_duration,
+    analyze_since,
 };
 use std::path::PathBuf;
 
@@ -133,7 +133,9 @@ fn change_set(args: &Args) -> Result<ChangeSet, Fail> {
                 "--delay `{d}`: expected ID=DURATION, such as `task.1=6w`"
             ))
         })?;
-        let by = parse_duration(by).map_err(|e| Fail::usage(format!("--delay `{d}`: {e}")))?;
+        let by = by
+            .parse::<ecograph_core::Duration>()
+            .map_err(|e| Fail::usage(format!("--delay `{d}`: {e}")))?;
         set.push(Change::delayed(id, by));
     }
     Ok(set)

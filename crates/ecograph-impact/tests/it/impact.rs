@@ -92,7 +92,7 @@ fn removed_actor_leaves_its_roles_work_and_flows_without_their_party() {
 #[test]
 fn delayed_task_reaches_dependents_outputs_and_parent() {
     let m = fixture("small.json");
-    let by = ecograph_impact::parse_duration("6w").unwrap();
+    let by = "6w".parse::<ecograph_core::Duration>().unwrap();
     let got = summary(&m, &set([Change::delayed("t1", by)]), &Options::default());
     assert_eq!(
         got[..3],
@@ -103,7 +103,7 @@ fn delayed_task_reaches_dependents_outputs_and_parent() {
 #[test]
 fn delayed_task_reports_how_far_the_plan_moves() {
     let m = fixture("small.json");
-    let by = ecograph_impact::parse_duration("6w").unwrap();
+    let by = "6w".parse::<ecograph_core::Duration>().unwrap();
     let impact = analyze(&m, &set([Change::delayed("t1", by)]), &Options::default()).unwrap();
     let report = impact.schedule().expect("a delay").expect("t1 is dated");
     let moved: Vec<(String, Option<String>, Option<String>, i64)> = report
@@ -156,7 +156,7 @@ fn delay_the_schedule_cannot_date_keeps_the_structural_impact() {
              "relations": [ { "kind": "depends_on", "from": "b", "to": "a" } ] }"#,
     )
     .unwrap();
-    let by = ecograph_impact::parse_duration("2m").unwrap();
+    let by = "2m".parse::<ecograph_core::Duration>().unwrap();
     let impact = analyze(&m, &set([Change::delayed("a", by)]), &Options::default()).unwrap();
     let err = impact.schedule().expect("a delay").unwrap_err();
     assert_eq!(
@@ -379,7 +379,7 @@ fn bad_inputs_are_errors_with_suggestions() {
         err(
             set([Change::delayed(
                 "tmt",
-                ecograph_impact::parse_duration("1w").unwrap()
+                "1w".parse::<ecograph_core::Duration>().unwrap()
             )]),
             Options::default()
         ),
@@ -400,7 +400,7 @@ fn bad_inputs_are_errors_with_suggestions() {
         "no element has the tag `nope`"
     );
     assert_eq!(
-        ecograph_impact::parse_duration("6x")
+        "6x".parse::<ecograph_core::Duration>()
             .unwrap_err()
             .to_string(),
         "invalid duration `6x`: expected a whole number and `d`, `w`, `m` or `y`, such as `6w`"
@@ -515,7 +515,7 @@ fn why_lists_every_shortest_path_or_where_impact_stops() {
 #[test]
 fn reports_are_stable_on_the_fixture() {
     let m = fixture("small.json");
-    let by = ecograph_impact::parse_duration("6w").unwrap();
+    let by = "6w".parse::<ecograph_core::Duration>().unwrap();
     let c = set([Change::removed("tmt"), Change::delayed("t1", by)]);
     let impact = analyze(&m, &c, &Options::default().lang("en")).unwrap();
     insta::assert_snapshot!("small_text", impact.to_text());
@@ -940,7 +940,7 @@ fn changes_of(m: &Model, picks: &[(usize, usize, bool)]) -> (ChangeSet, Vec<OCha
             let id = m.element_at(t).unwrap().id().to_string();
             set.push(Change::delayed(
                 id,
-                ecograph_impact::parse_duration("1w").unwrap(),
+                "1w".parse::<ecograph_core::Duration>().unwrap(),
             ));
             o.push(OChange::Element(t, 3));
             continue;
