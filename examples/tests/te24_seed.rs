@@ -715,28 +715,24 @@ fn information_systems_table_matches_the_sub_tasks() {
         schedules,
         "schedules in the table vs. `schedule` properties of the sub-tasks of `{area}`"
     );
-    // "Käsitelty M/YY" (handled): done, ending in that month. Anything else: no status.
-    let mut handled = BTreeMap::new();
+    // Each schedule phrase of the table has one encoding (see `encoding_of`); every row
+    // is checked, and a phrase without a rule fails the test.
+    let mut done = BTreeMap::new();
     for s in &subs {
         let schedule = model.prop(s, "schedule").unwrap_or_default();
-        let status = model.str_field(s, "status");
-        if let Some(rest) = schedule.strip_prefix("Käsitelty ") {
-            let (m, y) = rest
-                .split_once('/')
-                .unwrap_or_else(|| panic!("`{schedule}` is not M/YY"));
-            let end = format!("20{y}-{:02}", m.parse::<u32>().expect("a month"));
-            assert_eq!(status, Some("done"), "`{s}` ({schedule}) should be done");
-            assert_eq!(
-                model.str_field(s, "end"),
-                Some(end.as_str()),
-                "`{s}` ({schedule}) should end {end}"
-            );
-            handled.insert(s.clone(), end);
-        } else {
-            assert_eq!(
-                status, None,
-                "`{s}` ({schedule}): the deck states no status, so none should be set"
-            );
+        let want = encoding_of(schedule);
+        let got = Encoding {
+            status: model.str_field(s, "status").map(str::to_owned),
+            start: model.str_field(s, "start").map(str::to_owned),
+            end: model.str_field(s, "end").map(str::to_owned),
+            first_handling: model.prop(s, "first_handling").map(str::to_owned),
+        };
+        assert_eq!(
+            got, want,
+            "`{s}` ({schedule}): status, start, end, first_handling"
+        );
+        if got.status.as_deref() == Some("done") {
+            done.insert(s.clone(), got.end);
         }
     }
     let deck_handled = schedules
@@ -744,10 +740,86 @@ fn information_systems_table_matches_the_sub_tasks() {
         .filter(|s| s.starts_with("Käsitelty "))
         .count();
     assert_eq!(
-        handled.len(),
+        done.len(),
         deck_handled,
-        "rows marked 'Käsitelty' vs. done sub-tasks: {handled:?}"
+        "rows marked 'Käsitelty' vs. done sub-tasks: {done:?}"
     );
+}
+
+/// How the model encodes one schedule phrase of the information-systems table.
+#[derive(Debug, PartialEq, Eq)]
+struct Encoding {
+    status: Option<String>,
+    start: Option<String>,
+    end: Option<String>,
+    first_handling: Option<String>,
+}
+
+/// Autumn (syksy) is September to November; the format has months but no seasons, so
+/// an autumn start is its first month and an autumn end its last.
+const AUTUMN: (&str, &str) = ("09", "11");
+
+/// The encoding a schedule phrase of the information-systems table calls for:
+///
+/// - `Käsitelty M/YY` (handled): done, ending that month (a past handling, set against
+///   the handlings to come of the same column);
+/// - `Käsittely M/YY` (handling): ends that month, no status;
+/// - `Ensimmäinen käsittely M/YY` (first handling): no dates (a first handling does not
+///   end the task), the month in the `first_handling` property;
+/// - `Syksy YYYY` (autumn): from September to November;
+/// - `Käsittely syksy YYYY` (handling in autumn): ends in November;
+/// - `Aloitus syksy YYYY` (start in autumn): starts in September.
+fn encoding_of(schedule: &str) -> Encoding {
+    let month = |m_yy: &str| {
+        let (m, yy) = m_yy
+            .split_once('/')
+            .unwrap_or_else(|| panic!("`{schedule}` does not end in M/YY"));
+        let m: u32 = m.parse().expect("a month number");
+        assert!((1..=12).contains(&m), "`{schedule}`: month {m}");
+        assert!(yy.len() == 2 && yy.bytes().all(|b| b.is_ascii_digit()));
+        Some(format!("20{yy}-{m:02}"))
+    };
+    let autumn = |yyyy: &str, (first, last): (bool, bool)| {
+        assert!(yyyy.len() == 4 && yyyy.bytes().all(|b| b.is_ascii_digit()));
+        (
+            first.then(|| format!("{yyyy}-{}", AUTUMN.0)),
+            last.then(|| format!("{yyyy}-{}", AUTUMN.1)),
+        )
+    };
+    let none = Encoding {
+        status: None,
+        start: None,
+        end: None,
+        first_handling: None,
+    };
+    if let Some(rest) = schedule.strip_prefix("Käsitelty ") {
+        Encoding {
+            status: Some("done".to_owned()),
+            end: month(rest),
+            ..none
+        }
+    } else if let Some(rest) = schedule.strip_prefix("Ensimmäinen käsittely ") {
+        Encoding {
+            first_handling: month(rest),
+            ..none
+        }
+    } else if let Some(rest) = schedule.strip_prefix("Käsittely syksy ") {
+        let (_, end) = autumn(rest, (false, true));
+        Encoding { end, ..none }
+    } else if let Some(rest) = schedule.strip_prefix("Käsittely ") {
+        Encoding {
+            end: month(rest),
+            ..none
+        }
+    } else if let Some(rest) = schedule.strip_prefix("Aloitus syksy ") {
+        let (start, _) = autumn(rest, (true, false));
+        Encoding { start, ..none }
+    } else if let Some(rest) = schedule.strip_prefix("Syksy ") {
+        let (start, end) = autumn(rest, (true, true));
+        Encoding { start, end, ..none }
+    } else {
+        panic!("no encoding rule for the schedule phrase `{schedule}`")
+    }
 }
 
 #[test]
