@@ -304,12 +304,14 @@ impl Duration {
     /// `None` when it is not one. Use [`str::parse`] (the [`FromStr`] impl) for an error
     /// that says what was expected. This is the one duration parser of ecograph.
     pub fn parse(s: &str) -> Option<Duration> {
-        let (num, unit) = s.split_at(s.len().checked_sub(1)?);
-        let unit = match unit {
-            "d" => DurationUnit::Days,
-            "w" => DurationUnit::Weeks,
-            "m" => DurationUnit::Months,
-            "y" => DurationUnit::Years,
+        // The unit is the last character, which need not be one byte.
+        let last = s.chars().next_back()?;
+        let num = &s[..s.len() - last.len_utf8()];
+        let unit = match last {
+            'd' => DurationUnit::Days,
+            'w' => DurationUnit::Weeks,
+            'm' => DurationUnit::Months,
+            'y' => DurationUnit::Years,
             _ => return None,
         };
         if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit()) || num.len() > 6 {

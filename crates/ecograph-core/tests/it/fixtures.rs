@@ -81,6 +81,7 @@ cases! {
     texts_need_the_default_language: "missing-default-language" => "missing-default-language",
     task_fields_on_other_kinds_are_refused: "field-not-allowed" => "field-not-allowed",
     malformed_lag_is_reported: "bad-duration" => "bad-duration",
+    lag_with_a_multibyte_unit_is_reported: "bad-duration-multibyte-unit" => "bad-duration",
     unknown_status_gets_did_you_mean: "unknown-status" => "unknown-kind",
     view_problems_are_all_reported: "view-errors" => "bad-selector",
 }

@@ -1,4 +1,5 @@
 //! Integration tests of ecograph-impact, one binary.
 
 mod diff;
+mod fuzz_found;
 mod impact;
