@@ -67,8 +67,8 @@ pub fn source_name(path: &str) -> &str {
 
 /// Prints diagnostics to stderr in the rustc-like style.
 pub fn print_diagnostics(diags: &Diagnostics, with_warnings: bool) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    // Buffered: stderr is not, and 100,000 warnings are a million small writes.
+    let mut err = std::io::BufWriter::new(std::io::stderr().lock());
     for d in diags.iter() {
         if d.severity() == Severity::Warning && !with_warnings {
             continue;

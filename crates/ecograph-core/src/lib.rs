@@ -43,6 +43,7 @@ mod load;
 mod locate;
 mod model;
 mod raw;
+mod scc;
 mod schema;
 mod set;
 pub mod suggest;

@@ -1161,6 +1161,21 @@ pub(crate) fn build_children(model: &mut Model) {
     model.child_list = list;
 }
 
+/// Joins a cycle's ids for a message; a long cycle shows its first and last few ids
+/// only, so that a 100,000-task cycle gives a readable line, not a megabyte.
+fn chain_text(ids: &[String], joiner: &str) -> String {
+    const SHOWN: usize = 5;
+    if ids.len() <= 3 * SHOWN {
+        return ids.join(joiner);
+    }
+    let omitted = ids.len() - 2 * SHOWN;
+    format!(
+        "{}{joiner}… ({omitted} more){joiner}{}",
+        ids[..SHOWN].join(joiner),
+        ids[ids.len() - SHOWN..].join(joiner)
+    )
+}
+
 /// Reports each parent cycle once, printing it, and cuts it so later passes terminate.
 fn parent_cycles(v: &mut Validator, elements: &mut [ElementData], paths: &[usize], ep: &JsonPath) {
     // 0 = unseen, 1 = on the current chain, 2 = known to reach a root.
@@ -1193,7 +1208,7 @@ fn parent_cycles(v: &mut Validator, elements: &mut [ElementData], paths: &[usize
                 err(
                     "parent-cycle",
                     ep.index(paths[first]).key("parent"),
-                    format!("containment cycle: {}", ids.join(" is inside ")),
+                    format!("containment cycle: {}", chain_text(&ids, " is inside ")),
                 )
                 .id(elements[first].id.as_str())
                 .suggest(Some("remove one of these `parent` fields".into())),
@@ -1215,62 +1230,56 @@ fn dependency_cycles(
     paths: &[usize],
     rp: &JsonPath,
 ) {
-    use petgraph::graph::{DiGraph, NodeIndex};
-    let mut g: DiGraph<(), u32, u32> = DiGraph::with_capacity(elements.len(), 0);
-    let mut any = false;
-    for _ in 0..elements.len() {
-        g.add_node(());
-    }
-    for (i, r) in relations.iter().enumerate() {
-        if r.kind == RelationKind::DependsOn {
-            g.add_edge(
-                NodeIndex::new(r.from as usize),
-                NodeIndex::new(r.to as usize),
-                i as u32,
-            );
-            any = true;
-        }
-    }
-    if !any {
+    let deps = || {
+        relations
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.kind == RelationKind::DependsOn)
+            .map(|(i, r)| (r.from, r.to, i as u32))
+    };
+    if deps().next().is_none() {
         return;
     }
-    let mut comps = petgraph::algo::tarjan_scc(&g);
+    let g = crate::scc::Csr::from_edges(elements.len(), deps());
+    let mut comps = crate::scc::tarjan(&g);
     for c in &mut comps {
         c.sort_unstable();
     }
     comps.sort_unstable_by_key(|c| c[0]);
+    let mut inside = vec![false; elements.len()];
     for comp in comps {
         let start = comp[0];
-        let self_loop = g.edges_connecting(start, start).next().map(|e| *e.weight());
+        let self_loop = g
+            .range(start)
+            .find(|&k| g.targets[k] == start)
+            .map(|k| g.labels[k]);
         if comp.len() == 1 && self_loop.is_none() {
             continue;
         }
-        // Breadth-first from `start` inside the component back to `start`, edges in file order.
-        let inside: HashSet<NodeIndex<u32>> = comp.iter().copied().collect();
+        // Breadth-first from `start` inside the component back to `start`, edges in file
+        // order (a node's edges are in file order already).
+        comp.iter().for_each(|&c| inside[c as usize] = true);
         let cycle_rels: Vec<u32> = if let Some(rel) = self_loop {
             vec![rel]
         } else {
-            let mut pred: FxMap<NodeIndex<u32>, (NodeIndex<u32>, u32)> = FxMap::default();
+            let mut pred: FxMap<u32, (u32, u32)> = FxMap::default();
             let mut queue = std::collections::VecDeque::from([start]);
             let mut closing = None;
             'bfs: while let Some(at) = queue.pop_front() {
-                let mut out: Vec<(u32, NodeIndex<u32>)> = g
-                    .edges(at)
-                    .map(|e| (*e.weight(), petgraph::visit::EdgeRef::target(&e)))
-                    .collect();
-                out.sort_unstable();
-                for (rel, to) in out {
+                for k in g.range(at) {
+                    let (to, rel) = (g.targets[k], g.labels[k]);
                     if to == start {
                         closing = Some((at, rel));
                         break 'bfs;
                     }
-                    if inside.contains(&to) && !pred.contains_key(&to) {
+                    if inside[to as usize] && !pred.contains_key(&to) {
                         pred.insert(to, (at, rel));
                         queue.push_back(to);
                     }
                 }
             }
             let Some((mut at, rel)) = closing else {
+                comp.iter().for_each(|&c| inside[c as usize] = false);
                 continue;
             };
             let mut rels = vec![rel];
@@ -1282,19 +1291,20 @@ fn dependency_cycles(
             rels.reverse();
             rels
         };
+        comp.iter().for_each(|&c| inside[c as usize] = false);
         let mut ids: Vec<String> = cycle_rels
             .iter()
             .map(|&r| format!("`{}`", elements[relations[r as usize].from as usize].id))
             .collect();
-        ids.push(format!("`{}`", elements[start.index()].id));
+        ids.push(format!("`{}`", elements[start as usize].id));
         let first_rel = cycle_rels[0] as usize;
         v.push(
             err(
                 "dependency-cycle",
                 rp.index(paths[first_rel]),
-                format!("dependency cycle: {}", ids.join(" depends on ")),
+                format!("dependency cycle: {}", chain_text(&ids, " depends on ")),
             )
-            .id(elements[start.index()].id.as_str())
+            .id(elements[start as usize].id.as_str())
             .suggest(Some("remove one of these `depends_on` relations".into())),
         );
     }

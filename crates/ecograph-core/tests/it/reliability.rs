@@ -3,10 +3,29 @@
 
 use ecograph_core::Model;
 
+/// The errors, rendered (warnings are not what these tests are about). Checked on a
+/// thread with a 512 KiB stack: any recursion as deep as the input overflows it, so
+/// shapes of tens of thousands (cheap in a debug build) guard what the release binary
+/// does at hundreds of thousands.
 fn diagnostics(src: &str) -> String {
+    let src = src.to_owned();
+    std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || errors(&src))
+        .expect("spawn")
+        .join()
+        .expect("no stack overflow, no panic")
+}
+
+fn errors(src: &str) -> String {
     let checked = Model::check_str(src, Some("gen.json"));
     assert!(checked.model.is_none(), "the model must be rejected");
-    checked.diagnostics.to_string()
+    let errors: Vec<String> = checked
+        .diagnostics
+        .errors()
+        .map(|d| d.to_string())
+        .collect();
+    errors.join("\n")
 }
 
 #[test]
@@ -43,7 +62,57 @@ fn ids_longer_than_64_kib_are_found_and_deduplicated() {
     let rendered = diagnostics(&twice).replace(&long, "<70000 x>");
     assert_eq!(
         rendered,
-        "error[duplicate-id]: element id `<70000 x>` is used twice\n  --> gen.json:3:8 (elements[1].id)\nnote: first defined at elements[0]\n\n\
-         warning[isolated-element]: `<70000 x>` has no relation and is in no containment tree\n  --> gen.json:2:1 (elements[0])\nhelp: relate it to something, give it a `parent`, or remove it\n"
+        "error[duplicate-id]: element id `<70000 x>` is used twice\n  --> gen.json:3:8 (elements[1].id)\nnote: first defined at elements[0]\n"
+    );
+}
+
+/// `n` tasks, one a line, then `relations`, one a line.
+fn tasks(
+    n: usize,
+    parent: impl Fn(usize) -> Option<usize>,
+    relations: &[(usize, usize)],
+) -> String {
+    let mut s = String::from("{\"ecograph\": 1,\n\"elements\": [\n");
+    for i in 0..n {
+        let p = parent(i).map_or(String::new(), |p| format!(", \"parent\": \"t{p}\""));
+        let comma = if i + 1 < n { "," } else { "" };
+        s += &format!("{{\"id\": \"t{i}\", \"kind\": \"task\", \"name\": \"T\"{p}}}{comma}\n");
+    }
+    s += "],\n\"relations\": [\n";
+    for (k, (f, t)) in relations.iter().enumerate() {
+        let comma = if k + 1 < relations.len() { "," } else { "" };
+        s +=
+            &format!("{{\"kind\": \"depends_on\", \"from\": \"t{f}\", \"to\": \"t{t}\"}}{comma}\n");
+    }
+    s + "]}\n"
+}
+
+#[test]
+fn a_dependency_cycle_of_30k_tasks_is_reported_in_one_short_line() {
+    let n = 30_000;
+    let ring: Vec<_> = (0..n).map(|i| (i, (i + 1) % n)).collect();
+    assert_eq!(
+        diagnostics(&tasks(n, |_| None, &ring)),
+        "error[dependency-cycle]: dependency cycle: `t0` depends on `t1` depends on `t2` depends on `t3` depends on `t4` depends on … (29991 more) depends on `t29996` depends on `t29997` depends on `t29998` depends on `t29999` depends on `t0`\n  --> gen.json:30005:1 (relations[0])\nhelp: remove one of these `depends_on` relations\n"
+    );
+}
+
+#[test]
+fn a_40k_chain_into_a_two_task_cycle_is_reported() {
+    let n = 40_000;
+    let mut chain: Vec<_> = (0..n - 1).map(|i| (i, i + 1)).collect();
+    chain.push((n - 1, n - 2));
+    assert_eq!(
+        diagnostics(&tasks(n, |_| None, &chain)),
+        "error[dependency-cycle]: dependency cycle: `t39998` depends on `t39999` depends on `t39998`\n  --> gen.json:80003:1 (relations[39998])\nhelp: remove one of these `depends_on` relations\n"
+    );
+}
+
+#[test]
+fn a_containment_cycle_of_30k_tasks_is_reported_in_one_short_line() {
+    let n = 30_000;
+    assert_eq!(
+        diagnostics(&tasks(n, |i| Some((i + 1) % n), &[])),
+        "error[parent-cycle]: containment cycle: `t0` is inside `t1` is inside `t2` is inside `t3` is inside `t4` is inside … (29991 more) is inside `t29996` is inside `t29997` is inside `t29998` is inside `t29999` is inside `t0`\n  --> gen.json:3:53 (elements[0].parent)\nhelp: remove one of these `parent` fields\n"
     );
 }
