@@ -27,8 +27,25 @@ pub(crate) fn dot_string(lines: &[String]) -> String {
 
 /// Text inside a quoted Mermaid label (`["..."]`, `|"..."|`, a subgraph title). Lines
 /// are joined with `<br>`. Characters Mermaid or the HTML it renders would read as
-/// syntax are written as Mermaid entity codes (`#quot;`, `#35;`, ...).
+/// syntax are written as Mermaid entity codes (`#quot;`, `#35;`, ...): among them `%`,
+/// because Mermaid reads `%%{...}%%` anywhere in the text as a directive (a name could
+/// switch the theme or break the diagram) and a line starting `%%` as a comment.
+///
+/// The words `style` and `classDef` get their first letter entity-coded too: before it
+/// decodes entity codes, Mermaid drops the last `;` of any line where one of them is
+/// followed by `:…#…;`, which cuts an entity code short (`classDef k:#35;f` showed as
+/// `classDef k:#35f`).
 pub(crate) fn mermaid_text(lines: &[String]) -> String {
+    let out = mermaid_text_raw(lines);
+    if out.contains("style") || out.contains("classDef") {
+        out.replace("style", "#115;tyle")
+            .replace("classDef", "#99;lassDef")
+    } else {
+        out
+    }
+}
+
+fn mermaid_text_raw(lines: &[String]) -> String {
     let mut out = String::new();
     for (i, line) in lines.iter().enumerate() {
         if i > 0 {
@@ -44,6 +61,7 @@ pub(crate) fn mermaid_text(lines: &[String]) -> String {
                 '`' => out.push_str("#96;"),
                 '|' => out.push_str("#124;"),
                 '\\' => out.push_str("#92;"),
+                '%' => out.push_str("#37;"),
                 '\n' => out.push_str("<br>"),
                 c if is_dropped(c) => {}
                 c => out.push(c),
@@ -67,11 +85,26 @@ fn push_backslashed(out: &mut String, s: &str) {
     }
 }
 
-/// Text for a Mermaid `%%` comment or YAML front matter value: one line, printable.
-pub(crate) fn yaml_double_quoted(s: &str) -> String {
+/// The diagram title in Mermaid's YAML front matter: a YAML double-quoted string. `%`
+/// is written `\x25` so that no `%%{...}%%` directive can form in the file. Mermaid
+/// shows the title through an HTML sanitiser that turns `<` and `>` into visible `&lt;`
+/// and `&gt;` (or drops what looks like a tag), and Mermaid has no escape for them
+/// there, so they are written as the look-alikes `‹` and `›`.
+pub(crate) fn mermaid_title(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
-    push_backslashed(&mut out, s);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '%' => out.push_str("\\x25"),
+            '<' => out.push('‹'),
+            '>' => out.push('›'),
+            c if is_dropped(c) => {}
+            c => out.push(c),
+        }
+    }
     out.push('"');
     out
 }
@@ -157,8 +190,16 @@ mod tests {
     #[test]
     fn mermaid_uses_entity_codes() {
         assert_eq!(
-            mermaid_text(&["a\"b#c<d>".into()]),
-            "a#quot;b#35;c#lt;d#gt;"
+            mermaid_text(&["a\"b#c<d>%%{init}%%".into()]),
+            "a#quot;b#35;c#lt;d#gt;#37;#37;{init}#37;#37;"
+        );
+        assert_eq!(
+            mermaid_text(&["classDef k:#f; style x:#y".into()]),
+            "#99;lassDef k:#35;f; #115;tyle x:#35;y"
+        );
+        assert_eq!(
+            mermaid_title("%%{init}%% <b> \"q\" \\"),
+            r#""\x25\x25{init}\x25\x25 ‹b› \"q\" \\""#
         );
     }
 }

@@ -2,7 +2,7 @@
 //! labels quoted with Mermaid's entity codes, node ids derived from element ids.
 
 use crate::dot::{Paint, mark_word, paint};
-use crate::escape::{ident, mermaid_text, yaml_double_quoted};
+use crate::escape::{ident, mermaid_text, mermaid_title};
 use crate::style::{self, CLUSTER_FILL, INK, Line};
 use crate::view::Diagram;
 use ecograph_core::{ElementKind, RelationKind};
@@ -11,13 +11,17 @@ use std::fmt::Write as _;
 
 /// Mermaid node ids: `e_` and the element id with every character outside
 /// `[A-Za-z0-9_]` replaced by `_`. The prefix keeps ids clear of Mermaid keywords
-/// (`end`, `graph`, ...) and of the `o`/`x` edge endings; ids that would clash get
-/// `_2`, `_3`, ... in model file order, so the mapping only depends on the model.
+/// (`end`, `graph`, ...) and of the `o`/`x` edge endings; `style` and `classDef` inside
+/// an id are broken up (`st_yle`, `class_Def`) because Mermaid rewrites lines holding
+/// them (see `escape::mermaid_text`); ids that would clash get `_2`, `_3`, ... in model
+/// file order, so the mapping only depends on the model.
 pub(crate) fn node_ids(d: &Diagram<'_>) -> Vec<String> {
     let mut taken: BTreeSet<String> = BTreeSet::new();
     let mut ids = Vec::with_capacity(d.nodes().len());
     for e in d.model().elements() {
-        let base = ident("e_", e.id().as_str());
+        let base = ident("e_", e.id().as_str())
+            .replace("style", "st_yle")
+            .replace("classDef", "class_Def");
         let mut id = base.clone();
         let mut k = 2;
         while taken.contains(&id) {
@@ -44,7 +48,7 @@ fn class_name(kind: ElementKind, status: Option<ecograph_core::Status>) -> Strin
 pub(crate) fn write(d: &Diagram<'_>) -> String {
     let ids = node_ids(d);
     let mut out = String::new();
-    let _ = writeln!(out, "---\ntitle: {}\n---", yaml_double_quoted(d.title()));
+    let _ = writeln!(out, "---\ntitle: {}\n---", mermaid_title(d.title()));
     let _ = writeln!(out, "flowchart {}", d.direction().as_str());
     for top in d.top_level() {
         write_node(d, &ids, top, 1, &mut out);

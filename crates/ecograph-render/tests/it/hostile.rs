@@ -46,3 +46,64 @@ pub fn hostile_model() -> Model {
         .build()
         .expect("the hostile model is valid")
 }
+
+/// Names Mermaid itself would read as syntax: directives (`%%{init: ...}%%`), comments,
+/// entity codes, keywords, markdown strings.
+pub const MERMAID_HOSTILE: &[&str] = &[
+    "%%{init:{'theme':'forest'}}%%",
+    "A %%{init:{'theme':'dark'}}%%",
+    "%% a comment",
+    "50% done, 100%% sure",
+    "#quot; #35; #lt;b#gt; &amp; &lt;i&gt;",
+    "`**markdown**` and *stars*",
+    "end",
+    "subgraph x",
+    "click e_a call alert()",
+    "classDef k fill:#f00",
+    "a --> b ; c -.-> d",
+    "{{hex}} [(db)] ((circle)) >flag]",
+    "ääkköset – 漢字 – emoji 🚀",
+];
+
+/// A model whose names, titles, labels and data names are the [`MERMAID_HOSTILE`]
+/// strings, in groups (subgraph titles), nodes, edge labels and the view title.
+pub fn mermaid_hostile_model() -> Model {
+    let h = |i: usize| Text::plain(MERMAID_HOSTILE[i % MERMAID_HOSTILE.len()]);
+    let mut b = ModelBuilder::new()
+        .name(h(0))
+        .element(NewElement::new("g0", ElementKind::Group, h(0)))
+        .element(NewElement::new("g1", ElementKind::Group, h(1)).parent("g0"));
+    for i in 0..MERMAID_HOSTILE.len() {
+        // Ids Mermaid would rewrite (`style`, `classDef`) on some of the nodes.
+        let id = match i {
+            2 => "style".to_owned(),
+            4 => "classDef".to_owned(),
+            _ => format!("s{i}"),
+        };
+        let mut e = NewElement::new(&id, ElementKind::System, h(i));
+        if i % 3 == 1 {
+            e = e.parent("g1");
+        }
+        b = b.element(e);
+        b = b.element(NewElement::new(
+            format!("d{i}"),
+            ElementKind::Data,
+            h(i + 5),
+        ));
+    }
+    for i in 0..MERMAID_HOSTILE.len() {
+        let sid = |i: usize| match i {
+            2 => "style".to_owned(),
+            4 => "classDef".to_owned(),
+            _ => format!("s{i}"),
+        };
+        let from = sid(i);
+        let to = sid((i + 1) % MERMAID_HOSTILE.len());
+        b = b.relation(if i % 2 == 0 {
+            NewRelation::new(RelationKind::Flow, &from, &to).data(format!("d{i}"))
+        } else {
+            NewRelation::new(RelationKind::Uses, &from, &to).label(h(i + 3))
+        });
+    }
+    b.build().expect("the Mermaid-hostile model is valid")
+}

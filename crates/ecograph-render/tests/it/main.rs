@@ -4,5 +4,6 @@ mod dot;
 mod hostile;
 mod layout;
 mod mermaid;
+mod mermaid_cli;
 mod svg;
 mod views;

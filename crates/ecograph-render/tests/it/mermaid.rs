@@ -35,7 +35,7 @@ fn hostile_labels_are_entity_coded_and_ids_are_safe() {
         "back#92;slash #92;N #92;G #92;l end#92;",
         "line one<br>line two<br>three",
         "record {a#124;b} #lt;port#gt; [x]",
-        "mermaid #35;quot; #35;35;<br>%% ; --#gt; -.- ==#gt; #124;pipe#124;<br>#96;tick#96;",
+        "mermaid #35;quot; #35;35;<br>#37;#37; ; --#gt; -.- ==#gt; #124;pipe#124;<br>#96;tick#96;",
     ];
     for e in expected {
         assert!(text.contains(e), "{e:?} missing:\n{text}");
