@@ -49,6 +49,9 @@ const MAX_DEPTH: usize = 6;
 pub(crate) struct JsonPath {
     segs: [Seg; MAX_DEPTH],
     len: u8,
+    /// Segments past [`MAX_DEPTH`] were left out (only a `too-deep` or syntax error in
+    /// runaway nesting gets there); shown as `…`.
+    cut: bool,
 }
 
 impl JsonPath {
@@ -57,6 +60,8 @@ impl JsonPath {
         if (p.len as usize) < MAX_DEPTH {
             p.segs[p.len as usize] = seg;
             p.len += 1;
+        } else {
+            p.cut = true;
         }
         p
     }
@@ -99,6 +104,9 @@ impl fmt::Display for JsonPath {
                 }
                 Seg::Key(k) => write!(f, "[{}]", serde_json::Value::from(k.as_ref()))?,
             }
+        }
+        if self.cut {
+            f.write_str("…")?;
         }
         Ok(())
     }

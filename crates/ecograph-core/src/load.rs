@@ -54,6 +54,8 @@ impl Model {
                 };
                 crate::locate::locate(src, &mut diags);
                 let diags = finish(diags, file);
+                // Locating may find an error of its own (`too-deep`).
+                let model = model.filter(|_| !diags.has_errors());
                 return Checked {
                     model: model.map(|mut m| {
                         m.warnings = Diagnostics {

@@ -15,7 +15,8 @@ struct Node {
 
 /// Fills in `line` and `column` of every diagnostic from its path. A path that does not
 /// exist in the text (a missing field) points at the nearest enclosing value that does.
-pub(crate) fn locate(src: &str, diags: &mut [Diagnostic]) {
+/// Text nested deeper than [`MAX_NESTING`] adds a located `too-deep` error.
+pub(crate) fn locate(src: &str, diags: &mut Vec<Diagnostic>) {
     if diags.is_empty() {
         return;
     }
@@ -39,10 +40,28 @@ pub(crate) fn locate(src: &str, diags: &mut [Diagnostic]) {
         src,
         i: 0,
         trie: &mut trie,
+        open: Vec::new(),
+        too_deep: None,
     };
-    sc.value(Some(0));
+    sc.run();
+    let too_deep = sc.too_deep;
     let lines = LineIndex::new(src);
-    for d in diags.iter_mut() {
+    if let Some(off) = too_deep {
+        let mut d = Diagnostic::new(
+            crate::diag::Severity::Error,
+            "too-deep",
+            path_at(src, off),
+            format!("the JSON nests deeper than {MAX_NESTING} levels here"),
+        )
+        .suggest(Some(
+            "a model nests about eight levels at most: look for a runaway run of `[` or `{`".into(),
+        ));
+        let (l, c) = lines.position(src, off);
+        d.line = Some(l);
+        d.column = Some(c);
+        diags.push(d);
+    }
+    for d in diags.iter_mut().filter(|d| d.line.is_none()) {
         let mut n = 0;
         let mut at = trie[0].value_at;
         let segs = d.path.segs().len();
@@ -94,12 +113,29 @@ impl LineIndex {
     }
 }
 
-/// A scanner over text that serde_json has already accepted, so it can be lenient.
+/// How deep JSON may nest. A model file needs about eight levels; serde_json's own
+/// limit for what it builds is 128. Deeper input is an error (`too-deep`): nothing in
+/// ecograph recurses on it, but such a file is not a model.
+pub(crate) const MAX_NESTING: usize = 128;
+
+/// An open container while scanning.
+#[derive(Clone, Copy)]
+enum Open {
+    Object { node: Option<usize> },
+    Array { node: Option<usize>, index: usize },
+}
+
+/// A scanner over text that serde_json has already accepted, so it can be lenient. It
+/// keeps its own stack of open containers: the depth of the text never becomes the depth
+/// of the call stack.
 struct Scanner<'a> {
     b: &'a [u8],
     src: &'a str,
     i: usize,
     trie: &'a mut Vec<Node>,
+    open: Vec<Open>,
+    /// Where the text first nests deeper than [`MAX_NESTING`].
+    too_deep: Option<usize>,
 }
 
 impl Scanner<'_> {
@@ -109,7 +145,74 @@ impl Scanner<'_> {
         }
     }
 
-    /// Scans one value; `node` is the trie node it corresponds to, if anyone asked for it.
+    /// Scans the whole text from its top-level value.
+    fn run(&mut self) {
+        self.value(Some(0));
+        while let Some(&top) = self.open.last() {
+            self.ws();
+            match top {
+                Open::Object { node } => {
+                    match self.b.get(self.i) {
+                        Some(b'"') => {}
+                        Some(b',') => {
+                            self.i += 1;
+                            continue;
+                        }
+                        _ => {
+                            self.i += 1;
+                            self.open.pop();
+                            continue;
+                        }
+                    }
+                    let key_at = self.i;
+                    let (s, e) = self.string();
+                    let child = node.and_then(|n| {
+                        let raw = &self.src[s..e];
+                        let key = if raw.contains('\\') {
+                            serde_json::from_str::<String>(&self.src[s - 1..=e]).unwrap_or_default()
+                        } else {
+                            raw.to_owned()
+                        };
+                        self.trie[n].children.get(&Seg::Key(key.into())).copied()
+                    });
+                    self.ws();
+                    self.i += 1; // ':'
+                    match child {
+                        // A repeated key: the first one is where the problem is reported.
+                        Some(c) if self.trie[c].key_at.is_some() => self.value(None),
+                        Some(c) => {
+                            self.trie[c].key_at = Some(key_at);
+                            self.value(Some(c));
+                        }
+                        None => self.value(None),
+                    }
+                }
+                Open::Array { node, index } => {
+                    match self.b.get(self.i) {
+                        Some(b']') | None => {
+                            self.i += 1;
+                            self.open.pop();
+                            continue;
+                        }
+                        Some(b',') => {
+                            self.i += 1;
+                            continue;
+                        }
+                        _ => {}
+                    }
+                    if let Some(Open::Array { index, .. }) = self.open.last_mut() {
+                        *index += 1;
+                    }
+                    let child =
+                        node.and_then(|n| self.trie[n].children.get(&Seg::Index(index)).copied());
+                    self.value(child);
+                }
+            }
+        }
+    }
+
+    /// Starts one value; `node` is the trie node it corresponds to, if anyone asked for
+    /// it. Scalars are scanned whole; a container is opened for [`Scanner::run`].
     fn value(&mut self, node: Option<usize>) {
         self.ws();
         if let Some(n) = node {
@@ -118,8 +221,20 @@ impl Scanner<'_> {
         let Some(&c) = self.b.get(self.i) else { return };
         let wanted = node.filter(|&n| !self.trie[n].children.is_empty());
         match c {
-            b'{' => self.object(wanted),
-            b'[' => self.array(wanted),
+            b'{' | b'[' => {
+                if self.open.len() == MAX_NESTING && self.too_deep.is_none() {
+                    self.too_deep = Some(self.i);
+                }
+                self.open.push(if c == b'{' {
+                    Open::Object { node: wanted }
+                } else {
+                    Open::Array {
+                        node: wanted,
+                        index: 0,
+                    }
+                });
+                self.i += 1;
+            }
             b'"' => {
                 self.string();
             }
@@ -150,70 +265,6 @@ impl Scanner<'_> {
         let end = self.i.min(self.b.len());
         self.i += 1;
         (start, end)
-    }
-
-    fn object(&mut self, node: Option<usize>) {
-        self.i += 1;
-        loop {
-            self.ws();
-            match self.b.get(self.i) {
-                Some(b'"') => {}
-                Some(b',') => {
-                    self.i += 1;
-                    continue;
-                }
-                _ => {
-                    self.i += 1;
-                    return;
-                }
-            }
-            let key_at = self.i;
-            let (s, e) = self.string();
-            let child = node.and_then(|n| {
-                let raw = &self.src[s..e];
-                let key = if raw.contains('\\') {
-                    serde_json::from_str::<String>(&self.src[s - 1..=e]).unwrap_or_default()
-                } else {
-                    raw.to_owned()
-                };
-                self.trie[n].children.get(&Seg::Key(key.into())).copied()
-            });
-            if let Some(c) = child {
-                // A repeated key: the first one is where the problem is reported.
-                if self.trie[c].key_at.is_some() {
-                    self.ws();
-                    self.i += 1;
-                    self.value(None);
-                    continue;
-                }
-                self.trie[c].key_at = Some(key_at);
-            }
-            self.ws();
-            self.i += 1; // ':'
-            self.value(child);
-        }
-    }
-
-    fn array(&mut self, node: Option<usize>) {
-        self.i += 1;
-        let mut index = 0;
-        loop {
-            self.ws();
-            match self.b.get(self.i) {
-                Some(b']') | None => {
-                    self.i += 1;
-                    return;
-                }
-                Some(b',') => {
-                    self.i += 1;
-                    continue;
-                }
-                _ => {}
-            }
-            let child = node.and_then(|n| self.trie[n].children.get(&Seg::Index(index)).copied());
-            self.value(child);
-            index += 1;
-        }
     }
 }
 

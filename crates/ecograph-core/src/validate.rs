@@ -175,10 +175,13 @@ impl Validator {
                 self.wrong_type(path.clone(), "an object from string to string", *found)
             }
             Some(Ok(pairs)) => {
+                // Membership only: the set is never iterated, so its order reaches nothing.
+                let mut seen: std::collections::HashSet<&str> =
+                    std::collections::HashSet::with_capacity(pairs.len());
                 for (k, v) in pairs {
                     match v {
                         Ok(v) => {
-                            if out.iter().any(|(ok, _)| **ok == **k) {
+                            if !seen.insert(&**k) {
                                 self.push(
                                     err(
                                         "repeated-field",
@@ -279,7 +282,16 @@ impl Validator {
                             },
                         ));
                         self.push(d);
-                    } else if !ok.iter().any(|(l, _)| l == lang) {
+                    } else if ok.iter().any(|(l, _)| l == lang) {
+                        // `ok` holds at most one entry per model language.
+                        let d = id_of(err(
+                            "repeated-field",
+                            p().key_dyn(lang),
+                            format!("language `{lang}` is given more than once in `{key}`"),
+                        ))
+                        .at_key();
+                        self.push(d);
+                    } else {
                         ok.push((lang, v));
                     }
                 }

@@ -84,6 +84,7 @@ cases! {
     lag_with_a_multibyte_unit_is_reported: "bad-duration-multibyte-unit" => "bad-duration",
     unknown_status_gets_did_you_mean: "unknown-status" => "unknown-kind",
     view_problems_are_all_reported: "view-errors" => "bad-selector",
+    repeated_language_is_reported_like_any_repeated_key: "repeated-language" => "repeated-field",
 }
 
 #[test]

@@ -116,3 +116,26 @@ fn a_containment_cycle_of_30k_tasks_is_reported_in_one_short_line() {
         "error[parent-cycle]: containment cycle: `t0` is inside `t1` is inside `t2` is inside `t3` is inside `t4` is inside … (29991 more) is inside `t29996` is inside `t29997` is inside `t29998` is inside `t29999` is inside `t0`\n  --> gen.json:3:53 (elements[0].parent)\nhelp: remove one of these `parent` fields\n"
     );
 }
+
+#[test]
+fn json_nested_100k_deep_is_too_deep_not_a_crash() {
+    let n = 100_000;
+    let top = format!("{}{}", "[".repeat(n), "]".repeat(n));
+    assert_eq!(
+        diagnostics(&top),
+        "error[type]: expected a JSON object (an ecograph model), found a list\n  --> gen.json:1:1 ($)\n\n\
+         error[too-deep]: the JSON nests deeper than 128 levels here\n  --> gen.json:1:129 ([0][0][0][0][0][0]…)\nhelp: a model nests about eight levels at most: look for a runaway run of `[` or `{`\n"
+    );
+    let inside = format!(
+        "{{\"ecograph\": 1,\n\"elements\": [{{\"id\": \"a\", \"kind\": \"system\", \"name\": {{\"en\": {}1{}}}}}]}}",
+        "{\"x\": ".repeat(n),
+        "}".repeat(n)
+    );
+    assert_eq!(
+        diagnostics(&inside),
+        "error[missing-default-language]: `name` has no value in the default language `en`\n  --> gen.json:2:52 (elements[0].name)\n\n\
+         error[type]: expected a string, found an object\n  --> gen.json:2:59 (elements[0].name.en)\n\n\
+         error[too-deep]: the JSON nests deeper than 128 levels here\n  --> gen.json:2:803 (elements[0].name.en.x.x…)\n\
+         help: a model nests about eight levels at most: look for a runaway run of `[` or `{`\n"
+    );
+}
