@@ -106,6 +106,40 @@ pub fn json_out(value: &serde_json::Value) -> Vec<u8> {
     v
 }
 
+/// Writes `value` as pretty JSON with a final newline, streamed (serialized straight to
+/// the output, never held as one JSON value), to stdout or a file as [`write_output`].
+pub fn write_json(out: Option<&Path>, value: &impl serde::Serialize) -> Result<(), Fail> {
+    write_output_with(out, |w| {
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+        serde_json::to_writer_pretty(&mut w, value)?;
+        w.write_all(b"\n")?;
+        w.flush()
+    })
+}
+
+/// Streams output made by `write` to stdout (`None` or `-`) or to a file, as
+/// [`write_output`] does with bytes.
+pub fn write_output_with(
+    out: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Fail> {
+    match out {
+        None => stdout_result(write(&mut std::io::stdout().lock())),
+        Some(p) if p == Path::new("-") => stdout_result(write(&mut std::io::stdout().lock())),
+        Some(p) => ecograph_core::fs::write_atomic_with(p, write)
+            .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", p.display()))),
+    }
+}
+
+fn stdout_result(r: std::io::Result<()>) -> Result<(), Fail> {
+    match r {
+        Ok(()) => Ok(()),
+        // A closed pipe (`ecograph ... | head`) is not an error worth a message.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Fail::usage(format!("cannot write to standard output: {e}"))),
+    }
+}
+
 /// Writes to stdout (`None` or `-`) or to a file through the core's atomic writer
 /// ([`ecograph_core::fs::write_atomic`]): a regular file is replaced by a rename, so a
 /// reader never sees half a file and a failure leaves the old file intact; devices and

@@ -140,5 +140,6 @@ pub(crate) fn run<'m>(
         entries,
         index,
         schedule: OnceLock::new(),
+        owner_of: OnceLock::new(),
     })
 }

@@ -3,7 +3,9 @@
 
 use crate::Error;
 use ecograph_core::{Duration, RelationKind};
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value, json};
 use std::fmt;
 
@@ -341,13 +343,19 @@ pub struct ChangeSet {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a change set: an object with a list `changes`, such as {\"changes\": [{\"change\": \"removed\", \"element\": \"tmt\"}]}"
+)]
 struct RawSet {
     changes: Vec<RawChange>,
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a change: an object with `change` and `element` or `relation`"
+)]
 struct RawChange {
     change: String,
     element: Option<String>,
@@ -356,7 +364,10 @@ struct RawChange {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a relation: an object with `id`, or `kind`, `from`, `to` and `data`"
+)]
 struct RawRelation {
     id: Option<String>,
     kind: Option<String>,
@@ -407,6 +418,10 @@ impl ChangeSet {
         let raw: RawSet = serde_json::from_str(src).map_err(|e| Error::ChangeSet {
             message: e.to_string(),
         })?;
+        ChangeSet::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawSet) -> Result<ChangeSet, Error> {
         let mut set = ChangeSet::new();
         for (i, c) in raw.changes.into_iter().enumerate() {
             let kind = ChangeKind::parse(&c.change).ok_or_else(|| {
@@ -452,9 +467,37 @@ impl ChangeSet {
         Ok(set)
     }
 
-    /// The change set as a JSON value in the file format.
+    /// The change set as a JSON value in the file format (its [`Serialize`] form).
     pub fn to_json(&self) -> Value {
         json!({ "changes": self.changes.iter().map(Change::to_json).collect::<Vec<_>>() })
+    }
+}
+
+/// A change as in a change set file: `change`, `element` or `relation`, and `by` for a
+/// delay.
+impl Serialize for Change {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+/// The change set file format: `{"changes": [...]}`.
+impl Serialize for ChangeSet {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(1))?;
+        m.serialize_entry("changes", &self.changes)?;
+        m.end()
+    }
+}
+
+/// Reads the change set file format, with the checks of [`ChangeSet::from_json_str`].
+impl<'de> Deserialize<'de> for ChangeSet {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<ChangeSet, D::Error> {
+        let raw = RawSet::deserialize(d)?;
+        ChangeSet::from_raw(raw).map_err(|e| match e {
+            Error::ChangeSet { message } => D::Error::custom(message),
+            e => D::Error::custom(e),
+        })
     }
 }
 

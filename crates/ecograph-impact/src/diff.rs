@@ -3,7 +3,9 @@
 use crate::change::{Change, ChangeKind, ChangeSet, RelationRef};
 use crate::graph::NONE;
 use crate::hash::{Fx, FxMap};
+use crate::ser::Seq;
 use ecograph_core::{Element, Model, Relation, Text, View};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 use std::fmt::Write as _;
 use std::hash::Hasher;
@@ -755,69 +757,11 @@ impl<'m> Diff<'m> {
         self
     }
 
-    /// The diff as JSON (format in `docs/impact.md`), names in the language chosen with
-    /// [`Diff::lang`].
+    /// The diff as a JSON value (its [`Serialize`] form, format in `docs/impact.md`),
+    /// names in the language chosen with [`Diff::lang`]. Write a large one with
+    /// `serde_json::to_writer`, which streams it.
     pub fn to_json(&self) -> Value {
-        let lang = self.lang.as_deref();
-        let el = |e: Element<'_>| json!({ "id": e.id().as_str(), "kind": e.kind().as_str(), "name": e.name().resolve(lang) });
-        // A modified thing: what names it, and its changed fields.
-        let changed = |mut v: Value, fields: &[FieldChange]| {
-            v["changes"] = fields_json(fields);
-            v
-        };
-        let modified: Vec<Value> = self
-            .modified
-            .iter()
-            .map(|m| changed(el(m.new), &m.fields))
-            .collect();
-        let rel_modified: Vec<Value> = self
-            .relations_modified
-            .iter()
-            .map(|m| changed(relation_json(m.new), &m.fields))
-            .collect();
-        let view = |v: &View| {
-            let mut m = Map::new();
-            m.insert("id".into(), json!(v.id));
-            if let Some(t) = &v.title {
-                m.insert("title".into(), json!(t.resolve(lang)));
-            }
-            Value::Object(m)
-        };
-        let views_modified: Vec<Value> = self
-            .views_modified
-            .iter()
-            .map(|m| changed(view(m.new), &m.fields))
-            .collect();
-        json!({
-            "summary": {
-                "elements_added": self.added.len(),
-                "elements_removed": self.removed.len(),
-                "elements_modified": self.modified.len(),
-                "relations_added": self.relations_added.len(),
-                "relations_removed": self.relations_removed.len(),
-                "relations_modified": self.relations_modified.len(),
-                "model_modified": !self.model_fields.is_empty(),
-                "views_added": self.views_added.len(),
-                "views_removed": self.views_removed.len(),
-                "views_modified": self.views_modified.len(),
-            },
-            "elements": {
-                "added": self.added.iter().map(|&e| el(e)).collect::<Vec<_>>(),
-                "removed": self.removed.iter().map(|&e| el(e)).collect::<Vec<_>>(),
-                "modified": modified,
-            },
-            "relations": {
-                "added": self.relations_added.iter().map(|&r| relation_json(r)).collect::<Vec<_>>(),
-                "removed": self.relations_removed.iter().map(|&r| relation_json(r)).collect::<Vec<_>>(),
-                "modified": rel_modified,
-            },
-            "model": { "changes": fields_json(&self.model_fields) },
-            "views": {
-                "added": self.views_added.iter().map(|v| view(v)).collect::<Vec<_>>(),
-                "removed": self.views_removed.iter().map(|v| view(v)).collect::<Vec<_>>(),
-                "modified": views_modified,
-            },
-        })
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     /// The diff as text for people: `+` added, `-` removed, `~` modified with each field's
@@ -904,6 +848,95 @@ impl<'m> Diff<'m> {
             }
         }
         s
+    }
+}
+
+/// The diff (format in `docs/impact.md`): `summary`, then `elements`, `relations`,
+/// `model` and `views`; names in the language chosen with [`Diff::lang`]. Lists are
+/// written entry by entry.
+impl Serialize for Diff<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let lang = self.lang.as_deref();
+        let el = move |e: Element<'_>| json!({ "id": e.id().as_str(), "kind": e.kind().as_str(), "name": e.name().resolve(lang) });
+        // A modified thing: what names it, and its changed fields.
+        let changed = |mut v: Value, fields: &[FieldChange]| {
+            v["changes"] = fields_json(fields);
+            v
+        };
+        let view = move |v: &View| {
+            let mut m = Map::new();
+            m.insert("id".into(), json!(v.id));
+            if let Some(t) = &v.title {
+                m.insert("title".into(), json!(t.resolve(lang)));
+            }
+            Value::Object(m)
+        };
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry(
+            "summary",
+            &json!({
+                "elements_added": self.added.len(),
+                "elements_removed": self.removed.len(),
+                "elements_modified": self.modified.len(),
+                "relations_added": self.relations_added.len(),
+                "relations_removed": self.relations_removed.len(),
+                "relations_modified": self.relations_modified.len(),
+                "model_modified": !self.model_fields.is_empty(),
+                "views_added": self.views_added.len(),
+                "views_removed": self.views_removed.len(),
+                "views_modified": self.views_modified.len(),
+            }),
+        )?;
+        m.serialize_entry(
+            "elements",
+            &Three(
+                Seq(|| self.added.iter().map(|&e| el(e))),
+                Seq(|| self.removed.iter().map(|&e| el(e))),
+                Seq(|| self.modified.iter().map(|m| changed(el(m.new), &m.fields))),
+            ),
+        )?;
+        m.serialize_entry(
+            "relations",
+            &Three(
+                Seq(|| self.relations_added.iter().map(|&r| relation_json(r))),
+                Seq(|| self.relations_removed.iter().map(|&r| relation_json(r))),
+                Seq(|| {
+                    self.relations_modified
+                        .iter()
+                        .map(|m| changed(relation_json(m.new), &m.fields))
+                }),
+            ),
+        )?;
+        m.serialize_entry(
+            "model",
+            &json!({ "changes": fields_json(&self.model_fields) }),
+        )?;
+        m.serialize_entry(
+            "views",
+            &Three(
+                Seq(|| self.views_added.iter().map(|v| view(v))),
+                Seq(|| self.views_removed.iter().map(|v| view(v))),
+                Seq(|| {
+                    self.views_modified
+                        .iter()
+                        .map(|m| changed(view(m.new), &m.fields))
+                }),
+            ),
+        )?;
+        m.end()
+    }
+}
+
+/// `{"added": .., "removed": .., "modified": ..}`.
+struct Three<A, B, C>(A, B, C);
+
+impl<A: Serialize, B: Serialize, C: Serialize> Serialize for Three<A, B, C> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(3))?;
+        m.serialize_entry("added", &self.0)?;
+        m.serialize_entry("removed", &self.1)?;
+        m.serialize_entry("modified", &self.2)?;
+        m.end()
     }
 }
 

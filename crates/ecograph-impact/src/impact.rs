@@ -50,6 +50,10 @@ pub struct Impact<'m> {
     /// moved task or deliverable how many days later it ends; worked out when first
     /// asked for, so that an analysis that never reports it does not pay for it.
     pub(crate) schedule: OnceLock<Schedule<'m>>,
+    /// Per node, the node whose `responsible` relations name its owners (itself or its
+    /// nearest container with some), `NONE` when there is none; worked out when first
+    /// asked for.
+    pub(crate) owner_of: OnceLock<Vec<u32>>,
 }
 
 /// What the delays of a change set do to the plan.
@@ -115,8 +119,8 @@ impl<'m> Hop<'m> {
 /// An affected element in an [`Impact`].
 #[derive(Debug, Clone, Copy)]
 pub struct Affected<'i, 'm> {
-    impact: &'i Impact<'m>,
-    entry: Entry,
+    pub(crate) impact: &'i Impact<'m>,
+    pub(crate) entry: Entry,
 }
 
 impl<'i, 'm> Affected<'i, 'm> {
@@ -166,6 +170,12 @@ impl<'i, 'm> Affected<'i, 'm> {
         self.change_indices()
             .into_iter()
             .filter_map(move |i| all.get(i))
+    }
+    /// The last hop of the witness path: the element impact comes from, the relation and
+    /// the rule. Following `via().from()` back, affected element by affected element,
+    /// rebuilds a chain of hops from a change in constant time per hop.
+    pub fn via(&self) -> Option<Hop<'m>> {
+        self.impact.last_hop(self.entry.confidence, self.entry.pos)
     }
     /// A witness path: the hops from a changed element to this one. Its first hop leaves
     /// the changed element (for a changed relation, it is that relation).
@@ -323,12 +333,74 @@ impl<'m> Impact<'m> {
         self.trace(confidence, pos).1
     }
 
-    pub(crate) fn path_with_origin(
+    /// The hop that first reached the state at position `at` of `search` (`None` for a
+    /// changed element's own state), and where it came from: `Ok` with the position of
+    /// the state it leaves, or `Err` with the index of the change it starts at.
+    pub(crate) fn step_back(
+        &self,
+        search: &Search,
+        at: usize,
+    ) -> (Option<Hop<'m>>, Result<usize, usize>) {
+        let (Some(&s), Some(&p)) = (search.order.get(at), search.preds.get(at)) else {
+            return (None, Err(0));
+        };
+        // The half-edge that reached `s` leads to its node.
+        let to = s / 2;
+        if p.from & SEED != 0 {
+            let origin = (p.from & !SEED) as usize;
+            if p.edge == NONE {
+                return (None, Err(origin));
+            }
+            let r = self.resolved[origin];
+            let source = match r.target {
+                Target::Node(v) => v,
+                // The relation's own half-edges: at `from`, then at `to`.
+                Target::Rel(rel) if r.edges[0] == p.edge => self.snap.universe.ends(rel).0,
+                Target::Rel(rel) => self.snap.universe.ends(rel).1,
+            };
+            let hop = self.hop_from(source, to, p.edge, u32::from(p.code), r.kind.index() as u8);
+            return (Some(hop), Err(origin));
+        }
+        let from = search.order[p.from as usize];
+        let hop = self.hop_from(from / 2, to, p.edge, u32::from(p.code), (from % 2) as u8);
+        (Some(hop), Ok(p.from as usize))
+    }
+
+    /// The last hop of the witness path to the state at position `pos` of the search of
+    /// `confidence`.
+    pub(crate) fn last_hop(&self, confidence: Confidence, pos: u32) -> Option<Hop<'m>> {
+        self.step_back(self.search(confidence), pos as usize).0
+    }
+
+    /// The last `max` hops of the witness path to the state at position `pos` of the
+    /// search of `confidence`, and whether that is the whole path.
+    pub(crate) fn last_hops(
         &self,
         confidence: Confidence,
-        a: Affected<'_, 'm>,
-    ) -> (usize, Vec<Hop<'m>>) {
-        self.trace(confidence, a.entry.pos)
+        pos: u32,
+        max: usize,
+    ) -> (Vec<Hop<'m>>, bool) {
+        let search = self.search(confidence);
+        let mut hops = Vec::new();
+        let mut at = pos as usize;
+        let mut whole = false;
+        while hops.len() < max {
+            let (hop, next) = self.step_back(search, at);
+            hops.extend(hop);
+            match next {
+                Ok(p) => at = p,
+                Err(_) => {
+                    whole = true;
+                    break;
+                }
+            }
+        }
+        if !whole {
+            // Exactly `max` hops: whole when the state they start at is a change's own.
+            whole = matches!(self.step_back(search, at), (None, Err(_)));
+        }
+        hops.reverse();
+        (hops, whole)
     }
 
     /// The witness path to the state at position `pos` of the search of `confidence`
@@ -337,70 +409,90 @@ impl<'m> Impact<'m> {
         let search = self.search(confidence);
         let mut hops = Vec::with_capacity(search.dist_at(pos) as usize);
         let mut at = pos as usize;
-        let mut origin = 0;
         // At most one hop per state: a path never revisits a state.
         for _ in 0..search.order.len() {
-            let (Some(&s), Some(&p)) = (search.order.get(at), search.preds.get(at)) else {
-                break;
-            };
-            // The half-edge that reached `s` leads to its node.
-            let to = s / 2;
-            if p.from & SEED != 0 {
-                origin = (p.from & !SEED) as usize;
-                if p.edge != NONE {
-                    let r = self.resolved[origin];
-                    let source = match r.target {
-                        Target::Node(v) => v,
-                        // The relation's own half-edges: at `from`, then at `to`.
-                        Target::Rel(rel) if r.edges[0] == p.edge => self.snap.universe.ends(rel).0,
-                        Target::Rel(rel) => self.snap.universe.ends(rel).1,
-                    };
-                    hops.push(self.hop_from(
-                        source,
-                        to,
-                        p.edge,
-                        u32::from(p.code),
-                        r.kind.index() as u8,
-                    ));
+            let (hop, next) = self.step_back(search, at);
+            hops.extend(hop);
+            match next {
+                Ok(p) => at = p,
+                Err(origin) => {
+                    hops.reverse();
+                    return (origin, hops);
                 }
-                break;
             }
-            let from = search.order[p.from as usize];
-            hops.push(self.hop_from(from / 2, to, p.edge, u32::from(p.code), (from % 2) as u8));
-            at = p.from as usize;
         }
         hops.reverse();
-        (origin, hops)
+        (0, hops)
     }
 
+    /// Who must act for a node: the actors and roles `responsible` for it, or, when it has
+    /// none, for its nearest container that has some. In file order.
     pub(crate) fn owners(&self, node: u32) -> Vec<Element<'m>> {
         let responsible = crate::graph::code(
             Link::Relation(RelationKind::Responsible),
             Direction::Incoming,
         );
-        let parent = crate::graph::code(Link::Parent, Direction::Outgoing);
         let csr = &self.snap.csr;
-        let mut at = node;
-        for _ in 0..self.snap.universe.node_count() {
-            let mut owners: Vec<u32> = Vec::new();
-            for e in csr.of(at) {
-                if e.code == responsible && !owners.contains(&e.to) {
-                    owners.push(e.to);
+        let at = self.owned_by(node);
+        if at == NONE {
+            return Vec::new();
+        }
+        let mut owners: Vec<u32> = csr
+            .of(at)
+            .filter(|e| e.code == responsible)
+            .map(|e| e.to)
+            .collect();
+        owners.sort_unstable();
+        owners.dedup();
+        owners
+            .into_iter()
+            .map(|o| self.snap.universe.element(o))
+            .collect()
+    }
+
+    /// The node itself or its nearest container that has a `responsible` relation,
+    /// `NONE` when none has. Worked out once for all nodes (each containment chain is
+    /// walked once), so that the owners of every affected element take linear time.
+    fn owned_by(&self, node: u32) -> u32 {
+        let table = self.owner_of.get_or_init(|| {
+            let responsible = crate::graph::code(
+                Link::Relation(RelationKind::Responsible),
+                Direction::Incoming,
+            );
+            let parent = crate::graph::code(Link::Parent, Direction::Outgoing);
+            let csr = &self.snap.csr;
+            let n = self.snap.universe.node_count();
+            // `UNKNOWN` until worked out.
+            const UNKNOWN: u32 = NONE - 1;
+            let mut of = vec![UNKNOWN; n];
+            let mut chain: Vec<u32> = Vec::new();
+            for v in 0..n as u32 {
+                let mut at = v;
+                let found = loop {
+                    if of[at as usize] != UNKNOWN {
+                        break of[at as usize];
+                    }
+                    if csr.of(at).any(|e| e.code == responsible) {
+                        break at;
+                    }
+                    chain.push(at);
+                    // A containment cycle cannot be in a valid model; stop at a repeat
+                    // anyway rather than loop.
+                    match csr.of(at).find(|e| e.code == parent) {
+                        Some(p) if chain.len() <= n => at = p.to,
+                        _ => break NONE,
+                    }
+                };
+                for c in chain.drain(..) {
+                    of[c as usize] = found;
+                }
+                if of[v as usize] == UNKNOWN {
+                    of[v as usize] = found;
                 }
             }
-            if !owners.is_empty() {
-                owners.sort_unstable();
-                return owners
-                    .into_iter()
-                    .map(|o| self.snap.universe.element(o))
-                    .collect();
-            }
-            match csr.of(at).find(|e| e.code == parent) {
-                Some(p) => at = p.to,
-                None => break,
-            }
-        }
-        Vec::new()
+            of
+        });
+        table.get(node as usize).copied().unwrap_or(NONE)
     }
 }
 

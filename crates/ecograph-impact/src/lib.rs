@@ -68,6 +68,7 @@ mod report;
 mod resolve;
 mod rules;
 mod search;
+mod ser;
 mod suggest;
 mod why;
 
@@ -77,7 +78,7 @@ pub use diff::{
     Diff, FieldChange, Modified, ModifiedElement, ModifiedRelation, ModifiedView, diff,
 };
 pub use impact::{Affected, Hop, Impact};
-pub use rules::{Confidence, Effect, Link, Options, Rule, Rules, StopAt};
+pub use rules::{Confidence, Effect, Link, MAX_PATH_HOPS, Options, Paths, Rule, Rules, StopAt};
 pub use why::{Block, Explanation, MAX_PATHS, Outcome, why};
 
 use ecograph_core::ElementKind;

@@ -4,8 +4,10 @@ use crate::change::{Change, Subject};
 use crate::diff::relation_ref;
 use crate::impact::{Affected, Hop, Impact};
 use crate::resolve::Target;
-use crate::rules::{Confidence, Effect, Link};
+use crate::rules::{Confidence, Effect, Link, MAX_PATH_HOPS, Paths};
+use crate::ser::Seq;
 use ecograph_core::{Element, ElementKind};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -97,14 +99,21 @@ impl Impact<'_> {
         }
     }
 
-    fn affected_json(&self, a: &Affected<'_, '_>) -> Value {
+    pub(crate) fn affected_json(&self, a: &Affected<'_, '_>) -> Value {
         let lang = self.lang();
         let mut v = element_json(a.element(), lang);
         v["distance"] = json!(a.distance());
         v["confidence"] = json!(a.confidence().as_str());
         v["effect"] = json!(a.effect().as_str());
         v["changes"] = json!(a.change_indices());
-        v["path"] = Value::Array(a.path().iter().map(hop_json).collect());
+        v["via"] = a.via().map_or(Value::Null, |h| hop_json(&h));
+        if self.options.paths == Paths::Full {
+            let (hops, whole) = self.last_hops(a.entry.confidence, a.entry.pos, MAX_PATH_HOPS);
+            v["path"] = Value::Array(hops.iter().map(hop_json).collect());
+            if !whole {
+                v["path_truncated"] = json!(true);
+            }
+        }
         v["owners"] = Value::Array(
             a.owners()
                 .into_iter()
@@ -117,42 +126,11 @@ impl Impact<'_> {
         v
     }
 
-    /// The report as JSON (documented in `docs/impact.md`):
-    ///
-    /// ```json
-    /// { "changes": [ { "change": "removed", "element": "tmt", "kind": "system", "name": "..." } ],
-    ///   "summary": { "affected": 2, "certain": 1, "potential": 1 },
-    ///   "affected": [ { "id": "...", "kind": "...", "name": "...", "distance": 1,
-    ///                   "confidence": "certain", "changes": [0],
-    ///                   "path": [ { "from": "tmt", "relation": "uses", "direction": "backward",
-    ///                               "to": "...", "change": "removed", "confidence": "certain" } ],
-    ///                   "owners": [ { "id": "...", "kind": "actor", "name": "..." } ] } ] }
-    /// ```
-    ///
-    /// `changes` of an affected element are indices into the top-level `changes`.
-    /// Affected elements are nearest first, then in file order.
-    ///
-    /// With `delayed` changes, `schedule` is what the delays do to the plan's dates
-    /// (`DelayReport::to_json`: `delays`, `finish`, `moved`, `absorbed`, `breaches`, as in
-    /// `docs/schedule.md`), or `{ "error": "..." }` when the schedule analysis cannot
-    /// apply them; affected tasks and deliverables that move carry `slip_days`.
+    /// The report as a JSON value (its [`Serialize`] form, documented in
+    /// `docs/impact.md`). Write a large one with `serde_json::to_writer`, which streams
+    /// it.
     pub fn to_json(&self) -> Value {
-        let mut v = json!({
-            "changes": self.changes.iter().enumerate().map(|(i, c)| self.change_json(i, c)).collect::<Vec<_>>(),
-            "summary": {
-                "affected": self.len(),
-                "certain": self.count(Confidence::Certain),
-                "potential": self.count(Confidence::Potential),
-            },
-            "affected": self.affected().map(|a| self.affected_json(&a)).collect::<Vec<_>>(),
-        });
-        if let Some(s) = self.schedule() {
-            v["schedule"] = match s {
-                Ok(report) => report.to_json(),
-                Err(e) => json!({ "error": e.to_string() }),
-            };
-        }
-        v
+        serde_json::to_value(self).unwrap_or_default()
     }
 
     /// The text section on what the delays do to the plan's dates.
@@ -250,7 +228,9 @@ impl Impact<'_> {
             self.count(Confidence::Certain),
             self.count(Confidence::Potential)
         );
-        // A trie of witness paths per change.
+        // A trie of witness paths per change. Each state of a search gets its trie node
+        // once (`memo`), so building the trie is linear in the states however long the
+        // paths are.
         struct Node {
             line: String,
             children: Vec<usize>,
@@ -265,83 +245,186 @@ impl Impact<'_> {
             roots.push(i);
         }
         let mut child: HashMap<(usize, String), usize> = HashMap::new();
+        let mut memo: [HashMap<usize, usize>; 2] = [HashMap::new(), HashMap::new()];
+        let mut pending: Vec<(usize, Option<Hop<'_>>)> = Vec::new();
         for a in self.affected() {
-            let (origin, hops) = self.path_with_origin(a.confidence(), a);
-            let mut at = origin;
-            let last = hops.len().saturating_sub(1);
-            for (k, h) in hops.iter().enumerate() {
-                let key = (
-                    at,
-                    format!(
-                        "{}{}{}",
-                        arrow(h),
-                        h.to.id(),
-                        h.relation.map_or(usize::MAX, |r| r.index())
-                    ),
-                );
-                let next = match child.get(&key) {
-                    Some(&n) => n,
-                    None => {
-                        nodes.push(Node {
-                            line: format!("{} {} (via)", arrow(h), element_text(h.to, lang)),
-                            children: Vec::new(),
-                        });
-                        let n = nodes.len() - 1;
-                        nodes[at].children.push(n);
-                        child.insert(key, n);
-                        n
-                    }
-                };
-                if k == last {
-                    let gone = if a.effect() == Effect::Removed {
-                        ", removed"
-                    } else {
-                        ""
-                    };
-                    let mut line = format!(
-                        "{} {}  [{}, {}{gone}]",
-                        arrow(h),
-                        element_text(h.to, lang),
-                        a.confidence(),
-                        a.distance()
-                    );
-                    let owners = a.owners();
-                    if !owners.is_empty() {
-                        let o: Vec<String> =
-                            owners.iter().map(|o| format!("`{}`", o.id())).collect();
-                        let _ = write!(line, "  owners: {}", o.join(", "));
-                    }
-                    if let Some(d) = a.slip_days() {
-                        let _ = write!(line, "  slips {d} days");
-                    }
-                    nodes[next].line = line;
+            let conf = a.confidence();
+            let search = self.search(conf);
+            let memo = &mut memo[usize::from(conf == Confidence::Potential)];
+            // Back to a state whose node is known, or to the change.
+            let mut at = a.entry.pos as usize;
+            let mut node = loop {
+                if let Some(&n) = memo.get(&at) {
+                    break n;
                 }
-                at = next;
+                let (hop, next) = self.step_back(search, at);
+                pending.push((at, hop));
+                match next {
+                    Ok(p) => at = p,
+                    Err(origin) => break origin,
+                }
+            };
+            // Then forward, making the nodes of the hops not seen yet.
+            while let Some((pos, hop)) = pending.pop() {
+                if let Some(h) = hop {
+                    let key = (
+                        node,
+                        format!(
+                            "{}{}{}",
+                            arrow(&h),
+                            h.to.id(),
+                            h.relation.map_or(usize::MAX, |r| r.index())
+                        ),
+                    );
+                    node = match child.get(&key) {
+                        Some(&n) => n,
+                        None => {
+                            nodes.push(Node {
+                                line: format!("{} {} (via)", arrow(&h), element_text(h.to, lang)),
+                                children: Vec::new(),
+                            });
+                            let n = nodes.len() - 1;
+                            nodes[node].children.push(n);
+                            child.insert(key, n);
+                            n
+                        }
+                    };
+                }
+                memo.insert(pos, node);
             }
-        }
-        fn walk(nodes: &[Node], n: usize, prefix: &str, out: &mut String) {
-            let kids = &nodes[n].children;
-            for (i, &c) in kids.iter().enumerate() {
-                let last = i + 1 == kids.len();
-                let _ = writeln!(
-                    out,
-                    "{prefix}{}{}",
-                    if last { "└── " } else { "├── " },
-                    nodes[c].line
+            if let Some(h) = a.via() {
+                let gone = if a.effect() == Effect::Removed {
+                    ", removed"
+                } else {
+                    ""
+                };
+                let mut line = format!(
+                    "{} {}  [{}, {}{gone}]",
+                    arrow(&h),
+                    element_text(h.to, lang),
+                    a.confidence(),
+                    a.distance()
                 );
-                let deeper = format!("{prefix}{}", if last { "    " } else { "│   " });
-                walk(nodes, c, &deeper, out);
+                let owners = a.owners();
+                if !owners.is_empty() {
+                    let o: Vec<String> = owners.iter().map(|o| format!("`{}`", o.id())).collect();
+                    let _ = write!(line, "  owners: {}", o.join(", "));
+                }
+                if let Some(d) = a.slip_days() {
+                    let _ = write!(line, "  slips {d} days");
+                }
+                nodes[node].line = line;
             }
         }
+        // Depth first with an explicit stack (a chain of 100,000 hops is a tree that
+        // deep). Past `MAX_INDENT` levels the indentation stops growing, so that the text
+        // stays linear in the tree; such lines start with their level in brackets.
+        const MAX_INDENT: usize = 32;
         for &r in &roots {
             out.push('\n');
             let _ = writeln!(out, "{}", nodes[r].line);
             if nodes[r].children.is_empty() {
                 out.push_str("    (nothing affected)\n");
             }
-            walk(&nodes, r, "", &mut out);
+            // (node, its children's prefix, the next child to visit, depth)
+            let mut stack: Vec<(usize, String, usize, usize)> = vec![(r, String::new(), 0, 0)];
+            while let Some((n, prefix, i, depth)) = stack.last_mut() {
+                let kids = &nodes[*n].children;
+                let Some(&c) = kids.get(*i) else {
+                    stack.pop();
+                    continue;
+                };
+                *i += 1;
+                let last = *i == kids.len();
+                let deep = if *depth >= MAX_INDENT {
+                    format!("[{}] ", *depth + 1)
+                } else {
+                    String::new()
+                };
+                let _ = writeln!(
+                    out,
+                    "{prefix}{deep}{}{}",
+                    if last { "└── " } else { "├── " },
+                    nodes[c].line
+                );
+                let deeper = if *depth >= MAX_INDENT {
+                    prefix.clone()
+                } else {
+                    format!("{prefix}{}", if last { "    " } else { "│   " })
+                };
+                let d = *depth + 1;
+                stack.push((c, deeper, 0, d));
+            }
         }
         self.schedule_text(&mut out);
         out
+    }
+}
+
+/// The report (documented in `docs/impact.md`):
+///
+/// ```json
+/// { "changes": [ { "change": "removed", "element": "tmt", "kind": "system", "name": "..." } ],
+///   "summary": { "affected": 2, "certain": 1, "potential": 1 },
+///   "affected": [ { "id": "...", "kind": "...", "name": "...", "distance": 1,
+///                   "confidence": "certain", "effect": "modified", "changes": [0],
+///                   "via": { "from": "tmt", "relation": "uses", "direction": "backward",
+///                            "to": "...", "change": "removed", "confidence": "certain" },
+///                   "owners": [ { "id": "...", "kind": "actor", "name": "..." } ] } ] }
+/// ```
+///
+/// `changes` of an affected element are indices into the top-level `changes`; `via` is
+/// the last hop of its witness path, and with [`Paths::Full`] `path` lists the path (at
+/// most [`MAX_PATH_HOPS`] hops, the last ones; `path_truncated` is then `true`).
+/// Affected elements are nearest first, then in file order, and are written one by one.
+///
+/// With `delayed` changes, `schedule` is what the delays do to the plan's dates (the
+/// schedule crate's `DelayReport`: `delays`, `finish`, `moved`, `absorbed`, `breaches`,
+/// as in `docs/schedule.md`), or `{ "error": "..." }` when the schedule analysis cannot
+/// apply them; affected tasks and deliverables that move carry `slip_days`.
+impl Serialize for Impact<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry(
+            "changes",
+            &Seq(|| {
+                self.changes
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| self.change_json(i, c))
+            }),
+        )?;
+        m.serialize_entry(
+            "summary",
+            &json!({
+                "affected": self.len(),
+                "certain": self.count(Confidence::Certain),
+                "potential": self.count(Confidence::Potential),
+            }),
+        )?;
+        m.serialize_entry("affected", &Seq(|| self.affected()))?;
+        match self.schedule() {
+            Some(Ok(report)) => m.serialize_entry("schedule", report)?,
+            Some(Err(e)) => m.serialize_entry("schedule", &json!({ "error": e.to_string() }))?,
+            None => {}
+        }
+        m.end()
+    }
+}
+
+/// One affected element, as in the `affected` list of the [`Impact`] report.
+impl Serialize for Affected<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.impact.affected_json(self).serialize(s)
+    }
+}
+
+/// One hop: `from`, `relation` (a relation kind, `parent` or `data`), `direction`
+/// (`forward` or `backward`), `to`, then the rule that fired (`change` at `from`,
+/// `confidence`) when there is one, `relation_id` when the relation has an id and, for a
+/// `data` hop, the `flow` that carries the data.
+impl Serialize for Hop<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        hop_json(self).serialize(s)
     }
 }

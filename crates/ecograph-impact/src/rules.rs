@@ -4,7 +4,8 @@
 use crate::Error;
 use crate::change::ChangeKind;
 use ecograph_core::{Direction, RelationKind};
-use serde::Deserialize;
+use serde::de::Error as _;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Value, json};
 use std::fmt;
 
@@ -287,7 +288,10 @@ pub struct Rules {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a rules file: an object with `base` and a list `rules`"
+)]
 struct RawRules {
     #[serde(default)]
     base: Option<String>,
@@ -296,7 +300,10 @@ struct RawRules {
 }
 
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "a rule: an object with `change`, `relation`, `direction` and `confidence`"
+)]
 struct RawRule {
     change: String,
     relation: String,
@@ -420,6 +427,10 @@ impl Rules {
         let raw: RawRules = serde_json::from_str(src).map_err(|e| Error::Rules {
             message: e.to_string(),
         })?;
+        Rules::from_raw(raw)
+    }
+
+    fn from_raw(raw: RawRules) -> Result<Rules, Error> {
         let mut rules = match raw.base.as_deref() {
             None | Some("default") => Rules::default(),
             Some("empty") => Rules::empty(),
@@ -490,9 +501,28 @@ impl Rules {
         Ok(rules)
     }
 
-    /// The table as a rules file with base `empty`, listing every rule.
+    /// The table as a rules file with base `empty`, listing every rule (its
+    /// [`Serialize`] form).
     pub fn to_json(&self) -> Value {
         json!({ "base": "empty", "rules": self.iter().map(|r| r.to_json()).collect::<Vec<_>>() })
+    }
+}
+
+/// The rules file format, base `empty`, every rule listed.
+impl Serialize for Rules {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}
+
+/// Reads the rules file format, with the checks of [`Rules::from_json_str`].
+impl<'de> Deserialize<'de> for Rules {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Rules, D::Error> {
+        let raw = RawRules::deserialize(d)?;
+        Rules::from_raw(raw).map_err(|e| match e {
+            Error::Rules { message } => D::Error::custom(message),
+            e => D::Error::custom(e),
+        })
     }
 }
 
@@ -516,6 +546,23 @@ impl StopAt {
     }
 }
 
+/// How much of each affected element's witness path a report writes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Paths {
+    /// Only `via`, the last hop of the witness path: constant size per element, whatever
+    /// the distance. Following `via.from` back, element by element, rebuilds a chain of
+    /// hops from a change.
+    #[default]
+    Via,
+    /// `via` and the witness path itself, at most [`MAX_PATH_HOPS`] hops (the last ones,
+    /// nearest the element) so that the report stays linear in the model.
+    Full,
+}
+
+/// At most this many hops of a witness path are written with [`Paths::Full`].
+pub const MAX_PATH_HOPS: usize = 100;
+
 /// The options of one analysis: the rules and the filters over them.
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -526,6 +573,7 @@ pub struct Options {
     pub(crate) stop_at: Vec<StopAt>,
     pub(crate) certain_only: bool,
     pub(crate) lang: Option<String>,
+    pub(crate) paths: Paths,
 }
 
 impl Options {
@@ -566,6 +614,12 @@ impl Options {
     /// The language of names in reports (default: the model's default language).
     pub fn lang(mut self, lang: impl Into<String>) -> Options {
         self.lang = Some(lang.into());
+        self
+    }
+
+    /// How much of each witness path reports write (default: [`Paths::Via`]).
+    pub fn paths(mut self, paths: Paths) -> Options {
+        self.paths = paths;
         self
     }
 

@@ -154,7 +154,7 @@ fn all_paths<'m>(
     dist: u32,
 ) -> (Vec<Vec<Hop<'m>>>, bool) {
     let seed = impact.resolved[0];
-    let mut w = Walker {
+    let w = Walker {
         impact,
         search: impact.search(confidence),
         seed_node: match seed.target {
@@ -162,17 +162,16 @@ fn all_paths<'m>(
             Target::Rel(_) => NONE,
         },
         seed_mode: seed.kind.index(),
-        stack: Vec::new(),
-        paths: Vec::new(),
-        truncated: false,
     };
+    let mut paths = Vec::new();
+    let mut truncated = false;
     for m in 0..2u32 {
         let s = 2 * node + m;
-        if w.search.dist(s) == dist {
-            w.walk(Some(s), node, dist);
+        if w.search.dist(s) == dist && !truncated {
+            truncated = w.walk(Some(s), node, dist, &mut paths);
         }
     }
-    (w.paths, w.truncated)
+    (paths, truncated)
 }
 
 /// Walks the breadth-first layers back from a state to the change.
@@ -181,28 +180,26 @@ struct Walker<'i, 'm> {
     search: &'i Search,
     seed_node: u32,
     seed_mode: usize,
-    stack: Vec<Hop<'m>>,
-    paths: Vec<Vec<Hop<'m>>>,
-    truncated: bool,
 }
 
-impl Walker<'_, '_> {
-    fn walk(&mut self, state: Option<u32>, node: u32, d: u32) {
-        if d == 0 {
-            if self.paths.len() >= MAX_PATHS {
-                self.truncated = true;
-            } else {
-                let mut p = self.stack.clone();
-                p.reverse();
-                self.paths.push(p);
-            }
-            return;
-        }
+/// One state on the way back: the hops that lead into it from distance `d - 1`, each
+/// with the state and node it leaves, and the next one to try.
+struct Frame<'m> {
+    hops: Vec<(Hop<'m>, Option<u32>, u32)>,
+    next: usize,
+    d: u32,
+}
+
+impl<'m> Walker<'_, 'm> {
+    /// The hops into `node` (in the state of `state`'s mode) from states at distance
+    /// `d - 1`, in neighbour order.
+    fn into(&self, state: Option<u32>, node: u32, d: u32) -> Vec<(Hop<'m>, Option<u32>, u32)> {
         let (impact, search) = (self.impact, self.search);
         let target_mode = state.map(|s| s % 2);
         let mut neighbours: Vec<u32> = impact.snap.csr.of(node).map(|e| e.to).collect();
         neighbours.sort_unstable();
         neighbours.dedup();
+        let mut out = Vec::new();
         for w in neighbours {
             // The modes `w` could pass impact on with at distance d - 1.
             let mut modes: Vec<(usize, Option<u32>)> = Vec::new();
@@ -222,15 +219,56 @@ impl Walker<'_, '_> {
                     if e.to != node || t == u8::MAX || Some(u32::from(t)) != target_mode {
                         continue;
                     }
-                    self.stack.push(impact.hop(ei as u32, mode as u8));
-                    self.walk(from_state, w, d - 1);
-                    self.stack.pop();
-                    if self.truncated {
-                        return;
-                    }
+                    out.push((impact.hop(ei as u32, mode as u8), from_state, w));
                 }
             }
         }
+        out
+    }
+
+    /// Adds to `paths` the paths from the change to `state` (of `node`, at distance `d`),
+    /// depth first with an explicit stack (paths can be a million hops long); returns
+    /// whether there were more than [`MAX_PATHS`].
+    fn walk(&self, state: Option<u32>, node: u32, d: u32, paths: &mut Vec<Vec<Hop<'m>>>) -> bool {
+        let mut stack: Vec<Hop<'m>> = Vec::new();
+        let mut frames = vec![Frame {
+            hops: if d == 0 {
+                Vec::new()
+            } else {
+                self.into(state, node, d)
+            },
+            next: 0,
+            d,
+        }];
+        while let Some(f) = frames.last_mut() {
+            if f.d == 0 {
+                if paths.len() >= MAX_PATHS {
+                    return true;
+                }
+                paths.push(stack.iter().rev().copied().collect());
+                frames.pop();
+                stack.pop();
+                continue;
+            }
+            let Some(&(hop, from_state, w)) = f.hops.get(f.next) else {
+                frames.pop();
+                stack.pop();
+                continue;
+            };
+            f.next += 1;
+            let d = f.d - 1;
+            stack.push(hop);
+            frames.push(Frame {
+                hops: if d == 0 {
+                    Vec::new()
+                } else {
+                    self.into(from_state, w, d)
+                },
+                next: 0,
+                d,
+            });
+        }
+        false
     }
 }
 
@@ -522,5 +560,12 @@ impl Explanation<'_> {
             }
         }
         s
+    }
+}
+
+/// The explanation as in [`Explanation::to_json`].
+impl serde::Serialize for Explanation<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
     }
 }

@@ -4,60 +4,127 @@
 use super::{
     Absorbed, Breach, Conflict, DelayReport, Moved, Overdue, Schedule, TaskSchedule, Unscheduled,
 };
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Value, json};
 
-impl Schedule<'_> {
-    /// The whole analysis as JSON: `finish`, `today`, `critical_path`, `tasks`,
-    /// `conflicts`, `delays`, `moved`, `absorbed`, `breaches`, `overdue` and
-    /// `unscheduled`. Every list is present, empty when there is nothing to report.
-    pub fn to_json(&self) -> Value {
+/// A list written item by item as it is serialized, so that a long report is never held
+/// as one JSON value.
+struct Seq<F>(F);
+
+impl<F, I> Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
+}
+
+/// The whole analysis: `finish`, `today`, `critical_path`, `tasks`, `conflicts`,
+/// `delays`, `moved`, `absorbed`, `breaches`, `overdue` and `unscheduled`, as documented
+/// in `docs/schedule.md`. Every list is present, empty when there is nothing to report.
+/// Lists are written entry by entry (`serde_json::to_writer` streams them).
+impl Serialize for Schedule<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let delay = self.delay.as_ref();
-        let list = |f: &dyn Fn(&DelayReport<'_>) -> Value| delay.map_or_else(|| json!([]), f);
-        json!({
-            "finish": self.finish.map(|f| json!({
-                "task": f.task.id().as_str(),
-                "date": f.date.to_string(),
-                "chosen": f.chosen,
-            })),
-            "today": self.today.map(|d| d.to_string()),
-            "critical_path": self.critical_path.iter().map(|e| e.id().as_str()).collect::<Vec<_>>(),
-            "tasks": self.tasks.iter().map(task).collect::<Vec<_>>(),
-            "conflicts": self.conflicts.iter().map(conflict).collect::<Vec<_>>(),
-            "delays": list(&|d| delays(d)),
-            "moved": list(&|d| d.moved.iter().map(moved).collect()),
-            "absorbed": list(&|d| d.absorbed.iter().map(absorbed).collect()),
-            "breaches": list(&|d| d.breaches.iter().map(breach).collect()),
-            "overdue": self.overdue.iter().map(overdue).collect::<Vec<_>>(),
-            "unscheduled": self.unscheduled.iter().map(unscheduled).collect::<Vec<_>>(),
-        })
+        let none: &[_] = &[];
+        let mut m = s.serialize_map(Some(11))?;
+        m.serialize_entry(
+            "finish",
+            &self.finish.map(|f| {
+                json!({
+                    "task": f.task.id().as_str(),
+                    "date": f.date.to_string(),
+                    "chosen": f.chosen,
+                })
+            }),
+        )?;
+        m.serialize_entry("today", &self.today.map(|d| d.to_string()))?;
+        m.serialize_entry(
+            "critical_path",
+            &Seq(|| self.critical_path.iter().map(|e| e.id().as_str())),
+        )?;
+        m.serialize_entry("tasks", &Seq(|| self.tasks.iter().map(task)))?;
+        m.serialize_entry("conflicts", &Seq(|| self.conflicts.iter().map(conflict)))?;
+        m.serialize_entry(
+            "delays",
+            &Seq(|| delay.map_or(none, |d| &d.delays[..]).iter().map(one_delay)),
+        )?;
+        m.serialize_entry(
+            "moved",
+            &Seq(|| delay.map_or(&[][..], |d| &d.moved[..]).iter().map(moved)),
+        )?;
+        m.serialize_entry(
+            "absorbed",
+            &Seq(|| {
+                delay
+                    .map_or(&[][..], |d| &d.absorbed[..])
+                    .iter()
+                    .map(absorbed)
+            }),
+        )?;
+        m.serialize_entry(
+            "breaches",
+            &Seq(|| {
+                delay
+                    .map_or(&[][..], |d| &d.breaches[..])
+                    .iter()
+                    .map(breach)
+            }),
+        )?;
+        m.serialize_entry("overdue", &Seq(|| self.overdue.iter().map(overdue)))?;
+        m.serialize_entry(
+            "unscheduled",
+            &Seq(|| self.unscheduled.iter().map(unscheduled)),
+        )?;
+        m.end()
+    }
+}
+
+/// The delay report: `delays`, `finish` (`task`, `date`, `new_date`, `late_days`; `null`
+/// when no task is dated), `moved`, `absorbed` and `breaches`, with the same entries as
+/// the whole [`Schedule`].
+impl Serialize for DelayReport<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(5))?;
+        m.serialize_entry("delays", &Seq(|| self.delays.iter().map(one_delay)))?;
+        m.serialize_entry(
+            "finish",
+            &self.finish.map(|(f, new)| {
+                json!({
+                    "task": f.task.id().as_str(),
+                    "date": f.date.to_string(),
+                    "new_date": new.to_string(),
+                    "late_days": f.date.days_until(new).max(0),
+                })
+            }),
+        )?;
+        m.serialize_entry("moved", &Seq(|| self.moved.iter().map(moved)))?;
+        m.serialize_entry("absorbed", &Seq(|| self.absorbed.iter().map(absorbed)))?;
+        m.serialize_entry("breaches", &Seq(|| self.breaches.iter().map(breach)))?;
+        m.end()
+    }
+}
+
+impl Schedule<'_> {
+    /// The whole analysis as a JSON value (its [`Serialize`] form); write a large one
+    /// with `serde_json::to_writer`, which streams it.
+    pub fn to_json(&self) -> Value {
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 
 impl DelayReport<'_> {
-    /// The delay report as JSON: `delays`, `finish` (`task`, `date`, `new_date`,
-    /// `late_days`; `null` when no task is dated), `moved`, `absorbed` and `breaches`,
-    /// with the same entries as in [`Schedule::to_json`].
+    /// The delay report as a JSON value (its [`Serialize`] form).
     pub fn to_json(&self) -> Value {
-        json!({
-            "delays": delays(self),
-            "finish": self.finish.map(|(f, new)| json!({
-                "task": f.task.id().as_str(),
-                "date": f.date.to_string(),
-                "new_date": new.to_string(),
-                "late_days": f.date.days_until(new).max(0),
-            })),
-            "moved": self.moved.iter().map(moved).collect::<Vec<_>>(),
-            "absorbed": self.absorbed.iter().map(absorbed).collect::<Vec<_>>(),
-            "breaches": self.breaches.iter().map(breach).collect::<Vec<_>>(),
-        })
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 
-fn delays(d: &DelayReport<'_>) -> Value {
-    d.delays
-        .iter()
-        .map(|(e, by)| json!({ "id": e.id().as_str(), "by": by.to_string() }))
-        .collect()
+fn one_delay((e, by): &(ecograph_core::Element<'_>, ecograph_core::Duration)) -> Value {
+    json!({ "id": e.id().as_str(), "by": by.to_string() })
 }
 
 fn task(t: &TaskSchedule<'_>) -> Value {

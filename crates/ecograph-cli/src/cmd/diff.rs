@@ -1,6 +1,6 @@
 //! `ecograph diff`: what changed between two versions of a model.
 
-use crate::common::{Exit, Fail, Format, json_out, load_model, write_output};
+use crate::common::{Exit, Fail, Format, load_model, write_json, write_output};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -31,14 +31,11 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     if let Some(lang) = &args.lang {
         d = d.lang(lang);
     }
-    let out = if args.change_set {
-        json_out(&d.change_set().to_json())
-    } else {
-        match args.format {
-            Format::Json => json_out(&d.to_json()),
-            Format::Text => d.to_text().into_bytes(),
-        }
-    };
-    write_output(args.output.as_deref(), &out)?;
+    let out = args.output.as_deref();
+    match args.format {
+        _ if args.change_set => write_json(out, &d.change_set())?,
+        Format::Json => write_json(out, &d)?,
+        Format::Text => write_output(out, d.to_text().as_bytes())?,
+    }
     Ok(Exit::Ok)
 }

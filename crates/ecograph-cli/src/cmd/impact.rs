@@ -1,9 +1,9 @@
 //! `ecograph impact`: what a change set affects.
 
-use crate::common::{Exit, Fail, Format, json_out, load_model, read_source, write_output};
+use crate::common::{Exit, Fail, Format, load_model, read_source, write_json, write_output};
 use ecograph_impact::{
-    Change, ChangeKind, ChangeSet, Confidence, Link, Options, RelationRef, Rules, StopAt, analyze,
-    analyze_since,
+    Change, ChangeKind, ChangeSet, Confidence, Link, Options, Paths, RelationRef, Rules, StopAt,
+    analyze, analyze_since,
 };
 use std::path::PathBuf;
 
@@ -60,6 +60,15 @@ impl RuleArgs {
     }
 }
 
+/// How much of each witness path `--format json` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PathsArg {
+    /// The last hop of each path (`via`).
+    Via,
+    /// `via` and the path, at most its last 100 hops.
+    Full,
+}
+
 /// How sure impact must be for `--fail-on` to fire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Level {
@@ -98,6 +107,11 @@ pub struct Args {
     lang: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
+    /// How much of each witness path the JSON report writes: `via`, the last hop (each
+    /// path can be rebuilt by following `via.from`), or `full`, the path as well (at most
+    /// its last 100 hops).
+    #[arg(long, value_enum, value_name = "HOW", default_value = "via")]
+    paths: PathsArg,
     /// Exit with code 3 when impact at or above this level is found.
     #[arg(long, value_enum, value_name = "LEVEL")]
     fail_on: Option<Level>,
@@ -148,7 +162,13 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             "no changes: give --modified, --removed, --delay, --changes or --since",
         ));
     }
-    let options = args.rules.options(args.lang.as_deref())?;
+    let options = args
+        .rules
+        .options(args.lang.as_deref())?
+        .paths(match args.paths {
+            PathsArg::Via => Paths::Via,
+            PathsArg::Full => Paths::Full,
+        });
     let model = load_model(&args.model)?;
     let old = args.since.as_deref().map(load_model).transpose()?;
     let impact = match &old {
@@ -156,11 +176,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         None => analyze(&model, &extra, &options),
     }
     .map_err(|e| Fail::usage(e.to_string()))?;
-    let out = match args.format {
-        Format::Json => json_out(&impact.to_json()),
-        Format::Text => impact.to_text().into_bytes(),
-    };
-    write_output(args.output.as_deref(), &out)?;
+    match args.format {
+        Format::Json => write_json(args.output.as_deref(), &impact)?,
+        Format::Text => write_output(args.output.as_deref(), impact.to_text().as_bytes())?,
+    }
     let threshold = args.fail_on.map(|l| match l {
         Level::Certain => Confidence::Certain,
         Level::Potential => Confidence::Potential,

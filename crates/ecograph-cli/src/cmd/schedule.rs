@@ -1,7 +1,7 @@
 //! `ecograph schedule`: dates, conflicts, critical path, slack, delays, late tasks and a
 //! Gantt chart.
 
-use crate::common::{Exit, Fail, Format, json_out, load_model, write_output};
+use crate::common::{Exit, Fail, Format, load_model, write_json, write_output};
 use ecograph_core::{Date, Duration, Element, Model};
 use ecograph_schedule::{
     self as schedule, BreachKind, ConflictKind, GanttOptions, Missed, Options, Schedule,
@@ -81,11 +81,13 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         }
         write_output(Some(path), plan.gantt_svg(&gantt).as_bytes())?;
     }
-    let bytes = match args.format {
-        Format::Json => json_out(&plan.to_json()),
-        Format::Text => text(&model, &plan, args.lang.as_deref()).into_bytes(),
-    };
-    write_output(args.output.as_deref(), &bytes)?;
+    match args.format {
+        Format::Json => write_json(args.output.as_deref(), &plan)?,
+        Format::Text => write_output(
+            args.output.as_deref(),
+            text(&model, &plan, args.lang.as_deref()).as_bytes(),
+        )?,
+    }
     let breached = plan.delay().is_some_and(|d| d.is_breached());
     Ok(if args.fail_on_breach && breached {
         Exit::Gate

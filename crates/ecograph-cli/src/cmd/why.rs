@@ -1,7 +1,7 @@
 //! `ecograph why`: why a change to one element affects another, or why not.
 
 use crate::cmd::impact::RuleArgs;
-use crate::common::{Exit, Fail, Format, json_out, load_model, write_output};
+use crate::common::{Exit, Fail, Format, load_model, write_json, write_output};
 use ecograph_impact::{ChangeKind, why};
 
 /// The kind of change to explain.
@@ -52,10 +52,9 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     };
     let e = why(&model, &args.from, &args.to, change, &options)
         .map_err(|e| Fail::usage(e.to_string()))?;
-    let out = match args.format {
-        Format::Json => json_out(&e.to_json()),
-        Format::Text => e.to_text().into_bytes(),
-    };
-    write_output(None, &out)?;
+    match args.format {
+        Format::Json => write_json(None, &e)?,
+        Format::Text => write_output(None, e.to_text().as_bytes())?,
+    }
     Ok(Exit::Ok)
 }

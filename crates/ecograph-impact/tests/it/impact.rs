@@ -1183,3 +1183,88 @@ fn an_ambiguous_relation_lists_ten_candidates_and_counts_the_rest() {
 name one as KIND:FROM->TO, or by `id` or `data` in a change set file"
     );
 }
+
+/// `via` is the last hop of the witness path; with `Paths::Full` the report carries the
+/// path itself; following `via.from` back always reaches a changed element.
+#[test]
+fn via_is_the_last_hop_and_full_paths_are_the_witness_paths() {
+    let m = te24();
+    let c = set([Change::removed("tmt")]);
+    let impact = analyze(&m, &c, &Options::new().paths(ecograph_impact::Paths::Full)).unwrap();
+    let json = impact.to_json();
+    let listed = json["affected"].as_array().unwrap();
+    assert_eq!(listed.len(), impact.len());
+    for (a, v) in impact.affected().zip(listed) {
+        let path = a.path();
+        let hops: Vec<serde_json::Value> = path
+            .iter()
+            .map(|h| serde_json::to_value(h).unwrap())
+            .collect();
+        assert_eq!(v["path"].as_array().unwrap(), &hops, "{}", a.element().id());
+        assert_eq!(v["via"], hops[hops.len() - 1]);
+        assert_eq!(a.via(), path.last().copied());
+        // Back along `via` to a change, each hop leaving an affected or changed element.
+        let mut at = a.element();
+        for _ in 0..=m.element_count() {
+            if impact.is_changed(at) {
+                break;
+            }
+            let back = impact
+                .get(at.id().as_str())
+                .expect("affected")
+                .via()
+                .expect("a hop");
+            assert_eq!(back.to(), at);
+            at = back.from();
+        }
+        assert!(
+            impact.is_changed(at),
+            "{} leads back to {}",
+            a.element().id(),
+            at.id()
+        );
+    }
+    let default = analyze(&m, &c, &Options::new()).unwrap().to_json();
+    assert!(
+        default["affected"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|v| v.get("path").is_none())
+    );
+}
+
+/// A chain of 30,000 hops: `why` walks it without recursion.
+#[test]
+fn why_follows_a_path_of_thirty_thousand_hops() {
+    let n = 30_000;
+    let elements: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{ "id": "s{i}", "kind": "system", "name": "S{i}" }}"#))
+        .collect();
+    let relations: Vec<String> = (1..n)
+        .map(|i| {
+            format!(
+                r#"{{ "kind": "flow", "from": "s{}", "to": "s{i}" }}"#,
+                i - 1
+            )
+        })
+        .collect();
+    let m = Model::from_json_str(&format!(
+        r#"{{ "ecograph": 1, "elements": [{}], "relations": [{}] }}"#,
+        elements.join(","),
+        relations.join(",")
+    ))
+    .unwrap();
+    let e = why(&m, "s0", "s29999", ChangeKind::Modified, &Options::new()).unwrap();
+    let ecograph_impact::Outcome::Affected {
+        distance, paths, ..
+    } = &e.outcome
+    else {
+        panic!("not affected: {:?}", e.outcome)
+    };
+    assert_eq!(*distance, n - 1);
+    assert_eq!(paths.len(), 1);
+    let ids: Vec<String> = paths[0].iter().map(|h| h.to().id().to_string()).collect();
+    let expected: Vec<String> = (1..n).map(|i| format!("s{i}")).collect();
+    assert_eq!(ids, expected);
+}
