@@ -1,5 +1,6 @@
 //! What every subcommand shares: exit codes, failures, loading, output.
 
+use ecograph_core::term::escape_output;
 use ecograph_core::{Diagnostics, Model, Severity};
 use std::io::{Read, Write};
 use std::path::Path;
@@ -65,7 +66,7 @@ pub fn source_name(path: &str) -> &str {
     if path == "-" { "<stdin>" } else { path }
 }
 
-/// Prints diagnostics to stderr in the rustc-like style.
+/// Prints diagnostics to stderr in the rustc-like style, escaped for the terminal.
 pub fn print_diagnostics(diags: &Diagnostics, with_warnings: bool) {
     // Buffered: stderr is not, and 100,000 warnings are a million small writes.
     let mut err = std::io::BufWriter::new(std::io::stderr().lock());
@@ -73,8 +74,14 @@ pub fn print_diagnostics(diags: &Diagnostics, with_warnings: bool) {
         if d.severity() == Severity::Warning && !with_warnings {
             continue;
         }
-        let _ = writeln!(err, "{d}");
+        let _ = writeln!(err, "{}", escape_output(&d.to_string()));
     }
+}
+
+/// Prints one message and a newline to stderr, escaped for the terminal: every message
+/// the CLI writes to stderr goes through here or [`print_diagnostics`].
+pub fn eprint_line(message: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{}", escape_output(message));
 }
 
 /// Loads and validates a model; prints its errors (not its warnings) to stderr and fails
@@ -152,7 +159,22 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     }
 }
 
+/// Standard output, escaped for the terminal ([`escape_output`]): the last line of
+/// defence under the per-string escaping of names in text outputs, so no control
+/// sequence from a model reaches the terminal. JSON, DOT, SVG and Mermaid carry no raw
+/// control characters, so only text output can change.
 fn write_stdout(bytes: &[u8]) -> Result<(), Fail> {
+    let escaped;
+    let bytes = match std::str::from_utf8(bytes) {
+        Ok(text) => match escape_output(text) {
+            std::borrow::Cow::Borrowed(_) => bytes,
+            std::borrow::Cow::Owned(s) => {
+                escaped = s;
+                escaped.as_bytes()
+            }
+        },
+        Err(_) => bytes,
+    };
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),

@@ -74,7 +74,7 @@ fn main() -> ExitCode {
         Ok(exit) => ExitCode::from(exit as u8),
         Err(Fail { exit, message }) => {
             if !message.is_empty() {
-                eprintln!("error: {message}");
+                common::eprint_line(&format!("error: {message}"));
             }
             ExitCode::from(exit as u8)
         }

@@ -47,6 +47,7 @@ mod scc;
 mod schema;
 mod set;
 pub mod suggest;
+pub mod term;
 mod text;
 pub mod time;
 mod validate;

@@ -780,7 +780,10 @@ impl<'m> Diff<'m> {
             self.removed.len(),
             self.modified.len()
         );
-        let el = |e: Element<'_>| format!("{} `{}` {}", e.kind(), e.id(), e.name().resolve(lang));
+        let el = |e: Element<'_>| {
+            let name = ecograph_core::term::escape(e.name().resolve(lang));
+            format!("{} `{}` {name}", e.kind(), e.id())
+        };
         for &e in &self.added {
             let _ = writeln!(s, "+ {}", el(e));
         }

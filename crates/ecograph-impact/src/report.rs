@@ -51,7 +51,8 @@ pub(crate) fn arrow(h: &Hop<'_>) -> String {
 }
 
 pub(crate) fn element_text(e: Element<'_>, lang: Option<&str>) -> String {
-    format!("{} `{}` {}", e.kind(), e.id(), e.name().resolve(lang))
+    let name = ecograph_core::term::escape(e.name().resolve(lang));
+    format!("{} `{}` {name}", e.kind(), e.id())
 }
 
 impl Impact<'_> {

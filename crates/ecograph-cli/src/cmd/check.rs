@@ -26,7 +26,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         let src = match read_source(path) {
             Ok(s) => s,
             Err(f) => {
-                eprintln!("error: {}", f.message);
+                crate::common::eprint_line(&format!("error: {}", f.message));
                 exit = Exit::Usage;
                 continue;
             }
@@ -56,12 +56,12 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                     ),
                     None => String::new(),
                 };
-                eprintln!(
+                crate::common::eprint_line(&format!(
                     "{}: {verdict} ({errors} error{}, {warnings} warning{}{counts})",
                     source_name(path),
                     plural(errors),
                     plural(warnings)
-                );
+                ));
             }
             Format::Json => all.extend(diags.iter().map(|d| d.to_json())),
         }

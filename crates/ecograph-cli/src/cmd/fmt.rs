@@ -22,10 +22,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     if args.check {
         let current = read_source(&args.model)?;
         if current != canonical {
-            eprintln!(
+            crate::common::eprint_line(&format!(
                 "{} is not in canonical form: run `ecograph fmt --write {}`",
                 args.model, args.model
-            );
+            ));
             return Ok(Exit::Gate);
         }
         return Ok(Exit::Ok);

@@ -69,7 +69,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                     "{:<w$}  {:<11}  {}{status}\n",
                     e.id().as_str(),
                     e.kind().as_str(),
-                    e.name().resolve(lang)
+                    ecograph_core::term::escape(e.name().resolve(lang))
                 ));
             }
             write_output(None, out.as_bytes())?;

@@ -58,7 +58,12 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             format!("no path from `{}` to `{}`\n", args.from, args.to).into_bytes()
         }
         (Format::Text, Some(p)) => {
-            let mut s = format!("{} ({})\n", p.start().id(), p.start().name().resolve(lang));
+            let esc = ecograph_core::term::escape;
+            let mut s = format!(
+                "{} ({})\n",
+                p.start().id(),
+                esc(p.start().name().resolve(lang))
+            );
             for step in p.steps() {
                 let arrow = if step.forward {
                     format!("--{}-->", step.relation.kind())
@@ -68,7 +73,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 s.push_str(&format!(
                     "  {arrow} {} ({})\n",
                     step.target().id(),
-                    step.target().name().resolve(lang)
+                    esc(step.target().name().resolve(lang))
                 ));
             }
             s.into_bytes()

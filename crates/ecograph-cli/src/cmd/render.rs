@@ -140,7 +140,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                     write_output(Some(&path), text.as_bytes())?;
                 }
                 Err(msg) => {
-                    eprintln!("error: {msg}");
+                    crate::common::eprint_line(&format!("error: {msg}"));
                     failed.push(v.id.clone());
                 }
             }

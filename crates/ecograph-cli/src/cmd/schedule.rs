@@ -130,8 +130,9 @@ fn fail(e: schedule::Error) -> Fail {
     Fail { exit, message }
 }
 
-fn name<'m>(e: Element<'m>, lang: Option<&str>) -> &'m str {
-    e.name().resolve(lang)
+/// A name for the terminal (control characters escaped).
+fn name<'m>(e: Element<'m>, lang: Option<&str>) -> std::borrow::Cow<'m, str> {
+    ecograph_core::term::escape(e.name().resolve(lang))
 }
 
 fn day(d: Option<Date>) -> String {
@@ -153,7 +154,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 /// The report for people: one section per finding, each line starting with an id.
 fn text(model: &Model, plan: &Schedule<'_>, lang: Option<&str>) -> String {
     let mut out = String::new();
-    let title = model.name().map_or("the model", |n| n.resolve(lang));
+    let title = ecograph_core::term::escape(model.name().map_or("the model", |n| n.resolve(lang)));
     let _ = writeln!(out, "Schedule of {title}");
     match plan.finish() {
         Some(f) if f.chosen => {

@@ -1,6 +1,7 @@
 //! `ecograph show`.
 
 use crate::common::{Exit, Fail, Format, json_out, load_model, write_output};
+use ecograph_core::term::escape as esc;
 use ecograph_core::{Element, Model, Relation};
 use serde_json::{Value, json};
 use std::fmt::Write as _;
@@ -106,9 +107,15 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
 
 fn text(e: Element<'_>, lang: Option<&str>) -> String {
     let mut s = String::new();
-    let _ = writeln!(s, "{} ({}): {}", e.id(), e.kind(), e.name().resolve(lang));
+    let _ = writeln!(
+        s,
+        "{} ({}): {}",
+        e.id(),
+        e.kind(),
+        esc(e.name().resolve(lang))
+    );
     if let Some(d) = e.description() {
-        let _ = writeln!(s, "  {}", d.resolve(lang));
+        let _ = writeln!(s, "  {}", esc(d.resolve(lang)));
     }
     if let Some(st) = e.status() {
         let _ = writeln!(s, "  status: {st}");
@@ -122,24 +129,33 @@ fn text(e: Element<'_>, lang: Option<&str>) -> String {
         }
     }
     if let Some(p) = e.parent() {
-        let _ = writeln!(s, "  inside: {} ({})", p.id(), p.name().resolve(lang));
+        let _ = writeln!(s, "  inside: {} ({})", p.id(), esc(p.name().resolve(lang)));
     }
-    let tags: Vec<_> = e.tags().collect();
+    let tags: Vec<_> = e.tags().map(esc).collect();
     if !tags.is_empty() {
         let _ = writeln!(s, "  tags: {}", tags.join(", "));
     }
     for (k, v) in e.properties() {
-        let _ = writeln!(s, "  {k}: {v}");
+        let _ = writeln!(s, "  {}: {}", esc(k), esc(v));
     }
     let children: Vec<_> = e.children().collect();
     if !children.is_empty() {
         let _ = writeln!(s, "contains:");
         for c in children {
-            let _ = writeln!(s, "  {} ({}): {}", c.id(), c.kind(), c.name().resolve(lang));
+            let _ = writeln!(
+                s,
+                "  {} ({}): {}",
+                c.id(),
+                c.kind(),
+                esc(c.name().resolve(lang))
+            );
         }
     }
     let line = |r: Relation<'_>, other: Element<'_>, arrow: &str| {
-        let data: Vec<_> = r.data_carried().map(|d| d.name().resolve(lang)).collect();
+        let data: Vec<_> = r
+            .data_carried()
+            .map(|d| esc(d.name().resolve(lang)))
+            .collect();
         let data = if data.is_empty() {
             String::new()
         } else {
@@ -150,7 +166,7 @@ fn text(e: Element<'_>, lang: Option<&str>) -> String {
             r.kind(),
             other.id(),
             other.kind(),
-            other.name().resolve(lang)
+            esc(other.name().resolve(lang))
         )
     };
     let out: Vec<_> = e.outgoing().collect();

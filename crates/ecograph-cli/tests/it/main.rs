@@ -7,3 +7,4 @@ mod impact;
 mod render;
 mod schedule;
 mod support;
+mod terminal;
