@@ -47,6 +47,10 @@ enum Command {
     /// Dates, conflicts, critical path and slack of the work plan; delays, late tasks
     /// and a Gantt chart (exit 3 when --fail-on-breach fires).
     Schedule(cmd::schedule::Args),
+    /// Write a model as an ArchiMate exchange file (for Archi), Archi's CSV or GraphML.
+    Export(cmd::export::Args),
+    /// Read an ArchiMate exchange file or Archi's CSV into a model file.
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -69,6 +73,8 @@ fn main() -> ExitCode {
         Command::Why(a) => cmd::why::run(a),
         Command::Diff(a) => cmd::diff::run(a),
         Command::Schedule(a) => cmd::schedule::run(a),
+        Command::Export(a) => cmd::export::run(a),
+        Command::Import(a) => cmd::import::run(a),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

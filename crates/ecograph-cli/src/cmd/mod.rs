@@ -2,8 +2,10 @@
 
 pub mod check;
 pub mod diff;
+pub mod export;
 pub mod fmt;
 pub mod impact;
+pub mod import;
 pub mod list;
 pub mod path;
 pub mod render;

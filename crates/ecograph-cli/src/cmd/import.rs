@@ -1,0 +1,82 @@
+//! `ecograph import`.
+
+use crate::cmd::export::interop_fail;
+use crate::common::{Exit, Fail, write_atomic};
+use ecograph_interop::{CSV_FILES, Imported, import_archimate, import_csv};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+/// What `--from` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Source {
+    /// An ArchiMate exchange file (3.0 or 3.1), such as Archi's File > Export > Model to
+    /// Open Exchange File.
+    Archimate,
+    /// A directory with Archi's elements.csv, relations.csv and properties.csv (or the
+    /// elements.csv file itself).
+    Csv,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The file (archimate) or directory (csv) to read.
+    #[arg(value_name = "FILE_OR_DIR")]
+    input: String,
+    /// The format of the input.
+    #[arg(long, value_enum)]
+    from: Source,
+    /// The model file to write.
+    #[arg(long, value_name = "MODEL.json")]
+    out: String,
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, Fail> {
+    File::open(path)
+        .map(|f| BufReader::with_capacity(1 << 16, f))
+        .map_err(|e| Fail::io(path, &e))
+}
+
+pub fn run(args: Args) -> Result<Exit, Fail> {
+    let input = Path::new(&args.input);
+    let imported: Imported = match args.from {
+        Source::Archimate => {
+            let r = open(input)?;
+            import_archimate(r, &args.input).map_err(|e| interop_fail(&e))?
+        }
+        Source::Csv => {
+            let dir = if input.is_dir() {
+                input.to_path_buf()
+            } else {
+                input.parent().map(Path::to_path_buf).unwrap_or_default()
+            };
+            let paths: Vec<_> = CSV_FILES.iter().map(|n| dir.join(n)).collect();
+            let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+            let elements = open(&paths[0])?;
+            let optional = |p: &Path| -> Result<Option<BufReader<File>>, Fail> {
+                if p.exists() {
+                    open(p).map(Some)
+                } else {
+                    Ok(None)
+                }
+            };
+            let relations = optional(&paths[1])?;
+            let properties = optional(&paths[2])?;
+            import_csv(
+                elements,
+                relations,
+                properties,
+                [&names[0], &names[1], &names[2]],
+            )
+            .map_err(|e| interop_fail(&e))?
+        }
+    };
+    for w in &imported.warnings {
+        eprintln!("warning: {w}");
+    }
+    write_atomic(
+        Path::new(&args.out),
+        imported.model.to_canonical_json().as_bytes(),
+    )?;
+    Ok(Exit::Ok)
+}

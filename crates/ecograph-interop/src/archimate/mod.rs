@@ -1,0 +1,272 @@
+//! The Open Group ArchiMate Model Exchange File Format 3.0/3.1: writing and reading.
+
+mod read;
+
+use crate::doc::{Doc, Item, LangText, Prop};
+use crate::error::Error;
+use crate::mapping;
+use crate::xmlwrite::Xml;
+use crate::{ExportOptions, Imported};
+use ecograph_core::Model;
+use std::collections::BTreeSet;
+use std::io::BufRead;
+
+/// The namespace of the exchange format (3.0 and 3.1 share it).
+pub(crate) const NS: &str = "http://www.opengroup.org/xsd/archimate/3.0/";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const SCHEMA_LOCATION: &str = "http://www.opengroup.org/xsd/archimate/3.0/ http://www.opengroup.org/xsd/archimate/3.1/archimate3_Diagram.xsd";
+
+/// Writes `model` as an ArchiMate exchange file (version 3.1): elements, relationships,
+/// organizations mirroring containment, property definitions and one diagram per view,
+/// placed by ecograph's layout. The output is deterministic.
+///
+/// # Errors
+/// [`Error::Unrepresentable`] when a text holds a character XML 1.0 cannot hold (such
+/// as U+0001); [`Error::Layout`] when a view cannot be resolved.
+pub fn export_archimate(model: &Model, options: &ExportOptions) -> Result<Vec<u8>, Error> {
+    let doc = mapping::doc_from_model(model, options)?;
+    write_doc(&doc)
+}
+
+/// Reads an ArchiMate exchange file (3.0 or 3.1, from Archi or any other tool) into an
+/// ecograph model. `file` names the input in messages.
+///
+/// The file is streamed: a DOCTYPE is refused (no entity is ever expanded or fetched),
+/// nesting deeper than 1,000 elements and any tag or text over 16 MiB are refused, so
+/// memory stays bounded by the model read.
+///
+/// # Errors
+/// [`Error::Invalid`] with every problem found (with line:column) when the input is not
+/// a valid exchange file or gives no valid model; [`Error::Io`] when it cannot be read.
+pub fn import_archimate<R: BufRead>(reader: R, file: &str) -> Result<Imported, Error> {
+    let doc = read::read(reader, file)?;
+    mapping::model_from_doc(doc, file)
+}
+
+fn text(x: &mut Xml, tag: &str, t: &LangText) {
+    for (lang, v) in &t.0 {
+        match lang {
+            Some(l) => x.text_element(tag, &[("xml:lang", l)], v),
+            None => x.text_element(tag, &[], v),
+        }
+    }
+}
+
+fn props(x: &mut Xml, ps: &[Prop], def_of: &dyn Fn(&str) -> String) {
+    if ps.is_empty() {
+        return;
+    }
+    x.start("properties", &[]);
+    for p in ps {
+        let r = def_of(&p.key);
+        x.start("property", &[("propertyDefinitionRef", &r)]);
+        text(x, "value", &p.value);
+        x.end("property");
+    }
+    x.end("properties");
+}
+
+fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
+    let mut keys: BTreeSet<&str> = BTreeSet::new();
+    for p in doc
+        .props
+        .iter()
+        .chain(doc.elements.iter().flat_map(|c| &c.props))
+        .chain(doc.relationships.iter().flat_map(|c| &c.props))
+        .chain(doc.diagrams.iter().flat_map(|d| &d.props))
+    {
+        keys.insert(p.key.as_str());
+    }
+    let keys: Vec<&str> = keys.into_iter().collect();
+    let def_of = |k: &str| {
+        let i = keys.binary_search(&k).unwrap_or(0);
+        format!("__pd.{i}")
+    };
+
+    let mut x = Xml::new();
+    x.start(
+        "model",
+        &[
+            ("xmlns", NS),
+            ("xmlns:xsi", XSI),
+            ("xsi:schemaLocation", SCHEMA_LOCATION),
+            ("identifier", &doc.ident),
+        ],
+    );
+    x.context = "the model's name".into();
+    if doc.name.0.is_empty() {
+        x.text_element("name", &[], "");
+    } else {
+        text(&mut x, "name", &doc.name);
+    }
+    x.context = "the model's description".into();
+    text(&mut x, "documentation", &doc.doc);
+    props(&mut x, &doc.props, &def_of);
+
+    if !doc.elements.is_empty() {
+        x.start("elements", &[]);
+        for c in &doc.elements {
+            x.context = format!("element `{}`", c.ident);
+            x.start("element", &[("identifier", &c.ident), ("xsi:type", &c.typ)]);
+            if c.name.0.is_empty() {
+                if !crate::types::may_be_unnamed(&c.typ) {
+                    x.text_element("name", &[], "");
+                }
+            } else {
+                text(&mut x, "name", &c.name);
+            }
+            text(&mut x, "documentation", &c.doc);
+            props(&mut x, &c.props, &def_of);
+            x.end("element");
+        }
+        x.end("elements");
+    }
+    if !doc.relationships.is_empty() {
+        x.start("relationships", &[]);
+        for c in &doc.relationships {
+            x.context = format!("relationship `{}`", c.ident);
+            let mut attrs: Vec<(&str, &str)> = vec![
+                ("identifier", &c.ident),
+                ("source", &c.source),
+                ("target", &c.target),
+                ("xsi:type", &c.typ),
+            ];
+            if let Some(a) = &c.access {
+                attrs.push(("accessType", a));
+            }
+            if let Some(m) = &c.modifier {
+                attrs.push(("modifier", m));
+            }
+            if c.directed {
+                attrs.push(("isDirected", "true"));
+            }
+            x.start("relationship", &attrs);
+            text(&mut x, "name", &c.name);
+            text(&mut x, "documentation", &c.doc);
+            props(&mut x, &c.props, &def_of);
+            x.end("relationship");
+        }
+        x.end("relationships");
+    }
+    if !doc.folders.is_empty() {
+        x.start("organizations", &[]);
+        // Folders nest as deep as containment does: an explicit stack, no recursion.
+        let mut stack: Vec<std::slice::Iter<'_, Item>> = vec![doc.folders.iter()];
+        while let Some(top) = stack.last_mut() {
+            match top.next() {
+                Some(Item::Ref(r)) => x.empty("item", &[("identifierRef", r)]),
+                Some(Item::Folder(f)) => {
+                    x.context = "a folder".into();
+                    x.start("item", &[]);
+                    text(&mut x, "label", &f.label);
+                    stack.push(f.items.iter());
+                }
+                None => {
+                    stack.pop();
+                    if !stack.is_empty() {
+                        x.end("item");
+                    }
+                }
+            }
+        }
+        x.end("organizations");
+    }
+    if !keys.is_empty() {
+        x.start("propertyDefinitions", &[]);
+        for (i, k) in keys.iter().enumerate() {
+            let id = format!("__pd.{i}");
+            let t = doc.prop_types.get(*k).map_or("string", String::as_str);
+            x.start("propertyDefinition", &[("identifier", &id), ("type", t)]);
+            x.context = format!("property `{k}`");
+            x.text_element("name", &[], k);
+            x.end("propertyDefinition");
+        }
+        x.end("propertyDefinitions");
+    }
+    if !doc.diagrams.is_empty() {
+        x.start("views", &[]);
+        x.start("diagrams", &[]);
+        for d in &doc.diagrams {
+            x.context = format!("view `{}`", d.ident);
+            x.start("view", &[("identifier", &d.ident), ("xsi:type", "Diagram")]);
+            text(&mut x, "name", &d.name);
+            text(&mut x, "documentation", &d.doc);
+            props(&mut x, &d.props, &def_of);
+            // Nodes come outermost first with each subtree contiguous: close the open
+            // nodes that are not the next one's ancestors.
+            let mut open: Vec<usize> = Vec::new();
+            for (i, n) in d.nodes.iter().enumerate() {
+                while let Some(&top) = open.last() {
+                    if Some(top) == n.parent {
+                        break;
+                    }
+                    open.pop();
+                    x.end("node");
+                }
+                let (xs, ys, ws, hs) = (
+                    n.x.to_string(),
+                    n.y.to_string(),
+                    n.w.to_string(),
+                    n.h.to_string(),
+                );
+                let mut attrs: Vec<(&str, &str)> = vec![("identifier", &n.ident)];
+                match &n.element {
+                    Some(e) => {
+                        attrs.push(("elementRef", e));
+                        attrs.push(("xsi:type", "Element"));
+                    }
+                    None => attrs.push(("xsi:type", "Container")),
+                }
+                attrs.extend([("x", xs.as_str()), ("y", &ys), ("w", &ws), ("h", &hs)]);
+                let has_children = d.nodes.get(i + 1).is_some_and(|m| m.parent == Some(i));
+                if has_children || !n.label.0.is_empty() {
+                    x.start("node", &attrs);
+                    text(&mut x, "label", &n.label);
+                    if has_children {
+                        open.push(i);
+                    } else {
+                        x.end("node");
+                    }
+                } else {
+                    x.empty("node", &attrs);
+                }
+            }
+            for _ in open.drain(..) {
+                x.end("node");
+            }
+            for c in &d.connections {
+                let mut attrs: Vec<(&str, &str)> = vec![("identifier", &c.ident)];
+                if let Some(r) = &c.relationship {
+                    attrs.push(("relationshipRef", r));
+                    attrs.push(("xsi:type", "Relationship"));
+                } else {
+                    attrs.push(("xsi:type", "Line"));
+                }
+                attrs.push(("source", &c.source));
+                attrs.push(("target", &c.target));
+                if c.bendpoints.is_empty() {
+                    x.empty("connection", &attrs);
+                } else {
+                    x.start("connection", &attrs);
+                    for (bx, by) in &c.bendpoints {
+                        x.empty(
+                            "bendpoint",
+                            &[("x", &bx.to_string()), ("y", &by.to_string())],
+                        );
+                    }
+                    x.end("connection");
+                }
+            }
+            x.end("view");
+        }
+        x.end("diagrams");
+        x.end("views");
+    }
+    x.end("model");
+    x.finish().map_err(|(c, wh)| Error::Unrepresentable {
+        message: format!(
+            "{wh} holds the character U+{:04X}, which XML 1.0 cannot hold: remove it from the model",
+            c as u32
+        ),
+    })
+}

@@ -1,0 +1,598 @@
+//! Reading an exchange file into a [`Doc`], streaming, with every structural problem
+//! (unknown types, duplicate or dangling identifiers) collected and reported at once.
+
+use super::NS;
+use crate::doc::{Concept, Connection, Diagram, Doc, LangText, Node, Prop};
+use crate::error::{Error, Pos, Problem};
+use crate::types;
+use crate::xmlread::{Attr, Ev, XmlIn};
+use ecograph_core::suggest::closest;
+use std::collections::HashMap;
+use std::io::BufRead;
+
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const XML: &str = "http://www.w3.org/XML/1998/namespace";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Model,
+    Element(usize),
+    Relationship(usize),
+    PropDef(usize),
+    View(usize),
+    Node(usize, usize),
+    Item,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Field {
+    Name,
+    Doc,
+    Label,
+    Value,
+}
+
+#[derive(Debug)]
+enum Frame {
+    Model,
+    /// A container element whose children are read (`elements`, `views`, ...).
+    List(&'static str),
+    Owner(Owner),
+    Properties,
+    Property,
+    Text(Field),
+    /// An organization item, with its first label once read.
+    Item(Option<String>),
+    Connection(usize, usize),
+    /// Anything else: skipped with everything inside it.
+    Skip,
+}
+
+fn attr<'a>(attrs: &'a [Attr], local: &str) -> Option<&'a str> {
+    attrs
+        .iter()
+        .find(|a| a.ns.is_none() && a.local == local)
+        .map(|a| a.value.as_str())
+}
+
+fn xsi_type(attrs: &[Attr]) -> Option<String> {
+    attrs
+        .iter()
+        .find(|a| a.local == "type" && a.ns.as_deref() == Some(XSI))
+        .map(|a| {
+            // `archimate:BusinessActor` names the same type as `BusinessActor`.
+            a.value
+                .rsplit_once(':')
+                .map_or(a.value.as_str(), |(_, t)| t)
+                .trim()
+                .to_owned()
+        })
+}
+
+fn lang(attrs: &[Attr]) -> Option<String> {
+    attrs
+        .iter()
+        .find(|a| a.local == "lang" && (a.ns.as_deref() == Some(XML) || a.qname == "xml:lang"))
+        .map(|a| a.value.clone())
+        .filter(|l| !l.is_empty())
+}
+
+struct Reader {
+    doc: Doc,
+    problems: Vec<Problem>,
+    /// Property definition identifier -> (name, type).
+    defs: Vec<(String, String, String, Pos)>,
+    /// Properties read, as (owner, index in the owner's list) -> definition identifier.
+    prop_refs: Vec<(Owner, usize, String, Pos)>,
+    /// Folder refs: identifier -> where.
+    item_refs: Vec<(String, Pos)>,
+    text: String,
+    text_lang: Option<String>,
+}
+
+impl Reader {
+    fn owner(&self, stack: &[Frame]) -> Option<Owner> {
+        stack.iter().rev().find_map(|f| match f {
+            Frame::Owner(o) => Some(*o),
+            Frame::Model => Some(Owner::Model),
+            Frame::Item(_) => Some(Owner::Item),
+            _ => None,
+        })
+    }
+
+    fn props_of(&mut self, o: Owner) -> Option<&mut Vec<Prop>> {
+        Some(match o {
+            Owner::Model => &mut self.doc.props,
+            Owner::Element(i) => &mut self.doc.elements[i].props,
+            Owner::Relationship(i) => &mut self.doc.relationships[i].props,
+            Owner::View(i) => &mut self.doc.diagrams[i].props,
+            _ => return None,
+        })
+    }
+
+    fn put_text(&mut self, o: Owner, field: Field, stack: &mut [Frame]) {
+        let v = std::mem::take(&mut self.text);
+        let l = self.text_lang.take();
+        let pair = (l, v);
+        let push = |t: &mut LangText| t.0.push(pair.clone());
+        match (o, field) {
+            (Owner::Model, Field::Name) => push(&mut self.doc.name),
+            (Owner::Model, Field::Doc) => push(&mut self.doc.doc),
+            (Owner::Element(i), Field::Name) => push(&mut self.doc.elements[i].name),
+            (Owner::Element(i), Field::Doc) => push(&mut self.doc.elements[i].doc),
+            (Owner::Relationship(i), Field::Name) => push(&mut self.doc.relationships[i].name),
+            (Owner::Relationship(i), Field::Doc) => push(&mut self.doc.relationships[i].doc),
+            (Owner::View(i), Field::Name) => push(&mut self.doc.diagrams[i].name),
+            (Owner::View(i), Field::Doc) => push(&mut self.doc.diagrams[i].doc),
+            (Owner::Node(v, n), Field::Label) => push(&mut self.doc.diagrams[v].nodes[n].label),
+            (Owner::PropDef(i), Field::Name)
+                if self.defs[i].1.is_empty() => {
+                    self.defs[i].1 = pair.1.clone();
+                }
+            (Owner::Item, Field::Label) => {
+                if let Some(Frame::Item(label)) =
+                    stack.iter_mut().rev().find(|f| matches!(f, Frame::Item(_)))
+                    && label.is_none() {
+                        *label = Some(pair.1.clone());
+                    }
+            }
+            (o, Field::Value) => {
+                if let Some(ps) = self.props_of(o)
+                    && let Some(p) = ps.last_mut() {
+                        p.value.0.push(pair);
+                    }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Reads the exchange file.
+pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
+    let mut x = XmlIn::new(input, file);
+    let mut r = Reader {
+        doc: Doc::default(),
+        problems: Vec::new(),
+        defs: Vec::new(),
+        prop_refs: Vec::new(),
+        item_refs: Vec::new(),
+        text: String::new(),
+        text_lang: None,
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    loop {
+        match x.next()? {
+            Ev::Eof => break,
+            Ev::Text(t) => {
+                if matches!(stack.last(), Some(Frame::Text(_))) {
+                    r.text.push_str(&t);
+                }
+            }
+            Ev::End => {
+                if let Some(Frame::Text(field)) = stack.pop()
+                    && let Some(o) = r.owner(&stack) {
+                        r.put_text(o, field, &mut stack);
+                    }
+            }
+            Ev::Start {
+                ns,
+                local,
+                attrs,
+                empty,
+            } => {
+                let at = x.at;
+                let frame = if stack.is_empty() {
+                    if ns.as_deref() != Some(NS) || local != "model" {
+                        let found = match &ns {
+                            Some(n) => format!("`{local}` in namespace `{n}`"),
+                            None => format!("`{local}` in no namespace"),
+                        };
+                        return Err(Error::one(
+                            x.problem(format!(
+                                "not an ArchiMate exchange file: the root element is {found}"
+                            ))
+                            .help(Some(format!(
+                                "the root must be `model` in namespace `{NS}`"
+                            ))),
+                        ));
+                    }
+                    r.doc.ident = attr(&attrs, "identifier").unwrap_or("").to_owned();
+                    Frame::Model
+                } else if matches!(stack.last(), Some(Frame::Skip)) || ns.as_deref() != Some(NS) {
+                    Frame::Skip
+                } else {
+                    start(&mut r, &stack, &local, &attrs, at)
+                };
+                if let Frame::Text(_) = frame {
+                    r.text.clear();
+                    r.text_lang = lang(&attrs);
+                }
+                if empty {
+                    if let Frame::Text(field) = frame
+                        && let Some(o) = r.owner(&stack) {
+                            r.put_text(o, field, &mut stack);
+                        }
+                } else {
+                    stack.push(frame);
+                }
+            }
+        }
+    }
+    let mut doc = finish(r, file)?;
+    doc.has_organizations = true;
+    Ok(doc)
+}
+
+fn start(r: &mut Reader, stack: &[Frame], local: &str, attrs: &[Attr], at: Pos) -> Frame {
+    let parent = stack.last();
+    let ident = || attr(attrs, "identifier").unwrap_or("").to_owned();
+    match (parent, local) {
+        (Some(Frame::Model), "elements") => Frame::List("elements"),
+        (Some(Frame::Model), "relationships") => Frame::List("relationships"),
+        (Some(Frame::Model), "organizations") => Frame::List("organizations"),
+        (Some(Frame::Model), "propertyDefinitions") => Frame::List("propertyDefinitions"),
+        (Some(Frame::Model), "views") => Frame::List("views"),
+        (Some(Frame::List("views")), "diagrams") => Frame::List("diagrams"),
+        (Some(Frame::List("elements")), "element") => {
+            let typ = xsi_type(attrs).unwrap_or_default();
+            let c = Concept {
+                ident: ident(),
+                typ,
+                at: Some(at),
+                ..Concept::default()
+            };
+            r.doc.elements.push(c);
+            Frame::Owner(Owner::Element(r.doc.elements.len() - 1))
+        }
+        (Some(Frame::List("relationships")), "relationship") => {
+            let c = Concept {
+                ident: ident(),
+                typ: xsi_type(attrs).unwrap_or_default(),
+                source: attr(attrs, "source").unwrap_or("").to_owned(),
+                target: attr(attrs, "target").unwrap_or("").to_owned(),
+                access: attr(attrs, "accessType").map(str::to_owned),
+                modifier: attr(attrs, "modifier").map(str::to_owned),
+                directed: attr(attrs, "isDirected")
+                    .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
+                at: Some(at),
+                ..Concept::default()
+            };
+            r.doc.relationships.push(c);
+            Frame::Owner(Owner::Relationship(r.doc.relationships.len() - 1))
+        }
+        (Some(Frame::List("propertyDefinitions")), "propertyDefinition") => {
+            let t = attr(attrs, "type").unwrap_or("string").to_owned();
+            r.defs.push((ident(), String::new(), t, at));
+            Frame::Owner(Owner::PropDef(r.defs.len() - 1))
+        }
+        (Some(Frame::List("diagrams")), "view") => {
+            r.doc.diagrams.push(Diagram {
+                ident: ident(),
+                at: Some(at),
+                ..Diagram::default()
+            });
+            Frame::Owner(Owner::View(r.doc.diagrams.len() - 1))
+        }
+        (Some(Frame::Owner(Owner::View(v) | Owner::Node(v, _))), "node") => {
+            let v = *v;
+            let parent = match parent {
+                Some(Frame::Owner(Owner::Node(_, n))) => Some(*n),
+                _ => None,
+            };
+            let num = |k: &str, r: &mut Reader| -> i64 {
+                match attr(attrs, k).map(|s| s.trim().parse::<i64>()) {
+                    Some(Ok(n)) => n,
+                    Some(Err(_)) => {
+                        r.problems.push(Problem::new(
+                            "",
+                            Some(at),
+                            format!(
+                                "node `{}`: `{k}` is not a whole number",
+                                attr(attrs, "identifier").unwrap_or("")
+                            ),
+                        ));
+                        0
+                    }
+                    None => 0,
+                }
+            };
+            let node = Node {
+                ident: ident(),
+                element: attr(attrs, "elementRef").map(str::to_owned),
+                x: num("x", r),
+                y: num("y", r),
+                w: num("w", r),
+                h: num("h", r),
+                parent,
+                at: Some(at),
+                ..Node::default()
+            };
+            let nodes = &mut r.doc.diagrams[v].nodes;
+            nodes.push(node);
+            Frame::Owner(Owner::Node(v, nodes.len() - 1))
+        }
+        (Some(Frame::Owner(Owner::View(v))), "connection") => {
+            let v = *v;
+            let c = Connection {
+                ident: ident(),
+                relationship: attr(attrs, "relationshipRef").map(str::to_owned),
+                source: attr(attrs, "source").unwrap_or("").to_owned(),
+                target: attr(attrs, "target").unwrap_or("").to_owned(),
+                bendpoints: Vec::new(),
+                at: Some(at),
+            };
+            r.doc.diagrams[v].connections.push(c);
+            Frame::Connection(v, r.doc.diagrams[v].connections.len() - 1)
+        }
+        (Some(Frame::Connection(v, c)), "bendpoint") => {
+            let p = |k| {
+                attr(attrs, k)
+                    .and_then(|s| s.trim().parse::<i64>().ok())
+                    .unwrap_or(0)
+            };
+            r.doc.diagrams[*v].connections[*c]
+                .bendpoints
+                .push((p("x"), p("y")));
+            Frame::Skip
+        }
+        (Some(Frame::List("organizations") | Frame::Item(_)), "item") => {
+            if let Some(id) = attr(attrs, "identifierRef") {
+                let path: Vec<String> = stack
+                    .iter()
+                    .filter_map(|f| match f {
+                        Frame::Item(l) => Some(l.clone().unwrap_or_default()),
+                        _ => None,
+                    })
+                    .collect();
+                r.item_refs.push((id.to_owned(), at));
+                r.doc.folder_of.entry(id.to_owned()).or_insert(path);
+            }
+            Frame::Item(None)
+        }
+        (Some(Frame::Item(_)), "label") => Frame::Text(Field::Label),
+        (Some(Frame::Owner(Owner::Node(..))), "label") => Frame::Text(Field::Label),
+        (Some(Frame::Model | Frame::Owner(_)), "name") => Frame::Text(Field::Name),
+        (Some(Frame::Model | Frame::Owner(_)), "documentation") => Frame::Text(Field::Doc),
+        (Some(Frame::Model | Frame::Owner(_)), "properties") => Frame::Properties,
+        (Some(Frame::Properties), "property") => {
+            let def = attr(attrs, "propertyDefinitionRef")
+                .or_else(|| attr(attrs, "identifierRef"))
+                .unwrap_or("")
+                .to_owned();
+            if let Some(o) = r.owner(stack)
+                && let Some(ps) = r.props_of(o) {
+                    ps.push(Prop {
+                        key: def.clone(),
+                        value: LangText::default(),
+                    });
+                    let i = ps.len() - 1;
+                    r.prop_refs.push((o, i, def, at));
+                }
+            Frame::Property
+        }
+        (Some(Frame::Property), "value") => Frame::Text(Field::Value),
+        _ => Frame::Skip,
+    }
+}
+
+fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
+    let mut problems = std::mem::take(&mut r.problems);
+    let mut doc = r.doc;
+    // Identifiers: unique over everything that has one.
+    let dup = |id: &str,
+               at: Option<Pos>,
+               what: &str,
+               problems: &mut Vec<Problem>,
+               seen: &mut HashMap<String, Option<Pos>>| {
+        if id.is_empty() {
+            problems.push(Problem::new("", at, format!("{what} has no identifier")));
+            return;
+        }
+        if let Some(first) = seen.get(id) {
+            let wh = first.map_or(String::new(), |p| {
+                format!(" (first at line {}:{})", p.line, p.column)
+            });
+            problems.push(Problem::new(
+                "",
+                at,
+                format!("duplicate identifier `{id}`{wh}"),
+            ));
+        } else {
+            seen.insert(id.to_owned(), at);
+        }
+    };
+    let mut seen: HashMap<String, Option<Pos>> = HashMap::new();
+    for c in &doc.elements {
+        dup(&c.ident, c.at, "an element", &mut problems, &mut seen);
+        if c.typ.is_empty() {
+            problems.push(Problem::new(
+                "",
+                c.at,
+                format!("element `{}` has no xsi:type", c.ident),
+            ));
+        } else if !types::is_element_type(&c.typ) {
+            let names = types::ELEMENT_TYPES.iter().map(|(n, _)| *n);
+            let help = closest(&c.typ, names).map(|s| format!("did you mean `{s}`?"));
+            let msg = if types::is_relationship_type(&c.typ) {
+                format!("element `{}` has relationship type `{}`", c.ident, c.typ)
+            } else {
+                format!(
+                    "unknown element type `{}` (xsi:type of element `{}`)",
+                    c.typ, c.ident
+                )
+            };
+            problems.push(Problem::new("", c.at, msg).help(help));
+        }
+    }
+    for c in &doc.relationships {
+        dup(&c.ident, c.at, "a relationship", &mut problems, &mut seen);
+        if !types::is_relationship_type(&c.typ) {
+            let help = closest(&c.typ, types::RELATIONSHIP_TYPES.iter().copied())
+                .map(|s| format!("did you mean `{s}`?"));
+            problems.push(
+                Problem::new(
+                    "",
+                    c.at,
+                    format!(
+                        "unknown relationship type `{}` (xsi:type of relationship `{}`)",
+                        c.typ, c.ident
+                    ),
+                )
+                .help(help),
+            );
+        }
+    }
+    for d in &doc.diagrams {
+        dup(&d.ident, d.at, "a view", &mut problems, &mut seen);
+        for n in &d.nodes {
+            dup(&n.ident, n.at, "a node", &mut problems, &mut seen);
+        }
+        for c in &d.connections {
+            dup(&c.ident, c.at, "a connection", &mut problems, &mut seen);
+        }
+    }
+    let mut def_names: HashMap<&str, (&str, &str)> = HashMap::new();
+    for (id, name, t, at) in &r.defs {
+        dup(
+            id,
+            Some(*at),
+            "a property definition",
+            &mut problems,
+            &mut seen,
+        );
+        def_names.insert(id.as_str(), (name.as_str(), t.as_str()));
+    }
+    // References.
+    let is_concept = |id: &str| seen.contains_key(id);
+    let concept_ids: Vec<&str> = doc
+        .elements
+        .iter()
+        .chain(&doc.relationships)
+        .map(|c| c.ident.as_str())
+        .collect();
+    let mut suggestions = 0;
+    let mut suggest = |id: &str| -> Option<String> {
+        suggestions += 1;
+        if suggestions > 20 {
+            return None;
+        }
+        closest(id, concept_ids.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+    };
+    let elem_or_rel: std::collections::HashSet<&str> = concept_ids.iter().copied().collect();
+    for c in &doc.relationships {
+        for (end, id) in [("source", &c.source), ("target", &c.target)] {
+            if id.is_empty() {
+                problems.push(Problem::new(
+                    "",
+                    c.at,
+                    format!("relationship `{}` has no {end}", c.ident),
+                ));
+            } else if !elem_or_rel.contains(id.as_str()) {
+                problems.push(
+                    Problem::new(
+                        "",
+                        c.at,
+                        format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident),
+                    )
+                    .help(suggest(id)),
+                );
+            }
+        }
+    }
+    let elements: std::collections::HashSet<&str> =
+        doc.elements.iter().map(|c| c.ident.as_str()).collect();
+    let rels: std::collections::HashSet<&str> =
+        doc.relationships.iter().map(|c| c.ident.as_str()).collect();
+    for d in &doc.diagrams {
+        let nodes: std::collections::HashSet<&str> =
+            d.nodes.iter().map(|n| n.ident.as_str()).collect();
+        for n in &d.nodes {
+            if let Some(e) = &n.element
+                && !elements.contains(e.as_str()) {
+                    problems.push(
+                        Problem::new(
+                            "",
+                            n.at,
+                            format!("node `{}` shows `{e}`, which is no element", n.ident),
+                        )
+                        .help(suggest(e)),
+                    );
+                }
+        }
+        for c in &d.connections {
+            if let Some(rel) = &c.relationship
+                && !rels.contains(rel.as_str()) {
+                    problems.push(
+                        Problem::new(
+                            "",
+                            c.at,
+                            format!(
+                                "connection `{}` shows `{rel}`, which is no relationship",
+                                c.ident
+                            ),
+                        )
+                        .help(suggest(rel)),
+                    );
+                }
+            for id in [&c.source, &c.target] {
+                if !nodes.contains(id.as_str()) && !d.connections.iter().any(|k| k.ident == *id) {
+                    problems.push(Problem::new(
+                        "",
+                        c.at,
+                        format!(
+                            "connection `{}` ends at `{id}`, which is no node of view `{}`",
+                            c.ident, d.ident
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for (id, at) in &r.item_refs {
+        if !is_concept(id) {
+            problems.push(Problem::new(
+                "",
+                Some(*at),
+                format!("folder item refers to `{id}`, which is not in the model"),
+            ));
+        }
+    }
+    // Property definitions: names and non-string types.
+    for (o, i, def, at) in &r.prop_refs {
+        let Some((name, t)) = def_names.get(def.as_str()) else {
+            problems.push(Problem::new(
+                "",
+                Some(*at),
+                format!("property refers to `{def}`, which is no property definition"),
+            ));
+            continue;
+        };
+        let key = if name.is_empty() {
+            def.clone()
+        } else {
+            (*name).to_owned()
+        };
+        if *t != "string" {
+            doc.prop_types.insert(key.clone(), (*t).to_owned());
+        }
+        let ps = match o {
+            Owner::Model => &mut doc.props,
+            Owner::Element(e) => &mut doc.elements[*e].props,
+            Owner::Relationship(e) => &mut doc.relationships[*e].props,
+            Owner::View(e) => &mut doc.diagrams[*e].props,
+            _ => continue,
+        };
+        if let Some(p) = ps.get_mut(*i) {
+            p.key = key;
+        }
+    }
+    for p in &mut problems {
+        p.file = file.to_owned();
+    }
+    problems.sort_by_key(|p| (p.line, p.column));
+    if problems.is_empty() {
+        Ok(doc)
+    } else {
+        Err(Error::Invalid { problems })
+    }
+}

@@ -1,0 +1,618 @@
+//! Archi's CSV layout: `elements.csv`, `relations.csv` and `properties.csv`, UTF-8 with
+//! a byte order mark, every field quoted, CRLF line ends.
+//!
+//! A CSV cell holds one language: names and documentation are in the first language
+//! written, and a text in several languages also travels whole as an `ecograph:name` /
+//! `ecograph:documentation` property (a JSON list of `[language, value]` pairs); an edited
+//! Name cell replaces the first value on import. Views and folders, which the layout has
+//! no place for, travel as properties too.
+
+use crate::doc::{Concept, Diagram, Doc, LangText, Prop};
+use crate::error::{Error, Pos, Problem};
+use crate::mapping::{self, A_FOLDER, P_VIEW};
+use crate::types;
+use crate::{ExportOptions, Imported};
+use ecograph_core::Model;
+use ecograph_core::suggest::closest;
+use std::collections::HashMap;
+use std::io::Read;
+
+/// The file names, in the order [`CsvFiles`] holds them.
+pub const CSV_FILES: [&str; 3] = ["elements.csv", "relations.csv", "properties.csv"];
+
+const ELEMENTS_HEADER: [&str; 5] = ["ID", "Type", "Name", "Documentation", "Specialization"];
+const RELATIONS_HEADER: [&str; 7] = [
+    "ID",
+    "Type",
+    "Name",
+    "Documentation",
+    "Source",
+    "Target",
+    "Specialization",
+];
+const PROPERTIES_HEADER: [&str; 3] = ["ID", "Key", "Value"];
+const MODEL_TYPE: &str = "ArchimateModel";
+const P_NAME: &str = "ecograph:name";
+const P_DOC: &str = "ecograph:documentation";
+const P_PROP_TYPES: &str = "ecograph:property-types";
+const P_SPECIALIZATION: &str = "archimate:specialization";
+const ACCESS_TYPE: &str = "Access_Type";
+const DIRECTED: &str = "Directed";
+const INFLUENCE: &str = "Influence_Strength";
+const JUNCTION: &str = "Junction_Type";
+
+/// The three CSV files of a model, each UTF-8 with a byte order mark.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CsvFiles {
+    /// `elements.csv`: the model's row, then one row per element.
+    pub elements: Vec<u8>,
+    /// `relations.csv`: one row per relationship.
+    pub relations: Vec<u8>,
+    /// `properties.csv`: one row per property.
+    pub properties: Vec<u8>,
+}
+
+struct Out {
+    w: csv::Writer<Vec<u8>>,
+}
+
+impl Out {
+    fn new(header: &[&str]) -> Out {
+        let mut buf = Vec::with_capacity(1 << 16);
+        buf.extend_from_slice(b"\xEF\xBB\xBF");
+        let w = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(buf);
+        let mut o = Out { w };
+        o.row(header);
+        o
+    }
+    fn row(&mut self, fields: &[&str]) {
+        // Writing into a Vec cannot fail.
+        let _ = self.w.write_record(fields);
+    }
+    fn finish(self) -> Vec<u8> {
+        self.w.into_inner().unwrap_or_default()
+    }
+}
+
+fn pairs_json(t: &LangText) -> String {
+    let v: Vec<serde_json::Value> = t.0.iter().map(|(l, v)| serde_json::json!([l, v])).collect();
+    serde_json::Value::Array(v).to_string()
+}
+
+fn text_props(t: &LangText, key: &str, props: &mut Vec<(String, String)>) {
+    if !t.0.is_empty() && !t.is_plain() {
+        props.push((key.to_owned(), pairs_json(t)));
+    }
+}
+
+fn csv_type(c: &Concept) -> &str {
+    match c.typ.as_str() {
+        "AndJunction" | "OrJunction" => "Junction",
+        t => t,
+    }
+}
+
+/// Writes `model` in Archi's CSV layout.
+///
+/// # Errors
+/// [`Error::Layout`] when a view cannot be resolved (views travel as properties, but are
+/// resolved like every export's).
+pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Error> {
+    let doc = mapping::doc_from_model(model, options)?;
+    let mut el = Out::new(&ELEMENTS_HEADER);
+    let mut rel = Out::new(&RELATIONS_HEADER);
+    let mut pr = Out::new(&PROPERTIES_HEADER);
+    el.row(&[
+        &doc.ident,
+        MODEL_TYPE,
+        doc.name.first(),
+        doc.doc.first(),
+        "",
+    ]);
+    let mut model_props: Vec<(String, String)> = doc
+        .props
+        .iter()
+        .map(|p| (p.key.clone(), p.value.first().to_owned()))
+        .collect();
+    text_props(&doc.name, P_NAME, &mut model_props);
+    text_props(&doc.doc, P_DOC, &mut model_props);
+    for d in &doc.diagrams {
+        if let Some(v) = d.prop(P_VIEW) {
+            model_props.push((P_VIEW.to_owned(), v.to_owned()));
+        }
+    }
+    if !doc.prop_types.is_empty() {
+        let m: serde_json::Map<String, serde_json::Value> = doc
+            .prop_types
+            .iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::from(v.as_str())))
+            .collect();
+        model_props.push((
+            P_PROP_TYPES.to_owned(),
+            serde_json::Value::Object(m).to_string(),
+        ));
+    }
+    for (k, v) in &model_props {
+        pr.row(&[&doc.ident, k, v]);
+    }
+    // Folders recorded by an earlier import have no column: they stay properties.
+    let folder_of = |i: usize, rel: bool| -> Option<String> {
+        if rel {
+            model
+                .relation_at(i)?
+                .properties()
+                .find(|(k, _)| *k == A_FOLDER)
+                .map(|(_, v)| v.to_owned())
+        } else {
+            model.element_at(i)?.property(A_FOLDER).map(str::to_owned)
+        }
+    };
+    for (i, c) in doc.elements.iter().enumerate() {
+        el.row(&[&c.ident, csv_type(c), c.name.first(), c.doc.first(), ""]);
+        let mut ps: Vec<(String, String)> = Vec::new();
+        text_props(&c.name, P_NAME, &mut ps);
+        text_props(&c.doc, P_DOC, &mut ps);
+        match c.typ.as_str() {
+            "AndJunction" => ps.push((JUNCTION.into(), "And".into())),
+            "OrJunction" => ps.push((JUNCTION.into(), "Or".into())),
+            _ => {}
+        }
+        if let Some(f) = folder_of(i, false).filter(|_| i < model.element_count()) {
+            ps.push((A_FOLDER.into(), f));
+        }
+        for p in &c.props {
+            pr.row(&[&c.ident, &p.key, p.value.first()]);
+        }
+        for (k, v) in &ps {
+            pr.row(&[&c.ident, k, v]);
+        }
+    }
+    // Relations of the model come first in the doc, each followed by its data
+    // associations; parents follow them all.
+    let mut rel_index = 0;
+    for c in &doc.relationships {
+        let typ = format!("{}Relationship", c.typ);
+        rel.row(&[
+            &c.ident,
+            &typ,
+            c.name.first(),
+            c.doc.first(),
+            &c.source,
+            &c.target,
+            "",
+        ]);
+        let mut ps: Vec<(String, String)> = Vec::new();
+        text_props(&c.name, P_NAME, &mut ps);
+        if let Some(a) = &c.access {
+            ps.push((ACCESS_TYPE.into(), a.clone()));
+        }
+        if let Some(m) = &c.modifier {
+            ps.push((INFLUENCE.into(), m.clone()));
+        }
+        if c.typ == "Association" {
+            ps.push((
+                DIRECTED.into(),
+                if c.directed { "true" } else { "false" }.into(),
+            ));
+        }
+        let own = !c.ident.starts_with("__d.") && !c.ident.starts_with("__p.");
+        if own {
+            if let Some(f) = folder_of(rel_index, true) {
+                ps.push((A_FOLDER.into(), f));
+            }
+            rel_index += 1;
+        }
+        for p in &c.props {
+            pr.row(&[&c.ident, &p.key, p.value.first()]);
+        }
+        for (k, v) in &ps {
+            pr.row(&[&c.ident, k, v]);
+        }
+    }
+    Ok(CsvFiles {
+        elements: el.finish(),
+        relations: rel.finish(),
+        properties: pr.finish(),
+    })
+}
+
+struct BomSkip<R> {
+    inner: R,
+    checked: bool,
+    held: Vec<u8>,
+}
+
+impl<R: Read> Read for BomSkip<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if !self.checked {
+            self.checked = true;
+            let mut head = [0u8; 3];
+            let mut n = 0;
+            while n < 3 {
+                let k = self.inner.read(&mut head[n..])?;
+                if k == 0 {
+                    break;
+                }
+                n += k;
+            }
+            if head[..n] != *b"\xEF\xBB\xBF" {
+                self.held.extend_from_slice(&head[..n]);
+            }
+        }
+        if !self.held.is_empty() {
+            let k = self.held.len().min(out.len());
+            out[..k].copy_from_slice(&self.held[..k]);
+            self.held.drain(..k);
+            return Ok(k);
+        }
+        self.inner.read(out)
+    }
+}
+
+struct Table<R: Read> {
+    file: String,
+    rd: csv::Reader<BomSkip<R>>,
+    cols: Vec<usize>,
+}
+
+fn at_line(line: u64) -> Option<Pos> {
+    Some(Pos { line, column: 1 })
+}
+
+impl<R: Read> Table<R> {
+    fn open(r: R, file: &str, want: &[&str]) -> Result<Table<R>, Error> {
+        let mut rd = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(BomSkip {
+                inner: r,
+                checked: false,
+                held: Vec::new(),
+            });
+        let header = rd.headers().map_err(|e| csv_error(file, e))?.clone();
+        let mut cols = Vec::new();
+        let mut problems = Vec::new();
+        for w in want {
+            match header.iter().position(|h| h.trim() == *w) {
+                Some(i) => cols.push(i),
+                None => {
+                    let help =
+                        closest(w, header.iter()).map(|s| format!("is `{s}` meant to be `{w}`?"));
+                    problems.push(
+                        Problem::new(
+                            file,
+                            at_line(1),
+                            format!("missing column `{w}` (the header has {})", header.len()),
+                        )
+                        .help(help.or_else(|| {
+                            Some(format!(
+                                "the header must be {}",
+                                want.iter()
+                                    .map(|w| format!("\"{w}\""))
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            ))
+                        })),
+                    );
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Invalid { problems });
+        }
+        Ok(Table {
+            file: file.to_owned(),
+            rd,
+            cols,
+        })
+    }
+
+    /// The next row's wanted fields and its line.
+    fn next(&mut self, rec: &mut csv::StringRecord) -> Result<Option<(Vec<String>, u64)>, Error> {
+        match self.rd.read_record(rec) {
+            Ok(false) => Ok(None),
+            Ok(true) => {
+                let line = rec.position().map_or(0, csv::Position::line);
+                let f = self
+                    .cols
+                    .iter()
+                    .map(|&i| rec.get(i).unwrap_or("").to_owned())
+                    .collect();
+                Ok(Some((f, line)))
+            }
+            Err(e) => Err(csv_error(&self.file, e)),
+        }
+    }
+}
+
+fn csv_error(file: &str, e: csv::Error) -> Error {
+    let line = e.position().map(csv::Position::line);
+    match e.kind() {
+        csv::ErrorKind::Io(_) => {
+            let msg = e.to_string();
+            Error::Io {
+                path: file.to_owned(),
+                source: std::io::Error::other(msg),
+            }
+        }
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::one(
+            Problem::new(
+                file,
+                line.and_then(at_line),
+                format!("a row has {len} field(s), the header {expected_len}"),
+            )
+            .help(Some("a quote is probably not closed, or a field holds an unquoted comma: quote every field that holds `,`, `\"` or a line break, and double the quotes inside it".into())),
+        ),
+        csv::ErrorKind::Utf8 { .. } => Error::one(Problem::new(
+            file,
+            line.and_then(at_line),
+            "the file is not UTF-8",
+        )),
+        _ => Error::one(Problem::new(file, line.and_then(at_line), format!("not a CSV file: {e}"))),
+    }
+}
+
+fn parse_pairs(s: &str) -> Option<LangText> {
+    let v: Vec<(Option<String>, String)> = serde_json::from_str(s).ok()?;
+    Some(LangText(v))
+}
+
+/// Reads Archi's three CSV files into an ecograph model. `relations` and `properties`
+/// may be absent (`None`); `names` name the three inputs in messages.
+///
+/// # Errors
+/// [`Error::Invalid`] with line numbers for a missing column, broken quoting, an
+/// unknown type or a dangling reference; [`Error::Io`] when an input cannot be read.
+pub fn import_csv<R: Read>(
+    elements: R,
+    relations: Option<R>,
+    properties: Option<R>,
+    names: [&str; 3],
+) -> Result<Imported, Error> {
+    let mut doc = Doc::default();
+    let mut problems: Vec<Problem> = Vec::new();
+    let mut rec = csv::StringRecord::new();
+    let mut where_: HashMap<String, (usize, bool)> = HashMap::new();
+    let mut model_id = String::new();
+    let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
+    while let Some((f, line)) = t.next(&mut rec)? {
+        let at = at_line(line);
+        let [id, typ, name, docu, spec] = <[String; 5]>::try_from(f).unwrap_or_default();
+        if typ == MODEL_TYPE {
+            model_id = id;
+            doc.ident = model_id.clone();
+            doc.name = if name.is_empty() {
+                LangText::default()
+            } else {
+                LangText::plain(name)
+            };
+            doc.doc = if docu.is_empty() {
+                LangText::default()
+            } else {
+                LangText::plain(docu)
+            };
+            continue;
+        }
+        if id.is_empty() {
+            problems.push(Problem::new(names[0], at, "an element has no ID"));
+            continue;
+        }
+        let typ = if typ == "Junction" {
+            "AndJunction".to_owned()
+        } else {
+            typ
+        };
+        if !types::is_element_type(&typ) {
+            let help = closest(&typ, types::ELEMENT_TYPES.iter().map(|(n, _)| *n))
+                .map(|s| format!("did you mean `{s}`?"));
+            problems.push(
+                Problem::new(
+                    names[0],
+                    at,
+                    format!("unknown element type `{typ}` (element `{id}`)"),
+                )
+                .help(help),
+            );
+            continue;
+        }
+        if where_.contains_key(&id) {
+            problems.push(Problem::new(names[0], at, format!("duplicate ID `{id}`")));
+            continue;
+        }
+        let mut c = Concept {
+            ident: id.clone(),
+            typ,
+            at,
+            ..Concept::default()
+        };
+        if !name.is_empty() {
+            c.name = LangText::plain(name);
+        }
+        if !docu.is_empty() {
+            c.doc = LangText::plain(docu);
+        }
+        if !spec.is_empty() {
+            c.props.push(Prop {
+                key: P_SPECIALIZATION.into(),
+                value: LangText::plain(spec),
+            });
+        }
+        where_.insert(id, (doc.elements.len(), false));
+        doc.elements.push(c);
+    }
+    if let Some(r) = relations {
+        let mut t = Table::open(r, names[1], &RELATIONS_HEADER)?;
+        while let Some((f, line)) = t.next(&mut rec)? {
+            let at = at_line(line);
+            let [id, typ, name, docu, source, target, spec] =
+                <[String; 7]>::try_from(f).unwrap_or_default();
+            let base = typ.strip_suffix("Relationship").unwrap_or(&typ).to_owned();
+            if !types::is_relationship_type(&base) {
+                let help = closest(&base, types::RELATIONSHIP_TYPES.iter().copied())
+                    .map(|s| format!("did you mean `{s}Relationship`?"));
+                problems.push(
+                    Problem::new(
+                        names[1],
+                        at,
+                        format!("unknown relationship type `{typ}` (relationship `{id}`)"),
+                    )
+                    .help(help),
+                );
+                continue;
+            }
+            if id.is_empty() || where_.contains_key(&id) {
+                problems.push(Problem::new(
+                    names[1],
+                    at,
+                    if id.is_empty() {
+                        "a relationship has no ID".to_owned()
+                    } else {
+                        format!("duplicate ID `{id}`")
+                    },
+                ));
+                continue;
+            }
+            let mut c = Concept {
+                ident: id.clone(),
+                typ: base,
+                source,
+                target,
+                at,
+                ..Concept::default()
+            };
+            if !name.is_empty() {
+                c.name = LangText::plain(name);
+            }
+            if !docu.is_empty() {
+                c.doc = LangText::plain(docu);
+            }
+            if c.typ == "Access" {
+                // Archi reads a missing access type as Write.
+                c.access = Some("Write".into());
+            }
+            if !spec.is_empty() {
+                c.props.push(Prop {
+                    key: P_SPECIALIZATION.into(),
+                    value: LangText::plain(spec),
+                });
+            }
+            where_.insert(id, (doc.relationships.len(), true));
+            doc.relationships.push(c);
+        }
+    }
+    let all_ids: Vec<String> = where_.keys().cloned().collect();
+    for c in &doc.relationships {
+        for (end, id) in [("Source", &c.source), ("Target", &c.target)] {
+            if !where_.contains_key(id.as_str()) {
+                let help = closest(id, all_ids.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                problems.push(Problem::new(names[1], c.at, format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident)).help(help));
+            }
+        }
+    }
+    if let Some(r) = properties {
+        let mut t = Table::open(r, names[2], &PROPERTIES_HEADER)?;
+        while let Some((f, line)) = t.next(&mut rec)? {
+            let at = at_line(line);
+            let [id, key, value] = <[String; 3]>::try_from(f).unwrap_or_default();
+            if id == model_id && !model_id.is_empty() {
+                match key.as_str() {
+                    P_NAME => {
+                        if let Some(t) = parse_pairs(&value) {
+                            doc.name = override_first(t, &doc.name);
+                        }
+                    }
+                    P_DOC => {
+                        if let Some(t) = parse_pairs(&value) {
+                            doc.doc = override_first(t, &doc.doc);
+                        }
+                    }
+                    P_VIEW => doc.diagrams.push(Diagram {
+                        props: vec![Prop {
+                            key: P_VIEW.into(),
+                            value: LangText::plain(value),
+                        }],
+                        ..Diagram::default()
+                    }),
+                    P_PROP_TYPES => {
+                        if let Ok(m) = serde_json::from_str::<
+                            std::collections::BTreeMap<String, String>,
+                        >(&value)
+                        {
+                            doc.prop_types.extend(m);
+                        }
+                    }
+                    _ => doc.props.push(Prop {
+                        key,
+                        value: LangText::plain(value),
+                    }),
+                }
+                continue;
+            }
+            let Some(&(i, is_rel)) = where_.get(id.as_str()) else {
+                let help = closest(&id, all_ids.iter().map(String::as_str))
+                    .map(|s| format!("did you mean `{s}`?"));
+                problems.push(
+                    Problem::new(
+                        names[2],
+                        at,
+                        format!(
+                            "property `{key}` is for `{id}`, which is no element or relationship"
+                        ),
+                    )
+                    .help(help),
+                );
+                continue;
+            };
+            let c = if is_rel {
+                &mut doc.relationships[i]
+            } else {
+                &mut doc.elements[i]
+            };
+            match key.as_str() {
+                P_NAME => {
+                    if let Some(t) = parse_pairs(&value) {
+                        c.name = override_first(t, &c.name);
+                    }
+                }
+                P_DOC => {
+                    if let Some(t) = parse_pairs(&value) {
+                        c.doc = override_first(t, &c.doc);
+                    }
+                }
+                ACCESS_TYPE if c.typ == "Access" => c.access = Some(value),
+                DIRECTED if c.typ == "Association" => c.directed = value == "true",
+                INFLUENCE if c.typ == "Influence" => c.modifier = Some(value),
+                JUNCTION if c.typ.ends_with("Junction") => {
+                    c.typ = if value == "And" {
+                        "AndJunction".into()
+                    } else {
+                        "OrJunction".into()
+                    };
+                }
+                _ => c.props.push(Prop {
+                    key,
+                    value: LangText::plain(value),
+                }),
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Invalid { problems });
+    }
+    let file = names[0];
+    mapping::model_from_doc(doc, file)
+}
+
+/// A text carried whole in a property, with the first value replaced by the cell's
+/// (which a spreadsheet user may have edited).
+fn override_first(mut whole: LangText, cell: &LangText) -> LangText {
+    if let (Some(first), false) = (whole.0.first_mut(), cell.0.is_empty()) {
+        first.1 = cell.first().to_owned();
+    }
+    whole
+}

@@ -1,0 +1,154 @@
+//! The neutral form both the exchange format and the CSV files are read into and written
+//! from: ArchiMate concepts with their identifiers, types, texts and properties.
+
+use crate::error::Pos;
+
+/// A text in zero or more languages: `(xml:lang, value)` in file order; `None` is a
+/// value written without a language.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct LangText(pub Vec<(Option<String>, String)>);
+
+impl LangText {
+    pub fn plain(s: impl Into<String>) -> LangText {
+        LangText(vec![(None, s.into())])
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|(_, v)| v.is_empty())
+    }
+    /// The first value.
+    pub fn first(&self) -> &str {
+        self.0.first().map_or("", |(_, v)| v)
+    }
+    /// Whether the text is one value without a language.
+    pub fn is_plain(&self) -> bool {
+        self.0.len() == 1 && self.0[0].0.is_none()
+    }
+}
+
+/// One property of a concept: the definition's name and the value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Prop {
+    pub key: String,
+    pub value: LangText,
+}
+
+/// An element or a relationship.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Concept {
+    pub ident: String,
+    pub typ: String,
+    pub name: LangText,
+    pub doc: LangText,
+    pub props: Vec<Prop>,
+    /// Relationships only.
+    pub source: String,
+    pub target: String,
+    /// `Access` only; `None` when the file gives none.
+    pub access: Option<String>,
+    /// `Influence` only.
+    pub modifier: Option<String>,
+    /// `Association` only.
+    pub directed: bool,
+    pub at: Option<Pos>,
+}
+
+impl Concept {
+    pub fn prop(&self, key: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.first())
+    }
+}
+
+/// A folder of the organizations, as the exporter writes them: a label and the
+/// identifiers and folders it holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Folder {
+    pub label: LangText,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Item {
+    Ref(String),
+    Folder(Folder),
+}
+
+/// A node of a diagram.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Node {
+    pub ident: String,
+    /// `Element` nodes: the element shown.
+    pub element: Option<String>,
+    pub label: LangText,
+    pub x: i64,
+    pub y: i64,
+    pub w: i64,
+    pub h: i64,
+    /// Index of the enclosing node in [`Diagram::nodes`].
+    pub parent: Option<usize>,
+    pub at: Option<Pos>,
+}
+
+/// A connection of a diagram.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Connection {
+    pub ident: String,
+    pub relationship: Option<String>,
+    pub source: String,
+    pub target: String,
+    pub bendpoints: Vec<(i64, i64)>,
+    pub at: Option<Pos>,
+}
+
+/// A view (`xsi:type="Diagram"`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Diagram {
+    pub ident: String,
+    pub name: LangText,
+    pub doc: LangText,
+    pub props: Vec<Prop>,
+    /// Outermost first: a node's parent comes before it.
+    pub nodes: Vec<Node>,
+    pub connections: Vec<Connection>,
+    pub at: Option<Pos>,
+}
+
+impl Diagram {
+    pub fn prop(&self, key: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.first())
+    }
+}
+
+/// A whole model in exchange form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Doc {
+    pub ident: String,
+    pub name: LangText,
+    pub doc: LangText,
+    pub props: Vec<Prop>,
+    pub elements: Vec<Concept>,
+    pub relationships: Vec<Concept>,
+    /// For writing: the folders. For reading: empty (see `folder_of`).
+    pub folders: Vec<Item>,
+    /// For reading: the labels of the folders each concept sits in, outermost first.
+    pub folder_of: std::collections::HashMap<String, Vec<String>>,
+    /// Property definition name -> data type, for the types other than `string`.
+    pub prop_types: std::collections::BTreeMap<String, String>,
+    pub diagrams: Vec<Diagram>,
+    /// Whether the input can hold folders (the exchange format can, CSV cannot).
+    pub has_organizations: bool,
+}
+
+impl Doc {
+    pub fn prop(&self, key: &str) -> Option<&str> {
+        self.props
+            .iter()
+            .find(|p| p.key == key)
+            .map(|p| p.value.first())
+    }
+}

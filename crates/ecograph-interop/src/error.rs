@@ -1,0 +1,145 @@
+//! The crate's one error type, its problems and import warnings.
+
+use std::fmt;
+
+/// Where in an input file something is: 1-based line and column (in characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub(crate) struct Pos {
+    pub line: u64,
+    pub column: u64,
+}
+
+/// One problem found in an input file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Problem {
+    /// The file, as the caller named it.
+    pub file: String,
+    /// 1-based line, when the problem has a place in the file.
+    pub line: Option<u64>,
+    /// 1-based column in characters, with `line`.
+    pub column: Option<u64>,
+    /// What is wrong, lowercase, ids in backticks.
+    pub message: String,
+    /// A suggestion, when one exists.
+    pub help: Option<String>,
+}
+
+impl Problem {
+    pub(crate) fn new(file: &str, at: Option<Pos>, message: impl Into<String>) -> Problem {
+        Problem {
+            file: file.to_owned(),
+            line: at.map(|p| p.line),
+            column: at.map(|p| p.column),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub(crate) fn help(mut self, help: Option<String>) -> Problem {
+        self.help = help;
+        self
+    }
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n  --> {}", self.message, self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        if let Some(h) = &self.help {
+            write!(f, "\nhelp: {h}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Something an import adapted or could not carry over, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Warning {
+    /// The file.
+    pub file: String,
+    /// 1-based line, when known.
+    pub line: Option<u64>,
+    /// 1-based column, with `line`.
+    pub column: Option<u64>,
+    /// What happened, lowercase, ids in backticks.
+    pub message: String,
+}
+
+impl Warning {
+    pub(crate) fn new(file: &str, at: Option<Pos>, message: impl Into<String>) -> Warning {
+        Warning {
+            file: file.to_owned(),
+            line: at.map(|p| p.line),
+            column: at.map(|p| p.column),
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}\n  --> {}", self.message, self.file)?;
+        if let (Some(l), Some(c)) = (self.line, self.column) {
+            write!(f, ":{l}:{c}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What can go wrong in an import or an export.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The input could not be read.
+    #[error("cannot read `{path}`")]
+    Io {
+        /// The file.
+        path: String,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The input is not a valid file of its format, or does not give a valid model;
+    /// every problem found is listed.
+    #[error("{}", render(.problems))]
+    Invalid {
+        /// The problems, in file order.
+        problems: Vec<Problem>,
+    },
+    /// The model holds text the output format cannot represent.
+    #[error("{message}")]
+    Unrepresentable {
+        /// What cannot be written, and where in the model it is.
+        message: String,
+    },
+    /// A view could not be laid out (a bug: views come from a validated model).
+    #[error("cannot lay out view `{view}`")]
+    Layout {
+        /// The view.
+        view: String,
+        /// Why.
+        #[source]
+        source: ecograph_render::Error,
+    },
+}
+
+fn render(problems: &[Problem]) -> String {
+    let parts: Vec<String> = problems.iter().map(ToString::to_string).collect();
+    parts.join("\nerror: ")
+}
+
+impl Error {
+    pub(crate) fn one(p: Problem) -> Error {
+        Error::Invalid { problems: vec![p] }
+    }
+
+    /// Whether the error is about the input's content (exit 1) rather than reading or
+    /// writing it (exit 2).
+    pub fn is_invalid_input(&self) -> bool {
+        matches!(self, Error::Invalid { .. } | Error::Unrepresentable { .. })
+    }
+}

@@ -1,0 +1,138 @@
+//! GraphML for yEd and Gephi: typed data keys, relations as edges with their kind,
+//! containment as nested graphs.
+
+use crate::ExportOptions;
+use crate::error::Error;
+use crate::xmlwrite::Xml;
+use ecograph_core::Model;
+
+const NS: &str = "http://graphml.graphdrawing.org/xmlns";
+const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const LOCATION: &str =
+    "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd";
+
+/// The data keys: (id, for, attr.name, attr.type).
+const KEYS: &[(&str, &str, &str, &str)] = &[
+    ("kind", "node", "kind", "string"),
+    ("name", "node", "name", "string"),
+    ("status", "node", "status", "string"),
+    ("start", "node", "start", "string"),
+    ("end", "node", "end", "string"),
+    ("tags", "node", "tags", "string"),
+    ("rkind", "edge", "kind", "string"),
+    ("label", "edge", "label", "string"),
+    ("rtags", "edge", "tags", "string"),
+];
+
+/// Writes `model` as GraphML: one node per element with `kind`, `name` (in
+/// `options.lang` or the default language), `status`, `start`, `end` and `tags`
+/// (comma-separated); elements containing others hold a nested graph; one edge per
+/// relation with `kind`, `label` and `tags` (`linked` edges are undirected).
+///
+/// # Errors
+/// [`Error::Unrepresentable`] when a text holds a character XML 1.0 cannot hold.
+pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>, Error> {
+    let lang = options.lang.as_deref();
+    let mut x = Xml::new();
+    x.start(
+        "graphml",
+        &[
+            ("xmlns", NS),
+            ("xmlns:xsi", XSI),
+            ("xsi:schemaLocation", LOCATION),
+        ],
+    );
+    for (id, f, name, t) in KEYS {
+        x.empty(
+            "key",
+            &[
+                ("id", id),
+                ("for", f),
+                ("attr.name", name),
+                ("attr.type", t),
+            ],
+        );
+    }
+    x.start("graph", &[("id", "G"), ("edgedefault", "directed")]);
+    let n = model.element_count();
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in model.elements() {
+        if let Some(p) = e.parent() {
+            kids[p.index()].push(e.index());
+        }
+    }
+    // Pre-order over the containment forest with an explicit stack: (element, next
+    // child to write), so depth costs no recursion.
+    for root in model.roots() {
+        let mut stack: Vec<(usize, usize)> = vec![(root.index(), usize::MAX)];
+        while let Some((i, next)) = stack.pop() {
+            let Some(e) = model.element_at(i) else {
+                continue;
+            };
+            if next == usize::MAX {
+                x.context = format!("element `{}`", e.id());
+                x.start("node", &[("id", e.id().as_str())]);
+                x.text_element("data", &[("key", "kind")], e.kind().as_str());
+                x.text_element("data", &[("key", "name")], e.name().resolve(lang));
+                if let Some(s) = e.status() {
+                    x.text_element("data", &[("key", "status")], s.as_str());
+                }
+                if let Some(s) = e.start() {
+                    x.text_element("data", &[("key", "start")], &s.to_string());
+                }
+                if let Some(s) = e.end() {
+                    x.text_element("data", &[("key", "end")], &s.to_string());
+                }
+                if e.tags().len() > 0 {
+                    let tags: Vec<&str> = e.tags().collect();
+                    x.text_element("data", &[("key", "tags")], &tags.join(","));
+                }
+                if kids[i].is_empty() {
+                    x.end("node");
+                    continue;
+                }
+                let gid = format!("{}:", e.id());
+                x.start("graph", &[("id", &gid), ("edgedefault", "directed")]);
+                stack.push((i, 0));
+                continue;
+            }
+            if next < kids[i].len() {
+                stack.push((i, next + 1));
+                stack.push((kids[i][next], usize::MAX));
+            } else {
+                x.end("graph");
+                x.end("node");
+            }
+        }
+    }
+    for (i, r) in model.relations().enumerate() {
+        x.context = format!("relation {i}");
+        let id = format!("e{i}");
+        let mut attrs: Vec<(&str, &str)> = vec![
+            ("id", &id),
+            ("source", r.from().id().as_str()),
+            ("target", r.to().id().as_str()),
+        ];
+        if !r.kind().is_directed() {
+            attrs.push(("directed", "false"));
+        }
+        x.start("edge", &attrs);
+        x.text_element("data", &[("key", "rkind")], r.kind().as_str());
+        if let Some(l) = r.label() {
+            x.text_element("data", &[("key", "label")], l.resolve(lang));
+        }
+        if r.tags().len() > 0 {
+            let tags: Vec<&str> = r.tags().collect();
+            x.text_element("data", &[("key", "rtags")], &tags.join(","));
+        }
+        x.end("edge");
+    }
+    x.end("graph");
+    x.end("graphml");
+    x.finish().map_err(|(c, wh)| Error::Unrepresentable {
+        message: format!(
+            "{wh} holds the character U+{:04X}, which XML 1.0 cannot hold: remove it from the model",
+            c as u32
+        ),
+    })
+}

@@ -1,0 +1,1170 @@
+//! ecograph model <-> exchange form ([`Doc`]): every mapping of `docs/interop.md`.
+//!
+//! The rule that makes round trips exact: the exporter derives every ArchiMate detail
+//! (a type, a direction, an access type, a folder) from the ecograph model by fixed
+//! functions, and the importer keeps a detail as an `archimate:*` property only when it
+//! differs from what those same functions derive. Export then writes the kept detail
+//! instead of the derived one.
+
+use crate::doc::{Concept, Diagram, Doc, Folder, Item, LangText, Prop};
+use crate::error::{Error, Pos, Problem, Warning};
+use crate::ids;
+use crate::types;
+use crate::{ExportOptions, Imported};
+use ecograph_core::{Element, ElementKind, Model, RelationKind, Text};
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+pub(crate) const P_KIND: &str = "ecograph:kind";
+pub(crate) const P_STATUS: &str = "ecograph:status";
+pub(crate) const P_START: &str = "ecograph:start";
+pub(crate) const P_END: &str = "ecograph:end";
+pub(crate) const P_TAGS: &str = "ecograph:tags";
+pub(crate) const P_LAG: &str = "ecograph:lag";
+pub(crate) const P_RELATION: &str = "ecograph:relation";
+pub(crate) const P_DIRECTION: &str = "ecograph:direction";
+pub(crate) const P_VIEW: &str = "ecograph:view";
+pub(crate) const P_LANGUAGES: &str = "ecograph:languages";
+pub(crate) const P_SCHEMA: &str = "ecograph:schema";
+pub(crate) const P_GROUPING_OF: &str = "ecograph:grouping-of";
+pub(crate) const A_TYPE: &str = "archimate:type";
+pub(crate) const A_ACCESS: &str = "archimate:accessType";
+pub(crate) const A_MODIFIER: &str = "archimate:modifier";
+pub(crate) const A_DIRECTED: &str = "archimate:isDirected";
+pub(crate) const A_DOC: &str = "archimate:documentation";
+pub(crate) const A_FOLDER: &str = "archimate:folder";
+pub(crate) const A_UNNAMED: &str = "archimate:unnamed";
+pub(crate) const A_SOURCE_REL: &str = "archimate:source-relationship";
+pub(crate) const A_TARGET_REL: &str = "archimate:target-relationship";
+pub(crate) const A_PROP_TYPE: &str = "archimate:property-type:";
+
+/// Relation marker for the Association that says a flow carries a data element.
+const REL_DATA: &str = "data";
+/// Relation marker for the relationship that stands for `parent`.
+const REL_PARENT: &str = "parent";
+
+/// Properties the exporter reads from ecograph properties and writes as ArchiMate
+/// details rather than as properties.
+fn is_consumed(key: &str) -> bool {
+    matches!(
+        key,
+        A_TYPE | A_ACCESS | A_MODIFIER | A_DIRECTED | A_DOC | A_FOLDER | A_UNNAMED
+    ) || key == A_SOURCE_REL
+        || key == A_TARGET_REL
+}
+
+/// The element type ecograph writes for a kind.
+pub(crate) fn default_type(kind: ElementKind, provided_by_system: bool) -> &'static str {
+    match kind {
+        ElementKind::Actor => "BusinessActor",
+        ElementKind::Role => "BusinessRole",
+        ElementKind::Group => "Grouping",
+        ElementKind::System => "ApplicationComponent",
+        ElementKind::Data => "DataObject",
+        ElementKind::Service if provided_by_system => "ApplicationService",
+        ElementKind::Service => "BusinessService",
+        ElementKind::Process => "BusinessProcess",
+        ElementKind::Task => "WorkPackage",
+        _ => "Deliverable",
+    }
+}
+
+/// Whether a relation of kind `k` written as type `t` goes from the relation's `to` to
+/// its `from` ("A uses B" is B serving A; the prerequisite triggers the dependant).
+pub(crate) fn reversed_for(k: RelationKind, t: &str) -> bool {
+    matches!(
+        (k, t),
+        (RelationKind::Uses, "Serving") | (RelationKind::DependsOn, "Triggering")
+    )
+}
+
+/// The relationship type (and whether it runs from `to` to `from`) ecograph writes for
+/// a relation of kind `k` from an element of type `from` to one of type `to`: the first
+/// of the kind's preferences that ArchiMate 3.2 allows, else an Association.
+pub(crate) fn derived_relationship(k: RelationKind, from: &str, to: &str) -> (&'static str, bool) {
+    let prefs: &[&'static str] = match k {
+        RelationKind::Plays | RelationKind::Responsible | RelationKind::Participates => {
+            &["Assignment"]
+        }
+        RelationKind::Provides => &["Realization", "Assignment"],
+        RelationKind::Uses if to == "DataObject" => &["Access"],
+        RelationKind::Uses => &["Serving"],
+        RelationKind::Flow => &["Flow"],
+        RelationKind::DependsOn => &["Triggering"],
+        RelationKind::Produces | RelationKind::Concerns => &["Realization"],
+        _ => &[],
+    };
+    for t in prefs {
+        let rev = reversed_for(k, t);
+        let (s, d) = if rev { (to, from) } else { (from, to) };
+        if types::allowed(t, s, d) == Some(true) {
+            return (t, rev);
+        }
+    }
+    ("Association", false)
+}
+
+/// The relationship that stands for `parent`, when Appendix B allows one directly.
+fn parent_relationship(parent: &str, child: &str) -> Option<&'static str> {
+    ["Composition", "Aggregation"]
+        .into_iter()
+        .find(|t| types::allowed(t, parent, child) == Some(true))
+}
+
+fn lang_text(t: &Text, lang: Option<&str>) -> LangText {
+    if let Some(l) = lang {
+        return LangText(vec![(Some(l.to_owned()), t.resolve(Some(l)).to_owned())]);
+    }
+    match t.translations() {
+        Some(pairs) => LangText(
+            pairs
+                .map(|(l, v)| (Some(l.to_owned()), v.to_owned()))
+                .collect(),
+        ),
+        None => LangText::plain(t.default_value()),
+    }
+}
+
+fn prop(key: &str, value: impl Into<String>) -> Prop {
+    Prop {
+        key: key.to_owned(),
+        value: LangText::plain(value),
+    }
+}
+
+fn tags_json<'a>(tags: impl Iterator<Item = &'a str>) -> String {
+    Value::Array(tags.map(Value::from).collect()).to_string()
+}
+
+/// The ArchiMate type an element is written as.
+pub(crate) fn element_type(e: Element<'_>) -> String {
+    if let Some(t) = e.property(A_TYPE).filter(|t| types::is_element_type(t)) {
+        return t.to_owned();
+    }
+    let by_system = e.kind() == ElementKind::Service
+        && e.incoming_of(RelationKind::Provides)
+            .any(|r| r.from().kind() == ElementKind::System);
+    default_type(e.kind(), by_system).to_owned()
+}
+
+/// The model in exchange form.
+pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc, Error> {
+    let lang = opts.lang.as_deref();
+    let mut doc = Doc {
+        ident: "__model".into(),
+        name: model.name().map(|t| lang_text(t, lang)).unwrap_or_default(),
+        doc: model
+            .description()
+            .map(|t| lang_text(t, lang))
+            .unwrap_or_default(),
+        ..Doc::default()
+    };
+    doc.props
+        .push(prop(P_LANGUAGES, model.languages().join(" ")));
+    if let Some(s) = model.schema() {
+        doc.props.push(prop(P_SCHEMA, s));
+    }
+    let types: Vec<String> = model.elements().map(element_type).collect();
+    let idents: Vec<String> = model
+        .elements()
+        .map(|e| ids::encode(e.id().as_str()))
+        .collect();
+    let element_idents: HashSet<&str> = idents.iter().map(String::as_str).collect();
+
+    for (i, e) in model.elements().enumerate() {
+        let mut c = Concept {
+            ident: idents[i].clone(),
+            typ: types[i].clone(),
+            ..Concept::default()
+        };
+        if e.property(A_UNNAMED) != Some("true") {
+            c.name = lang_text(e.name(), lang);
+        }
+        if let Some(d) = e.description() {
+            c.doc = lang_text(d, lang);
+        }
+        c.props.push(prop(P_KIND, e.kind().as_str()));
+        if let Some(s) = e.status() {
+            c.props.push(prop(P_STATUS, s.as_str()));
+        }
+        if let Some(s) = e.start() {
+            c.props.push(prop(P_START, s.to_string()));
+        }
+        if let Some(s) = e.end() {
+            c.props.push(prop(P_END, s.to_string()));
+        }
+        if e.tags().len() > 0 {
+            c.props.push(prop(P_TAGS, tags_json(e.tags())));
+        }
+        for (k, v) in e.properties() {
+            if let Some(key) = k.strip_prefix(A_PROP_TYPE) {
+                doc.prop_types.insert(key.to_owned(), v.to_owned());
+            } else if !is_consumed(k) {
+                c.props.push(prop(k, v));
+            }
+        }
+        doc.elements.push(c);
+    }
+
+    // Relation identifiers: the relation's own id, unless an element has that identifier.
+    let mut rel_idents: Vec<String> = Vec::with_capacity(model.relation_count());
+    let mut by_rel_id: HashMap<&str, usize> = HashMap::new();
+    for (i, r) in model.relations().enumerate() {
+        let ident = match r.id() {
+            Some(id) => {
+                by_rel_id.insert(id, i);
+                let e = ids::encode(id);
+                if element_idents.contains(e.as_str()) {
+                    format!("__rid.{}", &e)
+                } else {
+                    e
+                }
+            }
+            None => format!("__r.{i}"),
+        };
+        rel_idents.push(ident);
+    }
+    let mut rel_sources: Vec<String> = Vec::with_capacity(model.relation_count());
+    for (i, r) in model.relations().enumerate() {
+        let (from, to) = (r.from().index(), r.to().index());
+        let kind = r.kind();
+        let props: BTreeMap<&str, &str> = r.properties().collect();
+        let (typ, rev) = match props.get(A_TYPE).filter(|t| types::is_relationship_type(t)) {
+            Some(t) => ((*t).to_owned(), reversed_for(kind, t)),
+            None => {
+                let (t, rev) = derived_relationship(kind, &types[from], &types[to]);
+                (t.to_owned(), rev)
+            }
+        };
+        let (s, t) = if rev { (to, from) } else { (from, to) };
+        let mut c = Concept {
+            ident: rel_idents[i].clone(),
+            typ: typ.clone(),
+            source: idents[s].clone(),
+            target: idents[t].clone(),
+            ..Concept::default()
+        };
+        // A relationship whose end is another relationship (kept from an import).
+        if let Some(j) = props.get(A_SOURCE_REL).and_then(|id| by_rel_id.get(id)) {
+            c.source = rel_idents[*j].clone();
+        }
+        if let Some(j) = props.get(A_TARGET_REL).and_then(|id| by_rel_id.get(id)) {
+            c.target = rel_idents[*j].clone();
+        }
+        if let Some(l) = r.label() {
+            c.name = lang_text(l, lang);
+        }
+        if let Some(d) = props.get(A_DOC) {
+            c.doc = LangText::plain(*d);
+        }
+        if typ == "Access" {
+            c.access = Some(props.get(A_ACCESS).copied().unwrap_or("Read").to_owned());
+        }
+        if typ == "Influence" {
+            c.modifier = props.get(A_MODIFIER).map(|m| (*m).to_owned());
+        }
+        if typ == "Association" {
+            c.directed = props.get(A_DIRECTED) == Some(&"true");
+        }
+        c.props.push(prop(P_RELATION, kind.as_str()));
+        c.props
+            .push(prop(P_DIRECTION, if rev { "reversed" } else { "forward" }));
+        if let Some(l) = r.lag() {
+            c.props.push(prop(P_LAG, l.to_string()));
+        }
+        if r.tags().len() > 0 {
+            c.props.push(prop(P_TAGS, tags_json(r.tags())));
+        }
+        for (k, v) in r.properties() {
+            if let Some(key) = k.strip_prefix(A_PROP_TYPE) {
+                doc.prop_types.insert(key.to_owned(), v.to_owned());
+            } else if !is_consumed(k) {
+                c.props.push(prop(k, v));
+            }
+        }
+        let flow_ident = c.ident.clone();
+        rel_sources.push(c.source.clone());
+        doc.relationships.push(c);
+        for (j, d) in r.data_carried().enumerate() {
+            doc.relationships.push(Concept {
+                ident: format!("__d.{i}.{j}"),
+                typ: "Association".into(),
+                source: idents[d.index()].clone(),
+                target: flow_ident.clone(),
+                props: vec![prop(P_RELATION, REL_DATA)],
+                ..Concept::default()
+            });
+        }
+    }
+
+    // Containment: Composition or Aggregation where allowed, else a Grouping per parent
+    // that aggregates its children.
+    let mut groupings: BTreeMap<usize, String> = BTreeMap::new();
+    for (i, e) in model.elements().enumerate() {
+        let Some(p) = e.parent() else { continue };
+        let pi = p.index();
+        let mut c = Concept {
+            ident: format!("__p.{}", idents[i]),
+            target: idents[i].clone(),
+            props: vec![prop(P_RELATION, REL_PARENT)],
+            ..Concept::default()
+        };
+        match parent_relationship(&types[pi], &types[i]) {
+            Some(t) => {
+                c.typ = t.to_owned();
+                c.source = idents[pi].clone();
+            }
+            None => {
+                let g = groupings
+                    .entry(pi)
+                    .or_insert_with(|| format!("__g.{}", idents[pi]));
+                c.typ = "Aggregation".into();
+                c.source = g.clone();
+            }
+        }
+        doc.relationships.push(c);
+    }
+    for (pi, g) in &groupings {
+        let Some(p) = model.element_at(*pi) else {
+            continue;
+        };
+        doc.elements.push(Concept {
+            ident: g.clone(),
+            typ: "Grouping".into(),
+            name: lang_text(p.name(), lang),
+            props: vec![prop(P_GROUPING_OF, p.id().as_str())],
+            ..Concept::default()
+        });
+    }
+
+    doc.folders = folders(model, &idents, &rel_idents, lang);
+
+    for view in model.views() {
+        let mut d: Diagram =
+            crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?;
+        d.ident = {
+            let e = ids::encode(&view.id);
+            if element_idents.contains(e.as_str()) || rel_idents.contains(&e) {
+                format!("__vid.{e}")
+            } else {
+                e
+            }
+        };
+        d.name = match &view.title {
+            Some(t) => lang_text(t, lang),
+            None => LangText::plain(view.id.as_str()),
+        };
+        if let Some(t) = &view.description {
+            d.doc = lang_text(t, lang);
+        }
+        d.props.push(prop(P_VIEW, view.to_json().to_string()));
+        doc.diagrams.push(d);
+    }
+    Ok(doc)
+}
+
+/// The organizations: containment as folders (an element with children is a folder,
+/// labelled with its name, that holds the element and its children), or the folders an
+/// import recorded in `archimate:folder`.
+fn folders(
+    model: &Model,
+    idents: &[String],
+    rel_idents: &[String],
+    lang: Option<&str>,
+) -> Vec<Item> {
+    let n = model.element_count();
+    let mut built: Vec<Option<Item>> = vec![None; n];
+    let has_folder_prop = |i: usize| {
+        model
+            .element_at(i)
+            .and_then(|e| e.property(A_FOLDER))
+            .is_some()
+    };
+    // Post-order over the containment forest with an explicit stack (no recursion on
+    // depth).
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in model.elements() {
+        if let Some(p) = e.parent() {
+            kids[p.index()].push(e.index());
+        }
+    }
+    let mut out: Vec<Item> = Vec::new();
+    for root in model.roots() {
+        let mut stack: Vec<(usize, usize)> = vec![(root.index(), 0)];
+        while let Some((i, next)) = stack.pop() {
+            if next < kids[i].len() {
+                stack.push((i, next + 1));
+                stack.push((kids[i][next], 0));
+                continue;
+            }
+            // An element with a recorded folder goes there; its children stay put.
+            let own = (!has_folder_prop(i)).then(|| Item::Ref(idents[i].clone()));
+            let item = if kids[i].is_empty() {
+                own
+            } else {
+                let mut items: Vec<Item> = own.into_iter().collect();
+                for k in &kids[i] {
+                    if let Some(it) = built[*k].take() {
+                        items.push(it);
+                    }
+                }
+                let name = model.element_at(i).map(|e| lang_text(e.name(), lang));
+                Some(Item::Folder(Folder {
+                    label: name.unwrap_or_default(),
+                    items,
+                }))
+            };
+            built[i] = item;
+        }
+        if let Some(it) = built[root.index()].take() {
+            out.push(it);
+        }
+    }
+    // Recorded folders (from an import), in element order, then relationship order.
+    let mut placed: Vec<(Vec<String>, String)> = Vec::new();
+    for (i, e) in model.elements().enumerate() {
+        if let Some(path) = e.property(A_FOLDER).and_then(parse_path) {
+            placed.push((path, idents[i].clone()));
+        }
+    }
+    for (i, r) in model.relations().enumerate() {
+        if let Some(path) = r
+            .properties()
+            .find(|(k, _)| *k == A_FOLDER)
+            .and_then(|(_, v)| parse_path(v))
+        {
+            placed.push((path, rel_idents[i].clone()));
+        }
+    }
+    let mut recorded: Vec<Item> = Vec::new();
+    for (path, ident) in placed {
+        let mut level = &mut recorded;
+        for label in path {
+            let pos = level.iter().position(
+                |it| matches!(it, Item::Folder(f) if f.label.first() == label && f.label.is_plain()),
+            );
+            let pos = match pos {
+                Some(p) => p,
+                None => {
+                    level.push(Item::Folder(Folder {
+                        label: LangText::plain(label),
+                        items: Vec::new(),
+                    }));
+                    level.len() - 1
+                }
+            };
+            level = match &mut level[pos] {
+                Item::Folder(f) => &mut f.items,
+                Item::Ref(_) => unreachable!("position() found a folder"),
+            };
+        }
+        level.push(Item::Ref(ident));
+    }
+    recorded.extend(out);
+    recorded
+}
+
+fn parse_path(s: &str) -> Option<Vec<String>> {
+    serde_json::from_str::<Vec<String>>(s).ok()
+}
+
+// ------------------------------------------------------------------------------------
+// Import
+
+struct Ctx<'a> {
+    file: &'a str,
+    warnings: Vec<Warning>,
+    languages: Vec<String>,
+}
+
+impl Ctx<'_> {
+    fn warn(&mut self, at: Option<Pos>, msg: impl Into<String>) {
+        self.warnings.push(Warning::new(self.file, at, msg));
+    }
+
+    /// A text as the model file writes it: a string for one value without a language,
+    /// else an object in the model's languages (the default language filled in from the
+    /// first value when missing).
+    fn text(&mut self, t: &LangText, at: Option<Pos>, what: &str) -> Option<Value> {
+        if t.is_empty() {
+            return None;
+        }
+        if t.is_plain() {
+            return Some(Value::from(t.first()));
+        }
+        let default = self
+            .languages
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "en".into());
+        let mut m = Map::new();
+        for (l, v) in &t.0 {
+            let l = l.clone().unwrap_or_else(|| default.clone());
+            if m.contains_key(&l) {
+                self.warn(
+                    at,
+                    format!("{what} has two values in `{l}`: the first is kept"),
+                );
+                continue;
+            }
+            if !self.languages.contains(&l) {
+                self.warn(
+                    at,
+                    format!("{what} is in language `{l}`, which the model does not list: dropped"),
+                );
+                continue;
+            }
+            m.insert(l, Value::from(v.as_str()));
+        }
+        if m.is_empty() {
+            return None;
+        }
+        if !m.contains_key(&default) {
+            self.warn(
+                at,
+                format!(
+                    "{what} has no value in the default language `{default}`: the first one is used"
+                ),
+            );
+            let first = t.first().to_owned();
+            let mut m2 = Map::new();
+            m2.insert(default, Value::from(first));
+            m2.extend(m);
+            m = m2;
+        }
+        Some(Value::Object(m))
+    }
+}
+
+/// Element kind and the ecograph relation kind a foreign relationship type is read as,
+/// in order of preference, with whether the relation runs from target to source.
+fn candidates(t: &str) -> &'static [RelationKind] {
+    use RelationKind as R;
+    match t {
+        "Assignment" => &[R::Plays, R::Responsible, R::Participates],
+        "Realization" => &[R::Provides, R::Produces, R::Concerns],
+        "Serving" => &[R::Uses],
+        "Access" => &[R::Uses],
+        "Flow" => &[R::Flow],
+        "Triggering" => &[R::DependsOn, R::Flow],
+        _ => &[],
+    }
+}
+
+fn allowed_kind(k: RelationKind, from: ElementKind, to: ElementKind) -> bool {
+    k.allowed_from().contains(&from) && k.allowed_to().contains(&to)
+}
+
+/// The ecograph model a [`Doc`] stands for.
+pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
+    let mut cx = Ctx {
+        file,
+        warnings: Vec::new(),
+        languages: Vec::new(),
+    };
+    // Languages: as the exporter recorded them, else every xml:lang in first-seen order.
+    if let Some(l) = doc.prop(P_LANGUAGES) {
+        cx.languages = l.split_whitespace().map(str::to_owned).collect();
+    } else {
+        let mut seen: Vec<String> = Vec::new();
+        let mut see = |t: &LangText| {
+            for (l, _) in &t.0 {
+                if let Some(l) = l
+                    && !seen.contains(l) {
+                        seen.push(l.clone());
+                    }
+            }
+        };
+        see(&doc.name);
+        see(&doc.doc);
+        for c in doc.elements.iter().chain(&doc.relationships) {
+            see(&c.name);
+            see(&c.doc);
+        }
+        for d in &doc.diagrams {
+            see(&d.name);
+            see(&d.doc);
+        }
+        cx.languages = seen;
+    }
+
+    // Elements (the exporter's Groupings for parents are not elements of the model).
+    let mut elem_ix: HashMap<&str, usize> = HashMap::new();
+    let mut grouping_of: HashMap<&str, &str> = HashMap::new();
+    let mut ids_out: Vec<String> = Vec::new();
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut kept: Vec<&Concept> = Vec::new();
+    for c in &doc.elements {
+        if let Some(p) = c.prop(P_GROUPING_OF) {
+            grouping_of.insert(c.ident.as_str(), p);
+            continue;
+        }
+        let mut id = match ids::decode(&c.ident) {
+            Some(id) => id,
+            None => {
+                let s = ids::sanitize(&c.ident);
+                cx.warn(
+                    c.at,
+                    format!(
+                        "identifier `{}` is not an ecograph id: read as `{s}`",
+                        c.ident
+                    ),
+                );
+                s
+            }
+        };
+        if taken.contains(&id) {
+            let mut k = 2;
+            while taken.contains(&format!("{id}-{k}")) {
+                k += 1;
+            }
+            id = format!("{id}-{k}");
+        }
+        taken.insert(id.clone());
+        elem_ix.insert(c.ident.as_str(), kept.len());
+        ids_out.push(id);
+        kept.push(c);
+    }
+    let kinds: Vec<ElementKind> = kept
+        .iter()
+        .map(|c| match c.prop(P_KIND).and_then(ElementKind::parse) {
+            Some(k) => k,
+            None => types::kind_of_type(&c.typ).unwrap_or(ElementKind::Group),
+        })
+        .collect();
+    let n = kept.len();
+    let mut parent: Vec<Option<usize>> = vec![None; n];
+
+    // Relationships: markers first (data carried, parents), then relations.
+    let mut rel_ix: HashMap<&str, usize> = HashMap::new();
+    for (i, c) in doc.relationships.iter().enumerate() {
+        rel_ix.insert(c.ident.as_str(), i);
+    }
+    let mut data_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut relations: Vec<(usize, Map<String, Value>)> = Vec::new();
+    let mut rel_id_of: HashMap<&str, String> = HashMap::new();
+    for c in &doc.relationships {
+        if !c.ident.starts_with("__") {
+            let id = ids::decode(&c.ident).unwrap_or_else(|| ids::sanitize(&c.ident));
+            rel_id_of.insert(c.ident.as_str(), id);
+        } else if let Some(rest) = c.ident.strip_prefix("__rid.")
+            && let Some(id) = ids::decode(rest) {
+                rel_id_of.insert(c.ident.as_str(), id);
+            }
+    }
+    let mut provides_by_system: Vec<bool> = vec![false; n];
+    for (ri, c) in doc.relationships.iter().enumerate() {
+        match c.prop(P_RELATION) {
+            Some(REL_DATA)
+                if elem_ix.contains_key(c.source.as_str())
+                    && rel_ix.contains_key(c.target.as_str()) =>
+            {
+                data_of
+                    .entry(c.target.as_str())
+                    .or_default()
+                    .push(elem_ix[c.source.as_str()]);
+                continue;
+            }
+            Some(REL_PARENT) => {
+                let child = elem_ix.get(c.target.as_str()).copied();
+                let par = elem_ix.get(c.source.as_str()).copied().or_else(|| {
+                    grouping_of.get(c.source.as_str()).and_then(|p| {
+                        let e = ids::encode(p);
+                        elem_ix.get(e.as_str()).copied()
+                    })
+                });
+                if let (Some(ch), Some(p)) = (child, par) {
+                    parent[ch] = Some(p);
+                    continue;
+                }
+            }
+            _ => {}
+        }
+        if grouping_of.contains_key(c.source.as_str())
+            || grouping_of.contains_key(c.target.as_str())
+        {
+            continue;
+        }
+        // Ends: an element, or a relationship (followed to an element).
+        let end = |ident: &str, which: &str, m: &mut Map<String, Value>| -> Option<usize> {
+            let mut cur = ident;
+            let mut hops = 0;
+            while let Some(&j) = rel_ix.get(cur) {
+                if hops == 0 {
+                    let key = if which == "source" {
+                        A_SOURCE_REL
+                    } else {
+                        A_TARGET_REL
+                    };
+                    if let Some(id) = rel_id_of.get(cur) {
+                        m.insert(key.into(), Value::from(id.as_str()));
+                    }
+                }
+                hops += 1;
+                if hops > doc.relationships.len() {
+                    return None;
+                }
+                cur = if which == "source" {
+                    doc.relationships[j].source.as_str()
+                } else {
+                    doc.relationships[j].target.as_str()
+                };
+            }
+            elem_ix.get(cur).copied()
+        };
+        let mut props = Map::new();
+        let (Some(s), Some(t)) = (
+            end(&c.source, "source", &mut props),
+            end(&c.target, "target", &mut props),
+        ) else {
+            cx.warn(
+                c.at,
+                format!(
+                    "relationship `{}` does not lead to elements: dropped",
+                    c.ident
+                ),
+            );
+            continue;
+        };
+        let rel_end = !props.is_empty();
+        let own = c.prop(P_RELATION).and_then(RelationKind::parse);
+        let (kind, from, to) = match own {
+            Some(k) if !rel_end => {
+                if c.prop(P_DIRECTION) == Some("reversed") {
+                    (k, t, s)
+                } else {
+                    (k, s, t)
+                }
+            }
+            _ => {
+                let mut pick = None;
+                if !rel_end {
+                    for k in candidates(&c.typ) {
+                        let (f, to) = if reversed_for(*k, &c.typ) {
+                            (t, s)
+                        } else {
+                            (s, t)
+                        };
+                        if allowed_kind(*k, kinds[f], kinds[to]) {
+                            pick = Some((*k, f, to));
+                            break;
+                        }
+                    }
+                }
+                match pick {
+                    Some(p) => p,
+                    None => {
+                        if rel_end {
+                            cx.warn(c.at, format!(
+                                "relationship `{}` ({}) ends at another relationship: kept as `linked` between their elements, the relationship in `{}`/`{}`",
+                                c.ident, c.typ, A_SOURCE_REL, A_TARGET_REL
+                            ));
+                        } else if !candidates(&c.typ).is_empty() {
+                            cx.warn(c.at, format!(
+                                "relationship `{}` ({} from {} `{}` to {} `{}`) is not allowed by ecograph's relation table: kept as `linked` with its type in `{A_TYPE}`",
+                                c.ident, c.typ, kinds[s], ids_out[s], kinds[t], ids_out[t]
+                            ));
+                        }
+                        (RelationKind::Linked, s, t)
+                    }
+                }
+            }
+        };
+        if kind == RelationKind::Provides && kinds[from] == ElementKind::System {
+            provides_by_system[to] = true;
+        }
+        let mut m = Map::new();
+        if let Some(id) = rel_id_of.get(c.ident.as_str()) {
+            m.insert("id".into(), Value::from(id.as_str()));
+        }
+        m.insert("kind".into(), Value::from(kind.as_str()));
+        m.insert("from".into(), Value::from(ids_out[from].as_str()));
+        m.insert("to".into(), Value::from(ids_out[to].as_str()));
+        if let Some(l) = cx.text(
+            &c.name,
+            c.at,
+            &format!("the name of relationship `{}`", c.ident),
+        ) {
+            m.insert("label".into(), l);
+        }
+        if let Some(lag) = c.prop(P_LAG) {
+            m.insert("lag".into(), Value::from(lag));
+        }
+        if let Some(tags) = c.prop(P_TAGS) {
+            m.insert("tags".into(), parse_tags(tags));
+        }
+        let mut p = props;
+        if !c.doc.is_empty() {
+            if c.doc.0.len() > 1 {
+                cx.warn(c.at, format!("relationship `{}` has documentation in several languages: only the first is kept", c.ident));
+            }
+            p.insert(A_DOC.into(), Value::from(c.doc.first()));
+        }
+        if c.typ == "Access" {
+            let a = c.access.as_deref().unwrap_or("Access");
+            if a != "Read" {
+                p.insert(A_ACCESS.into(), Value::from(a));
+            }
+        }
+        if let Some(md) = &c.modifier {
+            p.insert(A_MODIFIER.into(), Value::from(md.as_str()));
+        }
+        if c.directed {
+            p.insert(A_DIRECTED.into(), Value::from("true"));
+        }
+        user_props(
+            &mut cx,
+            c,
+            &doc.prop_types,
+            &mut p,
+            &[P_RELATION, P_DIRECTION, P_LAG, P_TAGS],
+        );
+        // The type is settled once every element's type is known (below).
+        m.insert("properties".into(), Value::Object(p));
+        relations.push((ri, m));
+    }
+
+    // Element types the exporter would derive, then the relations' types.
+    let derived_types: Vec<&'static str> = (0..n)
+        .map(|i| default_type(kinds[i], provides_by_system[i]))
+        .collect();
+    let file_types: Vec<&str> = kept.iter().map(|c| c.typ.as_str()).collect();
+    let ix_of: HashMap<&str, usize> = ids_out
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let mut rel_json: Vec<Value> = Vec::with_capacity(relations.len());
+    for (ri, mut m) in relations {
+        let c = &doc.relationships[ri];
+        let kind = m
+            .get("kind")
+            .and_then(Value::as_str)
+            .and_then(RelationKind::parse)
+            .unwrap_or(RelationKind::Linked);
+        let from = m
+            .get("from")
+            .and_then(Value::as_str)
+            .and_then(|s| ix_of.get(s))
+            .copied()
+            .unwrap_or(0);
+        let to = m
+            .get("to")
+            .and_then(Value::as_str)
+            .and_then(|s| ix_of.get(s))
+            .copied()
+            .unwrap_or(0);
+        let mut p = match m.remove("properties") {
+            Some(Value::Object(p)) => p,
+            _ => Map::new(),
+        };
+        let rel_end = p.contains_key(A_SOURCE_REL) || p.contains_key(A_TARGET_REL);
+        let (dt, drev) = derived_relationship(kind, file_types[from], file_types[to]);
+        let same_dir = reversed_for(kind, &c.typ) == drev;
+        if rel_end || dt != c.typ || !same_dir {
+            p.insert(A_TYPE.into(), Value::from(c.typ.as_str()));
+        }
+        if let Some(d) = data_of.get(c.ident.as_str()) {
+            m.insert(
+                "data".into(),
+                Value::Array(
+                    d.iter()
+                        .map(|i| Value::from(ids_out[*i].as_str()))
+                        .collect(),
+                ),
+            );
+        }
+        if let Some(f) = doc.folder_of.get(&c.ident) {
+            p.insert(
+                A_FOLDER.into(),
+                Value::from(Value::from(f.clone()).to_string()),
+            );
+        }
+        if !p.is_empty() {
+            m.insert("properties".into(), Value::Object(p));
+        }
+        rel_json.push(Value::Object(m));
+    }
+
+    // Element JSON, with the folders the exporter would derive compared with the file's.
+    let mut elements_json: Vec<Value> = Vec::with_capacity(n);
+    let names: Vec<String> = kept
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if c.name.is_empty() {
+                ids_out[i].clone()
+            } else {
+                c.name.first().to_owned()
+            }
+        })
+        .collect();
+    let mut has_children = vec![false; n];
+    for p in parent.iter().flatten() {
+        has_children[*p] = true;
+    }
+    for (i, c) in kept.iter().enumerate() {
+        let mut m = Map::new();
+        m.insert("id".into(), Value::from(ids_out[i].as_str()));
+        m.insert("kind".into(), Value::from(kinds[i].as_str()));
+        let mut p = Map::new();
+        let name = cx.text(&c.name, c.at, &format!("the name of element `{}`", c.ident));
+        match name {
+            Some(v) => {
+                m.insert("name".into(), v);
+            }
+            None => {
+                m.insert("name".into(), Value::from(ids_out[i].as_str()));
+                p.insert(A_UNNAMED.into(), Value::from("true"));
+            }
+        }
+        if let Some(d) = cx.text(
+            &c.doc,
+            c.at,
+            &format!("the documentation of element `{}`", c.ident),
+        ) {
+            m.insert("description".into(), d);
+        }
+        if let Some(pi) = parent[i] {
+            m.insert("parent".into(), Value::from(ids_out[pi].as_str()));
+        }
+        if let Some(tags) = c.prop(P_TAGS) {
+            m.insert("tags".into(), parse_tags(tags));
+        }
+        if c.typ != derived_types[i] {
+            p.insert(A_TYPE.into(), Value::from(c.typ.as_str()));
+        }
+        // The folder path the exporter derives: the names of the ancestors, and the
+        // element's own when it contains others.
+        if let Some(actual) = doc.folder_of.get(&c.ident) {
+            let mut derived: Vec<&str> = Vec::new();
+            let mut cur = parent[i];
+            let mut guard = 0;
+            while let Some(p) = cur {
+                derived.push(&names[p]);
+                cur = parent[p];
+                guard += 1;
+                if guard > n {
+                    break;
+                }
+            }
+            derived.reverse();
+            if has_children[i] {
+                derived.push(&names[i]);
+            }
+            if actual
+                .iter()
+                .map(String::as_str)
+                .ne(derived.iter().copied())
+            {
+                p.insert(
+                    A_FOLDER.into(),
+                    Value::from(Value::from(actual.clone()).to_string()),
+                );
+            }
+        } else if doc.has_organizations && (parent[i].is_some() || has_children[i]) {
+            // The exporter would have placed it in a folder; the file has it nowhere.
+            p.insert(A_FOLDER.into(), Value::from("[]"));
+        }
+        user_props(
+            &mut cx,
+            c,
+            &doc.prop_types,
+            &mut p,
+            &[P_KIND, P_STATUS, P_START, P_END, P_TAGS],
+        );
+        if !p.is_empty() {
+            m.insert("properties".into(), Value::Object(p));
+        }
+        for (key, field) in [(P_STATUS, "status"), (P_START, "start"), (P_END, "end")] {
+            if let Some(v) = c.prop(key) {
+                m.insert(field.into(), Value::from(v));
+            }
+        }
+        elements_json.push(Value::Object(m));
+    }
+
+    // Views.
+    let mut views_json: Vec<Value> = Vec::new();
+    let mut view_ids: HashSet<String> = HashSet::new();
+    for d in &doc.diagrams {
+        if let Some(v) = d
+            .prop(P_VIEW)
+            .and_then(|s| serde_json::from_str::<Value>(s).ok())
+        {
+            if let Some(id) = v.get("id").and_then(Value::as_str) {
+                view_ids.insert(id.to_owned());
+            }
+            views_json.push(v);
+            continue;
+        }
+        let mut id = ids::decode(&d.ident).unwrap_or_else(|| ids::sanitize(&d.ident));
+        while view_ids.contains(&id) {
+            id.push_str("-2");
+        }
+        let mut include: Vec<Value> = Vec::new();
+        let mut seen: HashSet<usize> = HashSet::new();
+        for node in &d.nodes {
+            if let Some(e) = node.element.as_deref().and_then(|e| elem_ix.get(e))
+                && seen.insert(*e) {
+                    let mut s = Map::new();
+                    s.insert("id".into(), Value::from(ids_out[*e].as_str()));
+                    include.push(Value::Object(s));
+                }
+        }
+        if include.is_empty() {
+            cx.warn(
+                d.at,
+                format!("view `{}` shows no element: not kept", d.ident),
+            );
+            continue;
+        }
+        view_ids.insert(id.clone());
+        let mut m = Map::new();
+        m.insert("id".into(), Value::from(id.as_str()));
+        if let Some(t) = cx.text(&d.name, d.at, &format!("the name of view `{}`", d.ident)) {
+            m.insert("title".into(), t);
+        }
+        if let Some(t) = cx.text(
+            &d.doc,
+            d.at,
+            &format!("the documentation of view `{}`", d.ident),
+        ) {
+            m.insert("description".into(), t);
+        }
+        m.insert("include".into(), Value::Array(include));
+        let nested = d.nodes.iter().filter(|n| n.parent.is_some()).count();
+        let bends: usize = d.connections.iter().map(|c| c.bendpoints.len()).sum();
+        cx.warn(
+            d.at,
+            format!(
+                "view `{}` keeps which elements it shows; its positions and sizes, {nested} nested node(s), {bends} bendpoint(s), {} connection(s) and styles are not kept (ecograph lays views out itself and draws containment from `parent`)",
+                d.ident,
+                d.connections.len()
+            ),
+        );
+        views_json.push(Value::Object(m));
+    }
+
+    // Model.
+    let mut top = Map::new();
+    if let Some(s) = doc.prop(P_SCHEMA) {
+        top.insert("$schema".into(), Value::from(s));
+    }
+    top.insert(
+        "ecograph".into(),
+        Value::from(ecograph_core::FORMAT_VERSION),
+    );
+    if let Some(t) = cx.text(&doc.name, None, "the model's name") {
+        top.insert("name".into(), t);
+    }
+    if let Some(t) = cx.text(&doc.doc, None, "the model's documentation") {
+        top.insert("description".into(), t);
+    }
+    if !cx.languages.is_empty() {
+        top.insert(
+            "languages".into(),
+            Value::Array(
+                cx.languages
+                    .iter()
+                    .map(|l| Value::from(l.as_str()))
+                    .collect(),
+            ),
+        );
+    }
+    for p in &doc.props {
+        if p.key != P_LANGUAGES && p.key != P_SCHEMA && !p.key.starts_with(P_VIEW) {
+            cx.warn(None, format!("model property `{}` is not kept: ecograph models have no model-level properties", p.key));
+        }
+    }
+    top.insert("elements".into(), Value::Array(elements_json));
+    top.insert("relations".into(), Value::Array(rel_json));
+    if !views_json.is_empty() {
+        top.insert("views".into(), Value::Array(views_json));
+    }
+    let text = Value::Object(top).to_string();
+    let checked = Model::check_str(&text, Some(file));
+    let Some(model) = checked.model else {
+        let problems = checked
+            .diagnostics
+            .errors()
+            .map(|d| {
+                let at = locate(d.path().as_str(), &kept, &doc.relationships);
+                Problem::new(
+                    file,
+                    at,
+                    format!("{} (in the imported model at {})", d.message(), d.path()),
+                )
+                .help(d.suggestion().map(|s| format!("did you mean `{s}`?")))
+            })
+            .collect();
+        return Err(Error::Invalid { problems });
+    };
+    let mut warnings = cx.warnings;
+    for d in model.warnings().iter() {
+        warnings.push(Warning::new(
+            file,
+            None,
+            format!("{} (in the imported model at {})", d.message(), d.path()),
+        ));
+    }
+    Ok(Imported { model, warnings })
+}
+
+/// The place in the file of the concept a model path such as `elements[3].name` names.
+fn locate(path: &str, elements: &[&Concept], _rels: &[Concept]) -> Option<Pos> {
+    let rest = path.strip_prefix("elements[")?;
+    let i: usize = rest.split(']').next()?.parse().ok()?;
+    elements.get(i).and_then(|c| c.at)
+}
+
+fn parse_tags(s: &str) -> Value {
+    match serde_json::from_str::<Vec<String>>(s) {
+        Ok(v) => Value::Array(v.into_iter().map(Value::from).collect()),
+        Err(_) => Value::Array(
+            s.split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(Value::from)
+                .collect(),
+        ),
+    }
+}
+
+/// The concept's properties that are not ecograph's own fields.
+fn user_props(
+    cx: &mut Ctx<'_>,
+    c: &Concept,
+    prop_types: &BTreeMap<String, String>,
+    out: &mut Map<String, Value>,
+    own: &[&str],
+) {
+    for p in &c.props {
+        if own.contains(&p.key.as_str()) {
+            continue;
+        }
+        if out.contains_key(&p.key) {
+            cx.warn(
+                c.at,
+                format!(
+                    "`{}` has property `{}` twice: the first value is kept",
+                    c.ident, p.key
+                ),
+            );
+            continue;
+        }
+        if p.value.0.len() > 1 {
+            cx.warn(
+                c.at,
+                format!(
+                    "property `{}` of `{}` has values in several languages: only the first is kept",
+                    p.key, c.ident
+                ),
+            );
+        }
+        out.insert(p.key.clone(), Value::from(p.value.first()));
+        if let Some(t) = prop_types.get(&p.key) {
+            out.insert(format!("{A_PROP_TYPE}{}", p.key), Value::from(t.as_str()));
+        }
+    }
+}

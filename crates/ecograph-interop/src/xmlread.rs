@@ -1,0 +1,332 @@
+//! A guarded, streaming XML reader over quick-xml: events with line:column, no DOCTYPE
+//! (so no entity is ever expanded or fetched), only the predefined entities and
+//! character references, a depth limit, and a size limit on any one tag or text so a
+//! huge file is read in bounded memory.
+
+use crate::error::{Error, Pos, Problem};
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::reader::NsReader;
+use std::io::{self, BufRead, Read};
+
+/// Deepest element nesting accepted.
+pub(crate) const MAX_DEPTH: usize = 1000;
+/// Longest tag or text accepted, in bytes.
+pub(crate) const MAX_TOKEN: usize = 16 << 20;
+
+#[derive(Debug)]
+struct TokenTooLong;
+
+impl std::fmt::Display for TokenTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("token too long")
+    }
+}
+
+impl std::error::Error for TokenTooLong {}
+
+/// Fails a read once more than [`MAX_TOKEN`] bytes pass without a `<` or `>`, so
+/// quick-xml's buffer for one event never grows past that.
+struct Guard<R> {
+    inner: R,
+    since: usize,
+}
+
+impl<R: BufRead> Read for Guard<R> {
+    fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+        let n = {
+            let buf = self.fill_buf()?;
+            let n = buf.len().min(out.len());
+            out[..n].copy_from_slice(&buf[..n]);
+            n
+        };
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl<R: BufRead> BufRead for Guard<R> {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        if self.since > MAX_TOKEN {
+            return Err(io::Error::other(TokenTooLong));
+        }
+        self.inner.fill_buf()
+    }
+    fn consume(&mut self, amt: usize) {
+        if let Ok(buf) = self.inner.fill_buf() {
+            let seen = &buf[..amt.min(buf.len())];
+            match seen.iter().rposition(|&b| b == b'<' || b == b'>') {
+                Some(p) => self.since = seen.len() - p - 1,
+                None => self.since += seen.len(),
+            }
+        }
+        self.inner.consume(amt);
+    }
+}
+
+/// One attribute: its namespace (when bound), local name and unescaped value.
+#[derive(Debug, Clone)]
+pub(crate) struct Attr {
+    pub ns: Option<String>,
+    pub local: String,
+    /// The name as written (`xml:lang`, `xsi:type`).
+    pub qname: String,
+    pub value: String,
+}
+
+#[derive(Debug)]
+pub(crate) enum Ev {
+    Start {
+        ns: Option<String>,
+        local: String,
+        attrs: Vec<Attr>,
+        empty: bool,
+    },
+    End,
+    Text(String),
+    Eof,
+}
+
+/// Line and column bookkeeping: every byte of the input is in some event's content or
+/// in its ASCII delimiters, so counting newlines in the contents gives exact lines.
+#[derive(Debug, Clone, Copy)]
+struct Track {
+    line: u64,
+    col: u64,
+}
+
+impl Track {
+    fn advance(&mut self, total: u64, content: &[u8], suffix: u64) {
+        let nl = content.iter().filter(|&&b| b == b'\n').count() as u64;
+        let chars = |s: &[u8]| s.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64;
+        if nl == 0 {
+            self.col += total.saturating_sub(content.len() as u64) + chars(content);
+        } else {
+            self.line += nl;
+            let last = content.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+            self.col = 1 + chars(&content[last + 1..]) + suffix;
+        }
+    }
+}
+
+pub(crate) struct XmlIn<R: BufRead> {
+    reader: NsReader<Guard<R>>,
+    buf: Vec<u8>,
+    pub file: String,
+    track: Track,
+    /// Where the last event started.
+    pub at: Pos,
+    depth: usize,
+    saw_root: bool,
+}
+
+fn resolved(r: ResolveResult<'_>) -> Option<String> {
+    match r {
+        ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+        _ => None,
+    }
+}
+
+fn fail(file: &str, at: Pos, msg: impl Into<String>) -> Error {
+    Error::one(Problem::new(file, Some(at), msg))
+}
+
+fn xml_error(file: &str, at: Pos, e: quick_xml::Error) -> Error {
+    use quick_xml::Error as Q;
+    match e {
+        Q::Io(io) => {
+            if io.get_ref().is_some_and(|x| x.is::<TokenTooLong>()) {
+                return fail(
+                    file,
+                    at,
+                    format!(
+                        "a tag or text longer than {} MiB: not read (a file like this is refused rather than held in memory)",
+                        MAX_TOKEN >> 20
+                    ),
+                );
+            }
+            Error::Io {
+                path: file.to_owned(),
+                source: io::Error::new(io.kind(), io.to_string()),
+            }
+        }
+        Q::Encoding(e) => fail(file, at, format!("the file is not UTF-8: {e}")),
+        other => fail(file, at, format!("not well-formed XML: {other}")),
+    }
+}
+
+impl<R: BufRead> XmlIn<R> {
+    pub fn new(inner: R, file: &str) -> XmlIn<R> {
+        let mut reader = NsReader::from_reader(Guard { inner, since: 0 });
+        let cfg = reader.config_mut();
+        cfg.check_end_names = true;
+        cfg.expand_empty_elements = false;
+        cfg.trim_text(false);
+        XmlIn {
+            reader,
+            buf: Vec::with_capacity(4096),
+            file: file.to_owned(),
+            track: Track { line: 1, col: 1 },
+            at: Pos { line: 1, column: 1 },
+            depth: 0,
+            saw_root: false,
+        }
+    }
+
+    /// A problem at the last event.
+    pub fn problem(&self, msg: impl Into<String>) -> Problem {
+        Problem::new(&self.file, Some(self.at), msg)
+    }
+
+    /// The next start tag, end tag, piece of text (entity references resolved, one
+    /// piece each) or the end of the file. Comments, processing instructions and the
+    /// XML declaration are skipped.
+    pub fn next(&mut self) -> Result<Ev, Error> {
+        loop {
+            self.buf.clear();
+            let start = self.reader.buffer_position();
+            let here = Pos {
+                line: self.track.line,
+                column: self.track.col,
+            };
+            self.at = here;
+            let file = self.file.as_str();
+            let ev = match self.reader.read_event_into(&mut self.buf) {
+                Ok(ev) => ev,
+                Err(e) => return Err(xml_error(file, here, e)),
+            };
+            let total = self.reader.buffer_position().saturating_sub(start);
+            let (content, suffix): (&[u8], u64) = match &ev {
+                Event::Start(e) => (e, 1),
+                Event::Empty(e) => (e, 2),
+                Event::End(e) => (e, 1),
+                Event::Text(t) => (t, 0),
+                Event::Comment(t) | Event::DocType(t) => (t, 3),
+                Event::CData(c) => (c, 3),
+                Event::PI(p) => (p, 2),
+                Event::GeneralRef(r) => (r, 1),
+                _ => (&[], 2),
+            };
+            self.track.advance(total, content, suffix);
+            let empty = matches!(ev, Event::Empty(_));
+            match ev {
+                Event::Text(t) => {
+                    let s = t
+                        .xml10_content()
+                        .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
+                    if self.depth == 0 && !s.trim().is_empty() {
+                        let what = if self.saw_root { "after" } else { "before" };
+                        return Err(fail(
+                            file,
+                            here,
+                            format!("not an XML document: text {what} the root element"),
+                        ));
+                    }
+                    return Ok(Ev::Text(s.into_owned()));
+                }
+                Event::CData(c) => {
+                    let s = c
+                        .decode()
+                        .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
+                    return Ok(Ev::Text(s.into_owned()));
+                }
+                Event::GeneralRef(r) => {
+                    let ch = match r.resolve_char_ref() {
+                        Ok(Some(c)) => c,
+                        Ok(None) => {
+                            let name = String::from_utf8_lossy(&r).into_owned();
+                            match name.as_str() {
+                                "lt" => '<',
+                                "gt" => '>',
+                                "amp" => '&',
+                                "apos" => '\'',
+                                "quot" => '"',
+                                _ => {
+                                    return Err(fail(
+                                        file,
+                                        here,
+                                        format!(
+                                            "undefined entity `&{name};`: only the five predefined entities and character references are read (entities are never expanded)"
+                                        ),
+                                    ));
+                                }
+                            }
+                        }
+                        Err(e) => {
+                            return Err(fail(file, here, format!("not well-formed XML: {e}")));
+                        }
+                    };
+                    return Ok(Ev::Text(ch.to_string()));
+                }
+                Event::DocType(_) => {
+                    return Err(fail(
+                        file,
+                        here,
+                        "a DOCTYPE declaration is not accepted: entities are never expanded and nothing is fetched",
+                    ));
+                }
+                Event::Start(e) | Event::Empty(e) => {
+                    let (ns, local) = self.reader.resolve_element(e.name());
+                    let ns = resolved(ns);
+                    let local = String::from_utf8_lossy(local.as_ref()).into_owned();
+                    let mut attrs = Vec::new();
+                    for a in e.attributes() {
+                        let a = a.map_err(|err| {
+                            fail(file, here, format!("not well-formed XML: {err}"))
+                        })?;
+                        let qname = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+                        if qname == "xmlns" || qname.starts_with("xmlns:") {
+                            continue;
+                        }
+                        let (ans, alocal) = self.reader.resolve_attribute(a.key);
+                        let value = a
+                            .unescape_value()
+                            .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?
+                            .into_owned();
+                        attrs.push(Attr {
+                            ns: resolved(ans),
+                            local: String::from_utf8_lossy(alocal.as_ref()).into_owned(),
+                            qname,
+                            value,
+                        });
+                    }
+                    if self.depth == 0 && self.saw_root {
+                        return Err(fail(
+                            file,
+                            here,
+                            "not an XML document: a second root element",
+                        ));
+                    }
+                    self.saw_root = true;
+                    if !empty {
+                        self.depth += 1;
+                        if self.depth > MAX_DEPTH {
+                            return Err(fail(
+                                file,
+                                here,
+                                format!("elements nested more than {MAX_DEPTH} levels deep"),
+                            ));
+                        }
+                    }
+                    return Ok(Ev::Start {
+                        ns,
+                        local,
+                        attrs,
+                        empty,
+                    });
+                }
+                Event::End(_) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    return Ok(Ev::End);
+                }
+                Event::Eof => {
+                    if !self.saw_root {
+                        return Err(fail(file, here, "not an XML document: no root element"));
+                    }
+                    return Ok(Ev::Eof);
+                }
+                _ => continue,
+            }
+        }
+    }
+}
