@@ -279,6 +279,8 @@ impl<R: Read> Table<R> {
         for w in want {
             match header.iter().position(|h| h.trim() == *w) {
                 Some(i) => cols.push(i),
+                // Archi before 4.9 wrote no Specialization column.
+                None if *w == "Specialization" => cols.push(usize::MAX),
                 None => {
                     let help =
                         closest(w, header.iter()).map(|s| format!("is `{s}` meant to be `{w}`?"));
@@ -316,7 +318,8 @@ impl<R: Read> Table<R> {
         match self.rd.read_record(rec) {
             Ok(false) => Ok(None),
             Ok(true) => {
-                let line = rec.position().map_or(0, csv::Position::line);
+                // The csv crate counts the header's line as 0.
+                let line = rec.position().map_or(0, csv::Position::line) + 1;
                 let f = self
                     .cols
                     .iter()
@@ -330,7 +333,7 @@ impl<R: Read> Table<R> {
 }
 
 fn csv_error(file: &str, e: csv::Error) -> Error {
-    let line = e.position().map(csv::Position::line);
+    let line = e.position().map(|p| p.line() + 1);
     match e.kind() {
         csv::ErrorKind::Io(_) => {
             let msg = e.to_string();

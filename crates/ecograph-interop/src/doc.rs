@@ -61,8 +61,10 @@ impl Concept {
     }
 }
 
-/// A folder of the organizations, as the exporter writes them: a label and the
-/// identifiers and folders it holds.
+/// A folder of the organizations, as the exporter writes them: a label and what it
+/// holds. Folders live in one arena ([`Doc::folders`], the unlabelled top level first)
+/// and refer to each other by index, so a deep tree is neither built nor dropped by
+/// recursion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Folder {
     pub label: LangText,
@@ -72,7 +74,7 @@ pub(crate) struct Folder {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Item {
     Ref(String),
-    Folder(Folder),
+    Folder(usize),
 }
 
 /// A node of a diagram.
@@ -133,8 +135,9 @@ pub(crate) struct Doc {
     pub props: Vec<Prop>,
     pub elements: Vec<Concept>,
     pub relationships: Vec<Concept>,
-    /// For writing: the folders. For reading: empty (see `folder_of`).
-    pub folders: Vec<Item>,
+    /// For writing: the folders, `folders[0]` being the top level. For reading: empty
+    /// (see `folder_of`).
+    pub folders: Vec<Folder>,
     /// For reading: the labels of the folders each concept sits in, outermost first.
     pub folder_of: std::collections::HashMap<String, Vec<String>>,
     /// Property definition name -> data type, for the types other than `string`.

@@ -159,8 +159,11 @@ pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc,
             .unwrap_or_default(),
         ..Doc::default()
     };
-    doc.props
-        .push(prop(P_LANGUAGES, model.languages().join(" ")));
+    let languages = match lang {
+        Some(l) => l.to_owned(),
+        None => model.languages().join(" "),
+    };
+    doc.props.push(prop(P_LANGUAGES, languages));
     if let Some(s) = model.schema() {
         doc.props.push(prop(P_SCHEMA, s));
     }
@@ -357,7 +360,18 @@ pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc,
         if let Some(t) = &view.description {
             d.doc = lang_text(t, lang);
         }
-        d.props.push(prop(P_VIEW, view.to_json().to_string()));
+        let mut vj = view.to_json();
+        if let (Some(l), Some(o)) = (lang, vj.as_object_mut()) {
+            // One language: the view's texts in that language only, as names are.
+            for (key, t) in [("title", &view.title), ("description", &view.description)] {
+                if let Some(t) = t {
+                    let mut m = Map::new();
+                    m.insert(l.to_owned(), Value::from(t.resolve(Some(l))));
+                    o.insert(key.into(), Value::Object(m));
+                }
+            }
+        }
+        d.props.push(prop(P_VIEW, vj.to_string()));
         doc.diagrams.push(d);
     }
     Ok(doc)
@@ -365,103 +379,90 @@ pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc,
 
 /// The organizations: containment as folders (an element with children is a folder,
 /// labelled with its name, that holds the element and its children), or the folders an
-/// import recorded in `archimate:folder`.
+/// import recorded in `archimate:folder`. `folders[0]` is the top level.
 fn folders(
     model: &Model,
     idents: &[String],
     rel_idents: &[String],
     lang: Option<&str>,
-) -> Vec<Item> {
+) -> Vec<Folder> {
     let n = model.element_count();
-    let mut built: Vec<Option<Item>> = vec![None; n];
-    let has_folder_prop = |i: usize| {
-        model
-            .element_at(i)
-            .and_then(|e| e.property(A_FOLDER))
-            .is_some()
-    };
-    // Post-order over the containment forest with an explicit stack (no recursion on
-    // depth).
+    let mut arena: Vec<Folder> = vec![Folder::default()];
+    let folder_prop = |i: usize| model.element_at(i).and_then(|e| e.property(A_FOLDER));
+    // Recorded folders (from an import) first, in element order, then relationship
+    // order; same labels at the same level share a folder.
+    let mut placed: Vec<(Vec<String>, String)> = Vec::new();
+    for (i, ident) in idents.iter().enumerate().take(n) {
+        if let Some(path) = folder_prop(i).and_then(parse_path) {
+            placed.push((path, ident.clone()));
+        }
+    }
+    for (i, r) in model.relations().enumerate() {
+        let path = r
+            .properties()
+            .find(|(k, _)| *k == A_FOLDER)
+            .and_then(|(_, v)| parse_path(v));
+        if let Some(path) = path {
+            placed.push((path, rel_idents[i].clone()));
+        }
+    }
+    let mut child_of: HashMap<(usize, String), usize> = HashMap::new();
+    for (path, ident) in placed {
+        let mut at = 0;
+        for label in path {
+            at = match child_of.get(&(at, label.clone())) {
+                Some(&f) => f,
+                None => {
+                    let f = arena.len();
+                    arena.push(Folder {
+                        label: LangText::plain(label.as_str()),
+                        items: Vec::new(),
+                    });
+                    arena[at].items.push(Item::Folder(f));
+                    child_of.insert((at, label), f);
+                    f
+                }
+            };
+        }
+        arena[at].items.push(Item::Ref(ident));
+    }
+    // Containment, pre-order with an explicit stack (no recursion on depth). An element
+    // with a recorded folder goes there; its children stay in its containment folder.
     let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
     for e in model.elements() {
         if let Some(p) = e.parent() {
             kids[p.index()].push(e.index());
         }
     }
-    let mut out: Vec<Item> = Vec::new();
     for root in model.roots() {
         let mut stack: Vec<(usize, usize)> = vec![(root.index(), 0)];
-        while let Some((i, next)) = stack.pop() {
-            if next < kids[i].len() {
-                stack.push((i, next + 1));
-                stack.push((kids[i][next], 0));
+        while let Some((i, into)) = stack.pop() {
+            let own = folder_prop(i).is_none();
+            if kids[i].is_empty() {
+                if own {
+                    arena[into].items.push(Item::Ref(idents[i].clone()));
+                }
                 continue;
             }
-            // An element with a recorded folder goes there; its children stay put.
-            let own = (!has_folder_prop(i)).then(|| Item::Ref(idents[i].clone()));
-            let item = if kids[i].is_empty() {
-                own
-            } else {
-                let mut items: Vec<Item> = own.into_iter().collect();
-                for k in &kids[i] {
-                    if let Some(it) = built[*k].take() {
-                        items.push(it);
-                    }
-                }
-                let name = model.element_at(i).map(|e| lang_text(e.name(), lang));
-                Some(Item::Folder(Folder {
-                    label: name.unwrap_or_default(),
-                    items,
-                }))
-            };
-            built[i] = item;
-        }
-        if let Some(it) = built[root.index()].take() {
-            out.push(it);
+            let f = arena.len();
+            let label = model
+                .element_at(i)
+                .map(|e| lang_text(e.name(), lang))
+                .unwrap_or_default();
+            arena.push(Folder {
+                label,
+                items: Vec::new(),
+            });
+            arena[into].items.push(Item::Folder(f));
+            if own {
+                arena[f].items.push(Item::Ref(idents[i].clone()));
+            }
+            for &k in kids[i].iter().rev() {
+                stack.push((k, f));
+            }
         }
     }
-    // Recorded folders (from an import), in element order, then relationship order.
-    let mut placed: Vec<(Vec<String>, String)> = Vec::new();
-    for (i, e) in model.elements().enumerate() {
-        if let Some(path) = e.property(A_FOLDER).and_then(parse_path) {
-            placed.push((path, idents[i].clone()));
-        }
-    }
-    for (i, r) in model.relations().enumerate() {
-        if let Some(path) = r
-            .properties()
-            .find(|(k, _)| *k == A_FOLDER)
-            .and_then(|(_, v)| parse_path(v))
-        {
-            placed.push((path, rel_idents[i].clone()));
-        }
-    }
-    let mut recorded: Vec<Item> = Vec::new();
-    for (path, ident) in placed {
-        let mut level = &mut recorded;
-        for label in path {
-            let pos = level.iter().position(
-                |it| matches!(it, Item::Folder(f) if f.label.first() == label && f.label.is_plain()),
-            );
-            let pos = match pos {
-                Some(p) => p,
-                None => {
-                    level.push(Item::Folder(Folder {
-                        label: LangText::plain(label),
-                        items: Vec::new(),
-                    }));
-                    level.len() - 1
-                }
-            };
-            level = match &mut level[pos] {
-                Item::Folder(f) => &mut f.items,
-                Item::Ref(_) => unreachable!("position() found a folder"),
-            };
-        }
-        level.push(Item::Ref(ident));
-    }
-    recorded.extend(out);
-    recorded
+    arena
 }
 
 fn parse_path(s: &str) -> Option<Vec<String>> {
@@ -570,9 +571,10 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         let mut see = |t: &LangText| {
             for (l, _) in &t.0 {
                 if let Some(l) = l
-                    && !seen.contains(l) {
-                        seen.push(l.clone());
-                    }
+                    && !seen.contains(l)
+                {
+                    seen.push(l.clone());
+                }
             }
         };
         see(&doc.name);
@@ -648,9 +650,10 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             let id = ids::decode(&c.ident).unwrap_or_else(|| ids::sanitize(&c.ident));
             rel_id_of.insert(c.ident.as_str(), id);
         } else if let Some(rest) = c.ident.strip_prefix("__rid.")
-            && let Some(id) = ids::decode(rest) {
-                rel_id_of.insert(c.ident.as_str(), id);
-            }
+            && let Some(id) = ids::decode(rest)
+        {
+            rel_id_of.insert(c.ident.as_str(), id);
+        }
     }
     let mut provides_by_system: Vec<bool> = vec![false; n];
     for (ri, c) in doc.relationships.iter().enumerate() {
@@ -1006,11 +1009,12 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         let mut seen: HashSet<usize> = HashSet::new();
         for node in &d.nodes {
             if let Some(e) = node.element.as_deref().and_then(|e| elem_ix.get(e))
-                && seen.insert(*e) {
-                    let mut s = Map::new();
-                    s.insert("id".into(), Value::from(ids_out[*e].as_str()));
-                    include.push(Value::Object(s));
-                }
+                && seen.insert(*e)
+            {
+                let mut s = Map::new();
+                s.insert("id".into(), Value::from(ids_out[*e].as_str()));
+                include.push(Value::Object(s));
+            }
         }
         if include.is_empty() {
             cx.warn(

@@ -10,7 +10,7 @@ use quick_xml::reader::NsReader;
 use std::io::{self, BufRead, Read};
 
 /// Deepest element nesting accepted.
-pub(crate) const MAX_DEPTH: usize = 1000;
+pub(crate) const MAX_DEPTH: usize = 10_000;
 /// Longest tag or text accepted, in bytes.
 pub(crate) const MAX_TOKEN: usize = 16 << 20;
 

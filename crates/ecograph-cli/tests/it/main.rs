@@ -4,6 +4,7 @@ mod core_commands;
 mod diff;
 mod files;
 mod impact;
+mod interop;
 mod render;
 mod schedule;
 mod support;

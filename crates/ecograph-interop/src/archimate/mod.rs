@@ -148,24 +148,25 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
         }
         x.end("relationships");
     }
-    if !doc.folders.is_empty() {
+    if doc.folders.first().is_some_and(|top| !top.items.is_empty()) {
         x.start("organizations", &[]);
         // Folders nest as deep as containment does: an explicit stack, no recursion.
-        let mut stack: Vec<std::slice::Iter<'_, Item>> = vec![doc.folders.iter()];
-        while let Some(top) = stack.last_mut() {
-            match top.next() {
-                Some(Item::Ref(r)) => x.empty("item", &[("identifierRef", r)]),
-                Some(Item::Folder(f)) => {
+        let mut stack: Vec<(usize, usize)> = vec![(0, 0)];
+        while let Some((f, next)) = stack.pop() {
+            let Some(item) = doc.folders[f].items.get(next) else {
+                if f != 0 {
+                    x.end("item");
+                }
+                continue;
+            };
+            stack.push((f, next + 1));
+            match item {
+                Item::Ref(r) => x.empty("item", &[("identifierRef", r)]),
+                Item::Folder(g) => {
                     x.context = "a folder".into();
                     x.start("item", &[]);
-                    text(&mut x, "label", &f.label);
-                    stack.push(f.items.iter());
-                }
-                None => {
-                    stack.pop();
-                    if !stack.is_empty() {
-                        x.end("item");
-                    }
+                    text(&mut x, "label", &doc.folders[*g].label);
+                    stack.push((*g, 0));
                 }
             }
         }

@@ -125,22 +125,23 @@ impl Reader {
             (Owner::View(i), Field::Name) => push(&mut self.doc.diagrams[i].name),
             (Owner::View(i), Field::Doc) => push(&mut self.doc.diagrams[i].doc),
             (Owner::Node(v, n), Field::Label) => push(&mut self.doc.diagrams[v].nodes[n].label),
-            (Owner::PropDef(i), Field::Name)
-                if self.defs[i].1.is_empty() => {
-                    self.defs[i].1 = pair.1.clone();
-                }
+            (Owner::PropDef(i), Field::Name) if self.defs[i].1.is_empty() => {
+                self.defs[i].1 = pair.1.clone();
+            }
             (Owner::Item, Field::Label) => {
                 if let Some(Frame::Item(label)) =
                     stack.iter_mut().rev().find(|f| matches!(f, Frame::Item(_)))
-                    && label.is_none() {
-                        *label = Some(pair.1.clone());
-                    }
+                    && label.is_none()
+                {
+                    *label = Some(pair.1.clone());
+                }
             }
             (o, Field::Value) => {
                 if let Some(ps) = self.props_of(o)
-                    && let Some(p) = ps.last_mut() {
-                        p.value.0.push(pair);
-                    }
+                    && let Some(p) = ps.last_mut()
+                {
+                    p.value.0.push(pair);
+                }
             }
             _ => {}
         }
@@ -170,9 +171,10 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
             }
             Ev::End => {
                 if let Some(Frame::Text(field)) = stack.pop()
-                    && let Some(o) = r.owner(&stack) {
-                        r.put_text(o, field, &mut stack);
-                    }
+                    && let Some(o) = r.owner(&stack)
+                {
+                    r.put_text(o, field, &mut stack);
+                }
             }
             Ev::Start {
                 ns,
@@ -209,9 +211,10 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
                 }
                 if empty {
                     if let Frame::Text(field) = frame
-                        && let Some(o) = r.owner(&stack) {
-                            r.put_text(o, field, &mut stack);
-                        }
+                        && let Some(o) = r.owner(&stack)
+                    {
+                        r.put_text(o, field, &mut stack);
+                    }
                 } else {
                     stack.push(frame);
                 }
@@ -360,14 +363,15 @@ fn start(r: &mut Reader, stack: &[Frame], local: &str, attrs: &[Attr], at: Pos) 
                 .unwrap_or("")
                 .to_owned();
             if let Some(o) = r.owner(stack)
-                && let Some(ps) = r.props_of(o) {
-                    ps.push(Prop {
-                        key: def.clone(),
-                        value: LangText::default(),
-                    });
-                    let i = ps.len() - 1;
-                    r.prop_refs.push((o, i, def, at));
-                }
+                && let Some(ps) = r.props_of(o)
+            {
+                ps.push(Prop {
+                    key: def.clone(),
+                    value: LangText::default(),
+                });
+                let i = ps.len() - 1;
+                r.prop_refs.push((o, i, def, at));
+            }
             Frame::Property
         }
         (Some(Frame::Property), "value") => Frame::Text(Field::Value),
@@ -508,32 +512,34 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             d.nodes.iter().map(|n| n.ident.as_str()).collect();
         for n in &d.nodes {
             if let Some(e) = &n.element
-                && !elements.contains(e.as_str()) {
-                    problems.push(
-                        Problem::new(
-                            "",
-                            n.at,
-                            format!("node `{}` shows `{e}`, which is no element", n.ident),
-                        )
-                        .help(suggest(e)),
-                    );
-                }
+                && !elements.contains(e.as_str())
+            {
+                problems.push(
+                    Problem::new(
+                        "",
+                        n.at,
+                        format!("node `{}` shows `{e}`, which is no element", n.ident),
+                    )
+                    .help(suggest(e)),
+                );
+            }
         }
         for c in &d.connections {
             if let Some(rel) = &c.relationship
-                && !rels.contains(rel.as_str()) {
-                    problems.push(
-                        Problem::new(
-                            "",
-                            c.at,
-                            format!(
-                                "connection `{}` shows `{rel}`, which is no relationship",
-                                c.ident
-                            ),
-                        )
-                        .help(suggest(rel)),
-                    );
-                }
+                && !rels.contains(rel.as_str())
+            {
+                problems.push(
+                    Problem::new(
+                        "",
+                        c.at,
+                        format!(
+                            "connection `{}` shows `{rel}`, which is no relationship",
+                            c.ident
+                        ),
+                    )
+                    .help(suggest(rel)),
+                );
+            }
             for id in [&c.source, &c.target] {
                 if !nodes.contains(id.as_str()) && !d.connections.iter().any(|k| k.ident == *id) {
                     problems.push(Problem::new(

@@ -1,0 +1,120 @@
+//! `ecograph export` and `ecograph import`: the Archi round trip, exit codes, messages.
+
+use crate::support::{repo_file, run, scratch, stderr, stdout, te24};
+
+#[test]
+fn archimate_round_trip_in_two_commands_gives_the_same_model() {
+    let dir = scratch("interop", "archimate");
+    let xml = dir.join("te24.xml");
+    let back = dir.join("te24.json");
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "archimate",
+        "--out",
+        &xml.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = run(&[
+        "import",
+        &xml.display().to_string(),
+        "--from",
+        "archimate",
+        "--out",
+        &back.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let canonical = stdout(&run(&["fmt", &te24()]));
+    assert_eq!(std::fs::read_to_string(&back).expect("written"), canonical);
+    let o = run(&["check", &back.display().to_string()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn csv_round_trip_writes_archis_three_files() {
+    let dir = scratch("interop", "csv");
+    let out = dir.join("csv");
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "csv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for f in ["elements.csv", "relations.csv", "properties.csv"] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let back = dir.join("back.json");
+    let o = run(&[
+        "import",
+        &out.display().to_string(),
+        "--from",
+        "csv",
+        "--out",
+        &back.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&back).expect("written"),
+        stdout(&run(&["fmt", &te24()]))
+    );
+}
+
+#[test]
+fn graphml_export_writes_a_file() {
+    let dir = scratch("interop", "graphml");
+    let out = dir.join("te24.graphml");
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "graphml",
+        "--lang",
+        "en",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = std::fs::read_to_string(&out).expect("written");
+    assert!(text.contains("<data key=\"name\">Job Market Finland</data>"));
+}
+
+#[test]
+fn bad_input_exits_1_with_the_place_and_a_missing_file_exits_2() {
+    let dir = scratch("interop", "bad");
+    let bad = repo_file("crates/ecograph-interop/tests/fixtures/bad/xml/unknown-type.xml");
+    let out = dir.join("x.json").display().to_string();
+    let o = run(&["import", &bad, "--from", "archimate", "--out", &out]);
+    assert_eq!(o.status.code(), Some(1));
+    let expected = format!(
+        "error: unknown element type `BusinessActr` (xsi:type of element `a`)\n  --> {bad}:5:5\nhelp: did you mean `BusinessActor`?\nerror: element `b` has relationship type `Flow`\n  --> {bad}:8:5\n"
+    );
+    assert_eq!(stderr(&o), expected);
+    assert!(!std::path::Path::new(&out).exists());
+    let missing = dir.join("missing.xml").display().to_string();
+    let o = run(&["import", &missing, "--from", "archimate", "--out", &out]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with(&format!("error: cannot access `{missing}`")),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "archimate",
+        "--lang",
+        "sv",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        "error: the model has no language `sv` (it has fi, en)\n"
+    );
+}

@@ -1,0 +1,389 @@
+//! The exchange format: round trips, the mappings, the schema's rules, Appendix B.
+
+use crate::generate;
+use crate::structure::{check, disallowed};
+use crate::{fixture, te24};
+use ecograph_core::{ElementKind, Model, RelationKind};
+use ecograph_interop::{ExportOptions, export_archimate, import_archimate, types};
+use proptest::prelude::*;
+
+fn export(m: &Model) -> String {
+    String::from_utf8(export_archimate(m, &ExportOptions::default()).expect("exports"))
+        .expect("UTF-8")
+}
+
+fn import(xml: &str) -> ecograph_interop::Imported {
+    match import_archimate(xml.as_bytes(), "test.xml") {
+        Ok(i) => i,
+        Err(e) => panic!("import failed: {e}\n{xml}"),
+    }
+}
+
+#[test]
+fn te24_round_trips_to_the_same_canonical_json() {
+    let m = te24();
+    let xml = export(&m);
+    let back = import(&xml).model;
+    assert_eq!(back.to_canonical_json(), m.to_canonical_json());
+}
+
+#[test]
+fn te24_export_follows_the_schema_and_appendix_b() {
+    let xml = export(&te24());
+    assert_eq!(check(&xml), Vec::<String>::new());
+    assert_eq!(disallowed(&xml), Vec::<String>::new());
+}
+
+#[test]
+fn te24_export_is_deterministic() {
+    let m = te24();
+    assert_eq!(export(&m), export(&m));
+}
+
+#[test]
+fn te24_export_keeps_both_languages_folders_and_views() {
+    let m = te24();
+    let xml = export(&m);
+    let doc = roxmltree::Document::parse(&xml).expect("XML");
+    let ns = "http://www.opengroup.org/xsd/archimate/3.0/";
+    let tmt = doc
+        .descendants()
+        .find(|n| n.has_tag_name((ns, "element")) && n.attribute("identifier") == Some("tmt"))
+        .expect("tmt is written");
+    let names: Vec<(Option<&str>, &str)> = tmt
+        .children()
+        .filter(|n| n.has_tag_name((ns, "name")))
+        .map(|n| {
+            (
+                n.attribute(("http://www.w3.org/XML/1998/namespace", "lang")),
+                n.text().unwrap_or(""),
+            )
+        })
+        .collect();
+    let e = m.element("tmt").expect("tmt");
+    assert_eq!(
+        names,
+        vec![
+            (Some("fi"), e.name().resolve(Some("fi"))),
+            (Some("en"), e.name().resolve(Some("en")))
+        ]
+    );
+    // One diagram per view; every element of a containment tree sits in its root's folder.
+    let diagrams = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((ns, "view")))
+        .count();
+    assert_eq!(diagrams, m.views().len());
+    let roots_with_children = m.roots().filter(|r| r.children().len() > 0).count();
+    let organizations = doc
+        .descendants()
+        .find(|n| n.has_tag_name((ns, "organizations")))
+        .expect("folders");
+    let top_folders = organizations
+        .children()
+        .filter(|n| n.has_tag_name((ns, "item")) && n.attribute("identifierRef").is_none())
+        .count();
+    assert_eq!(top_folders, roots_with_children);
+}
+
+#[test]
+fn one_language_export_names_in_that_language_only() {
+    let m = te24();
+    let xml = String::from_utf8(
+        export_archimate(&m, &ExportOptions::default().lang("en")).expect("exports"),
+    )
+    .expect("UTF-8");
+    assert!(!xml.contains("xml:lang=\"fi\""));
+    let back = import(&xml).model;
+    assert_eq!(back.languages(), ["en"]);
+    let tmt = back.element("tmt").expect("tmt");
+    assert_eq!(
+        tmt.name().resolve(None),
+        m.element("tmt").expect("tmt").name().resolve(Some("en"))
+    );
+    assert_eq!(back.element_count(), m.element_count());
+    assert_eq!(back.relation_count(), m.relation_count());
+}
+
+#[test]
+fn uses_of_data_is_access_with_an_explicit_read() {
+    let m = Model::from_json_str(
+        r#"{"ecograph":1,"elements":[
+        {"id":"p","kind":"process","name":"P"},{"id":"d","kind":"data","name":"D"},
+        {"id":"s","kind":"system","name":"S"},{"id":"t","kind":"task","name":"T"},
+        {"id":"u","kind":"task","name":"U"},{"id":"v","kind":"deliverable","name":"V"},
+        {"id":"a","kind":"actor","name":"A"}],
+      "relations":[{"kind":"uses","from":"p","to":"d"},{"kind":"uses","from":"p","to":"s"},
+        {"kind":"depends_on","from":"u","to":"t"},{"kind":"flow","from":"s","to":"p","data":["d"]},
+        {"kind":"responsible","from":"a","to":"v"},{"kind":"responsible","from":"a","to":"t"}]}"#,
+    )
+    .expect("valid");
+    let xml = export(&m);
+    assert!(xml.contains(r#"<relationship identifier="__r.0" source="p" target="d" xsi:type="Access" accessType="Read">"#), "{xml}");
+    // "p uses s" is s serving p; the prerequisite t triggers u.
+    assert!(
+        xml.contains(
+            r#"<relationship identifier="__r.1" source="s" target="p" xsi:type="Serving">"#
+        )
+    );
+    assert!(xml.contains(
+        r#"<relationship identifier="__r.2" source="t" target="u" xsi:type="Triggering">"#
+    ));
+    // The data a flow carries: an Association from the DataObject to the Flow.
+    assert!(xml.contains(
+        r#"<relationship identifier="__d.3.0" source="d" target="__r.3" xsi:type="Association">"#
+    ));
+    // No Assignment to a Deliverable: an Association; to a WorkPackage: an Assignment.
+    assert!(xml.contains(
+        r#"<relationship identifier="__r.4" source="a" target="v" xsi:type="Association">"#
+    ));
+    assert!(xml.contains(
+        r#"<relationship identifier="__r.5" source="a" target="t" xsi:type="Assignment">"#
+    ));
+    assert_eq!(disallowed(&xml), Vec::<String>::new());
+    assert_eq!(import(&xml).model, m);
+}
+
+#[test]
+fn a_parent_without_an_allowed_composition_gets_a_grouping() {
+    // An application service inside a business service: no Composition or Aggregation
+    // between them in Appendix B.
+    let m = Model::from_json_str(
+        r#"{"ecograph":1,"elements":[
+        {"id":"bs","kind":"service","name":"Business"},
+        {"id":"as","kind":"service","name":"App","parent":"bs"},
+        {"id":"sys","kind":"system","name":"Sys"}],
+      "relations":[{"kind":"provides","from":"sys","to":"as"}]}"#,
+    )
+    .expect("valid");
+    let xml = export(&m);
+    assert!(
+        xml.contains(r#"<element identifier="__g.bs" xsi:type="Grouping">"#),
+        "{xml}"
+    );
+    assert!(xml.contains(
+        r#"<relationship identifier="__p.as" source="__g.bs" target="as" xsi:type="Aggregation">"#
+    ));
+    assert_eq!(disallowed(&xml), Vec::<String>::new());
+    assert_eq!(check(&xml), Vec::<String>::new());
+    let back = import(&xml).model;
+    assert_eq!(back, m);
+    assert_eq!(back.element_count(), 3);
+}
+
+#[test]
+fn appendix_b_table_agrees_with_the_specification_on_known_cells() {
+    assert_eq!(
+        types::allowed("Assignment", "BusinessActor", "BusinessRole"),
+        Some(true)
+    );
+    assert_eq!(
+        types::allowed("Assignment", "BusinessActor", "Deliverable"),
+        Some(false)
+    );
+    assert_eq!(
+        types::allowed("Triggering", "WorkPackage", "WorkPackage"),
+        Some(true)
+    );
+    assert_eq!(
+        types::allowed("Triggering", "Deliverable", "Deliverable"),
+        Some(false)
+    );
+    assert_eq!(
+        types::allowed("Access", "BusinessProcess", "DataObject"),
+        Some(true)
+    );
+    assert_eq!(
+        types::allowed("Access", "WorkPackage", "DataObject"),
+        Some(false)
+    );
+    assert_eq!(
+        types::allowed("Realization", "WorkPackage", "Deliverable"),
+        Some(true)
+    );
+    assert_eq!(
+        types::allowed("Serving", "ApplicationComponent", "BusinessProcess"),
+        Some(true)
+    );
+    assert_eq!(
+        types::allowed("Flow", "DataObject", "DataObject"),
+        Some(false)
+    );
+    assert_eq!(types::allowed("Node", "Node", "Node"), None);
+    // Association is allowed between any two elements.
+    for s in types::table_types() {
+        for t in types::table_types() {
+            assert_eq!(types::allowed("Association", s, t), Some(true), "{s} {t}");
+        }
+    }
+}
+
+#[test]
+fn a_foreign_file_keeps_every_concept_with_its_type() {
+    let path = fixture("archimate/foreign.xml");
+    let xml = std::fs::read_to_string(&path).expect("fixture");
+    let imp = import(&xml);
+    let m = &imp.model;
+    assert_eq!(m.element_count(), 9);
+    assert_eq!(m.relation_count(), 12);
+    assert!(m.warnings().errors().next().is_none());
+    let node = m.element("id-n1").expect("node");
+    assert_eq!(
+        (node.kind(), node.property("archimate:type")),
+        (ElementKind::System, Some("Node"))
+    );
+    let junction = m.element("id-j1").expect("junction");
+    assert_eq!(junction.property("archimate:type"), Some("AndJunction"));
+    assert_eq!(junction.property("archimate:unnamed"), Some("true"));
+    let by_id = |id: &str| {
+        m.relations()
+            .find(|r| r.id() == Some(id))
+            .expect("relation")
+    };
+    // Influence with its modifier, a directed Association with its documentation, an
+    // Association to a relationship, Access with and without accessType.
+    let r3 = by_id("id-r3");
+    assert_eq!(
+        r3.properties().collect::<Vec<_>>(),
+        [
+            ("archimate:modifier", "++"),
+            ("archimate:type", "Influence")
+        ]
+    );
+    let r4 = by_id("id-r4");
+    assert!(
+        r4.properties()
+            .any(|p| p == ("archimate:isDirected", "true"))
+    );
+    assert!(
+        r4.properties()
+            .any(|p| p == ("archimate:documentation", "owns the goal"))
+    );
+    let r2 = by_id("id-r2");
+    assert!(
+        r2.properties()
+            .any(|p| p == ("archimate:target-relationship", "id-r1"))
+    );
+    assert_eq!(by_id("id-r6").kind(), RelationKind::Uses);
+    assert!(
+        by_id("id-r6")
+            .properties()
+            .any(|p| p == ("archimate:accessType", "Write"))
+    );
+    assert!(
+        by_id("id-r7")
+            .properties()
+            .any(|p| p == ("archimate:accessType", "Access"))
+    );
+    // Serving from the node to the component: the component uses the node.
+    let r5 = by_id("id-r5");
+    assert_eq!(
+        (r5.kind(), r5.from().id().as_str(), r5.to().id().as_str()),
+        (RelationKind::Uses, "id-c1", "id-n1")
+    );
+    // Property definitions' types, every language, documentation, folders.
+    let a1 = m.element("id-a1").expect("actor");
+    assert_eq!(
+        a1.property("archimate:property-type:Budget"),
+        Some("number")
+    );
+    assert_eq!(a1.property("Budget"), Some("120000"));
+    assert_eq!(a1.name().get("fi"), Some("Satamaviranomainen"));
+    assert_eq!(
+        a1.description().map(|d| d.resolve(None)),
+        Some("Runs the <port>.\nSecond line.")
+    );
+    assert_eq!(
+        m.element("id-c1")
+            .and_then(|e| e.property("archimate:folder")),
+        Some(r#"["Application","Harbour systems"]"#)
+    );
+    assert_eq!(m.languages(), ["en", "fi"]);
+    // The view keeps its elements (the label node shows none).
+    let v = &m.views()[0];
+    assert_eq!(v.id, "id-v1");
+    assert_eq!(v.include.len(), 3);
+    let dropped: Vec<&str> = imp
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|w| w.contains("bendpoint"))
+        .collect();
+    assert_eq!(dropped.len(), 1);
+    // It renders.
+    for view in m.views() {
+        let svg = ecograph_render::render(
+            m,
+            view,
+            ecograph_render::Format::Svg,
+            &ecograph_render::Options::default(),
+        )
+        .expect("renders");
+        assert!(svg.contains("Berth planner"));
+    }
+}
+
+#[test]
+fn a_foreign_file_exported_and_imported_again_is_the_same_model() {
+    let xml = std::fs::read_to_string(fixture("archimate/foreign.xml")).expect("fixture");
+    let first = import(&xml).model;
+    let again = export(&first);
+    assert_eq!(check(&again), Vec::<String>::new());
+    let second = import(&again).model;
+    assert_eq!(second.to_canonical_json(), first.to_canonical_json());
+    // The types are written as they were read.
+    assert!(again.contains(r#"xsi:type="Node""#));
+    assert!(again.contains(r#"xsi:type="Influence" modifier="++""#));
+    assert!(again.contains(r#"xsi:type="Association" isDirected="true""#));
+    assert!(again.contains(r#"source="id-d1" target="id-r1" xsi:type="Association""#));
+    assert!(again.contains(r#"<propertyDefinition identifier="__pd.0" type="number">"#));
+}
+
+fn chain(n: usize) -> Model {
+    let mut els = vec![r#"{"id":"t0","kind":"task","name":"T"}"#.to_owned()];
+    for i in 1..n {
+        els.push(format!(
+            r#"{{"id":"t{i}","kind":"task","name":"T","parent":"t{}"}}"#,
+            i - 1
+        ));
+    }
+    Model::from_json_str(&format!(
+        r#"{{"ecograph":1,"elements":[{}]}}"#,
+        els.join(",")
+    ))
+    .expect("valid")
+}
+
+#[test]
+fn deep_containment_round_trips_without_recursion() {
+    let m = chain(5_000);
+    assert_eq!(import(&export(&m)).model, m);
+}
+
+#[test]
+fn containment_deeper_than_the_reader_accepts_is_written_and_refused_clearly() {
+    // Folders nest as deep as containment; the reader stops at 10,000 levels.
+    let xml = export(&chain(12_000));
+    let err = import_archimate(xml.as_bytes(), "deep.xml").expect_err("too deep to read back");
+    assert!(
+        err.to_string()
+            .starts_with("elements nested more than 10000 levels deep\n  --> deep.xml:"),
+        "{err}"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn generated_models_round_trip(seed in any::<u64>(), n in 2usize..40) {
+        let m = generate::model(seed, n);
+        let xml = export(&m);
+        prop_assert_eq!(check(&xml), Vec::<String>::new());
+        prop_assert_eq!(disallowed(&xml), Vec::<String>::new());
+        let back = import(&xml).model;
+        prop_assert_eq!(back.to_canonical_json(), m.to_canonical_json());
+        // And the second trip gives the same file.
+        prop_assert_eq!(export(&back), xml);
+    }
+}

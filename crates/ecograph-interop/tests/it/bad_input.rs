@@ -1,0 +1,177 @@
+//! Bad input: one fixture per case, the whole message asserted (`<case>.err` beside an
+//! XML fixture, `expected.err` in a CSV case's directory); the huge cases are generated.
+
+use crate::fixture;
+use ecograph_interop::{Error, import_archimate, import_csv};
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+fn expected(path: &Path) -> String {
+    std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        .trim_end_matches('\n')
+        .to_owned()
+}
+
+#[test]
+fn every_bad_exchange_file_gets_its_whole_message() {
+    let dir = fixture("bad/xml");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "xml"))
+        .collect();
+    cases.sort();
+    assert_eq!(cases.len(), 10);
+    for case in cases {
+        let name = format!(
+            "bad/xml/{}",
+            case.file_name().and_then(|n| n.to_str()).unwrap_or("")
+        );
+        let r = BufReader::new(File::open(&case).expect("fixture"));
+        let err = import_archimate(r, &name).expect_err(&name);
+        assert!(err.is_invalid_input(), "{name}: {err}");
+        assert_eq!(
+            err.to_string(),
+            expected(&case.with_extension("err")),
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn every_bad_csv_case_gets_its_whole_message() {
+    let dir = fixture("bad/csv");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    assert_eq!(cases.len(), 3);
+    for case in cases {
+        let open = |n: &str| File::open(case.join(n)).ok().map(BufReader::new);
+        let elements = open("elements.csv").expect("elements.csv");
+        let label = |n: &str| {
+            format!(
+                "{}/{n}",
+                case.file_name().and_then(|x| x.to_str()).unwrap_or("")
+            )
+        };
+        let names = [
+            label("elements.csv"),
+            label("relations.csv"),
+            label("properties.csv"),
+        ];
+        let err = import_csv(
+            elements,
+            open("relations.csv"),
+            open("properties.csv"),
+            [&names[0], &names[1], &names[2]],
+        )
+        .expect_err("bad");
+        assert!(err.is_invalid_input(), "{err}");
+        assert_eq!(
+            err.to_string(),
+            expected(&case.join("expected.err")),
+            "{}",
+            case.display()
+        );
+    }
+}
+
+/// 100,000 nested elements, produced as they are read.
+struct Deep {
+    depth: usize,
+    at: usize,
+    head: &'static [u8],
+}
+
+impl Read for Deep {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if !self.head.is_empty() {
+            let n = self.head.len().min(out.len());
+            out[..n].copy_from_slice(&self.head[..n]);
+            self.head = &self.head[n..];
+            return Ok(n);
+        }
+        let mut n = 0;
+        while n + 6 <= out.len() && self.at < self.depth {
+            out[n..n + 6].copy_from_slice(b"<item>");
+            n += 6;
+            self.at += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn hundred_thousand_deep_nesting_is_refused_at_the_limit() {
+    let head = b"<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\" identifier=\"m\"><organizations>";
+    let r = BufReader::new(Deep {
+        depth: 100_000,
+        at: 0,
+        head,
+    });
+    let err = import_archimate(r, "deep.xml").expect_err("too deep");
+    // Levels 1 and 2 are the model and organizations; the 9,999th item is too deep, at
+    // its column on the one line.
+    let col = head.len() + 9_998 * 6 + 1;
+    assert_eq!(
+        err.to_string(),
+        format!("elements nested more than 10000 levels deep\n  --> deep.xml:1:{col}")
+    );
+}
+
+/// A gigabyte of one text node, produced as it is read: the import stops at the token
+/// limit without holding the text.
+struct Huge {
+    left: u64,
+    head: &'static [u8],
+}
+
+impl Read for Huge {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        if !self.head.is_empty() {
+            let n = self.head.len().min(out.len());
+            out[..n].copy_from_slice(&self.head[..n]);
+            self.head = &self.head[n..];
+            return Ok(n);
+        }
+        let n = (out.len() as u64).min(self.left) as usize;
+        out[..n].fill(b'a');
+        self.left -= n as u64;
+        Ok(n)
+    }
+}
+
+#[test]
+fn a_gigabyte_text_is_refused_in_bounded_memory() {
+    let head =
+        b"<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\" identifier=\"m\">\n<name>";
+    let r = BufReader::new(Huge {
+        left: 1 << 30,
+        head,
+    });
+    let err = import_archimate(r, "huge.xml").expect_err("too long");
+    assert_eq!(
+        err.to_string(),
+        "a tag or text longer than 16 MiB: not read (a file like this is refused rather than held in memory)\n  --> huge.xml:2:7"
+    );
+}
+
+#[test]
+fn an_unreadable_input_is_an_io_error() {
+    struct Broken;
+    impl Read for Broken {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk on fire"))
+        }
+    }
+    let err = import_archimate(BufReader::new(Broken), "broken.xml").expect_err("unreadable");
+    assert!(matches!(err, Error::Io { .. }), "{err:?}");
+    assert!(!err.is_invalid_input());
+    assert_eq!(err.to_string(), "cannot read `broken.xml`");
+}

@@ -1,0 +1,141 @@
+//! Archi's CSV layout: round trips, the exact layout, spreadsheet edits.
+
+use crate::{generate, te24};
+use ecograph_core::Model;
+use ecograph_interop::{CsvFiles, ExportOptions, export_csv, import_csv};
+use proptest::prelude::*;
+
+fn export(m: &Model) -> CsvFiles {
+    export_csv(m, &ExportOptions::default()).expect("exports")
+}
+
+fn import(f: &CsvFiles) -> ecograph_interop::Imported {
+    let r = import_csv(
+        &f.elements[..],
+        Some(&f.relations[..]),
+        Some(&f.properties[..]),
+        ["elements.csv", "relations.csv", "properties.csv"],
+    );
+    match r {
+        Ok(i) => i,
+        Err(e) => panic!("import failed: {e}"),
+    }
+}
+
+#[test]
+fn te24_round_trips_through_csv() {
+    let m = te24();
+    assert_eq!(
+        import(&export(&m)).model.to_canonical_json(),
+        m.to_canonical_json()
+    );
+}
+
+#[test]
+fn files_have_archis_headers_bom_quoting_and_line_ends() {
+    let f = export(&te24());
+    let heads = [
+        (
+            &f.elements,
+            "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n",
+        ),
+        (
+            &f.relations,
+            "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Source\",\"Target\",\"Specialization\"\r\n",
+        ),
+        (&f.properties, "\"ID\",\"Key\",\"Value\"\r\n"),
+    ];
+    for (bytes, head) in heads {
+        let text = std::str::from_utf8(bytes).expect("UTF-8");
+        assert!(text.starts_with('\u{FEFF}'));
+        assert!(
+            text['\u{FEFF}'.len_utf8()..].starts_with(head),
+            "{}",
+            &text[..80]
+        );
+    }
+    let elements = std::str::from_utf8(&f.elements).expect("UTF-8");
+    assert!(elements.contains("\r\n\"__model\",\"ArchimateModel\","));
+    assert!(elements.contains("\"tmt\",\"ApplicationComponent\",\"Työmarkkinatori\","));
+    let relations = std::str::from_utf8(&f.relations).expect("UTF-8");
+    assert!(relations.contains("\"CompositionRelationship\""));
+}
+
+#[test]
+fn an_edited_name_cell_is_read_back() {
+    let m = Model::from_json_str(
+        r#"{"ecograph":1,"languages":["fi","en"],"elements":[
+        {"id":"tmt","kind":"system","name":{"fi":"Työmarkkinatori","en":"Job Market Finland"}}]}"#,
+    )
+    .expect("valid");
+    let mut f = export(&m);
+    let text = String::from_utf8(f.elements.clone()).expect("UTF-8");
+    f.elements = text
+        .replace("\"Työmarkkinatori\"", "\"Työmarkkinatori 2.0, uusi\"")
+        .into_bytes();
+    let back = import(&f).model;
+    let tmt = back.element("tmt").expect("tmt");
+    assert_eq!(tmt.name().get("fi"), Some("Työmarkkinatori 2.0, uusi"));
+    assert_eq!(tmt.name().get("en"), Some("Job Market Finland"));
+}
+
+#[test]
+fn archis_own_files_are_read() {
+    // As Archi writes them: its ids, relationship class names, special properties.
+    let elements = "\u{FEFF}\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n\"id-m\",\"ArchimateModel\",\"Harbour\",\"\",\"\"\r\n\"id-a\",\"BusinessActor\",\"Port\",\"Runs \"\"it\"\"\",\"\"\r\n\"id-d\",\"DataObject\",\"Notice\",\"\",\"\"\r\n\"id-j\",\"Junction\",\"\",\"\",\"\"\r\n";
+    let relations = "\u{FEFF}\"ID\",\"Type\",\"Name\",\"Documentation\",\"Source\",\"Target\",\"Specialization\"\r\n\"id-r\",\"AccessRelationship\",\"\",\"\",\"id-a\",\"id-d\",\"\"\r\n\"id-s\",\"AssociationRelationship\",\"\",\"\",\"id-a\",\"id-j\",\"\"\r\n";
+    let properties = "\u{FEFF}\"ID\",\"Key\",\"Value\"\r\n\"id-m\",\"Purpose\",\"x\"\r\n\"id-a\",\"Budget\",\"10\"\r\n\"id-r\",\"Access_Type\",\"Read\"\r\n\"id-s\",\"Directed\",\"true\"\r\n\"id-j\",\"Junction_Type\",\"Or\"\r\n";
+    let imp = import_csv(
+        elements.as_bytes(),
+        Some(relations.as_bytes()),
+        Some(properties.as_bytes()),
+        ["e", "r", "p"],
+    )
+    .expect("reads");
+    let m = imp.model;
+    assert_eq!((m.element_count(), m.relation_count()), (3, 2));
+    assert_eq!(m.name().map(|n| n.resolve(None)), Some("Harbour"));
+    assert_eq!(
+        m.element("id-a").and_then(|e| e.property("Budget")),
+        Some("10")
+    );
+    assert_eq!(
+        m.element("id-a")
+            .and_then(|e| e.description())
+            .map(|d| d.resolve(None)),
+        Some("Runs \"it\"")
+    );
+    assert_eq!(
+        m.element("id-j").and_then(|e| e.property("archimate:type")),
+        Some("OrJunction")
+    );
+    let r = m
+        .relations()
+        .find(|r| r.id() == Some("id-r"))
+        .expect("access");
+    assert_eq!(
+        r.properties().count(),
+        0,
+        "Read is what ecograph derives for uses"
+    );
+    let s = m
+        .relations()
+        .find(|r| r.id() == Some("id-s"))
+        .expect("association");
+    assert!(
+        s.properties()
+            .any(|p| p == ("archimate:isDirected", "true"))
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(32))]
+
+    #[test]
+    fn generated_models_round_trip_through_csv(seed in any::<u64>(), n in 2usize..40) {
+        let m = generate::model(seed, n);
+        let f = export(&m);
+        let back = import(&f).model;
+        prop_assert_eq!(back.to_canonical_json(), m.to_canonical_json());
+    }
+}

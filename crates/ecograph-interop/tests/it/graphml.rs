@@ -1,0 +1,80 @@
+//! GraphML: parsed by a real XML parser, keys typed, containment nested.
+
+use crate::te24;
+use ecograph_interop::{ExportOptions, export_graphml};
+use std::collections::{HashMap, HashSet};
+
+const NS: &str = "http://graphml.graphdrawing.org/xmlns";
+
+#[test]
+fn te24_graphml_has_typed_keys_nested_containment_and_every_relation() {
+    let m = te24();
+    let bytes = export_graphml(&m, &ExportOptions::default().lang("en")).expect("exports");
+    assert_eq!(
+        bytes,
+        export_graphml(&m, &ExportOptions::default().lang("en")).expect("exports")
+    );
+    let text = String::from_utf8(bytes).expect("UTF-8");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let root = doc.root_element();
+    assert!(root.has_tag_name((NS, "graphml")));
+    let keys: HashMap<&str, (&str, &str, &str)> = root
+        .children()
+        .filter(|n| n.has_tag_name((NS, "key")))
+        .map(|k| {
+            let a = |n| k.attribute(n).unwrap_or("");
+            (a("id"), (a("for"), a("attr.name"), a("attr.type")))
+        })
+        .collect();
+    for name in ["kind", "name", "status", "start", "end", "tags"] {
+        assert_eq!(keys.get(name), Some(&("node", name, "string")), "{name}");
+    }
+    assert_eq!(keys.get("rkind"), Some(&("edge", "kind", "string")));
+    // Every element once; a child's node sits in its parent's nested graph.
+    let nodes: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((NS, "node")))
+        .collect();
+    assert_eq!(nodes.len(), m.element_count());
+    for n in &nodes {
+        let id = n.attribute("id").expect("id");
+        let e = m.element(id).expect("an element");
+        let enclosing = n
+            .ancestors()
+            .skip(1)
+            .find(|a| a.has_tag_name((NS, "node")))
+            .and_then(|a| a.attribute("id"));
+        assert_eq!(enclosing, e.parent().map(|p| p.id().as_str()), "{id}");
+        let data: HashMap<&str, &str> = n
+            .children()
+            .filter(|d| d.has_tag_name((NS, "data")))
+            .map(|d| (d.attribute("key").unwrap_or(""), d.text().unwrap_or("")))
+            .collect();
+        assert_eq!(data.get("kind"), Some(&e.kind().as_str()));
+        assert_eq!(
+            data.get("name").copied(),
+            Some(e.name().resolve(Some("en")))
+        );
+        assert_eq!(data.get("status").copied(), e.status().map(|s| s.as_str()));
+    }
+    let ids: HashSet<&str> = nodes.iter().filter_map(|n| n.attribute("id")).collect();
+    let edges: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((NS, "edge")))
+        .collect();
+    assert_eq!(edges.len(), m.relation_count());
+    for (e, r) in edges.iter().zip(m.relations()) {
+        assert_eq!(e.attribute("source"), Some(r.from().id().as_str()));
+        assert_eq!(e.attribute("target"), Some(r.to().id().as_str()));
+        assert!(ids.contains(e.attribute("target").unwrap_or("")));
+        let kind = e
+            .children()
+            .find(|d| d.attribute("key") == Some("rkind"))
+            .and_then(|d| d.text());
+        assert_eq!(kind, Some(r.kind().as_str()));
+        assert_eq!(
+            e.attribute("directed") == Some("false"),
+            !r.kind().is_directed()
+        );
+    }
+}

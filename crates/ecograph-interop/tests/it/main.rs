@@ -1,0 +1,29 @@
+//! Integration tests of ecograph-interop, one test binary.
+
+mod archimate;
+mod bad_input;
+mod csv_files;
+mod generate;
+mod graphml;
+mod structure;
+
+use std::path::PathBuf;
+
+/// A file of this repository, by its path from the root.
+pub fn repo_file(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .join(path)
+}
+
+/// A fixture of this crate.
+pub fn fixture(path: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(path)
+}
+
+/// The TE24 model.
+pub fn te24() -> ecograph_core::Model {
+    ecograph_core::Model::load(repo_file("models/te24.json")).expect("te24 loads")
+}
