@@ -24,6 +24,9 @@ const EDGE_WRAP: f64 = 130.0;
 const MIN_W: f64 = 120.0;
 const MIN_H: f64 = 55.0;
 const MARGIN: f64 = 24.0;
+/// Views drawing more nodes than this are placed on a grid instead: the layered layout
+/// is superlinear, and no one reads a diagram of thousands of boxes.
+pub(crate) const LAYOUT_LIMIT: usize = 1000;
 
 fn node_size(lines: &[String]) -> (f64, f64) {
     let w = lines
@@ -70,6 +73,9 @@ pub(crate) fn diagram(
         source,
     })?;
     let nodes = d.nodes();
+    if nodes.len() > LAYOUT_LIMIT {
+        return Ok(grid(&d, idents, rel_idents, rel_sources, view));
+    }
     let mut input = LayoutInput {
         direction: match d.direction() {
             LayoutDirection::LeftToRight => layout::Direction::LeftToRight,
@@ -260,4 +266,55 @@ pub(crate) fn diagram(
         });
     }
     Ok(out)
+}
+
+/// A big view: every drawn element as a top-level node on a grid of about √n columns,
+/// connections without bendpoints. Linear in the view's size.
+fn grid(
+    d: &Drawn<'_>,
+    idents: &[String],
+    rel_idents: &[String],
+    rel_sources: &[String],
+    view: &View,
+) -> Diagram {
+    let nodes = d.nodes();
+    let cols = (nodes.len() as f64).sqrt().ceil().max(1.0) as usize;
+    let view_ident = crate::ids::encode(&view.id);
+    let (w, h) = (MIN_W as i64, MIN_H as i64);
+    let mut out = Diagram::default();
+    for (i, n) in nodes.iter().enumerate() {
+        out.nodes.push(Node {
+            ident: format!("__n.{view_ident}.{i}"),
+            element: Some(idents[n.element().index()].clone()),
+            x: MARGIN as i64 + (i % cols) as i64 * (w + 40),
+            y: MARGIN as i64 + (i / cols) as i64 * (h + 40),
+            w,
+            h,
+            ..Node::default()
+        });
+    }
+    for e in d.edges() {
+        let [r] = e.relations() else { continue };
+        let (fe, te) = (nodes[e.from()].element(), nodes[e.to()].element());
+        if r.from() != fe || r.to() != te {
+            continue;
+        }
+        let ri = r.index();
+        let (s, t) = if rel_sources[ri] == idents[fe.index()] {
+            (e.from(), e.to())
+        } else if rel_sources[ri] == idents[te.index()] {
+            (e.to(), e.from())
+        } else {
+            continue;
+        };
+        out.connections.push(Connection {
+            ident: format!("__c.{view_ident}.{}", out.connections.len()),
+            relationship: Some(rel_idents[ri].clone()),
+            source: out.nodes[s].ident.clone(),
+            target: out.nodes[t].ident.clone(),
+            bendpoints: Vec::new(),
+            at: None,
+        });
+    }
+    out
 }
