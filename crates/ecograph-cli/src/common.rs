@@ -57,7 +57,70 @@ pub fn read_source(path: &str) -> Result<String, Fail> {
             .map_err(|e| Fail::usage(format!("cannot read standard input: {e}")))?;
         Ok(s)
     } else {
-        std::fs::read_to_string(path).map_err(|e| Fail::io(Path::new(path), &e))
+        let text = std::fs::read_to_string(path).map_err(|e| Fail::io(Path::new(path), &e))?;
+        remember_input(path);
+        Ok(text)
+    }
+}
+
+/// A file read as input: it must never be written over (`render m.json --out m.json`).
+#[derive(Debug)]
+struct Input {
+    id: FileId,
+    name: String,
+}
+
+/// A file's identity, through symlinks: device and inode where there are such.
+#[derive(Debug, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+#[cfg(unix)]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| FileId(m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn file_id(path: &Path) -> Option<FileId> {
+    use std::hash::{Hash, Hasher};
+    let real = std::fs::canonicalize(path).ok()?;
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    real.hash(&mut h);
+    Some(FileId(0, h.finish()))
+}
+
+static INPUTS: std::sync::Mutex<Vec<Input>> = std::sync::Mutex::new(Vec::new());
+
+fn remember_input(path: &str) {
+    if let Some(id) = file_id(Path::new(path))
+        && let Ok(mut inputs) = INPUTS.lock()
+    {
+        inputs.push(Input {
+            id,
+            name: path.to_owned(),
+        });
+    }
+}
+
+/// Fails (exit 2) when `out` is, by identity (same file through symlinks and hard
+/// links, not the same spelling), a file this run read as input. Every output file is
+/// checked before it is written.
+pub fn refuse_input(out: &Path) -> Result<(), Fail> {
+    let Some(id) = file_id(out) else {
+        return Ok(());
+    };
+    let inputs = INPUTS
+        .lock()
+        .map_err(|_| Fail::usage("internal error: input list"))?;
+    match inputs.iter().find(|i| i.id == id) {
+        Some(i) => Err(Fail::usage(format!(
+            "refusing to write `{}`: it is the input `{}`; choose another output file",
+            out.display(),
+            i.name
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -133,8 +196,11 @@ pub fn write_output_with(
     match out {
         None => stdout_result(write(&mut std::io::stdout().lock())),
         Some(p) if p == Path::new("-") => stdout_result(write(&mut std::io::stdout().lock())),
-        Some(p) => ecograph_core::fs::write_atomic_with(p, write)
-            .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", p.display()))),
+        Some(p) => {
+            refuse_input(p)?;
+            ecograph_core::fs::write_atomic_with(p, write)
+                .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", p.display())))
+        }
     }
 }
 
@@ -155,7 +221,10 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     match out {
         None => write_stdout(bytes),
         Some(p) if p == Path::new("-") => write_stdout(bytes),
-        Some(p) => write_atomic(p, bytes),
+        Some(p) => {
+            refuse_input(p)?;
+            write_atomic(p, bytes)
+        }
     }
 }
 
@@ -184,7 +253,8 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Fail> {
     }
 }
 
-/// Writes `bytes` to the file `path` atomically ([`ecograph_core::fs::write_atomic`]).
+/// Writes `bytes` to the file `path` atomically ([`ecograph_core::fs::write_atomic`]),
+/// without the input check: for `fmt --write`, which replaces its input on purpose.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
     ecograph_core::fs::write_atomic(path, bytes)
         .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", path.display())))

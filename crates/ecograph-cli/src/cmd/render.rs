@@ -1,6 +1,6 @@
 //! `ecograph render`: draw views as SVG, Graphviz DOT or Mermaid.
 
-use crate::common::{Exit, Fail, load_model, read_source, write_output};
+use crate::common::{Exit, Fail, load_model, read_source, refuse_input, write_output};
 use ecograph_core::{ElementKind, LayoutDirection, Model, RelationKind, Selector, View};
 use ecograph_render::{Diagram, Format, Highlight, Mark, Options, find_view, views_of};
 use std::path::{Path, PathBuf};
@@ -48,7 +48,9 @@ pub struct Args {
     /// A view to draw, by id; repeat for several (then --out is a directory).
     #[arg(long = "view", value_name = "ID")]
     pub views: Vec<String>,
-    /// Draw every view, one file per view named `<view-id>.<ext>` in the --out directory.
+    /// Draw every view, one file per view named `<view-id>.<ext>` in the --out directory
+    /// (an id longer than 200 bytes is cut, with a hash of the whole id). A view that
+    /// cannot be drawn is reported and the others are still written (exit 2).
     #[arg(long, conflicts_with = "views")]
     pub all: bool,
     /// Output format.
@@ -132,16 +134,31 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             ));
         };
         std::fs::create_dir_all(dir).map_err(|e| Fail::io(dir, &e))?;
+        // One look for stale temporary files, not one per view (100k views).
+        let _ = ecograph_core::fs::remove_stale_temp_files(dir);
+        let writer = ecograph_core::fs::AtomicWriter::new().clean_stale(false);
         let mut failed = Vec::new();
         for v in &views {
-            match draw(&model, v, format, &options) {
-                Ok(text) => {
-                    let path = dir.join(format!("{}.{}", v.id, format.extension()));
-                    write_output(Some(&path), text.as_bytes())?;
+            let name = view_file_name(&v.id, format.extension());
+            let path = dir.join(&name);
+            let written = draw(&model, v, format, &options).and_then(|text| {
+                refuse_input(&path).map_err(|f| f.message)?;
+                writer
+                    .write(&path, text.as_bytes())
+                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+            });
+            match written {
+                Ok(()) if name.len() != v.id.len() + 1 + format.extension().len() => {
+                    crate::common::eprint_line(&format!(
+                        "note: view `{}` is drawn in `{}` (its id is too long for a file name)",
+                        v.id,
+                        path.display()
+                    ));
                 }
+                Ok(()) => {}
                 Err(msg) => {
-                    crate::common::eprint_line(&format!("error: {msg}"));
-                    failed.push(v.id.clone());
+                    crate::common::eprint_line(&format!("error: view `{}`: {msg}", v.id));
+                    failed.push(v.id.as_str());
                 }
             }
         }
@@ -152,7 +169,11 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 "{} of {} views not drawn: {}",
                 failed.len(),
                 views.len(),
-                failed.join(", ")
+                failed
+                    .iter()
+                    .map(|id| format!("`{id}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             )))
         }
     } else {
@@ -163,6 +184,30 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         write_output(args.out.as_deref(), text.as_bytes())?;
         Ok(Exit::Ok)
     }
+}
+
+/// The longest file name written for a view, in bytes: file systems allow 255, and the
+/// atomic writer's temporary file adds 27 (`.NAME.ecograph-tmp-RANDOM`).
+const MAX_FILE_NAME: usize = 200;
+
+/// `<view-id>.<ext>`, or, for an id too long for a file name, the id's first 150 bytes,
+/// `~` and a hash of the whole id (FNV-1a, 64 bits): the same id always gets the same
+/// name, and two long ids with the same beginning get different ones. View ids are
+/// ASCII (letters, digits, `_ . : -`), so any byte is a character boundary.
+pub(crate) fn view_file_name(id: &str, ext: &str) -> String {
+    if id.len() + 1 + ext.len() <= MAX_FILE_NAME {
+        return format!("{id}.{ext}");
+    }
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in id.bytes() {
+        hash ^= u64::from(b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    let mut cut = 150;
+    while !id.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    format!("{}~{hash:016x}.{ext}", &id[..cut])
 }
 
 fn is_dir_target(p: &Path) -> bool {

@@ -54,3 +54,149 @@ fn fmt_write_keeps_mode_and_symlink() {
     assert_eq!(names, ["link.json", "real.json"]);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+fn copy_te24(dir: &std::path::Path, name: &str) -> String {
+    let p = dir.join(name);
+    fs::copy(te24(), &p).unwrap();
+    p.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn outputs_never_overwrite_an_input_file() {
+    let dir = scratch("files", "refuse-input");
+    let m = copy_te24(&dir, "m.json");
+    let original = fs::read(&m).unwrap();
+    let link = dir.join("link.json");
+    std::os::unix::fs::symlink("m.json", &link).unwrap();
+    let hard = dir.join("hard.json");
+    fs::hard_link(&m, &hard).unwrap();
+    let (link, hard) = (link.to_str().unwrap(), hard.to_str().unwrap());
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["render", &m, "--out", &m], &m),
+        (vec!["render", &m, "--format", "dot", "-o", link], link),
+        (vec!["impact", &m, "--removed", "tmt", "-o", &m], &m),
+        (vec!["impact", &m, "--removed", "tmt", "-o", hard], hard),
+        (vec!["diff", &m, &m, "-o", &m], &m),
+        (vec!["schedule", &m, "--gantt", link], link),
+        (vec!["schedule", &m, "--format", "json", "-o", hard], hard),
+    ];
+    for (args, out) in cases {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            format!(
+                "error: refusing to write `{out}`: it is the input `{m}`; choose another output file\n"
+            ),
+            "{args:?}"
+        );
+        assert_eq!(
+            fs::read(&m).unwrap(),
+            original,
+            "{args:?} changed the model"
+        );
+    }
+    // fmt --write replaces its input on purpose.
+    let o = run(&["fmt", "--write", &m]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A model with two views: one whose id is 300 characters, one ordinary.
+fn long_view_model(dir: &std::path::Path) -> (String, String) {
+    let long = format!("v{}", "x".repeat(299));
+    let json = format!(
+        r#"{{"ecograph":1,"elements":[
+  {{"id":"a","kind":"system","name":"A"}},
+  {{"id":"b","kind":"system","name":"B"}},
+  {{"id":"c","kind":"system","name":"C"}}],
+ "relations":[{{"kind":"uses","from":"a","to":"b"}}],
+ "views":[
+  {{"id":"{long}","include":[{{"id":"a"}}]}},
+  {{"id":"big","include":[{{"kind":"system"}}]}},
+  {{"id":"small","include":[{{"id":"b"}}]}}]}}"#
+    );
+    let p = dir.join("m.json");
+    fs::write(&p, json).unwrap();
+    (p.to_str().unwrap().to_owned(), long)
+}
+
+#[test]
+fn render_all_shortens_long_view_ids_deterministically() {
+    let dir = scratch("files", "long-view");
+    let (m, long) = long_view_model(&dir);
+    let out = dir.join("out");
+    let o = run(&[
+        "render",
+        &m,
+        "--all",
+        "--format",
+        "dot",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut names: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    let short = format!("{}~", &long[..150]);
+    assert_eq!(names.len(), 3, "{names:?}");
+    assert_eq!(names[0], "big.dot");
+    assert_eq!(names[1], "small.dot");
+    assert!(
+        names[2].starts_with(&short) && names[2].ends_with(".dot") && names[2].len() == 171,
+        "{names:?}"
+    );
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "note: view `{long}` is drawn in `{}` (its id is too long for a file name)\n",
+            out.join(&names[2]).display()
+        )
+    );
+    // The same id gets the same name on the next run.
+    let again = run(&[
+        "render",
+        &m,
+        "--all",
+        "--format",
+        "dot",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(stderr(&again), stderr(&o));
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn render_all_draws_every_view_it_can_and_reports_the_others() {
+    let dir = scratch("files", "partial");
+    let (m, long) = long_view_model(&dir);
+    let out = dir.join("out");
+    let o = run(&[
+        "render",
+        &m,
+        "--all",
+        "--format",
+        "dot",
+        "--max-nodes",
+        "2",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let e = stderr(&o);
+    assert!(e.contains("error: view `big`: "), "{e}");
+    assert!(e.ends_with("error: 1 of 3 views not drawn: `big`\n"), "{e}");
+    let mut names: Vec<_> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[0], "small.dot");
+    assert!(names[1].starts_with(&long[..150]), "{names:?}");
+    fs::remove_dir_all(&dir).unwrap();
+}

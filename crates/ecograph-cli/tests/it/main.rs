@@ -5,6 +5,7 @@ mod diff;
 mod files;
 mod impact;
 mod interop;
+mod kill;
 mod render;
 mod schedule;
 mod support;

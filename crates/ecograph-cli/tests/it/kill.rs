@@ -1,0 +1,126 @@
+//! `fmt --write` killed with SIGKILL at random moments: the model is always exactly the
+//! old bytes or the new bytes, and the next run leaves no temporary file behind.
+
+use crate::support::{run, scratch, stderr, stdout};
+use std::fs;
+use std::process::{Command, Stdio};
+
+/// A large model (10,000 elements and relations, 1.3 MB) in a non-canonical layout, so that
+/// `fmt --write` rewrites all of it.
+fn large_model() -> String {
+    let n = 10_000;
+    let mut s = String::from("{ \"ecograph\": 1, \"elements\": [\n");
+    for i in 0..n {
+        let sep = if i + 1 == n { "" } else { "," };
+        s.push_str(&format!(
+            "  {{ \"name\": \"System number {i}\", \"kind\": \"system\", \"id\": \"s{i}\" }}{sep}\n"
+        ));
+    }
+    s.push_str("], \"relations\": [\n");
+    for i in 0..n {
+        let sep = if i + 1 == n { "" } else { "," };
+        s.push_str(&format!(
+            "  {{ \"to\": \"s{}\", \"from\": \"s{i}\", \"kind\": \"uses\" }}{sep}\n",
+            (i + 1) % n
+        ));
+    }
+    s.push_str("] }\n");
+    s
+}
+
+/// A small deterministic generator (xorshift64*): the kill moments vary from run to run
+/// of the loop but not between test runs.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+}
+
+fn temp_files(dir: &std::path::Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.contains(".ecograph-tmp-"))
+        .collect()
+}
+
+#[test]
+fn fmt_write_killed_at_random_moments_leaves_old_or_new_bytes() {
+    let dir = scratch("kill", "fmt");
+    let path = dir.join("m.json");
+    let p = path.to_str().unwrap();
+    let old = large_model();
+    fs::write(&path, &old).unwrap();
+    let new = run(&["fmt", p]);
+    assert_eq!(new.status.code(), Some(0), "{}", stderr(&new));
+    let new = stdout(&new);
+    assert_ne!(new, old);
+
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let (mut saw_old, mut saw_new, mut saw_temp) = (0, 0, 0);
+    for round in 0..30 {
+        fs::write(&path, &old).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
+            .args(["fmt", "--write", p])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The moment: when the temporary file has reached a random share of the new
+        // content (often mid-write), or after a random number of looks (often before the
+        // file exists, sometimes after the rename).
+        let share = (rng.next() % 1000) as usize * new.len() / 1000;
+        let looks = rng.next() % 20_000;
+        let by_size = round % 3 != 2;
+        let mut n = 0;
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            n += 1;
+            if !by_size && n >= looks {
+                break;
+            }
+            if by_size {
+                let grown = temp_files(&dir)
+                    .iter()
+                    .any(|t| fs::metadata(dir.join(t)).is_ok_and(|m| m.len() as usize >= share));
+                if grown {
+                    break;
+                }
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = fs::read_to_string(&path).unwrap();
+        if now == old {
+            saw_old += 1;
+        } else if now == new {
+            saw_new += 1;
+        } else {
+            panic!("round {round}: the model is neither the old nor the new bytes");
+        }
+        if !temp_files(&dir).is_empty() {
+            saw_temp += 1;
+        }
+        // The next run finishes the job and removes what the killed one left.
+        let o = run(&["fmt", "--write", p]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(fs::read_to_string(&path).unwrap(), new, "round {round}");
+        assert_eq!(temp_files(&dir), Vec::<String>::new(), "round {round}");
+    }
+    eprintln!(
+        "kills: {saw_old} left the old bytes, {saw_new} the new, {saw_temp} a temporary file"
+    );
+    // The loop did kill writers mid-way, and the next run did clean up after them.
+    assert!(
+        saw_temp > 0,
+        "no kill left a temporary file ({saw_old} old, {saw_new} new)"
+    );
+    assert!(saw_old > 0, "no kill came before the rename");
+    fs::remove_dir_all(&dir).unwrap();
+}
