@@ -93,7 +93,9 @@ fn file_id(path: &Path) -> Option<FileId> {
 
 static INPUTS: std::sync::Mutex<Vec<Input>> = std::sync::Mutex::new(Vec::new());
 
-fn remember_input(path: &str) {
+/// Remembers `path` as an input of this run, so that no output is written over it
+/// ([`read_source`] does this for every file it reads).
+pub fn remember_input(path: &str) {
     if let Some(id) = file_id(Path::new(path))
         && let Ok(mut inputs) = INPUTS.lock()
     {
@@ -221,10 +223,7 @@ pub fn write_output(out: Option<&Path>, bytes: &[u8]) -> Result<(), Fail> {
     match out {
         None => write_stdout(bytes),
         Some(p) if p == Path::new("-") => write_stdout(bytes),
-        Some(p) => {
-            refuse_input(p)?;
-            write_atomic(p, bytes)
-        }
+        Some(p) => write_atomic(p, bytes),
     }
 }
 
@@ -254,8 +253,15 @@ fn write_stdout(bytes: &[u8]) -> Result<(), Fail> {
 }
 
 /// Writes `bytes` to the file `path` atomically ([`ecograph_core::fs::write_atomic`]),
-/// without the input check: for `fmt --write`, which replaces its input on purpose.
+/// unless `path` is one of this run's inputs ([`refuse_input`]).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
+    refuse_input(path)?;
+    replace_input(path, bytes)
+}
+
+/// Writes `bytes` to `path` atomically even when it is an input: for `fmt --write`,
+/// which replaces its model on purpose.
+pub fn replace_input(path: &Path, bytes: &[u8]) -> Result<(), Fail> {
     ecograph_core::fs::write_atomic(path, bytes)
         .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", path.display())))
 }

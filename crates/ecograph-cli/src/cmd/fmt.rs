@@ -1,6 +1,6 @@
 //! `ecograph fmt`.
 
-use crate::common::{Exit, Fail, load_model, read_source, write_atomic, write_output};
+use crate::common::{Exit, Fail, load_model, read_source, replace_input, write_output};
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +34,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         if args.model == "-" {
             return Err(Fail::usage("--write needs a file, not standard input"));
         }
-        write_atomic(Path::new(&args.model), canonical.as_bytes())?;
+        replace_input(Path::new(&args.model), canonical.as_bytes())?;
     } else {
         write_output(None, canonical.as_bytes())?;
     }

@@ -32,6 +32,7 @@ pub struct Args {
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, Fail> {
+    crate::common::remember_input(&path.to_string_lossy());
     File::open(path)
         .map(|f| BufReader::with_capacity(1 << 16, f))
         .map_err(|e| Fail::io(path, &e))
@@ -72,7 +73,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         }
     };
     for w in &imported.warnings {
-        eprintln!("warning: {w}");
+        crate::common::eprint_line(&format!("warning: {w}"));
     }
     write_atomic(
         Path::new(&args.out),
