@@ -415,6 +415,25 @@ impl ChangeSet {
     /// [`Error::ChangeSet`] when the text is not valid JSON or not a valid change set; the
     /// message gives the position or the index of the offending change.
     pub fn from_json_str(src: &str) -> Result<ChangeSet, Error> {
+        let body = src.trim_start_matches([' ', '\t', '\r', '\n', '\u{feff}']);
+        if let Some(c) = body.chars().next().filter(|&c| c != '{') {
+            let before = &src[..src.len() - body.len()];
+            let line = before.matches('\n').count() + 1;
+            let column = before.len() - before.rfind('\n').map_or(0, |i| i + 1) + 1;
+            let found = match c {
+                '[' => "a list",
+                '"' => "a string",
+                't' | 'f' => "a boolean",
+                'n' => "null",
+                _ => "a number",
+            };
+            return Err(Error::ChangeSet {
+                message: format!(
+                    "line {line} column {column}: expected an object with a list `changes`, such as \
+                     {{\"changes\": [{{\"change\": \"removed\", \"element\": \"tmt\"}}]}}; found {found}"
+                ),
+            });
+        }
         let raw: RawSet = serde_json::from_str(src).map_err(|e| Error::ChangeSet {
             message: e.to_string(),
         })?;

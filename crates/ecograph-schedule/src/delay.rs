@@ -18,6 +18,7 @@ pub(super) fn propagate<'m>(
 ) -> Result<DelayReport<'m>, Error> {
     let mut given = Vec::with_capacity(delays.len());
     let mut seeds: Vec<(u32, i64)> = Vec::with_capacity(delays.len());
+    let mut seed_of: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
     for (id, by) in delays {
         let item = dated_task(g, id)?;
         if g.items[item as usize].done {
@@ -27,10 +28,12 @@ pub(super) fn propagate<'m>(
             given.push((e, *by));
         }
         let event = end_of(item);
-        match seeds.iter_mut().find(|(v, _)| *v == event) {
-            Some((_, value)) => *value = shift(*value, *by),
-            None => seeds.push((event, shift(g.planned[event as usize], *by))),
-        }
+        let at = *seed_of.entry(event).or_insert_with(|| {
+            seeds.push((event, g.planned[event as usize]));
+            seeds.len() - 1
+        });
+        seeds[at].1 = shift(seeds[at].1, *by);
+        too_late(g, event, seeds[at].1)?;
     }
     seeds.sort_unstable();
 
@@ -70,6 +73,7 @@ pub(super) fn propagate<'m>(
         }
         let done = g.items[here as usize].done;
         if !done {
+            too_late(g, v, value)?;
             new[v as usize] = value;
         }
         let moved = new[v as usize] - planned;
@@ -176,6 +180,26 @@ pub(super) fn propagate<'m>(
         moved,
         absorbed,
         breaches,
+    })
+}
+
+/// [`Error::PastYear9999`] when the value of event `v` falls after 9999-12-31, the last
+/// day a date can have. Checked at every step, so a value is never more than one delay or
+/// lag (at most a million years) past it, far from where day arithmetic overflows.
+fn too_late(g: &Graph<'_>, v: u32, value: i64) -> Result<(), Error> {
+    let last = Date::new(9999, 12, 31).map_or(i64::MAX, Date::to_days);
+    // End boundaries are the day after their last day.
+    let day = if v % 2 == 1 { value - 1 } else { value };
+    if day <= last {
+        return Ok(());
+    }
+    let id = g
+        .element(item_of_event(v))
+        .map(|e| e.id().to_string())
+        .unwrap_or_default();
+    Err(Error::PastYear9999 {
+        id,
+        year: Date::from_days(day).year().into(),
     })
 }
 

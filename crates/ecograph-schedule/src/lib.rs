@@ -94,6 +94,14 @@ pub enum Error {
         /// The task.
         id: String,
     },
+    /// The delays move a date past 9999-12-31, the last day a date can have.
+    #[error("the delays move `{id}` to the year {year}, past 9999, the last year a date can have")]
+    PastYear9999 {
+        /// The first task or deliverable moved too far.
+        id: String,
+        /// The year it would move to.
+        year: i64,
+    },
     /// The constraints that the planned dates satisfy form a cycle. Dates make that
     /// impossible (every cycle of constraints spans at least one day of some task), so
     /// this is a guard against a broken invariant, not an outcome of any model. The ids

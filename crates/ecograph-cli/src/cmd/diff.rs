@@ -25,6 +25,11 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
+    if args.old == "-" && args.new == "-" {
+        return Err(Fail::usage(
+            "OLD and NEW are both `-`: standard input can be read only once; give one of them as a file",
+        ));
+    }
     let old = load_model(&args.old)?;
     let new = load_model(&args.new)?;
     let mut d = ecograph_impact::diff(&old, &new);

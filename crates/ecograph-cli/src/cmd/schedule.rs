@@ -41,6 +41,9 @@ pub struct Args {
     output: Option<PathBuf>,
 }
 
+/// The deepest level of containment the task table indents.
+const MAX_INDENT: usize = 16;
+
 pub fn run(args: Args) -> Result<Exit, Fail> {
     let mut options = Options::new();
     for d in &args.delay {
@@ -189,13 +192,15 @@ fn text(model: &Model, plan: &Schedule<'_>, lang: Option<&str>) -> String {
     let tasks = plan.tasks();
     let width = tasks
         .iter()
-        .map(|t| 2 * t.depth + t.element.id().as_str().chars().count())
+        .map(|t| 2 * t.depth.min(MAX_INDENT) + t.element.id().as_str().chars().count())
         .chain(path.iter().map(|e| e.id().as_str().chars().count()))
         .max()
         .unwrap_or(2)
         .min(40);
+    let by_element: std::collections::HashMap<usize, &schedule::TaskSchedule<'_>> =
+        tasks.iter().map(|t| (t.element.index(), t)).collect();
     for e in path {
-        let t = tasks.iter().find(|t| t.element == *e);
+        let t = by_element.get(&e.index()).copied();
         let dates = t.map_or_else(
             || "deliverable".to_owned(),
             |t| format!("{} .. {}", day(t.start), day(t.end)),
@@ -219,7 +224,18 @@ fn text(model: &Model, plan: &Schedule<'_>, lang: Option<&str>) -> String {
         "id", "start", "end", "total", "free"
     );
     for t in tasks {
-        let id = format!("{}{}", "  ".repeat(t.depth), t.element.id());
+        // Past `MAX_INDENT` levels the indentation stops growing (so that a chain of
+        // 100,000 nested tasks prints 100,000 short lines); such ids carry their level.
+        let id = if t.depth > MAX_INDENT {
+            format!(
+                "{}[{}] {}",
+                "  ".repeat(MAX_INDENT),
+                t.depth,
+                t.element.id()
+            )
+        } else {
+            format!("{}{}", "  ".repeat(t.depth), t.element.id())
+        };
         let slack = |s: Option<i64>| s.map_or_else(|| "-".to_owned(), |s| s.to_string());
         let mark = if t.critical { "  critical" } else { "" };
         let _ = writeln!(

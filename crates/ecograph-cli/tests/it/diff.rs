@@ -40,3 +40,13 @@ fn diff_of_two_versions() {
     assert_eq!(String::from_utf8_lossy(&o.stdout), "no differences\n");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn both_sides_from_standard_input_is_a_usage_error() {
+    let o = run(&["diff", "-", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        crate::support::stderr(&o),
+        "error: OLD and NEW are both `-`: standard input can be read only once; give one of them as a file\n"
+    );
+}

@@ -227,6 +227,9 @@ fn fail_on_gates_exit_3() {
 #[test]
 fn usage_errors_exit_2_with_suggestions() {
     let s = small();
+    let empty_list = crate::support::scratch("impact", "empty-list").join("changes.json");
+    std::fs::write(&empty_list, "[]").unwrap();
+    let empty_list = empty_list.to_str().unwrap().to_owned();
     let cases: &[(&[&str], &str)] = &[
         (
             &["--removed", "tmtt"],
@@ -252,13 +255,20 @@ fn usage_errors_exit_2_with_suggestions() {
             &[],
             "error: no changes: give --modified, --removed, --delay, --changes or --since\n",
         ),
+        (
+            &["--changes", &empty_list],
+            "error: EMPTY: invalid change set: line 1 column 1: expected an object with a list \
+`changes`, such as {\"changes\": [{\"change\": \"removed\", \"element\": \"tmt\"}]}; \
+found a list\n",
+        ),
     ];
     for (args, msg) in cases {
+        let msg = msg.replace("EMPTY", &empty_list);
         let mut all = vec!["impact", s.as_str()];
         all.extend_from_slice(args);
         let o = run(&all);
         assert_eq!(o.status.code(), Some(2), "{args:?}");
-        assert_eq!(stderr(&o), *msg, "{args:?}");
+        assert_eq!(stderr(&o), msg, "{args:?}");
     }
 }
 

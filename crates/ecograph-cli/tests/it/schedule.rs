@@ -202,3 +202,47 @@ fn output_is_deterministic() {
     assert_eq!(std::fs::read(&a).expect("a"), std::fs::read(&b).expect("b"));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Deep containment stops indenting at 16 levels: the table stays linear in the depth.
+#[test]
+fn deep_containment_stops_indenting() {
+    let elements: Vec<String> = (0..20)
+        .map(|i| {
+            let parent = if i > 0 { format!(r#", "parent": "t{}""#, i - 1) } else { String::new() };
+            format!(
+                r#"{{ "id": "t{i}", "kind": "task", "name": "T{i}", "start": "2023-01", "end": "2023-12"{parent} }}"#
+            )
+        })
+        .collect();
+    let dir = crate::support::scratch("schedule", "deep");
+    let path = dir.join("deep.json");
+    std::fs::write(
+        &path,
+        format!(
+            r#"{{ "ecograph": 1, "elements": [{}] }}"#,
+            elements.join(",")
+        ),
+    )
+    .unwrap();
+    let o = crate::support::run(&["schedule", path.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = crate::support::stdout(&o);
+    let table = &out[out.find("\nTasks (").expect("a task table")..];
+    let row = |id: &str| {
+        table
+            .lines()
+            .find(|l| l.contains(&format!(" {id} ")))
+            .unwrap_or_else(|| panic!("no row for {id} in\n{out}"))
+            .to_owned()
+    };
+    assert!(
+        row("t16").starts_with(&format!("  {}t16 ", " ".repeat(32))),
+        "{}",
+        row("t16")
+    );
+    assert!(
+        row("t19").starts_with(&format!("  {}[19] t19 ", " ".repeat(32))),
+        "{}",
+        row("t19")
+    );
+}

@@ -517,7 +517,7 @@ fn gantt_is_well_formed_and_escapes_labels() {
 #[test]
 fn gantt_of_a_far_delay_stays_small() {
     let m = model(PLAN);
-    let plan = schedule::analyze(&m, &Options::new().delay("build", dur("999999y"))).unwrap();
+    let plan = schedule::analyze(&m, &Options::new().delay("build", dur("7000y"))).unwrap();
     let svg = plan.gantt_svg(&GanttOptions::new());
     parse(&svg);
     assert!(svg.len() < 200_000, "{} bytes", svg.len());
@@ -861,4 +861,33 @@ proptest! {
             prop_assert!(report.breaches().iter().all(|b| b.element.id().as_str() == me));
         }
     }
+}
+
+#[test]
+fn a_delay_past_the_year_9999_is_an_error() {
+    let m = model(PLAN);
+    let err = schedule::analyze(&m, &Options::new().delay("build", dur("999999y"))).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the delays move `build` to the year 1002023, past 9999, the last year a date can have"
+    );
+    // Repeated until the days would pass 2^31: an error, never a delay silently dropped.
+    let mut options = Options::new();
+    for _ in 0..60 {
+        options = options.delay("build", dur("99999y"));
+    }
+    let err = schedule::delay(&m, &[("build", dur("99999y")); 60]).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the delays move `build` to the year 102023, past 9999, the last year a date can have"
+    );
+    assert!(schedule::analyze(&m, &options).is_err());
+    // Just inside the range is fine.
+    let plan = schedule::analyze(&m, &Options::new().delay("build", dur("7975y"))).unwrap();
+    let moved = plan.delay().unwrap().moved();
+    assert!(
+        moved
+            .iter()
+            .all(|mv| mv.new_end.is_none_or(|d| d.year() <= 9999))
+    );
 }
