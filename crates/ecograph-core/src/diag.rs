@@ -223,20 +223,11 @@ impl Diagnostic {
     }
 
     /// The diagnostic as a JSON object with the fields `severity`, `code`, `message`,
-    /// `file`, `line`, `column`, `path`, `id` and `suggestion` (absent values are `null`).
+    /// `file`, `line`, `column`, `path`, `id`, `suggestion` and `notes` (absent values
+    /// are `null`): its `Serialize` impl (the `serde` feature), as a value.
+    #[cfg(feature = "serde")]
     pub fn to_json(&self) -> serde_json::Value {
-        serde_json::json!({
-            "severity": self.severity.as_str(),
-            "code": self.code,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "path": self.path.to_string(),
-            "id": self.id,
-            "suggestion": self.suggestion,
-            "notes": self.notes,
-        })
+        serde_json::to_value(self).unwrap_or_default()
     }
 }
 

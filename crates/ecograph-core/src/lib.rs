@@ -38,6 +38,7 @@
 mod build;
 mod diag;
 pub mod fs;
+mod graph;
 mod kind;
 mod load;
 mod locate;
@@ -45,6 +46,8 @@ mod model;
 mod raw;
 mod scc;
 mod schema;
+#[cfg(feature = "serde")]
+mod ser;
 mod set;
 pub mod suggest;
 pub mod term;
@@ -56,6 +59,11 @@ mod write;
 
 pub use build::{ModelBuilder, NewElement, NewRelation};
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use graph::{
+    Edges as ModelGraphEdges, ModelEdge, ModelEdgeId, ModelGraph, ModelNode,
+    Neighbors as ModelGraphNeighbors, NodeIdentifiers as ModelGraphNodes,
+    NodeReferences as ModelGraphNodeReferences, VisitSet,
+};
 pub use kind::{ElementKind, RelationKind, Status};
 pub use load::Checked;
 pub use model::{Direction, Element, ElementId, ElementIndex, Model, Path, Relation, Step};

@@ -45,7 +45,6 @@ pub(crate) fn locate(src: &str, diags: &mut Vec<Diagnostic>) {
     };
     sc.run();
     let too_deep = sc.too_deep;
-    let lines = LineIndex::new(src);
     if let Some(off) = too_deep {
         let mut d = Diagnostic::new(
             crate::diag::Severity::Error,
@@ -56,12 +55,19 @@ pub(crate) fn locate(src: &str, diags: &mut Vec<Diagnostic>) {
         .suggest(Some(
             "a model nests about eight levels at most: look for a runaway run of `[` or `{`".into(),
         ));
-        let (l, c) = lines.position(src, off);
+        let (l, c) = Cursor::default().advance(src, off);
         d.line = Some(l);
         d.column = Some(c);
         diags.push(d);
     }
-    for d in diags.iter_mut().filter(|d| d.line.is_none()) {
+    // Every diagnostic's offset first, then lines and columns in one pass over the text
+    // in offset order: counting characters from each line's start per diagnostic is
+    // quadratic on a one-line (minified) file with many diagnostics.
+    let mut offsets: Vec<(usize, usize)> = Vec::new();
+    for (i, d) in diags.iter().enumerate() {
+        if d.line.is_some() {
+            continue;
+        }
         let mut n = 0;
         let mut at = trie[0].value_at;
         let segs = d.path.segs().len();
@@ -80,36 +86,44 @@ pub(crate) fn locate(src: &str, diags: &mut Vec<Diagnostic>) {
             }
         }
         if let Some(off) = at {
-            let (l, c) = lines.position(src, off);
-            d.line = Some(l);
-            d.column = Some(c);
+            offsets.push((off, i));
         }
     }
-}
-
-struct LineIndex {
-    starts: Vec<usize>,
-}
-
-impl LineIndex {
-    fn new(src: &str) -> LineIndex {
-        let mut starts = vec![0];
-        starts.extend(
-            src.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
+    offsets.sort_unstable();
+    let mut cursor = Cursor::default();
+    for (off, i) in offsets {
+        let (l, c) = cursor.advance(src, off);
+        diags[i].line = Some(l);
+        diags[i].column = Some(c);
     }
-    /// 1-based line and column (in characters) of a byte offset.
-    fn position(&self, src: &str, off: usize) -> (usize, usize) {
-        let line = self.starts.partition_point(|&s| s <= off);
-        let start = self.starts[line - 1];
-        let col = src
-            .get(start..off)
-            .map_or(off - start, |s| s.chars().count());
-        (line, col + 1)
+}
+
+/// Walks the text forwards, keeping the line and the column (in characters) of a byte
+/// offset, so that positions asked for in increasing order cost one pass in all.
+#[derive(Default)]
+struct Cursor {
+    at: usize,
+    line: usize,
+    /// Characters from the start of the line to `at`.
+    col: usize,
+}
+
+impl Cursor {
+    /// 1-based line and column of `off`, which is not before the last offset asked for.
+    fn advance(&mut self, src: &str, off: usize) -> (usize, usize) {
+        let b = src.as_bytes();
+        let off = off.min(b.len());
+        for &c in &b[self.at.min(off)..off] {
+            if c == b'\n' {
+                self.line += 1;
+                self.col = 0;
+            } else if c & 0xC0 != 0x80 {
+                // Not a UTF-8 continuation byte: a character starts here.
+                self.col += 1;
+            }
+        }
+        self.at = self.at.max(off);
+        (self.line + 1, self.col + 1)
     }
 }
 

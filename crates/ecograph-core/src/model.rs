@@ -67,7 +67,7 @@ impl std::str::FromStr for ElementId {
 /// The position of an element in its model's file order: a dense index,
 /// `0..model.element_count()`, that arrays and bitsets can be keyed by.
 ///
-/// An [`Element`]
+/// It is the node identifier of [`ModelGraph`](crate::ModelGraph), and an [`Element`]
 /// converts into it. It is *not* a petgraph index: it never shifts, because a [`Model`]
 /// never changes.
 ///

@@ -1071,13 +1071,16 @@ impl Validation {
 
         // Views.
         let mut views: Vec<View> = Vec::with_capacity(views_raw.len());
+        // Membership only, never iterated: its order reaches nothing.
+        let mut view_ids: std::collections::HashSet<String> =
+            std::collections::HashSet::with_capacity(views_raw.len());
         let vp = root.key("views");
         for (i, raw) in views_raw.iter().enumerate() {
             let path = vp.index(i);
             match raw {
                 Ok(raw) => {
                     if let Some(view) = view(&mut v, raw, &path, &index, &broken) {
-                        if views.iter().any(|w| w.id == view.id) {
+                        if !view_ids.insert(view.id.clone()) {
                             v.push(
                                 err(
                                     "duplicate-id",

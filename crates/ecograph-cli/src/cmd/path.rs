@@ -50,7 +50,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             let hops: Vec<_> = p
                 .steps()
                 .iter()
-                .map(|s| json!({ "from": s.source().id().as_str(), "relation": s.relation.kind().as_str(), "to": s.target().id().as_str(), "forward": s.forward }))
+                .map(|s| json!({ "from": s.source().id(), "relation": s.relation.kind(), "to": s.target().id(), "forward": s.forward }))
                 .collect();
             json_out(&json!({ "from": args.from, "to": args.to, "length": p.len(), "path": hops }))
         }

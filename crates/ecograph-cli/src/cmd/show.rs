@@ -46,16 +46,15 @@ pub fn find<'m>(model: &'m Model, id: &str) -> Result<Element<'m>, Fail> {
 }
 
 pub fn element_summary(e: Element<'_>, lang: Option<&str>) -> Value {
-    let mut v =
-        json!({ "id": e.id().as_str(), "kind": e.kind().as_str(), "name": e.name().resolve(lang) });
+    let mut v = json!({ "id": e.id(), "kind": e.kind(), "name": e.name().resolve(lang) });
     if let Some(s) = e.status() {
-        v["status"] = json!(s.as_str());
+        v["status"] = json!(s);
     }
     v
 }
 
 fn relation_json(r: Relation<'_>, lang: Option<&str>) -> Value {
-    let mut v = json!({ "kind": r.kind().as_str(), "from": r.from().id().as_str(), "to": r.to().id().as_str() });
+    let mut v = json!({ "kind": r.kind(), "from": r.from().id(), "to": r.to().id() });
     if let Some(id) = r.id() {
         v["id"] = json!(id);
     }
@@ -63,10 +62,10 @@ fn relation_json(r: Relation<'_>, lang: Option<&str>) -> Value {
         v["label"] = json!(l.resolve(lang));
     }
     if r.data_carried().len() > 0 {
-        v["data"] = Value::Array(r.data_carried().map(|d| json!(d.id().as_str())).collect());
+        v["data"] = Value::Array(r.data_carried().map(|d| json!(d.id())).collect());
     }
     if let Some(l) = r.lag() {
-        v["lag"] = json!(l.to_string());
+        v["lag"] = json!(l);
     }
     v
 }
@@ -81,8 +80,8 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             if let Some(d) = e.description() {
                 v["description"] = json!(d.resolve(lang));
             }
-            v["parent"] = e.parent().map_or(Value::Null, |p| json!(p.id().as_str()));
-            v["children"] = Value::Array(e.children().map(|c| json!(c.id().as_str())).collect());
+            v["parent"] = e.parent().map_or(Value::Null, |p| json!(p.id()));
+            v["children"] = Value::Array(e.children().map(|c| json!(c.id())).collect());
             v["tags"] = Value::Array(e.tags().map(Value::from).collect());
             v["properties"] = Value::Object(
                 e.properties()
@@ -90,10 +89,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                     .collect(),
             );
             if let Some(s) = e.start() {
-                v["start"] = json!(s.to_string());
+                v["start"] = json!(s);
             }
             if let Some(s) = e.end() {
-                v["end"] = json!(s.to_string());
+                v["end"] = json!(s);
             }
             v["outgoing"] = Value::Array(e.outgoing().map(|r| relation_json(r, lang)).collect());
             v["incoming"] = Value::Array(e.incoming().map(|r| relation_json(r, lang)).collect());

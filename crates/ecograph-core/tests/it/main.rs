@@ -2,6 +2,7 @@
 
 mod fixtures;
 mod fs;
+mod graph;
 mod queries;
 mod reliability;
 mod roundtrip;
