@@ -35,6 +35,24 @@ pub fn analyze<'m>(
 /// `extra`), over `new` together with the elements and relations only `old` has, so that
 /// the loss of a removed element is traced through the relations it had.
 ///
+/// ```
+/// use ecograph_core::Model;
+/// use ecograph_impact::{ChangeSet, Options, analyze_since};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let old = Model::from_json_str(r#"{ "ecograph": 1,
+///   "elements": [ { "id": "tmt", "kind": "system", "name": "Job Market Finland" },
+///                 { "id": "match", "kind": "process", "name": "Matching" } ],
+///   "relations": [ { "kind": "uses", "from": "match", "to": "tmt" } ] }"#)?;
+/// let new = Model::from_json_str(r#"{ "ecograph": 1,
+///   "elements": [ { "id": "match", "kind": "process", "name": "Matching" } ] }"#)?;
+/// let impact = analyze_since(&old, &new, &ChangeSet::new(), &Options::new())?;
+/// // `match` used the removed system, through a relation only the old model has.
+/// assert_eq!(impact.get("match").map(|a| a.distance()), Some(1));
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Errors
 /// As [`analyze`], for the changes in `extra` and the stop elements.
 pub fn analyze_since<'m>(
@@ -66,6 +84,24 @@ pub(crate) struct Snap<'m> {
 ///
 /// [`analyze`] builds one per call; build a snapshot yourself to analyze many change sets
 /// against the same model.
+///
+/// ```
+/// use ecograph_core::Model;
+/// use ecograph_impact::{Change, ChangeSet, Options, Snapshot};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let model = Model::from_json_str(r#"{ "ecograph": 1,
+///   "elements": [ { "id": "tmt", "kind": "system", "name": "Job Market Finland" },
+///                 { "id": "match", "kind": "process", "name": "Matching" } ],
+///   "relations": [ { "kind": "uses", "from": "match", "to": "tmt" } ] }"#)?;
+/// let snapshot = Snapshot::new(&model);
+/// for id in ["tmt", "match"] {
+///     let impact = snapshot.analyze(&ChangeSet::from_iter([Change::modified(id)]), &Options::new())?;
+///     println!("{id}: {} affected", impact.len());
+/// }
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Debug, Clone)]
 pub struct Snapshot<'m>(Arc<Snap<'m>>);
 

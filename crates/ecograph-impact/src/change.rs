@@ -2,7 +2,7 @@
 //! found by a model diff.
 
 use crate::Error;
-use ecograph_core::{Duration, RelationKind};
+use ecograph_core::{Duration, ElementSet, RelationKind};
 use serde::de::Error as _;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -387,6 +387,51 @@ impl ChangeSet {
     /// An empty change set.
     pub fn new() -> ChangeSet {
         ChangeSet::default()
+    }
+
+    /// One change of `kind` per element of `set`, in file order.
+    ///
+    /// ```
+    /// use ecograph_core::{ElementKind, ElementSet, Model};
+    /// use ecograph_impact::{ChangeKind, ChangeSet, Options, analyze};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let model = Model::from_json_str(r#"{ "ecograph": 1,
+    ///   "elements": [ { "id": "a", "kind": "system", "name": "A" },
+    ///                 { "id": "b", "kind": "system", "name": "B" },
+    ///                 { "id": "p", "kind": "process", "name": "P" } ],
+    ///   "relations": [ { "kind": "uses", "from": "p", "to": "a" } ] }"#)?;
+    /// let systems = ElementSet::of_kind(&model, ElementKind::System);
+    /// let changes = ChangeSet::from_elements(&systems, ChangeKind::Removed)?;
+    /// assert_eq!(changes.len(), 2);
+    /// let impact = analyze(&model, &changes, &Options::new())?;
+    /// let hit: Vec<String> = impact.affected_set().iter().map(|e| e.id().to_string()).collect();
+    /// assert_eq!(hit, ["p"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::ChangeSet`] for `delayed`, which needs a duration: use
+    /// [`ChangeSet::delayed_elements`].
+    pub fn from_elements(set: &ElementSet<'_>, kind: ChangeKind) -> Result<ChangeSet, Error> {
+        if kind == ChangeKind::Delayed {
+            return Err(Error::ChangeSet {
+                message: "a `delayed` change needs a duration: use ChangeSet::delayed_elements"
+                    .into(),
+            });
+        }
+        Ok(set
+            .iter()
+            .map(|e| Change::element(e.id().as_str(), kind))
+            .collect())
+    }
+
+    /// Every element of `set` delayed by `by`, in file order.
+    pub fn delayed_elements(set: &ElementSet<'_>, by: Duration) -> ChangeSet {
+        set.iter()
+            .map(|e| Change::delayed(e.id().as_str(), by))
+            .collect()
     }
 
     /// Appends a change.

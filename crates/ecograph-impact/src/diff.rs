@@ -295,6 +295,23 @@ fn relation_fields(
 }
 
 /// Compares two versions of a model.
+///
+/// ```
+/// use ecograph_core::Model;
+/// use ecograph_impact::diff;
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let old = Model::from_json_str(r#"{ "ecograph": 1,
+///   "elements": [ { "id": "tmt", "kind": "system", "name": "TMT" } ] }"#)?;
+/// let new = Model::from_json_str(r#"{ "ecograph": 1,
+///   "elements": [ { "id": "tmt", "kind": "system", "name": "Job Market Finland" } ] }"#)?;
+/// let d = diff(&old, &new);
+/// assert_eq!(d.change_set().len(), 1); // `tmt` modified
+/// let json = serde_json::to_value(&d)?;
+/// assert_eq!(json["summary"]["elements_modified"], 1);
+/// # Ok(())
+/// # }
+/// ```
 pub fn diff<'m>(old: &'m Model, new: &'m Model) -> Diff<'m> {
     // Old element index -> new element index (NONE when removed). Most elements keep
     // their place in the file: the same position is tried before the id index.

@@ -9,7 +9,7 @@ use crate::resolve::{Resolved, Target};
 use crate::rules::{Confidence, Effect, Link, Options, Rule};
 use crate::search::{SEED, Search};
 use ecograph_core::Direction;
-use ecograph_core::{Element, Relation, RelationKind};
+use ecograph_core::{Element, ElementSet, Relation, RelationKind};
 use ecograph_schedule::{DelayReport, Error as ScheduleError};
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -222,6 +222,19 @@ impl<'m> Impact<'m> {
             impact: self,
             entry: self.entries[i as usize],
         })
+    }
+    /// The affected elements as a set over the analyzed model (for render's highlight or
+    /// set algebra). Elements only an old model has ([`crate::analyze_since`]) are left
+    /// out.
+    pub fn affected_set(&self) -> ElementSet<'m> {
+        let model = self.snap.universe.model;
+        let mut set = ElementSet::new(model);
+        for e in &self.entries {
+            if (e.node as usize) < model.element_count() {
+                set.insert(self.snap.universe.element(e.node));
+            }
+        }
+        set
     }
     /// The number of affected elements.
     pub fn len(&self) -> usize {

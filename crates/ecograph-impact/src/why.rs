@@ -85,6 +85,23 @@ pub struct Explanation<'m> {
 /// `options`: every shortest witness path with the rule that fired at each hop, or the
 /// first step of a shortest chain of relations where impact stops and why.
 ///
+/// ```
+/// use ecograph_core::Model;
+/// use ecograph_impact::{ChangeKind, Options, Outcome, why};
+///
+/// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// let model = Model::from_json_str(r#"{ "ecograph": 1,
+///   "elements": [ { "id": "tmt", "kind": "system", "name": "Job Market Finland" },
+///                 { "id": "match", "kind": "process", "name": "Matching" } ],
+///   "relations": [ { "kind": "uses", "from": "match", "to": "tmt" } ] }"#)?;
+/// let e = why(&model, "tmt", "match", ChangeKind::Removed, &Options::new())?;
+/// assert!(matches!(e.outcome, Outcome::Affected { distance: 1, .. }));
+/// let e = why(&model, "match", "tmt", ChangeKind::Modified, &Options::new())?;
+/// assert!(e.to_text().contains("no rule passes a `modified` change forward along `uses`"));
+/// # Ok(())
+/// # }
+/// ```
+///
 /// # Errors
 /// [`Error::UnknownElement`] with a suggestion when an id is not in the model, and the
 /// errors of [`crate::analyze`].

@@ -145,6 +145,20 @@ impl Schedule<'_> {
     /// the critical path outlined, moved bars against their planned position when the
     /// analysis has delays, a line for the day given with [`super::Options::today`], and
     /// months and quarters on the axis.
+    ///
+    /// ```
+    /// use ecograph_core::Model;
+    /// use ecograph_schedule::{self as schedule, GanttOptions, Options};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let model = Model::from_json_str(r#"{ "ecograph": 1, "elements": [
+    ///   { "id": "a", "kind": "task", "name": "Analysis", "start": "2024-Q1", "end": "2024-Q2" } ] }"#)?;
+    /// let plan = schedule::analyze(&model, &Options::new())?;
+    /// let svg = plan.gantt_svg(&GanttOptions::new().title("Plan"));
+    /// assert!(svg.starts_with("<svg") && svg.contains("Analysis"));
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn gantt_svg(&self, options: &GanttOptions) -> String {
         let g = &self.graph;
         let model = g.model;
