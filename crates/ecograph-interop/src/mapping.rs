@@ -827,6 +827,8 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         relations.push((ri, m));
     }
 
+    break_cycles(&mut relations, &doc, &ids_out, &mut cx);
+
     // Element types the exporter would derive, then the relations' types.
     let derived_types: Vec<&'static str> = (0..n)
         .map(|i| default_type(kinds[i], provides_by_system[i]))
@@ -1169,6 +1171,114 @@ fn user_props(
         out.insert(p.key.clone(), Value::from(p.value.first()));
         if let Some(t) = prop_types.get(&p.key) {
             out.insert(format!("{A_PROP_TYPE}{}", p.key), Value::from(t.as_str()));
+        }
+    }
+}
+
+/// Triggering cycles among work packages are legal in ArchiMate but not as `depends_on`:
+/// a relation read from a foreign Triggering that would close a cycle is kept as
+/// `linked` instead (its type stays in `archimate:type`), with a warning. Linear when
+/// there is no cycle; otherwise one search per foreign `depends_on`.
+fn break_cycles(
+    relations: &mut [(usize, Map<String, Value>)],
+    doc: &Doc,
+    ids: &[String],
+    cx: &mut Ctx<'_>,
+) {
+    let ix: HashMap<&str, usize> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.as_str(), i))
+        .collect();
+    let n = ids.len();
+    let end = |m: &Map<String, Value>, k: &str| {
+        m.get(k)
+            .and_then(Value::as_str)
+            .and_then(|s| ix.get(s))
+            .copied()
+    };
+    let edges: Vec<(usize, usize, usize)> = relations
+        .iter()
+        .enumerate()
+        .filter(|(_, (_, m))| {
+            m.get("kind").and_then(Value::as_str) == Some(RelationKind::DependsOn.as_str())
+        })
+        .filter_map(|(k, (_, m))| Some((k, end(m, "from")?, end(m, "to")?)))
+        .collect();
+    // Kahn's algorithm: no cycle, nothing to do.
+    let mut indeg = vec![0usize; n];
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(_, f, t) in &edges {
+        adj[f].push(t);
+        indeg[t] += 1;
+    }
+    let mut queue: Vec<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
+    let mut seen = 0;
+    while let Some(v) = queue.pop() {
+        seen += 1;
+        for &w in &adj[v] {
+            indeg[w] -= 1;
+            if indeg[w] == 0 {
+                queue.push(w);
+            }
+        }
+    }
+    if seen == n {
+        return;
+    }
+    let is_foreign: Vec<bool> = relations
+        .iter()
+        .map(|(ri, _)| doc.relationships[*ri].prop(P_RELATION).is_none())
+        .collect();
+    let foreign = |k: usize| is_foreign[k];
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(k, f, t) in &edges {
+        if !foreign(k) {
+            adj[f].push(t);
+        }
+    }
+    let mut mark = vec![0u32; n];
+    let mut stamp = 0;
+    for &(k, f, t) in &edges {
+        if !foreign(k) {
+            continue;
+        }
+        // Does `t` already reach `f`? Then f -> t closes a cycle.
+        stamp += 1;
+        let mut stack = vec![t];
+        let mut closes = f == t;
+        while let Some(v) = stack.pop() {
+            if v == f {
+                closes = true;
+                break;
+            }
+            if mark[v] == stamp {
+                continue;
+            }
+            mark[v] = stamp;
+            stack.extend(adj[v].iter().copied());
+        }
+        if closes {
+            let c = &doc.relationships[relations[k].0];
+            cx.warn(
+                c.at,
+                format!(
+                    "relationship `{}` ({}) would close a `depends_on` cycle through `{}` and `{}`: kept as `linked` with its type in `{A_TYPE}`",
+                    c.ident, c.typ, ids[f], ids[t]
+                ),
+            );
+            let m = &mut relations[k].1;
+            m.insert("kind".into(), Value::from(RelationKind::Linked.as_str()));
+            // `linked` keeps the relationship's own direction.
+            if reversed_for(RelationKind::DependsOn, &c.typ) {
+                let (from, to) = (m.remove("from"), m.remove("to"));
+                if let (Some(a), Some(b)) = (from, to) {
+                    m.insert("from".into(), b);
+                    m.insert("to".into(), a);
+                }
+            }
+        } else {
+            adj[f].push(t);
         }
     }
 }

@@ -387,3 +387,52 @@ proptest! {
         prop_assert_eq!(export(&back), xml);
     }
 }
+
+#[test]
+fn a_triggering_cycle_is_kept_without_a_depends_on_cycle() {
+    let xml = r#"<?xml version="1.0"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <name>M</name>
+  <elements>
+    <element identifier="w1" xsi:type="WorkPackage"><name>One</name></element>
+    <element identifier="w2" xsi:type="WorkPackage"><name>Two</name></element>
+  </elements>
+  <relationships>
+    <relationship identifier="t1" source="w1" target="w2" xsi:type="Triggering"/>
+    <relationship identifier="t2" source="w2" target="w1" xsi:type="Triggering"/>
+  </relationships>
+</model>"#;
+    let imp = import(xml);
+    let kinds: Vec<(RelationKind, &str, &str)> = imp
+        .model
+        .relations()
+        .map(|r| (r.kind(), r.from().id().as_str(), r.to().id().as_str()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            (RelationKind::DependsOn, "w2", "w1"),
+            (RelationKind::Linked, "w2", "w1")
+        ]
+    );
+    let msg: Vec<&str> = imp
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("cycle"))
+        .collect();
+    assert_eq!(
+        msg,
+        [
+            "relationship `t2` (Triggering) would close a `depends_on` cycle through `w1` and `w2`: kept as `linked` with its type in `archimate:type`"
+        ]
+    );
+    // Exported again, both are Triggering in their own direction.
+    let again = export(&imp.model);
+    assert!(
+        again.contains(r#"identifier="t1" source="w1" target="w2" xsi:type="Triggering""#),
+        "{again}"
+    );
+    assert!(again.contains(r#"identifier="t2" source="w2" target="w1" xsi:type="Triggering""#));
+    assert_eq!(import(&again).model, imp.model);
+}
