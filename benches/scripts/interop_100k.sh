@@ -11,7 +11,7 @@ trap 'rm -rf "$dir"' EXIT
 E=./target/release/ecograph
 measure() {
   local label=$1; shift
-  /usr/bin/time -f "%e s %M KiB" -o "$dir/t" "$@" >/dev/null 2>&1 || true
+  /usr/bin/time -f "%e s wall, %U s user, %M KiB peak" -o "$dir/t" "$@" >/dev/null 2>&1 || true
   printf '%-28s %s\n' "$label" "$(cat "$dir/t")"
 }
 ls -l "$dir/m.json" | awk '{printf "model JSON: %.1f MB\n", $5/1e6}'

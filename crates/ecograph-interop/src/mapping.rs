@@ -270,8 +270,10 @@ pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc,
             c.directed = props.get(A_DIRECTED) == Some(&"true");
         }
         c.props.push(prop(P_RELATION, kind.as_str()));
-        c.props
-            .push(prop(P_DIRECTION, if rev { "reversed" } else { "forward" }));
+        // The relation's direction, when the relationship runs the other way.
+        if rev {
+            c.props.push(prop(P_DIRECTION, "reversed"));
+        }
         if let Some(l) = r.lag() {
             c.props.push(prop(P_LAG, l.to_string()));
         }
@@ -1089,13 +1091,18 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         top.insert("views".into(), Value::Array(views_json));
     }
     let text = Value::Object(top).to_string();
+    // Only the places of the elements are needed from here on.
+    let places: Vec<Option<Pos>> = kept.iter().map(|c| c.at).collect();
+    drop(kept);
+    drop(doc);
     let checked = Model::check_str(&text, Some(file));
+    drop(text);
     let Some(model) = checked.model else {
         let problems = checked
             .diagnostics
             .errors()
             .map(|d| {
-                let at = locate(d.path().as_str(), &kept, &doc.relationships);
+                let at = locate(d.path().as_str(), &places);
                 Problem::new(
                     file,
                     at,
@@ -1118,10 +1125,10 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
 }
 
 /// The place in the file of the concept a model path such as `elements[3].name` names.
-fn locate(path: &str, elements: &[&Concept], _rels: &[Concept]) -> Option<Pos> {
+fn locate(path: &str, elements: &[Option<Pos>]) -> Option<Pos> {
     let rest = path.strip_prefix("elements[")?;
     let i: usize = rest.split(']').next()?.parse().ok()?;
-    elements.get(i).and_then(|c| c.at)
+    elements.get(i).copied().flatten()
 }
 
 fn parse_tags(s: &str) -> Value {
