@@ -50,16 +50,31 @@ pub enum Format {
 
 /// Reads a file, or standard input for `-`.
 pub fn read_source(path: &str) -> Result<String, Fail> {
+    let bytes = read_bytes(path)?;
+    String::from_utf8(bytes).map_err(|e| {
+        Fail::usage(format!(
+            "`{}` is not UTF-8: byte 0x{:02X} at offset {}",
+            source_name(path),
+            e.as_bytes()[e.utf8_error().valid_up_to()],
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Reads a file (or standard input for `-`) as bytes: a model is checked from bytes
+/// ([`Model::check_bytes`]), so that text that is not UTF-8 is an invalid model with a
+/// position, not an I/O error.
+pub fn read_bytes(path: &str) -> Result<Vec<u8>, Fail> {
     if path == "-" {
-        let mut s = String::new();
+        let mut b = Vec::new();
         std::io::stdin()
-            .read_to_string(&mut s)
+            .read_to_end(&mut b)
             .map_err(|e| Fail::usage(format!("cannot read standard input: {e}")))?;
-        Ok(s)
+        Ok(b)
     } else {
-        let text = std::fs::read_to_string(path).map_err(|e| Fail::io(Path::new(path), &e))?;
+        let bytes = std::fs::read(path).map_err(|e| Fail::io(Path::new(path), &e))?;
         remember_input(path);
-        Ok(text)
+        Ok(bytes)
     }
 }
 
@@ -152,8 +167,8 @@ pub fn eprint_line(message: &str) {
 /// Loads and validates a model; prints its errors (not its warnings) to stderr and fails
 /// with exit code 1 when it is invalid.
 pub fn load_model(path: &str) -> Result<Model, Fail> {
-    let src = read_source(path)?;
-    let checked = Model::check_str(&src, Some(source_name(path)));
+    let src = read_bytes(path)?;
+    let checked = Model::check_bytes(&src, Some(source_name(path)));
     match checked.model {
         Some(m) => Ok(m),
         None => {

@@ -305,6 +305,10 @@ impl<'a> IntoIterator for &'a Diagnostics {
     }
 }
 
+/// So that [`Error::Invalid`](crate::Error::Invalid) can give its diagnostics as its
+/// `source()`.
+impl std::error::Error for Diagnostics {}
+
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, d) in self.items.iter().enumerate() {

@@ -89,12 +89,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
-    /// The model has errors; every one of them is in `diagnostics`.
-    #[error("{} is not a valid model: {} error(s)", .file.as_deref().unwrap_or("the input"), .diagnostics.errors().count())]
+    /// The model has errors; every one of them is in `diagnostics`. The alternate form
+    /// (`{:#}`) lists them all, rendered with file, line:column and JSON path; so does the
+    /// error's `source()` (the [`Diagnostics`]), which `anyhow`'s `{:#}` and `{:?}` show.
+    #[error(fmt = fmt_invalid)]
     Invalid {
         /// The file, if the model came from one.
         file: Option<String>,
         /// Every error and warning found.
+        #[source]
         diagnostics: Diagnostics,
     },
     /// A value (a period, a date, a duration, ...) that does not parse.
@@ -117,6 +120,28 @@ pub enum Error {
         /// The closest known name.
         suggestion: Option<String>,
     },
+}
+
+/// `` `m.json` is not a valid model: 2 errors ``; with `{:#}`, each diagnostic follows.
+fn fmt_invalid(
+    file: &Option<String>,
+    diagnostics: &Diagnostics,
+    f: &mut std::fmt::Formatter<'_>,
+) -> std::fmt::Result {
+    let n = diagnostics.errors().count();
+    match file {
+        Some(file) => write!(f, "`{file}` is not a valid model: ")?,
+        None => write!(f, "the input is not a valid model: ")?,
+    }
+    write!(f, "{n} error{}", if n == 1 { "" } else { "s" })?;
+    if f.alternate() {
+        f.write_str("\n")?;
+        // Each rendered diagnostic ends with a newline: a blank line between them.
+        for d in diagnostics.errors() {
+            write!(f, "\n{d}")?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

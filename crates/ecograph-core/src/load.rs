@@ -28,19 +28,89 @@ impl Model {
     ///
     /// # Errors
     /// [`Error::Io`] when the file cannot be read, [`Error::Invalid`] when it is not a
-    /// valid model.
+    /// valid model (text that is not UTF-8 is an invalid model, with the position of the
+    /// first bad byte).
+    ///
+    /// ```
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let path = std::env::temp_dir().join(format!("ecograph-load-{}.json", std::process::id()));
+    /// std::fs::write(&path, r#"{"ecograph": 1, "elements": [{"id": "a", "kind": "group", "name": "A"}]}"#)?;
+    /// let model = ecograph_core::Model::load(&path)?;
+    /// assert_eq!(model.element_count(), 1);
+    /// # std::fs::remove_file(&path)?;
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn load(path: impl AsRef<Path>) -> Result<Model, Error> {
         let path = path.as_ref();
-        let src = std::fs::read_to_string(path).map_err(|source| Error::Io {
+        let bytes = std::fs::read(path).map_err(|source| Error::Io {
             path: path.to_owned(),
             source,
         })?;
-        Model::check_str(&src, Some(&path.display().to_string())).into_result()
+        Model::check_bytes(&bytes, Some(&path.display().to_string())).into_result()
+    }
+
+    /// [`Model::check_str`] for bytes as read from a file: a UTF-8 byte order mark is
+    /// skipped, and bytes that are not UTF-8 give one `encoding` error at the line and
+    /// column of the first bad byte.
+    pub fn check_bytes(bytes: &[u8], file: Option<&str>) -> Checked {
+        let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        match std::str::from_utf8(bytes) {
+            Ok(src) => Model::check_str(src, file),
+            Err(e) => {
+                let good = &bytes[..e.valid_up_to()];
+                // The prefix is valid UTF-8 by definition.
+                let prefix = std::str::from_utf8(good).unwrap_or_default();
+                let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
+                let mut d = Diagnostic::new(
+                    Severity::Error,
+                    "encoding",
+                    JsonPath::default(),
+                    format!(
+                        "the file is not UTF-8: byte 0x{:02X} at offset {} cannot start or continue a character",
+                        bytes[e.valid_up_to()],
+                        e.valid_up_to()
+                    ),
+                )
+                .suggest(Some("save the file as UTF-8".into()));
+                d.line = Some(prefix.matches('\n').count() + 1);
+                d.column = Some(prefix[line_start..].chars().count() + 1);
+                d.file = file.map(str::to_owned);
+                Checked {
+                    model: None,
+                    diagnostics: Diagnostics { items: vec![d] },
+                }
+            }
+        }
     }
 
     /// Parses and validates a model, returning the model (if valid) and every diagnostic.
-    /// `file` is the name diagnostics give for the source.
+    /// `file` is the name diagnostics give for the source. A leading byte order mark
+    /// (`U+FEFF`) is skipped; positions count from after it.
     pub fn check_str(src: &str, file: Option<&str>) -> Checked {
+        let src = src.strip_prefix('\u{feff}').unwrap_or(src);
+        if src.trim_start().is_empty() {
+            let mut d = Diagnostic::new(
+                Severity::Error,
+                "empty",
+                JsonPath::default(),
+                if src.is_empty() {
+                    "the file is empty"
+                } else {
+                    "the file is empty (it holds only white space)"
+                },
+            )
+            .suggest(Some(
+                "a model is a JSON object, at least `{\"ecograph\": 1, \"elements\": []}`".into(),
+            ));
+            d.line = Some(1);
+            d.column = Some(1);
+            d.file = file.map(str::to_owned);
+            return Checked {
+                model: None,
+                diagnostics: Diagnostics { items: vec![d] },
+            };
+        }
         let mut val = crate::validate::Validation::new();
         let mut diags = match crate::raw::parse(src, &mut val) {
             Ok(doc) => {

@@ -1042,18 +1042,16 @@ impl Validation {
             ),
             Some(Ok(Num::Int(1))) => {}
             Some(other) => {
-                let shown = match other {
-                    Ok(Num::Int(n)) => n.to_string(),
-                    Ok(Num::Float(f)) => f.to_string(),
-                    Err(found) => found.to_string(),
+                let message = match other {
+                    Ok(Num::Int(n)) => format!("unsupported format version {n}"),
+                    // `1.0` is not `1`: show it as written, not as the number it equals.
+                    Ok(Num::Float(f)) => {
+                        format!("the format version must be a whole number, found `{f:?}`")
+                    }
+                    Err(found) => format!("the format version must be a number, found {found}"),
                 };
                 v.push(
-                    err(
-                        "unsupported-version",
-                        root.key("ecograph"),
-                        format!("unsupported format version {shown}"),
-                    )
-                    .suggest(Some(
+                    err("unsupported-version", root.key("ecograph"), message).suggest(Some(
                         "this ecograph reads format version 1: `\"ecograph\": 1`".into(),
                     )),
                 );

@@ -1,7 +1,7 @@
 //! `ecograph check`.
 
 use crate::common::{
-    Exit, Fail, Format, json_out, print_diagnostics, read_source, source_name, write_output,
+    Exit, Fail, Format, json_out, print_diagnostics, read_bytes, source_name, write_output,
 };
 use ecograph_core::Model;
 
@@ -23,7 +23,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     let mut all = Vec::new();
     let mut exit = Exit::Ok;
     for path in &args.models {
-        let src = match read_source(path) {
+        let src = match read_bytes(path) {
             Ok(s) => s,
             Err(f) => {
                 crate::common::eprint_line(&format!("error: {}", f.message));
@@ -31,7 +31,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 continue;
             }
         };
-        let checked = Model::check_str(&src, Some(source_name(path)));
+        let checked = Model::check_bytes(&src, Some(source_name(path)));
         let diags = &checked.diagnostics;
         let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
         if (errors > 0 || (args.deny_warnings && warnings > 0)) && exit == Exit::Ok {

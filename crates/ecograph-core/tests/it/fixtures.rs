@@ -85,6 +85,8 @@ cases! {
     unknown_status_gets_did_you_mean: "unknown-status" => "unknown-kind",
     view_problems_are_all_reported: "view-errors" => "bad-selector",
     repeated_language_is_reported_like_any_repeated_key: "repeated-language" => "repeated-field",
+    an_empty_file_says_so: "empty" => "empty",
+    a_fractional_version_is_shown_as_written: "version-float" => "unsupported-version",
 }
 
 #[test]

@@ -139,3 +139,24 @@ fn json_nested_100k_deep_is_too_deep_not_a_crash() {
          help: a model nests about eight levels at most: look for a runaway run of `[` or `{`\n"
     );
 }
+
+#[test]
+fn bytes_that_are_not_utf8_are_an_invalid_model_with_a_position() {
+    let src = b"{\"ecograph\": 1,\n \"elements\": [{\"id\": \"\xC3\xA4\xFF\"}]}";
+    let checked = Model::check_bytes(src, Some("gen.json"));
+    assert!(checked.model.is_none());
+    assert_eq!(
+        checked.diagnostics.to_string(),
+        "error[encoding]: the file is not UTF-8: byte 0xFF at offset 40 cannot start or continue a character\n  --> gen.json:2:24 ($)\nhelp: save the file as UTF-8\n"
+    );
+}
+
+#[test]
+fn a_byte_order_mark_is_skipped() {
+    let src = "\u{feff}{\"ecograph\": 1, \"elements\": [{\"id\": \"a\", \"kind\": \"group\", \"name\": \"A\"}]}";
+    let m = Model::check_bytes(src.as_bytes(), None)
+        .model
+        .expect("valid");
+    assert_eq!(m.element_count(), 1);
+    assert!(Model::check_str(src, None).model.is_some());
+}

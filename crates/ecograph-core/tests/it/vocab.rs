@@ -117,3 +117,20 @@ fn elements_go_in_hash_and_ordered_sets() {
     .collect();
     assert!(found.is_empty());
 }
+
+#[test]
+fn an_invalid_model_lists_every_error_in_its_alternate_form() {
+    let src = "{\"ecograph\": 1,\n\"elements\": [{\"id\": \"a\", \"kind\": \"sytem\", \"name\": \"A\"},\n{\"id\": \"b\", \"kind\": \"group\"}]}";
+    let err = Model::from_json_str(src).expect_err("invalid");
+    assert_eq!(err.to_string(), "the input is not a valid model: 2 errors");
+    assert_eq!(
+        format!("{err:#}"),
+        "the input is not a valid model: 2 errors\n\n\
+         error[unknown-kind]: unknown element kind `sytem`\n  --> <input>:2:34 (elements[0].kind)\n\
+         note: expected one of `actor`, `role`, `group`, `system`, `data`, `service`, `process`, `task`, `deliverable`\n\
+         help: did you mean `system`?\n\n\
+         error[missing-field]: `b` has no `name`\n  --> <input>:3:1 (elements[1])\n"
+    );
+    let source = std::error::Error::source(&err).expect("the diagnostics");
+    assert!(source.to_string().starts_with("error[unknown-kind]"));
+}
