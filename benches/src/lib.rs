@@ -1,4 +1,5 @@
 //! Benchmarks and model generators.
 
+pub mod adversarial;
 pub mod graphs;
 pub mod synth;

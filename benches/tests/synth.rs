@@ -233,3 +233,47 @@ fn the_schedule_analysis_finds_no_conflict() {
         conflicts.join("\n")
     );
 }
+
+/// Every adversarial shape writes what it claims: the valid ones load with the size and
+/// ids the benchmark names, the invalid ones fail with the diagnostic they provoke.
+#[test]
+fn adversarial_shapes_are_what_they_claim() {
+    use ecograph_benches::adversarial::Shape;
+    for shape in Shape::ALL {
+        let mut out = Vec::new();
+        shape.write(40, &mut out).unwrap();
+        let src = String::from_utf8(out).unwrap();
+        let checked = Model::check_str(&src, None);
+        let codes: Vec<&str> = checked.diagnostics.iter().map(|d| d.code()).collect();
+        let expected_error = match shape {
+            Shape::DeepTop => Some("type"),
+            Shape::DeepName => Some("type"),
+            Shape::DependsCycle | Shape::ChainIntoCycle => Some("dependency-cycle"),
+            _ => None,
+        };
+        let Some(code) = expected_error else {
+            let model = checked
+                .model
+                .unwrap_or_else(|| panic!("{}: invalid: {codes:?}", shape.name()));
+            let ids = shape.ids(40);
+            for id in [&ids.from, &ids.to, &ids.task] {
+                assert!(model.element(id).is_some(), "{}: no `{id}`", shape.name());
+            }
+            let count = match shape {
+                Shape::LongId => 501,
+                Shape::WideProperties | Shape::WideTags | Shape::ManyViews => 2,
+                Shape::DenseView => Shape::dense_nodes(40),
+                Shape::RepeatedDelays => 10,
+                _ => 40,
+            };
+            assert_eq!(model.element_count(), count, "{}", shape.name());
+            continue;
+        };
+        assert!(checked.model.is_none(), "{}: accepted", shape.name());
+        assert!(
+            codes.contains(&code),
+            "{}: expected `{code}`, got {codes:?}",
+            shape.name()
+        );
+    }
+}

@@ -1,0 +1,424 @@
+//! Runs every `ecograph` command on every adversarial shape (`ecograph_benches::adversarial`)
+//! at each size, under a time limit and an address-space limit, and prints a Markdown
+//! table of wall time, peak RSS and the budget of issue #10:
+//!
+//! - every command at most 2 s at 100k, and at most 10× its time at the size 10× smaller
+//!   (against at least 20 ms there, so process start-up is not counted as a cliff);
+//! - peak RSS at most 3× the model file's size, on top of twice the RSS of
+//!   `ecograph check` on a tiny model (the binary's fixed cost, doubled to absorb
+//!   allocator noise) measured in the same run;
+//! - no crash (signal, panic) and no timeout.
+//!
+//! The reference beside each time is reading the same file and parsing it with
+//! `serde_json` (into `IgnoredAny`), measured in this process in the same run.
+//!
+//! ```text
+//! cargo build --release -p ecograph-cli -p ecograph-benches
+//! nice target/release/adversarial [--bin target/release/ecograph] [--dir target/adversarial]
+//!     [--sizes 10000,100000] [--shapes deep-json,flow-chain,…] [--commands check,why,…]
+//!     [--timeout 60] [--mem-limit-mb 4096] [--markdown FILE]
+//! ```
+//!
+//! A command that times out or crashes at one size is not run at the larger sizes of the
+//! same shape (the row says so). Needs `/usr/bin/time`, `timeout` and `prlimit`.
+
+use ecograph_benches::adversarial::Shape;
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+/// The commands, by name, with their arguments (`{m}` the model, `{m2}` its variant,
+/// `{from}`, `{to}`, `{task}`, `{view}` ids of the shape, `{out}` an output directory).
+const COMMANDS: &[(&str, &str)] = &[
+    ("check", "check {m}"),
+    ("list", "list {m}"),
+    ("show", "show {m} {to}"),
+    ("fmt", "fmt {m}"),
+    ("render svg", "render {m} --view {view} --format svg"),
+    ("render dot", "render {m} --view {view} --format dot"),
+    (
+        "render mermaid",
+        "render {m} --view {view} --format mermaid",
+    ),
+    (
+        "render --all svg",
+        "render {m} --all --format svg --out {out}",
+    ),
+    (
+        "render --all dot",
+        "render {m} --all --format dot --out {out}",
+    ),
+    (
+        "render --all mermaid",
+        "render {m} --all --format mermaid --out {out}",
+    ),
+    ("impact", "impact {m} --modified {from}"),
+    ("impact json", "impact {m} --modified {from} --format json"),
+    (
+        "impact --removed json",
+        "impact {m} --removed {from} --format json",
+    ),
+    ("why", "why {m} --from {from} --to {to}"),
+    ("diff", "diff {m} {m2}"),
+    ("schedule", "schedule {m}"),
+    ("schedule json", "schedule {m} --format json"),
+    ("schedule --task", "schedule {m} --task {task}"),
+];
+
+/// The commands run on `repeated-delays`, each with the repeated `--delay` added.
+const DELAY_COMMANDS: &[&str] = &["schedule", "schedule json", "impact", "impact json"];
+
+#[derive(Debug)]
+struct Config {
+    bin: PathBuf,
+    dir: PathBuf,
+    sizes: Vec<usize>,
+    shapes: Vec<Shape>,
+    commands: Vec<String>,
+    timeout: u64,
+    mem_limit_mb: u64,
+    markdown: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone)]
+struct Run {
+    secs: f64,
+    rss_mb: f64,
+    outcome: Outcome,
+    note: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Outcome {
+    Exit(i32),
+    Timeout,
+    Crash(i32),
+}
+
+fn main() -> ExitCode {
+    match parse_args().and_then(|c| run(&c)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn parse_args() -> Result<Config, String> {
+    let mut c = Config {
+        bin: PathBuf::from("target/release/ecograph"),
+        dir: PathBuf::from("target/adversarial"),
+        sizes: vec![10_000, 100_000],
+        shapes: Shape::ALL.to_vec(),
+        commands: COMMANDS.iter().map(|(n, _)| (*n).to_owned()).collect(),
+        timeout: 60,
+        mem_limit_mb: 4096,
+        markdown: None,
+    };
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut it = args.iter();
+    while let Some(flag) = it.next() {
+        let mut value = || it.next().cloned().ok_or(format!("`{flag}` needs a value"));
+        match flag.as_str() {
+            "--bin" => c.bin = value()?.into(),
+            "--dir" => c.dir = value()?.into(),
+            "--sizes" => {
+                c.sizes = value()?
+                    .split(',')
+                    .map(|s| s.parse().map_err(|_| format!("bad size `{s}`")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--shapes" => {
+                c.shapes = value()?
+                    .split(',')
+                    .map(|s| Shape::from_name(s).ok_or(format!("no shape `{s}`")))
+                    .collect::<Result<_, _>>()?;
+            }
+            "--commands" => {
+                let v = value()?;
+                c.commands = v.split(',').map(str::to_owned).collect();
+                for name in &c.commands {
+                    if !COMMANDS.iter().any(|(n, _)| n == name) {
+                        return Err(format!("no command `{name}`"));
+                    }
+                }
+            }
+            "--timeout" => c.timeout = value()?.parse().map_err(|_| "bad --timeout")?,
+            "--mem-limit-mb" => {
+                c.mem_limit_mb = value()?.parse().map_err(|_| "bad --mem-limit-mb")?;
+            }
+            "--markdown" => c.markdown = Some(value()?.into()),
+            _ => {
+                return Err(format!(
+                    "unknown argument `{flag}` (see the source's doc comment)"
+                ));
+            }
+        }
+    }
+    for tool in ["/usr/bin/time", "timeout", "prlimit"] {
+        let found = Command::new("sh")
+            .args(["-c", &format!("command -v {tool}")])
+            .stdout(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !found {
+            return Err(format!("`{tool}` is needed"));
+        }
+    }
+    if !c.bin.exists() {
+        return Err(format!(
+            "no {} (cargo build --release -p ecograph-cli)",
+            c.bin.display()
+        ));
+    }
+    Ok(c)
+}
+
+fn run(c: &Config) -> Result<(), String> {
+    std::fs::create_dir_all(&c.dir).map_err(|e| e.to_string())?;
+    let tiny = c.dir.join("tiny.json");
+    write_model(Shape::FlowChain, 3, false, &tiny)?;
+    let base = measure(c, &[os("check"), tiny.into_os_string()]).rss_mb;
+
+    let mut table = String::new();
+    let mut emit = |line: String| {
+        println!("{line}");
+        table.push_str(&line);
+        table.push('\n');
+    };
+    emit(format!(
+        "Fixed cost: `ecograph check` on a 3-element model peaks at {base:.1} MB RSS. Limits: {} s, {} MB address space.\n",
+        c.timeout, c.mem_limit_mb
+    ));
+    emit("| shape | n | file MB | parse ref s | command | exit | time s | × ref | × prev n | RSS MB | RSS budget MB | verdict |".into());
+    emit(
+        "| --- | ---: | ---: | ---: | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |".into(),
+    );
+
+    let (mut passed, mut failed) = (0, 0);
+    for &shape in &c.shapes {
+        let mut prev: BTreeMap<&str, Run> = BTreeMap::new();
+        let mut dead: BTreeMap<&str, usize> = BTreeMap::new();
+        for &n in &c.sizes {
+            let model = c.dir.join(format!("{}-{n}.json", shape.name()));
+            let variant = c.dir.join(format!("{}-{n}.b.json", shape.name()));
+            let delays = shape == Shape::RepeatedDelays;
+            let model_n = if delays { 10 } else { n };
+            write_model(shape, model_n, false, &model)?;
+            write_model(shape, model_n, true, &variant)?;
+            let bytes = std::fs::metadata(&model).map_err(|e| e.to_string())?.len();
+            let file_mb = bytes as f64 / 1e6;
+            let reference = parse_reference(&model)?;
+            let ids = shape.ids(model_n);
+            let out = c.dir.join("out");
+            for (name, template) in COMMANDS {
+                if !c.commands.iter().any(|x| x == name)
+                    || (delays && !DELAY_COMMANDS.contains(name))
+                {
+                    continue;
+                }
+                let row_head = format!(
+                    "| {} | {} | {file_mb:.2} | {reference:.3} | {name} |",
+                    shape.name(),
+                    size_label(n)
+                );
+                if let Some(at) = dead.get(name) {
+                    emit(format!(
+                        "{row_head} — | — | | | | | not run: failed at n = {} |",
+                        size_label(*at)
+                    ));
+                    failed += 1;
+                    continue;
+                }
+                let _ = std::fs::remove_dir_all(&out);
+                let mut args: Vec<std::ffi::OsString> = template
+                    .split(' ')
+                    .map(|a| match a {
+                        "{m}" => model.clone().into_os_string(),
+                        "{m2}" => variant.clone().into_os_string(),
+                        "{out}" => out.clone().into_os_string(),
+                        "{from}" => os(&ids.from),
+                        "{to}" => os(&ids.to),
+                        "{task}" => os(&ids.task),
+                        "{view}" => os(&ids.view),
+                        a => os(a),
+                    })
+                    .collect();
+                if name.starts_with("render") {
+                    args.extend(shape.extra_args(n).iter().map(|a| os(a)));
+                }
+                if delays {
+                    // `n / 100` delays: 100 at 10k, 1000 at 100k (the command line's limit).
+                    if name.starts_with("impact") {
+                        args.truncate(2);
+                        if name.ends_with("json") {
+                            args.extend([os("--format"), os("json")]);
+                        }
+                    }
+                    for _ in 0..(n / 100).max(1) {
+                        args.extend([os("--delay"), os("t1=99999y")]);
+                    }
+                }
+                let r = measure(c, &args);
+                let budget = 2.0 * base + 3.0 * file_mb;
+                let mut verdict = Vec::new();
+                match r.outcome {
+                    Outcome::Exit(0..=3) => {}
+                    Outcome::Exit(code) => verdict.push(format!("exit {code}")),
+                    Outcome::Timeout => verdict.push(format!("timeout > {} s", c.timeout)),
+                    Outcome::Crash(sig) => verdict.push(format!("crash (signal {sig})")),
+                }
+                let growth = prev.get(name).map(|p| r.secs / p.secs.max(0.02));
+                if matches!(r.outcome, Outcome::Exit(_)) {
+                    if n == 100_000 && r.secs > 2.0 {
+                        verdict.push("over 2 s".into());
+                    }
+                    if growth.is_some_and(|g| g > 10.0) {
+                        verdict.push("over 10× prev".into());
+                    }
+                    if r.rss_mb > budget {
+                        verdict.push("over memory".into());
+                    }
+                }
+                let ok = verdict.is_empty();
+                if ok {
+                    passed += 1;
+                } else {
+                    failed += 1;
+                    if !matches!(r.outcome, Outcome::Exit(_)) {
+                        dead.insert(name, n);
+                    }
+                }
+                let verdict = if ok {
+                    "pass".to_owned()
+                } else {
+                    format!("**FAIL**: {}", verdict.join(", "))
+                };
+                let exit = match r.outcome {
+                    Outcome::Exit(c) => c.to_string(),
+                    Outcome::Timeout => "killed".into(),
+                    Outcome::Crash(s) => format!("sig {s}"),
+                };
+                let note = if r.note.is_empty() || ok {
+                    String::new()
+                } else {
+                    format!(" ({})", r.note)
+                };
+                emit(format!(
+                    "{row_head} {exit} | {:.3} | {:.0} | {} | {:.0} | {budget:.0} | {verdict}{note} |",
+                    r.secs,
+                    r.secs / reference.max(1e-4),
+                    growth.map_or(String::new(), |g| format!("{g:.1}")),
+                    r.rss_mb,
+                ));
+                prev.insert(name, r);
+            }
+            let _ = std::fs::remove_file(&variant);
+        }
+    }
+    emit(format!("\n{passed} rows pass, {failed} fail."));
+    if let Some(path) = &c.markdown {
+        std::fs::write(path, &table).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+fn os(s: &str) -> std::ffi::OsString {
+    s.into()
+}
+
+fn size_label(n: usize) -> String {
+    match n {
+        n if n >= 1_000_000 && n % 1_000_000 == 0 => format!("{}M", n / 1_000_000),
+        n if n >= 1_000 && n % 1_000 == 0 => format!("{}k", n / 1_000),
+        n => n.to_string(),
+    }
+}
+
+fn write_model(shape: Shape, n: usize, variant: bool, path: &Path) -> Result<(), String> {
+    let file = File::create(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    shape
+        .write_model(n, variant, &mut w)
+        .and_then(|()| w.flush())
+        .map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Seconds to read the file and parse it as JSON, best of three.
+fn parse_reference(path: &Path) -> Result<f64, String> {
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+        let parsed = serde_json::from_slice::<serde::de::IgnoredAny>(&bytes);
+        std::hint::black_box(parsed.is_ok());
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    Ok(best)
+}
+
+/// Runs `ecograph args` under `timeout` and `prlimit`, timed here, its peak RSS taken by
+/// `/usr/bin/time`.
+fn measure(c: &Config, args: &[std::ffi::OsString]) -> Run {
+    let rss_file = c.dir.join("rss.txt");
+    let err_file = c.dir.join("stderr.txt");
+    let _ = std::fs::remove_file(&rss_file);
+    let stderr = File::create(&err_file)
+        .map(Stdio::from)
+        .unwrap_or_else(|_| Stdio::null());
+    let start = Instant::now();
+    let status = Command::new("nice")
+        .args(["-n", "10", "/usr/bin/time", "-f", "%M", "-o"])
+        .arg(&rss_file)
+        .args(["timeout", "-s", "KILL"])
+        .arg(c.timeout.to_string())
+        .arg("prlimit")
+        .arg(format!("--as={}", c.mem_limit_mb * 1024 * 1024))
+        .arg("--")
+        .arg(&c.bin)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(stderr)
+        .status();
+    let secs = start.elapsed().as_secs_f64();
+    let rss_mb = std::fs::read_to_string(&rss_file)
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .filter_map(|l| l.trim().parse::<f64>().ok())
+                .next_back()
+        })
+        .map_or(0.0, |kb| kb / 1024.0);
+    let code = status.ok().and_then(|s| s.code()).unwrap_or(-1);
+    let outcome = match code {
+        137 => Outcome::Timeout,
+        c if c > 128 => Outcome::Crash(c - 128),
+        101 => Outcome::Crash(0),
+        c => Outcome::Exit(c),
+    };
+    let note = std::fs::read_to_string(&err_file)
+        .unwrap_or_default()
+        .lines()
+        .find(|l| {
+            l.contains("panicked")
+                || l.contains("overflow")
+                || l.contains("memory")
+                || l.starts_with("error")
+        })
+        .unwrap_or("")
+        .chars()
+        .take(100)
+        .collect::<String>()
+        .replace('|', "\\|");
+    Run {
+        secs,
+        rss_mb,
+        outcome,
+        note,
+    }
+}
