@@ -49,7 +49,7 @@ for t in $run; do
   log="fuzz/artifacts/$t/last.log"
   # -timeout: one input taking 10 s is a hang; -rss_limit_mb: more is a memory blow-up.
   if ! cargo fuzz run "${flags[@]}" "$t" "fuzz/corpus/$t" -- \
-      "$limit" -dict=fuzz/ecograph.dict -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+      "$limit" -dict=fuzz/ecograph.dict -max_len=16384 -timeout=10 -rss_limit_mb=2048 \
       -print_final_stats=1 >"$log" 2>&1; then
     tail -n 60 "$log" >&2
     echo "error: fuzz target \`$t\` failed; the input is in fuzz/artifacts/$t/" >&2

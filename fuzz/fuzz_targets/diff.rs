@@ -17,18 +17,15 @@ fuzz_target!(|data: &[u8]| {
     let Some(new) = ecograph_fuzz::model(new_bytes) else {
         return;
     };
-    let d = diff(&old, &new);
-    let lang = new.languages().first().cloned();
-    let text = d.to_text(lang.as_deref());
-    let json = d.to_json(lang.as_deref()).to_string();
+    let lang = new.languages().last().cloned().unwrap_or_default();
+    let d = diff(&old, &new).lang(lang.clone());
+    let text = d.to_text();
+    let json = d.to_json().to_string();
+    ecograph_fuzz::check_streamed(&d, &json);
     ecograph_fuzz::check_json(&json);
-    let again = diff(&old, &new);
-    assert_eq!(
-        again.to_text(lang.as_deref()),
-        text,
-        "diff text is not deterministic"
-    );
-    assert_eq!(again.to_json(lang.as_deref()).to_string(), json);
+    let again = diff(&old, &new).lang(lang);
+    assert_eq!(again.to_text(), text, "diff text is not deterministic");
+    assert_eq!(again.to_json().to_string(), json);
     let set = d.change_set().to_json().to_string();
     let parsed = ChangeSet::from_json_str(&set)
         .unwrap_or_else(|e| panic!("a diff's change set does not parse: {e}\n{set}"));

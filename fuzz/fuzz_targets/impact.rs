@@ -51,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let text = impact.to_text();
     let json = impact.to_json().to_string();
+    ecograph_fuzz::check_streamed(&impact, &json);
     ecograph_fuzz::check_json(&json);
     let again = Snapshot::new(&model)
         .analyze(&changes, &options)

@@ -4,7 +4,7 @@
 
 use ecograph_core::{Date, Duration, time::DurationUnit};
 use ecograph_fuzz::Bytes;
-use ecograph_impact::schedule::{GanttOptions, Options, analyse};
+use ecograph_schedule::{GanttOptions, Options, analyze};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -43,14 +43,15 @@ fuzz_target!(|data: &[u8]| {
             options = options.today(day);
         }
     }
-    let Ok(schedule) = analyse(&model, &options) else {
+    let Ok(schedule) = analyze(&model, &options) else {
         return;
     };
     let json = schedule.to_json().to_string();
+    ecograph_fuzz::check_streamed(&schedule, &json);
     ecograph_fuzz::check_json(&json);
     let svg = schedule.gantt_svg(&GanttOptions::new());
     ecograph_fuzz::check_svg(&svg);
-    let again = analyse(&model, &options).expect("analysed once");
+    let again = analyze(&model, &options).expect("analysed once");
     assert_eq!(
         again.to_json().to_string(),
         json,

@@ -156,6 +156,15 @@ pub fn check_mermaid(mmd: &str) {
     assert!(seen, "no `flowchart` line in Mermaid output\n{mmd}");
 }
 
+/// Asserts that the streamed form of `value` (what the CLI writes with
+/// `serde_json::to_writer`) serializes without error and equals `json`, its `to_json`.
+pub fn check_streamed<T: serde::Serialize>(value: &T, json: &str) {
+    let streamed =
+        serde_json::to_string(value).unwrap_or_else(|e| panic!("the streamed JSON fails: {e}"));
+    assert_eq!(streamed, json, "streamed JSON differs from to_json");
+    assert_ne!(json, "null", "to_json swallowed a serialization error");
+}
+
 /// Asserts that `json` is valid JSON text.
 pub fn check_json(json: &str) {
     serde_json::from_str::<serde_json::Value>(json)
