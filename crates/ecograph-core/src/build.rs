@@ -191,6 +191,65 @@ impl ModelBuilder {
         self
     }
 
+    /// A builder holding a model document (as [`Model::to_json`] writes it).
+    pub(crate) fn from_json(doc: Value) -> ModelBuilder {
+        let mut b = ModelBuilder::new();
+        if let Value::Object(doc) = doc {
+            for (k, v) in doc {
+                match (k.as_str(), v) {
+                    ("ecograph", _) => {}
+                    ("elements", Value::Array(a)) => b.elements = a,
+                    ("relations", Value::Array(a)) => b.relations = a,
+                    ("views", Value::Array(a)) => b.views = a,
+                    (_, v) => {
+                        b.head.insert(k, v);
+                    }
+                }
+            }
+        }
+        b
+    }
+
+    /// Replaces the element with the same id where it is (its relations stay), or adds
+    /// it at the end when there is none.
+    pub fn replace_element(self, e: NewElement) -> Self {
+        let id = e.id.clone();
+        match self.elements.iter().position(|v| v["id"] == id.as_str()) {
+            Some(i) => {
+                let mut b = self.element(e);
+                let new = b.elements.pop().unwrap_or_default();
+                b.elements[i] = new;
+                b
+            }
+            None => self.element(e),
+        }
+    }
+
+    /// Removes the element with this id and every relation that starts or ends at it
+    /// (data it is carried as stays listed: validation then reports it). Elements it
+    /// contains keep their `parent`, which validation then reports: move or remove them
+    /// too.
+    pub fn remove_element(mut self, id: &str) -> Self {
+        self.elements.retain(|v| v["id"] != id);
+        self.relations.retain(|v| v["from"] != id && v["to"] != id);
+        self
+    }
+
+    /// Keeps only the relations for which `keep(kind, from, to)` is true.
+    pub fn retain_relations(
+        mut self,
+        mut keep: impl FnMut(RelationKind, &str, &str) -> bool,
+    ) -> Self {
+        self.relations.retain(|v| {
+            let kind = v["kind"].as_str().and_then(RelationKind::parse);
+            match (kind, v["from"].as_str(), v["to"].as_str()) {
+                (Some(k), Some(f), Some(t)) => keep(k, f, t),
+                _ => true,
+            }
+        });
+        self
+    }
+
     /// Validates and builds the model.
     ///
     /// # Errors

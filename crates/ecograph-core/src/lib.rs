@@ -89,6 +89,15 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The file could not be written ([`Model::save`]); the old file, if any, is intact.
+    #[error("cannot write `{path}`")]
+    Write {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// The model has errors; every one of them is in `diagnostics`. The alternate form
     /// (`{:#}`) lists them all, rendered with file, line:column and JSON path; so does the
     /// error's `source()` (the [`Diagnostics`]), which `anyhow`'s `{:#}` and `{:?}` show.

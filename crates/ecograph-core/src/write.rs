@@ -114,6 +114,48 @@ impl Model {
         s.push('\n');
         s
     }
+
+    /// Writes the model's canonical JSON ([`Model::to_canonical_json`]) to `path`
+    /// atomically, through [`crate::fs::write_atomic`]: a temporary file beside it,
+    /// synced, then renamed over it, keeping the old file's mode, owner and links. A
+    /// reader or a crash sees the old file or the new one, never a mix.
+    ///
+    /// # Errors
+    /// [`Error::Write`](crate::Error::Write) when the file cannot be written; the old
+    /// file is then unchanged.
+    ///
+    /// ```
+    /// use ecograph_core::{ElementKind, Model, NewElement, Text};
+    /// # fn main() -> Result<(), ecograph_core::Error> {
+    /// let model = Model::from_json_str(r#"{"ecograph": 1, "elements": [
+    ///     {"id": "a", "kind": "group", "name": "A"}]}"#)?;
+    /// let edited = model
+    ///     .to_builder()
+    ///     .element(NewElement::new("b", ElementKind::Group, Text::plain("B")).parent("a"))
+    ///     .build()?;
+    /// let path = std::env::temp_dir().join(format!("ecograph-save-{}.json", std::process::id()));
+    /// edited.save(&path)?;
+    /// assert_eq!(Model::load(&path)?.element_count(), 2);
+    /// # std::fs::remove_file(&path).ok();
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), crate::Error> {
+        let path = path.as_ref();
+        crate::fs::write_atomic(path, self.to_canonical_json().as_bytes()).map_err(|source| {
+            crate::Error::Write {
+                path: path.to_owned(),
+                source,
+            }
+        })
+    }
+
+    /// A [`ModelBuilder`](crate::ModelBuilder) holding this model (its canonical form),
+    /// to change and [`build`](crate::ModelBuilder::build) into a new model with the
+    /// same checks as loading a file. The model itself does not change.
+    pub fn to_builder(&self) -> crate::ModelBuilder {
+        crate::ModelBuilder::from_json(self.to_json())
+    }
 }
 
 pub(crate) fn selector_json(s: &Selector) -> Value {

@@ -1,6 +1,6 @@
 //! `ecograph fmt`.
 
-use crate::common::{Exit, Fail, load_model, read_source, replace_input, write_output};
+use crate::common::{Exit, Fail, load_model, read_source, write_output};
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
@@ -34,7 +34,14 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         if args.model == "-" {
             return Err(Fail::usage("--write needs a file, not standard input"));
         }
-        replace_input(Path::new(&args.model), canonical.as_bytes())?;
+        // Model::save writes the canonical form through the core's atomic writer.
+        model.save(&args.model).map_err(|e| {
+            let why = std::error::Error::source(&e).map_or(String::new(), |s| format!(": {s}"));
+            Fail::usage(format!(
+                "cannot write `{}`{why}",
+                Path::new(&args.model).display()
+            ))
+        })?;
     } else {
         write_output(None, canonical.as_bytes())?;
     }

@@ -151,3 +151,52 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_model_goes_back_to_a_builder_and_is_saved_atomically() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../models/te24.json"
+    ))
+    .expect("te24");
+    let te24 = Model::from_json_str(&src).expect("valid");
+    let again = te24.to_builder().build().expect("the same model");
+    assert_eq!(again.to_canonical_json(), te24.to_canonical_json());
+
+    let first = te24.elements().next().expect("an element").id().to_string();
+    let without = te24.to_builder().remove_element(&first);
+    let errors = match without.clone().build() {
+        Ok(m) => {
+            assert!(m.element(&first).is_none());
+            0
+        }
+        Err(ecograph_core::Error::Invalid { diagnostics, .. }) => diagnostics.errors().count(),
+        Err(e) => panic!("unexpected {e}"),
+    };
+    // Removing an element with children leaves them pointing at it: reported, not dropped.
+    let children = te24.element(&first).expect("first").children().len();
+    assert_eq!(errors > 0, children > 0);
+
+    let dir = std::env::temp_dir().join(format!("ecograph-save-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("te24.json");
+    te24.save(&path).expect("saved");
+    assert_eq!(
+        std::fs::read_to_string(&path).expect("read"),
+        te24.to_canonical_json()
+    );
+    let names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name())
+        .collect();
+    assert_eq!(
+        names,
+        [std::ffi::OsString::from("te24.json")],
+        "no temporary file is left"
+    );
+    let err = te24
+        .save(dir.join("missing/te24.json"))
+        .expect_err("no such directory");
+    assert!(err.to_string().starts_with("cannot write `"), "{err}");
+    std::fs::remove_dir_all(&dir).expect("cleanup");
+}
