@@ -51,6 +51,8 @@ enum Command {
     Export(cmd::export::Args),
     /// Read an ArchiMate exchange file or Archi's CSV into a model file.
     Import(cmd::import::Args),
+    /// Write one self-contained, interactive HTML report of a model.
+    Report(cmd::report::Args),
 }
 
 fn main() -> ExitCode {
@@ -75,6 +77,7 @@ fn main() -> ExitCode {
         Command::Schedule(a) => cmd::schedule::run(a),
         Command::Export(a) => cmd::export::run(a),
         Command::Import(a) => cmd::import::run(a),
+        Command::Report(a) => cmd::report::run(a),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

@@ -214,9 +214,10 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         };
         let _ = writeln!(
             out,
-            "<g id=\"{}\" class=\"container {}\">",
+            "<g id=\"{}\" class=\"container {}\"{}>",
             ids[i],
-            el.kind()
+            el.kind(),
+            data_id(d, n)
         );
         write_tooltip(d, i, &mut out);
         let _ = writeln!(
@@ -306,7 +307,12 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         } else {
             ids[i].clone()
         };
-        let _ = writeln!(out, "<g id=\"{id}\" class=\"element {}\">", el.kind());
+        let _ = writeln!(
+            out,
+            "<g id=\"{id}\" class=\"element {}\"{}>",
+            el.kind(),
+            data_id(d, n)
+        );
         write_tooltip(d, i, &mut out);
         let paint = format!(
             "fill=\"{fill}\" stroke=\"{stroke}\" stroke-width=\"{}\"{}",
@@ -388,6 +394,15 @@ fn is_faded(d: &Diagram<'_>, ei: usize) -> bool {
     d.is_highlighting()
         && d.nodes()[e.from()].mark().is_none()
         && d.nodes()[e.to()].mark().is_none()
+}
+
+/// ` data-id="…"` when the diagram was asked for element ids, else nothing.
+fn data_id(d: &Diagram<'_>, n: &crate::Node<'_>) -> String {
+    if d.data_ids() {
+        format!(" data-id=\"{}\"", xml(n.element().id().as_str()))
+    } else {
+        String::new()
+    }
 }
 
 fn write_tooltip(d: &Diagram<'_>, i: usize, out: &mut String) {

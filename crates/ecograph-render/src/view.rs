@@ -25,6 +25,10 @@ pub struct Options {
     pub max_nodes: usize,
     /// Elements to mark; empty means no highlighting.
     pub highlight: Highlight,
+    /// SVG only: give every drawn element's group a `data-id` attribute holding the
+    /// element's id as written (XML-escaped), so a page embedding the SVG can link
+    /// nodes to elements. Off by default: the standalone files stay as they were.
+    pub data_ids: bool,
 }
 
 impl Default for Options {
@@ -33,6 +37,7 @@ impl Default for Options {
             lang: None,
             max_nodes: DEFAULT_MAX_NODES,
             highlight: Highlight::new(),
+            data_ids: false,
         }
     }
 }
@@ -54,6 +59,13 @@ impl Options {
     #[must_use]
     pub fn highlight(mut self, highlight: Highlight) -> Self {
         self.highlight = highlight;
+        self
+    }
+    /// Sets whether SVG element groups carry `data-id` attributes (see
+    /// [`Options::data_ids`](Options#structfield.data_ids)).
+    #[must_use]
+    pub fn data_ids(mut self, on: bool) -> Self {
+        self.data_ids = on;
         self
     }
 }
@@ -152,6 +164,7 @@ pub struct Diagram<'m> {
     legend: bool,
     lang: Option<String>,
     highlighting: bool,
+    data_ids: bool,
     nodes: Vec<Node<'m>>,
     edges: Vec<Edge<'m>>,
 }
@@ -208,6 +221,10 @@ impl<'m> Diagram<'m> {
     /// Whether a highlight is drawn (unmarked nodes then fade).
     pub fn is_highlighting(&self) -> bool {
         self.highlighting
+    }
+    /// Whether SVG element groups carry `data-id` attributes ([`Options::data_ids`]).
+    pub fn data_ids(&self) -> bool {
+        self.data_ids
     }
     /// The drawn elements, in model file order.
     pub fn nodes(&self) -> &[Node<'m>] {
@@ -555,6 +572,7 @@ fn build<'m>(
         legend: view.legend,
         lang: options.lang.clone(),
         highlighting,
+        data_ids: options.data_ids,
         nodes,
         edges,
     }

@@ -1,0 +1,407 @@
+//! GitHub-flavoured Markdown summaries for pull-request comments: counts, a table of
+//! the affected (or changed) elements, and the changed and affected part of the graph as
+//! a Mermaid flowchart that GitHub draws. Bounded in size: the first rows and nodes, then
+//! "and N more". Every user string is escaped for Markdown (and, through the render
+//! crate, for Mermaid), so a name cannot open a link, a table cell, an HTML tag or a
+//! mention.
+//!
+//! ```
+//! use ecograph_core::Model;
+//! use ecograph_impact::{Change, ChangeSet, Options, analyze};
+//! use ecograph_report::markdown::{Limits, impact_markdown};
+//!
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! let model = Model::from_json_str(r#"{
+//!   "ecograph": 1,
+//!   "elements": [
+//!     { "id": "tmt", "kind": "system", "name": "Työmarkkinatori" },
+//!     { "id": "eures", "kind": "system", "name": "EURES | portal" }
+//!   ],
+//!   "relations": [ { "kind": "flow", "from": "tmt", "to": "eures" } ]
+//! }"#)?;
+//! let mut changes = ChangeSet::new();
+//! changes.push(Change::removed("tmt"));
+//! let impact = analyze(&model, &changes, &Options::default())?;
+//! let md = impact_markdown(&model, &impact, &Limits::default());
+//! assert!(md.contains("EURES \\| portal"));
+//! assert!(md.contains("```mermaid"));
+//! # Ok(())
+//! # }
+//! ```
+
+use ecograph_core::{Model, Selector, View};
+use ecograph_impact::{Diff, Impact};
+use ecograph_render::{Diagram, Highlight, Mark, Options};
+use serde_json::Value;
+use std::fmt::Write as _;
+
+/// How much a summary shows before "and N more".
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// Rows of the table.
+    pub rows: usize,
+    /// Nodes of the Mermaid diagram.
+    pub nodes: usize,
+    /// Language of names (the model's default when `None`).
+    pub lang: Option<String>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            rows: 50,
+            nodes: 30,
+            lang: None,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets the number of table rows.
+    #[must_use]
+    pub fn rows(mut self, rows: usize) -> Self {
+        self.rows = rows;
+        self
+    }
+    /// Sets the number of diagram nodes.
+    #[must_use]
+    pub fn nodes(mut self, nodes: usize) -> Self {
+        self.nodes = nodes;
+        self
+    }
+    /// Sets the language of names.
+    #[must_use]
+    pub fn lang(mut self, lang: Option<&str>) -> Self {
+        self.lang = lang.map(str::to_owned);
+        self
+    }
+}
+
+/// Text for Markdown: every ASCII punctuation character that Markdown, GitHub's HTML
+/// or its autolinks and mentions could read is backslash-escaped, and line breaks
+/// become spaces (a table cell is one line).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-'
+            | '.' | '!' | '|' | '<' | '>' | '~' | '@' | '&' | '"' | '\'' | ':' | '=' | '$'
+            | '%' | '^' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id as a code span (ids hold only letters, digits, `_`, `.`, `:` and `-`; any
+/// other string is escaped text instead).
+fn code(id: &str) -> String {
+    let plain = !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'));
+    if plain {
+        format!("`{id}`")
+    } else {
+        escape(id)
+    }
+}
+
+fn s<'v>(v: &'v Value, key: &str) -> &'v str {
+    v[key].as_str().unwrap_or("")
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+fn more(out: &mut String, shown: usize, total: usize, what: &str) {
+    if total > shown {
+        let _ = writeln!(out, "\n_… and {} more {what}._", total - shown);
+    }
+}
+
+/// The Mermaid flowchart of `ids` (in order, at most `limit`) with their marks, drawn
+/// by the render crate (which escapes every label for Mermaid).
+fn mermaid(
+    out: &mut String,
+    model: &Model,
+    ids: &[(String, Mark)],
+    limit: usize,
+    lang: Option<&str>,
+) {
+    let mut view = View::new("changes");
+    let mut highlight = Highlight::new();
+    let mut shown = 0;
+    for (id, mark) in ids {
+        if shown == limit {
+            break;
+        }
+        if model.element(id).is_some() && highlight.get(id).is_none() {
+            view.include.push(Selector::Id(id.clone()));
+            highlight.mark(id.clone(), *mark);
+            shown += 1;
+        }
+    }
+    if shown == 0 {
+        return;
+    }
+    view.group_by_parent = false;
+    let mut options = Options::default().max_nodes(limit.max(1)).highlight(highlight);
+    if let Some(l) = lang {
+        options = options.lang(l);
+    }
+    let Ok(d) = Diagram::new(model, &view, &options) else {
+        return;
+    };
+    let total = ids.iter().filter(|(id, _)| model.element(id).is_some()).count();
+    out.push_str("\n```mermaid\n");
+    out.push_str(d.to_mermaid().trim_end());
+    out.push_str("\n```\n");
+    if total > shown {
+        let _ = writeln!(
+            out,
+            "\n_The diagram shows the first {shown} of {total} elements._"
+        );
+    }
+}
+
+/// A witness path as `a` ←flow─ `b` ─uses→ `c`.
+fn path_md(path: &Value) -> String {
+    let mut out = String::new();
+    for (i, hop) in path.as_array().into_iter().flatten().enumerate() {
+        if i == 0 {
+            out.push_str(&code(s(hop, "from")));
+        }
+        let rel = escape(s(hop, "relation"));
+        if s(hop, "direction") == "backward" {
+            let _ = write!(out, " ←{rel}─ ");
+        } else {
+            let _ = write!(out, " ─{rel}→ ");
+        }
+        out.push_str(&code(s(hop, "to")));
+    }
+    out
+}
+
+fn change_subject(c: &Value) -> String {
+    if let Some(id) = c["element"].as_str() {
+        let mut t = code(id);
+        if let Some(n) = c["name"].as_str() {
+            let _ = write!(t, " {}", escape(n));
+        }
+        t
+    } else if let Some(r) = c["relation"].as_object() {
+        let get = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
+        if r.contains_key("from") {
+            format!("{} {} → {}", escape(get("kind")), code(get("from")), code(get("to")))
+        } else {
+            format!("relation {}", code(get("id")))
+        }
+    } else {
+        String::new()
+    }
+}
+
+/// The impact analysis as a pull-request comment: the counts, the changes, a table of
+/// the affected elements (confidence, distance, owners, witness path), and the changed
+/// and nearest affected elements as a Mermaid flowchart.
+pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> String {
+    let json = impact.to_json();
+    let mut out = String::new();
+    let changes = json["changes"].as_array().map_or(&[][..], Vec::as_slice);
+    let affected = json["affected"].as_array().map_or(&[][..], Vec::as_slice);
+    let summary = &json["summary"];
+    let n = |k: &str| summary[k].as_u64().unwrap_or(0) as usize;
+    out.push_str("### ecograph impact\n\n");
+    let _ = writeln!(
+        out,
+        "**{}, {} affected** ({} certain, {} potential)",
+        plural(changes.len(), "change", "changes"),
+        n("affected"),
+        n("certain"),
+        n("potential")
+    );
+    if !changes.is_empty() {
+        out.push_str("\n| change | what | kind |\n| --- | --- | --- |\n");
+        for c in changes.iter().take(limits.rows) {
+            let mut change = escape(s(c, "change"));
+            if let Some(by) = c["by"].as_str() {
+                let _ = write!(change, " \\+{}", escape(by));
+            }
+            let _ = writeln!(
+                out,
+                "| {change} | {} | {} |",
+                change_subject(c),
+                escape(s(c, "kind"))
+            );
+        }
+        more(&mut out, limits.rows.min(changes.len()), changes.len(), "changes");
+    }
+    if !affected.is_empty() {
+        out.push_str(
+            "\n| affected | kind | confidence | distance | owners | path |\n| --- | --- | --- | ---: | --- | --- |\n",
+        );
+        for a in affected.iter().take(limits.rows) {
+            let owners: Vec<String> = a["owners"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|o| code(o.as_str().or_else(|| o["id"].as_str()).unwrap_or("")))
+                .collect();
+            let _ = writeln!(
+                out,
+                "| {} {} | {} | {} | {} | {} | {} |",
+                code(s(a, "id")),
+                escape(s(a, "name")),
+                escape(s(a, "kind")),
+                escape(s(a, "confidence")),
+                a["distance"].as_u64().unwrap_or(0),
+                owners.join(", "),
+                path_md(&a["path"])
+            );
+        }
+        more(
+            &mut out,
+            limits.rows.min(affected.len()),
+            affected.len(),
+            "affected elements",
+        );
+    }
+    let mut ids: Vec<(String, Mark)> = Vec::new();
+    for c in changes {
+        if let Some(id) = c["element"].as_str() {
+            let mark = match s(c, "change") {
+                "removed" => Mark::Removed,
+                "added" => Mark::Added,
+                _ => Mark::Changed,
+            };
+            ids.push((id.to_owned(), mark));
+        } else if let Some(r) = c["relation"].as_object() {
+            for end in ["from", "to"] {
+                if let Some(id) = r.get(end).and_then(Value::as_str) {
+                    ids.push((id.to_owned(), Mark::Changed));
+                }
+            }
+        }
+    }
+    for a in affected {
+        let confidence = if a["confidence"] == "certain" { 1.0 } else { 0.4 };
+        ids.push((s(a, "id").to_owned(), Mark::Affected { confidence }));
+    }
+    mermaid(&mut out, model, &ids, limits.nodes, limits.lang.as_deref());
+    out
+}
+
+/// The diff of two models as a pull-request comment: the counts, a table of the added,
+/// removed and modified elements (with the fields that changed) and relations, and the
+/// added and modified elements of the new model as a Mermaid flowchart.
+pub fn diff_markdown(diff: &Diff<'_>, limits: &Limits) -> String {
+    let lang = limits.lang.as_deref();
+    let json = diff.to_json(lang);
+    let mut out = String::new();
+    let summary = &json["summary"];
+    let n = |k: &str| summary[k].as_u64().unwrap_or(0) as usize;
+    out.push_str("### ecograph diff\n\n");
+    if diff.is_empty() {
+        out.push_str("**No differences.**\n");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "**Elements:** {} added, {} removed, {} modified · **relations:** {} added, {} removed, {} modified · **views:** {} added, {} removed, {} modified{}",
+        n("elements_added"),
+        n("elements_removed"),
+        n("elements_modified"),
+        n("relations_added"),
+        n("relations_removed"),
+        n("relations_modified"),
+        n("views_added"),
+        n("views_removed"),
+        n("views_modified"),
+        if summary["model_modified"] == true {
+            " · the model's own fields changed"
+        } else {
+            ""
+        }
+    );
+    let mut rows: Vec<String> = Vec::new();
+    let mut ids: Vec<(String, Mark)> = Vec::new();
+    for (key, mark) in [
+        ("added", Mark::Added),
+        ("removed", Mark::Removed),
+        ("modified", Mark::Modified),
+    ] {
+        for e in json["elements"][key].as_array().into_iter().flatten() {
+            let fields: Vec<String> = e["changes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| escape(s(f, "field")))
+                .collect();
+            rows.push(format!(
+                "| {key} | element | {} {} | {} | {} |",
+                code(s(e, "id")),
+                escape(s(e, "name")),
+                escape(s(e, "kind")),
+                fields.join(", ")
+            ));
+            if mark != Mark::Removed {
+                ids.push((s(e, "id").to_owned(), mark));
+            }
+        }
+    }
+    for key in ["added", "removed", "modified"] {
+        for r in json["relations"][key].as_array().into_iter().flatten() {
+            let fields: Vec<String> = r["changes"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|f| escape(s(f, "field")))
+                .collect();
+            rows.push(format!(
+                "| {key} | relation | {} → {} | {} | {} |",
+                code(s(r, "from")),
+                code(s(r, "to")),
+                escape(s(r, "kind")),
+                fields.join(", ")
+            ));
+            if key != "removed" {
+                for end in ["from", "to"] {
+                    ids.push((s(r, end).to_owned(), Mark::Modified));
+                }
+            }
+        }
+    }
+    if !rows.is_empty() {
+        out.push_str("\n| change | of | what | kind | fields |\n| --- | --- | --- | --- | --- |\n");
+        for r in rows.iter().take(limits.rows) {
+            out.push_str(r);
+            out.push('\n');
+        }
+        more(&mut out, limits.rows.min(rows.len()), rows.len(), "changes");
+    }
+    mermaid(&mut out, diff.new_model(), &ids, limits.nodes, lang);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_leaves_no_markdown_or_html_active() {
+        assert_eq!(
+            escape("a|b <script> [x](javascript:y) @team #1 *em* `c`\nnext"),
+            "a\\|b \\<script\\> \\[x\\]\\(javascript\\:y\\) \\@team \\#1 \\*em\\* \\`c\\` next"
+        );
+        assert_eq!(code("tmt.A-1:x"), "`tmt.A-1:x`");
+        assert_eq!(code("a`b"), "a\\`b");
+    }
+}
