@@ -3,7 +3,8 @@
 # It fails (never skips) when a tool the tests need cannot be had:
 # - Graphviz `dot`: DOT output is fed to real Graphviz;
 # - Node.js, Debian's Chromium and mermaid-cli (pinned in tools/npm/package-lock.json):
-#   every Mermaid output is rendered by the real Mermaid.
+#   every Mermaid output is rendered by the real Mermaid;
+# - Debian's chromium-driver: the HTML report is driven in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,6 +12,7 @@ if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then SUDO=sudo; else
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
@@ -20,6 +22,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
 fi
 command -v dot >/dev/null 2>&1 || { echo "error: Graphviz 'dot' is required by the tests and could not be installed" >&2; exit 1; }
 [ -x /usr/bin/chromium ] || { echo "error: Chromium is required by the Mermaid tests and could not be installed" >&2; exit 1; }
+command -v chromedriver >/dev/null 2>&1 || { echo "error: chromedriver (Debian chromium-driver) is required by the report's browser tests and could not be installed" >&2; exit 1; }
 command -v node >/dev/null 2>&1 || { echo "error: Node.js is required by the Mermaid tests and could not be installed" >&2; exit 1; }
 
 # mermaid-cli from the npm registry, exactly as locked; the browser is Debian's, so

@@ -511,8 +511,26 @@
     return parts;
   }
 
-  function hopChain(path) {
-    const out = [];
+  // The witness path's last hops, nearest the change first: `path` when the analysis
+  // wrote it, else the `via` hop of the element and of each element it came through.
+  const PATH_HOPS = 12;
+  function witness(a, byAffected) {
+    if (Array.isArray(a.path)) return [a.path.slice(-PATH_HOPS), a.path.length > PATH_HOPS || a.path_truncated === true];
+    const hops = [];
+    let cur = a;
+    while (cur && cur.via) {
+      if (hops.length === PATH_HOPS) return [hops.reverse(), true];
+      hops.push(cur.via);
+      const prev = byAffected.get(cur.via.from);
+      if (prev === cur) break;
+      cur = prev;
+    }
+    return [hops.reverse(), false];
+  }
+
+  function hopChain(a, byAffected) {
+    const [path, cut] = witness(a, byAffected);
+    const out = cut ? ['\u2026 '] : [];
     path.forEach((hop, k) => {
       if (k === 0) out.push(idLink(hop.from));
       const arrow = hop.direction === 'backward' ? ' \u2190' + hop.relation + '\u2500 ' : ' \u2500' + hop.relation + '\u2192 ';
@@ -539,11 +557,12 @@
     })));
     parts.push(h('h2', {}, t('affected')));
     const LIMIT = 1000;
+    const byAffected = new Map(I.affected.map((a) => [a.id, a]));
     const rows = I.affected.slice(0, LIMIT).map((a) => h('tr', {},
       h('td', {}, idLink(a.id), ' ', h('span', { class: 'muted' }, a.kind)),
       h('td', {}, h('span', { class: 'chip c-' + a.confidence }, t(a.confidence))),
       h('td', { class: 'num' }, String(a.distance)),
-      h('td', { class: 'path' }, hopChain(a.path || [])),
+      h('td', { class: 'path' }, hopChain(a, byAffected)),
       h('td', {}, (a.owners || []).map((o, k) => [k ? ', ' : '', idLink(typeof o === 'string' ? o : o.id)]))));
     parts.push(h('table', { class: 'affected' },
       h('thead', {}, h('tr', {}, [t('element'), t('confidence'), t('distance'), t('path'), t('owners')].map((c) => h('th', { scope: 'col' }, c)))),

@@ -166,7 +166,11 @@ pub(crate) fn build(input: &Input<'_, '_>) -> Built {
 }
 
 /// The schedule analysis as its documented JSON, with the Gantt charts as templates.
-fn schedule(input: &Input<'_, '_>, langs: &[String], templates: &mut Vec<(String, String)>) -> Value {
+fn schedule(
+    input: &Input<'_, '_>,
+    langs: &[String],
+    templates: &mut Vec<(String, String)>,
+) -> Value {
     let mut options = ecograph_schedule::Options::new();
     if let Some(d) = input.today {
         options = options.today(d);
@@ -185,7 +189,10 @@ fn schedule(input: &Input<'_, '_>, langs: &[String], templates: &mut Vec<(String
                 // The chart shows every task; the page lists only what needs attention.
                 o.remove("tasks");
                 let unscheduled = o.remove("unscheduled");
-                let n = unscheduled.as_ref().and_then(Value::as_array).map_or(0, Vec::len);
+                let n = unscheduled
+                    .as_ref()
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
                 o.insert("unscheduled".into(), n.into());
                 o.insert("gantt".into(), has_dates.into());
             }
@@ -255,7 +262,11 @@ pub(crate) fn highlight_of(json: &Value) -> Highlight {
     }
     for a in json["affected"].as_array().into_iter().flatten() {
         if let Some(id) = a["id"].as_str() {
-            let confidence = if a["confidence"] == "certain" { 1.0 } else { 0.4 };
+            let confidence = if a["confidence"] == "certain" {
+                1.0
+            } else {
+                0.4
+            };
             h.mark(id, Mark::Affected { confidence });
         }
     }

@@ -126,7 +126,11 @@ pub(crate) fn page(title: &str, lang: &str, built: &Built) -> String {
         "<script type=\"application/json\" id=\"data\">{data}</script>"
     );
     for (id, svg) in &built.templates {
-        let _ = writeln!(out, "<template id=\"tpl-{}\">{svg}</template>", escape_html(id));
+        let _ = writeln!(
+            out,
+            "<template id=\"tpl-{}\">{svg}</template>",
+            escape_html(id)
+        );
     }
     let _ = writeln!(out, "<script>{SCRIPT}</script>");
     out.push_str("</body>\n</html>\n");

@@ -33,6 +33,7 @@ use ecograph_core::{Model, Selector, View};
 use ecograph_impact::{Diff, Impact};
 use ecograph_render::{Diagram, Highlight, Mark, Options};
 use serde_json::Value;
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// How much a summary shows before "and N more".
@@ -85,9 +86,9 @@ pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-'
-            | '.' | '!' | '|' | '<' | '>' | '~' | '@' | '&' | '"' | '\'' | ':' | '=' | '$'
-            | '%' | '^' => {
+            '\\' | '`' | '*' | '_' | '{' | '}' | '[' | ']' | '(' | ')' | '#' | '+' | '-' | '.'
+            | '!' | '|' | '<' | '>' | '~' | '@' | '&' | '"' | '\'' | ':' | '=' | '$' | '%'
+            | '^' => {
                 out.push('\\');
                 out.push(c);
             }
@@ -106,11 +107,7 @@ fn code(id: &str) -> String {
         && id
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b':' | b'-'));
-    if plain {
-        format!("`{id}`")
-    } else {
-        escape(id)
-    }
+    if plain { format!("`{id}`") } else { escape(id) }
 }
 
 fn s<'v>(v: &'v Value, key: &str) -> &'v str {
@@ -153,14 +150,19 @@ fn mermaid(
         return;
     }
     view.group_by_parent = false;
-    let mut options = Options::default().max_nodes(limit.max(1)).highlight(highlight);
+    let mut options = Options::default()
+        .max_nodes(limit.max(1))
+        .highlight(highlight);
     if let Some(l) = lang {
         options = options.lang(l);
     }
     let Ok(d) = Diagram::new(model, &view, &options) else {
         return;
     };
-    let total = ids.iter().filter(|(id, _)| model.element(id).is_some()).count();
+    let total = ids
+        .iter()
+        .filter(|(id, _)| model.element(id).is_some())
+        .count();
     out.push_str("\n```mermaid\n");
     out.push_str(d.to_mermaid().trim_end());
     out.push_str("\n```\n");
@@ -172,10 +174,47 @@ fn mermaid(
     }
 }
 
+/// At most this many hops of a witness path are written; longer ones start with `…`.
+const PATH_HOPS: usize = 8;
+
+/// The last hops of an affected element's witness path, nearest the change first: its
+/// `path` when the analysis wrote one, else its `via` hop and its predecessors' (each
+/// `via.from` is an affected element or a change).
+pub(crate) fn witness<'v>(
+    a: &'v Value,
+    by_id: &HashMap<&str, &'v Value>,
+) -> (Vec<&'v Value>, bool) {
+    if let Some(p) = a["path"].as_array() {
+        let start = p.len().saturating_sub(PATH_HOPS);
+        return (
+            p[start..].iter().collect(),
+            start > 0 || a["path_truncated"] == true,
+        );
+    }
+    let mut hops = Vec::new();
+    let mut cur = a;
+    while let Some(via) = cur.get("via").filter(|v| v.is_object()) {
+        if hops.len() == PATH_HOPS {
+            hops.reverse();
+            return (hops, true);
+        }
+        hops.push(via);
+        match by_id.get(s(via, "from")) {
+            Some(prev) if !std::ptr::eq(*prev, cur) => cur = prev,
+            _ => break,
+        }
+    }
+    hops.reverse();
+    (hops, false)
+}
+
 /// A witness path as `a` ←flow─ `b` ─uses→ `c`.
-fn path_md(path: &Value) -> String {
+fn path_md(hops: &[&Value], cut: bool) -> String {
     let mut out = String::new();
-    for (i, hop) in path.as_array().into_iter().flatten().enumerate() {
+    if cut {
+        out.push_str("… ");
+    }
+    for (i, hop) in hops.iter().enumerate() {
         if i == 0 {
             out.push_str(&code(s(hop, "from")));
         }
@@ -200,7 +239,12 @@ fn change_subject(c: &Value) -> String {
     } else if let Some(r) = c["relation"].as_object() {
         let get = |k: &str| r.get(k).and_then(Value::as_str).unwrap_or("");
         if r.contains_key("from") {
-            format!("{} {} → {}", escape(get("kind")), code(get("from")), code(get("to")))
+            format!(
+                "{} {} → {}",
+                escape(get("kind")),
+                code(get("from")),
+                code(get("to"))
+            )
         } else {
             format!("relation {}", code(get("id")))
         }
@@ -242,13 +286,20 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
                 escape(s(c, "kind"))
             );
         }
-        more(&mut out, limits.rows.min(changes.len()), changes.len(), "changes");
+        more(
+            &mut out,
+            limits.rows.min(changes.len()),
+            changes.len(),
+            "changes",
+        );
     }
     if !affected.is_empty() {
         out.push_str(
             "\n| affected | kind | confidence | distance | owners | path |\n| --- | --- | --- | ---: | --- | --- |\n",
         );
+        let by_id: HashMap<&str, &Value> = affected.iter().map(|a| (s(a, "id"), a)).collect();
         for a in affected.iter().take(limits.rows) {
+            let (hops, cut) = witness(a, &by_id);
             let owners: Vec<String> = a["owners"]
                 .as_array()
                 .into_iter()
@@ -264,7 +315,7 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
                 escape(s(a, "confidence")),
                 a["distance"].as_u64().unwrap_or(0),
                 owners.join(", "),
-                path_md(&a["path"])
+                path_md(&hops, cut)
             );
         }
         more(
@@ -292,7 +343,11 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
         }
     }
     for a in affected {
-        let confidence = if a["confidence"] == "certain" { 1.0 } else { 0.4 };
+        let confidence = if a["confidence"] == "certain" {
+            1.0
+        } else {
+            0.4
+        };
         ids.push((s(a, "id").to_owned(), Mark::Affected { confidence }));
     }
     mermaid(&mut out, model, &ids, limits.nodes, limits.lang.as_deref());
@@ -301,10 +356,11 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
 
 /// The diff of two models as a pull-request comment: the counts, a table of the added,
 /// removed and modified elements (with the fields that changed) and relations, and the
-/// added and modified elements of the new model as a Mermaid flowchart.
+/// added and modified elements of the new model as a Mermaid flowchart. Names in the
+/// table are in the diff's language ([`Diff::lang`]), the diagram's in `limits.lang`.
 pub fn diff_markdown(diff: &Diff<'_>, limits: &Limits) -> String {
     let lang = limits.lang.as_deref();
-    let json = diff.to_json(lang);
+    let json = diff.to_json();
     let mut out = String::new();
     let summary = &json["summary"];
     let n = |k: &str| summary[k].as_u64().unwrap_or(0) as usize;

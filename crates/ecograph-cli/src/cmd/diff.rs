@@ -1,11 +1,14 @@
 //! `ecograph diff`: what changed between two versions of a model.
 
-use crate::common::{Exit, Fail, Format, load_model, write_json, write_output};
+use super::markdown::{self, Format};
+use super::since::Since;
+use crate::common::{Exit, Fail, load_model, write_json, write_output};
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The old version (`-` reads standard input).
+    /// The old version (`-` reads standard input; git:REV[:PATH] reads it with `git show`,
+    /// PATH defaulting to NEW).
     #[arg(value_name = "OLD")]
     old: String,
     /// The new version.
@@ -30,7 +33,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             "OLD and NEW are both `-`: standard input can be read only once; give one of them as a file",
         ));
     }
-    let old = load_model(&args.old)?;
+    let old = Since::parse(&args.old, &args.new)?.load()?;
     let new = load_model(&args.new)?;
     let mut d = ecograph_impact::diff(&old, &new);
     if let Some(lang) = &args.lang {
@@ -41,6 +44,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         _ if args.change_set => write_json(out, &d.change_set())?,
         Format::Json => write_json(out, &d)?,
         Format::Text => write_output(out, d.to_text().as_bytes())?,
+        Format::Markdown => markdown::write_diff(out, &d, args.lang.as_deref())?,
     }
     Ok(Exit::Ok)
 }

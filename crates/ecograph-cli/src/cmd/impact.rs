@@ -1,6 +1,8 @@
 //! `ecograph impact`: what a change set affects.
 
-use crate::common::{Exit, Fail, Format, load_model, read_source, write_json, write_output};
+use super::markdown::{self, Format};
+use super::since::Since;
+use crate::common::{Exit, Fail, load_model, read_source, write_json, write_output};
 use ecograph_impact::{
     Change, ChangeKind, ChangeSet, Confidence, Link, Options, Paths, RelationRef, Rules, StopAt,
     analyze, analyze_since,
@@ -97,7 +99,8 @@ pub struct Args {
     /// A change set file (JSON, see docs/impact.md).
     #[arg(long, value_name = "FILE")]
     changes: Option<String>,
-    /// An older version of the model: what changed since then is the change set.
+    /// An older version of the model (a file, or git:REV[:PATH] read with `git show`):
+    /// what changed since then is the change set.
     #[arg(long, value_name = "OLD_MODEL")]
     since: Option<String>,
     #[command(flatten)]
@@ -170,7 +173,8 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             PathsArg::Full => Paths::Full,
         });
     let model = load_model(&args.model)?;
-    let old = args.since.as_deref().map(load_model).transpose()?;
+    let since = args.since.as_deref().map(|s| Since::parse(s, &args.model));
+    let old = since.transpose()?.as_ref().map(Since::load).transpose()?;
     let impact = match &old {
         Some(old) => analyze_since(old, &model, &extra, &options),
         None => analyze(&model, &extra, &options),
@@ -179,6 +183,12 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     match args.format {
         Format::Json => write_json(args.output.as_deref(), &impact)?,
         Format::Text => write_output(args.output.as_deref(), impact.to_text().as_bytes())?,
+        Format::Markdown => markdown::write_impact(
+            args.output.as_deref(),
+            &model,
+            &impact,
+            args.lang.as_deref(),
+        )?,
     }
     let threshold = args.fail_on.map(|l| match l {
         Level::Certain => Confidence::Certain,

@@ -7,6 +7,7 @@ pub mod fmt;
 pub mod impact;
 pub mod import;
 pub mod list;
+pub mod markdown;
 pub mod path;
 pub mod render;
 pub mod report;

@@ -41,7 +41,9 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         .as_deref()
         .map(|t| {
             Date::parse(t).ok_or_else(|| {
-                Fail::usage(format!("--today `{t}`: expected a date such as `2024-06-15`"))
+                Fail::usage(format!(
+                    "--today `{t}`: expected a date such as `2024-06-15`"
+                ))
             })
         })
         .transpose()?;
@@ -60,7 +62,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         .transpose()?;
     let model = load_model(&args.model)?;
     let old = since.as_ref().map(Since::load).transpose()?;
-    let options = Options::default().lang(args.lang.as_deref());
+    let mut options = Options::default();
+    if let Some(l) = &args.lang {
+        options = options.lang(l.clone());
+    }
     let impact = match (&old, &changes) {
         (Some(old), _) => Some(analyze_since(old, &model, &ChangeSet::new(), &options)),
         (None, Some(set)) => Some(analyze(&model, set, &options)),

@@ -105,7 +105,13 @@ fn validate_path(path: &str) -> Result<(), String> {
 fn git_show(rev: &str, path: &str) -> Result<String, Fail> {
     let object = format!("{rev}:./{}", path.trim_start_matches("./"));
     let out = Command::new("git")
-        .args(["--no-pager", "show", "--no-textconv", "--end-of-options", &object])
+        .args([
+            "--no-pager",
+            "show",
+            "--no-textconv",
+            "--end-of-options",
+            &object,
+        ])
         .output()
         .map_err(|e| Fail::usage(format!("cannot run git for --since git:{rev}:{path}: {e}")))?;
     if !out.status.success() {
@@ -151,7 +157,11 @@ mod tests {
         ] {
             let err = Since::parse(bad, "m.json").unwrap_err();
             assert_eq!(err.exit, Exit::Usage, "{bad}");
-            assert!(err.message.starts_with(&format!("--since `{bad}`: ")), "{}", err.message);
+            assert!(
+                err.message.starts_with(&format!("--since `{bad}`: ")),
+                "{}",
+                err.message
+            );
         }
     }
 }

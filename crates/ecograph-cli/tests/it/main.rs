@@ -7,6 +7,7 @@ mod impact;
 mod interop;
 mod kill;
 mod render;
+mod report;
 mod schedule;
 mod support;
 mod terminal;

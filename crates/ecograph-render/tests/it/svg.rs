@@ -236,3 +236,24 @@ proptest! {
         }
     }
 }
+
+/// `Options::data_ids`: every drawn element's group names its element as written (the
+/// HTML report links nodes by it); off by default, so standalone files do not change.
+#[test]
+fn data_ids_name_every_drawn_element_as_written() {
+    let m = hostile_model();
+    let v = View::new("all");
+    let plain = svg_of(&m, &v, &Options::default());
+    assert!(!plain.contains("data-id="));
+    let svg = svg_of(&m, &v, &Options::default().data_ids(true));
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let mut ids: Vec<&str> = doc
+        .descendants()
+        .filter_map(|n| n.attribute("data-id"))
+        .collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let mut want: Vec<&str> = m.elements().map(|e| e.id().as_str()).collect();
+    want.sort_unstable();
+    assert_eq!(ids, want);
+}

@@ -88,7 +88,7 @@ fn te24_report(b: &Browser) {
     let model = te24();
     let mut set = ChangeSet::new();
     set.push(Change::modified("tmt"));
-    let impact = analyze(&model, &set, &Options::default().lang(Some("en"))).unwrap();
+    let impact = analyze(&model, &set, &Options::default().lang("en")).unwrap();
     let html = Report::new(&model)
         .lang("en")
         .today(Date::parse("2024-06-01").unwrap())
@@ -110,7 +110,10 @@ fn te24_report(b: &Browser) {
     assert!(
         !bars.is_empty(),
         "the overview shows status bars: {}",
-        b.eval("return document.querySelectorAll('.area .bar a.seg').length", json!([]))
+        b.eval(
+            "return document.querySelectorAll('.area .bar a.seg').length",
+            json!([])
+        )
     );
     if let Some(dir) = std::env::var_os("ECOGRAPH_SCREENSHOTS") {
         std::fs::write(Path::new(&dir).join("report-overview.png"), b.screenshot()).unwrap();
@@ -149,15 +152,23 @@ fn te24_report(b: &Browser) {
     let fit = view_box(b);
     b.click(&b.find(".tools button:nth-child(1)"));
     let zoomed = view_box(b);
-    assert!(zoomed[2] < fit[2], "zoom in narrows the view box: {fit:?} -> {zoomed:?}");
+    assert!(
+        zoomed[2] < fit[2],
+        "zoom in narrows the view box: {fit:?} -> {zoomed:?}"
+    );
     let viewport = b.find(".viewport");
     b.actions(json!([{ "type": "wheel", "id": "wheel", "actions": [
         { "type": "scroll", "x": 0, "y": 0, "deltaX": 0, "deltaY": 200,
           "origin": viewport.origin() }
     ]}]));
-    b.wait_for("Number(document.querySelector('.viewport svg').getAttribute('viewBox').split(' ')[2]) > 0");
+    b.wait_for(
+        "Number(document.querySelector('.viewport svg').getAttribute('viewBox').split(' ')[2]) > 0",
+    );
     let wheeled = view_box(b);
-    assert!(wheeled[2] > zoomed[2], "wheel down zooms out: {zoomed:?} -> {wheeled:?}");
+    assert!(
+        wheeled[2] > zoomed[2],
+        "wheel down zooms out: {zoomed:?} -> {wheeled:?}"
+    );
     b.actions(json!([{ "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" }, "actions": [
         { "type": "pointerMove", "x": 5, "y": 5, "origin": viewport.origin() },
         { "type": "pointerDown", "button": 0 },
@@ -186,13 +197,23 @@ fn te24_report(b: &Browser) {
     b.click(&b.find("#lang option[value=fi]"));
     h1_is(b, systems.resolve(Some("fi")));
     assert_eq!(
-        b.eval("return [document.documentElement.lang, window.__same];", json!([])),
+        b.eval(
+            "return [document.documentElement.lang, window.__same];",
+            json!([])
+        ),
         json!(["fi", "page"])
     );
 
     // Links keep the language; back returns to where we were.
     b.click(&b.find(".viewport svg [data-id='eures-portaali']"));
-    h1_is(b, model.element("eures-portaali").unwrap().name().resolve(Some("fi")));
+    h1_is(
+        b,
+        model
+            .element("eures-portaali")
+            .unwrap()
+            .name()
+            .resolve(Some("fi")),
+    );
     b.back();
     h1_is(b, systems.resolve(Some("fi")));
     b.click(&b.find("#lang option[value=en]"));
@@ -206,7 +227,11 @@ fn te24_report(b: &Browser) {
         json!([]),
     );
     assert!(
-        statuses.as_array().unwrap().iter().all(|c| c == "chip s-done"),
+        statuses
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c == "chip s-done"),
         "{statuses}"
     );
     b.goto(&file_url(&path, "#/schedule"));
@@ -220,7 +245,10 @@ fn te24_report(b: &Browser) {
         "return document.querySelectorAll('.viewport svg [data-id]').length;",
         json!([]),
     );
-    assert!(marked.as_u64().unwrap() > 0, "the impact page draws diagrams");
+    assert!(
+        marked.as_u64().unwrap() > 0,
+        "the impact page draws diagrams"
+    );
 
     no_network_and_no_errors(b);
 }

@@ -2,6 +2,7 @@
 //! page in headless Chromium, and the Markdown summaries.
 
 mod browser;
+mod markdown;
 mod page;
 mod webdriver;
 

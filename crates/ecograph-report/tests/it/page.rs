@@ -42,11 +42,19 @@ fn the_same_model_gives_the_same_bytes() {
 #[test]
 fn the_policy_forbids_remote_loads_and_allows_exactly_the_inline_script_and_style() {
     let html = Report::new(&te24()).to_html().unwrap();
-    let csp = between(&html, "http-equiv=\"Content-Security-Policy\" content=\"", "\"");
+    let csp = between(
+        &html,
+        "http-equiv=\"Content-Security-Policy\" content=\"",
+        "\"",
+    );
     let script = between(&html, "<script>", "</script>");
     let style = between(&html, "<style>", "</style>");
     // The Gantt chart's own style sheet is allowed by its hash too.
-    let gantt = between(between(&html, "<template id=\"tpl-gantt-fi\">", "</template>"), "<style>", "</style>");
+    let gantt = between(
+        between(&html, "<template id=\"tpl-gantt-fi\">", "</template>"),
+        "<style>",
+        "</style>",
+    );
     assert_eq!(
         csp,
         format!(
@@ -58,8 +66,19 @@ fn the_policy_forbids_remote_loads_and_allows_exactly_the_inline_script_and_styl
     );
     // One executable script, one data block, no external reference of any kind.
     assert_eq!(html.matches("<script").count(), 2);
-    assert_eq!(html.matches("<script type=\"application/json\" id=\"data\">").count(), 1);
-    for needle in [" src=", " href=\"http", "@import", "url(http", "<link", "<iframe"] {
+    assert_eq!(
+        html.matches("<script type=\"application/json\" id=\"data\">")
+            .count(),
+        1
+    );
+    for needle in [
+        " src=",
+        " href=\"http",
+        "@import",
+        "url(http",
+        "<link",
+        "<iframe",
+    ] {
         assert!(!html.contains(needle), "the page contains `{needle}`");
     }
 }

@@ -149,7 +149,10 @@ impl Browser {
 
     /// The page's URL.
     pub fn url(&self) -> String {
-        self.cmd("GET", "/url", None).as_str().unwrap_or_default().to_owned()
+        self.cmd("GET", "/url", None)
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// History back.
@@ -164,7 +167,10 @@ impl Browser {
             "/element",
             Some(json!({ "using": "css selector", "value": css })),
         );
-        El(v[ELEMENT].as_str().expect("an element reference").to_owned())
+        El(v[ELEMENT]
+            .as_str()
+            .expect("an element reference")
+            .to_owned())
     }
 
     /// Every element matching a CSS selector now.

@@ -1,0 +1,111 @@
+//! The pull-request Markdown: snapshots, escaping, bounds, and every Mermaid block it
+//! writes rendered by the real Mermaid.
+
+use crate::{hostile_model, te24};
+use ecograph_core::Model;
+use ecograph_impact::{Change, ChangeSet, Options, analyze, diff};
+use ecograph_report::markdown::{Limits, diff_markdown, impact_markdown};
+
+fn removed(model: &Model, id: &str, lang: &str) -> String {
+    let mut set = ChangeSet::new();
+    set.push(Change::removed(id));
+    let impact = analyze(model, &set, &Options::default().lang(lang)).unwrap();
+    impact_markdown(
+        model,
+        &impact,
+        &Limits::default().rows(8).nodes(10).lang(Some(lang)),
+    )
+}
+
+/// TE24 with Työmarkkinatori's EURES flow gone, a system renamed and one added.
+fn te24_edited() -> Model {
+    let src = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/te24.json"),
+    )
+    .unwrap();
+    let mut json: serde_json::Value = serde_json::from_str(&src).unwrap();
+    let rels = json["relations"].as_array_mut().unwrap();
+    rels.retain(|r| !(r["from"] == "tmt" && r["to"] == "eures-portaali"));
+    let els = json["elements"].as_array_mut().unwrap();
+    for e in els.iter_mut() {
+        if e["id"] == "uma" {
+            e["name"]["en"] = "Migri case management | UMA".into();
+        }
+    }
+    els.push(serde_json::json!({
+        "id": "tmt-api", "kind": "system", "parent": null,
+        "name": { "fi": "Työmarkkinatorin rajapinta", "en": "Job Market Finland API" }
+    }));
+    if let Some(o) = els.last_mut().and_then(|e| e.as_object_mut()) {
+        o.remove("parent");
+    }
+    Model::from_json_str(&json.to_string()).unwrap()
+}
+
+fn mermaid_blocks(md: &str) -> Vec<String> {
+    md.split("```mermaid\n")
+        .skip(1)
+        .map(|rest| rest.split("\n```").next().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn impact_markdown_of_removing_tyomarkkinatori() {
+    let md = removed(&te24(), "tmt", "en");
+    assert!(md.contains("_… and "), "the table is bounded");
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn diff_markdown_of_an_edited_te24() {
+    let old = te24();
+    let new = te24_edited();
+    let d = diff(&old, &new).lang("en");
+    let md = diff_markdown(&d, &Limits::default().lang(Some("en")));
+    assert!(md.contains("Migri case management \\| UMA"));
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn hostile_names_are_inert_in_markdown() {
+    let model = hostile_model();
+    let md = removed(&model, "javascript:alert", "en");
+    let table: String = md
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| ---"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Every `<`, `[`, `(` and `|` of a name is backslash-escaped: no tag, link or cell.
+    for c in ['<', '>', '[', ']', '(', ')'] {
+        for (i, _) in table.match_indices(c) {
+            assert!(table[..i].ends_with('\\'), "a bare `{c}` at {i} in {table}");
+        }
+    }
+    insta::assert_snapshot!(md);
+}
+
+#[test]
+fn every_mermaid_block_renders_in_mermaid() {
+    let old = te24();
+    let new = te24_edited();
+    let d = diff(&old, &new).lang("en");
+    let outputs = [
+        removed(&te24(), "tmt", "en"),
+        removed(&te24(), "tmt", "fi"),
+        diff_markdown(&d, &Limits::default()),
+        removed(&hostile_model(), "javascript:alert", "en"),
+    ];
+    let blocks: Vec<String> = outputs.iter().flat_map(|m| mermaid_blocks(m)).collect();
+    assert_eq!(blocks.len(), outputs.len(), "one diagram per summary");
+    let svgs = ecograph_testkit::mermaid::render_all_ok(&blocks);
+    // The hostile names show as written in Mermaid's drawing.
+    let hostile = &svgs[3];
+    assert!(
+        hostile
+            .labels
+            .iter()
+            .any(|l| l.contains("<script>alert(1)</script>")),
+        "{:?}",
+        hostile.labels
+    );
+}
