@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The old version (`-` reads standard input; git:REV[:PATH] reads it with `git show`,
+    /// The old version (`-` reads standard input; `git:REV[:PATH]` reads it with `git show`,
     /// PATH defaulting to NEW).
     #[arg(value_name = "OLD")]
     old: String,

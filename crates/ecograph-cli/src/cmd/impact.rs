@@ -99,7 +99,7 @@ pub struct Args {
     /// A change set file (JSON, see docs/impact.md).
     #[arg(long, value_name = "FILE")]
     changes: Option<String>,
-    /// An older version of the model (a file, or git:REV[:PATH] read with `git show`):
+    /// An older version of the model (a file, or `git:REV[:PATH]` read with `git show`):
     /// what changed since then is the change set.
     #[arg(long, value_name = "OLD_MODEL")]
     since: Option<String>,

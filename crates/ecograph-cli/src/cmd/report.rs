@@ -23,7 +23,7 @@ pub struct Args {
     /// The date late tasks are measured against, as YYYY-MM-DD.
     #[arg(long, value_name = "DATE")]
     today: Option<String>,
-    /// An older version of the model (a file, or git:REV[:PATH]): what changed since
+    /// An older version of the model (a file, or `git:REV[:PATH]`): what changed since
     /// then is shown on the impact page.
     #[arg(long, value_name = "OLD", conflicts_with = "changes")]
     since: Option<String>,
