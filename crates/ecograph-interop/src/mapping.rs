@@ -488,7 +488,7 @@ impl Ctx<'_> {
     /// A text as the model file writes it: a string for one value without a language,
     /// else an object in the model's languages (the default language filled in from the
     /// first value when missing).
-    fn text(&mut self, t: &LangText, at: Option<Pos>, what: &str) -> Option<Value> {
+    fn text(&mut self, t: &LangText, at: Option<Pos>, what: &dyn Fn() -> String) -> Option<Value> {
         if t.is_empty() {
             return None;
         }
@@ -506,14 +506,17 @@ impl Ctx<'_> {
             if m.contains_key(&l) {
                 self.warn(
                     at,
-                    format!("{what} has two values in `{l}`: the first is kept"),
+                    format!("{} has two values in `{l}`: the first is kept", what()),
                 );
                 continue;
             }
             if !self.languages.contains(&l) {
                 self.warn(
                     at,
-                    format!("{what} is in language `{l}`, which the model does not list: dropped"),
+                    format!(
+                        "{} is in language `{l}`, which the model does not list: dropped",
+                        what()
+                    ),
                 );
                 continue;
             }
@@ -526,7 +529,8 @@ impl Ctx<'_> {
             self.warn(
                 at,
                 format!(
-                    "{what} has no value in the default language `{default}`: the first one is used"
+                    "{} has no value in the default language `{default}`: the first one is used",
+                    what()
                 ),
             );
             let first = t.first().to_owned();
@@ -785,11 +789,9 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         m.insert("kind".into(), Value::from(kind.as_str()));
         m.insert("from".into(), Value::from(ids_out[from].as_str()));
         m.insert("to".into(), Value::from(ids_out[to].as_str()));
-        if let Some(l) = cx.text(
-            &c.name,
-            c.at,
-            &format!("the name of relationship `{}`", c.ident),
-        ) {
+        if let Some(l) = cx.text(&c.name, c.at, &|| {
+            format!("the name of relationship `{}`", c.ident)
+        }) {
             m.insert("label".into(), l);
         }
         if let Some(lag) = c.prop(P_LAG) {
@@ -915,7 +917,9 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         m.insert("id".into(), Value::from(ids_out[i].as_str()));
         m.insert("kind".into(), Value::from(kinds[i].as_str()));
         let mut p = Map::new();
-        let name = cx.text(&c.name, c.at, &format!("the name of element `{}`", c.ident));
+        let name = cx.text(&c.name, c.at, &|| {
+            format!("the name of element `{}`", c.ident)
+        });
         match name {
             Some(v) => {
                 m.insert("name".into(), v);
@@ -925,11 +929,9 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
                 p.insert(A_UNNAMED.into(), Value::from("true"));
             }
         }
-        if let Some(d) = cx.text(
-            &c.doc,
-            c.at,
-            &format!("the documentation of element `{}`", c.ident),
-        ) {
+        if let Some(d) = cx.text(&c.doc, c.at, &|| {
+            format!("the documentation of element `{}`", c.ident)
+        }) {
             m.insert("description".into(), d);
         }
         if let Some(pi) = parent[i] {
@@ -1030,14 +1032,12 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         view_ids.insert(id.clone());
         let mut m = Map::new();
         m.insert("id".into(), Value::from(id.as_str()));
-        if let Some(t) = cx.text(&d.name, d.at, &format!("the name of view `{}`", d.ident)) {
+        if let Some(t) = cx.text(&d.name, d.at, &|| format!("the name of view `{}`", d.ident)) {
             m.insert("title".into(), t);
         }
-        if let Some(t) = cx.text(
-            &d.doc,
-            d.at,
-            &format!("the documentation of view `{}`", d.ident),
-        ) {
+        if let Some(t) = cx.text(&d.doc, d.at, &|| {
+            format!("the documentation of view `{}`", d.ident)
+        }) {
             m.insert("description".into(), t);
         }
         m.insert("include".into(), Value::Array(include));
@@ -1063,10 +1063,10 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         "ecograph".into(),
         Value::from(ecograph_core::FORMAT_VERSION),
     );
-    if let Some(t) = cx.text(&doc.name, None, "the model's name") {
+    if let Some(t) = cx.text(&doc.name, None, &|| "the model's name".into()) {
         top.insert("name".into(), t);
     }
-    if let Some(t) = cx.text(&doc.doc, None, "the model's documentation") {
+    if let Some(t) = cx.text(&doc.doc, None, &|| "the model's documentation".into()) {
         top.insert("description".into(), t);
     }
     if !cx.languages.is_empty() {

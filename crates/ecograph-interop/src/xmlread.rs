@@ -7,6 +7,7 @@ use crate::error::{Error, Pos, Problem};
 use quick_xml::events::Event;
 use quick_xml::name::ResolveResult;
 use quick_xml::reader::NsReader;
+use std::borrow::Cow;
 use std::io::{self, BufRead, Read};
 
 /// Deepest element nesting accepted.
@@ -67,7 +68,7 @@ impl<R: BufRead> BufRead for Guard<R> {
 /// One attribute: its namespace (when bound), local name and unescaped value.
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
-    pub ns: Option<String>,
+    pub ns: Option<Cow<'static, str>>,
     pub local: String,
     /// The name as written (`xml:lang`, `xsi:type`).
     pub qname: String,
@@ -77,7 +78,7 @@ pub(crate) struct Attr {
 #[derive(Debug)]
 pub(crate) enum Ev {
     Start {
-        ns: Option<String>,
+        ns: Option<Cow<'static, str>>,
         local: String,
         attrs: Vec<Attr>,
         empty: bool,
@@ -120,9 +121,23 @@ pub(crate) struct XmlIn<R: BufRead> {
     saw_root: bool,
 }
 
-fn resolved(r: ResolveResult<'_>) -> Option<String> {
+/// Namespaces the readers compare against, without an allocation per tag.
+const KNOWN: [&str; 4] = [
+    "http://www.opengroup.org/xsd/archimate/3.0/",
+    "http://www.w3.org/2001/XMLSchema-instance",
+    "http://www.w3.org/XML/1998/namespace",
+    "http://graphml.graphdrawing.org/xmlns",
+];
+
+fn resolved(r: ResolveResult<'_>) -> Option<Cow<'static, str>> {
     match r {
-        ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+        ResolveResult::Bound(ns) => {
+            let b = ns.as_ref();
+            Some(match KNOWN.iter().find(|k| k.as_bytes() == b) {
+                Some(k) => Cow::Borrowed(*k),
+                None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+            })
+        }
         _ => None,
     }
 }
