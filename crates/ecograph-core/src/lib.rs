@@ -33,6 +33,18 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! Beyond queries:
+//!
+//! - [`Model::graph`] is a [`ModelGraph`] that petgraph's algorithms (`tarjan_scc`,
+//!   `toposort`, `dijkstra`, `has_path_connecting`, `Dfs`) take directly;
+//! - [`ElementSet`] is a set of elements (a bitset) with union, intersection and
+//!   difference, made from tags, kinds, view selectors, neighbours and containment;
+//! - [`Model::to_builder`] edits a model into a new, validated one, and [`Model::save`]
+//!   writes it atomically ([`fs::write_atomic`]);
+//! - the value types parse with [`FromStr`](std::str::FromStr), display with width and
+//!   fill honoured, and serialise with serde (feature `serde`, on by default);
+//! - an invalid model's error lists every diagnostic in its alternate form (`{:#}`).
 #![warn(missing_docs)]
 
 mod build;

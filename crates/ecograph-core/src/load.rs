@@ -87,6 +87,19 @@ impl Model {
     /// Parses and validates a model, returning the model (if valid) and every diagnostic.
     /// `file` is the name diagnostics give for the source. A leading byte order mark
     /// (`U+FEFF`) is skipped; positions count from after it.
+    ///
+    /// ```
+    /// use ecograph_core::Model;
+    /// let checked = Model::check_str(
+    ///     r#"{"ecograph": 1, "elements": [{"id": "a", "kind": "sytem", "name": "A"}]}"#,
+    ///     Some("m.json"),
+    /// );
+    /// assert!(checked.model.is_none());
+    /// let d = checked.diagnostics.errors().next().expect("one error");
+    /// assert_eq!((d.code(), d.line(), d.column()), ("unknown-kind", Some(1), Some(50)));
+    /// assert_eq!(d.path(), "elements[0].kind");
+    /// assert_eq!(d.suggestion(), Some("did you mean `system`?"));
+    /// ```
     pub fn check_str(src: &str, file: Option<&str>) -> Checked {
         let src = src.strip_prefix('\u{feff}').unwrap_or(src);
         if src.trim_start().is_empty() {
