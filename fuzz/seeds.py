@@ -18,7 +18,8 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "fuzz", "corpus")
-TARGETS = ["load", "render", "changes", "rules", "impact", "why", "schedule", "diff"]
+TARGETS = ["load", "render", "changes", "rules", "impact", "why", "schedule", "diff",
+           "import_archimate", "import_csv", "export"]
 
 
 def dump(doc):
@@ -102,6 +103,8 @@ def main():
              b"\0\x43\x02\x00\x01\x10\x00\x05\x83\x04\x00"]
     for m in models:
         put("load", m)
+        put("export", m)
+        put("export", m + b"\0\x01")
         for t in ("render", "impact", "why", "schedule"):
             for tail in tails:
                 put(t, m + tail)
@@ -126,6 +129,19 @@ def main():
         put("diff", m + b"\0" + models[(i + 1) % len(models)])
     for n in (20, 60):
         put("diff", dump(sub_model(te24, n)) + b"\0" + dump(sub_model(te24, n + 7)))
+
+    # Importers: the interop crate's fixtures (XML files; CSV directories joined by NUL).
+    interop = os.path.join(ROOT, "crates", "ecograph-interop", "tests", "fixtures")
+    for path in sorted(glob.glob(os.path.join(interop, "**", "*.xml"), recursive=True)):
+        put("import_archimate", open(path, "rb").read())
+    for d in sorted(glob.glob(os.path.join(interop, "**", "elements.csv"), recursive=True)):
+        d = os.path.dirname(d)
+        parts = [os.path.join(d, f) for f in ("elements.csv", "relations.csv", "properties.csv")]
+        put("import_csv", b"\0".join(open(p, "rb").read() if os.path.exists(p) else b"" for p in parts))
+    put("import_csv", b'"ID","Type","Name","Documentation","Specialization"\n"m","ArchimateModel","M","",""\n'
+        b'"a","ApplicationComponent","A","",""\n"b","ApplicationComponent","B","",""\0'
+        b'"ID","Type","Name","Documentation","Source","Target","Specialization"\n"r","FlowRelationship","","","a","b",""\0'
+        b'"ID","Key","Value"\n"a","owner","x"\n')
 
     for t in TARGETS:
         print(f"{t}: {len(os.listdir(os.path.join(OUT, t)))} seeds")

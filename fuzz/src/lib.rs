@@ -84,6 +84,19 @@ pub fn check_svg(svg: &str) {
     assert_eq!(doc.root_element().tag_name().name(), "svg");
 }
 
+/// Asserts that `xml` is a well-formed XML document.
+pub fn check_xml(xml: &str) {
+    if let Err(e) = roxmltree::Document::parse_with_options(
+        xml,
+        roxmltree::ParsingOptions {
+            allow_dtd: false,
+            ..Default::default()
+        },
+    ) {
+        panic!("output is not well-formed XML: {e}\n{xml}");
+    }
+}
+
 /// Asserts that `dot` is a digraph whose quoted strings all close, with no control
 /// character inside them, and whose braces and brackets balance outside strings.
 pub fn check_dot(dot: &str) {

@@ -318,6 +318,7 @@ fn run(c: &Config) -> Result<(), String> {
                 prev.insert(name, r);
             }
             let _ = std::fs::remove_file(&variant);
+            let _ = std::fs::remove_file(&model);
         }
     }
     emit(format!("\n{passed} rows pass, {failed} fail."));
