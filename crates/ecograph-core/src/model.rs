@@ -927,6 +927,29 @@ impl<'m> Step<'m> {
             self.relation.from()
         }
     }
+    /// The element the step leaves (as [`Step::source`]): the same accessors as
+    /// `Relation` and the impact crate's `Hop`, `from()`, `to()`, `relation()`,
+    /// `direction()`.
+    pub fn from(&self) -> Element<'m> {
+        self.source()
+    }
+    /// The element the step reaches (as [`Step::target`]).
+    pub fn to(&self) -> Element<'m> {
+        self.target()
+    }
+    /// The relation followed.
+    pub fn relation(&self) -> Relation<'m> {
+        self.relation
+    }
+    /// `Outgoing` when the relation is followed from its `from` to its `to`, else
+    /// `Incoming`.
+    pub fn direction(&self) -> Direction {
+        if self.forward {
+            Direction::Outgoing
+        } else {
+            Direction::Incoming
+        }
+    }
 }
 
 /// A chain of relations between two elements.

@@ -134,3 +134,42 @@ fn an_invalid_model_lists_every_error_in_its_alternate_form() {
     let source = std::error::Error::source(&err).expect("the diagnostics");
     assert!(source.to_string().starts_with("error[unknown-kind]"));
 }
+
+/// A step of a core path reads like a relation and like the impact crate's hop:
+/// `from()`, `to()`, `relation()`, `direction()`.
+#[test]
+fn path_steps_have_the_accessors_of_relations_and_hops() {
+    let m = Model::from_json_str(
+        r#"{ "ecograph": 1,
+  "elements": [ { "id": "a", "kind": "system", "name": "A" },
+                { "id": "b", "kind": "system", "name": "B" },
+                { "id": "c", "kind": "system", "name": "C" } ],
+  "relations": [ { "kind": "flow", "from": "a", "to": "b" },
+                 { "kind": "flow", "from": "c", "to": "b" } ] }"#,
+    )
+    .expect("valid");
+    let (a, c) = (m.element("a").expect("a"), m.element("c").expect("c"));
+    let path = m
+        .shortest_path(a, c, &[], ecograph_core::Direction::Both)
+        .expect("joined");
+    let steps: Vec<(String, String, ecograph_core::Direction, String)> = path
+        .steps()
+        .iter()
+        .map(|s| {
+            (
+                s.from().id().to_string(),
+                s.to().id().to_string(),
+                s.direction(),
+                s.relation().from().id().to_string(),
+            )
+        })
+        .collect();
+    use ecograph_core::Direction::{Incoming, Outgoing};
+    assert_eq!(
+        steps,
+        [
+            ("a".into(), "b".into(), Outgoing, "a".into()),
+            ("b".into(), "c".into(), Incoming, "c".into())
+        ]
+    );
+}
