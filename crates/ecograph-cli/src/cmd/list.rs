@@ -61,7 +61,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 .iter()
                 .map(|e| e.id().as_str().chars().count())
                 .max()
-                .unwrap_or(0);
+                .unwrap_or(0)
+                // As in `schedule`: a longer id pushes its row's columns instead of
+                // widening them all (and `format!` panics on widths past 65,535).
+                .min(40);
             let mut out = String::new();
             for e in &rows {
                 let status = e.status().map(|s| format!(" [{s}]")).unwrap_or_default();

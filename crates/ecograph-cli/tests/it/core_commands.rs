@@ -215,3 +215,20 @@ fn schema_matches_the_checked_in_copy() {
         std::fs::read_to_string(root().join("schema/ecograph-1.schema.json")).expect("schema file");
     assert_eq!(stdout(&o), committed);
 }
+
+/// Found by the adversarial benchmark (docs/reliability.md): `list` padded ids to the
+/// longest one, and `format!` panics on a width past 65,535.
+#[test]
+fn list_prints_an_id_longer_than_any_format_width() {
+    let dir = crate::support::scratch("core", "long-id");
+    let long = "x".repeat(70_000);
+    let model = dir.join("m.json");
+    let json = format!(
+        r#"{{"ecograph":1,"elements":[{{"id":"s0","kind":"system","name":"a"}},{{"id":"{long}","kind":"system","name":"long"}}]}}"#
+    );
+    std::fs::write(&model, json).unwrap();
+    let o = run(&["list", model.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let expected = format!("{:<40}  system       a\n{long}  system       long\n", "s0");
+    assert_eq!(stdout(&o), expected);
+}
