@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# layout-rs 0.1.3 against the embedded layout on the layout_vs_dot graphs, each run
+# layout-rs 0.1.3 against the embedded layout on the layout_vs_peers graphs, each run
 # limited to LIMIT seconds (default 60): layout-rs's time grows exponentially.
 set -uo pipefail
 cd "$(dirname "$0")/../.."

@@ -228,9 +228,8 @@ pub fn to_layout_input(g: &BenchGraph) -> LayoutInput {
             .nodes
             .iter()
             .map(|v| NodeSpec {
-                width: v.width,
-                height: v.height,
                 cluster: v.cluster,
+                ..NodeSpec::new(v.width, v.height)
             })
             .collect(),
         clusters: g

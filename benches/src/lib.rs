@@ -2,4 +2,6 @@
 
 pub mod adversarial;
 pub mod graphs;
+pub mod metrics;
+pub mod peers;
 pub mod synth;

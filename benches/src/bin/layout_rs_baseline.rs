@@ -1,5 +1,5 @@
 //! The baseline the embedded layout replaced: layout-rs 0.1.3 on the same benchmark graphs
-//! that `layout_vs_dot` uses, timed the same way, with its reachability validation off
+//! that `layout_vs_peers` uses, timed the same way, with its reachability validation off
 //! (`set_validate(false)`, its fastest setting).
 //!
 //! `cargo run --release -p ecograph-benches --bin layout_rs_baseline -- FAMILY N [SEED]`

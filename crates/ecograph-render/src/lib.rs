@@ -50,7 +50,7 @@ mod view;
 
 pub use error::Error;
 pub use highlight::{Highlight, Mark};
-pub use style::{Arrow, EdgeStyle, Line, NodeStyle, Shape, edge_style, node_style};
+pub use style::{Arrow, EDGE_ROUTING, EdgeStyle, Line, NodeStyle, Shape, edge_style, node_style};
 pub use view::{
     DEFAULT_MAX_NODES, Diagram, Edge, Node, Options, default_views, find_view, views_of,
 };

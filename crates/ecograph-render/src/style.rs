@@ -6,6 +6,7 @@
 //! picks a colour or a shape of its own.
 
 use crate::highlight::Mark;
+use crate::layout::EdgeRouting;
 use ecograph_core::{ElementKind, RelationKind, Status};
 
 /// The outline of an element's box.
@@ -93,6 +94,10 @@ pub struct NodeStyle {
     /// Whether the border is dashed.
     pub dashed: bool,
 }
+
+/// How SVG edges are routed unless `--edges` says otherwise: chosen by the
+/// `layout_vs_peers` benchmark (see docs/render.md).
+pub const EDGE_ROUTING: EdgeRouting = EdgeRouting::Polyline;
 
 /// Background of the boxes drawn around contained elements; the border takes the
 /// container's own stroke colour.

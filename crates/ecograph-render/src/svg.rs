@@ -4,7 +4,9 @@
 
 use crate::dot::{Paint, mark_word, paint};
 use crate::escape::{num, push_xml, xml};
-use crate::layout::{self, ClusterSpec, EdgeSpec, LayoutInput, NodeSpec, Point};
+use crate::layout::{
+    self, ClusterSpec, EdgeSpec, LayoutInput, NodeSpec, Outline, PathPiece, Point,
+};
 use crate::style::{self, Arrow, CLUSTER_FILL, INK, MUTED, Shape, metrics};
 use crate::text::{FONT_FAMILY, text_width};
 use crate::view::Diagram;
@@ -46,13 +48,32 @@ fn label_size(lines: &[String], font: f64, line: f64) -> (f64, f64) {
     ((w + 8.0).ceil(), (lines.len() as f64 * line + 4.0).ceil())
 }
 
-/// Writes the diagram as SVG.
-///
-/// # Errors
-///
-/// [`Error::Layout`] if the layout engine rejects the graph built from the diagram.
-pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
-    let ids = crate::mermaid::node_ids(d);
+/// The outline the layout cuts edge ends at, for a shape [`write_shape`] draws.
+fn outline(shape: Shape) -> Outline {
+    match shape {
+        Shape::Rect => Outline::Rect,
+        Shape::Rounded => Outline::Rounded,
+        Shape::Stadium => Outline::Stadium,
+        Shape::Cylinder => Outline::Cylinder,
+        Shape::Hexagon => Outline::Hexagon,
+        Shape::Parallelogram => Outline::Parallelogram,
+        Shape::Trapezoid => Outline::Trapezoid,
+        _ => Outline::Note,
+    }
+}
+
+/// The layout problem of a diagram and how its parts map back.
+pub(crate) struct Problem {
+    pub input: LayoutInput,
+    cluster_node: Vec<usize>,
+    placed: Vec<Placed>,
+    layout_node: Vec<Option<usize>>,
+    edge_labels: Vec<Vec<String>>,
+}
+
+/// Builds the layout input of a diagram: node sizes from their text and shape,
+/// boxes for containers, labelled edges, invisible layout edges.
+pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
     let mut input = LayoutInput {
         direction: match d.direction() {
             LayoutDirection::LeftToRight => layout::Direction::LeftToRight,
@@ -61,6 +82,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         node_sep: 22.0,
         rank_sep: 40.0,
         cluster_padding: 12.0,
+        routing: d.edge_routing(),
         ..LayoutInput::default()
     };
     let mut cluster_of: Vec<Option<usize>> = vec![None; d.nodes().len()];
@@ -104,6 +126,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
             width,
             height,
             cluster,
+            outline: outline(shape),
         });
         placed.push(Placed {
             node: i,
@@ -138,6 +161,29 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
             input.edges.push(EdgeSpec::new(from, to));
         }
     }
+    Problem {
+        input,
+        cluster_node,
+        placed,
+        layout_node,
+        edge_labels,
+    }
+}
+
+/// Writes the diagram as SVG.
+///
+/// # Errors
+///
+/// [`Error::Layout`] if the layout engine rejects the graph built from the diagram.
+pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
+    let ids = crate::mermaid::node_ids(d);
+    let Problem {
+        input,
+        cluster_node,
+        placed,
+        layout_node,
+        edge_labels,
+    } = problem(d);
     let lay = if input.nodes.is_empty() {
         layout::Layout::default()
     } else {
@@ -275,7 +321,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
             out,
             "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\"{}{}/>",
             e.kind(),
-            path_data(&pts, marker),
+            path_data(&pts, marker, input.routing),
             num(s.width),
             dash_attr_line(s.line.dasharray()),
             if marker {
@@ -485,10 +531,10 @@ fn write_markers(d: &Diagram<'_>, out: &mut String) {
     out.push_str("</defs>\n");
 }
 
-/// A smooth path through the midpoints of the polyline's segments, ending short of the
-/// last point by the arrowhead's length when there is one (the arrow tip then sits on
-/// the node's border).
-fn path_data(pts: &[Point], arrow: bool) -> String {
+/// The path of an edge route as the layout draws it ([`layout::curve`]), its last
+/// segment ending short of the last point by the arrowhead's length when there is one
+/// (the arrow tip then sits on the node's outline).
+fn path_data(pts: &[Point], arrow: bool, routing: layout::EdgeRouting) -> String {
     let mut pts = pts.to_vec();
     if arrow && pts.len() >= 2 {
         let n = pts.len();
@@ -505,33 +551,13 @@ fn path_data(pts: &[Point], arrow: bool) -> String {
     let mut s = String::new();
     let Some(first) = pts.first() else { return s };
     let _ = write!(s, "M{},{}", num(first.x), num(first.y));
-    if pts.len() <= 2 {
-        for p in &pts[1..] {
-            let _ = write!(s, " L{},{}", num(p.x), num(p.y));
-        }
-        return s;
-    }
-    let mid = |a: Point, b: Point| Point {
-        x: (a.x + b.x) / 2.0,
-        y: (a.y + b.y) / 2.0,
-    };
-    let m = mid(pts[0], pts[1]);
-    let _ = write!(s, " L{},{}", num(m.x), num(m.y));
-    for i in 1..pts.len() - 1 {
-        let c = pts[i];
-        let next = if i + 1 == pts.len() - 1 {
-            pts[i + 1]
-        } else {
-            mid(pts[i], pts[i + 1])
+    for piece in layout::curve(&pts, routing) {
+        let _ = match piece {
+            PathPiece::Line(p) => write!(s, " L{},{}", num(p.x), num(p.y)),
+            PathPiece::Quad(c, p) => {
+                write!(s, " Q{},{} {},{}", num(c.x), num(c.y), num(p.x), num(p.y))
+            }
         };
-        let _ = write!(
-            s,
-            " Q{},{} {},{}",
-            num(c.x),
-            num(c.y),
-            num(next.x),
-            num(next.y)
-        );
     }
     s
 }
@@ -561,7 +587,7 @@ fn write_shape(out: &mut String, shape: Shape, x: f64, y: f64, w: f64, h: f64, p
         Shape::Rounded => out.push_str(&rect(8.0)),
         Shape::Stadium => out.push_str(&rect(h / 2.0)),
         Shape::Cylinder => {
-            let ry = (h * 0.12).min(7.0);
+            let ry = Outline::cylinder_cap(h);
             let rx = w / 2.0;
             let _ = writeln!(
                 out,
@@ -584,38 +610,21 @@ fn write_shape(out: &mut String, shape: Shape, x: f64, y: f64, w: f64, h: f64, p
                 ry = num(ry),
             );
         }
-        Shape::Hexagon => {
-            let k = h * 0.3;
-            let cy = y + h / 2.0;
-            let pts = [
-                (x, cy),
-                (x + k, y),
-                (x + w - k, y),
-                (x + w, cy),
-                (x + w - k, y + h),
-                (x + k, y + h),
-            ];
+        Shape::Hexagon | Shape::Parallelogram | Shape::Trapezoid => {
+            let pts: Vec<(f64, f64)> = outline(shape)
+                .polygon(x, y, w, h)
+                .iter()
+                .map(|p| (p.x, p.y))
+                .collect();
             let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
         }
-        Shape::Parallelogram => {
-            let k = h * 0.35;
-            let pts = [(x + k, y), (x + w, y), (x + w - k, y + h), (x, y + h)];
-            let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
-        }
-        Shape::Trapezoid => {
-            let k = h * 0.35;
-            let pts = [(x + k, y), (x + w - k, y), (x + w, y + h), (x, y + h)];
-            let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
-        }
-        Shape::Note => {
-            let f = (h * 0.3).min(10.0);
-            let pts = [
-                (x, y),
-                (x + w - f, y),
-                (x + w, y + f),
-                (x + w, y + h),
-                (x, y + h),
-            ];
+        _ => {
+            let f = Outline::note_fold(h);
+            let pts: Vec<(f64, f64)> = Outline::Note
+                .polygon(x, y, w, h)
+                .iter()
+                .map(|p| (p.x, p.y))
+                .collect();
             let _ = writeln!(out, "<polygon points=\"{}\" {paint}/>", points_attr(&pts));
             let fold = [(x + w - f, y), (x + w - f, y + f), (x + w, y + f)];
             let _ = writeln!(
@@ -804,7 +813,7 @@ impl Legend {
                         let _ = writeln!(
                             out,
                             "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}{}/>",
-                            path_data(&pts, marker),
+                            path_data(&pts, marker, layout::EdgeRouting::Polyline),
                             s.color,
                             num(s.width),
                             dash_attr_line(s.line.dasharray()),

@@ -29,6 +29,8 @@ pub struct Options {
     /// element's id as written (XML-escaped), so a page embedding the SVG can link
     /// nodes to elements. Off by default: the standalone files stay as they were.
     pub data_ids: bool,
+    /// How SVG edges are routed; the style table's [`crate::EDGE_ROUTING`] by default.
+    pub edges: crate::layout::EdgeRouting,
 }
 
 impl Default for Options {
@@ -38,6 +40,7 @@ impl Default for Options {
             max_nodes: DEFAULT_MAX_NODES,
             highlight: Highlight::new(),
             data_ids: false,
+            edges: crate::style::EDGE_ROUTING,
         }
     }
 }
@@ -66,6 +69,12 @@ impl Options {
     #[must_use]
     pub fn data_ids(mut self, on: bool) -> Self {
         self.data_ids = on;
+        self
+    }
+    /// Sets how SVG edges are routed.
+    #[must_use]
+    pub fn edges(mut self, routing: crate::layout::EdgeRouting) -> Self {
+        self.edges = routing;
         self
     }
 }
@@ -165,6 +174,7 @@ pub struct Diagram<'m> {
     lang: Option<String>,
     highlighting: bool,
     data_ids: bool,
+    routing: crate::layout::EdgeRouting,
     nodes: Vec<Node<'m>>,
     edges: Vec<Edge<'m>>,
 }
@@ -213,6 +223,10 @@ impl<'m> Diagram<'m> {
     /// Whether a legend is drawn.
     pub fn legend(&self) -> bool {
         self.legend
+    }
+    /// How SVG edges are routed.
+    pub fn edge_routing(&self) -> crate::layout::EdgeRouting {
+        self.routing
     }
     /// The chosen language, if any.
     pub fn lang(&self) -> Option<&str> {
@@ -573,6 +587,7 @@ fn build<'m>(
         lang: options.lang.clone(),
         highlighting,
         data_ids: options.data_ids,
+        routing: options.edges,
         nodes,
         edges,
     }

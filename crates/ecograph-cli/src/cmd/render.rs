@@ -87,6 +87,20 @@ pub struct Args {
     /// Ad-hoc view: direction.
     #[arg(long, value_enum)]
     pub direction: Option<Dir>,
+    /// How SVG edges are routed (default: the style table's, polyline).
+    #[arg(long, value_enum, value_name = "ROUTING")]
+    pub edges: Option<Edges>,
+}
+
+/// Edge routing of the SVG layout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Edges {
+    /// Horizontal and vertical segments.
+    Orthogonal,
+    /// Straight segments.
+    Polyline,
+    /// Straight segments with rounded corners.
+    Spline,
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
@@ -100,6 +114,13 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         )));
     }
     let mut options = Options::default().max_nodes(args.max_nodes);
+    if let Some(e) = args.edges {
+        options = options.edges(match e {
+            Edges::Orthogonal => ecograph_render::layout::EdgeRouting::Orthogonal,
+            Edges::Polyline => ecograph_render::layout::EdgeRouting::Polyline,
+            Edges::Spline => ecograph_render::layout::EdgeRouting::Spline,
+        });
+    }
     if let Some(l) = &args.lang {
         options = options.lang(l.clone());
     }

@@ -159,6 +159,21 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         })
         .collect();
 
+    // Ranks of each cluster's real members: a long edge's dummies stay inside
+    // its source's boxes while these reach down, and enter its target's
+    // boxes as soon as they reach up, so the edge crosses a box's border at
+    // the box's top or bottom near its end, not beside the box far away.
+    let mut real_span: Vec<Option<(usize, usize)>> = vec![None; input.clusters.len()];
+    for v in &nodes {
+        if let Some(c) = v.cluster {
+            for &a in &tree.path[c] {
+                let s = real_span[a].get_or_insert((v.rank, v.rank));
+                s.0 = s.0.min(v.rank);
+                s.1 = s.1.max(v.rank);
+            }
+        }
+    }
+
     // Self-loops widen their node on the right, one loop outside the other.
     let mut routes = Vec::with_capacity(input.edges.len());
     let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -181,12 +196,36 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         }
         let (top, bottom, reversed) = if ru < rv { (u, v, false) } else { (v, u, true) };
         let (rt, rb) = (nodes[top].rank, nodes[bottom].rank);
-        let cluster = tree.lca(nodes[top].cluster, nodes[bottom].cluster);
+        let (ct, cb) = (nodes[top].cluster, nodes[bottom].cluster);
+        let lca = tree.lca(ct, cb);
+        let lca_depth = tree.depth(lca);
+        let top_path: &[usize] = ct.map_or(&[], |c| &tree.path[c][lca_depth..]);
+        let bottom_path: &[usize] = cb.map_or(&[], |c| &tree.path[c][lca_depth..]);
+        // Deepest source box still reaching rank r (shrinks as r grows) and
+        // deepest target box already reaching it (grows): both walks are
+        // monotone, so the whole chain costs its length plus the depth.
+        let mut top_in = top_path.len();
+        let mut bottom_in = 0;
+        let reaches_down = |c: usize, r: usize| real_span[c].is_some_and(|s| s.1 >= r);
+        let reaches_up = |c: usize, r: usize| real_span[c].is_some_and(|s| s.0 <= r);
         let label_rank = e.label.filter(|_| rb - rt >= 2).map(|_| rt + (rb - rt) / 2);
         let mut chain = Vec::with_capacity(rb - rt + 1);
         chain.push(top);
         let mut label = None;
         for r in rt + 1..rb {
+            while top_in > 0 && !reaches_down(top_path[top_in - 1], r) {
+                top_in -= 1;
+            }
+            while bottom_in < bottom_path.len() && reaches_up(bottom_path[bottom_in], r) {
+                bottom_in += 1;
+            }
+            let cluster = if top_in > 0 {
+                Some(top_path[top_in - 1])
+            } else if bottom_in > 0 {
+                Some(bottom_path[bottom_in - 1])
+            } else {
+                lca
+            };
             let id = nodes.len();
             let node = if Some(r) == label_rank {
                 let (lw, lh) = internal(input.direction, e.label.unwrap_or_default());

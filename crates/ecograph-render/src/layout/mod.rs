@@ -20,7 +20,15 @@
 //!    cluster side is one variable on all its ranks, so cluster boxes are
 //!    rectangles that never overlap; y-coordinates by stacking ranks with
 //!    room for cluster margins and labels;
-//! 6. polyline routes through the dummies, clipped at node borders.
+//! 6. routes through the dummies: each edge leaves its node through a port
+//!    on the side facing the next rank, runs straight through the rank bands
+//!    (where the ordering gave it a lane of its own) and changes lanes only in
+//!    the free channel between two ranks, below the boxes that end and above
+//!    the boxes that start there; so it never passes through a node, and it
+//!    crosses a box border only where its own ends lie inside. Orthogonal
+//!    routes put each lane change on a track of its own, the gap growing to
+//!    fit them. Ends are cut where the line meets the node's drawn
+//!    [`Outline`].
 //!
 //! Every phase is polynomial whatever the input order, and the iterative ones
 //! (simplex pivots, ordering sweeps) also have work caps that bound the time
@@ -35,7 +43,10 @@ mod order;
 mod position;
 mod rank;
 mod route;
+mod shape;
 mod tree;
+
+pub use shape::{Outline, distance_to_boundary, distance_to_segment, ray_hit};
 
 use std::fmt;
 
@@ -47,6 +58,21 @@ pub enum Direction {
     TopToBottom,
     /// Sources on the left, edges pointing right.
     LeftToRight,
+}
+
+/// How edges are drawn between their bend points.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+#[non_exhaustive]
+pub enum EdgeRouting {
+    /// Horizontal and vertical segments only; each lane change between two
+    /// ranks on a track of its own.
+    Orthogonal,
+    /// Straight segments, lane changes diagonal across the channel between
+    /// ranks.
+    #[default]
+    Polyline,
+    /// The polyline route with its corners rounded off (see [`curve`]).
+    Spline,
 }
 
 /// Everything [`layout`] needs to know about a graph.
@@ -66,6 +92,8 @@ pub struct LayoutInput {
     pub rank_sep: f64,
     /// Gap between a cluster's border and its contents.
     pub cluster_padding: f64,
+    /// How edges are routed.
+    pub routing: EdgeRouting,
 }
 
 impl Default for LayoutInput {
@@ -80,6 +108,7 @@ impl Default for LayoutInput {
             node_sep: 18.0,
             rank_sep: 36.0,
             cluster_padding: 8.0,
+            routing: EdgeRouting::default(),
         }
     }
 }
@@ -93,6 +122,21 @@ pub struct NodeSpec {
     pub height: f64,
     /// Innermost cluster containing the node (index into [`LayoutInput::clusters`]).
     pub cluster: Option<usize>,
+    /// The drawn outline inside the box, where edge ends are cut.
+    pub outline: Outline,
+}
+
+impl NodeSpec {
+    /// A rectangular node of the given size outside every cluster.
+    #[must_use]
+    pub fn new(width: f64, height: f64) -> Self {
+        NodeSpec {
+            width,
+            height,
+            cluster: None,
+            outline: Outline::Rect,
+        }
+    }
 }
 
 /// A cluster: a box drawn around its nodes and its child clusters.
@@ -177,9 +221,9 @@ pub struct Layout {
 /// How one edge is drawn.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct EdgeRoute {
-    /// Polyline from the border of the source node to the border of the target
-    /// node, in the edge's own direction (even where the layout reversed it
-    /// internally). At least two points.
+    /// Polyline from the outline of the source node to the outline of the
+    /// target node, in the edge's own direction (even where the layout
+    /// reversed it internally). At least two points.
     pub points: Vec<Point>,
     /// Centre of the edge's label, if it has one.
     pub label_pos: Option<Point>,
@@ -303,4 +347,94 @@ pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     let order = order::order(&graph, &tree);
     let placed = position::place(input, &graph, &tree, &order);
     Ok(route::finish(input, &graph, &placed))
+}
+
+/// One piece of a drawn edge path, from the end of the previous piece.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum PathPiece {
+    /// A straight line to the point.
+    Line(Point),
+    /// A quadratic Bézier curve with the control point, to the end point.
+    Quad(Point, Point),
+}
+
+/// Largest corner radius of [`EdgeRouting::Spline`] routes.
+const SPLINE_RADIUS: f64 = 14.0;
+
+/// The path an edge is drawn along, starting at `points[0]`: straight
+/// pieces for orthogonal and polyline routes; for splines every corner is
+/// rounded by a quadratic curve that starts and ends on the two segments at
+/// most 14 px (and at most half a segment) from the corner, so the curve
+/// never strays further from the route than that.
+#[must_use]
+pub fn curve(points: &[Point], routing: EdgeRouting) -> Vec<PathPiece> {
+    let mut out = Vec::with_capacity(points.len() * 2);
+    if points.len() < 2 {
+        return out;
+    }
+    if routing != EdgeRouting::Spline {
+        out.extend(points[1..].iter().map(|&p| PathPiece::Line(p)));
+        return out;
+    }
+    let toward = |a: Point, b: Point, d: f64| {
+        let len = (b.x - a.x).hypot(b.y - a.y);
+        if len <= 0.0 {
+            a
+        } else {
+            Point {
+                x: a.x + (b.x - a.x) * d / len,
+                y: a.y + (b.y - a.y) * d / len,
+            }
+        }
+    };
+    let len = |a: Point, b: Point| (b.x - a.x).hypot(b.y - a.y);
+    for i in 1..points.len() - 1 {
+        let (a, c, b) = (points[i - 1], points[i], points[i + 1]);
+        let r = SPLINE_RADIUS.min(len(a, c) / 2.0).min(len(c, b) / 2.0);
+        out.push(PathPiece::Line(toward(c, a, r)));
+        out.push(PathPiece::Quad(c, toward(c, b, r)));
+    }
+    out.push(PathPiece::Line(points[points.len() - 1]));
+    out
+}
+
+/// The drawn path of [`curve`] as a polyline, each curve sampled at eight
+/// points: what a reader sees, for measuring drawings.
+#[must_use]
+pub fn sampled(points: &[Point], routing: EdgeRouting) -> Vec<Point> {
+    let mut out = Vec::with_capacity(points.len() * 8);
+    let Some(&first) = points.first() else {
+        return out;
+    };
+    out.push(first);
+    let mut at = first;
+    for piece in curve(points, routing) {
+        match piece {
+            PathPiece::Line(p) => {
+                out.push(p);
+                at = p;
+            }
+            PathPiece::Quad(c, p) => {
+                for s in 1..=8 {
+                    let t = f64::from(s) / 8.0;
+                    let u = 1.0 - t;
+                    out.push(Point {
+                        x: u * u * at.x + 2.0 * u * t * c.x + t * t * p.x,
+                        y: u * u * at.y + 2.0 * u * t * c.y + t * t * p.y,
+                    });
+                }
+                at = p;
+            }
+        }
+    }
+    out
+}
+
+/// The layout problem the SVG writer solves for a diagram: node sizes from
+/// their text and shape, boxes for containers, labelled edges and the
+/// invisible edges that stack unrelated parts. For comparing the embedded
+/// layout with other engines on the same graphs.
+#[must_use]
+pub fn diagram_input(diagram: &crate::Diagram<'_>) -> LayoutInput {
+    crate::svg::problem(diagram).input
 }

@@ -28,6 +28,9 @@ pub(crate) struct Placed {
     pub cluster_labels: Vec<Point>,
     /// Order of each rank (layered node indices).
     pub order: Vec<Vec<usize>>,
+    /// Free channel below each rank but the last: from below the boxes
+    /// that end on the rank to above the boxes that start on the next.
+    pub channel: Vec<(f64, f64)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -131,6 +134,7 @@ pub(crate) fn place(
     }
     let mut bottom_depth = vec![0.0f64; k];
     let mut band_top = vec![0.0f64; nr];
+    let mut channel = Vec::with_capacity(nr.saturating_sub(1));
     let mut y = 0.0;
     for r in 0..nr {
         if r > 0 {
@@ -144,6 +148,7 @@ pub(crate) fn place(
             } else {
                 g.rank_sep
             };
+            channel.push((y + bottom_stack, y + gap - top_stack[r]));
             y += gap;
         }
         band_top[r] = y;
@@ -205,6 +210,7 @@ pub(crate) fn place(
         clusters,
         cluster_labels,
         order: order.to_vec(),
+        channel,
     }
 }
 

@@ -6,35 +6,21 @@ use std::collections::BTreeMap;
 
 use super::build::{LABEL_GAP, Layered, Route, internal};
 use super::position::Placed;
-use super::{Direction, EdgeRoute, Layout, LayoutInput, Point, Rect};
+use super::shape::ray_hit;
+use super::{Direction, EdgeRoute, EdgeRouting, Layout, LayoutInput, Point, Rect};
 
-/// Distance between parallel edges drawn side by side.
-const PARALLEL_GAP: f64 = 8.0;
+/// Largest distance between neighbouring ports on one side of a node.
+const PORT_SEP: f64 = 10.0;
+/// Share of a node's side that its ports may spread over.
+const PORT_SPREAD: f64 = 0.7;
+/// Distance between neighbouring tracks of orthogonal routes.
+const TRACK_SEP: f64 = 6.0;
+/// Above this many lane changes in one channel, tracks are not shared
+/// (sharing costs a pass over the earlier ones for each).
+const TRACK_SHARING_LIMIT: usize = 2000;
 
 fn pt(x: f64, y: f64) -> Point {
     Point { x, y }
-}
-
-/// The point where the segment from the centre `c` of a `w × h` box towards
-/// `to` leaves the box.
-fn clip(c: Point, (w, h): (f64, f64), to: Point) -> Point {
-    let (dx, dy) = (to.x - c.x, to.y - c.y);
-    let tx = if dx == 0.0 {
-        f64::INFINITY
-    } else {
-        (w / 2.0) / dx.abs()
-    };
-    let ty = if dy == 0.0 {
-        f64::INFINITY
-    } else {
-        (h / 2.0) / dy.abs()
-    };
-    let t = tx.min(ty).min(1.0);
-    if t.is_finite() {
-        pt(c.x + t * dx, c.y + t * dy)
-    } else {
-        c
-    }
 }
 
 /// Drops interior points that lie on the straight line through their
@@ -47,6 +33,9 @@ fn simplify(points: &mut Vec<Point>) {
     out.push(points[0]);
     for i in 1..points.len() - 1 {
         let (a, b, c) = (out[out.len() - 1], points[i], points[i + 1]);
+        if (b.x - a.x).abs() + (b.y - a.y).abs() < 1e-9 * (1.0 + a.x.abs() + a.y.abs()) {
+            continue;
+        }
         let cross = (b.x - a.x) * (c.y - b.y) - (b.y - a.y) * (c.x - b.x);
         let scale = (b.x - a.x).abs() + (b.y - a.y).abs() + (c.x - b.x).abs() + (c.y - b.y).abs();
         let forward = (b.x - a.x) * (c.x - b.x) + (b.y - a.y) * (c.y - b.y) >= 0.0;
@@ -79,38 +68,175 @@ fn midpoint(points: &[Point]) -> Point {
     points.first().copied().unwrap_or_default()
 }
 
-pub(crate) fn finish(input: &LayoutInput, g: &Layered, p: &Placed) -> Layout {
+/// A lane change of one edge in the channel below rank `rank`.
+struct Change {
+    route: usize,
+    /// Index of the chain node above the channel.
+    step: usize,
+    from_x: f64,
+    to_x: f64,
+}
+
+/// Port offsets from the node centre line, by (route, end): `end` 0 is the
+/// chain's upper end (a port on the node's lower side), 1 its lower end.
+fn ports(g: &Layered, p: &Placed) -> BTreeMap<(usize, usize), f64> {
+    // (node, lower side) -> (x of the neighbour on the chain, route, end).
+    type Side = Vec<(f64, usize, usize)>;
+    let mut sides: BTreeMap<(usize, bool), Side> = BTreeMap::new();
+    for (i, route) in g.routes.iter().enumerate() {
+        if let Route::Chain { nodes, .. } = route {
+            let k = nodes.len();
+            sides
+                .entry((nodes[0], true))
+                .or_default()
+                .push((p.x[nodes[1]], i, 0));
+            sides
+                .entry((nodes[k - 1], false))
+                .or_default()
+                .push((p.x[nodes[k - 2]], i, 1));
+        }
+    }
+    let mut out = BTreeMap::new();
+    for ((v, _), mut list) in sides {
+        list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let c = list.len();
+        let step = if c > 1 {
+            PORT_SEP.min(g.size[v].0 * PORT_SPREAD / (c - 1) as f64)
+        } else {
+            0.0
+        };
+        for (j, &(_, i, end)) in list.iter().enumerate() {
+            out.insert((i, end), (j as f64 - (c - 1) as f64 / 2.0) * step);
+        }
+    }
+    out
+}
+
+/// Tracks of the lane changes in one channel, counted from its bottom:
+/// a change that starts further left of the others going right (or further
+/// right going left) runs lower, so two changes cross only where their
+/// edges must; changes whose spans are apart share a track.
+fn tracks(changes: &[Change]) -> (Vec<usize>, usize) {
+    let mut order: Vec<usize> = (0..changes.len()).collect();
+    let key = |c: &Change| {
+        if c.to_x > c.from_x {
+            (0, c.from_x)
+        } else {
+            (1, -c.from_x)
+        }
+    };
+    order.sort_by(|&a, &b| {
+        let (ka, kb) = (key(&changes[a]), key(&changes[b]));
+        ka.0.cmp(&kb.0).then(ka.1.total_cmp(&kb.1)).then(a.cmp(&b))
+    });
+    let mut track = vec![0usize; changes.len()];
+    let mut count = 0;
+    let span = |c: &Change| (c.from_x.min(c.to_x), c.from_x.max(c.to_x));
+    for (j, &i) in order.iter().enumerate() {
+        let t = if changes.len() > TRACK_SHARING_LIMIT {
+            j
+        } else {
+            let (lo, hi) = span(&changes[i]);
+            order[..j]
+                .iter()
+                .filter(|&&e| {
+                    let (a, b) = span(&changes[e]);
+                    a <= hi + TRACK_SEP && lo <= b + TRACK_SEP
+                })
+                .map(|&e| track[e] + 1)
+                .max()
+                .unwrap_or(0)
+        };
+        track[i] = t;
+        count = count.max(t + 1);
+    }
+    (track, count)
+}
+
+pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layout {
     let dir = input.direction;
+    let orthogonal = input.routing == EdgeRouting::Orthogonal;
+    let mut p_band_top = placed.band_top.clone();
+    let mut channel = placed.channel.clone();
+    let mut clusters_rect = placed.clusters.clone();
+    let mut cluster_label = placed.cluster_labels.clone();
+    let p = placed;
+    let port = ports(g, p);
+    let port_x =
+        |i: usize, end: usize, v: usize| p.x[v] + port.get(&(i, end)).copied().unwrap_or(0.0);
+
+    // Lane changes per channel; orthogonal ones get tracks, and a channel
+    // too low for its tracks grows, moving everything below it down.
+    let nr = g.num_ranks;
+    let mut changes: Vec<Vec<Change>> = (0..nr.saturating_sub(1)).map(|_| Vec::new()).collect();
+    for (i, route) in g.routes.iter().enumerate() {
+        if let Route::Chain { nodes, .. } = route {
+            let k = nodes.len();
+            for s in 0..k - 1 {
+                let from_x = if s == 0 {
+                    port_x(i, 0, nodes[0])
+                } else {
+                    p.x[nodes[s]]
+                };
+                let to_x = if s + 2 == k {
+                    port_x(i, 1, nodes[k - 1])
+                } else {
+                    p.x[nodes[s + 1]]
+                };
+                if (from_x - to_x).abs() > 1e-6 {
+                    changes[g.nodes[nodes[s]].rank].push(Change {
+                        route: i,
+                        step: s,
+                        from_x,
+                        to_x,
+                    });
+                }
+            }
+        }
+    }
+    let mut track_y: BTreeMap<(usize, usize), f64> = BTreeMap::new();
+    if orthogonal {
+        let mut shift = 0.0;
+        let mut shifts = vec![0.0f64; nr];
+        for r in 0..nr {
+            p_band_top[r] += shift;
+            if r + 1 < nr {
+                let (lo, hi) = (channel[r].0 + shift, channel[r].1 + shift);
+                let (track, count) = tracks(&changes[r]);
+                let need = (count + 1) as f64 * TRACK_SEP;
+                let extra = (need - (hi - lo)).max(0.0);
+                let hi = hi + extra;
+                let sep = (hi - lo) / (count + 1) as f64;
+                for (c, t) in changes[r].iter().zip(&track) {
+                    track_y.insert((c.route, c.step), hi - (*t + 1) as f64 * sep);
+                }
+                channel[r] = (lo, hi);
+                shift += extra;
+            }
+            shifts[r] = shift;
+        }
+        // Ranks got `shifts[r]` lower in total once their band is placed.
+        let moved = |r: usize| if r == 0 { 0.0 } else { shifts[r - 1] };
+        for (c, rect) in clusters_rect.iter_mut().enumerate() {
+            let (lo, hi) = g.span[c];
+            let (top, bottom) = (rect.y + moved(lo), rect.y + rect.height + moved(hi));
+            rect.y = top;
+            rect.height = bottom - top;
+            cluster_label[c].y += match dir {
+                Direction::TopToBottom => moved(lo),
+                Direction::LeftToRight => (moved(lo) + moved(hi)) / 2.0,
+            };
+        }
+    }
+    let band_top = &p_band_top;
     let centre = |v: usize| {
         let r = g.nodes[v].rank;
-        pt(p.x[v], p.band_top[r] + p.band_height[r] / 2.0)
+        pt(p.x[v], band_top[r] + p.band_height[r] / 2.0)
     };
     let mut pos = vec![0usize; g.nodes.len()];
     for row in &p.order {
         for (i, &v) in row.iter().enumerate() {
             pos[v] = i;
-        }
-    }
-
-    // Parallel edges between nodes on adjacent ranks would draw on top of
-    // each other: spread them side by side along their end nodes' borders.
-    let mut parallel: BTreeMap<(usize, usize), Vec<usize>> = BTreeMap::new();
-    for (i, route) in g.routes.iter().enumerate() {
-        if let Route::Chain { nodes, .. } = route
-            && nodes.len() == 2
-        {
-            parallel.entry((nodes[0], nodes[1])).or_default().push(i);
-        }
-    }
-    let mut offset = vec![0.0f64; g.routes.len()];
-    for (&(a, b), edges) in &parallel {
-        if edges.len() > 1 {
-            let k = edges.len() as f64;
-            let room = g.size[a].0.min(g.size[b].0) / (k + 1.0);
-            let step = room.min(PARALLEL_GAP);
-            for (j, &i) in edges.iter().enumerate() {
-                offset[i] = (j as f64 - (k - 1.0) / 2.0) * step;
-            }
         }
     }
 
@@ -124,27 +250,40 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, p: &Placed) -> Layout {
                 reversed,
                 label: label_node,
             } => {
-                let first = nodes[0];
-                let last = nodes[nodes.len() - 1];
-                let mut points = vec![centre(first)];
-                for &d in &nodes[1..nodes.len() - 1] {
-                    let r = g.nodes[d].rank;
-                    let (top, h) = (p.band_top[r], p.band_height[r]);
-                    points.push(pt(p.x[d], top));
-                    if h > 0.0 {
-                        points.push(pt(p.x[d], top + h));
+                let k = nodes.len();
+                let (first, last) = (nodes[0], nodes[k - 1]);
+                let band_bottom = |r: usize| band_top[r] + p.band_height[r];
+                let x0 = port_x(i, 0, first);
+                let mut points = vec![
+                    pt(x0, centre(first).y + g.size[first].1 / 2.0),
+                    pt(x0, band_bottom(g.nodes[first].rank)),
+                ];
+                for s in 0..k - 1 {
+                    let (a, b) = (nodes[s], nodes[s + 1]);
+                    let r = g.nodes[a].rank;
+                    let xa = if s == 0 { x0 } else { p.x[a] };
+                    let xb = if s + 2 == k { port_x(i, 1, b) } else { p.x[b] };
+                    let (lo, hi) = channel[r];
+                    match track_y.get(&(i, s)) {
+                        Some(&y) => {
+                            points.push(pt(xa, y));
+                            points.push(pt(xb, y));
+                        }
+                        None => {
+                            // Short straight pieces at both sides of the
+                            // channel: the line meets each end's outline
+                            // head on, and a rounded corner stays inside.
+                            let stub = ((hi - lo) / 4.0).min(6.0);
+                            points.push(pt(xa, lo + stub));
+                            points.push(pt(xb, hi - stub));
+                        }
                     }
-                }
-                points.push(centre(last));
-                let k = points.len();
-                if offset[i] == 0.0 {
-                    points[0] = clip(points[0], g.size[first], points[1]);
-                    points[k - 1] = clip(points[k - 1], g.size[last], points[k - 2]);
-                } else {
-                    // Straight down from the bottom border to the top border.
-                    let (a, b) = (points[0], points[1]);
-                    points[0] = pt(a.x + offset[i], a.y + g.size[first].1 / 2.0);
-                    points[1] = pt(b.x + offset[i], b.y - g.size[last].1 / 2.0);
+                    points.push(pt(xb, band_top[r + 1]));
+                    if s + 2 == k {
+                        points.push(pt(xb, centre(b).y - g.size[last].1 / 2.0));
+                    } else {
+                        points.push(pt(xb, band_bottom(r + 1)));
+                    }
                 }
                 simplify(&mut points);
                 let label_pos = match (label, label_node) {
@@ -175,7 +314,7 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, p: &Placed) -> Layout {
                 } else {
                     // Over the top of the rank, through the gap above it.
                     let r = g.nodes[u].rank;
-                    let y = p.band_top[r] - g.rank_sep / 3.0;
+                    let y = band_top[r] - g.rank_sep / 3.0;
                     vec![
                         pt(a.x, a.y - sa.1 / 2.0),
                         pt(a.x, y),
@@ -226,13 +365,38 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, p: &Placed) -> Layout {
         },
     };
     let mut nodes: Vec<Point> = (0..input.nodes.len()).map(|v| flip(centre(v))).collect();
-    let mut clusters: Vec<Rect> = p.clusters.iter().map(|&r| flip_rect(r)).collect();
-    let mut cluster_labels: Vec<Point> = p.cluster_labels.iter().map(|&q| flip(q)).collect();
-    for r in &mut routes {
+    let mut clusters: Vec<Rect> = clusters_rect.iter().map(|&r| flip_rect(r)).collect();
+    let mut cluster_labels: Vec<Point> = cluster_label.iter().map(|&q| flip(q)).collect();
+    for (r, e) in routes.iter_mut().zip(&input.edges) {
         for q in &mut r.points {
             *q = flip(*q);
         }
         r.label_pos = r.label_pos.map(flip);
+        // Cut the ends where the line meets the drawn outline.
+        let k = r.points.len();
+        let apart = |a: Point, b: Point| (a.x - b.x).abs() + (a.y - b.y).abs() > 1e-6;
+        let after = (1..k).find(|&j| apart(r.points[j], r.points[0]));
+        let before = (0..k - 1)
+            .rev()
+            .find(|&j| apart(r.points[j], r.points[k - 1]));
+        for (end, next, v) in [(0, after, e.from), (k - 1, before, e.to)] {
+            let Some(next) = next else { continue };
+            let spec = &input.nodes[v];
+            let c = nodes[v];
+            let poly = spec.outline.polygon(
+                c.x - spec.width / 2.0,
+                c.y - spec.height / 2.0,
+                spec.width,
+                spec.height,
+            );
+            // A ray grazing a slanted corner may miss the shape: then the
+            // end moves to where the line towards the centre meets it.
+            if let Some(hit) = ray_hit(&poly, r.points[next], r.points[end])
+                .or_else(|| ray_hit(&poly, r.points[next], c))
+            {
+                r.points[end] = hit;
+            }
+        }
     }
 
     // Bounding box of everything drawn.

@@ -2,8 +2,8 @@
 
 use ecograph_render::layout::crossings::bilayer_crossings;
 use ecograph_render::layout::{
-    ClusterSpec, Direction, EdgeSpec, Layout, LayoutError, LayoutInput, NodeSpec, Point, Rect,
-    layout,
+    ClusterSpec, Direction, EdgeRouting, EdgeSpec, Layout, LayoutError, LayoutInput, NodeSpec,
+    Outline, Point, Rect, distance_to_boundary, layout, sampled,
 };
 use proptest::prelude::*;
 
@@ -33,16 +33,42 @@ fn overlap(a: &Rect, b: &Rect) -> bool {
         && b.y + EPS < a.y + a.height
 }
 
-fn on_border(p: Point, r: &Rect) -> bool {
-    let within = p.x >= r.x - EPS
-        && p.x <= r.x + r.width + EPS
-        && p.y >= r.y - EPS
-        && p.y <= r.y + r.height + EPS;
-    let edge = (p.x - r.x).abs() < EPS
-        || (p.x - r.x - r.width).abs() < EPS
-        || (p.y - r.y).abs() < EPS
-        || (p.y - r.y - r.height).abs() < EPS;
-    within && edge
+/// Whether segment `ab` passes through the interior of `r` shrunk by 1 px
+/// (Liang–Barsky clipping).
+fn enters(a: Point, b: Point, r: &Rect) -> bool {
+    let r = Rect {
+        x: r.x + 1.0,
+        y: r.y + 1.0,
+        width: r.width - 2.0,
+        height: r.height - 2.0,
+    };
+    if r.width <= 0.0 || r.height <= 0.0 {
+        return false;
+    }
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.x - r.x),
+        (dx, r.x + r.width - a.x),
+        (-dy, a.y - r.y),
+        (dy, r.y + r.height - a.y),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else if p < 0.0 {
+            t0 = t0.max(q / p);
+        } else {
+            t1 = t1.min(q / p);
+        }
+    }
+    t1 - t0 > 1e-9
+}
+
+fn on_outline(p: Point, r: &Rect, outline: Outline) -> bool {
+    let poly = outline.polygon(r.x, r.y, r.width, r.height);
+    distance_to_boundary(&poly, p) <= 1e-6 * (1.0 + r.width + r.height)
 }
 
 fn ancestors(input: &LayoutInput, c: Option<usize>) -> Vec<usize> {
@@ -153,14 +179,45 @@ fn check(input: &LayoutInput, out: &Layout) {
             r.points.len()
         );
         let (first, last) = (r.points[0], r.points[r.points.len() - 1]);
+        let outline = |v: usize| input.nodes[v].outline;
         assert!(
-            on_border(first, &rects[e.from]),
-            "edge {i} starts off its source border"
+            on_outline(first, &rects[e.from], outline(e.from)),
+            "edge {i} starts off its source outline: {first:?} {:?}",
+            rects[e.from]
         );
         assert!(
-            on_border(last, &rects[e.to]),
-            "edge {i} ends off its target border"
+            on_outline(last, &rects[e.to], outline(e.to)),
+            "edge {i} ends off its target outline: {last:?} {:?}",
+            rects[e.to]
         );
+        // The line as drawn never passes through a node other than its ends.
+        let drawn = sampled(&r.points, input.routing);
+        for w in drawn.windows(2) {
+            for (v, nr) in rects.iter().enumerate() {
+                assert!(
+                    v == e.from || v == e.to || !enters(w[0], w[1], nr),
+                    "edge {i} passes through node {v}"
+                );
+            }
+        }
+        // No other line crosses a ranked edge's label.
+        if let (Some(c), Some((w, h)), true) =
+            (r.label_pos, e.label, e.constraint && e.from != e.to)
+        {
+            let label = Rect {
+                x: c.x - w / 2.0,
+                y: c.y - h / 2.0,
+                width: w,
+                height: h,
+            };
+            for (j, other) in out.edges.iter().enumerate().filter(|&(j, _)| j != i) {
+                let line = sampled(&other.points, input.routing);
+                assert!(
+                    !line.windows(2).any(|s| enters(s[0], s[1], &label)),
+                    "edge {j} crosses the label of edge {i}"
+                );
+            }
+        }
         for p in &r.points {
             assert!(
                 p.x >= -EPS && p.y >= -EPS && p.x <= out.width + EPS && p.y <= out.height + EPS
@@ -193,7 +250,7 @@ fn check(input: &LayoutInput, out: &Layout) {
 }
 
 fn arb_input() -> impl Strategy<Value = LayoutInput> {
-    (0usize..14, 0usize..6, any::<bool>()).prop_flat_map(|(n, k, lr)| {
+    (0usize..14, 0usize..6, any::<bool>(), 0usize..3).prop_flat_map(|(n, k, lr, routing)| {
         // A cluster's parent has a lower index, so parents never cycle.
         let clusters = (0..k)
             .map(|i| {
@@ -214,11 +271,21 @@ fn arb_input() -> impl Strategy<Value = LayoutInput> {
                 0.0f64..60.0,
                 0.0f64..40.0,
                 proptest::option::of(0..k.max(1)),
+                0usize..8,
             )
-                .prop_map(move |(w, h, c)| NodeSpec {
-                    width: w,
-                    height: h,
+                .prop_map(move |(w, h, c, o)| NodeSpec {
                     cluster: c.filter(|_| k > 0),
+                    outline: [
+                        Outline::Rect,
+                        Outline::Rounded,
+                        Outline::Stadium,
+                        Outline::Cylinder,
+                        Outline::Hexagon,
+                        Outline::Parallelogram,
+                        Outline::Trapezoid,
+                        Outline::Note,
+                    ][o],
+                    ..NodeSpec::new(w, h)
                 }),
             n,
         );
@@ -246,6 +313,11 @@ fn arb_input() -> impl Strategy<Value = LayoutInput> {
             nodes,
             clusters,
             edges,
+            routing: [
+                EdgeRouting::Orthogonal,
+                EdgeRouting::Polyline,
+                EdgeRouting::Spline,
+            ][routing],
             ..LayoutInput::default()
         })
     })
@@ -288,9 +360,8 @@ proptest! {
 
 fn node(w: f64, h: f64, cluster: Option<usize>) -> NodeSpec {
     NodeSpec {
-        width: w,
-        height: h,
         cluster,
+        ..NodeSpec::new(w, h)
     }
 }
 

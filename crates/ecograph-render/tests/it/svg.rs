@@ -153,6 +153,77 @@ fn every_view_of_every_model_draws_as_well_formed_svg() {
     }
 }
 
+/// The numbers of a path's `d` attribute, by command letter.
+fn path_commands(d: &str) -> Vec<(char, Vec<f64>)> {
+    let mut out: Vec<(char, Vec<f64>)> = Vec::new();
+    for token in d.split([' ', ',']).filter(|t| !t.is_empty()) {
+        let mut chars = token.chars();
+        let first = chars.next().unwrap_or(' ');
+        if first.is_ascii_alphabetic() {
+            out.push((first, Vec::new()));
+            let rest: String = chars.collect();
+            if !rest.is_empty() {
+                out.last_mut()
+                    .expect("pushed")
+                    .1
+                    .push(rest.parse().expect("a number"));
+            }
+        } else if let Some(last) = out.last_mut() {
+            last.1.push(token.parse().expect("a number"));
+        }
+    }
+    out
+}
+
+#[test]
+fn edge_routing_option_draws_orthogonal_polyline_and_spline_paths() {
+    use ecograph_render::layout::EdgeRouting;
+    let (_, m) = crate::dot::repository_models()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("te24.json"))
+        .expect("models/te24.json");
+    for routing in [
+        EdgeRouting::Orthogonal,
+        EdgeRouting::Polyline,
+        EdgeRouting::Spline,
+    ] {
+        let options = Options::default().edges(routing);
+        let mut bends = 0;
+        let mut curves = 0;
+        for v in views_of(&m, 150) {
+            let svg = svg_of(&m, &v, &options);
+            let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+            let relations = doc
+                .descendants()
+                .find(|n| n.attribute("class") == Some("relations"))
+                .expect("a relations group");
+            for path in relations.children().filter(|n| n.has_tag_name("path")) {
+                let cmds = path_commands(path.attribute("d").expect("d"));
+                curves += cmds.iter().filter(|c| c.0 == 'Q').count();
+                bends += cmds.len().saturating_sub(2);
+                if routing == EdgeRouting::Orthogonal {
+                    // Every piece but the last (shortened for the arrowhead)
+                    // runs horizontally or vertically.
+                    let pts: Vec<&[f64]> = cmds.iter().map(|c| c.1.as_slice()).collect();
+                    for w in pts.windows(2).take(pts.len().saturating_sub(2)) {
+                        assert!(
+                            (w[0][0] - w[1][0]).abs() < 0.02 || (w[0][1] - w[1][1]).abs() < 0.02,
+                            "view {}: a slanted piece {w:?}",
+                            v.id
+                        );
+                    }
+                }
+            }
+        }
+        assert!(bends > 0, "{routing:?} draws no bends at all");
+        assert_eq!(
+            curves > 0,
+            routing == EdgeRouting::Spline,
+            "{routing:?}: {curves} curves"
+        );
+    }
+}
+
 /// A random valid model: kinds, containment and relations obeying the format's rules,
 /// names drawn from hostile strings and arbitrary text.
 fn random_model() -> impl Strategy<Value = Model> {

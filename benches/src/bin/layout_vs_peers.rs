@@ -1,0 +1,399 @@
+//! The embedded layout against Graphviz `dot` and ELK Layered (elkjs, run by
+//! node) on the same graphs: every view of `models/te24.json` and the random,
+//! short-edge, random+clusters and short-edge+clusters families. All three get
+//! the same node sizes, spacing, cluster nesting and label sizes; every
+//! measure is taken from the final geometry of each drawing by one shared
+//! implementation (`ecograph_benches::metrics`).
+//!
+//! ```sh
+//! bash benches/scripts/elk_install.sh      # elkjs from benches/elk/package-lock.json
+//! cargo run --release -p ecograph-benches --bin layout_vs_peers \
+//!   [-- --sizes 50,200,500 --families te24,random,... --edges polyline --fresh]
+//! ```
+//!
+//! Times: ours is the mean of repeated in-process runs; dot is the whole
+//! `dot -Tjson` process, best of three (one run above a second); ELK is the
+//! mean of in-process runs after a warm-up, without node's start-up. dot and
+//! ELK results are cached by their input text in the temporary directory
+//! (random 500-node graphs take dot minutes); `--fresh` runs them again.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use ecograph_benches::graphs::{random_graph, short_edge_graph, to_layout_input, with_clusters};
+use ecograph_benches::metrics::Metrics;
+use ecograph_benches::peers::{self, from_dot_json, from_elk, to_dot, to_elk};
+use ecograph_core::Model;
+use ecograph_render::layout::{LayoutInput, diagram_input, layout};
+use ecograph_render::{Diagram, Options, views_of};
+
+struct Case {
+    name: String,
+    input: LayoutInput,
+    visible: usize,
+}
+
+struct Run {
+    metrics: Metrics,
+    seconds: f64,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let opt = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let sizes: Vec<usize> = opt("--sizes")
+        .map(|s| s.split(',').filter_map(|x| x.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![50, 200, 500]);
+    let families: Vec<String> = opt("--families")
+        .map(|s| s.split(',').map(str::to_string).collect())
+        .unwrap_or_else(|| {
+            [
+                "te24",
+                "random",
+                "short-edge",
+                "random+clusters",
+                "short-edge+clusters",
+            ]
+            .map(String::from)
+            .to_vec()
+        });
+    let routing = match opt("--edges") {
+        Some(name) => peers::routing(&name).unwrap_or_else(|| {
+            eprintln!("--edges takes orthogonal, polyline or spline");
+            std::process::exit(2);
+        }),
+        None => ecograph_render::EDGE_ROUTING,
+    };
+    let fresh = args.iter().any(|a| a == "--fresh");
+    let work = std::env::temp_dir().join("ecograph-layout-vs-peers");
+    if let Err(e) = std::fs::create_dir_all(&work) {
+        eprintln!("cannot create {}: {e}", work.display());
+        std::process::exit(2);
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let elk_script = root.join("elk/layout.js");
+    let have_dot = !args.iter().any(|a| a == "--no-dot");
+    let have_elk = !args.iter().any(|a| a == "--no-elk");
+
+    let mut cases = Vec::new();
+    for family in &families {
+        if family == "te24" {
+            cases.extend(te24_cases(&root.join("../models/te24.json")));
+            continue;
+        }
+        for &n in &sizes {
+            let seed = 0x5EED + n as u64;
+            let g = match family.as_str() {
+                "random" => random_graph(n, seed),
+                "short-edge" => short_edge_graph(n, seed),
+                "random+clusters" => with_clusters(random_graph(n, seed), seed),
+                "short-edge+clusters" => with_clusters(short_edge_graph(n, seed), seed),
+                other => {
+                    eprintln!("unknown family {other}");
+                    continue;
+                }
+            };
+            let input = to_layout_input(&g);
+            cases.push(Case {
+                name: format!("{}/{n}", g.family),
+                visible: input.edges.len(),
+                input,
+            });
+        }
+    }
+
+    println!(
+        "Edge routing: {routing:?}. Cells are ecograph / dot / ELK; ratios are ecograph's against the reference named."
+    );
+    println!();
+    println!(
+        "| graph | nodes | edges | crossings | area ÷ min(dot, ELK) | long side ÷ short side | edges through nodes | needless box crossings | labels crossed | ends off outline | edge length | bends | time (ms) | time ÷ dot |"
+    );
+    println!("|---|---:|---:|---|---:|---|---|---|---|---|---|---|---|---:|");
+    let mut totals: Vec<(String, [Option<Metrics>; 3], [f64; 3])> = Vec::new();
+    for mut case in cases {
+        case.input.routing = routing;
+        let ours = run_ours(&case);
+        let dot = if have_dot {
+            run_dot(&case, &work, fresh).map_err(|e| eprintln!("{}: dot: {e}", case.name))
+        } else {
+            Err(())
+        }
+        .ok();
+        let elk = if have_elk {
+            run_elk(&case, &work, &elk_script, fresh)
+                .map_err(|e| eprintln!("{}: elk: {e}", case.name))
+        } else {
+            Err(())
+        }
+        .ok();
+        print_row(&case, &ours, dot.as_ref(), elk.as_ref());
+        let family = case.name.split('/').next().unwrap_or_default().to_string();
+        let all = [Some(&ours), dot.as_ref(), elk.as_ref()];
+        match totals.iter_mut().find(|t| t.0 == family) {
+            Some(t) => {
+                for (slot, r) in t.1.iter_mut().zip(all) {
+                    *slot = match (*slot, r) {
+                        (Some(a), Some(r)) => Some(add(a, r.metrics)),
+                        _ => None,
+                    };
+                }
+                for (s, r) in t.2.iter_mut().zip(all) {
+                    *s += r.map_or(0.0, |r| r.seconds);
+                }
+            }
+            None => totals.push((
+                family,
+                all.map(|r| r.map(|r| r.metrics)),
+                all.map(|r| r.map_or(0.0, |r| r.seconds)),
+            )),
+        }
+    }
+    println!();
+    println!("Totals per family (crossings, defects, length and bends summed; time summed):");
+    println!();
+    println!(
+        "| family | crossings | edges through nodes | needless box crossings | labels crossed | ends off outline | edge length | bends | time (ms) |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|");
+    for (family, m, t) in &totals {
+        let cell = |f: &dyn Fn(&Metrics) -> String| -> String {
+            m.iter()
+                .map(|m| m.as_ref().map_or("–".into(), f))
+                .collect::<Vec<_>>()
+                .join(" / ")
+        };
+        println!(
+            "| {family} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            cell(&|m| m.crossings.to_string()),
+            cell(&|m| m.through_nodes.to_string()),
+            cell(&|m| m.needless_border_crossings.to_string()),
+            cell(&|m| m.labels_crossed.to_string()),
+            cell(&|m| m.ends_off_outline.to_string()),
+            cell(&|m| format!("{:.0}", m.length)),
+            cell(&|m| m.bends.to_string()),
+            t.iter()
+                .map(|s| format!("{:.1}", s * 1e3))
+                .collect::<Vec<_>>()
+                .join(" / "),
+        );
+    }
+}
+
+fn add(a: Metrics, b: Metrics) -> Metrics {
+    Metrics {
+        crossings: a.crossings + b.crossings,
+        width: a.width.max(b.width),
+        height: a.height.max(b.height),
+        through_nodes: a.through_nodes + b.through_nodes,
+        needless_border_crossings: a.needless_border_crossings + b.needless_border_crossings,
+        labels_crossed: a.labels_crossed + b.labels_crossed,
+        ends_off_outline: a.ends_off_outline + b.ends_off_outline,
+        length: a.length + b.length,
+        bends: a.bends + b.bends,
+    }
+}
+
+fn te24_cases(path: &Path) -> Vec<Case> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("cannot read {}: {e}", path.display());
+            return Vec::new();
+        }
+    };
+    let model = match Model::from_json_str(&text) {
+        Ok(m) => m,
+        Err(e) => {
+            eprintln!("{}: {e}", path.display());
+            return Vec::new();
+        }
+    };
+    let options = Options::default().lang("en");
+    let mut cases = Vec::new();
+    for view in views_of(&model, options.max_nodes) {
+        match Diagram::new(&model, &view, &options) {
+            Ok(d) => cases.push(Case {
+                name: format!("te24/{}", view.id),
+                visible: d.edges().len(),
+                input: diagram_input(&d),
+            }),
+            Err(e) => eprintln!("view {}: {e}", view.id),
+        }
+    }
+    cases
+}
+
+fn run_ours(case: &Case) -> Run {
+    let mut runs = 0u32;
+    let start = Instant::now();
+    let mut out = None;
+    while runs == 0 || (start.elapsed() < Duration::from_millis(300) && runs < 20) {
+        out = Some(layout(&case.input).expect("benchmark graphs are valid"));
+        runs += 1;
+    }
+    let seconds = start.elapsed().as_secs_f64() / f64::from(runs);
+    let out = out.unwrap_or_default();
+    Run {
+        metrics: peers::ours(&case.input, &out, case.visible).measure(),
+        seconds,
+    }
+}
+
+fn file_name(case: &Case) -> String {
+    case.name.replace(['/', '+'], "_")
+}
+
+/// Cached output of `program` on `text`, with its time, unless `fresh`.
+fn cached(work: &Path, key: &str, text: &str, fresh: bool) -> Option<(f64, String)> {
+    if fresh || std::fs::read_to_string(work.join(format!("{key}.in"))).ok()? != text {
+        return None;
+    }
+    let seconds = std::fs::read_to_string(work.join(format!("{key}.seconds")))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some((
+        seconds,
+        std::fs::read_to_string(work.join(format!("{key}.out"))).ok()?,
+    ))
+}
+
+fn store(work: &Path, key: &str, text: &str, seconds: f64, out: &str) {
+    let _ = std::fs::write(work.join(format!("{key}.in")), text);
+    let _ = std::fs::write(work.join(format!("{key}.out")), out);
+    let _ = std::fs::write(work.join(format!("{key}.seconds")), seconds.to_string());
+}
+
+fn run_dot(case: &Case, work: &Path, fresh: bool) -> Result<Run, String> {
+    let dot = to_dot(&case.input, case.visible);
+    let key = format!("dot-{}", file_name(case));
+    let (seconds, json) = match cached(work, &key, &dot, fresh) {
+        Some(r) => r,
+        None => {
+            let path: PathBuf = work.join(format!("{key}.dot"));
+            std::fs::write(&path, &dot).map_err(|e| e.to_string())?;
+            let mut best = f64::INFINITY;
+            let mut json = String::new();
+            for i in 0..3 {
+                let start = Instant::now();
+                let out = Command::new("dot")
+                    .arg("-Tjson")
+                    .arg(&path)
+                    .output()
+                    .map_err(|e| format!("cannot run dot: {e}"))?;
+                if !out.status.success() {
+                    return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+                }
+                best = best.min(start.elapsed().as_secs_f64());
+                json = String::from_utf8_lossy(&out.stdout).into_owned();
+                if i == 0 && best > 1.0 {
+                    break;
+                }
+            }
+            store(work, &key, &dot, best, &json);
+            (best, json)
+        }
+    };
+    Ok(Run {
+        metrics: from_dot_json(&case.input, case.visible, &json)?.measure(),
+        seconds,
+    })
+}
+
+fn run_elk(case: &Case, work: &Path, script: &Path, fresh: bool) -> Result<Run, String> {
+    let graph = to_elk(&case.input, case.visible).to_string();
+    let key = format!("elk-{}", file_name(case));
+    let (seconds, out) = match cached(work, &key, &graph, fresh) {
+        Some(r) => r,
+        None => {
+            let mut child = Command::new("node")
+                .arg(script)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .map_err(|e| {
+                    format!("cannot run node (bash benches/scripts/elk_install.sh): {e}")
+                })?;
+            if let Some(mut stdin) = child.stdin.take() {
+                stdin
+                    .write_all(graph.as_bytes())
+                    .map_err(|e| e.to_string())?;
+            }
+            let out = child.wait_with_output().map_err(|e| e.to_string())?;
+            if !out.status.success() {
+                return Err(String::from_utf8_lossy(&out.stderr).into_owned());
+            }
+            let text = String::from_utf8_lossy(&out.stdout).into_owned();
+            let v: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("elk output: {e}"))?;
+            let seconds = v["seconds"].as_f64().ok_or("elk output without seconds")?;
+            let drawn = v["graph"].to_string();
+            store(work, &key, &graph, seconds, &drawn);
+            (seconds, drawn)
+        }
+    };
+    let v: serde_json::Value = serde_json::from_str(&out).map_err(|e| e.to_string())?;
+    Ok(Run {
+        metrics: from_elk(&case.input, case.visible, &v)?.measure(),
+        seconds,
+    })
+}
+
+fn print_row(case: &Case, ours: &Run, dot: Option<&Run>, elk: Option<&Run>) {
+    let runs = [Some(ours), dot, elk];
+    let cell = |f: &dyn Fn(&Run) -> String| -> String {
+        runs.iter()
+            .map(|r| r.map_or("–".into(), f))
+            .collect::<Vec<_>>()
+            .join(" / ")
+    };
+    let ratio = |a: f64, b: f64| {
+        if b > 0.0 {
+            format!("{:.2}", a / b)
+        } else if a == 0.0 {
+            "1.00".into()
+        } else {
+            "inf".into()
+        }
+    };
+    let min_area = [dot, elk]
+        .iter()
+        .flatten()
+        .map(|r| r.metrics.area())
+        .fold(f64::INFINITY, f64::min);
+    let aspect = format!(
+        "{:.2} / {}",
+        ours.metrics.aspect(),
+        elk.map_or("–".into(), |r| format!("{:.2}", r.metrics.aspect()))
+    );
+    println!(
+        "| {} | {} | {} | {} | {} | {aspect} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        case.name,
+        case.input.nodes.len(),
+        case.visible,
+        cell(&|r| r.metrics.crossings.to_string()),
+        if min_area.is_finite() {
+            ratio(ours.metrics.area(), min_area)
+        } else {
+            "–".into()
+        },
+        cell(&|r| r.metrics.through_nodes.to_string()),
+        cell(&|r| r.metrics.needless_border_crossings.to_string()),
+        cell(&|r| r.metrics.labels_crossed.to_string()),
+        cell(&|r| r.metrics.ends_off_outline.to_string()),
+        cell(&|r| format!("{:.0}", r.metrics.length)),
+        cell(&|r| r.metrics.bends.to_string()),
+        cell(&|r| format!("{:.1}", r.seconds * 1e3)),
+        dot.map_or("–".into(), |d| ratio(ours.seconds, d.seconds)),
+    );
+}

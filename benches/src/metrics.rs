@@ -1,0 +1,685 @@
+//! Quality measures of a finished drawing, whichever engine made it: one
+//! implementation reads the final geometry (node outlines, cluster boxes,
+//! edge lines as drawn, label boxes) of ecograph's, Graphviz's and ELK's
+//! drawings alike.
+
+use ecograph_render::layout::{Outline, Point, Rect, distance_to_boundary};
+
+/// A drawn node.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnNode {
+    /// Centre.
+    pub centre: Point,
+    /// Width of its box.
+    pub width: f64,
+    /// Height of its box.
+    pub height: f64,
+    /// The outline drawn inside the box.
+    pub outline: Outline,
+    /// Innermost cluster.
+    pub cluster: Option<usize>,
+}
+
+impl DrawnNode {
+    /// The node's box.
+    #[must_use]
+    pub fn rect(&self) -> Rect {
+        Rect {
+            x: self.centre.x - self.width / 2.0,
+            y: self.centre.y - self.height / 2.0,
+            width: self.width,
+            height: self.height,
+        }
+    }
+}
+
+/// A drawn edge: its ends and the line as drawn (curves sampled).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DrawnEdge {
+    /// Source node.
+    pub from: usize,
+    /// Target node.
+    pub to: usize,
+    /// The line, from the source's outline to the target's (arrow tip).
+    pub points: Vec<Point>,
+    /// The label's box, if it has one.
+    pub label: Option<Rect>,
+}
+
+/// A finished drawing.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Drawing {
+    /// Nodes.
+    pub nodes: Vec<DrawnNode>,
+    /// Cluster boxes.
+    pub clusters: Vec<Rect>,
+    /// Parent of each cluster.
+    pub cluster_parent: Vec<Option<usize>>,
+    /// Edges (visible ones only).
+    pub edges: Vec<DrawnEdge>,
+}
+
+/// What is measured on one drawing.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Metrics {
+    /// Proper crossings between lines of edges that share no node.
+    pub crossings: u64,
+    /// Width of the bounding box of everything drawn.
+    pub width: f64,
+    /// Height of that box.
+    pub height: f64,
+    /// (edge, node) pairs where the edge's line enters the node's box (by
+    /// more than 1 px) and the node is not an end of the edge.
+    pub through_nodes: u64,
+    /// Crossings of a cluster's border beyond what the edge's ends demand
+    /// (one crossing when exactly one end is inside, none otherwise).
+    pub needless_border_crossings: u64,
+    /// (label, edge) pairs where another edge's line enters the label's box
+    /// (by more than 1 px).
+    pub labels_crossed: u64,
+    /// Edge ends further than 1 px from their node's drawn outline.
+    pub ends_off_outline: u64,
+    /// Total length of all edge lines.
+    pub length: f64,
+    /// Corners of the edge lines: vertices turning by more than 5° once
+    /// each line is simplified to 2 px (Douglas–Peucker), so a sampled
+    /// curve counts its visible bends, not its samples.
+    pub bends: u64,
+}
+
+impl Metrics {
+    /// Area of the bounding box.
+    #[must_use]
+    pub fn area(&self) -> f64 {
+        self.width * self.height
+    }
+
+    /// Long side over short side of the bounding box (1 for a square).
+    #[must_use]
+    pub fn aspect(&self) -> f64 {
+        let (a, b) = (self.width.max(self.height), self.width.min(self.height));
+        if b > 0.0 { a / b } else { 1.0 }
+    }
+
+    /// Width over height.
+    #[must_use]
+    pub fn width_over_height(&self) -> f64 {
+        if self.height > 0.0 {
+            self.width / self.height
+        } else {
+            1.0
+        }
+    }
+}
+
+/// Tolerance of the containment tests: a line must enter a box by more
+/// than this to count.
+const TOLERANCE: f64 = 1.0;
+
+impl Drawing {
+    /// Measures the drawing.
+    #[must_use]
+    pub fn measure(&self) -> Metrics {
+        let (width, height) = self.size();
+        Metrics {
+            crossings: self.crossings(),
+            width,
+            height,
+            through_nodes: self.through_nodes(),
+            needless_border_crossings: self.needless_border_crossings(),
+            labels_crossed: self.labels_crossed(),
+            ends_off_outline: self.ends_off_outline(),
+            length: self
+                .edges
+                .iter()
+                .flat_map(|e| e.points.windows(2))
+                .map(|w| dist(w[0], w[1]))
+                .sum(),
+            bends: self.edges.iter().map(|e| bends(&e.points)).sum(),
+        }
+    }
+
+    /// Width and height of the bounding box of nodes, clusters, lines and
+    /// labels.
+    #[must_use]
+    pub fn size(&self) -> (f64, f64) {
+        let mut lo = (f64::INFINITY, f64::INFINITY);
+        let mut hi = (f64::NEG_INFINITY, f64::NEG_INFINITY);
+        let mut add = |r: Rect| {
+            lo = (lo.0.min(r.x), lo.1.min(r.y));
+            hi = (hi.0.max(r.x + r.width), hi.1.max(r.y + r.height));
+        };
+        self.nodes.iter().for_each(|n| add(n.rect()));
+        self.clusters.iter().copied().for_each(&mut add);
+        for e in &self.edges {
+            for p in &e.points {
+                add(Rect {
+                    x: p.x,
+                    y: p.y,
+                    width: 0.0,
+                    height: 0.0,
+                });
+            }
+            if let Some(l) = e.label {
+                add(l);
+            }
+        }
+        if lo.0.is_finite() {
+            (hi.0 - lo.0, hi.1 - lo.1)
+        } else {
+            (0.0, 0.0)
+        }
+    }
+
+    fn share_node(&self, a: usize, b: usize) -> bool {
+        let (e, f) = (&self.edges[a], &self.edges[b]);
+        e.from == f.from || e.from == f.to || e.to == f.from || e.to == f.to
+    }
+
+    /// Crossings between lines of edges that share no node, found with a
+    /// uniform grid (each crossing counted in the cell holding its point).
+    fn crossings(&self) -> u64 {
+        let segs: Vec<(usize, Point, Point)> = self
+            .edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
+            .collect();
+        if segs.len() < 2 {
+            return 0;
+        }
+        let grid = Grid::new(segs.iter().map(|&(_, a, b)| seg_box(a, b)));
+        let mut total = 0;
+        for (ci, bucket) in grid.cells.iter().enumerate() {
+            for (i, &s) in bucket.iter().enumerate() {
+                for &t in &bucket[i + 1..] {
+                    let (es, a, b) = segs[s];
+                    let (et, c, d) = segs[t];
+                    if es == et || self.share_node(es, et) {
+                        continue;
+                    }
+                    if let Some(p) = intersect(a, b, c, d)
+                        && grid.cell_of(p) == ci
+                    {
+                        total += 1;
+                    }
+                }
+            }
+        }
+        total
+    }
+
+    fn through_nodes(&self) -> u64 {
+        let grid = Grid::new(self.nodes.iter().map(DrawnNode::rect));
+        let mut total = 0;
+        let mut hit: Vec<usize> = Vec::new();
+        for e in &self.edges {
+            hit.clear();
+            for w in e.points.windows(2) {
+                for v in grid.overlapping(seg_box(w[0], w[1])) {
+                    if v != e.from
+                        && v != e.to
+                        && enters(w[0], w[1], shrink(self.nodes[v].rect(), TOLERANCE))
+                    {
+                        hit.push(v);
+                    }
+                }
+            }
+            hit.sort_unstable();
+            hit.dedup();
+            total += hit.len() as u64;
+        }
+        total
+    }
+
+    /// Whether node `v` lies inside cluster `c` (at any depth).
+    fn inside(&self, v: usize, c: usize) -> bool {
+        let mut k = self.nodes[v].cluster;
+        let mut steps = 0;
+        while let Some(i) = k {
+            if i == c {
+                return true;
+            }
+            steps += 1;
+            if steps > self.clusters.len() {
+                break;
+            }
+            k = self.cluster_parent.get(i).copied().flatten();
+        }
+        false
+    }
+
+    fn needless_border_crossings(&self) -> u64 {
+        let mut total = 0;
+        for e in &self.edges {
+            for (c, &r) in self.clusters.iter().enumerate() {
+                let needed = u64::from(self.inside(e.from, c) != self.inside(e.to, c));
+                let open = shrink(r, 0.5);
+                let mut count = 0u64;
+                for w in e.points.windows(2) {
+                    let (a, b) = (contains(open, w[0]), contains(open, w[1]));
+                    if a != b {
+                        count += 1;
+                    } else if !a && enters(w[0], w[1], open) {
+                        count += 2;
+                    }
+                }
+                total += count.saturating_sub(needed);
+            }
+        }
+        total
+    }
+
+    fn labels_crossed(&self) -> u64 {
+        let mut total = 0;
+        for (i, e) in self.edges.iter().enumerate() {
+            let Some(label) = e.label else { continue };
+            let inner = shrink(label, TOLERANCE);
+            for (j, f) in self.edges.iter().enumerate() {
+                if i != j && f.points.windows(2).any(|w| enters(w[0], w[1], inner)) {
+                    total += 1;
+                }
+            }
+        }
+        total
+    }
+
+    fn ends_off_outline(&self) -> u64 {
+        let mut total = 0;
+        for e in &self.edges {
+            let (Some(&first), Some(&last)) = (e.points.first(), e.points.last()) else {
+                continue;
+            };
+            for (p, v) in [(first, e.from), (last, e.to)] {
+                let n = &self.nodes[v];
+                let r = n.rect();
+                let poly = n.outline.polygon(r.x, r.y, r.width, r.height);
+                if distance_to_boundary(&poly, p) > TOLERANCE {
+                    total += 1;
+                }
+            }
+        }
+        total
+    }
+}
+
+fn dist(a: Point, b: Point) -> f64 {
+    (b.x - a.x).hypot(b.y - a.y)
+}
+
+fn shrink(r: Rect, by: f64) -> Rect {
+    Rect {
+        x: r.x + by,
+        y: r.y + by,
+        width: (r.width - 2.0 * by).max(0.0),
+        height: (r.height - 2.0 * by).max(0.0),
+    }
+}
+
+fn seg_box(a: Point, b: Point) -> Rect {
+    Rect {
+        x: a.x.min(b.x),
+        y: a.y.min(b.y),
+        width: (a.x - b.x).abs(),
+        height: (a.y - b.y).abs(),
+    }
+}
+
+/// Strictly inside the rectangle.
+fn contains(r: Rect, p: Point) -> bool {
+    p.x > r.x && p.x < r.x + r.width && p.y > r.y && p.y < r.y + r.height
+}
+
+/// Whether segment `ab` passes through the open interior of `r`
+/// (Liang–Barsky clipping).
+fn enters(a: Point, b: Point, r: Rect) -> bool {
+    if r.width <= 0.0 || r.height <= 0.0 {
+        return false;
+    }
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.x - r.x),
+        (dx, r.x + r.width - a.x),
+        (-dy, a.y - r.y),
+        (dy, r.y + r.height - a.y),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t1 - t0 > 1e-9
+}
+
+/// Proper intersection point of segments `ab` and `cd`, if any.
+fn intersect(a: Point, b: Point, c: Point, d: Point) -> Option<Point> {
+    let (rx, ry) = (b.x - a.x, b.y - a.y);
+    let (sx, sy) = (d.x - c.x, d.y - c.y);
+    let den = rx * sy - ry * sx;
+    if den.abs() < 1e-12 {
+        return None; // parallel or collinear: touching, not crossing
+    }
+    let (qx, qy) = (c.x - a.x, c.y - a.y);
+    let t = (qx * sy - qy * sx) / den;
+    let u = (qx * ry - qy * rx) / den;
+    // Half-open on the far end so a crossing at a shared polyline vertex
+    // counts once.
+    ((0.0..1.0).contains(&t) && (0.0..1.0).contains(&u)).then_some(Point {
+        x: a.x + t * rx,
+        y: a.y + t * ry,
+    })
+}
+
+/// Corners of a line: vertices turning by more than 5° after a 2 px
+/// Douglas–Peucker simplification.
+#[must_use]
+pub fn bends(points: &[Point]) -> u64 {
+    let kept = simplify(points, 2.0);
+    kept.windows(3)
+        .filter(|w| {
+            let (a, b, c) = (w[0], w[1], w[2]);
+            let (ux, uy, vx, vy) = (b.x - a.x, b.y - a.y, c.x - b.x, c.y - b.y);
+            let turn = (ux * vy - uy * vx).atan2(ux * vx + uy * vy).abs();
+            turn > 5f64.to_radians()
+        })
+        .count() as u64
+}
+
+/// Douglas–Peucker with an explicit stack.
+fn simplify(points: &[Point], tolerance: f64) -> Vec<Point> {
+    let n = points.len();
+    if n < 3 {
+        return points.to_vec();
+    }
+    let mut keep = vec![false; n];
+    keep[0] = true;
+    keep[n - 1] = true;
+    let mut stack = vec![(0, n - 1)];
+    while let Some((i, j)) = stack.pop() {
+        let (mut far, mut at) = (0.0, i);
+        for k in i + 1..j {
+            let d = ecograph_render::layout::distance_to_segment(points[k], points[i], points[j]);
+            if d > far {
+                far = d;
+                at = k;
+            }
+        }
+        if far > tolerance {
+            keep[at] = true;
+            stack.push((i, at));
+            stack.push((at, j));
+        }
+    }
+    points
+        .iter()
+        .zip(&keep)
+        .filter(|&(_, &k)| k)
+        .map(|(&p, _)| p)
+        .collect()
+}
+
+/// A uniform grid over boxes, for finding neighbours fast.
+struct Grid {
+    x0: f64,
+    y0: f64,
+    cw: f64,
+    ch: f64,
+    side: usize,
+    cells: Vec<Vec<usize>>,
+}
+
+impl Grid {
+    fn new(boxes: impl Iterator<Item = Rect> + Clone) -> Grid {
+        let count = boxes.clone().count();
+        let (mut x0, mut y0, mut x1, mut y1) = (
+            f64::INFINITY,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NEG_INFINITY,
+        );
+        for r in boxes.clone() {
+            x0 = x0.min(r.x);
+            y0 = y0.min(r.y);
+            x1 = x1.max(r.x + r.width);
+            y1 = y1.max(r.y + r.height);
+        }
+        if !x0.is_finite() {
+            (x0, y0, x1, y1) = (0.0, 0.0, 1.0, 1.0);
+        }
+        let side = ((count as f64).sqrt().ceil() as usize).clamp(1, 512);
+        let mut g = Grid {
+            x0,
+            y0,
+            cw: ((x1 - x0) / side as f64).max(1e-9),
+            ch: ((y1 - y0) / side as f64).max(1e-9),
+            side,
+            cells: vec![Vec::new(); side * side],
+        };
+        for (k, r) in boxes.enumerate() {
+            let (ax, ay) = g.xy(r.x, r.y);
+            let (bx, by) = g.xy(r.x + r.width, r.y + r.height);
+            for cy in ay..=by {
+                for cx in ax..=bx {
+                    g.cells[cy * side + cx].push(k);
+                }
+            }
+        }
+        g
+    }
+
+    fn xy(&self, x: f64, y: f64) -> (usize, usize) {
+        let c = |v: f64, o: f64, s: f64| (((v - o) / s).max(0.0) as usize).min(self.side - 1);
+        (c(x, self.x0, self.cw), c(y, self.y0, self.ch))
+    }
+
+    fn cell_of(&self, p: Point) -> usize {
+        let (cx, cy) = self.xy(p.x, p.y);
+        cy * self.side + cx
+    }
+
+    /// Indices of boxes in the cells `r` touches (with repeats).
+    fn overlapping(&self, r: Rect) -> impl Iterator<Item = usize> + '_ {
+        let (ax, ay) = self.xy(r.x, r.y);
+        let (bx, by) = self.xy(r.x + r.width, r.y + r.height);
+        let mut seen: Vec<usize> = (ay..=by)
+            .flat_map(move |cy| (ax..=bx).map(move |cx| cy * self.side + cx))
+            .flat_map(|c| self.cells[c].iter().copied())
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        seen.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pt(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+
+    fn node(x: f64, y: f64, cluster: Option<usize>) -> DrawnNode {
+        DrawnNode {
+            centre: pt(x, y),
+            width: 40.0,
+            height: 20.0,
+            outline: Outline::Rect,
+            cluster,
+        }
+    }
+
+    fn edge(from: usize, to: usize, points: &[(f64, f64)]) -> DrawnEdge {
+        DrawnEdge {
+            from,
+            to,
+            points: points.iter().map(|&(x, y)| pt(x, y)).collect(),
+            label: None,
+        }
+    }
+
+    /// Four nodes in a square; two diagonals cross once, a straight edge
+    /// from the top left to the bottom left does not cross anything.
+    #[test]
+    fn crossings_and_size() {
+        let d = Drawing {
+            nodes: vec![
+                node(20.0, 10.0, None),
+                node(120.0, 10.0, None),
+                node(20.0, 110.0, None),
+                node(120.0, 110.0, None),
+            ],
+            edges: vec![
+                edge(0, 3, &[(20.0, 20.0), (120.0, 100.0)]),
+                edge(1, 2, &[(120.0, 20.0), (20.0, 100.0)]),
+                edge(0, 2, &[(20.0, 20.0), (20.0, 100.0)]),
+            ],
+            ..Drawing::default()
+        };
+        let m = d.measure();
+        assert_eq!(m.crossings, 1);
+        assert_eq!((m.width, m.height), (140.0, 120.0));
+        assert_eq!(m.through_nodes, 0);
+        assert_eq!(m.ends_off_outline, 0);
+        assert_eq!(m.bends, 0);
+        let diagonal = 100f64.hypot(80.0);
+        assert!((m.length - (2.0 * diagonal + 80.0)).abs() < 1e-9);
+        assert!((m.aspect() - 140.0 / 120.0).abs() < 1e-12);
+    }
+
+    /// An edge from node 0 to node 2 straight through node 1, and one that
+    /// stops 3 px short of its target.
+    #[test]
+    fn edges_through_nodes_and_ends_off_the_outline() {
+        let d = Drawing {
+            nodes: vec![
+                node(20.0, 10.0, None),
+                node(20.0, 60.0, None),
+                node(20.0, 110.0, None),
+            ],
+            edges: vec![
+                edge(0, 2, &[(20.0, 20.0), (20.0, 100.0)]),
+                edge(0, 1, &[(30.0, 20.0), (30.0, 47.0)]),
+            ],
+            ..Drawing::default()
+        };
+        let m = d.measure();
+        assert_eq!(m.through_nodes, 1);
+        assert_eq!(m.ends_off_outline, 1);
+    }
+
+    /// A parallelogram's bottom right corner of the box is empty: an end
+    /// there is off the drawn outline, one on the slanted side is on it.
+    #[test]
+    fn ends_are_measured_against_the_drawn_shape() {
+        let mut a = node(50.0, 20.0, None);
+        a.width = 100.0;
+        a.height = 40.0;
+        a.outline = Outline::Parallelogram;
+        let b = node(50.0, 200.0, None);
+        // The right side runs from (100, 0) to (86, 40).
+        let on_side = (100.0 - 5.0 / 40.0 * 14.0, 5.0);
+        let d = Drawing {
+            nodes: vec![a, b],
+            edges: vec![
+                edge(0, 1, &[(95.0, 40.0), (50.0, 190.0)]),
+                edge(0, 1, &[on_side, (50.0, 190.0)]),
+            ],
+            ..Drawing::default()
+        };
+        assert_eq!(d.measure().ends_off_outline, 1);
+    }
+
+    /// Cluster 0 holds node 0; cluster 1 holds nothing the edges end at.
+    /// The edge out of cluster 0 crosses its border once (needed) and cuts
+    /// through cluster 1 (two needless crossings); a second edge leaves and
+    /// re-enters cluster 0 (two needless).
+    #[test]
+    fn needless_cluster_border_crossings() {
+        let d = Drawing {
+            nodes: vec![
+                node(20.0, 20.0, Some(0)),
+                node(300.0, 20.0, None),
+                node(20.0, 60.0, Some(0)),
+            ],
+            clusters: vec![
+                Rect {
+                    x: 0.0,
+                    y: 0.0,
+                    width: 60.0,
+                    height: 80.0,
+                },
+                Rect {
+                    x: 100.0,
+                    y: 0.0,
+                    width: 60.0,
+                    height: 40.0,
+                },
+            ],
+            cluster_parent: vec![None, None],
+            edges: vec![
+                edge(0, 1, &[(40.0, 20.0), (280.0, 20.0)]),
+                edge(
+                    0,
+                    2,
+                    &[(40.0, 15.0), (80.0, 15.0), (80.0, 60.0), (40.0, 60.0)],
+                ),
+            ],
+        };
+        let m = d.measure();
+        assert_eq!(m.needless_border_crossings, 4);
+        assert_eq!(m.bends, 2);
+    }
+
+    #[test]
+    fn labels_crossed_by_other_edges() {
+        let mut labelled = edge(0, 1, &[(20.0, 20.0), (20.0, 200.0)]);
+        labelled.label = Some(Rect {
+            x: 24.0,
+            y: 100.0,
+            width: 50.0,
+            height: 14.0,
+        });
+        let d = Drawing {
+            nodes: vec![
+                node(20.0, 10.0, None),
+                node(20.0, 210.0, None),
+                node(200.0, 10.0, None),
+                node(200.0, 210.0, None),
+            ],
+            edges: vec![
+                labelled,
+                // Crosses the label's box diagonally.
+                edge(2, 1, &[(200.0, 20.0), (100.0, 30.0), (30.0, 200.0)]),
+                // Passes far right of it.
+                edge(2, 3, &[(200.0, 20.0), (200.0, 200.0)]),
+            ],
+            ..Drawing::default()
+        };
+        assert_eq!(d.measure().labels_crossed, 1);
+    }
+
+    #[test]
+    fn sampled_curves_count_their_visible_bends() {
+        // A quarter circle sampled at 32 points is one bend, not 30.
+        let arc: Vec<Point> = (0..=32)
+            .map(|i| {
+                let a = f64::from(i) / 32.0 * std::f64::consts::FRAC_PI_2;
+                pt(100.0 * a.cos(), 100.0 * a.sin())
+            })
+            .collect();
+        assert!(bends(&arc) <= 4, "{}", bends(&arc));
+        assert!(bends(&arc) >= 1);
+        let straight = [pt(0.0, 0.0), pt(5.0, 5.0), pt(10.0, 10.0)];
+        assert_eq!(bends(&straight), 0);
+    }
+}
