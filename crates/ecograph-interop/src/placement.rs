@@ -121,9 +121,8 @@ pub(crate) fn diagram(
         };
         layout_node[i] = Some(input.nodes.len());
         input.nodes.push(NodeSpec {
-            width,
-            height,
             cluster,
+            ..NodeSpec::new(width, height)
         });
     }
     let mut drawn_edges: Vec<usize> = Vec::new();
