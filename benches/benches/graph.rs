@@ -6,8 +6,12 @@
 //! `ECOGRAPH_BENCH_ELEMENTS` to measure another size. Loading the model is setup. Building
 //! the adaptor (`graph/build_adaptor`) and the copy (`graph/build_csr_copy`) are measured
 //! on their own, then `tarjan_scc` on each, every relation kind as edges.
+//!
+//! Measured 2026-12-04 (1M elements, 5M relations, 2 shared cores, medians): tarjan_scc
+//! 1.21 s through the adaptor, 1.18 s on the Csr copy (1.03x); building the adaptor
+//! 0.47 s, the Csr copy 1.01 s.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use ecograph_benches::synth::generate_json;
 use ecograph_core::Model;
 use petgraph::csr::Csr;
@@ -68,4 +72,18 @@ fn bench_graph(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench_graph);
-criterion_main!(benches);
+
+/// `criterion_main!` on a thread with a 4 GiB stack: petgraph's `tarjan_scc` recurses as
+/// deep as its depth-first search goes (hundreds of thousands of frames on this model),
+/// on the adaptor and on the `Csr` alike.
+fn main() {
+    std::thread::Builder::new()
+        .stack_size(4 << 30)
+        .spawn(|| {
+            benches();
+            Criterion::default().configure_from_args().final_summary();
+        })
+        .expect("spawn the bench thread")
+        .join()
+        .expect("the benches ran");
+}

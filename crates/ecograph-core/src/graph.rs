@@ -21,6 +21,11 @@ use std::sync::OnceLock;
 /// traversal is deterministic. The adjacency is built once, in compact arrays, when the
 /// graph is made (incoming edges the first time they are asked for).
 ///
+/// petgraph's `tarjan_scc` recurses as deep as its depth-first search goes, on this
+/// graph as on petgraph's own: on a large model (a long chain of relations) it needs a
+/// thread with a large stack. `petgraph::algo::kosaraju_scc`, `Dfs` and `toposort` keep
+/// their stacks on the heap.
+///
 /// ```
 /// use ecograph_core::{ElementIndex, Model, RelationKind};
 /// use petgraph::algo::{has_path_connecting, tarjan_scc, toposort};
