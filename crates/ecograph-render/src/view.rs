@@ -327,6 +327,75 @@ pub(crate) struct Selection {
     selected: Vec<bool>,
     excluded: Vec<bool>,
     group_by_parent: bool,
+    tree: Tree,
+}
+
+/// The containment forest walked once: every element parents-first (breadth first from
+/// the roots), with its parent and depth. Containment questions (collapsed ancestors,
+/// drawn descendants, nearest drawn ancestor) are then one linear pass each, instead of
+/// one ancestor or descendant walk per element, which is quadratic on deep chains.
+pub(crate) struct Tree {
+    order: Vec<usize>,
+    parent: Vec<Option<usize>>,
+    depth: Vec<usize>,
+}
+
+impl Tree {
+    pub(crate) fn new(model: &Model) -> Tree {
+        let n = model.element_count();
+        let mut order: Vec<usize> = model.roots().map(|r| r.index()).collect();
+        let mut parent = vec![None; n];
+        let mut depth = vec![0; n];
+        let mut next = 0;
+        while let Some(&i) = order.get(next) {
+            next += 1;
+            let Some(e) = model.element_at(i) else {
+                continue;
+            };
+            for c in e.children() {
+                parent[c.index()] = Some(i);
+                depth[c.index()] = depth[i] + 1;
+                order.push(c.index());
+            }
+        }
+        Tree {
+            order,
+            parent,
+            depth,
+        }
+    }
+
+    fn deepest(&self, filter: impl Fn(usize) -> bool) -> usize {
+        self.order
+            .iter()
+            .filter(|&&i| filter(i))
+            .map(|&i| self.depth[i])
+            .max()
+            .unwrap_or(0)
+    }
+}
+
+/// The largest depth in `0..below` for which `count` is at most `max`, and its count,
+/// by binary search: deeper collapse depths draw more nodes. `None` when even depth 0
+/// draws too many.
+fn deepest_fitting(
+    below: usize,
+    max: usize,
+    count: impl Fn(usize) -> usize,
+) -> Option<(usize, usize)> {
+    let (mut lo, mut hi) = (0, below);
+    let mut best = None;
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        let c = count(mid);
+        if c <= max {
+            best = Some((mid, c));
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    best
 }
 
 fn find<'m>(model: &'m Model, view: &View, id: &str) -> Result<Element<'m>, Error> {
@@ -398,6 +467,7 @@ impl Selection {
             selected,
             excluded,
             group_by_parent: view.group_by_parent,
+            tree: Tree::new(model),
         })
     }
 
@@ -405,22 +475,22 @@ impl Selection {
     pub(crate) fn representatives(&self, model: &Model, collapse: &CollapseSet) -> Reps {
         let n = model.element_count();
         let mut rep: Vec<Option<usize>> = vec![None; n];
-        let mut chain: Vec<Element<'_>> = Vec::new();
-        for e in model.elements() {
-            if !self.selected[e.index()] {
+        // The outermost collapsed strict ancestor of each element, parents first.
+        let mut outer: Vec<Option<usize>> = vec![None; n];
+        let tree = &self.tree;
+        for &i in &tree.order {
+            if let Some(p) = tree.parent[i] {
+                outer[i] = outer[p].or_else(|| {
+                    (collapse.ids[p] || collapse.depth == Some(tree.depth[p])).then_some(p)
+                });
+            }
+            if !self.selected[i] {
                 continue;
             }
-            chain.clear();
-            chain.extend(e.ancestors());
-            chain.reverse();
             // The outermost collapsed ancestor draws the element.
-            let target = chain
-                .iter()
-                .enumerate()
-                .find(|(d, a)| collapse.ids[a.index()] || collapse.depth == Some(*d))
-                .map_or(e.index(), |(_, a)| a.index());
+            let target = outer[i].unwrap_or(i);
             if !self.excluded[target] {
-                rep[e.index()] = Some(target);
+                rep[i] = Some(target);
             }
         }
         Reps { rep }
@@ -506,11 +576,16 @@ fn build<'m>(
         }
     }
     if sel.group_by_parent {
+        // The nearest drawn ancestor of every element, parents first.
+        let tree = &sel.tree;
+        let mut nearest: Vec<Option<usize>> = vec![None; node_of.len()];
+        for &e in &tree.order {
+            if let Some(p) = tree.parent[e] {
+                nearest[e] = node_of[p].or(nearest[p]);
+            }
+        }
         for i in 0..nodes.len() {
-            let parent = nodes[i]
-                .element
-                .ancestors()
-                .find_map(|a| node_of[a.index()]);
+            let parent = nearest[nodes[i].element.index()];
             nodes[i].parent = parent;
             if let Some(p) = parent {
                 nodes[p].children.push(i);
@@ -775,46 +850,42 @@ fn edge_label(rels: &[Relation<'_>], lang: Option<&str>) -> String {
 /// A way to bring an oversized view under the limit, computed by trying collapses.
 fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
     let mut parts: Vec<String> = Vec::new();
-    let deepest = model
-        .elements()
-        .filter(|e| sel.selected[e.index()])
-        .map(|e| e.depth())
-        .max()
-        .unwrap_or(0);
+    let tree = &sel.tree;
+    let deepest = tree.deepest(|i| sel.selected[i]);
     let start = view.collapse.depth.unwrap_or(deepest).min(deepest);
-    for d in (0..start).rev() {
+    let by_depth = deepest_fitting(start, max, |d| {
         let c = Collapse {
             ids: view.collapse.ids.clone(),
             depth: Some(d),
         };
-        let count = sel
-            .representatives(model, &CollapseSet::new(model, &c))
-            .drawn_count();
-        if count <= max {
-            parts.push(format!("collapse depth {d} would draw {count} nodes"));
-            break;
-        }
+        sel.representatives(model, &CollapseSet::new(model, &c))
+            .drawn_count()
+    });
+    if let Some((d, count)) = by_depth {
+        parts.push(format!("collapse depth {d} would draw {count} nodes"));
     }
     // The biggest containers first: collapse them one by one until the view fits.
     let reps = sel.representatives(model, &CollapseSet::new(model, &view.collapse));
     let drawn = reps.drawn();
-    let mut inside: Vec<(usize, usize)> = model
-        .elements()
-        .filter(|e| drawn[e.index()])
-        .map(|e| {
-            let n = e.descendants().filter(|d| drawn[d.index()]).count();
-            (n, e.index())
-        })
-        .filter(|&(n, _)| n > 0)
+    // Per element, children first: how many drawn elements it contains, whether one of
+    // its drawn children exists, and whether a drawn element inside it contains another.
+    let n = drawn.len();
+    let mut below = vec![0usize; n];
+    let mut has_drawn_child = vec![false; n];
+    let mut inner = vec![false; n];
+    for &i in tree.order.iter().rev() {
+        if let Some(p) = tree.parent[i] {
+            below[p] += below[i] + usize::from(drawn[i]);
+            has_drawn_child[p] |= drawn[i];
+            inner[p] |= inner[i] || (drawn[i] && has_drawn_child[i]);
+        }
+    }
+    let mut inside: Vec<(usize, usize)> = (0..n)
+        .filter(|&i| drawn[i] && below[i] > 0)
+        .map(|i| (below[i], i))
         .collect();
     // Innermost containers first (collapsing them loses the least), biggest first.
-    let has_inner = |ix: usize| {
-        model.element_at(ix).is_some_and(|e| {
-            e.descendants()
-                .any(|c| drawn[c.index()] && c.children().any(|g| drawn[g.index()]))
-        })
-    };
-    inside.sort_by_key(|&(n, ix)| (has_inner(ix), std::cmp::Reverse(n), ix));
+    inside.sort_by_key(|&(n, ix)| (inner[ix], std::cmp::Reverse(n), ix));
     let mut ids = view.collapse.ids.clone();
     let mut named: Vec<String> = Vec::new();
     for &(_, ix) in inside.iter().take(6) {
@@ -969,13 +1040,7 @@ fn fit(model: &Model, view: &mut View, max: usize) {
     if count(None) <= max {
         return;
     }
-    let deepest = model.elements().map(|e| e.depth()).max().unwrap_or(0);
-    let mut chosen = 0;
-    for d in (0..deepest).rev() {
-        if count(Some(d)) <= max {
-            chosen = d;
-            break;
-        }
-    }
+    let deepest = sel.tree.deepest(|_| true);
+    let chosen = deepest_fitting(deepest, max, |d| count(Some(d))).map_or(0, |(d, _)| d);
     view.collapse.depth = Some(chosen);
 }

@@ -155,9 +155,13 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             ));
         };
         std::fs::create_dir_all(dir).map_err(|e| Fail::io(dir, &e))?;
-        // One look for stale temporary files, not one per view (100k views).
+        // One look for stale temporary files, not one per view (100k views). Diagrams
+        // are made again by running the command again, so they are not synced one by
+        // one (10,000 views: 125 s synced, a second or so not).
         let _ = ecograph_core::fs::remove_stale_temp_files(dir);
-        let writer = ecograph_core::fs::AtomicWriter::new().clean_stale(false);
+        let writer = ecograph_core::fs::AtomicWriter::new()
+            .clean_stale(false)
+            .durable(false);
         let mut failed = Vec::new();
         for v in &views {
             let name = view_file_name(&v.id, format.extension());

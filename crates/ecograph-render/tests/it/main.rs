@@ -1,5 +1,6 @@
 //! Integration tests of ecograph-render.
 
+mod collapse;
 mod dot;
 mod hostile;
 mod layout;
