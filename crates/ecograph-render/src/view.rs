@@ -929,7 +929,7 @@ fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
         }
         let list: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} `{k}`")).collect();
         parts.push(format!(
-            "split it into several views (it draws {}) or raise --max-nodes",
+            "split it into several views (it draws {}) or raise the node limit",
             list.join(", ")
         ));
     }

@@ -242,7 +242,13 @@ fn is_dir_target(p: &Path) -> bool {
 fn draw(model: &Model, view: &View, format: Format, options: &Options) -> Result<String, String> {
     Diagram::new(model, view, options)
         .and_then(|d| d.to_format(format))
-        .map_err(|e| e.to_string())
+        .map_err(|e| match e {
+            // The library names no flag; the command line says which one.
+            ecograph_render::Error::TooManyNodes { .. } => {
+                format!("{e}\nhelp: the node limit is --max-nodes")
+            }
+            e => e.to_string(),
+        })
 }
 
 fn adhoc_view(model: &Model, args: &Args) -> Result<View, Fail> {

@@ -124,7 +124,8 @@ fn a_view_over_the_node_limit_says_what_would_fit() {
     assert_eq!(
         stderr(&o),
         "error: view `all` would draw 17 nodes, more than the limit of 10; collapse depth 0 would draw 9 nodes; \
-         collapsing `prog`, `ministry`, `platforms` would draw 9 nodes\n"
+         collapsing `prog`, `ministry`, `platforms` would draw 9 nodes\n\
+         help: the node limit is --max-nodes\n"
     );
 }
 

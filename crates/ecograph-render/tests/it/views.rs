@@ -365,7 +365,7 @@ fn too_many_roots_suggests_a_split() {
     assert_eq!(
         err.to_string(),
         "view `flat` would draw 25 nodes, more than the limit of 10; split it into several views \
-         (it draws 20 `system`, 5 `data`) or raise --max-nodes"
+         (it draws 20 `system`, 5 `data`) or raise the node limit"
     );
 }
 
