@@ -77,6 +77,88 @@ pub(crate) struct Layered {
     pub size: Vec<(f64, f64)>,
 }
 
+/// Work cap (visited edges) of the cycle checks in [`separate_boxes`]: real
+/// views need a tiny fraction; beyond it the remaining edges go without.
+const SEPARATE_BUDGET: usize = 20_000_000;
+
+/// Ranking constraints that keep every box out of the ranks of the things it
+/// is linked with: an edge from inside box `A` to outside it starts below
+/// `A`'s bottom, an edge into box `B` from outside ends above `B`'s top
+/// (`A` and `B` the outermost boxes holding one end and not the other, as
+/// in ELK's hierarchical layering). So a node linked to a box's contents
+/// sits above or below the box, never beside it, and the edge crosses the
+/// box border once, near its end. `edges` are the ranking edges of the
+/// input's edges (already acyclic); `all` adds the cluster brackets, whose
+/// nodes are `n + 2c` (top) and `n + 2c + 1` (bottom). A constraint that
+/// would close a cycle (a node linked both into and out of one box) is left
+/// out; the checks are depth-first searches within a work cap.
+fn separate_boxes(
+    input: &LayoutInput,
+    tree: &ClusterTree,
+    edges: &[RankEdge],
+    all: &[RankEdge],
+) -> Vec<RankEdge> {
+    let n = input.nodes.len();
+    let total = n + 2 * input.clusters.len();
+    let (top, bottom) = (|c: usize| n + 2 * c, |c: usize| n + 2 * c + 1);
+    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); total];
+    for e in all {
+        adj[e.tail].push(e.head);
+    }
+    let mut out = Vec::new();
+    let mut mark = vec![0usize; total];
+    let mut stamp = 0;
+    let mut budget = SEPARATE_BUDGET;
+    let mut stack = Vec::new();
+    for e in edges {
+        let (ct, ch) = (input.nodes[e.tail].cluster, input.nodes[e.head].cluster);
+        let lca = tree.lca(ct, ch);
+        let d = tree.depth(lca);
+        let outer = |c: Option<usize>| {
+            c.filter(|&c| tree.depth(Some(c)) > d)
+                .map(|c| tree.ancestor_at(c, d + 1))
+        };
+        let (a, b) = (outer(ct), outer(ch));
+        if a.is_none() && b.is_none() {
+            continue;
+        }
+        let tail = a.map_or(e.tail, bottom);
+        let head = b.map_or(e.head, top);
+        // Would `tail -> head` close a cycle, i.e. does `head` reach `tail`?
+        stamp += 1;
+        stack.clear();
+        stack.push(head);
+        mark[head] = stamp;
+        let mut cycle = false;
+        while let Some(v) = stack.pop() {
+            if v == tail {
+                cycle = true;
+                break;
+            }
+            for &w in &adj[v] {
+                budget = budget.saturating_sub(1);
+                if mark[w] != stamp {
+                    mark[w] = stamp;
+                    stack.push(w);
+                }
+            }
+            if budget == 0 {
+                return out;
+            }
+        }
+        if !cycle {
+            adj[tail].push(head);
+            out.push(RankEdge {
+                tail,
+                head,
+                minlen: e.minlen,
+                weight: 0,
+            });
+        }
+    }
+    out
+}
+
 /// Internal (width, height) of something whose drawn size is `(w, h)`.
 pub(crate) fn internal(direction: Direction, (w, h): (f64, f64)) -> (f64, f64) {
     match direction {
@@ -146,6 +228,8 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
             rank_edges.push(bracket(v, bottom(c), 0, 0));
         }
     }
+    let separating = separate_boxes(input, tree, &rank_edges[..pairs.len()], &rank_edges);
+    rank_edges.extend(separating);
     let ranks = rank(n + 2 * k, &rank_edges);
 
     let mut nodes: Vec<LNode> = (0..n)
@@ -339,5 +423,66 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
             input.rank_sep
         },
         size,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::layout::{ClusterSpec, EdgeSpec, NodeSpec};
+
+    fn input(clusters: &[Option<usize>], edges: &[(usize, usize)]) -> LayoutInput {
+        LayoutInput {
+            nodes: clusters
+                .iter()
+                .map(|&cluster| NodeSpec {
+                    cluster,
+                    ..NodeSpec::new(10.0, 10.0)
+                })
+                .collect(),
+            clusters: vec![ClusterSpec::default(); 2],
+            edges: edges.iter().map(|&(a, b)| EdgeSpec::new(a, b)).collect(),
+            ..LayoutInput::default()
+        }
+    }
+
+    fn ranks(input: &LayoutInput) -> Vec<usize> {
+        let tree = ClusterTree::new(&input.clusters).unwrap();
+        let g = build(input, &tree);
+        g.nodes[..input.nodes.len()]
+            .iter()
+            .map(|v| v.rank)
+            .collect()
+    }
+
+    #[test]
+    fn a_node_linked_with_a_box_sits_above_or_below_it() {
+        // Box 0 holds a chain 0 -> 1 -> 2; node 3 is fed by the chain's top,
+        // node 4 feeds its bottom. Both lie outside the box's ranks.
+        let r = ranks(&input(
+            &[Some(0), Some(0), Some(0), None, None],
+            &[(0, 1), (1, 2), (0, 3), (4, 2)],
+        ));
+        assert!(r[3] > r[2], "{r:?}");
+        assert!(r[4] < r[0], "{r:?}");
+    }
+
+    #[test]
+    fn linked_sibling_boxes_are_stacked() {
+        // Boxes 0 and 1, each a chain of two; an edge from the top of box 0
+        // to the top of box 1 puts all of box 1 below all of box 0.
+        let r = ranks(&input(
+            &[Some(0), Some(0), Some(1), Some(1)],
+            &[(0, 1), (2, 3), (0, 2)],
+        ));
+        assert!(r[2] > r[1] && r[3] > r[1], "{r:?}");
+    }
+
+    #[test]
+    fn a_node_linked_both_ways_with_a_box_keeps_a_feasible_ranking() {
+        // 0 -> 2 -> 1 with 0 and 1 in box 0: both constraints cannot hold;
+        // one is left out and every edge still points down.
+        let r = ranks(&input(&[Some(0), Some(0), None], &[(0, 1), (0, 2), (2, 1)]));
+        assert!(r[0] < r[2] && r[2] < r[1], "{r:?}");
     }
 }
