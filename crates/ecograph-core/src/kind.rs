@@ -187,3 +187,70 @@ pub(crate) fn list_kinds(kinds: &[ElementKind]) -> String {
         _ => names.concat(),
     }
 }
+
+/// How sure an impact is. `Certain` ranks above `Potential`; a chain of hops is as sure
+/// as its least sure hop.
+///
+/// It lives in the core, not in `ecograph-impact` which computes it, because a render
+/// highlight carries it too and the render crate must not need the impact crate to draw
+/// one; `ecograph_impact::Confidence` is this type.
+///
+/// ```
+/// use ecograph_core::Confidence;
+/// let c: Confidence = "potential".parse()?;
+/// assert!(c < Confidence::Certain);
+/// assert_eq!(format!("{c:>10}|"), " potential|");
+/// # Ok::<(), ecograph_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Confidence {
+    /// Something may have to change; someone should look.
+    Potential,
+    /// Something is affected.
+    Certain,
+}
+
+impl Confidence {
+    /// Both values, surest first.
+    pub const ALL: &'static [Confidence] = &[Confidence::Certain, Confidence::Potential];
+
+    /// `certain` or `potential`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Confidence::Certain => "certain",
+            Confidence::Potential => "potential",
+        }
+    }
+
+    /// Parses `certain` or `potential`; `None` otherwise. Use [`str::parse`] for an
+    /// error with a suggestion.
+    pub fn parse(s: &str) -> Option<Confidence> {
+        match s {
+            "certain" => Some(Confidence::Certain),
+            "potential" => Some(Confidence::Potential),
+            _ => None,
+        }
+    }
+
+    /// `certain` and `potential`, for suggestions and messages.
+    pub fn names() -> impl Iterator<Item = &'static str> + Clone {
+        Self::ALL.iter().map(|c| c.as_str())
+    }
+}
+
+impl fmt::Display for Confidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
+}
+
+impl std::str::FromStr for Confidence {
+    type Err = crate::Error;
+    fn from_str(s: &str) -> Result<Self, crate::Error> {
+        Self::parse(s).ok_or_else(|| crate::Error::UnknownName {
+            what: "confidence",
+            name: s.to_owned(),
+            suggestion: crate::suggest::closest(s, Self::names()).map(str::to_owned),
+        })
+    }
+}

@@ -76,7 +76,7 @@ pub use graph::{
     Neighbors as ModelGraphNeighbors, NodeIdentifiers as ModelGraphNodes,
     NodeReferences as ModelGraphNodeReferences, VisitSet,
 };
-pub use kind::{ElementKind, RelationKind, Status};
+pub use kind::{Confidence, ElementKind, RelationKind, Status};
 pub use load::Checked;
 pub use model::{Direction, Element, ElementId, ElementIndex, Model, Path, Relation, Step};
 pub use schema::json_schema;

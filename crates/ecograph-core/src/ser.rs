@@ -20,8 +20,8 @@
 //! ```
 
 use crate::{
-    Date, Diagnostic, Diagnostics, Duration, ElementId, ElementIndex, ElementKind, Period,
-    RelationKind, Severity, Status, Text,
+    Confidence, Date, Diagnostic, Diagnostics, Duration, ElementId, ElementIndex, ElementKind,
+    Period, RelationKind, Severity, Status, Text,
 };
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
@@ -34,7 +34,14 @@ macro_rules! as_str {
         }
     )+};
 }
-as_str!(ElementId, ElementKind, RelationKind, Status, Severity);
+as_str!(
+    ElementId,
+    ElementKind,
+    RelationKind,
+    Status,
+    Severity,
+    Confidence
+);
 
 macro_rules! display {
     ($($t:ty),+) => {$(

@@ -23,6 +23,16 @@ pub enum ChangeKind {
     Delayed,
 }
 
+impl std::str::FromStr for ChangeKind {
+    type Err = Error;
+    /// Parses `modified`, `removed`, `added` or `delayed`; [`Error::UnknownName`] with a
+    /// suggestion otherwise.
+    fn from_str(s: &str) -> Result<ChangeKind, Error> {
+        ChangeKind::parse(s)
+            .ok_or_else(|| crate::rules::unknown_name("change kind", s, ChangeKind::names()))
+    }
+}
+
 impl ChangeKind {
     /// Every change kind, in the order the documentation lists them.
     pub const ALL: &'static [ChangeKind] = &[

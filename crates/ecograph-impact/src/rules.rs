@@ -3,6 +3,7 @@
 
 use crate::Error;
 use crate::change::ChangeKind;
+pub use ecograph_core::Confidence;
 use ecograph_core::{Direction, RelationKind};
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -27,6 +28,14 @@ pub enum Link {
     /// The data a flow carries: `forward` goes from a `data` element to both ends of each
     /// flow that carries it, `backward` from a flow's ends to the data it carries.
     Data,
+}
+
+impl std::str::FromStr for Link {
+    type Err = Error;
+    /// The same as [`Link::from_name`].
+    fn from_str(s: &str) -> Result<Link, Error> {
+        Link::from_name(s)
+    }
 }
 
 impl Link {
@@ -126,40 +135,6 @@ pub(crate) fn direction_index(d: Direction) -> usize {
     usize::from(d == Direction::Incoming)
 }
 
-/// How sure an impact is. `Certain` ranks above `Potential`; a chain of hops is as sure
-/// as its least sure hop.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Confidence {
-    /// Something may have to change; someone should look.
-    Potential,
-    /// Something is affected.
-    Certain,
-}
-
-impl Confidence {
-    /// `certain` or `potential`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Confidence::Certain => "certain",
-            Confidence::Potential => "potential",
-        }
-    }
-    /// Parses `certain` or `potential`.
-    pub fn parse(s: &str) -> Option<Confidence> {
-        match s {
-            "certain" => Some(Confidence::Certain),
-            "potential" => Some(Confidence::Potential),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for Confidence {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
 /// What the element reached by a rule undergoes, and so by which rules it passes impact
 /// on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -170,6 +145,18 @@ pub enum Effect {
     /// It is gone too (the contents of a removed container) and passes impact on as a
     /// `removed` element does.
     Removed,
+}
+
+impl std::str::FromStr for Effect {
+    type Err = Error;
+    /// Parses `modified` or `removed`; [`Error::UnknownName`] with a suggestion
+    /// otherwise.
+    fn from_str(s: &str) -> Result<Effect, Error> {
+        [Effect::Modified, Effect::Removed]
+            .into_iter()
+            .find(|e| e.as_str() == s)
+            .ok_or_else(|| unknown_name("effect", s, ["modified", "removed"]))
+    }
 }
 
 impl Effect {
@@ -534,6 +521,14 @@ pub enum StopAt {
     Id(String),
     /// Every element with this tag.
     Tag(String),
+}
+
+impl std::str::FromStr for StopAt {
+    type Err = std::convert::Infallible;
+    /// The same as [`StopAt::parse`]: every text is an id or a `tag:`.
+    fn from_str(s: &str) -> Result<StopAt, Self::Err> {
+        Ok(StopAt::parse(s))
+    }
 }
 
 impl StopAt {

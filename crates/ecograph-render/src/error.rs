@@ -24,6 +24,14 @@ pub enum Error {
         /// The closest element id.
         suggestion: Option<String>,
     },
+    /// A highlight names an element the model does not have.
+    #[error("cannot highlight unknown element `{id}`{}", suggestion_suffix(.suggestion))]
+    UnknownHighlight {
+        /// The id given.
+        id: String,
+        /// The closest element id.
+        suggestion: Option<String>,
+    },
     /// The view would draw more nodes than allowed; `suggestion` says what collapse or
     /// split would bring it under the limit.
     #[error("view `{view}` would draw {nodes} nodes, more than the limit of {limit}; {suggestion}")]

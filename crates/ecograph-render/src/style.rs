@@ -7,6 +7,7 @@
 
 use crate::highlight::Mark;
 use crate::layout::EdgeRouting;
+use ecograph_core::Confidence;
 use ecograph_core::{ElementKind, RelationKind, Status};
 
 /// The outline of an element's box.
@@ -272,11 +273,20 @@ pub(crate) fn mark_style(mark: &Mark) -> MarkStyle {
             width: 3.5,
             dashed: false,
         },
-        Mark::Affected { confidence } => MarkStyle {
+        // 3 px solid when certain, 2.1 px dashed when potential.
+        Mark::Affected {
+            confidence: Confidence::Certain,
+        } => MarkStyle {
             stroke: "#ff7f0e",
-            // 1.5 px for a faint guess up to 3 px for a certain one.
-            width: 1.5 + 1.5 * confidence.clamp(0.0, 1.0),
-            dashed: *confidence < 0.5,
+            width: 3.0,
+            dashed: false,
+        },
+        Mark::Affected {
+            confidence: Confidence::Potential,
+        } => MarkStyle {
+            stroke: "#ff7f0e",
+            width: 2.1,
+            dashed: true,
         },
     }
 }

@@ -461,11 +461,7 @@ fn write_tooltip(d: &Diagram<'_>, i: usize, out: &mut String) {
         let _ = write!(out, " {s}");
     }
     if let Some(Mark::Affected { confidence }) = n.mark() {
-        let _ = write!(
-            out,
-            ", affected {}%",
-            num((confidence.clamp(0.0, 1.0) * 100.0).round())
-        );
+        let _ = write!(out, ", affected ({confidence})");
     }
     out.push_str("</title>\n");
 }

@@ -3,7 +3,7 @@
 
 use ecograph_core::{Date, ElementKind, Model, Status, Text};
 use ecograph_impact::Impact;
-use ecograph_render::{Diagram, Highlight, Mark, Options, views_of};
+use ecograph_render::{Diagram, Highlight, Options, views_of};
 use ecograph_schedule::GanttOptions;
 use serde_json::{Map, Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -212,7 +212,7 @@ fn impact(
     templates: &mut Vec<(String, String)>,
 ) -> Value {
     let json = impact.to_json();
-    let highlight = highlight_of(&json);
+    let highlight = Highlight::from_impact(impact);
     let mut diagrams = Vec::new();
     if !highlight.is_empty() {
         for (vi, v) in views_list.iter().enumerate() {
@@ -244,31 +244,4 @@ fn impact(
         o.insert("diagrams".into(), diagrams.into());
     }
     json
-}
-
-/// Marks from the impact JSON: the changed elements, then the affected ones with
-/// their confidence.
-pub(crate) fn highlight_of(json: &Value) -> Highlight {
-    let mut h = Highlight::new();
-    for c in json["changes"].as_array().into_iter().flatten() {
-        if let Some(id) = c["element"].as_str() {
-            let mark = match c["change"].as_str() {
-                Some("removed") => Mark::Removed,
-                Some("added") => Mark::Added,
-                _ => Mark::Changed,
-            };
-            h.mark(id, mark);
-        }
-    }
-    for a in json["affected"].as_array().into_iter().flatten() {
-        if let Some(id) = a["id"].as_str() {
-            let confidence = if a["confidence"] == "certain" {
-                1.0
-            } else {
-                0.4
-            };
-            h.mark(id, Mark::Affected { confidence });
-        }
-    }
-    h
 }

@@ -29,8 +29,8 @@
 //! # }
 //! ```
 
-use ecograph_core::{Model, Selector, View};
-use ecograph_impact::{Diff, Impact};
+use ecograph_core::{Confidence, Model, Selector, View};
+use ecograph_impact::{ChangeKind, Diff, Impact};
 use ecograph_render::{Diagram, Highlight, Mark, Options};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -140,9 +140,11 @@ fn mermaid(
         if shown == limit {
             break;
         }
-        if model.element(id).is_some() && highlight.get(id).is_none() {
+        if let Some(e) = model.element(id)
+            && highlight.get(id).is_none()
+        {
             view.include.push(Selector::Id(id.clone()));
-            highlight.mark(id.clone(), *mark);
+            highlight.mark_element(e, *mark);
             shown += 1;
         }
     }
@@ -328,12 +330,8 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
     let mut ids: Vec<(String, Mark)> = Vec::new();
     for c in changes {
         if let Some(id) = c["element"].as_str() {
-            let mark = match s(c, "change") {
-                "removed" => Mark::Removed,
-                "added" => Mark::Added,
-                _ => Mark::Changed,
-            };
-            ids.push((id.to_owned(), mark));
+            let kind = ChangeKind::parse(s(c, "change")).unwrap_or(ChangeKind::Modified);
+            ids.push((id.to_owned(), Mark::of_change(kind)));
         } else if let Some(r) = c["relation"].as_object() {
             for end in ["from", "to"] {
                 if let Some(id) = r.get(end).and_then(Value::as_str) {
@@ -343,11 +341,7 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
         }
     }
     for a in affected {
-        let confidence = if a["confidence"] == "certain" {
-            1.0
-        } else {
-            0.4
-        };
+        let confidence = Confidence::parse(s(a, "confidence")).unwrap_or(Confidence::Potential);
         ids.push((s(a, "id").to_owned(), Mark::Affected { confidence }));
     }
     mermaid(&mut out, model, &ids, limits.nodes, limits.lang.as_deref());

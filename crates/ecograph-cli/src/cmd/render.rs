@@ -1,7 +1,10 @@
 //! `ecograph render`: draw views as SVG, Graphviz DOT or Mermaid.
 
 use crate::common::{Exit, Fail, load_model, read_source, refuse_input, write_output};
-use ecograph_core::{ElementKind, LayoutDirection, Model, RelationKind, Selector, View};
+use ecograph_core::{
+    Confidence, ElementKind, LayoutDirection, Model, RelationKind, Selector, View,
+};
+use ecograph_impact::ChangeKind;
 use ecograph_render::{Diagram, Format, Highlight, Mark, Options, find_view, views_of};
 use std::path::{Path, PathBuf};
 
@@ -125,7 +128,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         options = options.lang(l.clone());
     }
     if let Some(h) = &args.highlight {
-        options = options.highlight(read_highlight(h)?);
+        options = options.highlight(read_highlight(&model, h)?);
     }
     let format: Format = args.format.into();
     let adhoc = args.around.is_some() || !args.kind.is_empty() || !args.tag.is_empty();
@@ -310,12 +313,12 @@ fn hint<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String
 }
 
 /// Reads the JSON of `ecograph impact` (`changes` and `affected`) or `ecograph diff`
-/// (elements `added`, `removed`, `modified`) into marks.
-fn read_highlight(path: &str) -> Result<Highlight, Fail> {
+/// (elements `added`, `removed`, `modified`) into marks on `model`'s elements.
+fn read_highlight(model: &Model, path: &str) -> Result<Highlight, Fail> {
     let src = read_source(path)?;
     let json: serde_json::Value = serde_json::from_str(&src)
         .map_err(|e| Fail::usage(format!("`{path}` is not JSON: {e}")))?;
-    highlight_from_json(&json).map_err(|msg| Fail::usage(format!("`{path}`: {msg}")))
+    highlight_from_json(model, &json).map_err(|msg| Fail::usage(format!("`{path}`: {msg}")))
 }
 
 /// The element id an entry names: a string, or an object's `element` or `id`.
@@ -328,33 +331,48 @@ fn entry_id(v: &serde_json::Value) -> Option<&str> {
         .or_else(|| v.get("id").and_then(serde_json::Value::as_str))
 }
 
-fn confidence(v: &serde_json::Value) -> f64 {
+/// An entry's confidence: `certain` or `potential`, or a number from 0 to 1 (certain
+/// from 0.5 up); certain when absent.
+fn confidence(v: &serde_json::Value) -> Result<Confidence, String> {
     match v.get("confidence") {
-        Some(serde_json::Value::Number(n)) => n.as_f64().unwrap_or(1.0).clamp(0.0, 1.0),
-        Some(serde_json::Value::String(s)) => match s.as_str() {
-            "certain" | "high" => 1.0,
-            "likely" | "medium" => 0.7,
-            "potential" | "possible" => 0.4,
-            "low" => 0.25,
-            _ => 0.5,
-        },
-        _ => 1.0,
+        Some(serde_json::Value::Number(n)) => Ok(if n.as_f64().unwrap_or(1.0) >= 0.5 {
+            Confidence::Certain
+        } else {
+            Confidence::Potential
+        }),
+        Some(serde_json::Value::String(s)) => s
+            .parse::<Confidence>()
+            .map_err(|e| format!("{e}{}", hint(s, Confidence::names()))),
+        _ => Ok(Confidence::Certain),
     }
 }
 
-pub(crate) fn highlight_from_json(json: &serde_json::Value) -> Result<Highlight, String> {
+/// Marks the element `id` through the render crate, which names an unknown id with a
+/// suggestion. A removed element may be absent: it names the old model's element.
+fn mark(h: &mut Highlight, model: &Model, id: &str, mark: Mark) -> Result<(), String> {
+    if mark == Mark::Removed && model.element(id).is_none() {
+        return Ok(());
+    }
+    h.mark(model, id, mark)
+        .map(|_| ())
+        .map_err(|e| e.to_string())
+}
+
+pub(crate) fn highlight_from_json(
+    model: &Model,
+    json: &serde_json::Value,
+) -> Result<Highlight, String> {
     let mut h = Highlight::new();
     let mut recognised = false;
     if let Some(changes) = json.get("changes").and_then(serde_json::Value::as_array) {
         recognised = true;
         for c in changes {
             if let Some(id) = entry_id(c) {
-                let mark = match c.get("change").and_then(serde_json::Value::as_str) {
-                    Some("removed") => Mark::Removed,
-                    Some("added") => Mark::Added,
-                    _ => Mark::Changed,
+                let kind = match c.get("change").and_then(serde_json::Value::as_str) {
+                    Some(k) => k.parse::<ChangeKind>().map_err(|e| e.to_string())?,
+                    None => ChangeKind::Modified,
                 };
-                h.mark(id, mark);
+                mark(&mut h, model, id, Mark::of_change(kind))?;
             }
         }
     }
@@ -362,12 +380,8 @@ pub(crate) fn highlight_from_json(json: &serde_json::Value) -> Result<Highlight,
         recognised = true;
         for a in affected {
             if let Some(id) = entry_id(a) {
-                h.mark(
-                    id,
-                    Mark::Affected {
-                        confidence: confidence(a),
-                    },
-                );
+                let confidence = confidence(a)?;
+                mark(&mut h, model, id, Mark::Affected { confidence })?;
             }
         }
     }
@@ -376,7 +390,7 @@ pub(crate) fn highlight_from_json(json: &serde_json::Value) -> Result<Highlight,
         .get("elements")
         .filter(|e| e.is_object())
         .unwrap_or(json);
-    for (key, mark) in [
+    for (key, m) in [
         ("added", Mark::Added),
         ("removed", Mark::Removed),
         ("modified", Mark::Modified),
@@ -385,7 +399,7 @@ pub(crate) fn highlight_from_json(json: &serde_json::Value) -> Result<Highlight,
             recognised = true;
             for e in list {
                 if let Some(id) = entry_id(e) {
-                    h.mark(id, mark);
+                    mark(&mut h, model, id, m)?;
                 }
             }
         }

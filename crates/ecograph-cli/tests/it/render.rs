@@ -192,6 +192,36 @@ fn highlight_from_impact_and_diff_json() {
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(stdout(&o).contains("color=\"#2ca02c\""), "added");
+    // An id the model lacks is an error naming it; a removed one names the old model's.
+    let unknown = dir.join("unknown.json");
+    std::fs::write(
+        &unknown,
+        r#"{"changes": [{"change": "removed", "element": "gone"}],
+            "affected": [{"id": "eurse", "confidence": "certain"}]}"#,
+    )
+    .expect("write");
+    let unknown = unknown.to_str().expect("utf-8");
+    let o = run(&["render", &small(), "--highlight", unknown]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: `{unknown}`: cannot highlight unknown element `eurse` (did you mean `eures`?)\n"
+        )
+    );
+    let sure = dir.join("sure.json");
+    std::fs::write(
+        &sure,
+        r#"{"affected": [{"id": "eures", "confidence": "certian"}]}"#,
+    )
+    .expect("write");
+    let sure = sure.to_str().expect("utf-8");
+    let o = run(&["render", &small(), "--highlight", sure]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!("error: `{sure}`: unknown confidence `certian` (did you mean `certain`?)\n")
+    );
     let bad = dir.join("bad.json");
     std::fs::write(&bad, r#"{"nothing": []}"#).expect("write");
     let o = run(&[

@@ -2,6 +2,7 @@
 
 mod collapse;
 mod dot;
+mod highlight;
 mod hostile;
 mod layout;
 mod mermaid;

@@ -78,8 +78,8 @@ fn mermaid_cli_renders_every_diagram_with_every_label_as_written() {
     let mut v = View::new("titled");
     v.title = Some(Text::plain("%%{init:{'theme':'dark'}}%% \"title\" # <b>"));
     let mut h = Highlight::new();
-    h.mark("s0", Mark::Removed);
-    h.mark("s1", Mark::Modified);
+    h.mark(&mermaid, "s0", Mark::Removed).expect("s0 exists");
+    h.mark(&mermaid, "s1", Mark::Modified).expect("s1 exists");
     let options = Options::default().highlight(h);
     let d = Diagram::new(&mermaid, &v, &options).expect("resolves");
     cases.push(case("mermaid-hostile, titled and highlighted".into(), &d));

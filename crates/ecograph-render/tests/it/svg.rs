@@ -5,7 +5,7 @@ use crate::dot::run_dot;
 use crate::hostile::{HOSTILE, hostile_model};
 use crate::views::small;
 use ecograph_core::{
-    ElementKind, Model, ModelBuilder, NewElement, NewRelation, RelationKind, Text, View,
+    Confidence, ElementKind, Model, ModelBuilder, NewElement, NewRelation, RelationKind, Text, View,
 };
 use ecograph_render::{Diagram, Highlight, Mark, Options, views_of};
 use proptest::prelude::*;
@@ -91,8 +91,17 @@ fn svg_is_byte_identical_for_the_same_input() {
 fn highlight_draws_marks_and_fades_the_rest() {
     let m = small();
     let mut h = Highlight::new();
-    h.mark("tmt.api", Mark::Changed)
-        .mark("eures", Mark::Affected { confidence: 1.0 });
+    h.mark(&m, "tmt.api", Mark::Changed)
+        .and_then(|h| {
+            h.mark(
+                &m,
+                "eures",
+                Mark::Affected {
+                    confidence: Confidence::Certain,
+                },
+            )
+        })
+        .expect("both exist");
     let svg = svg_of(
         &m,
         m.view("systems").expect("exists"),

@@ -1,7 +1,9 @@
 //! View resolution: selectors, exclude, collapse with merged counts, default views and
 //! the max-nodes suggestion.
 
-use ecograph_core::{Collapse, ElementKind, Model, RelationKind, Selector, Status, View};
+use ecograph_core::{
+    Collapse, Confidence, ElementKind, Model, RelationKind, Selector, Status, View,
+};
 use ecograph_render::{
     Diagram, Error, Highlight, Mark, Options, default_views, find_view, views_of,
 };
@@ -403,14 +405,18 @@ fn unknown_view_and_unknown_element_name_the_closest() {
 fn highlight_marks_nodes_and_collapsed_containers_take_the_strongest_mark() {
     let m = small();
     let mut h = Highlight::new();
-    h.mark("tmt.api", Mark::Changed)
-        .mark("eures", Mark::Affected { confidence: 0.5 });
+    let potential = Mark::Affected {
+        confidence: Confidence::Potential,
+    };
+    h.mark(&m, "tmt.api", Mark::Changed)
+        .and_then(|h| h.mark(&m, "eures", potential))
+        .expect("both exist");
     let mut v = view(vec![Selector::Subtree("platforms".into())]);
     v.collapse.ids = vec!["tmt".into()];
     let d = Diagram::new(&m, &v, &Options::default().highlight(h)).expect("resolves");
     let mark = |id: &str| d.nodes()[d.node_of(id).expect("drawn")].mark();
     assert_eq!(mark("tmt"), Some(Mark::Changed));
-    assert_eq!(mark("eures"), Some(Mark::Affected { confidence: 0.5 }));
+    assert_eq!(mark("eures"), Some(potential));
     assert_eq!(mark("platforms"), None);
     assert!(d.is_highlighting());
 }
