@@ -116,6 +116,13 @@ pub enum Error {
         /// What cannot be written, and where in the model it is.
         message: String,
     },
+    /// The output could not be written (the streaming writers only).
+    #[error("cannot write the output")]
+    Write {
+        /// Why.
+        #[source]
+        source: std::io::Error,
+    },
     /// A view could not be laid out (a bug: views come from a validated model).
     #[error("cannot lay out view `{view}`")]
     Layout {

@@ -1,103 +1,165 @@
-//! A thin layer over quick-xml's writer: indentation, escaping that survives a parser's
-//! line-end normalisation (`\r` as `&#13;`), and a clear error for characters XML 1.0
-//! cannot hold at all.
+//! A thin layer over quick-xml's writer: streaming into any `Write`, indentation,
+//! escaping that survives a parser's line-end normalisation (`\r` as `&#13;`), and a
+//! clear error for characters XML 1.0 cannot hold at all.
+//!
+//! Tags and texts are escaped into two reused buffers and handed to quick-xml borrowed,
+//! so writing a tag allocates nothing.
 
+use crate::error::Error;
 use quick_xml::Writer;
-use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
-use quick_xml::name::QName;
-use std::borrow::Cow;
+use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// Whether XML 1.0 can hold `c` (its `Char` production).
-fn xml_char(c: char) -> bool {
+pub(crate) fn xml_char(c: char) -> bool {
     matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
 }
 
-fn escape(s: &str, attr: bool) -> Result<Cow<'_, str>, char> {
-    let special = |c: char| {
+/// Appends `s` to `out`, escaped for text or (with `attr`) an attribute value; returns
+/// the first character XML cannot hold (left out), if any.
+fn escape_into(out: &mut String, s: &str, attr: bool) -> Option<char> {
+    let mut bad = None;
+    let mut rest = s;
+    while let Some(i) = rest.find(|c: char| {
         matches!(c, '&' | '<' | '>' | '\r')
             || (attr && matches!(c, '"' | '\n' | '\t'))
             || !xml_char(c)
-    };
-    if !s.chars().any(special) {
-        return Ok(Cow::Borrowed(s));
-    }
-    let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
+    }) {
+        out.push_str(&rest[..i]);
+        let c = rest[i..].chars().next().unwrap_or(' ');
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '\r' => out.push_str("&#13;"),
-            '"' if attr => out.push_str("&quot;"),
-            '\n' if attr => out.push_str("&#10;"),
-            '\t' if attr => out.push_str("&#9;"),
-            c if !xml_char(c) => return Err(c),
-            c => out.push(c),
+            '"' => out.push_str("&quot;"),
+            '\n' => out.push_str("&#10;"),
+            '\t' => out.push_str("&#9;"),
+            c => {
+                bad.get_or_insert(c);
+            }
         }
+        rest = &rest[i + c.len_utf8()..];
     }
-    Ok(Cow::Owned(out))
+    out.push_str(rest);
+    bad
 }
 
+/// Deepest indentation written: below it, lines start at this level, so a document as
+/// deep as the model's containment stays linear in size (each line would otherwise carry
+/// two spaces per level).
+const MAX_INDENT: usize = 64;
+
 /// An XML document being written. The first character XML cannot hold is remembered
-/// with where it was, and reported by [`Xml::finish`].
-pub(crate) struct Xml {
-    w: Writer<Vec<u8>>,
+/// with where it was, and reported by [`Xml::finish`]; so is the first write error.
+pub(crate) struct Xml<W: Write> {
+    w: Writer<W>,
     bad: Option<(char, String)>,
-    /// What is being written, for the error message.
+    io: Option<io::Error>,
+    tag: String,
+    text: String,
+    /// Open elements, and whether the next tag starts a new line (not after text).
+    level: usize,
+    line_break: bool,
+    /// What is being written, for the error message (cleared and rewritten, not
+    /// reallocated, for each concept).
     pub context: String,
 }
 
-impl Xml {
-    pub fn new() -> Xml {
-        let mut w = Writer::new_with_indent(Vec::with_capacity(1 << 16), b' ', 2);
-        // Writing into a Vec cannot fail.
-        let _ = w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-        Xml {
-            w,
+impl<W: Write> Xml<W> {
+    pub fn new(out: W) -> Xml<W> {
+        let mut x = Xml {
+            w: Writer::new(out),
             bad: None,
-            context: String::new(),
+            io: None,
+            tag: String::with_capacity(256),
+            text: String::with_capacity(256),
+            level: 0,
+            line_break: false,
+            context: String::with_capacity(64),
+        };
+        let r =
+            x.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+        x.keep(r);
+        x.line_break = true;
+        x
+    }
+
+    /// A new line at the current level (two spaces a level, up to [`MAX_INDENT`]), as
+    /// quick-xml's own indentation would write it.
+    fn indent(&mut self) {
+        const SPACES: [u8; 2 * MAX_INDENT] = [b' '; 2 * MAX_INDENT];
+        if self.line_break {
+            let n = 2 * self.level.min(MAX_INDENT);
+            let r = self.w.get_mut().write_all(b"\n");
+            self.keep(r);
+            let r = self.w.get_mut().write_all(&SPACES[..n]);
+            self.keep(r);
+        }
+        self.line_break = true;
+    }
+
+    /// Sets the context to `what` followed by `` `ident` ``.
+    pub fn context_of(&mut self, what: &str, ident: &str) {
+        self.context.clear();
+        let _ = write!(self.context, "{what} `{ident}`");
+    }
+
+    fn keep(&mut self, r: Result<(), io::Error>) {
+        if let Err(e) = r
+            && self.io.is_none()
+        {
+            self.io = Some(e);
         }
     }
 
-    fn esc<'a>(&mut self, s: &'a str, attr: bool) -> Cow<'a, str> {
-        match escape(s, attr) {
-            Ok(c) => c,
-            Err(c) => {
-                if self.bad.is_none() {
-                    self.bad = Some((c, self.context.clone()));
-                }
-                Cow::Owned(s.chars().filter(|c| xml_char(*c)).collect())
-            }
+    fn note(&mut self, bad: Option<char>) {
+        if let Some(c) = bad
+            && self.bad.is_none()
+        {
+            self.bad = Some((c, self.context.clone()));
         }
     }
 
-    fn start_tag(&mut self, name: &str, attrs: &[(&str, &str)]) -> BytesStart<'static> {
-        let mut b = BytesStart::new(name.to_owned());
+    fn fill_tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
+        self.tag.clear();
+        self.tag.push_str(name);
+        let mut bad = None;
         for (k, v) in attrs {
-            let v = self.esc(v, true).into_owned();
-            b.push_attribute(Attribute {
-                key: QName(k.as_bytes()),
-                value: Cow::Owned(v.into_bytes()),
-            });
+            self.tag.push(' ');
+            self.tag.push_str(k);
+            self.tag.push_str("=\"");
+            if let Some(c) = escape_into(&mut self.tag, v, true) {
+                bad.get_or_insert(c);
+            }
+            self.tag.push('"');
         }
-        b
+        self.note(bad);
     }
 
     pub fn start(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        let b = self.start_tag(name, attrs);
-        let _ = self.w.write_event(Event::Start(b));
+        self.fill_tag(name, attrs);
+        self.indent();
+        self.level += 1;
+        let b = BytesStart::from_content(self.tag.as_str(), name.len());
+        let r = self.w.write_event(Event::Start(b));
+        self.keep(r);
     }
 
     pub fn empty(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        let b = self.start_tag(name, attrs);
-        let _ = self.w.write_event(Event::Empty(b));
+        self.fill_tag(name, attrs);
+        self.indent();
+        let b = BytesStart::from_content(self.tag.as_str(), name.len());
+        let r = self.w.write_event(Event::Empty(b));
+        self.keep(r);
     }
 
     pub fn end(&mut self, name: &str) {
-        let _ = self
-            .w
-            .write_event(Event::End(BytesEnd::new(name.to_owned())));
+        self.level = self.level.saturating_sub(1);
+        self.indent();
+        let r = self.w.write_event(Event::End(BytesEnd::new(name)));
+        self.keep(r);
     }
 
     /// `<name attrs>text</name>`.
@@ -107,20 +169,34 @@ impl Xml {
             return;
         }
         self.start(name, attrs);
-        let t = self.esc(text, false).into_owned();
-        let _ = self.w.write_event(Event::Text(BytesText::from_escaped(t)));
+        self.text.clear();
+        let bad = escape_into(&mut self.text, text, false);
+        self.note(bad);
+        let r = self
+            .w
+            .write_event(Event::Text(BytesText::from_escaped(self.text.as_str())));
+        self.keep(r);
+        self.line_break = false;
         self.end(name);
     }
 
-    /// The document, or the first character XML 1.0 cannot hold and where it was.
-    pub fn finish(self) -> Result<Vec<u8>, (char, String)> {
-        match self.bad {
-            Some(b) => Err(b),
-            None => {
-                let mut v = self.w.into_inner();
-                v.push(b'\n');
-                Ok(v)
-            }
+    /// The output, once a final newline is written; or the first character XML 1.0
+    /// could not hold and where it was ([`Error::Unrepresentable`]), or the first write
+    /// error ([`Error::Write`]).
+    pub fn finish(mut self) -> Result<W, Error> {
+        let r = self.w.get_mut().write_all(b"\n");
+        self.keep(r);
+        if let Some((c, wh)) = self.bad {
+            return Err(Error::Unrepresentable {
+                message: format!(
+                    "{wh} holds the character U+{:04X}, which XML 1.0 cannot hold: remove it from the model",
+                    c as u32
+                ),
+            });
+        }
+        match self.io {
+            Some(source) => Err(Error::Write { source }),
+            None => Ok(self.w.into_inner()),
         }
     }
 }
@@ -129,13 +205,20 @@ impl Xml {
 mod tests {
     use super::*;
 
+    fn esc(s: &str, attr: bool) -> (String, Option<char>) {
+        let mut out = String::new();
+        let bad = escape_into(&mut out, s, attr);
+        (out, bad)
+    }
+
     #[test]
     fn carriage_returns_and_markup_are_escaped() {
+        assert_eq!(esc("a\r\n<b>&", false).0, "a&#13;\n&lt;b&gt;&amp;");
+        assert_eq!(esc("\"x\"\n\t", true).0, "&quot;x&quot;&#10;&#9;");
+        assert_eq!(esc("\"x\"\n", false).0, "\"x\"\n");
         assert_eq!(
-            escape("a\r\n<b>&", false).unwrap(),
-            "a&#13;\n&lt;b&gt;&amp;"
+            esc("bell\u{7}!", false),
+            ("bell!".to_owned(), Some('\u{7}'))
         );
-        assert_eq!(escape("\"x\"\n", true).unwrap(), "&quot;x&quot;&#10;");
-        assert_eq!(escape("bell\u{7}", false), Err('\u{7}'));
     }
 }

@@ -1,9 +1,10 @@
 //! `ecograph export`.
 
-use crate::common::{Exit, Fail, load_model, write_atomic};
+use crate::common::{Exit, Fail, load_model, refuse_input, write_atomic};
 use ecograph_interop::{
-    CSV_FILES, Error, ExportOptions, export_archimate, export_csv, export_graphml,
+    CSV_FILES, Error, ExportOptions, export_csv, export_graphml, write_archimate,
 };
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 /// What `--format` writes.
@@ -61,8 +62,25 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     let out = Path::new(&args.out);
     match args.format {
         Target::Archimate => {
-            let xml = export_archimate(&model, &options).map_err(|e| interop_fail(&e))?;
-            write_atomic(out, &xml)?;
+            // Streamed into the atomic writer's temporary file: the document is never
+            // held in memory. An export error aborts the write (the target is kept).
+            let mut failed: Option<Error> = None;
+            refuse_input(out)?;
+            let written = ecograph_core::fs::write_atomic_with(out, |w| {
+                let buffered = BufWriter::with_capacity(1 << 16, w);
+                match write_archimate(&model, &options, buffered) {
+                    Ok(mut b) => b.flush(),
+                    Err(e) => {
+                        let io = std::io::Error::other(e.to_string());
+                        failed = Some(e);
+                        Err(io)
+                    }
+                }
+            });
+            if let Some(e) = failed {
+                return Err(interop_fail(&e));
+            }
+            written.map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", out.display())))?;
         }
         Target::Graphml => {
             let xml = export_graphml(&model, &options).map_err(|e| interop_fail(&e))?;

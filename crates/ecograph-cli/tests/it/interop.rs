@@ -118,3 +118,44 @@ fn bad_input_exits_1_with_the_place_and_a_missing_file_exits_2() {
         "error: the model has no language `sv` (it has fi, en)\n"
     );
 }
+
+#[test]
+fn a_streamed_export_that_fails_leaves_the_old_file_and_no_temporary() {
+    // The exchange file is streamed into the atomic writer's temporary file; a text XML
+    // 1.0 cannot hold is found midway, and the target must keep its old bytes.
+    let dir = scratch("interop", "unrepresentable");
+    let model = dir.join("bell.json");
+    std::fs::write(
+        &model,
+        r#"{ "ecograph": 1, "elements": [
+  { "id": "a", "kind": "actor", "name": "A" },
+  { "id": "b", "kind": "system", "name": "B", "description": "ring \u0007 the bell" }
+], "relations": [ { "kind": "uses", "from": "a", "to": "b" } ] }"#,
+    )
+    .expect("scratch");
+    let out = dir.join("out.xml");
+    std::fs::write(&out, "old bytes").expect("scratch");
+    let o = run(&[
+        "export",
+        &model.display().to_string(),
+        "--format",
+        "archimate",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "error: element `b` holds the character U+0007, which XML 1.0 cannot hold: remove it from the model\n"
+    );
+    assert_eq!(std::fs::read_to_string(&out).expect("kept"), "old bytes");
+    let names: Vec<String> = std::fs::read_dir(&dir)
+        .expect("scratch")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("ecograph-tmp")),
+        "{names:?}"
+    );
+}

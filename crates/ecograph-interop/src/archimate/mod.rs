@@ -9,7 +9,7 @@ use crate::xmlwrite::Xml;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
 use std::collections::BTreeSet;
-use std::io::BufRead;
+use std::io::{BufRead, Write};
 
 /// The namespace of the exchange format (3.0 and 3.1 share it).
 pub(crate) const NS: &str = "http://www.opengroup.org/xsd/archimate/3.0/";
@@ -24,8 +24,24 @@ const SCHEMA_LOCATION: &str = "http://www.opengroup.org/xsd/archimate/3.0/ http:
 /// [`Error::Unrepresentable`] when a text holds a character XML 1.0 cannot hold (such
 /// as U+0001); [`Error::Layout`] when a view cannot be resolved.
 pub fn export_archimate(model: &Model, options: &ExportOptions) -> Result<Vec<u8>, Error> {
+    write_archimate(model, options, Vec::with_capacity(1 << 16))
+}
+
+/// [`export_archimate`], streamed into `out` (for example the atomic writer's temporary
+/// file): the document is never held in memory as a whole. `out` is returned once
+/// everything is written; wrap it in a `BufWriter` when it is unbuffered.
+///
+/// # Errors
+/// As [`export_archimate`], and [`Error::Write`] when `out` fails. Nothing tells a
+/// partial output from a whole one, so on an error the caller discards what was written
+/// (the atomic writer does).
+pub fn write_archimate<W: Write>(
+    model: &Model,
+    options: &ExportOptions,
+    out: W,
+) -> Result<W, Error> {
     let doc = mapping::doc_from_model(model, options)?;
-    write_doc(&doc)
+    write_doc(&doc, out)
 }
 
 /// Reads an ArchiMate exchange file (3.0 or 3.1, from Archi or any other tool) into an
@@ -43,7 +59,7 @@ pub fn import_archimate<R: BufRead>(reader: R, file: &str) -> Result<Imported, E
     mapping::model_from_doc(doc, file)
 }
 
-fn text(x: &mut Xml, tag: &str, t: &LangText) {
+fn text<W: Write>(x: &mut Xml<W>, tag: &str, t: &LangText) {
     for (lang, v) in &t.0 {
         match lang {
             Some(l) => x.text_element(tag, &[("xml:lang", l)], v),
@@ -52,21 +68,33 @@ fn text(x: &mut Xml, tag: &str, t: &LangText) {
     }
 }
 
-fn props(x: &mut Xml, ps: &[Prop], def_of: &dyn Fn(&str) -> String) {
+/// Property definitions: every key used, sorted, and its identifier `__pd.N`.
+struct Defs<'d> {
+    keys: Vec<&'d str>,
+    ids: Vec<String>,
+}
+
+impl Defs<'_> {
+    fn of(&self, key: &str) -> &str {
+        let i = self.keys.binary_search(&key).unwrap_or(0);
+        self.ids.get(i).map_or("", String::as_str)
+    }
+}
+
+fn props<W: Write>(x: &mut Xml<W>, ps: &[Prop], defs: &Defs<'_>) {
     if ps.is_empty() {
         return;
     }
     x.start("properties", &[]);
     for p in ps {
-        let r = def_of(&p.key);
-        x.start("property", &[("propertyDefinitionRef", &r)]);
+        x.start("property", &[("propertyDefinitionRef", defs.of(&p.key))]);
         text(x, "value", &p.value);
         x.end("property");
     }
     x.end("properties");
 }
 
-fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
+fn write_doc<W: Write>(doc: &Doc, out: W) -> Result<W, Error> {
     let mut keys: BTreeSet<&str> = BTreeSet::new();
     for p in doc
         .props
@@ -78,12 +106,12 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
         keys.insert(p.key.as_str());
     }
     let keys: Vec<&str> = keys.into_iter().collect();
-    let def_of = |k: &str| {
-        let i = keys.binary_search(&k).unwrap_or(0);
-        format!("__pd.{i}")
+    let defs = Defs {
+        ids: (0..keys.len()).map(|i| format!("__pd.{i}")).collect(),
+        keys,
     };
 
-    let mut x = Xml::new();
+    let mut x = Xml::new(out);
     x.start(
         "model",
         &[
@@ -101,12 +129,12 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
     }
     x.context = "the model's description".into();
     text(&mut x, "documentation", &doc.doc);
-    props(&mut x, &doc.props, &def_of);
+    props(&mut x, &doc.props, &defs);
 
     if !doc.elements.is_empty() {
         x.start("elements", &[]);
         for c in &doc.elements {
-            x.context = format!("element `{}`", c.ident);
+            x.context_of("element", &c.ident);
             x.start("element", &[("identifier", &c.ident), ("xsi:type", &c.typ)]);
             if c.name.0.is_empty() {
                 if !crate::types::may_be_unnamed(&c.typ) {
@@ -116,7 +144,7 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
                 text(&mut x, "name", &c.name);
             }
             text(&mut x, "documentation", &c.doc);
-            props(&mut x, &c.props, &def_of);
+            props(&mut x, &c.props, &defs);
             x.end("element");
         }
         x.end("elements");
@@ -124,7 +152,7 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
     if !doc.relationships.is_empty() {
         x.start("relationships", &[]);
         for c in &doc.relationships {
-            x.context = format!("relationship `{}`", c.ident);
+            x.context_of("relationship", &c.ident);
             let mut attrs: Vec<(&str, &str)> = vec![
                 ("identifier", &c.ident),
                 ("source", &c.source),
@@ -143,7 +171,7 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
             x.start("relationship", &attrs);
             text(&mut x, "name", &c.name);
             text(&mut x, "documentation", &c.doc);
-            props(&mut x, &c.props, &def_of);
+            props(&mut x, &c.props, &defs);
             x.end("relationship");
         }
         x.end("relationships");
@@ -172,13 +200,12 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
         }
         x.end("organizations");
     }
-    if !keys.is_empty() {
+    if !defs.keys.is_empty() {
         x.start("propertyDefinitions", &[]);
-        for (i, k) in keys.iter().enumerate() {
-            let id = format!("__pd.{i}");
+        for (k, id) in defs.keys.iter().zip(&defs.ids) {
             let t = doc.prop_types.get(*k).map_or("string", String::as_str);
-            x.start("propertyDefinition", &[("identifier", &id), ("type", t)]);
-            x.context = format!("property `{k}`");
+            x.start("propertyDefinition", &[("identifier", id), ("type", t)]);
+            x.context_of("property", k);
             x.text_element("name", &[], k);
             x.end("propertyDefinition");
         }
@@ -188,11 +215,11 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
         x.start("views", &[]);
         x.start("diagrams", &[]);
         for d in &doc.diagrams {
-            x.context = format!("view `{}`", d.ident);
+            x.context_of("view", &d.ident);
             x.start("view", &[("identifier", &d.ident), ("xsi:type", "Diagram")]);
             text(&mut x, "name", &d.name);
             text(&mut x, "documentation", &d.doc);
-            props(&mut x, &d.props, &def_of);
+            props(&mut x, &d.props, &defs);
             // Nodes come outermost first with each subtree contiguous: close the open
             // nodes that are not the next one's ancestors.
             let mut open: Vec<usize> = Vec::new();
@@ -264,10 +291,5 @@ fn write_doc(doc: &Doc) -> Result<Vec<u8>, Error> {
         x.end("views");
     }
     x.end("model");
-    x.finish().map_err(|(c, wh)| Error::Unrepresentable {
-        message: format!(
-            "{wh} holds the character U+{:04X}, which XML 1.0 cannot hold: remove it from the model",
-            c as u32
-        ),
-    })
+    x.finish()
 }
