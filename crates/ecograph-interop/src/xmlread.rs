@@ -146,6 +146,46 @@ fn fail(file: &str, at: Pos, msg: impl Into<String>) -> Error {
     Error::one(Problem::new(file, Some(at), msg))
 }
 
+/// The first character of `s` that XML 1.0 does not allow (its `Char` production), with
+/// its byte offset.
+fn forbidden(s: &str) -> Option<(usize, char)> {
+    s.char_indices()
+        .find(|(_, c)| !crate::xmlwrite::xml_char(*c))
+}
+
+/// Where the character at byte `off` of `s` is, when `s` starts at `at`.
+fn pos_in(at: Pos, s: &str) -> Pos {
+    let chars = |t: &str| t.chars().count() as u64;
+    match s.rfind('\n') {
+        None => Pos {
+            line: at.line,
+            column: at.column + chars(s),
+        },
+        Some(last) => Pos {
+            line: at.line + s.matches('\n').count() as u64,
+            column: 1 + chars(&s[last + 1..]),
+        },
+    }
+}
+
+/// The error for a character XML 1.0 does not allow, such as a raw U+0017.
+fn not_a_char(file: &str, at: Pos, c: char, in_what: &str) -> Error {
+    Error::one(
+        Problem::new(
+            file,
+            Some(at),
+            format!(
+                "the character U+{:04X} {in_what} is not allowed in XML 1.0: not well-formed XML",
+                c as u32
+            ),
+        )
+        .help(Some(
+            "remove the control character from the file (an exporter should not have written it)"
+                .to_owned(),
+        )),
+    )
+}
+
 fn xml_error(file: &str, at: Pos, e: quick_xml::Error) -> Error {
     use quick_xml::Error as Q;
     match e {
@@ -226,6 +266,13 @@ impl<R: BufRead> XmlIn<R> {
             let empty = matches!(ev, Event::Empty(_));
             match ev {
                 Event::Text(t) => {
+                    let raw = t
+                        .decode()
+                        .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
+                    if let Some((off, c)) = forbidden(&raw) {
+                        let at = pos_in(here, &raw[..off]);
+                        return Err(not_a_char(file, at, c, "in text"));
+                    }
                     let s = t
                         .xml10_content()
                         .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
@@ -243,6 +290,15 @@ impl<R: BufRead> XmlIn<R> {
                     let s = c
                         .decode()
                         .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
+                    if let Some((off, c)) = forbidden(&s) {
+                        // The content starts after `<![CDATA[`.
+                        let start = Pos {
+                            line: here.line,
+                            column: here.column + 9,
+                        };
+                        let at = pos_in(start, &s[..off]);
+                        return Err(not_a_char(file, at, c, "in a CDATA section"));
+                    }
                     return Ok(Ev::Text(s.into_owned()));
                 }
                 Event::GeneralRef(r) => {
@@ -271,6 +327,9 @@ impl<R: BufRead> XmlIn<R> {
                             return Err(fail(file, here, format!("not well-formed XML: {e}")));
                         }
                     };
+                    if !crate::xmlwrite::xml_char(ch) {
+                        return Err(not_a_char(file, here, ch, "in a character reference"));
+                    }
                     return Ok(Ev::Text(ch.to_string()));
                 }
                 Event::DocType(_) => {
@@ -298,6 +357,32 @@ impl<R: BufRead> XmlIn<R> {
                             .unescape_value()
                             .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?
                             .into_owned();
+                        if let Some((_, c)) = forbidden(&value) {
+                            // Located exactly when written raw; a character reference
+                            // is located at its tag.
+                            let raw: &[u8] = &a.value;
+                            let tag: &[u8] = &e;
+                            let at = match (
+                                forbidden(&String::from_utf8_lossy(raw)),
+                                (raw.as_ptr() as usize).checked_sub(tag.as_ptr() as usize),
+                            ) {
+                                (Some((roff, _)), Some(start)) if start + roff <= tag.len() => {
+                                    let before = String::from_utf8_lossy(&tag[..start + roff]);
+                                    let open = Pos {
+                                        line: here.line,
+                                        column: here.column + 1,
+                                    };
+                                    pos_in(open, &before)
+                                }
+                                _ => here,
+                            };
+                            return Err(not_a_char(
+                                file,
+                                at,
+                                c,
+                                &format!("in attribute `{qname}`"),
+                            ));
+                        }
                         attrs.push(Attr {
                             ns: resolved(ans),
                             local: String::from_utf8_lossy(alocal.as_ref()).into_owned(),
