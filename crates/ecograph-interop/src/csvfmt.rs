@@ -14,8 +14,10 @@ use crate::types;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
 use ecograph_core::suggest::closest;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Read;
+use std::rc::Rc;
 
 /// The file names, in the order [`CsvFiles`] holds them.
 pub const CSV_FILES: [&str; 3] = ["elements.csv", "relations.csv", "properties.csv"];
@@ -224,6 +226,76 @@ struct BomSkip<R> {
     inner: R,
     checked: bool,
     held: Vec<u8>,
+    tape: Rc<RefCell<Tape>>,
+}
+
+/// The raw bytes from the start of the current record on (offsets after the byte order
+/// mark), kept so that each field's line:column can be found: the csv crate gives only
+/// where a record starts.
+#[derive(Debug, Default)]
+struct Tape {
+    /// Offset of `bytes[0]` in the input.
+    start: u64,
+    bytes: Vec<u8>,
+}
+
+impl Tape {
+    /// Forgets what lies before `offset`.
+    fn forget_before(&mut self, offset: u64) {
+        let n = usize::try_from(offset.saturating_sub(self.start))
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        self.bytes.drain(..n);
+        self.start += n as u64;
+    }
+
+    /// Where each field of the record starting at `offset` on `line` starts, found by
+    /// reading the record's raw text the way the csv crate does (a field is quoted when
+    /// it starts with `"`; `""` inside is a quote).
+    fn field_starts(&self, offset: u64, line: u64) -> Vec<Pos> {
+        let from = usize::try_from(offset.saturating_sub(self.start))
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        let raw = String::from_utf8_lossy(&self.bytes[from..]);
+        // The csv crate places a record after the `\r` of the line end before it.
+        let raw = raw.trim_start_matches(['\r', '\n']);
+        let mut at = Pos { line, column: 1 };
+        let mut out = vec![at];
+        let mut quoted = false;
+        let mut field_start = true;
+        let mut chars = raw.chars().peekable();
+        while let Some(c) = chars.next() {
+            let was_start = field_start;
+            field_start = false;
+            if quoted {
+                if c == '"' {
+                    if chars.peek() == Some(&'"') {
+                        chars.next();
+                        at.column += 1;
+                    } else {
+                        quoted = false;
+                    }
+                }
+            } else {
+                match c {
+                    '"' if was_start => quoted = true,
+                    ',' => field_start = true,
+                    '\r' | '\n' => break,
+                    _ => {}
+                }
+            }
+            if c == '\n' {
+                at.line += 1;
+                at.column = 1;
+            } else {
+                at.column += 1;
+            }
+            if field_start {
+                out.push(at);
+            }
+        }
+        out
+    }
 }
 
 impl<R: Read> Read for BomSkip<R> {
@@ -243,13 +315,16 @@ impl<R: Read> Read for BomSkip<R> {
                 self.held.extend_from_slice(&head[..n]);
             }
         }
-        if !self.held.is_empty() {
+        let k = if self.held.is_empty() {
+            self.inner.read(out)?
+        } else {
             let k = self.held.len().min(out.len());
             out[..k].copy_from_slice(&self.held[..k]);
             self.held.drain(..k);
-            return Ok(k);
-        }
-        self.inner.read(out)
+            k
+        };
+        self.tape.borrow_mut().bytes.extend_from_slice(&out[..k]);
+        Ok(k)
     }
 }
 
@@ -257,14 +332,23 @@ struct Table<R: Read> {
     file: String,
     rd: csv::Reader<BomSkip<R>>,
     cols: Vec<usize>,
+    tape: Rc<RefCell<Tape>>,
 }
 
 fn at_line(line: u64) -> Option<Pos> {
     Some(Pos { line, column: 1 })
 }
 
+/// One row: its wanted fields and where each starts (the row's start for a column the
+/// file lacks).
+struct Row {
+    f: Vec<String>,
+    at: Vec<Option<Pos>>,
+}
+
 impl<R: Read> Table<R> {
     fn open(r: R, file: &str, want: &[&str]) -> Result<Table<R>, Error> {
+        let tape = Rc::new(RefCell::new(Tape::default()));
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
@@ -272,8 +356,12 @@ impl<R: Read> Table<R> {
                 inner: r,
                 checked: false,
                 held: Vec::new(),
+                tape: Rc::clone(&tape),
             });
-        let header = rd.headers().map_err(|e| csv_error(file, e))?.clone();
+        let header = rd
+            .headers()
+            .map_err(|e| csv_error(file, e, &tape.borrow()))?
+            .clone();
         let mut cols = Vec::new();
         let mut problems = Vec::new();
         for w in want {
@@ -282,12 +370,17 @@ impl<R: Read> Table<R> {
                 // Archi before 4.9 wrote no Specialization column.
                 None if *w == "Specialization" => cols.push(usize::MAX),
                 None => {
-                    let help =
-                        closest(w, header.iter()).map(|s| format!("is `{s}` meant to be `{w}`?"));
+                    let near = closest(w, header.iter());
+                    let help = near.map(|s| format!("is `{s}` meant to be `{w}`?"));
+                    // At the header field that is probably meant, else the header.
+                    let at = near
+                        .and_then(|s| header.iter().position(|h| h == s))
+                        .and_then(|i| tape.borrow().field_starts(0, 1).get(i).copied())
+                        .or_else(|| at_line(1));
                     problems.push(
                         Problem::new(
                             file,
-                            at_line(1),
+                            at,
                             format!("missing column `{w}` (the header has {})", header.len()),
                         )
                         .help(help.or_else(|| {
@@ -310,30 +403,51 @@ impl<R: Read> Table<R> {
             file: file.to_owned(),
             rd,
             cols,
+            tape,
         })
     }
 
-    /// The next row's wanted fields and its line.
-    fn next(&mut self, rec: &mut csv::StringRecord) -> Result<Option<(Vec<String>, u64)>, Error> {
+    /// The next row's wanted fields and where they start.
+    fn next(&mut self, rec: &mut csv::StringRecord) -> Result<Option<Row>, Error> {
         match self.rd.read_record(rec) {
             Ok(false) => Ok(None),
             Ok(true) => {
+                let mut tape = self.tape.borrow_mut();
+                let (line, offset) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
+                tape.forget_before(offset);
                 // The csv crate counts the header's line as 0.
-                let line = rec.position().map_or(0, csv::Position::line) + 1;
+                let starts = tape.field_starts(offset, line + 1);
                 let f = self
                     .cols
                     .iter()
                     .map(|&i| rec.get(i).unwrap_or("").to_owned())
                     .collect();
-                Ok(Some((f, line)))
+                let at = self
+                    .cols
+                    .iter()
+                    .map(|&i| starts.get(i).or(starts.first()).copied())
+                    .collect();
+                Ok(Some(Row { f, at }))
             }
-            Err(e) => Err(csv_error(&self.file, e)),
+            Err(e) => Err(csv_error(&self.file, e, &self.tape.borrow())),
         }
     }
 }
 
-fn csv_error(file: &str, e: csv::Error) -> Error {
+fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
     let line = e.position().map(|p| p.line() + 1);
+    // A row longer than the header: where its first surplus field starts.
+    let surplus = match (e.kind(), e.position()) {
+        (
+            csv::ErrorKind::UnequalLengths {
+                expected_len, len, ..
+            },
+            Some(p),
+        ) if len > expected_len => usize::try_from(*expected_len)
+            .ok()
+            .and_then(|i| tape.field_starts(p.byte(), p.line() + 1).get(i).copied()),
+        _ => None,
+    };
     match e.kind() {
         csv::ErrorKind::Io(_) => {
             let msg = e.to_string();
@@ -345,7 +459,7 @@ fn csv_error(file: &str, e: csv::Error) -> Error {
         csv::ErrorKind::UnequalLengths { expected_len, len, .. } => Error::one(
             Problem::new(
                 file,
-                line.and_then(at_line),
+                surplus.or_else(|| line.and_then(at_line)),
                 format!("a row has {len} field(s), the header {expected_len}"),
             )
             .help(Some("a quote is probably not closed, or a field holds an unquoted comma: quote every field that holds `,`, `\"` or a line break, and double the quotes inside it".into())),
@@ -382,8 +496,9 @@ pub fn import_csv<R: Read>(
     let mut where_: HashMap<String, (usize, bool)> = HashMap::new();
     let mut model_id = String::new();
     let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
-    while let Some((f, line)) = t.next(&mut rec)? {
-        let at = at_line(line);
+    while let Some(Row { f, at: cols }) = t.next(&mut rec)? {
+        let col = |i: usize| cols.get(i).copied().flatten();
+        let at = col(0);
         let [id, typ, name, docu, spec] = <[String; 5]>::try_from(f).unwrap_or_default();
         if typ == MODEL_TYPE {
             model_id = id;
@@ -415,7 +530,7 @@ pub fn import_csv<R: Read>(
             problems.push(
                 Problem::new(
                     names[0],
-                    at,
+                    col(1),
                     format!("unknown element type `{typ}` (element `{id}`)"),
                 )
                 .help(help),
@@ -447,10 +562,13 @@ pub fn import_csv<R: Read>(
         where_.insert(id, (doc.elements.len(), false));
         doc.elements.push(c);
     }
+    // Where each relationship's Source and Target cells start.
+    let mut end_at: Vec<[Option<Pos>; 2]> = Vec::new();
     if let Some(r) = relations {
         let mut t = Table::open(r, names[1], &RELATIONS_HEADER)?;
-        while let Some((f, line)) = t.next(&mut rec)? {
-            let at = at_line(line);
+        while let Some(Row { f, at: cols }) = t.next(&mut rec)? {
+            let col = |i: usize| cols.get(i).copied().flatten();
+            let at = col(0);
             let [id, typ, name, docu, source, target, spec] =
                 <[String; 7]>::try_from(f).unwrap_or_default();
             let base = typ.strip_suffix("Relationship").unwrap_or(&typ).to_owned();
@@ -460,7 +578,7 @@ pub fn import_csv<R: Read>(
                 problems.push(
                     Problem::new(
                         names[1],
-                        at,
+                        col(1),
                         format!("unknown relationship type `{typ}` (relationship `{id}`)"),
                     )
                     .help(help),
@@ -505,22 +623,26 @@ pub fn import_csv<R: Read>(
             }
             where_.insert(id, (doc.relationships.len(), true));
             doc.relationships.push(c);
+            end_at.push([col(4), col(5)]);
         }
     }
     let all_ids: Vec<String> = where_.keys().cloned().collect();
-    for c in &doc.relationships {
-        for (end, id) in [("Source", &c.source), ("Target", &c.target)] {
+    for (c, ends) in doc.relationships.iter().zip(&end_at) {
+        for ((end, id), at) in [("Source", &c.source), ("Target", &c.target)]
+            .into_iter()
+            .zip(ends)
+        {
             if !where_.contains_key(id.as_str()) {
                 let help = closest(id, all_ids.iter().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
-                problems.push(Problem::new(names[1], c.at, format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident)).help(help));
+                problems.push(Problem::new(names[1], *at, format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident)).help(help));
             }
         }
     }
     if let Some(r) = properties {
         let mut t = Table::open(r, names[2], &PROPERTIES_HEADER)?;
-        while let Some((f, line)) = t.next(&mut rec)? {
-            let at = at_line(line);
+        while let Some(Row { f, at: cols }) = t.next(&mut rec)? {
+            let at = cols.first().copied().flatten();
             let [id, key, value] = <[String; 3]>::try_from(f).unwrap_or_default();
             if id == model_id && !model_id.is_empty() {
                 match key.as_str() {
