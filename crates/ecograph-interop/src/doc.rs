@@ -138,8 +138,13 @@ pub(crate) struct Doc {
     /// For writing: the folders, `folders[0]` being the top level. For reading: empty
     /// (see `folder_of`).
     pub folders: Vec<Folder>,
-    /// For reading: the labels of the folders each concept sits in, outermost first.
-    pub folder_of: std::collections::HashMap<String, Vec<String>>,
+    /// For reading: the folder each concept sits in (an index into `folder_tree`).
+    pub folder_of: std::collections::HashMap<String, usize>,
+    /// For reading: the folders, as (parent, label), `0` being the top level; folders
+    /// with the same label under the same parent are one (paths compare by labels).
+    pub folder_tree: Vec<(usize, String)>,
+    /// For reading: (parent, label) -> folder.
+    pub folder_child: std::collections::HashMap<(usize, String), usize>,
     /// Property definition name -> data type, for the types other than `string`.
     pub prop_types: std::collections::BTreeMap<String, String>,
     pub diagrams: Vec<Diagram>,
@@ -148,6 +153,35 @@ pub(crate) struct Doc {
 }
 
 impl Doc {
+    /// The folder `(parent, label)`, made when new.
+    pub fn folder(&mut self, parent: usize, label: String) -> usize {
+        if self.folder_tree.is_empty() {
+            self.folder_tree.push((0, String::new()));
+        }
+        if let Some(&f) = self.folder_child.get(&(parent, label.clone())) {
+            return f;
+        }
+        let f = self.folder_tree.len();
+        self.folder_tree.push((parent, label.clone()));
+        self.folder_child.insert((parent, label), f);
+        f
+    }
+
+    /// The labels from the top level down to `folder`.
+    pub fn folder_path(&self, mut folder: usize) -> Vec<String> {
+        let mut path = Vec::new();
+        // A parent always comes before its child, so this ends.
+        while folder != 0 {
+            let Some((parent, label)) = self.folder_tree.get(folder) else {
+                break;
+            };
+            path.push(label.clone());
+            folder = *parent;
+        }
+        path.reverse();
+        path
+    }
+
     pub fn prop(&self, key: &str) -> Option<&str> {
         self.props
             .iter()

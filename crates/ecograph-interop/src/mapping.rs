@@ -886,7 +886,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         if let Some(f) = doc.folder_of.get(&c.ident) {
             p.insert(
                 A_FOLDER.into(),
-                Value::from(Value::from(f.clone()).to_string()),
+                Value::from(Value::from(doc.folder_path(*f)).to_string()),
             );
         }
         if !p.is_empty() {
@@ -909,8 +909,25 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         })
         .collect();
     let mut has_children = vec![false; n];
-    for p in parent.iter().flatten() {
-        has_children[*p] = true;
+    let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, p) in parent.iter().enumerate() {
+        if let Some(p) = p {
+            has_children[*p] = true;
+            children[*p].push(i);
+        }
+    }
+    // The folder of the file that each element's containment folder would be (the
+    // labels: its ancestors' names and its own), parents first from the roots; `None`
+    // when the file has no such folder. Elements in a parent cycle are never reached.
+    let mut own_folder: Vec<Option<usize>> = vec![None; n];
+    let mut todo: Vec<usize> = (0..n).filter(|i| parent[*i].is_none()).collect();
+    while let Some(i) = todo.pop() {
+        let base = match parent[i] {
+            Some(p) => own_folder[p],
+            None => Some(0),
+        };
+        own_folder[i] = base.and_then(|b| doc.folder_child.get(&(b, names[i].clone())).copied());
+        todo.extend(children[i].iter().copied());
     }
     for (i, c) in kept.iter().enumerate() {
         let mut m = Map::new();
@@ -945,30 +962,21 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         }
         // The folder path the exporter derives: the names of the ancestors, and the
         // element's own when it contains others.
-        if let Some(actual) = doc.folder_of.get(&c.ident) {
-            let mut derived: Vec<&str> = Vec::new();
-            let mut cur = parent[i];
-            let mut guard = 0;
-            while let Some(p) = cur {
-                derived.push(&names[p]);
-                cur = parent[p];
-                guard += 1;
-                if guard > n {
-                    break;
+        if let Some(&actual) = doc.folder_of.get(&c.ident) {
+            // The folder the exporter derives: the parent's containment folder (the
+            // top level for a root), or the element's own when it contains others.
+            let derived = if has_children[i] {
+                own_folder[i]
+            } else {
+                match parent[i] {
+                    Some(p) => own_folder[p],
+                    None => Some(0),
                 }
-            }
-            derived.reverse();
-            if has_children[i] {
-                derived.push(&names[i]);
-            }
-            if actual
-                .iter()
-                .map(String::as_str)
-                .ne(derived.iter().copied())
-            {
+            };
+            if derived != Some(actual) {
                 p.insert(
                     A_FOLDER.into(),
-                    Value::from(Value::from(actual.clone()).to_string()),
+                    Value::from(Value::from(doc.folder_path(actual)).to_string()),
                 );
             }
         } else if doc.has_organizations && (parent[i].is_some() || has_children[i]) {

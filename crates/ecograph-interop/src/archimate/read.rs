@@ -41,8 +41,11 @@ enum Frame {
     Properties,
     Property,
     Text(Field),
-    /// An organization item, with its first label once read.
-    Item(Option<String>),
+    /// An organization item: its first label once read, and its folder once needed.
+    Item {
+        label: Option<String>,
+        folder: Option<usize>,
+    },
     Connection(usize, usize),
     /// Anything else: skipped with everything inside it.
     Skip,
@@ -95,7 +98,7 @@ impl Reader {
         stack.iter().rev().find_map(|f| match f {
             Frame::Owner(o) => Some(*o),
             Frame::Model => Some(Owner::Model),
-            Frame::Item(_) => Some(Owner::Item),
+            Frame::Item { .. } => Some(Owner::Item),
             _ => None,
         })
     }
@@ -129,8 +132,10 @@ impl Reader {
                 self.defs[i].1 = pair.1.clone();
             }
             (Owner::Item, Field::Label) => {
-                if let Some(Frame::Item(label)) =
-                    stack.iter_mut().rev().find(|f| matches!(f, Frame::Item(_)))
+                if let Some(Frame::Item { label, .. }) = stack
+                    .iter_mut()
+                    .rev()
+                    .find(|f| matches!(f, Frame::Item { .. }))
                     && label.is_none()
                 {
                     *label = Some(pair.1.clone());
@@ -203,7 +208,7 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
                 } else if matches!(stack.last(), Some(Frame::Skip)) || ns.as_deref() != Some(NS) {
                     Frame::Skip
                 } else {
-                    start(&mut r, &stack, &local, &attrs, at)
+                    start(&mut r, &mut stack, &local, &attrs, at)
                 };
                 if let Frame::Text(_) = frame {
                     r.text.clear();
@@ -226,7 +231,50 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
     Ok(doc)
 }
 
-fn start(r: &mut Reader, stack: &[Frame], local: &str, attrs: &[Attr], at: Pos) -> Frame {
+/// The folder the innermost open item stands for (the top level when none), made from
+/// the labels of the open items that have none yet: each item's folder is made once, so
+/// reading deep organizations stays linear.
+fn folder_of_items(doc: &mut Doc, stack: &mut [Frame]) -> usize {
+    let mut open: Vec<usize> = Vec::new();
+    let mut base = 0;
+    for (i, f) in stack.iter().enumerate().rev() {
+        if let Frame::Item { folder, .. } = f {
+            match folder {
+                Some(n) => {
+                    base = *n;
+                    break;
+                }
+                None => open.push(i),
+            }
+        }
+    }
+    for i in open.into_iter().rev() {
+        if let Frame::Item { label, folder } = &mut stack[i] {
+            base = doc.folder(base, label.clone().unwrap_or_default());
+            *folder = Some(base);
+        }
+    }
+    base
+}
+
+fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: Pos) -> Frame {
+    if local == "item"
+        && matches!(
+            stack.last(),
+            Some(Frame::List("organizations") | Frame::Item { .. })
+        )
+    {
+        if let Some(id) = attr(attrs, "identifierRef") {
+            let folder = folder_of_items(&mut r.doc, stack);
+            r.item_refs.push((id.to_owned(), at));
+            r.doc.folder_of.entry(id.to_owned()).or_insert(folder);
+        }
+        return Frame::Item {
+            label: None,
+            folder: None,
+        };
+    }
+    let stack: &[Frame] = stack;
     let parent = stack.last();
     let ident = || attr(attrs, "identifier").unwrap_or("").to_owned();
     match (parent, local) {
@@ -338,21 +386,7 @@ fn start(r: &mut Reader, stack: &[Frame], local: &str, attrs: &[Attr], at: Pos) 
                 .push((p("x"), p("y")));
             Frame::Skip
         }
-        (Some(Frame::List("organizations") | Frame::Item(_)), "item") => {
-            if let Some(id) = attr(attrs, "identifierRef") {
-                let path: Vec<String> = stack
-                    .iter()
-                    .filter_map(|f| match f {
-                        Frame::Item(l) => Some(l.clone().unwrap_or_default()),
-                        _ => None,
-                    })
-                    .collect();
-                r.item_refs.push((id.to_owned(), at));
-                r.doc.folder_of.entry(id.to_owned()).or_insert(path);
-            }
-            Frame::Item(None)
-        }
-        (Some(Frame::Item(_)), "label") => Frame::Text(Field::Label),
+        (Some(Frame::Item { .. }), "label") => Frame::Text(Field::Label),
         (Some(Frame::Owner(Owner::Node(..))), "label") => Frame::Text(Field::Label),
         (Some(Frame::Model | Frame::Owner(_)), "name") => Frame::Text(Field::Name),
         (Some(Frame::Model | Frame::Owner(_)), "documentation") => Frame::Text(Field::Doc),
