@@ -788,12 +788,14 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
             linked[b] = true;
         }
     }
+    let rough = rough_sizes(d);
+    let lr = d.direction() == LayoutDirection::LeftToRight;
     for group in boxes.values() {
         let group: Vec<usize> = group.iter().copied().filter(|&b| !linked[b]).collect();
         if group.len() < 3 {
             continue;
         }
-        let len = (group.len() as f64).sqrt().ceil() as usize;
+        let len = grid_chain_length(&group, &rough, lr);
         for chain in group.chunks(len) {
             for w in chain.windows(2) {
                 let (above, below) = (subtree(nodes, w[0]), subtree(nodes, w[1]));
@@ -808,6 +810,89 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Drawn aspect (width ÷ height) the grid of independent boxes aims at.
+const BOX_GRID_ASPECT: f64 = 1.5;
+
+/// Rough size of every node in the layout's frame, `(across, along)` the
+/// ranks, in units of about 110 px: a leaf with the gaps around it is
+/// 1.4 × 0.9 (0.9 × 1.4 left to right); a box holds its lone leaves in the
+/// chains of about √n the lone nodes get, its linked leaves beside them, its
+/// boxes stacked, and a header. Only for choosing the shape of the box
+/// grid, so it ignores text and edges.
+fn rough_sizes(d: &Diagram<'_>) -> Vec<(f64, f64)> {
+    let nodes = d.nodes();
+    let lr = d.direction() == LayoutDirection::LeftToRight;
+    let leaf = if lr { (0.9, 1.4) } else { (1.4, 0.9) };
+    let mut size = vec![leaf; nodes.len()];
+    // Children before parents without recursion: reverse breadth-first order.
+    let mut order: Vec<usize> = (0..nodes.len())
+        .filter(|&i| nodes[i].parent().is_none())
+        .collect();
+    let mut k = 0;
+    while k < order.len() {
+        order.extend_from_slice(nodes[order[k]].children());
+        k += 1;
+    }
+    for &i in order.iter().rev() {
+        let n = &nodes[i];
+        if !n.is_container() {
+            continue;
+        }
+        let leaf_of = |c: &&usize| !nodes[**c].is_container();
+        let lone = n
+            .children()
+            .iter()
+            .filter(leaf_of)
+            .filter(|&&c| !nodes[c].has_edges())
+            .count();
+        let linked = n.children().iter().filter(leaf_of).count() - lone;
+        // Lone leaves in chains of about √n (a row when fewer than four),
+        // linked ones beside them.
+        let rows = if lone < 4 {
+            usize::from(lone > 0)
+        } else {
+            (lone as f64).sqrt().ceil() as usize
+        };
+        let cols = lone.div_ceil(rows.max(1));
+        let rows = rows.max(usize::from(linked > 0));
+        let (mut across, mut along) = ((cols + linked) as f64 * leaf.0, rows as f64 * leaf.1);
+        for &c in n.children() {
+            if nodes[c].is_container() {
+                across = across.max(size[c].0);
+                along += size[c].1;
+            }
+        }
+        size[i] = (across + 0.2, along + 0.4);
+    }
+    size
+}
+
+/// Most chains [`grid_chain_length`] tries, so its work stays linear.
+const MAX_GRID_CHAINS: usize = 64;
+
+/// How many boxes of `group` go in one chain (one column top to bottom,
+/// one row left to right): the grid of at most 64 chains whose rough size
+/// comes closest to [`BOX_GRID_ASPECT`], the fewer chains on a tie.
+fn grid_chain_length(group: &[usize], rough: &[(f64, f64)], lr: bool) -> usize {
+    // The frame's across ÷ along is width ÷ height top to bottom, its
+    // inverse left to right.
+    let target = if lr { -1.0 } else { 1.0 } * BOX_GRID_ASPECT.ln();
+    let mut best = (f64::INFINITY, group.len());
+    for chains in 1..=group.len().min(MAX_GRID_CHAINS) {
+        let len = group.len().div_ceil(chains);
+        let (mut across, mut along) = (0.0f64, 0.0f64);
+        for chain in group.chunks(len) {
+            across += chain.iter().map(|&b| rough[b].0).fold(0.0, f64::max);
+            along = along.max(chain.iter().map(|&b| rough[b].1).sum());
+        }
+        let miss = ((across / along.max(1e-9)).ln() - target).abs();
+        if miss < best.0 - 1e-9 {
+            best = (miss, len);
+        }
+    }
+    best.1
 }
 
 /// A node and everything drawn inside it.
@@ -1043,4 +1128,25 @@ fn fit(model: &Model, view: &mut View, max: usize) {
     let deepest = sel.tree.deepest(|_| true);
     let chosen = deepest_fitting(deepest, max, |d| count(Some(d))).map_or(0, |(d, _)| d);
     view.collapse.depth = Some(chosen);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grid_chain_length;
+
+    #[test]
+    fn wide_boxes_stack_in_one_column_and_square_ones_form_a_grid() {
+        let group = [0, 1, 2];
+        // Three boxes five times as wide as tall: one column is 5 × 3.
+        let wide = [(5.0, 1.0); 3];
+        assert_eq!(grid_chain_length(&group, &wide, false), 3);
+        // Left to right chains are rows and the frame is (height, width):
+        // drawn wide boxes are (1, 5) and stack as three one-box rows.
+        let wide_lr = [(1.0, 5.0); 3];
+        assert_eq!(grid_chain_length(&group, &wide_lr, true), 1);
+        // Nine square boxes: chains of three make a 3 × 3 grid.
+        let square = [(1.0, 1.0); 9];
+        let nine: Vec<usize> = (0..9).collect();
+        assert_eq!(grid_chain_length(&nine, &square, false), 3);
+    }
 }
