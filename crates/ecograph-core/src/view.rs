@@ -1,6 +1,6 @@
 //! Views: which part of a model a diagram shows, and how.
 
-use crate::{ElementKind, RelationKind, Status, Text};
+use crate::{ElementKind, ElementSet, RelationKind, Status, Text};
 
 /// Which elements a view includes or excludes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,6 +109,34 @@ impl View {
             direction: LayoutDirection::TopToBottom,
             legend: true,
         }
+    }
+
+    /// A view with the given id that draws exactly the elements of a set (in file order)
+    /// and the relations between them: the way to draw an [`ElementSet`] (the render
+    /// crate's `Diagram::from_set` uses it). An empty set gives a view that draws
+    /// nothing (it excludes every kind), not everything as an empty `include` would.
+    ///
+    /// ```
+    /// use ecograph_core::{ElementKind, ElementSet, Model, Selector, View};
+    /// let model = Model::from_json_str(r#"{"ecograph": 1, "elements": [
+    ///   {"id": "a", "kind": "system", "name": "A"}, {"id": "d", "kind": "data", "name": "D"}]}"#)?;
+    /// let view = View::from_set("systems", &ElementSet::of_kind(&model, ElementKind::System));
+    /// assert_eq!(view.include, vec![Selector::Id("a".into())]);
+    /// # Ok::<(), ecograph_core::Error>(())
+    /// ```
+    pub fn from_set(id: impl Into<String>, set: &ElementSet<'_>) -> View {
+        let mut view = View::new(id);
+        view.include = set
+            .iter()
+            .map(|e| Selector::Id(e.id().as_str().to_owned()))
+            .collect();
+        if view.include.is_empty() {
+            view.exclude = ElementKind::ALL
+                .iter()
+                .map(|&k| Selector::Kind(k))
+                .collect();
+        }
+        view
     }
 
     /// Whether the view draws relations of this kind.

@@ -6,8 +6,8 @@ use crate::Error;
 use crate::highlight::{Highlight, Mark};
 use crate::style::{self, metrics};
 use ecograph_core::{
-    Collapse, Direction, Element, ElementKind, LayoutDirection, Model, Relation, RelationKind,
-    Selector, Text, View,
+    Collapse, Direction, Element, ElementKind, ElementSet, LayoutDirection, Model, Relation,
+    RelationKind, Selector, Text, View,
 };
 use std::collections::BTreeMap;
 
@@ -180,6 +180,34 @@ pub struct Diagram<'m> {
 }
 
 impl<'m> Diagram<'m> {
+    /// A diagram of exactly the elements of a set and the relations between them (a
+    /// view with the id `set`, see [`View::from_set`]).
+    ///
+    /// ```
+    /// use ecograph_core::{ElementKind, ElementSet, Model};
+    /// use ecograph_render::{Diagram, Options};
+    ///
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let model = Model::from_json_str(r#"{"ecograph": 1, "elements": [
+    ///   {"id": "a", "kind": "system", "name": "A"}, {"id": "b", "kind": "system", "name": "B"},
+    ///   {"id": "d", "kind": "data", "name": "D"}],
+    ///   "relations": [{"kind": "flow", "from": "a", "to": "b", "data": ["d"]}]}"#)?;
+    /// let systems = ElementSet::of_kind(&model, ElementKind::System);
+    /// let d = Diagram::from_set(&systems, &Options::default())?;
+    /// assert_eq!(d.nodes().len(), 2);
+    /// assert_eq!(d.edges().len(), 1);
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`Error::TooManyNodes`] when the set has more than `options.max_nodes` elements
+    /// to draw.
+    pub fn from_set(set: &ElementSet<'m>, options: &Options) -> Result<Diagram<'m>, Error> {
+        Diagram::new(set.model(), &View::from_set("set", set), options)
+    }
+
     /// Resolves `view` against `model`.
     ///
     /// # Errors
@@ -1068,16 +1096,17 @@ pub fn default_views(model: &Model, max_nodes: usize) -> Vec<View> {
     views
 }
 
-/// The model's view with this id, or one of the default views; the error names the
-/// closest id.
+/// The model's view with this id, or one of the default views (collapsed to fit
+/// `options.max_nodes`); the error names the closest id.
 ///
 /// # Errors
 ///
 /// [`Error::UnknownView`] when there is no such view.
-pub fn find_view(model: &Model, id: &str, max_nodes: usize) -> Result<View, Error> {
+pub fn find_view(model: &Model, id: &str, options: &Options) -> Result<View, Error> {
     if let Some(v) = model.view(id) {
         return Ok(v.clone());
     }
+    let max_nodes = options.max_nodes;
     let all = views_of(model, max_nodes);
     let defaults = if model.views().is_empty() {
         Vec::new()

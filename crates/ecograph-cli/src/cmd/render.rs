@@ -145,7 +145,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     } else {
         let mut v = Vec::new();
         for id in &args.views {
-            v.push(find_view(&model, id, args.max_nodes).map_err(|e| Fail::usage(e.to_string()))?);
+            v.push(find_view(&model, id, &options).map_err(|e| Fail::usage(e.to_string()))?);
         }
         v
     };

@@ -280,7 +280,9 @@ fn a_model_without_views_gets_an_overview_and_one_view_per_top_level_group() {
     assert_eq!(d.nodes().len(), m.element_count());
     // `--view overview` finds the default view.
     assert_eq!(
-        find_view(&m, "overview", 150).expect("found").id,
+        find_view(&m, "overview", &Options::default())
+            .expect("found")
+            .id,
         "overview"
     );
 }
@@ -384,7 +386,7 @@ fn default_views_collapse_until_they_fit() {
 #[test]
 fn unknown_view_and_unknown_element_name_the_closest() {
     let m = small();
-    let err = find_view(&m, "sytems", 150).expect_err("unknown");
+    let err = find_view(&m, "sytems", &Options::default()).expect_err("unknown");
     assert_eq!(
         err.to_string(),
         "no view `sytems` (did you mean `systems`?)"
@@ -419,4 +421,32 @@ fn highlight_marks_nodes_and_collapsed_containers_take_the_strongest_mark() {
     assert_eq!(mark("eures"), Some(potential));
     assert_eq!(mark("platforms"), None);
     assert!(d.is_highlighting());
+}
+
+#[test]
+fn a_diagram_of_a_set_draws_exactly_its_elements() {
+    let m = small();
+    let set = ecograph_core::ElementSet::of_kind(&m, ElementKind::Data)
+        .union(&ecograph_core::ElementSet::with_tag(&m, "core").descendants());
+    let d = Diagram::from_set(&set, &Options::default()).expect("resolves");
+    let mut drawn: Vec<&str> = d
+        .nodes()
+        .iter()
+        .map(|n| n.element().id().as_str())
+        .collect();
+    drawn.sort_unstable();
+    let mut expected: Vec<&str> = set.iter().map(|e| e.id().as_str()).collect();
+    expected.sort_unstable();
+    assert_eq!(drawn, expected);
+    // Only relations with both ends in the set: tmt.ui uses vacancies.
+    for e in d.edges() {
+        for end in [e.from(), e.to()] {
+            let id = d.nodes()[end].element().id();
+            assert!(set.iter().any(|x| x.id() == id), "{id} is not in the set");
+        }
+    }
+    assert!(!d.edges().is_empty());
+    let empty = ecograph_core::ElementSet::new(&m);
+    let d = Diagram::from_set(&empty, &Options::default()).expect("resolves");
+    assert!(d.nodes().is_empty(), "an empty set draws nothing");
 }
