@@ -270,7 +270,7 @@ impl ModelBuilder {
         let text = Value::Object(doc).to_string();
         let mut checked = Model::check_str(&text, Some("<builder>"));
         // Positions in generated text mean nothing to the caller; paths do.
-        for d in &mut checked.diagnostics.items {
+        for d in std::sync::Arc::make_mut(&mut checked.diagnostics.items) {
             d.line = None;
             d.column = None;
         }

@@ -133,7 +133,8 @@ pub struct Diagnostic {
     pub(crate) severity: Severity,
     pub(crate) code: &'static str,
     pub(crate) message: String,
-    pub(crate) file: Option<String>,
+    /// Shared by every diagnostic of one file (100k warnings need not hold 100k copies).
+    pub(crate) file: Option<std::sync::Arc<str>>,
     pub(crate) line: Option<usize>,
     pub(crate) column: Option<usize>,
     pub(crate) path: JsonPath,
@@ -265,7 +266,17 @@ impl fmt::Display for Diagnostic {
 /// Every problem found in one model, errors first, each group in document order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Diagnostics {
-    pub(crate) items: Vec<Diagnostic>,
+    /// Shared: a valid model's warnings are the same list as its check's diagnostics,
+    /// and a model with 100k warnings should not hold two copies.
+    pub(crate) items: std::sync::Arc<Vec<Diagnostic>>,
+}
+
+impl Diagnostics {
+    pub(crate) fn from_vec(items: Vec<Diagnostic>) -> Diagnostics {
+        Diagnostics {
+            items: std::sync::Arc::new(items),
+        }
+    }
 }
 
 impl Diagnostics {

@@ -75,10 +75,10 @@ impl Model {
                 .suggest(Some("save the file as UTF-8".into()));
                 d.line = Some(prefix.matches('\n').count() + 1);
                 d.column = Some(prefix[line_start..].chars().count() + 1);
-                d.file = file.map(str::to_owned);
+                d.file = file.map(std::sync::Arc::from);
                 Checked {
                     model: None,
-                    diagnostics: Diagnostics { items: vec![d] },
+                    diagnostics: Diagnostics::from_vec(vec![d]),
                 }
             }
         }
@@ -118,10 +118,10 @@ impl Model {
             ));
             d.line = Some(1);
             d.column = Some(1);
-            d.file = file.map(str::to_owned);
+            d.file = file.map(std::sync::Arc::from);
             return Checked {
                 model: None,
-                diagnostics: Diagnostics { items: vec![d] },
+                diagnostics: Diagnostics::from_vec(vec![d]),
             };
         }
         let mut val = crate::validate::Validation::new();
@@ -139,15 +139,14 @@ impl Model {
                 let diags = finish(diags, file);
                 // Locating may find an error of its own (`too-deep`).
                 let model = model.filter(|_| !diags.has_errors());
+                // A model is only made without errors: its warnings are every
+                // diagnostic, shared rather than copied.
                 return Checked {
                     model: model.map(|mut m| {
-                        m.warnings = Diagnostics {
-                            items: diags
-                                .items
-                                .iter()
-                                .filter(|d| d.severity == Severity::Warning)
-                                .cloned()
-                                .collect(),
+                        m.warnings = if diags.has_errors() {
+                            Diagnostics::from_vec(diags.warnings().cloned().collect())
+                        } else {
+                            diags.clone()
                         };
                         m
                     }),
@@ -157,18 +156,21 @@ impl Model {
             Err(e) => vec![syntax_error(src, &e)],
         };
         for d in &mut diags {
-            d.file = file.map(str::to_owned);
+            d.file = file.map(std::sync::Arc::from);
         }
         Checked {
             model: None,
-            diagnostics: Diagnostics { items: diags },
+            diagnostics: Diagnostics::from_vec(diags),
         }
     }
 }
 
 impl Checked {
     pub(crate) fn into_result(self) -> Result<Model, Error> {
-        let file = self.diagnostics.iter().find_map(|d| d.file.clone());
+        let file = self
+            .diagnostics
+            .iter()
+            .find_map(|d| d.file.as_deref().map(str::to_owned));
         match self.model {
             Some(m) => Ok(m),
             None => Err(Error::Invalid {
@@ -181,11 +183,34 @@ impl Checked {
 
 /// Errors first, each group in document order; the file name on each.
 pub(crate) fn finish(mut diags: Vec<Diagnostic>, file: Option<&str>) -> Diagnostics {
+    let file: Option<std::sync::Arc<str>> = file.map(std::sync::Arc::from);
     for d in &mut diags {
-        d.file = file.map(str::to_owned);
+        d.file.clone_from(&file);
     }
-    diags.sort_by_key(|a| (a.severity, a.line, a.column));
-    Diagnostics { items: diags }
+    sort_diagnostics(&mut diags);
+    Diagnostics::from_vec(diags)
+}
+
+/// Sorts by severity, line and column, keeping the found order among equals (a stable
+/// sort), without the stable sort's buffer of half the diagnostics: a permutation of
+/// indices is sorted instead and applied in place.
+fn sort_diagnostics(diags: &mut [Diagnostic]) {
+    let mut order: Vec<u32> = (0..diags.len() as u32).collect();
+    order.sort_unstable_by_key(|&i| {
+        let d = &diags[i as usize];
+        (d.severity, d.line, d.column, i)
+    });
+    // diags[k] becomes the old diags[order[k]], one cycle of the permutation at a time.
+    for start in 0..order.len() {
+        let mut j = start;
+        while order[j] as usize != start {
+            let next = order[j] as usize;
+            diags.swap(j, next);
+            order[j] = j as u32;
+            j = next;
+        }
+        order[j] = j as u32;
+    }
 }
 
 fn syntax_error(src: &str, e: &serde_json::Error) -> Diagnostic {
@@ -231,4 +256,34 @@ fn syntax_error(src: &str, e: &serde_json::Error) -> Diagnostic {
         _ => None,
     };
     d.suggest(hint.map(str::to_owned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The in-place sort gives what a stable sort by (severity, line, column) gives.
+        #[test]
+        fn diagnostics_sort_like_a_stable_sort(keys in proptest::collection::vec((any::<bool>(), 0usize..4, 0usize..3), 0..60)) {
+            let diags: Vec<Diagnostic> = keys
+                .iter()
+                .enumerate()
+                .map(|(i, &(warn, line, col))| {
+                    let sev = if warn { Severity::Warning } else { Severity::Error };
+                    let mut d = Diagnostic::new(sev, "x", JsonPath::default(), format!("{i}"));
+                    d.line = (line > 0).then_some(line);
+                    d.column = Some(col);
+                    d
+                })
+                .collect();
+            let mut oracle = diags.clone();
+            oracle.sort_by_key(|a| (a.severity, a.line, a.column));
+            let mut sorted = diags;
+            sort_diagnostics(&mut sorted);
+            let text = |v: &[Diagnostic]| v.iter().map(|d| d.message.clone()).collect::<Vec<_>>();
+            prop_assert_eq!(text(&sorted), text(&oracle));
+        }
+    }
 }

@@ -358,6 +358,12 @@ pub struct Model {
     /// Children of element `i` are `child_list[child_start[i]..child_start[i + 1]]`.
     pub(crate) child_start: Vec<u32>,
     pub(crate) child_list: Vec<u32>,
+    /// How deep element `i` is in its containment tree (a root is 0), computed once so
+    /// that [`Element::depth`] is O(1) on deep chains.
+    pub(crate) depth: Vec<u32>,
+    /// View positions sorted by id (then position), so that [`Model::view`] is a binary
+    /// search: `diff` of two models with 100k views looks every view up.
+    pub(crate) view_order: Vec<u32>,
     pub(crate) warnings: Diagnostics,
 }
 
@@ -477,9 +483,18 @@ impl Model {
         &self.views
     }
 
-    /// The view with this id.
+    /// The view with this id (the first in file order if several have it). O(log views).
     pub fn view(&self, id: &str) -> Option<&View> {
-        self.views.iter().find(|v| v.id == id)
+        if self.view_order.len() != self.views.len() {
+            return self.views.iter().find(|v| v.id == id);
+        }
+        let at = self
+            .view_order
+            .partition_point(|&k| self.views[k as usize].id.as_str() < id);
+        self.view_order
+            .get(at)
+            .map(|&k| &self.views[k as usize])
+            .filter(|v| v.id == id)
     }
 
     /// Elements whose name (in any language) or id contains `query`, ignoring case.
@@ -770,9 +785,12 @@ impl<'m> Element<'m> {
     pub fn ancestors(&self) -> impl Iterator<Item = Element<'m>> + 'm {
         std::iter::successors(self.parent(), Element::parent)
     }
-    /// How deep the element is in its containment tree (a root is 0).
+    /// How deep the element is in its containment tree (a root is 0). O(1).
     pub fn depth(&self) -> usize {
-        self.ancestors().count()
+        self.model
+            .depth
+            .get(self.ix as usize)
+            .map_or_else(|| self.ancestors().count(), |&d| d as usize)
     }
     /// The relations that start at this element, in file order.
     pub fn outgoing(&self) -> impl ExactSizeIterator<Item = Relation<'m>> + 'm {

@@ -91,14 +91,31 @@ pub(crate) struct RawElement<'a> {
     pub id: Field<Str<'a>>,
     pub kind: Field<Str<'a>>,
     pub name: Field<RawText<'a>>,
-    pub description: Field<RawText<'a>>,
     pub parent: Field<Str<'a>>,
-    pub tags: Field<Vec<Loose<Str<'a>>>>,
-    pub properties: Field<Vec<(Str<'a>, Loose<Str<'a>>)>>,
     pub status: Field<Str<'a>>,
     pub start: Field<Str<'a>>,
     pub end: Field<Str<'a>>,
+    /// The fields many elements leave out, boxed: every element of the file is held
+    /// raw while the elements are validated, and these would double its size.
+    pub more: Option<Box<RawElementMore<'a>>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RawElementMore<'a> {
+    pub description: Field<RawText<'a>>,
+    pub tags: Field<Vec<Loose<Str<'a>>>>,
+    pub properties: Field<Vec<(Str<'a>, Loose<Str<'a>>)>>,
     pub extra: Extra<'a>,
+}
+
+impl RawElementMore<'_> {
+    fn is_empty(&self) -> bool {
+        self.description.is_none()
+            && self.tags.is_none()
+            && self.properties.is_none()
+            && self.extra.unknown.is_empty()
+            && self.extra.repeated.is_empty()
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -399,18 +416,41 @@ macro_rules! object_shape {
     };
 }
 
-object_shape!(RawElement {
-    "id" => id,
-    "kind" => kind,
-    "name" => name,
-    "description" => description,
-    "parent" => parent,
-    "tags" => tags,
-    "properties" => properties,
-    "status" => status,
-    "start" => start,
-    "end" => end,
-});
+impl<'de> Shape<'de> for RawElement<'de> {
+    fn from_map<A: MapAccess<'de>>(map: &mut A) -> Result<Option<Self>, A::Error> {
+        let mut out = RawElement::default();
+        let mut more = RawElementMore::default();
+        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
+            macro_rules! put {
+                ($slot:expr) => {{
+                    let L(v) = map.next_value()?;
+                    let seen = $slot.replace(v).is_some();
+                    more.extra.note(k, seen);
+                }};
+            }
+            match k.as_ref() {
+                "id" => put!(out.id),
+                "kind" => put!(out.kind),
+                "name" => put!(out.name),
+                "parent" => put!(out.parent),
+                "status" => put!(out.status),
+                "start" => put!(out.start),
+                "end" => put!(out.end),
+                "description" => put!(more.description),
+                "tags" => put!(more.tags),
+                "properties" => put!(more.properties),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    more.extra.unknown.push(k);
+                }
+            }
+        }
+        if !more.is_empty() {
+            out.more = Some(Box::new(more));
+        }
+        Ok(Some(out))
+    }
+}
 
 object_shape!(RawView {
     "id" => id,

@@ -82,7 +82,7 @@ impl Serialize for Diagnostic {
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("code", self.code)?;
         st.serialize_field("message", &self.message)?;
-        st.serialize_field("file", &self.file)?;
+        st.serialize_field("file", &self.file.as_deref())?;
         st.serialize_field("line", &self.line)?;
         st.serialize_field("column", &self.column)?;
         st.serialize_field("path", &self.path.to_string())?;
@@ -95,6 +95,6 @@ impl Serialize for Diagnostic {
 
 impl Serialize for Diagnostics {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_seq(&self.items)
+        s.collect_seq(self.items.iter())
     }
 }

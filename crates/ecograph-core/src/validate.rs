@@ -558,7 +558,9 @@ impl Validation {
                     continue;
                 }
             };
-            v.extra(&raw.extra, &path, fields::ELEMENT, "an element");
+            let no_more = raw::RawElementMore::default();
+            let more = raw.more.as_deref().unwrap_or(&no_more);
+            v.extra(&more.extra, &path, fields::ELEMENT, "an element");
             let id = v.string(&raw.id, &path, "id", Some("an element"));
             let id_ok = match id {
                 Some(id) if !is_valid_id(id) => {
@@ -599,14 +601,14 @@ impl Validation {
             let shown_id = id.unwrap_or("?");
             let name = v.text(&raw.name, &path, "name", Some(shown_id), true);
             let description = v.text(
-                &raw.description,
+                &more.description,
                 &path,
                 "description",
                 Some(shown_id),
                 false,
             );
-            let tags = v.tags(&raw.tags, &path);
-            let properties = v.properties(&raw.properties, &path);
+            let tags = v.tags(&more.tags, &path);
+            let properties = v.properties(&more.properties, &path);
             let is_task = kind == Some(ElementKind::Task);
             if let Some(k) = kind.filter(|k| *k != ElementKind::Task) {
                 for (key, present) in [
@@ -1104,6 +1106,8 @@ impl Validation {
             graph: graph_for(elements.len(), &relations),
             child_start: Vec::new(),
             child_list: Vec::new(),
+            depth: Vec::new(),
+            view_order: Vec::new(),
             elements,
             relations,
             views,
@@ -1170,8 +1174,28 @@ pub(crate) fn build_children(model: &mut Model) {
             fill[p as usize] += 1;
         }
     }
+    // Depths top down from the roots, with an explicit stack (chains may be 1M deep).
+    // Elements on a containment cycle (an invalid model) are never reached and keep 0.
+    let mut depth = vec![0u32; n];
+    let mut stack: Vec<u32> = (0..n as u32)
+        .filter(|&i| model.elements[i as usize].parent.is_none())
+        .collect();
+    while let Some(i) = stack.pop() {
+        let i = i as usize;
+        for &c in &list[count[i] as usize..count[i + 1] as usize] {
+            depth[c as usize] = depth[i] + 1;
+            stack.push(c);
+        }
+    }
     model.child_start = count;
     model.child_list = list;
+    model.depth = depth;
+    let mut order: Vec<u32> = (0..model.views.len() as u32).collect();
+    order.sort_by(|&a, &b| {
+        let (va, vb) = (&model.views[a as usize], &model.views[b as usize]);
+        va.id.cmp(&vb.id).then(a.cmp(&b))
+    });
+    model.view_order = order;
 }
 
 /// Joins a cycle's ids for a message; a long cycle shows its first and last few ids

@@ -68,7 +68,138 @@ pub(crate) struct Problem {
     cluster_node: Vec<usize>,
     placed: Vec<Placed>,
     layout_node: Vec<Option<usize>>,
+    /// What the relations layer draws, one entry per line.
+    drawn: Vec<Drawn>,
+    /// The label lines of each entry of `drawn`.
     edge_labels: Vec<Vec<String>>,
+}
+
+/// A diagram with more edges than this is dense: its lines between two nodes are merged
+/// whatever their direction ([`drawn_edges`]), and only some of them are routed.
+const DENSE_EDGES: usize = 400;
+
+/// How many lines of a dense diagram the layout routes; the others are straight lines
+/// between their nodes. Routing costs more than linear time in the edges (each long edge
+/// becomes a chain of dummy nodes through every rank it crosses, and crossing
+/// minimisation sweeps them all), so a dense diagram gets a bounded amount of it.
+const ROUTED_EDGES: usize = 300;
+
+/// One line of the relations layer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Drawn {
+    /// The diagram edge it draws (in a dense diagram, the first of the pair in file order,
+    /// which gives the line its kind, direction and style).
+    edge: usize,
+    /// The relations it stands for; more than the edge's own count when a dense diagram
+    /// merged the other direction into it.
+    count: usize,
+    /// Whether relations go both ways (an arrowhead at each end).
+    both: bool,
+    /// The edge's index in the layout input when the layout routes it; `None` for a
+    /// straight line.
+    route: Option<usize>,
+}
+
+/// The lines to draw, in diagram edge order. A sparse diagram draws each edge as the
+/// layout routes it. A dense one (more than [`DENSE_EDGES`] edges) draws one line per
+/// pair of nodes and relation kind, with an arrowhead at each end when relations go both
+/// ways and `×N` for the relations it stands for, and lets the layout route at most
+/// [`ROUTED_EDGES`] of them: first those that connect what is not yet connected (so the
+/// layout still sees every component), then the rest in order. Linear in the edges but
+/// for the map of pairs.
+fn drawn_edges(d: &Diagram<'_>, layout_node: &[Option<usize>]) -> Vec<Drawn> {
+    let edges: Vec<usize> = (0..d.edges().len())
+        .filter(|&ei| {
+            let e = &d.edges()[ei];
+            layout_node[e.from()].is_some() && layout_node[e.to()].is_some()
+        })
+        .collect();
+    if edges.len() <= DENSE_EDGES {
+        return edges
+            .into_iter()
+            .enumerate()
+            .map(|(li, ei)| Drawn {
+                edge: ei,
+                count: d.edges()[ei].count(),
+                both: false,
+                route: Some(li),
+            })
+            .collect();
+    }
+    let mut pair: std::collections::BTreeMap<(usize, usize, &str), usize> =
+        std::collections::BTreeMap::new();
+    let mut drawn: Vec<Drawn> = Vec::new();
+    for ei in edges {
+        let e = &d.edges()[ei];
+        let key = (
+            e.from().min(e.to()),
+            e.from().max(e.to()),
+            e.kind().as_str(),
+        );
+        match pair.entry(key) {
+            std::collections::btree_map::Entry::Occupied(o) => {
+                let g = &mut drawn[*o.get()];
+                g.count += e.count();
+                g.both |= d.edges()[g.edge].from() != e.from();
+            }
+            std::collections::btree_map::Entry::Vacant(v) => {
+                v.insert(drawn.len());
+                drawn.push(Drawn {
+                    edge: ei,
+                    count: e.count(),
+                    both: false,
+                    route: None,
+                });
+            }
+        }
+    }
+    // Union-find over layout nodes: the lines that join two components are routed first.
+    let mut root: Vec<usize> = (0..layout_node.len()).collect();
+    fn find(root: &mut [usize], mut x: usize) -> usize {
+        while root[x] != x {
+            root[x] = root[root[x]];
+            x = root[x];
+        }
+        x
+    }
+    let mut routed = vec![false; drawn.len()];
+    let mut budget = ROUTED_EDGES;
+    for (k, g) in drawn.iter().enumerate() {
+        let e = &d.edges()[g.edge];
+        let (a, b) = (find(&mut root, e.from()), find(&mut root, e.to()));
+        if a != b && budget > 0 {
+            root[a] = b;
+            routed[k] = true;
+            budget -= 1;
+        }
+    }
+    for r in &mut routed {
+        if budget == 0 {
+            break;
+        }
+        if !*r {
+            *r = true;
+            budget -= 1;
+        }
+    }
+    let mut li = 0;
+    for (g, r) in drawn.iter_mut().zip(routed) {
+        if r {
+            g.route = Some(li);
+            li += 1;
+        }
+    }
+    drawn
+}
+
+/// The label of a drawn line: the edge's own, or `×N` when it stands for more relations.
+fn drawn_label<'a>(d: &'a Diagram<'_>, g: &Drawn) -> std::borrow::Cow<'a, str> {
+    let e = &d.edges()[g.edge];
+    if g.count > e.count() {
+        format!("×{}", g.count).into()
+    } else {
+        e.label().into()
+    }
 }
 
 /// Builds the layout input of a diagram: node sizes from their text and shape,
@@ -134,26 +265,28 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
             height,
         });
     }
-    let mut edge_labels: Vec<Vec<String>> = Vec::new();
-    for e in d.edges() {
-        let lines = if e.label().is_empty() {
+    let drawn = drawn_edges(d, &layout_node);
+    let mut edge_labels: Vec<Vec<String>> = Vec::with_capacity(drawn.len());
+    for g in &drawn {
+        let e = &d.edges()[g.edge];
+        let text = drawn_label(d, g);
+        let lines = if text.is_empty() {
             Vec::new()
         } else {
-            crate::view::wrap_label(e.label(), metrics::EDGE_WRAP, metrics::EDGE_FONT)
+            crate::view::wrap_label(&text, metrics::EDGE_WRAP, metrics::EDGE_FONT)
         };
-        let (Some(from), Some(to)) = (layout_node[e.from()], layout_node[e.to()]) else {
-            // Cannot happen: every node with an edge is a layout node.
-            edge_labels.push(lines);
-            continue;
-        };
-        let label =
-            (!lines.is_empty()).then(|| label_size(&lines, metrics::EDGE_FONT, metrics::EDGE_LINE));
-        input.edges.push(EdgeSpec {
-            from,
-            to,
-            label,
-            constraint: true,
-        });
+        if let (Some(_), Some(from), Some(to)) =
+            (g.route, layout_node[e.from()], layout_node[e.to()])
+        {
+            let label = (!lines.is_empty())
+                .then(|| label_size(&lines, metrics::EDGE_FONT, metrics::EDGE_LINE));
+            input.edges.push(EdgeSpec {
+                from,
+                to,
+                label,
+                constraint: true,
+            });
+        }
         edge_labels.push(lines);
     }
     for (a, b) in crate::view::invisible_edges(d) {
@@ -166,6 +299,7 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
         cluster_node,
         placed,
         layout_node,
+        drawn,
         edge_labels,
     }
 }
@@ -182,6 +316,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         cluster_node,
         placed,
         layout_node,
+        drawn,
         edge_labels,
     } = problem(d);
     let lay = if input.nodes.is_empty() {
@@ -225,7 +360,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         h = num(height),
     );
     let _ = writeln!(out, "<title>{}</title>", xml(d.title()));
-    write_markers(d, &mut out);
+    write_markers(d, &drawn, &mut out);
     let _ = writeln!(
         out,
         "<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>"
@@ -295,37 +430,63 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
 
     // Edges under nodes; their labels over everything.
     out.push_str("<g class=\"relations\">\n");
-    let mut routes: Vec<(usize, &layout::EdgeRoute)> = Vec::new();
-    let mut li = 0;
-    for (ei, e) in d.edges().iter().enumerate() {
-        if layout_node[e.from()].is_none() || layout_node[e.to()].is_none() {
-            continue;
+    // Each drawn line with its points and label position, in layout coordinates.
+    let mut routes: Vec<(usize, Vec<Point>, Option<Point>)> = Vec::new();
+    for (k, g) in drawn.iter().enumerate() {
+        let e = &d.edges()[g.edge];
+        match g.route {
+            Some(li) => {
+                if let Some(r) = lay.edges.get(li) {
+                    routes.push((k, r.points.clone(), r.label_pos));
+                }
+            }
+            None => {
+                let (Some(a), Some(b)) = (layout_node[e.from()], layout_node[e.to()]) else {
+                    continue;
+                };
+                let (Some(&ca), Some(&cb)) = (lay.nodes.get(a), lay.nodes.get(b)) else {
+                    continue;
+                };
+                let pts = straight(ca, &placed[a], cb, &placed[b]);
+                let mid = pts.len() / 2;
+                let label_pos = Point {
+                    x: (pts[mid - 1].x + pts[mid].x) / 2.0,
+                    y: (pts[mid - 1].y + pts[mid].y) / 2.0,
+                };
+                routes.push((k, pts, Some(label_pos)));
+            }
         }
-        if let Some(r) = lay.edges.get(li) {
-            routes.push((ei, r));
-        }
-        li += 1;
     }
-    for &(ei, route) in &routes {
-        let e = &d.edges()[ei];
+    for (k, points, _) in &routes {
+        let g = &drawn[*k];
+        let e = &d.edges()[g.edge];
         let s = style::edge_style(e.kind());
-        let faded = is_faded(d, ei);
+        let faded = is_faded(d, g.edge);
         let color = if faded {
             style::UNTOUCHED_STROKE
         } else {
             s.color
         };
-        let pts: Vec<Point> = route.points.iter().map(|&p| at(p)).collect();
+        let pts: Vec<Point> = points.iter().map(|&p| at(p)).collect();
         let marker = s.arrow != Arrow::None;
+        let start = marker && g.both;
         let _ = writeln!(
             out,
-            "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\"{}{}/>",
+            "<path class=\"{}\" d=\"{}\" fill=\"none\" stroke=\"{color}\" stroke-width=\"{}\"{}{}{}/>",
             e.kind(),
-            path_data(&pts, marker, input.routing),
+            path_data(&pts, marker, start, input.routing),
             num(s.width),
             dash_attr_line(s.line.dasharray()),
             if marker {
                 format!(" marker-end=\"url(#{})\"", marker_id(e.kind(), faded))
+            } else {
+                String::new()
+            },
+            if start {
+                format!(
+                    " marker-start=\"url(#{}-start)\"",
+                    marker_id(e.kind(), faded)
+                )
             } else {
                 String::new()
             }
@@ -394,9 +555,10 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
     out.push_str("</g>\n");
 
     out.push_str("<g class=\"labels\">\n");
-    for &(ei, route) in &routes {
-        let lines = &edge_labels[ei];
-        let Some(lp) = route.label_pos else { continue };
+    for (k, _, label_pos) in &routes {
+        let ei = drawn[*k].edge;
+        let lines = &edge_labels[*k];
+        let Some(lp) = *label_pos else { continue };
         if lines.is_empty() {
             continue;
         }
@@ -487,18 +649,22 @@ fn marker_id(kind: RelationKind, faded: bool) -> String {
     )
 }
 
-fn write_markers(d: &Diagram<'_>, out: &mut String) {
-    let mut used: Vec<(RelationKind, bool)> = Vec::new();
+fn write_markers(d: &Diagram<'_>, drawn: &[Drawn], out: &mut String) {
+    // (kind, faded, at the start of a two-way line)
+    let mut used: Vec<(RelationKind, bool, bool)> = Vec::new();
     for (ei, e) in d.edges().iter().enumerate() {
-        used.push((e.kind(), is_faded(d, ei)));
+        used.push((e.kind(), is_faded(d, ei), false));
+    }
+    for g in drawn.iter().filter(|g| g.both) {
+        used.push((d.edges()[g.edge].kind(), is_faded(d, g.edge), true));
     }
     if d.legend() {
-        used.extend(d.relations_used().into_iter().map(|k| (k, false)));
+        used.extend(d.relations_used().into_iter().map(|k| (k, false, false)));
     }
     used.sort_unstable();
     used.dedup();
     out.push_str("<defs>\n");
-    for (kind, faded) in used {
+    for (kind, faded, start) in used {
         let s = style::edge_style(kind);
         let color = if faded {
             style::UNTOUCHED_STROKE
@@ -519,9 +685,11 @@ fn write_markers(d: &Diagram<'_>, out: &mut String) {
         };
         let _ = writeln!(
             out,
-            "<marker id=\"{}\" viewBox=\"0 0 10 10\" refX=\"{}\" refY=\"5\" markerWidth=\"10\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"auto\">{shape}</marker>",
+            "<marker id=\"{}{}\" viewBox=\"0 0 10 10\" refX=\"{}\" refY=\"5\" markerWidth=\"10\" markerHeight=\"10\" markerUnits=\"userSpaceOnUse\" orient=\"{}\">{shape}</marker>",
             marker_id(kind, faded),
+            if start { "-start" } else { "" },
             num(10.0 - ARROW_LEN),
+            if start { "auto-start-reverse" } else { "auto" },
         );
     }
     out.push_str("</defs>\n");
@@ -530,19 +698,19 @@ fn write_markers(d: &Diagram<'_>, out: &mut String) {
 /// The path of an edge route as the layout draws it ([`layout::curve`]), its last
 /// segment ending short of the last point by the arrowhead's length when there is one
 /// (the arrow tip then sits on the node's outline).
-fn path_data(pts: &[Point], arrow: bool, routing: layout::EdgeRouting) -> String {
+fn path_data(
+    pts: &[Point],
+    arrow: bool,
+    start_arrow: bool,
+    routing: layout::EdgeRouting,
+) -> String {
     let mut pts = pts.to_vec();
     if arrow && pts.len() >= 2 {
         let n = pts.len();
-        let (a, b) = (pts[n - 2], pts[n - 1]);
-        let len = (b.x - a.x).hypot(b.y - a.y);
-        if len > ARROW_LEN + 1.0 {
-            let t = (len - ARROW_LEN) / len;
-            pts[n - 1] = Point {
-                x: a.x + t * (b.x - a.x),
-                y: a.y + t * (b.y - a.y),
-            };
-        }
+        pts[n - 1] = short_of(pts[n - 2], pts[n - 1]);
+    }
+    if start_arrow && pts.len() >= 2 {
+        pts[0] = short_of(pts[1], pts[0]);
     }
     let mut s = String::new();
     let Some(first) = pts.first() else { return s };
@@ -556,6 +724,66 @@ fn path_data(pts: &[Point], arrow: bool, routing: layout::EdgeRouting) -> String
         };
     }
     s
+}
+
+/// `b` moved towards `a` by the arrowhead's length, when the segment is long enough.
+fn short_of(a: Point, b: Point) -> Point {
+    let len = (b.x - a.x).hypot(b.y - a.y);
+    if len > ARROW_LEN + 1.0 {
+        let t = (len - ARROW_LEN) / len;
+        Point {
+            x: a.x + t * (b.x - a.x),
+            y: a.y + t * (b.y - a.y),
+        }
+    } else {
+        b
+    }
+}
+
+/// A straight line between two placed nodes centred at `ca` and `cb`, from box outline
+/// to box outline; a small loop beside the node when both are the same.
+fn straight(ca: Point, a: &Placed, cb: Point, b: &Placed) -> Vec<Point> {
+    let (dx, dy) = (cb.x - ca.x, cb.y - ca.y);
+    if dx.abs() < 1e-9 && dy.abs() < 1e-9 {
+        let (x, h) = (ca.x + a.width / 2.0, a.height / 4.0);
+        return vec![
+            Point { x, y: ca.y - h },
+            Point {
+                x: x + 2.0 * ARROW_LEN,
+                y: ca.y - h,
+            },
+            Point {
+                x: x + 2.0 * ARROW_LEN,
+                y: ca.y + h,
+            },
+            Point { x, y: ca.y + h },
+        ];
+    }
+    // The fraction of the way to the other centre where a box's outline is crossed.
+    let exit = |w: f64, h: f64| {
+        let tx = if dx.abs() > 1e-9 {
+            w / 2.0 / dx.abs()
+        } else {
+            f64::INFINITY
+        };
+        let ty = if dy.abs() > 1e-9 {
+            h / 2.0 / dy.abs()
+        } else {
+            f64::INFINITY
+        };
+        tx.min(ty).min(0.5)
+    };
+    let (ta, tb) = (exit(a.width, a.height), 1.0 - exit(b.width, b.height));
+    vec![
+        Point {
+            x: ca.x + ta * dx,
+            y: ca.y + ta * dy,
+        },
+        Point {
+            x: ca.x + tb * dx,
+            y: ca.y + tb * dy,
+        },
+    ]
 }
 
 fn points_attr(points: &[(f64, f64)]) -> String {
@@ -809,7 +1037,7 @@ impl Legend {
                         let _ = writeln!(
                             out,
                             "<path d=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}{}/>",
-                            path_data(&pts, marker, layout::EdgeRouting::Polyline),
+                            path_data(&pts, marker, false, layout::EdgeRouting::Polyline),
                             s.color,
                             num(s.width),
                             dash_attr_line(s.line.dasharray()),

@@ -62,6 +62,61 @@ fn containment_subtree_and_ancestors() {
 }
 
 #[test]
+fn depth_counts_ancestors_on_a_deep_chain_listed_children_first() {
+    // g0 contains g1 contains … g{N-1}, written deepest first so that every parent comes
+    // after its child in the file: depths are computed once, not by walking up per call.
+    const N: usize = 20_000;
+    let mut b = ModelBuilder::new();
+    for i in (0..N).rev() {
+        let mut e = NewElement::new(format!("g{i}"), ElementKind::Group, Text::plain("g"));
+        if i > 0 {
+            e = e.parent(format!("g{}", i - 1));
+        }
+        b = b.element(e);
+    }
+    let m = b.build().expect("valid");
+    for e in m.elements() {
+        let i: usize = e.id().as_str()[1..].parse().expect("a number");
+        assert_eq!(e.depth(), i, "{}", e.id());
+    }
+    // A brute-force check on the small model: depth is the number of ancestors.
+    let small = model();
+    for e in small.elements() {
+        assert_eq!(e.depth(), e.ancestors().count(), "{}", e.id());
+    }
+}
+
+#[test]
+fn views_are_found_by_id_among_many_in_any_order() {
+    // Ids written out of sorted order, some a prefix of others (`v1`, `v10`, `v100`).
+    let mut src = String::from(
+        r#"{"ecograph": 1, "elements": [{"id": "s", "kind": "system", "name": "S"}], "views": ["#,
+    );
+    let ids: Vec<String> = (0..500).rev().map(|i| format!("v{i}")).collect();
+    for (k, id) in ids.iter().enumerate() {
+        if k > 0 {
+            src.push(',');
+        }
+        src.push_str(&format!(
+            r#"{{"id": "{id}", "title": "T{id}", "include": [{{"id": "s"}}]}}"#
+        ));
+    }
+    src.push_str("]}");
+    let m = Model::from_json_str(&src).expect("valid");
+    assert_eq!(m.views().len(), 500);
+    for id in &ids {
+        let v = m.view(id).unwrap_or_else(|| panic!("view {id}"));
+        assert_eq!(&v.id, id);
+        // The same view as a scan in file order finds.
+        let scanned = m.views().iter().find(|v| &v.id == id).expect("listed");
+        assert!(std::ptr::eq(v, scanned), "{id}");
+    }
+    for missing in ["v500", "v", "v01", "", "w1", "v1 "] {
+        assert!(m.view(missing).is_none(), "{missing:?}");
+    }
+}
+
+#[test]
 fn relations_filtered_by_kind_and_direction() {
     let m = model();
     let tmt = m.element("tmt").expect("tmt");

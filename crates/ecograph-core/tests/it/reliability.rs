@@ -160,3 +160,44 @@ fn a_byte_order_mark_is_skipped() {
     assert_eq!(m.element_count(), 1);
     assert!(Model::check_str(src, None).model.is_some());
 }
+
+#[test]
+fn a_valid_model_with_a_warning_per_element_keeps_each_warning_once_in_order() {
+    // A 2,000-system flow chain, no flow carrying data: one warning per flow, each with
+    // the file and its position, in document order; the model's warnings are the
+    // check's diagnostics (shared, not copied, but equal).
+    const N: usize = 2_000;
+    let mut src = String::from(r#"{"ecograph": 1, "elements": ["#);
+    for i in 0..N {
+        if i > 0 {
+            src.push(',');
+        }
+        src.push_str(&format!(
+            "\n{{\"id\": \"s{i}\", \"kind\": \"system\", \"name\": \"S\"}}"
+        ));
+    }
+    src.push_str(r#"], "relations": ["#);
+    for i in 0..N - 1 {
+        if i > 0 {
+            src.push(',');
+        }
+        src.push_str(&format!(
+            "\n{{\"kind\": \"flow\", \"from\": \"s{i}\", \"to\": \"s{}\"}}",
+            i + 1
+        ));
+    }
+    src.push_str("]}");
+    let checked = Model::check_str(&src, Some("gen.json"));
+    let model = checked.model.as_ref().expect("valid");
+    assert_eq!(model.warnings(), &checked.diagnostics);
+    assert_eq!(checked.diagnostics.len(), N - 1);
+    let mut last = 0;
+    for (i, d) in checked.diagnostics.iter().enumerate() {
+        assert_eq!(d.file(), Some("gen.json"));
+        assert_eq!(d.code(), "flow-without-data");
+        assert_eq!(d.path(), format!("relations[{i}]"));
+        let line = d.line().expect("located");
+        assert!(line > last, "document order");
+        last = line;
+    }
+}

@@ -337,3 +337,126 @@ fn data_ids_name_every_drawn_element_as_written() {
     want.sort_unstable();
     assert_eq!(ids, want);
 }
+
+/// A complete digraph of `k` systems (every ordered pair a `flow`), plus `uses` both ways
+/// between the first two and a second `flow` from the first to the second.
+fn complete_digraph(k: usize) -> Model {
+    let mut b = ModelBuilder::new();
+    for i in 0..k {
+        b = b.element(NewElement::new(
+            format!("s{i}"),
+            ElementKind::System,
+            Text::plain(format!("S{i}")),
+        ));
+    }
+    for i in 0..k {
+        for j in (0..k).filter(|&j| j != i) {
+            b = b.relation(NewRelation::new(
+                RelationKind::Flow,
+                format!("s{i}"),
+                format!("s{j}"),
+            ));
+        }
+    }
+    b = b
+        .relation(NewRelation::new(RelationKind::Flow, "s0", "s1"))
+        .relation(NewRelation::new(RelationKind::Uses, "s0", "s1"))
+        .relation(NewRelation::new(RelationKind::Uses, "s1", "s0"));
+    b.build().expect("valid")
+}
+
+/// The node ids at both ends of a drawn line, from the nodes' centres nearest its ends.
+fn ends(doc: &roxmltree::Document<'_>) -> Vec<(String, String, Option<String>, Option<String>)> {
+    doc.descendants()
+        .find(|n| n.attribute("class") == Some("relations"))
+        .expect("a relations group")
+        .children()
+        .filter(|n| n.has_tag_name("path"))
+        .map(|p| {
+            (
+                p.attribute("class").unwrap_or_default().to_owned(),
+                p.attribute("d").unwrap_or_default().to_owned(),
+                p.attribute("marker-start").map(str::to_owned),
+                p.attribute("marker-end").map(str::to_owned),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_dense_view_draws_each_pair_of_nodes_once_with_both_arrowheads_and_a_count() {
+    let k = 30;
+    let m = complete_digraph(k);
+    let mut v = View::new("dense");
+    v.include = vec![ecograph_core::Selector::Kind(ElementKind::System)];
+    let svg = svg_of(&m, &v, &Options::default());
+    assert_eq!(svg, svg_of(&m, &v, &Options::default()), "deterministic");
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let lines = ends(&doc);
+    // One flow line per unordered pair, one uses line.
+    let flows: Vec<_> = lines.iter().filter(|l| l.0 == "flow").collect();
+    let uses: Vec<_> = lines.iter().filter(|l| l.0 == "uses").collect();
+    assert_eq!(flows.len(), k * (k - 1) / 2);
+    assert_eq!(uses.len(), 1);
+    // Every line goes both ways: an arrowhead at each end, and the start marker exists.
+    for (class, d, start, end) in &lines {
+        let start = start.as_deref().expect("a start arrowhead");
+        assert_eq!(start, format!("url(#arrow-{class}-start)"));
+        assert_eq!(
+            end.as_deref(),
+            Some(format!("url(#arrow-{class})").as_str())
+        );
+        let commands = path_commands(d);
+        assert_eq!(commands.first().map(|c| c.0), Some('M'), "{d}");
+        assert!(
+            commands
+                .iter()
+                .all(|(_, n)| n.iter().all(|x| x.is_finite()))
+        );
+    }
+    for class in ["flow", "uses"] {
+        let id = format!("arrow-{class}-start");
+        let marker = doc
+            .descendants()
+            .find(|n| n.has_tag_name("marker") && n.attribute("id") == Some(id.as_str()))
+            .unwrap_or_else(|| panic!("marker {id}"));
+        assert_eq!(marker.attribute("orient"), Some("auto-start-reverse"));
+    }
+    // Labels: s0 -> s1 is three flows (×3), every other pair two (×2), the uses pair ×2.
+    let labels: Vec<&str> = doc
+        .descendants()
+        .find(|n| n.attribute("class") == Some("labels"))
+        .expect("a labels group")
+        .descendants()
+        .filter(|n| n.is_text())
+        .filter_map(|n| n.text())
+        .filter(|t| !t.trim().is_empty())
+        .collect();
+    assert_eq!(labels.iter().filter(|&&t| t == "×3").count(), 1);
+    assert_eq!(labels.iter().filter(|&&t| t == "×2").count(), flows.len());
+    assert_eq!(labels.len(), flows.len() + 1);
+    // Every system is drawn once.
+    let boxes = doc
+        .descendants()
+        .filter(|n| {
+            n.attribute("class")
+                .is_some_and(|c| c.split(' ').any(|x| x == "element"))
+        })
+        .count();
+    assert_eq!(boxes, k);
+}
+
+#[test]
+fn a_sparse_view_keeps_one_line_per_direction() {
+    // Below the density threshold, a -> b and b -> a stay two lines with one arrowhead.
+    let m = complete_digraph(4);
+    let mut v = View::new("sparse");
+    v.include = vec![ecograph_core::Selector::Kind(ElementKind::System)];
+    let svg = svg_of(&m, &v, &Options::default());
+    let doc = roxmltree::Document::parse(&svg).expect("well-formed XML");
+    let lines = ends(&doc);
+    assert_eq!(lines.iter().filter(|l| l.0 == "flow").count(), 12);
+    assert_eq!(lines.iter().filter(|l| l.0 == "uses").count(), 2);
+    assert!(lines.iter().all(|l| l.2.is_none() && l.3.is_some()));
+    assert!(!svg.contains("-start"));
+}
