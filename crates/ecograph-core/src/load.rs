@@ -188,6 +188,7 @@ pub(crate) fn finish(mut diags: Vec<Diagnostic>, file: Option<&str>) -> Diagnost
         d.file.clone_from(&file);
     }
     sort_diagnostics(&mut diags);
+    diags.shrink_to_fit();
     Diagnostics::from_vec(diags)
 }
 

@@ -366,6 +366,9 @@ impl<'de, T: Shape<'de>> Shape<'de> for Vec<Loose<T>> {
         while let Some(L(v)) = seq.next_element::<L<T>>()? {
             out.push(v);
         }
+        // A vector grows to at least 4 and then doubles: 100k one-selector views would
+        // hold room for 400k raw selectors, and 100k elements room for 131,072.
+        out.shrink_to_fit();
         Ok(Some(out))
     }
 }

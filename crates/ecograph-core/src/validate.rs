@@ -1681,5 +1681,6 @@ fn selectors(
         };
         out.extend(sel);
     }
+    out.shrink_to_fit();
     out
 }
