@@ -240,13 +240,16 @@ struct Tape {
 }
 
 impl Tape {
-    /// Forgets what lies before `offset`.
+    /// Forgets what lies before `offset`, once that is at least half of what is held (so
+    /// each byte is moved at most about once, not once per record).
     fn forget_before(&mut self, offset: u64) {
         let n = usize::try_from(offset.saturating_sub(self.start))
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());
-        self.bytes.drain(..n);
-        self.start += n as u64;
+        if n >= self.bytes.len() / 2 {
+            self.bytes.drain(..n);
+            self.start += n as u64;
+        }
     }
 
     /// Where each field of the record starting at `offset` on `line` starts, found by
@@ -256,38 +259,42 @@ impl Tape {
         let from = usize::try_from(offset.saturating_sub(self.start))
             .unwrap_or(usize::MAX)
             .min(self.bytes.len());
-        let raw = String::from_utf8_lossy(&self.bytes[from..]);
+        let raw = &self.bytes[from..];
         // The csv crate places a record after the `\r` of the line end before it.
-        let raw = raw.trim_start_matches(['\r', '\n']);
+        let skip = raw
+            .iter()
+            .position(|b| !matches!(b, b'\r' | b'\n'))
+            .unwrap_or(raw.len());
         let mut at = Pos { line, column: 1 };
         let mut out = vec![at];
         let mut quoted = false;
         let mut field_start = true;
-        let mut chars = raw.chars().peekable();
-        while let Some(c) = chars.next() {
+        let mut bytes = raw[skip..].iter().copied().peekable();
+        while let Some(b) = bytes.next() {
             let was_start = field_start;
             field_start = false;
             if quoted {
-                if c == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
+                if b == b'"' {
+                    if bytes.peek() == Some(&b'"') {
+                        bytes.next();
                         at.column += 1;
                     } else {
                         quoted = false;
                     }
                 }
             } else {
-                match c {
-                    '"' if was_start => quoted = true,
-                    ',' => field_start = true,
-                    '\r' | '\n' => break,
+                match b {
+                    b'"' if was_start => quoted = true,
+                    b',' => field_start = true,
+                    b'\r' | b'\n' => break,
                     _ => {}
                 }
             }
-            if c == '\n' {
+            if b == b'\n' {
                 at.line += 1;
                 at.column = 1;
-            } else {
+            } else if b & 0xC0 != 0x80 {
+                // Columns count characters: UTF-8 continuation bytes add none.
                 at.column += 1;
             }
             if field_start {
@@ -740,4 +747,22 @@ fn override_first(mut whole: LangText, cell: &LangText) -> LangText {
         first.1 = cell.first().to_owned();
     }
     whole
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_starts_count_characters_and_follow_quotes_across_lines() {
+        let tape = Tape {
+            start: 10,
+            bytes: "\r\n\"ä\"\"x\",\"two\nlines\",ö,\"z\"\r\nnext".as_bytes().to_vec(),
+        };
+        let at = |line, column| Pos { line, column };
+        assert_eq!(
+            tape.field_starts(10, 3),
+            vec![at(3, 1), at(3, 8), at(4, 8), at(4, 10)]
+        );
+    }
 }

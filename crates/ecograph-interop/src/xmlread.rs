@@ -69,17 +69,65 @@ impl<R: BufRead> BufRead for Guard<R> {
 #[derive(Debug, Clone)]
 pub(crate) struct Attr {
     pub ns: Option<Cow<'static, str>>,
-    pub local: String,
+    pub local: Cow<'static, str>,
     /// The name as written (`xml:lang`, `xsi:type`).
-    pub qname: String,
+    pub qname: Cow<'static, str>,
     pub value: String,
+}
+
+/// Tag and attribute names the readers meet on every line, shared instead of allocated
+/// for each occurrence.
+const NAMES: [&str; 36] = [
+    "identifier",
+    "source",
+    "target",
+    "type",
+    "xsi:type",
+    "lang",
+    "xml:lang",
+    "accessType",
+    "modifier",
+    "isDirected",
+    "elementRef",
+    "relationshipRef",
+    "identifierRef",
+    "propertyDefinitionRef",
+    "x",
+    "y",
+    "w",
+    "h",
+    "model",
+    "name",
+    "documentation",
+    "elements",
+    "element",
+    "relationships",
+    "relationship",
+    "properties",
+    "property",
+    "value",
+    "organizations",
+    "item",
+    "label",
+    "propertyDefinitions",
+    "propertyDefinition",
+    "node",
+    "connection",
+    "bendpoint",
+];
+
+fn name(b: &[u8]) -> Cow<'static, str> {
+    match NAMES.iter().find(|n| n.as_bytes() == b) {
+        Some(n) => Cow::Borrowed(*n),
+        None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+    }
 }
 
 #[derive(Debug)]
 pub(crate) enum Ev {
     Start {
         ns: Option<Cow<'static, str>>,
-        local: String,
+        local: Cow<'static, str>,
         attrs: Vec<Attr>,
         empty: bool,
     },
@@ -342,13 +390,13 @@ impl<R: BufRead> XmlIn<R> {
                 Event::Start(e) | Event::Empty(e) => {
                     let (ns, local) = self.reader.resolve_element(e.name());
                     let ns = resolved(ns);
-                    let local = String::from_utf8_lossy(local.as_ref()).into_owned();
+                    let local = name(local.as_ref());
                     let mut attrs = Vec::new();
                     for a in e.attributes() {
                         let a = a.map_err(|err| {
                             fail(file, here, format!("not well-formed XML: {err}"))
                         })?;
-                        let qname = String::from_utf8_lossy(a.key.as_ref()).into_owned();
+                        let qname = name(a.key.as_ref());
                         if qname == "xmlns" || qname.starts_with("xmlns:") {
                             continue;
                         }
@@ -385,7 +433,7 @@ impl<R: BufRead> XmlIn<R> {
                         }
                         attrs.push(Attr {
                             ns: resolved(ans),
-                            local: String::from_utf8_lossy(alocal.as_ref()).into_owned(),
+                            local: name(alocal.as_ref()),
                             qname,
                             value,
                         });
