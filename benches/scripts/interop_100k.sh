@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
-# Wall time and peak memory of `ecograph export` / `ecograph import` on a 100k-element
-# synthetic model, beside `ecograph check` of the same model (reading and validating the
-# file) as the same run's reference. Needs GNU time (/usr/bin/time).
+# Wall time, CPU time and peak memory of `ecograph export` / `ecograph import` on a
+# 100k-element synthetic model, beside `ecograph check` of the same model (reading and
+# validating the file) as the same run's reference: each line gives its ratio to the
+# check's wall and CPU time, and its peak memory as a multiple of the file it writes
+# (export) or reads (import). Needs GNU time (/usr/bin/time).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release -q -p ecograph-cli -p ecograph-benches
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
-./target/release/load_model generate 100000 "$dir/m.json" 1
+./target/release/load_model generate 100000 "$dir/m.json" 1 >/dev/null
 E=./target/release/ecograph
+size() { du -sb "$1" | awk '{print $1}'; }
+ref_wall=1
+ref_cpu=1
 measure() {
-  local label=$1; shift
-  /usr/bin/time -f "%e s wall, %U s user, %M KiB peak" -o "$dir/t" "$@" >/dev/null 2>&1 || true
-  printf '%-28s %s\n' "$label" "$(cat "$dir/t")"
+  local label=$1 file=$2; shift 2
+  /usr/bin/time -f "%e %U %S %M" -o "$dir/t" "$@" >/dev/null 2>&1 || true
+  read -r wall user sys kib <"$dir/t"
+  local cpu bytes
+  cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+  if [ "$label" = "check (reference)" ]; then ref_wall=$wall; ref_cpu=$cpu; fi
+  bytes=$(size "$file")
+  awk -v l="$label" -v w="$wall" -v u="$user" -v s="$sys" -v k="$kib" -v b="$bytes" \
+    -v rw="$ref_wall" -v rc="$ref_cpu" -v c="$cpu" 'BEGIN {
+      printf "%-20s %6.2f s wall (%5.1fx check), %5.2f s user + %5.2f s sys (%5.1fx check), %5.0f MB peak = %4.2fx the %.0f MB file\n",
+        l, w, w / rw, u, s, c / rc, k * 1024 / 1e6, k * 1024 / b, b / 1e6 }'
 }
-ls -l "$dir/m.json" | awk '{printf "model JSON: %.1f MB\n", $5/1e6}'
-measure "check (reference)" $E check "$dir/m.json"
-measure "export archimate" $E export "$dir/m.json" --format archimate --out "$dir/m.xml"
-ls -l "$dir/m.xml" | awk '{printf "exchange file: %.1f MB\n", $5/1e6}'
-measure "import archimate" $E import "$dir/m.xml" --from archimate --out "$dir/back.json"
-measure "export csv" $E export "$dir/m.json" --format csv --out "$dir/csv"
-measure "import csv" $E import "$dir/csv" --from csv --out "$dir/back2.json"
-cmp -s <($E fmt "$dir/m.json") "$dir/back.json" && echo "round trip: identical"
+measure "check (reference)" "$dir/m.json" $E check "$dir/m.json"
+measure "export archimate" "$dir/m.xml" $E export "$dir/m.json" --format archimate --out "$dir/m.xml"
+measure "import archimate" "$dir/m.xml" $E import "$dir/m.xml" --from archimate --out "$dir/back.json"
+measure "export csv" "$dir/csv" $E export "$dir/m.json" --format csv --out "$dir/csv"
+measure "import csv" "$dir/csv" $E import "$dir/csv" --from csv --out "$dir/back2.json"
+cmp -s <($E fmt "$dir/m.json") "$dir/back.json" && echo "archimate round trip: identical"
+cmp -s <($E fmt "$dir/m.json") "$dir/back2.json" && echo "csv round trip: identical"
