@@ -159,6 +159,71 @@ fn separate_boxes(
     out
 }
 
+/// Longest side over shortest side above which [`stagger_sinks`] acts.
+const MAX_ASPECT: f64 = 2.6;
+
+/// Wraps the widest rank of a drawing far wider than tall (in the internal
+/// frame; tall left-to-right drawings alike): every second of its sinks
+/// outside all boxes (nodes whose edges all come from ranks above) moves one
+/// rank down, while that makes the rough drawing less lopsided; at most four
+/// rounds. Only sinks move, so no edge turns upwards and the ranks above
+/// keep their order; the edges to the moved sinks pass the others through
+/// lanes of their own. `step` is one rank of edge length (2 when labels
+/// double the ranks).
+fn stagger_sinks(input: &LayoutInput, size: &[(f64, f64)], ranks: &mut [i32], step: f64) {
+    let n = input.nodes.len();
+    let mut sink: Vec<bool> = input.nodes.iter().map(|s| s.cluster.is_none()).collect();
+    let mut first_pred = vec![usize::MAX; n];
+    for e in input.edges.iter().filter(|e| e.from != e.to) {
+        let (u, v) = (e.from, e.to);
+        if !e.constraint || ranks[u] >= ranks[v] {
+            sink[u] = false;
+            sink[v] = false;
+        } else {
+            sink[u] = false;
+            first_pred[v] = first_pred[v].min(u);
+        }
+    }
+    let rank_sep = input.rank_sep / step;
+    let extent = |ranks: &[i32]| {
+        let num = ranks.iter().map(|&r| r as usize + 1).max().unwrap_or(0);
+        let mut width = vec![0.0f64; num];
+        let mut height = vec![0.0f64; num];
+        for v in 0..n {
+            let r = ranks[v] as usize;
+            width[r] += size[v].0 + input.node_sep;
+            height[r] = height[r].max(size[v].1);
+        }
+        let tall: f64 = height.iter().map(|h| h + rank_sep).sum();
+        let (widest, wide) = width
+            .iter()
+            .enumerate()
+            .fold((0, 0.0f64), |b, (r, &w)| if w > b.1 { (r, w) } else { b });
+        (widest, wide / tall.max(1.0))
+    };
+    for _ in 0..4 {
+        let (widest, aspect) = extent(ranks);
+        if aspect <= MAX_ASPECT {
+            return;
+        }
+        let mut movable: Vec<usize> = (0..n)
+            .filter(|&v| sink[v] && ranks[v] as usize == widest && first_pred[v] != usize::MAX)
+            .collect();
+        if movable.len() < 2 {
+            return;
+        }
+        movable.sort_by_key(|&v| (first_pred[v], v));
+        let mut next = ranks.to_vec();
+        for &v in movable.iter().skip(1).step_by(2) {
+            next[v] += step as i32;
+        }
+        if extent(&next).1 >= aspect {
+            return;
+        }
+        ranks.copy_from_slice(&next);
+    }
+}
+
 /// Internal (width, height) of something whose drawn size is `(w, h)`.
 pub(crate) fn internal(direction: Direction, (w, h): (f64, f64)) -> (f64, f64) {
     match direction {
@@ -230,7 +295,8 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
     }
     let separating = separate_boxes(input, tree, &rank_edges[..pairs.len()], &rank_edges);
     rank_edges.extend(separating);
-    let ranks = rank(n + 2 * k, &rank_edges);
+    let mut ranks = rank(n + 2 * k, &rank_edges);
+    stagger_sinks(input, &size, &mut ranks[..n], f64::from(minlen));
 
     let mut nodes: Vec<LNode> = (0..n)
         .map(|i| LNode {
@@ -476,6 +542,23 @@ mod tests {
             &[(0, 1), (2, 3), (0, 2)],
         ));
         assert!(r[2] > r[1] && r[3] > r[1], "{r:?}");
+    }
+
+    #[test]
+    fn a_wide_row_of_sinks_is_wrapped_onto_two_ranks() {
+        // One source feeding twelve sinks: a row of 12 × 100 px over two
+        // ranks of 40 px is far wider than 2.6:1, so every second sink moves
+        // one rank down; nothing else moves and every edge still points down.
+        let mut inp = input(&[None; 13], &(1..13).map(|v| (0, v)).collect::<Vec<_>>());
+        for node in &mut inp.nodes {
+            node.width = 100.0;
+            node.height = 40.0;
+        }
+        let r = ranks(&inp);
+        assert_eq!(r[0], 0);
+        let lower = (1..13).filter(|&v| r[v] == 2).count();
+        let upper = (1..13).filter(|&v| r[v] == 1).count();
+        assert_eq!((upper, lower), (6, 6), "{r:?}");
     }
 
     #[test]
