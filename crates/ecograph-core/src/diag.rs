@@ -241,25 +241,27 @@ impl Diagnostic {
 /// ```
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(
-            f,
-            "{}[{}]: {}",
-            self.severity.as_str(),
-            self.code,
-            self.message
-        )?;
-        let file = self.file.as_deref().unwrap_or("<input>");
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => writeln!(f, "  --> {file}:{l}:{c} ({})", self.path)?,
-            _ => writeln!(f, "  --> {file} ({})", self.path)?,
-        }
-        for note in &self.notes {
-            writeln!(f, "note: {note}")?;
-        }
-        if let Some(s) = &self.suggestion {
-            writeln!(f, "help: {s}")?;
-        }
-        Ok(())
+        padded(f, |f| {
+            writeln!(
+                f,
+                "{}[{}]: {}",
+                self.severity.as_str(),
+                self.code,
+                self.message
+            )?;
+            let file = self.file.as_deref().unwrap_or("<input>");
+            match (self.line, self.column) {
+                (Some(l), Some(c)) => writeln!(f, "  --> {file}:{l}:{c} ({})", self.path)?,
+                _ => writeln!(f, "  --> {file} ({})", self.path)?,
+            }
+            for note in &self.notes {
+                writeln!(f, "note: {note}")?;
+            }
+            if let Some(s) = &self.suggestion {
+                writeln!(f, "help: {s}")?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -322,12 +324,33 @@ impl std::error::Error for Diagnostics {}
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, d) in self.items.iter().enumerate() {
-            if i > 0 {
-                f.write_char('\n')?;
+        padded(f, |f| {
+            for (i, d) in self.items.iter().enumerate() {
+                if i > 0 {
+                    f.write_char('\n')?;
+                }
+                d.fmt(f)?;
             }
-            d.fmt(f)?;
+            Ok(())
+        })
+    }
+}
+
+/// Writes what `write` writes, padded to the formatter's width and fill when it has one
+/// (so `{:<12}` works on every `Display` of the crate).
+pub(crate) fn padded(
+    f: &mut std::fmt::Formatter<'_>,
+    write: impl Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+) -> std::fmt::Result {
+    struct W<F>(F);
+    impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for W<F> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            (self.0)(f)
         }
-        Ok(())
+    }
+    if f.width().is_none() && f.precision().is_none() {
+        write(f)
+    } else {
+        f.pad(&W(write).to_string())
     }
 }

@@ -920,12 +920,15 @@ impl<'m> Relation<'m> {
 }
 
 /// One relation on a [`Path`], and whether it was followed from `from` to `to`.
+///
+/// Read through accessors, as the impact crate's `Hop`: [`Step::from`], [`Step::to`],
+/// [`Step::relation`], [`Step::direction`]. Serialised (feature `serde`) as
+/// `{"from", "relation", "to", "forward"}`, the steps of `ecograph path --format json`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step<'m> {
-    /// The relation.
-    pub relation: Relation<'m>,
+    pub(crate) relation: Relation<'m>,
     /// `true` when followed in its own direction.
-    pub forward: bool,
+    pub(crate) forward: bool,
 }
 
 impl<'m> Step<'m> {
@@ -958,6 +961,11 @@ impl<'m> Step<'m> {
     /// The relation followed.
     pub fn relation(&self) -> Relation<'m> {
         self.relation
+    }
+    /// Whether the relation is followed in its own direction, from its `from` to its
+    /// `to` (`direction() == Direction::Outgoing`).
+    pub fn is_forward(&self) -> bool {
+        self.forward
     }
     /// `Outgoing` when the relation is followed from its `from` to its `to`, else
     /// `Incoming`.

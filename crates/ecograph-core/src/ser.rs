@@ -21,7 +21,7 @@
 
 use crate::{
     Confidence, Date, Diagnostic, Diagnostics, Duration, ElementId, ElementIndex, ElementKind,
-    Period, RelationKind, Severity, Status, Text,
+    Period, RelationKind, Severity, Status, Step, Text,
 };
 use serde::ser::{Serialize, SerializeMap, SerializeStruct, Serializer};
 
@@ -96,5 +96,18 @@ impl Serialize for Diagnostic {
 impl Serialize for Diagnostics {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         s.collect_seq(self.items.iter())
+    }
+}
+
+/// `{"from": ID, "relation": KIND, "to": ID, "forward": BOOL}`: the step's own ends (the
+/// element it leaves and the one it reaches), as `ecograph path --format json` prints.
+impl Serialize for Step<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Step", 4)?;
+        st.serialize_field("from", &self.from().id())?;
+        st.serialize_field("relation", &self.relation().kind())?;
+        st.serialize_field("to", &self.to().id())?;
+        st.serialize_field("forward", &self.is_forward())?;
+        st.end()
     }
 }

@@ -74,7 +74,7 @@ impl ChangeKind {
 
 impl fmt::Display for ChangeKind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -181,7 +181,7 @@ impl RelationRef {
 
 impl fmt::Display for RelationRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        crate::padded(f, |f| match self {
             RelationRef::Id(id) => write!(f, "`{id}`"),
             RelationRef::Between {
                 kind: Some(kind),
@@ -205,7 +205,7 @@ impl fmt::Display for RelationRef {
                 }
                 Ok(())
             }
-        }
+        })
     }
 }
 
@@ -307,14 +307,16 @@ impl Change {
 
 impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.subject {
-            Subject::Element(id) => write!(f, "{} `{id}`", self.kind)?,
-            Subject::Relation(r) => write!(f, "{} relation {r}", self.kind)?,
-        }
-        if let Some(d) = self.delay {
-            write!(f, " by {d}")?;
-        }
-        Ok(())
+        crate::padded(f, |f| {
+            match &self.subject {
+                Subject::Element(id) => write!(f, "{} `{id}`", self.kind)?,
+                Subject::Relation(r) => write!(f, "{} relation {r}", self.kind)?,
+            }
+            if let Some(d) = self.delay {
+                write!(f, " by {d}")?;
+            }
+            Ok(())
+        })
     }
 }
 

@@ -190,6 +190,25 @@ impl Error {
     }
 }
 
+/// Writes what `write` writes, padded to the formatter's width and fill when it has one
+/// (so `{:<12}` works on every `Display` of the crate).
+pub(crate) fn padded(
+    f: &mut std::fmt::Formatter<'_>,
+    write: impl Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+) -> std::fmt::Result {
+    struct W<F>(F);
+    impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for W<F> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            (self.0)(f)
+        }
+    }
+    if f.width().is_none() && f.precision().is_none() {
+        write(f)
+    } else {
+        f.pad(&W(write).to_string())
+    }
+}
+
 #[cfg(test)]
 mod send_sync {
     fn assert_send_sync<T: Send + Sync>() {}

@@ -105,7 +105,7 @@ pub(crate) fn unknown_name<'a>(
 
 impl fmt::Display for Link {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+        f.pad(self.as_str())
     }
 }
 
@@ -145,6 +145,12 @@ pub enum Effect {
     /// It is gone too (the contents of a removed container) and passes impact on as a
     /// `removed` element does.
     Removed,
+}
+
+impl fmt::Display for Effect {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.pad(self.as_str())
+    }
 }
 
 impl std::str::FromStr for Effect {
@@ -232,18 +238,20 @@ impl Rule {
 
 impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {} {} ({})",
-            self.change,
-            self.link,
-            direction_str(self.direction),
-            self.confidence
-        )?;
-        if self.then != Effect::Modified {
-            write!(f, ", then {}", self.then.as_str())?;
-        }
-        Ok(())
+        crate::padded(f, |f| {
+            write!(
+                f,
+                "{} {} {} ({})",
+                self.change,
+                self.link,
+                direction_str(self.direction),
+                self.confidence
+            )?;
+            if self.then != Effect::Modified {
+                write!(f, ", then {}", self.then.as_str())?;
+            }
+            Ok(())
+        })
     }
 }
 

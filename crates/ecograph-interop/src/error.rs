@@ -44,14 +44,16 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n  --> {}", self.message, self.file)?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, ":{l}:{c}")?;
-        }
-        if let Some(h) = &self.help {
-            write!(f, "\nhelp: {h}")?;
-        }
-        Ok(())
+        padded(f, |f| {
+            write!(f, "{}\n  --> {}", self.message, self.file)?;
+            if let (Some(l), Some(c)) = (self.line, self.column) {
+                write!(f, ":{l}:{c}")?;
+            }
+            if let Some(h) = &self.help {
+                write!(f, "\nhelp: {h}")?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -82,11 +84,13 @@ impl Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}\n  --> {}", self.message, self.file)?;
-        if let (Some(l), Some(c)) = (self.line, self.column) {
-            write!(f, ":{l}:{c}")?;
-        }
-        Ok(())
+        padded(f, |f| {
+            write!(f, "{}\n  --> {}", self.message, self.file)?;
+            if let (Some(l), Some(c)) = (self.line, self.column) {
+                write!(f, ":{l}:{c}")?;
+            }
+            Ok(())
+        })
     }
 }
 
@@ -148,5 +152,24 @@ impl Error {
     /// writing it (exit 2).
     pub fn is_invalid_input(&self) -> bool {
         matches!(self, Error::Invalid { .. } | Error::Unrepresentable { .. })
+    }
+}
+
+/// Writes what `write` writes, padded to the formatter's width and fill when it has one
+/// (so `{:<12}` works on every `Display` of the crate).
+pub(crate) fn padded(
+    f: &mut std::fmt::Formatter<'_>,
+    write: impl Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+) -> std::fmt::Result {
+    struct W<F>(F);
+    impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for W<F> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            (self.0)(f)
+        }
+    }
+    if f.width().is_none() && f.precision().is_none() {
+        write(f)
+    } else {
+        f.pad(&W(write).to_string())
     }
 }

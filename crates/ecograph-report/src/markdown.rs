@@ -71,10 +71,11 @@ impl Limits {
         self.nodes = nodes;
         self
     }
-    /// Sets the language of names.
+    /// Sets the language of names, as every options type of the library crates does
+    /// (`impl Into<String>`; leave it unset for the model's default language).
     #[must_use]
-    pub fn lang(mut self, lang: Option<&str>) -> Self {
-        self.lang = lang.map(str::to_owned);
+    pub fn lang(mut self, lang: impl Into<String>) -> Self {
+        self.lang = Some(lang.into());
         self
     }
 }

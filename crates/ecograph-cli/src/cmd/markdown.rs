@@ -26,12 +26,19 @@ pub fn write_impact(
     impact: &Impact<'_>,
     lang: Option<&str>,
 ) -> Result<(), Fail> {
-    let md = impact_markdown(model, impact, &Limits::default().lang(lang));
+    let md = impact_markdown(model, impact, &limits(lang));
     write_output(out, md.as_bytes())
 }
 
 /// Writes the diff summary.
 pub fn write_diff(out: Option<&Path>, diff: &Diff<'_>, lang: Option<&str>) -> Result<(), Fail> {
-    let md = diff_markdown(diff, &Limits::default().lang(lang));
+    let md = diff_markdown(diff, &limits(lang));
     write_output(out, md.as_bytes())
+}
+
+fn limits(lang: Option<&str>) -> Limits {
+    match lang {
+        Some(l) => Limits::default().lang(l),
+        None => Limits::default(),
+    }
 }

@@ -46,14 +46,9 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         (Format::Json, None) => {
             json_out(&json!({ "from": args.from, "to": args.to, "path": Value::Null }))
         }
-        (Format::Json, Some(p)) => {
-            let hops: Vec<_> = p
-                .steps()
-                .iter()
-                .map(|s| json!({ "from": s.source().id(), "relation": s.relation.kind(), "to": s.target().id(), "forward": s.forward }))
-                .collect();
-            json_out(&json!({ "from": args.from, "to": args.to, "length": p.len(), "path": hops }))
-        }
+        (Format::Json, Some(p)) => json_out(
+            &json!({ "from": args.from, "to": args.to, "length": p.len(), "path": p.steps() }),
+        ),
         (Format::Text, None) => {
             format!("no path from `{}` to `{}`\n", args.from, args.to).into_bytes()
         }
@@ -65,10 +60,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 esc(p.start().name().resolve(lang))
             );
             for step in p.steps() {
-                let arrow = if step.forward {
-                    format!("--{}-->", step.relation.kind())
+                let arrow = if step.is_forward() {
+                    format!("--{}-->", step.relation().kind())
                 } else {
-                    format!("<--{}--", step.relation.kind())
+                    format!("<--{}--", step.relation().kind())
                 };
                 s.push_str(&format!(
                     "  {arrow} {} ({})\n",

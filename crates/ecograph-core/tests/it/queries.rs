@@ -185,7 +185,7 @@ fn shortest_path_names_its_relations() {
         .map(|s| {
             (
                 s.source().id().to_string(),
-                s.relation.kind(),
+                s.relation().kind(),
                 s.target().id().to_string(),
             )
         })
@@ -204,7 +204,7 @@ fn shortest_path_names_its_relations() {
     let back = m
         .shortest_path(eures, keha, &[], Direction::Both)
         .expect("undirected");
-    assert!(back.steps().iter().all(|s| !s.forward));
+    assert!(back.steps().iter().all(|s| !s.is_forward()));
 }
 
 #[test]

@@ -2,7 +2,8 @@
 //! honours width and fill, and `Element` usable in hash and ordered sets.
 
 use ecograph_core::{
-    Date, Duration, ElementId, ElementIndex, ElementKind, Model, Period, RelationKind, Status, Text,
+    Confidence, Date, Duration, ElementId, ElementIndex, ElementKind, Model, Period, RelationKind,
+    Status, Text,
 };
 use std::collections::{BTreeSet, HashSet};
 
@@ -81,6 +82,9 @@ fn display_honours_width_and_fill() {
     assert_eq!(format!("[{date:<11}]"), "[2024-06-15 ]");
     assert_eq!(format!("[{dur:>3}]"), "[ 2w]");
     assert_eq!(format!("[{:*<5}]", Text::plain("ab")), "[ab***]");
+    assert_eq!(format!("{:<12}|", Confidence::Certain), "certain     |");
+    let second = ElementIndex::from(m_two().element("b").expect("b"));
+    assert_eq!(format!("{second:>4}|"), "   1|");
     // Without a width nothing changes.
     assert_eq!(format!("{period}|{date}|{dur}"), "2024-H2|2024-06-15|2w");
 }
@@ -133,6 +137,10 @@ fn an_invalid_model_lists_every_error_in_its_alternate_form() {
     );
     let source = std::error::Error::source(&err).expect("the diagnostics");
     assert!(source.to_string().starts_with("error[unknown-kind]"));
+    // A diagnostic pads as a whole, like every Display of the crate.
+    let shown = source.to_string();
+    let width = shown.chars().count() + 3;
+    assert_eq!(format!("{source:<width$}|"), format!("{shown}   |"));
 }
 
 /// A step of a core path reads like a relation and like the impact crate's hop:
@@ -172,4 +180,32 @@ fn path_steps_have_the_accessors_of_relations_and_hops() {
             ("b".into(), "c".into(), Incoming, "c".into())
         ]
     );
+    assert!(path.steps()[0].is_forward() && !path.steps()[1].is_forward());
+    assert_eq!(
+        serde_json::to_string(path.steps()).expect("serialises"),
+        r#"[{"from":"a","relation":"flow","to":"b","forward":true},{"from":"b","relation":"flow","to":"c","forward":false}]"#
+    );
+}
+
+#[test]
+fn elements_with_tag_borrows_the_tag_only_for_the_call() {
+    let m = Model::from_json_str(
+        r#"{ "ecograph": 1, "elements": [
+  { "id": "a", "kind": "system", "name": "A", "tags": ["core"] },
+  { "id": "b", "kind": "system", "name": "B" } ] }"#,
+    )
+    .expect("valid");
+    // The tag is a temporary dropped before the iterator is used: this compiles only
+    // because the iterator does not borrow it.
+    let tagged = m.elements_with_tag(&String::from("core"));
+    let ids: Vec<&str> = tagged.map(|e| e.id().as_str()).collect();
+    assert_eq!(ids, ["a"]);
+}
+
+fn m_two() -> Model {
+    Model::from_json_str(
+        r#"{ "ecograph": 1, "elements": [ { "id": "a", "kind": "system", "name": "A" },
+  { "id": "b", "kind": "system", "name": "B" } ] }"#,
+    )
+    .expect("valid")
 }

@@ -3,3 +3,4 @@
 mod diff;
 mod fuzz_found;
 mod impact;
+mod vocab;

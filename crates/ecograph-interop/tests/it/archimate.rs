@@ -310,6 +310,11 @@ fn a_foreign_file_keeps_every_concept_with_its_type() {
         .filter(|w| w.contains("bendpoint"))
         .collect();
     assert_eq!(dropped.len(), 1);
+    // A warning's Display pads as a whole, as every Display of the crate.
+    let w = &imp.warnings[0];
+    let shown = w.to_string();
+    let width = shown.chars().count() + 2;
+    assert_eq!(format!("{w:<width$}|"), format!("{shown}  |"));
     // It renders.
     for view in m.views() {
         let svg = ecograph_render::render(

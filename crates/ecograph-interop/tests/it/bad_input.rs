@@ -33,6 +33,13 @@ fn every_bad_exchange_file_gets_its_whole_message() {
         let r = BufReader::new(File::open(&case).expect("fixture"));
         let err = import_archimate(r, &name).expect_err(&name);
         assert!(err.is_invalid_input(), "{name}: {err}");
+        if let ecograph_interop::Error::Invalid { problems, .. } = &err {
+            // A problem's Display pads as a whole, as every Display of the crate.
+            let p = &problems[0];
+            let shown = p.to_string();
+            let width = shown.chars().count() + 1;
+            assert_eq!(format!("{p:>width$}|"), format!(" {shown}|"));
+        }
         assert_eq!(
             err.to_string(),
             expected(&case.with_extension("err")),

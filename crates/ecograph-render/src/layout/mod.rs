@@ -261,7 +261,7 @@ pub enum LayoutError {
 
 impl fmt::Display for LayoutError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
+        padded(f, |f| match self {
             LayoutError::EdgeOutOfRange { edge } => {
                 write!(f, "edge {edge} refers to a node that does not exist")
             }
@@ -280,7 +280,7 @@ impl fmt::Display for LayoutError {
             LayoutError::InvalidSize { what } => {
                 write!(f, "{what} is negative, too large or not a number")
             }
-        }
+        })
     }
 }
 
@@ -437,4 +437,23 @@ pub fn sampled(points: &[Point], routing: EdgeRouting) -> Vec<Point> {
 #[must_use]
 pub fn diagram_input(diagram: &crate::Diagram<'_>) -> LayoutInput {
     crate::svg::problem(diagram).input
+}
+
+/// Writes what `write` writes, padded to the formatter's width and fill when it has one
+/// (so `{:<12}` works on every `Display` of the crate).
+pub(crate) fn padded(
+    f: &mut std::fmt::Formatter<'_>,
+    write: impl Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result,
+) -> std::fmt::Result {
+    struct W<F>(F);
+    impl<F: Fn(&mut std::fmt::Formatter<'_>) -> std::fmt::Result> std::fmt::Display for W<F> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            (self.0)(f)
+        }
+    }
+    if f.width().is_none() && f.precision().is_none() {
+        write(f)
+    } else {
+        f.pad(&W(write).to_string())
+    }
 }

@@ -387,6 +387,12 @@ fn invalid_inputs_are_errors() {
         ..LayoutInput::default()
     };
     assert_eq!(layout(&input), Err(LayoutError::EdgeOutOfRange { edge: 0 }));
+    // Its Display honours width and fill, as every Display of the crate.
+    let err = LayoutError::EdgeOutOfRange { edge: 0 };
+    assert_eq!(
+        format!("{err:<56}|"),
+        "edge 0 refers to a node that does not exist             |"
+    );
     input.edges.clear();
     input.clusters = vec![
         ClusterSpec {

@@ -13,7 +13,7 @@ fn removed(model: &Model, id: &str, lang: &str) -> String {
     impact_markdown(
         model,
         &impact,
-        &Limits::default().rows(8).nodes(10).lang(Some(lang)),
+        &Limits::default().rows(8).nodes(10).lang(lang),
     )
 }
 
@@ -61,7 +61,7 @@ fn diff_markdown_of_an_edited_te24() {
     let old = te24();
     let new = te24_edited();
     let d = diff(&old, &new).lang("en");
-    let md = diff_markdown(&d, &Limits::default().lang(Some("en")));
+    let md = diff_markdown(&d, &Limits::default().lang("en"));
     assert!(md.contains("Migri case management \\| UMA"));
     insta::assert_snapshot!(md);
 }

@@ -891,3 +891,9 @@ fn a_delay_past_the_year_9999_is_an_error() {
             .all(|mv| mv.new_end.is_none_or(|d| d.year() <= 9999))
     );
 }
+
+#[test]
+fn missing_dates_display_honours_width_and_fill() {
+    assert_eq!(format!("{:<12}|", schedule::Missing::End), "end         |");
+    assert_eq!(format!("{:>6}|", schedule::Missing::Start), " start|");
+}
