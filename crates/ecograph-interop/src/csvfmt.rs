@@ -757,7 +757,9 @@ mod tests {
     fn field_starts_count_characters_and_follow_quotes_across_lines() {
         let tape = Tape {
             start: 10,
-            bytes: "\r\n\"ä\"\"x\",\"two\nlines\",ö,\"z\"\r\nnext".as_bytes().to_vec(),
+            bytes: "\r\n\"ä\"\"x\",\"two\nlines\",ö,\"z\"\r\nnext"
+                .as_bytes()
+                .to_vec(),
         };
         let at = |line, column| Pos { line, column };
         assert_eq!(

@@ -8,7 +8,10 @@
 //! 1. cycle removal with the greedy heuristic of Eades, Lin and Smyth, inside
 //!    strongly connected components only;
 //! 2. ranking by network simplex, so edges are short; each cluster adds a
-//!    small cost per rank of its height;
+//!    small cost per rank of its height; a node linked with a cluster's
+//!    contents is ranked wholly above or below the cluster (unless it is
+//!    linked both ways), and a rank of sinks far wider than the drawing is
+//!    tall wraps onto the next rank;
 //! 3. long edges split into dummy nodes, edge labels into label dummies in
 //!    the middle rank (ranks are doubled when any edge has a label);
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
