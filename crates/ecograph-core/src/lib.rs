@@ -131,6 +131,14 @@ pub enum Error {
         /// What a valid value looks like.
         expected: &'static str,
     },
+    /// A view read on its own ([`View::from_json`], or serde's `Deserialize`) is not a
+    /// valid view.
+    #[error("invalid view: {}", .problems.join("; "))]
+    InvalidView {
+        /// Every problem, with its JSON path in the view and a suggestion where there is
+        /// one.
+        problems: Vec<String>,
+    },
     /// A name (of a kind, a status, ...) that is not one of the known names.
     #[error("unknown {what} `{name}`")]
     UnknownName {

@@ -144,3 +144,124 @@ impl View {
         self.relations.as_ref().is_none_or(|r| r.contains(&kind))
     }
 }
+
+impl View {
+    /// Reads a view as a model file writes it (an entry of `views`, the form
+    /// [`View::to_json`] gives), with the model file's checks of its fields, selectors,
+    /// kinds, directions and depths. The element ids it names are not checked, as there
+    /// is no model: drawing it (the render crate's `Diagram::new`) does.
+    ///
+    /// ```
+    /// use ecograph_core::{RelationKind, View};
+    /// let v = View::from_json(&serde_json::json!({
+    ///     "id": "flows", "include": [{"kind": "system"}], "relations": ["flow"]
+    /// }))?;
+    /// assert_eq!(v.relations, Some(vec![RelationKind::Flow]));
+    /// assert_eq!(View::from_json(&v.to_json())?, v);
+    /// let err = View::from_json(&serde_json::json!({"id": "v", "relations": ["flw"]}));
+    /// assert_eq!(
+    ///     err.unwrap_err().to_string(),
+    ///     "invalid view: unknown relation kind `flw` at `relations[0]` (did you mean `flow`?)"
+    /// );
+    /// # Ok::<(), ecograph_core::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// [`crate::Error::InvalidView`] listing every problem, each with its JSON path in
+    /// the view and a suggestion where there is one.
+    pub fn from_json(value: &serde_json::Value) -> Result<View, crate::Error> {
+        use serde_json::{Value, json};
+        // The view is checked by the model file's own validator, inside a document whose
+        // elements are the ids the view names: one set of rules, not a second parser.
+        let mut ids = std::collections::BTreeSet::new();
+        let mut named = |v: Option<&Value>| {
+            if let Some(s) = v.and_then(Value::as_str)
+                && crate::validate::is_valid_id(s)
+            {
+                ids.insert(s.to_owned());
+            }
+        };
+        for key in ["include", "exclude"] {
+            for sel in value
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                for field in ["id", "subtree", "around"] {
+                    named(sel.get(field));
+                }
+            }
+        }
+        let collapse = value.get("collapse").and_then(|c| c.get("ids"));
+        for id in collapse.and_then(Value::as_array).into_iter().flatten() {
+            named(Some(id));
+        }
+        let elements: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({ "id": id, "kind": "group", "name": id }))
+            .collect();
+        // The languages its texts use (a model declares the languages of its texts).
+        let mut langs: Vec<&str> = Vec::new();
+        for key in ["title", "description"] {
+            for lang in value
+                .get(key)
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                if !langs.contains(&lang.0.as_str()) {
+                    langs.push(lang.0);
+                }
+            }
+        }
+        let mut doc = json!({ "ecograph": 1, "elements": elements, "views": [value] });
+        if !langs.is_empty() {
+            doc["languages"] = json!(langs);
+        }
+        let checked = crate::Model::check_str(&doc.to_string(), None);
+        let problems: Vec<String> = checked
+            .diagnostics
+            .errors()
+            .map(|d| {
+                let path = d.path();
+                let path = path
+                    .strip_prefix("views[0].")
+                    .or_else(|| path.strip_prefix("views[0]"))
+                    .unwrap_or(&path);
+                let at = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" at `{path}`")
+                };
+                let hint = d
+                    .suggestion()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                format!("{}{at}{hint}", d.message())
+            })
+            .collect();
+        match checked.model {
+            Some(m) if problems.is_empty() => Ok(m.views()[0].clone()),
+            _ => Err(crate::Error::InvalidView { problems }),
+        }
+    }
+}
+
+/// A view as a model file writes it, read with [`View::from_json`]'s checks.
+#[cfg(feature = "serde")]
+impl<'de> serde::Deserialize<'de> for View {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<View, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        View::from_json(&value).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The form [`View::to_json`] gives (and a model file holds).
+#[cfg(feature = "serde")]
+impl serde::Serialize for View {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.to_json().serialize(s)
+    }
+}

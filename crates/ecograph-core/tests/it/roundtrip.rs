@@ -200,3 +200,46 @@ fn a_model_goes_back_to_a_builder_and_is_saved_atomically() {
     assert!(err.to_string().starts_with("cannot write `"), "{err}");
     std::fs::remove_dir_all(&dir).expect("cleanup");
 }
+
+#[test]
+fn every_view_of_te24_round_trips_through_serde() {
+    let src = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../models/te24.json"
+    ))
+    .expect("te24");
+    let te24 = Model::from_json_str(&src).expect("valid");
+    assert!(!te24.views().is_empty());
+    for v in te24.views() {
+        let json = serde_json::to_string(v).expect("serialises");
+        assert_eq!(json, v.to_json().to_string(), "{}", v.id);
+        let back: ecograph_core::View = serde_json::from_str(&json).expect("deserialises");
+        assert_eq!(&back, v);
+    }
+    // A set's view (selectors by id) too.
+    let set = ecograph_core::ElementSet::with_tag(&te24, "core").descendants();
+    let v = ecograph_core::View::from_set("core", &set);
+    let back: ecograph_core::View =
+        serde_json::from_str(&serde_json::to_string(&v).expect("serialises")).expect("reads");
+    assert_eq!(back, v);
+}
+
+#[test]
+fn a_view_read_on_its_own_lists_every_problem() {
+    let err = serde_json::from_str::<ecograph_core::View>(
+        r#"{"id": "v", "include": [{"kind": "sytem"}], "relations": ["flw"], "direction": "RL", "colour": 1}"#,
+    )
+    .expect_err("invalid");
+    let msg = err.to_string();
+    for part in [
+        "invalid view: ",
+        "unknown element kind `sytem` at `include[0].kind`",
+        "unknown relation kind `flw` at `relations[0]` (did you mean `flow`?)",
+        "unknown direction `RL` at `direction`",
+    ] {
+        assert!(msg.contains(part), "{part} in {msg}");
+    }
+    let err =
+        ecograph_core::View::from_json(&serde_json::json!({"include": []})).expect_err("no id");
+    assert!(err.to_string().starts_with("invalid view: "), "{err}");
+}

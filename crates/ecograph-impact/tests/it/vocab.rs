@@ -75,3 +75,44 @@ fn every_name_parses_with_a_result() {
         "unknown effect `modifed`; did you mean `modified`?"
     );
 }
+
+#[test]
+fn change_sets_and_rules_round_trip_through_serde() {
+    use ecograph_core::Duration;
+    use ecograph_impact::ChangeSet;
+    let mut set = ChangeSet::new();
+    set.push(Change::modified("tmt.api"));
+    set.push(Change::removed("cvs"));
+    set.push(Change::added("portal"));
+    set.push(Change::delayed(
+        "wp1",
+        "3w".parse::<Duration>().expect("duration"),
+    ));
+    set.push(
+        Change::relation(
+            RelationRef::key(RelationKind::Flow, "tmt.api", "eures"),
+            ChangeKind::Removed,
+        )
+        .expect("a relation can be removed"),
+    );
+    set.push(
+        Change::relation(RelationRef::Id("r7".into()), ChangeKind::Modified)
+            .expect("a relation can be modified"),
+    );
+    let json = serde_json::to_string(&set).expect("serialises");
+    let back: ChangeSet = serde_json::from_str(&json).expect("deserialises");
+    assert_eq!(back, set);
+    assert_eq!(serde_json::to_string(&back).expect("serialises"), json);
+
+    let rules = Rules::default();
+    let json = serde_json::to_string(&rules).expect("serialises");
+    let back: Rules = serde_json::from_str(&json).expect("deserialises");
+    assert_eq!(back, rules);
+
+    // Deserialising checks as the file readers do, with a suggestion.
+    let err = serde_json::from_str::<ChangeSet>(
+        r#"{"changes": [{"element": "a", "change": "remvoed"}]}"#,
+    )
+    .expect_err("unknown change kind");
+    assert!(err.to_string().contains("did you mean `removed`?"), "{err}");
+}
