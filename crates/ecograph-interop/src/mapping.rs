@@ -601,6 +601,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
     let mut grouping_of: HashMap<&str, &str> = HashMap::new();
     let mut ids_out: Vec<String> = Vec::new();
     let mut taken: HashSet<String> = HashSet::new();
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut kept: Vec<&Concept> = Vec::new();
     for c in &doc.elements {
         if let Some(p) = c.prop(P_GROUPING_OF) {
@@ -622,11 +623,14 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             }
         };
         if taken.contains(&id) {
-            let mut k = 2;
+            // Numbered from where the last clash of this id stopped: many identifiers
+            // made into one id stay linear.
+            let k = next_suffix.entry(id.clone()).or_insert(2);
             while taken.contains(&format!("{id}-{k}")) {
-                k += 1;
+                *k += 1;
             }
             id = format!("{id}-{k}");
+            *k += 1;
         }
         taken.insert(id.clone());
         elem_ix.insert(c.ident.as_str(), kept.len());

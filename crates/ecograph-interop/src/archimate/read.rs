@@ -413,33 +413,37 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
     }
 }
 
+/// Records `id` as seen, or a problem when it is empty or was seen before.
+fn dup<'a>(
+    id: &'a str,
+    at: Option<Pos>,
+    what: &str,
+    problems: &mut Vec<Problem>,
+    seen: &mut HashMap<&'a str, Option<Pos>>,
+) {
+    if id.is_empty() {
+        problems.push(Problem::new("", at, format!("{what} has no identifier")));
+        return;
+    }
+    if let Some(first) = seen.get(id) {
+        let wh = first.map_or(String::new(), |p| {
+            format!(" (first at line {}:{})", p.line, p.column)
+        });
+        problems.push(Problem::new(
+            "",
+            at,
+            format!("duplicate identifier `{id}`{wh}"),
+        ));
+    } else {
+        seen.insert(id, at);
+    }
+}
+
 fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut problems = std::mem::take(&mut r.problems);
     let mut doc = r.doc;
-    // Identifiers: unique over everything that has one.
-    let dup = |id: &str,
-               at: Option<Pos>,
-               what: &str,
-               problems: &mut Vec<Problem>,
-               seen: &mut HashMap<String, Option<Pos>>| {
-        if id.is_empty() {
-            problems.push(Problem::new("", at, format!("{what} has no identifier")));
-            return;
-        }
-        if let Some(first) = seen.get(id) {
-            let wh = first.map_or(String::new(), |p| {
-                format!(" (first at line {}:{})", p.line, p.column)
-            });
-            problems.push(Problem::new(
-                "",
-                at,
-                format!("duplicate identifier `{id}`{wh}"),
-            ));
-        } else {
-            seen.insert(id.to_owned(), at);
-        }
-    };
-    let mut seen: HashMap<String, Option<Pos>> = HashMap::new();
+    // Identifiers: unique over everything that has one (borrowed, not copied).
+    let mut seen: HashMap<&str, Option<Pos>> = HashMap::new();
     for c in &doc.elements {
         dup(&c.ident, c.at, "an element", &mut problems, &mut seen);
         if c.typ.is_empty() {
@@ -544,6 +548,8 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     for d in &doc.diagrams {
         let nodes: std::collections::HashSet<&str> =
             d.nodes.iter().map(|n| n.ident.as_str()).collect();
+        let connections: std::collections::HashSet<&str> =
+            d.connections.iter().map(|c| c.ident.as_str()).collect();
         for n in &d.nodes {
             if let Some(e) = &n.element
                 && !elements.contains(e.as_str())
@@ -575,7 +581,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
                 );
             }
             for id in [&c.source, &c.target] {
-                if !nodes.contains(id.as_str()) && !d.connections.iter().any(|k| k.ident == *id) {
+                if !nodes.contains(id.as_str()) && !connections.contains(id.as_str()) {
                     problems.push(Problem::new(
                         "",
                         c.at,
