@@ -13,6 +13,7 @@ use crate::types;
 use crate::{ExportOptions, Imported};
 use ecograph_core::{Element, ElementKind, Model, RelationKind, Text};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 pub(crate) const P_KIND: &str = "ecograph:kind";
@@ -27,6 +28,10 @@ pub(crate) const P_VIEW: &str = "ecograph:view";
 pub(crate) const P_LANGUAGES: &str = "ecograph:languages";
 pub(crate) const P_SCHEMA: &str = "ecograph:schema";
 pub(crate) const P_GROUPING_OF: &str = "ecograph:grouping-of";
+/// The prefix under which a model's own property whose key starts with `ecograph:`
+/// travels, so that it can never be read back as one of the mapping's keys above
+/// (`ecograph:end` on an actor stays a property, not a date).
+pub(crate) const P_USER: &str = "ecograph:user:";
 pub(crate) const A_TYPE: &str = "archimate:type";
 pub(crate) const A_ACCESS: &str = "archimate:accessType";
 pub(crate) const A_MODIFIER: &str = "archimate:modifier";
@@ -45,6 +50,16 @@ const REL_PARENT: &str = "parent";
 
 /// Properties the exporter reads from ecograph properties and writes as ArchiMate
 /// details rather than as properties.
+/// The key a model's own property is written under: [`P_USER`] before every key in the
+/// mapping's `ecograph:` namespace, the key itself otherwise.
+fn user_key(key: &str) -> Cow<'_, str> {
+    if key.starts_with("ecograph:") {
+        Cow::Owned(format!("{P_USER}{key}"))
+    } else {
+        Cow::Borrowed(key)
+    }
+}
+
 fn is_consumed(key: &str) -> bool {
     matches!(
         key,
@@ -201,9 +216,10 @@ pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc,
         }
         for (k, v) in e.properties() {
             if let Some(key) = k.strip_prefix(A_PROP_TYPE) {
-                doc.prop_types.insert(key.to_owned(), v.to_owned());
+                doc.prop_types
+                    .insert(user_key(key).into_owned(), v.to_owned());
             } else if !is_consumed(k) {
-                c.props.push(prop(k, v));
+                c.props.push(prop(&user_key(k), v));
             }
         }
         doc.elements.push(c);
@@ -282,9 +298,10 @@ pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc,
         }
         for (k, v) in r.properties() {
             if let Some(key) = k.strip_prefix(A_PROP_TYPE) {
-                doc.prop_types.insert(key.to_owned(), v.to_owned());
+                doc.prop_types
+                    .insert(user_key(key).into_owned(), v.to_owned());
             } else if !is_consumed(k) {
-                c.props.push(prop(k, v));
+                c.props.push(prop(&user_key(k), v));
             }
         }
         let flow_ident = c.ident.clone();
@@ -1168,12 +1185,18 @@ fn user_props(
         if own.contains(&p.key.as_str()) {
             continue;
         }
-        if out.contains_key(&p.key) {
+        // A model's own `ecograph:` key travels escaped (the inverse of `user_key`).
+        let key = p
+            .key
+            .strip_prefix(P_USER)
+            .filter(|k| k.starts_with("ecograph:"))
+            .unwrap_or(&p.key);
+        if out.contains_key(key) {
             cx.warn(
                 c.at,
                 format!(
-                    "`{}` has property `{}` twice: the first value is kept",
-                    c.ident, p.key
+                    "`{}` has property `{key}` twice: the first value is kept",
+                    c.ident
                 ),
             );
             continue;
@@ -1187,9 +1210,9 @@ fn user_props(
                 ),
             );
         }
-        out.insert(p.key.clone(), Value::from(p.value.first()));
+        out.insert(key.to_owned(), Value::from(p.value.first()));
         if let Some(t) = prop_types.get(&p.key) {
-            out.insert(format!("{A_PROP_TYPE}{}", p.key), Value::from(t.as_str()));
+            out.insert(format!("{A_PROP_TYPE}{key}"), Value::from(t.as_str()));
         }
     }
 }

@@ -441,3 +441,15 @@ fn a_triggering_cycle_is_kept_without_a_depends_on_cycle() {
     assert!(again.contains(r#"identifier="t2" source="w2" target="w1" xsi:type="Triggering""#));
     assert_eq!(import(&again).model, imp.model);
 }
+
+/// Found by the `export` fuzzer: a model's own property `ecograph:end` on an actor was
+/// read back as the mapping's `end` field, so the export did not import again.
+#[test]
+fn own_properties_in_the_mappings_namespace_round_trip() {
+    let m = Model::load(fixture("models/own-keys-in-the-mapping-namespace.json")).expect("valid");
+    let xml = export(&m);
+    assert!(xml.contains("ecograph:user:ecograph:end"), "{xml}");
+    let back = import(&xml);
+    assert_eq!(back.model.to_canonical_json(), m.to_canonical_json());
+    assert_eq!(export(&back.model), xml);
+}

@@ -139,3 +139,14 @@ proptest! {
         prop_assert_eq!(back.to_canonical_json(), m.to_canonical_json());
     }
 }
+
+/// The CSV files carry a model's own `ecograph:` keys escaped, as the exchange format does.
+#[test]
+fn own_properties_in_the_mappings_namespace_round_trip_through_csv() {
+    let m = Model::load(crate::fixture(
+        "models/own-keys-in-the-mapping-namespace.json",
+    ))
+    .expect("valid");
+    let back = import(&export(&m)).model;
+    assert_eq!(back.to_canonical_json(), m.to_canonical_json());
+}
