@@ -47,6 +47,7 @@ mod position;
 mod rank;
 mod route;
 mod shape;
+mod straight;
 mod tree;
 
 pub use shape::{Outline, distance_to_boundary, distance_to_segment, ray_hit};

@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::build::{LABEL_GAP, Layered, Route, internal};
 use super::position::Placed;
 use super::shape::ray_hit;
+use super::straight::{Scene, straighten};
 use super::{Direction, EdgeRoute, EdgeRouting, Layout, LayoutInput, Point, Rect};
 
 /// Largest distance between neighbouring ports on one side of a node.
@@ -349,6 +350,17 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
         };
         routes.push(r);
     }
+    if !orthogonal {
+        straighten_routes(
+            input,
+            g,
+            &mut routes,
+            &clusters_rect,
+            &cluster_label,
+            &|d| centre(d),
+            &p.x,
+        );
+    }
 
     // To the drawn frame.
     let flip = |q: Point| match dir {
@@ -379,7 +391,12 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
         let before = (0..k - 1)
             .rev()
             .find(|&j| apart(r.points[j], r.points[k - 1]));
-        for (end, next, v) in [(0, after, e.from), (k - 1, before, e.to)] {
+        // (end, where the line now ends, a corner kept before that end).
+        let mut cut: [Option<(Point, Option<Point>)>; 2] = [None, None];
+        for (slot, (end, next, v)) in [(0, after, e.from), (k - 1, before, e.to)]
+            .into_iter()
+            .enumerate()
+        {
             let Some(next) = next else { continue };
             let spec = &input.nodes[v];
             let c = nodes[v];
@@ -389,12 +406,25 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
                 spec.width,
                 spec.height,
             );
-            // A ray grazing a slanted corner may miss the shape: then the
-            // end moves to where the line towards the centre meets it.
-            if let Some(hit) = ray_hit(&poly, r.points[next], r.points[end])
-                .or_else(|| ray_hit(&poly, r.points[next], c))
-            {
-                r.points[end] = hit;
+            // A ray grazing a slanted corner, or a straightened line coming
+            // in at a slant, may miss the shape: then the line keeps its
+            // end on the box as a corner and goes on from there towards the
+            // centre to meet the shape.
+            cut[slot] = match ray_hit(&poly, r.points[next], r.points[end]) {
+                Some(hit) => Some((hit, None)),
+                None => ray_hit(&poly, r.points[end], c).map(|hit| (hit, Some(r.points[end]))),
+            };
+        }
+        if let Some((hit, corner)) = cut[1] {
+            r.points[k - 1] = hit;
+            if let Some(q) = corner {
+                r.points.insert(k - 1, q);
+            }
+        }
+        if let Some((hit, corner)) = cut[0] {
+            r.points[0] = hit;
+            if let Some(q) = corner {
+                r.points.insert(1, q);
             }
         }
     }
@@ -455,4 +485,118 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
         cluster_labels,
         edges: routes,
     }
+}
+
+/// Replaces runs of bends by straight segments where nothing is in the way
+/// (see [`straighten`]), in the internal frame. The piece of a labelled
+/// edge beside its label is pinned so the label stays next to the line; an
+/// edge whose label sits at its midpoint is left alone.
+fn straighten_routes(
+    input: &LayoutInput,
+    g: &Layered,
+    routes: &mut [EdgeRoute],
+    clusters: &[Rect],
+    cluster_labels: &[Point],
+    centre: &dyn Fn(usize) -> Point,
+    xs: &[f64],
+) {
+    let dir = input.direction;
+    let nodes: Vec<Rect> = (0..input.nodes.len())
+        .map(|v| (centre(v), g.size[v]))
+        .map(|(c, (w, h))| Rect {
+            x: c.x - w / 2.0,
+            y: c.y - h / 2.0,
+            width: w,
+            height: h,
+        })
+        .collect();
+    let around = |c: Point, (w, h): (f64, f64)| Rect {
+        x: c.x - w / 2.0,
+        y: c.y - h / 2.0,
+        width: w,
+        height: h,
+    };
+    let mut labels: Vec<(Rect, Option<usize>)> = Vec::new();
+    for (c, spec) in cluster_labels.iter().zip(&input.clusters) {
+        let size = internal(dir, (spec.label_width, spec.label_height));
+        if size.0 > 0.0 && size.1 > 0.0 {
+            labels.push((around(*c, size), None));
+        }
+    }
+    for (i, (r, e)) in routes.iter().zip(&input.edges).enumerate() {
+        if let (Some(c), Some(l)) = (r.label_pos, e.label) {
+            labels.push((around(c, internal(dir, l)), Some(i)));
+        }
+    }
+    let ends: Vec<(usize, usize)> = input.edges.iter().map(|e| (e.from, e.to)).collect();
+    let mut movable = vec![false; routes.len()];
+    let mut pins: Vec<Vec<Point>> = vec![Vec::new(); routes.len()];
+    for (i, (route, e)) in g.routes.iter().zip(&input.edges).enumerate() {
+        let Route::Chain { label, .. } = route else {
+            continue;
+        };
+        match (e.label, label) {
+            (None, _) => movable[i] = true,
+            (Some(l), Some(d)) => {
+                // Pin the vertical piece beside the label: its ends become
+                // vertices of the route.
+                let (x, cy) = (xs[*d], centre(*d).y);
+                let h = internal(dir, l).1;
+                let points = &mut routes[i].points;
+                let (top, bottom) = (pt(x, cy - h / 2.0), pt(x, cy + h / 2.0));
+                let at = points.windows(2).position(|w| {
+                    (w[0].x - x).abs() < 1e-9
+                        && (w[1].x - x).abs() < 1e-9
+                        && w[0].y.min(w[1].y) <= top.y
+                        && w[0].y.max(w[1].y) >= bottom.y
+                });
+                if let Some(k) = at {
+                    let pair = if points[k].y <= points[k + 1].y {
+                        [top, bottom]
+                    } else {
+                        [bottom, top]
+                    };
+                    points.splice(k + 1..k + 1, pair);
+                    simplify_keeping(points, &pair);
+                    pins[i] = pair.to_vec();
+                    movable[i] = true;
+                }
+            }
+            (Some(_), None) => {}
+        }
+    }
+    let mut lines: Vec<Vec<Point>> = routes
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.points))
+        .collect();
+    let scene = Scene {
+        nodes: &nodes,
+        clusters,
+        labels: &labels,
+        ends: &ends,
+    };
+    let rounded = input.routing == EdgeRouting::Spline;
+    straighten(&mut lines, &movable, &pins, &scene, rounded);
+    for (r, points) in routes.iter_mut().zip(lines) {
+        r.points = points;
+    }
+}
+
+/// Drops repeated points, but never one of `keep`.
+fn simplify_keeping(points: &mut Vec<Point>, keep: &[Point]) {
+    let mut out: Vec<Point> = Vec::with_capacity(points.len());
+    for (j, &q) in points.iter().enumerate() {
+        let last = j + 1 == points.len();
+        if let Some(&prev) = out.last()
+            && (prev.x - q.x).abs() + (prev.y - q.y).abs() < 1e-9
+        {
+            if keep.contains(&q) || last {
+                out.pop();
+            } else {
+                continue;
+            }
+        }
+        out.push(q);
+    }
+    *points = out;
 }

@@ -1,0 +1,566 @@
+//! Straightening of finished polyline routes: a run of bend points is replaced
+//! by one straight segment wherever that segment stays clear of everything
+//! the route avoided.
+//!
+//! Routes through the dummies bend at every lane change (a diagonal across
+//! the channel between two ranks, with short straight stubs at both sides).
+//! Greedily, from each kept point, the furthest later point that can be
+//! reached in a straight line is joined to it, when the segment
+//! - enters no node but the edge's own ends (nor comes within [`MARGIN`] of
+//!   one), nor its own ends' boxes beyond touching;
+//! - crosses no cluster border that the replaced run did not have to cross:
+//!   with both points outside a box it must miss the box, and a segment
+//!   between two points inside a convex box stays inside it, so the edge
+//!   crosses each border at most as often as before;
+//! - enters no edge label and no cluster label;
+//! - crosses no more other lines than the run it replaces.
+//!
+//! An edge's own label stays beside a straight piece of the edge: the part of
+//! the line alongside the label is pinned. Everything is deterministic (edges
+//! in input order, candidates furthest first).
+
+use super::{Point, Rect};
+
+/// Gap kept between a straightened segment and any node, label or cluster
+/// border it passes.
+const MARGIN: f64 = 4.0;
+/// Longest run of points one segment may replace (bounds the work per edge).
+const MAX_SKIP: usize = 48;
+
+/// The scene the routes live in, in the internal (top-to-bottom) frame.
+pub(crate) struct Scene<'a> {
+    /// Box of each input node.
+    pub nodes: &'a [Rect],
+    /// Box of each cluster.
+    pub clusters: &'a [Rect],
+    /// Label boxes: cluster labels (owner `None`) and edge labels (owner the
+    /// edge).
+    pub labels: &'a [(Rect, Option<usize>)],
+    /// Ends (source, target node) of each route.
+    pub ends: &'a [(usize, usize)],
+}
+
+/// A uniform grid of ids over the scene's extent. Items go into every cell
+/// their box (grown by the sampling slack) touches; a segment is looked up
+/// through the cells of points sampled along it at most half a cell apart.
+struct Grid {
+    x0: f64,
+    y0: f64,
+    cell: f64,
+    nx: usize,
+    ny: usize,
+    cells: Vec<Vec<u32>>,
+}
+
+impl Grid {
+    fn new(lo: Point, hi: Point, items: usize) -> Grid {
+        let (w, h) = ((hi.x - lo.x).max(1.0), (hi.y - lo.y).max(1.0));
+        let cell = (w * h / items.max(1) as f64).sqrt().max(16.0);
+        let nx = ((w / cell).ceil() as usize).clamp(1, 4096);
+        let ny = ((h / cell).ceil() as usize).clamp(1, 4096);
+        Grid {
+            x0: lo.x,
+            y0: lo.y,
+            cell,
+            nx,
+            ny,
+            cells: vec![Vec::new(); nx * ny],
+        }
+    }
+
+    /// Slack a box grows by on insertion so sampled lookups cannot miss it.
+    fn slack(&self) -> f64 {
+        self.cell
+    }
+
+    fn col(&self, x: f64) -> usize {
+        (((x - self.x0) / self.cell).floor().max(0.0) as usize).min(self.nx - 1)
+    }
+
+    fn row(&self, y: f64) -> usize {
+        (((y - self.y0) / self.cell).floor().max(0.0) as usize).min(self.ny - 1)
+    }
+
+    fn insert_box(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, id: u32) {
+        let s = self.slack();
+        let (c0, c1) = (self.col(x0 - s), self.col(x1 + s));
+        let (r0, r1) = (self.row(y0 - s), self.row(y1 + s));
+        for r in r0..=r1 {
+            for c in c0..=c1 {
+                self.cells[r * self.nx + c].push(id);
+            }
+        }
+    }
+
+    fn insert_rect(&mut self, r: &Rect, grow: f64, id: u32) {
+        self.insert_box(
+            r.x - grow,
+            r.y - grow,
+            r.x + r.width + grow,
+            r.y + r.height + grow,
+            id,
+        );
+    }
+
+    /// Inserts a segment through the cells near points sampled along it.
+    fn insert_segment(&mut self, a: Point, b: Point, id: u32) {
+        let mut last = usize::MAX;
+        for q in samples(a, b, self.cell / 2.0) {
+            let key = self.row(q.y) * self.nx + self.col(q.x);
+            if key != last {
+                self.insert_box(q.x, q.y, q.x, q.y, id);
+                last = key;
+            }
+        }
+    }
+
+    /// Calls `f` with every id in the cells of points sampled along `ab`
+    /// (an id may come more than once).
+    fn visit(&self, a: Point, b: Point, mut f: impl FnMut(u32)) {
+        let mut last = usize::MAX;
+        for q in samples(a, b, self.cell / 2.0) {
+            let key = self.row(q.y) * self.nx + self.col(q.x);
+            if key != last {
+                self.cells[key].iter().for_each(|&id| f(id));
+                last = key;
+            }
+        }
+    }
+}
+
+/// Points along `ab`, both ends included, at most `step` apart.
+fn samples(a: Point, b: Point, step: f64) -> impl Iterator<Item = Point> {
+    let len = (b.x - a.x).hypot(b.y - a.y);
+    let n = ((len / step).ceil() as usize).clamp(1, 1 << 16);
+    (0..=n).map(move |k| {
+        let t = k as f64 / n as f64;
+        Point {
+            x: a.x + t * (b.x - a.x),
+            y: a.y + t * (b.y - a.y),
+        }
+    })
+}
+
+/// Whether segment `ab` meets the open rectangle `r` grown by `grow` (a
+/// negative `grow` shrinks it), by Liang–Barsky clipping.
+fn meets(a: Point, b: Point, r: &Rect, grow: f64) -> bool {
+    let (x0, y0) = (r.x - grow, r.y - grow);
+    let (x1, y1) = (r.x + r.width + grow, r.y + r.height + grow);
+    if x1 <= x0 || y1 <= y0 {
+        return false;
+    }
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.x - x0),
+        (dx, x1 - a.x),
+        (-dy, a.y - y0),
+        (dy, y1 - a.y),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+        }
+    }
+    t1 - t0 > 1e-9
+}
+
+fn inside(p: Point, r: &Rect, grow: f64) -> bool {
+    p.x > r.x - grow
+        && p.x < r.x + r.width + grow
+        && p.y > r.y - grow
+        && p.y < r.y + r.height + grow
+}
+
+fn orient(a: Point, b: Point, c: Point) -> f64 {
+    (b.x - a.x) * (c.y - a.y) - (b.y - a.y) * (c.x - a.x)
+}
+
+/// Whether segments `ab` and `cd` cross at a point inside both.
+fn cross(a: Point, b: Point, c: Point, d: Point) -> bool {
+    let (d1, d2) = (orient(a, b, c), orient(a, b, d));
+    let (d3, d4) = (orient(c, d, a), orient(c, d, b));
+    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
+        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+}
+
+/// Obstacle ids in the grid: nodes, then clusters, then labels.
+struct Obstacles<'a> {
+    scene: &'a Scene<'a>,
+    grid: Grid,
+    stamp: Vec<u32>,
+    round: u32,
+    /// Gap to keep: [`MARGIN`] while straightening, none when checking a
+    /// drawn curve.
+    margin: f64,
+}
+
+impl Obstacles<'_> {
+    /// Whether the segment `ab` of route `e` stays clear of every node,
+    /// label and cluster border it must avoid.
+    fn clear(&mut self, e: usize, a: Point, b: Point) -> bool {
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.stamp.fill(0);
+            self.round = 1;
+        }
+        let (n, k) = (self.scene.nodes.len(), self.scene.clusters.len());
+        let (from, to) = self.scene.ends[e];
+        let mut ids = Vec::new();
+        let (stamp, round) = (&mut self.stamp, self.round);
+        self.grid.visit(a, b, |id| {
+            if stamp[id as usize] != round {
+                stamp[id as usize] = round;
+                ids.push(id as usize);
+            }
+        });
+        ids.into_iter().all(|id| {
+            if id < n {
+                if id == from || id == to {
+                    // The segment may start or end on its own node's
+                    // border, not run through it.
+                    !meets(a, b, &self.scene.nodes[id], -1.0)
+                } else {
+                    !meets(a, b, &self.scene.nodes[id], self.margin)
+                }
+            } else if id < n + k {
+                let r = &self.scene.clusters[id - n];
+                match (inside(a, r, 0.0), inside(b, r, 0.0)) {
+                    (false, false) => {
+                        let m = self.margin;
+                        !inside(a, r, m) && !inside(b, r, m) && !meets(a, b, r, m)
+                    }
+                    // Inside a convex box, or across its border once.
+                    _ => true,
+                }
+            } else {
+                let (r, owner) = &self.scene.labels[id - n - k];
+                *owner == Some(e) || !meets(a, b, r, self.margin)
+            }
+        })
+    }
+}
+
+/// The drawn segments of all routes, for counting crossings.
+struct Lines {
+    grid: Grid,
+    /// (route, a, b, alive).
+    segs: Vec<(usize, Point, Point, bool)>,
+    stamp: Vec<u32>,
+    round: u32,
+}
+
+impl Lines {
+    fn add(&mut self, e: usize, a: Point, b: Point) -> u32 {
+        let id = self.segs.len() as u32;
+        self.segs.push((e, a, b, true));
+        self.stamp.push(0);
+        self.grid.insert_segment(a, b, id);
+        id
+    }
+
+    /// Crossings of segment `ab` with live segments of other routes.
+    fn crossings(&mut self, e: usize, a: Point, b: Point) -> usize {
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            self.stamp.fill(0);
+            self.round = 1;
+        }
+        let mut count = 0;
+        let (stamp, round, segs) = (&mut self.stamp, self.round, &self.segs);
+        self.grid.visit(a, b, |id| {
+            let id = id as usize;
+            if stamp[id] == round {
+                return;
+            }
+            stamp[id] = round;
+            let (f, c, d, alive) = segs[id];
+            if alive && f != e && cross(a, b, c, d) {
+                count += 1;
+            }
+        });
+        count
+    }
+}
+
+/// Straightens the routes flagged in `movable` in place. `pins` holds, per
+/// route, points that must stay on it as vertices (the piece of line beside
+/// the edge's label). Other routes stay as they are but count as lines to
+/// cross. With `rounded` corners (spline routes) a straightened route whose
+/// drawn line would enter a node or a label keeps its old points.
+pub(crate) fn straighten(
+    routes: &mut [Vec<Point>],
+    movable: &[bool],
+    pins: &[Vec<Point>],
+    scene: &Scene<'_>,
+    rounded: bool,
+) {
+    let mut lo = Point {
+        x: f64::INFINITY,
+        y: f64::INFINITY,
+    };
+    let mut hi = Point {
+        x: f64::NEG_INFINITY,
+        y: f64::NEG_INFINITY,
+    };
+    let mut grow = |x: f64, y: f64| {
+        lo.x = lo.x.min(x);
+        lo.y = lo.y.min(y);
+        hi.x = hi.x.max(x);
+        hi.y = hi.y.max(y);
+    };
+    let rects = scene
+        .nodes
+        .iter()
+        .chain(scene.clusters)
+        .chain(scene.labels.iter().map(|(r, _)| r));
+    for r in rects.clone() {
+        grow(r.x, r.y);
+        grow(r.x + r.width, r.y + r.height);
+    }
+    for p in routes.iter().flatten() {
+        grow(p.x, p.y);
+    }
+    if !lo.x.is_finite() {
+        return;
+    }
+    let (n, k) = (scene.nodes.len(), scene.clusters.len());
+    let items = n + k + scene.labels.len();
+    let mut grid = Grid::new(lo, hi, items);
+    for (id, r) in scene.nodes.iter().enumerate() {
+        grid.insert_rect(r, MARGIN, id as u32);
+    }
+    for (c, r) in scene.clusters.iter().enumerate() {
+        // Only the border matters: four thin boxes keep big clusters out of
+        // most cells.
+        let id = (n + c) as u32;
+        let (x0, y0, x1, y1) = (r.x, r.y, r.x + r.width, r.y + r.height);
+        let m = MARGIN;
+        grid.insert_box(x0 - m, y0 - m, x1 + m, y0 + m, id);
+        grid.insert_box(x0 - m, y1 - m, x1 + m, y1 + m, id);
+        grid.insert_box(x0 - m, y0 - m, x0 + m, y1 + m, id);
+        grid.insert_box(x1 - m, y0 - m, x1 + m, y1 + m, id);
+    }
+    for (j, (r, _)) in scene.labels.iter().enumerate() {
+        grid.insert_rect(r, MARGIN, (n + k + j) as u32);
+    }
+    let mut obstacles = Obstacles {
+        scene,
+        grid,
+        stamp: vec![0; items],
+        round: 0,
+        margin: MARGIN,
+    };
+    let seg_count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
+    let mut lines = Lines {
+        grid: Grid::new(lo, hi, seg_count.max(1)),
+        segs: Vec::with_capacity(seg_count * 2),
+        stamp: Vec::new(),
+        round: 0,
+    };
+    let mut ids: Vec<Vec<u32>> = Vec::with_capacity(routes.len());
+    for (e, r) in routes.iter().enumerate() {
+        ids.push(r.windows(2).map(|w| lines.add(e, w[0], w[1])).collect());
+    }
+
+    for e in 0..routes.len() {
+        if !movable[e] || routes[e].len() < 3 {
+            continue;
+        }
+        let mut pts = std::mem::take(&mut routes[e]);
+        let old = pts.clone();
+        let mut seg_ids = std::mem::take(&mut ids[e]);
+        let mut counts: Vec<Option<usize>> = vec![None; seg_ids.len()];
+        let pinned = |p: Point| pins[e].iter().any(|q| q.x == p.x && q.y == p.y);
+        let mut i = 0;
+        while i + 2 < pts.len() {
+            // Never jump over a pinned point.
+            let limit = (i + 1..pts.len())
+                .find(|&j| j + 1 == pts.len() || pinned(pts[j]))
+                .unwrap_or(pts.len() - 1)
+                .min(i + MAX_SKIP);
+            for j in (i + 2..=limit).rev() {
+                let (a, b) = (pts[i], pts[j]);
+                if !obstacles.clear(e, a, b) {
+                    continue;
+                }
+                let mut before = 0;
+                for s in i..j {
+                    let c = match counts[s] {
+                        Some(c) => c,
+                        None => {
+                            let c = lines.crossings(e, pts[s], pts[s + 1]);
+                            counts[s] = Some(c);
+                            c
+                        }
+                    };
+                    before += c;
+                }
+                let after = lines.crossings(e, a, b);
+                if after > before {
+                    continue;
+                }
+                for &id in &seg_ids[i..j] {
+                    lines.segs[id as usize].3 = false;
+                }
+                let id = lines.add(e, a, b);
+                pts.drain(i + 1..j);
+                seg_ids.splice(i..j, [id]);
+                counts.splice(i..j, [Some(after)]);
+                break;
+            }
+            i += 1;
+        }
+        if rounded && pts.len() < old.len() {
+            obstacles.margin = 0.0;
+            let line = super::sampled(&pts, super::EdgeRouting::Spline);
+            let fine = line.windows(2).all(|w| obstacles.clear(e, w[0], w[1]));
+            obstacles.margin = MARGIN;
+            if !fine {
+                for &id in &seg_ids {
+                    lines.segs[id as usize].3 = false;
+                }
+                seg_ids = old.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
+                pts = old;
+            }
+        }
+        routes[e] = pts;
+        ids[e] = seg_ids;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pt(x: f64, y: f64) -> Point {
+        Point { x, y }
+    }
+
+    fn rect(x: f64, y: f64, width: f64, height: f64) -> Rect {
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    #[test]
+    fn meets_clips_against_open_rectangles() {
+        let r = rect(0.0, 0.0, 10.0, 10.0);
+        assert!(meets(pt(-5.0, 5.0), pt(15.0, 5.0), &r, 0.0));
+        assert!(!meets(pt(-5.0, -1.0), pt(15.0, -1.0), &r, 0.0));
+        assert!(meets(pt(-5.0, -1.0), pt(15.0, -1.0), &r, 2.0));
+        // Touching the border from outside is not meeting.
+        assert!(!meets(pt(-5.0, 0.0), pt(15.0, 0.0), &r, 0.0));
+        assert!(!meets(pt(5.0, 10.0), pt(5.0, 20.0), &r, 0.0));
+        assert!(meets(pt(-1.0, -1.0), pt(11.0, 11.0), &r, -1.0));
+    }
+
+    #[test]
+    fn a_bend_around_a_node_stays_and_a_free_one_goes() {
+        // Two routes from node 0 (top) to node 1 (bottom), one of them
+        // around node 2 in the middle.
+        let nodes = [
+            rect(0.0, 0.0, 20.0, 10.0),
+            rect(0.0, 100.0, 20.0, 10.0),
+            rect(-10.0, 45.0, 40.0, 10.0),
+            rect(200.0, 0.0, 20.0, 10.0),
+            rect(300.0, 100.0, 20.0, 10.0),
+        ];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &[],
+            labels: &[],
+            ends: &[(0, 1), (3, 4)],
+        };
+        let mut routes = vec![
+            vec![
+                pt(10.0, 10.0),
+                pt(40.0, 30.0),
+                pt(40.0, 70.0),
+                pt(10.0, 100.0),
+            ],
+            vec![
+                pt(210.0, 10.0),
+                pt(210.0, 30.0),
+                pt(310.0, 70.0),
+                pt(310.0, 100.0),
+            ],
+        ];
+        straighten(&mut routes, &[true, true], &[vec![], vec![]], &scene, false);
+        assert_eq!(routes[0].len(), 4, "{:?}", routes[0]);
+        assert_eq!(routes[1], vec![pt(210.0, 10.0), pt(310.0, 100.0)]);
+    }
+
+    #[test]
+    fn straightening_adds_no_crossing_and_keeps_pins() {
+        let nodes = [
+            rect(0.0, 0.0, 10.0, 10.0),
+            rect(100.0, 100.0, 10.0, 10.0),
+            rect(100.0, 0.0, 10.0, 10.0),
+            rect(0.0, 100.0, 10.0, 10.0),
+        ];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &[],
+            labels: &[],
+            ends: &[(0, 1), (2, 3)],
+        };
+        // Route 1 goes round the far side; the straight line would cross
+        // route 0's straight line, which route 1's bend avoids.
+        let mut routes = vec![
+            vec![pt(5.0, 10.0), pt(5.0, 50.0), pt(105.0, 100.0)],
+            vec![
+                pt(105.0, 10.0),
+                pt(150.0, 50.0),
+                pt(150.0, 150.0),
+                pt(-20.0, 150.0),
+                pt(5.0, 110.0),
+            ],
+        ];
+        let pins = vec![vec![pt(5.0, 50.0)], vec![]];
+        straighten(&mut routes, &[true, true], &pins, &scene, false);
+        assert_eq!(routes[0].len(), 3, "pinned point kept");
+        let crossings = routes[1]
+            .windows(2)
+            .flat_map(|s| {
+                routes[0]
+                    .windows(2)
+                    .map(move |t| cross(s[0], s[1], t[0], t[1]))
+            })
+            .filter(|&c| c)
+            .count();
+        assert_eq!(crossings, 0, "{:?}", routes[1]);
+    }
+
+    #[test]
+    fn outside_points_do_not_cut_through_a_cluster() {
+        let nodes = [rect(0.0, 0.0, 10.0, 10.0), rect(0.0, 200.0, 10.0, 10.0)];
+        let clusters = [rect(-20.0, 60.0, 200.0, 80.0)];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        let mut routes = vec![vec![
+            pt(5.0, 10.0),
+            pt(-40.0, 50.0),
+            pt(-40.0, 150.0),
+            pt(5.0, 200.0),
+        ]];
+        let before = routes.clone();
+        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        assert_eq!(routes, before);
+    }
+}
