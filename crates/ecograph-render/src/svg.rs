@@ -289,7 +289,7 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
         }
         edge_labels.push(lines);
     }
-    for (a, b) in crate::view::invisible_edges(d) {
+    for (a, b) in crate::view::invisible_edges(d, true) {
         if let (Some(from), Some(to)) = (layout_node[a], layout_node[b]) {
             input.edges.push(EdgeSpec::new(from, to));
         }

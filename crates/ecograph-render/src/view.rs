@@ -756,8 +756,10 @@ pub(crate) fn wrap_label(s: &str, max: f64, font: f64) -> Vec<String> {
 
 /// Edges the layout needs but nobody sees, as pairs of node indices: a container that
 /// has relations of its own is drawn as a header node above its contents, and nodes
-/// without any relation are stacked in a grid instead of one long row.
-pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
+/// without any relation are stacked in a grid instead of one long row. With `packed`,
+/// lone nodes and boxes that no relation leaves on the top level are left out of the
+/// grids: they are parts of their own, which the embedded layout packs itself.
+pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usize)> {
     let nodes = d.nodes();
     let mut out = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
@@ -779,8 +781,8 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
             lone.entry(n.parent()).or_default().push(i);
         }
     }
-    for group in lone.values() {
-        if group.len() < 4 {
+    for (parent, group) in &lone {
+        if group.len() < 4 || (packed && parent.is_none()) {
             continue;
         }
         let len = (group.len() as f64).sqrt().ceil() as usize;
@@ -818,8 +820,29 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>) -> Vec<(usize, usize)> {
     }
     let rough = rough_sizes(d);
     let lr = d.direction() == LayoutDirection::LeftToRight;
-    for group in boxes.values() {
-        let group: Vec<usize> = group.iter().copied().filter(|&b| !linked[b]).collect();
+    // A top-level box with no relation leaving it is a part of its own, which the
+    // packing places.
+    let mut top = vec![0usize; nodes.len()];
+    for (i, t) in top.iter_mut().enumerate() {
+        let mut a = i;
+        while let Some(p) = nodes[a].parent() {
+            a = p;
+        }
+        *t = a;
+    }
+    let mut leaves = vec![false; nodes.len()];
+    for e in d.edges() {
+        if top[e.from()] != top[e.to()] {
+            leaves[top[e.from()]] = true;
+            leaves[top[e.to()]] = true;
+        }
+    }
+    for (parent, group) in &boxes {
+        let group: Vec<usize> = group
+            .iter()
+            .copied()
+            .filter(|&b| !(linked[b] || (packed && parent.is_none() && !leaves[b])))
+            .collect();
         if group.len() < 3 {
             continue;
         }

@@ -30,8 +30,15 @@
 //!    the boxes that start there; so it never passes through a node, and it
 //!    crosses a box border only where its own ends lie inside. Orthogonal
 //!    routes put each lane change on a track of its own, the gap growing to
-//!    fit them. Ends are cut where the line meets the node's drawn
-//!    [`Outline`].
+//!    fit them. Polyline and spline routes are then straightened: a run of
+//!    bends becomes one segment wherever that enters no node, label or box
+//!    it did not have to and crosses no more lines. Ends are cut where the
+//!    line meets the node's drawn [`Outline`].
+//!
+//! Disconnected parts (connected through edges and top-level clusters) are
+//! also laid out one by one and packed; the packed drawing replaces the
+//! single one when it is smaller (long drawings counting larger) and has no
+//! more crossings.
 //!
 //! Every phase is polynomial whatever the input order, and the iterative ones
 //! (simplex pivots, ordering sweeps) also have work caps that bound the time
@@ -43,6 +50,7 @@ mod build;
 pub mod crossings;
 mod ns;
 mod order;
+mod pack;
 mod position;
 mod rank;
 mod route;
@@ -347,10 +355,51 @@ fn validate(input: &LayoutInput) -> Result<(), LayoutError> {
 pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     validate(input)?;
     let tree = tree::ClusterTree::new(&input.clusters)?;
-    let graph = build::build(input, &tree);
-    let order = order::order(&graph, &tree);
-    let placed = position::place(input, &graph, &tree, &order);
-    Ok(route::finish(input, &graph, &placed))
+    let Some(parts) = pack::parts(input, &tree) else {
+        return Ok(layout_connected(input, &tree));
+    };
+    let mut out = Layout {
+        nodes: vec![Point::default(); input.nodes.len()],
+        clusters: vec![Rect::default(); input.clusters.len()],
+        cluster_labels: vec![Point::default(); input.clusters.len()],
+        edges: vec![EdgeRoute::default(); input.edges.len()],
+        ..Layout::default()
+    };
+    let mut laid = Vec::with_capacity(parts.len());
+    for part in &parts {
+        let sub = pack::sub_input(input, part);
+        let tree = tree::ClusterTree::new(&sub.clusters)?;
+        laid.push(layout_connected(&sub, &tree));
+    }
+    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let (at, width, height) = pack::arrange(&sizes, input.node_sep);
+    for ((part, lay), by) in parts.iter().zip(laid).zip(at) {
+        pack::place(&mut out, part, lay, by);
+    }
+    out.width = width;
+    out.height = height;
+    let joint = layout_connected(input, &tree);
+    let lines = |l: &Layout| -> Vec<Vec<Point>> {
+        l.edges
+            .iter()
+            .map(|e| sampled(&e.points, input.routing))
+            .collect()
+    };
+    if pack::score(out.width, out.height) < pack::score(joint.width, joint.height)
+        && straight::crossings(&lines(&out)) <= straight::crossings(&lines(&joint))
+    {
+        Ok(out)
+    } else {
+        Ok(joint)
+    }
+}
+
+/// Lays out a graph as one drawing (the pipeline of the module docs).
+fn layout_connected(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+    let graph = build::build(input, tree);
+    let order = order::order(&graph, tree);
+    let placed = position::place(input, &graph, tree, &order);
+    route::finish(input, &graph, &placed)
 }
 
 /// One piece of a drawn edge path, from the end of the previous piece.

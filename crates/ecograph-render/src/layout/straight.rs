@@ -291,6 +291,50 @@ impl Lines {
     }
 }
 
+/// Crossings between lines of different routes (points where two segments
+/// cross inside both).
+pub(crate) fn crossings(routes: &[Vec<Point>]) -> usize {
+    let mut lo = Point {
+        x: f64::INFINITY,
+        y: f64::INFINITY,
+    };
+    let mut hi = Point {
+        x: f64::NEG_INFINITY,
+        y: f64::NEG_INFINITY,
+    };
+    for p in routes.iter().flatten() {
+        lo = Point {
+            x: lo.x.min(p.x),
+            y: lo.y.min(p.y),
+        };
+        hi = Point {
+            x: hi.x.max(p.x),
+            y: hi.y.max(p.y),
+        };
+    }
+    if !lo.x.is_finite() {
+        return 0;
+    }
+    let count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
+    let mut lines = Lines {
+        grid: Grid::new(lo, hi, count.max(1)),
+        segs: Vec::with_capacity(count),
+        stamp: Vec::new(),
+        round: 0,
+    };
+    let mut total = 0;
+    for (e, r) in routes.iter().enumerate() {
+        for w in r.windows(2) {
+            // Each pair once: against the segments added before.
+            total += lines.crossings(e, w[0], w[1]);
+        }
+        for w in r.windows(2) {
+            lines.add(e, w[0], w[1]);
+        }
+    }
+    total
+}
+
 /// Straightens the routes flagged in `movable` in place. `pins` holds, per
 /// route, points that must stay on it as vertices (the piece of line beside
 /// the edge's label). Other routes stay as they are but count as lines to
@@ -541,6 +585,32 @@ mod tests {
             .filter(|&c| c)
             .count();
         assert_eq!(crossings, 0, "{:?}", routes[1]);
+    }
+
+    #[test]
+    fn crossings_match_brute_force() {
+        let mut seed = 11u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % 500) as f64
+        };
+        let routes: Vec<Vec<Point>> = (0..30)
+            .map(|_| (0..4).map(|_| pt(next(), next())).collect())
+            .collect();
+        let mut brute = 0;
+        for a in 0..routes.len() {
+            for b in a + 1..routes.len() {
+                for s in routes[a].windows(2) {
+                    for t in routes[b].windows(2) {
+                        brute += usize::from(cross(s[0], s[1], t[0], t[1]));
+                    }
+                }
+            }
+        }
+        assert!(brute > 0);
+        assert_eq!(crossings(&routes), brute);
     }
 
     #[test]

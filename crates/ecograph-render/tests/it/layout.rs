@@ -502,3 +502,64 @@ fn parallel_edges_are_drawn_apart() {
     // The reversed one starts at node 1, below.
     assert!(out.edges[2].points[0].y > out.edges[0].points[0].y);
 }
+
+#[test]
+fn disconnected_parts_are_packed_not_lined_up() {
+    // Twelve separate two-node chains and a cluster of its own: one layered
+    // drawing would put them in a row twelve chains wide.
+    let mut input = LayoutInput {
+        clusters: vec![ClusterSpec::default()],
+        ..LayoutInput::default()
+    };
+    for i in 0..12 {
+        input.nodes.push(node(60.0 + f64::from(i), 20.0, None));
+        input.nodes.push(node(40.0, 30.0, None));
+        input
+            .edges
+            .push(EdgeSpec::new(2 * i as usize, 2 * i as usize + 1));
+    }
+    input.nodes.push(node(50.0, 20.0, Some(0)));
+    input.nodes.push(node(50.0, 20.0, Some(0)));
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let (long, short) = (out.width.max(out.height), out.width.min(out.height));
+    assert!(long / short <= 2.0, "{} × {}", out.width, out.height);
+    // Each chain still runs downwards, its own two nodes one above the other.
+    for i in 0..12 {
+        let (a, b) = (out.nodes[2 * i], out.nodes[2 * i + 1]);
+        assert!(
+            b.y > a.y && (a.x - b.x).abs() < EPS,
+            "chain {i}: {a:?} {b:?}"
+        );
+    }
+    assert_eq!(layout(&input).expect("valid"), out, "deterministic");
+}
+
+#[test]
+fn straightened_routes_keep_clear_of_nodes_between_them() {
+    // A wide node in the middle rank between a source and a sink: the route
+    // from top to bottom must bend round it, not cut through.
+    let input = LayoutInput {
+        nodes: vec![
+            node(40.0, 20.0, None),
+            node(300.0, 20.0, None),
+            node(40.0, 20.0, None),
+            node(40.0, 20.0, None),
+        ],
+        edges: vec![
+            EdgeSpec::new(0, 1),
+            EdgeSpec::new(1, 2),
+            EdgeSpec::new(0, 2),
+            EdgeSpec::new(3, 2),
+        ],
+        ..LayoutInput::default()
+    };
+    for routing in [EdgeRouting::Polyline, EdgeRouting::Spline] {
+        let input = LayoutInput {
+            routing,
+            ..input.clone()
+        };
+        let out = layout(&input).expect("valid");
+        check(&input, &out);
+    }
+}

@@ -1,0 +1,368 @@
+//! Disconnected parts laid out one by one and packed side by side.
+//!
+//! A part is a connected component of the graph whose links are the edges
+//! and the top-level clusters (everything inside one top-level cluster
+//! belongs to one part). Each part is laid out on its own, then the parts'
+//! bounding boxes are packed with a skyline ("bottom-left") packer, largest
+//! first, for several bin widths; the packing with the smallest area whose
+//! long side is at most [`MAX_ASPECT`] times its short side wins (a single
+//! row, what one layered drawing of all parts would give, is among the
+//! candidates). Parts never overlap and no edge runs between two parts, so
+//! packing adds no crossing between parts; the packed drawing is used only
+//! when it [scores](score) better than the one layered drawing of everything
+//! (which may tuck small parts into gaps between the ranks of a big one) and
+//! has no more crossings.
+
+use super::tree::ClusterTree;
+use super::{ClusterSpec, EdgeSpec, Layout, LayoutInput, NodeSpec, Point, Rect};
+
+/// Longest accepted long side over short side of a packing, unless no
+/// candidate achieves it.
+const MAX_ASPECT: f64 = 2.0;
+/// Width over height the bin widths are aimed at.
+const TARGETS: [f64; 7] = [0.75, 1.0, 1.25, 1.618, 2.0, 2.6, 3.2];
+
+/// A part: the input's nodes, clusters and edges it holds, in input order.
+pub(crate) struct Part {
+    pub(crate) nodes: Vec<usize>,
+    pub(crate) clusters: Vec<usize>,
+    pub(crate) edges: Vec<usize>,
+}
+
+fn find(parent: &mut [usize], mut v: usize) -> usize {
+    while parent[v] != v {
+        parent[v] = parent[parent[v]];
+        v = parent[v];
+    }
+    v
+}
+
+/// The parts of `input`, ordered by their first node; `None` when there is
+/// only one, or when a cluster holds no node at all (it would belong to no
+/// part).
+pub(crate) fn parts(input: &LayoutInput, tree: &ClusterTree) -> Option<Vec<Part>> {
+    let n = input.nodes.len();
+    let k = input.clusters.len();
+    if n < 2 {
+        return None;
+    }
+    let mut parent: Vec<usize> = (0..n).collect();
+    let union = |parent: &mut Vec<usize>, a: usize, b: usize| {
+        let (ra, rb) = (find(parent, a), find(parent, b));
+        if ra != rb {
+            // The smaller index is the root: deterministic.
+            let (lo, hi) = (ra.min(rb), ra.max(rb));
+            parent[hi] = lo;
+        }
+    };
+    for e in &input.edges {
+        union(&mut parent, e.from, e.to);
+    }
+    // First node seen in each top-level cluster, and the node each cluster
+    // is represented by.
+    let mut first_in_top: Vec<Option<usize>> = vec![None; k];
+    for (v, spec) in input.nodes.iter().enumerate() {
+        if let Some(c) = spec.cluster {
+            let top = tree.path[c][0];
+            match first_in_top[top] {
+                Some(u) => union(&mut parent, u, v),
+                None => first_in_top[top] = Some(v),
+            }
+        }
+    }
+    let cluster_node: Vec<Option<usize>> = (0..k).map(|c| first_in_top[tree.path[c][0]]).collect();
+    // A cluster with no node anywhere in its top-level tree: keep one drawing.
+    let mut has_node = vec![false; k];
+    for spec in &input.nodes {
+        if let Some(c) = spec.cluster {
+            for &a in &tree.path[c] {
+                has_node[a] = true;
+            }
+        }
+    }
+    if has_node.iter().any(|&h| !h) {
+        return None;
+    }
+    let mut index: Vec<Option<usize>> = vec![None; n];
+    let mut out: Vec<Part> = Vec::new();
+    for v in 0..n {
+        let r = find(&mut parent, v);
+        let p = *index[r].get_or_insert_with(|| {
+            out.push(Part {
+                nodes: Vec::new(),
+                clusters: Vec::new(),
+                edges: Vec::new(),
+            });
+            out.len() - 1
+        });
+        out[p].nodes.push(v);
+    }
+    if out.len() < 2 {
+        return None;
+    }
+    for (c, node) in cluster_node.iter().enumerate() {
+        let v = node.expect("every cluster has a node");
+        let p = index[find(&mut parent, v)].expect("every node has a part");
+        out[p].clusters.push(c);
+    }
+    for (i, e) in input.edges.iter().enumerate() {
+        let p = index[find(&mut parent, e.from)].expect("every node has a part");
+        out[p].edges.push(i);
+    }
+    Some(out)
+}
+
+/// The input of one part, indices renumbered.
+pub(crate) fn sub_input(input: &LayoutInput, part: &Part) -> LayoutInput {
+    let mut node_at = vec![usize::MAX; input.nodes.len()];
+    for (i, &v) in part.nodes.iter().enumerate() {
+        node_at[v] = i;
+    }
+    let mut cluster_at = vec![usize::MAX; input.clusters.len()];
+    for (i, &c) in part.clusters.iter().enumerate() {
+        cluster_at[c] = i;
+    }
+    LayoutInput {
+        direction: input.direction,
+        nodes: part
+            .nodes
+            .iter()
+            .map(|&v| NodeSpec {
+                cluster: input.nodes[v].cluster.map(|c| cluster_at[c]),
+                ..input.nodes[v]
+            })
+            .collect(),
+        clusters: part
+            .clusters
+            .iter()
+            .map(|&c| ClusterSpec {
+                parent: input.clusters[c].parent.map(|p| cluster_at[p]),
+                ..input.clusters[c]
+            })
+            .collect(),
+        edges: part
+            .edges
+            .iter()
+            .map(|&i| EdgeSpec {
+                from: node_at[input.edges[i].from],
+                to: node_at[input.edges[i].to],
+                ..input.edges[i]
+            })
+            .collect(),
+        ..input.clone_settings()
+    }
+}
+
+impl LayoutInput {
+    /// The settings without nodes, clusters or edges.
+    fn clone_settings(&self) -> LayoutInput {
+        LayoutInput {
+            direction: self.direction,
+            nodes: Vec::new(),
+            clusters: Vec::new(),
+            edges: Vec::new(),
+            node_sep: self.node_sep,
+            rank_sep: self.rank_sep,
+            cluster_padding: self.cluster_padding,
+            routing: self.routing,
+        }
+    }
+}
+
+/// Long side over short side beyond which [`score`] counts a drawing as
+/// larger than it is.
+const LONG_SIDE: f64 = 2.6;
+
+/// How large a `w × h` drawing counts when choosing between the packed and
+/// the single layered drawing: its area, times the square of how far its
+/// long side exceeds [`LONG_SIDE`] times the short side.
+pub(crate) fn score(w: f64, h: f64) -> f64 {
+    let aspect = w.max(h) / w.min(h).max(1e-9);
+    w * h * (aspect / LONG_SIDE).max(1.0).powi(2)
+}
+
+/// Top-left corners of boxes of the given sizes packed into a strip `width`
+/// wide, in the order `order`: each box goes where its top is highest (then
+/// leftmost) on the skyline of the boxes before it. Returns the corners and
+/// the packing's width and height.
+fn skyline(sizes: &[(f64, f64)], order: &[usize], width: f64) -> (Vec<Point>, f64, f64) {
+    // (x where the step starts, its height), x increasing, first at 0.
+    let mut sky: Vec<(f64, f64)> = vec![(0.0, 0.0)];
+    let mut at = vec![Point::default(); sizes.len()];
+    let (mut w_used, mut h_used) = (0.0f64, 0.0f64);
+    for &b in order {
+        let (w, h) = sizes[b];
+        let mut best: Option<(f64, f64, usize)> = None;
+        for s in 0..sky.len() {
+            let x = sky[s].0;
+            if s > 0 && x + w > width {
+                break;
+            }
+            let mut y = 0.0f64;
+            for t in &sky[s..] {
+                if t.0 >= x + w {
+                    break;
+                }
+                y = y.max(t.1);
+            }
+            if best.is_none_or(|(by, bx, _)| y < by || (y == by && x < bx)) {
+                best = Some((y, x, s));
+            }
+        }
+        let (y, x, _) = best.expect("the first step always fits");
+        at[b] = Point { x, y };
+        w_used = w_used.max(x + w);
+        h_used = h_used.max(y + h);
+        // Raise the skyline over [x, x + w).
+        let end = x + w;
+        let height_after = sky
+            .iter()
+            .take_while(|t| t.0 <= end)
+            .last()
+            .map_or(0.0, |t| t.1);
+        sky.retain(|t| t.0 < x || t.0 > end);
+        let pos = sky.partition_point(|t| t.0 < x);
+        sky.insert(pos, (x, y + h));
+        if sky.get(pos + 1).is_none_or(|t| t.0 > end) {
+            sky.insert(pos + 1, (end, height_after));
+        }
+    }
+    (at, w_used, h_used)
+}
+
+/// Top-left corners for parts of the given sizes, `gap` apart, and the
+/// packing's size.
+pub(crate) fn arrange(sizes: &[(f64, f64)], gap: f64) -> (Vec<Point>, f64, f64) {
+    let padded: Vec<(f64, f64)> = sizes.iter().map(|&(w, h)| (w + gap, h + gap)).collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (sa, sb) = (padded[a], padded[b]);
+        sb.1.total_cmp(&sa.1)
+            .then(sb.0.total_cmp(&sa.0))
+            .then(a.cmp(&b))
+    });
+    let area: f64 = padded.iter().map(|&(w, h)| w * h).sum();
+    let widest = padded.iter().map(|s| s.0).fold(0.0, f64::max);
+    let row: f64 = padded.iter().map(|s| s.0).sum();
+    let mut widths: Vec<f64> = TARGETS
+        .iter()
+        .map(|&t| (area * t).sqrt().clamp(widest, row))
+        .collect();
+    widths.push(row);
+    widths.push(widest);
+    let mut best: Option<(bool, f64, Vec<Point>, f64, f64)> = None;
+    for width in widths {
+        let (at, w, h) = skyline(&padded, &order, width + 1e-9);
+        let (w, h) = ((w - gap).max(0.0), (h - gap).max(0.0));
+        let aspect = w.max(h) / w.min(h).max(1e-9);
+        let fits = aspect <= MAX_ASPECT;
+        let better = match &best {
+            None => true,
+            Some((bf, ba, ..)) => {
+                (fits && !bf) || (fits == *bf && if fits { w * h < *ba } else { aspect < *ba })
+            }
+        };
+        if better {
+            let score = if fits { w * h } else { aspect };
+            best = Some((fits, score, at, w, h));
+        }
+    }
+    let (_, _, at, w, h) = best.expect("at least one candidate");
+    (at, w, h)
+}
+
+/// Moves the part's layout by `by` into the whole layout's slots.
+pub(crate) fn place(out: &mut Layout, part: &Part, lay: Layout, by: Point) {
+    let shift = |p: Point| Point {
+        x: p.x + by.x,
+        y: p.y + by.y,
+    };
+    for (&v, c) in part.nodes.iter().zip(lay.nodes) {
+        out.nodes[v] = shift(c);
+    }
+    for ((&c, r), l) in part
+        .clusters
+        .iter()
+        .zip(lay.clusters)
+        .zip(lay.cluster_labels)
+    {
+        out.clusters[c] = Rect {
+            x: r.x + by.x,
+            y: r.y + by.y,
+            ..r
+        };
+        out.cluster_labels[c] = shift(l);
+    }
+    for (&i, mut e) in part.edges.iter().zip(lay.edges) {
+        e.points.iter_mut().for_each(|p| *p = shift(*p));
+        e.label_pos = e.label_pos.map(shift);
+        out.edges[i] = e;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn overlap(a: (Point, (f64, f64)), b: (Point, (f64, f64))) -> bool {
+        a.0.x < b.0.x + b.1.0
+            && b.0.x < a.0.x + a.1.0
+            && a.0.y < b.0.y + b.1.1
+            && b.0.y < a.0.y + a.1.1
+    }
+
+    #[test]
+    fn packed_boxes_do_not_overlap_and_fit_the_reported_size() {
+        // Deterministic pseudo-random sizes.
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) % 300) as f64 + 1.0
+        };
+        for n in [1usize, 2, 3, 5, 8, 13, 40, 100] {
+            let sizes: Vec<(f64, f64)> = (0..n).map(|_| (next(), next() / 2.0)).collect();
+            let (at, w, h) = arrange(&sizes, 10.0);
+            for i in 0..n {
+                assert!(at[i].x >= 0.0 && at[i].y >= 0.0);
+                assert!(
+                    at[i].x + sizes[i].0 <= w + 1e-6,
+                    "box {i} of {n} sticks out"
+                );
+                assert!(
+                    at[i].y + sizes[i].1 <= h + 1e-6,
+                    "box {i} of {n} sticks out"
+                );
+                for j in i + 1..n {
+                    // With the gap: boxes grown by it do not overlap either.
+                    let grown = |k: usize| (at[k], (sizes[k].0 + 10.0, sizes[k].1 + 10.0));
+                    assert!(
+                        !overlap(grown(i), grown(j)),
+                        "boxes {i} and {j} of {n} overlap"
+                    );
+                }
+            }
+            let area: f64 = sizes.iter().map(|s| s.0 * s.1).sum();
+            assert!(w * h >= area - 1e-6);
+        }
+    }
+
+    #[test]
+    fn many_equal_boxes_pack_into_a_squarish_block() {
+        let sizes = vec![(100.0, 40.0); 36];
+        let (_, w, h) = arrange(&sizes, 0.0);
+        assert!(w.max(h) / w.min(h) <= MAX_ASPECT, "{w} × {h}");
+        // Not worse than a 10 % loss against the boxes' own area.
+        assert!(w * h <= 36.0 * 4000.0 * 1.1, "{w} × {h}");
+    }
+
+    #[test]
+    fn one_tall_box_gets_small_ones_beside_it() {
+        let mut sizes = vec![(200.0, 400.0)];
+        sizes.extend(std::iter::repeat_n((50.0, 30.0), 12));
+        let (at, w, h) = arrange(&sizes, 0.0);
+        assert_eq!(h, 400.0, "small boxes stack beside the tall one: {w} × {h}");
+        assert!(at[1..].iter().all(|p| p.x >= 200.0));
+    }
+}
