@@ -415,7 +415,9 @@ pub(crate) fn straighten(
         ids.push(r.windows(2).map(|w| lines.add(e, w[0], w[1])).collect());
     }
 
-    for e in 0..routes.len() {
+    // A second pass: lines straightened later may have cleared the way
+    // for earlier ones.
+    for e in (0..routes.len()).chain(0..routes.len()) {
         if !movable[e] || routes[e].len() < 3 {
             continue;
         }
