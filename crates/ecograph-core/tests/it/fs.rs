@@ -233,3 +233,117 @@ fn writer_without_cleanup_leaves_stale_files_alone() {
         [".m.json.ecograph-tmp-AAAAAAAAAAAA", "m.json"]
     );
 }
+
+#[test]
+fn batch_puts_every_file_in_place_keeping_modes_and_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let private = dir.path().join("v0.dot");
+    fs::write(&private, b"old").unwrap();
+    fs::set_permissions(&private, fs::Permissions::from_mode(0o600)).unwrap();
+    let before = fs::metadata(&private).unwrap().ino();
+    // Three files open at most: ten files are committed in four rounds.
+    let mut batch = AtomicWriter::new().clean_stale(false).batch().max_open(3);
+    for i in 0..10 {
+        batch
+            .write(
+                dir.path().join(format!("v{i}.dot")),
+                format!("view {i}").as_bytes(),
+            )
+            .unwrap();
+    }
+    assert!(batch.finish().is_empty());
+    let want: Vec<String> = (0..10).map(|i| format!("v{i}.dot")).collect();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    assert_eq!(names(dir.path()), want_sorted);
+    for (i, name) in want.iter().enumerate() {
+        assert_eq!(
+            fs::read(dir.path().join(name)).unwrap(),
+            format!("view {i}").as_bytes()
+        );
+    }
+    // Replaced by a rename, with its mode.
+    let m = fs::metadata(&private).unwrap();
+    assert_ne!(m.ino(), before);
+    assert_eq!(m.permissions().mode() & 0o777, 0o600);
+}
+
+#[test]
+fn batch_leaves_targets_old_until_it_commits() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v.svg");
+    fs::write(&p, b"old").unwrap();
+    let mut batch = AtomicWriter::new().batch();
+    batch.write(&p, b"new").unwrap();
+    // Staged: the target is untouched, its complete replacement waits beside it, locked.
+    assert_eq!(fs::read(&p).unwrap(), b"old");
+    assert_eq!(names(dir.path()).len(), 2);
+    assert_eq!(remove_stale_temp_files(dir.path()).unwrap(), 0);
+    assert!(batch.finish().is_empty());
+    assert_eq!(fs::read(&p).unwrap(), b"new");
+    assert_eq!(names(dir.path()), ["v.svg"]);
+}
+
+#[test]
+fn batch_writes_through_symlinks_and_devices_and_keeps_hard_links() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("target.dot");
+    let link = dir.path().join("link.dot");
+    fs::write(&target, b"old").unwrap();
+    std::os::unix::fs::symlink("target.dot", &link).unwrap();
+    let a = dir.path().join("a.dot");
+    let b = dir.path().join("b.dot");
+    fs::write(&a, b"old").unwrap();
+    fs::hard_link(&a, &b).unwrap();
+    let mut batch = AtomicWriter::new().batch();
+    batch.write(&link, b"through the link").unwrap();
+    batch.write(&a, b"both names").unwrap();
+    batch.write("/dev/null", b"discarded").unwrap();
+    assert!(batch.finish().is_empty());
+    assert!(
+        fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(&target).unwrap(), b"through the link");
+    assert_eq!(fs::read(&b).unwrap(), b"both names");
+    assert_eq!(
+        fs::metadata(&a).unwrap().ino(),
+        fs::metadata(&b).unwrap().ino()
+    );
+    assert!(
+        fs::symlink_metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
+    assert_eq!(
+        names(dir.path()),
+        ["a.dot", "b.dot", "link.dot", "target.dot"]
+    );
+    // A directory is refused at once, as by `write_atomic`.
+    let mut batch = AtomicWriter::new().batch();
+    assert!(batch.write(dir.path(), b"x").is_err());
+    assert!(batch.finish().is_empty());
+}
+
+#[test]
+fn batch_reports_a_file_it_could_not_put_in_place_and_removes_its_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ok = dir.path().join("ok.dot");
+    let blocked = dir.path().join("blocked.dot");
+    let mut batch = AtomicWriter::new().batch();
+    batch.write(&blocked, b"never in place").unwrap();
+    batch.write(&ok, b"in place").unwrap();
+    // Between staging and the commit, the target became a non-empty directory: the
+    // rename fails, and only that file is reported.
+    fs::create_dir(&blocked).unwrap();
+    fs::write(blocked.join("inside"), b"kept").unwrap();
+    let failed = batch.finish();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, blocked);
+    assert_eq!(fs::read(&ok).unwrap(), b"in place");
+    assert_eq!(fs::read(blocked.join("inside")).unwrap(), b"kept");
+    assert_eq!(names(dir.path()), ["blocked.dot", "ok.dot"]);
+}
