@@ -200,3 +200,65 @@ fn render_all_draws_every_view_it_can_and_reports_the_others() {
     assert!(names[1].starts_with(&long[..150]), "{names:?}");
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn render_all_over_existing_diagrams_keeps_modes_and_links_and_leaves_no_temp_file() {
+    let dir = scratch("files", "render-all-again");
+    let out = dir.join("views");
+    let args = [
+        "render",
+        &te24(),
+        "--all",
+        "--format",
+        "dot",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut first: Vec<(String, Vec<u8>)> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    first.sort();
+    assert!(first.len() > 2, "{}", first.len());
+    // One diagram made private, one replaced by a symlink to a file elsewhere.
+    let private = out.join(&first[0].0);
+    fs::set_permissions(&private, fs::Permissions::from_mode(0o600)).unwrap();
+    let elsewhere = dir.join("elsewhere.dot");
+    fs::write(&elsewhere, b"old").unwrap();
+    let linked = out.join(&first[1].0);
+    fs::remove_file(&linked).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
+
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let mut again: Vec<(String, Vec<u8>)> = fs::read_dir(&out)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().into_string().unwrap(),
+                fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect();
+    again.sort();
+    // The same names and bytes (through the link), and no temporary file.
+    assert_eq!(again, first);
+    assert_eq!(fs::metadata(&private).unwrap().mode() & 0o777, 0o600);
+    assert!(
+        fs::symlink_metadata(&linked)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert_eq!(fs::read(&elsewhere).unwrap(), first[1].1);
+    fs::remove_dir_all(&dir).unwrap();
+}
