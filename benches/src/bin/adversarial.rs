@@ -20,6 +20,12 @@
 //! slowed down by the machine, not by the input. The summary also counts the rows that
 //! pass when the 10× rule is applied to CPU time.
 //!
+//! `render --all` writes one file per view: after it, the runner deletes its output and
+//! writes the same files again with plain `File::create` + `write_all` (no temporary
+//! file, no rename, no sync), timed, and puts that reference and the ratio in the verdict
+//! cell. Deleting many files just before creating as many costs the file system
+//! (ext4 skips recently freed inodes when it allocates one), and both sides pay it alike.
+//!
 //! The reference beside each time is reading the same file and parsing it with
 //! `serde_json` (into `IgnoredAny`), measured in this process in the same run.
 //!
@@ -333,6 +339,18 @@ fn run(c: &Config) -> Result<(), String> {
                 pass_file += usize::from(on_time && !over_file);
                 pass_model += usize::from(on_time && !over_model);
                 let ok = verdict.is_empty();
+                let mut written = String::new();
+                if name.starts_with("render --all") && r.outcome == Outcome::Exit(0) {
+                    match plain_writes(&out) {
+                        Ok((files, secs)) => {
+                            written = format!(
+                                "; {files} files, plain writes of them {secs:.3} s (command {:.1}×)",
+                                r.secs / secs.max(1e-4)
+                            );
+                        }
+                        Err(e) => written = format!("; reference writes failed: {e}"),
+                    }
+                }
                 if !matches!(r.outcome, Outcome::Exit(_)) {
                     dead.insert(name, n);
                 }
@@ -352,7 +370,7 @@ fn run(c: &Config) -> Result<(), String> {
                     format!(" ({})", r.note)
                 };
                 emit(format!(
-                    "{row_head} {exit} | {:.3} | {:.0} | {} | {:.3} | {} | {:.0} | {budget:.0} | {} | {verdict}{note} |",
+                    "{row_head} {exit} | {:.3} | {:.0} | {} | {:.3} | {} | {:.0} | {budget:.0} | {} | {verdict}{note}{written} |",
                     r.secs,
                     r.secs / reference.max(1e-4),
                     growth.map_or(String::new(), |g| format!("{g:.1}")),
@@ -404,6 +422,26 @@ fn write_model(shape: Shape, n: usize, variant: bool, path: &Path) -> Result<(),
         .map_err(|e| format!("{}: {e}", path.display()))
 }
 
+/// The reference for `render --all`: reads the files in `dir`, deletes it (as the runner
+/// deleted the previous output before the command), and times writing the same files
+/// into it again with plain writes. Returns how many files and the seconds.
+fn plain_writes(dir: &Path) -> Result<(usize, f64), String> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| e.to_string())? {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let bytes = std::fs::read(entry.path()).map_err(|e| e.to_string())?;
+        files.push((entry.file_name(), bytes));
+    }
+    std::fs::remove_dir_all(dir).map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+    for (name, bytes) in &files {
+        let mut f = File::create(dir.join(name)).map_err(|e| e.to_string())?;
+        f.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok((files.len(), start.elapsed().as_secs_f64()))
+}
+
 /// Seconds to read the file and parse it as JSON, best of three.
 fn parse_reference(path: &Path) -> Result<f64, String> {
     let mut best = f64::INFINITY;
@@ -453,8 +491,7 @@ fn measure(c: &Config, args: &[std::ffi::OsString]) -> Run {
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .filter_map(Result::ok)
-                .filter(|v| v.len() == 3)
-                .next_back()
+                .rfind(|v| v.len() == 3)
         })
         .unwrap_or_default();
     let rss_mb = stats.first().map_or(0.0, |kb| kb / 1024.0);
