@@ -1,7 +1,8 @@
 //! Canonical JSON: the model written back in a fixed layout.
 
 use crate::view::{Selector, View};
-use crate::{Model, Text};
+use crate::{Element, Model, Relation, Text};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 
 fn strs<'a>(items: impl Iterator<Item = &'a str>) -> Value {
@@ -34,69 +35,9 @@ impl Model {
             "languages".into(),
             strs(self.languages.iter().map(String::as_str)),
         );
-        let elements = self
-            .elements()
-            .map(|e| {
-                let mut m = Map::new();
-                m.insert("id".into(), Value::from(e.id().as_str()));
-                m.insert("kind".into(), Value::from(e.kind().as_str()));
-                m.insert("name".into(), e.name().to_json());
-                put_text(&mut m, "description", e.description());
-                if let Some(p) = e.parent() {
-                    m.insert("parent".into(), Value::from(p.id().as_str()));
-                }
-                if e.tags().len() > 0 {
-                    m.insert("tags".into(), strs(e.tags()));
-                }
-                if e.properties().len() > 0 {
-                    m.insert("properties".into(), props(e.properties()));
-                }
-                if let Some(s) = e.status() {
-                    m.insert("status".into(), Value::from(s.as_str()));
-                }
-                if let Some(s) = e.start() {
-                    m.insert("start".into(), Value::from(s.to_string()));
-                }
-                if let Some(s) = e.end() {
-                    m.insert("end".into(), Value::from(s.to_string()));
-                }
-                Value::Object(m)
-            })
-            .collect();
+        let elements = self.elements().map(|e| element_json(&e)).collect();
         doc.insert("elements".into(), Value::Array(elements));
-        let relations = self
-            .relations()
-            .map(|r| {
-                let mut m = Map::new();
-                if let Some(id) = r.id() {
-                    m.insert("id".into(), Value::from(id));
-                }
-                m.insert("kind".into(), Value::from(r.kind().as_str()));
-                m.insert("from".into(), Value::from(r.from().id().as_str()));
-                m.insert("to".into(), Value::from(r.to().id().as_str()));
-                put_text(&mut m, "label", r.label());
-                if r.data_carried().len() > 0 {
-                    m.insert(
-                        "data".into(),
-                        Value::Array(
-                            r.data_carried()
-                                .map(|d| Value::from(d.id().as_str()))
-                                .collect(),
-                        ),
-                    );
-                }
-                if let Some(l) = r.lag() {
-                    m.insert("lag".into(), Value::from(l.to_string()));
-                }
-                if r.tags().len() > 0 {
-                    m.insert("tags".into(), strs(r.tags()));
-                }
-                if r.properties().len() > 0 {
-                    m.insert("properties".into(), props(r.properties()));
-                }
-                Value::Object(m)
-            })
-            .collect();
+        let relations = self.relations().map(|r| relation_json(&r)).collect();
         doc.insert("relations".into(), Value::Array(relations));
         if !self.views.is_empty() {
             doc.insert(
@@ -110,9 +51,33 @@ impl Model {
     /// The canonical JSON text: [`Model::to_json`] with two-space indentation and a final
     /// newline. Loading it gives an equal model.
     pub fn to_canonical_json(&self) -> String {
-        let mut s = serde_json::to_string_pretty(&self.to_json()).unwrap_or_default();
-        s.push('\n');
-        s
+        let mut out = Vec::new();
+        // Writing into a `Vec` cannot fail, and serde_json writes UTF-8.
+        let _ = self.write_canonical_json(&mut out);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    /// Streams the canonical JSON text ([`Model::to_canonical_json`]) to `w`, one
+    /// element, relation or view at a time, so that only the model is held in memory.
+    ///
+    /// ```
+    /// use ecograph_core::Model;
+    /// # fn main() -> Result<(), Box<dyn std::error::Error>> {
+    /// let model = Model::from_json_str(r#"{"ecograph": 1, "elements": [
+    ///     {"id": "a", "kind": "group", "name": "A"}]}"#)?;
+    /// let mut out = Vec::new();
+    /// model.write_canonical_json(&mut out)?;
+    /// assert_eq!(String::from_utf8(out)?, model.to_canonical_json());
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// Whatever writing to `w` returns.
+    pub fn write_canonical_json(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+        let mut ser = serde_json::Serializer::pretty(&mut w);
+        Canonical(self).serialize(&mut ser)?;
+        w.write_all(b"\n")
     }
 
     /// Writes the model's canonical JSON ([`Model::to_canonical_json`]) to `path`
@@ -142,7 +107,7 @@ impl Model {
     /// ```
     pub fn save(&self, path: impl AsRef<std::path::Path>) -> Result<(), crate::Error> {
         let path = path.as_ref();
-        crate::fs::write_atomic(path, self.to_canonical_json().as_bytes()).map_err(|source| {
+        crate::fs::write_atomic_with(path, |w| self.write_canonical_json(w)).map_err(|source| {
             crate::Error::Write {
                 path: path.to_owned(),
                 source,
@@ -155,6 +120,126 @@ impl Model {
     /// same checks as loading a file. The model itself does not change.
     pub fn to_builder(&self) -> crate::ModelBuilder {
         crate::ModelBuilder::from_json(self.to_json())
+    }
+}
+
+/// One element in canonical form.
+fn element_json(e: &Element<'_>) -> Value {
+    let mut m = Map::new();
+    m.insert("id".into(), Value::from(e.id().as_str()));
+    m.insert("kind".into(), Value::from(e.kind().as_str()));
+    m.insert("name".into(), e.name().to_json());
+    put_text(&mut m, "description", e.description());
+    if let Some(p) = e.parent() {
+        m.insert("parent".into(), Value::from(p.id().as_str()));
+    }
+    if e.tags().len() > 0 {
+        m.insert("tags".into(), strs(e.tags()));
+    }
+    if e.properties().len() > 0 {
+        m.insert("properties".into(), props(e.properties()));
+    }
+    if let Some(s) = e.status() {
+        m.insert("status".into(), Value::from(s.as_str()));
+    }
+    if let Some(s) = e.start() {
+        m.insert("start".into(), Value::from(s.to_string()));
+    }
+    if let Some(s) = e.end() {
+        m.insert("end".into(), Value::from(s.to_string()));
+    }
+    Value::Object(m)
+}
+
+/// One relation in canonical form.
+fn relation_json(r: &Relation<'_>) -> Value {
+    let mut m = Map::new();
+    if let Some(id) = r.id() {
+        m.insert("id".into(), Value::from(id));
+    }
+    m.insert("kind".into(), Value::from(r.kind().as_str()));
+    m.insert("from".into(), Value::from(r.from().id().as_str()));
+    m.insert("to".into(), Value::from(r.to().id().as_str()));
+    put_text(&mut m, "label", r.label());
+    if r.data_carried().len() > 0 {
+        m.insert(
+            "data".into(),
+            Value::Array(
+                r.data_carried()
+                    .map(|d| Value::from(d.id().as_str()))
+                    .collect(),
+            ),
+        );
+    }
+    if let Some(l) = r.lag() {
+        m.insert("lag".into(), Value::from(l.to_string()));
+    }
+    if r.tags().len() > 0 {
+        m.insert("tags".into(), strs(r.tags()));
+    }
+    if r.properties().len() > 0 {
+        m.insert("properties".into(), props(r.properties()));
+    }
+    Value::Object(m)
+}
+
+/// The canonical document as [`Model::to_json`] builds it, serialized one element,
+/// relation or view at a time: the same bytes, without the whole model as a JSON value
+/// in memory (on a 100k-element model, that value took more memory than the model).
+struct Canonical<'m>(&'m Model);
+
+/// A JSON array of `len` values made one at a time by `items`.
+struct Each<F>(usize, F);
+
+impl<F, I> Serialize for Each<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = Value>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut seq = serializer.serialize_seq(Some(self.0))?;
+        for v in (self.1)() {
+            seq.serialize_element(&v)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for Canonical<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let model = self.0;
+        // Field for field what `Model::to_json` inserts, in the same order.
+        let mut doc = serializer.serialize_map(None)?;
+        if let Some(s) = &model.schema {
+            doc.serialize_entry("$schema", s.as_str())?;
+        }
+        doc.serialize_entry("ecograph", &crate::FORMAT_VERSION)?;
+        if let Some(t) = model.name() {
+            doc.serialize_entry("name", &t.to_json())?;
+        }
+        if let Some(t) = model.description() {
+            doc.serialize_entry("description", &t.to_json())?;
+        }
+        doc.serialize_entry("languages", &model.languages)?;
+        doc.serialize_entry(
+            "elements",
+            &Each(model.element_count(), || {
+                model.elements().map(|e| element_json(&e))
+            }),
+        )?;
+        doc.serialize_entry(
+            "relations",
+            &Each(model.relations().len(), || {
+                model.relations().map(|r| relation_json(&r))
+            }),
+        )?;
+        if !model.views.is_empty() {
+            doc.serialize_entry(
+                "views",
+                &Each(model.views.len(), || model.views.iter().map(view_json)),
+            )?;
+        }
+        doc.end()
     }
 }
 

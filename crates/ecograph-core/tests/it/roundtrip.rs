@@ -117,7 +117,9 @@ proptest! {
         let text = m1.to_canonical_json();
         let m2 = Model::from_json_str(&text).expect("canonical JSON loads");
         prop_assert_eq!(&m1, &m2);
-        prop_assert_eq!(text, m2.to_canonical_json(), "canonical form is a fixed point");
+        prop_assert_eq!(&text, &m2.to_canonical_json(), "canonical form is a fixed point");
+        // Streamed one element at a time, the same bytes as the whole JSON value printed.
+        prop_assert_eq!(text, value_form(&m1));
     }
 
     #[test]
@@ -242,4 +244,42 @@ fn a_view_read_on_its_own_lists_every_problem() {
     let err =
         ecograph_core::View::from_json(&serde_json::json!({"include": []})).expect_err("no id");
     assert!(err.to_string().starts_with("invalid view: "), "{err}");
+}
+
+/// The canonical text as it was made before it was streamed: the whole model as one
+/// `serde_json::Value`, pretty-printed, and a newline.
+fn value_form(m: &Model) -> String {
+    serde_json::to_string_pretty(&m.to_json()).expect("a value prints") + "\n"
+}
+
+#[test]
+fn streamed_canonical_json_is_the_json_value_printed() {
+    let te24 = Model::from_json_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../models/te24.json"
+        ))
+        .expect("te24"),
+    )
+    .expect("valid");
+    let mut streamed = Vec::new();
+    te24.write_canonical_json(&mut streamed)
+        .expect("into a Vec");
+    assert_eq!(
+        String::from_utf8(streamed).expect("utf-8"),
+        value_form(&te24)
+    );
+    assert_eq!(te24.to_canonical_json(), value_form(&te24));
+    // Empty lists, no views, a `$schema`, texts in several languages and characters
+    // JSON escapes.
+    for src in [
+        r#"{"ecograph": 1, "elements": []}"#,
+        r#"{"$schema": "s.json", "ecograph": 1, "name": {"fi": "N\u0007\u202e", "en": "n"},
+            "languages": ["fi", "en"], "elements": [{"id": "a", "kind": "group",
+            "name": {"fi": "\"A\"", "en": "A"}, "tags": ["t"], "properties": {"k": "v"}}],
+            "views": [{"id": "v", "include": [{"kind": "group"}], "legend": false}]}"#,
+    ] {
+        let m = Model::from_json_str(src).expect("valid");
+        assert_eq!(m.to_canonical_json(), value_form(&m), "{src}");
+    }
 }
