@@ -21,9 +21,9 @@
 //! pass when the 10× rule is applied to CPU time.
 //!
 //! `render --all` writes one file per view: after it (when it wrote at least 100), the
-//! runner deletes its output and writes the same files again with plain `File::create`
-//! + `write_all` (no temporary file, no rename, no sync), timed, and puts that reference
-//! and the ratio in the verdict cell. Deleting many files just before creating as many costs the file system
+//! runner deletes its output and writes the same files again with plain writes
+//! (`File::create`, `write_all`; no temporary file, no rename, no sync), timed, and puts
+//! that reference and the ratio in the verdict cell. Deleting many files just before creating as many costs the file system
 //! (ext4 skips recently freed inodes when it allocates one), and both sides pay it alike.
 //!
 //! The reference beside each time is reading the same file and parsing it with
