@@ -9,13 +9,13 @@
 
 use crate::doc::{Concept, Diagram, Doc, LangText, Prop};
 use crate::error::{Error, Pos, Problem};
+use crate::hash::HashMap;
 use crate::mapping::{self, A_FOLDER, P_VIEW};
 use crate::types;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
 use ecograph_core::suggest::closest;
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::io::Read;
 use std::rc::Rc;
 
@@ -104,7 +104,8 @@ fn csv_type(c: &Concept) -> &str {
 /// [`Error::Layout`] when a view cannot be resolved (views travel as properties, but are
 /// resolved like every export's).
 pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Error> {
-    let doc = mapping::doc_from_model(model, options)?;
+    let ex = mapping::Exchange::new(model, options)?;
+    let doc = &ex.head;
     let mut el = Out::new(&ELEMENTS_HEADER);
     let mut rel = Out::new(&RELATIONS_HEADER);
     let mut pr = Out::new(&PROPERTIES_HEADER);
@@ -153,7 +154,8 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
             model.element_at(i)?.property(A_FOLDER).map(str::to_owned)
         }
     };
-    for (i, c) in doc.elements.iter().enumerate() {
+    let mut i = 0;
+    ex.for_each_element(|c| {
         el.row(&[&c.ident, csv_type(c), c.name.first(), c.doc.first(), ""]);
         let mut ps: Vec<(String, String)> = Vec::new();
         text_props(&c.name, P_NAME, &mut ps);
@@ -172,11 +174,12 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
         for (k, v) in &ps {
             pr.row(&[&c.ident, k, v]);
         }
-    }
-    // Relations of the model come first in the doc, each followed by its data
+        i += 1;
+    });
+    // Relations of the model come first, each followed by its data
     // associations; parents follow them all.
     let mut rel_index = 0;
-    for c in &doc.relationships {
+    ex.for_each_relationship(|c| {
         let typ = format!("{}Relationship", c.typ);
         rel.row(&[
             &c.ident,
@@ -214,7 +217,7 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
         for (k, v) in &ps {
             pr.row(&[&c.ident, k, v]);
         }
-    }
+    });
     Ok(CsvFiles {
         elements: el.finish(),
         relations: rel.finish(),
@@ -500,7 +503,7 @@ pub fn import_csv<R: Read>(
     let mut doc = Doc::default();
     let mut problems: Vec<Problem> = Vec::new();
     let mut rec = csv::StringRecord::new();
-    let mut where_: HashMap<String, (usize, bool)> = HashMap::new();
+    let mut where_: HashMap<String, (usize, bool)> = HashMap::default();
     let mut model_id = String::new();
     let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
     while let Some(Row { f, at: cols }) = t.next(&mut rec)? {

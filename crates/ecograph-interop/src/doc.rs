@@ -2,6 +2,7 @@
 //! from: ArchiMate concepts with their identifiers, types, texts and properties.
 
 use crate::error::Pos;
+use crate::hash::HashMap;
 
 /// A text in zero or more languages: `(xml:lang, value)` in file order; `None` is a
 /// value written without a language.
@@ -139,12 +140,12 @@ pub(crate) struct Doc {
     /// (see `folder_of`).
     pub folders: Vec<Folder>,
     /// For reading: the folder each concept sits in (an index into `folder_tree`).
-    pub folder_of: std::collections::HashMap<String, usize>,
+    pub folder_of: HashMap<String, usize>,
     /// For reading: the folders, as (parent, label), `0` being the top level; folders
     /// with the same label under the same parent are one (paths compare by labels).
     pub folder_tree: Vec<(usize, String)>,
     /// For reading: (parent, label) -> folder.
-    pub folder_child: std::collections::HashMap<(usize, String), usize>,
+    pub folder_child: HashMap<(usize, String), usize>,
     /// Property definition name -> data type, for the types other than `string`.
     pub prop_types: std::collections::BTreeMap<String, String>,
     pub diagrams: Vec<Diagram>,

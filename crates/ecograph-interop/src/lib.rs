@@ -37,6 +37,7 @@ mod csvfmt;
 mod doc;
 mod error;
 mod graphml;
+mod hash;
 mod ids;
 mod mapping;
 mod placement;

@@ -8,13 +8,14 @@
 
 use crate::doc::{Concept, Diagram, Doc, Folder, Item, LangText, Prop};
 use crate::error::{Error, Pos, Problem, Warning};
+use crate::hash::{HashMap, HashSet};
 use crate::ids;
 use crate::types;
 use crate::{ExportOptions, Imported};
-use ecograph_core::{Element, ElementKind, Model, RelationKind, Text};
+use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind, Text};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 pub(crate) const P_KIND: &str = "ecograph:kind";
 pub(crate) const P_STATUS: &str = "ecograph:status";
@@ -162,238 +163,373 @@ pub(crate) fn element_type(e: Element<'_>) -> String {
     default_type(e.kind(), by_system).to_owned()
 }
 
-/// The model in exchange form.
-pub(crate) fn doc_from_model(model: &Model, opts: &ExportOptions) -> Result<Doc, Error> {
-    let lang = opts.lang.as_deref();
-    let mut doc = Doc {
-        ident: "__model".into(),
-        name: model.name().map(|t| lang_text(t, lang)).unwrap_or_default(),
-        doc: model
-            .description()
-            .map(|t| lang_text(t, lang))
-            .unwrap_or_default(),
-        ..Doc::default()
-    };
-    let languages = match lang {
-        Some(l) => l.to_owned(),
-        None => model.languages().join(" "),
-    };
-    doc.props.push(prop(P_LANGUAGES, languages));
-    if let Some(s) = model.schema() {
-        doc.props.push(prop(P_SCHEMA, s));
-    }
-    let types: Vec<String> = model.elements().map(element_type).collect();
-    let idents: Vec<String> = model
-        .elements()
-        .map(|e| ids::encode(e.id().as_str()))
-        .collect();
-    let element_idents: HashSet<&str> = idents.iter().map(String::as_str).collect();
+/// The last value of a relation's property `key` (as a map collected from the
+/// properties would hold it).
+fn rel_prop<'m>(r: &Relation<'m>, key: &str) -> Option<&'m str> {
+    r.properties()
+        .filter(|(k, _)| *k == key)
+        .last()
+        .map(|(_, v)| v)
+}
 
-    for (i, e) in model.elements().enumerate() {
-        let mut c = Concept {
-            ident: idents[i].clone(),
-            typ: types[i].clone(),
-            ..Concept::default()
+/// A property the exporter writes as it is: not one of the mapping's own details.
+fn is_user_key(k: &str) -> bool {
+    !k.starts_with(A_PROP_TYPE) && !is_consumed(k)
+}
+
+/// The model in exchange form, made concept by concept: what is small (the model's
+/// texts and properties, folders, diagrams, property types) is built once in
+/// [`Exchange::head`]; each element and relationship is made only when a writer asks
+/// for it and dropped after, so an export streams without ever holding the whole
+/// exchange form (a `String` per identifier, type and property of every concept was
+/// most of the export's time and memory).
+pub(crate) struct Exchange<'m> {
+    model: &'m Model,
+    lang: Option<&'m str>,
+    /// Everything but `elements` and `relationships` (left empty).
+    pub head: Doc,
+    idents: Vec<String>,
+    types: Vec<String>,
+    rel_idents: Vec<String>,
+    /// Each relation's relationship type and whether it runs from `to` to `from`.
+    rel_types: Vec<(&'m str, bool)>,
+    by_rel_id: HashMap<&'m str, usize>,
+    /// Parent element -> the Grouping that aggregates its children, where Appendix B
+    /// allows neither Composition nor Aggregation.
+    groupings: BTreeMap<usize, String>,
+    /// Whether some element has a parent.
+    any_parent: bool,
+}
+
+impl<'m> Exchange<'m> {
+    pub fn new(model: &'m Model, opts: &'m ExportOptions) -> Result<Exchange<'m>, Error> {
+        let lang = opts.lang.as_deref();
+        let mut head = Doc {
+            ident: "__model".into(),
+            name: model.name().map(|t| lang_text(t, lang)).unwrap_or_default(),
+            doc: model
+                .description()
+                .map(|t| lang_text(t, lang))
+                .unwrap_or_default(),
+            ..Doc::default()
         };
-        if e.property(A_UNNAMED) != Some("true") {
-            c.name = lang_text(e.name(), lang);
+        let languages = match lang {
+            Some(l) => l.to_owned(),
+            None => model.languages().join(" "),
+        };
+        head.props.push(prop(P_LANGUAGES, languages));
+        if let Some(s) = model.schema() {
+            head.props.push(prop(P_SCHEMA, s));
         }
-        if let Some(d) = e.description() {
-            c.doc = lang_text(d, lang);
-        }
-        c.props.push(prop(P_KIND, e.kind().as_str()));
-        if let Some(s) = e.status() {
-            c.props.push(prop(P_STATUS, s.as_str()));
-        }
-        if let Some(s) = e.start() {
-            c.props.push(prop(P_START, s.to_string()));
-        }
-        if let Some(s) = e.end() {
-            c.props.push(prop(P_END, s.to_string()));
-        }
-        if e.tags().len() > 0 {
-            c.props.push(prop(P_TAGS, tags_json(e.tags())));
-        }
-        for (k, v) in e.properties() {
+        let types: Vec<String> = model.elements().map(element_type).collect();
+        let idents: Vec<String> = model
+            .elements()
+            .map(|e| ids::encode(e.id().as_str()))
+            .collect();
+        let element_idents: HashSet<&str> = idents.iter().map(String::as_str).collect();
+        // Property types, elements first then relations (a later one wins).
+        let mut prop_type = |(k, v): (&str, &str)| {
             if let Some(key) = k.strip_prefix(A_PROP_TYPE) {
-                doc.prop_types
+                head.prop_types
                     .insert(user_key(key).into_owned(), v.to_owned());
-            } else if !is_consumed(k) {
-                c.props.push(prop(&user_key(k), v));
+            }
+        };
+        for e in model.elements() {
+            e.properties().for_each(&mut prop_type);
+        }
+        for r in model.relations() {
+            r.properties().for_each(&mut prop_type);
+        }
+
+        // Relation identifiers: the relation's own id, unless an element has that
+        // identifier.
+        let mut rel_idents: Vec<String> = Vec::with_capacity(model.relation_count());
+        let mut by_rel_id: HashMap<&'m str, usize> = HashMap::default();
+        for (i, r) in model.relations().enumerate() {
+            let ident = match r.id() {
+                Some(id) => {
+                    by_rel_id.insert(id, i);
+                    let e = ids::encode(id);
+                    if element_idents.contains(e.as_str()) {
+                        format!("__rid.{}", &e)
+                    } else {
+                        e
+                    }
+                }
+                None => format!("__r.{i}"),
+            };
+            rel_idents.push(ident);
+        }
+        let mut rel_types: Vec<(&'m str, bool)> = Vec::with_capacity(model.relation_count());
+        let mut rel_sources: Vec<String> = Vec::with_capacity(model.relation_count());
+        for r in model.relations() {
+            let (from, to) = (r.from().index(), r.to().index());
+            let kind = r.kind();
+            let (typ, rev) = match rel_prop(&r, A_TYPE).filter(|t| types::is_relationship_type(t)) {
+                Some(t) => (t, reversed_for(kind, t)),
+                None => derived_relationship(kind, &types[from], &types[to]),
+            };
+            rel_types.push((typ, rev));
+            let source = match rel_prop(&r, A_SOURCE_REL).and_then(|id| by_rel_id.get(id)) {
+                Some(j) => rel_idents[*j].clone(),
+                None => idents[if rev { to } else { from }].clone(),
+            };
+            rel_sources.push(source);
+        }
+
+        let mut groupings: BTreeMap<usize, String> = BTreeMap::new();
+        let mut any_parent = false;
+        for (i, e) in model.elements().enumerate() {
+            let Some(p) = e.parent() else { continue };
+            any_parent = true;
+            let pi = p.index();
+            if parent_relationship(&types[pi], &types[i]).is_none() {
+                groupings
+                    .entry(pi)
+                    .or_insert_with(|| format!("__g.{}", idents[pi]));
             }
         }
-        doc.elements.push(c);
-    }
 
-    // Relation identifiers: the relation's own id, unless an element has that identifier.
-    let mut rel_idents: Vec<String> = Vec::with_capacity(model.relation_count());
-    let mut by_rel_id: HashMap<&str, usize> = HashMap::new();
-    for (i, r) in model.relations().enumerate() {
-        let ident = match r.id() {
-            Some(id) => {
-                by_rel_id.insert(id, i);
-                let e = ids::encode(id);
-                if element_idents.contains(e.as_str()) {
-                    format!("__rid.{}", &e)
+        head.folders = folders(model, &idents, &rel_idents, lang);
+
+        for view in model.views() {
+            let mut d: Diagram =
+                crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?;
+            d.ident = {
+                let e = ids::encode(&view.id);
+                if element_idents.contains(e.as_str()) || rel_idents.contains(&e) {
+                    format!("__vid.{e}")
                 } else {
                     e
                 }
+            };
+            d.name = match &view.title {
+                Some(t) => lang_text(t, lang),
+                None => LangText::plain(view.id.as_str()),
+            };
+            if let Some(t) = &view.description {
+                d.doc = lang_text(t, lang);
             }
-            None => format!("__r.{i}"),
-        };
-        rel_idents.push(ident);
+            let mut vj = view.to_json();
+            if let (Some(l), Some(o)) = (lang, vj.as_object_mut()) {
+                // One language: the view's texts in that language only, as names are.
+                for (key, t) in [("title", &view.title), ("description", &view.description)] {
+                    if let Some(t) = t {
+                        let mut m = Map::new();
+                        m.insert(l.to_owned(), Value::from(t.resolve(Some(l))));
+                        o.insert(key.into(), Value::Object(m));
+                    }
+                }
+            }
+            d.props.push(prop(P_VIEW, vj.to_string()));
+            head.diagrams.push(d);
+        }
+        drop(element_idents);
+        Ok(Exchange {
+            model,
+            lang,
+            head,
+            idents,
+            types,
+            rel_idents,
+            rel_types,
+            by_rel_id,
+            groupings,
+            any_parent,
+        })
     }
-    let mut rel_sources: Vec<String> = Vec::with_capacity(model.relation_count());
-    for (i, r) in model.relations().enumerate() {
-        let (from, to) = (r.from().index(), r.to().index());
-        let kind = r.kind();
-        let props: BTreeMap<&str, &str> = r.properties().collect();
-        let (typ, rev) = match props.get(A_TYPE).filter(|t| types::is_relationship_type(t)) {
-            Some(t) => ((*t).to_owned(), reversed_for(kind, t)),
-            None => {
-                let (t, rev) = derived_relationship(kind, &types[from], &types[to]);
-                (t.to_owned(), rev)
+
+    /// Whether [`Exchange::for_each_element`] gives anything.
+    pub fn has_elements(&self) -> bool {
+        self.model.element_count() > 0
+    }
+
+    /// Whether [`Exchange::for_each_relationship`] gives anything.
+    pub fn has_relationships(&self) -> bool {
+        self.model.relation_count() > 0 || self.any_parent
+    }
+
+    /// Every property key any concept has (the model, elements, relationships, views),
+    /// sorted: exactly the keys the concepts given out carry.
+    pub fn property_keys(&self) -> BTreeSet<Cow<'_, str>> {
+        let mut keys: BTreeSet<Cow<'_, str>> = BTreeSet::new();
+        let head = self.head.props.iter();
+        for p in head.chain(self.head.diagrams.iter().flat_map(|d| &d.props)) {
+            keys.insert(Cow::Borrowed(&p.key));
+        }
+        let user = |(k, _): (&'m str, &'m str)| is_user_key(k).then(|| user_key(k));
+        let (mut status, mut start, mut end, mut tags) = (false, false, false, false);
+        for e in self.model.elements() {
+            status |= e.status().is_some();
+            start |= e.start().is_some();
+            end |= e.end().is_some();
+            tags |= e.tags().len() > 0;
+            keys.extend(e.properties().filter_map(user));
+        }
+        let (mut direction, mut lag) = (false, false);
+        for (r, (_, rev)) in self.model.relations().zip(&self.rel_types) {
+            direction |= *rev;
+            lag |= r.lag().is_some();
+            tags |= r.tags().len() > 0;
+            keys.extend(r.properties().filter_map(user));
+        }
+        let fixed = [
+            (self.has_elements(), P_KIND),
+            (status, P_STATUS),
+            (start, P_START),
+            (end, P_END),
+            (tags, P_TAGS),
+            (!self.groupings.is_empty(), P_GROUPING_OF),
+            (self.has_relationships(), P_RELATION),
+            (direction, P_DIRECTION),
+            (lag, P_LAG),
+        ];
+        let fixed = fixed.into_iter().filter(|(used, _)| *used);
+        keys.extend(fixed.map(|(_, k)| Cow::Borrowed(k)));
+        keys
+    }
+
+    /// Each element in exchange form, in model order, then the Groupings that stand
+    /// for parents.
+    pub fn for_each_element(&self, mut f: impl FnMut(&Concept)) {
+        let lang = self.lang;
+        for (i, e) in self.model.elements().enumerate() {
+            let mut c = Concept {
+                ident: self.idents[i].clone(),
+                typ: self.types[i].clone(),
+                ..Concept::default()
+            };
+            if e.property(A_UNNAMED) != Some("true") {
+                c.name = lang_text(e.name(), lang);
             }
-        };
-        let (s, t) = if rev { (to, from) } else { (from, to) };
-        let mut c = Concept {
-            ident: rel_idents[i].clone(),
-            typ: typ.clone(),
-            source: idents[s].clone(),
-            target: idents[t].clone(),
-            ..Concept::default()
-        };
-        // A relationship whose end is another relationship (kept from an import).
-        if let Some(j) = props.get(A_SOURCE_REL).and_then(|id| by_rel_id.get(id)) {
-            c.source = rel_idents[*j].clone();
-        }
-        if let Some(j) = props.get(A_TARGET_REL).and_then(|id| by_rel_id.get(id)) {
-            c.target = rel_idents[*j].clone();
-        }
-        if let Some(l) = r.label() {
-            c.name = lang_text(l, lang);
-        }
-        if let Some(d) = props.get(A_DOC) {
-            c.doc = LangText::plain(*d);
-        }
-        if typ == "Access" {
-            c.access = Some(props.get(A_ACCESS).copied().unwrap_or("Read").to_owned());
-        }
-        if typ == "Influence" {
-            c.modifier = props.get(A_MODIFIER).map(|m| (*m).to_owned());
-        }
-        if typ == "Association" {
-            c.directed = props.get(A_DIRECTED) == Some(&"true");
-        }
-        c.props.push(prop(P_RELATION, kind.as_str()));
-        // The relation's direction, when the relationship runs the other way.
-        if rev {
-            c.props.push(prop(P_DIRECTION, "reversed"));
-        }
-        if let Some(l) = r.lag() {
-            c.props.push(prop(P_LAG, l.to_string()));
-        }
-        if r.tags().len() > 0 {
-            c.props.push(prop(P_TAGS, tags_json(r.tags())));
-        }
-        for (k, v) in r.properties() {
-            if let Some(key) = k.strip_prefix(A_PROP_TYPE) {
-                doc.prop_types
-                    .insert(user_key(key).into_owned(), v.to_owned());
-            } else if !is_consumed(k) {
-                c.props.push(prop(&user_key(k), v));
+            if let Some(d) = e.description() {
+                c.doc = lang_text(d, lang);
             }
+            c.props.push(prop(P_KIND, e.kind().as_str()));
+            if let Some(s) = e.status() {
+                c.props.push(prop(P_STATUS, s.as_str()));
+            }
+            if let Some(s) = e.start() {
+                c.props.push(prop(P_START, s.to_string()));
+            }
+            if let Some(s) = e.end() {
+                c.props.push(prop(P_END, s.to_string()));
+            }
+            if e.tags().len() > 0 {
+                c.props.push(prop(P_TAGS, tags_json(e.tags())));
+            }
+            for (k, v) in e.properties() {
+                if is_user_key(k) {
+                    c.props.push(prop(&user_key(k), v));
+                }
+            }
+            f(&c);
         }
-        let flow_ident = c.ident.clone();
-        rel_sources.push(c.source.clone());
-        doc.relationships.push(c);
-        for (j, d) in r.data_carried().enumerate() {
-            doc.relationships.push(Concept {
-                ident: format!("__d.{i}.{j}"),
-                typ: "Association".into(),
-                source: idents[d.index()].clone(),
-                target: flow_ident.clone(),
-                props: vec![prop(P_RELATION, REL_DATA)],
+        for (pi, g) in &self.groupings {
+            let Some(p) = self.model.element_at(*pi) else {
+                continue;
+            };
+            f(&Concept {
+                ident: g.clone(),
+                typ: "Grouping".into(),
+                name: lang_text(p.name(), lang),
+                props: vec![prop(P_GROUPING_OF, p.id().as_str())],
                 ..Concept::default()
             });
         }
     }
 
-    // Containment: Composition or Aggregation where allowed, else a Grouping per parent
-    // that aggregates its children.
-    let mut groupings: BTreeMap<usize, String> = BTreeMap::new();
-    for (i, e) in model.elements().enumerate() {
-        let Some(p) = e.parent() else { continue };
-        let pi = p.index();
-        let mut c = Concept {
-            ident: format!("__p.{}", idents[i]),
-            target: idents[i].clone(),
-            props: vec![prop(P_RELATION, REL_PARENT)],
-            ..Concept::default()
-        };
-        match parent_relationship(&types[pi], &types[i]) {
-            Some(t) => {
-                c.typ = t.to_owned();
-                c.source = idents[pi].clone();
+    /// Each relationship in exchange form: every relation followed by the
+    /// Associations of the data it carries, in model order, then the relationships
+    /// that stand for `parent`, in element order.
+    pub fn for_each_relationship(&self, mut f: impl FnMut(&Concept)) {
+        let (idents, rel_idents) = (&self.idents, &self.rel_idents);
+        for (i, r) in self.model.relations().enumerate() {
+            let (from, to) = (r.from().index(), r.to().index());
+            let kind = r.kind();
+            let (typ, rev) = self.rel_types[i];
+            let (s, t) = if rev { (to, from) } else { (from, to) };
+            let mut c = Concept {
+                ident: rel_idents[i].clone(),
+                typ: typ.to_owned(),
+                source: idents[s].clone(),
+                target: idents[t].clone(),
+                ..Concept::default()
+            };
+            // A relationship whose end is another relationship (kept from an import).
+            if let Some(j) = rel_prop(&r, A_SOURCE_REL).and_then(|id| self.by_rel_id.get(id)) {
+                c.source = rel_idents[*j].clone();
             }
-            None => {
-                let g = groupings
-                    .entry(pi)
-                    .or_insert_with(|| format!("__g.{}", idents[pi]));
-                c.typ = "Aggregation".into();
-                c.source = g.clone();
+            if let Some(j) = rel_prop(&r, A_TARGET_REL).and_then(|id| self.by_rel_id.get(id)) {
+                c.target = rel_idents[*j].clone();
             }
-        }
-        doc.relationships.push(c);
-    }
-    for (pi, g) in &groupings {
-        let Some(p) = model.element_at(*pi) else {
-            continue;
-        };
-        doc.elements.push(Concept {
-            ident: g.clone(),
-            typ: "Grouping".into(),
-            name: lang_text(p.name(), lang),
-            props: vec![prop(P_GROUPING_OF, p.id().as_str())],
-            ..Concept::default()
-        });
-    }
-
-    doc.folders = folders(model, &idents, &rel_idents, lang);
-
-    for view in model.views() {
-        let mut d: Diagram =
-            crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?;
-        d.ident = {
-            let e = ids::encode(&view.id);
-            if element_idents.contains(e.as_str()) || rel_idents.contains(&e) {
-                format!("__vid.{e}")
-            } else {
-                e
+            if let Some(l) = r.label() {
+                c.name = lang_text(l, self.lang);
             }
-        };
-        d.name = match &view.title {
-            Some(t) => lang_text(t, lang),
-            None => LangText::plain(view.id.as_str()),
-        };
-        if let Some(t) = &view.description {
-            d.doc = lang_text(t, lang);
-        }
-        let mut vj = view.to_json();
-        if let (Some(l), Some(o)) = (lang, vj.as_object_mut()) {
-            // One language: the view's texts in that language only, as names are.
-            for (key, t) in [("title", &view.title), ("description", &view.description)] {
-                if let Some(t) = t {
-                    let mut m = Map::new();
-                    m.insert(l.to_owned(), Value::from(t.resolve(Some(l))));
-                    o.insert(key.into(), Value::Object(m));
+            if let Some(d) = rel_prop(&r, A_DOC) {
+                c.doc = LangText::plain(d);
+            }
+            if typ == "Access" {
+                c.access = Some(rel_prop(&r, A_ACCESS).unwrap_or("Read").to_owned());
+            }
+            if typ == "Influence" {
+                c.modifier = rel_prop(&r, A_MODIFIER).map(str::to_owned);
+            }
+            if typ == "Association" {
+                c.directed = rel_prop(&r, A_DIRECTED) == Some("true");
+            }
+            c.props.push(prop(P_RELATION, kind.as_str()));
+            // The relation's direction, when the relationship runs the other way.
+            if rev {
+                c.props.push(prop(P_DIRECTION, "reversed"));
+            }
+            if let Some(l) = r.lag() {
+                c.props.push(prop(P_LAG, l.to_string()));
+            }
+            if r.tags().len() > 0 {
+                c.props.push(prop(P_TAGS, tags_json(r.tags())));
+            }
+            for (k, v) in r.properties() {
+                if is_user_key(k) {
+                    c.props.push(prop(&user_key(k), v));
                 }
             }
+            f(&c);
+            for (j, d) in r.data_carried().enumerate() {
+                f(&Concept {
+                    ident: format!("__d.{i}.{j}"),
+                    typ: "Association".into(),
+                    source: idents[d.index()].clone(),
+                    target: c.ident.clone(),
+                    props: vec![prop(P_RELATION, REL_DATA)],
+                    ..Concept::default()
+                });
+            }
         }
-        d.props.push(prop(P_VIEW, vj.to_string()));
-        doc.diagrams.push(d);
+        // Containment: Composition or Aggregation where allowed, else the parent's
+        // Grouping aggregates its children.
+        for (i, e) in self.model.elements().enumerate() {
+            let Some(p) = e.parent() else { continue };
+            let pi = p.index();
+            let mut c = Concept {
+                ident: format!("__p.{}", idents[i]),
+                target: idents[i].clone(),
+                props: vec![prop(P_RELATION, REL_PARENT)],
+                ..Concept::default()
+            };
+            match parent_relationship(&self.types[pi], &self.types[i]) {
+                Some(t) => {
+                    c.typ = t.to_owned();
+                    c.source = idents[pi].clone();
+                }
+                None => {
+                    c.typ = "Aggregation".into();
+                    c.source = self.groupings.get(&pi).cloned().unwrap_or_default();
+                }
+            }
+            f(&c);
+        }
     }
-    Ok(doc)
 }
 
 /// The organizations: containment as folders (an element with children is a folder,
@@ -425,7 +561,7 @@ fn folders(
             placed.push((path, rel_idents[i].clone()));
         }
     }
-    let mut child_of: HashMap<(usize, String), usize> = HashMap::new();
+    let mut child_of: HashMap<(usize, String), usize> = HashMap::default();
     for (path, ident) in placed {
         let mut at = 0;
         for label in path {
@@ -614,11 +750,11 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
     }
 
     // Elements (the exporter's Groupings for parents are not elements of the model).
-    let mut elem_ix: HashMap<&str, usize> = HashMap::new();
-    let mut grouping_of: HashMap<&str, &str> = HashMap::new();
+    let mut elem_ix: HashMap<&str, usize> = HashMap::default();
+    let mut grouping_of: HashMap<&str, &str> = HashMap::default();
     let mut ids_out: Vec<String> = Vec::new();
-    let mut taken: HashSet<String> = HashSet::new();
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
+    let mut taken: HashSet<String> = HashSet::default();
+    let mut next_suffix: HashMap<String, usize> = HashMap::default();
     let mut kept: Vec<&Concept> = Vec::new();
     for c in &doc.elements {
         if let Some(p) = c.prop(P_GROUPING_OF) {
@@ -665,13 +801,13 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
     let mut parent: Vec<Option<usize>> = vec![None; n];
 
     // Relationships: markers first (data carried, parents), then relations.
-    let mut rel_ix: HashMap<&str, usize> = HashMap::new();
+    let mut rel_ix: HashMap<&str, usize> = HashMap::default();
     for (i, c) in doc.relationships.iter().enumerate() {
         rel_ix.insert(c.ident.as_str(), i);
     }
-    let mut data_of: HashMap<&str, Vec<usize>> = HashMap::new();
-    let mut relations: Vec<(usize, Map<String, Value>)> = Vec::new();
-    let mut rel_id_of: HashMap<&str, String> = HashMap::new();
+    let mut data_of: HashMap<&str, Vec<usize>> = HashMap::default();
+    let mut relations: Vec<Rel<'_>> = Vec::new();
+    let mut rel_id_of: HashMap<&str, String> = HashMap::default();
     for c in &doc.relationships {
         if !c.ident.starts_with("__") {
             let id = ids::decode(&c.ident).unwrap_or_else(|| ids::sanitize(&c.ident));
@@ -803,24 +939,9 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         if kind == RelationKind::Provides && kinds[from] == ElementKind::System {
             provides_by_system[to] = true;
         }
-        let mut m = Map::new();
-        if let Some(id) = rel_id_of.get(c.ident.as_str()) {
-            m.insert("id".into(), Value::from(id.as_str()));
-        }
-        m.insert("kind".into(), Value::from(kind.as_str()));
-        m.insert("from".into(), Value::from(ids_out[from].as_str()));
-        m.insert("to".into(), Value::from(ids_out[to].as_str()));
-        if let Some(l) = cx.text(&c.name, c.at, &|| {
+        let label = cx.text(&c.name, c.at, &|| {
             format!("the name of relationship `{}`", c.ident)
-        }) {
-            m.insert("label".into(), l);
-        }
-        if let Some(lag) = c.prop(P_LAG) {
-            m.insert("lag".into(), Value::from(lag));
-        }
-        if let Some(tags) = c.prop(P_TAGS) {
-            m.insert("tags".into(), parse_tags(tags));
-        }
+        });
         let mut p = props;
         if !c.doc.is_empty() {
             if c.doc.0.len() > 1 {
@@ -848,8 +969,15 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             &[P_RELATION, P_DIRECTION, P_LAG, P_TAGS],
         );
         // The type is settled once every element's type is known (below).
-        m.insert("properties".into(), Value::Object(p));
-        relations.push((ri, m));
+        relations.push(Rel {
+            ri,
+            id: rel_id_of.get(c.ident.as_str()).map(String::as_str),
+            kind,
+            from,
+            to,
+            label,
+            props: p,
+        });
     }
 
     break_cycles(&mut relations, &doc, &ids_out, &mut cx);
@@ -859,50 +987,18 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         .map(|i| default_type(kinds[i], provides_by_system[i]))
         .collect();
     let file_types: Vec<&str> = kept.iter().map(|c| c.typ.as_str()).collect();
-    let ix_of: HashMap<&str, usize> = ids_out
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
-    let mut rel_json: Vec<Value> = Vec::with_capacity(relations.len());
-    for (ri, mut m) in relations {
-        let c = &doc.relationships[ri];
-        let kind = m
-            .get("kind")
-            .and_then(Value::as_str)
-            .and_then(RelationKind::parse)
-            .unwrap_or(RelationKind::Linked);
-        let from = m
-            .get("from")
-            .and_then(Value::as_str)
-            .and_then(|s| ix_of.get(s))
-            .copied()
-            .unwrap_or(0);
-        let to = m
-            .get("to")
-            .and_then(Value::as_str)
-            .and_then(|s| ix_of.get(s))
-            .copied()
-            .unwrap_or(0);
-        let mut p = match m.remove("properties") {
-            Some(Value::Object(p)) => p,
-            _ => Map::new(),
-        };
+    // The relations as JSON text, straight into a buffer (no `Value` tree of the
+    // whole model: at 100k elements that tree was most of the import's memory).
+    let mut rel_json: Vec<u8> = Vec::new();
+    for (k, r) in relations.into_iter().enumerate() {
+        let c = &doc.relationships[r.ri];
+        let (kind, from, to) = (r.kind, r.from, r.to);
+        let mut p = r.props;
         let rel_end = p.contains_key(A_SOURCE_REL) || p.contains_key(A_TARGET_REL);
         let (dt, drev) = derived_relationship(kind, file_types[from], file_types[to]);
         let same_dir = reversed_for(kind, &c.typ) == drev;
         if rel_end || dt != c.typ || !same_dir {
             p.insert(A_TYPE.into(), Value::from(c.typ.as_str()));
-        }
-        if let Some(d) = data_of.get(c.ident.as_str()) {
-            m.insert(
-                "data".into(),
-                Value::Array(
-                    d.iter()
-                        .map(|i| Value::from(ids_out[*i].as_str()))
-                        .collect(),
-                ),
-            );
         }
         if let Some(f) = doc.folder_of.get(&c.ident) {
             p.insert(
@@ -910,14 +1006,45 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
                 Value::from(Value::from(doc.folder_path(*f)).to_string()),
             );
         }
-        if !p.is_empty() {
-            m.insert("properties".into(), Value::Object(p));
+        if k > 0 {
+            rel_json.push(b',');
         }
-        rel_json.push(Value::Object(m));
+        let mut o = JsonObject::new(&mut rel_json);
+        if let Some(id) = r.id {
+            o.str("id", id);
+        }
+        o.str("kind", kind.as_str());
+        o.str("from", &ids_out[from]);
+        o.str("to", &ids_out[to]);
+        if let Some(l) = &r.label {
+            o.value("label", l);
+        }
+        if let Some(lag) = c.prop(P_LAG) {
+            o.str("lag", lag);
+        }
+        if let Some(tags) = c.prop(P_TAGS) {
+            o.value("tags", &parse_tags(tags));
+        }
+        if let Some(d) = data_of.get(c.ident.as_str()) {
+            o.key("data");
+            o.out.push(b'[');
+            for (j, i) in d.iter().enumerate() {
+                if j > 0 {
+                    o.out.push(b',');
+                }
+                json_str(o.out, &ids_out[*i]);
+            }
+            o.out.push(b']');
+        }
+        if !p.is_empty() {
+            o.key("properties");
+            json_value(o.out, &Value::Object(p));
+        }
+        o.end();
     }
 
     // Element JSON, with the folders the exporter would derive compared with the file's.
-    let mut elements_json: Vec<Value> = Vec::with_capacity(n);
+    let mut elements_json: Vec<u8> = Vec::new();
     let names: Vec<String> = kept
         .iter()
         .enumerate()
@@ -951,33 +1078,16 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         todo.extend(children[i].iter().copied());
     }
     for (i, c) in kept.iter().enumerate() {
-        let mut m = Map::new();
-        m.insert("id".into(), Value::from(ids_out[i].as_str()));
-        m.insert("kind".into(), Value::from(kinds[i].as_str()));
         let mut p = Map::new();
         let name = cx.text(&c.name, c.at, &|| {
             format!("the name of element `{}`", c.ident)
         });
-        match name {
-            Some(v) => {
-                m.insert("name".into(), v);
-            }
-            None => {
-                m.insert("name".into(), Value::from(ids_out[i].as_str()));
-                p.insert(A_UNNAMED.into(), Value::from("true"));
-            }
+        if name.is_none() {
+            p.insert(A_UNNAMED.into(), Value::from("true"));
         }
-        if let Some(d) = cx.text(&c.doc, c.at, &|| {
+        let description = cx.text(&c.doc, c.at, &|| {
             format!("the documentation of element `{}`", c.ident)
-        }) {
-            m.insert("description".into(), d);
-        }
-        if let Some(pi) = parent[i] {
-            m.insert("parent".into(), Value::from(ids_out[pi].as_str()));
-        }
-        if let Some(tags) = c.prop(P_TAGS) {
-            m.insert("tags".into(), parse_tags(tags));
-        }
+        });
         if c.typ != derived_types[i] {
             p.insert(A_TYPE.into(), Value::from(c.typ.as_str()));
         }
@@ -1011,20 +1121,40 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             &mut p,
             &[P_KIND, P_STATUS, P_START, P_END, P_TAGS],
         );
+        if i > 0 {
+            elements_json.push(b',');
+        }
+        let mut o = JsonObject::new(&mut elements_json);
+        o.str("id", &ids_out[i]);
+        o.str("kind", kinds[i].as_str());
+        match &name {
+            Some(v) => o.value("name", v),
+            None => o.str("name", &ids_out[i]),
+        }
+        if let Some(d) = &description {
+            o.value("description", d);
+        }
+        if let Some(pi) = parent[i] {
+            o.str("parent", &ids_out[pi]);
+        }
+        if let Some(tags) = c.prop(P_TAGS) {
+            o.value("tags", &parse_tags(tags));
+        }
         if !p.is_empty() {
-            m.insert("properties".into(), Value::Object(p));
+            o.key("properties");
+            json_value(o.out, &Value::Object(p));
         }
         for (key, field) in [(P_STATUS, "status"), (P_START, "start"), (P_END, "end")] {
             if let Some(v) = c.prop(key) {
-                m.insert(field.into(), Value::from(v));
+                o.str(field, v);
             }
         }
-        elements_json.push(Value::Object(m));
+        o.end();
     }
 
     // Views.
     let mut views_json: Vec<Value> = Vec::new();
-    let mut view_ids: HashSet<String> = HashSet::new();
+    let mut view_ids: HashSet<String> = HashSet::default();
     for d in &doc.diagrams {
         if let Some(v) = d
             .prop(P_VIEW)
@@ -1041,7 +1171,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             id.push_str("-2");
         }
         let mut include: Vec<Value> = Vec::new();
-        let mut seen: HashSet<usize> = HashSet::new();
+        let mut seen: HashSet<usize> = HashSet::default();
         for node in &d.nodes {
             if let Some(e) = node.element.as_deref().and_then(|e| elem_ix.get(e))
                 && seen.insert(*e)
@@ -1114,17 +1244,27 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             cx.warn(None, format!("model property `{}` is not kept: ecograph models have no model-level properties", p.key));
         }
     }
-    top.insert("elements".into(), Value::Array(elements_json));
-    top.insert("relations".into(), Value::Array(rel_json));
+    // The model's own fields (at least `ecograph`), then the lists written above.
+    let mut text: Vec<u8> = Vec::with_capacity(elements_json.len() + rel_json.len() + 4096);
+    json_value(&mut text, &Value::Object(top));
+    text.pop(); // the object's closing brace
+    text.extend_from_slice(b",\"elements\":[");
+    text.append(&mut elements_json);
+    drop(elements_json);
+    text.extend_from_slice(b"],\"relations\":[");
+    text.append(&mut rel_json);
+    drop(rel_json);
+    text.push(b']');
     if !views_json.is_empty() {
-        top.insert("views".into(), Value::Array(views_json));
+        text.extend_from_slice(b",\"views\":");
+        json_value(&mut text, &Value::Array(views_json));
     }
-    let text = Value::Object(top).to_string();
+    text.push(b'}');
     // Only the places of the elements are needed from here on.
     let places: Vec<Option<Pos>> = kept.iter().map(|c| c.at).collect();
     drop(kept);
     drop(doc);
-    let checked = Model::check_str(&text, Some(file));
+    let checked = Model::check_bytes(&text, Some(file));
     drop(text);
     let Some(model) = checked.model else {
         let problems = checked
@@ -1158,6 +1298,60 @@ fn locate(path: &str, elements: &[Option<Pos>]) -> Option<Pos> {
     let rest = path.strip_prefix("elements[")?;
     let i: usize = rest.split(']').next()?.parse().ok()?;
     elements.get(i).copied().flatten()
+}
+
+/// A relation of the imported model, settled before it is written as JSON.
+struct Rel<'d> {
+    /// Its relationship in `Doc::relationships`.
+    ri: usize,
+    id: Option<&'d str>,
+    kind: RelationKind,
+    from: usize,
+    to: usize,
+    label: Option<Value>,
+    props: Map<String, Value>,
+}
+
+/// `s` as a JSON string. Writing into a `Vec` cannot fail.
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    let _ = serde_json::to_writer(out, s);
+}
+
+fn json_value(out: &mut Vec<u8>, v: &Value) {
+    let _ = serde_json::to_writer(out, v);
+}
+
+/// A JSON object being written field by field, keys in the order given (as a
+/// `serde_json::Map` with `preserve_order` would hold them).
+struct JsonObject<'o> {
+    out: &'o mut Vec<u8>,
+    first: bool,
+}
+
+impl<'o> JsonObject<'o> {
+    fn new(out: &'o mut Vec<u8>) -> JsonObject<'o> {
+        out.push(b'{');
+        JsonObject { out, first: true }
+    }
+    fn key(&mut self, k: &str) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        json_str(self.out, k);
+        self.out.push(b':');
+    }
+    fn str(&mut self, k: &str, v: &str) {
+        self.key(k);
+        json_str(self.out, v);
+    }
+    fn value(&mut self, k: &str, v: &Value) {
+        self.key(k);
+        json_value(self.out, v);
+    }
+    fn end(self) {
+        self.out.push(b'}');
+    }
 }
 
 fn parse_tags(s: &str) -> Value {
@@ -1221,31 +1415,13 @@ fn user_props(
 /// a relation read from a foreign Triggering that would close a cycle is kept as
 /// `linked` instead (its type stays in `archimate:type`), with a warning. Linear when
 /// there is no cycle; otherwise one search per foreign `depends_on`.
-fn break_cycles(
-    relations: &mut [(usize, Map<String, Value>)],
-    doc: &Doc,
-    ids: &[String],
-    cx: &mut Ctx<'_>,
-) {
-    let ix: HashMap<&str, usize> = ids
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.as_str(), i))
-        .collect();
+fn break_cycles(relations: &mut [Rel<'_>], doc: &Doc, ids: &[String], cx: &mut Ctx<'_>) {
     let n = ids.len();
-    let end = |m: &Map<String, Value>, k: &str| {
-        m.get(k)
-            .and_then(Value::as_str)
-            .and_then(|s| ix.get(s))
-            .copied()
-    };
     let edges: Vec<(usize, usize, usize)> = relations
         .iter()
         .enumerate()
-        .filter(|(_, (_, m))| {
-            m.get("kind").and_then(Value::as_str) == Some(RelationKind::DependsOn.as_str())
-        })
-        .filter_map(|(k, (_, m))| Some((k, end(m, "from")?, end(m, "to")?)))
+        .filter(|(_, r)| r.kind == RelationKind::DependsOn)
+        .map(|(k, r)| (k, r.from, r.to))
         .collect();
     // Kahn's algorithm: no cycle, nothing to do.
     let mut indeg = vec![0usize; n];
@@ -1270,7 +1446,7 @@ fn break_cycles(
     }
     let is_foreign: Vec<bool> = relations
         .iter()
-        .map(|(ri, _)| doc.relationships[*ri].prop(P_RELATION).is_none())
+        .map(|r| doc.relationships[r.ri].prop(P_RELATION).is_none())
         .collect();
     let foreign = |k: usize| is_foreign[k];
     let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
@@ -1301,7 +1477,7 @@ fn break_cycles(
             stack.extend(adj[v].iter().copied());
         }
         if closes {
-            let c = &doc.relationships[relations[k].0];
+            let c = &doc.relationships[relations[k].ri];
             cx.warn(
                 c.at,
                 format!(
@@ -1309,15 +1485,11 @@ fn break_cycles(
                     c.ident, c.typ, ids[f], ids[t]
                 ),
             );
-            let m = &mut relations[k].1;
-            m.insert("kind".into(), Value::from(RelationKind::Linked.as_str()));
+            let r = &mut relations[k];
+            r.kind = RelationKind::Linked;
             // `linked` keeps the relationship's own direction.
             if reversed_for(RelationKind::DependsOn, &c.typ) {
-                let (from, to) = (m.remove("from"), m.remove("to"));
-                if let (Some(a), Some(b)) = (from, to) {
-                    m.insert("from".into(), b);
-                    m.insert("to".into(), a);
-                }
+                std::mem::swap(&mut r.from, &mut r.to);
             }
         } else {
             adj[f].push(t);

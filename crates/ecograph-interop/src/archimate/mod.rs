@@ -2,13 +2,13 @@
 
 mod read;
 
-use crate::doc::{Doc, Item, LangText, Prop};
+use crate::doc::{Item, LangText, Prop};
 use crate::error::Error;
-use crate::mapping;
+use crate::mapping::{self, Exchange};
 use crate::xmlwrite::Xml;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
-use std::collections::BTreeSet;
+use std::borrow::Cow;
 use std::io::{BufRead, Write};
 
 /// The namespace of the exchange format (3.0 and 3.1 share it).
@@ -40,8 +40,8 @@ pub fn write_archimate<W: Write>(
     options: &ExportOptions,
     out: W,
 ) -> Result<W, Error> {
-    let doc = mapping::doc_from_model(model, options)?;
-    write_doc(&doc, out)
+    let ex = Exchange::new(model, options)?;
+    write_doc(&ex, out)
 }
 
 /// Reads an ArchiMate exchange file (3.0 or 3.1, from Archi or any other tool) into an
@@ -70,13 +70,16 @@ fn text<W: Write>(x: &mut Xml<W>, tag: &str, t: &LangText) {
 
 /// Property definitions: every key used, sorted, and its identifier `__pd.N`.
 struct Defs<'d> {
-    keys: Vec<&'d str>,
+    keys: Vec<Cow<'d, str>>,
     ids: Vec<String>,
 }
 
 impl Defs<'_> {
     fn of(&self, key: &str) -> &str {
-        let i = self.keys.binary_search(&key).unwrap_or(0);
+        let i = self
+            .keys
+            .binary_search_by(|k| k.as_ref().cmp(key))
+            .unwrap_or(0);
         self.ids.get(i).map_or("", String::as_str)
     }
 }
@@ -94,18 +97,9 @@ fn props<W: Write>(x: &mut Xml<W>, ps: &[Prop], defs: &Defs<'_>) {
     x.end("properties");
 }
 
-fn write_doc<W: Write>(doc: &Doc, out: W) -> Result<W, Error> {
-    let mut keys: BTreeSet<&str> = BTreeSet::new();
-    for p in doc
-        .props
-        .iter()
-        .chain(doc.elements.iter().flat_map(|c| &c.props))
-        .chain(doc.relationships.iter().flat_map(|c| &c.props))
-        .chain(doc.diagrams.iter().flat_map(|d| &d.props))
-    {
-        keys.insert(p.key.as_str());
-    }
-    let keys: Vec<&str> = keys.into_iter().collect();
+fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
+    let doc = &ex.head;
+    let keys: Vec<Cow<'_, str>> = ex.property_keys().into_iter().collect();
     let defs = Defs {
         ids: (0..keys.len()).map(|i| format!("__pd.{i}")).collect(),
         keys,
@@ -131,9 +125,9 @@ fn write_doc<W: Write>(doc: &Doc, out: W) -> Result<W, Error> {
     text(&mut x, "documentation", &doc.doc);
     props(&mut x, &doc.props, &defs);
 
-    if !doc.elements.is_empty() {
+    if ex.has_elements() {
         x.start("elements", &[]);
-        for c in &doc.elements {
+        ex.for_each_element(|c| {
             x.context_of("element", &c.ident);
             x.start("element", &[("identifier", &c.ident), ("xsi:type", &c.typ)]);
             if c.name.0.is_empty() {
@@ -146,12 +140,12 @@ fn write_doc<W: Write>(doc: &Doc, out: W) -> Result<W, Error> {
             text(&mut x, "documentation", &c.doc);
             props(&mut x, &c.props, &defs);
             x.end("element");
-        }
+        });
         x.end("elements");
     }
-    if !doc.relationships.is_empty() {
+    if ex.has_relationships() {
         x.start("relationships", &[]);
-        for c in &doc.relationships {
+        ex.for_each_relationship(|c| {
             x.context_of("relationship", &c.ident);
             let mut attrs: Vec<(&str, &str)> = vec![
                 ("identifier", &c.ident),
@@ -173,7 +167,7 @@ fn write_doc<W: Write>(doc: &Doc, out: W) -> Result<W, Error> {
             text(&mut x, "documentation", &c.doc);
             props(&mut x, &c.props, &defs);
             x.end("relationship");
-        }
+        });
         x.end("relationships");
     }
     if doc.folders.first().is_some_and(|top| !top.items.is_empty()) {
@@ -203,7 +197,10 @@ fn write_doc<W: Write>(doc: &Doc, out: W) -> Result<W, Error> {
     if !defs.keys.is_empty() {
         x.start("propertyDefinitions", &[]);
         for (k, id) in defs.keys.iter().zip(&defs.ids) {
-            let t = doc.prop_types.get(*k).map_or("string", String::as_str);
+            let t = doc
+                .prop_types
+                .get(k.as_ref())
+                .map_or("string", String::as_str);
             x.start("propertyDefinition", &[("identifier", id), ("type", t)]);
             x.context_of("property", k);
             x.text_element("name", &[], k);

@@ -4,10 +4,10 @@
 use super::NS;
 use crate::doc::{Concept, Connection, Diagram, Doc, LangText, Node, Prop};
 use crate::error::{Error, Pos, Problem};
+use crate::hash::{HashMap, HashSet};
 use crate::types;
 use crate::xmlread::{Attr, Ev, XmlIn};
 use ecograph_core::suggest::closest;
-use std::collections::HashMap;
 use std::io::BufRead;
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
@@ -414,18 +414,24 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
 }
 
 /// Records `id` as seen, or a problem when it is empty or was seen before.
+/// What an identifier is given to, as bits (one identifier given twice has both).
+const IS_ELEMENT: u8 = 1;
+const IS_RELATIONSHIP: u8 = 2;
+const IS_OTHER: u8 = 4;
+
 fn dup<'a>(
     id: &'a str,
-    at: Option<Pos>,
+    (at, is): (Option<Pos>, u8),
     what: &str,
     problems: &mut Vec<Problem>,
-    seen: &mut HashMap<&'a str, Option<Pos>>,
+    seen: &mut HashMap<&'a str, (Option<Pos>, u8)>,
 ) {
     if id.is_empty() {
         problems.push(Problem::new("", at, format!("{what} has no identifier")));
         return;
     }
-    if let Some(first) = seen.get(id) {
+    if let Some((first, was)) = seen.get_mut(id) {
+        *was |= is;
         let wh = first.map_or(String::new(), |p| {
             format!(" (first at line {}:{})", p.line, p.column)
         });
@@ -435,7 +441,7 @@ fn dup<'a>(
             format!("duplicate identifier `{id}`{wh}"),
         ));
     } else {
-        seen.insert(id, at);
+        seen.insert(id, (at, is));
     }
 }
 
@@ -443,9 +449,11 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut problems = std::mem::take(&mut r.problems);
     let mut doc = r.doc;
     // Identifiers: unique over everything that has one (borrowed, not copied).
-    let mut seen: HashMap<&str, Option<Pos>> = HashMap::new();
+    let mut seen: HashMap<&str, (Option<Pos>, u8)> = HashMap::default();
+    seen.reserve(doc.elements.len() + doc.relationships.len());
     for c in &doc.elements {
-        dup(&c.ident, c.at, "an element", &mut problems, &mut seen);
+        let is = (c.at, IS_ELEMENT);
+        dup(&c.ident, is, "an element", &mut problems, &mut seen);
         if c.typ.is_empty() {
             problems.push(Problem::new(
                 "",
@@ -467,7 +475,8 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
     }
     for c in &doc.relationships {
-        dup(&c.ident, c.at, "a relationship", &mut problems, &mut seen);
+        let is = (c.at, IS_RELATIONSHIP);
+        dup(&c.ident, is, "a relationship", &mut problems, &mut seen);
         if !types::is_relationship_type(&c.typ) {
             let help = closest(&c.typ, types::RELATIONSHIP_TYPES.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"));
@@ -485,19 +494,32 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
     }
     for d in &doc.diagrams {
-        dup(&d.ident, d.at, "a view", &mut problems, &mut seen);
+        dup(
+            &d.ident,
+            (d.at, IS_OTHER),
+            "a view",
+            &mut problems,
+            &mut seen,
+        );
         for n in &d.nodes {
-            dup(&n.ident, n.at, "a node", &mut problems, &mut seen);
+            dup(
+                &n.ident,
+                (n.at, IS_OTHER),
+                "a node",
+                &mut problems,
+                &mut seen,
+            );
         }
         for c in &d.connections {
-            dup(&c.ident, c.at, "a connection", &mut problems, &mut seen);
+            let is = (c.at, IS_OTHER);
+            dup(&c.ident, is, "a connection", &mut problems, &mut seen);
         }
     }
-    let mut def_names: HashMap<&str, (&str, &str)> = HashMap::new();
+    let mut def_names: HashMap<&str, (&str, &str)> = HashMap::default();
     for (id, name, t, at) in &r.defs {
         dup(
             id,
-            Some(*at),
+            (Some(*at), IS_OTHER),
             "a property definition",
             &mut problems,
             &mut seen,
@@ -506,6 +528,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     }
     // References.
     let is_concept = |id: &str| seen.contains_key(id);
+    let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is)| is & bits != 0);
     let concept_ids: Vec<&str> = doc
         .elements
         .iter()
@@ -520,7 +543,6 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
         closest(id, concept_ids.iter().copied()).map(|s| format!("did you mean `{s}`?"))
     };
-    let elem_or_rel: std::collections::HashSet<&str> = concept_ids.iter().copied().collect();
     for c in &doc.relationships {
         for (end, id) in [("source", &c.source), ("target", &c.target)] {
             if id.is_empty() {
@@ -529,7 +551,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
                     c.at,
                     format!("relationship `{}` has no {end}", c.ident),
                 ));
-            } else if !elem_or_rel.contains(id.as_str()) {
+            } else if !given_to(id, IS_ELEMENT | IS_RELATIONSHIP) {
                 problems.push(
                     Problem::new(
                         "",
@@ -541,18 +563,12 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             }
         }
     }
-    let elements: std::collections::HashSet<&str> =
-        doc.elements.iter().map(|c| c.ident.as_str()).collect();
-    let rels: std::collections::HashSet<&str> =
-        doc.relationships.iter().map(|c| c.ident.as_str()).collect();
     for d in &doc.diagrams {
-        let nodes: std::collections::HashSet<&str> =
-            d.nodes.iter().map(|n| n.ident.as_str()).collect();
-        let connections: std::collections::HashSet<&str> =
-            d.connections.iter().map(|c| c.ident.as_str()).collect();
+        let nodes: HashSet<&str> = d.nodes.iter().map(|n| n.ident.as_str()).collect();
+        let connections: HashSet<&str> = d.connections.iter().map(|c| c.ident.as_str()).collect();
         for n in &d.nodes {
             if let Some(e) = &n.element
-                && !elements.contains(e.as_str())
+                && !given_to(e, IS_ELEMENT)
             {
                 problems.push(
                     Problem::new(
@@ -566,7 +582,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
         for c in &d.connections {
             if let Some(rel) = &c.relationship
-                && !rels.contains(rel.as_str())
+                && !given_to(rel, IS_RELATIONSHIP)
             {
                 problems.push(
                     Problem::new(
