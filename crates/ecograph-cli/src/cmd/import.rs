@@ -1,10 +1,10 @@
 //! `ecograph import`.
 
 use crate::cmd::export::interop_fail;
-use crate::common::{Exit, Fail, write_atomic};
+use crate::common::{Exit, Fail, refuse_input};
 use ecograph_interop::{CSV_FILES, Imported, import_archimate, import_csv};
 use std::fs::File;
-use std::io::BufReader;
+use std::io::{BufReader, BufWriter, Write};
 use std::path::Path;
 
 /// What `--from` reads.
@@ -75,9 +75,14 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     for w in &imported.warnings {
         crate::common::eprint_line(&format!("warning: {w}"));
     }
-    write_atomic(
-        Path::new(&args.out),
-        imported.model.to_canonical_json().as_bytes(),
-    )?;
+    // Streamed: the model's canonical JSON is never held whole.
+    let out = Path::new(&args.out);
+    refuse_input(out)?;
+    ecograph_core::fs::write_atomic_with(out, |w| {
+        let mut w = BufWriter::with_capacity(1 << 16, w);
+        imported.model.write_canonical_json(&mut w)?;
+        w.flush()
+    })
+    .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", out.display())))?;
     Ok(Exit::Ok)
 }
