@@ -86,7 +86,12 @@ struct Reader {
     /// Property definition identifier -> (name, type).
     defs: Vec<(String, String, String, Pos)>,
     /// Properties read, as (owner, index in the owner's list) -> definition identifier.
-    prop_refs: Vec<(Owner, usize, String, Pos)>,
+    /// The definition identifier is an index into `def_refs`: a file names a handful
+    /// of definitions from a million properties.
+    prop_refs: Vec<(Owner, usize, u32, Pos)>,
+    /// Property definition identifiers referred to, and their index.
+    def_refs: Vec<String>,
+    def_ref_ix: HashMap<String, u32>,
     /// Folder refs: identifier -> where.
     item_refs: Vec<(String, Pos)>,
     text: String,
@@ -161,6 +166,8 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
         problems: Vec::new(),
         defs: Vec::new(),
         prop_refs: Vec::new(),
+        def_refs: Vec::new(),
+        def_ref_ix: HashMap::default(),
         item_refs: Vec::new(),
         text: String::new(),
         text_lang: None,
@@ -394,17 +401,26 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         (Some(Frame::Properties), "property") => {
             let def = attr(attrs, "propertyDefinitionRef")
                 .or_else(|| attr(attrs, "identifierRef"))
-                .unwrap_or("")
-                .to_owned();
+                .unwrap_or("");
             if let Some(o) = r.owner(stack)
                 && let Some(ps) = r.props_of(o)
             {
+                // The key is set from the definition once definitions are read.
                 ps.push(Prop {
-                    key: def.clone(),
+                    key: String::new(),
                     value: LangText::default(),
                 });
                 let i = ps.len() - 1;
-                r.prop_refs.push((o, i, def, at));
+                let d = match r.def_ref_ix.get(def) {
+                    Some(d) => *d,
+                    None => {
+                        let d = u32::try_from(r.def_refs.len()).unwrap_or(u32::MAX);
+                        r.def_refs.push(def.to_owned());
+                        r.def_ref_ix.insert(def.to_owned(), d);
+                        d
+                    }
+                };
+                r.prop_refs.push((o, i, d, at));
             }
             Frame::Property
         }
@@ -413,12 +429,12 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
     }
 }
 
-/// Records `id` as seen, or a problem when it is empty or was seen before.
 /// What an identifier is given to, as bits (one identifier given twice has both).
 const IS_ELEMENT: u8 = 1;
 const IS_RELATIONSHIP: u8 = 2;
 const IS_OTHER: u8 = 4;
 
+/// Records `id` as seen, or a problem when it is empty or was seen before.
 fn dup<'a>(
     id: &'a str,
     (at, is): (Option<Pos>, u8),
@@ -620,8 +636,9 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
     }
     // Property definitions: names and non-string types.
-    for (o, i, def, at) in &r.prop_refs {
-        let Some((name, t)) = def_names.get(def.as_str()) else {
+    for (o, i, d, at) in &r.prop_refs {
+        let def = r.def_refs.get(*d as usize).map_or("", String::as_str);
+        let Some((name, t)) = def_names.get(def) else {
             problems.push(Problem::new(
                 "",
                 Some(*at),
@@ -630,7 +647,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             continue;
         };
         let key = if name.is_empty() {
-            def.clone()
+            def.to_owned()
         } else {
             (*name).to_owned()
         };
