@@ -7,7 +7,7 @@
 //! Name cell replaces the first value on import. Views and folders, which the layout has
 //! no place for, travel as properties too.
 
-use crate::doc::{Concept, Diagram, Doc, LangText, Prop};
+use crate::doc::{Concept, Diagram, Doc, LangText, Prop, push_small};
 use crate::error::{Error, Pos, Problem};
 use crate::hash::HashMap;
 use crate::mapping::{self, A_FOLDER, P_VIEW};
@@ -729,10 +729,13 @@ pub fn import_csv<R: Read>(
                         "OrJunction".into()
                     };
                 }
-                _ => c.props.push(Prop {
-                    key,
-                    value: LangText::plain(value),
-                }),
+                _ => push_small(
+                    &mut c.props,
+                    Prop {
+                        key,
+                        value: LangText::plain(value),
+                    },
+                ),
             }
         }
     }

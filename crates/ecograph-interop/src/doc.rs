@@ -26,6 +26,17 @@ impl LangText {
     }
 }
 
+/// Pushes `item` onto a list that usually stays short, growing it by one item up to
+/// four: most lists here (a concept's properties, a text's languages) hold one or two
+/// items, and `Vec`'s first growth, to four, would give each of a million properties
+/// three times the memory it needs. Longer lists grow as usual (amortized).
+pub(crate) fn push_small<T>(v: &mut Vec<T>, item: T) {
+    if v.len() < 4 {
+        v.reserve_exact(1);
+    }
+    v.push(item);
+}
+
 /// One property of a concept: the definition's name and the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Prop {

@@ -2,7 +2,7 @@
 //! (unknown types, duplicate or dangling identifiers) collected and reported at once.
 
 use super::NS;
-use crate::doc::{Concept, Connection, Diagram, Doc, LangText, Node, Prop};
+use crate::doc::{Concept, Connection, Diagram, Doc, LangText, Node, Prop, push_small};
 use crate::error::{Error, Pos, Problem};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
@@ -122,7 +122,7 @@ impl Reader {
         let v = std::mem::take(&mut self.text);
         let l = self.text_lang.take();
         let pair = (l, v);
-        let push = |t: &mut LangText| t.0.push(pair.clone());
+        let push = |t: &mut LangText| push_small(&mut t.0, pair.clone());
         match (o, field) {
             (Owner::Model, Field::Name) => push(&mut self.doc.name),
             (Owner::Model, Field::Doc) => push(&mut self.doc.doc),
@@ -150,7 +150,7 @@ impl Reader {
                 if let Some(ps) = self.props_of(o)
                     && let Some(p) = ps.last_mut()
                 {
-                    p.value.0.push(pair);
+                    push_small(&mut p.value.0, pair);
                 }
             }
             _ => {}
@@ -406,10 +406,13 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
                 && let Some(ps) = r.props_of(o)
             {
                 // The key is set from the definition once definitions are read.
-                ps.push(Prop {
-                    key: String::new(),
-                    value: LangText::default(),
-                });
+                push_small(
+                    ps,
+                    Prop {
+                        key: String::new(),
+                        value: LangText::default(),
+                    },
+                );
                 let i = ps.len() - 1;
                 let d = match r.def_ref_ix.get(def) {
                     Some(d) => *d,
