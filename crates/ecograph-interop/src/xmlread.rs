@@ -125,14 +125,16 @@ fn name(b: &[u8]) -> Cow<'static, str> {
 
 #[derive(Debug)]
 pub(crate) enum Ev {
+    /// A start tag; its attributes are [`XmlIn::attrs`].
     Start {
         ns: Option<Cow<'static, str>>,
         local: Cow<'static, str>,
-        attrs: Vec<Attr>,
         empty: bool,
     },
     End,
-    Text(String),
+    /// A piece of text, in [`XmlIn::text`] (one buffer reused for every piece: most
+    /// pieces are the indentation between tags).
+    Text,
     Eof,
 }
 
@@ -167,6 +169,12 @@ pub(crate) struct XmlIn<R: BufRead> {
     pub at: Pos,
     depth: usize,
     saw_root: bool,
+    /// The text of the last [`Ev::Text`].
+    pub text: String,
+    /// The attributes of the last [`Ev::Start`]: the first `n_attrs` of `attr_slots`,
+    /// whose values' buffers are reused from tag to tag.
+    attr_slots: Vec<Attr>,
+    n_attrs: usize,
 }
 
 /// Namespaces the readers compare against, without an allocation per tag.
@@ -273,7 +281,16 @@ impl<R: BufRead> XmlIn<R> {
             at: Pos { line: 1, column: 1 },
             depth: 0,
             saw_root: false,
+            text: String::new(),
+            attr_slots: Vec::new(),
+            n_attrs: 0,
         }
+    }
+
+    /// The attributes of the last start tag ([`Ev::Start`]), namespace declarations
+    /// left out.
+    pub fn attrs(&self) -> &[Attr] {
+        &self.attr_slots[..self.n_attrs]
     }
 
     /// A problem at the last event.
@@ -332,7 +349,9 @@ impl<R: BufRead> XmlIn<R> {
                             format!("not an XML document: text {what} the root element"),
                         ));
                     }
-                    return Ok(Ev::Text(s.into_owned()));
+                    self.text.clear();
+                    self.text.push_str(&s);
+                    return Ok(Ev::Text);
                 }
                 Event::CData(c) => {
                     let s = c
@@ -347,7 +366,9 @@ impl<R: BufRead> XmlIn<R> {
                         let at = pos_in(start, &s[..off]);
                         return Err(not_a_char(file, at, c, "in a CDATA section"));
                     }
-                    return Ok(Ev::Text(s.into_owned()));
+                    self.text.clear();
+                    self.text.push_str(&s);
+                    return Ok(Ev::Text);
                 }
                 Event::GeneralRef(r) => {
                     let ch = match r.resolve_char_ref() {
@@ -378,7 +399,9 @@ impl<R: BufRead> XmlIn<R> {
                     if !crate::xmlwrite::xml_char(ch) {
                         return Err(not_a_char(file, here, ch, "in a character reference"));
                     }
-                    return Ok(Ev::Text(ch.to_string()));
+                    self.text.clear();
+                    self.text.push(ch);
+                    return Ok(Ev::Text);
                 }
                 Event::DocType(_) => {
                     return Err(fail(
@@ -391,7 +414,7 @@ impl<R: BufRead> XmlIn<R> {
                     let (ns, local) = self.reader.resolve_element(e.name());
                     let ns = resolved(ns);
                     let local = name(local.as_ref());
-                    let mut attrs = Vec::new();
+                    self.n_attrs = 0;
                     for a in e.attributes() {
                         let a = a.map_err(|err| {
                             fail(file, here, format!("not well-formed XML: {err}"))
@@ -403,8 +426,7 @@ impl<R: BufRead> XmlIn<R> {
                         let (ans, alocal) = self.reader.resolve_attribute(a.key);
                         let value = a
                             .unescape_value()
-                            .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?
-                            .into_owned();
+                            .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
                         if let Some((_, c)) = forbidden(&value) {
                             // Located exactly when written raw; a character reference
                             // is located at its tag.
@@ -431,12 +453,23 @@ impl<R: BufRead> XmlIn<R> {
                                 &format!("in attribute `{qname}`"),
                             ));
                         }
-                        attrs.push(Attr {
-                            ns: resolved(ans),
-                            local: name(alocal.as_ref()),
-                            qname,
-                            value,
-                        });
+                        let (ns, local) = (resolved(ans), name(alocal.as_ref()));
+                        match self.attr_slots.get_mut(self.n_attrs) {
+                            Some(slot) => {
+                                slot.ns = ns;
+                                slot.local = local;
+                                slot.qname = qname;
+                                slot.value.clear();
+                                slot.value.push_str(&value);
+                            }
+                            None => self.attr_slots.push(Attr {
+                                ns,
+                                local,
+                                qname,
+                                value: value.into_owned(),
+                            }),
+                        }
+                        self.n_attrs += 1;
                     }
                     if self.depth == 0 && self.saw_root {
                         return Err(fail(
@@ -456,12 +489,7 @@ impl<R: BufRead> XmlIn<R> {
                             ));
                         }
                     }
-                    return Ok(Ev::Start {
-                        ns,
-                        local,
-                        attrs,
-                        empty,
-                    });
+                    return Ok(Ev::Start { ns, local, empty });
                 }
                 Event::End(_) => {
                     self.depth = self.depth.saturating_sub(1);

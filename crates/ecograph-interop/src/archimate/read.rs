@@ -122,17 +122,24 @@ impl Reader {
         let v = std::mem::take(&mut self.text);
         let l = self.text_lang.take();
         let pair = (l, v);
-        let push = |t: &mut LangText| push_small(&mut t.0, pair.clone());
+        let d = &mut self.doc;
+        let text = match (o, field) {
+            (Owner::Model, Field::Name) => Some(&mut d.name),
+            (Owner::Model, Field::Doc) => Some(&mut d.doc),
+            (Owner::Element(i), Field::Name) => Some(&mut d.elements[i].name),
+            (Owner::Element(i), Field::Doc) => Some(&mut d.elements[i].doc),
+            (Owner::Relationship(i), Field::Name) => Some(&mut d.relationships[i].name),
+            (Owner::Relationship(i), Field::Doc) => Some(&mut d.relationships[i].doc),
+            (Owner::View(i), Field::Name) => Some(&mut d.diagrams[i].name),
+            (Owner::View(i), Field::Doc) => Some(&mut d.diagrams[i].doc),
+            (Owner::Node(v, n), Field::Label) => Some(&mut d.diagrams[v].nodes[n].label),
+            _ => None,
+        };
+        if let Some(t) = text {
+            push_small(&mut t.0, pair);
+            return;
+        }
         match (o, field) {
-            (Owner::Model, Field::Name) => push(&mut self.doc.name),
-            (Owner::Model, Field::Doc) => push(&mut self.doc.doc),
-            (Owner::Element(i), Field::Name) => push(&mut self.doc.elements[i].name),
-            (Owner::Element(i), Field::Doc) => push(&mut self.doc.elements[i].doc),
-            (Owner::Relationship(i), Field::Name) => push(&mut self.doc.relationships[i].name),
-            (Owner::Relationship(i), Field::Doc) => push(&mut self.doc.relationships[i].doc),
-            (Owner::View(i), Field::Name) => push(&mut self.doc.diagrams[i].name),
-            (Owner::View(i), Field::Doc) => push(&mut self.doc.diagrams[i].doc),
-            (Owner::Node(v, n), Field::Label) => push(&mut self.doc.diagrams[v].nodes[n].label),
             (Owner::PropDef(i), Field::Name) if self.defs[i].1.is_empty() => {
                 self.defs[i].1 = pair.1.clone();
             }
@@ -176,9 +183,9 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
     loop {
         match x.next()? {
             Ev::Eof => break,
-            Ev::Text(t) => {
+            Ev::Text => {
                 if matches!(stack.last(), Some(Frame::Text(_))) {
-                    r.text.push_str(&t);
+                    r.text.push_str(&x.text);
                 }
             }
             Ev::End => {
@@ -188,12 +195,8 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
                     r.put_text(o, field, &mut stack);
                 }
             }
-            Ev::Start {
-                ns,
-                local,
-                attrs,
-                empty,
-            } => {
+            Ev::Start { ns, local, empty } => {
+                let attrs = x.attrs();
                 let at = x.at;
                 let frame = if stack.is_empty() {
                     if ns.as_deref() != Some(NS) || local != "model" {
@@ -210,16 +213,16 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
                             ))),
                         ));
                     }
-                    r.doc.ident = attr(&attrs, "identifier").unwrap_or("").to_owned();
+                    r.doc.ident = attr(attrs, "identifier").unwrap_or("").to_owned();
                     Frame::Model
                 } else if matches!(stack.last(), Some(Frame::Skip)) || ns.as_deref() != Some(NS) {
                     Frame::Skip
                 } else {
-                    start(&mut r, &mut stack, &local, &attrs, at)
+                    start(&mut r, &mut stack, &local, attrs, at)
                 };
                 if let Frame::Text(_) = frame {
                     r.text.clear();
-                    r.text_lang = lang(&attrs);
+                    r.text_lang = lang(attrs);
                 }
                 if empty {
                     if let Frame::Text(field) = frame
