@@ -424,9 +424,9 @@ impl<R: BufRead> XmlIn<R> {
                             continue;
                         }
                         let (ans, alocal) = self.reader.resolve_attribute(a.key);
-                        let value = a
-                            .unescape_value()
-                            .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
+                        let value = a.unescape_value().map_err(|err| {
+                            fail(file, here, format!("not well-formed XML: {err}"))
+                        })?;
                         if let Some((_, c)) = forbidden(&value) {
                             // Located exactly when written raw; a character reference
                             // is located at its tag.
