@@ -4,8 +4,9 @@ use crate::common::{Exit, Fail, load_model, refuse_input, write_atomic};
 use ecograph_interop::{
     CSV_FILES, Error, ExportOptions, export_csv, export_graphml, write_archimate,
 };
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender};
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -67,9 +68,8 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             let mut failed: Option<Error> = None;
             refuse_input(out)?;
             let written = ecograph_core::fs::write_atomic_with(out, |w| {
-                let buffered = BufWriter::with_capacity(1 << 16, w);
-                match write_archimate(&model, &options, buffered) {
-                    Ok(mut b) => b.flush(),
+                match pipelined(w, |chunks| write_archimate(&model, &options, chunks)) {
+                    Ok(r) => r,
                     Err(e) => {
                         let io = std::io::Error::other(e.to_string());
                         failed = Some(e);
@@ -99,4 +99,86 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// Bytes per chunk handed from the thread making a document to the one writing it.
+const CHUNK: usize = 1 << 20;
+
+/// A `Write` that hands its bytes to another thread in chunks of [`CHUNK`], taking
+/// emptied chunks back for reuse.
+struct Chunks {
+    buf: Vec<u8>,
+    to_writer: SyncSender<Vec<u8>>,
+    from_writer: Receiver<Vec<u8>>,
+}
+
+impl Chunks {
+    fn send(&mut self) -> std::io::Result<()> {
+        let next = self
+            .from_writer
+            .try_recv()
+            .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
+        let full = std::mem::replace(&mut self.buf, next);
+        self.to_writer.send(full).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the output was closed")
+        })
+    }
+}
+
+impl Write for Chunks {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.buf.extend_from_slice(bytes);
+        if self.buf.len() >= CHUNK {
+            self.send()?;
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        if self.buf.is_empty() {
+            Ok(())
+        } else {
+            self.send()
+        }
+    }
+}
+
+/// Runs `make` on a second thread and writes what it makes into `out` on this one, so
+/// that making a large document and copying it into the file (270 MB for a 100k-element
+/// exchange file) overlap. At most a few chunks are in flight. `make`'s error comes
+/// back as `Err`; a write error as `Ok(Err(..))`, after which `make` fails too (its
+/// output is closed) and its error is dropped.
+fn pipelined(
+    out: &mut dyn Write,
+    make: impl FnOnce(Chunks) -> Result<Chunks, Error> + Send,
+) -> Result<std::io::Result<()>, Error> {
+    let (to_writer, from_maker) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let (to_maker, from_writer) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+    let chunks = Chunks {
+        buf: Vec::with_capacity(CHUNK),
+        to_writer,
+        from_writer,
+    };
+    std::thread::scope(|s| {
+        let maker = s.spawn(move || make(chunks).map(|mut c| c.flush()));
+        let mut written = Ok(());
+        // Ends when the maker is done (its sender is dropped); a write error stops
+        // reading, which closes the channel and so fails the maker's next send.
+        for mut chunk in from_maker {
+            written = out.write_all(&chunk);
+            if written.is_err() {
+                break;
+            }
+            chunk.clear();
+            let _ = to_maker.try_send(chunk);
+        }
+        let made = maker
+            .join()
+            .unwrap_or_else(|_| Ok(Err(std::io::Error::other("the export thread panicked"))));
+        match (made, written) {
+            (Ok(flushed), Ok(())) => Ok(flushed.and_then(|()| out.flush())),
+            (_, Err(e)) => Ok(Err(e)),
+            (Err(e), Ok(())) => Err(e),
+        }
+    })
 }
