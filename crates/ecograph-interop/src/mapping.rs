@@ -172,6 +172,23 @@ fn rel_prop<'m>(r: &Relation<'m>, key: &str) -> Option<&'m str> {
         .map(|(_, v)| v)
 }
 
+/// The last properties of every element and relation: its tags, then its own
+/// properties that the exporter writes as they are.
+fn tags_and_user_props<'m>(
+    c: &mut Concept,
+    tags: impl ExactSizeIterator<Item = &'m str>,
+    props: impl Iterator<Item = (&'m str, &'m str)>,
+) {
+    if tags.len() > 0 {
+        c.props.push(prop(P_TAGS, tags_json(tags)));
+    }
+    for (k, v) in props {
+        if is_user_key(k) {
+            c.props.push(prop(&user_key(k), v));
+        }
+    }
+}
+
 /// A property the exporter writes as it is: not one of the mapping's own details.
 fn is_user_key(k: &str) -> bool {
     !k.starts_with(A_PROP_TYPE) && !is_consumed(k)
@@ -415,14 +432,7 @@ impl<'m> Exchange<'m> {
             if let Some(s) = e.end() {
                 c.props.push(prop(P_END, s.to_string()));
             }
-            if e.tags().len() > 0 {
-                c.props.push(prop(P_TAGS, tags_json(e.tags())));
-            }
-            for (k, v) in e.properties() {
-                if is_user_key(k) {
-                    c.props.push(prop(&user_key(k), v));
-                }
-            }
+            tags_and_user_props(&mut c, e.tags(), e.properties());
             f(&c);
         }
         for (pi, g) in &self.groupings {
@@ -486,14 +496,7 @@ impl<'m> Exchange<'m> {
             if let Some(l) = r.lag() {
                 c.props.push(prop(P_LAG, l.to_string()));
             }
-            if r.tags().len() > 0 {
-                c.props.push(prop(P_TAGS, tags_json(r.tags())));
-            }
-            for (k, v) in r.properties() {
-                if is_user_key(k) {
-                    c.props.push(prop(&user_key(k), v));
-                }
-            }
+            tags_and_user_props(&mut c, r.tags(), r.properties());
             f(&c);
             for (j, d) in r.data_carried().enumerate() {
                 f(&Concept {
