@@ -9,7 +9,7 @@
 
 use crate::doc::{Concept, Diagram, Doc, LangText, Prop, push_small};
 use crate::error::{Error, Pos, Problem};
-use crate::hash::HashMap;
+use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
 use crate::types;
 use crate::{ExportOptions, Imported};
@@ -18,6 +18,7 @@ use ecograph_core::suggest::closest;
 use std::cell::RefCell;
 use std::io::Read;
 use std::rc::Rc;
+use std::sync::Arc;
 
 /// The file names, in the order [`CsvFiles`] holds them.
 pub const CSV_FILES: [&str; 3] = ["elements.csv", "relations.csv", "properties.csv"];
@@ -119,7 +120,7 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
     let mut model_props: Vec<(String, String)> = doc
         .props
         .iter()
-        .map(|p| (p.key.clone(), p.value.first().to_owned()))
+        .map(|p| (p.key.to_string(), p.value.first().to_owned()))
         .collect();
     text_props(&doc.name, P_NAME, &mut model_props);
     text_props(&doc.doc, P_DOC, &mut model_props);
@@ -505,6 +506,7 @@ pub fn import_csv<R: Read>(
     let mut rec = csv::StringRecord::new();
     let mut where_: HashMap<String, (usize, bool)> = HashMap::default();
     let mut model_id = String::new();
+    let mut keys: HashSet<Arc<str>> = HashSet::default();
     let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
     while let Some(Row { f, at: cols }) = t.next(&mut rec)? {
         let col = |i: usize| cols.get(i).copied().flatten();
@@ -564,10 +566,13 @@ pub fn import_csv<R: Read>(
             c.doc = LangText::plain(docu);
         }
         if !spec.is_empty() {
-            c.props.push(Prop {
-                key: P_SPECIALIZATION.into(),
-                value: LangText::plain(spec),
-            });
+            push_small(
+                &mut c.props,
+                Prop {
+                    key: intern(&mut keys, P_SPECIALIZATION),
+                    value: LangText::plain(spec),
+                },
+            );
         }
         where_.insert(id, (doc.elements.len(), false));
         doc.elements.push(c);
@@ -626,24 +631,28 @@ pub fn import_csv<R: Read>(
                 c.access = Some("Write".into());
             }
             if !spec.is_empty() {
-                c.props.push(Prop {
-                    key: P_SPECIALIZATION.into(),
-                    value: LangText::plain(spec),
-                });
+                push_small(
+                    &mut c.props,
+                    Prop {
+                        key: intern(&mut keys, P_SPECIALIZATION),
+                        value: LangText::plain(spec),
+                    },
+                );
             }
             where_.insert(id, (doc.relationships.len(), true));
             doc.relationships.push(c);
             end_at.push([col(4), col(5)]);
         }
     }
-    let all_ids: Vec<String> = where_.keys().cloned().collect();
+    // Suggestions come from `where_`'s keys (not a copy of every identifier: no entry
+    // is added from here on).
     for (c, ends) in doc.relationships.iter().zip(&end_at) {
         for ((end, id), at) in [("Source", &c.source), ("Target", &c.target)]
             .into_iter()
             .zip(ends)
         {
             if !where_.contains_key(id.as_str()) {
-                let help = closest(id, all_ids.iter().map(String::as_str))
+                let help = closest(id, where_.keys().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
                 problems.push(Problem::new(names[1], *at, format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident)).help(help));
             }
@@ -682,14 +691,14 @@ pub fn import_csv<R: Read>(
                         }
                     }
                     _ => doc.props.push(Prop {
-                        key,
+                        key: intern(&mut keys, &key),
                         value: LangText::plain(value),
                     }),
                 }
                 continue;
             }
             let Some(&(i, is_rel)) = where_.get(id.as_str()) else {
-                let help = closest(&id, all_ids.iter().map(String::as_str))
+                let help = closest(&id, where_.keys().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
                 problems.push(
                     Problem::new(
@@ -732,7 +741,7 @@ pub fn import_csv<R: Read>(
                 _ => push_small(
                     &mut c.props,
                     Prop {
-                        key,
+                        key: intern(&mut keys, &key),
                         value: LangText::plain(value),
                     },
                 ),
@@ -742,8 +751,28 @@ pub fn import_csv<R: Read>(
     if !problems.is_empty() {
         return Err(Error::Invalid { problems });
     }
+    // The identifier map is a copy of every identifier: gone before the model is made.
+    drop(where_);
+    drop(end_at);
+    drop(rec);
+    drop(keys);
+    // Without the slack of the lists' last doubling (up to half of a list of 248-byte
+    // concepts); a large block shrinks in place.
+    doc.elements.shrink_to_fit();
+    doc.relationships.shrink_to_fit();
     let file = names[0];
     mapping::model_from_doc(doc, file)
+}
+
+/// The one shared copy of a property key: a file names a handful of keys from a million
+/// properties (and at most one key a row, so the set stays within the input's size).
+fn intern(keys: &mut HashSet<Arc<str>>, key: &str) -> Arc<str> {
+    if let Some(k) = keys.get(key) {
+        return Arc::clone(k);
+    }
+    let k: Arc<str> = Arc::from(key);
+    keys.insert(Arc::clone(&k));
+    k
 }
 
 /// A text carried whole in a property, with the first value replaced by the cell's

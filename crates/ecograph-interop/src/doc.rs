@@ -3,6 +3,7 @@
 
 use crate::error::Pos;
 use crate::hash::HashMap;
+use std::sync::Arc;
 
 /// A text in zero or more languages: `(xml:lang, value)` in file order; `None` is a
 /// value written without a language.
@@ -40,7 +41,8 @@ pub(crate) fn push_small<T>(v: &mut Vec<T>, item: T) {
 /// One property of a concept: the definition's name and the value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Prop {
-    pub key: String,
+    /// Shared: a file names a handful of keys from a million properties.
+    pub key: Arc<str>,
     pub value: LangText,
 }
 
@@ -68,7 +70,7 @@ impl Concept {
     pub fn prop(&self, key: &str) -> Option<&str> {
         self.props
             .iter()
-            .find(|p| p.key == key)
+            .find(|p| &*p.key == key)
             .map(|p| p.value.first())
     }
 }
@@ -133,7 +135,7 @@ impl Diagram {
     pub fn prop(&self, key: &str) -> Option<&str> {
         self.props
             .iter()
-            .find(|p| p.key == key)
+            .find(|p| &*p.key == key)
             .map(|p| p.value.first())
     }
 }
@@ -197,7 +199,7 @@ impl Doc {
     pub fn prop(&self, key: &str) -> Option<&str> {
         self.props
             .iter()
-            .find(|p| p.key == key)
+            .find(|p| &*p.key == key)
             .map(|p| p.value.first())
     }
 }

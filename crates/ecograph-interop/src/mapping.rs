@@ -143,7 +143,7 @@ fn lang_text(t: &Text, lang: Option<&str>) -> LangText {
 
 fn prop(key: &str, value: impl Into<String>) -> Prop {
     Prop {
-        key: key.to_owned(),
+        key: key.into(),
         value: LangText::plain(value),
     }
 }
@@ -1243,7 +1243,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         );
     }
     for p in &doc.props {
-        if p.key != P_LANGUAGES && p.key != P_SCHEMA && !p.key.starts_with(P_VIEW) {
+        if *p.key != *P_LANGUAGES && *p.key != *P_SCHEMA && !p.key.starts_with(P_VIEW) {
             cx.warn(None, format!("model property `{}` is not kept: ecograph models have no model-level properties", p.key));
         }
     }
@@ -1379,7 +1379,7 @@ fn user_props(
     own: &[&str],
 ) {
     for p in &c.props {
-        if own.contains(&p.key.as_str()) {
+        if own.contains(&&*p.key) {
             continue;
         }
         // A model's own `ecograph:` key travels escaped (the inverse of `user_key`).
@@ -1408,7 +1408,7 @@ fn user_props(
             );
         }
         out.insert(key.to_owned(), Value::from(p.value.first()));
-        if let Some(t) = prop_types.get(&p.key) {
+        if let Some(t) = prop_types.get(&*p.key) {
             out.insert(format!("{A_PROP_TYPE}{key}"), Value::from(t.as_str()));
         }
     }

@@ -8,7 +8,9 @@ use crate::hash::{HashMap, HashSet};
 use crate::types;
 use crate::xmlread::{Attr, Ev, XmlIn};
 use ecograph_core::suggest::closest;
+use std::collections::hash_map::Entry;
 use std::io::BufRead;
+use std::sync::Arc;
 
 const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const XML: &str = "http://www.w3.org/XML/1998/namespace";
@@ -96,6 +98,8 @@ struct Reader {
     item_refs: Vec<(String, Pos)>,
     text: String,
     text_lang: Option<String>,
+    /// The key of a property until its definition is read.
+    no_key: Arc<str>,
 }
 
 impl Reader {
@@ -178,6 +182,7 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
         item_refs: Vec::new(),
         text: String::new(),
         text_lang: None,
+        no_key: Arc::from(""),
     };
     let mut stack: Vec<Frame> = Vec::new();
     loop {
@@ -238,6 +243,10 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
     }
     let mut doc = finish(r, file)?;
     doc.has_organizations = true;
+    // Without the slack of the lists' last doubling (up to half of a list of 248-byte
+    // concepts); a large block shrinks in place.
+    doc.elements.shrink_to_fit();
+    doc.relationships.shrink_to_fit();
     Ok(doc)
 }
 
@@ -405,6 +414,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
             let def = attr(attrs, "propertyDefinitionRef")
                 .or_else(|| attr(attrs, "identifierRef"))
                 .unwrap_or("");
+            let no_key = Arc::clone(&r.no_key);
             if let Some(o) = r.owner(stack)
                 && let Some(ps) = r.props_of(o)
             {
@@ -412,7 +422,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
                 push_small(
                     ps,
                     Prop {
-                        key: String::new(),
+                        key: no_key,
                         value: LangText::default(),
                     },
                 );
@@ -452,18 +462,23 @@ fn dup<'a>(
         problems.push(Problem::new("", at, format!("{what} has no identifier")));
         return;
     }
-    if let Some((first, was)) = seen.get_mut(id) {
-        *was |= is;
-        let wh = first.map_or(String::new(), |p| {
-            format!(" (first at line {}:{})", p.line, p.column)
-        });
-        problems.push(Problem::new(
-            "",
-            at,
-            format!("duplicate identifier `{id}`{wh}"),
-        ));
-    } else {
-        seen.insert(id, (at, is));
+    // One lookup per identifier: these lookups miss the cache at every size that matters.
+    match seen.entry(id) {
+        Entry::Occupied(mut o) => {
+            let (first, was) = o.get_mut();
+            *was |= is;
+            let wh = first.map_or(String::new(), |p| {
+                format!(" (first at line {}:{})", p.line, p.column)
+            });
+            problems.push(Problem::new(
+                "",
+                at,
+                format!("duplicate identifier `{id}`{wh}"),
+            ));
+        }
+        Entry::Vacant(v) => {
+            v.insert((at, is));
+        }
     }
 }
 
@@ -642,6 +657,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
     }
     // Property definitions: names and non-string types.
+    let mut keys: Vec<Option<Arc<str>>> = vec![None; r.def_refs.len()];
     for (o, i, d, at) in &r.prop_refs {
         let def = r.def_refs.get(*d as usize).map_or("", String::as_str);
         let Some((name, t)) = def_names.get(def) else {
@@ -652,13 +668,19 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             ));
             continue;
         };
-        let key = if name.is_empty() {
-            def.to_owned()
-        } else {
-            (*name).to_owned()
+        // One key per definition referred to, shared by its properties.
+        let key = match keys.get(*d as usize) {
+            Some(Some(k)) => Arc::clone(k),
+            _ => {
+                let k: Arc<str> = if name.is_empty() { def } else { name }.into();
+                if let Some(slot) = keys.get_mut(*d as usize) {
+                    *slot = Some(Arc::clone(&k));
+                }
+                k
+            }
         };
-        if *t != "string" {
-            doc.prop_types.insert(key.clone(), (*t).to_owned());
+        if *t != "string" && doc.prop_types.get(&*key).map(String::as_str) != Some(*t) {
+            doc.prop_types.insert(key.to_string(), (*t).to_owned());
         }
         let ps = match o {
             Owner::Model => &mut doc.props,
