@@ -93,7 +93,7 @@ fn text_props(t: &LangText, key: &str, props: &mut Vec<(String, String)>) {
 }
 
 fn csv_type(c: &Concept) -> &str {
-    match c.typ.as_str() {
+    match &*c.typ {
         "AndJunction" | "OrJunction" => "Junction",
         t => t,
     }
@@ -161,7 +161,7 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
         let mut ps: Vec<(String, String)> = Vec::new();
         text_props(&c.name, P_NAME, &mut ps);
         text_props(&c.doc, P_DOC, &mut ps);
-        match c.typ.as_str() {
+        match &*c.typ {
             "AndJunction" => ps.push((JUNCTION.into(), "And".into())),
             "OrJunction" => ps.push((JUNCTION.into(), "Or".into())),
             _ => {}
@@ -555,7 +555,7 @@ pub fn import_csv<R: Read>(
         }
         let mut c = Concept {
             ident: id.clone(),
-            typ,
+            typ: types::shared_name(&typ),
             at,
             ..Concept::default()
         };
@@ -614,7 +614,7 @@ pub fn import_csv<R: Read>(
             }
             let mut c = Concept {
                 ident: id.clone(),
-                typ: base,
+                typ: types::shared_name(&base),
                 source,
                 target,
                 at,

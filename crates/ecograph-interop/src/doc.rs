@@ -3,6 +3,7 @@
 
 use crate::error::Pos;
 use crate::hash::HashMap;
+use std::borrow::Cow;
 use std::sync::Arc;
 
 /// A text in zero or more languages: `(xml:lang, value)` in file order; `None` is a
@@ -50,7 +51,8 @@ pub(crate) struct Prop {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Concept {
     pub ident: String,
-    pub typ: String,
+    /// Borrowed from [`crate::types`] when it is a known type (nearly always).
+    pub typ: Cow<'static, str>,
     pub name: LangText,
     pub doc: LangText,
     pub props: Vec<Prop>,

@@ -413,7 +413,7 @@ impl<'m> Exchange<'m> {
         for (i, e) in self.model.elements().enumerate() {
             let mut c = Concept {
                 ident: self.idents[i].clone(),
-                typ: self.types[i].clone(),
+                typ: self.types[i].clone().into(),
                 ..Concept::default()
             };
             if e.property(A_UNNAMED) != Some("true") {
@@ -461,7 +461,7 @@ impl<'m> Exchange<'m> {
             let (s, t) = if rev { (to, from) } else { (from, to) };
             let mut c = Concept {
                 ident: rel_idents[i].clone(),
-                typ: typ.to_owned(),
+                typ: typ.to_owned().into(),
                 source: idents[s].clone(),
                 target: idents[t].clone(),
                 ..Concept::default()
@@ -522,7 +522,7 @@ impl<'m> Exchange<'m> {
             };
             match parent_relationship(&self.types[pi], &self.types[i]) {
                 Some(t) => {
-                    c.typ = t.to_owned();
+                    c.typ = t.into();
                     c.source = idents[pi].clone();
                 }
                 None => {
@@ -753,10 +753,13 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
     }
 
     // Elements (the exporter's Groupings for parents are not elements of the model).
+    // The large maps are sized once (growing them was a twentieth of an import).
     let mut elem_ix: HashMap<&str, usize> = HashMap::default();
+    elem_ix.reserve(doc.elements.len());
     let mut grouping_of: HashMap<&str, &str> = HashMap::default();
-    let mut ids_out: Vec<String> = Vec::new();
+    let mut ids_out: Vec<String> = Vec::with_capacity(doc.elements.len());
     let mut taken: HashSet<String> = HashSet::default();
+    taken.reserve(doc.elements.len());
     let mut next_suffix: HashMap<String, usize> = HashMap::default();
     let mut kept: Vec<&Concept> = Vec::new();
     for c in &doc.elements {
@@ -805,6 +808,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
 
     // Relationships: markers first (data carried, parents), then relations.
     let mut rel_ix: HashMap<&str, usize> = HashMap::default();
+    rel_ix.reserve(doc.relationships.len());
     for (i, c) in doc.relationships.iter().enumerate() {
         rel_ix.insert(c.ident.as_str(), i);
     }
@@ -989,7 +993,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
     let derived_types: Vec<&'static str> = (0..n)
         .map(|i| default_type(kinds[i], provides_by_system[i]))
         .collect();
-    let file_types: Vec<&str> = kept.iter().map(|c| c.typ.as_str()).collect();
+    let file_types: Vec<&str> = kept.iter().map(|c| &*c.typ).collect();
     // The relations as JSON text, straight into a buffer (no `Value` tree of the
     // whole model: at 100k elements that tree was most of the import's memory).
     let mut rel_json: Vec<u8> = Vec::new();
@@ -1001,7 +1005,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         let (dt, drev) = derived_relationship(kind, file_types[from], file_types[to]);
         let same_dir = reversed_for(kind, &c.typ) == drev;
         if rel_end || dt != c.typ || !same_dir {
-            p.insert(A_TYPE.into(), Value::from(c.typ.as_str()));
+            p.insert(A_TYPE.into(), Value::from(&*c.typ));
         }
         if let Some(f) = doc.folder_of.get(&c.ident) {
             p.insert(
@@ -1092,7 +1096,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
             format!("the documentation of element `{}`", c.ident)
         });
         if c.typ != derived_types[i] {
-            p.insert(A_TYPE.into(), Value::from(c.typ.as_str()));
+            p.insert(A_TYPE.into(), Value::from(&*c.typ));
         }
         // The folder path the exporter derives: the names of the ancestors, and the
         // element's own when it contains others.

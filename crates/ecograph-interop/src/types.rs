@@ -92,6 +92,17 @@ pub fn kind_of_type(t: &str) -> Option<K> {
     ELEMENT_TYPES.iter().find(|(n, _)| *n == t).map(|(_, k)| *k)
 }
 
+/// `t` as the table's own text when it is a known element or relationship type, so that
+/// a million concepts do not each carry a copy of one of a few dozen names.
+pub(crate) fn shared_name(t: &str) -> std::borrow::Cow<'static, str> {
+    ELEMENT_TYPES
+        .iter()
+        .map(|(n, _)| n)
+        .chain(RELATIONSHIP_TYPES)
+        .find(|n| **n == t)
+        .map_or_else(|| t.to_owned().into(), |n| (*n).into())
+}
+
 /// Whether `t` is an element type (junctions included).
 pub fn is_element_type(t: &str) -> bool {
     kind_of_type(t).is_some()

@@ -8,6 +8,7 @@ use crate::hash::{HashMap, HashSet};
 use crate::types;
 use crate::xmlread::{Attr, Ev, XmlIn};
 use ecograph_core::suggest::closest;
+use std::borrow::Cow;
 use std::collections::hash_map::Entry;
 use std::io::BufRead;
 use std::sync::Arc;
@@ -60,17 +61,18 @@ fn attr<'a>(attrs: &'a [Attr], local: &str) -> Option<&'a str> {
         .map(|a| a.value.as_str())
 }
 
-fn xsi_type(attrs: &[Attr]) -> Option<String> {
+fn xsi_type(attrs: &[Attr]) -> Option<Cow<'static, str>> {
     attrs
         .iter()
         .find(|a| a.local == "type" && a.ns.as_deref() == Some(XSI))
         .map(|a| {
             // `archimate:BusinessActor` names the same type as `BusinessActor`.
-            a.value
-                .rsplit_once(':')
-                .map_or(a.value.as_str(), |(_, t)| t)
-                .trim()
-                .to_owned()
+            types::shared_name(
+                a.value
+                    .rsplit_once(':')
+                    .map_or(a.value.as_str(), |(_, t)| t)
+                    .trim(),
+            )
         })
 }
 
