@@ -1252,15 +1252,19 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         }
     }
     // The model's own fields (at least `ecograph`), then the lists written above.
-    let mut text: Vec<u8> = Vec::with_capacity(elements_json.len() + rel_json.len() + 4096);
-    json_value(&mut text, &Value::Object(top));
-    text.pop(); // the object's closing brace
-    text.extend_from_slice(b",\"elements\":[");
-    text.append(&mut elements_json);
+    // Everything before the relations goes in front of them in their own buffer, the
+    // largest: a third buffer for the whole text would hold a second copy of them at
+    // the import's peak.
+    let mut head: Vec<u8> = Vec::with_capacity(elements_json.len() + 4096);
+    json_value(&mut head, &Value::Object(top));
+    head.pop(); // the object's closing brace
+    head.extend_from_slice(b",\"elements\":[");
+    head.append(&mut elements_json);
     drop(elements_json);
-    text.extend_from_slice(b"],\"relations\":[");
-    text.append(&mut rel_json);
-    drop(rel_json);
+    head.extend_from_slice(b"],\"relations\":[");
+    let mut text = rel_json;
+    text.reserve_exact(head.len() + 1);
+    text.splice(0..0, head);
     text.push(b']');
     if !views_json.is_empty() {
         text.extend_from_slice(b",\"views\":");
