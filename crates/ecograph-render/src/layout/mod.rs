@@ -15,7 +15,8 @@
 //! 3. long edges split into dummy nodes, edge labels into label dummies in
 //!    the middle rank (ranks are doubled when any edge has a label);
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
-//!    schedule, then a barycenter pass), counting crossings with the
+//!    schedule, then a barycenter pass, then sifting single nodes while that
+//!    helps), counting crossings with the
 //!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
 //!    contiguous on every rank and sibling clusters keep one left-to-right
 //!    order (Sander; Forster);

@@ -563,3 +563,57 @@ fn straightened_routes_keep_clear_of_nodes_between_them() {
         check(&input, &out);
     }
 }
+
+/// Crossings between the drawn lines of edges that share no node.
+fn drawn_crossings(input: &LayoutInput, out: &Layout) -> usize {
+    let cross = |a: Point, b: Point, c: Point, d: Point| {
+        let side =
+            |p: Point, q: Point, r: Point| (q.x - p.x) * (r.y - p.y) - (q.y - p.y) * (r.x - p.x);
+        let (d1, d2) = (side(a, b, c), side(a, b, d));
+        let (d3, d4) = (side(c, d, a), side(c, d, b));
+        d1 * d2 < 0.0 && d3 * d4 < 0.0
+    };
+    let mut total = 0;
+    for (i, e) in input.edges.iter().enumerate() {
+        for (j, f) in input.edges.iter().enumerate().skip(i + 1) {
+            if [e.from, e.to].iter().any(|v| [f.from, f.to].contains(v)) {
+                continue;
+            }
+            for s in out.edges[i].points.windows(2) {
+                for t in out.edges[j].points.windows(2) {
+                    total += usize::from(cross(s[0], s[1], t[0], t[1]));
+                }
+            }
+        }
+    }
+    total
+}
+
+#[test]
+fn a_ladder_given_in_scrambled_order_is_drawn_without_crossings() {
+    // Three rows of five linked as ladders (row i's k-th node to row i+1's
+    // k-th and (k+1)-th): a drawing without crossings exists. Node indices
+    // interleave the rows and scramble each row, so the input order suggests
+    // many crossings.
+    let scramble = [3, 0, 4, 1, 2];
+    let id = |row: usize, k: usize| scramble[k] * 3 + row;
+    let mut edges = Vec::new();
+    for row in 0..2 {
+        for k in 0..5 {
+            edges.push(EdgeSpec::new(id(row, k), id(row + 1, k)));
+            if k + 1 < 5 {
+                edges.push(EdgeSpec::new(id(row, k), id(row + 1, k + 1)));
+            }
+        }
+    }
+    for routing in [EdgeRouting::Polyline, EdgeRouting::Orthogonal] {
+        let input = LayoutInput {
+            nodes: vec![node(40.0, 20.0, None); 15],
+            edges: edges.clone(),
+            routing,
+            ..LayoutInput::default()
+        };
+        let out = layout(&input).expect("valid");
+        assert_eq!(drawn_crossings(&input, &out), 0, "{routing:?}");
+    }
+}
