@@ -9,10 +9,6 @@ fn strs<'a>(items: impl Iterator<Item = &'a str>) -> Value {
     Value::Array(items.map(Value::from).collect())
 }
 
-fn props<'a>(items: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
-    Value::Object(items.map(|(k, v)| (k.to_owned(), Value::from(v))).collect())
-}
-
 fn put_text(m: &mut Map<String, Value>, key: &str, t: Option<&Text>) {
     if let Some(t) = t {
         m.insert(key.into(), t.to_json());
@@ -125,62 +121,121 @@ impl Model {
 
 /// One element in canonical form.
 fn element_json(e: &Element<'_>) -> Value {
-    let mut m = Map::new();
-    m.insert("id".into(), Value::from(e.id().as_str()));
-    m.insert("kind".into(), Value::from(e.kind().as_str()));
-    m.insert("name".into(), e.name().to_json());
-    put_text(&mut m, "description", e.description());
-    if let Some(p) = e.parent() {
-        m.insert("parent".into(), Value::from(p.id().as_str()));
-    }
-    if e.tags().len() > 0 {
-        m.insert("tags".into(), strs(e.tags()));
-    }
-    if e.properties().len() > 0 {
-        m.insert("properties".into(), props(e.properties()));
-    }
-    if let Some(s) = e.status() {
-        m.insert("status".into(), Value::from(s.as_str()));
-    }
-    if let Some(s) = e.start() {
-        m.insert("start".into(), Value::from(s.to_string()));
-    }
-    if let Some(s) = e.end() {
-        m.insert("end".into(), Value::from(s.to_string()));
-    }
-    Value::Object(m)
+    serde_json::to_value(ElementOut(*e)).unwrap_or(Value::Null)
 }
 
 /// One relation in canonical form.
 fn relation_json(r: &Relation<'_>) -> Value {
-    let mut m = Map::new();
-    if let Some(id) = r.id() {
-        m.insert("id".into(), Value::from(id));
+    serde_json::to_value(RelationOut(*r)).unwrap_or(Value::Null)
+}
+
+/// A text as a JSON string (plain) or an object from language to value.
+struct TextOut<'a>(&'a Text);
+
+impl Serialize for TextOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0.translations() {
+            None => serializer.serialize_str(self.0.default_value()),
+            Some(pairs) => serializer.collect_map(pairs),
+        }
     }
-    m.insert("kind".into(), Value::from(r.kind().as_str()));
-    m.insert("from".into(), Value::from(r.from().id().as_str()));
-    m.insert("to".into(), Value::from(r.to().id().as_str()));
-    put_text(&mut m, "label", r.label());
-    if r.data_carried().len() > 0 {
-        m.insert(
-            "data".into(),
-            Value::Array(
-                r.data_carried()
-                    .map(|d| Value::from(d.id().as_str()))
-                    .collect(),
-            ),
-        );
+}
+
+/// A JSON array of the strings `items` gives.
+struct StrsOut<F>(F);
+
+impl<'a, F, I> Serialize for StrsOut<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = &'a str>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq((self.0)())
     }
-    if let Some(l) = r.lag() {
-        m.insert("lag".into(), Value::from(l.to_string()));
+}
+
+/// A JSON object from string to string (keys are unique: validation refuses repeats).
+struct PropsOut<F>(F);
+
+impl<'a, F, I> Serialize for PropsOut<F>
+where
+    F: Fn() -> I,
+    I: Iterator<Item = (&'a str, &'a str)>,
+{
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map((self.0)())
     }
-    if r.tags().len() > 0 {
-        m.insert("tags".into(), strs(r.tags()));
+}
+
+/// One element in canonical form, serialized field by field without a JSON value per
+/// element (the same bytes as [`element_json`], which is made from it).
+struct ElementOut<'m>(Element<'m>);
+
+impl Serialize for ElementOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let e = &self.0;
+        let mut m = serializer.serialize_map(None)?;
+        m.serialize_entry("id", e.id().as_str())?;
+        m.serialize_entry("kind", e.kind().as_str())?;
+        m.serialize_entry("name", &TextOut(e.name()))?;
+        if let Some(t) = e.description() {
+            m.serialize_entry("description", &TextOut(t))?;
+        }
+        if let Some(p) = e.parent() {
+            m.serialize_entry("parent", p.id().as_str())?;
+        }
+        if e.tags().len() > 0 {
+            m.serialize_entry("tags", &StrsOut(|| e.tags()))?;
+        }
+        if e.properties().len() > 0 {
+            m.serialize_entry("properties", &PropsOut(|| e.properties()))?;
+        }
+        if let Some(s) = e.status() {
+            m.serialize_entry("status", s.as_str())?;
+        }
+        if let Some(s) = e.start() {
+            m.serialize_entry("start", &s.to_string())?;
+        }
+        if let Some(s) = e.end() {
+            m.serialize_entry("end", &s.to_string())?;
+        }
+        m.end()
     }
-    if r.properties().len() > 0 {
-        m.insert("properties".into(), props(r.properties()));
+}
+
+/// One relation in canonical form (see [`ElementOut`]).
+struct RelationOut<'m>(Relation<'m>);
+
+impl Serialize for RelationOut<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let r = &self.0;
+        let mut m = serializer.serialize_map(None)?;
+        if let Some(id) = r.id() {
+            m.serialize_entry("id", id)?;
+        }
+        m.serialize_entry("kind", r.kind().as_str())?;
+        m.serialize_entry("from", r.from().id().as_str())?;
+        m.serialize_entry("to", r.to().id().as_str())?;
+        if let Some(t) = r.label() {
+            m.serialize_entry("label", &TextOut(t))?;
+        }
+        if r.data_carried().len() > 0 {
+            m.serialize_entry(
+                "data",
+                &StrsOut(|| r.data_carried().map(|d| d.id().as_str())),
+            )?;
+        }
+        if let Some(l) = r.lag() {
+            m.serialize_entry("lag", &l.to_string())?;
+        }
+        if r.tags().len() > 0 {
+            m.serialize_entry("tags", &StrsOut(|| r.tags()))?;
+        }
+        if r.properties().len() > 0 {
+            m.serialize_entry("properties", &PropsOut(|| r.properties()))?;
+        }
+        m.end()
     }
-    Value::Object(m)
 }
 
 /// The canonical document as [`Model::to_json`] builds it, serialized one element,
@@ -191,10 +246,11 @@ struct Canonical<'m>(&'m Model);
 /// A JSON array of `len` values made one at a time by `items`.
 struct Each<F>(usize, F);
 
-impl<F, I> Serialize for Each<F>
+impl<F, I, T> Serialize for Each<F>
 where
     F: Fn() -> I,
-    I: Iterator<Item = Value>,
+    I: Iterator<Item = T>,
+    T: Serialize,
 {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut seq = serializer.serialize_seq(Some(self.0))?;
@@ -223,14 +279,12 @@ impl Serialize for Canonical<'_> {
         doc.serialize_entry("languages", &model.languages)?;
         doc.serialize_entry(
             "elements",
-            &Each(model.element_count(), || {
-                model.elements().map(|e| element_json(&e))
-            }),
+            &Each(model.element_count(), || model.elements().map(ElementOut)),
         )?;
         doc.serialize_entry(
             "relations",
             &Each(model.relations().len(), || {
-                model.relations().map(|r| relation_json(&r))
+                model.relations().map(RelationOut)
             }),
         )?;
         if !model.views.is_empty() {
