@@ -76,51 +76,48 @@ pub(crate) struct Attr {
 }
 
 /// Tag and attribute names the readers meet on every line, shared instead of allocated
-/// for each occurrence.
-const NAMES: [&str; 36] = [
-    "identifier",
-    "source",
-    "target",
-    "type",
-    "xsi:type",
-    "lang",
-    "xml:lang",
-    "accessType",
-    "modifier",
-    "isDirected",
-    "elementRef",
-    "relationshipRef",
-    "identifierRef",
-    "propertyDefinitionRef",
-    "x",
-    "y",
-    "w",
-    "h",
-    "model",
-    "name",
-    "documentation",
-    "elements",
-    "element",
-    "relationships",
-    "relationship",
-    "properties",
-    "property",
-    "value",
-    "organizations",
-    "item",
-    "label",
-    "propertyDefinitions",
-    "propertyDefinition",
-    "node",
-    "connection",
-    "bendpoint",
-];
-
+/// for each occurrence (a `match`, which compiles to a dispatch on the length and a
+/// few comparisons, rather than a scan of the list).
 fn name(b: &[u8]) -> Cow<'static, str> {
-    match NAMES.iter().find(|n| n.as_bytes() == b) {
-        Some(n) => Cow::Borrowed(*n),
-        None => Cow::Owned(String::from_utf8_lossy(b).into_owned()),
-    }
+    Cow::Borrowed(match b {
+        b"identifier" => "identifier",
+        b"source" => "source",
+        b"target" => "target",
+        b"type" => "type",
+        b"xsi:type" => "xsi:type",
+        b"lang" => "lang",
+        b"xml:lang" => "xml:lang",
+        b"accessType" => "accessType",
+        b"modifier" => "modifier",
+        b"isDirected" => "isDirected",
+        b"elementRef" => "elementRef",
+        b"relationshipRef" => "relationshipRef",
+        b"identifierRef" => "identifierRef",
+        b"propertyDefinitionRef" => "propertyDefinitionRef",
+        b"x" => "x",
+        b"y" => "y",
+        b"w" => "w",
+        b"h" => "h",
+        b"model" => "model",
+        b"name" => "name",
+        b"documentation" => "documentation",
+        b"elements" => "elements",
+        b"element" => "element",
+        b"relationships" => "relationships",
+        b"relationship" => "relationship",
+        b"properties" => "properties",
+        b"property" => "property",
+        b"value" => "value",
+        b"organizations" => "organizations",
+        b"item" => "item",
+        b"label" => "label",
+        b"propertyDefinitions" => "propertyDefinitions",
+        b"propertyDefinition" => "propertyDefinition",
+        b"node" => "node",
+        b"connection" => "connection",
+        b"bendpoint" => "bendpoint",
+        _ => return Cow::Owned(String::from_utf8_lossy(b).into_owned()),
+    })
 }
 
 #[derive(Debug)]
@@ -180,8 +177,15 @@ pub(crate) struct XmlIn<R: BufRead> {
     depth: usize,
     saw_root: bool,
     /// The text of the last [`Ev::Text`].
-    pub text: String,
-    /// The attributes of the last [`Ev::Start`]: the first `n_attrs` of `attr_slots`,
+    text: String,
+    /// Where the last [`Ev::Text`] starts in `text`: texts are appended until
+    /// [`XmlIn::hand_over`].
+    text_from: usize,
+    /// Where the attributes of the last [`Ev::Start`] start in `attr_slots`.
+    attr_from: usize,
+    /// The bytes of the attribute values since [`XmlIn::hand_over`].
+    attr_bytes: usize,
+    /// The attributes of the start tags since [`XmlIn::hand_over`]: the first `n_attrs` of `attr_slots`,
     /// whose values' buffers are reused from tag to tag.
     attr_slots: Vec<Attr>,
     n_attrs: usize,
@@ -298,20 +302,24 @@ impl<R: BufRead> XmlIn<R> {
             depth: 0,
             saw_root: false,
             text: String::new(),
+            text_from: 0,
+            attr_from: 0,
+            attr_bytes: 0,
             attr_slots: Vec::new(),
             n_attrs: 0,
         }
     }
 
-    /// The attributes of the last start tag ([`Ev::Start`]), namespace declarations
-    /// left out.
-    pub fn attrs(&self) -> &[Attr] {
-        &self.attr_slots[..self.n_attrs]
-    }
-
-    /// A problem at the last event.
-    pub fn problem(&self, msg: impl Into<String>) -> Problem {
-        Problem::new(&self.file, Some(self.at), msg)
+    /// The attributes and texts read since the last hand-over go to `batch`, whose
+    /// buffers (and attribute slots, values' buffers included) are reused from here on.
+    fn hand_over(&mut self, batch: &mut Batch) {
+        std::mem::swap(&mut self.attr_slots, &mut batch.attrs);
+        std::mem::swap(&mut self.text, &mut batch.text);
+        self.text.clear();
+        self.text_from = 0;
+        self.attr_from = 0;
+        self.attr_bytes = 0;
+        self.n_attrs = 0;
     }
 
     /// The next start tag, end tag, piece of text (entity references resolved, one
@@ -365,7 +373,7 @@ impl<R: BufRead> XmlIn<R> {
                             format!("not an XML document: text {what} the root element"),
                         ));
                     }
-                    self.text.clear();
+                    self.text_from = self.text.len();
                     self.text.push_str(&s);
                     return Ok(Ev::Text);
                 }
@@ -382,7 +390,7 @@ impl<R: BufRead> XmlIn<R> {
                         let at = pos_in(start, &s[..off]);
                         return Err(not_a_char(file, at, c, "in a CDATA section"));
                     }
-                    self.text.clear();
+                    self.text_from = self.text.len();
                     self.text.push_str(&s);
                     return Ok(Ev::Text);
                 }
@@ -415,7 +423,7 @@ impl<R: BufRead> XmlIn<R> {
                     if !crate::xmlwrite::xml_char(ch) {
                         return Err(not_a_char(file, here, ch, "in a character reference"));
                     }
-                    self.text.clear();
+                    self.text_from = self.text.len();
                     self.text.push(ch);
                     return Ok(Ev::Text);
                 }
@@ -430,7 +438,7 @@ impl<R: BufRead> XmlIn<R> {
                     let (ns, local) = self.reader.resolve_element(e.name());
                     let ns = resolved(ns);
                     let local = name(local.as_ref());
-                    self.n_attrs = 0;
+                    self.attr_from = self.n_attrs;
                     for a in e.attributes() {
                         let a = a.map_err(|err| {
                             fail(file, here, format!("not well-formed XML: {err}"))
@@ -470,6 +478,7 @@ impl<R: BufRead> XmlIn<R> {
                             ));
                         }
                         let (ns, local) = (resolved(ans), name(alocal.as_ref()));
+                        self.attr_bytes += value.len();
                         match self.attr_slots.get_mut(self.n_attrs) {
                             Some(slot) => {
                                 slot.ns = ns;
@@ -520,5 +529,206 @@ impl<R: BufRead> XmlIn<R> {
                 _ => continue,
             }
         }
+    }
+}
+
+/// One event of a [`Batch`], with where it started.
+#[derive(Debug)]
+enum Piece {
+    /// Its attributes are `Batch::attrs[attrs]`.
+    Start {
+        ns: Option<Cow<'static, str>>,
+        local: Cow<'static, str>,
+        empty: bool,
+        attrs: std::ops::Range<usize>,
+    },
+    End,
+    /// Its text is `Batch::text[text]`.
+    Text(std::ops::Range<usize>),
+    Eof,
+}
+
+/// Events read ahead by [`piped`], handed over a few thousand at a time. Batches go back
+/// to the reader once consumed, so their buffers (and attribute slots) are reused.
+#[derive(Debug, Default)]
+struct Batch {
+    pieces: Vec<(Piece, Pos)>,
+    attrs: Vec<Attr>,
+    text: String,
+}
+
+/// Events in a batch before it is handed over.
+const BATCH_EVENTS: usize = 8192;
+/// Bytes of text and attribute values in a batch before it is handed over (one text or
+/// tag may pass it, by up to [`MAX_TOKEN`]).
+const BATCH_TEXT: usize = 256 << 10;
+
+impl Batch {
+    fn push<R: BufRead>(&mut self, ev: Ev, x: &XmlIn<R>) {
+        let piece = match ev {
+            Ev::Start { ns, local, empty } => Piece::Start {
+                ns,
+                local,
+                empty,
+                attrs: x.attr_from..x.n_attrs,
+            },
+            Ev::End => Piece::End,
+            Ev::Text => Piece::Text(x.text_from..x.text.len()),
+            Ev::Eof => Piece::Eof,
+        };
+        self.pieces.push((piece, x.at));
+    }
+
+    fn is_full<R: BufRead>(&self, x: &XmlIn<R>) -> bool {
+        self.pieces.len() >= BATCH_EVENTS || x.text.len() + x.attr_bytes >= BATCH_TEXT
+    }
+}
+
+/// The events of an [`XmlIn`] for a consumer on a second thread: the calling thread
+/// reads and checks the XML while `consume` works on the events read so far, so an
+/// import keeps both cores busy. The consumer sees exactly the events, texts,
+/// attributes, positions and error that [`XmlIn::next`] gives, in order: an error of
+/// the reader reaches it after every event before it, so whichever problem comes first
+/// in the file is reported, as when reading on one thread. At most a few batches are
+/// read ahead, so memory stays bounded whatever the file.
+pub(crate) fn piped<R, T, F>(mut x: XmlIn<R>, consume: F) -> Result<T, Error>
+where
+    R: BufRead,
+    T: Send,
+    F: FnOnce(&mut Events) -> Result<T, Error> + Send,
+{
+    use std::sync::mpsc;
+    let (tx, rx) = mpsc::sync_channel::<Result<Batch, Error>>(2);
+    let (back_tx, back_rx) = mpsc::channel::<Batch>();
+    let file = x.file.clone();
+    std::thread::scope(|s| {
+        let consumer = s.spawn(move || {
+            let mut events = Events {
+                rx,
+                back: back_tx,
+                cur: Batch::default(),
+                next: 0,
+                file,
+                at: Pos { line: 1, column: 1 },
+                attrs: 0..0,
+                text: 0..0,
+            };
+            consume(&mut events)
+            // `events` is dropped here: the reader stops at its next hand-over.
+        });
+        let mut batch = Batch::default();
+        loop {
+            let (ev, eof) = match x.next() {
+                Ok(Ev::Eof) => (Ok(Ev::Eof), true),
+                Ok(ev) => (Ok(ev), false),
+                Err(e) => (Err(e), true),
+            };
+            let full = match ev {
+                Ok(ev) => {
+                    batch.push(ev, &x);
+                    eof || batch.is_full(&x)
+                }
+                Err(e) => {
+                    if !batch.pieces.is_empty() {
+                        let mut done = std::mem::take(&mut batch);
+                        x.hand_over(&mut done);
+                        if tx.send(Ok(done)).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            };
+            if full {
+                let mut next = back_rx.try_recv().unwrap_or_default();
+                next.pieces.clear();
+                let mut done = std::mem::replace(&mut batch, next);
+                // The reader takes the spare buffers of the batch it got back.
+                std::mem::swap(&mut done.attrs, &mut batch.attrs);
+                std::mem::swap(&mut done.text, &mut batch.text);
+                x.hand_over(&mut done);
+                if tx.send(Ok(done)).is_err() || eof {
+                    break;
+                }
+            }
+        }
+        drop(tx);
+        match consumer.join() {
+            Ok(r) => r,
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    })
+}
+
+/// The consumer's side of [`piped`]: the same calls as [`XmlIn`].
+#[derive(Debug)]
+pub(crate) struct Events {
+    rx: std::sync::mpsc::Receiver<Result<Batch, Error>>,
+    back: std::sync::mpsc::Sender<Batch>,
+    cur: Batch,
+    next: usize,
+    file: String,
+    /// Where the last event started.
+    pub at: Pos,
+    attrs: std::ops::Range<usize>,
+    text: std::ops::Range<usize>,
+}
+
+impl Events {
+    /// The next event, as [`XmlIn::next`] gives it.
+    pub fn next(&mut self) -> Result<Ev, Error> {
+        while self.next >= self.cur.pieces.len() {
+            match self.rx.recv() {
+                Ok(Ok(batch)) => {
+                    let used = std::mem::replace(&mut self.cur, batch);
+                    self.next = 0;
+                    // The reader may have finished: then the batch is simply dropped.
+                    let _ = self.back.send(used);
+                }
+                Ok(Err(e)) => return Err(e),
+                // The reader always ends with `Eof` or an error; this is not reached.
+                Err(_) => return Ok(Ev::Eof),
+            }
+        }
+        let (piece, at) = &mut self.cur.pieces[self.next];
+        self.next += 1;
+        self.at = *at;
+        Ok(match piece {
+            Piece::Start {
+                ns,
+                local,
+                empty,
+                attrs,
+            } => {
+                self.attrs = attrs.clone();
+                Ev::Start {
+                    ns: ns.take(),
+                    local: std::mem::take(local),
+                    empty: *empty,
+                }
+            }
+            Piece::End => Ev::End,
+            Piece::Text(t) => {
+                self.text = t.clone();
+                Ev::Text
+            }
+            Piece::Eof => Ev::Eof,
+        })
+    }
+
+    /// The attributes of the last start tag ([`Ev::Start`]).
+    pub fn attrs(&self) -> &[Attr] {
+        self.cur.attrs.get(self.attrs.clone()).unwrap_or(&[])
+    }
+
+    /// The text of the last [`Ev::Text`].
+    pub fn text(&self) -> &str {
+        self.cur.text.get(self.text.clone()).unwrap_or("")
+    }
+
+    /// A problem at the last event.
+    pub fn problem(&self, msg: impl Into<String>) -> Problem {
+        Problem::new(&self.file, Some(self.at), msg)
     }
 }

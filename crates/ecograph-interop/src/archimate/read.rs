@@ -6,7 +6,7 @@ use crate::doc::{Concept, Connection, Diagram, Doc, LangText, Node, Prop, push_s
 use crate::error::{Error, Pos, Problem};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
-use crate::xmlread::{Attr, Ev, XmlIn};
+use crate::xmlread::{Attr, Ev, Events, XmlIn, piped};
 use ecograph_core::suggest::closest;
 use std::borrow::Cow;
 use std::collections::hash_map::Entry;
@@ -173,7 +173,17 @@ impl Reader {
 
 /// Reads the exchange file.
 pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
-    let mut x = XmlIn::new(input, file);
+    // The XML is read and checked on this thread, the document built on a second one.
+    let mut doc = piped(XmlIn::new(input, file), |x| read_events(x, file))?;
+    doc.has_organizations = true;
+    // Without the slack of the lists' last doubling (up to half of a list of 248-byte
+    // concepts); a large block shrinks in place.
+    doc.elements.shrink_to_fit();
+    doc.relationships.shrink_to_fit();
+    Ok(doc)
+}
+
+fn read_events(x: &mut Events, file: &str) -> Result<Doc, Error> {
     let mut r = Reader {
         doc: Doc::default(),
         problems: Vec::new(),
@@ -192,7 +202,7 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
             Ev::Eof => break,
             Ev::Text => {
                 if matches!(stack.last(), Some(Frame::Text(_))) {
-                    r.text.push_str(&x.text);
+                    r.text.push_str(x.text());
                 }
             }
             Ev::End => {
@@ -243,13 +253,7 @@ pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
             }
         }
     }
-    let mut doc = finish(r, file)?;
-    doc.has_organizations = true;
-    // Without the slack of the lists' last doubling (up to half of a list of 248-byte
-    // concepts); a large block shrinks in place.
-    doc.elements.shrink_to_fit();
-    doc.relationships.shrink_to_fit();
-    Ok(doc)
+    finish(r, file)
 }
 
 /// The folder the innermost open item stands for (the top level when none), made from
