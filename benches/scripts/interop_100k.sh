@@ -6,14 +6,15 @@
 # every file ecograph writes is synced before it is renamed into place). Each line
 # gives its ratio to both references' wall time and to the check's CPU time, and its
 # peak memory as a multiple of the file it writes (export) or reads (import). Needs GNU
-# time (/usr/bin/time).
+# time (/usr/bin/time). ECOGRAPH=path measures another build of the binary (to compare
+# two builds in one run, at the same load).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 cargo build --release -q -p ecograph-cli -p ecograph-benches
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 ./target/release/load_model generate 100000 "$dir/m.json" 1 >/dev/null
-E=./target/release/ecograph
+E=${ECOGRAPH:-./target/release/ecograph}
 size() { du -sb "$1" | awk '{print $1}'; }
 ref_wall=1
 ref_cpu=1
@@ -42,5 +43,6 @@ measure "export archimate" "$dir/m.xml" $E export "$dir/m.json" --format archima
 measure "import archimate" "$dir/m.xml" $E import "$dir/m.xml" --from archimate --out "$dir/back.json"
 measure "export csv" "$dir/csv" $E export "$dir/m.json" --format csv --out "$dir/csv"
 measure "import csv" "$dir/csv" $E import "$dir/csv" --from csv --out "$dir/back2.json"
+measure "export graphml" "$dir/m.graphml" $E export "$dir/m.json" --format graphml --out "$dir/m.graphml"
 cmp -s <($E fmt "$dir/m.json") "$dir/back.json" && echo "archimate round trip: identical"
 cmp -s <($E fmt "$dir/m.json") "$dir/back2.json" && echo "csv round trip: identical"
