@@ -4,7 +4,10 @@
 //! neighbours on the previous rank (as in dot), followed by transposition of
 //! adjacent nodes; the best order seen, by the exact crossing count, wins.
 //! Then a few rounds of sifting (each node moved to its best slot among its
-//! cluster's run of neighbours) while they remove crossings.
+//! cluster's run of neighbours) while they remove crossings. A component
+//! without clusters then gets global sifting (every long edge's bend points
+//! move as one block) and an iterated local search from the best order,
+//! bounded by the work spent before it.
 //! Clusters stay contiguous on every rank: a rank is sorted as a tree of
 //! blocks (a cluster's block is sorted inside, then placed by the mean key of
 //! its members), and sibling clusters keep the relative order they have on
@@ -25,6 +28,12 @@ const CONVERGENCE: f64 = 0.995;
 const MAX_TRANSPOSE_PASSES: usize = 64;
 /// Rounds of sifting over all ranks after the sweeps.
 const MAX_SIFT_ROUNDS: usize = 4;
+/// Tries of the iterated local search without a gain before it stops.
+const SEARCH_QUIT: usize = 10;
+/// A try moves about one node in this many ...
+const PERTURB_ONE_IN: usize = 5;
+/// ... by at most this many slots.
+const PERTURB_REACH: usize = 3;
 /// Cap on elementary steps (keys, sort entries, crossing checks): no real
 /// graph comes near it; it bounds the time on huge dense ones, where the
 /// best order found so far is used.
@@ -127,78 +136,359 @@ struct Entry {
 
 impl Orderer<'_> {
     /// dot's schedule: a few sweeps from each of two start orders, then
-    /// many from the best order found, plus a barycenter pass; keep the best
-    /// order seen.
+    /// many from the best order found, plus a barycenter pass and sifting;
+    /// then, on a component without clusters, global sifting and an
+    /// iterated local search around the best order. The best order seen
+    /// wins.
     fn mincross(&mut self, comp: &[usize]) -> Vec<Vec<usize>> {
+        let work_before = *self.work;
         let mut best_cross = u64::MAX;
         let mut best: Vec<Vec<usize>> = Vec::new();
-        // Passes 0 and 1 start from breadth-first orders, 2 continues from
-        // the best with medians (dot stops here), 3 with barycenters: the
-        // other key moves the order out of the medians' local minimum,
-        // which removes a few more percent of the crossings on dense graphs.
-        for pass in 0..4 {
-            self.barycenter = pass == 3;
-            let max_iter = if pass < 2 {
-                self.initial_order(comp, pass == 0);
-                self.transpose(false);
-                let c = self.crossings();
-                if c <= best_cross {
-                    best_cross = c;
-                    best.clone_from(&self.ranks);
-                }
-                START_ITER
-            } else {
-                self.restore(&best);
-                MAX_ITER
-            };
-            let mut stale = 0;
-            for it in 0..max_iter {
-                if best_cross == 0 || stale >= MIN_QUIT || *self.work > WORK_BUDGET {
-                    break;
-                }
-                stale += 1;
-                let reverse = it % 4 < 2;
-                self.sweep(it % 2 == 0, reverse);
-                self.transpose(!reverse);
-                let c = self.crossings();
-                if c <= best_cross {
-                    if (c as f64) < CONVERGENCE * best_cross as f64 {
-                        stale = 0;
-                    }
-                    best_cross = c;
-                    best.clone_from(&self.ranks);
-                }
+        // Passes from two breadth-first start orders.
+        for downward in [true, false] {
+            self.initial_order(comp, downward);
+            self.transpose(false);
+            let c = self.crossings();
+            if c <= best_cross {
+                best_cross = c;
+                best.clone_from(&self.ranks);
             }
+            self.sweeps(START_ITER, &mut best, &mut best_cross);
             if best_cross == 0 {
                 break;
             }
         }
-        self.restore(&best);
-        if best_cross > 0 {
-            self.transpose(false);
+        self.improve(&mut best, &mut best_cross);
+        let clustered = comp.iter().any(|&v| self.g.nodes[v].cluster.is_some());
+        if !clustered {
+            self.search(comp, work_before, &mut best, &mut best_cross);
         }
+        self.restore(&best);
+        std::mem::take(&mut self.ranks)
+    }
+
+    /// Sweeps from the current order, keeping the best order seen in `best`.
+    fn sweeps(&mut self, max_iter: usize, best: &mut Vec<Vec<usize>>, best_cross: &mut u64) {
+        let mut stale = 0;
+        for it in 0..max_iter {
+            if *best_cross == 0 || stale >= MIN_QUIT || *self.work > WORK_BUDGET {
+                break;
+            }
+            stale += 1;
+            let reverse = it % 4 < 2;
+            self.sweep(it % 2 == 0, reverse);
+            self.transpose(!reverse);
+            let c = self.crossings();
+            if c <= *best_cross {
+                if (c as f64) < CONVERGENCE * *best_cross as f64 {
+                    stale = 0;
+                }
+                *best_cross = c;
+                best.clone_from(&self.ranks);
+            }
+        }
+    }
+
+    /// From the best order: many sweeps with medians (dot stops after
+    /// these), as many with barycenters (the other key moves the order out
+    /// of the medians' local minimum: a few percent fewer crossings on dense
+    /// graphs), then sifting.
+    fn improve(&mut self, best: &mut Vec<Vec<usize>>, best_cross: &mut u64) {
+        for barycenter in [false, true] {
+            self.barycenter = barycenter;
+            self.restore(best);
+            self.sweeps(MAX_ITER, best, best_cross);
+        }
+        self.barycenter = false;
+        self.restore(best);
+        if *best_cross == 0 {
+            return;
+        }
+        self.transpose(false);
         // Sifting moves single nodes further than transposition can: a few
         // rounds while they help, each followed by transposition. (Sifting
         // inside every sweep removed more crossings on some graphs but more
         // than doubled the time and added crossings on others.)
-        if best_cross > 0 {
-            let mut current = self.crossings();
-            for _ in 0..MAX_SIFT_ROUNDS {
-                if current == 0 || *self.work > WORK_BUDGET {
-                    break;
-                }
+        let mut current = self.crossings();
+        best.clone_from(&self.ranks);
+        for _ in 0..MAX_SIFT_ROUNDS {
+            if current == 0 || *self.work > WORK_BUDGET {
+                break;
+            }
+            self.sift();
+            self.transpose(false);
+            let c = self.crossings();
+            if c >= current {
+                break;
+            }
+            current = c;
+            best.clone_from(&self.ranks);
+        }
+        self.restore(best);
+        *best_cross = current;
+    }
+
+    /// Global sifting, then an iterated local search: from the best order,
+    /// some nodes move a few slots at random (a fixed seed), global sifting,
+    /// transposition and sifting follow, and the result is kept when it
+    /// crosses less. It stops after [`SEARCH_QUIT`] tries without a gain or
+    /// when it has cost as much work as this component's ordering before
+    /// it.
+    fn search(
+        &mut self,
+        comp: &[usize],
+        work_before: u64,
+        best: &mut Vec<Vec<usize>>,
+        best_cross: &mut u64,
+    ) {
+        if *best_cross == 0 || *self.work > WORK_BUDGET {
+            return;
+        }
+        self.restore(best);
+        let c = self.local_search(comp);
+        if c < *best_cross {
+            *best_cross = c;
+            best.clone_from(&self.ranks);
+        }
+        let start = *self.work;
+        let budget = start - work_before;
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut stale = 0;
+        while *best_cross > 0
+            && stale < SEARCH_QUIT
+            && *self.work - start <= budget
+            && *self.work <= WORK_BUDGET
+        {
+            stale += 1;
+            self.restore(best);
+            self.perturb(&mut rng);
+            let c = self.local_search(comp);
+            if c < *best_cross {
+                stale = 0;
+                *best_cross = c;
                 best.clone_from(&self.ranks);
-                self.sift();
-                self.transpose(false);
-                let c = self.crossings();
-                if c >= current {
-                    self.restore(&best);
-                    break;
-                }
-                current = c;
             }
         }
-        std::mem::take(&mut self.ranks)
+    }
+
+    /// One round of global sifting, transposition, sifting and
+    /// transposition; returns the crossings after them.
+    fn local_search(&mut self, comp: &[usize]) -> u64 {
+        self.global_sift(comp);
+        self.transpose(false);
+        self.sift();
+        self.transpose(false);
+        self.crossings()
+    }
+
+    /// Global sifting (Bachmaier, Brandenburg, Brunner and Hübner, 2010)
+    /// on a component without clusters: every real node and every long
+    /// edge's chain of bend points is one block; the blocks get one global
+    /// order that every rank's order follows, and each block in turn moves
+    /// to the place in it where its edges cross the fewest others. Only for
+    /// components without clusters (a block could leave its cluster).
+    fn global_sift(&mut self, comp: &[usize]) {
+        let g = self.g;
+        let n = g.nodes.len();
+        let none = usize::MAX;
+        let mut block_of = vec![none; n];
+        let mut blocks: Vec<Vec<usize>> = Vec::new();
+        for route in &g.routes {
+            if let super::build::Route::Chain { nodes, .. } = route
+                && nodes.len() > 2
+            {
+                let inner = &nodes[1..nodes.len() - 1];
+                if inner
+                    .iter()
+                    .all(|&v| block_of[v] == none && g.nodes[v].kind != Kind::Real)
+                {
+                    let ok = inner
+                        .windows(2)
+                        .all(|w| g.nodes[w[1]].rank == g.nodes[w[0]].rank + 1);
+                    if ok && comp.binary_search(&inner[0]).is_ok() {
+                        for &v in inner {
+                            block_of[v] = blocks.len();
+                        }
+                        blocks.push(inner.to_vec());
+                    }
+                }
+            }
+        }
+        for &v in comp {
+            if block_of[v] == none {
+                block_of[v] = blocks.len();
+                blocks.push(vec![v]);
+            }
+        }
+        let nb = blocks.len();
+        let first: Vec<usize> = blocks.iter().map(|b| g.nodes[b[0]].rank).collect();
+        // One global order following the ranks' orders where they agree:
+        // blocks in topological order of "left of" on some rank, the
+        // leftmost (by relative position) first.
+        let key: Vec<u64> = blocks
+            .iter()
+            .map(|b| {
+                let s: f64 = b
+                    .iter()
+                    .map(|&v| {
+                        let len = self.ranks[g.nodes[v].rank].len().max(1);
+                        (self.pos[v] as f64 + 0.5) / len as f64
+                    })
+                    .sum();
+                (s / b.len() as f64 * 1e12) as u64
+            })
+            .collect();
+        let mut indeg = vec![0usize; nb];
+        let mut succ: Vec<Vec<usize>> = vec![Vec::new(); nb];
+        for row in &self.ranks {
+            for w in row.windows(2) {
+                let (a, b) = (block_of[w[0]], block_of[w[1]]);
+                if a != none && b != none && a != b {
+                    succ[a].push(b);
+                    indeg[b] += 1;
+                }
+            }
+        }
+        *self.work += (n + nb) as u64 * 4;
+        let mut ready: std::collections::BTreeSet<(u64, usize)> = (0..nb)
+            .filter(|&b| indeg[b] == 0)
+            .map(|b| (key[b], b))
+            .collect();
+        let mut done = vec![false; nb];
+        let mut pi: Vec<usize> = Vec::with_capacity(nb);
+        let mut waiting: std::collections::BTreeSet<(u64, usize)> = (0..nb)
+            .filter(|&b| indeg[b] > 0)
+            .map(|b| (key[b], b))
+            .collect();
+        while pi.len() < nb {
+            let b = match ready.pop_first() {
+                Some((_, b)) => b,
+                // A cycle (chains crossing between their ends): take the
+                // leftmost waiting block.
+                None => match waiting.first().copied() {
+                    Some((_, b)) => b,
+                    None => break,
+                },
+            };
+            if done[b] {
+                continue;
+            }
+            waiting.remove(&(key[b], b));
+            done[b] = true;
+            pi.push(b);
+            for &s in &succ[b] {
+                indeg[s] = indeg[s].saturating_sub(1);
+                if indeg[s] == 0 && !done[s] && waiting.remove(&(key[s], s)) {
+                    ready.insert((key[s], s));
+                }
+            }
+        }
+        for &v in comp {
+            self.ranks[g.nodes[v].rank].clear();
+        }
+        for &b in &pi {
+            for &v in &blocks[b] {
+                self.ranks[g.nodes[v].rank].push(v);
+            }
+        }
+        for r in 0..self.ranks.len() {
+            self.set_positions(r);
+        }
+        let mut at = vec![0usize; nb];
+        for (i, &b) in pi.iter().enumerate() {
+            at[b] = i;
+        }
+        for b in pi.clone() {
+            if *self.work > WORK_BUDGET {
+                return;
+            }
+            // Towards the front, then on to the end: past its first slot
+            // the swaps undo the ones before, so `d` is always the change
+            // from the first slot.
+            let first_slot = at[b];
+            let (mut best_i, mut best_d, mut d) = (first_slot, 0i64, 0i64);
+            let mut p = first_slot;
+            while p > 0 {
+                d += self.swap_blocks(&blocks, &first, &mut pi, &mut at, p - 1);
+                p -= 1;
+                if d < best_d {
+                    (best_i, best_d) = (p, d);
+                }
+            }
+            while p + 1 < nb {
+                d += self.swap_blocks(&blocks, &first, &mut pi, &mut at, p);
+                p += 1;
+                if d < best_d {
+                    (best_i, best_d) = (p, d);
+                }
+            }
+            while p > best_i {
+                self.swap_blocks(&blocks, &first, &mut pi, &mut at, p - 1);
+                p -= 1;
+            }
+        }
+    }
+
+    /// Swaps the blocks at `i` and `i + 1` of the global order on every
+    /// rank they share; returns the change in crossings.
+    fn swap_blocks(
+        &mut self,
+        blocks: &[Vec<usize>],
+        first: &[usize],
+        pi: &mut [usize],
+        at: &mut [usize],
+        i: usize,
+    ) -> i64 {
+        let (a, b) = (pi[i], pi[i + 1]);
+        pi.swap(i, i + 1);
+        at[a] = i + 1;
+        at[b] = i;
+        *self.work += 4;
+        let (fa, fb) = (first[a], first[b]);
+        let lo = fa.max(fb);
+        let hi = (fa + blocks[a].len()).min(fb + blocks[b].len());
+        let mut d = 0i64;
+        for r in lo..hi {
+            let (u, v) = (blocks[a][r - first[a]], blocks[b][r - first[b]]);
+            let (c0, c1) = self.pair_crossings_both(u, v);
+            d += c1 as i64 - c0 as i64;
+            let (pu, pv) = (self.pos[u], self.pos[v]);
+            self.ranks[r].swap(pu, pv);
+            self.pos[u] = pv;
+            self.pos[v] = pu;
+        }
+        d
+    }
+
+    /// Moves about one node in [`PERTURB_ONE_IN`] to a pseudo-random slot
+    /// at most [`PERTURB_REACH`] away in its cluster's run.
+    fn perturb(&mut self, rng: &mut u64) {
+        let mut next = |m: usize| {
+            // xorshift64: deterministic, and good enough to shake an order.
+            *rng ^= *rng << 13;
+            *rng ^= *rng >> 7;
+            *rng ^= *rng << 17;
+            (*rng % m as u64) as usize
+        };
+        for r in 0..self.ranks.len() {
+            let nodes = self.ranks[r].clone();
+            for v in nodes {
+                if next(PERTURB_ONE_IN) != 0 {
+                    continue;
+                }
+                let (lo, at, hi) = self.run_of(r, v);
+                let (lo, hi) = (
+                    lo.max(at.saturating_sub(PERTURB_REACH)),
+                    hi.min(at + PERTURB_REACH),
+                );
+                let to = lo + next(hi - lo + 1);
+                let x = self.ranks[r].remove(at);
+                self.ranks[r].insert(to, x);
+                for i in at.min(to)..=at.max(to) {
+                    self.pos[self.ranks[r][i]] = i;
+                }
+            }
+        }
     }
 
     fn restore(&mut self, ranks: &[Vec<usize>]) {
@@ -452,6 +742,24 @@ impl Orderer<'_> {
             }
         }
         total
+    }
+
+    /// Crossings among the edges of `u` and `v` with `u` left of `v`, and
+    /// with `v` left of `u`, in one pass.
+    fn pair_crossings_both(&mut self, u: usize, v: usize) -> (u64, u64) {
+        let (mut c0, mut c1) = (0, 0);
+        for side in [&self.g.up, &self.g.down] {
+            *self.work += (side[u].len() * side[v].len()) as u64;
+            for &a in &side[u] {
+                let pa = self.pos[a];
+                for &b in &side[v] {
+                    let pb = self.pos[b];
+                    c0 += u64::from(pb < pa);
+                    c1 += u64::from(pb > pa);
+                }
+            }
+        }
+        (c0, c1)
     }
 
     /// Crossings among the edges of `u` and `v` if `u` is left of `v`.
@@ -726,6 +1034,38 @@ mod tests {
             let c2 = brute_force(&g, &o.ranks);
             prop_assert!(c2 <= c1, "sift: {} -> {}", c1, c2);
             prop_assert_eq!(o.crossings(), c2);
+            assert_valid(&g, &tree, &start, &o.ranks);
+            for row in &o.ranks {
+                for (i, &v) in row.iter().enumerate() {
+                    prop_assert_eq!(o.pos[v], i);
+                }
+            }
+        }
+
+        #[test]
+        fn global_sifting_from_its_own_order_never_adds_crossings(input in arb_input()) {
+            // Without clusters: global sifting is only used there.
+            let input = LayoutInput {
+                clusters: Vec::new(),
+                nodes: input
+                    .nodes
+                    .iter()
+                    .map(|n| NodeSpec { cluster: None, ..*n })
+                    .collect(),
+                ..input
+            };
+            let tree = ClusterTree::new(&input.clusters).expect("no clusters");
+            let g = build(&input, &tree);
+            let all: Vec<usize> = (0..g.nodes.len()).collect();
+            let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+            let mut o = orderer(&g, &tree, &mut pos, &mut work);
+            let start = o.ranks.clone();
+            o.global_sift(&all);
+            let c1 = brute_force(&g, &o.ranks);
+            prop_assert_eq!(o.crossings(), c1);
+            o.global_sift(&all);
+            let c2 = brute_force(&g, &o.ranks);
+            prop_assert!(c2 <= c1, "global sifting: {} -> {}", c1, c2);
             assert_valid(&g, &tree, &start, &o.ranks);
             for row in &o.ranks {
                 for (i, &v) in row.iter().enumerate() {
