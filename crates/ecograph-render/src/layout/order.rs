@@ -28,8 +28,13 @@ const CONVERGENCE: f64 = 0.995;
 const MAX_TRANSPOSE_PASSES: usize = 64;
 /// Rounds of sifting over all ranks after the sweeps.
 const MAX_SIFT_ROUNDS: usize = 4;
+/// Rounds of global sifting while they remove crossings.
+const GLOBAL_ROUNDS: usize = 2;
 /// Tries of the iterated local search without a gain before it stops.
 const SEARCH_QUIT: usize = 10;
+/// Cap on the work of the iterated local search: it pays on small graphs;
+/// on large ones global sifting has done most of what it can.
+const SEARCH_WORK: u64 = 300_000;
 /// A try moves about one node in this many ...
 const PERTURB_ONE_IN: usize = 5;
 /// ... by at most this many slots.
@@ -232,8 +237,8 @@ impl Orderer<'_> {
     /// some nodes move a few slots at random (a fixed seed), global sifting,
     /// transposition and sifting follow, and the result is kept when it
     /// crosses less. It stops after [`SEARCH_QUIT`] tries without a gain or
-    /// when it has cost as much work as this component's ordering before
-    /// it.
+    /// when it has cost half the work of this component's ordering before
+    /// it, or [`SEARCH_WORK`].
     fn search(
         &mut self,
         comp: &[usize],
@@ -244,14 +249,17 @@ impl Orderer<'_> {
         if *best_cross == 0 || *self.work > WORK_BUDGET {
             return;
         }
-        self.restore(best);
-        let c = self.local_search(comp);
-        if c < *best_cross {
+        for _ in 0..GLOBAL_ROUNDS {
+            self.restore(best);
+            let c = self.local_search(comp);
+            if c >= *best_cross {
+                break;
+            }
             *best_cross = c;
             best.clone_from(&self.ranks);
         }
         let start = *self.work;
-        let budget = start - work_before;
+        let budget = ((start - work_before) / 2).min(SEARCH_WORK);
         let mut rng = 0x9E37_79B9_7F4A_7C15u64;
         let mut stale = 0;
         while *best_cross > 0
