@@ -16,7 +16,8 @@
 //!    the middle rank (ranks are doubled when any edge has a label);
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
 //!    schedule, then a barycenter pass, then sifting single nodes while that
-//!    helps), counting crossings with the
+//!    helps; parts without clusters then get global sifting of whole long
+//!    edges and a bounded iterated local search), counting crossings with the
 //!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
 //!    contiguous on every rank and sibling clusters keep one left-to-right
 //!    order (Sander; Forster);
