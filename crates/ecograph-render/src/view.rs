@@ -774,6 +774,22 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
             }
         }
     }
+    // A node whose subtree some relation enters or leaves, and a container that is
+    // sealed: neither it nor any container around it has such a relation. The
+    // embedded layout lays out a sealed container's contents on their own and packs
+    // its parts.
+    let mut crossing = vec![false; nodes.len()];
+    for e in d.edges() {
+        let (from, to) = (ancestry(nodes, e.from()), ancestry(nodes, e.to()));
+        for &a in from.iter().filter(|a| !to.contains(a)) {
+            crossing[a] = true;
+        }
+        for &a in to.iter().filter(|a| !from.contains(a)) {
+            crossing[a] = true;
+        }
+    }
+    let sealed =
+        |parent: Option<usize>| packed && ancestry_of(nodes, parent).iter().all(|&a| !crossing[a]);
     // Lone nodes, per container, in columns (rows when left to right) of about √n.
     let mut lone: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
@@ -782,7 +798,7 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
         }
     }
     for (parent, group) in &lone {
-        if group.len() < 4 || (packed && parent.is_none()) {
+        if group.len() < 4 || sealed(*parent) {
             continue;
         }
         let len = (group.len() as f64).sqrt().ceil() as usize;
@@ -820,28 +836,13 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
     }
     let rough = rough_sizes(d);
     let lr = d.direction() == LayoutDirection::LeftToRight;
-    // A top-level box with no relation leaving it is a part of its own, which the
-    // packing places.
-    let mut top = vec![0usize; nodes.len()];
-    for (i, t) in top.iter_mut().enumerate() {
-        let mut a = i;
-        while let Some(p) = nodes[a].parent() {
-            a = p;
-        }
-        *t = a;
-    }
-    let mut leaves = vec![false; nodes.len()];
-    for e in d.edges() {
-        if top[e.from()] != top[e.to()] {
-            leaves[top[e.from()]] = true;
-            leaves[top[e.to()]] = true;
-        }
-    }
     for (parent, group) in &boxes {
+        // A box no relation enters or leaves, in a sealed container, is a part of
+        // its own, which the packing places.
         let group: Vec<usize> = group
             .iter()
             .copied()
-            .filter(|&b| !(linked[b] || (packed && parent.is_none() && !leaves[b])))
+            .filter(|&b| !(linked[b] || (sealed(*parent) && !crossing[b])))
             .collect();
         if group.len() < 3 {
             continue;
@@ -944,6 +945,24 @@ fn grid_chain_length(group: &[usize], rough: &[(f64, f64)], lr: bool) -> usize {
         }
     }
     best.1
+}
+
+/// A node and the containers around it, innermost first.
+fn ancestry(nodes: &[Node<'_>], i: usize) -> Vec<usize> {
+    let mut all = vec![i];
+    all.extend(ancestry_of(nodes, nodes[i].parent()));
+    all
+}
+
+/// The container `parent`, if any, and the containers around it.
+fn ancestry_of(nodes: &[Node<'_>], parent: Option<usize>) -> Vec<usize> {
+    let mut all = Vec::new();
+    let mut at = parent;
+    while let Some(p) = at {
+        all.push(p);
+        at = nodes[p].parent();
+    }
+    all
 }
 
 /// A node and everything drawn inside it.

@@ -357,8 +357,14 @@ fn validate(input: &LayoutInput) -> Result<(), LayoutError> {
 pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     validate(input)?;
     let tree = tree::ClusterTree::new(&input.clusters)?;
-    let Some(parts) = pack::parts(input, &tree) else {
-        return Ok(layout_connected(input, &tree));
+    Ok(layout_packed(input, &tree))
+}
+
+/// Lays out `input`, its disconnected parts one by one and packed when that
+/// is better.
+fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+    let Some(parts) = pack::parts(input, tree) else {
+        return layout_part(input, tree);
     };
     let mut out = Layout {
         nodes: vec![Point::default(); input.nodes.len()],
@@ -370,8 +376,8 @@ pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     let mut laid = Vec::with_capacity(parts.len());
     for part in &parts {
         let sub = pack::sub_input(input, part);
-        let tree = tree::ClusterTree::new(&sub.clusters)?;
-        laid.push(layout_connected(&sub, &tree));
+        let tree = tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
+        laid.push(layout_part(&sub, &tree));
     }
     let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
     let (at, width, height) = pack::arrange(&sizes, input.node_sep);
@@ -380,20 +386,45 @@ pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     }
     out.width = width;
     out.height = height;
-    let joint = layout_connected(input, &tree);
+    let joint = layout_connected(input, tree);
+    better(input, out, joint)
+}
+
+/// `packed` when it [scores](pack::score) smaller than `joint` and has no
+/// more crossings, else `joint`.
+fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
     let lines = |l: &Layout| -> Vec<Vec<Point>> {
         l.edges
             .iter()
             .map(|e| sampled(&e.points, input.routing))
             .collect()
     };
-    if pack::score(out.width, out.height) < pack::score(joint.width, joint.height)
-        && straight::crossings(&lines(&out)) <= straight::crossings(&lines(&joint))
+    if pack::score(packed.width, packed.height) < pack::score(joint.width, joint.height)
+        && straight::crossings(&lines(&packed)) <= straight::crossings(&lines(&joint))
     {
-        Ok(out)
+        packed
     } else {
-        Ok(joint)
+        joint
     }
+}
+
+/// Lays out one connected part. When one box holds all of it and its
+/// contents fall apart (or are again one box), the contents are laid out
+/// on their own, packed, and framed by the box; that replaces the single
+/// layered drawing when it is better.
+fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+    let joint = layout_connected(input, tree);
+    let Some(c) = pack::sole_box(input, tree) else {
+        return joint;
+    };
+    let inner = pack::without_box(input, c);
+    let inner_tree =
+        tree::ClusterTree::new(&inner.clusters).expect("a part of a forest is a forest");
+    if pack::parts(&inner, &inner_tree).is_none() && pack::sole_box(&inner, &inner_tree).is_none() {
+        return joint;
+    }
+    let framed = pack::frame(input, c, layout_packed(&inner, &inner_tree));
+    better(input, framed, joint)
 }
 
 /// Lays out a graph as one drawing (the pipeline of the module docs).

@@ -14,7 +14,7 @@
 //! has no more crossings.
 
 use super::tree::ClusterTree;
-use super::{ClusterSpec, EdgeSpec, Layout, LayoutInput, NodeSpec, Point, Rect};
+use super::{ClusterSpec, EdgeRoute, EdgeSpec, Layout, LayoutInput, NodeSpec, Point, Rect};
 
 /// Longest accepted long side over short side of a packing, unless no
 /// candidate achieves it.
@@ -151,6 +151,95 @@ pub(crate) fn sub_input(input: &LayoutInput, part: &Part) -> LayoutInput {
             .collect(),
         ..input.clone_settings()
     }
+}
+
+/// The one top-level cluster when it holds every node (and there is one).
+pub(crate) fn sole_box(input: &LayoutInput, tree: &ClusterTree) -> Option<usize> {
+    let first = input.nodes.first()?.cluster?;
+    let top = tree.path[first][0];
+    let inside = |c: Option<usize>| c.is_some_and(|c| tree.path[c][0] == top);
+    (input.nodes.iter().all(|v| inside(v.cluster))
+        && tree.parent.iter().filter(|p| p.is_none()).count() == 1)
+        .then_some(top)
+}
+
+/// The input without cluster `c`: its contents move up to its parent.
+pub(crate) fn without_box(input: &LayoutInput, c: usize) -> LayoutInput {
+    let keep: Vec<usize> = (0..input.clusters.len()).filter(|&d| d != c).collect();
+    let part = Part {
+        nodes: (0..input.nodes.len()).collect(),
+        clusters: keep,
+        edges: (0..input.edges.len()).collect(),
+    };
+    let up = |d: Option<usize>| {
+        if d == Some(c) {
+            input.clusters[c].parent
+        } else {
+            d
+        }
+    };
+    let lifted = LayoutInput {
+        nodes: input
+            .nodes
+            .iter()
+            .map(|v| NodeSpec {
+                cluster: up(v.cluster),
+                ..*v
+            })
+            .collect(),
+        clusters: input
+            .clusters
+            .iter()
+            .map(|d| ClusterSpec {
+                parent: up(d.parent),
+                ..*d
+            })
+            .collect(),
+        edges: input.edges.clone(),
+        ..input.clone_settings()
+    };
+    sub_input(&lifted, &part)
+}
+
+/// The layout of `input` from `inner`, the layout of
+/// [`without_box(input, c)`](without_box) whose box `c` has no parent: the
+/// contents inside `c`'s padding, below its label, centred under a label
+/// wider than they are.
+pub(crate) fn frame(input: &LayoutInput, c: usize, inner: Layout) -> Layout {
+    let pad = input.cluster_padding;
+    let spec = &input.clusters[c];
+    let width = (inner.width + 2.0 * pad).max(spec.label_width + 2.0 * pad);
+    let height = inner.height + 2.0 * pad + spec.label_height;
+    let part = Part {
+        nodes: (0..input.nodes.len()).collect(),
+        clusters: (0..input.clusters.len()).filter(|&d| d != c).collect(),
+        edges: (0..input.edges.len()).collect(),
+    };
+    let by = Point {
+        x: (width - inner.width) / 2.0,
+        y: pad + spec.label_height,
+    };
+    let mut out = Layout {
+        width,
+        height,
+        nodes: vec![Point::default(); input.nodes.len()],
+        clusters: vec![Rect::default(); input.clusters.len()],
+        cluster_labels: vec![Point::default(); input.clusters.len()],
+        edges: vec![EdgeRoute::default(); input.edges.len()],
+        ..Layout::default()
+    };
+    place(&mut out, &part, inner, by);
+    out.clusters[c] = Rect {
+        x: 0.0,
+        y: 0.0,
+        width,
+        height,
+    };
+    out.cluster_labels[c] = Point {
+        x: width / 2.0,
+        y: pad / 2.0 + spec.label_height / 2.0,
+    };
+    out
 }
 
 impl LayoutInput {
