@@ -33,7 +33,7 @@ pub(crate) fn write(d: &Diagram<'_>) -> String {
     for top in d.top_level() {
         write_node(d, top, 1, &mut out);
     }
-    for (a, b) in crate::view::invisible_edges(d, false) {
+    for (a, b) in crate::view::invisible_edges(d, crate::view::Stacking::Grid) {
         let _ = writeln!(out, "  n{a} -> n{b} [style=invis];");
     }
     for e in d.edges() {

@@ -65,6 +65,8 @@ fn outline(shape: Shape) -> Outline {
 /// The layout problem of a diagram and how its parts map back.
 pub(crate) struct Problem {
     pub input: LayoutInput,
+    /// The layout of `input`, when choosing the input took it.
+    lay: Option<layout::Layout>,
     cluster_node: Vec<usize>,
     placed: Vec<Placed>,
     layout_node: Vec<Option<usize>>,
@@ -289,13 +291,35 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
         }
         edge_labels.push(lines);
     }
-    for (a, b) in crate::view::invisible_edges(d, true) {
-        if let (Some(from), Some(to)) = (layout_node[a], layout_node[b]) {
-            input.edges.push(EdgeSpec::new(from, to));
+    let drawn_edges = input.edges.len();
+    let with = |stacking| {
+        let mut input = input.clone();
+        for (a, b) in crate::view::invisible_edges(d, stacking) {
+            if let (Some(from), Some(to)) = (layout_node[a], layout_node[b]) {
+                input.edges.push(EdgeSpec::new(from, to));
+            }
         }
-    }
+        input
+    };
+    // The layout packs lone nodes and independent boxes itself, but where they
+    // sit beside boxes with relations of their own the grid can be smaller:
+    // both are laid out, and the better drawing is kept.
+    let packed = with(crate::view::Stacking::Packed);
+    let sealed = with(crate::view::Stacking::Sealed);
+    let (input, lay) = if packed == sealed || packed.nodes.is_empty() {
+        (packed, None)
+    } else {
+        match (layout::layout(&packed), layout::layout(&sealed)) {
+            (Ok(a), Ok(b)) if layout::is_better_drawing(&sealed, &b, &a, drawn_edges) => {
+                (sealed, Some(b))
+            }
+            (Ok(a), _) => (packed, Some(a)),
+            _ => (packed, None),
+        }
+    };
     Problem {
         input,
+        lay,
         cluster_node,
         placed,
         layout_node,
@@ -318,8 +342,11 @@ pub(crate) fn write(d: &Diagram<'_>) -> Result<String, Error> {
         layout_node,
         drawn,
         edge_labels,
+        lay,
     } = problem(d);
-    let lay = if input.nodes.is_empty() {
+    let lay = if let Some(lay) = lay {
+        lay
+    } else if input.nodes.is_empty() {
         layout::Layout::default()
     } else {
         layout::layout(&input).map_err(|e| Error::Layout {

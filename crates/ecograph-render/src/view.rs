@@ -754,12 +754,25 @@ pub(crate) fn wrap_label(s: &str, max: f64, font: f64) -> Vec<String> {
     lines
 }
 
+/// Which lone nodes and independent boxes [`invisible_edges`] stacks in grids.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stacking {
+    /// All of them (for Graphviz, which packs nothing).
+    Grid,
+    /// Those the embedded layout cannot pack as parts: all but the ones in a
+    /// sealed container (one that no relation enters or leaves, nor any
+    /// container around it), which it lays out on their own and packs.
+    Sealed,
+    /// None: the embedded layout packs those that no relation reaches, and
+    /// lays out the others (below a header) in a row.
+    Packed,
+}
+
 /// Edges the layout needs but nobody sees, as pairs of node indices: a container that
 /// has relations of its own is drawn as a header node above its contents, and nodes
-/// without any relation are stacked in a grid instead of one long row. With `packed`,
-/// lone nodes and boxes that no relation leaves on the top level are left out of the
-/// grids: they are parts of their own, which the embedded layout packs itself.
-pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usize)> {
+/// without any relation are stacked in a grid instead of one long row, as `stacking`
+/// says.
+pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize, usize)> {
     let nodes = d.nodes();
     let mut out = Vec::new();
     for (i, n) in nodes.iter().enumerate() {
@@ -774,10 +787,7 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
             }
         }
     }
-    // A node whose subtree some relation enters or leaves, and a container that is
-    // sealed: neither it nor any container around it has such a relation. The
-    // embedded layout lays out a sealed container's contents on their own and packs
-    // its parts.
+    // A node whose subtree some relation enters or leaves.
     let mut crossing = vec![false; nodes.len()];
     for e in d.edges() {
         let (from, to) = (ancestry(nodes, e.from()), ancestry(nodes, e.to()));
@@ -788,8 +798,11 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
             crossing[a] = true;
         }
     }
-    let sealed =
-        |parent: Option<usize>| packed && ancestry_of(nodes, parent).iter().all(|&a| !crossing[a]);
+    let packs = |parent: Option<usize>| match stacking {
+        Stacking::Grid => false,
+        Stacking::Sealed => ancestry_of(nodes, parent).iter().all(|&a| !crossing[a]),
+        Stacking::Packed => true,
+    };
     // Lone nodes, per container, in columns (rows when left to right) of about √n.
     let mut lone: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
     for (i, n) in nodes.iter().enumerate() {
@@ -798,7 +811,7 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
         }
     }
     for (parent, group) in &lone {
-        if group.len() < 4 || sealed(*parent) {
+        if group.len() < 4 || packs(*parent) {
             continue;
         }
         let len = (group.len() as f64).sqrt().ceil() as usize;
@@ -837,12 +850,12 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, packed: bool) -> Vec<(usize, usiz
     let rough = rough_sizes(d);
     let lr = d.direction() == LayoutDirection::LeftToRight;
     for (parent, group) in &boxes {
-        // A box no relation enters or leaves, in a sealed container, is a part of
-        // its own, which the packing places.
+        // A box no relation enters or leaves is laid out on its own and packed by
+        // the embedded layout.
         let group: Vec<usize> = group
             .iter()
             .copied()
-            .filter(|&b| !(linked[b] || (sealed(*parent) && !crossing[b])))
+            .filter(|&b| !(linked[b] || (packs(*parent) && !crossing[b])))
             .collect();
         if group.len() < 3 {
             continue;

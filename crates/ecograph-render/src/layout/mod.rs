@@ -40,7 +40,10 @@
 //! Disconnected parts (connected through edges and top-level clusters) are
 //! also laid out one by one and packed; the packed drawing replaces the
 //! single one when it is smaller (long drawings counting larger) and has no
-//! more crossings.
+//! more crossings. The same holds inside clusters: a cluster that holds a
+//! whole part has its contents laid out without it, packed, and framed; and
+//! the boxes and nodes of a cluster that no edge reaches are laid out on
+//! their own, packed, and placed as one node.
 //!
 //! Every phase is polynomial whatever the input order, and the iterative ones
 //! (simplex pivots, ordering sweeps) also have work caps that bound the time
@@ -390,22 +393,50 @@ fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     better(input, out, joint)
 }
 
-/// `packed` when it [scores](pack::score) smaller than `joint` and has no
-/// more crossings, else `joint`.
+/// `packed` when it [is better](is_better) than `joint`, else `joint`.
 fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
+    if is_better(input, &packed, &joint) {
+        packed
+    } else {
+        joint
+    }
+}
+
+/// Whether `a` [scores](pack::score) smaller than `b` and has no more
+/// crossings (`input` tells how routes are drawn).
+fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
     let lines = |l: &Layout| -> Vec<Vec<Point>> {
         l.edges
             .iter()
             .map(|e| sampled(&e.points, input.routing))
             .collect()
     };
-    if pack::score(packed.width, packed.height) < pack::score(joint.width, joint.height)
-        && straight::crossings(&lines(&packed)) <= straight::crossings(&lines(&joint))
-    {
-        packed
-    } else {
-        joint
-    }
+    pack::score(a.width, a.height) < pack::score(b.width, b.height)
+        && straight::crossings(&lines(a)) <= straight::crossings(&lines(b))
+}
+
+/// Whether drawing `a` of `input` is better than `b`: it
+/// [scores](pack::drawn_score) smaller and has no more crossings between
+/// its first `edges` edges (the drawn ones) that share no node.
+pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edges: usize) -> bool {
+    let lines = |l: &Layout| -> Vec<Vec<Point>> {
+        l.edges
+            .iter()
+            .take(edges)
+            .map(|e| sampled(&e.points, input.routing))
+            .collect()
+    };
+    let ends = || -> Vec<(usize, usize)> {
+        input
+            .edges
+            .iter()
+            .take(edges)
+            .map(|e| (e.from, e.to))
+            .collect()
+    };
+    pack::drawn_score(a.width, a.height) < pack::drawn_score(b.width, b.height)
+        && straight::crossings_apart(&lines(a), ends())
+            <= straight::crossings_apart(&lines(b), ends())
 }
 
 /// Lays out one connected part. When one box holds all of it and its
@@ -413,7 +444,7 @@ fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
 /// on their own, packed, and framed by the box; that replaces the single
 /// layered drawing when it is better.
 fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
-    let joint = layout_connected(input, tree);
+    let joint = layout_bundled(input, tree);
     let Some(c) = pack::sole_box(input, tree) else {
         return joint;
     };
@@ -425,6 +456,56 @@ fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     }
     let framed = pack::frame(input, c, layout_packed(&inner, &inner_tree));
     better(input, framed, joint)
+}
+
+/// Lays out a graph as one drawing in which every [bundle](pack::bundles)
+/// of free units (a cluster's boxes and nodes that no edge reaches) is laid
+/// out on its own, packed, and placed as one node; that replaces the plain
+/// layered drawing when it is better.
+fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+    let plain = layout_connected(input, tree);
+    let bundles = pack::bundles(input, tree);
+    if bundles.is_empty() {
+        return plain;
+    }
+    let laid: Vec<Layout> = bundles
+        .iter()
+        .map(|b| {
+            let sub = pack::sub_input(input, &b.part);
+            let tree =
+                tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
+            layout_packed(&sub, &tree)
+        })
+        .collect();
+    better(input, with_bundles(input, &bundles, laid), plain)
+}
+
+/// The layout of `input` with the bundles laid out as `laid`, each placed
+/// as one node.
+fn with_bundles(input: &LayoutInput, bundles: &[pack::Bundle], laid: Vec<Layout>) -> Layout {
+    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let (outer, keep) = pack::with_bundles(input, bundles, &sizes);
+    let outer_tree =
+        tree::ClusterTree::new(&outer.clusters).expect("a part of a forest is a forest");
+    let lay = layout_connected(&outer, &outer_tree);
+    let centres: Vec<Point> = lay.nodes[keep.nodes.len()..].to_vec();
+    let mut out = Layout {
+        width: lay.width,
+        height: lay.height,
+        nodes: vec![Point::default(); input.nodes.len()],
+        clusters: vec![Rect::default(); input.clusters.len()],
+        cluster_labels: vec![Point::default(); input.clusters.len()],
+        edges: vec![EdgeRoute::default(); input.edges.len()],
+    };
+    pack::place(&mut out, &keep, lay, Point::default());
+    for ((b, inner), c) in bundles.iter().zip(laid).zip(centres) {
+        let corner = Point {
+            x: c.x - inner.width / 2.0,
+            y: c.y - inner.height / 2.0,
+        };
+        pack::place(&mut out, &b.part, inner, corner);
+    }
+    out
 }
 
 /// Lays out a graph as one drawing (the pipeline of the module docs).

@@ -12,6 +12,13 @@
 //! when it [scores](score) better than the one layered drawing of everything
 //! (which may tuck small parts into gaps between the ranks of a big one) and
 //! has no more crossings.
+//!
+//! Inside clusters the same packing applies twice: a part that is one
+//! cluster around everything is laid out without that cluster and framed by
+//! it ([`frame`]), so its disconnected contents are packed too; and the free
+//! units of a cluster (child clusters and nodes that no edge reaches)
+//! become a [`Bundle`], laid out on its own, packed, and placed in the
+//! cluster as one node ([`with_bundles`]).
 
 use super::tree::ClusterTree;
 use super::{ClusterSpec, EdgeRoute, EdgeSpec, Layout, LayoutInput, NodeSpec, Point, Rect};
@@ -128,7 +135,9 @@ pub(crate) fn sub_input(input: &LayoutInput, part: &Part) -> LayoutInput {
             .nodes
             .iter()
             .map(|&v| NodeSpec {
-                cluster: input.nodes[v].cluster.map(|c| cluster_at[c]),
+                cluster: input.nodes[v]
+                    .cluster
+                    .and_then(|c| (cluster_at[c] != usize::MAX).then(|| cluster_at[c])),
                 ..input.nodes[v]
             })
             .collect(),
@@ -136,7 +145,9 @@ pub(crate) fn sub_input(input: &LayoutInput, part: &Part) -> LayoutInput {
             .clusters
             .iter()
             .map(|&c| ClusterSpec {
-                parent: input.clusters[c].parent.map(|p| cluster_at[p]),
+                parent: input.clusters[c]
+                    .parent
+                    .and_then(|p| (cluster_at[p] != usize::MAX).then(|| cluster_at[p])),
                 ..input.clusters[c]
             })
             .collect(),
@@ -151,6 +162,125 @@ pub(crate) fn sub_input(input: &LayoutInput, part: &Part) -> LayoutInput {
             .collect(),
         ..input.clone_settings()
     }
+}
+
+/// The free units of one cluster, packed together and placed as one node.
+pub(crate) struct Bundle {
+    /// The cluster the units sit in.
+    pub(crate) cluster: usize,
+    /// The units' nodes, clusters and edges, as a part; the units' outermost
+    /// clusters and nodes lose their parent in its input.
+    pub(crate) part: Part,
+}
+
+/// Free units, per cluster with at least two: a unit is a node directly in
+/// the cluster or a child cluster with everything in it, and it is free when
+/// no edge crosses its border. Such units can be laid out on their own,
+/// packed, and placed as one node. Clusters inside another bundle's units
+/// are left to the bundle's own layout.
+pub(crate) fn bundles(input: &LayoutInput, tree: &ClusterTree) -> Vec<Bundle> {
+    let n = input.nodes.len();
+    let k = input.clusters.len();
+    let path = |v: usize| -> &[usize] { input.nodes[v].cluster.map_or(&[], |c| &tree.path[c]) };
+    let mut node_tied = vec![false; n];
+    let mut box_tied = vec![false; k];
+    for e in input.edges.iter().filter(|e| e.from != e.to) {
+        node_tied[e.from] = true;
+        node_tied[e.to] = true;
+        let (pf, pt) = (path(e.from), path(e.to));
+        for &c in pf.iter().filter(|c| !pt.contains(c)) {
+            box_tied[c] = true;
+        }
+        for &c in pt.iter().filter(|c| !pf.contains(c)) {
+            box_tied[c] = true;
+        }
+    }
+    let mut taken_box = vec![false; k];
+    let mut out = Vec::new();
+    for &p in &tree.preorder {
+        if taken_box[p] {
+            continue;
+        }
+        let boxes: Vec<usize> = tree.children[p]
+            .iter()
+            .copied()
+            .filter(|&c| !box_tied[c])
+            .collect();
+        let nodes: Vec<usize> = (0..n)
+            .filter(|&v| input.nodes[v].cluster == Some(p) && !node_tied[v])
+            .collect();
+        if boxes.len() + nodes.len() < 2 {
+            continue;
+        }
+        let mut in_unit = vec![false; k];
+        for &c in &boxes {
+            let mut stack = vec![c];
+            while let Some(d) = stack.pop() {
+                in_unit[d] = true;
+                taken_box[d] = true;
+                stack.extend_from_slice(&tree.children[d]);
+            }
+        }
+        let mut part_nodes: Vec<usize> = (0..n)
+            .filter(|&v| input.nodes[v].cluster.is_some_and(|c| in_unit[c]))
+            .collect();
+        part_nodes.extend_from_slice(&nodes);
+        part_nodes.sort_unstable();
+        let mut member = vec![false; n];
+        for &v in &part_nodes {
+            member[v] = true;
+        }
+        out.push(Bundle {
+            cluster: p,
+            part: Part {
+                nodes: part_nodes,
+                clusters: (0..k).filter(|&c| in_unit[c]).collect(),
+                edges: (0..input.edges.len())
+                    .filter(|&i| member[input.edges[i].from])
+                    .collect(),
+            },
+        });
+    }
+    out
+}
+
+/// The input with every bundle replaced by one node of the size of its
+/// layout (`sizes`), in the bundle's cluster; and the kept nodes, clusters
+/// and edges as a part (the bundles' nodes come after the kept nodes).
+pub(crate) fn with_bundles(
+    input: &LayoutInput,
+    bundles: &[Bundle],
+    sizes: &[(f64, f64)],
+) -> (LayoutInput, Part) {
+    let mut gone_node = vec![false; input.nodes.len()];
+    let mut gone_box = vec![false; input.clusters.len()];
+    for b in bundles {
+        b.part.nodes.iter().for_each(|&v| gone_node[v] = true);
+        b.part.clusters.iter().for_each(|&c| gone_box[c] = true);
+    }
+    let keep = Part {
+        nodes: (0..input.nodes.len()).filter(|&v| !gone_node[v]).collect(),
+        clusters: (0..input.clusters.len())
+            .filter(|&c| !gone_box[c])
+            .collect(),
+        edges: (0..input.edges.len())
+            .filter(|&i| !gone_node[input.edges[i].from])
+            .collect(),
+    };
+    let mut outer = sub_input(input, &keep);
+    let mut cluster_at = vec![usize::MAX; input.clusters.len()];
+    for (i, &c) in keep.clusters.iter().enumerate() {
+        cluster_at[c] = i;
+    }
+    for (b, &(w, h)) in bundles.iter().zip(sizes) {
+        outer.nodes.push(NodeSpec {
+            width: w,
+            height: h,
+            cluster: Some(cluster_at[b.cluster]),
+            outline: super::Outline::Rect,
+        });
+    }
+    (outer, keep)
 }
 
 /// The one top-level cluster when it holds every node (and there is one).
@@ -226,7 +356,6 @@ pub(crate) fn frame(input: &LayoutInput, c: usize, inner: Layout) -> Layout {
         clusters: vec![Rect::default(); input.clusters.len()],
         cluster_labels: vec![Point::default(); input.clusters.len()],
         edges: vec![EdgeRoute::default(); input.edges.len()],
-        ..Layout::default()
     };
     place(&mut out, &part, inner, by);
     out.clusters[c] = Rect {
@@ -266,8 +395,23 @@ const LONG_SIDE: f64 = 2.6;
 /// the single layered drawing: its area, times the square of how far its
 /// long side exceeds [`LONG_SIDE`] times the short side.
 pub(crate) fn score(w: f64, h: f64) -> f64 {
+    score_beyond(w, h, LONG_SIDE)
+}
+
+/// Long side over short side beyond which [`drawn_score`] counts a drawing
+/// as larger than it is.
+const DRAWN_LONG_SIDE: f64 = 2.0;
+
+/// [`score`] for choosing between two whole drawings of a diagram (with or
+/// without grids of lone nodes and boxes): long drawings count larger from
+/// 2:1 on.
+pub(crate) fn drawn_score(w: f64, h: f64) -> f64 {
+    score_beyond(w, h, DRAWN_LONG_SIDE)
+}
+
+fn score_beyond(w: f64, h: f64, long: f64) -> f64 {
     let aspect = w.max(h) / w.min(h).max(1e-9);
-    w * h * (aspect / LONG_SIDE).max(1.0).powi(2)
+    w * h * (aspect / long).max(1.0).powi(2)
 }
 
 /// Top-left corners of boxes of the given sizes packed into a strip `width`

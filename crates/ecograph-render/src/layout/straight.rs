@@ -256,6 +256,9 @@ struct Lines {
     segs: Vec<(usize, Point, Point, bool)>,
     stamp: Vec<u32>,
     round: u32,
+    /// End nodes of each route; routes that share one are not counted as
+    /// crossing. Empty: every pair counts.
+    ends: Vec<(usize, usize)>,
 }
 
 impl Lines {
@@ -275,7 +278,13 @@ impl Lines {
             self.round = 1;
         }
         let mut count = 0;
-        let (stamp, round, segs) = (&mut self.stamp, self.round, &self.segs);
+        let (stamp, round, segs, ends) = (&mut self.stamp, self.round, &self.segs, &self.ends);
+        let apart = |f: usize| {
+            ends.is_empty() || {
+                let ((a, b), (c, d)) = (ends[e], ends[f]);
+                a != c && a != d && b != c && b != d
+            }
+        };
         self.grid.visit(a, b, |id| {
             let id = id as usize;
             if stamp[id] == round {
@@ -283,7 +292,7 @@ impl Lines {
             }
             stamp[id] = round;
             let (f, c, d, alive) = segs[id];
-            if alive && f != e && cross(a, b, c, d) {
+            if alive && f != e && apart(f) && cross(a, b, c, d) {
                 count += 1;
             }
         });
@@ -294,6 +303,12 @@ impl Lines {
 /// Crossings between lines of different routes (points where two segments
 /// cross inside both).
 pub(crate) fn crossings(routes: &[Vec<Point>]) -> usize {
+    crossings_apart(routes, Vec::new())
+}
+
+/// [`crossings`] between routes that share no end node (`ends` holds each
+/// route's end nodes; empty counts every pair).
+pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) -> usize {
     let mut lo = Point {
         x: f64::INFINITY,
         y: f64::INFINITY,
@@ -321,6 +336,7 @@ pub(crate) fn crossings(routes: &[Vec<Point>]) -> usize {
         segs: Vec::with_capacity(count),
         stamp: Vec::new(),
         round: 0,
+        ends,
     };
     let mut total = 0;
     for (e, r) in routes.iter().enumerate() {
@@ -409,6 +425,7 @@ pub(crate) fn straighten(
         segs: Vec::with_capacity(seg_count * 2),
         stamp: Vec::new(),
         round: 0,
+        ends: Vec::new(),
     };
     let mut ids: Vec<Vec<u32>> = Vec::with_capacity(routes.len());
     for (e, r) in routes.iter().enumerate() {
