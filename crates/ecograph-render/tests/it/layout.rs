@@ -536,6 +536,65 @@ fn disconnected_parts_are_packed_not_lined_up() {
 }
 
 #[test]
+fn independent_boxes_inside_one_box_are_packed_not_lined_up() {
+    // One box around twelve boxes of two linked nodes each and nothing else:
+    // one part, so only packing inside the box keeps it from being a row.
+    let mut input = LayoutInput {
+        clusters: vec![ClusterSpec {
+            label_width: 120.0,
+            label_height: 16.0,
+            ..ClusterSpec::default()
+        }],
+        ..LayoutInput::default()
+    };
+    for i in 0..12 {
+        input.clusters.push(ClusterSpec {
+            parent: Some(0),
+            label_width: 40.0,
+            label_height: 14.0,
+        });
+        input.nodes.push(node(70.0, 24.0, Some(i + 1)));
+        input.nodes.push(node(50.0, 30.0, Some(i + 1)));
+        input.edges.push(EdgeSpec::new(2 * i, 2 * i + 1));
+    }
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let (long, short) = (out.width.max(out.height), out.width.min(out.height));
+    assert!(long / short <= 2.0, "{} × {}", out.width, out.height);
+    // The outer box holds everything, its label along its top.
+    assert_eq!(out.clusters[0].x, 0.0);
+    assert_eq!(out.clusters[0].y, 0.0);
+    assert_eq!(out.clusters[0].width, out.width);
+    assert_eq!(out.clusters[0].height, out.height);
+    assert_eq!(layout(&input).expect("valid"), out, "deterministic");
+}
+
+#[test]
+fn lone_nodes_in_a_box_with_linked_ones_are_packed_into_a_block() {
+    // A box holding a linked pair (fed from outside) and sixteen nodes
+    // without edges: the sixteen form one block, not a row 16 nodes wide.
+    let mut input = LayoutInput {
+        clusters: vec![ClusterSpec::default()],
+        ..LayoutInput::default()
+    };
+    input.nodes.push(node(60.0, 20.0, None));
+    input.nodes.push(node(60.0, 20.0, Some(0)));
+    input.nodes.push(node(60.0, 20.0, Some(0)));
+    input.edges.push(EdgeSpec::new(0, 1));
+    input.edges.push(EdgeSpec::new(1, 2));
+    for _ in 0..16 {
+        input.nodes.push(node(60.0, 20.0, Some(0)));
+    }
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    // A row would be 16 × 60 px plus gaps wide.
+    assert!(out.clusters[0].width < 8.0 * 60.0, "{:?}", out.clusters[0]);
+    let (long, short) = (out.width.max(out.height), out.width.min(out.height));
+    assert!(long / short <= 2.6, "{} × {}", out.width, out.height);
+    assert_eq!(layout(&input).expect("valid"), out, "deterministic");
+}
+
+#[test]
 fn straightened_routes_keep_clear_of_nodes_between_them() {
     // A wide node in the middle rank between a source and a sink: the route
     // from top to bottom must bend round it, not cut through.
