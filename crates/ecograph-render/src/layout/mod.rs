@@ -458,6 +458,10 @@ fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     better(input, framed, joint)
 }
 
+/// [`layout_bundled`] tries bundles only when they hold at least one node
+/// in this many.
+const MIN_BUNDLED: usize = 10;
+
 /// Lays out a graph as one drawing in which every [bundle](pack::bundles)
 /// of free units (a cluster's boxes and nodes that no edge reaches) is laid
 /// out on its own, packed, and placed as one node; that replaces the plain
@@ -465,7 +469,9 @@ fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
 fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     let plain = layout_connected(input, tree);
     let bundles = pack::bundles(input, tree);
-    if bundles.is_empty() {
+    // A few stray nodes are not worth a second layout of everything.
+    let bundled: usize = bundles.iter().map(|b| b.part.nodes.len()).sum();
+    if bundled * MIN_BUNDLED < input.nodes.len() {
         return plain;
     }
     let laid: Vec<Layout> = bundles
