@@ -34,6 +34,11 @@
 //!   [`Batch::max_open`] targets first, syncs them to disk with one call (Linux's
 //!   `syncfs`; one `fsync` per file elsewhere), renames each into place and syncs each
 //!   directory once, instead of waiting for the disk twice per file.
+//! - **A new directory of files appears whole.** A [`NewDir`] fills a directory that
+//!   does not exist yet: plain writes into a fresh, exclusive, locked temporary
+//!   directory `.NAME.ecograph-dir-RANDOM` beside it, one sync, then one rename to
+//!   `NAME`. A reader sees no directory or the complete one; a directory left by a killed
+//!   writer is removed by the next [`NewDir::create`] of the same target.
 //!
 //! [`Model::save`]: crate::Model
 
@@ -44,6 +49,8 @@ use std::path::{Path, PathBuf};
 
 /// What marks a temporary file of ours: `.NAME` + this + random characters.
 const TMP_MARK: &str = ".ecograph-tmp-";
+/// What marks a temporary directory of [`NewDir`]: `.NAME` + this + random characters.
+const DIR_MARK: &str = ".ecograph-dir-";
 /// Random characters in a temporary file's name (alphanumeric: about 71 bits).
 const TMP_RANDOM_LEN: usize = 12;
 /// How many symlinks a path may go through, as Linux's `ELOOP` limit.
@@ -450,6 +457,320 @@ impl Drop for Batch {
     }
 }
 
+/// A directory that does not exist yet, filled with plain writes and put in place whole
+/// by one rename: the fast way to write thousands of files into a new directory with
+/// the guarantees of [`write_atomic`].
+///
+/// [`NewDir::create`] makes a temporary directory `.NAME.ecograph-dir-RANDOM` beside the
+/// target `NAME` (exclusively, so nobody else's directory is ever used; locked with
+/// `flock` while it is filled; private until it is put in place). [`NewDir::write`]
+/// creates each file in it with a plain exclusive create and write: no temporary file,
+/// no lock and no rename per file, and no lookup in a directory anyone else can see.
+/// [`NewDir::finish`] syncs the files together (one `syncfs` on Linux, one `fsync` per
+/// file elsewhere), gives the directory the mode a plain `mkdir` would have given it,
+/// and renames it to `NAME` without replacing anything (`RENAME_NOREPLACE` on Linux), then
+/// syncs the parent. A reader, a crash or a `SIGKILL` sees no `NAME` or the complete
+/// one. When `NAME` appeared in the meantime, `finish` hands the filled directory back
+/// with an [`io::ErrorKind::AlreadyExists`] error, so that the caller can write its files
+/// into the existing `NAME` one by one (with [`Batch`]); nothing is replaced or lost.
+///
+/// A directory left behind by a killed writer is no longer locked; the next
+/// [`NewDir::create`] of the same target removes it (as [`remove_stale_temp_dirs`]
+/// does). Dropping a `NewDir` that was not put in place removes its directory.
+///
+/// ```
+/// # fn main() -> std::io::Result<()> {
+/// let base = std::env::temp_dir().join(format!("ecograph-doc-newdir-{}", std::process::id()));
+/// std::fs::create_dir_all(&base)?;
+/// let views = base.join("views");
+/// let mut dir = ecograph_core::fs::NewDir::create(&views)?.expect("`views` is new");
+/// dir.write("v1.dot", b"digraph {}")?;
+/// dir.finish().map_err(|(_, e)| e)?;
+/// assert_eq!(std::fs::read(views.join("v1.dot"))?, b"digraph {}");
+/// // Now that it exists, `create` says so: write into it file by file instead.
+/// assert!(ecograph_core::fs::NewDir::create(&views)?.is_none());
+/// # std::fs::remove_dir_all(&base)?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug)]
+pub struct NewDir {
+    target: PathBuf,
+    tmp: PathBuf,
+    /// The temporary directory, open and locked until it is put in place or removed.
+    lock: File,
+    /// The mode a plain `mkdir` gave it (`0777` less the umask), set again by `finish`.
+    #[cfg(unix)]
+    mode: u32,
+    files: usize,
+    placed: bool,
+}
+
+impl NewDir {
+    /// Starts a new directory at `target`, or returns `None` when something (a
+    /// directory, a file, a symlink, even a dangling one) already has that name, or
+    /// `target` has no name of its own (`.`, `..`, `/`). Either
+    /// way, the temporary directories of `target` that killed writers left beside it are
+    /// removed first. The parent of `target` must exist.
+    ///
+    /// # Errors
+    ///
+    /// When the parent cannot be read or written.
+    pub fn create(target: impl AsRef<Path>) -> io::Result<Option<NewDir>> {
+        let target = target.as_ref();
+        // `.`, `..` and `/` name a directory that exists (or one a rename cannot make).
+        let Some(name) = target.file_name() else {
+            return Ok(None);
+        };
+        let parent = parent_or_dot(target);
+        remove_stale_dirs(parent, Some(name))?;
+        match fs::symlink_metadata(target) {
+            Ok(_) => return Ok(None),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        let mut prefix = OsString::from(".");
+        prefix.push(name);
+        prefix.push(DIR_MARK);
+        let mut attempts = 0;
+        loop {
+            let mut builder = tempfile::Builder::new();
+            builder
+                .prefix(&prefix)
+                .rand_bytes(TMP_RANDOM_LEN)
+                .disable_cleanup(true);
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                // What `mkdir` gives: 0777 less the umask (read back below).
+                builder.permissions(fs::Permissions::from_mode(0o777));
+            }
+            let tmp = builder.tempdir_in(parent)?.keep();
+            let lock = match File::open(&tmp) {
+                Ok(f) => f,
+                Err(e) => {
+                    let _ = fs::remove_dir(&tmp);
+                    return Err(e);
+                }
+            };
+            lock.lock()?;
+            // A cleaner may have locked and removed it between its creation and our
+            // lock: then the name no longer leads to our directory, and we start over.
+            if same_file(&fs::symlink_metadata(&tmp), &lock.metadata()) {
+                #[cfg(unix)]
+                let mode = {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = lock.metadata()?.permissions().mode() & 0o7777;
+                    // Nobody else may enter while it is filled.
+                    lock.set_permissions(fs::Permissions::from_mode(0o700))?;
+                    mode
+                };
+                return Ok(Some(NewDir {
+                    target: target.to_path_buf(),
+                    tmp,
+                    lock,
+                    #[cfg(unix)]
+                    mode,
+                    files: 0,
+                    placed: false,
+                }));
+            }
+            attempts += 1;
+            if attempts >= 8 {
+                return Err(io::Error::other(
+                    "temporary directories keep disappearing beside the target",
+                ));
+            }
+        }
+    }
+
+    /// The temporary directory the files are written into (until [`NewDir::finish`]).
+    pub fn path(&self) -> &Path {
+        &self.tmp
+    }
+
+    /// The directory the files are meant for.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// How many files were written.
+    pub fn len(&self) -> usize {
+        self.files
+    }
+
+    /// Whether no file was written.
+    pub fn is_empty(&self) -> bool {
+        self.files == 0
+    }
+
+    /// Creates the file `name` in the directory with `bytes` (mode `0666` less the
+    /// umask, as any new file).
+    ///
+    /// # Errors
+    ///
+    /// When `name` is not one plain file name (`a.dot`, not `../a.dot` or `a/b.dot`),
+    /// when a file of that name was already written (nothing is overwritten), or any
+    /// I/O error.
+    pub fn write(&mut self, name: impl AsRef<Path>, bytes: &[u8]) -> io::Result<()> {
+        let name = name.as_ref();
+        let mut parts = name.components();
+        if !matches!(
+            (parts.next(), parts.next()),
+            (Some(std::path::Component::Normal(_)), None)
+        ) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("`{}` is not a plain file name", name.display()),
+            ));
+        }
+        let path = self.tmp.join(name);
+        // Exclusive: never follows a symlink, never overwrites.
+        let mut file = OpenOptions::new().write(true).create_new(true).open(&path)?;
+        let written = file.write_all(bytes);
+        #[cfg(not(target_os = "linux"))]
+        let written = written.and_then(|()| file.sync_all());
+        if let Err(e) = written {
+            drop(file);
+            let _ = fs::remove_file(&path);
+            return Err(e);
+        }
+        self.files += 1;
+        Ok(())
+    }
+
+    /// Syncs the files, gives the directory its mode and renames it to the target, then
+    /// syncs the parent.
+    ///
+    /// # Errors
+    ///
+    /// The `NewDir` comes back with the error, its files intact in [`NewDir::path`]:
+    /// [`io::ErrorKind::AlreadyExists`] when the target appeared since
+    /// [`NewDir::create`] (then write the files into it one by one), any other kind
+    /// when the files could not be synced or renamed. Dropping it removes them.
+    pub fn finish(self) -> Result<(), (NewDir, io::Error)> {
+        if let Err(e) = self.sync() {
+            return Err((self, e));
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            if let Err(e) = self
+                .lock
+                .set_permissions(fs::Permissions::from_mode(self.mode))
+            {
+                return Err((self, e));
+            }
+        }
+        if let Err(e) = rename_no_replace(&self.tmp, &self.target) {
+            return Err((self, e));
+        }
+        sync_dir(parent_or_dot(&self.target));
+        let mut this = self;
+        this.placed = true;
+        Ok(())
+    }
+
+    /// The files' content and names on disk: `syncfs` on Linux (the files were written
+    /// without a sync each), then the directory itself.
+    fn sync(&self) -> io::Result<()> {
+        #[cfg(target_os = "linux")]
+        {
+            if rustix::fs::syncfs(&self.lock).is_err() {
+                for entry in fs::read_dir(&self.tmp)? {
+                    File::open(entry?.path())?.sync_all()?;
+                }
+            }
+        }
+        self.lock.sync_all()
+    }
+}
+
+impl Drop for NewDir {
+    fn drop(&mut self) {
+        // Not put in place: remove what was written, still holding the lock.
+        if !self.placed {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
+/// Renames the directory `from` to `to` unless `to` exists; an
+/// [`io::ErrorKind::AlreadyExists`] error when it does.
+fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use rustix::fs::{CWD, RenameFlags, renameat_with};
+        match renameat_with(CWD, from, CWD, to, RenameFlags::NOREPLACE) {
+            Ok(()) => return Ok(()),
+            Err(e) if e == rustix::io::Errno::EXIST => {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!("`{}` appeared meanwhile", to.display()),
+                ));
+            }
+            // A file system without `RENAME_NOREPLACE`: look, then rename.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    match fs::symlink_metadata(to) {
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("`{}` appeared meanwhile", to.display()),
+        )),
+        // Between the look and the rename, only an empty directory could be replaced by
+        // it (a rename never replaces a file by a directory, nor a directory with
+        // entries): nothing is lost.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::rename(from, to),
+        Err(e) => Err(e),
+    }
+}
+
+/// Removes the temporary directories that killed [`NewDir`] writers left in `dir`
+/// (names of the form `.NAME.ecograph-dir-RANDOM`) and that no live process holds
+/// locked, with everything in them. Returns how many were removed.
+///
+/// [`NewDir::create`] does this for its own target.
+///
+/// # Errors
+///
+/// When `dir` cannot be listed. Directories that cannot be inspected or removed are
+/// skipped.
+pub fn remove_stale_temp_dirs(dir: impl AsRef<Path>) -> io::Result<usize> {
+    remove_stale_dirs(dir.as_ref(), None)
+}
+
+/// Removes our unlocked temporary directories in `dir`: those of target `name`, or all.
+fn remove_stale_dirs(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
+    let mut removed = 0;
+    for entry in fs::read_dir(dir)? {
+        let Ok(entry) = entry else { continue };
+        if !is_temp_name(&entry.file_name(), name, DIR_MARK) {
+            continue;
+        }
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if !meta.is_dir() {
+            continue;
+        }
+        let Ok(d) = File::open(&path) else { continue };
+        // A live writer holds the lock; a killed one's lock died with it.
+        if d.try_lock().is_err() {
+            continue;
+        }
+        if same_file(&Ok(meta), &d.metadata())
+            && same_file(&fs::symlink_metadata(&path), &d.metadata())
+            && fs::remove_dir_all(&path).is_ok()
+        {
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Writes into a special file (device, FIFO) as it is, without replacing it.
 fn write_through<F>(path: &Path, write: F) -> io::Result<()>
 where
@@ -589,7 +910,7 @@ fn remove_stale(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
     for entry in fs::read_dir(dir)? {
         let Ok(entry) = entry else { continue };
         let file_name = entry.file_name();
-        if !is_temp_name(&file_name, name) {
+        if !is_temp_name(&file_name, name, TMP_MARK) {
             continue;
         }
         let path = entry.path();
@@ -616,17 +937,12 @@ fn remove_stale(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
     Ok(removed)
 }
 
-/// `.NAME.ecograph-tmp-` followed by exactly the random part.
-fn is_temp_name(file_name: &OsStr, name: Option<&OsStr>) -> bool {
-    let Some(s) = file_name.to_str() else {
-        // Our random part is ASCII, but NAME may not be: compare bytes.
-        return is_temp_name_bytes(file_name.as_encoded_bytes(), name);
-    };
-    is_temp_name_bytes(s.as_bytes(), name)
-}
-
-fn is_temp_name_bytes(file_name: &[u8], name: Option<&OsStr>) -> bool {
-    let mark = TMP_MARK.as_bytes();
+/// `.NAME` + `mark` (`.ecograph-tmp-` or `.ecograph-dir-`) followed by exactly the
+/// random part.
+fn is_temp_name(file_name: &OsStr, name: Option<&OsStr>, mark: &str) -> bool {
+    // Our random part is ASCII, but NAME may not be: compare bytes.
+    let file_name = file_name.as_encoded_bytes();
+    let mark = mark.as_bytes();
     if file_name.len() < 1 + mark.len() + TMP_RANDOM_LEN || file_name[0] != b'.' {
         return false;
     }
@@ -647,13 +963,18 @@ mod tests {
     #[test]
     fn temp_names_are_recognised_only_for_their_target() {
         let t = OsStr::new(".m.json.ecograph-tmp-AbC123xyz789");
-        assert!(is_temp_name(t, Some(OsStr::new("m.json"))));
-        assert!(is_temp_name(t, None));
-        assert!(!is_temp_name(t, Some(OsStr::new("n.json"))));
+        assert!(is_temp_name(t, Some(OsStr::new("m.json")), TMP_MARK));
+        assert!(is_temp_name(t, None, TMP_MARK));
+        assert!(!is_temp_name(t, Some(OsStr::new("n.json")), TMP_MARK));
+        assert!(!is_temp_name(t, None, DIR_MARK));
         assert!(!is_temp_name(
             OsStr::new(".m.json.ecograph-tmp-short"),
-            None
+            None,
+            TMP_MARK
         ));
-        assert!(!is_temp_name(OsStr::new("m.json"), None));
+        assert!(!is_temp_name(OsStr::new("m.json"), None, TMP_MARK));
+        let d = OsStr::new(".views.ecograph-dir-AbC123xyz789");
+        assert!(is_temp_name(d, Some(OsStr::new("views")), DIR_MARK));
+        assert!(!is_temp_name(d, Some(OsStr::new("views")), TMP_MARK));
     }
 }

@@ -157,53 +157,84 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 "several views need --out DIR (one file per view, named `<view-id>.<ext>`)",
             ));
         };
-        std::fs::create_dir_all(dir).map_err(|e| Fail::io(dir, &e))?;
-        // One look for stale temporary files, not one per view (100k views), and one
-        // sync for many files (a batch): synced one by one, 10,000 views took 125 s.
-        let _ = ecograph_core::fs::remove_stale_temp_files(dir);
-        let mut batch = ecograph_core::fs::AtomicWriter::new()
-            .clean_stale(false)
-            .durable(DURABLE_VIEWS)
-            .batch();
+        let ext = format.extension();
         let mut failed = Vec::new();
-        for v in &views {
-            let name = view_file_name(&v.id, format.extension());
-            let path = dir.join(&name);
-            let written = draw(&model, v, format, &options).and_then(|text| {
-                refuse_input(&path).map_err(|f| f.message)?;
-                batch
-                    .write(&path, text.as_bytes())
-                    .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
-            });
-            match written {
-                Ok(()) if name.len() != v.id.len() + 1 + format.extension().len() => {
-                    crate::common::eprint_line(&format!(
-                        "note: view `{}` is drawn in `{}` (its id is too long for a file name)",
-                        v.id,
-                        path.display()
-                    ));
-                }
-                Ok(()) => {}
-                Err(msg) => {
-                    crate::common::eprint_line(&format!("error: view `{}`: {msg}", v.id));
-                    failed.push(v.id.as_str());
+        let report = |v: &View, msg: &str, failed: &mut Vec<String>| {
+            crate::common::eprint_line(&format!("error: view `{}`: {msg}", v.id));
+            failed.push(v.id.clone());
+        };
+        let note_long = |v: &View, name: &str| {
+            if name.len() != v.id.len() + 1 + ext.len() {
+                crate::common::eprint_line(&format!(
+                    "note: view `{}` is drawn in `{}` (its id is too long for a file name)",
+                    v.id,
+                    dir.join(name).display()
+                ));
+            }
+        };
+        if let Some(parent) = dir.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|e| Fail::io(parent, &e))?;
+        }
+        // A directory that does not exist yet (the common case in CI) is filled with plain
+        // writes beside it and renamed into place whole: nothing in it can be an input,
+        // a link or a special file, and 100k files take one rename instead of 100k.
+        let fresh = ecograph_core::fs::NewDir::create(dir).map_err(|e| Fail::io(dir, &e))?;
+        if let Some(mut fresh) = fresh {
+            let mut written = Vec::with_capacity(views.len());
+            for v in &views {
+                let name = view_file_name(&v.id, ext);
+                let ok = draw(&model, v, format, &options).and_then(|text| {
+                    fresh
+                        .write(&name, text.as_bytes())
+                        .map_err(|e| format!("cannot write `{}`: {e}", dir.join(&name).display()))
+                });
+                match ok {
+                    Ok(()) => {
+                        note_long(v, &name);
+                        written.push(v);
+                    }
+                    Err(msg) => report(v, &msg, &mut failed),
                 }
             }
-        }
-        // Files staged but not put in place (a rename or the sync failed).
-        for (path, e) in batch.finish() {
-            let Some(v) = views
-                .iter()
-                .find(|v| dir.join(view_file_name(&v.id, format.extension())) == path)
-            else {
-                continue;
-            };
-            crate::common::eprint_line(&format!(
-                "error: view `{}`: cannot write `{}`: {e}",
-                v.id,
-                path.display()
-            ));
-            failed.push(v.id.as_str());
+            match fresh.finish() {
+                Ok(()) => {}
+                Err((fresh, e)) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                    // Someone made the directory meanwhile: write into it file by file,
+                    // with every guarantee of the per-file path.
+                    crate::common::eprint_line(&format!(
+                        "note: `{}` appeared while the views were drawn; writing into it file by file",
+                        dir.display()
+                    ));
+                    let files = written.into_iter().map(|v| {
+                        let name = view_file_name(&v.id, ext);
+                        let text = std::fs::read(fresh.path().join(&name)).map_err(|e| {
+                            format!("cannot read back `{}`: {e}", fresh.path().join(&name).display())
+                        });
+                        (v, name, text)
+                    });
+                    write_per_file(dir, files, &views, ext, &mut failed)?;
+                }
+                Err((fresh, e)) => {
+                    let msg = format!(
+                        "cannot put `{}` in place as `{}`: {e}",
+                        fresh.path().display(),
+                        dir.display()
+                    );
+                    for v in written {
+                        report(v, &msg, &mut failed);
+                    }
+                }
+            }
+        } else {
+            let files = views.iter().map(|v| {
+                let name = view_file_name(&v.id, ext);
+                let text = draw(&model, v, format, &options).map(String::into_bytes);
+                if text.is_ok() {
+                    note_long(v, &name);
+                }
+                (v, name, text)
+            });
+            write_per_file(dir, files, &views, ext, &mut failed)?;
         }
         if failed.is_empty() {
             Ok(Exit::Ok)
@@ -227,6 +258,54 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         write_output(args.out.as_deref(), text.as_bytes())?;
         Ok(Exit::Ok)
     }
+}
+
+/// Writes the views' files into the existing directory `dir` one by one, each
+/// atomically (`ecograph_core::fs::Batch`: one sync per 512 files), never over an input.
+fn write_per_file<'v>(
+    dir: &Path,
+    files: impl Iterator<Item = (&'v View, String, Result<Vec<u8>, String>)>,
+    views: &[View],
+    ext: &str,
+    failed: &mut Vec<String>,
+) -> Result<(), Fail> {
+    std::fs::create_dir_all(dir).map_err(|e| Fail::io(dir, &e))?;
+    // One look for stale temporary files, not one per view (100k views), and one
+    // sync for many files (a batch): synced one by one, 10,000 views took 125 s.
+    let _ = ecograph_core::fs::remove_stale_temp_files(dir);
+    let mut batch = ecograph_core::fs::AtomicWriter::new()
+        .clean_stale(false)
+        .durable(DURABLE_VIEWS)
+        .batch();
+    for (v, name, text) in files {
+        let path = dir.join(&name);
+        let written = text.and_then(|bytes| {
+            refuse_input(&path).map_err(|f| f.message)?;
+            batch
+                .write(&path, &bytes)
+                .map_err(|e| format!("cannot write `{}`: {e}", path.display()))
+        });
+        if let Err(msg) = written {
+            crate::common::eprint_line(&format!("error: view `{}`: {msg}", v.id));
+            failed.push(v.id.clone());
+        }
+    }
+    // Files staged but not put in place (a rename or the sync failed).
+    for (path, e) in batch.finish() {
+        let Some(v) = views
+            .iter()
+            .find(|v| dir.join(view_file_name(&v.id, ext)) == path)
+        else {
+            continue;
+        };
+        crate::common::eprint_line(&format!(
+            "error: view `{}`: cannot write `{}`: {e}",
+            v.id,
+            path.display()
+        ));
+        failed.push(v.id.clone());
+    }
+    Ok(())
 }
 
 /// Whether `render --all` syncs its files (together, once per batch) before renaming
