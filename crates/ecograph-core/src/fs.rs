@@ -626,7 +626,10 @@ impl NewDir {
         }
         let path = self.tmp.join(name);
         // Exclusive: never follows a symlink, never overwrites.
-        let mut file = OpenOptions::new().write(true).create_new(true).open(&path)?;
+        let mut file = OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)?;
         let written = file.write_all(bytes);
         #[cfg(not(target_os = "linux"))]
         let written = written.and_then(|()| file.sync_all());

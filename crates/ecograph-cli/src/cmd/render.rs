@@ -208,7 +208,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                     let files = written.into_iter().map(|v| {
                         let name = view_file_name(&v.id, ext);
                         let text = std::fs::read(fresh.path().join(&name)).map_err(|e| {
-                            format!("cannot read back `{}`: {e}", fresh.path().join(&name).display())
+                            format!(
+                                "cannot read back `{}`: {e}",
+                                fresh.path().join(&name).display()
+                            )
                         });
                         (v, name, text)
                     });

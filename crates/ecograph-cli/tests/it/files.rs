@@ -262,3 +262,55 @@ fn render_all_over_existing_diagrams_keeps_modes_and_links_and_leaves_no_temp_fi
     assert_eq!(fs::read(&elsewhere).unwrap(), first[1].1);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn render_all_into_a_new_directory_leaves_only_it_and_cleans_a_killed_runs_leftover() {
+    let dir = scratch("files", "render-all-new");
+    let parent = dir.join("site");
+    let out = parent.join("views");
+    // What a killed run leaves beside the directory: its unlocked temporary directory.
+    fs::create_dir_all(&parent).unwrap();
+    let stale = parent.join(".views.ecograph-dir-AbC123xyz789");
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join("half.dot"), b"digraph {").unwrap();
+    let args = [
+        "render",
+        &te24(),
+        "--all",
+        "--format",
+        "dot",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let listing = |d: &std::path::Path| {
+        let mut v: Vec<String> = fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(listing(&parent), ["views"]);
+    let fresh = listing(&out);
+    assert!(
+        fresh.len() > 2 && fresh.iter().all(|n| n.ends_with(".dot")),
+        "{fresh:?}"
+    );
+    // Into the directory that now exists: file by file, the same names and bytes.
+    let bytes: Vec<Vec<u8>> = fresh
+        .iter()
+        .map(|n| fs::read(out.join(n)).unwrap())
+        .collect();
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(listing(&out), fresh);
+    let again: Vec<Vec<u8>> = fresh
+        .iter()
+        .map(|n| fs::read(out.join(n)).unwrap())
+        .collect();
+    assert_eq!(again, bytes);
+    assert_eq!(listing(&parent), ["views"]);
+    fs::remove_dir_all(&dir).unwrap();
+}

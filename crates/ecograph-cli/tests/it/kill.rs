@@ -1,5 +1,6 @@
-//! `fmt --write` killed with SIGKILL at random moments: the model is always exactly the
-//! old bytes or the new bytes, and the next run leaves no temporary file behind.
+//! `fmt --write` and `render --all` killed with SIGKILL at random moments: the model is
+//! always exactly the old bytes or the new bytes, a new output directory is absent or
+//! complete, and the next run leaves no temporary file or directory behind.
 
 use crate::support::{run, scratch, stderr, stdout};
 use std::fs;
@@ -122,5 +123,123 @@ fn fmt_write_killed_at_random_moments_leaves_old_or_new_bytes() {
         "no kill left a temporary file ({saw_old} old, {saw_new} new)"
     );
     assert!(saw_old > 0, "no kill came before the rename");
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Names in `dir`, sorted.
+fn listing(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all() {
+    let dir = scratch("kill", "render-all");
+    let model = dir.join("m.json");
+    let n = 400;
+    let mut src = String::from(
+        "{\"ecograph\": 1, \"elements\": [{\"id\": \"a\", \"kind\": \"system\", \"name\": \"A\"}], \"views\": [\n",
+    );
+    for i in 0..n {
+        let sep = if i + 1 == n { "" } else { "," };
+        src.push_str(&format!(
+            "{{\"id\": \"v{i}\", \"include\": [{{\"id\": \"a\"}}]}}{sep}\n"
+        ));
+    }
+    src.push_str("]}\n");
+    fs::write(&model, src).unwrap();
+    let m = model.to_str().unwrap();
+    let parent = dir.join("site");
+    fs::create_dir(&parent).unwrap();
+    let out = parent.join("views");
+    let o = out.to_str().unwrap();
+    let args = ["render", m, "--all", "--format", "dot", "--out", o];
+    let done = run(&args);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+    let reference: Vec<(String, Vec<u8>)> = listing(&out)
+        .into_iter()
+        .map(|name| {
+            let bytes = fs::read(out.join(&name)).unwrap();
+            (name, bytes)
+        })
+        .collect();
+    assert_eq!(reference.len(), n);
+
+    let mut rng = Rng(0x2545_f491_4f6c_dd1d);
+    let (mut saw_none, mut saw_all, mut saw_temp) = (0, 0, 0);
+    for round in 0..12 {
+        fs::remove_dir_all(&out).unwrap();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ecograph"))
+            .args(args)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        // The moment: when the temporary directory holds a random number of files (often
+        // mid-way), or after a random number of looks.
+        let files = (rng.next() % n as u64) as usize;
+        let looks = rng.next() % 400;
+        let by_count = round % 2 == 0;
+        let mut looked = 0;
+        loop {
+            if child.try_wait().unwrap().is_some() {
+                break;
+            }
+            looked += 1;
+            if !by_count && looked >= looks {
+                break;
+            }
+            if by_count {
+                let filled = listing(&parent)
+                    .iter()
+                    .filter(|t| t.contains(".ecograph-dir-"))
+                    .any(|t| fs::read_dir(parent.join(t)).is_ok_and(|d| d.count() >= files));
+                if filled {
+                    break;
+                }
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        if out.exists() {
+            let now: Vec<(String, Vec<u8>)> = listing(&out)
+                .into_iter()
+                .map(|name| {
+                    let bytes = fs::read(out.join(&name)).unwrap();
+                    (name, bytes)
+                })
+                .collect();
+            assert!(
+                now == reference,
+                "round {round}: a partial output directory"
+            );
+            saw_all += 1;
+        } else {
+            saw_none += 1;
+        }
+        if listing(&parent)
+            .iter()
+            .any(|t| t.contains(".ecograph-dir-"))
+        {
+            saw_temp += 1;
+        }
+        // The next run finishes the job and removes what the killed one left.
+        let _ = fs::remove_dir_all(&out);
+        let again = run(&args);
+        assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+        assert_eq!(listing(&parent), ["views"], "round {round}");
+        assert_eq!(listing(&out).len(), n);
+    }
+    eprintln!(
+        "kills: {saw_none} left no directory, {saw_all} all of it, {saw_temp} a temporary one"
+    );
+    assert!(
+        saw_temp > 0,
+        "no kill left a temporary directory ({saw_none} none, {saw_all} all)"
+    );
     fs::remove_dir_all(&dir).unwrap();
 }

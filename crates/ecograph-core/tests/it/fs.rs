@@ -1,7 +1,10 @@
 //! The atomic writer: what holds for regular files, modes, owners, links and special
 //! files.
 
-use ecograph_core::fs::{AtomicWriter, remove_stale_temp_files, write_atomic, write_atomic_with};
+use ecograph_core::fs::{
+    AtomicWriter, NewDir, remove_stale_temp_dirs, remove_stale_temp_files, write_atomic,
+    write_atomic_with,
+};
 use std::fs;
 use std::io;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
@@ -346,4 +349,125 @@ fn batch_reports_a_file_it_could_not_put_in_place_and_removes_its_temp_file() {
     assert_eq!(fs::read(&ok).unwrap(), b"in place");
     assert_eq!(fs::read(blocked.join("inside")).unwrap(), b"kept");
     assert_eq!(names(dir.path()), ["blocked.dot", "ok.dot"]);
+}
+
+#[test]
+fn new_dir_appears_whole_with_mkdir_mode_and_no_temp_dir_left() {
+    let base = tempfile::tempdir().unwrap();
+    let target = base.path().join("views");
+    let mut dir = NewDir::create(&target).unwrap().expect("new");
+    // Filled out of sight: the target does not exist until `finish`, and the temporary
+    // directory is private meanwhile.
+    assert!(!target.exists());
+    assert_eq!(fs::metadata(dir.path()).unwrap().mode() & 0o777, 0o700);
+    assert!(
+        dir.path()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .starts_with(".views.ecograph-dir-")
+    );
+    for i in 0..3 {
+        dir.write(format!("v{i}.dot"), format!("digraph v{i} {{}}").as_bytes())
+            .unwrap();
+    }
+    assert_eq!(dir.len(), 3);
+    dir.finish().map_err(|(_, e)| e).unwrap();
+    assert_eq!(names(base.path()), ["views"]);
+    assert_eq!(names(&target), ["v0.dot", "v1.dot", "v2.dot"]);
+    assert_eq!(fs::read(target.join("v2.dot")).unwrap(), b"digraph v2 {}");
+    // The mode a plain `mkdir` gives under the same umask, and files as `File::create`.
+    let reference = base.path().join("reference");
+    fs::create_dir(&reference).unwrap();
+    fs::File::create(reference.join("f")).unwrap();
+    assert_eq!(
+        fs::metadata(&target).unwrap().mode() & 0o7777,
+        fs::metadata(&reference).unwrap().mode() & 0o7777
+    );
+    assert_eq!(
+        fs::metadata(target.join("v0.dot")).unwrap().mode() & 0o7777,
+        fs::metadata(reference.join("f")).unwrap().mode() & 0o7777
+    );
+}
+
+#[test]
+fn new_dir_is_refused_for_anything_that_exists_and_for_paths_and_repeated_names() {
+    let base = tempfile::tempdir().unwrap();
+    let existing = base.path().join("existing");
+    fs::create_dir(&existing).unwrap();
+    let file = base.path().join("file");
+    fs::write(&file, b"x").unwrap();
+    let dangling = base.path().join("dangling");
+    std::os::unix::fs::symlink(base.path().join("nowhere"), &dangling).unwrap();
+    for p in [&existing, &file, &dangling] {
+        assert!(NewDir::create(p).unwrap().is_none(), "{}", p.display());
+    }
+    assert!(NewDir::create(base.path().join("..")).unwrap().is_none());
+    assert!(!base.path().join("nowhere").exists());
+
+    let mut dir = NewDir::create(base.path().join("new")).unwrap().unwrap();
+    for bad in ["../escape", "a/b", "", ".."] {
+        let e = dir.write(bad, b"x").unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::InvalidInput, "{bad}");
+    }
+    dir.write("a", b"first").unwrap();
+    let e = dir.write("a", b"second").unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::AlreadyExists);
+    assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"first");
+    assert!(!base.path().join("escape").exists());
+    // Dropped without `finish`: nothing is left.
+    drop(dir);
+    assert_eq!(names(base.path()), ["dangling", "existing", "file"]);
+}
+
+#[test]
+fn new_dir_whose_target_appeared_comes_back_intact_and_replaces_nothing() {
+    let base = tempfile::tempdir().unwrap();
+    let target = base.path().join("views");
+    let mut dir = NewDir::create(&target).unwrap().unwrap();
+    dir.write("v.dot", b"new").unwrap();
+    // Someone makes the directory meanwhile, even an empty one: it stays theirs.
+    fs::create_dir(&target).unwrap();
+    fs::write(target.join("theirs"), b"keep").unwrap();
+    let (dir, e) = dir.finish().unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
+    assert_eq!(fs::read(dir.path().join("v.dot")).unwrap(), b"new");
+    assert_eq!(names(&target), ["theirs"]);
+    let empty = base.path().join("empty");
+    let mut other = NewDir::create(&empty).unwrap().unwrap();
+    other.write("v.dot", b"new").unwrap();
+    fs::create_dir(&empty).unwrap();
+    let (other, e) = other.finish().unwrap_err();
+    assert_eq!(e.kind(), io::ErrorKind::AlreadyExists, "{e}");
+    assert_eq!(names(&empty), Vec::<String>::new());
+    drop((dir, other));
+    assert_eq!(names(base.path()), ["empty", "views"]);
+}
+
+#[test]
+fn stale_temp_dirs_of_killed_writers_are_removed_but_live_ones_kept() {
+    let base = tempfile::tempdir().unwrap();
+    // What a killed writer leaves: a temporary directory with files, unlocked.
+    let stale = base.path().join(".views.ecograph-dir-AbC123xyz789");
+    fs::create_dir(&stale).unwrap();
+    fs::write(stale.join("v.dot"), b"half").unwrap();
+    // Another target's, and a name that is not ours.
+    let other = base.path().join(".other.ecograph-dir-AbC123xyz789");
+    fs::create_dir(&other).unwrap();
+    let not_ours = base.path().join(".views.ecograph-dir-short");
+    fs::create_dir(&not_ours).unwrap();
+    // A live writer of the same target holds its lock.
+    let live = NewDir::create(base.path().join("views")).unwrap().unwrap();
+    assert!(!stale.exists(), "the stale directory of `views` is removed");
+    assert!(other.exists() && not_ours.exists());
+    let second = NewDir::create(base.path().join("views")).unwrap().unwrap();
+    assert!(live.path().exists(), "a locked one is kept");
+    assert_ne!(live.path(), second.path());
+    drop(second);
+    // All targets at once, as a program cleaning a directory would.
+    assert_eq!(remove_stale_temp_dirs(base.path()).unwrap(), 1);
+    assert!(!other.exists() && not_ours.exists() && live.path().exists());
+    live.finish().map_err(|(_, e)| e).unwrap();
+    assert_eq!(names(base.path()), [".views.ecograph-dir-short", "views"]);
 }
