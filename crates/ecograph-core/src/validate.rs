@@ -1072,7 +1072,9 @@ impl Validation {
         // Views.
         let mut views: Vec<View> = Vec::with_capacity(views_raw.len());
         // Membership only, never iterated: its order reaches nothing.
-        let mut view_ids: std::collections::HashSet<String> =
+        // The ids borrow from the raw views (which borrow from the source where they can):
+        // no copy of each id.
+        let mut view_ids: std::collections::HashSet<&str> =
             std::collections::HashSet::with_capacity(views_raw.len());
         let vp = root.key("views");
         for (i, raw) in views_raw.iter().enumerate() {
@@ -1080,7 +1082,12 @@ impl Validation {
             match raw {
                 Ok(raw) => {
                     if let Some(view) = view(&mut v, raw, &path, &index, &broken) {
-                        if !view_ids.insert(view.id.clone()) {
+                        // A view comes back only with an id, as written.
+                        let fresh = match &raw.id {
+                            Some(Ok(id)) => view_ids.insert(id.as_ref()),
+                            _ => true,
+                        };
+                        if !fresh {
                             v.push(
                                 err(
                                     "duplicate-id",
@@ -1447,7 +1454,9 @@ fn view(
     index: &IdIndex,
     broken: &HashSet<Box<str>>,
 ) -> Option<View> {
-    v.extra(&raw.extra, path, fields::VIEW, "a view");
+    let no_more = raw::RawViewMore::default();
+    let more = raw.more.as_deref().unwrap_or(&no_more);
+    v.extra(&more.extra, path, fields::VIEW, "a view");
     let id = v.string(&raw.id, path, "id", Some("a view"));
     if let Some(id) = id.filter(|id| !is_valid_id(id)) {
         v.push(
@@ -1461,21 +1470,21 @@ fn view(
     }
     let shown = id.unwrap_or("?");
     let mut view = View::new(shown);
-    view.title = v.text(&raw.title, path, "title", Some(shown), false);
-    view.description = v.text(&raw.description, path, "description", Some(shown), false);
+    view.title = v.text(&more.title, path, "title", Some(shown), false);
+    view.description = v.text(&more.description, path, "description", Some(shown), false);
     view.include = selectors(v, &raw.include, &path.key("include"), index, broken);
-    view.exclude = selectors(v, &raw.exclude, &path.key("exclude"), index, broken);
-    if raw.relations.is_some() {
-        let kinds = relation_kinds(v, &raw.relations, &path.key("relations"));
+    view.exclude = selectors(v, &more.exclude, &path.key("exclude"), index, broken);
+    if more.relations.is_some() {
+        let kinds = relation_kinds(v, &more.relations, &path.key("relations"));
         view.relations = Some(kinds);
     }
     for (key, field, slot) in [
         (
             "group_by_parent",
-            &raw.group_by_parent,
+            &more.group_by_parent,
             &mut view.group_by_parent,
         ),
-        ("legend", &raw.legend, &mut view.legend),
+        ("legend", &more.legend, &mut view.legend),
     ] {
         match field {
             Some(Ok(b)) => *slot = *b,
@@ -1483,7 +1492,7 @@ fn view(
             None => {}
         }
     }
-    if let Some(d) = v.string(&raw.direction, path, "direction", None) {
+    if let Some(d) = v.string(&more.direction, path, "direction", None) {
         view.direction = match d {
             "TB" => LayoutDirection::TopToBottom,
             "LR" => LayoutDirection::LeftToRight,
@@ -1502,7 +1511,7 @@ fn view(
             }
         };
     }
-    match &raw.collapse {
+    match &more.collapse {
         None => {}
         Some(Err(found)) => v.wrong_type(
             path.key("collapse"),
@@ -1595,7 +1604,9 @@ fn selectors(
                 continue;
             }
         };
-        v.extra(&raw.extra, &p, fields::SELECTOR, "a selector");
+        let no_more = raw::RawSelectorMore::default();
+        let more = raw.more.as_deref().unwrap_or(&no_more);
+        v.extra(&more.extra, &p, fields::SELECTOR, "a selector");
         let element =
             |v: &mut Validator, field: &Field<Str<'_>>, key: &'static str| -> Option<String> {
                 let id = v.string(field, &p, key, None)?;
@@ -1609,12 +1620,12 @@ fn selectors(
                 }
             };
         let given = [
-            &raw.kind,
-            &raw.tag,
+            &more.kind,
+            &more.tag,
             &raw.id,
-            &raw.status,
-            &raw.subtree,
-            &raw.around,
+            &more.status,
+            &more.subtree,
+            &more.around,
         ]
         .iter()
         .filter(|f| f.is_some())
@@ -1626,7 +1637,7 @@ fn selectors(
             );
             continue;
         }
-        if raw.around.is_none() && (raw.depth.is_some() || raw.relations.is_some()) {
+        if more.around.is_none() && (more.depth.is_some() || more.relations.is_some()) {
             v.push(
                 err(
                     "field-not-allowed",
@@ -1636,8 +1647,8 @@ fn selectors(
                 .suggest(Some("add `around`, or remove them".into())),
             );
         }
-        let sel = if raw.kind.is_some() {
-            v.string(&raw.kind, &p, "kind", None)
+        let sel = if more.kind.is_some() {
+            v.string(&more.kind, &p, "kind", None)
                 .and_then(|k| {
                     v.kind(
                         k,
@@ -1649,11 +1660,11 @@ fn selectors(
                     )
                 })
                 .map(Selector::Kind)
-        } else if raw.tag.is_some() {
-            v.string(&raw.tag, &p, "tag", None)
+        } else if more.tag.is_some() {
+            v.string(&more.tag, &p, "tag", None)
                 .map(|t| Selector::Tag(t.to_owned()))
-        } else if raw.status.is_some() {
-            v.string(&raw.status, &p, "status", None)
+        } else if more.status.is_some() {
+            v.string(&more.status, &p, "status", None)
                 .and_then(|s| {
                     v.kind(
                         s,
@@ -1667,12 +1678,12 @@ fn selectors(
                 .map(Selector::Status)
         } else if raw.id.is_some() {
             element(v, &raw.id, "id").map(Selector::Id)
-        } else if raw.subtree.is_some() {
-            element(v, &raw.subtree, "subtree").map(Selector::Subtree)
+        } else if more.subtree.is_some() {
+            element(v, &more.subtree, "subtree").map(Selector::Subtree)
         } else {
-            let id = element(v, &raw.around, "around");
-            let depth = depth(v, &raw.depth, &p).unwrap_or(1);
-            let relations = relation_kinds(v, &raw.relations, &p.key("relations"));
+            let id = element(v, &more.around, "around");
+            let depth = depth(v, &more.depth, &p).unwrap_or(1);
+            let relations = relation_kinds(v, &more.relations, &p.key("relations"));
             id.map(|id| Selector::Around {
                 id,
                 depth,
