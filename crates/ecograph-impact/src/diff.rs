@@ -449,18 +449,33 @@ fn views<'m>(
     old: &'m Model,
     new: &'m Model,
 ) -> (Vec<&'m View>, Vec<&'m View>, Vec<ModifiedView<'m>>) {
+    // View ids are unique. Most views keep their place from one version to the next:
+    // look there first, then search by id.
+    let find = |m: &'m Model, i: usize, id: &str| -> Option<&'m View> {
+        m.views()
+            .get(i)
+            .filter(|v| v.id == id)
+            .or_else(|| m.view(id))
+    };
     let removed = old
         .views()
         .iter()
-        .filter(|v| new.view(&v.id).is_none())
+        .enumerate()
+        .filter(|(i, v)| find(new, *i, &v.id).is_none())
+        .map(|(_, v)| v)
         .collect();
     let mut added = Vec::new();
     let mut modified = Vec::new();
-    for v in new.views() {
-        let Some(o) = old.view(&v.id) else {
+    for (i, v) in new.views().iter().enumerate() {
+        let Some(o) = find(old, i, &v.id) else {
             added.push(v);
             continue;
         };
+        // Equal definitions write equal JSON: only different ones are compared field
+        // by field (100k unchanged views made 200k JSON values for nothing).
+        if o == v {
+            continue;
+        }
         let (a, b) = (o.to_json(), v.to_json());
         let mut fields = Vec::new();
         for &field in View::FIELDS.iter().filter(|&&f| f != "id") {
