@@ -20,10 +20,14 @@
 //! slowed down by the machine, not by the input. The summary also counts the rows that
 //! pass when the 10× rule is applied to CPU time.
 //!
-//! `render --all` writes one file per view: after it (when it wrote at least 100), the
-//! runner deletes its output and writes the same files again with plain writes
-//! (`File::create`, `write_all`; no temporary file, no rename, no sync), timed, and puts
-//! that reference and the ratio in the verdict cell. Deleting many files just before creating as many costs the file system
+//! `render --all` writes one file per view. The runner removes the output directory
+//! itself (not only its files) before each command, so every `render --all` row measures
+//! writing into a directory that does not exist yet (`ecograph_core::fs::NewDir`: plain
+//! writes in a temporary directory, one sync, one rename), the common case in CI. After
+//! it (when it wrote at least 100 files), the runner deletes the directory and writes the
+//! same files into a new one with plain writes (`File::create`, `write_all`; no temporary
+//! file, no rename, no sync), timed, and puts that reference and the ratio in the verdict
+//! cell. Deleting many files just before creating as many costs the file system
 //! (ext4 skips recently freed inodes when it allocates one), and both sides pay it alike.
 //!
 //! The reference beside each time is reading the same file and parsing it with
