@@ -468,42 +468,6 @@ macro_rules! object_shape {
     };
 }
 
-impl<'de> Shape<'de> for RawElement<'de> {
-    fn from_map<A: MapAccess<'de>>(map: &mut A) -> Result<Option<Self>, A::Error> {
-        let mut out = RawElement::default();
-        let mut more = RawElementMore::default();
-        while let Some(Key(k)) = map.next_key::<Key<'de>>()? {
-            macro_rules! put {
-                ($slot:expr) => {{
-                    let L(v) = map.next_value()?;
-                    let seen = $slot.replace(v).is_some();
-                    more.extra.note(k, seen);
-                }};
-            }
-            match k.as_ref() {
-                "id" => put!(out.id),
-                "kind" => put!(out.kind),
-                "name" => put!(out.name),
-                "parent" => put!(out.parent),
-                "status" => put!(out.status),
-                "start" => put!(out.start),
-                "end" => put!(out.end),
-                "description" => put!(more.description),
-                "tags" => put!(more.tags),
-                "properties" => put!(more.properties),
-                _ => {
-                    map.next_value::<IgnoredAny>()?;
-                    more.extra.unknown.push(k);
-                }
-            }
-        }
-        if !more.is_empty() {
-            out.more = Some(Box::new(more));
-        }
-        Ok(Some(out))
-    }
-}
-
 /// Reads an object whose common fields are inline and the rest in a boxed `more`, kept
 /// only when something went there (repeated and unknown keys go there too).
 macro_rules! boxed_shape {
@@ -538,6 +502,20 @@ macro_rules! boxed_shape {
         }
     };
 }
+
+boxed_shape!(RawElement, RawElementMore {
+    "id" => id,
+    "kind" => kind,
+    "name" => name,
+    "parent" => parent,
+    "status" => status,
+    "start" => start,
+    "end" => end
+} {
+    "description" => description,
+    "tags" => tags,
+    "properties" => properties,
+});
 
 boxed_shape!(RawView, RawViewMore {
     "id" => id,

@@ -46,13 +46,30 @@ fn fmt_write_keeps_mode_and_symlink() {
         fs::read_to_string(&real).unwrap(),
         stdout(&run(&["fmt", &te24()]))
     );
-    let mut names: Vec<_> = fs::read_dir(&dir)
+    let names = names_in(&dir);
+    assert_eq!(names, ["link.json", "real.json"]);
+    fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The names in a directory, sorted.
+fn names_in(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["link.json", "real.json"]);
-    fs::remove_dir_all(&dir).unwrap();
+    names
+}
+
+/// The files in a directory with their bytes (read through symlinks), sorted by name.
+fn files_in(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
+    names_in(dir)
+        .into_iter()
+        .map(|n| {
+            let bytes = fs::read(dir.join(&n)).unwrap();
+            (n, bytes)
+        })
+        .collect()
 }
 
 fn copy_te24(dir: &std::path::Path, name: &str) -> String {
@@ -136,11 +153,7 @@ fn render_all_shortens_long_view_ids_deterministically() {
         out.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let mut names: Vec<_> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
+    let names = names_in(&out);
     let short = format!("{}~", &long[..150]);
     assert_eq!(names.len(), 3, "{names:?}");
     assert_eq!(names[0], "big.dot");
@@ -190,11 +203,7 @@ fn render_all_draws_every_view_it_can_and_reports_the_others() {
     let e = stderr(&o);
     assert!(e.contains("error: view `big`: "), "{e}");
     assert!(e.ends_with("error: 1 of 3 views not drawn: `big`\n"), "{e}");
-    let mut names: Vec<_> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
+    let names = names_in(&out);
     assert_eq!(names.len(), 2, "{names:?}");
     assert_eq!(names[0], "small.dot");
     assert!(names[1].starts_with(&long[..150]), "{names:?}");
@@ -216,17 +225,7 @@ fn render_all_over_existing_diagrams_keeps_modes_and_links_and_leaves_no_temp_fi
     ];
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let mut first: Vec<(String, Vec<u8>)> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().into_string().unwrap(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    first.sort();
+    let first = files_in(&out);
     assert!(first.len() > 2, "{}", first.len());
     // One diagram made private, one replaced by a symlink to a file elsewhere.
     let private = out.join(&first[0].0);
@@ -239,17 +238,7 @@ fn render_all_over_existing_diagrams_keeps_modes_and_links_and_leaves_no_temp_fi
 
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let mut again: Vec<(String, Vec<u8>)> = fs::read_dir(&out)
-        .unwrap()
-        .map(|e| {
-            let e = e.unwrap();
-            (
-                e.file_name().into_string().unwrap(),
-                fs::read(e.path()).unwrap(),
-            )
-        })
-        .collect();
-    again.sort();
+    let again = files_in(&out);
     // The same names and bytes (through the link), and no temporary file.
     assert_eq!(again, first);
     assert_eq!(fs::metadata(&private).unwrap().mode() & 0o777, 0o600);
@@ -284,33 +273,17 @@ fn render_all_into_a_new_directory_leaves_only_it_and_cleans_a_killed_runs_lefto
     ];
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    let listing = |d: &std::path::Path| {
-        let mut v: Vec<String> = fs::read_dir(d)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        v.sort();
-        v
-    };
-    assert_eq!(listing(&parent), ["views"]);
-    let fresh = listing(&out);
+    assert_eq!(names_in(&parent), ["views"]);
+    let fresh = files_in(&out);
     assert!(
-        fresh.len() > 2 && fresh.iter().all(|n| n.ends_with(".dot")),
-        "{fresh:?}"
+        fresh.len() > 2 && fresh.iter().all(|(n, _)| n.ends_with(".dot")),
+        "{:?}",
+        fresh.iter().map(|(n, _)| n).collect::<Vec<_>>()
     );
     // Into the directory that now exists: file by file, the same names and bytes.
-    let bytes: Vec<Vec<u8>> = fresh
-        .iter()
-        .map(|n| fs::read(out.join(n)).unwrap())
-        .collect();
     let o = run(&args);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
-    assert_eq!(listing(&out), fresh);
-    let again: Vec<Vec<u8>> = fresh
-        .iter()
-        .map(|n| fs::read(out.join(n)).unwrap())
-        .collect();
-    assert_eq!(again, bytes);
-    assert_eq!(listing(&parent), ["views"]);
+    assert_eq!(files_in(&out), fresh);
+    assert_eq!(names_in(&parent), ["views"]);
     fs::remove_dir_all(&dir).unwrap();
 }
