@@ -719,7 +719,7 @@ fn allowed_kind(k: RelationKind, from: ElementKind, to: ElementKind) -> bool {
 }
 
 /// The ecograph model a [`Doc`] stands for.
-pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
+pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error> {
     let mut cx = Ctx {
         file,
         warnings: Vec::new(),
@@ -813,7 +813,7 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         rel_ix.insert(c.ident.as_str(), i);
     }
     let mut data_of: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut relations: Vec<Rel<'_>> = Vec::new();
+    let mut relations: Vec<Rel<'_>> = Vec::with_capacity(doc.relationships.len());
     let mut rel_id_of: HashMap<&str, String> = HashMap::default();
     for c in &doc.relationships {
         if !c.ident.starts_with("__") {
@@ -860,6 +860,11 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         }
         // Ends: an element, or a relationship (followed to an element).
         let end = |ident: &str, which: &str, m: &mut Map<String, Value>| -> Option<usize> {
+            // Both readers refuse an identifier given twice, so an element's identifier
+            // is no relationship's: most ends take this one look-up.
+            if let Some(&e) = elem_ix.get(ident) {
+                return Some(e);
+            }
             let mut cur = ident;
             let mut hops = 0;
             while let Some(&j) = rel_ix.get(cur) {
@@ -1049,6 +1054,12 @@ pub(crate) fn model_from_doc(doc: Doc, file: &str) -> Result<Imported, Error> {
         }
         o.end();
     }
+    // The relationships are written: their memory is reused by what follows (they were
+    // most of what a CSV import held at its peak).
+    drop(data_of);
+    drop(rel_id_of);
+    drop(rel_ix);
+    doc.relationships = Vec::new();
 
     // Element JSON, with the folders the exporter would derive compared with the file's.
     let mut elements_json: Vec<u8> = Vec::new();
