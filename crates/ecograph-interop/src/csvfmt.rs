@@ -16,6 +16,7 @@ use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
 use ecograph_core::suggest::closest;
 use std::cell::RefCell;
+use std::collections::hash_map::Entry;
 use std::io::Read;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -344,6 +345,10 @@ struct Table<R: Read> {
     rd: csv::Reader<BomSkip<R>>,
     cols: Vec<usize>,
     tape: Rc<RefCell<Tape>>,
+    /// Whether rows give where each field starts; otherwise every field is placed at
+    /// the row's start, which needs no scan of the row (the properties file, whose
+    /// messages name only rows).
+    field_positions: bool,
 }
 
 fn at_line(line: u64) -> Option<Pos> {
@@ -415,6 +420,7 @@ impl<R: Read> Table<R> {
             rd,
             cols,
             tape,
+            field_positions: true,
         })
     }
 
@@ -427,7 +433,14 @@ impl<R: Read> Table<R> {
                 let (line, offset) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
                 tape.forget_before(offset);
                 // The csv crate counts the header's line as 0.
-                let starts = tape.field_starts(offset, line + 1);
+                let starts = if self.field_positions {
+                    tape.field_starts(offset, line + 1)
+                } else {
+                    vec![Pos {
+                        line: line + 1,
+                        column: 1,
+                    }]
+                };
                 let f = self
                     .cols
                     .iter()
@@ -549,12 +562,17 @@ pub fn import_csv<R: Read>(
             );
             continue;
         }
-        if where_.contains_key(&id) {
-            problems.push(Problem::new(names[0], at, format!("duplicate ID `{id}`")));
-            continue;
-        }
+        // One look-up per identifier (they miss the cache at the sizes that matter).
+        let slot = match where_.entry(id) {
+            Entry::Occupied(o) => {
+                let id = o.key();
+                problems.push(Problem::new(names[0], at, format!("duplicate ID `{id}`")));
+                continue;
+            }
+            Entry::Vacant(v) => v,
+        };
         let mut c = Concept {
-            ident: id.clone(),
+            ident: slot.key().clone(),
             typ: types::shared_name(&typ),
             at,
             ..Concept::default()
@@ -574,7 +592,7 @@ pub fn import_csv<R: Read>(
                 },
             );
         }
-        where_.insert(id, (doc.elements.len(), false));
+        slot.insert((doc.elements.len(), false));
         doc.elements.push(c);
     }
     // Where each relationship's Source and Target cells start.
@@ -600,20 +618,20 @@ pub fn import_csv<R: Read>(
                 );
                 continue;
             }
-            if id.is_empty() || where_.contains_key(&id) {
-                problems.push(Problem::new(
-                    names[1],
-                    at,
-                    if id.is_empty() {
-                        "a relationship has no ID".to_owned()
-                    } else {
-                        format!("duplicate ID `{id}`")
-                    },
-                ));
+            if id.is_empty() {
+                problems.push(Problem::new(names[1], at, "a relationship has no ID"));
                 continue;
             }
+            let slot = match where_.entry(id) {
+                Entry::Occupied(o) => {
+                    let id = o.key();
+                    problems.push(Problem::new(names[1], at, format!("duplicate ID `{id}`")));
+                    continue;
+                }
+                Entry::Vacant(v) => v,
+            };
             let mut c = Concept {
-                ident: id.clone(),
+                ident: slot.key().clone(),
                 typ: types::shared_name(&base),
                 source,
                 target,
@@ -639,7 +657,7 @@ pub fn import_csv<R: Read>(
                     },
                 );
             }
-            where_.insert(id, (doc.relationships.len(), true));
+            slot.insert((doc.relationships.len(), true));
             doc.relationships.push(c);
             end_at.push([col(4), col(5)]);
         }
@@ -660,6 +678,9 @@ pub fn import_csv<R: Read>(
     }
     if let Some(r) = properties {
         let mut t = Table::open(r, names[2], &PROPERTIES_HEADER)?;
+        t.field_positions = false;
+        let mut last_id = String::new();
+        let mut last_ix = (0, false);
         while let Some(Row { f, at: cols }) = t.next(&mut rec)? {
             let at = cols.first().copied().flatten();
             let [id, key, value] = <[String; 3]>::try_from(f).unwrap_or_default();
@@ -697,7 +718,14 @@ pub fn import_csv<R: Read>(
                 }
                 continue;
             }
-            let Some(&(i, is_rel)) = where_.get(id.as_str()) else {
+            // A concept's properties are usually consecutive rows: the last row's
+            // concept is found without a look-up.
+            let found = if id == last_id && !last_id.is_empty() {
+                Some(last_ix)
+            } else {
+                where_.get(id.as_str()).copied()
+            };
+            let Some((i, is_rel)) = found else {
                 let help = closest(&id, where_.keys().map(String::as_str))
                     .map(|s| format!("did you mean `{s}`?"));
                 problems.push(
@@ -712,6 +740,8 @@ pub fn import_csv<R: Read>(
                 );
                 continue;
             };
+            last_id = id;
+            last_ix = (i, is_rel);
             let c = if is_rel {
                 &mut doc.relationships[i]
             } else {
