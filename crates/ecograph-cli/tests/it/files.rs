@@ -138,20 +138,20 @@ fn long_view_model(dir: &std::path::Path) -> (String, String) {
     (p.to_str().unwrap().to_owned(), long)
 }
 
+/// `ecograph render MODEL --all --format dot [EXTRA...] --out OUT`.
+fn render_all_dot(model: &str, out: &std::path::Path, extra: &[&str]) -> std::process::Output {
+    let mut args = vec!["render", model, "--all", "--format", "dot"];
+    args.extend_from_slice(extra);
+    args.extend(["--out", out.to_str().unwrap()]);
+    run(&args)
+}
+
 #[test]
 fn render_all_shortens_long_view_ids_deterministically() {
     let dir = scratch("files", "long-view");
     let (m, long) = long_view_model(&dir);
     let out = dir.join("out");
-    let o = run(&[
-        "render",
-        &m,
-        "--all",
-        "--format",
-        "dot",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = render_all_dot(&m, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let names = names_in(&out);
     let short = format!("{}~", &long[..150]);
@@ -170,15 +170,7 @@ fn render_all_shortens_long_view_ids_deterministically() {
         )
     );
     // The same id gets the same name on the next run.
-    let again = run(&[
-        "render",
-        &m,
-        "--all",
-        "--format",
-        "dot",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let again = render_all_dot(&m, &out, &[]);
     assert_eq!(stderr(&again), stderr(&o));
     fs::remove_dir_all(&dir).unwrap();
 }
@@ -188,17 +180,7 @@ fn render_all_draws_every_view_it_can_and_reports_the_others() {
     let dir = scratch("files", "partial");
     let (m, long) = long_view_model(&dir);
     let out = dir.join("out");
-    let o = run(&[
-        "render",
-        &m,
-        "--all",
-        "--format",
-        "dot",
-        "--max-nodes",
-        "2",
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let o = render_all_dot(&m, &out, &["--max-nodes", "2"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let e = stderr(&o);
     assert!(e.contains("error: view `big`: "), "{e}");
@@ -214,16 +196,8 @@ fn render_all_draws_every_view_it_can_and_reports_the_others() {
 fn render_all_over_existing_diagrams_keeps_modes_and_links_and_leaves_no_temp_file() {
     let dir = scratch("files", "render-all-again");
     let out = dir.join("views");
-    let args = [
-        "render",
-        &te24(),
-        "--all",
-        "--format",
-        "dot",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let o = run(&args);
+    let model = te24();
+    let o = render_all_dot(&model, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let first = files_in(&out);
     assert!(first.len() > 2, "{}", first.len());
@@ -236,7 +210,7 @@ fn render_all_over_existing_diagrams_keeps_modes_and_links_and_leaves_no_temp_fi
     fs::remove_file(&linked).unwrap();
     std::os::unix::fs::symlink(&elsewhere, &linked).unwrap();
 
-    let o = run(&args);
+    let o = render_all_dot(&model, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let again = files_in(&out);
     // The same names and bytes (through the link), and no temporary file.
@@ -262,16 +236,8 @@ fn render_all_into_a_new_directory_leaves_only_it_and_cleans_a_killed_runs_lefto
     let stale = parent.join(".views.ecograph-dir-AbC123xyz789");
     fs::create_dir(&stale).unwrap();
     fs::write(stale.join("half.dot"), b"digraph {").unwrap();
-    let args = [
-        "render",
-        &te24(),
-        "--all",
-        "--format",
-        "dot",
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    let o = run(&args);
+    let model = te24();
+    let o = render_all_dot(&model, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(names_in(&parent), ["views"]);
     let fresh = files_in(&out);
@@ -281,7 +247,7 @@ fn render_all_into_a_new_directory_leaves_only_it_and_cleans_a_killed_runs_lefto
         fresh.iter().map(|(n, _)| n).collect::<Vec<_>>()
     );
     // Into the directory that now exists: file by file, the same names and bytes.
-    let o = run(&args);
+    let o = render_all_dot(&model, &out, &[]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files_in(&out), fresh);
     assert_eq!(names_in(&parent), ["views"]);
