@@ -145,8 +145,7 @@ fn path_between_two_elements() {
 
 #[test]
 fn fmt_is_canonical_and_never_touches_the_input_unasked() {
-    let dir = std::env::temp_dir().join(format!("ecograph-fmt-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("tmp dir");
+    let dir = crate::support::scratch("core", "fmt");
     let file = dir.join("m.json");
     let messy = r#"{"relations": [], "elements": [{"name": "A", "kind": "actor", "id": "a"}], "ecograph": 1}"#;
     std::fs::write(&file, messy).expect("write");

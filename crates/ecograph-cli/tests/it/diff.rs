@@ -8,8 +8,7 @@ fn small() -> String {
 
 #[test]
 fn diff_of_two_versions() {
-    let dir = std::env::temp_dir().join(format!("ecograph-diff-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch("diff", "cli");
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(small()).unwrap()).unwrap();
     let els = v["elements"].as_array_mut().unwrap();

@@ -114,8 +114,7 @@ fn changing_tyomarkkinatoris_eures_interface() {
 
 #[test]
 fn flags_and_change_files_combine() {
-    let dir = std::env::temp_dir().join(format!("ecograph-impact-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch("impact", "cli");
     let file = dir.join("changes.json");
     std::fs::write(
         &file,
@@ -227,7 +226,8 @@ fn fail_on_gates_exit_3() {
 #[test]
 fn usage_errors_exit_2_with_suggestions() {
     let s = small();
-    let empty_list = crate::support::scratch("impact", "empty-list").join("changes.json");
+    let dir = crate::support::scratch("impact", "empty-list");
+    let empty_list = dir.join("changes.json");
     std::fs::write(&empty_list, "[]").unwrap();
     let empty_list = empty_list.to_str().unwrap().to_owned();
     let cases: &[(&[&str], &str)] = &[
@@ -274,8 +274,7 @@ found a list\n",
 
 #[test]
 fn invalid_model_exits_1() {
-    let dir = std::env::temp_dir().join(format!("ecograph-impact-bad-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch("impact", "bad");
     let bad = dir.join("bad.json");
     std::fs::write(
         &bad,
@@ -289,8 +288,7 @@ fn invalid_model_exits_1() {
 
 #[test]
 fn since_an_older_version() {
-    let dir = std::env::temp_dir().join(format!("ecograph-impact-since-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
+    let dir = crate::support::scratch("impact", "since");
     let mut v: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(small()).unwrap()).unwrap();
     v["elements"]

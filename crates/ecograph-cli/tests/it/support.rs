@@ -55,10 +55,33 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
-/// A scratch directory of one test's own, emptied first.
-pub fn scratch(module: &str, name: &str) -> PathBuf {
+/// A scratch directory of one test's own, emptied first and removed when the test
+/// is over (also when it fails: the guard is dropped while unwinding).
+pub fn scratch(module: &str, name: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("ecograph-{module}-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    Scratch(dir)
+}
+
+/// The directory [`scratch`] made; removed on drop.
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = std::path::Path;
+    fn deref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl AsRef<std::path::Path> for Scratch {
+    fn as_ref(&self) -> &std::path::Path {
+        &self.0
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
