@@ -83,12 +83,12 @@ impl Out {
 }
 
 fn pairs_json(t: &LangText) -> String {
-    let v: Vec<serde_json::Value> = t.0.iter().map(|(l, v)| serde_json::json!([l, v])).collect();
+    let v: Vec<serde_json::Value> = t.iter().map(|(l, v)| serde_json::json!([l, v])).collect();
     serde_json::Value::Array(v).to_string()
 }
 
 fn text_props(t: &LangText, key: &str, props: &mut Vec<(String, String)>) {
-    if !t.0.is_empty() && !t.is_plain() {
+    if !t.has_no_value() && !t.is_plain() {
         props.push((key.to_owned(), pairs_json(t)));
     }
 }
@@ -521,7 +521,7 @@ fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
 
 fn parse_pairs(s: &str) -> Option<LangText> {
     let v: Vec<(Option<String>, String)> = serde_json::from_str(s).ok()?;
-    Some(LangText(v))
+    Some(LangText::from_pairs(v))
 }
 
 /// Reads Archi's three CSV files into an ecograph model. `relations` and `properties`
@@ -832,8 +832,8 @@ fn intern(keys: &mut HashSet<Arc<str>>, key: &str) -> Arc<str> {
 /// A text carried whole in a property, with the first value replaced by the cell's
 /// (which a spreadsheet user may have edited).
 fn override_first(mut whole: LangText, cell: &LangText) -> LangText {
-    if let (Some(first), false) = (whole.0.first_mut(), cell.0.is_empty()) {
-        first.1 = cell.first().to_owned();
+    if !cell.has_no_value() {
+        whole.set_first(cell.first().to_owned());
     }
     whole
 }

@@ -60,7 +60,7 @@ pub fn import_archimate<R: BufRead>(reader: R, file: &str) -> Result<Imported, E
 }
 
 fn text<W: Write>(x: &mut Xml<W>, tag: &str, t: &LangText) {
-    for (lang, v) in &t.0 {
+    for (lang, v) in t.iter() {
         match lang {
             Some(l) => x.text_element(tag, &[("xml:lang", l)], v),
             None => x.text_element(tag, &[], v),
@@ -116,7 +116,7 @@ fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
         ],
     );
     x.context = "the model's name".into();
-    if doc.name.0.is_empty() {
+    if doc.name.has_no_value() {
         x.text_element("name", &[], "");
     } else {
         text(&mut x, "name", &doc.name);
@@ -130,7 +130,7 @@ fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
         ex.for_each_element(|c| {
             x.context_of("element", &c.ident);
             x.start("element", &[("identifier", &c.ident), ("xsi:type", &c.typ)]);
-            if c.name.0.is_empty() {
+            if c.name.has_no_value() {
                 if !crate::types::may_be_unnamed(&c.typ) {
                     x.text_element("name", &[], "");
                 }
@@ -244,7 +244,7 @@ fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
                 }
                 attrs.extend([("x", xs.as_str()), ("y", &ys), ("w", &ws), ("h", &hs)]);
                 let has_children = d.nodes.get(i + 1).is_some_and(|m| m.parent == Some(i));
-                if has_children || !n.label.0.is_empty() {
+                if has_children || !n.label.has_no_value() {
                     x.start("node", &attrs);
                     text(&mut x, "label", &n.label);
                     if has_children {

@@ -142,7 +142,7 @@ impl Reader {
             _ => None,
         };
         if let Some(t) = text {
-            push_small(&mut t.0, pair);
+            t.push(pair);
             return;
         }
         match (o, field) {
@@ -163,7 +163,7 @@ impl Reader {
                 if let Some(ps) = self.props_of(o)
                     && let Some(p) = ps.last_mut()
                 {
-                    push_small(&mut p.value.0, pair);
+                    p.value.push(pair);
                 }
             }
             _ => {}
