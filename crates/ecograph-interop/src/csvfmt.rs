@@ -587,16 +587,18 @@ pub fn import_csv<R: Read>(
             continue;
         }
         // One look-up per identifier (they miss the cache at the sizes that matter).
-        let slot = match where_.entry(id) {
-            Entry::Occupied(o) => {
-                let id = o.key();
-                problems.push(Problem::new(names[0], at, format!("duplicate ID `{id}`")));
-                continue;
-            }
-            Entry::Vacant(v) => v,
-        };
+        if !claim(
+            &mut where_,
+            id,
+            (doc.elements.len(), false),
+            names[0],
+            at,
+            &mut problems,
+        ) {
+            continue;
+        }
+        // The identifier stays in `where_` until the end (see below).
         let mut c = Concept {
-            ident: slot.key().clone(),
             typ: types::shared_name(&typ),
             at,
             ..Concept::default()
@@ -616,11 +618,11 @@ pub fn import_csv<R: Read>(
                 },
             );
         }
-        slot.insert((doc.elements.len(), false));
         doc.elements.push(c);
     }
-    // Where each relationship's Source and Target cells start.
-    let mut end_at: Vec<[Option<Pos>; 2]> = Vec::new();
+    // The relationships' ends that were not a known identifier when their row was read
+    // (relationship, 0 for Source or 1 for Target, where the cell starts): usually none.
+    let mut unseen_ends: Vec<(usize, usize, Option<Pos>)> = Vec::new();
     if let Some(r) = relations {
         let mut t = Table::open(r, names[1], &RELATIONS_HEADER)?;
         while t.next(&mut rec, &mut row)? {
@@ -646,16 +648,24 @@ pub fn import_csv<R: Read>(
                 problems.push(Problem::new(names[1], at, "a relationship has no ID"));
                 continue;
             }
-            let slot = match where_.entry(id) {
-                Entry::Occupied(o) => {
-                    let id = o.key();
-                    problems.push(Problem::new(names[1], at, format!("duplicate ID `{id}`")));
-                    continue;
+            if !claim(
+                &mut where_,
+                id,
+                (doc.relationships.len(), true),
+                names[1],
+                at,
+                &mut problems,
+            ) {
+                continue;
+            }
+            // An end not known yet is checked once every identifier is (it may be a
+            // relationship further down).
+            for (end, which, at) in [(&source, 0, col(4)), (&target, 1, col(5))] {
+                if !where_.contains_key(end.as_str()) {
+                    unseen_ends.push((doc.relationships.len(), which, at));
                 }
-                Entry::Vacant(v) => v,
-            };
+            }
             let mut c = Concept {
-                ident: slot.key().clone(),
                 typ: types::shared_name(&base),
                 source,
                 target,
@@ -681,25 +691,45 @@ pub fn import_csv<R: Read>(
                     },
                 );
             }
-            slot.insert((doc.relationships.len(), true));
             doc.relationships.push(c);
-            end_at.push([col(4), col(5)]);
         }
     }
     // Suggestions come from `where_`'s keys (not a copy of every identifier: no entry
     // is added from here on).
-    for (c, ends) in doc.relationships.iter().zip(&end_at) {
-        for ((end, id), at) in [("Source", &c.source), ("Target", &c.target)]
-            .into_iter()
-            .zip(ends)
-        {
-            if !where_.contains_key(id.as_str()) {
-                let help = closest(id, where_.keys().map(String::as_str))
-                    .map(|s| format!("did you mean `{s}`?"));
-                problems.push(Problem::new(names[1], *at, format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident)).help(help));
+    let mut ident_of: Vec<&str> = Vec::new();
+    for &(i, which, at) in &unseen_ends {
+        let c = &doc.relationships[i];
+        let (end, id) = if which == 0 {
+            ("Source", &c.source)
+        } else {
+            ("Target", &c.target)
+        };
+        if !where_.contains_key(id.as_str()) {
+            if ident_of.is_empty() {
+                ident_of = vec![""; doc.relationships.len()];
+                for (k, &(j, is_rel)) in &where_ {
+                    if is_rel {
+                        ident_of[j] = k;
+                    }
+                }
             }
+            let help = closest(id, where_.keys().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`?"));
+            problems.push(
+                Problem::new(
+                    names[1],
+                    at,
+                    format!(
+                        "relationship `{}` has {end} `{id}`, which is no element or relationship",
+                        ident_of[i]
+                    ),
+                )
+                .help(help),
+            );
         }
     }
+    drop(ident_of);
+    drop(unseen_ends);
     if let Some(r) = properties {
         let mut t = Table::open(r, names[2], &PROPERTIES_HEADER)?;
         t.field_positions = false;
@@ -805,9 +835,16 @@ pub fn import_csv<R: Read>(
     if !problems.is_empty() {
         return Err(Error::Invalid { problems });
     }
-    // The identifier map is a copy of every identifier: gone before the model is made.
-    drop(where_);
-    drop(end_at);
+    // Each identifier was held once, as `where_`'s key, while the files were read: now
+    // it moves to its concept.
+    for (k, (i, is_rel)) in where_ {
+        let c = if is_rel {
+            &mut doc.relationships[i]
+        } else {
+            &mut doc.elements[i]
+        };
+        c.ident = k;
+    }
     drop(rec);
     drop(keys);
     // Without the slack of the lists' last doubling (up to half of a list of 248-byte
@@ -816,6 +853,32 @@ pub fn import_csv<R: Read>(
     doc.relationships.shrink_to_fit();
     let file = names[0];
     mapping::model_from_doc(doc, file)
+}
+
+/// Takes `id` for the concept at `slot`, or reports it as a duplicate (at the row's ID
+/// cell) and gives `false`.
+fn claim(
+    where_: &mut HashMap<String, (usize, bool)>,
+    id: String,
+    slot: (usize, bool),
+    file: &str,
+    at: Option<Pos>,
+    problems: &mut Vec<Problem>,
+) -> bool {
+    match where_.entry(id) {
+        Entry::Occupied(o) => {
+            problems.push(Problem::new(
+                file,
+                at,
+                format!("duplicate ID `{}`", o.key()),
+            ));
+            false
+        }
+        Entry::Vacant(v) => {
+            v.insert(slot);
+            true
+        }
+    }
 }
 
 /// The one shared copy of a property key: a file names a handful of keys from a million
