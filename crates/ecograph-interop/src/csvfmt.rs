@@ -194,11 +194,11 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
         ]);
         let mut ps: Vec<(String, String)> = Vec::new();
         text_props(&c.name, P_NAME, &mut ps);
-        if let Some(a) = &c.access {
-            ps.push((ACCESS_TYPE.into(), a.clone()));
+        if let Some(a) = c.access() {
+            ps.push((ACCESS_TYPE.into(), a.to_owned()));
         }
-        if let Some(m) = &c.modifier {
-            ps.push((INFLUENCE.into(), m.clone()));
+        if let Some(m) = c.modifier() {
+            ps.push((INFLUENCE.into(), m.to_owned()));
         }
         if c.typ == "Association" {
             ps.push((
@@ -539,7 +539,7 @@ pub fn import_csv<R: Read>(
     let mut doc = Doc::default();
     let mut problems: Vec<Problem> = Vec::new();
     let mut rec = csv::StringRecord::new();
-    let mut where_: HashMap<String, (usize, bool)> = HashMap::default();
+    let mut where_: HashMap<Arc<str>, (usize, bool)> = HashMap::default();
     let mut model_id = String::new();
     let mut keys: HashSet<Arc<str>> = HashSet::default();
     let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
@@ -658,13 +658,20 @@ pub fn import_csv<R: Read>(
             ) {
                 continue;
             }
-            // An end not known yet is checked once every identifier is (it may be a
-            // relationship further down).
-            for (end, which, at) in [(&source, 0, col(4)), (&target, 1, col(5))] {
-                if !where_.contains_key(end.as_str()) {
-                    unseen_ends.push((doc.relationships.len(), which, at));
+            // An end that is a known identifier shares its string; one not known yet
+            // is checked once every identifier is (it may be a relationship further
+            // down).
+            let mut end = |id: String, which: usize, at: Option<Pos>| -> Arc<str> {
+                match where_.get_key_value(id.as_str()) {
+                    Some((k, _)) => Arc::clone(k),
+                    None => {
+                        unseen_ends.push((doc.relationships.len(), which, at));
+                        id.into()
+                    }
                 }
-            }
+            };
+            let source = end(source, 0, col(4));
+            let target = end(target, 1, col(5));
             let mut c = Concept {
                 typ: types::shared_name(&base),
                 source,
@@ -680,7 +687,7 @@ pub fn import_csv<R: Read>(
             }
             if c.typ == "Access" {
                 // Archi reads a missing access type as Write.
-                c.access = Some("Write".into());
+                c.set_access(Some("Write".into()));
             }
             if !spec.is_empty() {
                 push_small(
@@ -704,7 +711,7 @@ pub fn import_csv<R: Read>(
         } else {
             ("Target", &c.target)
         };
-        if !where_.contains_key(id.as_str()) {
+        if !where_.contains_key(&**id) {
             if ident_of.is_empty() {
                 ident_of = vec![""; doc.relationships.len()];
                 for (k, &(j, is_rel)) in &where_ {
@@ -713,8 +720,8 @@ pub fn import_csv<R: Read>(
                     }
                 }
             }
-            let help = closest(id, where_.keys().map(String::as_str))
-                .map(|s| format!("did you mean `{s}`?"));
+            let help =
+                closest(id, where_.keys().map(|k| &**k)).map(|s| format!("did you mean `{s}`?"));
             problems.push(
                 Problem::new(
                     names[1],
@@ -780,7 +787,7 @@ pub fn import_csv<R: Read>(
                 where_.get(id.as_str()).copied()
             };
             let Some((i, is_rel)) = found else {
-                let help = closest(&id, where_.keys().map(String::as_str))
+                let help = closest(&id, where_.keys().map(|k| &**k))
                     .map(|s| format!("did you mean `{s}`?"));
                 problems.push(
                     Problem::new(
@@ -812,9 +819,9 @@ pub fn import_csv<R: Read>(
                         c.doc = override_first(t, &c.doc);
                     }
                 }
-                ACCESS_TYPE if c.typ == "Access" => c.access = Some(value),
+                ACCESS_TYPE if c.typ == "Access" => c.set_access(Some(value)),
                 DIRECTED if c.typ == "Association" => c.directed = value == "true",
-                INFLUENCE if c.typ == "Influence" => c.modifier = Some(value),
+                INFLUENCE if c.typ == "Influence" => c.set_modifier(Some(value)),
                 JUNCTION if c.typ.ends_with("Junction") => {
                     c.typ = if value == "And" {
                         "AndJunction".into()
@@ -858,14 +865,14 @@ pub fn import_csv<R: Read>(
 /// Takes `id` for the concept at `slot`, or reports it as a duplicate (at the row's ID
 /// cell) and gives `false`.
 fn claim(
-    where_: &mut HashMap<String, (usize, bool)>,
+    where_: &mut HashMap<Arc<str>, (usize, bool)>,
     id: String,
     slot: (usize, bool),
     file: &str,
     at: Option<Pos>,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    match where_.entry(id) {
+    match where_.entry(id.into()) {
         Entry::Occupied(o) => {
             problems.push(Problem::new(
                 file,

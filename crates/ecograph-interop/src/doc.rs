@@ -122,27 +122,62 @@ pub(crate) struct Prop {
 }
 
 /// An element or a relationship.
+///
+/// A CSV import holds 800k of these for a 100k-element model, so the layout is kept
+/// small: identifiers are shared (`Arc<str>`: a relationship's end is the same string
+/// as the identifier it names), and the fields of a few relationship types are boxed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Concept {
-    pub ident: String,
+    pub ident: Arc<str>,
     /// Borrowed from [`crate::types`] when it is a known type (nearly always).
     pub typ: Cow<'static, str>,
     pub name: LangText,
     pub doc: LangText,
     pub props: Vec<Prop>,
     /// Relationships only.
-    pub source: String,
-    pub target: String,
-    /// `Access` only; `None` when the file gives none.
-    pub access: Option<String>,
-    /// `Influence` only.
-    pub modifier: Option<String>,
+    pub source: Arc<str>,
+    pub target: Arc<str>,
+    /// `Access` and `Influence` only: read and set through [`Concept::access`],
+    /// [`Concept::modifier`] and their setters.
+    pub rare: Option<Box<Rare>>,
     /// `Association` only.
     pub directed: bool,
     pub at: Option<Pos>,
 }
 
+/// What only `Access` and `Influence` relationships have.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Rare {
+    access: Option<String>,
+    modifier: Option<String>,
+}
+
 impl Concept {
+    /// `Access` only; `None` when the file gives none.
+    pub fn access(&self) -> Option<&str> {
+        self.rare.as_ref()?.access.as_deref()
+    }
+    /// `Influence` only.
+    pub fn modifier(&self) -> Option<&str> {
+        self.rare.as_ref()?.modifier.as_deref()
+    }
+    pub fn set_access(&mut self, access: Option<String>) {
+        self.rare.get_or_insert_default().access = access;
+        self.drop_empty_rare();
+    }
+    pub fn set_modifier(&mut self, modifier: Option<String>) {
+        self.rare.get_or_insert_default().modifier = modifier;
+        self.drop_empty_rare();
+    }
+    fn drop_empty_rare(&mut self) {
+        if self
+            .rare
+            .as_ref()
+            .is_some_and(|r| r.access.is_none() && r.modifier.is_none())
+        {
+            self.rare = None;
+        }
+    }
     pub fn prop(&self, key: &str) -> Option<&str> {
         self.props
             .iter()

@@ -412,7 +412,7 @@ impl<'m> Exchange<'m> {
         let lang = self.lang;
         for (i, e) in self.model.elements().enumerate() {
             let mut c = Concept {
-                ident: self.idents[i].clone(),
+                ident: self.idents[i].as_str().into(),
                 typ: self.types[i].clone().into(),
                 ..Concept::default()
             };
@@ -440,7 +440,7 @@ impl<'m> Exchange<'m> {
                 continue;
             };
             f(&Concept {
-                ident: g.clone(),
+                ident: g.as_str().into(),
                 typ: "Grouping".into(),
                 name: lang_text(p.name(), lang),
                 props: vec![prop(P_GROUPING_OF, p.id().as_str())],
@@ -460,18 +460,18 @@ impl<'m> Exchange<'m> {
             let (typ, rev) = self.rel_types[i];
             let (s, t) = if rev { (to, from) } else { (from, to) };
             let mut c = Concept {
-                ident: rel_idents[i].clone(),
+                ident: rel_idents[i].as_str().into(),
                 typ: typ.to_owned().into(),
-                source: idents[s].clone(),
-                target: idents[t].clone(),
+                source: idents[s].as_str().into(),
+                target: idents[t].as_str().into(),
                 ..Concept::default()
             };
             // A relationship whose end is another relationship (kept from an import).
             if let Some(j) = rel_prop(&r, A_SOURCE_REL).and_then(|id| self.by_rel_id.get(id)) {
-                c.source = rel_idents[*j].clone();
+                c.source = rel_idents[*j].as_str().into();
             }
             if let Some(j) = rel_prop(&r, A_TARGET_REL).and_then(|id| self.by_rel_id.get(id)) {
-                c.target = rel_idents[*j].clone();
+                c.target = rel_idents[*j].as_str().into();
             }
             if let Some(l) = r.label() {
                 c.name = lang_text(l, self.lang);
@@ -480,10 +480,10 @@ impl<'m> Exchange<'m> {
                 c.doc = LangText::plain(d);
             }
             if typ == "Access" {
-                c.access = Some(rel_prop(&r, A_ACCESS).unwrap_or("Read").to_owned());
+                c.set_access(Some(rel_prop(&r, A_ACCESS).unwrap_or("Read").to_owned()));
             }
             if typ == "Influence" {
-                c.modifier = rel_prop(&r, A_MODIFIER).map(str::to_owned);
+                c.set_modifier(rel_prop(&r, A_MODIFIER).map(str::to_owned));
             }
             if typ == "Association" {
                 c.directed = rel_prop(&r, A_DIRECTED) == Some("true");
@@ -500,9 +500,9 @@ impl<'m> Exchange<'m> {
             f(&c);
             for (j, d) in r.data_carried().enumerate() {
                 f(&Concept {
-                    ident: format!("__d.{i}.{j}"),
+                    ident: format!("__d.{i}.{j}").into(),
                     typ: "Association".into(),
-                    source: idents[d.index()].clone(),
+                    source: idents[d.index()].as_str().into(),
                     target: c.ident.clone(),
                     props: vec![prop(P_RELATION, REL_DATA)],
                     ..Concept::default()
@@ -515,19 +515,22 @@ impl<'m> Exchange<'m> {
             let Some(p) = e.parent() else { continue };
             let pi = p.index();
             let mut c = Concept {
-                ident: format!("__p.{}", idents[i]),
-                target: idents[i].clone(),
+                ident: format!("__p.{}", idents[i]).into(),
+                target: idents[i].as_str().into(),
                 props: vec![prop(P_RELATION, REL_PARENT)],
                 ..Concept::default()
             };
             match parent_relationship(&self.types[pi], &self.types[i]) {
                 Some(t) => {
                     c.typ = t.into();
-                    c.source = idents[pi].clone();
+                    c.source = idents[pi].as_str().into();
                 }
                 None => {
                     c.typ = "Aggregation".into();
-                    c.source = self.groupings.get(&pi).cloned().unwrap_or_default();
+                    c.source = self
+                        .groupings
+                        .get(&pi)
+                        .map_or_else(Default::default, |g| g.as_str().into());
                 }
             }
             f(&c);
@@ -764,7 +767,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let mut kept: Vec<&Concept> = Vec::new();
     for c in &doc.elements {
         if let Some(p) = c.prop(P_GROUPING_OF) {
-            grouping_of.insert(c.ident.as_str(), p);
+            grouping_of.insert(&*c.ident, p);
             continue;
         }
         let mut id = match ids::decode(&c.ident) {
@@ -792,7 +795,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             *k += 1;
         }
         taken.insert(id.clone());
-        elem_ix.insert(c.ident.as_str(), kept.len());
+        elem_ix.insert(&*c.ident, kept.len());
         ids_out.push(id);
         kept.push(c);
     }
@@ -810,7 +813,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let mut rel_ix: HashMap<&str, usize> = HashMap::default();
     rel_ix.reserve(doc.relationships.len());
     for (i, c) in doc.relationships.iter().enumerate() {
-        rel_ix.insert(c.ident.as_str(), i);
+        rel_ix.insert(&*c.ident, i);
     }
     let mut data_of: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut relations: Vec<Rel<'_>> = Vec::with_capacity(doc.relationships.len());
@@ -818,30 +821,29 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     for c in &doc.relationships {
         if !c.ident.starts_with("__") {
             let id = ids::decode(&c.ident).unwrap_or_else(|| ids::sanitize(&c.ident));
-            rel_id_of.insert(c.ident.as_str(), id);
+            rel_id_of.insert(&*c.ident, id);
         } else if let Some(rest) = c.ident.strip_prefix("__rid.")
             && let Some(id) = ids::decode(rest)
         {
-            rel_id_of.insert(c.ident.as_str(), id);
+            rel_id_of.insert(&*c.ident, id);
         }
     }
     let mut provides_by_system: Vec<bool> = vec![false; n];
     for (ri, c) in doc.relationships.iter().enumerate() {
         match c.prop(P_RELATION) {
             Some(REL_DATA)
-                if elem_ix.contains_key(c.source.as_str())
-                    && rel_ix.contains_key(c.target.as_str()) =>
+                if elem_ix.contains_key(&*c.source) && rel_ix.contains_key(&*c.target) =>
             {
                 data_of
-                    .entry(c.target.as_str())
+                    .entry(&*c.target)
                     .or_default()
-                    .push(elem_ix[c.source.as_str()]);
+                    .push(elem_ix[&*c.source]);
                 continue;
             }
             Some(REL_PARENT) => {
-                let child = elem_ix.get(c.target.as_str()).copied();
-                let par = elem_ix.get(c.source.as_str()).copied().or_else(|| {
-                    grouping_of.get(c.source.as_str()).and_then(|p| {
+                let child = elem_ix.get(&*c.target).copied();
+                let par = elem_ix.get(&*c.source).copied().or_else(|| {
+                    grouping_of.get(&*c.source).and_then(|p| {
                         let e = ids::encode(p);
                         elem_ix.get(e.as_str()).copied()
                     })
@@ -853,9 +855,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             }
             _ => {}
         }
-        if grouping_of.contains_key(c.source.as_str())
-            || grouping_of.contains_key(c.target.as_str())
-        {
+        if grouping_of.contains_key(&*c.source) || grouping_of.contains_key(&*c.target) {
             continue;
         }
         // Ends: an element, or a relationship (followed to an element).
@@ -883,9 +883,9 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
                     return None;
                 }
                 cur = if which == "source" {
-                    doc.relationships[j].source.as_str()
+                    &*doc.relationships[j].source
                 } else {
-                    doc.relationships[j].target.as_str()
+                    &*doc.relationships[j].target
                 };
             }
             elem_ix.get(cur).copied()
@@ -962,13 +962,13 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             p.insert(A_DOC.into(), Value::from(c.doc.first()));
         }
         if c.typ == "Access" {
-            let a = c.access.as_deref().unwrap_or("Access");
+            let a = c.access().unwrap_or("Access");
             if a != "Read" {
                 p.insert(A_ACCESS.into(), Value::from(a));
             }
         }
-        if let Some(md) = &c.modifier {
-            p.insert(A_MODIFIER.into(), Value::from(md.as_str()));
+        if let Some(md) = c.modifier() {
+            p.insert(A_MODIFIER.into(), Value::from(md));
         }
         if c.directed {
             p.insert(A_DIRECTED.into(), Value::from("true"));
@@ -983,7 +983,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         // The type is settled once every element's type is known (below).
         relations.push(Rel {
             ri,
-            id: rel_id_of.get(c.ident.as_str()).map(String::as_str),
+            id: rel_id_of.get(&*c.ident).map(String::as_str),
             kind,
             from,
             to,
@@ -1012,7 +1012,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         if rel_end || dt != c.typ || !same_dir {
             p.insert(A_TYPE.into(), Value::from(&*c.typ));
         }
-        if let Some(f) = doc.folder_of.get(&c.ident) {
+        if let Some(f) = doc.folder_of.get(&*c.ident) {
             p.insert(
                 A_FOLDER.into(),
                 Value::from(Value::from(doc.folder_path(*f)).to_string()),
@@ -1037,7 +1037,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         if let Some(tags) = c.prop(P_TAGS) {
             o.value("tags", &parse_tags(tags));
         }
-        if let Some(d) = data_of.get(c.ident.as_str()) {
+        if let Some(d) = data_of.get(&*c.ident) {
             o.key("data");
             o.out.push(b'[');
             for (j, i) in d.iter().enumerate() {
@@ -1111,7 +1111,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         }
         // The folder path the exporter derives: the names of the ancestors, and the
         // element's own when it contains others.
-        if let Some(&actual) = doc.folder_of.get(&c.ident) {
+        if let Some(&actual) = doc.folder_of.get(&*c.ident) {
             // The folder the exporter derives: the parent's containment folder (the
             // top level for a root), or the element's own when it contains others.
             let derived = if has_children[i] {

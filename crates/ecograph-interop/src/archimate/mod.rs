@@ -153,10 +153,10 @@ fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
                 ("target", &c.target),
                 ("xsi:type", &c.typ),
             ];
-            if let Some(a) = &c.access {
+            if let Some(a) = c.access() {
                 attrs.push(("accessType", a));
             }
-            if let Some(m) = &c.modifier {
+            if let Some(m) = c.modifier() {
                 attrs.push(("modifier", m));
             }
             if c.directed {

@@ -312,7 +312,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         (Some(Frame::List("elements")), "element") => {
             let typ = xsi_type(attrs).unwrap_or_default();
             let c = Concept {
-                ident: ident(),
+                ident: ident().into(),
                 typ,
                 at: Some(at),
                 ..Concept::default()
@@ -321,18 +321,22 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
             Frame::Owner(Owner::Element(r.doc.elements.len() - 1))
         }
         (Some(Frame::List("relationships")), "relationship") => {
-            let c = Concept {
-                ident: ident(),
+            let mut c = Concept {
+                ident: ident().into(),
                 typ: xsi_type(attrs).unwrap_or_default(),
-                source: attr(attrs, "source").unwrap_or("").to_owned(),
-                target: attr(attrs, "target").unwrap_or("").to_owned(),
-                access: attr(attrs, "accessType").map(str::to_owned),
-                modifier: attr(attrs, "modifier").map(str::to_owned),
+                source: attr(attrs, "source").unwrap_or("").into(),
+                target: attr(attrs, "target").unwrap_or("").into(),
                 directed: attr(attrs, "isDirected")
                     .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
                 at: Some(at),
                 ..Concept::default()
             };
+            if let Some(a) = attr(attrs, "accessType") {
+                c.set_access(Some(a.to_owned()));
+            }
+            if let Some(m) = attr(attrs, "modifier") {
+                c.set_modifier(Some(m.to_owned()));
+            }
             r.doc.relationships.push(c);
             Frame::Owner(Owner::Relationship(r.doc.relationships.len() - 1))
         }
@@ -576,7 +580,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         .elements
         .iter()
         .chain(&doc.relationships)
-        .map(|c| c.ident.as_str())
+        .map(|c| &*c.ident)
         .collect();
     let mut suggestions = 0;
     let mut suggest = |id: &str| -> Option<String> {
@@ -607,8 +611,8 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         }
     }
     for d in &doc.diagrams {
-        let nodes: HashSet<&str> = d.nodes.iter().map(|n| n.ident.as_str()).collect();
-        let connections: HashSet<&str> = d.connections.iter().map(|c| c.ident.as_str()).collect();
+        let nodes: HashSet<&str> = d.nodes.iter().map(|n| &*n.ident).collect();
+        let connections: HashSet<&str> = d.connections.iter().map(|c| &*c.ident).collect();
         for n in &d.nodes {
             if let Some(e) = &n.element
                 && !given_to(e, IS_ELEMENT)
