@@ -35,6 +35,9 @@ const RELATIONS_HEADER: [&str; 7] = [
     "Specialization",
 ];
 const PROPERTIES_HEADER: [&str; 3] = ["ID", "Key", "Value"];
+/// Property values up to this many bytes are shared (see `import_csv`); longer ones are
+/// rarely repeated.
+const SHARED_VALUE_LEN: usize = 24;
 const MODEL_TYPE: &str = "ArchimateModel";
 const P_NAME: &str = "ecograph:name";
 const P_DOC: &str = "ecograph:documentation";
@@ -542,6 +545,9 @@ pub fn import_csv<R: Read>(
     let mut where_: HashMap<Arc<str>, (usize, bool)> = HashMap::default();
     let mut model_id = String::new();
     let mut keys: HashSet<Arc<str>> = HashSet::default();
+    // Short property values, shared: most are a handful of words (`ecograph:relation`
+    // alone is on every relationship).
+    let mut values: HashSet<Arc<str>> = HashSet::default();
     let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
     let mut row = Row::default();
     while t.next(&mut rec, &mut row)? {
@@ -600,7 +606,7 @@ pub fn import_csv<R: Read>(
         // The identifier stays in `where_` until the end (see below).
         let mut c = Concept {
             typ: types::shared_name(&typ),
-            at,
+            at: at.into(),
             ..Concept::default()
         };
         if !name.is_empty() {
@@ -676,7 +682,7 @@ pub fn import_csv<R: Read>(
                 typ: types::shared_name(&base),
                 source,
                 target,
-                at,
+                at: at.into(),
                 ..Concept::default()
             };
             if !name.is_empty() {
@@ -833,7 +839,11 @@ pub fn import_csv<R: Read>(
                     &mut c.props,
                     Prop {
                         key: intern(&mut keys, &key),
-                        value: LangText::plain(value),
+                        value: if value.len() <= SHARED_VALUE_LEN {
+                            LangText::shared(intern(&mut values, &value))
+                        } else {
+                            LangText::plain(value)
+                        },
                     },
                 ),
             }
@@ -854,7 +864,8 @@ pub fn import_csv<R: Read>(
     }
     drop(rec);
     drop(keys);
-    // Without the slack of the lists' last doubling (up to half of a list of 248-byte
+    drop(values);
+    // Without the slack of the lists' last doubling (up to half of a list of 184-byte
     // concepts); a large block shrinks in place.
     doc.elements.shrink_to_fit();
     doc.relationships.shrink_to_fit();
@@ -888,8 +899,9 @@ fn claim(
     }
 }
 
-/// The one shared copy of a property key: a file names a handful of keys from a million
-/// properties (and at most one key a row, so the set stays within the input's size).
+/// The one shared copy of a property key or a short value: a file names a handful of
+/// keys from a million properties (and at most one key and one value a row, so the set
+/// stays within the input's size).
 fn intern(keys: &mut HashSet<Arc<str>>, key: &str) -> Arc<str> {
     if let Some(k) = keys.get(key) {
         return Arc::clone(k);

@@ -4,6 +4,7 @@
 use crate::error::Pos;
 use crate::hash::HashMap;
 use std::borrow::Cow;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 
 /// A text in zero or more languages: `(xml:lang, value)` in file order; `None` is a
@@ -13,24 +14,37 @@ use std::sync::Arc;
 /// value): that one is held as the string alone, without a list around it (a list of
 /// one pair cost 64 bytes of heap beside the string's own, 1.4M times in a 100k-element
 /// CSV import).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct LangText(Repr);
 
-/// Canonical: one value without a language is always `Plain`, so equal texts compare
-/// equal.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One value without a language is always `Plain` or `Shared`.
+#[derive(Debug, Clone, Default)]
 enum Repr {
     /// No value.
     #[default]
     Empty,
     Plain(Box<str>),
+    /// A value many concepts share (a CSV import's `ecograph:relation` values).
+    Shared(Arc<str>),
     /// Two values or more, or one with a language.
     Pairs(Vec<(Option<String>, String)>),
 }
 
+impl PartialEq for LangText {
+    fn eq(&self, other: &LangText) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for LangText {}
+
 impl LangText {
     pub fn plain(s: impl Into<String>) -> LangText {
         LangText(Repr::Plain(s.into().into_boxed_str()))
+    }
+    /// One value without a language, shared with other texts.
+    pub fn shared(s: Arc<str>) -> LangText {
+        LangText(Repr::Shared(s))
     }
     pub fn from_pairs(mut pairs: Vec<(Option<String>, String)>) -> LangText {
         match pairs.len() {
@@ -50,6 +64,10 @@ impl LangText {
                 let first = (None, std::mem::take(v).into_string());
                 self.0 = Repr::Pairs(vec![first, pair]);
             }
+            Repr::Shared(v) => {
+                let first = (None, v.to_string());
+                self.0 = Repr::Pairs(vec![first, pair]);
+            }
             Repr::Pairs(v) => push_small(v, pair),
         }
     }
@@ -58,6 +76,7 @@ impl LangText {
         let (plain, pairs): (Option<&str>, &[(Option<String>, String)]) = match &self.0 {
             Repr::Empty => (None, &[]),
             Repr::Plain(v) => (Some(v), &[]),
+            Repr::Shared(v) => (Some(v), &[]),
             Repr::Pairs(v) => (None, v),
         };
         plain
@@ -69,7 +88,7 @@ impl LangText {
     pub fn len(&self) -> usize {
         match &self.0 {
             Repr::Empty => 0,
-            Repr::Plain(_) => 1,
+            Repr::Plain(_) | Repr::Shared(_) => 1,
             Repr::Pairs(v) => v.len(),
         }
     }
@@ -88,7 +107,7 @@ impl LangText {
     pub fn set_first(&mut self, value: String) {
         match &mut self.0 {
             Repr::Empty => {}
-            Repr::Plain(v) => *v = value.into_boxed_str(),
+            Repr::Plain(_) | Repr::Shared(_) => *self = LangText::plain(value),
             Repr::Pairs(v) => {
                 if let Some(first) = v.first_mut() {
                     first.1 = value;
@@ -98,7 +117,7 @@ impl LangText {
     }
     /// Whether the text is one value without a language.
     pub fn is_plain(&self) -> bool {
-        matches!(self.0, Repr::Plain(_))
+        matches!(self.0, Repr::Plain(_) | Repr::Shared(_))
     }
 }
 
@@ -142,7 +161,31 @@ pub(crate) struct Concept {
     pub rare: Option<Box<Rare>>,
     /// `Association` only.
     pub directed: bool,
-    pub at: Option<Pos>,
+    pub at: At,
+}
+
+/// Where a concept starts in its file, in 8 bytes (an `Option<Pos>` takes 24, and a CSV
+/// import holds 800k concepts). A line or column past `u32::MAX` (a file of more than
+/// 4 GB) is not kept: the concept's messages then name no position.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct At(Option<(NonZeroU32, u32)>);
+
+impl At {
+    pub fn pos(self) -> Option<Pos> {
+        self.0.map(|(line, column)| Pos {
+            line: u64::from(line.get()),
+            column: u64::from(column),
+        })
+    }
+}
+
+impl From<Option<Pos>> for At {
+    fn from(p: Option<Pos>) -> At {
+        At(p.and_then(|p| {
+            let line = NonZeroU32::new(u32::try_from(p.line).ok()?)?;
+            Some((line, u32::try_from(p.column).ok()?))
+        }))
+    }
 }
 
 /// What only `Access` and `Influence` relationships have.

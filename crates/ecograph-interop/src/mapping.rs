@@ -775,7 +775,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             None => {
                 let s = ids::sanitize(&c.ident);
                 cx.warn(
-                    c.at,
+                    c.at.pos(),
                     format!(
                         "identifier `{}` is not an ecograph id: read as `{s}`",
                         c.ident
@@ -810,10 +810,25 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let mut parent: Vec<Option<usize>> = vec![None; n];
 
     // Relationships: markers first (data carried, parents), then relations.
+    // Only relationships that are some relationship's end are ever looked up by
+    // identifier (an end that is no element): only those are in the map (at 100k
+    // elements, 130k of 700k relationships, the data-carried markers' targets).
     let mut rel_ix: HashMap<&str, usize> = HashMap::default();
-    rel_ix.reserve(doc.relationships.len());
-    for (i, c) in doc.relationships.iter().enumerate() {
-        rel_ix.insert(&*c.ident, i);
+    {
+        let mut named: HashSet<&str> = HashSet::default();
+        for c in &doc.relationships {
+            for end in [&*c.source, &*c.target] {
+                if !elem_ix.contains_key(end) {
+                    named.insert(end);
+                }
+            }
+        }
+        rel_ix.reserve(named.len());
+        for (i, c) in doc.relationships.iter().enumerate() {
+            if named.contains(&*c.ident) {
+                rel_ix.insert(&*c.ident, i);
+            }
+        }
     }
     let mut data_of: HashMap<&str, Vec<usize>> = HashMap::default();
     let mut relations: Vec<Rel<'_>> = Vec::with_capacity(doc.relationships.len());
@@ -896,7 +911,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             end(&c.target, "target", &mut props),
         ) else {
             cx.warn(
-                c.at,
+                c.at.pos(),
                 format!(
                     "relationship `{}` does not lead to elements: dropped",
                     c.ident
@@ -933,12 +948,12 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
                     Some(p) => p,
                     None => {
                         if rel_end {
-                            cx.warn(c.at, format!(
+                            cx.warn(c.at.pos(), format!(
                                 "relationship `{}` ({}) ends at another relationship: kept as `linked` between their elements, the relationship in `{}`/`{}`",
                                 c.ident, c.typ, A_SOURCE_REL, A_TARGET_REL
                             ));
                         } else if !candidates(&c.typ).is_empty() {
-                            cx.warn(c.at, format!(
+                            cx.warn(c.at.pos(), format!(
                                 "relationship `{}` ({} from {} `{}` to {} `{}`) is not allowed by ecograph's relation table: kept as `linked` with its type in `{A_TYPE}`",
                                 c.ident, c.typ, kinds[s], ids_out[s], kinds[t], ids_out[t]
                             ));
@@ -951,13 +966,13 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         if kind == RelationKind::Provides && kinds[from] == ElementKind::System {
             provides_by_system[to] = true;
         }
-        let label = cx.text(&c.name, c.at, &|| {
+        let label = cx.text(&c.name, c.at.pos(), &|| {
             format!("the name of relationship `{}`", c.ident)
         });
         let mut p = props;
         if !c.doc.is_empty() {
             if c.doc.len() > 1 {
-                cx.warn(c.at, format!("relationship `{}` has documentation in several languages: only the first is kept", c.ident));
+                cx.warn(c.at.pos(), format!("relationship `{}` has documentation in several languages: only the first is kept", c.ident));
             }
             p.insert(A_DOC.into(), Value::from(c.doc.first()));
         }
@@ -1001,8 +1016,18 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let file_types: Vec<&str> = kept.iter().map(|c| &*c.typ).collect();
     // The relations as JSON text, straight into a buffer (no `Value` tree of the
     // whole model: at 100k elements that tree was most of the import's memory).
-    let mut rel_json: Vec<u8> = Vec::new();
-    for (k, r) in relations.into_iter().enumerate() {
+    // Sized once, generously: growing by doubling copied the text with both copies
+    // resident (50 MB at the peak of a 100k-element CSV import); pages of the
+    // capacity that are never written are never resident either.
+    let mut rel_json: Vec<u8> = Vec::with_capacity(relations.len().saturating_mul(JSON_PER_ITEM));
+    // Taken from the end of the reversed list, which gives its memory back as the text
+    // grows (the list and the text together were the import's peak).
+    relations.reverse();
+    let mut k = 0;
+    while let Some(r) = relations.pop() {
+        if relations.len() % RELEASE_EVERY == 0 {
+            relations.shrink_to_fit();
+        }
         let c = &doc.relationships[r.ri];
         let (kind, from, to) = (r.kind, r.from, r.to);
         let mut p = r.props.map_or_else(Map::new, |p| *p);
@@ -1053,6 +1078,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             json_value(o.out, &Value::Object(p));
         }
         o.end();
+        k += 1;
     }
     // The relationships are written: their memory is reused by what follows (they were
     // most of what a CSV import held at its peak).
@@ -1062,7 +1088,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     doc.relationships = Vec::new();
 
     // Element JSON, with the folders the exporter would derive compared with the file's.
-    let mut elements_json: Vec<u8> = Vec::new();
+    let mut elements_json: Vec<u8> = Vec::with_capacity(kept.len().saturating_mul(JSON_PER_ITEM));
     let names: Vec<String> = kept
         .iter()
         .enumerate()
@@ -1097,13 +1123,13 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     }
     for (i, c) in kept.iter().enumerate() {
         let mut p = Map::new();
-        let name = cx.text(&c.name, c.at, &|| {
+        let name = cx.text(&c.name, c.at.pos(), &|| {
             format!("the name of element `{}`", c.ident)
         });
         if name.is_none() {
             p.insert(A_UNNAMED.into(), Value::from("true"));
         }
-        let description = cx.text(&c.doc, c.at, &|| {
+        let description = cx.text(&c.doc, c.at.pos(), &|| {
             format!("the documentation of element `{}`", c.ident)
         });
         if c.typ != derived_types[i] {
@@ -1283,7 +1309,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     }
     text.push(b'}');
     // Only the places of the elements are needed from here on.
-    let places: Vec<Option<Pos>> = kept.iter().map(|c| c.at).collect();
+    let places: Vec<Option<Pos>> = kept.iter().map(|c| c.at.pos()).collect();
     drop(kept);
     drop(doc);
     let checked = Model::check_bytes(&text, Some(file));
@@ -1321,6 +1347,13 @@ fn locate(path: &str, elements: &[Option<Pos>]) -> Option<Pos> {
     let i: usize = rest.split(']').next()?.parse().ok()?;
     elements.get(i).copied().flatten()
 }
+
+/// Bytes of JSON text reserved per element or relation (about twice what the generator's
+/// models need: 67 bytes a relation).
+const JSON_PER_ITEM: usize = 128;
+
+/// How many relations are written between two returns of their list's memory.
+const RELEASE_EVERY: usize = 1 << 16;
 
 /// A relation of the imported model, settled before it is written as JSON. Every
 /// relationship has one while the relations are written, and most have neither a label
@@ -1413,7 +1446,7 @@ fn user_props(
             .unwrap_or(&p.key);
         if out.contains_key(key) {
             cx.warn(
-                c.at,
+                c.at.pos(),
                 format!(
                     "`{}` has property `{key}` twice: the first value is kept",
                     c.ident
@@ -1423,7 +1456,7 @@ fn user_props(
         }
         if p.value.len() > 1 {
             cx.warn(
-                c.at,
+                c.at.pos(),
                 format!(
                     "property `{}` of `{}` has values in several languages: only the first is kept",
                     p.key, c.ident
@@ -1505,7 +1538,7 @@ fn break_cycles(relations: &mut [Rel<'_>], doc: &Doc, ids: &[String], cx: &mut C
         if closes {
             let c = &doc.relationships[relations[k].ri];
             cx.warn(
-                c.at,
+                c.at.pos(),
                 format!(
                     "relationship `{}` ({}) would close a `depends_on` cycle through `{}` and `{}`: kept as `linked` with its type in `{A_TYPE}`",
                     c.ident, c.typ, ids[f], ids[t]

@@ -314,7 +314,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
             let c = Concept {
                 ident: ident().into(),
                 typ,
-                at: Some(at),
+                at: Some(at).into(),
                 ..Concept::default()
             };
             r.doc.elements.push(c);
@@ -328,7 +328,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
                 target: attr(attrs, "target").unwrap_or("").into(),
                 directed: attr(attrs, "isDirected")
                     .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
-                at: Some(at),
+                at: Some(at).into(),
                 ..Concept::default()
             };
             if let Some(a) = attr(attrs, "accessType") {
@@ -499,12 +499,12 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut seen: HashMap<&str, (Option<Pos>, u8)> = HashMap::default();
     seen.reserve(doc.elements.len() + doc.relationships.len());
     for c in &doc.elements {
-        let is = (c.at, IS_ELEMENT);
+        let is = (c.at.pos(), IS_ELEMENT);
         dup(&c.ident, is, "an element", &mut problems, &mut seen);
         if c.typ.is_empty() {
             problems.push(Problem::new(
                 "",
-                c.at,
+                c.at.pos(),
                 format!("element `{}` has no xsi:type", c.ident),
             ));
         } else if !types::is_element_type(&c.typ) {
@@ -518,11 +518,11 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
                     c.typ, c.ident
                 )
             };
-            problems.push(Problem::new("", c.at, msg).help(help));
+            problems.push(Problem::new("", c.at.pos(), msg).help(help));
         }
     }
     for c in &doc.relationships {
-        let is = (c.at, IS_RELATIONSHIP);
+        let is = (c.at.pos(), IS_RELATIONSHIP);
         dup(&c.ident, is, "a relationship", &mut problems, &mut seen);
         if !types::is_relationship_type(&c.typ) {
             let help = closest(&c.typ, types::RELATIONSHIP_TYPES.iter().copied())
@@ -530,7 +530,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             problems.push(
                 Problem::new(
                     "",
-                    c.at,
+                    c.at.pos(),
                     format!(
                         "unknown relationship type `{}` (xsi:type of relationship `{}`)",
                         c.typ, c.ident
@@ -595,14 +595,14 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             if id.is_empty() {
                 problems.push(Problem::new(
                     "",
-                    c.at,
+                    c.at.pos(),
                     format!("relationship `{}` has no {end}", c.ident),
                 ));
             } else if !given_to(id, IS_ELEMENT | IS_RELATIONSHIP) {
                 problems.push(
                     Problem::new(
                         "",
-                        c.at,
+                        c.at.pos(),
                         format!("relationship `{}` has {end} `{id}`, which is no element or relationship", c.ident),
                     )
                     .help(suggest(id)),
