@@ -94,7 +94,7 @@ impl LangText {
     }
     /// Whether there is no value at all (an empty value is one).
     pub fn has_no_value(&self) -> bool {
-        self.len() == 0
+        matches!(self.0, Repr::Empty)
     }
     pub fn is_empty(&self) -> bool {
         self.iter().all(|(_, v)| v.is_empty())

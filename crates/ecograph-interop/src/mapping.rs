@@ -1025,7 +1025,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     relations.reverse();
     let mut k = 0;
     while let Some(r) = relations.pop() {
-        if relations.len() % RELEASE_EVERY == 0 {
+        if relations.len().is_multiple_of(RELEASE_EVERY) {
             relations.shrink_to_fit();
         }
         let c = &doc.relationships[r.ri];
