@@ -368,18 +368,19 @@ fn at_line(line: u64) -> Option<Pos> {
     Some(Pos { line, column: 1 })
 }
 
-/// One row: its wanted fields and where each starts (the row's start for a column the
-/// file lacks). One `Row` is refilled for every row of a file: two lists fewer to
-/// allocate and free per row (millions of rows).
+/// Where each wanted field of a row starts (the row's start for a column the file
+/// lacks); the fields themselves are read from the record (see [`fields`]). One `Row`
+/// is refilled for every row of a file: a list fewer to allocate and free per row
+/// (millions of rows).
 #[derive(Default)]
 struct Row {
-    f: Vec<String>,
     at: Vec<Option<Pos>>,
 }
 
-/// The first `N` fields of a row, taken out of it.
-fn take_fields<const N: usize>(f: &mut [String]) -> [String; N] {
-    std::array::from_fn(|i| f.get_mut(i).map(std::mem::take).unwrap_or_default())
+/// The first `N` wanted fields of the row just read, borrowed from its record (a
+/// field is copied only where it is kept: most are only compared or looked up).
+fn fields<'r, const N: usize>(rec: &'r csv::StringRecord, cols: &[usize]) -> [&'r str; N] {
+    std::array::from_fn(|i| cols.get(i).and_then(|&c| rec.get(c)).unwrap_or(""))
 }
 
 impl<R: Read> Table<R> {
@@ -464,12 +465,6 @@ impl<R: Read> Table<R> {
                 } else {
                     starts.clear();
                 }
-                row.f.clear();
-                row.f.extend(
-                    self.cols
-                        .iter()
-                        .map(|&i| rec.get(i).unwrap_or("").to_owned()),
-                );
                 row.at.clear();
                 row.at.extend(
                     self.cols
@@ -554,9 +549,9 @@ pub fn import_csv<R: Read>(
         let cols = &row.at;
         let col = |i: usize| cols.get(i).copied().flatten();
         let at = col(0);
-        let [id, typ, name, docu, spec] = take_fields(&mut row.f);
+        let [id, typ, name, docu, spec] = fields(&rec, &t.cols);
         if typ == MODEL_TYPE {
-            model_id = id;
+            model_id = id.to_owned();
             doc.ident = model_id.clone();
             doc.name = if name.is_empty() {
                 LangText::default()
@@ -575,12 +570,12 @@ pub fn import_csv<R: Read>(
             continue;
         }
         let typ = if typ == "Junction" {
-            "AndJunction".to_owned()
+            "AndJunction"
         } else {
             typ
         };
-        if !types::is_element_type(&typ) {
-            let help = closest(&typ, types::ELEMENT_TYPES.iter().map(|(n, _)| *n))
+        if !types::is_element_type(typ) {
+            let help = closest(typ, types::ELEMENT_TYPES.iter().map(|(n, _)| *n))
                 .map(|s| format!("did you mean `{s}`?"));
             problems.push(
                 Problem::new(
@@ -605,7 +600,7 @@ pub fn import_csv<R: Read>(
         }
         // The identifier stays in `where_` until the end (see below).
         let mut c = Concept {
-            typ: types::shared_name(&typ),
+            typ: types::shared_name(typ),
             at: at.into(),
             ..Concept::default()
         };
@@ -635,10 +630,10 @@ pub fn import_csv<R: Read>(
             let cols = &row.at;
             let col = |i: usize| cols.get(i).copied().flatten();
             let at = col(0);
-            let [id, typ, name, docu, source, target, spec] = take_fields(&mut row.f);
-            let base = typ.strip_suffix("Relationship").unwrap_or(&typ).to_owned();
-            if !types::is_relationship_type(&base) {
-                let help = closest(&base, types::RELATIONSHIP_TYPES.iter().copied())
+            let [id, typ, name, docu, source, target, spec] = fields(&rec, &t.cols);
+            let base = typ.strip_suffix("Relationship").unwrap_or(typ);
+            if !types::is_relationship_type(base) {
+                let help = closest(base, types::RELATIONSHIP_TYPES.iter().copied())
                     .map(|s| format!("did you mean `{s}Relationship`?"));
                 problems.push(
                     Problem::new(
@@ -667,8 +662,8 @@ pub fn import_csv<R: Read>(
             // An end that is a known identifier shares its string; one not known yet
             // is checked once every identifier is (it may be a relationship further
             // down).
-            let mut end = |id: String, which: usize, at: Option<Pos>| -> Arc<str> {
-                match where_.get_key_value(id.as_str()) {
+            let mut end = |id: &str, which: usize, at: Option<Pos>| -> Arc<str> {
+                match where_.get_key_value(id) {
                     Some((k, _)) => Arc::clone(k),
                     None => {
                         unseen_ends.push((doc.relationships.len(), which, at));
@@ -679,7 +674,7 @@ pub fn import_csv<R: Read>(
             let source = end(source, 0, col(4));
             let target = end(target, 1, col(5));
             let mut c = Concept {
-                typ: types::shared_name(&base),
+                typ: types::shared_name(base),
                 source,
                 target,
                 at: at.into(),
@@ -750,16 +745,16 @@ pub fn import_csv<R: Read>(
         let mut last_ix = (0, false);
         while t.next(&mut rec, &mut row)? {
             let at = row.at.first().copied().flatten();
-            let [id, key, value] = take_fields(&mut row.f);
+            let [id, key, value] = fields(&rec, &t.cols);
             if id == model_id && !model_id.is_empty() {
-                match key.as_str() {
+                match key {
                     P_NAME => {
-                        if let Some(t) = parse_pairs(&value) {
+                        if let Some(t) = parse_pairs(value) {
                             doc.name = override_first(t, &doc.name);
                         }
                     }
                     P_DOC => {
-                        if let Some(t) = parse_pairs(&value) {
+                        if let Some(t) = parse_pairs(value) {
                             doc.doc = override_first(t, &doc.doc);
                         }
                     }
@@ -773,13 +768,13 @@ pub fn import_csv<R: Read>(
                     P_PROP_TYPES => {
                         if let Ok(m) = serde_json::from_str::<
                             std::collections::BTreeMap<String, String>,
-                        >(&value)
+                        >(value)
                         {
                             doc.prop_types.extend(m);
                         }
                     }
                     _ => doc.props.push(Prop {
-                        key: intern(&mut keys, &key),
+                        key: intern(&mut keys, key),
                         value: LangText::plain(value),
                     }),
                 }
@@ -790,10 +785,10 @@ pub fn import_csv<R: Read>(
             let found = if id == last_id && !last_id.is_empty() {
                 Some(last_ix)
             } else {
-                where_.get(id.as_str()).copied()
+                where_.get(id).copied()
             };
             let Some((i, is_rel)) = found else {
-                let help = closest(&id, where_.keys().map(|k| &**k))
+                let help = closest(id, where_.keys().map(|k| &**k))
                     .map(|s| format!("did you mean `{s}`?"));
                 problems.push(
                     Problem::new(
@@ -807,27 +802,28 @@ pub fn import_csv<R: Read>(
                 );
                 continue;
             };
-            last_id = id;
+            last_id.clear();
+            last_id.push_str(id);
             last_ix = (i, is_rel);
             let c = if is_rel {
                 &mut doc.relationships[i]
             } else {
                 &mut doc.elements[i]
             };
-            match key.as_str() {
+            match key {
                 P_NAME => {
-                    if let Some(t) = parse_pairs(&value) {
+                    if let Some(t) = parse_pairs(value) {
                         c.name = override_first(t, &c.name);
                     }
                 }
                 P_DOC => {
-                    if let Some(t) = parse_pairs(&value) {
+                    if let Some(t) = parse_pairs(value) {
                         c.doc = override_first(t, &c.doc);
                     }
                 }
-                ACCESS_TYPE if c.typ == "Access" => c.set_access(Some(value)),
+                ACCESS_TYPE if c.typ == "Access" => c.set_access(Some(value.to_owned())),
                 DIRECTED if c.typ == "Association" => c.directed = value == "true",
-                INFLUENCE if c.typ == "Influence" => c.set_modifier(Some(value)),
+                INFLUENCE if c.typ == "Influence" => c.set_modifier(Some(value.to_owned())),
                 JUNCTION if c.typ.ends_with("Junction") => {
                     c.typ = if value == "And" {
                         "AndJunction".into()
@@ -838,9 +834,9 @@ pub fn import_csv<R: Read>(
                 _ => push_small(
                     &mut c.props,
                     Prop {
-                        key: intern(&mut keys, &key),
+                        key: intern(&mut keys, key),
                         value: if value.len() <= SHARED_VALUE_LEN {
-                            LangText::shared(intern(&mut values, &value))
+                            LangText::shared(intern(&mut values, value))
                         } else {
                             LangText::plain(value)
                         },
@@ -877,13 +873,13 @@ pub fn import_csv<R: Read>(
 /// cell) and gives `false`.
 fn claim(
     where_: &mut HashMap<Arc<str>, (usize, bool)>,
-    id: String,
+    id: &str,
     slot: (usize, bool),
     file: &str,
     at: Option<Pos>,
     problems: &mut Vec<Problem>,
 ) -> bool {
-    match where_.entry(id.into()) {
+    match where_.entry(Arc::from(id)) {
         Entry::Occupied(o) => {
             problems.push(Problem::new(
                 file,
