@@ -360,21 +360,50 @@ struct Table<R: Read> {
     /// the row's start, which needs no scan of the row (the properties file, whose
     /// messages name only rows).
     field_positions: bool,
-    /// Where each field of the current row starts (reused from row to row).
+    /// Where each field of the current row starts, once asked (reused from row to row).
     starts: Vec<Pos>,
+    /// The row `starts` is for (its byte offset).
+    starts_of: Option<u64>,
+    /// The current row's line (the csv crate's: the header's is 0) and byte offset.
+    row_line: u64,
+    row_offset: u64,
+}
+
+impl<R: Read> Table<R> {
+    /// Where the current row's `i`th wanted field starts: the row's start for the first
+    /// column, a column the file lacks, or a file read without field positions. Other
+    /// fields are found only when asked (for a message: scanning every row for them was
+    /// a tenth of an import).
+    fn col(&mut self, i: usize) -> Option<Pos> {
+        // The csv crate counts the header's line as 0.
+        let row_start = Pos {
+            line: self.row_line + 1,
+            column: 1,
+        };
+        let c = *self.cols.get(i)?;
+        if c == 0 || !self.field_positions {
+            return Some(row_start);
+        }
+        if self.starts_of != Some(self.row_offset) {
+            self.tape.borrow().field_starts_into(
+                self.row_offset,
+                self.row_line + 1,
+                &mut self.starts,
+            );
+            self.starts_of = Some(self.row_offset);
+        }
+        Some(
+            *self
+                .starts
+                .get(c)
+                .or(self.starts.first())
+                .unwrap_or(&row_start),
+        )
+    }
 }
 
 fn at_line(line: u64) -> Option<Pos> {
     Some(Pos { line, column: 1 })
-}
-
-/// Where each wanted field of a row starts (the row's start for a column the file
-/// lacks); the fields themselves are read from the record (see [`fields`]). One `Row`
-/// is refilled for every row of a file: a list fewer to allocate and free per row
-/// (millions of rows).
-#[derive(Default)]
-struct Row {
-    at: Vec<Option<Pos>>,
 }
 
 /// The first `N` wanted fields of the row just read, borrowed from its record (a
@@ -443,34 +472,22 @@ impl<R: Read> Table<R> {
             tape,
             field_positions: true,
             starts: Vec::new(),
+            starts_of: None,
+            row_line: 0,
+            row_offset: 0,
         })
     }
 
-    /// The next row's wanted fields and where they start.
-    fn next(&mut self, rec: &mut csv::StringRecord, row: &mut Row) -> Result<bool, Error> {
+    /// Reads the next row into `rec`; its wanted fields are [`fields`], where they
+    /// start [`Table::col`].
+    fn next(&mut self, rec: &mut csv::StringRecord) -> Result<bool, Error> {
         match self.rd.read_record(rec) {
             Ok(false) => Ok(false),
             Ok(true) => {
-                let mut tape = self.tape.borrow_mut();
                 let (line, offset) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
-                tape.forget_before(offset);
-                // The csv crate counts the header's line as 0.
-                let row_start = Pos {
-                    line: line + 1,
-                    column: 1,
-                };
-                let starts = &mut self.starts;
-                if self.field_positions {
-                    tape.field_starts_into(offset, line + 1, starts);
-                } else {
-                    starts.clear();
-                }
-                row.at.clear();
-                row.at.extend(
-                    self.cols
-                        .iter()
-                        .map(|&i| Some(*starts.get(i).or(starts.first()).unwrap_or(&row_start))),
-                );
+                self.tape.borrow_mut().forget_before(offset);
+                self.row_line = line;
+                self.row_offset = offset;
                 Ok(true)
             }
             Err(e) => Err(csv_error(&self.file, e, &self.tape.borrow())),
@@ -544,11 +561,8 @@ pub fn import_csv<R: Read>(
     // alone is on every relationship).
     let mut values: HashSet<Arc<str>> = HashSet::default();
     let mut t = Table::open(elements, names[0], &ELEMENTS_HEADER)?;
-    let mut row = Row::default();
-    while t.next(&mut rec, &mut row)? {
-        let cols = &row.at;
-        let col = |i: usize| cols.get(i).copied().flatten();
-        let at = col(0);
+    while t.next(&mut rec)? {
+        let at = t.col(0);
         let [id, typ, name, docu, spec] = fields(&rec, &t.cols);
         if typ == MODEL_TYPE {
             model_id = id.to_owned();
@@ -580,7 +594,7 @@ pub fn import_csv<R: Read>(
             problems.push(
                 Problem::new(
                     names[0],
-                    col(1),
+                    t.col(1),
                     format!("unknown element type `{typ}` (element `{id}`)"),
                 )
                 .help(help),
@@ -626,10 +640,8 @@ pub fn import_csv<R: Read>(
     let mut unseen_ends: Vec<(usize, usize, Option<Pos>)> = Vec::new();
     if let Some(r) = relations {
         let mut t = Table::open(r, names[1], &RELATIONS_HEADER)?;
-        while t.next(&mut rec, &mut row)? {
-            let cols = &row.at;
-            let col = |i: usize| cols.get(i).copied().flatten();
-            let at = col(0);
+        while t.next(&mut rec)? {
+            let at = t.col(0);
             let [id, typ, name, docu, source, target, spec] = fields(&rec, &t.cols);
             let base = typ.strip_suffix("Relationship").unwrap_or(typ);
             if !types::is_relationship_type(base) {
@@ -638,7 +650,7 @@ pub fn import_csv<R: Read>(
                 problems.push(
                     Problem::new(
                         names[1],
-                        col(1),
+                        t.col(1),
                         format!("unknown relationship type `{typ}` (relationship `{id}`)"),
                     )
                     .help(help),
@@ -662,17 +674,17 @@ pub fn import_csv<R: Read>(
             // An end that is a known identifier shares its string; one not known yet
             // is checked once every identifier is (it may be a relationship further
             // down).
-            let mut end = |id: &str, which: usize, at: Option<Pos>| -> Arc<str> {
+            let mut end = |id: &str, which: usize| -> Arc<str> {
                 match where_.get_key_value(id) {
                     Some((k, _)) => Arc::clone(k),
                     None => {
-                        unseen_ends.push((doc.relationships.len(), which, at));
+                        unseen_ends.push((doc.relationships.len(), which, t.col(4 + which)));
                         id.into()
                     }
                 }
             };
-            let source = end(source, 0, col(4));
-            let target = end(target, 1, col(5));
+            let source = end(source, 0);
+            let target = end(target, 1);
             let mut c = Concept {
                 typ: types::shared_name(base),
                 source,
@@ -743,8 +755,8 @@ pub fn import_csv<R: Read>(
         t.field_positions = false;
         let mut last_id = String::new();
         let mut last_ix = (0, false);
-        while t.next(&mut rec, &mut row)? {
-            let at = row.at.first().copied().flatten();
+        while t.next(&mut rec)? {
+            let at = t.col(0);
             let [id, key, value] = fields(&rec, &t.cols);
             if id == model_id && !model_id.is_empty() {
                 match key {
