@@ -15,6 +15,7 @@ use crate::types;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
 use ecograph_core::suggest::closest;
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
 use std::io::Read;
@@ -588,7 +589,13 @@ pub fn import_csv<R: Read>(
         } else {
             typ
         };
-        if !types::is_element_type(typ) {
+        // The table's own text, found once (it both checks the type and is what the
+        // concept keeps).
+        let Some(known) = types::ELEMENT_TYPES
+            .iter()
+            .map(|(n, _)| *n)
+            .find(|n| *n == typ)
+        else {
             let help = closest(typ, types::ELEMENT_TYPES.iter().map(|(n, _)| *n))
                 .map(|s| format!("did you mean `{s}`?"));
             problems.push(
@@ -600,7 +607,7 @@ pub fn import_csv<R: Read>(
                 .help(help),
             );
             continue;
-        }
+        };
         // One look-up per identifier (they miss the cache at the sizes that matter).
         if !claim(
             &mut where_,
@@ -614,7 +621,7 @@ pub fn import_csv<R: Read>(
         }
         // The identifier stays in `where_` until the end (see below).
         let mut c = Concept {
-            typ: types::shared_name(typ),
+            typ: Cow::Borrowed(known),
             at: at.into(),
             ..Concept::default()
         };
@@ -644,7 +651,7 @@ pub fn import_csv<R: Read>(
             let at = t.col(0);
             let [id, typ, name, docu, source, target, spec] = fields(&rec, &t.cols);
             let base = typ.strip_suffix("Relationship").unwrap_or(typ);
-            if !types::is_relationship_type(base) {
+            let Some(known) = types::RELATIONSHIP_TYPES.iter().find(|n| **n == base) else {
                 let help = closest(base, types::RELATIONSHIP_TYPES.iter().copied())
                     .map(|s| format!("did you mean `{s}Relationship`?"));
                 problems.push(
@@ -656,7 +663,7 @@ pub fn import_csv<R: Read>(
                     .help(help),
                 );
                 continue;
-            }
+            };
             if id.is_empty() {
                 problems.push(Problem::new(names[1], at, "a relationship has no ID"));
                 continue;
@@ -686,7 +693,7 @@ pub fn import_csv<R: Read>(
             let source = end(source, 0);
             let target = end(target, 1);
             let mut c = Concept {
-                typ: types::shared_name(base),
+                typ: Cow::Borrowed(known),
                 source,
                 target,
                 at: at.into(),
