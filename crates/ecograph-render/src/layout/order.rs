@@ -7,7 +7,10 @@
 //! cluster's run of neighbours) while they remove crossings. A component
 //! without clusters then gets global sifting (every long edge's bend points
 //! move as one block) and an iterated local search from the best order,
-//! bounded by the work spent before it.
+//! bounded by the work spent before it. A component with clusters instead
+//! ends with single nodes moved across the boxes beside them where an edge
+//! of theirs would pass through a box between two ranks and the move adds
+//! no crossing.
 //! Clusters stay contiguous on every rank: a rank is sorted as a tree of
 //! blocks (a cluster's block is sorted inside, then placed by the mean key of
 //! its members), and sibling clusters keep the relative order they have on
