@@ -246,7 +246,32 @@ struct Tape {
     /// Offset of `bytes[0]` in the input.
     start: u64,
     bytes: Vec<u8>,
+    /// Where the row being read starts, and its line (the csv crate's, the header's
+    /// being 0): a row that goes on for more than [`ROW_LIMIT`] bytes from there is
+    /// refused.
+    row_from: u64,
+    row_line: u64,
 }
+
+/// The longest row read, in bytes: a longer one (a quote left open in a large file) is
+/// refused rather than held in memory, as the exchange format's reader refuses a tag
+/// or text over 16 MiB.
+const ROW_LIMIT: u64 = 16 << 20;
+
+/// The error [`BomSkip`] gives the csv reader for a row over [`ROW_LIMIT`]; `csv_error`
+/// turns it into a message at the row's line.
+#[derive(Debug)]
+struct RowTooLong {
+    line: u64,
+}
+
+impl std::fmt::Display for RowTooLong {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "a row longer than 16 MiB")
+    }
+}
+
+impl std::error::Error for RowTooLong {}
 
 impl Tape {
     /// Forgets what lies before `offset`, once that is at least half of what is held (so
@@ -347,7 +372,16 @@ impl<R: Read> Read for BomSkip<R> {
             self.held.drain(..k);
             k
         };
-        self.tape.borrow_mut().bytes.extend_from_slice(&out[..k]);
+        let mut tape = self.tape.borrow_mut();
+        tape.bytes.extend_from_slice(&out[..k]);
+        let read = tape.start + tape.bytes.len() as u64;
+        if read.saturating_sub(tape.row_from) > ROW_LIMIT {
+            let line = tape.row_line;
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                RowTooLong { line },
+            ));
+        }
         Ok(k)
     }
 }
@@ -429,6 +463,13 @@ impl<R: Read> Table<R> {
             .headers()
             .map_err(|e| csv_error(file, e, &tape.borrow()))?
             .clone();
+        {
+            // The first row starts where the header's reading stopped.
+            let next = rd.position();
+            let mut t = tape.borrow_mut();
+            t.row_from = next.byte();
+            t.row_line = next.line();
+        }
         let mut cols = Vec::new();
         let mut problems = Vec::new();
         for w in want {
@@ -486,7 +527,13 @@ impl<R: Read> Table<R> {
             Ok(false) => Ok(false),
             Ok(true) => {
                 let (line, offset) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
-                self.tape.borrow_mut().forget_before(offset);
+                let next = self.rd.position();
+                let mut tape = self.tape.borrow_mut();
+                tape.forget_before(offset);
+                // The next row starts where this one's reading stopped.
+                tape.row_from = next.byte();
+                tape.row_line = next.line();
+                drop(tape);
                 self.row_line = line;
                 self.row_offset = offset;
                 Ok(true)
@@ -510,6 +557,15 @@ fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
             .and_then(|i| tape.field_starts(p.byte(), p.line() + 1).get(i).copied()),
         _ => None,
     };
+    if let csv::ErrorKind::Io(io) = e.kind()
+        && let Some(long) = io.get_ref().and_then(|x| x.downcast_ref::<RowTooLong>())
+    {
+        return Error::one(Problem::new(
+            file,
+            at_line(long.line + 1),
+            "a row longer than 16 MiB: not read (a file like this is refused rather than held in memory)",
+        ));
+    }
     match e.kind() {
         csv::ErrorKind::Io(_) => {
             let msg = e.to_string();
@@ -946,6 +1002,7 @@ mod tests {
             bytes: "\r\n\"ä\"\"x\",\"two\nlines\",ö,\"z\"\r\nnext"
                 .as_bytes()
                 .to_vec(),
+            ..Tape::default()
         };
         let at = |line, column| Pos { line, column };
         assert_eq!(

@@ -170,6 +170,22 @@ fn a_gigabyte_text_is_refused_in_bounded_memory() {
 }
 
 #[test]
+fn a_gigabyte_csv_row_is_refused_in_bounded_memory() {
+    // A quote left open: the rest of the file would be one field.
+    let head = b"\xEF\xBB\xBF\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n\"a\",\"BusinessActor\",\"";
+    let r = BufReader::new(Huge {
+        left: 1 << 30,
+        head,
+    });
+    let err = import_csv(r, None, None, ["huge.csv", "r.csv", "p.csv"]).expect_err("too long");
+    assert!(err.is_invalid_input(), "{err}");
+    assert_eq!(
+        err.to_string(),
+        "a row longer than 16 MiB: not read (a file like this is refused rather than held in memory)\n  --> huge.csv:2:1"
+    );
+}
+
+#[test]
 fn an_unreadable_input_is_an_io_error() {
     struct Broken;
     impl Read for Broken {
