@@ -146,7 +146,9 @@ struct Track {
 impl Track {
     fn advance(&mut self, total: u64, content: &[u8], suffix: u64) {
         // Most contents are ASCII (one character a byte) and most tags hold no newline:
-        // those cases skip the per-byte counts, which took a twentieth of an import.
+        // those cases skip the per-byte counts. The newlines are counted in one pass
+        // without an early exit (it vectorizes); only a content that holds one is
+        // searched for its last.
         let chars = |s: &[u8]| {
             if s.is_ascii() {
                 s.len() as u64
@@ -154,17 +156,61 @@ impl Track {
                 s.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
             }
         };
-        match content.iter().rposition(|&b| b == b'\n') {
-            None => {
-                self.col += total.saturating_sub(content.len() as u64) + chars(content);
-            }
-            Some(last) => {
-                let nl = content[..=last].iter().filter(|&&b| b == b'\n').count() as u64;
-                self.line += nl;
-                self.col = 1 + chars(&content[last + 1..]) + suffix;
-            }
+        let nl = newlines(content);
+        if nl == 0 {
+            self.col += total.saturating_sub(content.len() as u64) + chars(content);
+        } else {
+            let last = content.iter().rposition(|&b| b == b'\n').unwrap_or(0);
+            self.line += nl;
+            self.col = 1 + chars(&content[last + 1..]) + suffix;
         }
     }
+}
+
+const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+const HIGH: u64 = 0x8080_8080_8080_8080;
+
+/// The number of `\n` in `s`, eight bytes at a time: most contents are a few dozen
+/// bytes, too short for vector code, and a byte loop was a twentieth of an import.
+fn newlines(s: &[u8]) -> u64 {
+    let mut words = s.chunks_exact(8);
+    let mut n = 0u64;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        // A byte of `x` is zero exactly where `w` holds a `\n`; `t` has the high bit
+        // of a byte set exactly where that byte of `x` is not zero (no carry crosses
+        // a byte: at most 0x7F + 0x7F).
+        let x = u64::from_le_bytes(b) ^ 0x0A0A_0A0A_0A0A_0A0A;
+        let t = ((x & LOW7) + LOW7) | x | LOW7;
+        n += u64::from((!t).count_ones());
+    }
+    n + words
+        .remainder()
+        .iter()
+        .fold(0u64, |acc, &b| acc + u64::from(b == b'\n'))
+}
+
+/// Whether every byte of `s` is printable ASCII, a tab or a line end: nearly every
+/// text and value, which then needs no decoding to be checked. Eight bytes at a time;
+/// only a word with a byte under 0x20 is looked at byte by byte.
+fn plain_ascii(s: &[u8]) -> bool {
+    let ok = |b: u8| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
+        if x & HIGH != 0 {
+            return false;
+        }
+        // With every high bit clear, a byte under 0x20 is one whose sum with 0x60
+        // stays under 0x80 (no carry crosses a byte: at most 0x7F + 0x60).
+        if !(x + 0x6060_6060_6060_6060) & HIGH != 0 && !w.iter().all(|&b| ok(b)) {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| ok(b))
 }
 
 pub(crate) struct XmlIn<R: BufRead> {
@@ -220,9 +266,7 @@ fn fail(file: &str, at: Pos, msg: impl Into<String>) -> Error {
 /// its byte offset.
 fn forbidden(s: &str) -> Option<(usize, char)> {
     // Printable ASCII, tab and line ends (nearly every value) need no decoding.
-    if s.bytes()
-        .all(|b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'))
-    {
+    if plain_ascii(s.as_bytes()) {
         return None;
     }
     s.char_indices()
@@ -362,9 +406,14 @@ impl<R: BufRead> XmlIn<R> {
                         let at = pos_in(here, &raw[..off]);
                         return Err(not_a_char(file, at, c, "in text"));
                     }
-                    let s = t
-                        .xml10_content()
-                        .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
+                    // Line ends need normalizing only where there is a `\r`; without
+                    // one, the text decoded above is the content (not decoded twice).
+                    let s = if raw.as_bytes().contains(&b'\r') {
+                        t.xml10_content()
+                            .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?
+                    } else {
+                        raw
+                    };
                     if self.depth == 0 && !s.trim().is_empty() {
                         let what = if self.saw_root { "after" } else { "before" };
                         return Err(fail(
@@ -730,5 +779,35 @@ impl Events {
     /// A problem at the last event.
     pub fn problem(&self, msg: impl Into<String>) -> Problem {
         Problem::new(&self.file, Some(self.at), msg)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        // Mostly the bytes that matter (line ends, tabs, controls, high bytes) among
+        // printable ASCII, of every length around a word's.
+        prop::collection::vec(
+            prop_oneof![
+                4 => 0x20u8..0x7F,
+                1 => prop::sample::select(vec![b'\n', b'\r', b'\t', 0, 0x1F, 0x7F, 0x80, 0xC3, 0xFF]),
+            ],
+            0..40,
+        )
+    }
+
+    proptest! {
+        #[test]
+        fn newlines_counts_every_line_feed(s in bytes()) {
+            prop_assert_eq!(super::newlines(&s), s.iter().filter(|&&b| b == b'\n').count() as u64);
+        }
+
+        #[test]
+        fn plain_ascii_is_the_byte_by_byte_check(s in bytes()) {
+            let naive = s.iter().all(|&b| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r'));
+            prop_assert_eq!(super::plain_ascii(&s), naive);
+        }
     }
 }
