@@ -4,9 +4,11 @@
 //! huge file is read in bounded memory.
 
 use crate::error::{Error, Pos, Problem};
+use quick_xml::events::BytesStart;
 use quick_xml::events::Event;
+use quick_xml::name::NamespaceResolver;
 use quick_xml::name::ResolveResult;
-use quick_xml::reader::NsReader;
+use quick_xml::reader::Reader;
 use std::borrow::Cow;
 use std::io::{self, BufRead, Read};
 
@@ -170,6 +172,33 @@ impl Track {
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
+/// The high bit of each byte of `x` that is zero, and no other bit (no carry crosses a
+/// byte: at most 0x7F + 0x7F).
+fn zero_bytes(x: u64) -> u64 {
+    !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// Whether the bytes of a start tag hold `xmlns` anywhere: a tag without it binds no
+/// namespace. Eight bytes at a time, each `x` found compared with the rest.
+fn has_xmlns(tag: &[u8]) -> bool {
+    let mut words = tag.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let mut m = zero_bytes(u64::from_le_bytes(b) ^ 0x7878_7878_7878_7878);
+        while m != 0 {
+            let i = at + (m.trailing_zeros() / 8) as usize;
+            if tag[i..].starts_with(b"xmlns") {
+                return true;
+            }
+            m &= m - 1;
+        }
+        at += 8;
+    }
+    tag[at..].windows(5).any(|w| w == b"xmlns")
+}
+
 /// The number of `\n` in `s`, eight bytes at a time: most contents are a few dozen
 /// bytes, too short for vector code, and a byte loop was a twentieth of an import.
 fn newlines(s: &[u8]) -> u64 {
@@ -178,12 +207,8 @@ fn newlines(s: &[u8]) -> u64 {
     for w in &mut words {
         let mut b = [0u8; 8];
         b.copy_from_slice(w);
-        // A byte of `x` is zero exactly where `w` holds a `\n`; `t` has the high bit
-        // of a byte set exactly where that byte of `x` is not zero (no carry crosses
-        // a byte: at most 0x7F + 0x7F).
-        let x = u64::from_le_bytes(b) ^ 0x0A0A_0A0A_0A0A_0A0A;
-        let t = ((x & LOW7) + LOW7) | x | LOW7;
-        n += u64::from((!t).count_ones());
+        // A byte of the word XOR `\n`s is zero exactly where the word holds a `\n`.
+        n += u64::from(zero_bytes(u64::from_le_bytes(b) ^ 0x0A0A_0A0A_0A0A_0A0A).count_ones());
     }
     n + words
         .remainder()
@@ -214,7 +239,13 @@ fn plain_ascii(s: &[u8]) -> bool {
 }
 
 pub(crate) struct XmlIn<R: BufRead> {
-    reader: NsReader<Guard<R>>,
+    reader: Reader<Guard<R>>,
+    /// The namespace scopes, kept here rather than by quick-xml's `NsReader`, which
+    /// looks through every start tag's attributes for bindings: most tags hold none,
+    /// and a byte search tells which (see [`has_xmlns`]).
+    ns: NamespaceResolver,
+    /// Whether the scope of the last empty or end tag is still to be left.
+    pending_pop: bool,
     buf: Vec<u8>,
     pub file: String,
     track: Track,
@@ -332,13 +363,15 @@ fn xml_error(file: &str, at: Pos, e: quick_xml::Error) -> Error {
 
 impl<R: BufRead> XmlIn<R> {
     pub fn new(inner: R, file: &str) -> XmlIn<R> {
-        let mut reader = NsReader::from_reader(Guard { inner, since: 0 });
+        let mut reader = Reader::from_reader(Guard { inner, since: 0 });
         let cfg = reader.config_mut();
         cfg.check_end_names = true;
         cfg.expand_empty_elements = false;
         cfg.trim_text(false);
         XmlIn {
             reader,
+            ns: NamespaceResolver::default(),
+            pending_pop: false,
             buf: Vec::with_capacity(4096),
             file: file.to_owned(),
             track: Track { line: 1, col: 1 },
@@ -379,10 +412,35 @@ impl<R: BufRead> XmlIn<R> {
             };
             self.at = here;
             let file = self.file.as_str();
+            // As quick-xml's `NsReader` does: a scope is left when the next event is
+            // read, entered (with the tag's bindings) when a start tag is read.
+            if self.pending_pop {
+                self.ns.pop();
+                self.pending_pop = false;
+            }
             let ev = match self.reader.read_event_into(&mut self.buf) {
                 Ok(ev) => ev,
                 Err(e) => return Err(xml_error(file, here, e)),
             };
+            let scoped = match &ev {
+                Event::Start(e) | Event::Empty(e) => {
+                    self.pending_pop = matches!(ev, Event::Empty(_));
+                    if has_xmlns(e) {
+                        self.ns.push(e)
+                    } else {
+                        // No binding: only the level changes.
+                        self.ns.push(&BytesStart::new(""))
+                    }
+                }
+                Event::End(_) => {
+                    self.pending_pop = true;
+                    Ok(())
+                }
+                _ => Ok(()),
+            };
+            if let Err(e) = scoped {
+                return Err(xml_error(file, here, quick_xml::Error::Namespace(e)));
+            }
             let total = self.reader.buffer_position().saturating_sub(start);
             let (content, suffix): (&[u8], u64) = match &ev {
                 Event::Start(e) => (e, 1),
@@ -484,7 +542,7 @@ impl<R: BufRead> XmlIn<R> {
                     ));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    let (ns, local) = self.reader.resolve_element(e.name());
+                    let (ns, local) = self.ns.resolve_element(e.name());
                     let ns = resolved(ns);
                     let local = name(local.as_ref());
                     self.attr_from = self.n_attrs;
@@ -496,7 +554,7 @@ impl<R: BufRead> XmlIn<R> {
                         if qname == "xmlns" || qname.starts_with("xmlns:") {
                             continue;
                         }
-                        let (ans, alocal) = self.reader.resolve_attribute(a.key);
+                        let (ans, alocal) = self.ns.resolve_attribute(a.key);
                         let value = a.unescape_value().map_err(|err| {
                             fail(file, here, format!("not well-formed XML: {err}"))
                         })?;
@@ -802,6 +860,15 @@ mod tests {
         #[test]
         fn newlines_counts_every_line_feed(s in bytes()) {
             prop_assert_eq!(super::newlines(&s), s.iter().filter(|&&b| b == b'\n').count() as u64);
+        }
+
+        #[test]
+        fn has_xmlns_finds_every_occurrence(mut s in bytes(), at in 0usize..40, which in 0usize..3) {
+            let word: &[u8] = [&b"xmlns"[..], b"xmln", b"xmlnx"][which];
+            let at = at.min(s.len());
+            s.splice(at..at, word.iter().copied());
+            let naive = s.windows(5).any(|w| w == b"xmlns");
+            prop_assert_eq!(super::has_xmlns(&s), naive);
         }
 
         #[test]

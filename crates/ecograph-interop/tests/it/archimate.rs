@@ -453,3 +453,40 @@ fn own_properties_in_the_mappings_namespace_round_trip() {
     assert_eq!(back.model.to_canonical_json(), m.to_canonical_json());
     assert_eq!(export(&back.model), xml);
 }
+
+#[test]
+fn namespace_bindings_hold_in_their_element_only() {
+    // Prefixed and default bindings made on inner elements, a foreign default
+    // namespace inside an element (skipped with what it holds), and an empty tag that
+    // rebinds `a`: each binding ends with its element, empty tags included.
+    let xml = r#"<?xml version="1.0"?>
+<a:model xmlns:a="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <a:name>M</a:name>
+  <a:elements>
+    <element xmlns="http://www.opengroup.org/xsd/archimate/3.0/" identifier="x" xsi:type="BusinessActor"><name>X</name></element>
+    <a:element identifier="y" xsi:type="BusinessActor"><a:name>Y</a:name><other xmlns="http://example.com/"><a:name>not read</a:name></other></a:element>
+    <a:element identifier="z" xsi:type="BusinessActor"><a:name>Z</a:name><foreign xmlns:a="http://example.com/"/><a:documentation>Zdoc</a:documentation></a:element>
+    <a:element identifier="w" xsi:type="BusinessActor"><a:name>W</a:name><b:documentation xmlns:b="http://www.opengroup.org/xsd/archimate/3.0/">Wdoc</b:documentation></a:element>
+  </a:elements>
+</a:model>"#;
+    let m = import(xml).model;
+    let names: Vec<(&str, &str, Option<&str>)> = m
+        .elements()
+        .map(|e| {
+            (
+                e.id().as_str(),
+                e.name().resolve(None),
+                e.description().map(|d| d.resolve(None)),
+            )
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("x", "X", None),
+            ("y", "Y", None),
+            ("z", "Z", Some("Zdoc")),
+            ("w", "W", Some("Wdoc"))
+        ]
+    );
+}
