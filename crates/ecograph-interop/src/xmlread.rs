@@ -555,10 +555,21 @@ impl<R: BufRead> XmlIn<R> {
                             continue;
                         }
                         let (ans, alocal) = self.ns.resolve_attribute(a.key);
-                        let value = a.unescape_value().map_err(|err| {
-                            fail(file, here, format!("not well-formed XML: {err}"))
-                        })?;
-                        if let Some((_, c)) = forbidden(&value) {
+                        // Nearly every value is printable ASCII without a reference: then
+                        // it is its own text, and holds no character XML 1.0 forbids.
+                        let raw: &[u8] = &a.value;
+                        let plain = if plain_ascii(raw) && !raw.contains(&b'&') {
+                            std::str::from_utf8(raw).ok()
+                        } else {
+                            None
+                        };
+                        let value = match plain {
+                            Some(v) => Cow::Borrowed(v),
+                            None => a.unescape_value().map_err(|err| {
+                                fail(file, here, format!("not well-formed XML: {err}"))
+                            })?,
+                        };
+                        if let Some((_, c)) = plain.map_or_else(|| forbidden(&value), |_| None) {
                             // Located exactly when written raw; a character reference
                             // is located at its tag.
                             let raw: &[u8] = &a.value;
