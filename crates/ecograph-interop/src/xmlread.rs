@@ -147,26 +147,50 @@ struct Track {
 
 impl Track {
     fn advance(&mut self, total: u64, content: &[u8], suffix: u64) {
-        // Most contents are ASCII (one character a byte) and most tags hold no newline:
-        // those cases skip the per-byte counts. The newlines are counted in one pass
-        // without an early exit (it vectorizes); only a content that holds one is
-        // searched for its last.
-        let chars = |s: &[u8]| {
-            if s.is_ascii() {
-                s.len() as u64
-            } else {
-                s.iter().filter(|&&b| (b & 0xC0) != 0x80).count() as u64
+        // One pass, eight bytes at a time, counts the newlines, finds the last and
+        // counts the characters (bytes that do not continue a UTF-8 sequence); only
+        // the part after the last newline is counted again.
+        let (nl, last, chars) = scan(content);
+        match last {
+            None => self.col += total.saturating_sub(content.len() as u64) + chars,
+            Some(last) => {
+                self.line += nl;
+                self.col = 1 + scan(&content[last + 1..]).2 + suffix;
             }
-        };
-        let nl = newlines(content);
-        if nl == 0 {
-            self.col += total.saturating_sub(content.len() as u64) + chars(content);
-        } else {
-            let last = content.iter().rposition(|&b| b == b'\n').unwrap_or(0);
-            self.line += nl;
-            self.col = 1 + chars(&content[last + 1..]) + suffix;
         }
     }
+}
+
+/// Of `s`: the number of `\n`, where the last one is, and the number of characters
+/// (bytes that do not continue a UTF-8 sequence). Eight bytes at a time: most contents
+/// are a few dozen bytes, too short for vector code, and byte loops were a twentieth
+/// of an import.
+fn scan(s: &[u8]) -> (u64, Option<usize>, u64) {
+    let (mut nl, mut last, mut cont) = (0u64, None, 0u64);
+    let mut words = s.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
+        // A byte of `x` XOR `\n`s is zero exactly where `x` holds a `\n`.
+        let m = zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A);
+        if m != 0 {
+            nl += high_bits(m);
+            last = Some(at + (63 - m.leading_zeros() as usize) / 8);
+        }
+        // A continuation byte is 10xxxxxx: bit 7 set, bit 6 (shifted up) clear.
+        cont += high_bits(x & !(x << 1) & HIGH);
+        at += 8;
+    }
+    for (i, &b) in words.remainder().iter().enumerate() {
+        if b == b'\n' {
+            nl += 1;
+            last = Some(at + i);
+        }
+        cont += u64::from(b & 0xC0 == 0x80);
+    }
+    (nl, last, s.len() as u64 - cont)
 }
 
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -176,6 +200,13 @@ const HIGH: u64 = 0x8080_8080_8080_8080;
 /// byte: at most 0x7F + 0x7F).
 fn zero_bytes(x: u64) -> u64 {
     !(((x & LOW7) + LOW7) | x | LOW7)
+}
+
+/// The number of bytes of `m` whose high bit is set, when no other bit is: one
+/// multiplication sums them into the top byte (`count_ones` is a long sequence on the
+/// baseline x86-64 this is built for).
+fn high_bits(m: u64) -> u64 {
+    ((m >> 7).wrapping_mul(0x0101_0101_0101_0101)) >> 56
 }
 
 /// Whether the bytes of a start tag hold `xmlns` anywhere: a tag without it binds no
@@ -197,23 +228,6 @@ fn has_xmlns(tag: &[u8]) -> bool {
         at += 8;
     }
     tag[at..].windows(5).any(|w| w == b"xmlns")
-}
-
-/// The number of `\n` in `s`, eight bytes at a time: most contents are a few dozen
-/// bytes, too short for vector code, and a byte loop was a twentieth of an import.
-fn newlines(s: &[u8]) -> u64 {
-    let mut words = s.chunks_exact(8);
-    let mut n = 0u64;
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        // A byte of the word XOR `\n`s is zero exactly where the word holds a `\n`.
-        n += u64::from(zero_bytes(u64::from_le_bytes(b) ^ 0x0A0A_0A0A_0A0A_0A0A).count_ones());
-    }
-    n + words
-        .remainder()
-        .iter()
-        .fold(0u64, |acc, &b| acc + u64::from(b == b'\n'))
 }
 
 /// Whether every byte of `s` is printable ASCII, a tab or a line end: nearly every
@@ -869,8 +883,11 @@ mod tests {
 
     proptest! {
         #[test]
-        fn newlines_counts_every_line_feed(s in bytes()) {
-            prop_assert_eq!(super::newlines(&s), s.iter().filter(|&&b| b == b'\n').count() as u64);
+        fn scan_counts_lines_and_characters(s in bytes()) {
+            let nl = s.iter().filter(|&&b| b == b'\n').count() as u64;
+            let last = s.iter().rposition(|&b| b == b'\n');
+            let chars = s.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+            prop_assert_eq!(super::scan(&s), (nl, last, chars));
         }
 
         #[test]
