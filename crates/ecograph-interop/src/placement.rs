@@ -139,6 +139,7 @@ pub(crate) fn diagram(
             to,
             label,
             constraint: true,
+            hidden: false,
         });
         drawn_edges.push(ei);
     }

@@ -287,6 +287,7 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
                 to,
                 label,
                 constraint: true,
+                hidden: false,
             });
         }
         edge_labels.push(lines);
@@ -296,7 +297,7 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
         let mut input = input.clone();
         for (a, b) in crate::view::invisible_edges(d, stacking) {
             if let (Some(from), Some(to)) = (layout_node[a], layout_node[b]) {
-                input.edges.push(EdgeSpec::new(from, to));
+                input.edges.push(EdgeSpec::hidden(from, to));
             }
         }
         input

@@ -69,6 +69,8 @@ pub(crate) struct Layered {
     pub down: Vec<Vec<usize>>,
     pub num_ranks: usize,
     pub routes: Vec<Route>,
+    /// Whether each input edge (each route) is [hidden](super::EdgeSpec::hidden).
+    pub hidden: Vec<bool>,
     /// First and last rank of each cluster.
     pub span: Vec<(usize, usize)>,
     /// Gap between ranks: halved when labelled edges double all lengths.
@@ -482,6 +484,7 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         down,
         num_ranks,
         routes,
+        hidden: input.edges.iter().map(|e| e.hidden).collect(),
         span: spans,
         rank_sep: if doubled {
             input.rank_sep / 2.0

@@ -25,6 +25,9 @@ pub fn bilayer_crossings(lower_len: usize, edges: &[(usize, usize)]) -> u64 {
 pub(crate) struct Accumulator {
     tree: Vec<u32>,
     inserted: u64,
+    /// The weighted tree, for [`Accumulator::insert_weighted`].
+    weighted: Vec<u64>,
+    weight: u64,
 }
 
 impl Accumulator {
@@ -32,6 +35,8 @@ impl Accumulator {
         Accumulator {
             tree: vec![0; len + 1],
             inserted: 0,
+            weighted: Vec::new(),
+            weight: 0,
         }
     }
 
@@ -40,6 +45,9 @@ impl Accumulator {
         self.tree.clear();
         self.tree.resize(len + 1, 0);
         self.inserted = 0;
+        self.weighted.clear();
+        self.weighted.resize(len + 1, 0);
+        self.weight = 0;
     }
 
     /// Inserts position `p`, returning the number of earlier positions `> p`.
@@ -58,6 +66,25 @@ impl Accumulator {
         }
         let crossings = self.inserted - at_most;
         self.inserted += 1;
+        crossings
+    }
+
+    /// Inserts position `p` with weight `w`, returning the total weight of
+    /// earlier positions `> p`.
+    pub(crate) fn insert_weighted(&mut self, p: usize, w: u64) -> u64 {
+        let mut at_most = 0u64;
+        let mut i = p + 1;
+        while i > 0 {
+            at_most += self.weighted[i];
+            i &= i - 1;
+        }
+        let mut i = p + 1;
+        while i < self.weighted.len() {
+            self.weighted[i] += w;
+            i += i & i.wrapping_neg();
+        }
+        let crossings = self.weight - at_most;
+        self.weight += w;
         crossings
     }
 }

@@ -181,6 +181,11 @@ pub struct EdgeSpec {
     /// Whether the edge takes part in ranking (Graphviz `constraint`). A
     /// non-constraint edge is drawn but may point up or sideways.
     pub constraint: bool,
+    /// A layout aid that is not drawn (Graphviz `style=invis`), such as the
+    /// invisible edges that stack unrelated parts: ranked and routed like
+    /// the others, but when nodes are ordered within their ranks its
+    /// crossings weigh far less than those of drawn edges.
+    pub hidden: bool,
 }
 
 impl EdgeSpec {
@@ -192,6 +197,16 @@ impl EdgeSpec {
             to,
             label: None,
             constraint: true,
+            hidden: false,
+        }
+    }
+
+    /// A [hidden](EdgeSpec::hidden) constraint edge from `from` to `to`.
+    #[must_use]
+    pub fn hidden(from: usize, to: usize) -> Self {
+        EdgeSpec {
+            hidden: true,
+            ..EdgeSpec::new(from, to)
         }
     }
 }

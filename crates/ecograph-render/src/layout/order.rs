@@ -20,6 +20,8 @@ use super::build::{Kind, Layered};
 use super::crossings::Accumulator;
 use super::tree::ClusterTree;
 
+mod boxes;
+
 /// Passes over all ranks of [`Orderer::unpass`].
 const UNPASS_ROUNDS: usize = 2;
 /// Sweeps from each start order, from the best order, and how many may pass
@@ -44,6 +46,11 @@ const SEARCH_WORK: u64 = 300_000;
 const PERTURB_ONE_IN: usize = 5;
 /// ... by at most this many slots.
 const PERTURB_REACH: usize = 3;
+/// Weight of a drawn edge against a [hidden](super::EdgeSpec::hidden) one: a
+/// crossing of two drawn edges counts this squared, of a drawn and a hidden
+/// edge this, of two hidden ones 1. So hidden edges' crossings mostly break
+/// ties.
+const DRAWN_WEIGHT: u64 = 16;
 /// Cap on elementary steps (keys, sort entries, crossing checks): no real
 /// graph comes near it; it bounds the time on huge dense ones, where the
 /// best order found so far is used.
@@ -56,6 +63,15 @@ pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
     let mut result: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
     let mut pos = vec![0usize; n];
     let mut work = 0u64;
+    // Drawn edges outweigh hidden ones where there are both.
+    let weights = (g.hidden.contains(&true) && g.hidden.contains(&false)).then(|| {
+        let w: Vec<u64> = g
+            .hidden
+            .iter()
+            .map(|&h| if h { 1 } else { DRAWN_WEIGHT })
+            .collect();
+        Weights::new(g, &w)
+    });
     for comp in comps {
         let mut o = Orderer {
             g,
@@ -66,6 +82,7 @@ pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
             key: vec![None; n],
             barycenter: false,
             work: &mut work,
+            weights: weights.as_ref(),
         };
         let ranks = o.mincross(&comp);
         for (r, row) in ranks.into_iter().enumerate() {
@@ -131,6 +148,35 @@ struct Orderer<'a> {
     barycenter: bool,
     /// Elementary steps so far, shared by all components.
     work: &'a mut u64,
+    /// Weights of the edges in `g.up` and `g.down`, entry by entry, when
+    /// not all are 1.
+    weights: Option<&'a Weights>,
+}
+
+/// Crossing weights parallel to `Layered::up` and `Layered::down`.
+pub(crate) struct Weights {
+    up: Vec<Vec<u64>>,
+    down: Vec<Vec<u64>>,
+}
+
+impl Weights {
+    /// Weights of each layered edge from the weight of the input edge it
+    /// belongs to.
+    fn new(g: &Layered, edge_weight: &[u64]) -> Self {
+        let n = g.nodes.len();
+        let mut up: Vec<Vec<u64>> = vec![Vec::new(); n];
+        let mut down: Vec<Vec<u64>> = vec![Vec::new(); n];
+        for (e, route) in g.routes.iter().enumerate() {
+            if let super::build::Route::Chain { nodes, .. } = route {
+                let w = edge_weight.get(e).copied().unwrap_or(1);
+                for s in nodes.windows(2) {
+                    down[s[0]].push(w);
+                    up[s[1]].push(w);
+                }
+            }
+        }
+        Weights { up, down }
+    }
 }
 
 /// One entry of a block being sorted: a node of the block's own cluster, or
@@ -170,7 +216,9 @@ impl Orderer<'_> {
         }
         self.improve(&mut best, &mut best_cross);
         let clustered = comp.iter().any(|&v| self.g.nodes[v].cluster.is_some());
-        if !clustered {
+        if clustered {
+            self.search_boxes(comp, work_before, &mut best, &mut best_cross);
+        } else {
             self.search(comp, work_before, &mut best, &mut best_cross);
         }
         self.restore(&best);
@@ -869,6 +917,9 @@ impl Orderer<'_> {
 
     /// Total crossings between all pairs of adjacent ranks.
     fn crossings(&mut self) -> u64 {
+        if let Some(wt) = self.weights {
+            return self.weighted_crossings(wt);
+        }
         let mut total = 0;
         let mut buf = Vec::new();
         for r in 0..self.ranks.len().saturating_sub(1) {
@@ -886,9 +937,49 @@ impl Orderer<'_> {
         total
     }
 
+    /// Weighted crossings between all pairs of adjacent ranks: each
+    /// crossing counts the product of its two edges' weights.
+    fn weighted_crossings(&mut self, wt: &Weights) -> u64 {
+        let mut total = 0;
+        let mut buf: Vec<(usize, u64)> = Vec::new();
+        for r in 0..self.ranks.len().saturating_sub(1) {
+            self.acc.reset(self.ranks[r + 1].len());
+            *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
+            for &v in &self.ranks[r] {
+                buf.clear();
+                buf.extend(
+                    self.g.down[v]
+                        .iter()
+                        .zip(&wt.down[v])
+                        .map(|(&w, &x)| (self.pos[w], x)),
+                );
+                buf.sort_unstable();
+                for &(p, x) in &buf {
+                    total += x * self.acc.insert_weighted(p, x);
+                }
+            }
+        }
+        total
+    }
+
     /// Crossings among the edges of `u` and `v` with `u` left of `v`, and
     /// with `v` left of `u`, in one pass.
     fn pair_crossings_both(&mut self, u: usize, v: usize) -> (u64, u64) {
+        if let Some(wt) = self.weights {
+            let (mut c0, mut c1) = (0, 0);
+            for (side, ws) in [(&self.g.up, &wt.up), (&self.g.down, &wt.down)] {
+                *self.work += (side[u].len() * side[v].len()) as u64;
+                for (&a, &wa) in side[u].iter().zip(&ws[u]) {
+                    let pa = self.pos[a];
+                    for (&b, &wb) in side[v].iter().zip(&ws[v]) {
+                        let pb = self.pos[b];
+                        c0 += u64::from(pb < pa) * wa * wb;
+                        c1 += u64::from(pb > pa) * wa * wb;
+                    }
+                }
+            }
+            return (c0, c1);
+        }
         let (mut c0, mut c1) = (0, 0);
         for side in [&self.g.up, &self.g.down] {
             *self.work += (side[u].len() * side[v].len()) as u64;
@@ -906,6 +997,9 @@ impl Orderer<'_> {
 
     /// Crossings among the edges of `u` and `v` if `u` is left of `v`.
     fn pair_crossings(&mut self, u: usize, v: usize) -> u64 {
+        if self.weights.is_some() {
+            return self.pair_crossings_both(u, v).0;
+        }
         let mut c = 0;
         for side in [&self.g.up, &self.g.down] {
             *self.work += (side[u].len() * side[v].len()) as u64;
@@ -1152,6 +1246,7 @@ mod tests {
             key: vec![None; g.nodes.len()],
             barycenter: false,
             work,
+            weights: None,
         };
         o.initial_order(&all, true);
         o

@@ -301,6 +301,7 @@ fn arb_input() -> impl Strategy<Value = LayoutInput> {
                     to,
                     label,
                     constraint,
+                    hidden: false,
                 }),
             if n == 0 { 0..1 } else { 0..(2 * n + 2) },
         );
