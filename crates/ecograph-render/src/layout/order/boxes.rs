@@ -19,17 +19,17 @@ use super::super::build::{Kind, Route};
 use super::{GLOBAL_ROUNDS, Orderer, SEARCH_QUIT, WORK_BUDGET};
 
 /// Cap on the work of the search in components with boxes (global sifting
-/// rounds and the iterated search together), as a fraction of the work
+/// rounds and the iterated search together), as a multiple of the work
 /// spent on the component before it ...
 const BOX_SEARCH_SHARE: u64 = 2;
 /// ... and in elementary steps.
-const BOX_SEARCH_WORK: u64 = 300_000;
+const BOX_SEARCH_WORK: u64 = 2_000_000;
 
-/// Largest component (layered nodes, bend points included) searched: on
-/// larger ones the cap cut the search off within its first round, and the
-/// drawn crossings moved either way by about 0.1% (random+clusters/500 +10,
-/// short-edge+clusters/200 +22 with 734 nodes).
-const BOX_SEARCH_NODES: usize = 400;
+/// Largest component (real nodes) searched: on larger ones the search is cut
+/// off by its cap within its first round, and there it lowered the order's
+/// crossings by 0.2-1% while the drawn ones rose (random+clusters/500 by 10,
+/// short-edge+clusters/200 by 22).
+const BOX_SEARCH_NODES: usize = 100;
 
 /// What an entry of one level stands for, before it has an index.
 #[derive(Clone, Copy)]
@@ -80,9 +80,9 @@ impl Orderer<'_> {
     /// boxes, from the best order: rounds of level-by-level global sifting,
     /// transposition and sifting while they remove crossings, then tries from
     /// the best order shaken a little (as in the search of components
-    /// without boxes). Capped at half the work spent on the component before
-    /// it and at [`BOX_SEARCH_WORK`]; only on components of at most
-    /// [`BOX_SEARCH_NODES`] nodes.
+    /// without boxes). Capped at twice the work spent on the component
+    /// before it and at [`BOX_SEARCH_WORK`]; only on components of at most
+    /// [`BOX_SEARCH_NODES`] real nodes.
     pub(super) fn search_boxes(
         &mut self,
         comp: &[usize],
@@ -90,11 +90,15 @@ impl Orderer<'_> {
         best: &mut Vec<Vec<usize>>,
         best_cross: &mut u64,
     ) {
-        if *best_cross == 0 || comp.len() > BOX_SEARCH_NODES || *self.work > WORK_BUDGET {
+        let real = comp
+            .iter()
+            .filter(|&&v| self.g.nodes[v].kind == Kind::Real)
+            .count();
+        if *best_cross == 0 || real > BOX_SEARCH_NODES || *self.work > WORK_BUDGET {
             return;
         }
         let start = *self.work;
-        let budget = ((start - work_before) / BOX_SEARCH_SHARE).min(BOX_SEARCH_WORK);
+        let budget = ((start - work_before) * BOX_SEARCH_SHARE).min(BOX_SEARCH_WORK);
         let limit = start + budget;
         let runs = self.runs(comp);
         for _ in 0..GLOBAL_ROUNDS {
