@@ -45,6 +45,10 @@ impl Accumulator {
         self.tree.clear();
         self.tree.resize(len + 1, 0);
         self.inserted = 0;
+    }
+
+    /// Empties the weighted tree, sized for `len` positions.
+    pub(crate) fn reset_weighted(&mut self, len: usize) {
         self.weighted.clear();
         self.weighted.resize(len + 1, 0);
         self.weight = 0;

@@ -943,7 +943,7 @@ impl Orderer<'_> {
         let mut total = 0;
         let mut buf: Vec<(usize, u64)> = Vec::new();
         for r in 0..self.ranks.len().saturating_sub(1) {
-            self.acc.reset(self.ranks[r + 1].len());
+            self.acc.reset_weighted(self.ranks[r + 1].len());
             *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
             for &v in &self.ranks[r] {
                 buf.clear();
@@ -1145,7 +1145,7 @@ mod tests {
     use proptest::prelude::*;
 
     /// Crossings between adjacent ranks, pair by pair: the oracle.
-    fn brute_force(g: &Layered, ranks: &[Vec<usize>]) -> u64 {
+    pub(super) fn brute_force(g: &Layered, ranks: &[Vec<usize>]) -> u64 {
         let mut pos = vec![0usize; g.nodes.len()];
         for row in ranks {
             for (i, &v) in row.iter().enumerate() {
@@ -1172,7 +1172,7 @@ mod tests {
 
     /// Every rank holds the same nodes as before, and each cluster's nodes
     /// are contiguous on it.
-    fn assert_valid(g: &Layered, tree: &ClusterTree, before: &[Vec<usize>], after: &[Vec<usize>]) {
+    pub(super) fn assert_valid(g: &Layered, tree: &ClusterTree, before: &[Vec<usize>], after: &[Vec<usize>]) {
         for (b, a) in before.iter().zip(after) {
             let (mut b, mut a2) = (b.clone(), a.clone());
             b.sort_unstable();
@@ -1193,7 +1193,7 @@ mod tests {
         }
     }
 
-    fn arb_input() -> impl Strategy<Value = LayoutInput> {
+    pub(super) fn arb_input() -> impl Strategy<Value = LayoutInput> {
         (1usize..14, 0usize..4).prop_flat_map(|(n, k)| {
             let clusters =
                 proptest::collection::vec(proptest::option::of(0usize..4), k).prop_map(|parents| {
@@ -1230,7 +1230,7 @@ mod tests {
         })
     }
 
-    fn orderer<'a>(
+    pub(super) fn orderer<'a>(
         g: &'a Layered,
         tree: &'a ClusterTree,
         pos: &'a mut Vec<usize>,

@@ -444,3 +444,118 @@ impl Orderer<'_> {
         d + boxes * BOX_PENALTY
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{arb_input, assert_valid, brute_force, orderer};
+    use super::super::{DRAWN_WEIGHT, Orderer, Weights};
+    use super::Route;
+    use crate::layout::build::build;
+    use crate::layout::tree::ClusterTree;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        #[test]
+        fn weighted_crossings_match_pair_by_pair_and_never_grow(
+            input in arb_input(),
+            hide in proptest::collection::vec(any::<bool>(), 64),
+        ) {
+            let mut input = input;
+            for (e, h) in input.edges.iter_mut().zip(&hide) {
+                e.hidden = *h;
+            }
+            let tree = ClusterTree::new(&input.clusters).expect("a forest");
+            let g = build(&input, &tree);
+            let w: Vec<u64> = g.hidden.iter().map(|&h| if h { 1 } else { DRAWN_WEIGHT }).collect();
+            let weights = Weights::new(&g, &w);
+            // Every segment between adjacent ranks with its edge's weight.
+            let mut segs: Vec<(usize, usize, u64)> = Vec::new();
+            for (e, route) in g.routes.iter().enumerate() {
+                if let Route::Chain { nodes, .. } = route {
+                    segs.extend(nodes.windows(2).map(|s| (s[0], s[1], w[e])));
+                }
+            }
+            let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+            let mut o = orderer(&g, &tree, &mut pos, &mut work);
+            o.weights = Some(&weights);
+            let oracle = |o: &Orderer<'_>| -> u64 {
+                let mut total = 0;
+                for (i, &(a, b, x)) in segs.iter().enumerate() {
+                    for &(c, d, y) in &segs[i + 1..] {
+                        let same_rank = g.nodes[a].rank == g.nodes[c].rank;
+                        let (pa, pb, pc, pd) = (o.pos[a], o.pos[b], o.pos[c], o.pos[d]);
+                        if same_rank && ((pa < pc && pb > pd) || (pa > pc && pb < pd)) {
+                            total += x * y;
+                        }
+                    }
+                }
+                total
+            };
+            let c0 = oracle(&o);
+            prop_assert_eq!(o.crossings(), c0);
+            o.transpose(false);
+            o.sift();
+            let c1 = oracle(&o);
+            prop_assert!(c1 <= c0, "transpose and sift: {} -> {}", c0, c1);
+            prop_assert_eq!(o.crossings(), c1);
+        }
+
+        #[test]
+        fn global_sifting_in_boxes_keeps_boxes_whole_and_sides_kept(input in arb_input()) {
+            let tree = ClusterTree::new(&input.clusters).expect("a forest");
+            let g = build(&input, &tree);
+            let all: Vec<usize> = (0..g.nodes.len()).collect();
+            let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+            let mut o = orderer(&g, &tree, &mut pos, &mut work);
+            let start = o.ranks.clone();
+            let runs = o.runs(&all);
+            o.global_sift_boxes(&all, &runs, u64::MAX);
+            assert_valid(&g, &tree, &start, &o.ranks);
+            for row in &o.ranks {
+                for (i, &v) in row.iter().enumerate() {
+                    prop_assert_eq!(o.pos[v], i);
+                }
+            }
+            prop_assert_eq!(o.crossings(), brute_force(&g, &o.ranks));
+            // Every run of bend points and every box keeps its side of every
+            // sibling box on all the ranks they share.
+            let parent = |v: usize| g.nodes[v].cluster;
+            let mut units: Vec<(Option<usize>, Vec<(usize, usize)>)> = Vec::new();
+            for c in 0..tree.parent.len() {
+                let at: Vec<(usize, usize)> = (0..g.nodes.len())
+                    .filter(|&v| g.nodes[v].cluster.is_some_and(|k| tree.path[k].contains(&c)))
+                    .map(|v| (g.nodes[v].rank, o.pos[v]))
+                    .collect();
+                units.push((tree.parent[c], at));
+            }
+            let boxes = units.len();
+            let mut run_unit = std::collections::BTreeMap::new();
+            for v in 0..g.nodes.len() {
+                if runs[v] != usize::MAX {
+                    let u = *run_unit.entry(runs[v]).or_insert_with(|| {
+                        units.push((parent(v), Vec::new()));
+                        units.len() - 1
+                    });
+                    units[u].1.push((g.nodes[v].rank, o.pos[v]));
+                }
+            }
+            for a in 0..boxes {
+                for b in 0..units.len() {
+                    if a == b || units[a].0 != units[b].0 {
+                        continue;
+                    }
+                    let mut sides = std::collections::BTreeSet::new();
+                    for &(r, p) in &units[b].1 {
+                        let here: Vec<usize> = units[a].1.iter().filter(|x| x.0 == r).map(|x| x.1).collect();
+                        if let Some(&q) = here.first() {
+                            sides.insert(q < p);
+                        }
+                    }
+                    prop_assert!(sides.len() <= 1, "box {} and unit {} swap sides", a, b);
+                }
+            }
+        }
+    }
+}
