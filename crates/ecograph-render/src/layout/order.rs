@@ -63,7 +63,8 @@ pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
     let mut result: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
     let mut pos = vec![0usize; n];
     let mut work = 0u64;
-    // Drawn edges outweigh hidden ones where there are both.
+    // In the search inside boxes, drawn edges outweigh hidden ones where
+    // there are both.
     let weights = (g.hidden.contains(&true) && g.hidden.contains(&false)).then(|| {
         let w: Vec<u64> = g
             .hidden
@@ -82,7 +83,8 @@ pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
             key: vec![None; n],
             barycenter: false,
             work: &mut work,
-            weights: weights.as_ref(),
+            weights: None,
+            search_weights: weights.as_ref(),
         };
         let ranks = o.mincross(&comp);
         for (r, row) in ranks.into_iter().enumerate() {
@@ -151,6 +153,9 @@ struct Orderer<'a> {
     /// Weights of the edges in `g.up` and `g.down`, entry by entry, when
     /// not all are 1.
     weights: Option<&'a Weights>,
+    /// The weights the search inside boxes uses (drawn edges outweigh
+    /// hidden ones); the sweeps count every crossing alike.
+    search_weights: Option<&'a Weights>,
 }
 
 /// Crossing weights parallel to `Layered::up` and `Layered::down`.
@@ -1172,7 +1177,12 @@ mod tests {
 
     /// Every rank holds the same nodes as before, and each cluster's nodes
     /// are contiguous on it.
-    pub(super) fn assert_valid(g: &Layered, tree: &ClusterTree, before: &[Vec<usize>], after: &[Vec<usize>]) {
+    pub(super) fn assert_valid(
+        g: &Layered,
+        tree: &ClusterTree,
+        before: &[Vec<usize>],
+        after: &[Vec<usize>],
+    ) {
         for (b, a) in before.iter().zip(after) {
             let (mut b, mut a2) = (b.clone(), a.clone());
             b.sort_unstable();
@@ -1247,6 +1257,7 @@ mod tests {
             barycenter: false,
             work,
             weights: None,
+            search_weights: None,
         };
         o.initial_order(&all, true);
         o

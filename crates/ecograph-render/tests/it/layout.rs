@@ -698,7 +698,10 @@ fn tj_packages_drawn_edges_cross_at_most_23_times() {
     let input = ecograph_render::layout::diagram_input(&d);
     let drawn = input.edges.iter().filter(|e| !e.hidden).count();
     assert_eq!(drawn, 44);
-    assert!(input.edges[..drawn].iter().all(|e| !e.hidden), "drawn edges come first");
+    assert!(
+        input.edges[..drawn].iter().all(|e| !e.hidden),
+        "drawn edges come first"
+    );
     let out = layout(&input).expect("valid");
     let visible = LayoutInput {
         edges: input.edges[..drawn].to_vec(),

@@ -16,7 +16,7 @@
 use std::collections::BTreeSet;
 
 use super::super::build::{Kind, Route};
-use super::{GLOBAL_ROUNDS, Orderer, SEARCH_QUIT, WORK_BUDGET};
+use super::{DRAWN_WEIGHT, GLOBAL_ROUNDS, Orderer, SEARCH_QUIT, WORK_BUDGET};
 
 /// Cap on the work of the search in components with boxes (global sifting
 /// rounds and the iterated search together), as a multiple of the work
@@ -97,6 +97,14 @@ impl Orderer<'_> {
         if *best_cross == 0 || real > BOX_SEARCH_NODES || *self.work > WORK_BUDGET {
             return;
         }
+        // Where only hidden edges cross, nothing seen can get better.
+        self.weights = self.search_weights;
+        self.restore(best);
+        if self.drawn_crossings() == 0 {
+            self.weights = None;
+            return;
+        }
+        *best_cross = self.crossings();
         let start = *self.work;
         let budget = ((start - work_before) * BOX_SEARCH_SHARE).min(BOX_SEARCH_WORK);
         let limit = start + budget;
@@ -123,6 +131,35 @@ impl Orderer<'_> {
                 best.clone_from(&self.ranks);
             }
         }
+        self.weights = None;
+    }
+
+    /// Crossings between two drawn edges (all crossings when no edge is
+    /// hidden).
+    fn drawn_crossings(&mut self) -> u64 {
+        let Some(wt) = self.weights else {
+            return self.crossings();
+        };
+        let mut total = 0;
+        let mut buf: Vec<(usize, u64)> = Vec::new();
+        for r in 0..self.ranks.len().saturating_sub(1) {
+            self.acc.reset_weighted(self.ranks[r + 1].len());
+            *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
+            for &v in &self.ranks[r] {
+                buf.clear();
+                buf.extend(
+                    self.g.down[v]
+                        .iter()
+                        .zip(&wt.down[v])
+                        .map(|(&w, &x)| (self.pos[w], u64::from(x == DRAWN_WEIGHT))),
+                );
+                buf.sort_unstable();
+                for &(p, x) in &buf {
+                    total += x * self.acc.insert_weighted(p, x);
+                }
+            }
+        }
+        total
     }
 
     /// Level-by-level global sifting, transposition, sifting and
