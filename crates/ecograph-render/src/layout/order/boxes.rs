@@ -559,7 +559,9 @@ mod tests {
             // Every run of bend points and every box keeps its side of every
             // sibling box on all the ranks they share.
             let parent = |v: usize| g.nodes[v].cluster;
-            let mut units: Vec<(Option<usize>, Vec<(usize, usize)>)> = Vec::new();
+            // A box or a run: the box it lies in, its (rank, slot)s.
+            type Unit = (Option<usize>, Vec<(usize, usize)>);
+            let mut units: Vec<Unit> = Vec::new();
             for c in 0..tree.parent.len() {
                 let at: Vec<(usize, usize)> = (0..g.nodes.len())
                     .filter(|&v| g.nodes[v].cluster.is_some_and(|k| tree.path[k].contains(&c)))
@@ -569,9 +571,9 @@ mod tests {
             }
             let boxes = units.len();
             let mut run_unit = std::collections::BTreeMap::new();
-            for v in 0..g.nodes.len() {
-                if runs[v] != usize::MAX {
-                    let u = *run_unit.entry(runs[v]).or_insert_with(|| {
+            for (v, &run) in runs.iter().enumerate() {
+                if run != usize::MAX {
+                    let u = *run_unit.entry(run).or_insert_with(|| {
                         units.push((parent(v), Vec::new()));
                         units.len() - 1
                     });
