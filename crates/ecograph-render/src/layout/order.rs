@@ -8,9 +8,9 @@
 //! without clusters then gets global sifting (every long edge's bend points
 //! move as one block) and an iterated local search from the best order,
 //! bounded by the work spent before it. A component with clusters instead
-//! ends with single nodes moved across the boxes beside them where an edge
-//! of theirs would pass through a box between two ranks and the move adds
-//! no crossing.
+//! ends with single nodes, then runs of a long edge's bend points, moved
+//! across the boxes beside them where an edge would pass through a box
+//! between two ranks and the move adds no crossing.
 //! Clusters stay contiguous on every rank: a rank is sorted as a tree of
 //! blocks (a cluster's block is sorted inside, then placed by the mean key of
 //! its members), and sibling clusters keep the relative order they have on
@@ -24,6 +24,9 @@ mod boxes;
 
 /// Passes over all ranks of [`Orderer::unpass`].
 const UNPASS_ROUNDS: usize = 2;
+/// [`Orderer::unpass_chains`] may spend at most this fraction (one in ...)
+/// of the work the component's ordering took before it.
+const UNPASS_CHAINS_SHARE: u64 = 4;
 /// Sweeps from each start order, from the best order, and how many may pass
 /// without a real improvement (dot's values).
 const START_ITER: usize = 4;
@@ -229,6 +232,7 @@ impl Orderer<'_> {
         self.restore(&best);
         if clustered {
             self.unpass();
+            self.unpass_chains((*self.work - work_before) / UNPASS_CHAINS_SHARE);
         }
         std::mem::take(&mut self.ranks)
     }
@@ -353,6 +357,157 @@ impl Orderer<'_> {
                     self.ranks[r].insert(to, x);
                     for i in at.min(to)..=at.max(to) {
                         self.pos[self.ranks[r][i]] = i;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves the node at slot `at` of rank `r` to the gap before slot `gap`
+    /// (slots of the row as it is); returns the change in crossings.
+    fn shift(&mut self, r: usize, at: usize, gap: usize) -> i64 {
+        let v = self.ranks[r][at];
+        let mut d = 0i64;
+        for i in gap.min(at + 1)..gap.max(at) {
+            let w = self.ranks[r][i];
+            let (before, after) = if gap < at {
+                (self.pair_crossings(w, v), self.pair_crossings(v, w))
+            } else {
+                (self.pair_crossings(v, w), self.pair_crossings(w, v))
+            };
+            d += after as i64 - before as i64;
+        }
+        let to = if gap > at { gap - 1 } else { gap };
+        let x = self.ranks[r].remove(at);
+        self.ranks[r].insert(to, x);
+        for i in at.min(to)..=at.max(to) {
+            self.pos[self.ranks[r][i]] = i;
+        }
+        d
+    }
+
+    /// Passes of the edge segments at node `v` through boxes (see
+    /// [`Orderer::unpass`]); `spans` holds every box's first and last slot
+    /// on every rank as the ranks are.
+    fn node_passes(&self, v: usize, spans: &[Vec<(usize, usize)>]) -> u64 {
+        let g = self.g;
+        let r = g.nodes[v].rank;
+        let here = &spans[r];
+        let none = (usize::MAX, 0);
+        let inside = |v: usize, c: usize| {
+            g.nodes[v]
+                .cluster
+                .is_some_and(|k| self.tree.path[k].contains(&c))
+        };
+        let pv = self.pos[v];
+        let mut total = 0;
+        for (nbrs, other) in [(&g.up[v], r.wrapping_sub(1)), (&g.down[v], r + 1)] {
+            let Some(there) = spans.get(other) else {
+                continue;
+            };
+            for &w in nbrs {
+                let pw = self.pos[w];
+                for c in 0..here.len() {
+                    let (h, t) = (here[c], there[c]);
+                    if h == none || t == none || inside(v, c) || inside(w, c) {
+                        continue;
+                    }
+                    total += u64::from((pv < h.0 && pw > t.1) || (pv > h.1 && pw < t.0));
+                }
+            }
+        }
+        total
+    }
+
+    /// Moves runs of a long edge's bend points across a box its edge passes
+    /// through, up to where the box ends, so the edge changes sides of the
+    /// box above or below it instead of through it: kept when that removes
+    /// passes and adds no crossing. Boxes stay contiguous (each bend point
+    /// goes to the gap next to the box, in its own block). Stops once it has
+    /// spent `budget` work.
+    fn unpass_chains(&mut self, budget: u64) {
+        let start = *self.work;
+        let g = self.g;
+        let tree = self.tree;
+        let none = (usize::MAX, 0);
+        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.ranks.len()];
+        for (r, row) in spans.iter_mut().enumerate() {
+            self.box_spans(r, row);
+        }
+        *self.work += self.pos.len() as u64;
+        for route in &g.routes {
+            let super::build::Route::Chain { nodes, .. } = route else {
+                continue;
+            };
+            for s in 0..nodes.len() - 1 {
+                if *self.work > WORK_BUDGET || *self.work - start > budget {
+                    return;
+                }
+                let (a, b) = (nodes[s], nodes[s + 1]);
+                let r = g.nodes[a].rank;
+                let (upper, lower) = (&spans[r], &spans[r + 1]);
+                *self.work += upper.len() as u64;
+                let (pa, pb) = (self.pos[a], self.pos[b]);
+                // A box this segment passes through: one side of it on rank
+                // r, the other on rank r + 1.
+                let Some(d) = (0..upper.len()).find(|&c| {
+                    let (h, t) = (upper[c], lower[c]);
+                    h != none && t != none && ((pa < h.0 && pb > t.1) || (pa > h.1 && pb < t.0))
+                }) else {
+                    continue;
+                };
+                let (a_left, b_left) = (pa < upper[d].0, pb < lower[d].0);
+                // Up from a, or down from b: the bend points on the wrong
+                // side, in d's parent block, while d is on their rank.
+                for (start, step, was_left) in [(s, -1isize, a_left), (s + 1, 1, b_left)] {
+                    let mut run: Vec<usize> = Vec::new();
+                    let mut i = start as isize;
+                    let ok = loop {
+                        if i < 0 || i as usize >= nodes.len() {
+                            break false;
+                        }
+                        let v = nodes[i as usize];
+                        let span = spans[g.nodes[v].rank][d];
+                        if span == none || (self.pos[v] < span.0) != was_left {
+                            break true;
+                        }
+                        if !matches!(g.nodes[v].kind, Kind::Dummy | Kind::Label)
+                            || g.nodes[v].cluster != tree.parent[d]
+                        {
+                            break false;
+                        }
+                        run.push(v);
+                        i += step;
+                    };
+                    if !ok || run.is_empty() {
+                        continue;
+                    }
+                    *self.work += (run.len() * spans[r].len() * 4) as u64;
+                    let before: u64 = run.iter().map(|&v| self.node_passes(v, &spans)).sum();
+                    // Move each across d, remembering where it was.
+                    let mut delta = 0i64;
+                    let mut undo: Vec<(usize, usize)> = Vec::new();
+                    for &v in &run {
+                        let rv = g.nodes[v].rank;
+                        let at = self.pos[v];
+                        let span = spans[rv][d];
+                        let gap = if at < span.0 { span.1 + 1 } else { span.0 };
+                        delta += self.shift(rv, at, gap);
+                        self.box_spans(rv, &mut spans[rv]);
+                        *self.work += self.ranks[rv].len() as u64;
+                        undo.push((v, at));
+                    }
+                    let after: u64 = run.iter().map(|&v| self.node_passes(v, &spans)).sum();
+                    if delta <= 0 && after < before {
+                        break;
+                    }
+                    for &(v, at) in undo.iter().rev() {
+                        let rv = g.nodes[v].rank;
+                        let now = self.pos[v];
+                        let gap = if at > now { at + 1 } else { at };
+                        self.shift(rv, now, gap);
+                        self.box_spans(rv, &mut spans[rv]);
+                        *self.work += self.ranks[rv].len() as u64;
                     }
                 }
             }
@@ -1433,7 +1588,9 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         #[test]
-        fn moving_nodes_out_of_boxes_adds_no_crossing_and_no_pass(input in arb_input()) {
+        fn moving_nodes_and_bend_points_out_of_boxes_adds_no_crossing_and_no_pass(
+            input in arb_input()
+        ) {
             let tree = ClusterTree::new(&input.clusters).expect("a forest");
             let g = build(&input, &tree);
             let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
@@ -1441,6 +1598,11 @@ mod tests {
             let start = o.ranks.clone();
             let (c0, p0) = (brute_force(&g, &o.ranks), box_passes(&g, &tree, &o.ranks));
             o.unpass();
+            let (c1, p1) = (brute_force(&g, &o.ranks), box_passes(&g, &tree, &o.ranks));
+            prop_assert!(c1 <= c0, "crossings {} -> {}", c0, c1);
+            prop_assert!(p1 <= p0, "passes {} -> {}", p0, p1);
+            let (c0, p0) = (c1, p1);
+            o.unpass_chains(u64::MAX);
             let (c1, p1) = (brute_force(&g, &o.ranks), box_passes(&g, &tree, &o.ranks));
             prop_assert!(c1 <= c0, "crossings {} -> {}", c0, c1);
             prop_assert!(p1 <= p0, "passes {} -> {}", p0, p1);
