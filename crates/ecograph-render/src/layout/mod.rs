@@ -18,8 +18,8 @@
 //!    schedule, then a barycenter pass, then sifting single nodes while that
 //!    helps; parts without clusters then get global sifting of whole long
 //!    edges and a bounded iterated local search, parts with clusters single
-//!    nodes moved beside the boxes their edges would pass through where that
-//!    adds no crossing), counting crossings with the
+//!    nodes and runs of bend points moved beside the boxes their edges would
+//!    pass through where that adds no crossing), counting crossings with the
 //!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
 //!    contiguous on every rank and sibling clusters keep one left-to-right
 //!    order (Sander; Forster);
