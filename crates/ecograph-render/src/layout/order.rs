@@ -700,39 +700,7 @@ impl Orderer<'_> {
             }
         }
         *self.work += (n + nb) as u64 * 4;
-        let mut ready: std::collections::BTreeSet<(u64, usize)> = (0..nb)
-            .filter(|&b| indeg[b] == 0)
-            .map(|b| (key[b], b))
-            .collect();
-        let mut done = vec![false; nb];
-        let mut pi: Vec<usize> = Vec::with_capacity(nb);
-        let mut waiting: std::collections::BTreeSet<(u64, usize)> = (0..nb)
-            .filter(|&b| indeg[b] > 0)
-            .map(|b| (key[b], b))
-            .collect();
-        while pi.len() < nb {
-            let b = match ready.pop_first() {
-                Some((_, b)) => b,
-                // A cycle (chains crossing between their ends): take the
-                // leftmost waiting block.
-                None => match waiting.first().copied() {
-                    Some((_, b)) => b,
-                    None => break,
-                },
-            };
-            if done[b] {
-                continue;
-            }
-            waiting.remove(&(key[b], b));
-            done[b] = true;
-            pi.push(b);
-            for &s in &succ[b] {
-                indeg[s] = indeg[s].saturating_sub(1);
-                if indeg[s] == 0 && !done[s] && waiting.remove(&(key[s], s)) {
-                    ready.insert((key[s], s));
-                }
-            }
-        }
+        let mut pi = keyed_topological_order(&key, indeg, &succ);
         for &v in comp {
             self.ranks[g.nodes[v].rank].clear();
         }
@@ -1295,6 +1263,51 @@ fn median(p: &[usize]) -> Option<f64> {
             }
         }
     }
+}
+
+/// The blocks `0..key.len()` in topological order of the "left of" edges
+/// `succ` (`indeg` counts each block's predecessors), the smallest key first
+/// among the blocks that are ready. Where a cycle leaves none ready (chains
+/// crossing between their ends), the waiting block with the smallest key goes
+/// next. Used by global sifting, with and without boxes.
+pub(super) fn keyed_topological_order(
+    key: &[u64],
+    mut indeg: Vec<usize>,
+    succ: &[Vec<usize>],
+) -> Vec<usize> {
+    let nb = key.len();
+    let mut ready: std::collections::BTreeSet<(u64, usize)> = (0..nb)
+        .filter(|&b| indeg[b] == 0)
+        .map(|b| (key[b], b))
+        .collect();
+    let mut waiting: std::collections::BTreeSet<(u64, usize)> = (0..nb)
+        .filter(|&b| indeg[b] > 0)
+        .map(|b| (key[b], b))
+        .collect();
+    let mut done = vec![false; nb];
+    let mut pi: Vec<usize> = Vec::with_capacity(nb);
+    while pi.len() < nb {
+        let b = match ready.pop_first() {
+            Some((_, b)) => b,
+            None => match waiting.first().copied() {
+                Some((_, b)) => b,
+                None => break,
+            },
+        };
+        if done[b] {
+            continue;
+        }
+        waiting.remove(&(key[b], b));
+        done[b] = true;
+        pi.push(b);
+        for &s in &succ[b] {
+            indeg[s] = indeg[s].saturating_sub(1);
+            if indeg[s] == 0 && !done[s] && waiting.remove(&(key[s], s)) {
+                ready.insert((key[s], s));
+            }
+        }
+    }
+    pi
 }
 
 #[cfg(test)]

@@ -13,8 +13,6 @@
 //! share. Levels are sifted top down: first the root's boxes as blocks, then
 //! what is inside each box.
 
-use std::collections::BTreeSet;
-
 use super::super::build::{Kind, Route};
 use super::{DRAWN_WEIGHT, GLOBAL_ROUNDS, Orderer, SEARCH_QUIT, WORK_BUDGET};
 
@@ -339,37 +337,7 @@ impl Orderer<'_> {
         let key: Vec<u64> = (0..nb)
             .map(|e| (key_sum[e] / key_cnt[e].max(1) as f64 * 1e12) as u64)
             .collect();
-        let mut ready: BTreeSet<(u64, usize)> = (0..nb)
-            .filter(|&b| indeg[b] == 0)
-            .map(|b| (key[b], b))
-            .collect();
-        let mut waiting: BTreeSet<(u64, usize)> = (0..nb)
-            .filter(|&b| indeg[b] > 0)
-            .map(|b| (key[b], b))
-            .collect();
-        let mut done = vec![false; nb];
-        let mut pi: Vec<usize> = Vec::with_capacity(nb);
-        while pi.len() < nb {
-            let b = match ready.pop_first() {
-                Some((_, b)) => b,
-                None => match waiting.first().copied() {
-                    Some((_, b)) => b,
-                    None => break,
-                },
-            };
-            if done[b] {
-                continue;
-            }
-            waiting.remove(&(key[b], b));
-            done[b] = true;
-            pi.push(b);
-            for &s in &succ[b] {
-                indeg[s] = indeg[s].saturating_sub(1);
-                if indeg[s] == 0 && !done[s] && waiting.remove(&(key[s], s)) {
-                    ready.insert((key[s], s));
-                }
-            }
-        }
+        let mut pi = super::keyed_topological_order(&key, indeg, &succ);
         // Lay each rank's part of the level out in that order.
         let mut start: Vec<Option<usize>> = vec![None; self.ranks.len()];
         for &(r, p, _) in &members {
