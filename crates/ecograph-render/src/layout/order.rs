@@ -337,35 +337,21 @@ impl Orderer<'_> {
                     if p >= best.0 {
                         continue;
                     }
-                    let mut d = 0i64;
-                    for i in gap.min(at + 1)..gap.max(at) {
-                        let w = self.ranks[r][i];
-                        let (before, after) = if gap < at {
-                            (self.pair_crossings(w, v), self.pair_crossings(v, w))
-                        } else {
-                            (self.pair_crossings(v, w), self.pair_crossings(w, v))
-                        };
-                        d += after as i64 - before as i64;
-                    }
+                    let d = self.shift_delta(r, at, gap);
                     if d <= 0 && (p, d) < best {
                         (best_gap, best) = (Some(gap), (p, d));
                     }
                 }
                 if let Some(gap) = best_gap {
-                    let x = self.ranks[r].remove(at);
-                    let to = if gap > at { gap - 1 } else { gap };
-                    self.ranks[r].insert(to, x);
-                    for i in at.min(to)..=at.max(to) {
-                        self.pos[self.ranks[r][i]] = i;
-                    }
+                    self.move_node(r, at, gap);
                 }
             }
         }
     }
 
-    /// Moves the node at slot `at` of rank `r` to the gap before slot `gap`
-    /// (slots of the row as it is); returns the change in crossings.
-    fn shift(&mut self, r: usize, at: usize, gap: usize) -> i64 {
+    /// The change in crossings if the node at slot `at` of rank `r` moved to
+    /// the gap before slot `gap` (slots of the row as it is).
+    fn shift_delta(&mut self, r: usize, at: usize, gap: usize) -> i64 {
         let v = self.ranks[r][at];
         let mut d = 0i64;
         for i in gap.min(at + 1)..gap.max(at) {
@@ -377,13 +363,26 @@ impl Orderer<'_> {
             };
             d += after as i64 - before as i64;
         }
+        d
+    }
+
+    /// Moves the node at slot `at` of rank `r` to the gap before slot `gap`
+    /// (slots of the row as it is); returns the change in crossings.
+    fn shift(&mut self, r: usize, at: usize, gap: usize) -> i64 {
+        let d = self.shift_delta(r, at, gap);
+        self.move_node(r, at, gap);
+        d
+    }
+
+    /// Moves the node at slot `at` of rank `r` to the gap before slot `gap`
+    /// (slots of the row as it is).
+    fn move_node(&mut self, r: usize, at: usize, gap: usize) {
         let to = if gap > at { gap - 1 } else { gap };
         let x = self.ranks[r].remove(at);
         self.ranks[r].insert(to, x);
         for i in at.min(to)..=at.max(to) {
             self.pos[self.ranks[r][i]] = i;
         }
-        d
     }
 
     /// Passes of the edge segments at node `v` through boxes (see
@@ -1068,6 +1067,16 @@ impl Orderer<'_> {
     /// Weighted crossings between all pairs of adjacent ranks: each
     /// crossing counts the product of its two edges' weights.
     fn weighted_crossings(&mut self, wt: &Weights) -> u64 {
+        self.crossings_weighted_by(wt, |x| x)
+    }
+
+    /// Crossings between all pairs of adjacent ranks, each counting the
+    /// product of `weight` of its two edges' weights.
+    pub(super) fn crossings_weighted_by(
+        &mut self,
+        wt: &Weights,
+        weight: impl Fn(u64) -> u64,
+    ) -> u64 {
         let mut total = 0;
         let mut buf: Vec<(usize, u64)> = Vec::new();
         for r in 0..self.ranks.len().saturating_sub(1) {
@@ -1079,7 +1088,7 @@ impl Orderer<'_> {
                     self.g.down[v]
                         .iter()
                         .zip(&wt.down[v])
-                        .map(|(&w, &x)| (self.pos[w], x)),
+                        .map(|(&w, &x)| (self.pos[w], weight(x))),
                 );
                 buf.sort_unstable();
                 for &(p, x) in &buf {

@@ -138,26 +138,7 @@ impl Orderer<'_> {
         let Some(wt) = self.weights else {
             return self.crossings();
         };
-        let mut total = 0;
-        let mut buf: Vec<(usize, u64)> = Vec::new();
-        for r in 0..self.ranks.len().saturating_sub(1) {
-            self.acc.reset_weighted(self.ranks[r + 1].len());
-            *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
-            for &v in &self.ranks[r] {
-                buf.clear();
-                buf.extend(
-                    self.g.down[v]
-                        .iter()
-                        .zip(&wt.down[v])
-                        .map(|(&w, &x)| (self.pos[w], u64::from(x == DRAWN_WEIGHT))),
-                );
-                buf.sort_unstable();
-                for &(p, x) in &buf {
-                    total += x * self.acc.insert_weighted(p, x);
-                }
-            }
-        }
-        total
+        self.crossings_weighted_by(wt, |x| u64::from(x == DRAWN_WEIGHT))
     }
 
     /// Level-by-level global sifting, transposition, sifting and
