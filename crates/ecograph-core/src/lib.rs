@@ -51,6 +51,7 @@ mod build;
 mod diag;
 pub mod fs;
 mod graph;
+pub mod json;
 mod kind;
 mod load;
 mod locate;

@@ -2,7 +2,7 @@
 
 use crate::view::{Selector, View};
 use crate::{Element, Model, Relation, Text};
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
 
 fn strs<'a>(items: impl Iterator<Item = &'a str>) -> Value {
@@ -71,8 +71,7 @@ impl Model {
     /// # Errors
     /// Whatever writing to `w` returns.
     pub fn write_canonical_json(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
-        let mut ser = serde_json::Serializer::pretty(&mut w);
-        Canonical(self).serialize(&mut ser)?;
+        canonical(self, &mut w)?;
         w.write_all(b"\n")
     }
 
@@ -238,63 +237,224 @@ impl Serialize for RelationOut<'_> {
     }
 }
 
-/// The canonical document as [`Model::to_json`] builds it, serialized one element,
-/// relation or view at a time: the same bytes, without the whole model as a JSON value
-/// in memory (on a 100k-element model, that value took more memory than the model).
-struct Canonical<'m>(&'m Model);
-
-/// A JSON array of `len` values made one at a time by `items`.
-struct Each<F>(usize, F);
-
-impl<F, I, T> Serialize for Each<F>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = T>,
-    T: Serialize,
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut seq = serializer.serialize_seq(Some(self.0))?;
-        for v in (self.1)() {
-            seq.serialize_element(&v)?;
+/// The canonical document: the bytes serde_json's pretty printer gives for
+/// [`Model::to_json`], without the whole model as a JSON value in memory, written by hand
+/// for the elements and relations (nearly all of a file), whose strings go through
+/// [`crate::json::write_str`]; the header and the views (small) still go through serde_json.
+/// `streamed_canonical_json_is_the_json_value_printed` and the round-trip property
+/// test compare it with the printed `Model::to_json`.
+fn canonical(model: &Model, w: &mut impl std::io::Write) -> std::io::Result<()> {
+    let mut out = Vec::with_capacity(1 << 17);
+    let mut first = true;
+    let mut key = |out: &mut Vec<u8>, k: &str| {
+        out.extend_from_slice(if first { b"{\n  " } else { b",\n  " });
+        first = false;
+        crate::json::write_str(out, k);
+        out.extend_from_slice(b": ");
+    };
+    if let Some(s) = &model.schema {
+        key(&mut out, "$schema");
+        crate::json::write_str(&mut out, s);
+    }
+    key(&mut out, "ecograph");
+    out.extend_from_slice(crate::FORMAT_VERSION.to_string().as_bytes());
+    if let Some(t) = model.name() {
+        key(&mut out, "name");
+        nested(&mut out, &t.to_json(), 1);
+    }
+    if let Some(t) = model.description() {
+        key(&mut out, "description");
+        nested(&mut out, &t.to_json(), 1);
+    }
+    key(&mut out, "languages");
+    nested(&mut out, &model.languages, 1);
+    key(&mut out, "elements");
+    let mut items = List::new(&mut out, 2);
+    for e in model.elements() {
+        items.item();
+        element(items.out, &e);
+        if items.out.len() >= 1 << 16 {
+            w.write_all(items.out)?;
+            items.out.clear();
         }
-        seq.end()
+    }
+    items.end();
+    key(&mut out, "relations");
+    let mut items = List::new(&mut out, 2);
+    for r in model.relations() {
+        items.item();
+        relation(items.out, &r);
+        if items.out.len() >= 1 << 16 {
+            w.write_all(items.out)?;
+            items.out.clear();
+        }
+    }
+    items.end();
+    if !model.views.is_empty() {
+        key(&mut out, "views");
+        let views: Vec<Value> = model.views.iter().map(view_json).collect();
+        nested(&mut out, &views, 1);
+    }
+    out.extend_from_slice(b"\n}");
+    w.write_all(&out)
+}
+
+/// `v` pretty-printed by serde_json as if it were nested `level` levels deep: JSON text
+/// holds no raw newline inside a string, so each newline is followed by the indent.
+fn nested(out: &mut Vec<u8>, v: &impl Serialize, level: usize) {
+    let text = serde_json::to_vec_pretty(v).unwrap_or_default();
+    for (i, line) in text.split(|&b| b == b'\n').enumerate() {
+        if i > 0 {
+            newline(out, level);
+        }
+        out.extend_from_slice(line);
     }
 }
 
-impl Serialize for Canonical<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let model = self.0;
-        // Field for field what `Model::to_json` inserts, in the same order.
-        let mut doc = serializer.serialize_map(None)?;
-        if let Some(s) = &model.schema {
-            doc.serialize_entry("$schema", s.as_str())?;
-        }
-        doc.serialize_entry("ecograph", &crate::FORMAT_VERSION)?;
-        if let Some(t) = model.name() {
-            doc.serialize_entry("name", &t.to_json())?;
-        }
-        if let Some(t) = model.description() {
-            doc.serialize_entry("description", &t.to_json())?;
-        }
-        doc.serialize_entry("languages", &model.languages)?;
-        doc.serialize_entry(
-            "elements",
-            &Each(model.element_count(), || model.elements().map(ElementOut)),
-        )?;
-        doc.serialize_entry(
-            "relations",
-            &Each(model.relations().len(), || {
-                model.relations().map(RelationOut)
-            }),
-        )?;
-        if !model.views.is_empty() {
-            doc.serialize_entry(
-                "views",
-                &Each(model.views.len(), || model.views.iter().map(view_json)),
-            )?;
-        }
-        doc.end()
+fn newline(out: &mut Vec<u8>, level: usize) {
+    out.push(b'\n');
+    for _ in 0..level {
+        out.extend_from_slice(b"  ");
     }
+}
+
+/// A pretty-printed JSON array or object whose members sit `level` levels deep.
+struct List<'o> {
+    out: &'o mut Vec<u8>,
+    level: usize,
+    open: u8,
+    first: bool,
+}
+
+impl<'o> List<'o> {
+    fn new(out: &'o mut Vec<u8>, level: usize) -> List<'o> {
+        Self::open(out, level, b'[')
+    }
+    fn object(out: &'o mut Vec<u8>, level: usize) -> List<'o> {
+        Self::open(out, level, b'{')
+    }
+    fn open(out: &'o mut Vec<u8>, level: usize, open: u8) -> List<'o> {
+        out.push(open);
+        List {
+            out,
+            level,
+            open,
+            first: true,
+        }
+    }
+    /// Starts the next member of an array.
+    fn item(&mut self) {
+        if !self.first {
+            self.out.push(b',');
+        }
+        self.first = false;
+        newline(self.out, self.level);
+    }
+    /// Starts the next member of an object: its key.
+    fn key(&mut self, k: &str) {
+        self.item();
+        crate::json::write_str(self.out, k);
+        self.out.extend_from_slice(b": ");
+    }
+    fn str(&mut self, k: &str, v: &str) {
+        self.key(k);
+        crate::json::write_str(self.out, v);
+    }
+    fn end(self) {
+        if !self.first {
+            newline(self.out, self.level - 1);
+        }
+        self.out.push(if self.open == b'[' { b']' } else { b'}' });
+    }
+}
+
+fn text(out: &mut Vec<u8>, t: &Text, level: usize) {
+    match t.translations() {
+        None => crate::json::write_str(out, t.default_value()),
+        Some(pairs) => pairs_out(out, pairs, level),
+    }
+}
+
+fn pairs_out<'a>(out: &mut Vec<u8>, pairs: impl Iterator<Item = (&'a str, &'a str)>, level: usize) {
+    let mut m = List::object(out, level);
+    for (k, v) in pairs {
+        m.str(k, v);
+    }
+    m.end();
+}
+
+fn strs_out<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>, level: usize) {
+    let mut l = List::new(out, level);
+    for s in items {
+        l.item();
+        crate::json::write_str(l.out, s);
+    }
+    l.end();
+}
+
+/// [`ElementOut`] at the elements' depth.
+fn element(out: &mut Vec<u8>, e: &Element<'_>) {
+    let mut m = List::object(out, 3);
+    m.str("id", e.id().as_str());
+    m.str("kind", e.kind().as_str());
+    m.key("name");
+    text(m.out, e.name(), 4);
+    if let Some(t) = e.description() {
+        m.key("description");
+        text(m.out, t, 4);
+    }
+    if let Some(p) = e.parent() {
+        m.str("parent", p.id().as_str());
+    }
+    if e.tags().len() > 0 {
+        m.key("tags");
+        strs_out(m.out, e.tags(), 4);
+    }
+    if e.properties().len() > 0 {
+        m.key("properties");
+        pairs_out(m.out, e.properties(), 4);
+    }
+    if let Some(s) = e.status() {
+        m.str("status", s.as_str());
+    }
+    if let Some(s) = e.start() {
+        m.str("start", &s.to_string());
+    }
+    if let Some(s) = e.end() {
+        m.str("end", &s.to_string());
+    }
+    m.end();
+}
+
+/// [`RelationOut`] at the relations' depth.
+fn relation(out: &mut Vec<u8>, r: &Relation<'_>) {
+    let mut m = List::object(out, 3);
+    if let Some(id) = r.id() {
+        m.str("id", id);
+    }
+    m.str("kind", r.kind().as_str());
+    m.str("from", r.from().id().as_str());
+    m.str("to", r.to().id().as_str());
+    if let Some(t) = r.label() {
+        m.key("label");
+        text(m.out, t, 4);
+    }
+    if r.data_carried().len() > 0 {
+        m.key("data");
+        strs_out(m.out, r.data_carried().map(|d| d.id().as_str()), 4);
+    }
+    if let Some(l) = r.lag() {
+        m.str("lag", &l.to_string());
+    }
+    if r.tags().len() > 0 {
+        m.key("tags");
+        strs_out(m.out, r.tags(), 4);
+    }
+    if r.properties().len() > 0 {
+        m.key("properties");
+        pairs_out(m.out, r.properties(), 4);
+    }
+    m.end();
 }
 
 pub(crate) fn selector_json(s: &Selector) -> Value {

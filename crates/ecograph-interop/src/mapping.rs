@@ -1376,9 +1376,10 @@ struct Rel<'d> {
     props: Option<Box<Map<String, Value>>>,
 }
 
-/// `s` as a JSON string. Writing into a `Vec` cannot fail.
+/// `s` as a JSON string (serde_json's bytes, without its byte-by-byte escape search
+/// when nothing needs escaping).
 fn json_str(out: &mut Vec<u8>, s: &str) {
-    let _ = serde_json::to_writer(out, s);
+    ecograph_core::json::write_str(out, s);
 }
 
 fn json_value(out: &mut Vec<u8>, v: &Value) {
