@@ -21,7 +21,7 @@ pub fn write_str(out: &mut Vec<u8>, s: &str) {
     }
 }
 
-/// Whether `b` holds a byte serde_json escapes: `"`, `\\` or one below 0x20. Eight bytes
+/// Whether `b` holds a byte serde_json escapes: `"`, `\` or one below 0x20. Eight bytes
 /// at a time, the last eight overlapping the word before; a string shorter than that
 /// byte by byte through a table, without a branch per byte.
 fn needs_escape(b: &[u8]) -> bool {
