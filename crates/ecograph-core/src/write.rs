@@ -356,6 +356,18 @@ impl<'o> List<'o> {
         crate::json::write_str(self.out, k);
         self.out.extend_from_slice(b": ");
     }
+    /// Starts a member of an object whose key is one of the format's own names, which
+    /// need no escaping.
+    fn field(&mut self, k: &'static str) {
+        self.item();
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\": ");
+    }
+    fn field_str(&mut self, k: &'static str, v: &str) {
+        self.field(k);
+        crate::json::write_str(self.out, v);
+    }
     fn str(&mut self, k: &str, v: &str) {
         self.key(k);
         crate::json::write_str(self.out, v);
@@ -395,33 +407,33 @@ fn strs_out<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>, level: 
 /// [`ElementOut`] at the elements' depth.
 fn element(out: &mut Vec<u8>, e: &Element<'_>) {
     let mut m = List::object(out, 3);
-    m.str("id", e.id().as_str());
-    m.str("kind", e.kind().as_str());
-    m.key("name");
+    m.field_str("id", e.id().as_str());
+    m.field_str("kind", e.kind().as_str());
+    m.field("name");
     text(m.out, e.name(), 4);
     if let Some(t) = e.description() {
-        m.key("description");
+        m.field("description");
         text(m.out, t, 4);
     }
     if let Some(p) = e.parent() {
-        m.str("parent", p.id().as_str());
+        m.field_str("parent", p.id().as_str());
     }
     if e.tags().len() > 0 {
-        m.key("tags");
+        m.field("tags");
         strs_out(m.out, e.tags(), 4);
     }
     if e.properties().len() > 0 {
-        m.key("properties");
+        m.field("properties");
         pairs_out(m.out, e.properties(), 4);
     }
     if let Some(s) = e.status() {
-        m.str("status", s.as_str());
+        m.field_str("status", s.as_str());
     }
     if let Some(s) = e.start() {
-        m.str("start", &s.to_string());
+        m.field_str("start", &s.to_string());
     }
     if let Some(s) = e.end() {
-        m.str("end", &s.to_string());
+        m.field_str("end", &s.to_string());
     }
     m.end();
 }
@@ -430,28 +442,28 @@ fn element(out: &mut Vec<u8>, e: &Element<'_>) {
 fn relation(out: &mut Vec<u8>, r: &Relation<'_>) {
     let mut m = List::object(out, 3);
     if let Some(id) = r.id() {
-        m.str("id", id);
+        m.field_str("id", id);
     }
-    m.str("kind", r.kind().as_str());
-    m.str("from", r.from().id().as_str());
-    m.str("to", r.to().id().as_str());
+    m.field_str("kind", r.kind().as_str());
+    m.field_str("from", r.from().id().as_str());
+    m.field_str("to", r.to().id().as_str());
     if let Some(t) = r.label() {
-        m.key("label");
+        m.field("label");
         text(m.out, t, 4);
     }
     if r.data_carried().len() > 0 {
-        m.key("data");
+        m.field("data");
         strs_out(m.out, r.data_carried().map(|d| d.id().as_str()), 4);
     }
     if let Some(l) = r.lag() {
-        m.str("lag", &l.to_string());
+        m.field_str("lag", &l.to_string());
     }
     if r.tags().len() > 0 {
-        m.key("tags");
+        m.field("tags");
         strs_out(m.out, r.tags(), 4);
     }
     if r.properties().len() > 0 {
-        m.key("properties");
+        m.field("properties");
         pairs_out(m.out, r.properties(), 4);
     }
     m.end();
