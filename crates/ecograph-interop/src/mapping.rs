@@ -1398,19 +1398,21 @@ impl<'o> JsonObject<'o> {
         out.push(b'{');
         JsonObject { out, first: true }
     }
-    fn key(&mut self, k: &str) {
+    /// `k` is one of the format's own names, which need no escaping.
+    fn key(&mut self, k: &'static str) {
         if !self.first {
             self.out.push(b',');
         }
         self.first = false;
-        json_str(self.out, k);
-        self.out.push(b':');
+        self.out.push(b'"');
+        self.out.extend_from_slice(k.as_bytes());
+        self.out.extend_from_slice(b"\":");
     }
-    fn str(&mut self, k: &str, v: &str) {
+    fn str(&mut self, k: &'static str, v: &str) {
         self.key(k);
         json_str(self.out, v);
     }
-    fn value(&mut self, k: &str, v: &Value) {
+    fn value(&mut self, k: &'static str, v: &Value) {
         self.key(k);
         json_value(self.out, v);
     }
