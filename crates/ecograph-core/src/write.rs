@@ -2,7 +2,7 @@
 
 use crate::view::{Selector, View};
 use crate::{Element, Model, Relation, Text};
-use serde::ser::{Serialize, SerializeMap, Serializer};
+use serde::ser::Serialize;
 use serde_json::{Map, Value, json};
 
 fn strs<'a>(items: impl Iterator<Item = &'a str>) -> Value {
@@ -120,183 +120,191 @@ impl Model {
 
 /// One element in canonical form.
 fn element_json(e: &Element<'_>) -> Value {
-    serde_json::to_value(ElementOut(*e)).unwrap_or(Value::Null)
+    let mut m = Map::new();
+    element_fields(e, &mut m);
+    Value::Object(m)
 }
 
 /// One relation in canonical form.
 fn relation_json(r: &Relation<'_>) -> Value {
-    serde_json::to_value(RelationOut(*r)).unwrap_or(Value::Null)
+    let mut m = Map::new();
+    relation_fields(r, &mut m);
+    Value::Object(m)
 }
 
-/// A text as a JSON string (plain) or an object from language to value.
-struct TextOut<'a>(&'a Text);
+/// Where the canonical fields of an element or a relation go: the JSON text of the
+/// file ([`List`]) or a JSON object ([`Model::to_json`]). [`element_fields`] and
+/// [`relation_fields`] list the fields once for both.
+trait Fields {
+    fn str(&mut self, k: &'static str, v: &str);
+    fn text(&mut self, k: &'static str, t: &Text);
+    fn strs<'a>(&mut self, k: &'static str, items: impl Iterator<Item = &'a str>);
+    /// An object from string to string (keys are unique: validation refuses repeats).
+    fn props<'a>(&mut self, k: &'static str, pairs: impl Iterator<Item = (&'a str, &'a str)>);
+}
 
-impl Serialize for TextOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self.0.translations() {
-            None => serializer.serialize_str(self.0.default_value()),
-            Some(pairs) => serializer.collect_map(pairs),
-        }
+impl Fields for Map<String, Value> {
+    fn str(&mut self, k: &'static str, v: &str) {
+        self.insert(k.into(), Value::from(v));
+    }
+    fn text(&mut self, k: &'static str, t: &Text) {
+        self.insert(k.into(), t.to_json());
+    }
+    fn strs<'a>(&mut self, k: &'static str, items: impl Iterator<Item = &'a str>) {
+        self.insert(k.into(), strs(items));
+    }
+    fn props<'a>(&mut self, k: &'static str, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+        let m = pairs.map(|(k, v)| (k.to_owned(), Value::from(v))).collect();
+        self.insert(k.into(), Value::Object(m));
     }
 }
 
-/// A JSON array of the strings `items` gives.
-struct StrsOut<F>(F);
-
-impl<'a, F, I> Serialize for StrsOut<F>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = &'a str>,
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_seq((self.0)())
+impl Fields for List<'_> {
+    fn str(&mut self, k: &'static str, v: &str) {
+        self.field(k);
+        crate::json::write_str(self.out, v);
+    }
+    fn text(&mut self, k: &'static str, t: &Text) {
+        self.field(k);
+        match t.translations() {
+            None => crate::json::write_str(self.out, t.default_value()),
+            Some(pairs) => pairs_out(self.out, pairs, self.level + 1),
+        }
+    }
+    fn strs<'a>(&mut self, k: &'static str, items: impl Iterator<Item = &'a str>) {
+        self.field(k);
+        let mut l = List::new(self.out, self.level + 1);
+        for s in items {
+            l.item();
+            crate::json::write_str(l.out, s);
+        }
+        l.end();
+    }
+    fn props<'a>(&mut self, k: &'static str, pairs: impl Iterator<Item = (&'a str, &'a str)>) {
+        self.field(k);
+        pairs_out(self.out, pairs, self.level + 1);
     }
 }
 
-/// A JSON object from string to string (keys are unique: validation refuses repeats).
-struct PropsOut<F>(F);
-
-impl<'a, F, I> Serialize for PropsOut<F>
-where
-    F: Fn() -> I,
-    I: Iterator<Item = (&'a str, &'a str)>,
-{
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_map((self.0)())
+/// An element's canonical fields, in order.
+fn element_fields(e: &Element<'_>, m: &mut impl Fields) {
+    m.str("id", e.id().as_str());
+    m.str("kind", e.kind().as_str());
+    m.text("name", e.name());
+    if let Some(t) = e.description() {
+        m.text("description", t);
+    }
+    if let Some(p) = e.parent() {
+        m.str("parent", p.id().as_str());
+    }
+    if e.tags().len() > 0 {
+        m.strs("tags", e.tags());
+    }
+    if e.properties().len() > 0 {
+        m.props("properties", e.properties());
+    }
+    if let Some(s) = e.status() {
+        m.str("status", s.as_str());
+    }
+    if let Some(s) = e.start() {
+        m.str("start", &s.to_string());
+    }
+    if let Some(s) = e.end() {
+        m.str("end", &s.to_string());
     }
 }
 
-/// One element in canonical form, serialized field by field without a JSON value per
-/// element (the same bytes as [`element_json`], which is made from it).
-struct ElementOut<'m>(Element<'m>);
-
-impl Serialize for ElementOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let e = &self.0;
-        let mut m = serializer.serialize_map(None)?;
-        m.serialize_entry("id", e.id().as_str())?;
-        m.serialize_entry("kind", e.kind().as_str())?;
-        m.serialize_entry("name", &TextOut(e.name()))?;
-        if let Some(t) = e.description() {
-            m.serialize_entry("description", &TextOut(t))?;
-        }
-        if let Some(p) = e.parent() {
-            m.serialize_entry("parent", p.id().as_str())?;
-        }
-        if e.tags().len() > 0 {
-            m.serialize_entry("tags", &StrsOut(|| e.tags()))?;
-        }
-        if e.properties().len() > 0 {
-            m.serialize_entry("properties", &PropsOut(|| e.properties()))?;
-        }
-        if let Some(s) = e.status() {
-            m.serialize_entry("status", s.as_str())?;
-        }
-        if let Some(s) = e.start() {
-            m.serialize_entry("start", &s.to_string())?;
-        }
-        if let Some(s) = e.end() {
-            m.serialize_entry("end", &s.to_string())?;
-        }
-        m.end()
+/// A relation's canonical fields, in order.
+fn relation_fields(r: &Relation<'_>, m: &mut impl Fields) {
+    if let Some(id) = r.id() {
+        m.str("id", id);
     }
-}
-
-/// One relation in canonical form (see [`ElementOut`]).
-struct RelationOut<'m>(Relation<'m>);
-
-impl Serialize for RelationOut<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let r = &self.0;
-        let mut m = serializer.serialize_map(None)?;
-        if let Some(id) = r.id() {
-            m.serialize_entry("id", id)?;
-        }
-        m.serialize_entry("kind", r.kind().as_str())?;
-        m.serialize_entry("from", r.from().id().as_str())?;
-        m.serialize_entry("to", r.to().id().as_str())?;
-        if let Some(t) = r.label() {
-            m.serialize_entry("label", &TextOut(t))?;
-        }
-        if r.data_carried().len() > 0 {
-            m.serialize_entry(
-                "data",
-                &StrsOut(|| r.data_carried().map(|d| d.id().as_str())),
-            )?;
-        }
-        if let Some(l) = r.lag() {
-            m.serialize_entry("lag", &l.to_string())?;
-        }
-        if r.tags().len() > 0 {
-            m.serialize_entry("tags", &StrsOut(|| r.tags()))?;
-        }
-        if r.properties().len() > 0 {
-            m.serialize_entry("properties", &PropsOut(|| r.properties()))?;
-        }
-        m.end()
+    m.str("kind", r.kind().as_str());
+    m.str("from", r.from().id().as_str());
+    m.str("to", r.to().id().as_str());
+    if let Some(t) = r.label() {
+        m.text("label", t);
+    }
+    if r.data_carried().len() > 0 {
+        m.strs("data", r.data_carried().map(|d| d.id().as_str()));
+    }
+    if let Some(l) = r.lag() {
+        m.str("lag", &l.to_string());
+    }
+    if r.tags().len() > 0 {
+        m.strs("tags", r.tags());
+    }
+    if r.properties().len() > 0 {
+        m.props("properties", r.properties());
     }
 }
 
 /// The canonical document: the bytes serde_json's pretty printer gives for
 /// [`Model::to_json`], without the whole model as a JSON value in memory, written by hand
-/// for the elements and relations (nearly all of a file), whose strings go through
+/// for the elements and relations (nearly all of a file) from the same field lists as
+/// `to_json` ([`element_fields`], [`relation_fields`]), their strings through
 /// [`crate::json::write_str`]; the header and the views (small) still go through serde_json.
 /// `streamed_canonical_json_is_the_json_value_printed` and the round-trip property
 /// test compare it with the printed `Model::to_json`.
 fn canonical(model: &Model, w: &mut impl std::io::Write) -> std::io::Result<()> {
     let mut out = Vec::with_capacity(1 << 17);
-    let mut first = true;
-    let mut key = |out: &mut Vec<u8>, k: &str| {
-        out.extend_from_slice(if first { b"{\n  " } else { b",\n  " });
-        first = false;
-        crate::json::write_str(out, k);
-        out.extend_from_slice(b": ");
-    };
+    let mut doc = List::object(&mut out, 1);
     if let Some(s) = &model.schema {
-        key(&mut out, "$schema");
-        crate::json::write_str(&mut out, s);
+        doc.str("$schema", s);
     }
-    key(&mut out, "ecograph");
-    out.extend_from_slice(crate::FORMAT_VERSION.to_string().as_bytes());
+    doc.field("ecograph");
+    doc.out
+        .extend_from_slice(crate::FORMAT_VERSION.to_string().as_bytes());
     if let Some(t) = model.name() {
-        key(&mut out, "name");
-        nested(&mut out, &t.to_json(), 1);
+        doc.field("name");
+        nested(doc.out, &t.to_json(), 1);
     }
     if let Some(t) = model.description() {
-        key(&mut out, "description");
-        nested(&mut out, &t.to_json(), 1);
+        doc.field("description");
+        nested(doc.out, &t.to_json(), 1);
     }
-    key(&mut out, "languages");
-    nested(&mut out, &model.languages, 1);
-    key(&mut out, "elements");
-    let mut items = List::new(&mut out, 2);
-    for e in model.elements() {
-        items.item();
-        element(items.out, &e);
-        if items.out.len() >= 1 << 16 {
-            w.write_all(items.out)?;
-            items.out.clear();
-        }
-    }
-    items.end();
-    key(&mut out, "relations");
-    let mut items = List::new(&mut out, 2);
-    for r in model.relations() {
-        items.item();
-        relation(items.out, &r);
-        if items.out.len() >= 1 << 16 {
-            w.write_all(items.out)?;
-            items.out.clear();
-        }
-    }
-    items.end();
+    doc.field("languages");
+    nested(doc.out, &model.languages, 1);
+    streamed(&mut doc, "elements", model.elements(), w, |out, e| {
+        let mut m = List::object(out, 3);
+        element_fields(e, &mut m);
+        m.end();
+    })?;
+    streamed(&mut doc, "relations", model.relations(), w, |out, r| {
+        let mut m = List::object(out, 3);
+        relation_fields(r, &mut m);
+        m.end();
+    })?;
     if !model.views.is_empty() {
-        key(&mut out, "views");
+        doc.field("views");
         let views: Vec<Value> = model.views.iter().map(view_json).collect();
-        nested(&mut out, &views, 1);
+        nested(doc.out, &views, 1);
     }
-    out.extend_from_slice(b"\n}");
+    doc.end();
     w.write_all(&out)
+}
+
+/// The array member `k` of the document `doc`, one item at a time by `item`, the text
+/// so far handed to `w` whenever 64 KiB of it are waiting.
+fn streamed<T>(
+    doc: &mut List<'_>,
+    k: &'static str,
+    items: impl Iterator<Item = T>,
+    w: &mut impl std::io::Write,
+    item: impl Fn(&mut Vec<u8>, &T),
+) -> std::io::Result<()> {
+    doc.field(k);
+    let mut l = List::new(doc.out, doc.level + 1);
+    for x in items {
+        l.item();
+        item(l.out, &x);
+        if l.out.len() >= 1 << 16 {
+            w.write_all(l.out)?;
+            l.out.clear();
+        }
+    }
+    l.end();
+    Ok(())
 }
 
 /// `v` pretty-printed by serde_json as if it were nested `level` levels deep: JSON text
@@ -364,14 +372,6 @@ impl<'o> List<'o> {
         self.out.extend_from_slice(k.as_bytes());
         self.out.extend_from_slice(b"\": ");
     }
-    fn field_str(&mut self, k: &'static str, v: &str) {
-        self.field(k);
-        crate::json::write_str(self.out, v);
-    }
-    fn str(&mut self, k: &str, v: &str) {
-        self.key(k);
-        crate::json::write_str(self.out, v);
-    }
     fn end(self) {
         if !self.first {
             newline(self.out, self.level - 1);
@@ -380,91 +380,11 @@ impl<'o> List<'o> {
     }
 }
 
-fn text(out: &mut Vec<u8>, t: &Text, level: usize) {
-    match t.translations() {
-        None => crate::json::write_str(out, t.default_value()),
-        Some(pairs) => pairs_out(out, pairs, level),
-    }
-}
-
 fn pairs_out<'a>(out: &mut Vec<u8>, pairs: impl Iterator<Item = (&'a str, &'a str)>, level: usize) {
     let mut m = List::object(out, level);
     for (k, v) in pairs {
-        m.str(k, v);
-    }
-    m.end();
-}
-
-fn strs_out<'a>(out: &mut Vec<u8>, items: impl Iterator<Item = &'a str>, level: usize) {
-    let mut l = List::new(out, level);
-    for s in items {
-        l.item();
-        crate::json::write_str(l.out, s);
-    }
-    l.end();
-}
-
-/// [`ElementOut`] at the elements' depth.
-fn element(out: &mut Vec<u8>, e: &Element<'_>) {
-    let mut m = List::object(out, 3);
-    m.field_str("id", e.id().as_str());
-    m.field_str("kind", e.kind().as_str());
-    m.field("name");
-    text(m.out, e.name(), 4);
-    if let Some(t) = e.description() {
-        m.field("description");
-        text(m.out, t, 4);
-    }
-    if let Some(p) = e.parent() {
-        m.field_str("parent", p.id().as_str());
-    }
-    if e.tags().len() > 0 {
-        m.field("tags");
-        strs_out(m.out, e.tags(), 4);
-    }
-    if e.properties().len() > 0 {
-        m.field("properties");
-        pairs_out(m.out, e.properties(), 4);
-    }
-    if let Some(s) = e.status() {
-        m.field_str("status", s.as_str());
-    }
-    if let Some(s) = e.start() {
-        m.field_str("start", &s.to_string());
-    }
-    if let Some(s) = e.end() {
-        m.field_str("end", &s.to_string());
-    }
-    m.end();
-}
-
-/// [`RelationOut`] at the relations' depth.
-fn relation(out: &mut Vec<u8>, r: &Relation<'_>) {
-    let mut m = List::object(out, 3);
-    if let Some(id) = r.id() {
-        m.field_str("id", id);
-    }
-    m.field_str("kind", r.kind().as_str());
-    m.field_str("from", r.from().id().as_str());
-    m.field_str("to", r.to().id().as_str());
-    if let Some(t) = r.label() {
-        m.field("label");
-        text(m.out, t, 4);
-    }
-    if r.data_carried().len() > 0 {
-        m.field("data");
-        strs_out(m.out, r.data_carried().map(|d| d.id().as_str()), 4);
-    }
-    if let Some(l) = r.lag() {
-        m.field_str("lag", &l.to_string());
-    }
-    if r.tags().len() > 0 {
-        m.field("tags");
-        strs_out(m.out, r.tags(), 4);
-    }
-    if r.properties().len() > 0 {
-        m.field("properties");
-        pairs_out(m.out, r.properties(), 4);
+        m.key(k);
+        crate::json::write_str(m.out, v);
     }
     m.end();
 }
