@@ -265,36 +265,6 @@ impl Orderer<'_> {
         let nr = self.ranks.len();
         let none = (usize::MAX, 0);
         let (mut above, mut here, mut below) = (Vec::new(), Vec::new(), Vec::new());
-        let inside = |v: usize, c: usize| {
-            g.nodes[v]
-                .cluster
-                .is_some_and(|k| tree.path[k].contains(&c))
-        };
-        // Passes of the segments of `v` when it sits at `at2` on its rank,
-        // in doubled slots (slot i is 2i + 1, the gap before it 2i); `here`,
-        // `above` and `below` are the boxes' slots on the three ranks.
-        let passes = |pos: &[usize],
-                      v: usize,
-                      at2: usize,
-                      here: &[(usize, usize)],
-                      above: &[(usize, usize)],
-                      below: &[(usize, usize)]| {
-            let mut total = 0u64;
-            for (nbrs, there) in [(&g.up[v], above), (&g.down[v], below)] {
-                for &w in nbrs {
-                    let pw = pos[w];
-                    for c in 0..here.len() {
-                        let (h, t) = (here[c], there[c]);
-                        if h == none || t == none || inside(v, c) {
-                            continue;
-                        }
-                        let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
-                        total += u64::from((left && pw > t.1) || (right && pw < t.0));
-                    }
-                }
-            }
-            total
-        };
         for r in (0..nr).cycle().take(nr * UNPASS_ROUNDS) {
             if *self.work > WORK_BUDGET {
                 return;
@@ -316,7 +286,7 @@ impl Orderer<'_> {
                 self.box_spans(r, &mut here);
                 *self.work += (here.len() * (g.up[v].len() + g.down[v].len() + 1)) as u64;
                 let at = self.pos[v];
-                let now = passes(self.pos, v, 2 * at + 1, &here, &above, &below);
+                let now = self.passes_at(v, 2 * at + 1, &here, Some(&above), Some(&below));
                 if now == 0 {
                     continue;
                 }
@@ -333,7 +303,7 @@ impl Orderer<'_> {
                     if gap == at || gap == at + 1 {
                         continue;
                     }
-                    let p = passes(self.pos, v, 2 * gap, &here, &above, &below);
+                    let p = self.passes_at(v, 2 * gap, &here, Some(&above), Some(&below));
                     if p >= best.0 {
                         continue;
                     }
@@ -389,19 +359,41 @@ impl Orderer<'_> {
     /// [`Orderer::unpass`]); `spans` holds every box's first and last slot
     /// on every rank as the ranks are.
     fn node_passes(&self, v: usize, spans: &[Vec<(usize, usize)>]) -> u64 {
+        let r = self.g.nodes[v].rank;
+        let (above, below) = (r.checked_sub(1).map(|a| &spans[a][..]), spans.get(r + 1));
+        self.passes_at(
+            v,
+            2 * self.pos[v] + 1,
+            &spans[r],
+            above,
+            below.map(|b| &b[..]),
+        )
+    }
+
+    /// Passes of the edge segments at node `v` through boxes if `v` sat at
+    /// `at2` on its rank, in doubled slots (slot i is 2i + 1, the gap before
+    /// it 2i): boxes that span both ranks of a segment, hold neither end and
+    /// have the ends on opposite sides. `here`, `above` and `below` hold
+    /// every box's first and last slot on v's rank and the ranks above and
+    /// below it (`None`: no such rank).
+    fn passes_at(
+        &self,
+        v: usize,
+        at2: usize,
+        here: &[(usize, usize)],
+        above: Option<&[(usize, usize)]>,
+        below: Option<&[(usize, usize)]>,
+    ) -> u64 {
         let g = self.g;
-        let r = g.nodes[v].rank;
-        let here = &spans[r];
         let none = (usize::MAX, 0);
         let inside = |v: usize, c: usize| {
             g.nodes[v]
                 .cluster
                 .is_some_and(|k| self.tree.path[k].contains(&c))
         };
-        let pv = self.pos[v];
         let mut total = 0;
-        for (nbrs, other) in [(&g.up[v], r.wrapping_sub(1)), (&g.down[v], r + 1)] {
-            let Some(there) = spans.get(other) else {
+        for (nbrs, there) in [(&g.up[v], above), (&g.down[v], below)] {
+            let Some(there) = there else {
                 continue;
             };
             for &w in nbrs {
@@ -411,7 +403,8 @@ impl Orderer<'_> {
                     if h == none || t == none || inside(v, c) || inside(w, c) {
                         continue;
                     }
-                    total += u64::from((pv < h.0 && pw > t.1) || (pv > h.1 && pw < t.0));
+                    let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
+                    total += u64::from((left && pw > t.1) || (right && pw < t.0));
                 }
             }
         }
