@@ -126,7 +126,7 @@ where
 ///
 /// When `dir` cannot be listed. Files that cannot be inspected or removed are skipped.
 pub fn remove_stale_temp_files(dir: impl AsRef<Path>) -> io::Result<usize> {
-    remove_stale(dir.as_ref(), None)
+    remove_stale(dir.as_ref(), None, Leftover::File)
 }
 
 /// [`write_atomic`] with settings; `AtomicWriter::new()` is what [`write_atomic`] uses.
@@ -242,7 +242,7 @@ impl AtomicWriter {
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
         if self.clean_stale {
             // Best effort: a directory we cannot list will fail below with a better error.
-            let _ = remove_stale(dir, Some(name));
+            let _ = remove_stale(dir, Some(name), Leftover::File);
         }
         let tmp = create_locked_temp(dir, name, meta)?;
         let mut out = BufWriter::with_capacity(1 << 16, tmp.as_file());
@@ -523,7 +523,7 @@ impl NewDir {
             return Ok(None);
         };
         let parent = parent_or_dot(target);
-        remove_stale_dirs(parent, Some(name))?;
+        remove_stale(parent, Some(name), Leftover::Dir)?;
         match fs::symlink_metadata(target) {
             Ok(_) => return Ok(None),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -741,37 +741,7 @@ fn rename_no_replace(from: &Path, to: &Path) -> io::Result<()> {
 /// When `dir` cannot be listed. Directories that cannot be inspected or removed are
 /// skipped.
 pub fn remove_stale_temp_dirs(dir: impl AsRef<Path>) -> io::Result<usize> {
-    remove_stale_dirs(dir.as_ref(), None)
-}
-
-/// Removes our unlocked temporary directories in `dir`: those of target `name`, or all.
-fn remove_stale_dirs(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
-    let mut removed = 0;
-    for entry in fs::read_dir(dir)? {
-        let Ok(entry) = entry else { continue };
-        if !is_temp_name(&entry.file_name(), name, DIR_MARK) {
-            continue;
-        }
-        let path = entry.path();
-        let Ok(meta) = fs::symlink_metadata(&path) else {
-            continue;
-        };
-        if !meta.is_dir() {
-            continue;
-        }
-        let Ok(d) = File::open(&path) else { continue };
-        // A live writer holds the lock; a killed one's lock died with it.
-        if d.try_lock().is_err() {
-            continue;
-        }
-        if same_file(&Ok(meta), &d.metadata())
-            && same_file(&fs::symlink_metadata(&path), &d.metadata())
-            && fs::remove_dir_all(&path).is_ok()
-        {
-            removed += 1;
-        }
-    }
-    Ok(removed)
+    remove_stale(dir.as_ref(), None, Leftover::Dir)
 }
 
 /// Writes into a special file (device, FIFO) as it is, without replacing it.
@@ -907,20 +877,49 @@ fn sync_dir(dir: &Path) {
     }
 }
 
-/// Removes our unlocked temporary files in `dir`: those of target `name`, or all.
-fn remove_stale(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
+/// What a killed writer leaves beside its target: an [`AtomicWriter`]'s temporary file
+/// or a [`NewDir`]'s temporary directory.
+#[derive(Debug, Clone, Copy)]
+enum Leftover {
+    File,
+    Dir,
+}
+
+impl Leftover {
+    fn mark(self) -> &'static str {
+        match self {
+            Leftover::File => TMP_MARK,
+            Leftover::Dir => DIR_MARK,
+        }
+    }
+    fn is(self, meta: &fs::Metadata) -> bool {
+        match self {
+            Leftover::File => meta.is_file(),
+            Leftover::Dir => meta.is_dir(),
+        }
+    }
+    fn remove(self, path: &Path) -> io::Result<()> {
+        match self {
+            Leftover::File => fs::remove_file(path),
+            Leftover::Dir => fs::remove_dir_all(path),
+        }
+    }
+}
+
+/// Removes our unlocked temporary files or directories (`what`) in `dir`: those of
+/// target `name`, or all.
+fn remove_stale(dir: &Path, name: Option<&OsStr>, what: Leftover) -> io::Result<usize> {
     let mut removed = 0;
     for entry in fs::read_dir(dir)? {
         let Ok(entry) = entry else { continue };
-        let file_name = entry.file_name();
-        if !is_temp_name(&file_name, name, TMP_MARK) {
+        if !is_temp_name(&entry.file_name(), name, what.mark()) {
             continue;
         }
         let path = entry.path();
         let Ok(meta) = fs::symlink_metadata(&path) else {
             continue;
         };
-        if !meta.is_file() {
+        if !what.is(&meta) {
             continue;
         }
         let Ok(file) = File::open(&path) else {
@@ -932,7 +931,7 @@ fn remove_stale(dir: &Path, name: Option<&OsStr>) -> io::Result<usize> {
         }
         if same_file(&Ok(meta), &file.metadata())
             && same_file(&fs::symlink_metadata(&path), &file.metadata())
-            && fs::remove_file(&path).is_ok()
+            && what.remove(&path).is_ok()
         {
             removed += 1;
         }
