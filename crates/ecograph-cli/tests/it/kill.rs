@@ -41,6 +41,26 @@ impl Rng {
     }
 }
 
+/// Kills `child` (and waits for it) once `ready` holds, or after `looks` looks when
+/// given (then `ready` is not asked), or when it has ended by itself.
+fn kill_when(child: &mut std::process::Child, looks: Option<u64>, ready: impl Fn() -> bool) {
+    let mut looked = 0;
+    loop {
+        if child.try_wait().unwrap().is_some() {
+            break;
+        }
+        looked += 1;
+        match looks {
+            Some(l) if looked >= l => break,
+            Some(_) => {}
+            None if ready() => break,
+            None => {}
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
 fn temp_files(dir: &std::path::Path) -> Vec<String> {
     fs::read_dir(dir)
         .unwrap()
@@ -77,26 +97,11 @@ fn fmt_write_killed_at_random_moments_leaves_old_or_new_bytes() {
         let share = (rng.next() % 1000) as usize * new.len() / 1000;
         let looks = rng.next() % 20_000;
         let by_size = round % 3 != 2;
-        let mut n = 0;
-        loop {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            n += 1;
-            if !by_size && n >= looks {
-                break;
-            }
-            if by_size {
-                let grown = temp_files(&dir)
-                    .iter()
-                    .any(|t| fs::metadata(dir.join(t)).is_ok_and(|m| m.len() as usize >= share));
-                if grown {
-                    break;
-                }
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_when(&mut child, (!by_size).then_some(looks), || {
+            temp_files(&dir)
+                .iter()
+                .any(|t| fs::metadata(dir.join(t)).is_ok_and(|m| m.len() as usize >= share))
+        });
         let now = fs::read_to_string(&path).unwrap();
         if now == old {
             saw_old += 1;
@@ -184,27 +189,12 @@ fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all()
         let files = (rng.next() % n as u64) as usize;
         let looks = rng.next() % 400;
         let by_count = round % 2 == 0;
-        let mut looked = 0;
-        loop {
-            if child.try_wait().unwrap().is_some() {
-                break;
-            }
-            looked += 1;
-            if !by_count && looked >= looks {
-                break;
-            }
-            if by_count {
-                let filled = listing(&parent)
-                    .iter()
-                    .filter(|t| t.contains(".ecograph-dir-"))
-                    .any(|t| fs::read_dir(parent.join(t)).is_ok_and(|d| d.count() >= files));
-                if filled {
-                    break;
-                }
-            }
-        }
-        let _ = child.kill();
-        let _ = child.wait();
+        kill_when(&mut child, (!by_count).then_some(looks), || {
+            listing(&parent)
+                .iter()
+                .filter(|t| t.contains(".ecograph-dir-"))
+                .any(|t| fs::read_dir(parent.join(t)).is_ok_and(|d| d.count() >= files))
+        });
         if out.exists() {
             let now: Vec<(String, Vec<u8>)> = listing(&out)
                 .into_iter()
