@@ -1,6 +1,6 @@
 //! Files the CLI writes: special files, links, modes, and never the input model.
 
-use crate::support::{run, scratch, stderr, stdout, te24};
+use crate::support::{files_in, names_in, run, scratch, stderr, stdout, te24};
 use std::fs;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 
@@ -49,27 +49,6 @@ fn fmt_write_keeps_mode_and_symlink() {
     let names = names_in(&dir);
     assert_eq!(names, ["link.json", "real.json"]);
     fs::remove_dir_all(&dir).unwrap();
-}
-
-/// The names in a directory, sorted.
-fn names_in(dir: &std::path::Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    names.sort();
-    names
-}
-
-/// The files in a directory with their bytes (read through symlinks), sorted by name.
-fn files_in(dir: &std::path::Path) -> Vec<(String, Vec<u8>)> {
-    names_in(dir)
-        .into_iter()
-        .map(|n| {
-            let bytes = fs::read(dir.join(&n)).unwrap();
-            (n, bytes)
-        })
-        .collect()
 }
 
 fn copy_te24(dir: &std::path::Path, name: &str) -> String {

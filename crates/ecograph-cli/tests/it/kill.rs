@@ -2,7 +2,7 @@
 //! always exactly the old bytes or the new bytes, a new output directory is absent or
 //! complete, and the next run leaves no temporary file or directory behind.
 
-use crate::support::{run, scratch, stderr, stdout};
+use crate::support::{files_in, names_in, run, scratch, stderr, stdout};
 use std::fs;
 use std::process::{Command, Stdio};
 
@@ -131,16 +131,6 @@ fn fmt_write_killed_at_random_moments_leaves_old_or_new_bytes() {
     fs::remove_dir_all(&dir).unwrap();
 }
 
-/// Names in `dir`, sorted.
-fn listing(dir: &std::path::Path) -> Vec<String> {
-    let mut v: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .collect();
-    v.sort();
-    v
-}
-
 #[test]
 fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all() {
     let dir = scratch("kill", "render-all");
@@ -165,13 +155,7 @@ fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all()
     let args = ["render", m, "--all", "--format", "dot", "--out", o];
     let done = run(&args);
     assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
-    let reference: Vec<(String, Vec<u8>)> = listing(&out)
-        .into_iter()
-        .map(|name| {
-            let bytes = fs::read(out.join(&name)).unwrap();
-            (name, bytes)
-        })
-        .collect();
+    let reference: Vec<(String, Vec<u8>)> = files_in(&out);
     assert_eq!(reference.len(), n);
 
     let mut rng = Rng(0x2545_f491_4f6c_dd1d);
@@ -190,19 +174,13 @@ fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all()
         let looks = rng.next() % 400;
         let by_count = round % 2 == 0;
         kill_when(&mut child, (!by_count).then_some(looks), || {
-            listing(&parent)
+            names_in(&parent)
                 .iter()
                 .filter(|t| t.contains(".ecograph-dir-"))
                 .any(|t| fs::read_dir(parent.join(t)).is_ok_and(|d| d.count() >= files))
         });
         if out.exists() {
-            let now: Vec<(String, Vec<u8>)> = listing(&out)
-                .into_iter()
-                .map(|name| {
-                    let bytes = fs::read(out.join(&name)).unwrap();
-                    (name, bytes)
-                })
-                .collect();
+            let now: Vec<(String, Vec<u8>)> = files_in(&out);
             assert!(
                 now == reference,
                 "round {round}: a partial output directory"
@@ -211,7 +189,7 @@ fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all()
         } else {
             saw_none += 1;
         }
-        if listing(&parent)
+        if names_in(&parent)
             .iter()
             .any(|t| t.contains(".ecograph-dir-"))
         {
@@ -221,8 +199,8 @@ fn render_all_into_a_new_directory_killed_at_random_moments_leaves_none_or_all()
         let _ = fs::remove_dir_all(&out);
         let again = run(&args);
         assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
-        assert_eq!(listing(&parent), ["views"], "round {round}");
-        assert_eq!(listing(&out).len(), n);
+        assert_eq!(names_in(&parent), ["views"], "round {round}");
+        assert_eq!(names_in(&out).len(), n);
     }
     eprintln!(
         "kills: {saw_none} left no directory, {saw_all} all of it, {saw_temp} a temporary one"
