@@ -665,18 +665,18 @@ pub fn import_csv<R: Read>(
             continue;
         };
         // One look-up per identifier (they miss the cache at the sizes that matter).
-        if !claim(
+        let Some(ident) = claim(
             &mut where_,
             id,
             (doc.elements.len(), false),
             names[0],
             at,
             &mut problems,
-        ) {
+        ) else {
             continue;
-        }
-        // The identifier stays in `where_` until the end (see below).
+        };
         let mut c = Concept {
+            ident,
             typ: Cow::Borrowed(known),
             at: at.into(),
             ..Concept::default()
@@ -724,16 +724,16 @@ pub fn import_csv<R: Read>(
                 problems.push(Problem::new(names[1], at, "a relationship has no ID"));
                 continue;
             }
-            if !claim(
+            let Some(ident) = claim(
                 &mut where_,
                 id,
                 (doc.relationships.len(), true),
                 names[1],
                 at,
                 &mut problems,
-            ) {
+            ) else {
                 continue;
-            }
+            };
             // An end that is a known identifier shares its string; one not known yet
             // is checked once every identifier is (it may be a relationship further
             // down).
@@ -749,6 +749,7 @@ pub fn import_csv<R: Read>(
             let source = end(source, 0);
             let target = end(target, 1);
             let mut c = Concept {
+                ident,
                 typ: Cow::Borrowed(known),
                 source,
                 target,
@@ -818,6 +819,12 @@ pub fn import_csv<R: Read>(
         t.field_positions = false;
         let mut last_id = String::new();
         let mut last_ix = (0, false);
+        // The concept after the last one found: the rows of an exported file follow
+        // the concepts' order, so the next concept's identifier is compared first (one
+        // comparison in memory read in order, instead of a look-up that misses the
+        // cache). Each concept kept has its own identifier, so a match is the one
+        // concept of that identifier.
+        let mut next = (0, false);
         while t.next(&mut rec)? {
             let at = t.col(0);
             let [id, key, value] = fields(&rec, &t.cols);
@@ -857,8 +864,15 @@ pub fn import_csv<R: Read>(
             }
             // A concept's properties are usually consecutive rows: the last row's
             // concept is found without a look-up.
+            let predicted = if next.1 {
+                doc.relationships.get(next.0)
+            } else {
+                doc.elements.get(next.0)
+            };
             let found = if id == last_id && !last_id.is_empty() {
                 Some(last_ix)
+            } else if predicted.is_some_and(|c| *c.ident == *id) {
+                Some(next)
             } else {
                 where_.get(id).copied()
             };
@@ -880,6 +894,11 @@ pub fn import_csv<R: Read>(
             last_id.clear();
             last_id.push_str(id);
             last_ix = (i, is_rel);
+            next = if !is_rel && i + 1 >= doc.elements.len() {
+                (0, true)
+            } else {
+                (i + 1, is_rel)
+            };
             let c = if is_rel {
                 &mut doc.relationships[i]
             } else {
@@ -923,16 +942,8 @@ pub fn import_csv<R: Read>(
     if !problems.is_empty() {
         return Err(Error::Invalid { problems });
     }
-    // Each identifier was held once, as `where_`'s key, while the files were read: now
-    // it moves to its concept.
-    for (k, (i, is_rel)) in where_ {
-        let c = if is_rel {
-            &mut doc.relationships[i]
-        } else {
-            &mut doc.elements[i]
-        };
-        c.ident = k;
-    }
+    // Each concept shares its identifier with `where_`'s key.
+    drop(where_);
     drop(rec);
     drop(keys);
     drop(values);
@@ -944,8 +955,8 @@ pub fn import_csv<R: Read>(
     mapping::model_from_doc(doc, file)
 }
 
-/// Takes `id` for the concept at `slot`, or reports it as a duplicate (at the row's ID
-/// cell) and gives `false`.
+/// Takes `id` for the concept at `slot` and gives the identifier to keep, or reports it
+/// as a duplicate (at the row's ID cell) and gives `None`.
 fn claim(
     where_: &mut HashMap<Arc<str>, (usize, bool)>,
     id: &str,
@@ -953,7 +964,7 @@ fn claim(
     file: &str,
     at: Option<Pos>,
     problems: &mut Vec<Problem>,
-) -> bool {
+) -> Option<Arc<str>> {
     match where_.entry(Arc::from(id)) {
         Entry::Occupied(o) => {
             problems.push(Problem::new(
@@ -961,11 +972,12 @@ fn claim(
                 at,
                 format!("duplicate ID `{}`", o.key()),
             ));
-            false
+            None
         }
         Entry::Vacant(v) => {
+            let ident = Arc::clone(v.key());
             v.insert(slot);
-            true
+            Some(ident)
         }
     }
 }
