@@ -312,7 +312,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         (Some(Frame::List("elements")), "element") => {
             let typ = xsi_type(attrs).unwrap_or_default();
             let c = Concept {
-                ident: ident().into(),
+                ident: Arc::from(attr(attrs, "identifier").unwrap_or("")),
                 typ,
                 at: Some(at).into(),
                 ..Concept::default()
@@ -322,7 +322,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         }
         (Some(Frame::List("relationships")), "relationship") => {
             let mut c = Concept {
-                ident: ident().into(),
+                ident: Arc::from(attr(attrs, "identifier").unwrap_or("")),
                 typ: xsi_type(attrs).unwrap_or_default(),
                 source: attr(attrs, "source").unwrap_or("").into(),
                 target: attr(attrs, "target").unwrap_or("").into(),
@@ -576,19 +576,16 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     // References.
     let is_concept = |id: &str| seen.contains_key(id);
     let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is)| is & bits != 0);
-    let concept_ids: Vec<&str> = doc
-        .elements
-        .iter()
-        .chain(&doc.relationships)
-        .map(|c| &*c.ident)
-        .collect();
+    // The identifiers suggestions come from, listed only when one is needed.
+    let (elements, relationships) = (&doc.elements, &doc.relationships);
     let mut suggestions = 0;
     let mut suggest = |id: &str| -> Option<String> {
         suggestions += 1;
         if suggestions > 20 {
             return None;
         }
-        closest(id, concept_ids.iter().copied()).map(|s| format!("did you mean `{s}`?"))
+        let concept_ids = elements.iter().chain(relationships).map(|c| &*c.ident);
+        closest(id, concept_ids).map(|s| format!("did you mean `{s}`?"))
     };
     for c in &doc.relationships {
         for (end, id) in [("source", &c.source), ("target", &c.target)] {

@@ -24,7 +24,7 @@ fn every_bad_exchange_file_gets_its_whole_message() {
         .filter(|p| p.extension().is_some_and(|x| x == "xml"))
         .collect();
     cases.sort();
-    assert_eq!(cases.len(), 14);
+    assert_eq!(cases.len(), 16);
     for case in cases {
         let name = format!(
             "bad/xml/{}",
