@@ -490,3 +490,41 @@ fn namespace_bindings_hold_in_their_element_only() {
         ]
     );
 }
+
+#[test]
+fn dangling_ends_of_many_relationships_are_reported_in_file_order() {
+    // Enough relationships for the ends to be checked on two threads: the problems
+    // still come in file order, and only the first 20 get a suggestion.
+    let n = 25_000;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" identifier=\"m\">\n<elements>\n<element identifier=\"a\" xsi:type=\"BusinessActor\"/>\n<element identifier=\"b\" xsi:type=\"BusinessRole\"/>\n</elements>\n<relationships>\n",
+    );
+    let dangling = |i: usize| i % 1000 == 7;
+    for i in 0..n {
+        let target = if dangling(i) { "c" } else { "b" };
+        xml.push_str(&format!(
+            "<relationship identifier=\"r{i}\" xsi:type=\"Assignment\" source=\"a\" target=\"{target}\"/>\n"
+        ));
+    }
+    xml.push_str("</relationships>\n</model>\n");
+    let Err(ecograph_interop::Error::Invalid { problems, .. }) =
+        import_archimate(xml.as_bytes(), "many.xml")
+    else {
+        panic!("dangling ends are not reported");
+    };
+    let expected: Vec<(Option<u64>, String, bool)> = (0..n)
+        .filter(|&i| dangling(i))
+        .enumerate()
+        .map(|(k, i)| {
+            let line = 8 + i as u64;
+            let msg =
+                format!("relationship `r{i}` has target `c`, which is no element or relationship");
+            (Some(line), msg, k < 20)
+        })
+        .collect();
+    let got: Vec<(Option<u64>, String, bool)> = problems
+        .iter()
+        .map(|p| (p.line, p.message.clone(), p.help.is_some()))
+        .collect();
+    assert_eq!(got, expected);
+}
