@@ -460,17 +460,15 @@ const IS_ELEMENT: u8 = 1;
 const IS_RELATIONSHIP: u8 = 2;
 const IS_OTHER: u8 = 4;
 
-/// Records `id` as seen, or a problem when it is empty or was seen before.
+/// Records `id` as seen, or gives the problem when it is empty or was seen before.
 fn dup<'a>(
     id: &'a str,
     (at, is): (Option<Pos>, u8),
     what: &str,
-    problems: &mut Vec<Problem>,
     seen: &mut HashMap<&'a str, (Option<Pos>, u8)>,
-) {
+) -> Option<Problem> {
     if id.is_empty() {
-        problems.push(Problem::new("", at, format!("{what} has no identifier")));
-        return;
+        return Some(Problem::new("", at, format!("{what} has no identifier")));
     }
     // One lookup per identifier: these lookups miss the cache at every size that matters.
     match seen.entry(id) {
@@ -480,26 +478,97 @@ fn dup<'a>(
             let wh = first.map_or(String::new(), |p| {
                 format!(" (first at line {}:{})", p.line, p.column)
             });
-            problems.push(Problem::new(
+            Some(Problem::new(
                 "",
                 at,
                 format!("duplicate identifier `{id}`{wh}"),
-            ));
+            ))
         }
         Entry::Vacant(v) => {
             v.insert((at, is));
+            None
         }
     }
 }
 
-/// Relationships from which their ends are checked on two threads.
-const PARALLEL_ENDS: usize = 1 << 14;
+/// Identifiers from which the checks of finish run on two threads.
+const PARALLEL: usize = 1 << 14;
+
+/// Every identifier given, in two maps by [`half`], which two threads fill at once.
+struct Seen<'d>([HashMap<&'d str, (Option<Pos>, u8)>; 2]);
+
+impl Seen<'_> {
+    fn get(&self, id: &str) -> Option<&(Option<Pos>, u8)> {
+        self.0[half(id)].get(id)
+    }
+    fn contains_key(&self, id: &str) -> bool {
+        self.0[half(id)].contains_key(id)
+    }
+}
+
+/// Which of [`Seen`]'s maps holds `id`: from its last two bytes, which split numbered
+/// identifiers evenly (any split is correct: an identifier is always in the same map).
+fn half(id: &str) -> usize {
+    let b = id.as_bytes();
+    let last = b.last().copied().unwrap_or(0);
+    let before = b.len().checked_sub(2).map_or(0, |i| b[i]);
+    usize::from((last ^ before) & 1)
+}
+
+/// What is given an identifier, in the order of the checks: elements, relationships,
+/// views (each with its nodes and connections), property definitions.
+type Given<'d> = (&'d str, Option<Pos>, u8, &'static str);
+
+fn given<'d>(
+    doc: &'d Doc,
+    defs: &'d [(String, String, String, Pos)],
+) -> impl Iterator<Item = Given<'d>> + 'd {
+    let elements = doc.elements.iter();
+    let elements = elements.map(|c| (&*c.ident, c.at.pos(), IS_ELEMENT, "an element"));
+    let relationships = doc.relationships.iter();
+    let relationships =
+        relationships.map(|c| (&*c.ident, c.at.pos(), IS_RELATIONSHIP, "a relationship"));
+    let views = doc.diagrams.iter().flat_map(|d| {
+        let view = (&*d.ident, d.at, IS_OTHER, "a view");
+        let nodes = d
+            .nodes
+            .iter()
+            .map(|n| (&*n.ident, n.at, IS_OTHER, "a node"));
+        let connections = d.connections.iter();
+        let connections = connections.map(|c| (&*c.ident, c.at, IS_OTHER, "a connection"));
+        std::iter::once(view).chain(nodes).chain(connections)
+    });
+    let defs = defs.iter();
+    let defs =
+        defs.map(|(id, _, _, at)| (id.as_str(), Some(*at), IS_OTHER, "a property definition"));
+    elements.chain(relationships).chain(views).chain(defs)
+}
+
+/// The identifiers of one [`half`] (and, for the first, the empty ones), in order: the
+/// map and the problems, each with the index of what it is about.
+fn fill<'d>(
+    given: impl Iterator<Item = Given<'d>>,
+    which: usize,
+    capacity: usize,
+) -> (HashMap<&'d str, (Option<Pos>, u8)>, Vec<(usize, Problem)>) {
+    let mut seen = HashMap::default();
+    seen.reserve(capacity);
+    let mut problems = Vec::new();
+    for (i, (id, at, is, what)) in given.enumerate() {
+        let mine = if id.is_empty() {
+            which == 0
+        } else {
+            half(id) == which
+        };
+        if mine && let Some(p) = dup(id, (at, is), what, &mut seen) {
+            problems.push((i, p));
+        }
+    }
+    (seen, problems)
+}
 
 /// The ends of `rels` that are no element or relationship (or empty), in order.
-fn bad_ends<'d>(
-    rels: &'d [Concept],
-    seen: &HashMap<&str, (Option<Pos>, u8)>,
-) -> Vec<(&'d Concept, &'static str, &'d str)> {
+fn bad_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>) -> Vec<(&'d Concept, &'static str, &'d str)> {
     let mut bad = Vec::new();
     for c in rels {
         for (end, id) in [("source", &*c.source), ("target", &*c.target)] {
@@ -517,17 +586,43 @@ fn bad_ends<'d>(
 fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut problems = std::mem::take(&mut r.problems);
     let mut doc = r.doc;
-    // Identifiers: unique over everything that has one (borrowed, not copied).
-    let mut seen: HashMap<&str, (Option<Pos>, u8)> = HashMap::default();
-    seen.reserve(doc.elements.len() + doc.relationships.len());
-    for c in &doc.elements {
-        let is = (c.at.pos(), IS_ELEMENT);
-        dup(&c.ident, is, "an element", &mut problems, &mut seen);
+    // Identifiers: unique over everything that has one (borrowed, not copied), checked
+    // on two threads for a large model (the XML reading thread is idle by now), each
+    // filling the map of one half of the identifiers.
+    let concepts = doc.elements.len() + doc.relationships.len();
+    let capacity = concepts / 2 + concepts / 16;
+    let ((seen0, dups0), (seen1, dups1)) = if concepts >= PARALLEL {
+        std::thread::scope(|s| {
+            let other = s.spawn(|| fill(given(&doc, &r.defs), 1, capacity));
+            let first = fill(given(&doc, &r.defs), 0, capacity);
+            match other.join() {
+                Ok(second) => (first, second),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })
+    } else {
+        (
+            fill(given(&doc, &r.defs), 0, capacity),
+            fill(given(&doc, &r.defs), 1, capacity),
+        )
+    };
+    // The problems in the order of one pass: an element's or a relationship's
+    // identifier problem, then its type's.
+    let mut ordered: Vec<(usize, u8, Problem)> = dups0
+        .into_iter()
+        .chain(dups1)
+        .map(|(i, p)| (i, 0, p))
+        .collect();
+    for (i, c) in doc.elements.iter().enumerate() {
         if c.typ.is_empty() {
-            problems.push(Problem::new(
-                "",
-                c.at.pos(),
-                format!("element `{}` has no xsi:type", c.ident),
+            ordered.push((
+                i,
+                1,
+                Problem::new(
+                    "",
+                    c.at.pos(),
+                    format!("element `{}` has no xsi:type", c.ident),
+                ),
             ));
         } else if !types::is_element_type(&c.typ) {
             let names = types::ELEMENT_TYPES.iter().map(|(n, _)| *n);
@@ -540,59 +635,26 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
                     c.typ, c.ident
                 )
             };
-            problems.push(Problem::new("", c.at.pos(), msg).help(help));
+            ordered.push((i, 1, Problem::new("", c.at.pos(), msg).help(help)));
         }
     }
-    for c in &doc.relationships {
-        let is = (c.at.pos(), IS_RELATIONSHIP);
-        dup(&c.ident, is, "a relationship", &mut problems, &mut seen);
+    let after = doc.elements.len();
+    for (i, c) in doc.relationships.iter().enumerate() {
         if !types::is_relationship_type(&c.typ) {
             let help = closest(&c.typ, types::RELATIONSHIP_TYPES.iter().copied())
                 .map(|s| format!("did you mean `{s}`?"));
-            problems.push(
-                Problem::new(
-                    "",
-                    c.at.pos(),
-                    format!(
-                        "unknown relationship type `{}` (xsi:type of relationship `{}`)",
-                        c.typ, c.ident
-                    ),
-                )
-                .help(help),
+            let msg = format!(
+                "unknown relationship type `{}` (xsi:type of relationship `{}`)",
+                c.typ, c.ident
             );
+            ordered.push((after + i, 1, Problem::new("", c.at.pos(), msg).help(help)));
         }
     }
-    for d in &doc.diagrams {
-        dup(
-            &d.ident,
-            (d.at, IS_OTHER),
-            "a view",
-            &mut problems,
-            &mut seen,
-        );
-        for n in &d.nodes {
-            dup(
-                &n.ident,
-                (n.at, IS_OTHER),
-                "a node",
-                &mut problems,
-                &mut seen,
-            );
-        }
-        for c in &d.connections {
-            let is = (c.at, IS_OTHER);
-            dup(&c.ident, is, "a connection", &mut problems, &mut seen);
-        }
-    }
+    ordered.sort_by_key(|(i, sub, _)| (*i, *sub));
+    problems.extend(ordered.into_iter().map(|(_, _, p)| p));
+    let seen = Seen([seen0, seen1]);
     let mut def_names: HashMap<&str, (&str, &str)> = HashMap::default();
-    for (id, name, t, at) in &r.defs {
-        dup(
-            id,
-            (Some(*at), IS_OTHER),
-            "a property definition",
-            &mut problems,
-            &mut seen,
-        );
+    for (id, name, t, _) in &r.defs {
         def_names.insert(id.as_str(), (name.as_str(), t.as_str()));
     }
     // References.
@@ -613,7 +675,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     // 100k-element model, split between two threads (the XML reading thread is idle by
     // now); the problems are then made in order.
     let rels = &doc.relationships[..];
-    let bad = if rels.len() >= PARALLEL_ENDS {
+    let bad = if rels.len() >= PARALLEL {
         let (first, second) = rels.split_at(rels.len() / 2);
         std::thread::scope(|s| {
             let later = s.spawn(|| bad_ends(second, &seen));

@@ -528,3 +528,63 @@ fn dangling_ends_of_many_relationships_are_reported_in_file_order() {
         .collect();
     assert_eq!(got, expected);
 }
+
+#[test]
+fn identifier_problems_of_many_elements_come_in_file_order() {
+    // Enough elements for the identifiers to be checked on two threads (each holding
+    // half of them): duplicates in both halves, empty identifiers and unknown types
+    // still come in file order, a duplicate's before its type's.
+    let n = 20_000;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" identifier=\"m\">\n<elements>\n",
+    );
+    let line = |i: usize| 4 + i as u64;
+    let ident = |i: usize| match i % 1000 {
+        500 | 501 => format!("e{}", i - 2),
+        999 => String::new(),
+        _ => format!("e{i}"),
+    };
+    let typ = |i: usize| match i % 1000 {
+        250 | 500 => "BusinesActor",
+        _ => "BusinessActor",
+    };
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<element identifier=\"{}\" xsi:type=\"{}\"/>\n",
+            ident(i),
+            typ(i)
+        ));
+    }
+    xml.push_str("</elements>\n</model>\n");
+    let Err(ecograph_interop::Error::Invalid { problems, .. }) =
+        import_archimate(xml.as_bytes(), "many.xml")
+    else {
+        panic!("the problems are not reported");
+    };
+    let mut expected: Vec<(Option<u64>, String)> = Vec::new();
+    for i in 0..n {
+        let id = ident(i);
+        match i % 1000 {
+            500 | 501 => expected.push((
+                Some(line(i)),
+                format!(
+                    "duplicate identifier `{id}` (first at line {}:1)",
+                    line(i - 2)
+                ),
+            )),
+            999 => expected.push((Some(line(i)), "an element has no identifier".to_owned())),
+            _ => {}
+        }
+        if typ(i) != "BusinessActor" {
+            expected.push((
+                Some(line(i)),
+                format!("unknown element type `BusinesActor` (xsi:type of element `{id}`)"),
+            ));
+        }
+    }
+    let got: Vec<(Option<u64>, String)> = problems
+        .iter()
+        .map(|p| (p.line, p.message.clone()))
+        .collect();
+    assert_eq!(got, expected);
+}
