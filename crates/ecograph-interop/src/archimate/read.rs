@@ -767,9 +767,16 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     }
     // Property definitions: names and non-string types.
     let mut keys: Vec<Option<Arc<str>>> = vec![None; r.def_refs.len()];
+    // Each definition referred to, looked up once (a file names a handful from a
+    // million properties).
+    let defs: Vec<Option<(&str, &str)>> = r
+        .def_refs
+        .iter()
+        .map(|def| def_names.get(def.as_str()).copied())
+        .collect();
     for (o, i, d, at) in &r.prop_refs {
         let def = r.def_refs.get(*d as usize).map_or("", String::as_str);
-        let Some((name, t)) = def_names.get(def) else {
+        let Some(Some((name, t))) = defs.get(*d as usize) else {
             problems.push(Problem::new(
                 "",
                 Some(*at),
