@@ -465,7 +465,7 @@ fn dup<'a>(
     id: &'a str,
     (at, is): (Option<Pos>, u8),
     what: &str,
-    seen: &mut HashMap<&'a str, (Option<Pos>, u8)>,
+    seen: &mut SeenMap<'a>,
 ) -> Option<Problem> {
     if id.is_empty() {
         return Some(Problem::new("", at, format!("{what} has no identifier")));
@@ -494,8 +494,11 @@ fn dup<'a>(
 /// Identifiers from which the checks of finish run on two threads.
 const PARALLEL: usize = 1 << 14;
 
+/// Identifiers given, with where each was first given and to what (see [`dup`]).
+type SeenMap<'d> = HashMap<&'d str, (Option<Pos>, u8)>;
+
 /// Every identifier given, in two maps by [`half`], which two threads fill at once.
-struct Seen<'d>([HashMap<&'d str, (Option<Pos>, u8)>; 2]);
+struct Seen<'d>([SeenMap<'d>; 2]);
 
 impl Seen<'_> {
     fn get(&self, id: &str) -> Option<&(Option<Pos>, u8)> {
@@ -550,7 +553,7 @@ fn fill<'d>(
     given: impl Iterator<Item = Given<'d>>,
     which: usize,
     capacity: usize,
-) -> (HashMap<&'d str, (Option<Pos>, u8)>, Vec<(usize, Problem)>) {
+) -> (SeenMap<'d>, Vec<(usize, Problem)>) {
     let mut seen = HashMap::default();
     seen.reserve(capacity);
     let mut problems = Vec::new();
@@ -572,10 +575,8 @@ fn bad_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>) -> Vec<(&'d Concept, &'sta
     let mut bad = Vec::new();
     for c in rels {
         for (end, id) in [("source", &*c.source), ("target", &*c.target)] {
-            if !seen
-                .get(id)
-                .is_some_and(|(_, is)| is & (IS_ELEMENT | IS_RELATIONSHIP) != 0)
-            {
+            let concept = IS_ELEMENT | IS_RELATIONSHIP;
+            if seen.get(id).is_none_or(|(_, is)| is & concept == 0) {
                 bad.push((c, end, id));
             }
         }
