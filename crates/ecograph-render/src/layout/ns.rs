@@ -93,6 +93,25 @@ impl Csr {
     }
 }
 
+/// A tree edge seen from one of its ends: the edge and the node at its
+/// other end (so walks along the tree need not read the edge).
+#[derive(Debug, Clone, Copy, Default)]
+struct Arc {
+    edge: usize,
+    other: usize,
+}
+
+/// Where a node's tree edges sit in [`Simplex::arcs`]: from `start`, `len`
+/// of them, the `out` it is the tail of first, each group in the order the
+/// edges joined the tree. The slots reserved are the node's degree (its
+/// tree edges are among its edges), so they never overflow.
+#[derive(Debug, Clone, Copy, Default)]
+struct Arcs {
+    start: usize,
+    len: usize,
+    out: usize,
+}
+
 struct Simplex<'a> {
     n: usize,
     edges: &'a [NsEdge],
@@ -100,10 +119,11 @@ struct Simplex<'a> {
     inc: Csr,
     /// Reused stacks of the tree walks.
     scratch: Vec<usize>,
-    scratch_pairs: Vec<(usize, usize)>,
+    scratch_pairs: Vec<(usize, usize, usize)>,
     rank: Vec<i64>,
-    tree_out: Vec<Vec<usize>>,
-    tree_in: Vec<Vec<usize>>,
+    /// Every node's tree edges, in one array (see [`Arcs`]).
+    arcs: Vec<Arc>,
+    arcs_of: Vec<Arcs>,
     /// Position of each edge in `tree`, or `NONE`.
     tree_index: Vec<usize>,
     tree: Vec<usize>,
@@ -119,6 +139,13 @@ impl<'a> Simplex<'a> {
     fn new(n: usize, edges: &'a [NsEdge]) -> Self {
         let out = Csr::new(n, edges.iter().map(|e| e.tail));
         let inc = Csr::new(n, edges.iter().map(|e| e.head));
+        let arcs_of = (0..n)
+            .map(|v| Arcs {
+                start: out.start[v] + inc.start[v],
+                len: 0,
+                out: 0,
+            })
+            .collect();
         Simplex {
             n,
             edges,
@@ -127,8 +154,8 @@ impl<'a> Simplex<'a> {
             scratch: Vec::new(),
             scratch_pairs: Vec::new(),
             rank: vec![0; n],
-            tree_out: vec![Vec::new(); n],
-            tree_in: vec![Vec::new(); n],
+            arcs: vec![Arc::default(); 2 * edges.len()],
+            arcs_of,
             tree_index: vec![NONE; edges.len()],
             tree: Vec::with_capacity(n.saturating_sub(1)),
             par: vec![NONE; n],
@@ -173,9 +200,54 @@ impl<'a> Simplex<'a> {
     fn add_tree_edge(&mut self, e: usize) {
         self.tree_index[e] = self.tree.len();
         self.tree.push(e);
+        self.attach(e);
+    }
+
+    /// Adds tree edge `e` to the tree edges of its ends, after the others
+    /// of its group at each.
+    fn attach(&mut self, e: usize) {
         let NsEdge { tail, head, .. } = self.edges[e];
-        self.tree_out[tail].push(e);
-        self.tree_in[head].push(e);
+        // At the tail, after its other outgoing tree edges.
+        let at = self.arcs_of[tail];
+        let first_in = at.start + at.out;
+        self.arcs
+            .copy_within(first_in..at.start + at.len, first_in + 1);
+        self.arcs[first_in] = Arc {
+            edge: e,
+            other: head,
+        };
+        self.arcs_of[tail].len += 1;
+        self.arcs_of[tail].out += 1;
+        // At the head, last.
+        let at = self.arcs_of[head];
+        self.arcs[at.start + at.len] = Arc {
+            edge: e,
+            other: tail,
+        };
+        self.arcs_of[head].len += 1;
+    }
+
+    /// Removes tree edge `e` from the tree edges of its ends.
+    fn detach(&mut self, e: usize) {
+        let NsEdge { tail, head, .. } = self.edges[e];
+        for v in [tail, head] {
+            let at = self.arcs_of[v];
+            let list = &self.arcs[at.start..at.start + at.len];
+            if let Some(i) = list.iter().position(|a| a.edge == e) {
+                self.arcs
+                    .copy_within(at.start + i + 1..at.start + at.len, at.start + i);
+                self.arcs_of[v].len -= 1;
+                if i < at.out {
+                    self.arcs_of[v].out -= 1;
+                }
+            }
+        }
+    }
+
+    /// The tree edges at `v` (those it is the tail of first).
+    fn tree_arcs(&self, v: usize) -> &[Arc] {
+        let at = self.arcs_of[v];
+        &self.arcs[at.start..at.start + at.len]
     }
 
     /// Grows a spanning tree of tight edges. While stuck, the whole tree
@@ -293,24 +365,19 @@ impl<'a> Simplex<'a> {
             return self.lim[root] + 1;
         }
         let mut next = low;
-        // (node, index into its tree edges)
+        // (node, next and end slot of its tree edges in `arcs`)
         let mut stack = std::mem::take(&mut self.scratch_pairs);
         stack.clear();
-        stack.push((root, 0));
+        let slots = |at: Arcs| (at.start, at.start + at.len);
+        let (first, end) = slots(self.arcs_of[root]);
+        stack.push((root, first, end));
         self.par[root] = par_edge;
         self.low[root] = low;
         while let Some(top) = stack.last_mut() {
-            let (v, k) = *top;
-            let nout = self.tree_out[v].len();
-            if k < nout + self.tree_in[v].len() {
+            let (v, k, end) = *top;
+            if k < end {
                 top.1 += 1;
-                let (e, w) = if k < nout {
-                    let e = self.tree_out[v][k];
-                    (e, self.edges[e].head)
-                } else {
-                    let e = self.tree_in[v][k - nout];
-                    (e, self.edges[e].tail)
-                };
+                let Arc { edge: e, other: w } = self.arcs[k];
                 if e == self.par[v] {
                     continue;
                 }
@@ -321,7 +388,8 @@ impl<'a> Simplex<'a> {
                 }
                 self.par[w] = e;
                 self.low[w] = next;
-                stack.push((w, 0));
+                let (first, end) = slots(self.arcs_of[w]);
+                stack.push((w, first, end));
             } else {
                 self.lim[v] = next;
                 next += 1;
@@ -467,10 +535,12 @@ impl<'a> Simplex<'a> {
                 break;
             }
             self.work += (self.out.get(u).len() + self.inc.get(u).len()) as u64;
+            let at = self.arcs_of[u];
+            // The tree edges into u when searching out-edges, else out of u.
             let (cands, tree_down) = if outsearch {
-                (self.out.get(u), &self.tree_in[u])
+                (self.out.get(u), at.start + at.out..at.start + at.len)
             } else {
-                (self.inc.get(u), &self.tree_out[u])
+                (self.inc.get(u), at.start..at.start + at.out)
             };
             for &f in cands {
                 let NsEdge { tail, head, .. } = self.edges[f];
@@ -486,9 +556,7 @@ impl<'a> Simplex<'a> {
                     stack.push(other);
                 }
             }
-            for &f in tree_down {
-                let NsEdge { tail, head, .. } = self.edges[f];
-                let other = if outsearch { tail } else { head };
+            for &Arc { other, .. } in &self.arcs[tree_down] {
                 if self.lim[other] < self.lim[u] {
                     stack.push(other);
                 }
@@ -506,14 +574,9 @@ impl<'a> Simplex<'a> {
         while let Some(u) = stack.pop() {
             self.rank[u] -= delta;
             self.work += 1;
-            for &e in &self.tree_out[u] {
-                if e != self.par[u] {
-                    stack.push(self.edges[e].head);
-                }
-            }
-            for &e in &self.tree_in[u] {
-                if e != self.par[u] {
-                    stack.push(self.edges[e].tail);
+            for &Arc { edge, other } in self.tree_arcs(u) {
+                if edge != self.par[u] {
+                    stack.push(other);
                 }
             }
         }
@@ -549,8 +612,8 @@ impl<'a> Simplex<'a> {
         let delta = self.slack(f);
         let NsEdge { tail, head, .. } = self.edges[e];
         if delta > 0 {
-            let tail_size = self.tree_out[tail].len() + self.tree_in[tail].len();
-            let head_size = self.tree_out[head].len() + self.tree_in[head].len();
+            let tail_size = self.arcs_of[tail].len;
+            let head_size = self.arcs_of[head].len;
             if tail_size == 1 {
                 self.rerank(tail, delta);
             } else if head_size == 1 {
@@ -577,10 +640,8 @@ impl<'a> Simplex<'a> {
         self.tree_index[e] = NONE;
         self.tree[slot] = f;
         self.tree_index[f] = slot;
-        self.tree_out[tail].retain(|&x| x != e);
-        self.tree_in[head].retain(|&x| x != e);
-        self.tree_out[ft].push(f);
-        self.tree_in[fh].push(f);
+        self.detach(e);
+        self.attach(f);
         let par = self.par[lca];
         self.dfs_range(lca, par, lca_low);
     }
