@@ -3,7 +3,9 @@
 //! edge lines as drawn, label boxes) of ecograph's, Graphviz's and ELK's
 //! drawings alike.
 
-use ecograph_render::layout::{Outline, Point, Rect, distance_to_boundary};
+use ecograph_render::layout::{Direction, Outline, Point, Rect, distance_to_boundary};
+use petgraph::algo::kosaraju_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
 
 /// A drawn node.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +59,8 @@ pub struct Drawing {
     pub cluster_parent: Vec<Option<usize>>,
     /// Edges (visible ones only).
     pub edges: Vec<DrawnEdge>,
+    /// Which way the engine was asked to point edges.
+    pub direction: Direction,
 }
 
 /// What is measured on one drawing.
@@ -79,6 +83,13 @@ pub struct Metrics {
     pub labels_crossed: u64,
     /// Edge ends further than 1 px from their node's drawn outline.
     pub ends_off_outline: u64,
+    /// Edges drawn against the direction: edges on no cycle of the drawn
+    /// graph (their ends in different strongly connected components;
+    /// self-loops left out) whose head's centre is above their tail's
+    /// (left of it in a left-to-right drawing) by more than 1 px. A
+    /// layering that keeps every such edge pointing along the direction has
+    /// none.
+    pub against_direction: u64,
     /// Total length of all edge lines.
     pub length: f64,
     /// Corners of the edge lines: vertices turning by more than 5° once
@@ -129,6 +140,7 @@ impl Drawing {
             needless_border_crossings: self.needless_border_crossings(),
             labels_crossed: self.labels_crossed(),
             ends_off_outline: self.ends_off_outline(),
+            against_direction: self.against_direction(),
             length: self
                 .edges
                 .iter()
@@ -282,6 +294,33 @@ impl Drawing {
             }
         }
         total
+    }
+
+    fn against_direction(&self) -> u64 {
+        let mut g: DiGraph<(), ()> = DiGraph::with_capacity(self.nodes.len(), self.edges.len());
+        for _ in &self.nodes {
+            g.add_node(());
+        }
+        for e in &self.edges {
+            g.add_edge(NodeIndex::new(e.from), NodeIndex::new(e.to), ());
+        }
+        let mut component = vec![0usize; self.nodes.len()];
+        for (c, members) in kosaraju_scc(&g).iter().enumerate() {
+            for v in members {
+                component[v.index()] = c;
+            }
+        }
+        let along = |p: Point| match self.direction {
+            Direction::LeftToRight => p.x,
+            _ => p.y,
+        };
+        self.edges
+            .iter()
+            .filter(|e| {
+                component[e.from] != component[e.to]
+                    && along(self.nodes[e.to].centre) < along(self.nodes[e.from].centre) - TOLERANCE
+            })
+            .count() as u64
     }
 
     fn ends_off_outline(&self) -> u64 {
@@ -626,6 +665,7 @@ mod tests {
                 },
             ],
             cluster_parent: vec![None, None],
+            direction: Direction::TopToBottom,
             edges: vec![
                 edge(0, 1, &[(40.0, 20.0), (280.0, 20.0)]),
                 edge(
@@ -638,6 +678,94 @@ mod tests {
         let m = d.measure();
         assert_eq!(m.needless_border_crossings, 4);
         assert_eq!(m.bends, 2);
+    }
+
+    /// A chain 0 → 1 → 2 with 2 drawn above 1, a two-cycle 2 ⇄ 3 and a
+    /// self-loop: only the chain's 1 → 2 counts (the cycle's upward edge
+    /// cannot point down, a loop has no direction); drawn left to right,
+    /// the same nodes count by x.
+    #[test]
+    fn edges_against_the_direction() {
+        let mut d = Drawing {
+            nodes: vec![
+                node(0.0, 100.0, None),
+                node(50.0, 200.0, None),
+                node(100.0, 0.0, None),
+                node(150.0, 300.0, None),
+            ],
+            edges: vec![
+                edge(0, 1, &[]),
+                edge(1, 2, &[]),
+                edge(2, 3, &[]),
+                edge(3, 2, &[]),
+                edge(1, 1, &[]),
+            ],
+            ..Drawing::default()
+        };
+        assert_eq!(d.measure().against_direction, 1);
+        d.direction = Direction::LeftToRight;
+        // x grows along every edge but the cycle's 3 → 2.
+        assert_eq!(d.measure().against_direction, 0);
+        d.nodes[2].centre.x = -10.0;
+        assert_eq!(d.measure().against_direction, 1);
+        // Within the 1 px tolerance, level is not against.
+        d.nodes[2].centre.x = 49.5;
+        assert_eq!(d.measure().against_direction, 0);
+    }
+
+    /// On small random graphs and positions, against a brute-force count:
+    /// an edge lies on a cycle when its tail can be reached from its head.
+    #[test]
+    fn edges_against_the_direction_match_brute_force() {
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..500 {
+            let n = 1 + next(7) as usize;
+            let nodes: Vec<DrawnNode> = (0..n)
+                .map(|_| node(10.0 * next(4) as f64, 10.0 * next(4) as f64, None))
+                .collect();
+            let edges: Vec<DrawnEdge> = (0..next(12))
+                .map(|_| edge(next(n as u64) as usize, next(n as u64) as usize, &[]))
+                .collect();
+            let direction = if next(2) == 0 {
+                Direction::TopToBottom
+            } else {
+                Direction::LeftToRight
+            };
+            let reaches = |from: usize, to: usize| {
+                let mut seen = vec![false; n];
+                let mut stack = vec![from];
+                while let Some(v) = stack.pop() {
+                    if v == to {
+                        return true;
+                    }
+                    if !std::mem::replace(&mut seen[v], true) {
+                        stack.extend(edges.iter().filter(|e| e.from == v).map(|e| e.to));
+                    }
+                }
+                false
+            };
+            let along = |v: usize| match direction {
+                Direction::LeftToRight => nodes[v].centre.x,
+                _ => nodes[v].centre.y,
+            };
+            let expected = edges
+                .iter()
+                .filter(|e| !reaches(e.to, e.from) && along(e.to) < along(e.from))
+                .count() as u64;
+            let d = Drawing {
+                nodes: nodes.clone(),
+                edges: edges.clone(),
+                direction,
+                ..Drawing::default()
+            };
+            assert_eq!(d.measure().against_direction, expected, "{d:?}");
+        }
     }
 
     #[test]

@@ -38,6 +38,7 @@ pub fn ours(input: &LayoutInput, out: &Layout, visible: usize) -> Drawing {
             .collect(),
         clusters: out.clusters.clone(),
         cluster_parent: input.clusters.iter().map(|c| c.parent).collect(),
+        direction: input.direction,
         edges: input
             .edges
             .iter()
@@ -300,6 +301,7 @@ pub fn from_dot_json(input: &LayoutInput, visible: usize, text: &str) -> Result<
         nodes,
         clusters,
         cluster_parent: input.clusters.iter().map(|c| c.parent).collect(),
+        direction: input.direction,
         edges,
     })
 }
@@ -468,6 +470,7 @@ pub fn from_elk(input: &LayoutInput, visible: usize, out: &Value) -> Result<Draw
             .ok_or("a node is missing")?,
         clusters,
         cluster_parent: input.clusters.iter().map(|c| c.parent).collect(),
+        direction: input.direction,
         edges: edges
             .into_iter()
             .collect::<Option<_>>()
