@@ -495,8 +495,9 @@ impl<'a> Simplex<'a> {
         let m = self.tree.len();
         let mut best: Option<usize> = None;
         let mut found = 0;
-        for k in 0..m {
-            let i = (self.search_start + k) % m;
+        // Round the list from `search_start`: slot i is step k.
+        let from = self.search_start.min(m);
+        for (k, i) in (from..m).chain(0..from).enumerate() {
             let f = self.tree[i];
             if self.cut[f] < 0 {
                 if best.is_none_or(|b| self.cut[f] < self.cut[b]) {

@@ -327,9 +327,9 @@ impl Orderer<'_> {
         for i in gap.min(at + 1)..gap.max(at) {
             let w = self.ranks[r][i];
             let (before, after) = if gap < at {
-                (self.pair_crossings(w, v), self.pair_crossings(v, w))
+                self.pair_crossings_twice(w, v)
             } else {
-                (self.pair_crossings(v, w), self.pair_crossings(w, v))
+                self.pair_crossings_twice(v, w)
             };
             d += after as i64 - before as i64;
         }
@@ -1125,20 +1125,17 @@ impl Orderer<'_> {
         (c0, c1)
     }
 
-    /// Crossings among the edges of `u` and `v` if `u` is left of `v`.
-    fn pair_crossings(&mut self, u: usize, v: usize) -> u64 {
-        if self.weights.is_some() {
-            return self.pair_crossings_both(u, v).0;
-        }
-        let mut c = 0;
-        for side in [&self.g.up, &self.g.down] {
-            *self.work += (side[u].len() * side[v].len()) as u64;
-            for &a in &side[u] {
-                let pa = self.pos[a];
-                c += side[v].iter().filter(|&&b| self.pos[b] < pa).count() as u64;
-            }
-        }
-        c
+    /// [`Orderer::pair_crossings_both`], counting the work of counting each
+    /// order apart (so the work caps fall where they did when they were).
+    fn pair_crossings_twice(&mut self, u: usize, v: usize) -> (u64, u64) {
+        *self.work += self.pair_work(u, v);
+        self.pair_crossings_both(u, v)
+    }
+
+    /// The work of counting the crossings of one order of `u` and `v`.
+    fn pair_work(&self, u: usize, v: usize) -> u64 {
+        let g = self.g;
+        (g.up[u].len() * g.up[v].len() + g.down[u].len() * g.down[v].len()) as u64
     }
 
     /// Sifting (Matuszewski, Schönfeld and Molitor, 1999): each node in
@@ -1161,7 +1158,8 @@ impl Orderer<'_> {
                 let mut d = 0i64;
                 for i in (lo..at).rev() {
                     let w = self.ranks[r][i];
-                    d += self.pair_crossings(v, w) as i64 - self.pair_crossings(w, v) as i64;
+                    let (vw, wv) = self.pair_crossings_twice(v, w);
+                    d += vw as i64 - wv as i64;
                     if d < best_d {
                         (best_i, best_d) = (i, d);
                     }
@@ -1169,7 +1167,8 @@ impl Orderer<'_> {
                 d = 0;
                 for i in at + 1..=hi {
                     let w = self.ranks[r][i];
-                    d += self.pair_crossings(w, v) as i64 - self.pair_crossings(v, w) as i64;
+                    let (wv, vw) = self.pair_crossings_twice(w, v);
+                    d += wv as i64 - vw as i64;
                     if d < best_d {
                         (best_i, best_d) = (i, d);
                     }
@@ -1219,11 +1218,12 @@ impl Orderer<'_> {
                         continue;
                     }
                     *self.work += 1;
-                    let c0 = self.pair_crossings(v, w);
+                    let (c0, c1) = self.pair_crossings_both(v, w);
                     if c0 == 0 {
                         continue;
                     }
-                    let c1 = self.pair_crossings(w, v);
+                    // The work of counting the swapped order on its own.
+                    *self.work += self.pair_work(v, w);
                     if c1 < c0 || (reverse && c1 == c0) {
                         self.ranks[r].swap(i, i + 1);
                         self.pos[v] = i + 1;
