@@ -191,6 +191,9 @@ impl Weights {
 /// a whole child cluster (already sorted inside).
 struct Entry {
     child: Option<usize>,
+    /// The entry's node when it is one (`child` is `None`).
+    node: usize,
+    /// A child cluster's nodes.
     nodes: Vec<usize>,
     key_sum: f64,
     key_count: usize,
@@ -945,6 +948,8 @@ impl Orderer<'_> {
     ) -> (f64, usize) {
         let depth = self.tree.depth(block) + 1;
         let mut entries: Vec<Entry> = Vec::new();
+        // The entry of each child cluster met so far.
+        let mut children: Vec<(usize, usize)> = Vec::new();
         for &v in nodes {
             let c = self.g.nodes[v].cluster;
             let child = match c {
@@ -953,15 +958,17 @@ impl Orderer<'_> {
                 }
                 _ => None,
             };
-            if child.is_some()
-                && let Some(e) = entries.iter_mut().rev().find(|e| e.child == child)
-            {
-                e.nodes.push(v);
-                continue;
+            if let Some(ch) = child {
+                if let Some(&(_, i)) = children.iter().find(|&&(c, _)| c == ch) {
+                    entries[i].nodes.push(v);
+                    continue;
+                }
+                children.push((ch, entries.len()));
             }
             entries.push(Entry {
                 child,
-                nodes: vec![v],
+                node: v,
+                nodes: if child.is_some() { vec![v] } else { Vec::new() },
                 key_sum: 0.0,
                 key_count: 0,
                 key: self.key[v],
@@ -1028,7 +1035,10 @@ impl Orderer<'_> {
         }
         let (mut sum, mut count) = (0.0, 0);
         for &i in &result {
-            out.extend_from_slice(&entries[i].nodes);
+            match entries[i].child {
+                Some(_) => out.extend_from_slice(&entries[i].nodes),
+                None => out.push(entries[i].node),
+            }
             sum += entries[i].key_sum;
             count += entries[i].key_count;
         }
