@@ -119,7 +119,7 @@ struct Simplex<'a> {
     inc: Csr,
     /// Reused stacks of the tree walks.
     scratch: Vec<usize>,
-    scratch_pairs: Vec<(usize, usize, usize)>,
+    scratch_pairs: Vec<(usize, usize, usize, usize)>,
     rank: Vec<i64>,
     /// Every node's tree edges, in one array (see [`Arcs`]).
     arcs: Vec<Arc>,
@@ -365,37 +365,46 @@ impl<'a> Simplex<'a> {
             return self.lim[root] + 1;
         }
         let mut next = low;
-        // (node, next and end slot of its tree edges in `arcs`)
+        let mut work = 0;
+        // (node, next and end slot of its tree edges in `arcs`, its parent
+        // edge)
         let mut stack = std::mem::take(&mut self.scratch_pairs);
         stack.clear();
-        let slots = |at: Arcs| (at.start, at.start + at.len);
-        let (first, end) = slots(self.arcs_of[root]);
-        stack.push((root, first, end));
+        let at = self.arcs_of[root];
+        stack.push((root, at.start, at.start + at.len, par_edge));
         self.par[root] = par_edge;
         self.low[root] = low;
         while let Some(top) = stack.last_mut() {
-            let (v, k, end) = *top;
-            if k < end {
-                top.1 += 1;
+            let (v, mut k, end, par_v) = *top;
+            // The next child to number, if any is left.
+            let mut child = None;
+            while k < end {
                 let Arc { edge: e, other: w } = self.arcs[k];
-                if e == self.par[v] {
+                k += 1;
+                if e == par_v {
                     continue;
                 }
-                self.work += 1;
+                work += 1;
                 if self.par[w] == e && self.low[w] == next {
                     next = self.lim[w] + 1;
                     continue;
                 }
+                child = Some((w, e));
+                break;
+            }
+            top.1 = k;
+            if let Some((w, e)) = child {
                 self.par[w] = e;
                 self.low[w] = next;
-                let (first, end) = slots(self.arcs_of[w]);
-                stack.push((w, first, end));
+                let at = self.arcs_of[w];
+                stack.push((w, at.start, at.start + at.len, e));
             } else {
                 self.lim[v] = next;
                 next += 1;
                 stack.pop();
             }
         }
+        self.work += work;
         self.scratch_pairs = stack;
         next
     }

@@ -947,7 +947,7 @@ impl Orderer<'_> {
         out: &mut Vec<usize>,
     ) -> (f64, usize) {
         let depth = self.tree.depth(block) + 1;
-        let mut entries: Vec<Entry> = Vec::new();
+        let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
         // The entry of each child cluster met so far.
         let mut children: Vec<(usize, usize)> = Vec::new();
         for &v in nodes {
@@ -979,6 +979,7 @@ impl Orderer<'_> {
             match e.child {
                 Some(ch) => {
                     let members = std::mem::take(&mut e.nodes);
+                    e.nodes.reserve_exact(members.len());
                     let (s, c) = self.sort_block(&members, Some(ch), ref_pos, flip, &mut e.nodes);
                     e.key_sum = s;
                     e.key_count = c;

@@ -198,6 +198,8 @@ struct Obstacles<'a> {
     grid: Grid,
     stamp: Vec<u32>,
     round: u32,
+    /// The obstacles near a segment (reused).
+    near: Vec<usize>,
     /// Gap to keep: [`MARGIN`] while straightening, none when checking a
     /// drawn curve.
     margin: f64,
@@ -214,7 +216,8 @@ impl Obstacles<'_> {
         }
         let (n, k) = (self.scene.nodes.len(), self.scene.clusters.len());
         let (from, to) = self.scene.ends[e];
-        let mut ids = Vec::new();
+        let mut ids = std::mem::take(&mut self.near);
+        ids.clear();
         let (stamp, round) = (&mut self.stamp, self.round);
         self.grid.visit(a, b, |id| {
             if stamp[id as usize] != round {
@@ -222,7 +225,7 @@ impl Obstacles<'_> {
                 ids.push(id as usize);
             }
         });
-        ids.into_iter().all(|id| {
+        let clear = ids.iter().all(|&id| {
             if id < n {
                 if id == from || id == to {
                     // The segment may start or end on its own node's
@@ -245,7 +248,9 @@ impl Obstacles<'_> {
                 let (r, owner) = &self.scene.labels[id - n - k];
                 *owner == Some(e) || !meets(a, b, r, self.margin)
             }
-        })
+        });
+        self.near = ids;
+        clear
     }
 }
 
@@ -417,6 +422,7 @@ pub(crate) fn straighten(
         grid,
         stamp: vec![0; items],
         round: 0,
+        near: Vec::new(),
         margin: MARGIN,
     };
     let seg_count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
