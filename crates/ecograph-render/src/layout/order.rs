@@ -282,11 +282,12 @@ impl Orderer<'_> {
                 below = vec![none; tree.parent.len()];
             }
             let nodes = self.ranks[r].clone();
+            // Kept up to date as nodes move.
+            self.box_spans(r, &mut here);
             for v in nodes {
                 if g.up[v].is_empty() && g.down[v].is_empty() {
                     continue;
                 }
-                self.box_spans(r, &mut here);
                 *self.work += (here.len() * (g.up[v].len() + g.down[v].len() + 1)) as u64;
                 let at = self.pos[v];
                 let now = self.passes_at(v, 2 * at + 1, &here, Some(&above), Some(&below));
@@ -317,6 +318,7 @@ impl Orderer<'_> {
                 }
                 if let Some(gap) = best_gap {
                     self.move_node(r, at, gap);
+                    self.box_spans(r, &mut here);
                 }
             }
         }
@@ -395,19 +397,27 @@ impl Orderer<'_> {
                 .is_some_and(|k| self.tree.path[k].contains(&c))
         };
         let mut total = 0;
-        for (nbrs, there) in [(&g.up[v], above), (&g.down[v], below)] {
-            let Some(there) = there else {
+        // Box by box: only a box on v's rank that v is outside of, beside
+        // it, can be passed.
+        for (c, &h) in here.iter().enumerate() {
+            if h == none {
                 continue;
-            };
-            for &w in nbrs {
-                let pw = self.pos[w];
-                for c in 0..here.len() {
-                    let (h, t) = (here[c], there[c]);
-                    if h == none || t == none || inside(v, c) || inside(w, c) {
-                        continue;
-                    }
-                    let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
-                    total += u64::from((left && pw > t.1) || (right && pw < t.0));
+            }
+            let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
+            if !(left || right) || inside(v, c) {
+                continue;
+            }
+            for (nbrs, there) in [(&g.up[v], above), (&g.down[v], below)] {
+                let Some(t) = there.map(|there| there[c]) else {
+                    continue;
+                };
+                if t == none {
+                    continue;
+                }
+                for &w in nbrs {
+                    let pw = self.pos[w];
+                    total +=
+                        u64::from(((left && pw > t.1) || (right && pw < t.0)) && !inside(w, c));
                 }
             }
         }
