@@ -56,6 +56,7 @@ mod kind;
 mod load;
 mod locate;
 mod model;
+mod parts;
 mod raw;
 mod scc;
 mod schema;
@@ -80,6 +81,7 @@ pub use graph::{
 pub use kind::{Confidence, ElementKind, RelationKind, Status};
 pub use load::Checked;
 pub use model::{Direction, Element, ElementId, ElementIndex, Model, Path, Relation, Step};
+pub use parts::{ElementParts, ModelParts, RelationParts, TextParts};
 pub use schema::json_schema;
 pub use set::{ElementSet, Iter as ElementSetIter};
 pub use text::Text;

@@ -136,22 +136,7 @@ impl Model {
                     Err(found) => val.not_an_object(*found),
                 };
                 crate::locate::locate(src, &mut diags);
-                let diags = finish(diags, file);
-                // Locating may find an error of its own (`too-deep`).
-                let model = model.filter(|_| !diags.has_errors());
-                // A model is only made without errors: its warnings are every
-                // diagnostic, shared rather than copied.
-                return Checked {
-                    model: model.map(|mut m| {
-                        m.warnings = if diags.has_errors() {
-                            Diagnostics::from_vec(diags.warnings().cloned().collect())
-                        } else {
-                            diags.clone()
-                        };
-                        m
-                    }),
-                    diagnostics: diags,
-                };
+                return conclude(model, diags, file);
             }
             Err(e) => vec![syntax_error(src, &e)],
         };
@@ -178,6 +163,31 @@ impl Checked {
                 diagnostics: self.diagnostics,
             }),
         }
+    }
+}
+
+/// What validation gave, with its diagnostics located: sorted, named after `file`, and
+/// the model kept only without errors.
+pub(crate) fn conclude(
+    model: Option<Model>,
+    diags: Vec<Diagnostic>,
+    file: Option<&str>,
+) -> Checked {
+    let diags = finish(diags, file);
+    // Locating may find an error of its own (`too-deep`).
+    let model = model.filter(|_| !diags.has_errors());
+    // A model is only made without errors: its warnings are every diagnostic, shared
+    // rather than copied.
+    Checked {
+        model: model.map(|mut m| {
+            m.warnings = if diags.has_errors() {
+                Diagnostics::from_vec(diags.warnings().cloned().collect())
+            } else {
+                diags.clone()
+            };
+            m
+        }),
+        diagnostics: diags,
     }
 }
 

@@ -297,7 +297,7 @@ trait Shape<'de>: Sized {
 }
 
 /// Reads a `Loose<T>`: the value if it has T's shape, otherwise the type found.
-struct L<T>(Loose<T>);
+pub(crate) struct L<T>(pub(crate) Loose<T>);
 
 impl<'de, T: Shape<'de>> Deserialize<'de> for L<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {

@@ -12,7 +12,10 @@ use crate::hash::{HashMap, HashSet};
 use crate::ids;
 use crate::types;
 use crate::{ExportOptions, Imported};
-use ecograph_core::{Element, ElementKind, Model, Relation, RelationKind, Text};
+use ecograph_core::{
+    Element, ElementKind, ElementParts, Model, ModelParts, Relation, RelationKind, RelationParts,
+    Text, TextParts,
+};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
@@ -647,22 +650,27 @@ impl Ctx<'_> {
     /// A text as the model file writes it: a string for one value without a language,
     /// else an object in the model's languages (the default language filled in from the
     /// first value when missing).
-    fn text(&mut self, t: &LangText, at: Option<Pos>, what: &dyn Fn() -> String) -> Option<Value> {
+    fn text<'t>(
+        &mut self,
+        t: &'t LangText,
+        at: Option<Pos>,
+        what: &dyn Fn() -> String,
+    ) -> Option<TextParts<'t>> {
         if t.is_empty() {
             return None;
         }
         if t.is_plain() {
-            return Some(Value::from(t.first()));
+            return Some(TextParts::Plain(Cow::Borrowed(t.first())));
         }
         let default = self
             .languages
             .first()
             .cloned()
             .unwrap_or_else(|| "en".into());
-        let mut m = Map::new();
+        let mut m: Vec<(Cow<'t, str>, Cow<'t, str>)> = Vec::new();
         for (l, v) in t.iter() {
             let l = l.map_or_else(|| default.clone(), str::to_owned);
-            if m.contains_key(&l) {
+            if m.iter().any(|(k, _)| *k == l) {
                 self.warn(
                     at,
                     format!("{} has two values in `{l}`: the first is kept", what()),
@@ -679,12 +687,12 @@ impl Ctx<'_> {
                 );
                 continue;
             }
-            m.insert(l, Value::from(v));
+            m.push((Cow::Owned(l), Cow::Borrowed(v)));
         }
         if m.is_empty() {
             return None;
         }
-        if !m.contains_key(&default) {
+        if !m.iter().any(|(k, _)| *k == default) {
             self.warn(
                 at,
                 format!(
@@ -692,13 +700,9 @@ impl Ctx<'_> {
                     what()
                 ),
             );
-            let first = t.first().to_owned();
-            let mut m2 = Map::new();
-            m2.insert(default, Value::from(first));
-            m2.extend(m);
-            m = m2;
+            m.insert(0, (Cow::Owned(default), Cow::Borrowed(t.first())));
         }
-        Some(Value::Object(m))
+        Some(TextParts::Languages(m))
     }
 }
 
@@ -830,8 +834,9 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             }
         }
     }
-    let mut data_of: HashMap<&str, Vec<usize>> = HashMap::default();
-    let mut relations: Vec<Rel<'_>> = Vec::with_capacity(doc.relationships.len());
+    // Relationship index -> the data elements it carries.
+    let mut data_of: HashMap<usize, Vec<usize>> = HashMap::default();
+    let mut relations: Vec<Rel> = Vec::with_capacity(doc.relationships.len());
     let mut rel_id_of: HashMap<&str, String> = HashMap::default();
     for c in &doc.relationships {
         if !c.ident.starts_with("__") {
@@ -847,12 +852,9 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     for (ri, c) in doc.relationships.iter().enumerate() {
         match c.prop(P_RELATION) {
             Some(REL_DATA)
-                if elem_ix.contains_key(&*c.source) && rel_ix.contains_key(&*c.target) =>
+                if let (Some(&e), Some(&j)) = (elem_ix.get(&*c.source), rel_ix.get(&*c.target)) =>
             {
-                data_of
-                    .entry(&*c.target)
-                    .or_default()
-                    .push(elem_ix[&*c.source]);
+                data_of.entry(j).or_default().push(e);
                 continue;
             }
             Some(REL_PARENT) => {
@@ -996,14 +998,20 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             &[P_RELATION, P_DIRECTION, P_LAG, P_TAGS],
         );
         // The type is settled once every element's type is known (below).
+        let id = rel_id_of.get(&*c.ident).cloned();
+        let more = (id.is_some() || label.is_some() || !p.is_empty()).then(|| {
+            Box::new(RelMore {
+                id,
+                label: label.map(TextParts::into_owned),
+                props: p,
+            })
+        });
         relations.push(Rel {
             ri,
-            id: rel_id_of.get(&*c.ident).map(String::as_str),
             kind,
             from,
             to,
-            label: label.map(Box::new),
-            props: (!p.is_empty()).then(|| Box::new(p)),
+            more,
         });
     }
 
@@ -1014,23 +1022,27 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         .map(|i| default_type(kinds[i], provides_by_system[i]))
         .collect();
     let file_types: Vec<&str> = kept.iter().map(|c| &*c.typ).collect();
-    // The relations as JSON text, straight into a buffer (no `Value` tree of the
-    // whole model: at 100k elements that tree was most of the import's memory).
-    // Sized once, generously: growing by doubling copied the text with both copies
-    // resident (50 MB at the peak of a 100k-element CSV import); pages of the
-    // capacity that are never written are never resident either.
-    let mut rel_json: Vec<u8> = Vec::with_capacity(relations.len().saturating_mul(JSON_PER_ITEM));
-    // Taken from the end of the reversed list, which gives its memory back as the text
-    // grows (the list and the text together were the import's peak).
+    // The model in parts, checked without being written as JSON text. Relations are
+    // taken from the end of the reversed list, which gives its memory back as the parts
+    // grow.
+    let views_text: String;
+    let mut parts = ModelParts::new();
+    parts.reserve(n, relations.len());
+    // Only the relationships are read from here on, each once: each is freed once read.
+    drop(rel_id_of);
+    drop(rel_ix);
     relations.reverse();
-    let mut k = 0;
     while let Some(r) = relations.pop() {
         if relations.len().is_multiple_of(RELEASE_EVERY) {
             relations.shrink_to_fit();
         }
-        let c = &doc.relationships[r.ri];
+        let c = std::mem::take(&mut doc.relationships[r.ri]);
         let (kind, from, to) = (r.kind, r.from, r.to);
-        let mut p = r.props.map_or_else(Map::new, |p| *p);
+        let RelMore {
+            id,
+            label,
+            props: mut p,
+        } = r.more.map_or_else(RelMore::default, |m| *m);
         let rel_end = p.contains_key(A_SOURCE_REL) || p.contains_key(A_TARGET_REL);
         let (dt, drev) = derived_relationship(kind, file_types[from], file_types[to]);
         let same_dir = reversed_for(kind, &c.typ) == drev;
@@ -1043,52 +1055,34 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
                 Value::from(Value::from(doc.folder_path(*f)).to_string()),
             );
         }
-        if k > 0 {
-            rel_json.push(b',');
+        let mut rp = RelationParts::new(kind.as_str(), &*ids_out[from], &*ids_out[to]);
+        if let Some(id) = id {
+            rp.id(id);
         }
-        let mut o = JsonObject::new(&mut rel_json);
-        if let Some(id) = r.id {
-            o.str("id", id);
-        }
-        o.str("kind", kind.as_str());
-        o.str("from", &ids_out[from]);
-        o.str("to", &ids_out[to]);
-        if let Some(l) = &r.label {
-            o.value("label", l);
-        }
-        if let Some(lag) = c.prop(P_LAG) {
-            o.str("lag", lag);
+        if let Some(l) = label {
+            rp.label(l);
         }
         if let Some(tags) = c.prop(P_TAGS) {
-            o.value("tags", &parse_tags(tags));
+            rp.tags(owned(parse_tags(tags)));
         }
-        if let Some(d) = data_of.get(&*c.ident) {
-            o.key("data");
-            o.out.push(b'[');
-            for (j, i) in d.iter().enumerate() {
-                if j > 0 {
-                    o.out.push(b',');
-                }
-                json_str(o.out, &ids_out[*i]);
-            }
-            o.out.push(b']');
+        if let Some(d) = data_of.get(&r.ri) {
+            rp.data(d.iter().map(|i| Cow::Borrowed(&*ids_out[*i])).collect());
         }
         if !p.is_empty() {
-            o.key("properties");
-            json_value(o.out, &Value::Object(p));
+            rp.properties(prop_parts(p));
         }
-        o.end();
-        k += 1;
+        if let Some(lag) = c.prop(P_LAG) {
+            rp.lag(lag.to_owned());
+        }
+        parts.relation(rp);
     }
-    // The relationships are written: their memory is reused by what follows (they were
-    // most of what a CSV import held at its peak).
+
+    // The relationships are in the parts: their memory is reused by what follows
+    // (they were most of what a CSV import held at its peak).
     drop(data_of);
-    drop(rel_id_of);
-    drop(rel_ix);
     doc.relationships = Vec::new();
 
-    // Element JSON, with the folders the exporter would derive compared with the file's.
-    let mut elements_json: Vec<u8> = Vec::with_capacity(kept.len().saturating_mul(JSON_PER_ITEM));
+    // Elements, with the folders the exporter would derive compared with the file's.
     let names: Vec<String> = kept
         .iter()
         .enumerate()
@@ -1165,35 +1159,32 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             &mut p,
             &[P_KIND, P_STATUS, P_START, P_END, P_TAGS],
         );
-        if i > 0 {
-            elements_json.push(b',');
-        }
-        let mut o = JsonObject::new(&mut elements_json);
-        o.str("id", &ids_out[i]);
-        o.str("kind", kinds[i].as_str());
-        match &name {
-            Some(v) => o.value("name", v),
-            None => o.str("name", &ids_out[i]),
-        }
-        if let Some(d) = &description {
-            o.value("description", d);
+        let name = name.map_or(TextParts::Plain(Cow::Borrowed(&*ids_out[i])), |t| {
+            t.into_owned()
+        });
+        let mut ep = ElementParts::new(&*ids_out[i], kinds[i].as_str(), name);
+        if let Some(d) = description {
+            ep.description(d.into_owned());
         }
         if let Some(pi) = parent[i] {
-            o.str("parent", &ids_out[pi]);
+            ep.parent(&*ids_out[pi]);
         }
         if let Some(tags) = c.prop(P_TAGS) {
-            o.value("tags", &parse_tags(tags));
+            ep.tags(owned(parse_tags(tags)));
         }
         if !p.is_empty() {
-            o.key("properties");
-            json_value(o.out, &Value::Object(p));
+            ep.properties(prop_parts(p));
         }
-        for (key, field) in [(P_STATUS, "status"), (P_START, "start"), (P_END, "end")] {
-            if let Some(v) = c.prop(key) {
-                o.str(field, v);
-            }
+        if let Some(v) = c.prop(P_STATUS) {
+            ep.status(v.to_owned());
         }
-        o.end();
+        if let Some(v) = c.prop(P_START) {
+            ep.start(v.to_owned());
+        }
+        if let Some(v) = c.prop(P_END) {
+            ep.end(v.to_owned());
+        }
+        parts.element(ep);
     }
 
     // Views.
@@ -1236,12 +1227,12 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         let mut m = Map::new();
         m.insert("id".into(), Value::from(id.as_str()));
         if let Some(t) = cx.text(&d.name, d.at, &|| format!("the name of view `{}`", d.ident)) {
-            m.insert("title".into(), t);
+            m.insert("title".into(), text_value(t));
         }
         if let Some(t) = cx.text(&d.doc, d.at, &|| {
             format!("the documentation of view `{}`", d.ident)
         }) {
-            m.insert("description".into(), t);
+            m.insert("description".into(), text_value(t));
         }
         m.insert("include".into(), Value::Array(include));
         let nested = d.nodes.iter().filter(|n| n.parent.is_some()).count();
@@ -1258,67 +1249,37 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     }
 
     // Model.
-    let mut top = Map::new();
     if let Some(s) = doc.prop(P_SCHEMA) {
-        top.insert("$schema".into(), Value::from(s));
+        parts.schema(s.to_owned());
     }
-    top.insert(
-        "ecograph".into(),
-        Value::from(ecograph_core::FORMAT_VERSION),
-    );
     if let Some(t) = cx.text(&doc.name, None, &|| "the model's name".into()) {
-        top.insert("name".into(), t);
+        parts.name(t.into_owned());
     }
     if let Some(t) = cx.text(&doc.doc, None, &|| "the model's documentation".into()) {
-        top.insert("description".into(), t);
+        parts.description(t.into_owned());
     }
     if !cx.languages.is_empty() {
-        top.insert(
-            "languages".into(),
-            Value::Array(
-                cx.languages
-                    .iter()
-                    .map(|l| Value::from(l.as_str()))
-                    .collect(),
-            ),
-        );
+        parts.languages(cx.languages.iter().map(|l| Cow::Owned(l.clone())).collect());
     }
     for p in &doc.props {
         if *p.key != *P_LANGUAGES && *p.key != *P_SCHEMA && !p.key.starts_with(P_VIEW) {
             cx.warn(None, format!("model property `{}` is not kept: ecograph models have no model-level properties", p.key));
         }
     }
-    // The model's own fields (at least `ecograph`), then the lists written above.
-    // Everything before the relations goes in front of them in their own buffer, the
-    // largest: a third buffer for the whole text would hold a second copy of them at
-    // the import's peak.
-    let mut head: Vec<u8> = Vec::with_capacity(elements_json.len() + 4096);
-    json_value(&mut head, &Value::Object(top));
-    head.pop(); // the object's closing brace
-    head.extend_from_slice(b",\"elements\":[");
-    head.append(&mut elements_json);
-    drop(elements_json);
-    head.extend_from_slice(b"],\"relations\":[");
-    let mut text = rel_json;
-    text.reserve_exact(head.len() + 1);
-    text.splice(0..0, head);
-    text.push(b']');
     if !views_json.is_empty() {
-        text.extend_from_slice(b",\"views\":");
-        json_value(&mut text, &Value::Array(views_json));
+        views_text = Value::Array(views_json).to_string();
+        parts.views_json(&views_text);
     }
-    text.push(b'}');
     // Only the places of the elements are needed from here on.
     let places: Vec<Option<Pos>> = kept.iter().map(|c| c.at.pos()).collect();
     drop(kept);
     // The exchange form is millions of small strings: they are freed on a second
-    // thread while the text is checked (freeing them first was a twentieth of the
+    // thread while the parts are checked (freeing them first was a twentieth of the
     // import's time on its critical path).
     let checked = std::thread::scope(|s| {
         s.spawn(move || drop(doc));
-        Model::check_bytes(&text, Some(file))
+        parts.check(Some(file))
     });
-    drop(text);
     let Some(model) = checked.model else {
         let problems = checked
             .diagnostics
@@ -1353,84 +1314,68 @@ fn locate(path: &str, elements: &[Option<Pos>]) -> Option<Pos> {
     elements.get(i).copied().flatten()
 }
 
-/// Bytes of JSON text reserved per element or relation (about twice what the generator's
-/// models need: 67 bytes a relation).
-const JSON_PER_ITEM: usize = 128;
-
 /// How many relations are written between two returns of their list's memory.
 const RELEASE_EVERY: usize = 1 << 16;
 
-/// A relation of the imported model, settled before it is written as JSON. Every
-/// relationship has one while the relations are written, and most have neither a label
-/// nor properties: those are boxed (a `Value` and a `Map` inline made this 192 bytes,
-/// 135 MB for 700k relationships, the largest item at a CSV import's peak).
-struct Rel<'d> {
+/// A relation of the imported model, settled before it is made into the model's parts.
+/// Every relationship has one while the parts are made, and most have no id, label or
+/// properties: those are boxed (a `Value` and a `Map` inline made this 192 bytes, 135 MB
+/// for 700k relationships, the largest item at a CSV import's peak).
+struct Rel {
     /// Its relationship in `Doc::relationships`.
     ri: usize,
-    id: Option<&'d str>,
     kind: RelationKind,
     from: usize,
     to: usize,
-    label: Option<Box<Value>>,
-    /// `None` when empty.
-    props: Option<Box<Map<String, Value>>>,
+    more: Option<Box<RelMore>>,
 }
 
-/// `s` as a JSON string (serde_json's bytes, without its byte-by-byte escape search
-/// when nothing needs escaping).
-fn json_str(out: &mut Vec<u8>, s: &str) {
-    ecograph_core::json::write_str(out, s);
+#[derive(Default)]
+struct RelMore {
+    id: Option<String>,
+    label: Option<TextParts<'static>>,
+    props: Map<String, Value>,
 }
 
-fn json_value(out: &mut Vec<u8>, v: &Value) {
-    let _ = serde_json::to_writer(out, v);
-}
-
-/// A JSON object being written field by field, keys in the order given (as a
-/// `serde_json::Map` with `preserve_order` would hold them).
-struct JsonObject<'o> {
-    out: &'o mut Vec<u8>,
-    first: bool,
-}
-
-impl<'o> JsonObject<'o> {
-    fn new(out: &'o mut Vec<u8>) -> JsonObject<'o> {
-        out.push(b'{');
-        JsonObject { out, first: true }
-    }
-    /// `k` is one of the format's own names, which need no escaping.
-    fn key(&mut self, k: &'static str) {
-        if !self.first {
-            self.out.push(b',');
-        }
-        self.first = false;
-        self.out.push(b'"');
-        self.out.extend_from_slice(k.as_bytes());
-        self.out.extend_from_slice(b"\":");
-    }
-    fn str(&mut self, k: &'static str, v: &str) {
-        self.key(k);
-        json_str(self.out, v);
-    }
-    fn value(&mut self, k: &'static str, v: &Value) {
-        self.key(k);
-        json_value(self.out, v);
-    }
-    fn end(self) {
-        self.out.push(b'}');
-    }
-}
-
-fn parse_tags(s: &str) -> Value {
-    match serde_json::from_str::<Vec<String>>(s) {
-        Ok(v) => Value::Array(v.into_iter().map(Value::from).collect()),
-        Err(_) => Value::Array(
-            s.split(',')
-                .map(str::trim)
-                .filter(|t| !t.is_empty())
-                .map(Value::from)
+/// A text field's parts as a JSON value (a view's, which is written as JSON text).
+fn text_value(t: TextParts<'_>) -> Value {
+    match t {
+        TextParts::Plain(s) => Value::from(s.into_owned()),
+        TextParts::Languages(pairs) => Value::Object(
+            pairs
+                .into_iter()
+                .map(|(l, v)| (l.into_owned(), Value::from(v.into_owned())))
                 .collect(),
         ),
+    }
+}
+
+/// Properties as collected (every value a string) as a model's parts, in order.
+fn prop_parts(p: Map<String, Value>) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+    p.into_iter()
+        .map(|(k, v)| {
+            let v = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            (Cow::Owned(k), Cow::Owned(v))
+        })
+        .collect()
+}
+
+fn owned(v: Vec<Cow<'_, str>>) -> Vec<Cow<'static, str>> {
+    v.into_iter().map(|s| Cow::Owned(s.into_owned())).collect()
+}
+
+fn parse_tags(s: &str) -> Vec<Cow<'_, str>> {
+    match serde_json::from_str::<Vec<String>>(s) {
+        Ok(v) => v.into_iter().map(Cow::Owned).collect(),
+        Err(_) => s
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(Cow::Borrowed)
+            .collect(),
     }
 }
 
@@ -1482,7 +1427,7 @@ fn user_props(
 /// a relation read from a foreign Triggering that would close a cycle is kept as
 /// `linked` instead (its type stays in `archimate:type`), with a warning. Linear when
 /// there is no cycle; otherwise one search per foreign `depends_on`.
-fn break_cycles(relations: &mut [Rel<'_>], doc: &Doc, ids: &[String], cx: &mut Ctx<'_>) {
+fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'_>) {
     let n = ids.len();
     let edges: Vec<(usize, usize, usize)> = relations
         .iter()
