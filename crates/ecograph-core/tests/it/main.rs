@@ -3,6 +3,7 @@
 mod fixtures;
 mod fs;
 mod graph;
+mod parts;
 mod queries;
 mod reliability;
 mod roundtrip;
