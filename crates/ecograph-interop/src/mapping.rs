@@ -817,22 +817,15 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     // Only relationships that are some relationship's end are ever looked up by
     // identifier (an end that is no element): only those are in the map (at 100k
     // elements, 130k of 700k relationships, the data-carried markers' targets).
-    // Each relationship's ends are looked up as elements once, here.
     let mut rel_ix: HashMap<&str, usize> = HashMap::default();
-    let mut ends: Vec<[u32; 2]> = Vec::with_capacity(doc.relationships.len());
     {
         let mut named: HashSet<&str> = HashSet::default();
         for c in &doc.relationships {
-            let mut e = [NO_ELEMENT; 2];
-            for (k, end) in [&*c.source, &*c.target].into_iter().enumerate() {
-                match elem_ix.get(end) {
-                    Some(&i) => e[k] = u32::try_from(i).unwrap_or(NO_ELEMENT),
-                    None => {
-                        named.insert(end);
-                    }
+            for end in [&*c.source, &*c.target] {
+                if !elem_ix.contains_key(end) {
+                    named.insert(end);
                 }
             }
-            ends.push(e);
         }
         rel_ix.reserve(named.len());
         for (i, c) in doc.relationships.iter().enumerate() {
@@ -856,25 +849,17 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         }
     }
     let mut provides_by_system: Vec<bool> = vec![false; n];
-    // The element an end is (`which`: 0 the source, 1 the target).
-    let element_end = |ri: usize, which: usize, ident: &str| -> Option<usize> {
-        match ends[ri][which] {
-            NO_ELEMENT => elem_ix.get(ident).copied(),
-            e => Some(e as usize),
-        }
-    };
     for (ri, c) in doc.relationships.iter().enumerate() {
         match c.prop(P_RELATION) {
             Some(REL_DATA)
-                if let (Some(e), Some(&j)) =
-                    (element_end(ri, 0, &c.source), rel_ix.get(&*c.target)) =>
+                if let (Some(&e), Some(&j)) = (elem_ix.get(&*c.source), rel_ix.get(&*c.target)) =>
             {
                 data_of.entry(j).or_default().push(e);
                 continue;
             }
             Some(REL_PARENT) => {
-                let child = element_end(ri, 1, &c.target);
-                let par = element_end(ri, 0, &c.source).or_else(|| {
+                let child = elem_ix.get(&*c.target).copied();
+                let par = elem_ix.get(&*c.source).copied().or_else(|| {
                     grouping_of.get(&*c.source).and_then(|p| {
                         let e = ids::encode(p);
                         elem_ix.get(e.as_str()).copied()
@@ -893,8 +878,8 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         // Ends: an element, or a relationship (followed to an element).
         let end = |ident: &str, which: &str, m: &mut Map<String, Value>| -> Option<usize> {
             // Both readers refuse an identifier given twice, so an element's identifier
-            // is no relationship's: most ends are elements.
-            if let Some(e) = element_end(ri, usize::from(which == "target"), ident) {
+            // is no relationship's: most ends take this one look-up.
+            if let Some(&e) = elem_ix.get(ident) {
                 return Some(e);
             }
             let mut cur = ident;
@@ -1031,7 +1016,6 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     }
 
     break_cycles(&mut relations, &doc, &ids_out, &mut cx);
-    drop(ends);
 
     // Element types the exporter would derive, then the relations' types.
     let derived_types: Vec<&'static str> = (0..n)
@@ -1329,10 +1313,6 @@ fn locate(path: &str, elements: &[Option<Pos>]) -> Option<Pos> {
     let i: usize = rest.split(']').next()?.parse().ok()?;
     elements.get(i).copied().flatten()
 }
-
-/// An end of a relationship that is no element (or one whose index is past `u32`,
-/// looked up again).
-const NO_ELEMENT: u32 = u32::MAX;
 
 /// How many relations are written between two returns of their list's memory.
 const RELEASE_EVERY: usize = 1 << 16;
