@@ -84,5 +84,8 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         w.flush()
     })
     .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", out.display())))?;
+    // The process ends after this command: freeing a large model item by item would
+    // only delay its exit, which returns the memory at once.
+    std::mem::forget(imported);
     Ok(Exit::Ok)
 }
