@@ -1032,11 +1032,27 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     drop(rel_id_of);
     drop(rel_ix);
     relations.reverse();
+    // The relationships likewise, in the relations' order (those that made no relation
+    // skipped): their slots are given back too (700k of 168 bytes at 100k elements).
+    let mut relationships = std::mem::take(&mut doc.relationships);
+    relationships.reverse();
+    // The index in `doc.relationships` of the last in `relationships`.
+    let mut next = 0;
     while let Some(r) = relations.pop() {
         if relations.len().is_multiple_of(RELEASE_EVERY) {
             relations.shrink_to_fit();
         }
-        let c = std::mem::take(&mut doc.relationships[r.ri]);
+        while next < r.ri {
+            relationships.pop();
+            next += 1;
+        }
+        let Some(c) = relationships.pop() else {
+            break;
+        };
+        next += 1;
+        if relationships.capacity() - relationships.len() >= RELEASE_EVERY {
+            relationships.shrink_to_fit();
+        }
         let (kind, from, to) = (r.kind, r.from, r.to);
         let RelMore {
             id,
@@ -1080,7 +1096,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     // The relationships are in the parts: their memory is reused by what follows
     // (they were most of what a CSV import held at its peak).
     drop(data_of);
-    doc.relationships = Vec::new();
+    drop(relationships);
 
     // Elements, with the folders the exporter would derive compared with the file's.
     let mut has_children = vec![false; n];
