@@ -21,6 +21,7 @@ use std::collections::hash_map::Entry;
 use std::io::Read;
 use std::rc::Rc;
 use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
 /// The file names, in the order [`CsvFiles`] holds them.
 pub const CSV_FILES: [&str; 3] = ["elements.csv", "relations.csv", "properties.csv"];
@@ -298,51 +299,57 @@ impl Tape {
     /// [`Tape::field_starts`] into `out` (cleared first): one list reused for every row
     /// instead of one allocated, grown twice and freed per row.
     fn field_starts_into(&self, offset: u64, line: u64, out: &mut Vec<Pos>) {
-        out.clear();
-        let from = usize::try_from(offset.saturating_sub(self.start))
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        let raw = &self.bytes[from..];
-        // The csv crate places a record after the `\r` of the line end before it.
-        let skip = raw
-            .iter()
-            .position(|b| !matches!(b, b'\r' | b'\n'))
-            .unwrap_or(raw.len());
-        let mut at = Pos { line, column: 1 };
-        out.push(at);
-        let mut quoted = false;
-        let mut field_start = true;
-        let mut bytes = raw[skip..].iter().copied().peekable();
-        while let Some(b) = bytes.next() {
-            let was_start = field_start;
-            field_start = false;
-            if quoted {
-                if b == b'"' {
-                    if bytes.peek() == Some(&b'"') {
-                        bytes.next();
-                        at.column += 1;
-                    } else {
-                        quoted = false;
-                    }
+        field_starts_in(&self.bytes, self.start, offset, line, out);
+    }
+}
+
+/// [`Tape::field_starts`] in `bytes`, which start at offset `start` of the input (the
+/// tape's, or the raw text a [`Batch`] carries), into `out` (cleared first).
+fn field_starts_in(bytes: &[u8], start: u64, offset: u64, line: u64, out: &mut Vec<Pos>) {
+    out.clear();
+    let from = usize::try_from(offset.saturating_sub(start))
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
+    let raw = &bytes[from..];
+    // The csv crate places a record after the `\r` of the line end before it.
+    let skip = raw
+        .iter()
+        .position(|b| !matches!(b, b'\r' | b'\n'))
+        .unwrap_or(raw.len());
+    let mut at = Pos { line, column: 1 };
+    out.push(at);
+    let mut quoted = false;
+    let mut field_start = true;
+    let mut bytes = raw[skip..].iter().copied().peekable();
+    while let Some(b) = bytes.next() {
+        let was_start = field_start;
+        field_start = false;
+        if quoted {
+            if b == b'"' {
+                if bytes.peek() == Some(&b'"') {
+                    bytes.next();
+                    at.column += 1;
+                } else {
+                    quoted = false;
                 }
-            } else {
-                match b {
-                    b'"' if was_start => quoted = true,
-                    b',' => field_start = true,
-                    b'\r' | b'\n' => break,
-                    _ => {}
-                }
             }
-            if b == b'\n' {
-                at.line += 1;
-                at.column = 1;
-            } else if b & 0xC0 != 0x80 {
-                // Columns count characters: UTF-8 continuation bytes add none.
-                at.column += 1;
+        } else {
+            match b {
+                b'"' if was_start => quoted = true,
+                b',' => field_start = true,
+                b'\r' | b'\n' => break,
+                _ => {}
             }
-            if field_start {
-                out.push(at);
-            }
+        }
+        if b == b'\n' {
+            at.line += 1;
+            at.column = 1;
+        } else if b & 0xC0 != 0x80 {
+            // Columns count characters: UTF-8 continuation bytes add none.
+            at.column += 1;
+        }
+        if field_start {
+            out.push(at);
         }
     }
 }
@@ -402,6 +409,8 @@ struct Table<R: Read> {
     /// The current row's line (the csv crate's: the header's is 0) and byte offset.
     row_line: u64,
     row_offset: u64,
+    /// Raw text from this offset on is kept (the rows of a [`Batch`] being filled).
+    hold_from: Option<u64>,
 }
 
 impl<R: Read> Table<R> {
@@ -517,6 +526,7 @@ impl<R: Read> Table<R> {
             starts_of: None,
             row_line: 0,
             row_offset: 0,
+            hold_from: None,
         })
     }
 
@@ -529,7 +539,7 @@ impl<R: Read> Table<R> {
                 let (line, offset) = rec.position().map_or((0, 0), |p| (p.line(), p.byte()));
                 let next = self.rd.position();
                 let mut tape = self.tape.borrow_mut();
-                tape.forget_before(offset);
+                tape.forget_before(self.hold_from.map_or(offset, |h| h.min(offset)));
                 // The next row starts where this one's reading stopped.
                 tape.row_from = next.byte();
                 tape.row_line = next.line();
@@ -591,6 +601,201 @@ fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
     }
 }
 
+/// Rows of `relations.csv` or `properties.csv` read on the reading thread (see
+/// [`import_csv`]), handed over in one piece: the wanted fields of every row in one
+/// string rather than one allocation per field (what the thread allocates lands in its
+/// own allocator arena; these few buffers go back to it and are reused).
+#[derive(Debug, Default)]
+struct Batch {
+    /// Where each wanted column is in the file's header (as [`Table`]'s).
+    cols: Vec<usize>,
+    /// Fields a row (the wanted columns).
+    width: usize,
+    /// The rows' wanted fields, one after the other.
+    text: String,
+    /// Where each field ends in `text`, `width` a row.
+    ends: Vec<u32>,
+    /// Each row's line (the csv crate's: the header's is 0) and byte offset.
+    rows: Vec<(u64, u64)>,
+    /// Whether messages place fields, not only rows (as [`Table`]'s): then `raw` holds
+    /// the rows' raw text, from offset `raw_start` on.
+    field_positions: bool,
+    raw: Vec<u8>,
+    raw_start: u64,
+    /// The file's last batch.
+    last: bool,
+}
+
+/// Rows a batch holds at most (about 50 KB of the properties file's). Small batches
+/// keep what circulates between the threads to a few hundred kilobytes: the peak of a
+/// 100k-element import rises by under 2 MB.
+const BATCH_ROWS: usize = 1024;
+/// Bytes of fields after which a batch is handed over before it has [`BATCH_ROWS`].
+const BATCH_BYTES: usize = 1 << 16;
+/// Batches read ahead of the rows being taken.
+const BATCHES_AHEAD: usize = 2;
+
+/// The reading thread: reads `relations.csv` then `properties.csv` (those present),
+/// handing each file's rows over in batches, in order, and stops at the first error
+/// (sent in its place) or when the receiver is gone.
+fn read_ahead<R: Read>(
+    files: [Option<R>; 2],
+    names: [&str; 3],
+    to: &SyncSender<Result<Batch, Error>>,
+    spare: &Receiver<Batch>,
+) {
+    let mut rec = csv::StringRecord::new();
+    for (i, r) in files.into_iter().enumerate() {
+        let Some(r) = r else { continue };
+        let want: &[&str] = if i == 0 {
+            &RELATIONS_HEADER
+        } else {
+            &PROPERTIES_HEADER
+        };
+        let mut t = match Table::open(r, names[i + 1], want) {
+            Ok(t) => t,
+            Err(e) => {
+                let _ = to.send(Err(e));
+                return;
+            }
+        };
+        // The properties file's messages name only rows (as when read on one thread).
+        t.field_positions = i == 0;
+        let fresh = |t: &Table<R>| {
+            let mut b = spare.try_recv().unwrap_or_default();
+            b.cols.clone_from(&t.cols);
+            b.width = want.len();
+            b.text.clear();
+            b.ends.clear();
+            b.rows.clear();
+            b.field_positions = t.field_positions;
+            b.raw.clear();
+            b.raw_start = 0;
+            b.last = false;
+            b
+        };
+        let mut b = fresh(&t);
+        loop {
+            let more = match t.next(&mut rec) {
+                Ok(more) => more,
+                Err(e) => {
+                    let _ = to.send(Err(e));
+                    return;
+                }
+            };
+            if more {
+                if b.rows.is_empty() && b.field_positions {
+                    // This row's raw text and the next ones' stay on the tape.
+                    t.hold_from = Some(t.row_offset);
+                }
+                for &c in t.cols.iter().take(b.width) {
+                    b.text.push_str(rec.get(c).unwrap_or(""));
+                    b.ends.push(u32::try_from(b.text.len()).unwrap_or(u32::MAX));
+                }
+                b.rows.push((t.row_line, t.row_offset));
+                if b.rows.len() < BATCH_ROWS && b.text.len() < BATCH_BYTES {
+                    continue;
+                }
+            }
+            if let Some(h) = t.hold_from.take() {
+                let tape = t.tape.borrow();
+                let from = usize::try_from(h.saturating_sub(tape.start))
+                    .unwrap_or(usize::MAX)
+                    .min(tape.bytes.len());
+                b.raw.extend_from_slice(&tape.bytes[from..]);
+                b.raw_start = h;
+            }
+            b.last = !more;
+            if to.send(Ok(b)).is_err() || !more {
+                break;
+            }
+            b = fresh(&t);
+        }
+    }
+}
+
+/// The rows of one file as the reading thread hands them over: [`Table`]'s reading
+/// (rows, their wanted fields, where a field starts) on the importing thread.
+struct Rows<'c> {
+    from: &'c Receiver<Result<Batch, Error>>,
+    spare: &'c Sender<Batch>,
+    file: &'c str,
+    b: Batch,
+    /// The current row in `b`, and the next.
+    cur: usize,
+    next: usize,
+}
+
+impl<'c> Rows<'c> {
+    fn new(
+        from: &'c Receiver<Result<Batch, Error>>,
+        spare: &'c Sender<Batch>,
+        file: &'c str,
+    ) -> Rows<'c> {
+        Rows {
+            from,
+            spare,
+            file,
+            b: Batch::default(),
+            cur: 0,
+            next: 0,
+        }
+    }
+
+    /// Takes the next row; its wanted fields are [`Rows::fields`], where they start
+    /// [`Rows::col`].
+    fn next(&mut self) -> Result<bool, Error> {
+        while self.next >= self.b.rows.len() {
+            if self.b.last {
+                return Ok(false);
+            }
+            let b = match self.from.recv() {
+                Ok(b) => b?,
+                Err(_) => {
+                    return Err(Error::Io {
+                        path: self.file.to_owned(),
+                        source: std::io::Error::other("the reading thread stopped"),
+                    });
+                }
+            };
+            let _ = self.spare.send(std::mem::replace(&mut self.b, b));
+            self.next = 0;
+        }
+        self.cur = self.next;
+        self.next += 1;
+        Ok(true)
+    }
+
+    /// The current row's first `N` wanted fields.
+    fn fields<const N: usize>(&self) -> [&str; N] {
+        let base = self.cur * self.b.width;
+        let end = |k: usize| self.b.ends.get(k).map_or(0, |&e| e as usize);
+        std::array::from_fn(|i| {
+            if i >= self.b.width {
+                return "";
+            }
+            let from = if base + i == 0 { 0 } else { end(base + i - 1) };
+            self.b.text.get(from..end(base + i)).unwrap_or("")
+        })
+    }
+
+    /// Where the current row's `i`th wanted field starts (as [`Table::col`]).
+    fn col(&self, i: usize) -> Option<Pos> {
+        let (line, offset) = self.b.rows.get(self.cur).copied().unwrap_or_default();
+        let row_start = Pos {
+            line: line + 1,
+            column: 1,
+        };
+        let c = *self.b.cols.get(i)?;
+        if c == 0 || !self.b.field_positions {
+            return Some(row_start);
+        }
+        let mut starts = Vec::new();
+        field_starts_in(&self.b.raw, self.b.raw_start, offset, line + 1, &mut starts);
+        Some(*starts.get(c).or(starts.first()).unwrap_or(&row_start))
+    }
+}
+
 fn parse_pairs(s: &str) -> Option<LangText> {
     let v: Vec<(Option<String>, String)> = serde_json::from_str(s).ok()?;
     Some(LangText::from_pairs(v))
@@ -602,12 +807,41 @@ fn parse_pairs(s: &str) -> Option<LangText> {
 /// # Errors
 /// [`Error::Invalid`] with line numbers for a missing column, broken quoting, an
 /// unknown type or a dangling reference; [`Error::Io`] when an input cannot be read.
-pub fn import_csv<R: Read>(
+pub fn import_csv<R: Read + Send>(
     elements: R,
     relations: Option<R>,
     properties: Option<R>,
     names: [&str; 3],
 ) -> Result<Imported, Error> {
+    // `relations.csv` and `properties.csv` are parsed on a second thread, which hands
+    // their rows over in order while this one reads `elements.csv` and builds the
+    // concepts: the same rows, the same messages in the same order, and the first
+    // error of a file where reading it on one thread stops.
+    let present = [relations.is_some(), properties.is_some()];
+    let (to, from) = mpsc::sync_channel(BATCHES_AHEAD);
+    let (spare_to, spare) = mpsc::channel();
+    let doc = std::thread::scope(|s| {
+        // The receiving ends are dropped when this closure returns, before the reading
+        // thread is joined: a thread waiting to hand over a batch then stops (an error
+        // in `elements.csv` ends the import without the other files read whole).
+        let (from, spare_to) = (from, spare_to);
+        if present.contains(&true) {
+            s.spawn(move || read_ahead([relations, properties], names, &to, &spare));
+        }
+        read_doc(elements, present, names, &from, &spare_to)
+    })?;
+    mapping::model_from_doc(doc, names[0])
+}
+
+/// The files read into a document (see [`import_csv`]): `elements` here, the others'
+/// rows (those `present`) from the reading thread.
+fn read_doc<R: Read>(
+    elements: R,
+    present: [bool; 2],
+    names: [&str; 3],
+    from: &Receiver<Result<Batch, Error>>,
+    spare: &Sender<Batch>,
+) -> Result<Doc, Error> {
     let mut doc = Doc::default();
     let mut problems: Vec<Problem> = Vec::new();
     let mut rec = csv::StringRecord::new();
@@ -701,11 +935,11 @@ pub fn import_csv<R: Read>(
     // The relationships' ends that were not a known identifier when their row was read
     // (relationship, 0 for Source or 1 for Target, where the cell starts): usually none.
     let mut unseen_ends: Vec<(usize, usize, Option<Pos>)> = Vec::new();
-    if let Some(r) = relations {
-        let mut t = Table::open(r, names[1], &RELATIONS_HEADER)?;
-        while t.next(&mut rec)? {
+    if present[0] {
+        let mut t = Rows::new(from, spare, names[1]);
+        while t.next()? {
             let at = t.col(0);
-            let [id, typ, name, docu, source, target, spec] = fields(&rec, &t.cols);
+            let [id, typ, name, docu, source, target, spec] = t.fields();
             let base = typ.strip_suffix("Relationship").unwrap_or(typ);
             let Some(known) = types::RELATIONSHIP_TYPES.iter().find(|n| **n == base) else {
                 let help = closest(base, types::RELATIONSHIP_TYPES.iter().copied())
@@ -814,9 +1048,8 @@ pub fn import_csv<R: Read>(
     }
     drop(ident_of);
     drop(unseen_ends);
-    if let Some(r) = properties {
-        let mut t = Table::open(r, names[2], &PROPERTIES_HEADER)?;
-        t.field_positions = false;
+    if present[1] {
+        let mut t = Rows::new(from, spare, names[2]);
         let mut last_id = String::new();
         let mut last_ix = (0, false);
         // The concept after the last one found: the rows of an exported file follow
@@ -825,9 +1058,9 @@ pub fn import_csv<R: Read>(
         // cache). Each concept kept has its own identifier, so a match is the one
         // concept of that identifier.
         let mut next = (0, false);
-        while t.next(&mut rec)? {
+        while t.next()? {
             let at = t.col(0);
-            let [id, key, value] = fields(&rec, &t.cols);
+            let [id, key, value] = t.fields();
             if id == model_id && !model_id.is_empty() {
                 match key {
                     P_NAME => {
@@ -951,8 +1184,7 @@ pub fn import_csv<R: Read>(
     // concepts); a large block shrinks in place.
     doc.elements.shrink_to_fit();
     doc.relationships.shrink_to_fit();
-    let file = names[0];
-    mapping::model_from_doc(doc, file)
+    Ok(doc)
 }
 
 /// Takes `id` for the concept at `slot` and gives the identifier to keep, or reports it

@@ -150,3 +150,100 @@ fn own_properties_in_the_mappings_namespace_round_trip_through_csv() {
     let back = import(&export(&m)).model;
     assert_eq!(back.to_canonical_json(), m.to_canonical_json());
 }
+
+const E_HEAD: &str = "\u{FEFF}\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n";
+const R_HEAD: &str = "\u{FEFF}\"ID\",\"Type\",\"Name\",\"Documentation\",\"Source\",\"Target\",\"Specialization\"\r\n";
+const P_HEAD: &str = "\u{FEFF}\"ID\",\"Key\",\"Value\"\r\n";
+
+/// `n` association rows from `a` to `a` (row `i` has ID `r{i}`), each with a
+/// documentation on two lines, but for the rows `edit` changes.
+fn relations_csv(n: usize, edit: impl Fn(usize, &mut [String; 7])) -> String {
+    let mut s = R_HEAD.to_owned();
+    for i in 0..n {
+        let mut row = [
+            format!("r{i}"),
+            "AssociationRelationship".to_owned(),
+            String::new(),
+            "two\nlines".to_owned(),
+            "a".to_owned(),
+            "a".to_owned(),
+            String::new(),
+        ];
+        edit(i, &mut row);
+        let cells: Vec<String> = row.iter().map(|c| format!("\"{c}\"")).collect();
+        s.push_str(&cells.join(","));
+        s.push_str("\r\n");
+    }
+    s
+}
+
+/// Problems far into large files (past the first rows the reading thread hands over)
+/// are placed and ordered as in a small one.
+#[test]
+fn problems_deep_in_large_files_keep_their_places_and_order() {
+    let elements = format!("{E_HEAD}\"a\",\"BusinessActor\",\"A\",\"\",\"\"\r\n");
+    let relations = relations_csv(30_000, |i, row| match i {
+        7 => row[1] = "ServesRelationship".to_owned(),
+        25_000 => row[5] = "ä".to_owned(),
+        29_999 => row[4] = "b".to_owned(),
+        _ => {}
+    });
+    let mut properties = P_HEAD.to_owned();
+    for i in 0..30_000 {
+        let id = if i == 28_000 { "nope" } else { "a" };
+        properties.push_str(&format!("\"{id}\",\"k{i}\",\"v\"\r\n"));
+    }
+    let err = import_csv(
+        elements.as_bytes(),
+        Some(relations.as_bytes()),
+        Some(properties.as_bytes()),
+        ["e", "r", "p"],
+    )
+    .expect_err("bad");
+    // Each relations row takes two lines after the header's: a Target or Source is on
+    // its second.
+    assert_eq!(
+        err.to_string(),
+        "unknown relationship type `ServesRelationship` (relationship `r7`)\n  --> r:16:6\n\
+         error: relationship `r25000` has Target `ä`, which is no element or relationship\n  --> r:50003:12\n\
+         help: did you mean `a`?\n\
+         error: relationship `r29999` has Source `b`, which is no element or relationship\n  --> r:60001:8\n\
+         help: did you mean `a`?\n\
+         error: property `k28000` is for `nope`, which is no element or relationship\n  --> p:28002:1"
+    );
+}
+
+/// A file that cannot be read after many good rows stops the import with its own
+/// message, as does a bad `elements.csv` before large other files (which are then not
+/// read whole).
+#[test]
+fn a_broken_row_deep_in_a_large_file_ends_the_import() {
+    let elements = format!("{E_HEAD}\"a\",\"BusinessActor\",\"A\",\"\",\"\"\r\n");
+    let mut relations = relations_csv(20_000, |_, _| {});
+    relations
+        .push_str("\"x\",\"AssociationRelationship\",\"\",\"\",\"a\",\"a\",\"\",\"surplus\"\r\n");
+    let properties = format!("{P_HEAD}\"a\",\"k\",\"v\"\r\n");
+    let err = import_csv(
+        elements.as_bytes(),
+        Some(relations.as_bytes()),
+        Some(properties.as_bytes()),
+        ["e", "r", "p"],
+    )
+    .expect_err("bad");
+    assert_eq!(
+        err.to_string().lines().take(2).collect::<Vec<_>>(),
+        ["a row has 8 field(s), the header 7", "  --> r:40002:48"]
+    );
+    let bad_elements = format!("{E_HEAD}\"a\",\"BusinessActor\"\r\n");
+    let err = import_csv(
+        bad_elements.as_bytes(),
+        Some(relations.as_bytes()),
+        Some(properties.as_bytes()),
+        ["e", "r", "p"],
+    )
+    .expect_err("bad");
+    assert_eq!(
+        err.to_string().lines().take(2).collect::<Vec<_>>(),
+        ["a row has 2 field(s), the header 5", "  --> e:2:1"]
+    );
+}
