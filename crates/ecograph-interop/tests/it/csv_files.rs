@@ -223,27 +223,24 @@ fn a_broken_row_deep_in_a_large_file_ends_the_import() {
     relations
         .push_str("\"x\",\"AssociationRelationship\",\"\",\"\",\"a\",\"a\",\"\",\"surplus\"\r\n");
     let properties = format!("{P_HEAD}\"a\",\"k\",\"v\"\r\n");
-    let err = import_csv(
-        elements.as_bytes(),
-        Some(relations.as_bytes()),
-        Some(properties.as_bytes()),
-        ["e", "r", "p"],
-    )
-    .expect_err("bad");
+    // The first two lines of the message importing `elements` with those files gives.
+    let first_two = |elements: &str| -> Vec<String> {
+        let err = import_csv(
+            elements.as_bytes(),
+            Some(relations.as_bytes()),
+            Some(properties.as_bytes()),
+            ["e", "r", "p"],
+        )
+        .expect_err("bad");
+        err.to_string().lines().take(2).map(str::to_owned).collect()
+    };
     assert_eq!(
-        err.to_string().lines().take(2).collect::<Vec<_>>(),
+        first_two(&elements),
         ["a row has 8 field(s), the header 7", "  --> r:40002:48"]
     );
     let bad_elements = format!("{E_HEAD}\"a\",\"BusinessActor\"\r\n");
-    let err = import_csv(
-        bad_elements.as_bytes(),
-        Some(relations.as_bytes()),
-        Some(properties.as_bytes()),
-        ["e", "r", "p"],
-    )
-    .expect_err("bad");
     assert_eq!(
-        err.to_string().lines().take(2).collect::<Vec<_>>(),
+        first_two(&bad_elements),
         ["a row has 2 field(s), the header 5", "  --> e:2:1"]
     );
 }
