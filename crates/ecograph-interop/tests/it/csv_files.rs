@@ -22,6 +22,20 @@ fn import(f: &CsvFiles) -> ecograph_interop::Imported {
     }
 }
 
+/// Imports three files given as text, named `e`, `r` and `p` in messages.
+fn import_texts(
+    elements: &str,
+    relations: &str,
+    properties: &str,
+) -> Result<ecograph_interop::Imported, ecograph_interop::Error> {
+    import_csv(
+        elements.as_bytes(),
+        Some(relations.as_bytes()),
+        Some(properties.as_bytes()),
+        ["e", "r", "p"],
+    )
+}
+
 #[test]
 fn te24_round_trips_through_csv() {
     let m = te24();
@@ -85,13 +99,7 @@ fn archis_own_files_are_read() {
     let elements = "\u{FEFF}\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n\"id-m\",\"ArchimateModel\",\"Harbour\",\"\",\"\"\r\n\"id-a\",\"BusinessActor\",\"Port\",\"Runs \"\"it\"\"\",\"\"\r\n\"id-d\",\"DataObject\",\"Notice\",\"\",\"\"\r\n\"id-j\",\"Junction\",\"\",\"\",\"\"\r\n";
     let relations = "\u{FEFF}\"ID\",\"Type\",\"Name\",\"Documentation\",\"Source\",\"Target\",\"Specialization\"\r\n\"id-r\",\"AccessRelationship\",\"\",\"\",\"id-a\",\"id-d\",\"\"\r\n\"id-s\",\"AssociationRelationship\",\"\",\"\",\"id-a\",\"id-j\",\"\"\r\n";
     let properties = "\u{FEFF}\"ID\",\"Key\",\"Value\"\r\n\"id-m\",\"Purpose\",\"x\"\r\n\"id-a\",\"Budget\",\"10\"\r\n\"id-r\",\"Access_Type\",\"Read\"\r\n\"id-s\",\"Directed\",\"true\"\r\n\"id-j\",\"Junction_Type\",\"Or\"\r\n";
-    let imp = import_csv(
-        elements.as_bytes(),
-        Some(relations.as_bytes()),
-        Some(properties.as_bytes()),
-        ["e", "r", "p"],
-    )
-    .expect("reads");
+    let imp = import_texts(elements, relations, properties).expect("reads");
     let m = imp.model;
     assert_eq!((m.element_count(), m.relation_count()), (3, 2));
     assert_eq!(m.name().map(|n| n.resolve(None)), Some("Harbour"));
@@ -193,13 +201,7 @@ fn problems_deep_in_large_files_keep_their_places_and_order() {
         let id = if i == 28_000 { "nope" } else { "a" };
         properties.push_str(&format!("\"{id}\",\"k{i}\",\"v\"\r\n"));
     }
-    let err = import_csv(
-        elements.as_bytes(),
-        Some(relations.as_bytes()),
-        Some(properties.as_bytes()),
-        ["e", "r", "p"],
-    )
-    .expect_err("bad");
+    let err = import_texts(&elements, &relations, &properties).expect_err("bad");
     // Each relations row takes two lines after the header's: a Target or Source is on
     // its second.
     assert_eq!(
@@ -225,13 +227,7 @@ fn a_broken_row_deep_in_a_large_file_ends_the_import() {
     let properties = format!("{P_HEAD}\"a\",\"k\",\"v\"\r\n");
     // The first two lines of the message importing `elements` with those files gives.
     let first_two = |elements: &str| -> Vec<String> {
-        let err = import_csv(
-            elements.as_bytes(),
-            Some(relations.as_bytes()),
-            Some(properties.as_bytes()),
-            ["e", "r", "p"],
-        )
-        .expect_err("bad");
+        let err = import_texts(elements, &relations, &properties).expect_err("bad");
         err.to_string().lines().take(2).map(str::to_owned).collect()
     };
     assert_eq!(
