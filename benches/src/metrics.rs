@@ -713,29 +713,25 @@ mod tests {
         assert_eq!(d.measure().against_direction, 0);
     }
 
-    /// On small random graphs and positions, against a brute-force count:
-    /// an edge lies on a cycle when its tail can be reached from its head.
-    #[test]
-    fn edges_against_the_direction_match_brute_force() {
-        let mut seed = 0x2545_F491_4F6C_DD1Du64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
-        for _ in 0..500 {
-            let n = 1 + next(7) as usize;
-            let nodes: Vec<DrawnNode> = (0..n)
-                .map(|_| node(10.0 * next(4) as f64, 10.0 * next(4) as f64, None))
+    proptest::proptest! {
+        /// On small random graphs and positions, against a brute-force count:
+        /// an edge lies on a cycle when its tail can be reached from its head.
+        #[test]
+        fn edges_against_the_direction_match_brute_force(
+            n in 1usize..8,
+            places in proptest::collection::vec((0u8..4, 0u8..4), 7),
+            ends in proptest::collection::vec((0usize..7, 0usize..7), 0..12),
+            lr in proptest::bool::ANY,
+        ) {
+            let nodes: Vec<DrawnNode> = places[..n]
+                .iter()
+                .map(|&(x, y)| node(10.0 * f64::from(x), 10.0 * f64::from(y), None))
                 .collect();
-            let edges: Vec<DrawnEdge> = (0..next(12))
-                .map(|_| edge(next(n as u64) as usize, next(n as u64) as usize, &[]))
-                .collect();
-            let direction = if next(2) == 0 {
-                Direction::TopToBottom
-            } else {
+            let edges: Vec<DrawnEdge> = ends.iter().map(|&(u, v)| edge(u % n, v % n, &[])).collect();
+            let direction = if lr {
                 Direction::LeftToRight
+            } else {
+                Direction::TopToBottom
             };
             let reaches = |from: usize, to: usize| {
                 let mut seen = vec![false; n];
@@ -759,12 +755,12 @@ mod tests {
                 .filter(|e| !reaches(e.to, e.from) && along(e.to) < along(e.from))
                 .count() as u64;
             let d = Drawing {
-                nodes: nodes.clone(),
+                nodes,
                 edges: edges.clone(),
                 direction,
                 ..Drawing::default()
             };
-            assert_eq!(d.measure().against_direction, expected, "{d:?}");
+            proptest::prop_assert_eq!(d.measure().against_direction, expected, "{:?}", d);
         }
     }
 
