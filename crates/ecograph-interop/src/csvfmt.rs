@@ -11,6 +11,7 @@ use crate::doc::{Concept, Diagram, Doc, LangText, Prop, push_small};
 use crate::error::{Error, Pos, Problem};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
+use crate::pipe::{Feed, Take};
 use crate::types;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
@@ -21,7 +22,6 @@ use std::collections::hash_map::Entry;
 use std::io::Read;
 use std::rc::Rc;
 use std::sync::Arc;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 
 /// The file names, in the order [`CsvFiles`] holds them.
 pub const CSV_FILES: [&str; 3] = ["elements.csv", "relations.csv", "properties.csv"];
@@ -638,12 +638,7 @@ const BATCHES_AHEAD: usize = 2;
 /// The reading thread: reads `relations.csv` then `properties.csv` (those present),
 /// handing each file's rows over in batches, in order, and stops at the first error
 /// (sent in its place) or when the receiver is gone.
-fn read_ahead<R: Read>(
-    files: [Option<R>; 2],
-    names: [&str; 3],
-    to: &SyncSender<Result<Batch, Error>>,
-    spare: &Receiver<Batch>,
-) {
+fn read_ahead<R: Read>(files: [Option<R>; 2], names: [&str; 3], feed: &Feed<Batch>) {
     let mut rec = csv::StringRecord::new();
     for (i, r) in files.into_iter().enumerate() {
         let Some(r) = r else { continue };
@@ -655,14 +650,14 @@ fn read_ahead<R: Read>(
         let mut t = match Table::open(r, names[i + 1], want) {
             Ok(t) => t,
             Err(e) => {
-                let _ = to.send(Err(e));
+                let _ = feed.send(Err(e));
                 return;
             }
         };
         // The properties file's messages name only rows (as when read on one thread).
         t.field_positions = i == 0;
         let fresh = |t: &Table<R>| {
-            let mut b = spare.try_recv().unwrap_or_default();
+            let mut b = feed.spare();
             b.cols.clone_from(&t.cols);
             b.width = want.len();
             b.text.clear();
@@ -679,7 +674,7 @@ fn read_ahead<R: Read>(
             let more = match t.next(&mut rec) {
                 Ok(more) => more,
                 Err(e) => {
-                    let _ = to.send(Err(e));
+                    let _ = feed.send(Err(e));
                     return;
                 }
             };
@@ -706,7 +701,7 @@ fn read_ahead<R: Read>(
                 b.raw_start = h;
             }
             b.last = !more;
-            if to.send(Ok(b)).is_err() || !more {
+            if !feed.send(Ok(b)) || !more {
                 break;
             }
             b = fresh(&t);
@@ -717,8 +712,7 @@ fn read_ahead<R: Read>(
 /// The rows of one file as the reading thread hands them over: [`Table`]'s reading
 /// (rows, their wanted fields, where a field starts) on the importing thread.
 struct Rows<'c> {
-    from: &'c Receiver<Result<Batch, Error>>,
-    spare: &'c Sender<Batch>,
+    take: &'c Take<Batch>,
     file: &'c str,
     b: Batch,
     /// The current row in `b`, and the next.
@@ -727,14 +721,9 @@ struct Rows<'c> {
 }
 
 impl<'c> Rows<'c> {
-    fn new(
-        from: &'c Receiver<Result<Batch, Error>>,
-        spare: &'c Sender<Batch>,
-        file: &'c str,
-    ) -> Rows<'c> {
+    fn new(take: &'c Take<Batch>, file: &'c str) -> Rows<'c> {
         Rows {
-            from,
-            spare,
+            take,
             file,
             b: Batch::default(),
             cur: 0,
@@ -749,16 +738,15 @@ impl<'c> Rows<'c> {
             if self.b.last {
                 return Ok(false);
             }
-            let b = match self.from.recv() {
-                Ok(b) => b?,
-                Err(_) => {
+            match self.take.next_into(&mut self.b) {
+                Some(r) => r?,
+                None => {
                     return Err(Error::Io {
                         path: self.file.to_owned(),
                         source: std::io::Error::other("the reading thread stopped"),
                     });
                 }
-            };
-            let _ = self.spare.send(std::mem::replace(&mut self.b, b));
+            }
             self.next = 0;
         }
         self.cur = self.next;
@@ -818,17 +806,16 @@ pub fn import_csv<R: Read + Send>(
     // concepts: the same rows, the same messages in the same order, and the first
     // error of a file where reading it on one thread stops.
     let present = [relations.is_some(), properties.is_some()];
-    let (to, from) = mpsc::sync_channel(BATCHES_AHEAD);
-    let (spare_to, spare) = mpsc::channel();
+    let (feed, take) = crate::pipe::pipe(BATCHES_AHEAD);
     let doc = std::thread::scope(|s| {
         // The receiving ends are dropped when this closure returns, before the reading
         // thread is joined: a thread waiting to hand over a batch then stops (an error
         // in `elements.csv` ends the import without the other files read whole).
-        let (from, spare_to) = (from, spare_to);
+        let take = take;
         if present.contains(&true) {
-            s.spawn(move || read_ahead([relations, properties], names, &to, &spare));
+            s.spawn(move || read_ahead([relations, properties], names, &feed));
         }
-        read_doc(elements, present, names, &from, &spare_to)
+        read_doc(elements, present, names, &take)
     })?;
     mapping::model_from_doc(doc, names[0])
 }
@@ -839,8 +826,7 @@ fn read_doc<R: Read>(
     elements: R,
     present: [bool; 2],
     names: [&str; 3],
-    from: &Receiver<Result<Batch, Error>>,
-    spare: &Sender<Batch>,
+    take: &Take<Batch>,
 ) -> Result<Doc, Error> {
     let mut doc = Doc::default();
     let mut problems: Vec<Problem> = Vec::new();
@@ -936,7 +922,7 @@ fn read_doc<R: Read>(
     // (relationship, 0 for Source or 1 for Target, where the cell starts): usually none.
     let mut unseen_ends: Vec<(usize, usize, Option<Pos>)> = Vec::new();
     if present[0] {
-        let mut t = Rows::new(from, spare, names[1]);
+        let mut t = Rows::new(take, names[1]);
         while t.next()? {
             let at = t.col(0);
             let [id, typ, name, docu, source, target, spec] = t.fields();
@@ -1049,7 +1035,7 @@ fn read_doc<R: Read>(
     drop(ident_of);
     drop(unseen_ends);
     if present[1] {
-        let mut t = Rows::new(from, spare, names[2]);
+        let mut t = Rows::new(take, names[2]);
         let mut last_id = String::new();
         let mut last_ix = (0, false);
         // The concept after the last one found: the rows of an exported file follow

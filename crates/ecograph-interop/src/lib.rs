@@ -40,6 +40,7 @@ mod graphml;
 mod hash;
 mod ids;
 mod mapping;
+mod pipe;
 mod placement;
 pub mod types;
 mod xmlread;

@@ -729,15 +729,12 @@ where
     T: Send,
     F: FnOnce(&mut Events) -> Result<T, Error> + Send,
 {
-    use std::sync::mpsc;
-    let (tx, rx) = mpsc::sync_channel::<Result<Batch, Error>>(2);
-    let (back_tx, back_rx) = mpsc::channel::<Batch>();
+    let (feed, take) = crate::pipe::pipe::<Batch>(2);
     let file = x.file.clone();
     std::thread::scope(|s| {
         let consumer = s.spawn(move || {
             let mut events = Events {
-                rx,
-                back: back_tx,
+                take,
                 cur: Batch::default(),
                 next: 0,
                 file,
@@ -764,28 +761,28 @@ where
                     if !batch.pieces.is_empty() {
                         let mut done = std::mem::take(&mut batch);
                         x.hand_over(&mut done);
-                        if tx.send(Ok(done)).is_err() {
+                        if !feed.send(Ok(done)) {
                             break;
                         }
                     }
-                    let _ = tx.send(Err(e));
+                    let _ = feed.send(Err(e));
                     break;
                 }
             };
             if full {
-                let mut next = back_rx.try_recv().unwrap_or_default();
+                let mut next = feed.spare();
                 next.pieces.clear();
                 let mut done = std::mem::replace(&mut batch, next);
                 // The reader takes the spare buffers of the batch it got back.
                 std::mem::swap(&mut done.attrs, &mut batch.attrs);
                 std::mem::swap(&mut done.text, &mut batch.text);
                 x.hand_over(&mut done);
-                if tx.send(Ok(done)).is_err() || eof {
+                if !feed.send(Ok(done)) || eof {
                     break;
                 }
             }
         }
-        drop(tx);
+        drop(feed);
         match consumer.join() {
             Ok(r) => r,
             Err(panic) => std::panic::resume_unwind(panic),
@@ -796,8 +793,7 @@ where
 /// The consumer's side of [`piped`]: the same calls as [`XmlIn`].
 #[derive(Debug)]
 pub(crate) struct Events {
-    rx: std::sync::mpsc::Receiver<Result<Batch, Error>>,
-    back: std::sync::mpsc::Sender<Batch>,
+    take: crate::pipe::Take<Batch>,
     cur: Batch,
     next: usize,
     file: String,
@@ -811,16 +807,11 @@ impl Events {
     /// The next event, as [`XmlIn::next`] gives it.
     pub fn next(&mut self) -> Result<Ev, Error> {
         while self.next >= self.cur.pieces.len() {
-            match self.rx.recv() {
-                Ok(Ok(batch)) => {
-                    let used = std::mem::replace(&mut self.cur, batch);
-                    self.next = 0;
-                    // The reader may have finished: then the batch is simply dropped.
-                    let _ = self.back.send(used);
-                }
-                Ok(Err(e)) => return Err(e),
+            match self.take.next_into(&mut self.cur) {
+                Some(Ok(())) => self.next = 0,
+                Some(Err(e)) => return Err(e),
                 // The reader always ends with `Eof` or an error; this is not reached.
-                Err(_) => return Ok(Ev::Eof),
+                None => return Ok(Ev::Eof),
             }
         }
         let (piece, at) = &mut self.cur.pieces[self.next];
