@@ -1116,10 +1116,10 @@ impl Orderer<'_> {
     /// Crossings among the edges of `u` and `v` with `u` left of `v`, and
     /// with `v` left of `u`, in one pass.
     fn pair_crossings_both(&mut self, u: usize, v: usize) -> (u64, u64) {
+        *self.work += self.pair_work(u, v);
         if let Some(wt) = self.weights {
             let (mut c0, mut c1) = (0, 0);
             for (side, ws) in [(&self.g.up, &wt.up), (&self.g.down, &wt.down)] {
-                *self.work += (side[u].len() * side[v].len()) as u64;
                 for (&a, &wa) in side[u].iter().zip(&ws[u]) {
                     let pa = self.pos[a];
                     for (&b, &wb) in side[v].iter().zip(&ws[v]) {
@@ -1133,7 +1133,6 @@ impl Orderer<'_> {
         }
         let (mut c0, mut c1) = (0, 0);
         for side in [&self.g.up, &self.g.down] {
-            *self.work += (side[u].len() * side[v].len()) as u64;
             for &a in &side[u] {
                 let pa = self.pos[a];
                 for &b in &side[v] {
