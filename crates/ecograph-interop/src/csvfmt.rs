@@ -7,7 +7,7 @@
 //! Name cell replaces the first value on import. Views and folders, which the layout has
 //! no place for, travel as properties too.
 
-use crate::doc::{Concept, Diagram, Doc, LangText, Prop, push_small};
+use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, push_small};
 use crate::error::{Error, Pos, Problem};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
@@ -957,17 +957,18 @@ fn read_doc<R: Read>(
             // An end that is a known identifier shares its string; one not known yet
             // is checked once every identifier is (it may be a relationship further
             // down).
-            let mut end = |id: &str, which: usize| -> Arc<str> {
+            // The concept it names is kept for the mapping.
+            let mut end = |id: &str, which: usize| -> (Arc<str>, End) {
                 match where_.get_key_value(id) {
-                    Some((k, _)) => Arc::clone(k),
+                    Some((k, &slot)) => (Arc::clone(k), end_of(slot)),
                     None => {
                         unseen_ends.push((doc.relationships.len(), which, t.col(4 + which)));
-                        id.into()
+                        (id.into(), End::Unknown)
                     }
                 }
             };
-            let source = end(source, 0);
-            let target = end(target, 1);
+            let (source, source_end) = end(source, 0);
+            let (target, target_end) = end(target, 1);
             let mut c = Concept {
                 ident,
                 typ: Cow::Borrowed(known),
@@ -996,6 +997,7 @@ fn read_doc<R: Read>(
                 );
             }
             doc.relationships.push(c);
+            doc.ends.push([source_end, target_end]);
         }
     }
     // Suggestions come from `where_`'s keys (not a copy of every identifier: no entry
@@ -1008,7 +1010,11 @@ fn read_doc<R: Read>(
         } else {
             ("Target", &c.target)
         };
-        if !where_.contains_key(&**id) {
+        if let Some(&slot) = where_.get(&**id) {
+            if let Some(e) = doc.ends.get_mut(i).and_then(|e| e.get_mut(which)) {
+                *e = end_of(slot);
+            }
+        } else {
             if ident_of.is_empty() {
                 ident_of = vec![""; doc.relationships.len()];
                 for (k, &(j, is_rel)) in &where_ {
@@ -1170,7 +1176,17 @@ fn read_doc<R: Read>(
     // concepts); a large block shrinks in place.
     doc.elements.shrink_to_fit();
     doc.relationships.shrink_to_fit();
+    doc.ends.shrink_to_fit();
     Ok(doc)
+}
+
+/// The end naming the concept at `slot` (its index, and whether it is a relationship).
+fn end_of((i, is_rel): (usize, bool)) -> End {
+    match u32::try_from(i) {
+        Ok(i) if is_rel => End::Relationship(i),
+        Ok(i) => End::Element(i),
+        Err(_) => End::Unknown,
+    }
 }
 
 /// Takes `id` for the concept at `slot` and gives the identifier to keep, or reports it

@@ -229,6 +229,32 @@ impl Concept {
     }
 }
 
+/// What a relationship's end names: an element or a relationship, by its index in
+/// [`Doc::elements`] or [`Doc::relationships`]. `Unknown` is an identifier that is no
+/// concept's (the readers refuse those) or an index past `u32::MAX`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) enum End {
+    Element(u32),
+    Relationship(u32),
+    #[default]
+    Unknown,
+}
+
+impl End {
+    /// The end at position `i` of the identifiers given in order, elements first: an
+    /// element below `elements`, then a relationship below `elements + relationships`.
+    pub fn of_position(i: usize, elements: usize, relationships: usize) -> End {
+        let ix = |i: usize| u32::try_from(i).ok();
+        if i < elements {
+            ix(i).map_or(End::Unknown, End::Element)
+        } else if i - elements < relationships {
+            ix(i - elements).map_or(End::Unknown, End::Relationship)
+        } else {
+            End::Unknown
+        }
+    }
+}
+
 /// A folder of the organizations, as the exporter writes them: a label and what it
 /// holds. Folders live in one arena ([`Doc::folders`], the unlabelled top level first)
 /// and refer to each other by index, so a deep tree is neither built nor dropped by
@@ -304,10 +330,17 @@ pub(crate) struct Doc {
     pub elements: Vec<Concept>,
     pub relationships: Vec<Concept>,
     /// For writing: the folders, `folders[0]` being the top level. For reading: empty
-    /// (see `folder_of`).
+    /// (see `element_folder`).
     pub folders: Vec<Folder>,
-    /// For reading: the folder each concept sits in (an index into `folder_tree`).
-    pub folder_of: HashMap<String, usize>,
+    /// For reading: what each relationship's source and target name, as the reader
+    /// resolved them (one entry per relationship, in order), so that the mapping never
+    /// looks an identifier up again.
+    pub ends: Vec<[End; 2]>,
+    /// For reading: the folder each element sits in (an index into `folder_tree`), by
+    /// the element's index; empty when the input has no folders.
+    pub element_folder: Vec<Option<u32>>,
+    /// For reading: likewise for each relationship.
+    pub relationship_folder: Vec<Option<u32>>,
     /// For reading: the folders, as (parent, label), `0` being the top level; folders
     /// with the same label under the same parent are one (paths compare by labels).
     pub folder_tree: Vec<(usize, String)>,

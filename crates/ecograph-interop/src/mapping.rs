@@ -6,7 +6,7 @@
 //! differs from what those same functions derive. Export then writes the kept detail
 //! instead of the derived one.
 
-use crate::doc::{Concept, Diagram, Doc, Folder, Item, LangText, Prop};
+use crate::doc::{Concept, Diagram, Doc, End, Folder, Item, LangText, Prop};
 use crate::error::{Error, Pos, Problem, Warning};
 use crate::hash::{HashMap, HashSet};
 use crate::ids;
@@ -760,18 +760,23 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     }
 
     // Elements (the exporter's Groupings for parents are not elements of the model).
-    // The large maps are sized once (growing them was a twentieth of an import).
-    let mut elem_ix: HashMap<&str, usize> = HashMap::default();
-    elem_ix.reserve(doc.elements.len());
-    let mut grouping_of: HashMap<&str, &str> = HashMap::default();
+    // The readers resolved every relationship's ends to concepts' indices: each element
+    // of the file is found by its index in `slots`, never by its identifier again.
+    let mut slots: Vec<Slot> = Vec::with_capacity(doc.elements.len());
+    // The Groupings, by index, with the ecograph id of the element each stands for.
+    let mut groupings: Vec<(usize, &str)> = Vec::new();
+    // The index in `doc.elements` of each element kept.
+    let mut kept_at: Vec<usize> = Vec::with_capacity(doc.elements.len());
+    // The set of ids is sized once (growing the large maps was a twentieth of an import).
     let mut ids_out: Vec<String> = Vec::with_capacity(doc.elements.len());
     let mut taken: HashSet<String> = HashSet::default();
     taken.reserve(doc.elements.len());
     let mut next_suffix: HashMap<String, usize> = HashMap::default();
     let mut kept: Vec<&Concept> = Vec::new();
-    for c in &doc.elements {
+    for (at, c) in doc.elements.iter().enumerate() {
         if let Some(p) = c.prop(P_GROUPING_OF) {
-            grouping_of.insert(&*c.ident, p);
+            groupings.push((at, p));
+            slots.push(Slot::Grouping(None));
             continue;
         }
         let mut id = match ids::decode(&c.ident) {
@@ -799,10 +804,30 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             *k += 1;
         }
         taken.insert(id.clone());
-        elem_ix.insert(&*c.ident, kept.len());
+        slots.push(Slot::Kept(kept.len()));
+        kept_at.push(at);
         ids_out.push(id);
         kept.push(c);
     }
+    // The element each Grouping stands for: the one whose identifier encodes the
+    // Grouping's `grouping-of` (looked up by identifier, in a map of the few wanted).
+    if !groupings.is_empty() {
+        let mut found: HashMap<String, Option<usize>> = groupings
+            .iter()
+            .map(|(_, p)| (ids::encode(p), None))
+            .collect();
+        for (k, c) in kept.iter().enumerate() {
+            if let Some(f) = found.get_mut(&*c.ident) {
+                *f = Some(k);
+            }
+        }
+        for (at, p) in &groupings {
+            if let Some(slot) = slots.get_mut(*at) {
+                *slot = Slot::Grouping(found.get(&ids::encode(p)).copied().flatten());
+            }
+        }
+    }
+    drop(groupings);
     let kinds: Vec<ElementKind> = kept
         .iter()
         .map(|c| match c.prop(P_KIND).and_then(ElementKind::parse) {
@@ -814,57 +839,39 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let mut parent: Vec<Option<usize>> = vec![None; n];
 
     // Relationships: markers first (data carried, parents), then relations.
-    // Only relationships that are some relationship's end are ever looked up by
-    // identifier (an end that is no element): only those are in the map (at 100k
-    // elements, 130k of 700k relationships, the data-carried markers' targets).
-    let mut rel_ix: HashMap<&str, usize> = HashMap::default();
-    {
-        let mut named: HashSet<&str> = HashSet::default();
-        for c in &doc.relationships {
-            for end in [&*c.source, &*c.target] {
-                if !elem_ix.contains_key(end) {
-                    named.insert(end);
-                }
-            }
-        }
-        rel_ix.reserve(named.len());
-        for (i, c) in doc.relationships.iter().enumerate() {
-            if named.contains(&*c.ident) {
-                rel_ix.insert(&*c.ident, i);
-            }
-        }
-    }
-    // Relationship index -> the data elements it carries.
-    let mut data_of: HashMap<usize, Vec<usize>> = HashMap::default();
+    // The ends as the reader resolved them (read below, then freed).
+    let ends = std::mem::take(&mut doc.ends);
+    let ends_of = |ri: usize| ends.get(ri).copied().unwrap_or([End::Unknown; 2]);
+    // An end that is an element of the model (not a Grouping), by its index there.
+    let element = |e: End| match e {
+        End::Element(i) => match slots.get(i as usize) {
+            Some(Slot::Kept(k)) => Some(*k),
+            _ => None,
+        },
+        _ => None,
+    };
+    // An end that is a Grouping, with the element it stands for.
+    let grouping = |e: End| match e {
+        End::Element(i) => match slots.get(i as usize) {
+            Some(Slot::Grouping(p)) => Some(*p),
+            _ => None,
+        },
+        _ => None,
+    };
+    // (relationship index, data element) of each data-carried marker, in file order.
+    let mut data_of: Vec<(usize, usize)> = Vec::new();
     let mut relations: Vec<Rel> = Vec::with_capacity(doc.relationships.len());
-    let mut rel_id_of: HashMap<&str, String> = HashMap::default();
-    for c in &doc.relationships {
-        if !c.ident.starts_with("__") {
-            let id = ids::decode(&c.ident).unwrap_or_else(|| ids::sanitize(&c.ident));
-            rel_id_of.insert(&*c.ident, id);
-        } else if let Some(rest) = c.ident.strip_prefix("__rid.")
-            && let Some(id) = ids::decode(rest)
-        {
-            rel_id_of.insert(&*c.ident, id);
-        }
-    }
     let mut provides_by_system: Vec<bool> = vec![false; n];
     for (ri, c) in doc.relationships.iter().enumerate() {
+        let [source, target] = ends_of(ri);
         match c.prop(P_RELATION) {
-            Some(REL_DATA)
-                if let (Some(&e), Some(&j)) = (elem_ix.get(&*c.source), rel_ix.get(&*c.target)) =>
-            {
-                data_of.entry(j).or_default().push(e);
+            Some(REL_DATA) if let (Some(e), End::Relationship(j)) = (element(source), target) => {
+                data_of.push((j as usize, e));
                 continue;
             }
             Some(REL_PARENT) => {
-                let child = elem_ix.get(&*c.target).copied();
-                let par = elem_ix.get(&*c.source).copied().or_else(|| {
-                    grouping_of.get(&*c.source).and_then(|p| {
-                        let e = ids::encode(p);
-                        elem_ix.get(e.as_str()).copied()
-                    })
-                });
+                let child = element(target);
+                let par = element(source).or_else(|| grouping(source).flatten());
                 if let (Some(ch), Some(p)) = (child, par) {
                     parent[ch] = Some(p);
                     continue;
@@ -872,46 +879,38 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             }
             _ => {}
         }
-        if grouping_of.contains_key(&*c.source) || grouping_of.contains_key(&*c.target) {
+        if grouping(source).is_some() || grouping(target).is_some() {
             continue;
         }
         // Ends: an element, or a relationship (followed to an element).
-        let end = |ident: &str, which: &str, m: &mut Map<String, Value>| -> Option<usize> {
-            // Both readers refuse an identifier given twice, so an element's identifier
-            // is no relationship's: most ends take this one look-up.
-            if let Some(&e) = elem_ix.get(ident) {
-                return Some(e);
+        let end = |e: End, which: usize, m: &mut Map<String, Value>| -> Option<usize> {
+            if let Some(k) = element(e) {
+                return Some(k);
             }
-            let mut cur = ident;
+            let mut cur = e;
             let mut hops = 0;
-            while let Some(&j) = rel_ix.get(cur) {
+            while let End::Relationship(j) = cur {
+                let j = j as usize;
                 if hops == 0 {
-                    let key = if which == "source" {
+                    let key = if which == 0 {
                         A_SOURCE_REL
                     } else {
                         A_TARGET_REL
                     };
-                    if let Some(id) = rel_id_of.get(cur) {
-                        m.insert(key.into(), Value::from(id.as_str()));
+                    if let Some(id) = doc.relationships.get(j).and_then(|r| rel_id(&r.ident)) {
+                        m.insert(key.into(), Value::from(id));
                     }
                 }
                 hops += 1;
                 if hops > doc.relationships.len() {
                     return None;
                 }
-                cur = if which == "source" {
-                    &*doc.relationships[j].source
-                } else {
-                    &*doc.relationships[j].target
-                };
+                cur = ends_of(j)[which];
             }
-            elem_ix.get(cur).copied()
+            element(cur)
         };
         let mut props = Map::new();
-        let (Some(s), Some(t)) = (
-            end(&c.source, "source", &mut props),
-            end(&c.target, "target", &mut props),
-        ) else {
+        let (Some(s), Some(t)) = (end(source, 0, &mut props), end(target, 1, &mut props)) else {
             cx.warn(
                 c.at.pos(),
                 format!(
@@ -998,7 +997,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             &[P_RELATION, P_DIRECTION, P_LAG, P_TAGS],
         );
         // The type is settled once every element's type is known (below).
-        let id = rel_id_of.get(&*c.ident).cloned();
+        let id = rel_id(&c.ident);
         let more = (id.is_some() || label.is_some() || !p.is_empty()).then(|| {
             Box::new(RelMore {
                 id,
@@ -1029,8 +1028,11 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let mut parts = ModelParts::new();
     parts.reserve(n, relations.len());
     // Only the relationships are read from here on, each once: each is freed once read.
-    drop(rel_id_of);
-    drop(rel_ix);
+    drop(ends);
+    // The data elements of each relation, in the relations' order (the markers' own
+    // order kept for each), read alongside them below.
+    data_of.sort_by_key(|(j, _)| *j);
+    let mut data = data_of.iter().peekable();
     relations.reverse();
     // The relationships likewise, in the relations' order (those that made no relation
     // skipped): their slots are given back too (700k of 168 bytes at 100k elements).
@@ -1065,10 +1067,10 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         if rel_end || dt != c.typ || !same_dir {
             p.insert(A_TYPE.into(), Value::from(&*c.typ));
         }
-        if let Some(f) = doc.folder_of.get(&*c.ident) {
+        if let Some(f) = doc.relationship_folder.get(r.ri).copied().flatten() {
             p.insert(
                 A_FOLDER.into(),
-                Value::from(Value::from(doc.folder_path(*f)).to_string()),
+                Value::from(Value::from(doc.folder_path(f as usize)).to_string()),
             );
         }
         let mut rp = RelationParts::new(kind.as_str(), &*ids_out[from], &*ids_out[to]);
@@ -1081,8 +1083,13 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         if let Some(tags) = c.prop(P_TAGS) {
             rp.tags(owned(parse_tags(tags)));
         }
-        if let Some(d) = data_of.get(&r.ri) {
-            rp.data(d.iter().map(|i| Cow::Borrowed(&*ids_out[*i])).collect());
+        while data.next_if(|(j, _)| *j < r.ri).is_some() {}
+        let mut carried: Vec<Cow<'_, str>> = Vec::new();
+        while let Some((_, e)) = data.next_if(|(j, _)| *j == r.ri) {
+            carried.push(Cow::Borrowed(&*ids_out[*e]));
+        }
+        if !carried.is_empty() {
+            rp.data(carried);
         }
         if !p.is_empty() {
             rp.properties(prop_parts(p));
@@ -1147,7 +1154,8 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         }
         // The folder path the exporter derives: the names of the ancestors, and the
         // element's own when it contains others.
-        if let Some(&actual) = doc.folder_of.get(&*c.ident) {
+        if let Some(actual) = doc.element_folder.get(kept_at[i]).copied().flatten() {
+            let actual = actual as usize;
             // The folder the exporter derives: the parent's containment folder (the
             // top level for a root), or the element's own when it contains others.
             let derived = if has_children[i] {
@@ -1206,6 +1214,9 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     // Views.
     let mut views_json: Vec<Value> = Vec::new();
     let mut view_ids: HashSet<String> = HashSet::default();
+    // The elements by identifier, made when a foreign view needs them (the only
+    // identifiers the mapping looks up).
+    let mut by_ident: Option<HashMap<&str, usize>> = None;
     for d in &doc.diagrams {
         if let Some(v) = d
             .prop(P_VIEW)
@@ -1223,8 +1234,12 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         }
         let mut include: Vec<Value> = Vec::new();
         let mut seen: HashSet<usize> = HashSet::default();
+        let by_ident = by_ident.get_or_insert_with(|| {
+            let idents = kept.iter().enumerate();
+            idents.map(|(k, c)| (&*c.ident, k)).collect()
+        });
         for node in &d.nodes {
-            if let Some(e) = node.element.as_deref().and_then(|e| elem_ix.get(e))
+            if let Some(e) = node.element.as_deref().and_then(|e| by_ident.get(e))
                 && seen.insert(*e)
             {
                 let mut s = Map::new();
@@ -1290,22 +1305,13 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let places: Vec<Option<Pos>> = kept.iter().map(|c| c.at.pos()).collect();
     drop(kept);
     // What is left of the exchange form (its relationships were freed one by one above)
-    // is freed before the check, but for the folders of an exchange file, one identifier
-    // for each concept, which are freed on a second thread while the parts are checked
-    // (240 ms at 100k elements). The elements are few: freed on the second thread as
-    // well, while the check allocates from the same arena, they took 100 ms instead of
-    // 10, and the check 25 % longer (a CSV import, whose exchange form is built on the
-    // calling thread).
-    let folders = (
-        std::mem::take(&mut doc.folder_of),
-        std::mem::take(&mut doc.folder_tree),
-        std::mem::take(&mut doc.folder_child),
-    );
+    // is freed before the check, on this thread: the elements are few, and the folders
+    // are kept by index (a map from each concept's identifier to its folder, freed on a
+    // second thread, took 240 ms at 100k elements). Freed on a second thread while the
+    // check allocates from the same arena, the elements took 100 ms instead of 10, and
+    // the check 25 % longer.
     drop(doc);
-    let checked = std::thread::scope(|s| {
-        s.spawn(move || drop(folders));
-        parts.check(Some(file))
-    });
+    let checked = parts.check(Some(file));
     let Some(model) = checked.model else {
         let problems = checked
             .diagnostics
@@ -1338,6 +1344,25 @@ fn locate(path: &str, elements: &[Option<Pos>]) -> Option<Pos> {
     let rest = path.strip_prefix("elements[")?;
     let i: usize = rest.split(']').next()?.parse().ok()?;
     elements.get(i).copied().flatten()
+}
+
+/// An element of the file, as the mapping reads it.
+#[derive(Clone, Copy)]
+enum Slot {
+    /// An element of the model, by its index there.
+    Kept(usize),
+    /// A Grouping that stands for a parent, with the element it stands for when found.
+    Grouping(Option<usize>),
+}
+
+/// The id a relationship's identifier gives its relation, if any: its own (decoded,
+/// else sanitized), or the one an exporter's `__rid.` identifier carries.
+fn rel_id(ident: &str) -> Option<String> {
+    if !ident.starts_with("__") {
+        Some(ids::decode(ident).unwrap_or_else(|| ids::sanitize(ident)))
+    } else {
+        ids::decode(ident.strip_prefix("__rid.")?)
+    }
 }
 
 /// How many relations are written between two returns of their list's memory.

@@ -2,7 +2,7 @@
 //! (unknown types, duplicate or dangling identifiers) collected and reported at once.
 
 use super::NS;
-use crate::doc::{Concept, Connection, Diagram, Doc, LangText, Node, Prop, push_small};
+use crate::doc::{Concept, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
 use crate::error::{Error, Pos, Problem};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
@@ -96,8 +96,9 @@ struct Reader {
     /// Property definition identifiers referred to, and their index.
     def_refs: Vec<String>,
     def_ref_ix: HashMap<String, u32>,
-    /// Folder refs: identifier -> where.
-    item_refs: Vec<(String, Pos)>,
+    /// Folder refs: identifier, where, and the folder the item is in (the first item
+    /// of an identifier places it).
+    item_refs: Vec<(String, Pos, usize)>,
     text: String,
     text_lang: Option<String>,
     /// The key of a property until its definition is read.
@@ -291,8 +292,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
     {
         if let Some(id) = attr(attrs, "identifierRef") {
             let folder = folder_of_items(&mut r.doc, stack);
-            r.item_refs.push((id.to_owned(), at));
-            r.doc.folder_of.entry(id.to_owned()).or_insert(folder);
+            r.item_refs.push((id.to_owned(), at, folder));
         }
         return Frame::Item {
             label: None,
@@ -463,7 +463,7 @@ const IS_OTHER: u8 = 4;
 /// Records `id` as seen, or gives the problem when it is empty or was seen before.
 fn dup<'a>(
     id: &'a str,
-    (at, is): (Option<Pos>, u8),
+    (at, is, position): (Option<Pos>, u8, u32),
     what: &str,
     seen: &mut SeenMap<'a>,
 ) -> Option<Problem> {
@@ -473,7 +473,7 @@ fn dup<'a>(
     // One lookup per identifier: these lookups miss the cache at every size that matters.
     match seen.entry(id) {
         Entry::Occupied(mut o) => {
-            let (first, was) = o.get_mut();
+            let (first, was, _) = o.get_mut();
             *was |= is;
             let wh = first.map_or(String::new(), |p| {
                 format!(" (first at line {}:{})", p.line, p.column)
@@ -485,7 +485,7 @@ fn dup<'a>(
             ))
         }
         Entry::Vacant(v) => {
-            v.insert((at, is));
+            v.insert((at, is, position));
             None
         }
     }
@@ -494,14 +494,16 @@ fn dup<'a>(
 /// Identifiers from which the checks of finish run on two threads.
 const PARALLEL: usize = 1 << 14;
 
-/// Identifiers given, with where each was first given and to what (see [`dup`]).
-type SeenMap<'d> = HashMap<&'d str, (Option<Pos>, u8)>;
+/// Identifiers given, with where each was first given, to what (see [`dup`]) and its
+/// position in [`given`]'s order (`u32::MAX` past that), which says which concept it
+/// is ([`End::of_position`]).
+type SeenMap<'d> = HashMap<&'d str, (Option<Pos>, u8, u32)>;
 
 /// Every identifier given, in two maps by [`half`], which two threads fill at once.
 struct Seen<'d>([SeenMap<'d>; 2]);
 
 impl Seen<'_> {
-    fn get(&self, id: &str) -> Option<&(Option<Pos>, u8)> {
+    fn get(&self, id: &str) -> Option<&(Option<Pos>, u8, u32)> {
         self.0[half(id)].get(id)
     }
     fn contains_key(&self, id: &str) -> bool {
@@ -563,25 +565,58 @@ fn fill<'d>(
         } else {
             half(id) == which
         };
-        if mine && let Some(p) = dup(id, (at, is), what, &mut seen) {
+        let position = u32::try_from(i).unwrap_or(u32::MAX);
+        if mine && let Some(p) = dup(id, (at, is, position), what, &mut seen) {
             problems.push((i, p));
         }
     }
     (seen, problems)
 }
 
-/// The ends of `rels` that are no element or relationship (or empty), in order.
-fn bad_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>) -> Vec<(&'d Concept, &'static str, &'d str)> {
+/// The concepts an identifier was given to: how many elements and relationships come
+/// first in [`given`]'s order.
+#[derive(Clone, Copy)]
+struct Counts {
+    elements: usize,
+    relationships: usize,
+}
+
+impl Counts {
+    /// The concept `id` names, if it is an element's or a relationship's.
+    fn resolve(self, seen: &Seen<'_>, id: &str) -> Option<End> {
+        let &(_, is, position) = seen.get(id)?;
+        if is & (IS_ELEMENT | IS_RELATIONSHIP) == 0 {
+            return None;
+        }
+        if position == u32::MAX {
+            return Some(End::Unknown);
+        }
+        let p = usize::try_from(position).unwrap_or(usize::MAX);
+        Some(End::of_position(p, self.elements, self.relationships))
+    }
+}
+
+/// The ends of `rels` as resolved, and those that are no element or relationship (or
+/// empty), in order.
+type Ends<'d> = (Vec<[End; 2]>, Vec<(&'d Concept, &'static str, &'d str)>);
+
+fn resolve_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>, counts: Counts) -> Ends<'d> {
+    let mut ends = Vec::with_capacity(rels.len());
     let mut bad = Vec::new();
     for c in rels {
-        for (end, id) in [("source", &*c.source), ("target", &*c.target)] {
-            let concept = IS_ELEMENT | IS_RELATIONSHIP;
-            if seen.get(id).is_none_or(|(_, is)| is & concept == 0) {
-                bad.push((c, end, id));
+        let mut both = [End::Unknown; 2];
+        for (slot, (end, id)) in both
+            .iter_mut()
+            .zip([("source", &*c.source), ("target", &*c.target)])
+        {
+            match counts.resolve(seen, id) {
+                Some(e) => *slot = e,
+                None => bad.push((c, end, id)),
             }
         }
+        ends.push(both);
     }
-    bad
+    (ends, bad)
 }
 
 fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
@@ -660,7 +695,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     }
     // References.
     let is_concept = |id: &str| seen.contains_key(id);
-    let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is)| is & bits != 0);
+    let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is, _)| is & bits != 0);
     // The identifiers suggestions come from, listed only when one is needed.
     let (elements, relationships) = (&doc.elements, &doc.relationships);
     let mut suggestions = 0;
@@ -675,20 +710,28 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     // The ends of every relationship: 1.4M look-ups that miss the cache for a
     // 100k-element model, split between two threads (the XML reading thread is idle by
     // now); the problems are then made in order.
+    // Each end is kept as the concept it names, for the mapping.
     let rels = &doc.relationships[..];
-    let bad = if rels.len() >= PARALLEL {
+    let counts = Counts {
+        elements: doc.elements.len(),
+        relationships: rels.len(),
+    };
+    let (ends, bad) = if rels.len() >= PARALLEL {
         let (first, second) = rels.split_at(rels.len() / 2);
         std::thread::scope(|s| {
-            let later = s.spawn(|| bad_ends(second, &seen));
-            let mut bad = bad_ends(first, &seen);
+            let later = s.spawn(|| resolve_ends(second, &seen, counts));
+            let (mut ends, mut bad) = resolve_ends(first, &seen, counts);
             match later.join() {
-                Ok(b) => bad.extend(b),
+                Ok((e, b)) => {
+                    ends.extend(e);
+                    bad.extend(b);
+                }
                 Err(panic) => std::panic::resume_unwind(panic),
             }
-            bad
+            (ends, bad)
         })
     } else {
-        bad_ends(rels, &seen)
+        resolve_ends(rels, &seen, counts)
     };
     for (c, end, id) in bad {
         {
@@ -757,13 +800,27 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
             }
         }
     }
-    for (id, at) in &r.item_refs {
+    // The folder of each element and relationship: the first item that refers to it.
+    let mut element_folder: Vec<Option<u32>> = vec![None; counts.elements];
+    let mut relationship_folder: Vec<Option<u32>> = vec![None; counts.relationships];
+    for (id, at, folder) in &r.item_refs {
         if !is_concept(id) {
             problems.push(Problem::new(
                 "",
                 Some(*at),
                 format!("folder item refers to `{id}`, which is not in the model"),
             ));
+            continue;
+        }
+        let slot = match counts.resolve(&seen, id) {
+            Some(End::Element(i)) => element_folder.get_mut(i as usize),
+            Some(End::Relationship(i)) => relationship_folder.get_mut(i as usize),
+            _ => None,
+        };
+        if let Some(slot) = slot
+            && slot.is_none()
+        {
+            *slot = u32::try_from(*folder).ok();
         }
     }
     // Property definitions: names and non-string types.
@@ -815,6 +872,9 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     }
     problems.sort_by_key(|p| (p.line, p.column));
     if problems.is_empty() {
+        doc.ends = ends;
+        doc.element_folder = element_folder;
+        doc.relationship_folder = relationship_folder;
         Ok(doc)
     } else {
         Err(Error::Invalid { problems })
