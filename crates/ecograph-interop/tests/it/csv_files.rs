@@ -240,3 +240,62 @@ fn a_broken_row_deep_in_a_large_file_ends_the_import() {
         ["a row has 2 field(s), the header 5", "  --> e:2:1"]
     );
 }
+
+/// An end that names a relationship further down `relations.csv` (not yet read when its
+/// row is) leads to that relationship's element, as one named before it does.
+#[test]
+fn a_relationship_ending_at_one_further_down_leads_to_its_element() {
+    let elements = format!(
+        "{E_HEAD}\"a\",\"BusinessActor\",\"A\",\"\",\"\"\r\n\"c1\",\"ApplicationComponent\",\"C1\",\"\",\"\"\r\n\"c2\",\"ApplicationComponent\",\"C2\",\"\",\"\"\r\n"
+    );
+    let relations = format!(
+        "{R_HEAD}\"r1\",\"AssociationRelationship\",\"\",\"\",\"a\",\"r2\",\"\"\r\n\"r2\",\"FlowRelationship\",\"\",\"\",\"c1\",\"c2\",\"\"\r\n\"r3\",\"AssociationRelationship\",\"\",\"\",\"r2\",\"a\",\"\"\r\n"
+    );
+    let imp = import_texts(&elements, &relations, P_HEAD).expect("reads");
+    let m = imp.model;
+    // Id, kind, from, to, and the relationships kept for the source and the target.
+    type Row<'m> = (
+        Option<&'m str>,
+        &'m str,
+        &'m str,
+        &'m str,
+        Option<&'m str>,
+        Option<&'m str>,
+    );
+    let ends: Vec<Row<'_>> = m
+        .relations()
+        .map(|r| {
+            let prop = |key: &str| r.properties().find(|(k, _)| *k == key).map(|(_, v)| v);
+            (
+                r.id(),
+                r.kind().as_str(),
+                r.from().id().as_str(),
+                r.to().id().as_str(),
+                prop("archimate:source-relationship"),
+                prop("archimate:target-relationship"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        ends,
+        [
+            (Some("r1"), "linked", "a", "c2", None, Some("r2")),
+            (Some("r2"), "flow", "c1", "c2", None, None),
+            (Some("r3"), "linked", "c1", "a", Some("r2"), None),
+        ]
+    );
+    let warnings: Vec<&str> = imp.warnings.iter().map(|w| w.message.as_str()).collect();
+    let at_relationship = |id: &str| {
+        format!(
+            "relationship `{id}` (Association) ends at another relationship: kept as `linked` between their elements, the relationship in `archimate:source-relationship`/`archimate:target-relationship`"
+        )
+    };
+    assert_eq!(
+        warnings,
+        [
+            at_relationship("r1").as_str(),
+            at_relationship("r3").as_str(),
+            "the flow from `c1` to `c2` carries no `data` (in the imported model at relations[1])",
+        ]
+    );
+}
