@@ -1,5 +1,6 @@
 //! Loading and validating synthetic models (`Model::from_json_str`) of 10k, 100k and 1M
-//! elements, five relations per element.
+//! elements, five relations per element, and writing the 10k and 100k ones back as
+//! canonical JSON (`Model::write_canonical_json`, what `fmt`, `import` and `save` write).
 //!
 //! Each model is generated once, outside the timing loop, and each loaded model is
 //! dropped outside it too. The 1M case takes seconds an iteration, so every case uses
@@ -43,5 +44,30 @@ fn load(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, load);
+fn write(c: &mut Criterion) {
+    let mut group = c.benchmark_group("write");
+    group.sampling_mode(SamplingMode::Flat);
+    for (elements, samples, seconds) in [(10_000, 20, 5), (100_000, 10, 8)] {
+        let model = Model::from_json_str(&generate_json(elements, SEED))
+            .expect("the generator writes valid models");
+        let mut out = Vec::new();
+        model
+            .write_canonical_json(&mut out)
+            .expect("writing into memory cannot fail");
+        group
+            .sample_size(samples)
+            .measurement_time(Duration::from_secs(seconds));
+        group.throughput(Throughput::Bytes(out.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(elements), &model, |b, model| {
+            b.iter(|| {
+                black_box(model)
+                    .write_canonical_json(std::io::sink())
+                    .expect("writing to a sink cannot fail")
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, load, write);
 criterion_main!(benches);

@@ -283,3 +283,33 @@ fn streamed_canonical_json_is_the_json_value_printed() {
         assert_eq!(m.to_canonical_json(), value_form(&m), "{src}");
     }
 }
+
+/// A long list is written on two threads, in runs of items: the text is the same as
+/// the JSON value printed, at every run's edge too.
+#[test]
+fn long_lists_written_on_two_threads_are_the_json_value_printed() {
+    let n = 10_000;
+    let elements: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id": "e{i}", "kind": "group", "name": "E \"{i}\"\u0007"}}"#))
+        .collect();
+    let relations: Vec<String> = (1..n)
+        .map(|i| {
+            format!(
+                r#"{{"kind": "linked", "from": "e{}", "to": "e{i}"}}"#,
+                i - 1
+            )
+        })
+        .collect();
+    let src = format!(
+        r#"{{"ecograph": 1, "elements": [{}], "relations": [{}]}}"#,
+        elements.join(","),
+        relations.join(",")
+    );
+    let m = Model::from_json_str(&src).expect("valid");
+    let text = m.to_canonical_json();
+    assert_eq!(text, value_form(&m));
+    assert_eq!(
+        Model::from_json_str(&text).expect("valid").relation_count(),
+        n - 1
+    );
+}
