@@ -751,9 +751,64 @@ impl Validation {
         );
     }
 
-    /// Checks relations `first..first + batch.len()`. The id-index slots of all their
-    /// endpoints are touched first, so their cache misses overlap.
+    /// Checks relations `first..first + batch.len()`.
     pub(crate) fn relation_batch(&mut self, first: usize, batch: &[Loose<RawRelation<'_>>]) {
+        let (known, mut kept) = self.split();
+        known.batch(&mut kept, first, batch);
+    }
+
+    /// What checking a relation reads, and what it adds to.
+    fn split(&mut self) -> (Known<'_>, Kept<'_>) {
+        let Validation {
+            v,
+            elements,
+            index,
+            broken,
+            relations,
+            relation_paths,
+            relation_ids,
+            rp,
+            ..
+        } = self;
+        (
+            Known {
+                elements,
+                index,
+                broken,
+                rp,
+            },
+            Kept {
+                v,
+                relations,
+                relation_paths,
+                relation_ids,
+            },
+        )
+    }
+}
+
+/// What checking a relation reads: the elements and their ids, which no relation
+/// changes.
+struct Known<'a> {
+    elements: &'a [ElementData],
+    index: &'a IdIndex,
+    broken: &'a HashSet<Box<str>>,
+    rp: &'a JsonPath,
+}
+
+/// What checking relations adds to: the problems, the relations kept with their places
+/// in the file, and the relation ids given so far.
+struct Kept<'a> {
+    v: &'a mut Validator,
+    relations: &'a mut Vec<RelationData>,
+    relation_paths: &'a mut Vec<usize>,
+    relation_ids: &'a mut FxMap<Box<str>, usize>,
+}
+
+impl Known<'_> {
+    /// Checks relations `first..first + batch.len()` into `kept`. The id-index slots of
+    /// all their endpoints are touched first, so their cache misses overlap.
+    fn batch(&self, kept: &mut Kept<'_>, first: usize, batch: &[Loose<RawRelation<'_>>]) {
         // Every id the batch looks up: both ends and the data a flow carries.
         let ids = batch.iter().flatten().flat_map(|raw| {
             let data: &[Loose<Str<'_>>] = match raw.more.as_deref().map(|m| &m.data) {
@@ -770,23 +825,24 @@ impl Validation {
         });
         std::hint::black_box(self.index.touch_all(ids));
         for (k, raw) in batch.iter().enumerate() {
-            self.relation(first + k, raw);
+            self.relation(kept, first + k, raw);
         }
     }
 
     /// Checks relation `j` (its position in the file) and keeps it if it is valid.
-    pub(crate) fn relation(&mut self, j: usize, raw: &Loose<RawRelation<'_>>) {
-        let Validation {
-            v,
+    fn relation(&self, kept: &mut Kept<'_>, j: usize, raw: &Loose<RawRelation<'_>>) {
+        let Known {
             elements,
             index,
             broken,
+            rp,
+        } = *self;
+        let Kept {
+            v,
             relations,
             relation_paths,
             relation_ids,
-            rp,
-            ..
-        } = self;
+        } = kept;
         let no_more = raw::RawRelationMore::default();
         // The path is only needed for diagnostics: build it on first use.
         let path_cell = std::cell::OnceCell::new();
@@ -1016,7 +1072,9 @@ impl Validation {
             relation_paths.push(j);
         }
     }
+}
 
+impl Validation {
     /// The rest of the document, then the model.
     pub(crate) fn finish(self, doc: &RawDoc<'_>) -> (Option<Model>, Vec<Diagnostic>) {
         let root = JsonPath::default();
@@ -1139,11 +1197,71 @@ impl Validation {
             "a list of relations",
         );
         self.expect_relations(raws.len());
-        for (k, chunk) in raws.chunks(BATCH).enumerate() {
-            self.relation_batch(k * BATCH, chunk);
+        let half = raws.len() / 2;
+        let two = half >= PARALLEL_HALF
+            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let (first, second) = raws.split_at(if two { half } else { raws.len() });
+        let in_order = |val: &mut Validation, from: usize, raws: &[Loose<RawRelation<'_>>]| {
+            for (k, chunk) in raws.chunks(BATCH).enumerate() {
+                val.relation_batch(from + k * BATCH, chunk);
+            }
+        };
+        if second.is_empty() {
+            in_order(self, 0, first);
+            return;
         }
+        // The second half is checked on another thread meanwhile, into lists of its
+        // own: a relation reads only the elements, which no relation changes, and the
+        // relation ids given before it. So its result is the one of checking in order
+        // unless an id it gives was given in the first half too; then, or when it found
+        // any problem (whose order and suggestions the first half's could change), the
+        // second half is checked again, in order.
+        let mut v = Validator {
+            diags: Vec::new(),
+            languages: self.v.languages.clone(),
+            shared_languages: self.v.shared_languages.clone(),
+            suggestions_left: self.v.suggestions_left,
+        };
+        let mut relations = Vec::with_capacity(second.len());
+        let mut relation_paths = Vec::with_capacity(second.len());
+        let mut relation_ids = FxMap::default();
+        let mut kept2 = Kept {
+            v: &mut v,
+            relations: &mut relations,
+            relation_paths: &mut relation_paths,
+            relation_ids: &mut relation_ids,
+        };
+        let (known, mut kept) = self.split();
+        let known = &known;
+        std::thread::scope(|s| {
+            let other = s.spawn(move || {
+                for (k, chunk) in second.chunks(BATCH).enumerate() {
+                    known.batch(&mut kept2, half + k * BATCH, chunk);
+                }
+            });
+            for (k, chunk) in first.chunks(BATCH).enumerate() {
+                known.batch(&mut kept, k * BATCH, chunk);
+            }
+            if let Err(panic) = other.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
+        if !v.diags.is_empty()
+            || relation_ids
+                .keys()
+                .any(|id| self.relation_ids.contains_key(id))
+        {
+            in_order(self, half, second);
+            return;
+        }
+        self.relations.append(&mut relations);
+        self.relation_paths.append(&mut relation_paths);
+        self.relation_ids.extend(relation_ids);
     }
 }
+
+/// Relations in each half of a list from which the halves are checked on two threads.
+const PARALLEL_HALF: usize = 1 << 14;
 
 fn list<'r, T>(
     v: &mut Validator,

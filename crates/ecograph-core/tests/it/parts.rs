@@ -283,3 +283,74 @@ fn views_that_do_not_parse_are_a_syntax_error() {
     assert_eq!(d.code(), "syntax");
     assert_eq!(d.line(), Some(1));
 }
+
+/// A long list of relations as parts is checked in two halves on two threads: the
+/// model and the diagnostics are those of the text (checked in order), whether the
+/// halves are clean, one has a problem, or both give the same relation id.
+#[test]
+fn long_relation_lists_give_what_their_text_gives() {
+    let n = 33_000;
+    // Each case changes a field of some relations: (relation, key, value).
+    let doc = |changes: &[(usize, &str, &str)]| -> Value {
+        let elements: Vec<Value> = (0..500)
+            .map(|i| serde_json::json!({"id": format!("e{i}"), "kind": "group", "name": format!("E{i}")}))
+            .collect();
+        let relations: Vec<Value> = (0..n)
+            .map(|j| {
+                let mut r = Map::new();
+                if j % 7 == 0 {
+                    r.insert("id".into(), Value::from(format!("r{j}")));
+                }
+                r.insert("kind".into(), Value::from("linked"));
+                r.insert("from".into(), Value::from(format!("e{}", j % 500)));
+                r.insert("to".into(), Value::from(format!("e{}", (j * 7 + 1) % 500)));
+                for (at, key, value) in changes {
+                    if *at == j {
+                        r.insert((*key).to_owned(), Value::from(*value));
+                    }
+                }
+                Value::Object(r)
+            })
+            .collect();
+        serde_json::json!({"ecograph": 1, "elements": elements, "relations": relations})
+    };
+    let cases: Vec<(&str, Value)> = vec![
+        ("clean", doc(&[])),
+        (
+            "an unknown end in the second half",
+            doc(&[(30_001, "to", "e1x")]),
+        ),
+        (
+            "unknown ends in both halves",
+            doc(&[(101, "to", "e1x"), (30_001, "from", "e2x")]),
+        ),
+        (
+            "an id in both halves",
+            doc(&[(101, "id", "twice"), (30_001, "id", "twice")]),
+        ),
+        (
+            "an id twice in the second half",
+            doc(&[(20_001, "id", "twice"), (30_001, "id", "twice")]),
+        ),
+        (
+            "an id of the first half again in the second",
+            doc(&[(30_001, "id", "r7")]),
+        ),
+    ];
+    for (what, doc) in cases {
+        let mut views = String::new();
+        let (parts, text) = parts_of(&doc, &mut views).expect("parts");
+        let from_text = Model::check_str(&text, Some("m.json"));
+        let from_parts = parts.check(Some("m.json"));
+        assert_eq!(summary(&from_parts), summary(&from_text), "{what}");
+        match (from_parts.model, from_text.model) {
+            (Some(a), Some(b)) => {
+                assert_eq!(what, "clean");
+                assert_eq!(a.relation_count(), n);
+                assert_eq!(a.to_canonical_json(), b.to_canonical_json());
+            }
+            (None, None) => assert_ne!(what, "clean"),
+            _ => panic!("{what}: one is valid, the other not"),
+        }
+    }
+}
