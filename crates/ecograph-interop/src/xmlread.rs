@@ -252,14 +252,13 @@ fn plain_ascii(s: &[u8]) -> bool {
     words.remainder().iter().all(|&b| ok(b))
 }
 
+/// The reading half of the XML reader: quick-xml's tokenizing, line:column, texts
+/// (decoded and checked) and the document's shape (one root, the depth limit). What a
+/// start tag holds (its namespace scope, name and attributes) is read by [`Events`],
+/// on the consumer's thread of [`piped`], from the tag's bytes kept in the batch: the
+/// two threads share the work of reading the file.
 pub(crate) struct XmlIn<R: BufRead> {
     reader: Reader<Guard<R>>,
-    /// The namespace scopes, kept here rather than by quick-xml's `NsReader`, which
-    /// looks through every start tag's attributes for bindings: most tags hold none,
-    /// and a byte search tells which (see [`has_xmlns`]).
-    ns: NamespaceResolver,
-    /// Whether the scope of the last empty or end tag is still to be left.
-    pending_pop: bool,
     buf: Vec<u8>,
     pub file: String,
     track: Track,
@@ -267,21 +266,35 @@ pub(crate) struct XmlIn<R: BufRead> {
     pub at: Pos,
     depth: usize,
     saw_root: bool,
-    /// The text of the last [`Ev::Text`].
+    /// The texts read since [`XmlIn::hand_over`], one after the other.
     text: String,
-    /// Where the last [`Ev::Text`] starts in `text`: texts are appended until
-    /// [`XmlIn::hand_over`].
+    /// Where the last [`Raw::Text`] starts in `text`.
     text_from: usize,
-    /// Where the attributes of the last [`Ev::Start`] start in `attr_slots`.
-    attr_from: usize,
-    /// The bytes of the attribute values since [`XmlIn::hand_over`].
-    attr_bytes: usize,
-    /// The attributes of the start tags since [`XmlIn::hand_over`]: the first `n_attrs` of `attr_slots`,
-    /// whose values' buffers are reused from tag to tag.
-    attr_slots: Vec<Attr>,
-    n_attrs: usize,
+    /// The start tags read since [`XmlIn::hand_over`], each written out again as an
+    /// empty-element tag (`<` content `/>`), for [`Events`] to read.
+    tags: Vec<u8>,
+    /// Where the last [`Raw::Start`] starts in `tags`.
+    tag_from: usize,
+    /// Which elements' texts the reader's user reads (see [`XmlIn::texts_in`]).
+    wants_text: fn(&str) -> bool,
+    /// For each open element, whether its texts are handed on.
+    text_wanted: Vec<bool>,
 }
 
+/// An event as the reading half gives it.
+#[derive(Debug)]
+enum Raw {
+    /// A start tag, in `XmlIn::tags[tag_from..]`. With an error when the document's
+    /// shape is wrong there (a second root, too deep): the error comes after whatever
+    /// the tag's own reading finds wrong, as on one thread.
+    Start {
+        empty: bool,
+        fails: Option<Error>,
+    },
+    End,
+    Text,
+    Eof,
+}
 /// Namespaces the readers compare against, without an allocation per tag.
 const KNOWN: [&str; 4] = [
     "http://www.opengroup.org/xsd/archimate/3.0/",
@@ -384,8 +397,6 @@ impl<R: BufRead> XmlIn<R> {
         cfg.trim_text(false);
         XmlIn {
             reader,
-            ns: NamespaceResolver::default(),
-            pending_pop: false,
             buf: Vec::with_capacity(4096),
             file: file.to_owned(),
             track: Track { line: 1, col: 1 },
@@ -394,29 +405,38 @@ impl<R: BufRead> XmlIn<R> {
             saw_root: false,
             text: String::new(),
             text_from: 0,
-            attr_from: 0,
-            attr_bytes: 0,
-            attr_slots: Vec::new(),
-            n_attrs: 0,
+            tags: Vec::new(),
+            tag_from: 0,
+            wants_text: |_| true,
+            text_wanted: Vec::new(),
         }
     }
 
-    /// The attributes and texts read since the last hand-over go to `batch`, whose
-    /// buffers (and attribute slots, values' buffers included) are reused from here on.
+    /// Hands on only the texts directly inside the elements whose local name (the name
+    /// after any prefix: namespaces are resolved on the other thread) `wants`, and any
+    /// outside the root: the others are still read and checked (a forbidden character
+    /// in them is still the error it was), but not handed on. Most texts of an exchange
+    /// file are the indentation between tags, which no reader of it looks at.
+    pub fn texts_in(mut self, wants: fn(&str) -> bool) -> XmlIn<R> {
+        self.wants_text = wants;
+        self
+    }
+
+    /// The texts and tags read since the last hand-over go to `batch`, whose buffers
+    /// are reused from here on.
     fn hand_over(&mut self, batch: &mut Batch) {
-        std::mem::swap(&mut self.attr_slots, &mut batch.attrs);
         std::mem::swap(&mut self.text, &mut batch.text);
+        std::mem::swap(&mut self.tags, &mut batch.tags);
         self.text.clear();
+        self.tags.clear();
         self.text_from = 0;
-        self.attr_from = 0;
-        self.attr_bytes = 0;
-        self.n_attrs = 0;
+        self.tag_from = 0;
     }
 
     /// The next start tag, end tag, piece of text (entity references resolved, one
     /// piece each) or the end of the file. Comments, processing instructions and the
     /// XML declaration are skipped.
-    pub fn next(&mut self) -> Result<Ev, Error> {
+    fn next(&mut self) -> Result<Raw, Error> {
         loop {
             self.buf.clear();
             let start = self.reader.buffer_position();
@@ -426,35 +446,10 @@ impl<R: BufRead> XmlIn<R> {
             };
             self.at = here;
             let file = self.file.as_str();
-            // As quick-xml's `NsReader` does: a scope is left when the next event is
-            // read, entered (with the tag's bindings) when a start tag is read.
-            if self.pending_pop {
-                self.ns.pop();
-                self.pending_pop = false;
-            }
             let ev = match self.reader.read_event_into(&mut self.buf) {
                 Ok(ev) => ev,
                 Err(e) => return Err(xml_error(file, here, e)),
             };
-            let scoped = match &ev {
-                Event::Start(e) | Event::Empty(e) => {
-                    self.pending_pop = matches!(ev, Event::Empty(_));
-                    if has_xmlns(e) {
-                        self.ns.push(e)
-                    } else {
-                        // No binding: only the level changes.
-                        self.ns.push(&BytesStart::new(""))
-                    }
-                }
-                Event::End(_) => {
-                    self.pending_pop = true;
-                    Ok(())
-                }
-                _ => Ok(()),
-            };
-            if let Err(e) = scoped {
-                return Err(xml_error(file, here, quick_xml::Error::Namespace(e)));
-            }
             let total = self.reader.buffer_position().saturating_sub(start);
             let (content, suffix): (&[u8], u64) = match &ev {
                 Event::Start(e) => (e, 1),
@@ -494,9 +489,12 @@ impl<R: BufRead> XmlIn<R> {
                             format!("not an XML document: text {what} the root element"),
                         ));
                     }
+                    if self.text_wanted.last() == Some(&false) {
+                        continue;
+                    }
                     self.text_from = self.text.len();
                     self.text.push_str(&s);
-                    return Ok(Ev::Text);
+                    return Ok(Raw::Text);
                 }
                 Event::CData(c) => {
                     let s = c
@@ -511,9 +509,12 @@ impl<R: BufRead> XmlIn<R> {
                         let at = pos_in(start, &s[..off]);
                         return Err(not_a_char(file, at, c, "in a CDATA section"));
                     }
+                    if self.text_wanted.last() == Some(&false) {
+                        continue;
+                    }
                     self.text_from = self.text.len();
                     self.text.push_str(&s);
-                    return Ok(Ev::Text);
+                    return Ok(Raw::Text);
                 }
                 Event::GeneralRef(r) => {
                     let ch = match r.resolve_char_ref() {
@@ -544,9 +545,12 @@ impl<R: BufRead> XmlIn<R> {
                     if !crate::xmlwrite::xml_char(ch) {
                         return Err(not_a_char(file, here, ch, "in a character reference"));
                     }
+                    if self.text_wanted.last() == Some(&false) {
+                        continue;
+                    }
                     self.text_from = self.text.len();
                     self.text.push(ch);
-                    return Ok(Ev::Text);
+                    return Ok(Raw::Text);
                 }
                 Event::DocType(_) => {
                     return Err(fail(
@@ -556,107 +560,50 @@ impl<R: BufRead> XmlIn<R> {
                     ));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    let (ns, local) = self.ns.resolve_element(e.name());
-                    let ns = resolved(ns);
-                    let local = name(local.as_ref());
-                    self.attr_from = self.n_attrs;
-                    for a in e.attributes() {
-                        let a = a.map_err(|err| {
-                            fail(file, here, format!("not well-formed XML: {err}"))
-                        })?;
-                        let qname = name(a.key.as_ref());
-                        if qname == "xmlns" || qname.starts_with("xmlns:") {
-                            continue;
-                        }
-                        let (ans, alocal) = self.ns.resolve_attribute(a.key);
-                        // Nearly every value is printable ASCII without a reference: then
-                        // it is its own text, and holds no character XML 1.0 forbids.
-                        let raw: &[u8] = &a.value;
-                        let plain = if plain_ascii(raw) && !raw.contains(&b'&') {
-                            std::str::from_utf8(raw).ok()
-                        } else {
-                            None
-                        };
-                        let value = match plain {
-                            Some(v) => Cow::Borrowed(v),
-                            None => a.unescape_value().map_err(|err| {
-                                fail(file, here, format!("not well-formed XML: {err}"))
-                            })?,
-                        };
-                        if let Some((_, c)) = plain.map_or_else(|| forbidden(&value), |_| None) {
-                            // Located exactly when written raw; a character reference
-                            // is located at its tag.
-                            let raw: &[u8] = &a.value;
-                            let tag: &[u8] = &e;
-                            let at = match (
-                                forbidden(&String::from_utf8_lossy(raw)),
-                                (raw.as_ptr() as usize).checked_sub(tag.as_ptr() as usize),
-                            ) {
-                                (Some((roff, _)), Some(start)) if start + roff <= tag.len() => {
-                                    let before = String::from_utf8_lossy(&tag[..start + roff]);
-                                    let open = Pos {
-                                        line: here.line,
-                                        column: here.column + 1,
-                                    };
-                                    pos_in(open, &before)
-                                }
-                                _ => here,
-                            };
-                            return Err(not_a_char(
-                                file,
-                                at,
-                                c,
-                                &format!("in attribute `{qname}`"),
-                            ));
-                        }
-                        let (ns, local) = (resolved(ans), name(alocal.as_ref()));
-                        self.attr_bytes += value.len();
-                        match self.attr_slots.get_mut(self.n_attrs) {
-                            Some(slot) => {
-                                slot.ns = ns;
-                                slot.local = local;
-                                slot.qname = qname;
-                                slot.value.clear();
-                                slot.value.push_str(&value);
-                            }
-                            None => self.attr_slots.push(Attr {
-                                ns,
-                                local,
-                                qname,
-                                value: value.into_owned(),
-                            }),
-                        }
-                        self.n_attrs += 1;
-                    }
-                    if self.depth == 0 && self.saw_root {
-                        return Err(fail(
+                    self.tag_from = self.tags.len();
+                    self.tags.push(b'<');
+                    self.tags.extend_from_slice(&e);
+                    self.tags.extend_from_slice(b"/>");
+                    let fails = if self.depth == 0 && self.saw_root {
+                        Some(fail(
                             file,
                             here,
                             "not an XML document: a second root element",
-                        ));
-                    }
+                        ))
+                    } else {
+                        None
+                    };
                     self.saw_root = true;
-                    if !empty {
+                    let fails = fails.or_else(|| {
+                        if empty {
+                            return None;
+                        }
+                        let name = e.name();
+                        let local = name.local_name();
+                        let wanted =
+                            std::str::from_utf8(local.as_ref()).is_ok_and(|l| (self.wants_text)(l));
+                        self.text_wanted.push(wanted);
                         self.depth += 1;
-                        if self.depth > MAX_DEPTH {
-                            return Err(fail(
+                        (self.depth > MAX_DEPTH).then(|| {
+                            fail(
                                 file,
                                 here,
                                 format!("elements nested more than {MAX_DEPTH} levels deep"),
-                            ));
-                        }
-                    }
-                    return Ok(Ev::Start { ns, local, empty });
+                            )
+                        })
+                    });
+                    return Ok(Raw::Start { empty, fails });
                 }
                 Event::End(_) => {
+                    self.text_wanted.pop();
                     self.depth = self.depth.saturating_sub(1);
-                    return Ok(Ev::End);
+                    return Ok(Raw::End);
                 }
                 Event::Eof => {
                     if !self.saw_root {
                         return Err(fail(file, here, "not an XML document: no root element"));
                     }
-                    return Ok(Ev::Eof);
+                    return Ok(Raw::Eof);
                 }
                 _ => continue,
             }
@@ -664,15 +611,118 @@ impl<R: BufRead> XmlIn<R> {
     }
 }
 
+/// What a start tag holds, read from its bytes (`<` content `/>`, see [`XmlIn::tags`])
+/// in the namespace scopes `ns`: its namespace and local name, and its attributes into
+/// `slots` (their first `n`, whose values' buffers are reused from tag to tag).
+fn read_tag(
+    tag: &[u8],
+    ns: &mut NamespaceResolver,
+    slots: &mut Vec<Attr>,
+    n: &mut usize,
+    file: &str,
+    here: Pos,
+) -> Result<(Option<Cow<'static, str>>, Cow<'static, str>), Error> {
+    *n = 0;
+    // The tag is read again by quick-xml, which gives the same content the reading
+    // thread saw (an empty-element tag: no end name is remembered).
+    let mut reader = Reader::from_reader(tag);
+    let e = match reader.read_event() {
+        Ok(Event::Empty(e)) => e,
+        // Not reached: the reading thread wrote one well-formed tag.
+        Ok(_) => {
+            return Err(fail(
+                file,
+                here,
+                "not well-formed XML: a tag could not be read",
+            ));
+        }
+        Err(e) => return Err(xml_error(file, here, e)),
+    };
+    // As quick-xml's `NsReader` does: a scope is left when the next event is read,
+    // entered (with the tag's bindings) when a start tag is read.
+    let scoped = if has_xmlns(&e) {
+        ns.push(&e)
+    } else {
+        // No binding: only the level changes.
+        ns.push(&BytesStart::new(""))
+    };
+    if let Err(err) = scoped {
+        return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
+    }
+    let (ens, elocal) = ns.resolve_element(e.name());
+    let (ens, elocal) = (resolved(ens), name(elocal.as_ref()));
+    for a in e.attributes() {
+        let a = a.map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
+        let qname = name(a.key.as_ref());
+        if qname == "xmlns" || qname.starts_with("xmlns:") {
+            continue;
+        }
+        let (ans, alocal) = ns.resolve_attribute(a.key);
+        // Nearly every value is printable ASCII without a reference: then
+        // it is its own text, and holds no character XML 1.0 forbids.
+        let raw: &[u8] = &a.value;
+        let plain = if plain_ascii(raw) && !raw.contains(&b'&') {
+            std::str::from_utf8(raw).ok()
+        } else {
+            None
+        };
+        let value = match plain {
+            Some(v) => Cow::Borrowed(v),
+            None => a
+                .unescape_value()
+                .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?,
+        };
+        if let Some((_, c)) = plain.map_or_else(|| forbidden(&value), |_| None) {
+            // Located exactly when written raw; a character reference
+            // is located at its tag.
+            let raw: &[u8] = &a.value;
+            let tag: &[u8] = &e;
+            let at = match (
+                forbidden(&String::from_utf8_lossy(raw)),
+                (raw.as_ptr() as usize).checked_sub(tag.as_ptr() as usize),
+            ) {
+                (Some((roff, _)), Some(start)) if start + roff <= tag.len() => {
+                    let before = String::from_utf8_lossy(&tag[..start + roff]);
+                    let open = Pos {
+                        line: here.line,
+                        column: here.column + 1,
+                    };
+                    pos_in(open, &before)
+                }
+                _ => here,
+            };
+            return Err(not_a_char(file, at, c, &format!("in attribute `{qname}`")));
+        }
+        let (ns, local) = (resolved(ans), name(alocal.as_ref()));
+        match slots.get_mut(*n) {
+            Some(slot) => {
+                slot.ns = ns;
+                slot.local = local;
+                slot.qname = qname;
+                slot.value.clear();
+                slot.value.push_str(&value);
+            }
+            None => slots.push(Attr {
+                ns,
+                local,
+                qname,
+                value: value.into_owned(),
+            }),
+        }
+        *n += 1;
+    }
+    Ok((ens, elocal))
+}
+
 /// One event of a [`Batch`], with where it started.
 #[derive(Debug)]
 enum Piece {
-    /// Its attributes are `Batch::attrs[attrs]`.
+    /// Its tag is `Batch::tags[tag]`; `fails` when the reading thread's error follows
+    /// it (see [`Raw::Start`]).
     Start {
-        ns: Option<Cow<'static, str>>,
-        local: Cow<'static, str>,
         empty: bool,
-        attrs: std::ops::Range<usize>,
+        fails: bool,
+        tag: std::ops::Range<usize>,
     },
     End,
     /// Its text is `Batch::text[text]`.
@@ -681,48 +731,48 @@ enum Piece {
 }
 
 /// Events read ahead by [`piped`], handed over a few thousand at a time. Batches go back
-/// to the reader once consumed, so their buffers (and attribute slots) are reused.
+/// to the reader once consumed, so their buffers are reused.
 #[derive(Debug, Default)]
 struct Batch {
     pieces: Vec<(Piece, Pos)>,
-    attrs: Vec<Attr>,
+    tags: Vec<u8>,
     text: String,
 }
 
 /// Events in a batch before it is handed over.
 const BATCH_EVENTS: usize = 8192;
-/// Bytes of text and attribute values in a batch before it is handed over (one text or
-/// tag may pass it, by up to [`MAX_TOKEN`]).
+/// Bytes of text and tags in a batch before it is handed over (one text or tag may pass
+/// it, by up to [`MAX_TOKEN`]).
 const BATCH_TEXT: usize = 256 << 10;
 
 impl Batch {
-    fn push<R: BufRead>(&mut self, ev: Ev, x: &XmlIn<R>) {
+    fn push<R: BufRead>(&mut self, ev: &Raw, x: &XmlIn<R>) {
         let piece = match ev {
-            Ev::Start { ns, local, empty } => Piece::Start {
-                ns,
-                local,
-                empty,
-                attrs: x.attr_from..x.n_attrs,
+            Raw::Start { empty, fails } => Piece::Start {
+                empty: *empty,
+                fails: fails.is_some(),
+                tag: x.tag_from..x.tags.len(),
             },
-            Ev::End => Piece::End,
-            Ev::Text => Piece::Text(x.text_from..x.text.len()),
-            Ev::Eof => Piece::Eof,
+            Raw::End => Piece::End,
+            Raw::Text => Piece::Text(x.text_from..x.text.len()),
+            Raw::Eof => Piece::Eof,
         };
         self.pieces.push((piece, x.at));
     }
 
     fn is_full<R: BufRead>(&self, x: &XmlIn<R>) -> bool {
-        self.pieces.len() >= BATCH_EVENTS || x.text.len() + x.attr_bytes >= BATCH_TEXT
+        self.pieces.len() >= BATCH_EVENTS || x.text.len() + x.tags.len() >= BATCH_TEXT
     }
 }
 
 /// The events of an [`XmlIn`] for a consumer on a second thread: the calling thread
-/// reads and checks the XML while `consume` works on the events read so far, so an
-/// import keeps both cores busy. The consumer sees exactly the events, texts,
-/// attributes, positions and error that [`XmlIn::next`] gives, in order: an error of
-/// the reader reaches it after every event before it, so whichever problem comes first
-/// in the file is reported, as when reading on one thread. At most a few batches are
-/// read ahead, so memory stays bounded whatever the file.
+/// reads the XML (tokens, texts, the document's shape) while `consume` works on the
+/// events read so far and reads their start tags, so an import keeps both cores busy.
+/// The consumer sees the events, texts, attributes, positions and error that reading
+/// the file on one thread gives, in order: an error of the reading thread reaches it
+/// after every event before it, so whichever problem comes first in the file is
+/// reported. At most a few batches are read ahead, so memory stays bounded whatever the
+/// file.
 pub(crate) fn piped<R, T, F>(mut x: XmlIn<R>, consume: F) -> Result<T, Error>
 where
     R: BufRead,
@@ -739,7 +789,10 @@ where
                 next: 0,
                 file,
                 at: Pos { line: 1, column: 1 },
-                attrs: 0..0,
+                ns: NamespaceResolver::default(),
+                pending_pop: false,
+                attrs: Vec::new(),
+                n_attrs: 0,
                 text: 0..0,
             };
             consume(&mut events)
@@ -748,13 +801,27 @@ where
         let mut batch = Batch::default();
         loop {
             let (ev, eof) = match x.next() {
-                Ok(Ev::Eof) => (Ok(Ev::Eof), true),
+                Ok(Raw::Start {
+                    empty,
+                    fails: Some(e),
+                }) => {
+                    // The tag is read by the consumer before the error reaches it.
+                    let ev = Raw::Start { empty, fails: None };
+                    batch.push(&ev, &x);
+                    if let Some(Piece::Start { fails, .. }) =
+                        batch.pieces.last_mut().map(|(p, _)| p)
+                    {
+                        *fails = true;
+                    }
+                    (Err(e), true)
+                }
+                Ok(Raw::Eof) => (Ok(Raw::Eof), true),
                 Ok(ev) => (Ok(ev), false),
                 Err(e) => (Err(e), true),
             };
             let full = match ev {
                 Ok(ev) => {
-                    batch.push(ev, &x);
+                    batch.push(&ev, &x);
                     eof || batch.is_full(&x)
                 }
                 Err(e) => {
@@ -774,7 +841,7 @@ where
                 next.pieces.clear();
                 let mut done = std::mem::replace(&mut batch, next);
                 // The reader takes the spare buffers of the batch it got back.
-                std::mem::swap(&mut done.attrs, &mut batch.attrs);
+                std::mem::swap(&mut done.tags, &mut batch.tags);
                 std::mem::swap(&mut done.text, &mut batch.text);
                 x.hand_over(&mut done);
                 if !feed.send(Ok(done)) || eof {
@@ -790,7 +857,8 @@ where
     })
 }
 
-/// The consumer's side of [`piped`]: the same calls as [`XmlIn`].
+/// The consumer's side of [`piped`]: the events, with each start tag's namespace, name
+/// and attributes read here.
 #[derive(Debug)]
 pub(crate) struct Events {
     take: crate::pipe::Take<Batch>,
@@ -799,50 +867,77 @@ pub(crate) struct Events {
     file: String,
     /// Where the last event started.
     pub at: Pos,
-    attrs: std::ops::Range<usize>,
+    /// The namespace scopes, kept here rather than by quick-xml's `NsReader`, which
+    /// looks through every start tag's attributes for bindings: most tags hold none,
+    /// and a byte search tells which (see [`has_xmlns`]).
+    ns: NamespaceResolver,
+    /// Whether the scope of the last empty or end tag is still to be left.
+    pending_pop: bool,
+    /// The attributes of the last start tag: the first `n_attrs`, whose values'
+    /// buffers are reused from tag to tag.
+    attrs: Vec<Attr>,
+    n_attrs: usize,
     text: std::ops::Range<usize>,
 }
 
 impl Events {
-    /// The next event, as [`XmlIn::next`] gives it.
+    /// The next start tag, end tag, piece of text (entity references resolved, one
+    /// piece each) or the end of the file.
     pub fn next(&mut self) -> Result<Ev, Error> {
-        while self.next >= self.cur.pieces.len() {
-            match self.take.next_into(&mut self.cur) {
-                Some(Ok(())) => self.next = 0,
-                Some(Err(e)) => return Err(e),
-                // The reader always ends with `Eof` or an error; this is not reached.
-                None => return Ok(Ev::Eof),
-            }
-        }
-        let (piece, at) = &mut self.cur.pieces[self.next];
-        self.next += 1;
-        self.at = *at;
-        Ok(match piece {
-            Piece::Start {
-                ns,
-                local,
-                empty,
-                attrs,
-            } => {
-                self.attrs = attrs.clone();
-                Ev::Start {
-                    ns: ns.take(),
-                    local: std::mem::take(local),
-                    empty: *empty,
+        loop {
+            while self.next >= self.cur.pieces.len() {
+                match self.take.next_into(&mut self.cur) {
+                    Some(Ok(())) => self.next = 0,
+                    Some(Err(e)) => return Err(e),
+                    // The reader always ends with `Eof` or an error; this is not reached.
+                    None => return Ok(Ev::Eof),
                 }
             }
-            Piece::End => Ev::End,
-            Piece::Text(t) => {
-                self.text = t.clone();
-                Ev::Text
+            let (piece, at) = &self.cur.pieces[self.next];
+            self.next += 1;
+            self.at = *at;
+            if self.pending_pop {
+                self.ns.pop();
+                self.pending_pop = false;
             }
-            Piece::Eof => Ev::Eof,
-        })
+            return Ok(match piece {
+                Piece::Start { empty, fails, tag } => {
+                    let tag = self.cur.tags.get(tag.clone()).unwrap_or(&[]);
+                    let (ns, local) = read_tag(
+                        tag,
+                        &mut self.ns,
+                        &mut self.attrs,
+                        &mut self.n_attrs,
+                        &self.file,
+                        *at,
+                    )?;
+                    self.pending_pop = *empty;
+                    if *fails {
+                        // The reading thread's error comes next.
+                        continue;
+                    }
+                    Ev::Start {
+                        ns,
+                        local,
+                        empty: *empty,
+                    }
+                }
+                Piece::End => {
+                    self.pending_pop = true;
+                    Ev::End
+                }
+                Piece::Text(t) => {
+                    self.text = t.clone();
+                    Ev::Text
+                }
+                Piece::Eof => Ev::Eof,
+            });
+        }
     }
 
     /// The attributes of the last start tag ([`Ev::Start`]).
     pub fn attrs(&self) -> &[Attr] {
-        self.cur.attrs.get(self.attrs.clone()).unwrap_or(&[])
+        self.attrs.get(..self.n_attrs).unwrap_or(&[])
     }
 
     /// The text of the last [`Ev::Text`].

@@ -174,8 +174,12 @@ impl Reader {
 
 /// Reads the exchange file.
 pub(crate) fn read<R: BufRead>(input: R, file: &str) -> Result<Doc, Error> {
-    // The XML is read and checked on this thread, the document built on a second one.
-    let mut doc = piped(XmlIn::new(input, file), |x| read_events(x, file))?;
+    // The XML is read and checked on this thread, its start tags read and the document
+    // built on a second one.
+    // Only the elements `start` reads as a `Frame::Text` have texts it reads.
+    let x = XmlIn::new(input, file)
+        .texts_in(|local| matches!(local, "name" | "documentation" | "label" | "value"));
+    let mut doc = piped(x, |x| read_events(x, file))?;
     doc.has_organizations = true;
     // Without the slack of the lists' last doubling (up to half of a list of 248-byte
     // concepts); a large block shrinks in place.
