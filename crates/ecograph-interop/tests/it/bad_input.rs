@@ -198,3 +198,42 @@ fn an_unreadable_input_is_an_io_error() {
     assert!(!err.is_invalid_input());
     assert_eq!(err.to_string(), "cannot read `broken.xml`");
 }
+
+/// The start tags' attributes and namespace bindings are read on the importing thread,
+/// the document's shape (one root, the depth limit) on the reading thread: a tag wrong
+/// in both ways gets the message reading it on one thread gives, its own problem first.
+#[test]
+fn a_tags_own_problem_comes_before_the_documents_shape() {
+    let model = r#"<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" identifier="m"><name>M</name></model>"#;
+    let deep = format!(
+        r#"<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" identifier="m">{}<a b="1" b="2">{}</model>"#,
+        "<a>".repeat(9_999),
+        "</a>".repeat(10_000)
+    );
+    let cases = [
+        (
+            format!("{model}\n<again a=\"1\" a=\"2\"/>\n"),
+            "not well-formed XML: position 12: duplicated attribute, previous declaration at position 6\n  --> t.xml:2:1",
+        ),
+        (
+            format!("{model}\n<again xmlns:xml=\"http://example.com/x\"/>\n"),
+            "not well-formed XML: the namespace prefix 'xml' cannot be bound to '\"http://example.com/x\"'\n  --> t.xml:2:1",
+        ),
+        (
+            format!("{model}\n<again a=\"x\u{1}y\"/>\n"),
+            "the character U+0001 in attribute `a` is not allowed in XML 1.0: not well-formed XML\n  --> t.xml:2:12\nhelp: remove the control character from the file (an exporter should not have written it)",
+        ),
+        (
+            format!("{model}\n  <again a=\"1\"/>\n"),
+            "not an XML document: a second root element\n  --> t.xml:2:3",
+        ),
+        (
+            deep,
+            "not well-formed XML: position 8: duplicated attribute, previous declaration at position 2\n  --> t.xml:1:30072",
+        ),
+    ];
+    for (text, message) in cases {
+        let err = import_archimate(text.as_bytes(), "t.xml").expect_err(message);
+        assert_eq!(err.to_string(), message);
+    }
+}
