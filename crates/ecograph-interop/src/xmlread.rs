@@ -270,11 +270,13 @@ pub(crate) struct XmlIn<R: BufRead> {
     text: String,
     /// Where the last [`Raw::Text`] starts in `text`.
     text_from: usize,
-    /// The start tags read since [`XmlIn::hand_over`], each written out again as an
-    /// empty-element tag (`<` content `/>`), for [`Events`] to read.
+    /// The contents of the start tags read since [`XmlIn::hand_over`] (between `<` and
+    /// `>` or `/>`), for [`Events`] to read.
     tags: Vec<u8>,
     /// Where the last [`Raw::Start`] starts in `tags`.
     tag_from: usize,
+    /// The length of its name.
+    name_len: usize,
     /// Which elements' texts the reader's user reads (see [`XmlIn::texts_in`]).
     wants_text: fn(&str) -> bool,
     /// For each open element, whether its texts are handed on.
@@ -284,7 +286,7 @@ pub(crate) struct XmlIn<R: BufRead> {
 /// An event as the reading half gives it.
 #[derive(Debug)]
 enum Raw {
-    /// A start tag, in `XmlIn::tags[tag_from..]`. With an error when the document's
+    /// A start tag, in `XmlIn::tags[tag_from..]` (its name the first `name_len` bytes). With an error when the document's
     /// shape is wrong there (a second root, too deep): the error comes after whatever
     /// the tag's own reading finds wrong, as on one thread.
     Start {
@@ -407,6 +409,7 @@ impl<R: BufRead> XmlIn<R> {
             text_from: 0,
             tags: Vec::new(),
             tag_from: 0,
+            name_len: 0,
             wants_text: |_| true,
             text_wanted: Vec::new(),
         }
@@ -561,9 +564,8 @@ impl<R: BufRead> XmlIn<R> {
                 }
                 Event::Start(e) | Event::Empty(e) => {
                     self.tag_from = self.tags.len();
-                    self.tags.push(b'<');
                     self.tags.extend_from_slice(&e);
-                    self.tags.extend_from_slice(b"/>");
+                    self.name_len = e.name().as_ref().len();
                     let fails = if self.depth == 0 && self.saw_root {
                         Some(fail(
                             file,
@@ -611,107 +613,151 @@ impl<R: BufRead> XmlIn<R> {
     }
 }
 
-/// What a start tag holds, read from its bytes (`<` content `/>`, see [`XmlIn::tags`])
-/// in the namespace scopes `ns`: its namespace and local name, and its attributes into
-/// `slots` (their first `n`, whose values' buffers are reused from tag to tag).
-fn read_tag(
-    tag: &[u8],
-    ns: &mut NamespaceResolver,
-    slots: &mut Vec<Attr>,
-    n: &mut usize,
-    file: &str,
-    here: Pos,
-) -> Result<(Option<Cow<'static, str>>, Cow<'static, str>), Error> {
-    *n = 0;
-    // The tag is read again by quick-xml, which gives the same content the reading
-    // thread saw (an empty-element tag: no end name is remembered).
-    let mut reader = Reader::from_reader(tag);
-    let e = match reader.read_event() {
-        Ok(Event::Empty(e)) => e,
-        // Not reached: the reading thread wrote one well-formed tag.
-        Ok(_) => {
-            return Err(fail(
-                file,
-                here,
-                "not well-formed XML: a tag could not be read",
-            ));
+/// The consumer's reading of the start tags: the namespace scopes and the attributes of
+/// the last tag.
+#[derive(Debug, Default)]
+struct Tags {
+    /// The namespace scopes, kept here rather than by quick-xml's `NsReader`, which
+    /// looks through every start tag's attributes for bindings: most tags hold none,
+    /// and a byte search tells which (see [`has_xmlns`]).
+    ns: NamespaceResolver,
+    /// For each open element, whether it binds a namespace, and so entered a scope of
+    /// `ns` (the scopes of the others would bind nothing).
+    bound: Vec<bool>,
+    /// The attributes of the last start tag: the first `n`, whose values' buffers are
+    /// reused from tag to tag.
+    attrs: Vec<Attr>,
+    n: usize,
+}
+
+impl Tags {
+    /// Leaves the scope of the innermost open element.
+    fn pop(&mut self) {
+        if self.bound.pop() == Some(true) {
+            self.ns.pop();
         }
-        Err(e) => return Err(xml_error(file, here, e)),
-    };
-    // As quick-xml's `NsReader` does: a scope is left when the next event is read,
-    // entered (with the tag's bindings) when a start tag is read.
-    let scoped = if has_xmlns(&e) {
-        ns.push(&e)
-    } else {
-        // No binding: only the level changes.
-        ns.push(&BytesStart::new(""))
-    };
-    if let Err(err) = scoped {
-        return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
     }
-    let (ens, elocal) = ns.resolve_element(e.name());
-    let (ens, elocal) = (resolved(ens), name(elocal.as_ref()));
-    for a in e.attributes() {
-        let a = a.map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
-        let qname = name(a.key.as_ref());
-        if qname == "xmlns" || qname.starts_with("xmlns:") {
-            continue;
-        }
-        let (ans, alocal) = ns.resolve_attribute(a.key);
-        // Nearly every value is printable ASCII without a reference: then
-        // it is its own text, and holds no character XML 1.0 forbids.
-        let raw: &[u8] = &a.value;
-        let plain = if plain_ascii(raw) && !raw.contains(&b'&') {
-            std::str::from_utf8(raw).ok()
-        } else {
-            None
-        };
-        let value = match plain {
-            Some(v) => Cow::Borrowed(v),
-            None => a
-                .unescape_value()
-                .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?,
-        };
-        if let Some((_, c)) = plain.map_or_else(|| forbidden(&value), |_| None) {
-            // Located exactly when written raw; a character reference
-            // is located at its tag.
-            let raw: &[u8] = &a.value;
-            let tag: &[u8] = &e;
-            let at = match (
-                forbidden(&String::from_utf8_lossy(raw)),
-                (raw.as_ptr() as usize).checked_sub(tag.as_ptr() as usize),
-            ) {
-                (Some((roff, _)), Some(start)) if start + roff <= tag.len() => {
-                    let before = String::from_utf8_lossy(&tag[..start + roff]);
-                    let open = Pos {
-                        line: here.line,
-                        column: here.column + 1,
-                    };
-                    pos_in(open, &before)
+
+    /// Reads a start tag's content (`tag`, its name the first `name_len` bytes), entering
+    /// its scope: its namespace and local name, and its attributes into `attrs`.
+    fn read(
+        &mut self,
+        tag: &[u8],
+        name_len: usize,
+        file: &str,
+        here: Pos,
+    ) -> Result<(Option<Cow<'static, str>>, Cow<'static, str>), Error> {
+        let Tags {
+            ns,
+            bound,
+            attrs: slots,
+            n,
+        } = self;
+        *n = 0;
+        let mut again = Vec::new();
+        let e = match std::str::from_utf8(tag) {
+            // Nearly every tag: the same start tag the reading thread saw.
+            Ok(t) => BytesStart::from_content(t, name_len),
+            Err(_) => {
+                // quick-xml reads bytes that are not UTF-8 into a start tag as they are:
+                // the tag is read again by it (as an empty-element tag, `<` content `/>`).
+                again.reserve(tag.len() + 3);
+                again.push(b'<');
+                again.extend_from_slice(tag);
+                again.extend_from_slice(b"/>");
+                match Reader::from_reader(&again[..]).read_event() {
+                    Ok(Event::Empty(e)) => e,
+                    // Not reached: the reading thread read this tag.
+                    Ok(_) => {
+                        return Err(fail(
+                            file,
+                            here,
+                            "not well-formed XML: a tag could not be read",
+                        ));
+                    }
+                    Err(e) => return Err(xml_error(file, here, e)),
                 }
-                _ => here,
-            };
-            return Err(not_a_char(file, at, c, &format!("in attribute `{qname}`")));
-        }
-        let (ns, local) = (resolved(ans), name(alocal.as_ref()));
-        match slots.get_mut(*n) {
-            Some(slot) => {
-                slot.ns = ns;
-                slot.local = local;
-                slot.qname = qname;
-                slot.value.clear();
-                slot.value.push_str(&value);
             }
-            None => slots.push(Attr {
-                ns,
-                local,
-                qname,
-                value: value.into_owned(),
-            }),
+        };
+        // As quick-xml's `NsReader` does: a scope is left when the next event is read,
+        // entered (with the tag's bindings) when a start tag is read; only tags that bind
+        // a namespace enter one (the others would bind nothing).
+        let binds = has_xmlns(&e);
+        bound.push(binds);
+        if binds && let Err(err) = ns.push(&e) {
+            return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
         }
-        *n += 1;
+        let (ens, elocal) = ns.resolve_element(e.name());
+        let (ens, elocal) = (resolved(ens), name(elocal.as_ref()));
+        for a in e.attributes() {
+            let a = a.map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
+            let key: &[u8] = a.key.as_ref();
+            let qname = name(key);
+            if qname == "xmlns" || qname.starts_with("xmlns:") {
+                continue;
+            }
+            let (ans, alocal) = ns.resolve_attribute(a.key);
+            // Nearly every value is printable ASCII without a reference: then
+            // it is its own text, and holds no character XML 1.0 forbids.
+            let raw: &[u8] = &a.value;
+            let plain = if plain_ascii(raw) && !raw.contains(&b'&') {
+                std::str::from_utf8(raw).ok()
+            } else {
+                None
+            };
+            let value = match plain {
+                Some(v) => Cow::Borrowed(v),
+                None => a
+                    .unescape_value()
+                    .map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?,
+            };
+            if let Some((_, c)) = plain.map_or_else(|| forbidden(&value), |_| None) {
+                // Located exactly when written raw; a character reference
+                // is located at its tag.
+                let raw: &[u8] = &a.value;
+                let tag: &[u8] = &e;
+                let at = match (
+                    forbidden(&String::from_utf8_lossy(raw)),
+                    (raw.as_ptr() as usize).checked_sub(tag.as_ptr() as usize),
+                ) {
+                    (Some((roff, _)), Some(start)) if start + roff <= tag.len() => {
+                        let before = String::from_utf8_lossy(&tag[..start + roff]);
+                        let open = Pos {
+                            line: here.line,
+                            column: here.column + 1,
+                        };
+                        pos_in(open, &before)
+                    }
+                    _ => here,
+                };
+                return Err(not_a_char(file, at, c, &format!("in attribute `{qname}`")));
+            }
+            // Without a prefix the local name is the name as written.
+            let local = if alocal.as_ref().len() == key.len() {
+                qname.clone()
+            } else {
+                name(alocal.as_ref())
+            };
+            let ns = resolved(ans);
+            match slots.get_mut(*n) {
+                Some(slot) => {
+                    slot.ns = ns;
+                    slot.local = local;
+                    slot.qname = qname;
+                    slot.value.clear();
+                    slot.value.push_str(&value);
+                }
+                None => slots.push(Attr {
+                    ns,
+                    local,
+                    qname,
+                    value: value.into_owned(),
+                }),
+            }
+            *n += 1;
+        }
+        Ok((ens, elocal))
     }
-    Ok((ens, elocal))
 }
 
 /// One event of a [`Batch`], with where it started.
@@ -723,6 +769,7 @@ enum Piece {
         empty: bool,
         fails: bool,
         tag: std::ops::Range<usize>,
+        name_len: usize,
     },
     End,
     /// Its text is `Batch::text[text]`.
@@ -752,6 +799,7 @@ impl Batch {
                 empty: *empty,
                 fails: fails.is_some(),
                 tag: x.tag_from..x.tags.len(),
+                name_len: x.name_len,
             },
             Raw::End => Piece::End,
             Raw::Text => Piece::Text(x.text_from..x.text.len()),
@@ -789,10 +837,8 @@ where
                 next: 0,
                 file,
                 at: Pos { line: 1, column: 1 },
-                ns: NamespaceResolver::default(),
+                tags: Tags::default(),
                 pending_pop: false,
-                attrs: Vec::new(),
-                n_attrs: 0,
                 text: 0..0,
             };
             consume(&mut events)
@@ -867,16 +913,10 @@ pub(crate) struct Events {
     file: String,
     /// Where the last event started.
     pub at: Pos,
-    /// The namespace scopes, kept here rather than by quick-xml's `NsReader`, which
-    /// looks through every start tag's attributes for bindings: most tags hold none,
-    /// and a byte search tells which (see [`has_xmlns`]).
-    ns: NamespaceResolver,
+    /// The start tags read so far.
+    tags: Tags,
     /// Whether the scope of the last empty or end tag is still to be left.
     pending_pop: bool,
-    /// The attributes of the last start tag: the first `n_attrs`, whose values'
-    /// buffers are reused from tag to tag.
-    attrs: Vec<Attr>,
-    n_attrs: usize,
     text: std::ops::Range<usize>,
 }
 
@@ -897,20 +937,18 @@ impl Events {
             self.next += 1;
             self.at = *at;
             if self.pending_pop {
-                self.ns.pop();
+                self.tags.pop();
                 self.pending_pop = false;
             }
             return Ok(match piece {
-                Piece::Start { empty, fails, tag } => {
+                Piece::Start {
+                    empty,
+                    fails,
+                    tag,
+                    name_len,
+                } => {
                     let tag = self.cur.tags.get(tag.clone()).unwrap_or(&[]);
-                    let (ns, local) = read_tag(
-                        tag,
-                        &mut self.ns,
-                        &mut self.attrs,
-                        &mut self.n_attrs,
-                        &self.file,
-                        *at,
-                    )?;
+                    let (ns, local) = self.tags.read(tag, *name_len, &self.file, *at)?;
                     self.pending_pop = *empty;
                     if *fails {
                         // The reading thread's error comes next.
@@ -937,7 +975,7 @@ impl Events {
 
     /// The attributes of the last start tag ([`Ev::Start`]).
     pub fn attrs(&self) -> &[Attr] {
-        self.attrs.get(..self.n_attrs).unwrap_or(&[])
+        self.tags.attrs.get(..self.tags.n).unwrap_or(&[])
     }
 
     /// The text of the last [`Ev::Text`].

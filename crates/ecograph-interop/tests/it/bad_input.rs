@@ -237,3 +237,26 @@ fn a_tags_own_problem_comes_before_the_documents_shape() {
         assert_eq!(err.to_string(), message);
     }
 }
+
+/// A start tag that is not UTF-8 is read as quick-xml reads it on one thread: a value
+/// that is not UTF-8 is refused at its tag, a name that is not is kept as written.
+#[test]
+fn a_start_tag_that_is_not_utf8_gets_the_one_thread_message() {
+    let head = r#"<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" identifier="m"><name>M</name><elements>"#;
+    let mut text = head.as_bytes().to_vec();
+    text.extend_from_slice(b"\n<element identifier=\"a\xff\" xsi:type=\"BusinessActor\"/>");
+    text.extend_from_slice(b"</elements></model>\n");
+    let err = import_archimate(&text[..], "u.xml").expect_err("not UTF-8");
+    assert_eq!(
+        err.to_string(),
+        "not well-formed XML: cannot decode input using UTF-8: invalid utf-8 sequence of 1 bytes from index 1\n  --> u.xml:2:1"
+    );
+    let mut text = head.as_bytes().to_vec();
+    text.extend_from_slice(b"\n<element ide\xffntifier=\"a\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" xsi:type=\"BusinessActor\"/>");
+    text.extend_from_slice(b"</elements></model>\n");
+    let err = import_archimate(&text[..], "u.xml").expect_err("no identifier");
+    assert_eq!(
+        err.to_string(),
+        "an element has no identifier\n  --> u.xml:2:1"
+    );
+}
