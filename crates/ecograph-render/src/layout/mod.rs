@@ -406,6 +406,9 @@ fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     }
     out.width = width;
     out.height = height;
+    if pack::joint_loses(input, &parts, &sizes, (width, height)) {
+        return out;
+    }
     let joint = layout_connected(input, tree);
     better(input, out, joint)
 }

@@ -414,6 +414,65 @@ fn score_beyond(w: f64, h: f64, long: f64) -> f64 {
     w * h * (aspect / long).max(1.0).powi(2)
 }
 
+/// Whether the one layered drawing of everything surely scores no smaller
+/// than the packed drawing of the `parts`, `packed` (width, height), so
+/// that it need not be laid out. Only when every part but one is a lone
+/// node (no edge, no box): the layered drawing is then, in practice, the
+/// big part's own, `sizes[big]`, with each lone node set into one of its
+/// ranks (its place found by the same ordering and coordinates), so it is
+/// at most the lone nodes' extents and gaps longer along the ranks and
+/// their extents longer across them, and it has the big part's crossings.
+/// Packing wins when it scores smaller than every size in that range.
+pub(crate) fn joint_loses(
+    input: &LayoutInput,
+    parts: &[Part],
+    sizes: &[(f64, f64)],
+    packed: (f64, f64),
+) -> bool {
+    let lone = |p: &Part| p.nodes.len() == 1 && p.edges.is_empty() && p.clusters.is_empty();
+    let mut others = parts.iter().enumerate().filter(|(_, p)| !lone(p));
+    let big = match (others.next(), others.next()) {
+        (None, _) => 0,
+        (Some((i, _)), None) => i,
+        (Some(_), Some(_)) => return false,
+    };
+    let (mut along, mut across) = (0.0, 0.0);
+    for (i, p) in parts.iter().enumerate() {
+        if i != big {
+            let spec = &input.nodes[p.nodes[0]];
+            let (w, h) = super::build::internal(input.direction, (spec.width, spec.height));
+            along += w + input.node_sep;
+            across += h;
+        }
+    }
+    let (w, h) = sizes[big];
+    let (grow_w, grow_h) = match input.direction {
+        super::Direction::TopToBottom => (along, across),
+        super::Direction::LeftToRight => (across, along),
+    };
+    score(packed.0, packed.1) < least_score((w, w + grow_w), (h, h + grow_h))
+}
+
+/// The least [`score`] of a drawing whose width and height lie in the
+/// given ranges: at a corner of the range, or where a side of it meets a
+/// line of [`LONG_SIDE`]:1 (the score is the area within those lines, and
+/// beyond them falls towards them and rises with the long side).
+fn least_score((w0, w1): (f64, f64), (h0, h1): (f64, f64)) -> f64 {
+    let mut at = vec![(w0, h0), (w0, h1), (w1, h0), (w1, h1)];
+    for w in [w0, w1] {
+        at.push((w, w * LONG_SIDE));
+        at.push((w, w / LONG_SIDE));
+    }
+    for h in [h0, h1] {
+        at.push((h * LONG_SIDE, h));
+        at.push((h / LONG_SIDE, h));
+    }
+    at.into_iter()
+        .filter(|&(w, h)| (w0..=w1).contains(&w) && (h0..=h1).contains(&h))
+        .map(|(w, h)| score(w, h))
+        .fold(f64::INFINITY, f64::min)
+}
+
 /// Top-left corners of boxes of the given sizes packed into a strip `width`
 /// wide, in the order `order`: each box goes where its top is highest (then
 /// leftmost) on the skyline of the boxes before it. Returns the corners and
