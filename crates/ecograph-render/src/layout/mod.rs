@@ -386,6 +386,18 @@ fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     let Some(parts) = pack::parts(input, tree) else {
         return layout_part(input, tree);
     };
+    let (out, sizes) = packed_parts(input, &parts);
+    // The joint drawing would only be laid out to lose.
+    if pack::joint_loses(input, &parts, &sizes, (out.width, out.height)) {
+        return out;
+    }
+    let joint = layout_connected(input, tree);
+    better(input, out, joint)
+}
+
+/// The `parts` of `input` laid out one by one and packed, with the size of
+/// each part's drawing.
+fn packed_parts(input: &LayoutInput, parts: &[pack::Part]) -> (Layout, Vec<(f64, f64)>) {
     let mut out = Layout {
         nodes: vec![Point::default(); input.nodes.len()],
         clusters: vec![Rect::default(); input.clusters.len()],
@@ -394,7 +406,7 @@ fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
         ..Layout::default()
     };
     let mut laid = Vec::with_capacity(parts.len());
-    for part in &parts {
+    for part in parts {
         let sub = pack::sub_input(input, part);
         let tree = tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
         laid.push(layout_part(&sub, &tree));
@@ -406,11 +418,7 @@ fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     }
     out.width = width;
     out.height = height;
-    if pack::joint_loses(input, &parts, &sizes, (width, height)) {
-        return out;
-    }
-    let joint = layout_connected(input, tree);
-    better(input, out, joint)
+    (out, sizes)
 }
 
 /// `packed` when it [is better](is_better) than `joint`, else `joint`.

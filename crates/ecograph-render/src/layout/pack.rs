@@ -595,6 +595,103 @@ pub(crate) fn place(out: &mut Layout, part: &Part, lay: Layout, by: Point) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::layout::Direction;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// `least_score` is a lower bound of the score on its range (dense
+        /// sampling as the oracle).
+        #[test]
+        fn least_score_is_the_least_on_the_range(
+            w0 in 1.0f64..5000.0, dw in 0.0f64..5000.0,
+            h0 in 1.0f64..5000.0, dh in 0.0f64..5000.0,
+        ) {
+            let least = least_score((w0, w0 + dw), (h0, h0 + dh));
+            let mut sampled = f64::INFINITY;
+            for i in 0..=60 {
+                for j in 0..=60 {
+                    let (w, h) = (w0 + dw * f64::from(i) / 60.0, h0 + dh * f64::from(j) / 60.0);
+                    sampled = sampled.min(score(w, h));
+                }
+            }
+            prop_assert!(least <= sampled * (1.0 + 1e-12), "{least} above {sampled}");
+        }
+    }
+
+    /// One part of `fan` children under one root (a drawing `fan` nodes wide
+    /// and two ranks tall) and `lone` nodes with no edge.
+    fn fan_and_lone(direction: Direction, fan: usize, lone: &[(f64, f64)]) -> LayoutInput {
+        let mut nodes = vec![NodeSpec::new(60.0, 30.0)];
+        let mut edges = Vec::new();
+        for i in 0..fan {
+            nodes.push(NodeSpec::new(40.0 + (i % 3) as f64 * 25.0, 30.0));
+            edges.push(EdgeSpec::new(0, i + 1));
+        }
+        nodes.extend(lone.iter().map(|&(w, h)| NodeSpec::new(w, h)));
+        LayoutInput {
+            direction,
+            nodes,
+            edges,
+            ..LayoutInput::default()
+        }
+    }
+
+    #[test]
+    fn the_joint_drawing_is_skipped_only_when_it_loses() {
+        let mut skipped = 0;
+        let mut laid_out = 0;
+        for direction in [Direction::TopToBottom, Direction::LeftToRight] {
+            for fan in [1, 3, 6, 12, 25, 40] {
+                for lone in [
+                    &[(50.0, 30.0)][..],
+                    &[(200.0, 30.0)],
+                    &[(40.0, 300.0)],
+                    &[(50.0, 30.0), (80.0, 40.0), (30.0, 30.0)],
+                    &[(900.0, 900.0)],
+                ] {
+                    let input = fan_and_lone(direction, fan, lone);
+                    let tree = ClusterTree::new(&input.clusters).expect("no clusters");
+                    let parts = parts(&input, &tree).expect("more than one part");
+                    let (packed, sizes) = crate::layout::packed_parts(&input, &parts);
+                    let joint = crate::layout::layout_connected(&input, &tree);
+                    if joint_loses(&input, &parts, &sizes, (packed.width, packed.height)) {
+                        skipped += 1;
+                        assert!(
+                            crate::layout::is_better(&input, &packed, &joint),
+                            "{direction:?}, fan {fan}, lone {lone:?}: the joint drawing \
+                             ({} x {}) wins against the packed one ({} x {})",
+                            joint.width,
+                            joint.height,
+                            packed.width,
+                            packed.height
+                        );
+                    } else {
+                        laid_out += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            skipped > 0 && laid_out > 0,
+            "{skipped} skipped, {laid_out} laid out"
+        );
+    }
+
+    #[test]
+    fn two_parts_with_edges_always_get_the_joint_drawing() {
+        let mut input = fan_and_lone(Direction::TopToBottom, 30, &[(50.0, 30.0), (50.0, 30.0)]);
+        let n = input.nodes.len();
+        input.edges.push(EdgeSpec::new(n - 2, n - 1));
+        let tree = ClusterTree::new(&input.clusters).expect("no clusters");
+        let parts = parts(&input, &tree).expect("two parts");
+        let (packed, sizes) = crate::layout::packed_parts(&input, &parts);
+        assert!(!joint_loses(
+            &input,
+            &parts,
+            &sizes,
+            (packed.width, packed.height)
+        ));
+    }
 
     fn overlap(a: (Point, (f64, f64)), b: (Point, (f64, f64))) -> bool {
         a.0.x < b.0.x + b.1.0
