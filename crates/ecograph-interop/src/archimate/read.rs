@@ -510,9 +510,6 @@ impl Seen<'_> {
     fn get(&self, id: &str) -> Option<&(Option<Pos>, u8, u32)> {
         self.0[half(id)].get(id)
     }
-    fn contains_key(&self, id: &str) -> bool {
-        self.0[half(id)].contains_key(id)
-    }
 }
 
 /// Which of [`Seen`]'s maps holds `id`: from its last two bytes, which split numbered
@@ -586,9 +583,9 @@ struct Counts {
 }
 
 impl Counts {
-    /// The concept `id` names, if it is an element's or a relationship's.
-    fn resolve(self, seen: &Seen<'_>, id: &str) -> Option<End> {
-        let &(_, is, position) = seen.get(id)?;
+    /// The concept an identifier names, from what [`Seen`] has for it, if it is an
+    /// element's or a relationship's.
+    fn concept(self, &(_, is, position): &(Option<Pos>, u8, u32)) -> Option<End> {
         if is & (IS_ELEMENT | IS_RELATIONSHIP) == 0 {
             return None;
         }
@@ -613,7 +610,7 @@ fn resolve_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>, counts: Counts) -> End
             .iter_mut()
             .zip([("source", &*c.source), ("target", &*c.target)])
         {
-            match counts.resolve(seen, id) {
+            match seen.get(id).and_then(|v| counts.concept(v)) {
                 Some(e) => *slot = e,
                 None => bad.push((c, end, id)),
             }
@@ -698,7 +695,6 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         def_names.insert(id.as_str(), (name.as_str(), t.as_str()));
     }
     // References.
-    let is_concept = |id: &str| seen.contains_key(id);
     let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is, _)| is & bits != 0);
     // The identifiers suggestions come from, listed only when one is needed.
     let (elements, relationships) = (&doc.elements, &doc.relationships);
@@ -807,16 +803,17 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     // The folder of each element and relationship: the first item that refers to it.
     let mut element_folder: Vec<Option<u32>> = vec![None; counts.elements];
     let mut relationship_folder: Vec<Option<u32>> = vec![None; counts.relationships];
+    // One look-up per item (800k at 100k elements).
     for (id, at, folder) in &r.item_refs {
-        if !is_concept(id) {
+        let Some(given) = seen.get(id) else {
             problems.push(Problem::new(
                 "",
                 Some(*at),
                 format!("folder item refers to `{id}`, which is not in the model"),
             ));
             continue;
-        }
-        let slot = match counts.resolve(&seen, id) {
+        };
+        let slot = match counts.concept(given) {
             Some(End::Element(i)) => element_folder.get_mut(i as usize),
             Some(End::Relationship(i)) => relationship_folder.get_mut(i as usize),
             _ => None,
