@@ -862,6 +862,8 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let mut data_of: Vec<(usize, usize)> = Vec::new();
     let mut relations: Vec<Rel> = Vec::with_capacity(doc.relationships.len());
     let mut provides_by_system: Vec<bool> = vec![false; n];
+    // Where each relationship's chain of ends leads (see `follow`), made when needed.
+    let mut followed: Vec<u32> = Vec::new();
     for (ri, c) in doc.relationships.iter().enumerate() {
         let [source, target] = ends_of(ri);
         match c.prop(P_RELATION) {
@@ -883,31 +885,23 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             continue;
         }
         // Ends: an element, or a relationship (followed to an element).
-        let end = |e: End, which: usize, m: &mut Map<String, Value>| -> Option<usize> {
-            if let Some(k) = element(e) {
-                return Some(k);
+        let mut end = |e: End, which: usize, m: &mut Map<String, Value>| -> Option<usize> {
+            let End::Relationship(j) = e else {
+                return element(e);
+            };
+            let key = if which == 0 {
+                A_SOURCE_REL
+            } else {
+                A_TARGET_REL
+            };
+            if let Some(id) = doc
+                .relationships
+                .get(j as usize)
+                .and_then(|r| rel_id(&r.ident))
+            {
+                m.insert(key.into(), Value::from(id));
             }
-            let mut cur = e;
-            let mut hops = 0;
-            while let End::Relationship(j) = cur {
-                let j = j as usize;
-                if hops == 0 {
-                    let key = if which == 0 {
-                        A_SOURCE_REL
-                    } else {
-                        A_TARGET_REL
-                    };
-                    if let Some(id) = doc.relationships.get(j).and_then(|r| rel_id(&r.ident)) {
-                        m.insert(key.into(), Value::from(id));
-                    }
-                }
-                hops += 1;
-                if hops > doc.relationships.len() {
-                    return None;
-                }
-                cur = ends_of(j)[which];
-            }
-            element(cur)
+            follow(j, which, &ends, &element, &mut followed)
         };
         let mut props = Map::new();
         let (Some(s), Some(t)) = (end(source, 0, &mut props), end(target, 1, &mut props)) else {
@@ -1353,6 +1347,52 @@ enum Slot {
     Kept(usize),
     /// A Grouping that stands for a parent, with the element it stands for when found.
     Grouping(Option<usize>),
+}
+
+/// Where the chain of ends from relationship `j` on side `which` (0 source, 1 target)
+/// leads: from each relationship to the one its end on that side names, until an end is
+/// no relationship; the element there, or `None` when it is no element (a Grouping, an
+/// unknown identifier) or the chain comes back to itself. `followed` keeps each
+/// relationship's answer (its index × 2 + side; filled on the first call), so that the
+/// chains of all relationships take linear time together: relationships ending at
+/// themselves in a loop, followed one by one for each, took quadratic time.
+fn follow(
+    j: u32,
+    which: usize,
+    ends: &[[End; 2]],
+    element: &impl Fn(End) -> Option<usize>,
+    followed: &mut Vec<u32>,
+) -> Option<usize> {
+    // An answer, or what `followed` holds for no answer yet.
+    const NOT_YET: u32 = u32::MAX;
+    const ON_THE_WAY: u32 = u32::MAX - 1;
+    const NO_ELEMENT: u32 = u32::MAX - 2;
+    if followed.is_empty() {
+        followed.resize(ends.len() * 2, NOT_YET);
+    }
+    let mut path: Vec<usize> = Vec::new();
+    let mut cur = End::Relationship(j);
+    let found = loop {
+        let End::Relationship(k) = cur else {
+            let e = element(cur).and_then(|e| u32::try_from(e).ok());
+            break e.filter(|e| *e < NO_ELEMENT).unwrap_or(NO_ELEMENT);
+        };
+        let slot = k as usize * 2 + which;
+        match followed.get(slot).copied() {
+            Some(NOT_YET) => {
+                followed[slot] = ON_THE_WAY;
+                path.push(slot);
+                cur = ends.get(k as usize).map_or(End::Unknown, |e| e[which]);
+            }
+            // Back to a relationship of this chain: a loop.
+            Some(ON_THE_WAY) | None => break NO_ELEMENT,
+            Some(known) => break known,
+        }
+    };
+    for slot in path {
+        followed[slot] = found;
+    }
+    (found != NO_ELEMENT).then_some(found as usize)
 }
 
 /// The id a relationship's identifier gives its relation, if any: its own (decoded,

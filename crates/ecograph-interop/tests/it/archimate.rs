@@ -588,3 +588,55 @@ fn identifier_problems_of_many_elements_come_in_file_order() {
         .collect();
     assert_eq!(got, expected);
 }
+
+/// Relationships whose ends name relationships are followed to an element; a chain that
+/// comes back to itself leads to none, whether it starts on the loop or runs into it.
+#[test]
+fn relationship_ends_in_a_loop_lead_to_no_element() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <name>loops</name>
+  <elements>
+    <element identifier="a" xsi:type="BusinessActor"><name>A</name></element>
+    <element identifier="b" xsi:type="BusinessActor"><name>B</name></element>
+  </elements>
+  <relationships>
+    <relationship identifier="self" source="self" target="a" xsi:type="Association"/>
+    <relationship identifier="into" source="loop1" target="b" xsi:type="Association"/>
+    <relationship identifier="loop1" source="loop2" target="a" xsi:type="Association"/>
+    <relationship identifier="loop2" source="loop1" target="b" xsi:type="Association"/>
+    <relationship identifier="plain" source="a" target="b" xsi:type="Association"/>
+    <relationship identifier="via" source="via2" target="a" xsi:type="Association"/>
+    <relationship identifier="via2" source="plain" target="a" xsi:type="Association"/>
+  </relationships>
+</model>"#;
+    let imp = import(xml);
+    let relations: Vec<(Option<&str>, &str, &str)> = imp
+        .model
+        .relations()
+        .map(|r| (r.id(), r.from().id().as_str(), r.to().id().as_str()))
+        .collect();
+    assert_eq!(
+        relations,
+        [
+            (Some("plain"), "a", "b"),
+            (Some("via"), "a", "a"),
+            (Some("via2"), "a", "a"),
+        ]
+    );
+    let dropped: Vec<&str> = imp
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.ends_with("does not lead to elements: dropped"))
+        .collect();
+    assert_eq!(
+        dropped,
+        [
+            "relationship `self` does not lead to elements: dropped",
+            "relationship `into` does not lead to elements: dropped",
+            "relationship `loop1` does not lead to elements: dropped",
+            "relationship `loop2` does not lead to elements: dropped",
+        ]
+    );
+}
