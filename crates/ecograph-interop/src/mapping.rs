@@ -1208,6 +1208,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     // Views.
     let mut views_json: Vec<Value> = Vec::new();
     let mut view_ids: HashSet<String> = HashSet::default();
+    let mut view_suffix: HashMap<String, usize> = HashMap::default();
     // The elements by identifier, made when a foreign view needs them (the only
     // identifiers the mapping looks up).
     let mut by_ident: Option<HashMap<&str, usize>> = None;
@@ -1223,8 +1224,14 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             continue;
         }
         let mut id = ids::decode(&d.ident).unwrap_or_else(|| ids::sanitize(&d.ident));
-        while view_ids.contains(&id) {
-            id.push_str("-2");
+        if view_ids.contains(&id) {
+            // Numbered as elements are, from where the last clash of this id stopped
+            // (`-2` added again and again made the n-th clash's id n times as long).
+            let k = view_suffix.entry(id.clone()).or_insert(2);
+            while view_ids.contains(&format!("{id}-{k}")) {
+                *k += 1;
+            }
+            id = format!("{id}-{k}");
         }
         let mut include: Vec<Value> = Vec::new();
         let mut seen: HashSet<usize> = HashSet::default();

@@ -640,3 +640,29 @@ fn relationship_ends_in_a_loop_lead_to_no_element() {
         ]
     );
 }
+
+/// Views whose identifiers make the same ecograph id are numbered as elements are: the
+/// n-th clash's id grows by its number, not by n suffixes.
+#[test]
+fn views_of_the_same_id_are_numbered() {
+    let views: String = ["vé", "vè", "vê", "vë"]
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            format!(
+                r#"<view identifier="{v}" xsi:type="Diagram"><name>V</name><node identifier="n{i}" elementRef="a" xsi:type="Element" x="0" y="0" w="10" h="10"/></view>"#
+            )
+        })
+        .collect();
+    let xml = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <name>views</name>
+  <elements><element identifier="a" xsi:type="BusinessActor"><name>A</name></element></elements>
+  <views><diagrams>{views}</diagrams></views>
+</model>"#
+    );
+    let m = import(&xml).model;
+    let ids: Vec<&str> = m.views().iter().map(|v| v.id.as_str()).collect();
+    assert_eq!(ids, ["v-", "v--2", "v--3", "v--4"]);
+}
