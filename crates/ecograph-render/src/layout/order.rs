@@ -193,8 +193,10 @@ struct Entry {
     child: Option<usize>,
     /// The entry's node when it is one (`child` is `None`).
     node: usize,
-    /// A child cluster's nodes.
-    nodes: Vec<usize>,
+    /// A child cluster's nodes: where they start in the block's buffer of
+    /// them, and how many.
+    start: usize,
+    len: usize,
     key_sum: f64,
     key_count: usize,
     key: Option<f64>,
@@ -960,6 +962,8 @@ impl Orderer<'_> {
         let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
         // The entry of each child cluster met so far.
         let mut children: Vec<(usize, usize)> = Vec::new();
+        // Each node's entry.
+        let mut entry_of: Vec<usize> = Vec::with_capacity(nodes.len());
         for &v in nodes {
             let c = self.g.nodes[v].cluster;
             let child = match c {
@@ -970,27 +974,54 @@ impl Orderer<'_> {
             };
             if let Some(ch) = child {
                 if let Some(&(_, i)) = children.iter().find(|&&(c, _)| c == ch) {
-                    entries[i].nodes.push(v);
+                    entries[i].len += 1;
+                    entry_of.push(i);
                     continue;
                 }
                 children.push((ch, entries.len()));
             }
+            entry_of.push(entries.len());
             entries.push(Entry {
                 child,
                 node: v,
-                nodes: if child.is_some() { vec![v] } else { Vec::new() },
+                start: 0,
+                len: 1,
                 key_sum: 0.0,
                 key_count: 0,
                 key: self.key[v],
                 ref_pos: None,
             });
         }
+        // The child clusters' nodes in one buffer, each child's in a run in
+        // the order met (one allocation instead of one growing list each).
+        let mut members: Vec<usize> = Vec::new();
+        if !children.is_empty() {
+            let mut at = 0;
+            for e in entries.iter_mut().filter(|e| e.child.is_some()) {
+                e.start = at;
+                at += e.len;
+            }
+            members.resize(at, 0);
+            for (&v, &i) in nodes.iter().zip(&entry_of) {
+                let e = &mut entries[i];
+                if e.child.is_some() {
+                    members[e.start] = v;
+                    e.start += 1;
+                }
+            }
+            for e in entries.iter_mut().filter(|e| e.child.is_some()) {
+                e.start -= e.len;
+            }
+        }
+        // Each child sorted inside into its run of `sorted`.
+        let mut sorted: Vec<usize> = Vec::with_capacity(members.len());
         for e in &mut entries {
             match e.child {
                 Some(ch) => {
-                    let members = std::mem::take(&mut e.nodes);
-                    e.nodes.reserve_exact(members.len());
-                    let (s, c) = self.sort_block(&members, Some(ch), ref_pos, flip, &mut e.nodes);
+                    let from = sorted.len();
+                    let run = &members[e.start..e.start + e.len];
+                    let (s, c) = self.sort_block(run, Some(ch), ref_pos, flip, &mut sorted);
+                    e.start = from;
                     e.key_sum = s;
                     e.key_count = c;
                     e.ref_pos = ref_pos[ch];
@@ -1047,7 +1078,10 @@ impl Orderer<'_> {
         let (mut sum, mut count) = (0.0, 0);
         for &i in &result {
             match entries[i].child {
-                Some(_) => out.extend_from_slice(&entries[i].nodes),
+                Some(_) => {
+                    let e = &entries[i];
+                    out.extend_from_slice(&sorted[e.start..e.start + e.len]);
+                }
                 None => out.push(entries[i].node),
             }
             sum += entries[i].key_sum;
