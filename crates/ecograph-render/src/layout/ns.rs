@@ -5,7 +5,7 @@
 //! The implementation follows Graphviz's `ns.c`: cut values are updated only
 //! along the tree path the entering edge closes, ranks only in the subtree
 //! that moves, and the post-order numbering only below the lowest common
-//! ancestor. The initial feasible tree is grown with two heaps of crossing
+//! ancestor, where the subtrees off the changed paths are only shifted. The initial feasible tree is grown with two heaps of crossing
 //! edges and a lazy rank offset for the tree, in O(E log E). All work is
 //! counted and capped: when the budget runs out, the current feasible
 //! solution is returned, so time stays bounded whatever the input.
@@ -357,9 +357,13 @@ impl<'a> Simplex<'a> {
 
     /// Post-order numbers of the subtree of `root` (entered through tree
     /// edge `par_edge`), starting at `low`; returns the next free number.
-    /// A subtree whose parent edge and first number are unchanged keeps its
-    /// numbers (Graphviz's incremental `dfs_range`): after an exchange only
-    /// the invalidated paths and what follows them get renumbered.
+    /// A subtree whose parent edge is unchanged and whose root is not on an
+    /// invalidated path (so nothing below it changed) keeps its numbers
+    /// (Graphviz's incremental `dfs_range`), moved by as much as its first
+    /// number moved: after an exchange only the invalidated paths are walked
+    /// child by child. The work counted for a moved subtree is that of
+    /// numbering it afresh, so every budget stops where it did before the
+    /// moves.
     fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
         if self.par[root] == par_edge && self.low[root] == low {
             return self.lim[root] + 1;
@@ -385,7 +389,15 @@ impl<'a> Simplex<'a> {
                     continue;
                 }
                 work += 1;
-                if self.par[w] == e && self.low[w] == next {
+                if self.par[w] == e && self.low[w] != INVALID {
+                    // Nothing below `w` changed (a change invalidates the
+                    // path above it): its numbers only move, counted as the
+                    // renumbering they replace.
+                    let d = next.wrapping_sub(self.low[w]);
+                    if d != 0 {
+                        work += (self.lim[w] - self.low[w]) as u64;
+                        self.shift_numbers(w, d);
+                    }
                     next = self.lim[w] + 1;
                     continue;
                 }
@@ -407,6 +419,25 @@ impl<'a> Simplex<'a> {
         self.work += work;
         self.scratch_pairs = stack;
         next
+    }
+
+    /// Adds `d` (wrapping) to the post-order numbers of the subtree of `w`.
+    fn shift_numbers(&mut self, w: usize, d: usize) {
+        let mut stack = std::mem::take(&mut self.scratch);
+        stack.clear();
+        stack.push(w);
+        while let Some(u) = stack.pop() {
+            self.low[u] = self.low[u].wrapping_add(d);
+            self.lim[u] = self.lim[u].wrapping_add(d);
+            let par = self.par[u];
+            let at = self.arcs_of[u];
+            for &Arc { edge, other } in &self.arcs[at.start..at.start + at.len] {
+                if edge != par {
+                    stack.push(other);
+                }
+            }
+        }
+        self.scratch = stack;
     }
 
     /// Marks the tree path from `to` up to `lca` for renumbering.
