@@ -1542,8 +1542,14 @@ fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'
     }
     let mut queue: Vec<usize> = (0..n).filter(|&i| indeg[i] == 0).collect();
     let mut seen = 0;
+    // What no cycle reaches, then (below) what reaches no cycle: a relation with an end
+    // there is on no cycle, so it closes none, and no search needs to go there (a long
+    // chain beside a cycle, searched again for each of its relations, took quadratic
+    // time).
+    let mut gone = vec![false; n];
     while let Some(v) = queue.pop() {
         seen += 1;
+        gone[v] = true;
         for &w in &adj[v] {
             indeg[w] -= 1;
             if indeg[w] == 0 {
@@ -1554,6 +1560,25 @@ fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'
     if seen == n {
         return;
     }
+    let mut outdeg = vec![0usize; n];
+    let mut radj: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(_, f, t) in &edges {
+        if !gone[f] && !gone[t] {
+            outdeg[f] += 1;
+            radj[t].push(f);
+        }
+    }
+    let mut queue: Vec<usize> = (0..n).filter(|&i| !gone[i] && outdeg[i] == 0).collect();
+    while let Some(v) = queue.pop() {
+        gone[v] = true;
+        for &u in &radj[v] {
+            outdeg[u] -= 1;
+            if outdeg[u] == 0 {
+                queue.push(u);
+            }
+        }
+    }
+    drop(radj);
     let is_foreign: Vec<bool> = relations
         .iter()
         .map(|r| doc.relationships[r.ri].prop(P_RELATION).is_none())
@@ -1571,6 +1596,10 @@ fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'
         if !foreign(k) {
             continue;
         }
+        if gone[f] || gone[t] {
+            adj[f].push(t);
+            continue;
+        }
         // Does `t` already reach `f`? Then f -> t closes a cycle.
         stamp += 1;
         let mut stack = vec![t];
@@ -1580,7 +1609,7 @@ fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'
                 closes = true;
                 break;
             }
-            if mark[v] == stamp {
+            if mark[v] == stamp || gone[v] {
                 continue;
             }
             mark[v] = stamp;

@@ -666,3 +666,54 @@ fn views_of_the_same_id_are_numbered() {
     let ids: Vec<&str> = m.views().iter().map(|v| v.id.as_str()).collect();
     assert_eq!(ids, ["v-", "v--2", "v--3", "v--4"]);
 }
+
+/// A chain of Triggering beside a cycle is on no cycle: only the relationship that closes
+/// the cycle becomes `linked`, whichever order the chain is written in.
+#[test]
+fn a_triggering_chain_beside_a_cycle_stays_depends_on() {
+    let elements: String = (0..8)
+        .map(|i| {
+            format!(
+                r#"<element identifier="w{i}" xsi:type="WorkPackage"><name>W{i}</name></element>"#
+            )
+        })
+        .collect();
+    let chain = |order: &mut dyn Iterator<Item = usize>| -> String {
+        order
+            .map(|i| {
+                format!(
+                    r#"<relationship identifier="t{i}" source="w{i}" target="w{}" xsi:type="Triggering"/>"#,
+                    i + 1
+                )
+            })
+            .collect()
+    };
+    for rels in [chain(&mut (1..7)), chain(&mut (1..7).rev())] {
+        let xml = format!(
+            r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <name>chain</name>
+  <elements>{elements}</elements>
+  <relationships>
+    <relationship identifier="c1" source="w0" target="w1" xsi:type="Triggering"/>
+    {rels}
+    <relationship identifier="c2" source="w1" target="w0" xsi:type="Triggering"/>
+  </relationships>
+</model>"#
+        );
+        let imp = import(&xml);
+        let linked: Vec<Option<&str>> = imp
+            .model
+            .relations()
+            .filter(|r| r.kind() == RelationKind::Linked)
+            .map(|r| r.id())
+            .collect();
+        assert_eq!(linked, [Some("c2")]);
+        let depends_on = imp
+            .model
+            .relations()
+            .filter(|r| r.kind() == RelationKind::DependsOn)
+            .count();
+        assert_eq!(depends_on, 7);
+    }
+}
