@@ -183,12 +183,23 @@ fn scan(s: &[u8]) -> (u64, Option<usize>, u64) {
         cont += high_bits(x & !(x << 1) & HIGH);
         at += 8;
     }
-    for (i, &b) in words.remainder().iter().enumerate() {
-        if b == b'\n' {
-            nl += 1;
-            last = Some(at + i);
+    // The last bytes as one word, padded with zeros (neither line ends nor
+    // continuation bytes): the last eight bytes shifted, or the few there are.
+    let tail = words.remainder();
+    if !tail.is_empty() {
+        let x = match s.last_chunk::<8>() {
+            Some(w) => u64::from_le_bytes(*w) >> (8 * (8 - tail.len())),
+            None => tail
+                .iter()
+                .rev()
+                .fold(0u64, |x, &b| (x << 8) | u64::from(b)),
+        };
+        let m = zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A);
+        if m != 0 {
+            nl += high_bits(m);
+            last = Some(at + (63 - m.leading_zeros() as usize) / 8);
         }
-        cont += u64::from(b & 0xC0 == 0x80);
+        cont += high_bits(x & !(x << 1) & HIGH);
     }
     (nl, last, s.len() as u64 - cont)
 }
@@ -469,6 +480,12 @@ impl<R: BufRead> XmlIn<R> {
             let empty = matches!(ev, Event::Empty(_));
             match ev {
                 Event::Text(t) => {
+                    // A text no one reads, inside the root and printable ASCII (nearly
+                    // always the indentation between tags), can hold nothing wrong.
+                    if self.depth > 0 && self.text_wanted.last() == Some(&false) && plain_ascii(&t)
+                    {
+                        continue;
+                    }
                     let raw = t
                         .decode()
                         .map_err(|e| fail(file, here, format!("the file is not UTF-8: {e}")))?;
@@ -655,10 +672,11 @@ impl Tags {
         } = self;
         *n = 0;
         let mut again = Vec::new();
-        let e = match std::str::from_utf8(tag) {
+        let text = std::str::from_utf8(tag).ok();
+        let e = match text {
             // Nearly every tag: the same start tag the reading thread saw.
-            Ok(t) => BytesStart::from_content(t, name_len),
-            Err(_) => {
+            Some(t) => BytesStart::from_content(t, name_len),
+            None => {
                 // quick-xml reads bytes that are not UTF-8 into a start tag as they are:
                 // the tag is read again by it (as an empty-element tag, `<` content `/>`).
                 again.reserve(tag.len() + 3);
@@ -701,7 +719,10 @@ impl Tags {
             // it is its own text, and holds no character XML 1.0 forbids.
             let raw: &[u8] = &a.value;
             let plain = if plain_ascii(raw) && !raw.contains(&b'&') {
-                std::str::from_utf8(raw).ok()
+                // A value lies in the tag, checked as UTF-8 already when it was.
+                let from = (raw.as_ptr() as usize).wrapping_sub(tag.as_ptr() as usize);
+                text.and_then(|t| t.get(from..from.wrapping_add(raw.len())))
+                    .or_else(|| std::str::from_utf8(raw).ok())
             } else {
                 None
             };
