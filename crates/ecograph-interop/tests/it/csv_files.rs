@@ -299,3 +299,26 @@ fn a_relationship_ending_at_one_further_down_leads_to_its_element() {
         ]
     );
 }
+
+/// Every dangling reference is reported, but only the first 20 look for a suggestion
+/// (each looks through every identifier), as in the exchange format's reader.
+#[test]
+fn only_the_first_twenty_dangling_references_get_a_suggestion() {
+    let elements = format!("{E_HEAD}\"a1\",\"BusinessActor\",\"A\",\"\",\"\"\r\n");
+    let relations = relations_csv(15, |_, row| {
+        row[4] = "a1".to_owned();
+        row[5] = "a1x".to_owned();
+    });
+    let properties = "\"a1x\",\"k\",\"v\"\r\n".repeat(10);
+    let err = import_texts(&elements, &relations, &format!("{P_HEAD}{properties}"))
+        .expect_err("dangling");
+    let text = err.to_string();
+    let count = |s: &str| text.lines().filter(|l| l.contains(s)).count();
+    assert_eq!(count("which is no element or relationship"), 25, "{text}");
+    assert_eq!(count("help: did you mean `a1`?"), 20, "{text}");
+    // The last with a suggestion is the fifth property row; the sixth has none.
+    assert!(
+        text.contains("property `k` is for `a1x`, which is no element or relationship\n  --> p:6:1\nhelp: did you mean `a1`?\nerror: property `k` is for `a1x`, which is no element or relationship\n  --> p:7:1\nerror:"),
+        "{text}"
+    );
+}
