@@ -393,11 +393,19 @@ impl Orderer<'_> {
     ) -> u64 {
         let g = self.g;
         let none = (usize::MAX, 0);
-        let inside = |v: usize, c: usize| {
-            g.nodes[v]
-                .cluster
-                .is_some_and(|k| self.tree.path[k].contains(&c))
-        };
+        let path =
+            |v: usize| -> &[usize] { g.nodes[v].cluster.map_or(&[], |k| &self.tree.path[k][..]) };
+        let v_path = path(v);
+        // Each side's neighbours and the box spans of their rank, where there
+        // are both.
+        let sides =
+            [(&g.up[v][..], above), (&g.down[v][..], below)].map(|(nbrs, there)| match there {
+                Some(there) if !nbrs.is_empty() => Some((nbrs, there)),
+                _ => None,
+            });
+        if sides.iter().all(Option::is_none) {
+            return 0;
+        }
         let mut total = 0;
         // Box by box: only a box on v's rank that v is outside of, beside
         // it, can be passed.
@@ -406,20 +414,19 @@ impl Orderer<'_> {
                 continue;
             }
             let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
-            if !(left || right) || inside(v, c) {
+            if !(left || right) || v_path.contains(&c) {
                 continue;
             }
-            for (nbrs, there) in [(&g.up[v], above), (&g.down[v], below)] {
-                let Some(t) = there.map(|there| there[c]) else {
-                    continue;
-                };
+            for &(nbrs, there) in sides.iter().flatten() {
+                let t = there[c];
                 if t == none {
                     continue;
                 }
                 for &w in nbrs {
                     let pw = self.pos[w];
-                    total +=
-                        u64::from(((left && pw > t.1) || (right && pw < t.0)) && !inside(w, c));
+                    total += u64::from(
+                        ((left && pw > t.1) || (right && pw < t.0)) && !path(w).contains(&c),
+                    );
                 }
             }
         }
