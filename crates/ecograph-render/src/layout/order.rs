@@ -1194,6 +1194,7 @@ impl Orderer<'_> {
     }
 
     /// The work of counting the crossings of one order of `u` and `v`.
+    #[inline]
     fn pair_work(&self, u: usize, v: usize) -> u64 {
         let g = self.g;
         (g.up[u].len() * g.up[v].len() + g.down[u].len() * g.down[v].len()) as u64
