@@ -640,6 +640,8 @@ struct Ctx<'a> {
     file: &'a str,
     warnings: Vec<Warning>,
     languages: Vec<String>,
+    /// `languages` as a set (a file may name any number of languages).
+    listed: HashSet<String>,
 }
 
 impl Ctx<'_> {
@@ -668,16 +670,18 @@ impl Ctx<'_> {
             .cloned()
             .unwrap_or_else(|| "en".into());
         let mut m: Vec<(Cow<'t, str>, Cow<'t, str>)> = Vec::new();
+        // The languages in `m`.
+        let mut kept: HashSet<String> = HashSet::default();
         for (l, v) in t.iter() {
             let l = l.map_or_else(|| default.clone(), str::to_owned);
-            if m.iter().any(|(k, _)| *k == l) {
+            if kept.contains(&l) {
                 self.warn(
                     at,
                     format!("{} has two values in `{l}`: the first is kept", what()),
                 );
                 continue;
             }
-            if !self.languages.contains(&l) {
+            if !self.listed.contains(&l) {
                 self.warn(
                     at,
                     format!(
@@ -687,6 +691,7 @@ impl Ctx<'_> {
                 );
                 continue;
             }
+            kept.insert(l.clone());
             m.push((Cow::Owned(l), Cow::Borrowed(v)));
         }
         if m.is_empty() {
@@ -731,17 +736,20 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         file,
         warnings: Vec::new(),
         languages: Vec::new(),
+        listed: HashSet::default(),
     };
     // Languages: as the exporter recorded them, else every xml:lang in first-seen order.
     if let Some(l) = doc.prop(P_LANGUAGES) {
         cx.languages = l.split_whitespace().map(str::to_owned).collect();
     } else {
         let mut seen: Vec<String> = Vec::new();
+        let mut known: HashSet<String> = HashSet::default();
         let mut see = |t: &LangText| {
             for (l, _) in t.iter() {
                 if let Some(l) = l
-                    && !seen.iter().any(|s| s == l)
+                    && !known.contains(l)
                 {
+                    known.insert(l.to_owned());
                     seen.push(l.to_owned());
                 }
             }
@@ -758,6 +766,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
         }
         cx.languages = seen;
     }
+    cx.listed = cx.languages.iter().cloned().collect();
 
     // Elements (the exporter's Groupings for parents are not elements of the model).
     // The readers resolved every relationship's ends to concepts' indices: each element

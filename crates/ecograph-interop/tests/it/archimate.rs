@@ -717,3 +717,47 @@ fn a_triggering_chain_beside_a_cycle_stays_depends_on() {
         assert_eq!(depends_on, 7);
     }
 }
+
+/// A name's values: one per listed language (the first of two kept), a value without a
+/// language in the default one, a value in a language the model does not list dropped.
+#[test]
+fn names_keep_one_value_per_listed_language() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <name xml:lang="en">Langs</name>
+  <properties><property propertyDefinitionRef="p1"><value>en de</value></property></properties>
+  <elements>
+    <element identifier="a" xsi:type="BusinessActor"><name xml:lang="en">A</name><name xml:lang="en">A2</name><name xml:lang="fr">Af</name><name xml:lang="de">Ad</name></element>
+    <element identifier="b" xsi:type="BusinessActor"><name xml:lang="de">Bd</name><name>B</name></element>
+  </elements>
+  <propertyDefinitions><propertyDefinition identifier="p1" type="string"><name>ecograph:languages</name></propertyDefinition></propertyDefinitions>
+</model>"#;
+    let imp = import(xml);
+    let name = |id: &str| -> Vec<(String, String)> {
+        let e = imp.model.element(id).expect("element");
+        e.name()
+            .translations()
+            .map(|t| t.map(|(l, v)| (l.to_owned(), v.to_owned())).collect())
+            .unwrap_or_default()
+    };
+    let pairs = |p: &[(&str, &str)]| -> Vec<(String, String)> {
+        p.iter()
+            .map(|(l, v)| ((*l).to_owned(), (*v).to_owned()))
+            .collect()
+    };
+    assert_eq!(name("a"), pairs(&[("en", "A"), ("de", "Ad")]));
+    assert_eq!(name("b"), pairs(&[("en", "B"), ("de", "Bd")]));
+    let mapped: Vec<&str> = imp
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.starts_with("the name of"))
+        .collect();
+    assert_eq!(
+        mapped,
+        [
+            "the name of element `a` has two values in `en`: the first is kept",
+            "the name of element `a` is in language `fr`, which the model does not list: dropped",
+        ]
+    );
+}
