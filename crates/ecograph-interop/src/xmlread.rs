@@ -283,9 +283,15 @@ pub(crate) struct XmlIn<R: BufRead> {
     text_from: usize,
     /// The contents of the start tags read since [`XmlIn::hand_over`] (between `<` and
     /// `>` or `/>`), for [`Events`] to read.
-    tags: Vec<u8>,
-    /// Where the last [`Raw::Start`] starts in `tags`.
+    /// Checked as UTF-8 here, so that the other thread need not check them again.
+    tags: String,
+    /// The contents of those that are not UTF-8 (quick-xml reads them as they are).
+    odd_tags: Vec<u8>,
+    /// Where the last [`Raw::Start`] starts in `tags`, or in `odd_tags` when not `utf8`.
     tag_from: usize,
+    utf8: bool,
+    /// Its local name.
+    local: Cow<'static, str>,
     /// The length of its name.
     name_len: usize,
     /// Which elements' texts the reader's user reads (see [`XmlIn::texts_in`]).
@@ -418,8 +424,11 @@ impl<R: BufRead> XmlIn<R> {
             saw_root: false,
             text: String::new(),
             text_from: 0,
-            tags: Vec::new(),
+            tags: String::new(),
+            odd_tags: Vec::new(),
             tag_from: 0,
+            utf8: true,
+            local: Cow::Borrowed(""),
             name_len: 0,
             wants_text: |_| true,
             text_wanted: Vec::new(),
@@ -441,6 +450,8 @@ impl<R: BufRead> XmlIn<R> {
     fn hand_over(&mut self, batch: &mut Batch) {
         std::mem::swap(&mut self.text, &mut batch.text);
         std::mem::swap(&mut self.tags, &mut batch.tags);
+        std::mem::swap(&mut self.odd_tags, &mut batch.odd_tags);
+        self.odd_tags.clear();
         self.text.clear();
         self.tags.clear();
         self.text_from = 0;
@@ -580,9 +591,25 @@ impl<R: BufRead> XmlIn<R> {
                     ));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    self.tag_from = self.tags.len();
-                    self.tags.extend_from_slice(&e);
+                    match std::str::from_utf8(&e) {
+                        Ok(t) => {
+                            self.tag_from = self.tags.len();
+                            self.tags.push_str(t);
+                            self.utf8 = true;
+                        }
+                        Err(_) => {
+                            self.tag_from = self.odd_tags.len();
+                            self.odd_tags.extend_from_slice(&e);
+                            self.utf8 = false;
+                        }
+                    }
                     self.name_len = e.name().as_ref().len();
+                    // The local name: after the prefix's colon, if any (a name is short:
+                    // a byte loop, not quick-xml's memchr call).
+                    let qname = e.name();
+                    let qname: &[u8] = qname.as_ref();
+                    let colon = qname.iter().position(|&b| b == b':');
+                    self.local = name(colon.map_or(qname, |c| &qname[c + 1..]));
                     let fails = if self.depth == 0 && self.saw_root {
                         Some(fail(
                             file,
@@ -655,15 +682,16 @@ impl Tags {
         }
     }
 
-    /// Reads a start tag's content (`tag`, its name the first `name_len` bytes), entering
-    /// its scope: its namespace and local name, and its attributes into `attrs`.
+    /// Reads a start tag's content (`tag`, its name the first `name_len` bytes; the
+    /// bytes when they are not UTF-8), entering its scope: its namespace, and its
+    /// attributes into `attrs`.
     fn read(
         &mut self,
-        tag: &[u8],
+        tag: Result<&str, &[u8]>,
         name_len: usize,
         file: &str,
         here: Pos,
-    ) -> Result<(Option<Cow<'static, str>>, Cow<'static, str>), Error> {
+    ) -> Result<Option<Cow<'static, str>>, Error> {
         let Tags {
             ns,
             bound,
@@ -672,7 +700,10 @@ impl Tags {
         } = self;
         *n = 0;
         let mut again = Vec::new();
-        let text = std::str::from_utf8(tag).ok();
+        let (text, tag) = match tag {
+            Ok(t) => (Some(t), t.as_bytes()),
+            Err(b) => (None, b),
+        };
         let e = match text {
             // Nearly every tag: the same start tag the reading thread saw.
             Some(t) => BytesStart::from_content(t, name_len),
@@ -705,8 +736,7 @@ impl Tags {
         if binds && let Err(err) = ns.push(&e) {
             return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
         }
-        let (ens, elocal) = ns.resolve_element(e.name());
-        let (ens, elocal) = (resolved(ens), name(elocal.as_ref()));
+        let ens = resolved(ns.resolve_element(e.name()).0);
         for a in e.attributes() {
             let a = a.map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
             let key: &[u8] = a.key.as_ref();
@@ -777,7 +807,7 @@ impl Tags {
             }
             *n += 1;
         }
-        Ok((ens, elocal))
+        Ok(ens)
     }
 }
 
@@ -789,8 +819,11 @@ enum Piece {
     Start {
         empty: bool,
         fails: bool,
+        /// In `Batch::odd_tags` when not `utf8`.
         tag: std::ops::Range<usize>,
+        utf8: bool,
         name_len: usize,
+        local: Cow<'static, str>,
     },
     End,
     /// Its text is `Batch::text[text]`.
@@ -803,7 +836,8 @@ enum Piece {
 #[derive(Debug, Default)]
 struct Batch {
     pieces: Vec<(Piece, Pos)>,
-    tags: Vec<u8>,
+    tags: String,
+    odd_tags: Vec<u8>,
     text: String,
 }
 
@@ -814,13 +848,19 @@ const BATCH_EVENTS: usize = 8192;
 const BATCH_TEXT: usize = 256 << 10;
 
 impl Batch {
-    fn push<R: BufRead>(&mut self, ev: &Raw, x: &XmlIn<R>) {
+    fn push<R: BufRead>(&mut self, ev: &Raw, x: &mut XmlIn<R>) {
         let piece = match ev {
             Raw::Start { empty, fails } => Piece::Start {
                 empty: *empty,
                 fails: fails.is_some(),
-                tag: x.tag_from..x.tags.len(),
+                tag: x.tag_from..if x.utf8 {
+                    x.tags.len()
+                } else {
+                    x.odd_tags.len()
+                },
+                utf8: x.utf8,
                 name_len: x.name_len,
+                local: std::mem::take(&mut x.local),
             },
             Raw::End => Piece::End,
             Raw::Text => Piece::Text(x.text_from..x.text.len()),
@@ -830,7 +870,8 @@ impl Batch {
     }
 
     fn is_full<R: BufRead>(&self, x: &XmlIn<R>) -> bool {
-        self.pieces.len() >= BATCH_EVENTS || x.text.len() + x.tags.len() >= BATCH_TEXT
+        self.pieces.len() >= BATCH_EVENTS
+            || x.text.len() + x.tags.len() + x.odd_tags.len() >= BATCH_TEXT
     }
 }
 
@@ -874,7 +915,7 @@ where
                 }) => {
                     // The tag is read by the consumer before the error reaches it.
                     let ev = Raw::Start { empty, fails: None };
-                    batch.push(&ev, &x);
+                    batch.push(&ev, &mut x);
                     if let Some(Piece::Start { fails, .. }) =
                         batch.pieces.last_mut().map(|(p, _)| p)
                     {
@@ -888,7 +929,7 @@ where
             };
             let full = match ev {
                 Ok(ev) => {
-                    batch.push(&ev, &x);
+                    batch.push(&ev, &mut x);
                     eof || batch.is_full(&x)
                 }
                 Err(e) => {
@@ -909,6 +950,7 @@ where
                 let mut done = std::mem::replace(&mut batch, next);
                 // The reader takes the spare buffers of the batch it got back.
                 std::mem::swap(&mut done.tags, &mut batch.tags);
+                std::mem::swap(&mut done.odd_tags, &mut batch.odd_tags);
                 std::mem::swap(&mut done.text, &mut batch.text);
                 x.hand_over(&mut done);
                 if !feed.send(Ok(done)) || eof {
@@ -954,7 +996,7 @@ impl Events {
                     None => return Ok(Ev::Eof),
                 }
             }
-            let (piece, at) = &self.cur.pieces[self.next];
+            let (piece, at) = &mut self.cur.pieces[self.next];
             self.next += 1;
             self.at = *at;
             if self.pending_pop {
@@ -966,10 +1008,17 @@ impl Events {
                     empty,
                     fails,
                     tag,
+                    utf8,
                     name_len,
+                    local,
                 } => {
-                    let tag = self.cur.tags.get(tag.clone()).unwrap_or(&[]);
-                    let (ns, local) = self.tags.read(tag, *name_len, &self.file, *at)?;
+                    let tag = if *utf8 {
+                        Ok(self.cur.tags.get(tag.clone()).unwrap_or(""))
+                    } else {
+                        Err(self.cur.odd_tags.get(tag.clone()).unwrap_or(&[]))
+                    };
+                    let ns = self.tags.read(tag, *name_len, &self.file, *at)?;
+                    let local = std::mem::take(local);
                     self.pending_pop = *empty;
                     if *fails {
                         // The reading thread's error comes next.
