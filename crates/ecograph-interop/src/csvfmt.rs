@@ -828,7 +828,10 @@ fn read_doc<R: Read>(
     names: [&str; 3],
     take: &Take<Batch>,
 ) -> Result<Doc, Error> {
-    let mut doc = Doc::default();
+    let mut doc = Doc {
+        relationships_file: Some(names[1].to_owned()),
+        ..Doc::default()
+    };
     let mut problems: Vec<Problem> = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut where_: HashMap<Arc<str>, (usize, bool)> = HashMap::default();

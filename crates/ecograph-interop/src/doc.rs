@@ -351,6 +351,9 @@ pub(crate) struct Doc {
     pub diagrams: Vec<Diagram>,
     /// Whether the input can hold folders (the exchange format can, CSV cannot).
     pub has_organizations: bool,
+    /// For reading: the file the relationships come from, when it is not the one the
+    /// import is named by (CSV's `relations.csv`), for the places in their warnings.
+    pub relationships_file: Option<String>,
 }
 
 impl Doc {

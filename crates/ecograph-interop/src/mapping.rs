@@ -638,6 +638,10 @@ fn parse_path(s: &str) -> Option<Vec<String>> {
 
 struct Ctx<'a> {
     file: &'a str,
+    /// The file the relationships were read from, and whether the warnings made now are
+    /// about relationships (CSV reads them from a file of their own).
+    relationships_file: String,
+    on_relationships: bool,
     warnings: Vec<Warning>,
     languages: Vec<String>,
     /// `languages` as a set (a file may name any number of languages).
@@ -646,7 +650,12 @@ struct Ctx<'a> {
 
 impl Ctx<'_> {
     fn warn(&mut self, at: Option<Pos>, msg: impl Into<String>) {
-        self.warnings.push(Warning::new(self.file, at, msg));
+        let file = if self.on_relationships {
+            &self.relationships_file
+        } else {
+            self.file
+        };
+        self.warnings.push(Warning::new(file, at, msg));
     }
 
     /// A text as the model file writes it: a string for one value without a language,
@@ -734,6 +743,11 @@ fn allowed_kind(k: RelationKind, from: ElementKind, to: ElementKind) -> bool {
 pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error> {
     let mut cx = Ctx {
         file,
+        relationships_file: doc
+            .relationships_file
+            .clone()
+            .unwrap_or_else(|| file.to_owned()),
+        on_relationships: false,
         warnings: Vec::new(),
         languages: Vec::new(),
         listed: HashSet::default(),
@@ -847,7 +861,9 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     let n = kept.len();
     let mut parent: Vec<Option<usize>> = vec![None; n];
 
-    // Relationships: markers first (data carried, parents), then relations.
+    // Relationships: markers first (data carried, parents), then relations. Their
+    // warnings name the file they were read from.
+    cx.on_relationships = true;
     // The ends as the reader resolved them (read below, then freed).
     let ends = std::mem::take(&mut doc.ends);
     let ends_of = |ri: usize| ends.get(ri).copied().unwrap_or([End::Unknown; 2]);
@@ -1018,6 +1034,7 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     }
 
     break_cycles(&mut relations, &doc, &ids_out, &mut cx);
+    cx.on_relationships = false;
 
     // Element types the exporter would derive, then the relations' types.
     let derived_types: Vec<&'static str> = (0..n)

@@ -284,6 +284,13 @@ fn a_relationship_ending_at_one_further_down_leads_to_its_element() {
             (Some("r3"), "linked", "c1", "a", Some("r2"), None),
         ]
     );
+    // Each names the row of relations.csv it is about.
+    let places: Vec<(&str, Option<u64>)> = imp
+        .warnings
+        .iter()
+        .map(|w| (w.file.as_str(), w.line))
+        .collect();
+    assert_eq!(places, [("r", Some(2)), ("r", Some(4)), ("e", None)]);
     let warnings: Vec<&str> = imp.warnings.iter().map(|w| w.message.as_str()).collect();
     let at_relationship = |id: &str| {
         format!(
