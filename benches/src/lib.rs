@@ -5,3 +5,4 @@ pub mod graphs;
 pub mod metrics;
 pub mod peers;
 pub mod synth;
+pub mod timing;
