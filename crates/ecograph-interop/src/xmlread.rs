@@ -672,6 +672,10 @@ struct Tags {
     /// reused from tag to tag.
     attrs: Vec<Attr>,
     n: usize,
+    /// The namespace of a name without prefix in the current scopes, once looked up
+    /// (nearly every name: its look-up was a tenth of the thread's work); forgotten
+    /// whenever a binding is entered or left.
+    default_ns: Option<Option<Cow<'static, str>>>,
 }
 
 impl Tags {
@@ -679,6 +683,7 @@ impl Tags {
     fn pop(&mut self) {
         if self.bound.pop() == Some(true) {
             self.ns.pop();
+            self.default_ns = None;
         }
     }
 
@@ -697,6 +702,7 @@ impl Tags {
             bound,
             attrs: slots,
             n,
+            default_ns,
         } = self;
         *n = 0;
         let mut again = Vec::new();
@@ -733,10 +739,20 @@ impl Tags {
         // a namespace enter one (the others would bind nothing).
         let binds = has_xmlns(&e);
         bound.push(binds);
-        if binds && let Err(err) = ns.push(&e) {
-            return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
+        if binds {
+            *default_ns = None;
+            if let Err(err) = ns.push(&e) {
+                return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
+            }
         }
-        let ens = resolved(ns.resolve_element(e.name()).0);
+        let prefixed = |b: &[u8]| b.contains(&b':');
+        let ens = if prefixed(e.name().as_ref()) {
+            resolved(ns.resolve_element(e.name()).0)
+        } else {
+            default_ns
+                .get_or_insert_with(|| resolved(ns.resolve_element(e.name()).0))
+                .clone()
+        };
         for a in e.attributes() {
             let a = a.map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
             let key: &[u8] = a.key.as_ref();
@@ -744,7 +760,6 @@ impl Tags {
             if qname == "xmlns" || qname.starts_with("xmlns:") {
                 continue;
             }
-            let (ans, alocal) = ns.resolve_attribute(a.key);
             // Nearly every value is printable ASCII without a reference: then
             // it is its own text, and holds no character XML 1.0 forbids.
             let raw: &[u8] = &a.value;
@@ -783,13 +798,14 @@ impl Tags {
                 };
                 return Err(not_a_char(file, at, c, &format!("in attribute `{qname}`")));
             }
-            // Without a prefix the local name is the name as written.
-            let local = if alocal.as_ref().len() == key.len() {
-                qname.clone()
+            // Without a prefix the local name is the name as written, and no namespace
+            // applies (a default namespace binds no attribute).
+            let (ns, local) = if prefixed(key) {
+                let (ans, alocal) = ns.resolve_attribute(a.key);
+                (resolved(ans), name(alocal.as_ref()))
             } else {
-                name(alocal.as_ref())
+                (None, qname.clone())
             };
-            let ns = resolved(ans);
             match slots.get_mut(*n) {
                 Some(slot) => {
                     slot.ns = ns;

@@ -761,3 +761,51 @@ fn names_keep_one_value_per_listed_language() {
         ]
     );
 }
+
+/// A name's namespace follows the bindings in scope: elements under another default
+/// namespace are skipped, a prefix bound to the exchange namespace reads as the
+/// exchange's, and the exchange's default applies again once a binding's scope ends
+/// (the reader remembers the default namespace between bindings).
+#[test]
+fn namespaces_follow_the_bindings_in_scope() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="m">
+  <name>M</name>
+  <elements>
+    <element identifier="a" xsi:type="BusinessActor">
+      <foo xmlns="urn:x"><name>Hidden</name><documentation>no</documentation></foo>
+      <name>A</name>
+      <bar xmlns="urn:y"/>
+      <documentation>Doc A</documentation>
+    </element>
+    <x:element xmlns:x="http://www.opengroup.org/xsd/archimate/3.0/" identifier="b" xsi:type="BusinessRole"><x:name>B</x:name></x:element>
+    <element xmlns="urn:z" identifier="c" xsi:type="BusinessRole"><name>C</name></element>
+    <element identifier="d" xsi:type="BusinessRole" xmlns:q="urn:q" q:type="x"><name>D</name></element>
+  </elements>
+</model>"#;
+    let m = import(xml).model;
+    let seen: Vec<_> = m
+        .elements()
+        .map(|e| {
+            (
+                e.id().to_string(),
+                e.kind(),
+                e.name().resolve(None).to_owned(),
+                e.description().map(|d| d.resolve(None).to_owned()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            (
+                "a".into(),
+                ElementKind::Actor,
+                "A".into(),
+                Some("Doc A".into())
+            ),
+            ("b".into(), ElementKind::Role, "B".into(), None),
+            ("d".into(), ElementKind::Role, "D".into(), None),
+        ]
+    );
+}
