@@ -54,6 +54,9 @@ pub enum Shape {
     /// A chain of 10 dated tasks; `n` is how many times the command line repeats
     /// `--delay t1=99999y` (not a model dimension).
     RepeatedDelays,
+    /// A model in `n` languages: one system named in all of them, one only in the
+    /// first (a warning that lists the missing ones).
+    ManyLanguages,
 }
 
 /// Ids of a generated model that the commands name.
@@ -71,7 +74,7 @@ pub struct Ids {
 
 impl Shape {
     /// Every shape, in the order the benchmark table lists them.
-    pub const ALL: [Shape; 16] = [
+    pub const ALL: [Shape; 17] = [
         Shape::DeepTop,
         Shape::DeepName,
         Shape::DependsCycle,
@@ -88,6 +91,7 @@ impl Shape {
         Shape::Minified,
         Shape::DenseView,
         Shape::RepeatedDelays,
+        Shape::ManyLanguages,
     ];
 
     /// The shape's name in tables and on the command line.
@@ -109,6 +113,7 @@ impl Shape {
             Shape::Minified => "minified",
             Shape::DenseView => "dense-view",
             Shape::RepeatedDelays => "repeated-delays",
+            Shape::ManyLanguages => "many-languages",
         }
     }
 
@@ -137,7 +142,7 @@ impl Shape {
             }
             Shape::FlowChain => ids("s0".into(), format!("s{last}"), None, "overview"),
             Shape::LongId => ids("s0".into(), "s32".into(), None, "overview"),
-            Shape::WideProperties | Shape::WideTags => {
+            Shape::WideProperties | Shape::WideTags | Shape::ManyLanguages => {
                 ids("s0".into(), "s1".into(), None, "overview")
             }
             Shape::ManyViews => ids("s0".into(), "s1".into(), None, "v0"),
@@ -290,6 +295,30 @@ impl Shape {
                 writeln!(
                     w,
                     "}},{{\"id\":\"s1\",\"kind\":\"system\",\"name\":\"s1\"}}],"
+                )?;
+                writeln!(
+                    w,
+                    "\"relations\":[{{\"kind\":\"flow\",\"from\":\"s0\",\"to\":\"s1\"}}"
+                )?;
+                tail(w)
+            }
+            Shape::ManyLanguages => {
+                write!(w, "{{\"ecograph\":1,\"languages\":[")?;
+                for i in 0..n {
+                    let comma = if i > 0 { "," } else { "" };
+                    writeln!(w, "{comma}\"l{i}\"")?;
+                }
+                write!(
+                    w,
+                    "],\"elements\":[{{\"id\":\"s0\",\"kind\":\"system\",\"name\":{{"
+                )?;
+                for i in 0..n {
+                    let comma = if i > 0 { "," } else { "" };
+                    writeln!(w, "{comma}\"l{i}\":\"{name} {i}\"")?;
+                }
+                writeln!(
+                    w,
+                    "}}}},{{\"id\":\"s1\",\"kind\":\"system\",\"name\":{{\"l0\":\"s1\"}}}}],"
                 )?;
                 writeln!(
                     w,

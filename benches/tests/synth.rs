@@ -261,12 +261,20 @@ fn adversarial_shapes_are_what_they_claim() {
             }
             let count = match shape {
                 Shape::LongId => 501,
-                Shape::WideProperties | Shape::WideTags | Shape::ManyViews => 2,
+                Shape::WideProperties
+                | Shape::WideTags
+                | Shape::ManyViews
+                | Shape::ManyLanguages => 2,
                 Shape::DenseView => Shape::dense_nodes(40),
                 Shape::RepeatedDelays => 10,
                 _ => 40,
             };
             assert_eq!(model.element_count(), count, "{}", shape.name());
+            if shape == Shape::ManyLanguages {
+                assert_eq!(model.languages().len(), 40);
+                let name = model.element("s0").expect("s0").name();
+                assert_eq!(name.values().count(), 40);
+            }
             continue;
         };
         assert!(checked.model.is_none(), "{}: accepted", shape.name());

@@ -10,10 +10,25 @@ use crate::suggest::closest;
 use crate::time::{Duration, Period};
 use crate::view::{Collapse, LayoutDirection, Selector, View};
 use crate::{ElementKind, RelationKind, Status, Text};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// How many unknown-id errors get a did-you-mean suggestion: each one scans every id.
 const SUGGESTION_BUDGET: usize = 200;
+
+/// Lists up to this long are searched item by item; longer ones are looked up.
+const FEW: usize = 8;
+
+/// Items a message lists before it says how many more there are.
+const LISTED: usize = 10;
+
+/// `items` shown by `show`, joined by commas: the first [`LISTED`] and how many more.
+fn listed<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
+    let mut out: Vec<String> = items.iter().take(LISTED).map(show).collect();
+    if items.len() > LISTED {
+        out.push(format!("and {} more", items.len() - LISTED));
+    }
+    out.join(", ")
+}
 
 /// Relations validated together (see [`Validation::relation_batch`]).
 pub(crate) const BATCH: usize = 256;
@@ -23,6 +38,8 @@ pub(crate) struct Validator {
     languages: Vec<String>,
     /// The same codes, shared by every translated text.
     shared_languages: Vec<std::sync::Arc<str>>,
+    /// Each code's place in `languages`, made once a text is checked against many.
+    language_places: HashMap<Box<str>, usize>,
     suggestions_left: usize,
 }
 
@@ -203,6 +220,35 @@ impl Validator {
         out.into_boxed_slice()
     }
 
+    /// The place of `lang` among the model's languages: searched when they are few,
+    /// else looked up.
+    fn language_at(&mut self, lang: &str) -> Option<usize> {
+        if self.languages.len() <= FEW {
+            return self.languages.iter().position(|l| l == lang);
+        }
+        if self.language_places.len() != self.languages.len() {
+            self.language_places = (self.languages.iter().enumerate())
+                .map(|(i, l)| (Box::from(l.as_str()), i))
+                .collect();
+        }
+        self.language_places.get(lang).copied()
+    }
+
+    /// What to do about `lang`, which is no language of the model: the closest one,
+    /// while the budget of suggestions lasts (each is a search of every language).
+    fn language_suggestion(&mut self, lang: &str) -> String {
+        let closest = if self.suggestions_left > 0 {
+            self.suggestions_left -= 1;
+            closest(lang, self.languages.iter().map(String::as_str))
+        } else {
+            None
+        };
+        match closest {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("add `{lang}` to the model's `languages`"),
+        }
+    }
+
     /// Validates a text; `owner` names the element/relation/view for messages.
     fn text(
         &mut self,
@@ -256,7 +302,10 @@ impl Validator {
                 Text::plain(&**s)
             }
             RawText::Map(pairs) => {
-                let mut ok: Vec<(&str, &str)> = Vec::with_capacity(pairs.len());
+                // The values in known languages: (the language's place, the value).
+                let mut ok: Vec<(usize, &str)> = Vec::with_capacity(pairs.len());
+                // The places given so far, once there are too many to search.
+                let mut given: HashSet<usize> = HashSet::new();
                 for (lang, v) in pairs {
                     let v = match v {
                         Ok(v) => v,
@@ -265,25 +314,29 @@ impl Validator {
                             continue;
                         }
                     };
-                    if !self.languages.iter().any(|l| l == lang) {
+                    let Some(at) = self.language_at(lang) else {
                         let d = id_of(err(
                             "unknown-language",
                             p().key_dyn(lang),
                             format!(
                                 "language `{lang}` is not one of the model's languages ({})",
-                                self.languages.join(", ")
+                                listed(&self.languages, |l| l.to_owned())
                             ),
                         ))
                         .at_key()
-                        .suggest(Some(
-                            match closest(lang, self.languages.iter().map(String::as_str)) {
-                                Some(s) => format!("did you mean `{s}`?"),
-                                None => format!("add `{lang}` to the model's `languages`"),
-                            },
-                        ));
+                        .suggest(Some(self.language_suggestion(lang)));
                         self.push(d);
-                    } else if ok.iter().any(|(l, _)| l == lang) {
-                        // `ok` holds at most one entry per model language.
+                        continue;
+                    };
+                    let repeated = if ok.len() < FEW {
+                        ok.iter().any(|(l, _)| *l == at)
+                    } else {
+                        if given.is_empty() {
+                            given.extend(ok.iter().map(|(l, _)| *l));
+                        }
+                        !given.insert(at)
+                    };
+                    if repeated {
                         let d = id_of(err(
                             "repeated-field",
                             p().key_dyn(lang),
@@ -292,10 +345,10 @@ impl Validator {
                         .at_key();
                         self.push(d);
                     } else {
-                        ok.push((lang, v));
+                        ok.push((at, v));
                     }
                 }
-                if !ok.iter().any(|(l, _)| *l == self.languages[0]) {
+                if !ok.iter().any(|(l, _)| *l == 0) {
                     let default = self.languages[0].clone();
                     let d = id_of(err(
                         "missing-default-language",
@@ -305,23 +358,27 @@ impl Validator {
                     self.push(d);
                     return None;
                 }
-                let missing: Vec<&str> = self
-                    .languages
-                    .iter()
-                    .map(String::as_str)
-                    .filter(|l| !ok.iter().any(|(ol, _)| ol == l))
-                    .collect();
-                if !missing.is_empty() {
+                // In the model's order; each language once.
+                ok.sort_by_key(|(l, _)| *l);
+                if ok.len() < self.languages.len() {
+                    let mut present = ok.iter().map(|(l, _)| *l).peekable();
+                    let missing: Vec<&str> = (0..self.languages.len())
+                        .filter(|l| {
+                            if present.peek() == Some(l) {
+                                present.next();
+                                false
+                            } else {
+                                true
+                            }
+                        })
+                        .map(|l| self.languages[l].as_str())
+                        .collect();
                     let d = id_of(warn(
                         "missing-translation",
                         p(),
                         format!(
                             "`{key}` has no translation to {}",
-                            missing
-                                .iter()
-                                .map(|m| format!("`{m}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
+                            listed(&missing, |m| format!("`{m}`"))
                         ),
                     ))
                     .suggest(Some(format!(
@@ -330,13 +387,6 @@ impl Validator {
                     )));
                     self.push(d);
                 }
-                let order = |l: &str| {
-                    self.languages
-                        .iter()
-                        .position(|x| x == l)
-                        .unwrap_or(usize::MAX)
-                };
-                ok.sort_by_key(|(l, _)| order(l));
                 if self.shared_languages.len() != self.languages.len() {
                     self.shared_languages = self
                         .languages
@@ -346,10 +396,7 @@ impl Validator {
                 }
                 Text::from_shared(
                     ok.into_iter()
-                        .map(|(l, v)| {
-                            let at = self.languages.iter().position(|x| x == l).unwrap_or(0);
-                            (self.shared_languages[at].clone(), Box::from(v))
-                        })
+                        .map(|(l, v)| (self.shared_languages[l].clone(), Box::from(v)))
                         .collect(),
                 )
             }
@@ -456,6 +503,7 @@ impl Validation {
                 diags: Vec::new(),
                 languages: Vec::new(),
                 shared_languages: Vec::new(),
+                language_places: HashMap::new(),
                 suggestions_left: SUGGESTION_BUDGET,
             },
             elements: Vec::new(),
@@ -496,6 +544,7 @@ impl Validation {
         let root = JsonPath::default();
         // Languages come first: every text depends on them.
         let lp = root.key("languages");
+        let mut listed_once: HashSet<&str> = HashSet::new();
         for (lang, p) in v.strings(&doc.languages, &lp) {
             let valid = !lang.is_empty()
                 && lang.len() <= 35
@@ -509,7 +558,7 @@ impl Validation {
                     )
                     .suggest(Some("use a code such as `fi` or `en-GB`".into())),
                 );
-            } else if v.languages.iter().any(|l| l == lang) {
+            } else if !listed_once.insert(lang) {
                 v.push(err(
                     "duplicate-language",
                     p,
@@ -1220,6 +1269,7 @@ impl Validation {
             diags: Vec::new(),
             languages: self.v.languages.clone(),
             shared_languages: self.v.shared_languages.clone(),
+            language_places: HashMap::new(),
             suggestions_left: self.v.suggestions_left,
         };
         let mut relations = Vec::with_capacity(second.len());

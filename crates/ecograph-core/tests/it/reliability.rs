@@ -201,3 +201,68 @@ fn a_valid_model_with_a_warning_per_element_keeps_each_warning_once_in_order() {
         last = line;
     }
 }
+
+/// Texts in many languages are checked by look-up, not by search (a model in 100k
+/// languages once took minutes), and the messages about them list ten languages and
+/// count the rest.
+#[test]
+fn many_languages_are_listed_ten_at_a_time() {
+    let languages: Vec<String> = (0..30).map(|i| format!("\"l{i}\"")).collect();
+    let all: Vec<String> = (0..12).map(|i| format!("\"l{i}\": \"A{i}\"")).collect();
+    let src = format!(
+        r#"{{"ecograph": 1, "languages": [{}], "elements": [
+            {{"id": "a", "kind": "system", "name": {{{}, "l3": "again", "zz": "Z"}}}},
+            {{"id": "b", "kind": "system", "name": {{"l0": "B"}}}}],
+            "relations": [{{"kind": "flow", "from": "a", "to": "b"}}]}}"#,
+        languages.join(", "),
+        all.join(", ")
+    );
+    let checked = Model::check_str(&src, None);
+    let found: Vec<(String, String)> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code() != "flow-without-data")
+        .map(|d| (d.code().to_owned(), d.message().to_owned()))
+        .collect();
+    let first_ten = |quote: &str| -> String {
+        (0..10)
+            .map(|i| format!("{quote}l{i}{quote}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let missing_of_a: Vec<String> = (12..22).map(|i| format!("`l{i}`")).collect();
+    assert_eq!(
+        found,
+        vec![
+            (
+                "repeated-field".to_owned(),
+                "language `l3` is given more than once in `name`".to_owned()
+            ),
+            (
+                "unknown-language".to_owned(),
+                format!(
+                    "language `zz` is not one of the model's languages ({}, and 20 more)",
+                    first_ten("")
+                )
+            ),
+            (
+                "missing-translation".to_owned(),
+                format!(
+                    "`name` has no translation to {}, and 8 more",
+                    missing_of_a.join(", ")
+                )
+            ),
+            (
+                "missing-translation".to_owned(),
+                format!(
+                    "`name` has no translation to {}, and 19 more",
+                    (1..11)
+                        .map(|i| format!("`l{i}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            ),
+        ]
+    );
+    assert!(checked.model.is_none());
+}
