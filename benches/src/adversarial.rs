@@ -279,17 +279,11 @@ impl Shape {
                 )?;
                 if self == Shape::WideProperties {
                     write!(w, "\"properties\":{{")?;
-                    for i in 0..n {
-                        let comma = if i > 0 { "," } else { "" };
-                        writeln!(w, "{comma}\"p{i}\":\"v{i}\"")?;
-                    }
+                    lines(w, n, |w, i| write!(w, "\"p{i}\":\"v{i}\""))?;
                     write!(w, "}}")?;
                 } else {
                     write!(w, "\"tags\":[")?;
-                    for i in 0..n {
-                        let comma = if i > 0 { "," } else { "" };
-                        writeln!(w, "{comma}\"t{i}\"")?;
-                    }
+                    lines(w, n, |w, i| write!(w, "\"t{i}\""))?;
                     write!(w, "]")?;
                 }
                 writeln!(
@@ -304,18 +298,12 @@ impl Shape {
             }
             Shape::ManyLanguages => {
                 write!(w, "{{\"ecograph\":1,\"languages\":[")?;
-                for i in 0..n {
-                    let comma = if i > 0 { "," } else { "" };
-                    writeln!(w, "{comma}\"l{i}\"")?;
-                }
+                lines(w, n, |w, i| write!(w, "\"l{i}\""))?;
                 write!(
                     w,
                     "],\"elements\":[{{\"id\":\"s0\",\"kind\":\"system\",\"name\":{{"
                 )?;
-                for i in 0..n {
-                    let comma = if i > 0 { "," } else { "" };
-                    writeln!(w, "{comma}\"l{i}\":\"{name} {i}\"")?;
-                }
+                lines(w, n, |w, i| write!(w, "\"l{i}\":\"{name} {i}\""))?;
                 writeln!(
                     w,
                     "}}}},{{\"id\":\"s1\",\"kind\":\"system\",\"name\":{{\"l0\":\"s1\"}}}}],"
@@ -332,14 +320,13 @@ impl Shape {
                     w,
                     "],\"relations\":[{{\"kind\":\"flow\",\"from\":\"s0\",\"to\":\"s1\"}}],\"views\":["
                 )?;
-                for i in 0..n {
-                    let comma = if i > 0 { "," } else { "" };
-                    writeln!(
+                lines(w, n, |w, i| {
+                    write!(
                         w,
-                        "{comma}{{\"id\":\"v{i}\",\"include\":[{{\"id\":\"s{}\"}}]}}",
+                        "{{\"id\":\"v{i}\",\"include\":[{{\"id\":\"s{}\"}}]}}",
                         i % 2
-                    )?;
-                }
+                    )
+                })?;
                 writeln!(w, "]}}")
             }
             Shape::Minified => {
@@ -411,12 +398,27 @@ fn tail(w: &mut impl Write) -> io::Result<()> {
 /// The head of a model and `n` systems `s0…`, leaving the element list open.
 fn systems(w: &mut impl Write, n: usize, name: &str) -> io::Result<()> {
     head(w)?;
-    for i in 0..n {
-        let comma = if i > 0 { "," } else { "" };
-        writeln!(
+    lines(w, n, |w, i| {
+        write!(
             w,
-            "{comma}{{\"id\":\"s{i}\",\"kind\":\"system\",\"name\":\"{name} {i}\"}}"
-        )?;
+            "{{\"id\":\"s{i}\",\"kind\":\"system\",\"name\":\"{name} {i}\"}}"
+        )
+    })
+}
+
+/// Items `0..n`, each written by `item` on a line of its own after a comma (but the
+/// first).
+fn lines<W: Write>(
+    w: &mut W,
+    n: usize,
+    item: impl Fn(&mut W, usize) -> io::Result<()>,
+) -> io::Result<()> {
+    for i in 0..n {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        item(w, i)?;
+        writeln!(w)?;
     }
     Ok(())
 }
