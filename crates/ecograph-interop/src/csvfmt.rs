@@ -8,7 +8,7 @@
 //! no place for, travel as properties too.
 
 use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, push_small};
-use crate::error::{Error, Pos, Problem};
+use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
 use crate::pipe::{Feed, Take};
@@ -1006,8 +1006,7 @@ fn read_doc<R: Read>(
     // Suggestions come from `where_`'s keys (not a copy of every identifier: no entry
     // is added from here on).
     let mut ident_of: Vec<&str> = Vec::new();
-    // How many dangling references have been given a suggestion (see `suggest`).
-    let mut suggested = 0;
+    let mut suggestions = Suggestions::default();
     for &(i, which, at) in &unseen_ends {
         let c = &doc.relationships[i];
         let (end, id) = if which == 0 {
@@ -1028,7 +1027,7 @@ fn read_doc<R: Read>(
                     }
                 }
             }
-            let help = suggest(id, &where_, &mut suggested);
+            let help = suggestions.closest(id, where_.keys().map(|k| &**k));
             problems.push(
                 Problem::new(
                     names[1],
@@ -1106,7 +1105,7 @@ fn read_doc<R: Read>(
                 where_.get(id).copied()
             };
             let Some((i, is_rel)) = found else {
-                let help = suggest(id, &where_, &mut suggested);
+                let help = suggestions.closest(id, where_.keys().map(|k| &**k));
                 problems.push(
                     Problem::new(
                         names[2],
@@ -1190,25 +1189,6 @@ fn end_of((i, is_rel): (usize, bool)) -> End {
         Ok(i) => End::Element(i),
         Err(_) => End::Unknown,
     }
-}
-
-/// How many dangling references get a suggestion, as in the exchange format's reader:
-/// each suggestion looks through every identifier, so that one for each of many
-/// dangling references took quadratic time (5,000 in a 10,000-row file: 15 s).
-const SUGGESTIONS: usize = 20;
-
-/// The suggestion for `id`, a reference to no concept, while fewer than
-/// [`SUGGESTIONS`] have been made (`given` counts them).
-fn suggest(
-    id: &str,
-    where_: &HashMap<Arc<str>, (usize, bool)>,
-    given: &mut usize,
-) -> Option<String> {
-    *given += 1;
-    if *given > SUGGESTIONS {
-        return None;
-    }
-    closest(id, where_.keys().map(|k| &**k)).map(|s| format!("did you mean `{s}`?"))
 }
 
 /// Takes `id` for the concept at `slot` and gives the identifier to keep, or reports it

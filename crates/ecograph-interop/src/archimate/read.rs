@@ -3,7 +3,7 @@
 
 use super::NS;
 use crate::doc::{Concept, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
-use crate::error::{Error, Pos, Problem};
+use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
 use crate::xmlread::{Attr, Ev, Events, XmlIn, piped};
@@ -698,14 +698,10 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is, _)| is & bits != 0);
     // The identifiers suggestions come from, listed only when one is needed.
     let (elements, relationships) = (&doc.elements, &doc.relationships);
-    let mut suggestions = 0;
+    let mut suggestions = Suggestions::default();
     let mut suggest = |id: &str| -> Option<String> {
-        suggestions += 1;
-        if suggestions > 20 {
-            return None;
-        }
         let concept_ids = elements.iter().chain(relationships).map(|c| &*c.ident);
-        closest(id, concept_ids).map(|s| format!("did you mean `{s}`?"))
+        suggestions.closest(id, concept_ids)
     };
     // The ends of every relationship: 1.4M look-ups that miss the cache for a
     // 100k-element model, split between two threads (the XML reading thread is idle by
