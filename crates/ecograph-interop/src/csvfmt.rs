@@ -19,7 +19,7 @@ use ecograph_core::suggest::closest;
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::hash_map::Entry;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -62,28 +62,40 @@ pub struct CsvFiles {
     pub properties: Vec<u8>,
 }
 
-struct Out {
-    w: csv::Writer<Vec<u8>>,
+/// One CSV file being written: the first write error is kept and every later row
+/// skipped, so the callers' row loops need no error handling.
+struct Out<W: Write> {
+    w: csv::Writer<W>,
+    failed: Option<std::io::Error>,
 }
 
-impl Out {
-    fn new(header: &[&str]) -> Out {
-        let mut buf = Vec::with_capacity(1 << 16);
-        buf.extend_from_slice(b"\xEF\xBB\xBF");
+impl<W: Write> Out<W> {
+    fn new(mut out: W, header: &[&str]) -> Out<W> {
+        let failed = out.write_all(b"\xEF\xBB\xBF").err();
+        // The csv writer's own buffer: rows reach `out` in 64 KiB writes.
         let w = csv::WriterBuilder::new()
             .quote_style(csv::QuoteStyle::Always)
             .terminator(csv::Terminator::CRLF)
-            .from_writer(buf);
-        let mut o = Out { w };
+            .buffer_capacity(1 << 16)
+            .from_writer(out);
+        let mut o = Out { w, failed };
         o.row(header);
         o
     }
     fn row(&mut self, fields: &[&str]) {
-        // Writing into a Vec cannot fail.
-        let _ = self.w.write_record(fields);
+        if self.failed.is_none()
+            && let Err(e) = self.w.write_record(fields)
+        {
+            self.failed = Some(e.into());
+        }
     }
-    fn finish(self) -> Vec<u8> {
-        self.w.into_inner().unwrap_or_default()
+    fn finish(self) -> Result<W, Error> {
+        if let Some(source) = self.failed {
+            return Err(Error::Write { source });
+        }
+        self.w.into_inner().map_err(|e| Error::Write {
+            source: e.into_error(),
+        })
     }
 }
 
@@ -111,11 +123,35 @@ fn csv_type(c: &Concept) -> &str {
 /// [`Error::Layout`] when a view cannot be resolved (views travel as properties, but are
 /// resolved like every export's).
 pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Error> {
+    let (elements, relations, properties) =
+        write_csv(model, options, Vec::new(), Vec::new(), Vec::new())?;
+    Ok(CsvFiles {
+        elements,
+        relations,
+        properties,
+    })
+}
+
+/// [`export_csv`] streamed into three writers (`elements.csv`, `relations.csv`,
+/// `properties.csv`, in [`CSV_FILES`]' order), which are returned: nothing of the
+/// output is held in memory. Wrap them in a `BufWriter` when they are unbuffered, as a
+/// file is.
+///
+/// # Errors
+/// As [`export_csv`], and [`Error::Write`] when a writer fails (the first failure; no
+/// more rows are written after it).
+pub fn write_csv<E: Write, R: Write, P: Write>(
+    model: &Model,
+    options: &ExportOptions,
+    elements: E,
+    relations: R,
+    properties: P,
+) -> Result<(E, R, P), Error> {
     let ex = mapping::Exchange::new(model, options)?;
     let doc = &ex.head;
-    let mut el = Out::new(&ELEMENTS_HEADER);
-    let mut rel = Out::new(&RELATIONS_HEADER);
-    let mut pr = Out::new(&PROPERTIES_HEADER);
+    let mut el = Out::new(elements, &ELEMENTS_HEADER);
+    let mut rel = Out::new(relations, &RELATIONS_HEADER);
+    let mut pr = Out::new(properties, &PROPERTIES_HEADER);
     el.row(&[
         &doc.ident,
         MODEL_TYPE,
@@ -225,11 +261,7 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
             pr.row(&[&c.ident, k, v]);
         }
     });
-    Ok(CsvFiles {
-        elements: el.finish(),
-        relations: rel.finish(),
-        properties: pr.finish(),
-    })
+    Ok((el.finish()?, rel.finish()?, pr.finish()?))
 }
 
 struct BomSkip<R> {

@@ -47,7 +47,7 @@ mod xmlread;
 mod xmlwrite;
 
 pub use archimate::{export_archimate, import_archimate, write_archimate};
-pub use csvfmt::{CSV_FILES, CsvFiles, export_csv, import_csv};
+pub use csvfmt::{CSV_FILES, CsvFiles, export_csv, import_csv, write_csv};
 pub use error::{Error, Problem, Warning};
 pub use graphml::export_graphml;
 

@@ -2,7 +2,7 @@
 
 use crate::common::{Exit, Fail, load_model, refuse_input, write_atomic};
 use ecograph_interop::{
-    CSV_FILES, Error, ExportOptions, export_csv, export_graphml, write_archimate,
+    CSV_FILES, Error, ExportOptions, export_graphml, write_archimate, write_csv,
 };
 use std::io::Write;
 use std::path::Path;
@@ -87,15 +87,45 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             write_atomic(out, &xml)?;
         }
         Target::Csv => {
-            let files = export_csv(&model, &options).map_err(|e| interop_fail(&e))?;
+            // The three files are streamed into their temporary files at once, never
+            // held in memory; each is renamed into place only when all three are
+            // complete (properties.csv first, elements.csv last). An export error
+            // aborts all three writes.
             std::fs::create_dir_all(out).map_err(|e| Fail::io(out, &e))?;
-            for (name, bytes) in
-                CSV_FILES
-                    .iter()
-                    .zip([&files.elements, &files.relations, &files.properties])
-            {
-                write_atomic(&out.join(name), bytes)?;
+            let paths = CSV_FILES.map(|name| out.join(name));
+            for p in &paths {
+                refuse_input(p)?;
             }
+            let mut failed: Option<Error> = None;
+            // The innermost write that fails names its file: its error comes back first.
+            let blame = std::cell::Cell::new(None);
+            let write = |i: usize, w: &mut dyn FnMut(&mut dyn Write) -> std::io::Result<()>| {
+                ecograph_core::fs::write_atomic_with(&paths[i], w).inspect_err(|_| {
+                    if blame.get().is_none() {
+                        blame.set(Some(i));
+                    }
+                })
+            };
+            let written = write(0, &mut |el| {
+                write(1, &mut |rel| {
+                    write(2, &mut |pr| {
+                        write_csv(&model, &options, &mut *el, &mut *rel, pr)
+                            .map(|_| ())
+                            .map_err(|e| {
+                                let io = std::io::Error::other(e.to_string());
+                                failed = Some(e);
+                                io
+                            })
+                    })
+                })
+            });
+            if let Some(e) = failed {
+                return Err(interop_fail(&e));
+            }
+            written.map_err(|e| {
+                let p = &paths[blame.get().unwrap_or(0)];
+                Fail::usage(format!("cannot write `{}`: {e}", p.display()))
+            })?;
         }
     }
     Ok(Exit::Ok)

@@ -159,3 +159,72 @@ fn a_streamed_export_that_fails_leaves_the_old_file_and_no_temporary() {
         "{names:?}"
     );
 }
+
+#[test]
+fn a_csv_export_that_cannot_write_one_file_replaces_none_and_names_it() {
+    // The three files are streamed together and renamed only when all are complete: a
+    // properties.csv that is a directory stops the export before any file is replaced.
+    let dir = scratch("interop", "csv-blocked");
+    let out = dir.join("csv");
+    std::fs::create_dir_all(out.join("properties.csv")).expect("scratch");
+    for f in ["elements.csv", "relations.csv"] {
+        std::fs::write(out.join(f), "old bytes").expect("scratch");
+    }
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "csv",
+        "--out",
+        &out.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: cannot write `{}`: is a directory\n",
+            out.join("properties.csv").display()
+        )
+    );
+    for f in ["elements.csv", "relations.csv"] {
+        assert_eq!(
+            std::fs::read_to_string(out.join(f)).expect("kept"),
+            "old bytes"
+        );
+    }
+    let names: Vec<String> = std::fs::read_dir(&out)
+        .expect("scratch")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("ecograph-tmp")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn a_csv_export_never_writes_over_its_model() {
+    let dir = scratch("interop", "csv-over-input");
+    let model = dir.join("relations.csv");
+    std::fs::copy(te24(), &model).expect("scratch");
+    let before = std::fs::read(&model).expect("scratch");
+    let o = run(&[
+        "export",
+        &model.display().to_string(),
+        "--format",
+        "csv",
+        "--out",
+        &dir.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let m = model.display();
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: refusing to write `{m}`: it is the input `{m}`; choose another output file\n"
+        )
+    );
+    assert_eq!(std::fs::read(&model).expect("kept"), before);
+    assert!(!dir.join("elements.csv").exists());
+}

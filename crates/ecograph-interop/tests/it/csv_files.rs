@@ -2,7 +2,7 @@
 
 use crate::{generate, te24};
 use ecograph_core::Model;
-use ecograph_interop::{CsvFiles, ExportOptions, export_csv, import_csv};
+use ecograph_interop::{CsvFiles, ExportOptions, export_csv, import_csv, write_csv};
 use proptest::prelude::*;
 
 fn export(m: &Model) -> CsvFiles {
@@ -328,4 +328,72 @@ fn only_the_first_twenty_dangling_references_get_a_suggestion() {
         text.contains("property `k` is for `a1x`, which is no element or relationship\n  --> p:6:1\nhelp: did you mean `a1`?\nerror: property `k` is for `a1x`, which is no element or relationship\n  --> p:7:1\nerror:"),
         "{text}"
     );
+}
+
+/// A writer that takes `room` bytes and then fails, counting the writes tried after.
+#[derive(Debug)]
+struct Full {
+    room: usize,
+    taken: Vec<u8>,
+    refused: usize,
+}
+
+impl std::io::Write for Full {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        if self.taken.len() + b.len() > self.room {
+            self.refused += 1;
+            return Err(std::io::Error::other("disk full"));
+        }
+        self.taken.extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn write_csv_streams_what_export_csv_returns_and_stops_at_a_failing_writer() {
+    let m = te24();
+    let whole = export(&m);
+    let (e, r, p) = write_csv(
+        &m,
+        &ExportOptions::default(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    )
+    .expect("exports");
+    assert_eq!(
+        (e, r, p),
+        (
+            whole.elements.clone(),
+            whole.relations.clone(),
+            whole.properties.clone()
+        )
+    );
+    let mut full = Full {
+        room: 100,
+        taken: Vec::new(),
+        refused: 0,
+    };
+    let err = write_csv(
+        &m,
+        &ExportOptions::default(),
+        Vec::new(),
+        Vec::new(),
+        &mut full,
+    )
+    .expect_err("properties.csv cannot be written");
+    assert!(
+        matches!(err, ecograph_interop::Error::Write { .. }),
+        "{err:?}"
+    );
+    assert_eq!(err.to_string(), "cannot write the output");
+    // The byte order mark went through; the first full buffer was refused, and no row
+    // was tried after it: the second refusal is the csv writer's flush as it is dropped.
+    assert_eq!(full.taken, b"\xEF\xBB\xBF");
+    assert_eq!(full.refused, 2);
+    // Over three of the csv writer's 64 KiB buffers, so rows went on after the failure.
+    assert!(whole.properties.len() > 3 << 16);
 }
