@@ -119,9 +119,12 @@ fn csv_type(c: &Concept) -> &str {
 
 /// Writes `model` in Archi's CSV layout.
 ///
+/// Views travel as their definitions (an `ecograph:view` property of the model's row);
+/// none is laid out.
+///
 /// # Errors
-/// [`Error::Layout`] when a view cannot be resolved (views travel as properties, but are
-/// resolved like every export's).
+/// None today: every model that loaded can be written. The `Result` is that of
+/// [`write_csv`], whose writers can fail.
 pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Error> {
     let (elements, relations, properties) =
         write_csv(model, options, Vec::new(), Vec::new(), Vec::new())?;
@@ -138,8 +141,8 @@ pub fn export_csv(model: &Model, options: &ExportOptions) -> Result<CsvFiles, Er
 /// file is.
 ///
 /// # Errors
-/// As [`export_csv`], and [`Error::Write`] when a writer fails (the first failure; no
-/// more rows are written after it).
+/// [`Error::Write`] when a writer fails (the first failure; no more rows are written
+/// after it).
 pub fn write_csv<E: Write, R: Write, P: Write>(
     model: &Model,
     options: &ExportOptions,
@@ -147,7 +150,8 @@ pub fn write_csv<E: Write, R: Write, P: Write>(
     relations: R,
     properties: P,
 ) -> Result<(E, R, P), Error> {
-    let ex = mapping::Exchange::new(model, options)?;
+    // Views travel as their definitions: nothing of a drawing fits in a CSV row.
+    let ex = mapping::Exchange::without_placement(model, options)?;
     let doc = &ex.head;
     let mut el = Out::new(elements, &ELEMENTS_HEADER);
     let mut rel = Out::new(relations, &RELATIONS_HEADER);

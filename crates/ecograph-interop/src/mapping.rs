@@ -223,6 +223,24 @@ pub(crate) struct Exchange<'m> {
 
 impl<'m> Exchange<'m> {
     pub fn new(model: &'m Model, opts: &'m ExportOptions) -> Result<Exchange<'m>, Error> {
+        Exchange::build(model, opts, true)
+    }
+
+    /// [`Exchange::new`] with diagrams that hold their view's identity and definition
+    /// (the `ecograph:view` property) but no nodes or connections, for a format that
+    /// has no place for a drawing (CSV): no view is laid out.
+    pub fn without_placement(
+        model: &'m Model,
+        opts: &'m ExportOptions,
+    ) -> Result<Exchange<'m>, Error> {
+        Exchange::build(model, opts, false)
+    }
+
+    fn build(
+        model: &'m Model,
+        opts: &'m ExportOptions,
+        place: bool,
+    ) -> Result<Exchange<'m>, Error> {
         let lang = opts.lang.as_deref();
         let mut head = Doc {
             ident: "__model".into(),
@@ -281,7 +299,9 @@ impl<'m> Exchange<'m> {
             rel_idents.push(ident);
         }
         let mut rel_types: Vec<(&'m str, bool)> = Vec::with_capacity(model.relation_count());
-        let mut rel_sources: Vec<String> = Vec::with_capacity(model.relation_count());
+        // Each relationship's source identifier, for the diagrams' connections.
+        let mut rel_sources: Vec<String> =
+            Vec::with_capacity(if place { model.relation_count() } else { 0 });
         for r in model.relations() {
             let (from, to) = (r.from().index(), r.to().index());
             let kind = r.kind();
@@ -290,6 +310,9 @@ impl<'m> Exchange<'m> {
                 None => derived_relationship(kind, &types[from], &types[to]),
             };
             rel_types.push((typ, rev));
+            if !place {
+                continue;
+            }
             let source = match rel_prop(&r, A_SOURCE_REL).and_then(|id| by_rel_id.get(id)) {
                 Some(j) => rel_idents[*j].clone(),
                 None => idents[if rev { to } else { from }].clone(),
@@ -313,8 +336,11 @@ impl<'m> Exchange<'m> {
         head.folders = folders(model, &idents, &rel_idents, lang);
 
         for view in model.views() {
-            let mut d: Diagram =
-                crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?;
+            let mut d: Diagram = if place {
+                crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?
+            } else {
+                Diagram::default()
+            };
             d.ident = {
                 let e = ids::encode(&view.id);
                 if element_idents.contains(e.as_str()) || rel_idents.contains(&e) {
