@@ -149,15 +149,7 @@ fn a_streamed_export_that_fails_leaves_the_old_file_and_no_temporary() {
         "error: element `b` holds the character U+0007, which XML 1.0 cannot hold: remove it from the model\n"
     );
     assert_eq!(std::fs::read_to_string(&out).expect("kept"), "old bytes");
-    let names: Vec<String> = std::fs::read_dir(&dir)
-        .expect("scratch")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        names.iter().all(|n| !n.contains("ecograph-tmp")),
-        "{names:?}"
-    );
+    assert_no_temporary_in(&dir);
 }
 
 #[test]
@@ -192,15 +184,7 @@ fn a_csv_export_that_cannot_write_one_file_replaces_none_and_names_it() {
             "old bytes"
         );
     }
-    let names: Vec<String> = std::fs::read_dir(&out)
-        .expect("scratch")
-        .filter_map(Result::ok)
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    assert!(
-        names.iter().all(|n| !n.contains("ecograph-tmp")),
-        "{names:?}"
-    );
+    assert_no_temporary_in(&out);
 }
 
 #[test]
@@ -227,4 +211,17 @@ fn a_csv_export_never_writes_over_its_model() {
     );
     assert_eq!(std::fs::read(&model).expect("kept"), before);
     assert!(!dir.join("elements.csv").exists());
+}
+
+/// Fails when a writer's temporary file was left in `dir`.
+fn assert_no_temporary_in(dir: &std::path::Path) {
+    let names: Vec<String> = std::fs::read_dir(dir)
+        .expect("scratch")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names.iter().all(|n| !n.contains("ecograph-tmp")),
+        "{names:?}"
+    );
 }
