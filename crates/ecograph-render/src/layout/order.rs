@@ -88,6 +88,7 @@ pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
             work: &mut work,
             weights: None,
             search_weights: weights.as_ref(),
+            sort_scratch: SortScratch::default(),
         };
         let ranks = o.mincross(&comp);
         for (r, row) in ranks.into_iter().enumerate() {
@@ -159,6 +160,33 @@ struct Orderer<'a> {
     /// The weights the search inside boxes uses (drawn edges outweigh
     /// hidden ones); the sweeps count every crossing alike.
     search_weights: Option<&'a Weights>,
+    /// Buffers of [`Orderer::sort_block`], kept between sorts.
+    sort_scratch: SortScratch,
+}
+
+/// The buffers of [`Orderer::sort_block`]: one set per nesting depth (a
+/// block's sort is open while its child boxes are sorted), and each child
+/// box's entry in the block being grouped (`usize::MAX` outside that).
+#[derive(Default)]
+struct SortScratch {
+    depths: Vec<SortBufs>,
+    child_entry: Vec<usize>,
+    ref_pos: Vec<Option<f64>>,
+    ref_sum: Vec<f64>,
+    ref_cnt: Vec<usize>,
+}
+
+#[derive(Default)]
+struct SortBufs {
+    entries: Vec<Entry>,
+    entry_of: Vec<usize>,
+    members: Vec<usize>,
+    sorted: Vec<usize>,
+    sortable: Vec<(i64, usize)>,
+    unsortable: Vec<usize>,
+    result: Vec<usize>,
+    slots: Vec<usize>,
+    constrained: Vec<usize>,
 }
 
 /// Crossing weights parallel to `Layered::up` and `Layered::down`.
@@ -270,6 +298,7 @@ impl Orderer<'_> {
         let nr = self.ranks.len();
         let none = (usize::MAX, 0);
         let (mut above, mut here, mut below) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut up, mut down) = (Beside::default(), Beside::default());
         for r in (0..nr).cycle().take(nr * UNPASS_ROUNDS) {
             if *self.work > WORK_BUDGET {
                 return;
@@ -286,13 +315,15 @@ impl Orderer<'_> {
             let nodes = self.ranks[r].clone();
             // Kept up to date as nodes move.
             self.box_spans(r, &mut here);
+            up.set(&here, Some(&above), true);
+            down.set(&here, Some(&below), true);
             for v in nodes {
                 if g.up[v].is_empty() && g.down[v].is_empty() {
                     continue;
                 }
                 *self.work += (here.len() * (g.up[v].len() + g.down[v].len() + 1)) as u64;
                 let at = self.pos[v];
-                let now = self.passes_at(v, 2 * at + 1, &here, Some(&above), Some(&below));
+                let now = self.passes_at(v, 2 * at + 1, &up, &down);
                 if now == 0 {
                     continue;
                 }
@@ -309,7 +340,7 @@ impl Orderer<'_> {
                     if gap == at || gap == at + 1 {
                         continue;
                     }
-                    let p = self.passes_at(v, 2 * gap, &here, Some(&above), Some(&below));
+                    let p = self.passes_at(v, 2 * gap, &up, &down);
                     if p >= best.0 {
                         continue;
                     }
@@ -321,6 +352,8 @@ impl Orderer<'_> {
                 if let Some(gap) = best_gap {
                     self.move_node(r, at, gap);
                     self.box_spans(r, &mut here);
+                    up.set(&here, Some(&above), true);
+                    down.set(&here, Some(&below), true);
                 }
             }
         }
@@ -365,68 +398,60 @@ impl Orderer<'_> {
     /// Passes of the edge segments at node `v` through boxes (see
     /// [`Orderer::unpass`]); `spans` holds every box's first and last slot
     /// on every rank as the ranks are.
-    fn node_passes(&self, v: usize, spans: &[Vec<(usize, usize)>]) -> u64 {
+    /// `beside` is scratch space.
+    fn node_passes(
+        &self,
+        v: usize,
+        spans: &[Vec<(usize, usize)>],
+        beside: &mut [Beside; 2],
+    ) -> u64 {
         let r = self.g.nodes[v].rank;
-        let (above, below) = (r.checked_sub(1).map(|a| &spans[a][..]), spans.get(r + 1));
-        self.passes_at(
-            v,
-            2 * self.pos[v] + 1,
-            &spans[r],
-            above,
-            below.map(|b| &b[..]),
-        )
+        let [up, down] = beside;
+        up.set(&spans[r], r.checked_sub(1).map(|a| &spans[a][..]), false);
+        down.set(&spans[r], spans.get(r + 1).map(|b| &b[..]), false);
+        self.passes_at(v, 2 * self.pos[v] + 1, up, down)
     }
 
     /// Passes of the edge segments at node `v` through boxes if `v` sat at
     /// `at2` on its rank, in doubled slots (slot i is 2i + 1, the gap before
     /// it 2i): boxes that span both ranks of a segment, hold neither end and
-    /// have the ends on opposite sides. `here`, `above` and `below` hold
-    /// every box's first and last slot on v's rank and the ranks above and
-    /// below it (`None`: no such rank).
-    fn passes_at(
-        &self,
-        v: usize,
-        at2: usize,
-        here: &[(usize, usize)],
-        above: Option<&[(usize, usize)]>,
-        below: Option<&[(usize, usize)]>,
-    ) -> u64 {
+    /// have the ends on opposite sides. `up` and `down` hold the boxes on
+    /// v's rank and the rank above and below it.
+    fn passes_at(&self, v: usize, at2: usize, up: &Beside, down: &Beside) -> u64 {
         let g = self.g;
-        let none = (usize::MAX, 0);
         let path =
             |v: usize| -> &[usize] { g.nodes[v].cluster.map_or(&[], |k| &self.tree.path[k][..]) };
         let v_path = path(v);
-        // Each side's neighbours and the box spans of their rank, where there
-        // are both.
-        let sides =
-            [(&g.up[v][..], above), (&g.down[v][..], below)].map(|(nbrs, there)| match there {
-                Some(there) if !nbrs.is_empty() => Some((nbrs, there)),
-                _ => None,
-            });
-        if sides.iter().all(Option::is_none) {
-            return 0;
-        }
+        let pos: &[usize] = self.pos;
         let mut total = 0;
-        // Box by box: only a box on v's rank that v is outside of, beside
-        // it, can be passed.
-        for (c, &h) in here.iter().enumerate() {
-            if h == none {
+        for (nbrs, boxes) in [(&g.up[v][..], up), (&g.down[v][..], down)] {
+            if nbrs.is_empty() {
                 continue;
             }
-            let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
-            if !(left || right) || v_path.contains(&c) {
+            // The neighbours' first and last slot.
+            let (lo, hi) = nbrs.iter().fold((usize::MAX, 0), |(lo, hi), &w| {
+                (lo.min(pos[w]), hi.max(pos[w]))
+            });
+            if !boxes.may_pass(at2, lo, hi) {
                 continue;
             }
-            for &(nbrs, there) in sides.iter().flatten() {
-                let t = there[c];
-                if t == none {
+            // Only a box beside v (so v is outside it) with a neighbour
+            // beyond its far side on the other rank can be passed.
+            for &(c, h, t) in &boxes.boxes {
+                let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
+                if !((left && hi > t.1) || (right && lo < t.0)) {
                     continue;
                 }
+                let mut passes = 0;
                 for &w in nbrs {
-                    let pw = self.pos[w];
-                    total += u64::from(
+                    let pw = pos[w];
+                    passes += u64::from(
                         ((left && pw > t.1) || (right && pw < t.0)) && !path(w).contains(&c),
                     );
+                }
+                // Passes are rare: v's own boxes are ruled out only then.
+                if passes > 0 && !v_path.contains(&c) {
+                    total += passes;
                 }
             }
         }
@@ -445,6 +470,7 @@ impl Orderer<'_> {
         let tree = self.tree;
         let none = (usize::MAX, 0);
         let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.ranks.len()];
+        let mut beside = [Beside::default(), Beside::default()];
         for (r, row) in spans.iter_mut().enumerate() {
             self.box_spans(r, row);
         }
@@ -497,7 +523,10 @@ impl Orderer<'_> {
                         continue;
                     }
                     *self.work += (run.len() * spans[r].len() * 4) as u64;
-                    let before: u64 = run.iter().map(|&v| self.node_passes(v, &spans)).sum();
+                    let before: u64 = run
+                        .iter()
+                        .map(|&v| self.node_passes(v, &spans, &mut beside))
+                        .sum();
                     // Move each across d, remembering where it was.
                     let mut delta = 0i64;
                     let mut undo: Vec<(usize, usize)> = Vec::new();
@@ -511,7 +540,10 @@ impl Orderer<'_> {
                         *self.work += self.ranks[rv].len() as u64;
                         undo.push((v, at));
                     }
-                    let after: u64 = run.iter().map(|&v| self.node_passes(v, &spans)).sum();
+                    let after: u64 = run
+                        .iter()
+                        .map(|&v| self.node_passes(v, &spans, &mut beside))
+                        .sum();
                     if delta <= 0 && after < before {
                         break;
                     }
@@ -929,9 +961,13 @@ impl Orderer<'_> {
     /// neighbouring rank whose cluster order must be kept.
     fn sort_rank(&mut self, r: usize, reference: Option<usize>, flip: bool) {
         let k = self.tree.parent.len();
+        let mut scratch = std::mem::take(&mut self.sort_scratch);
         // Mean position of each cluster on the reference rank.
-        let mut ref_sum = vec![0.0f64; k];
-        let mut ref_cnt = vec![0usize; k];
+        let (ref_sum, ref_cnt) = (&mut scratch.ref_sum, &mut scratch.ref_cnt);
+        ref_sum.clear();
+        ref_sum.resize(k, 0.0);
+        ref_cnt.clear();
+        ref_cnt.resize(k, 0);
         if let Some(rr) = reference {
             for &v in &self.ranks[rr] {
                 if let Some(c) = self.g.nodes[v].cluster {
@@ -942,15 +978,23 @@ impl Orderer<'_> {
                 }
             }
         }
-        let ref_pos: Vec<Option<f64>> = ref_sum
-            .iter()
-            .zip(&ref_cnt)
-            .map(|(&s, &c)| (c > 0).then(|| s / c as f64))
-            .collect();
+        let mut ref_pos = std::mem::take(&mut scratch.ref_pos);
+        ref_pos.clear();
+        ref_pos.extend(
+            ref_sum
+                .iter()
+                .zip(ref_cnt.iter())
+                .map(|(&s, &c)| (c > 0).then(|| s / c as f64)),
+        );
+        if scratch.child_entry.len() < k {
+            scratch.child_entry.resize(k, usize::MAX);
+        }
         let nodes = std::mem::take(&mut self.ranks[r]);
         *self.work += nodes.len() as u64 * 4;
         let mut out = Vec::with_capacity(nodes.len());
-        self.sort_block(&nodes, None, &ref_pos, flip, &mut out);
+        self.sort_block(&mut scratch, &nodes, None, &ref_pos, flip, &mut out);
+        scratch.ref_pos = ref_pos;
+        self.sort_scratch = scratch;
         self.ranks[r] = out;
         self.set_positions(r);
     }
@@ -959,6 +1003,7 @@ impl Orderer<'_> {
     /// them to `out`; returns the sum and count of member keys.
     fn sort_block(
         &self,
+        scratch: &mut SortScratch,
         nodes: &[usize],
         block: Option<usize>,
         ref_pos: &[Option<f64>],
@@ -966,11 +1011,27 @@ impl Orderer<'_> {
         out: &mut Vec<usize>,
     ) -> (f64, usize) {
         let depth = self.tree.depth(block) + 1;
-        let mut entries: Vec<Entry> = Vec::with_capacity(nodes.len());
-        // The entry of each child cluster met so far.
-        let mut children: Vec<(usize, usize)> = Vec::new();
+        if scratch.depths.len() < depth {
+            scratch.depths.resize_with(depth, SortBufs::default);
+        }
+        let mut bufs = std::mem::take(&mut scratch.depths[depth - 1]);
+        let SortBufs {
+            entries,
+            entry_of,
+            members,
+            sorted,
+            sortable,
+            unsortable,
+            result,
+            slots,
+            constrained,
+        } = &mut bufs;
+        entries.clear();
         // Each node's entry.
-        let mut entry_of: Vec<usize> = Vec::with_capacity(nodes.len());
+        entry_of.clear();
+        // The entry of each child cluster met so far, by cluster.
+        let child_entry = &mut scratch.child_entry;
+        let mut has_children = false;
         for &v in nodes {
             let c = self.g.nodes[v].cluster;
             let child = match c {
@@ -980,12 +1041,14 @@ impl Orderer<'_> {
                 _ => None,
             };
             if let Some(ch) = child {
-                if let Some(&(_, i)) = children.iter().find(|&&(c, _)| c == ch) {
+                let i = child_entry[ch];
+                if i != usize::MAX {
                     entries[i].len += 1;
                     entry_of.push(i);
                     continue;
                 }
-                children.push((ch, entries.len()));
+                child_entry[ch] = entries.len();
+                has_children = true;
             }
             entry_of.push(entries.len());
             entries.push(Entry {
@@ -1000,16 +1063,19 @@ impl Orderer<'_> {
             });
         }
         // The child clusters' nodes in one buffer, each child's in a run in
-        // the order met (one allocation instead of one growing list each).
-        let mut members: Vec<usize> = Vec::new();
-        if !children.is_empty() {
+        // the order met.
+        members.clear();
+        if has_children {
             let mut at = 0;
-            for e in entries.iter_mut().filter(|e| e.child.is_some()) {
-                e.start = at;
-                at += e.len;
+            for e in entries.iter_mut() {
+                if let Some(ch) = e.child {
+                    child_entry[ch] = usize::MAX;
+                    e.start = at;
+                    at += e.len;
+                }
             }
             members.resize(at, 0);
-            for (&v, &i) in nodes.iter().zip(&entry_of) {
+            for (&v, &i) in nodes.iter().zip(entry_of.iter()) {
                 let e = &mut entries[i];
                 if e.child.is_some() {
                     members[e.start] = v;
@@ -1021,13 +1087,13 @@ impl Orderer<'_> {
             }
         }
         // Each child sorted inside into its run of `sorted`.
-        let mut sorted: Vec<usize> = Vec::with_capacity(members.len());
-        for e in &mut entries {
+        sorted.clear();
+        for e in entries.iter_mut() {
             match e.child {
                 Some(ch) => {
                     let from = sorted.len();
                     let run = &members[e.start..e.start + e.len];
-                    let (s, c) = self.sort_block(run, Some(ch), ref_pos, flip, &mut sorted);
+                    let (s, c) = self.sort_block(scratch, run, Some(ch), ref_pos, flip, sorted);
                     e.start = from;
                     e.key_sum = s;
                     e.key_count = c;
@@ -1042,58 +1108,59 @@ impl Orderer<'_> {
                 }
             }
         }
-        // Entries with a key are sorted; the others keep their slots.
-        let mut sortable: Vec<usize> = (0..entries.len())
-            .filter(|&i| entries[i].key.is_some())
-            .collect();
-        let unsortable: Vec<usize> = (0..entries.len())
-            .filter(|&i| entries[i].key.is_none())
-            .collect();
-        sortable.sort_by(|&a, &b| {
-            let (ka, kb) = (entries[a].key.unwrap_or(0.0), entries[b].key.unwrap_or(0.0));
-            ka.total_cmp(&kb)
-                .then(if flip { b.cmp(&a) } else { a.cmp(&b) })
-        });
-        let mut result = Vec::with_capacity(entries.len());
+        // Entries with a key are sorted by it (in `f64::total_cmp`'s
+        // order), ties by index (descending with `flip`); the others keep
+        // their slots. The index breaks every tie, so the unstable sort
+        // gives the one order.
+        let tie = |i: usize| if flip { !i } else { i };
+        sortable.clear();
+        unsortable.clear();
+        for (i, e) in entries.iter().enumerate() {
+            match e.key {
+                Some(k) => sortable.push((total_order(k), tie(i))),
+                None => unsortable.push(i),
+            }
+        }
+        sortable.sort_unstable();
+        result.clear();
         let mut ui = 0;
-        for &s in &sortable {
+        for &(_, s) in sortable.iter() {
             while ui < unsortable.len() && unsortable[ui] <= result.len() {
                 result.push(unsortable[ui]);
                 ui += 1;
             }
-            result.push(s);
+            result.push(tie(s));
         }
         result.extend_from_slice(&unsortable[ui..]);
         // Sibling clusters also present on the reference rank keep their
         // order from there.
-        let slots: Vec<usize> = (0..result.len())
-            .filter(|&i| entries[result[i]].ref_pos.is_some())
-            .collect();
+        slots.clear();
+        slots.extend((0..result.len()).filter(|&i| entries[result[i]].ref_pos.is_some()));
         if slots.len() > 1 {
-            let mut constrained: Vec<usize> = slots.iter().map(|&i| result[i]).collect();
-            constrained.sort_by(|&a, &b| {
+            constrained.clear();
+            constrained.extend(slots.iter().map(|&i| result[i]));
+            constrained.sort_unstable_by(|&a, &b| {
                 let (ra, rb) = (
                     entries[a].ref_pos.unwrap_or(0.0),
                     entries[b].ref_pos.unwrap_or(0.0),
                 );
                 ra.total_cmp(&rb).then(a.cmp(&b))
             });
-            for (&slot, &e) in slots.iter().zip(&constrained) {
+            for (&slot, &e) in slots.iter().zip(constrained.iter()) {
                 result[slot] = e;
             }
         }
         let (mut sum, mut count) = (0.0, 0);
-        for &i in &result {
-            match entries[i].child {
-                Some(_) => {
-                    let e = &entries[i];
-                    out.extend_from_slice(&sorted[e.start..e.start + e.len]);
-                }
-                None => out.push(entries[i].node),
+        for &i in result.iter() {
+            let e = &entries[i];
+            match e.child {
+                Some(_) => out.extend_from_slice(&sorted[e.start..e.start + e.len]),
+                None => out.push(e.node),
             }
-            sum += entries[i].key_sum;
-            count += entries[i].key_count;
+            sum += e.key_sum;
+            count += e.key_count;
         }
+        scratch.depths[depth - 1] = bufs;
         (sum, count)
     }
 
@@ -1283,9 +1350,18 @@ impl Orderer<'_> {
     }
 
     /// Swaps neighbours of one cluster while that removes crossings.
+    ///
+    /// A pair's crossings depend only on the order of the two nodes and of
+    /// their neighbours, so a pair that was kept and where none of these has
+    /// moved since would be kept again: it is not counted again, only its
+    /// work is (so the work caps fall where they would).
     fn transpose(&mut self, reverse: bool) {
+        let g = self.g;
         let nr = self.ranks.len();
         let mut candidate = vec![true; nr];
+        // For each node, the work of the last look at it and its right
+        // neighbour, when that kept them and nothing has moved since.
+        let mut kept: Vec<u64> = vec![UNKNOWN; self.pos.len()];
         for _ in 0..MAX_TRANSPOSE_PASSES {
             let mut delta = 0u64;
             for r in 0..nr {
@@ -1295,12 +1371,19 @@ impl Orderer<'_> {
                 candidate[r] = false;
                 for i in 0..self.ranks[r].len().saturating_sub(1) {
                     let (v, w) = (self.ranks[r][i], self.ranks[r][i + 1]);
-                    if self.g.nodes[v].cluster != self.g.nodes[w].cluster {
+                    if kept[v] != UNKNOWN {
+                        *self.work += kept[v];
                         continue;
                     }
+                    if g.nodes[v].cluster != g.nodes[w].cluster {
+                        kept[v] = 0;
+                        continue;
+                    }
+                    let before = *self.work;
                     *self.work += 1;
                     let (c0, c1) = self.pair_crossings_both(v, w);
                     if c0 == 0 {
+                        kept[v] = *self.work - before;
                         continue;
                     }
                     // The work of counting the swapped order on its own.
@@ -1317,6 +1400,27 @@ impl Orderer<'_> {
                         if r + 1 < nr {
                             candidate[r + 1] = true;
                         }
+                        // The pairs this swap changes: those of v, of w and
+                        // of the node left of them, and on the ranks above
+                        // and below, those of a neighbour of either and of
+                        // the node left of it.
+                        kept[v] = UNKNOWN;
+                        kept[w] = UNKNOWN;
+                        if let Some(p) = i.checked_sub(1) {
+                            kept[self.ranks[r][p]] = UNKNOWN;
+                        }
+                        for (nbrs, there) in [(&g.up, r.wrapping_sub(1)), (&g.down, r + 1)] {
+                            for u in [v, w] {
+                                for &x in &nbrs[u] {
+                                    kept[x] = UNKNOWN;
+                                    if let Some(p) = self.pos[x].checked_sub(1) {
+                                        kept[self.ranks[there][p]] = UNKNOWN;
+                                    }
+                                }
+                            }
+                        }
+                    } else {
+                        kept[v] = *self.work - before;
                     }
                 }
             }
@@ -1326,6 +1430,92 @@ impl Orderer<'_> {
         }
     }
 }
+
+/// A key whose order is `f64::total_cmp`'s (the same bit trick).
+fn total_order(x: f64) -> i64 {
+    let bits = x.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
+/// A box on two ranks: its index and its first and last slot on each.
+type BoxOnBoth = (usize, (usize, usize), (usize, usize));
+
+/// The boxes with nodes on both of two ranks, and what rules out most of
+/// them at once for [`Orderer::passes_at`].
+#[derive(Default)]
+struct Beside {
+    boxes: Vec<BoxOnBoth>,
+    /// The boxes' first slots on this rank, ascending, each with the least
+    /// last slot on the other rank of the boxes that start there or later.
+    by_start: Vec<(usize, usize)>,
+    /// The boxes' last slots on this rank, ascending, each with the
+    /// greatest first slot on the other rank of the boxes that end there or
+    /// earlier.
+    by_end: Vec<(usize, usize)>,
+    /// Whether `by_start` and `by_end` are filled.
+    indexed: bool,
+}
+
+impl Beside {
+    /// From every box's first and last slot on this rank and on the other
+    /// (`None` where there is no such rank); `index`: with the look-up that
+    /// rules boxes out (worth its sort where many nodes are checked).
+    fn set(&mut self, here: &[(usize, usize)], there: Option<&[(usize, usize)]>, index: bool) {
+        let none = (usize::MAX, 0);
+        self.boxes.clear();
+        if let Some(there) = there {
+            self.boxes.extend(
+                here.iter()
+                    .zip(there)
+                    .enumerate()
+                    .filter(|&(_, (&h, &t))| h != none && t != none)
+                    .map(|(c, (&h, &t))| (c, h, t)),
+            );
+        }
+        self.by_start.clear();
+        self.by_end.clear();
+        self.indexed = index;
+        if !index {
+            return;
+        }
+        self.by_start
+            .extend(self.boxes.iter().map(|&(_, h, t)| (h.0, t.1)));
+        self.by_start.sort_unstable();
+        let mut least = usize::MAX;
+        for e in self.by_start.iter_mut().rev() {
+            least = least.min(e.1);
+            e.1 = least;
+        }
+        self.by_end
+            .extend(self.boxes.iter().map(|&(_, h, t)| (h.1, t.0)));
+        self.by_end.sort_unstable();
+        let mut most = 0;
+        for e in &mut self.by_end {
+            most = most.max(e.1);
+            e.1 = most;
+        }
+    }
+
+    /// Whether a line from doubled slot `at2` on this rank to a neighbour
+    /// between slots `lo` and `hi` on the other could pass some box: one
+    /// that starts right of `at2` and ends before `hi` there, or ends left
+    /// of `at2` and starts after `lo` there.
+    fn may_pass(&self, at2: usize, lo: usize, hi: usize) -> bool {
+        if !self.indexed {
+            return true;
+        }
+        // The boxes that start right of `at2` (at2 < 2 * h0 + 1) come last.
+        let i = self.by_start.partition_point(|&(h0, _)| at2 > 2 * h0);
+        if self.by_start.get(i).is_some_and(|&(_, t1)| t1 < hi) {
+            return true;
+        }
+        let j = self.by_end.partition_point(|&(h1, _)| at2 > 2 * h1 + 1);
+        j > 0 && self.by_end[j - 1].1 > lo
+    }
+}
+
+/// Not yet looked at, or changed since (see [`Orderer::transpose`]).
+const UNKNOWN: u64 = u64::MAX;
 
 /// Weighted median of sorted positions, as in dot: between the two middle
 /// values, leaning towards the side where neighbours are packed tighter.
@@ -1509,6 +1699,7 @@ mod tests {
             work,
             weights: None,
             search_weights: None,
+            sort_scratch: SortScratch::default(),
         };
         o.initial_order(&all, true);
         o
