@@ -130,7 +130,16 @@ struct Simplex<'a> {
     par: Vec<usize>,
     low: Vec<usize>,
     lim: Vec<usize>,
+    /// The node of each post-order number (`lim`): a subtree's nodes are a
+    /// run of it, so a subtree moved whole is found without walking it.
+    node_at: Vec<usize>,
+    /// The numbers [`Simplex::dfs_range`] changes, and their nodes (reused).
+    renumbered: Vec<(usize, usize)>,
     cut: Vec<i64>,
+    /// Which slots of `tree` hold an edge of negative cut value, 64 to a
+    /// word, so that [`Simplex::leave_edge`] skips the others a word at a
+    /// time.
+    negative: Vec<u64>,
     search_start: usize,
     work: u64,
 }
@@ -161,7 +170,10 @@ impl<'a> Simplex<'a> {
             par: vec![NONE; n],
             low: vec![0; n],
             lim: vec![0; n],
+            node_at: vec![0; n + 1],
+            renumbered: Vec::new(),
             cut: vec![0; edges.len()],
+            negative: vec![0; n.div_ceil(64)],
             search_start: 0,
             work: 0,
         }
@@ -360,8 +372,8 @@ impl<'a> Simplex<'a> {
     /// A subtree whose parent edge is unchanged and whose root is not on an
     /// invalidated path (so nothing below it changed) keeps its numbers
     /// (Graphviz's incremental `dfs_range`), moved by as much as its first
-    /// number moved: after an exchange only the invalidated paths are walked
-    /// child by child. The work counted for a moved subtree is that of
+    /// number moved (its nodes are read off `node_at`, not walked): after an
+    /// exchange only the invalidated paths are walked child by child. The work counted for a moved subtree is that of
     /// numbering it afresh, so every budget stops where it did before the
     /// moves.
     fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
@@ -370,6 +382,9 @@ impl<'a> Simplex<'a> {
         }
         let mut next = low;
         let mut work = 0;
+        // The numbers given or moved, and their nodes.
+        let mut moved = std::mem::take(&mut self.renumbered);
+        moved.clear();
         // (node, next and end slot of its tree edges in `arcs`, its parent
         // edge)
         let mut stack = std::mem::take(&mut self.scratch_pairs);
@@ -393,10 +408,15 @@ impl<'a> Simplex<'a> {
                     // Nothing below `w` changed (a change invalidates the
                     // path above it): its numbers only move, counted as the
                     // renumbering they replace.
-                    let d = next.wrapping_sub(self.low[w]);
+                    let (from, to) = (self.low[w], self.lim[w]);
+                    let d = next.wrapping_sub(from);
                     if d != 0 {
-                        work += (self.lim[w] - self.low[w]) as u64;
-                        self.shift_numbers(w, d);
+                        work += (to - from) as u64;
+                        for &u in &self.node_at[from..=to] {
+                            self.low[u] = self.low[u].wrapping_add(d);
+                            self.lim[u] = self.lim[u].wrapping_add(d);
+                            moved.push((self.lim[u], u));
+                        }
                     }
                     next = self.lim[w] + 1;
                     continue;
@@ -412,32 +432,19 @@ impl<'a> Simplex<'a> {
                 stack.push((w, at.start, at.start + at.len, e));
             } else {
                 self.lim[v] = next;
+                moved.push((next, v));
                 next += 1;
                 stack.pop();
             }
         }
         self.work += work;
         self.scratch_pairs = stack;
-        next
-    }
-
-    /// Adds `d` (wrapping) to the post-order numbers of the subtree of `w`.
-    fn shift_numbers(&mut self, w: usize, d: usize) {
-        let mut stack = std::mem::take(&mut self.scratch);
-        stack.clear();
-        stack.push(w);
-        while let Some(u) = stack.pop() {
-            self.low[u] = self.low[u].wrapping_add(d);
-            self.lim[u] = self.lim[u].wrapping_add(d);
-            let par = self.par[u];
-            let at = self.arcs_of[u];
-            for &Arc { edge, other } in &self.arcs[at.start..at.start + at.len] {
-                if edge != par {
-                    stack.push(other);
-                }
-            }
+        // Only now: the moved runs above were read from the old numbers.
+        for &(k, u) in &moved {
+            self.node_at[k] = u;
         }
-        self.scratch = stack;
+        self.renumbered = moved;
+        next
     }
 
     /// Marks the tree path from `to` up to `lca` for renumbering.
@@ -497,7 +504,7 @@ impl<'a> Simplex<'a> {
             sum += self.x_val(e, v, dir);
         }
         self.work += (self.out.get(v).len() + self.inc.get(v).len()) as u64;
-        self.cut[f] = sum;
+        self.set_cut(f, sum);
     }
 
     fn x_val(&self, e: usize, v: usize, dir: i32) -> i64 {
@@ -528,8 +535,21 @@ impl<'a> Simplex<'a> {
         rv
     }
 
+    /// Sets the cut value of tree edge `e`, keeping `negative` in step.
+    fn set_cut(&mut self, e: usize, c: i64) {
+        self.cut[e] = c;
+        let slot = self.tree_index[e];
+        let bit = 1u64 << (slot % 64);
+        if c < 0 {
+            self.negative[slot / 64] |= bit;
+        } else {
+            self.negative[slot / 64] &= !bit;
+        }
+    }
+
     /// A tree edge of negative cut value: the most negative among the next
     /// few found, searching round the tree edge list (dot's `searchsize`).
+    /// The work counted is the slots passed, as if each were read.
     fn leave_edge(&mut self) -> Option<usize> {
         const SEARCH: usize = 30;
         let m = self.tree.len();
@@ -537,18 +557,29 @@ impl<'a> Simplex<'a> {
         let mut found = 0;
         // Round the list from `search_start`: slot i is step k.
         let from = self.search_start.min(m);
-        for (k, i) in (from..m).chain(0..from).enumerate() {
-            let f = self.tree[i];
-            if self.cut[f] < 0 {
+        for (lo, hi) in [(from, m), (0, from)] {
+            let mut i = lo;
+            while i < hi {
+                let word = self.negative[i / 64] >> (i % 64);
+                if word == 0 {
+                    i = (i / 64 + 1) * 64;
+                    continue;
+                }
+                i += word.trailing_zeros() as usize;
+                if i >= hi {
+                    break;
+                }
+                let f = self.tree[i];
                 if best.is_none_or(|b| self.cut[f] < self.cut[b]) {
                     best = Some(f);
                 }
                 found += 1;
                 if found >= SEARCH {
                     self.search_start = i;
-                    self.work += k as u64;
+                    self.work += (if i >= from { i - from } else { m - from + i }) as u64;
                     return best;
                 }
+                i += 1;
             }
         }
         self.work += m as u64;
@@ -635,11 +666,12 @@ impl<'a> Simplex<'a> {
             self.work += 1;
             let NsEdge { tail, head, .. } = self.edges[e];
             let d = if v == tail { dir } else { !dir };
-            if d {
-                self.cut[e] += cutvalue;
+            let c = if d {
+                self.cut[e] + cutvalue
             } else {
-                self.cut[e] -= cutvalue;
-            }
+                self.cut[e] - cutvalue
+            };
+            self.set_cut(e, c);
             v = if self.lim[tail] > self.lim[head] {
                 tail
             } else {
@@ -674,13 +706,13 @@ impl<'a> Simplex<'a> {
         let lca_low = self.low[lca];
         self.invalidate_path(lca, fh);
         self.invalidate_path(lca, ft);
-        self.cut[f] = -cutvalue;
         self.cut[e] = 0;
         // Exchange: `f` takes `e`'s slot in the tree edge list.
         let slot = self.tree_index[e];
         self.tree_index[e] = NONE;
         self.tree[slot] = f;
         self.tree_index[f] = slot;
+        self.set_cut(f, -cutvalue);
         self.detach(e);
         self.attach(f);
         let par = self.par[lca];
