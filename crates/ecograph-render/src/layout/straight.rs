@@ -87,7 +87,12 @@ impl Grid {
         let (r0, r1) = (self.row(y0 - s), self.row(y1 + s));
         for r in r0..=r1 {
             for c in c0..=c1 {
-                self.cells[r * self.nx + c].push(id);
+                // A segment's samples and a border's sides overlap: each id
+                // once per cell (an item's ids are inserted together).
+                let cell = &mut self.cells[r * self.nx + c];
+                if cell.last() != Some(&id) {
+                    cell.push(id);
+                }
             }
         }
     }
@@ -117,14 +122,26 @@ impl Grid {
     /// Calls `f` with every id in the cells of points sampled along `ab`
     /// (an id may come more than once).
     fn visit(&self, a: Point, b: Point, mut f: impl FnMut(u32)) {
+        self.visit_while(a, b, |id| {
+            f(id);
+            true
+        });
+    }
+
+    /// [`Grid::visit`] until `f` returns false; returns whether it never
+    /// did.
+    fn visit_while(&self, a: Point, b: Point, mut f: impl FnMut(u32) -> bool) -> bool {
         let mut last = usize::MAX;
         for q in samples(a, b, self.cell / 2.0) {
             let key = self.row(q.y) * self.nx + self.col(q.x);
             if key != last {
-                self.cells[key].iter().for_each(|&id| f(id));
+                if !self.cells[key].iter().all(|&id| f(id)) {
+                    return false;
+                }
                 last = key;
             }
         }
+        true
     }
 }
 
@@ -198,8 +215,6 @@ struct Obstacles<'a> {
     grid: Grid,
     stamp: Vec<u32>,
     round: u32,
-    /// The obstacles near a segment (reused).
-    near: Vec<usize>,
     /// Gap to keep: [`MARGIN`] while straightening, none when checking a
     /// drawn curve.
     margin: f64,
@@ -214,43 +229,40 @@ impl Obstacles<'_> {
             self.stamp.fill(0);
             self.round = 1;
         }
-        let (n, k) = (self.scene.nodes.len(), self.scene.clusters.len());
-        let (from, to) = self.scene.ends[e];
-        let mut ids = std::mem::take(&mut self.near);
-        ids.clear();
-        let (stamp, round) = (&mut self.stamp, self.round);
-        self.grid.visit(a, b, |id| {
-            if stamp[id as usize] != round {
-                stamp[id as usize] = round;
-                ids.push(id as usize);
+        let scene = self.scene;
+        let (n, k) = (scene.nodes.len(), scene.clusters.len());
+        let (from, to) = scene.ends[e];
+        let (stamp, round, margin) = (&mut self.stamp, self.round, self.margin);
+        // Each obstacle once, in the order met; the first in the way ends
+        // the look-up.
+        self.grid.visit_while(a, b, |id| {
+            let id = id as usize;
+            if stamp[id] == round {
+                return true;
             }
-        });
-        let clear = ids.iter().all(|&id| {
+            stamp[id] = round;
             if id < n {
                 if id == from || id == to {
                     // The segment may start or end on its own node's
                     // border, not run through it.
-                    !meets(a, b, &self.scene.nodes[id], -1.0)
+                    !meets(a, b, &scene.nodes[id], -1.0)
                 } else {
-                    !meets(a, b, &self.scene.nodes[id], self.margin)
+                    !meets(a, b, &scene.nodes[id], margin)
                 }
             } else if id < n + k {
-                let r = &self.scene.clusters[id - n];
+                let r = &scene.clusters[id - n];
                 match (inside(a, r, 0.0), inside(b, r, 0.0)) {
                     (false, false) => {
-                        let m = self.margin;
-                        !inside(a, r, m) && !inside(b, r, m) && !meets(a, b, r, m)
+                        !inside(a, r, margin) && !inside(b, r, margin) && !meets(a, b, r, margin)
                     }
                     // Inside a convex box, or across its border once.
                     _ => true,
                 }
             } else {
-                let (r, owner) = &self.scene.labels[id - n - k];
-                *owner == Some(e) || !meets(a, b, r, self.margin)
+                let (r, owner) = &scene.labels[id - n - k];
+                *owner == Some(e) || !meets(a, b, r, margin)
             }
-        });
-        self.near = ids;
-        clear
+        })
     }
 }
 
@@ -422,7 +434,6 @@ pub(crate) fn straighten(
         grid,
         stamp: vec![0; items],
         round: 0,
-        near: Vec::new(),
         margin: MARGIN,
     };
     let seg_count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
