@@ -133,8 +133,10 @@ struct Simplex<'a> {
     /// The node of each post-order number (`lim`): a subtree's nodes are a
     /// run of it, so a subtree moved whole is found without walking it.
     node_at: Vec<usize>,
-    /// The numbers [`Simplex::dfs_range`] changes, and their nodes (reused).
-    renumbered: Vec<(usize, usize)>,
+    /// The nodes [`Simplex::dfs_range`] numbers or moves, in runs, and
+    /// each run's first new number and length (reused).
+    renumbered: Vec<usize>,
+    runs: Vec<(usize, usize)>,
     cut: Vec<i64>,
     /// Which slots of `tree` hold an edge of negative cut value, 64 to a
     /// word, so that [`Simplex::leave_edge`] skips the others a word at a
@@ -172,6 +174,7 @@ impl<'a> Simplex<'a> {
             lim: vec![0; n],
             node_at: vec![0; n + 1],
             renumbered: Vec::new(),
+            runs: Vec::new(),
             cut: vec![0; edges.len()],
             negative: vec![0; n.div_ceil(64)],
             search_start: 0,
@@ -382,9 +385,11 @@ impl<'a> Simplex<'a> {
         }
         let mut next = low;
         let mut work = 0;
-        // The numbers given or moved, and their nodes.
+        // The nodes numbered or moved, in runs of consecutive new numbers.
         let mut moved = std::mem::take(&mut self.renumbered);
+        let mut runs = std::mem::take(&mut self.runs);
         moved.clear();
+        runs.clear();
         // (node, next and end slot of its tree edges in `arcs`, its parent
         // edge)
         let mut stack = std::mem::take(&mut self.scratch_pairs);
@@ -412,11 +417,13 @@ impl<'a> Simplex<'a> {
                     let d = next.wrapping_sub(from);
                     if d != 0 {
                         work += (to - from) as u64;
-                        for &u in &self.node_at[from..=to] {
+                        let run = &self.node_at[from..=to];
+                        for &u in run {
                             self.low[u] = self.low[u].wrapping_add(d);
                             self.lim[u] = self.lim[u].wrapping_add(d);
-                            moved.push((self.lim[u], u));
                         }
+                        runs.push((next, run.len()));
+                        moved.extend_from_slice(run);
                     }
                     next = self.lim[w] + 1;
                     continue;
@@ -432,7 +439,11 @@ impl<'a> Simplex<'a> {
                 stack.push((w, at.start, at.start + at.len, e));
             } else {
                 self.lim[v] = next;
-                moved.push((next, v));
+                match runs.last_mut() {
+                    Some((first, len)) if *first + *len == next => *len += 1,
+                    _ => runs.push((next, 1)),
+                }
+                moved.push(v);
                 next += 1;
                 stack.pop();
             }
@@ -440,10 +451,13 @@ impl<'a> Simplex<'a> {
         self.work += work;
         self.scratch_pairs = stack;
         // Only now: the moved runs above were read from the old numbers.
-        for &(k, u) in &moved {
-            self.node_at[k] = u;
+        let mut at = 0;
+        for &(first, len) in &runs {
+            self.node_at[first..first + len].copy_from_slice(&moved[at..at + len]);
+            at += len;
         }
         self.renumbered = moved;
+        self.runs = runs;
         next
     }
 
