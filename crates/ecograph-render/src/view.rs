@@ -764,12 +764,17 @@ pub(crate) enum Stacking {
     /// container around it), which it lays out on their own and packs.
     Sealed,
     /// None: the embedded layout packs those that no relation reaches, and
-    /// lays out the others (below a header) in a row.
+    /// lays out the others (below a header) in a row. A header is not tied
+    /// to the nodes no relation reaches either, so that they stay free for
+    /// packing: the packed block then stands beside the header, in its rank,
+    /// where the header's edges would have put every such node on the rank
+    /// below it (a box as long as all of them side by side).
     Packed,
 }
 
 /// Edges the layout needs but nobody sees, as pairs of node indices: a container that
-/// has relations of its own is drawn as a header node above its contents, and nodes
+/// has relations of its own is drawn as a header node above its contents (but for
+/// the contents without relations when `stacking` is [`Stacking::Packed`]), and nodes
 /// without any relation are stacked in a grid instead of one long row, as `stacking`
 /// says.
 pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize, usize)> {
@@ -780,7 +785,8 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
             let mut stack: Vec<usize> = n.children().to_vec();
             while let Some(j) = stack.pop() {
                 let c = &nodes[j];
-                if !c.is_container() || c.has_edges() {
+                let free = stacking == Stacking::Packed && !c.has_edges();
+                if (!c.is_container() && !free) || (c.is_container() && c.has_edges()) {
                     out.push((i, j));
                 }
                 stack.extend_from_slice(c.children());

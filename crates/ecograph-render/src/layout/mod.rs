@@ -383,21 +383,66 @@ pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
 /// Lays out `input`, its disconnected parts one by one and packed when that
 /// is better.
 fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+    layout_packed_shapes(input, tree, &[]).0
+}
+
+/// [`layout_packed`]'s drawing, and the packing of the parts to each of
+/// `shapes` (`None` where there are no parts).
+fn layout_packed_shapes(
+    input: &LayoutInput,
+    tree: &tree::ClusterTree,
+    shapes: &[pack::Shape],
+) -> (Layout, Vec<Option<Layout>>) {
     let Some(parts) = pack::parts(input, tree) else {
-        return layout_part(input, tree);
+        return (layout_part(input, tree), vec![None; shapes.len()]);
     };
-    let (out, sizes) = packed_parts(input, &parts);
+    let laid = laid_parts(input, &parts);
+    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let others: Vec<Option<Layout>> = shapes
+        .iter()
+        .map(|&s| {
+            let arrange = |z: &[(f64, f64)], g| pack::arrange_shape(z, g, s);
+            Some(packed_laid(input, &parts, laid.clone(), arrange))
+        })
+        .collect();
+    let out = packed_laid(input, &parts, laid, pack::arrange);
     // The joint drawing would only be laid out to lose.
     if pack::joint_loses(input, &parts, &sizes, (out.width, out.height)) {
-        return out;
+        return (out, others);
     }
     let joint = layout_connected(input, tree);
-    better(input, out, joint)
+    (better(input, out, joint), others)
+}
+
+/// The `parts` of `input`, each laid out on its own.
+fn laid_parts(input: &LayoutInput, parts: &[pack::Part]) -> Vec<Layout> {
+    parts
+        .iter()
+        .map(|part| {
+            let sub = pack::sub_input(input, part);
+            let tree =
+                tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
+            layout_part(&sub, &tree)
+        })
+        .collect()
 }
 
 /// The `parts` of `input` laid out one by one and packed, with the size of
 /// each part's drawing.
+#[cfg(test)]
 fn packed_parts(input: &LayoutInput, parts: &[pack::Part]) -> (Layout, Vec<(f64, f64)>) {
+    let laid = laid_parts(input, parts);
+    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    (packed_laid(input, parts, laid, pack::arrange), sizes)
+}
+
+/// The `parts` of `input`, laid out as `laid`, packed by `arrange`.
+fn packed_laid(
+    input: &LayoutInput,
+    parts: &[pack::Part],
+    laid: Vec<Layout>,
+    arrange: impl Fn(&[(f64, f64)], f64) -> (Vec<Point>, f64, f64),
+) -> Layout {
     let mut out = Layout {
         nodes: vec![Point::default(); input.nodes.len()],
         clusters: vec![Rect::default(); input.clusters.len()],
@@ -405,20 +450,14 @@ fn packed_parts(input: &LayoutInput, parts: &[pack::Part]) -> (Layout, Vec<(f64,
         edges: vec![EdgeRoute::default(); input.edges.len()],
         ..Layout::default()
     };
-    let mut laid = Vec::with_capacity(parts.len());
-    for part in parts {
-        let sub = pack::sub_input(input, part);
-        let tree = tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
-        laid.push(layout_part(&sub, &tree));
-    }
     let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
-    let (at, width, height) = pack::arrange(&sizes, input.node_sep);
+    let (at, width, height) = arrange(&sizes, input.node_sep);
     for ((part, lay), by) in parts.iter().zip(laid).zip(at) {
         pack::place(&mut out, part, lay, by);
     }
     out.width = width;
     out.height = height;
-    (out, sizes)
+    out
 }
 
 /// `packed` when it [is better](is_better) than `joint`, else `joint`.
@@ -502,16 +541,38 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     if bundled * MIN_BUNDLED < input.nodes.len() {
         return plain;
     }
-    let laid: Vec<Layout> = bundles
+    let shapes = [pack::Shape::Packed, pack::Shape::Line(input.direction)];
+    let (laid, shaped): (Vec<Layout>, Vec<Vec<Option<Layout>>>) = bundles
         .iter()
         .map(|b| {
             let sub = pack::sub_input(input, &b.part);
             let tree =
                 tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
-            layout_packed(&sub, &tree)
+            layout_packed_shapes(&sub, &tree, &shapes)
         })
-        .collect();
-    better(input, with_bundles(input, &bundles, laid), plain)
+        .unzip();
+    // A bundle's smallest drawing need not make the smallest whole: a column
+    // of lone nodes beside a header makes its rank as long as the column,
+    // where a squarer packing would fit in the header's rank; a row of boxes
+    // makes it tall where a longer packing would not. So the whole is also
+    // laid out with every bundle packed to each other shape, and the best
+    // drawing is kept.
+    let mut tried: Vec<Vec<(f64, f64)>> = vec![laid.iter().map(|l| (l.width, l.height)).collect()];
+    let mut best = better(input, with_bundles(input, &bundles, laid.clone()), plain);
+    for s in 0..shapes.len() {
+        let other: Vec<Layout> = laid
+            .iter()
+            .zip(&shaped)
+            .map(|(l, sh)| sh[s].as_ref().unwrap_or(l).clone())
+            .collect();
+        let sizes: Vec<(f64, f64)> = other.iter().map(|l| (l.width, l.height)).collect();
+        if tried.contains(&sizes) {
+            continue;
+        }
+        tried.push(sizes);
+        best = better(input, with_bundles(input, &bundles, other), best);
+    }
+    best
 }
 
 /// The layout of `input` with the bundles laid out as `laid`, each placed

@@ -21,7 +21,9 @@
 //! cluster as one node ([`with_bundles`]).
 
 use super::tree::ClusterTree;
-use super::{ClusterSpec, EdgeRoute, EdgeSpec, Layout, LayoutInput, NodeSpec, Point, Rect};
+use super::{
+    ClusterSpec, Direction, EdgeRoute, EdgeSpec, Layout, LayoutInput, NodeSpec, Point, Rect,
+};
 
 /// Longest accepted long side over short side of a packing, unless no
 /// candidate achieves it.
@@ -525,14 +527,7 @@ fn skyline(sizes: &[(f64, f64)], order: &[usize], width: f64) -> (Vec<Point>, f6
 /// Top-left corners for parts of the given sizes, `gap` apart, and the
 /// packing's size.
 pub(crate) fn arrange(sizes: &[(f64, f64)], gap: f64) -> (Vec<Point>, f64, f64) {
-    let padded: Vec<(f64, f64)> = sizes.iter().map(|&(w, h)| (w + gap, h + gap)).collect();
-    let mut order: Vec<usize> = (0..sizes.len()).collect();
-    order.sort_by(|&a, &b| {
-        let (sa, sb) = (padded[a], padded[b]);
-        sb.1.total_cmp(&sa.1)
-            .then(sb.0.total_cmp(&sa.0))
-            .then(a.cmp(&b))
-    });
+    let (padded, order) = padded_order(sizes, gap);
     let area: f64 = padded.iter().map(|&(w, h)| w * h).sum();
     let widest = padded.iter().map(|s| s.0).fold(0.0, f64::max);
     let row: f64 = padded.iter().map(|s| s.0).sum();
@@ -561,6 +556,51 @@ pub(crate) fn arrange(sizes: &[(f64, f64)], gap: f64) -> (Vec<Point>, f64, f64) 
     }
     let (_, _, at, w, h) = best.expect("at least one candidate");
     (at, w, h)
+}
+
+/// A shape of packing, besides the smallest drawing of the parts.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Shape {
+    /// [`arrange`]'s packing (which the one layered drawing of the parts
+    /// may have beaten).
+    Packed,
+    /// One line along the ranks: a row top to bottom, a column left to right.
+    Line(Direction),
+}
+
+/// Top-left corners for parts of the given sizes, `gap` apart, packed to
+/// `shape`, and the packing's size.
+pub(crate) fn arrange_shape(
+    sizes: &[(f64, f64)],
+    gap: f64,
+    shape: Shape,
+) -> (Vec<Point>, f64, f64) {
+    match shape {
+        Shape::Packed => arrange(sizes, gap),
+        Shape::Line(direction) => {
+            let (padded, order) = padded_order(sizes, gap);
+            let width = match direction {
+                Direction::TopToBottom => padded.iter().map(|s| s.0).sum(),
+                Direction::LeftToRight => padded.iter().map(|s| s.0).fold(0.0, f64::max),
+            };
+            let (at, w, h) = skyline(&padded, &order, width + 1e-9);
+            (at, (w - gap).max(0.0), (h - gap).max(0.0))
+        }
+    }
+}
+
+/// Sizes grown by `gap`, and the order the packer takes them in: tallest
+/// first, then widest, then in input order.
+fn padded_order(sizes: &[(f64, f64)], gap: f64) -> (Vec<(f64, f64)>, Vec<usize>) {
+    let padded: Vec<(f64, f64)> = sizes.iter().map(|&(w, h)| (w + gap, h + gap)).collect();
+    let mut order: Vec<usize> = (0..sizes.len()).collect();
+    order.sort_by(|&a, &b| {
+        let (sa, sb) = (padded[a], padded[b]);
+        sb.1.total_cmp(&sa.1)
+            .then(sb.0.total_cmp(&sa.0))
+            .then(a.cmp(&b))
+    });
+    (padded, order)
 }
 
 /// Moves the part's layout by `by` into the whole layout's slots.
