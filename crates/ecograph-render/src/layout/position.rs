@@ -84,24 +84,6 @@ pub(crate) fn place(
         .map(|c| if lr { 0.0 } else { c.label_width + 2.0 * pad })
         .collect();
     let rows = Rows::new(g, tree, order, input.node_sep, pad, open_extra, min_width);
-    let xs_items = rows.coordinates();
-
-    let n = g.nodes.len();
-    let mut x = vec![0.0; n];
-    let mut cl = vec![(f64::INFINITY, f64::NEG_INFINITY); k];
-    for (i, it) in rows.items.iter().enumerate() {
-        match it.kind {
-            ItemKind::Node(v) => x[v] = xs_items[i],
-            ItemKind::Border { cluster, right } => {
-                if right {
-                    cl[cluster].1 = cl[cluster].1.max(xs_items[i]);
-                } else {
-                    cl[cluster].0 = cl[cluster].0.min(xs_items[i]);
-                }
-            }
-        }
-    }
-
     // Vertical: bands of rank height, gaps wide enough for cluster margins.
     let nr = g.num_ranks;
     let mut band_height = vec![0.0f64; nr];
@@ -167,6 +149,24 @@ pub(crate) fn place(
                 depth = depth.max(need - (y - top));
             }
             bottom_depth[c] = depth;
+        }
+    }
+
+    let xs_items = rows.coordinates(y);
+
+    let n = g.nodes.len();
+    let mut x = vec![0.0; n];
+    let mut cl = vec![(f64::INFINITY, f64::NEG_INFINITY); k];
+    for (i, it) in rows.items.iter().enumerate() {
+        match it.kind {
+            ItemKind::Node(v) => x[v] = xs_items[i],
+            ItemKind::Border { cluster, right } => {
+                if right {
+                    cl[cluster].1 = cl[cluster].1.max(xs_items[i]);
+                } else {
+                    cl[cluster].0 = cl[cluster].0.min(xs_items[i]);
+                }
+            }
         }
     }
 
@@ -306,17 +306,36 @@ impl<'a> Rows<'a> {
     /// Centre x of every item, from the network simplex on the auxiliary
     /// graph; if shared border variables made the constraints cyclic (the
     /// ordering rules that out), borders fall back to one variable per rank.
-    fn coordinates(&self) -> Vec<f64> {
-        self.solve(true)
-            .or_else(|| self.solve(false))
+    /// Centre x of every item, for a drawing `height` tall.
+    fn coordinates(&self, height: f64) -> Vec<f64> {
+        // Only with boxes: there a node can hang below a long edge that runs
+        // down a box's border and stick out beyond it, where a drawing
+        // without boxes is placed as dot places it.
+        let pull_width = !self.min_width.is_empty() && self.min_row_width() > height;
+        self.solve(true, pull_width)
+            .or_else(|| self.solve(false, pull_width))
             .unwrap_or_else(|| vec![0.0; self.items.len()])
     }
 
-    fn solve(&self, shared_borders: bool) -> Option<Vec<f64>> {
+    /// The length of the longest rank with its items packed tight.
+    fn min_row_width(&self) -> f64 {
+        self.rows
+            .iter()
+            .filter_map(|row| {
+                let (first, last) = (*row.first()?, *row.last()?);
+                let seps: f64 = row.windows(2).map(|w| self.sep(w[0], w[1])).sum();
+                Some(self.items[first].left + seps + self.items[last].right)
+            })
+            .fold(0.0, f64::max)
+    }
+
+    fn solve(&self, shared_borders: bool, pull_width: bool) -> Option<Vec<f64>> {
         // Coordinates in quarter points: integers for the simplex.
         const SCALE: f64 = 4.0;
         // Pull on each cluster's width, so boxes hug their contents.
         const CLUSTER_WEIGHT: i64 = 1;
+        // Pull on the drawing's width, when it is the long side.
+        const WIDTH_WEIGHT: i64 = 2;
         // Pivoting stops here (about a second on a 500-node random graph with
         // 1000 edges, which is near its optimum by then); the solution is
         // feasible whenever it stops, only less straight.
@@ -344,12 +363,40 @@ impl<'a> Rows<'a> {
             };
         }
         let mut edges: Vec<NsEdge> = Vec::new();
+        // Where the ranks are longer than the drawing is tall, the width
+        // costs too: a right edge variable held right of every rank's last
+        // item, pulled towards the root (the left edge), so that nodes do
+        // not stick out beyond the rest for the sake of a straighter edge
+        // (a bend point's segment weighs 2 or 8: one pixel of width is worth
+        // two of a real node's edge straightened).
+        let right_var = pull_width.then(|| {
+            nvars += 1;
+            edges.push(NsEdge {
+                tail: 0,
+                head: nvars - 1,
+                minlen: 0,
+                weight: WIDTH_WEIGHT,
+            });
+            nvars - 1
+        });
         for row in &self.rows {
             if let Some(&first) = row.first() {
                 edges.push(NsEdge {
                     tail: 0,
                     head: var[first],
-                    minlen: 0,
+                    minlen: if pull_width {
+                        len(self.items[first].left)
+                    } else {
+                        0
+                    },
+                    weight: 0,
+                });
+            }
+            if let (Some(right), Some(&last)) = (right_var, row.last()) {
+                edges.push(NsEdge {
+                    tail: var[last],
+                    head: right,
+                    minlen: len(self.items[last].right),
                     weight: 0,
                 });
             }
