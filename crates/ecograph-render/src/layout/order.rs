@@ -1175,6 +1175,11 @@ impl Orderer<'_> {
             self.acc.reset(self.ranks[r + 1].len());
             *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
             for &v in &self.ranks[r] {
+                // Most nodes (bend points) have one edge down.
+                if let [w] = self.g.down[v][..] {
+                    total += self.acc.insert(self.pos[w]);
+                    continue;
+                }
                 buf.clear();
                 buf.extend(self.g.down[v].iter().map(|&w| self.pos[w]));
                 buf.sort_unstable();
