@@ -943,6 +943,12 @@ impl Orderer<'_> {
             for i in 0..self.ranks[r].len() {
                 let v = self.ranks[r][i];
                 let nbrs = if downward { &g.up[v] } else { &g.down[v] };
+                // Most nodes (bend points) have one neighbour there: its
+                // position is both the median and the barycenter.
+                if let [w] = nbrs[..] {
+                    self.key[v] = Some(self.pos[w] as f64);
+                    continue;
+                }
                 buf.clear();
                 buf.extend(nbrs.iter().map(|&w| self.pos[w]));
                 buf.sort_unstable();
