@@ -57,6 +57,10 @@ pub(crate) enum Route {
     Flat,
     /// A self-loop reaching `reach` beyond its node's right side.
     Loop { reach: f64 },
+    /// A hidden edge spanning more than one rank: ranked, and pulling its
+    /// ends into line when they are placed, but neither ordered nor routed
+    /// (a straight line between its ends' centres).
+    Hidden,
 }
 
 /// The layered graph.
@@ -71,6 +75,8 @@ pub(crate) struct Layered {
     pub routes: Vec<Route>,
     /// Whether each input edge (each route) is [hidden](super::EdgeSpec::hidden).
     pub hidden: Vec<bool>,
+    /// The ends (upper, lower) of the hidden edges that have no chain.
+    pub align: Vec<(usize, usize)>,
     /// First and last rank of each cluster.
     pub span: Vec<(usize, usize)>,
     /// Gap between ranks: halved when labelled edges double all lengths.
@@ -328,6 +334,7 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
 
     // Self-loops widen their node on the right, one loop outside the other.
     let mut routes = Vec::with_capacity(input.edges.len());
+    let mut align = Vec::new();
     let mut up: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut down: Vec<Vec<usize>> = vec![Vec::new(); n];
     for e in &input.edges {
@@ -347,6 +354,18 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
             continue;
         }
         let (top, bottom, reversed) = if ru < rv { (u, v, false) } else { (v, u, true) };
+        // A hidden edge that spans more than one rank has done its work once
+        // its ends are ranked: its chain of bend points would only take
+        // slots in the ranks' orders and pull drawn lines about there
+        // (tj-packages), so its ends are pulled into line when they are
+        // placed instead. One between neighbouring ranks takes no slot and
+        // keeps what it stacks in order (a header above its box's
+        // contents), so it stays.
+        if e.hidden && nodes[bottom].rank > nodes[top].rank + 1 {
+            align.push((top, bottom));
+            routes.push(Route::Hidden);
+            continue;
+        }
         let (rt, rb) = (nodes[top].rank, nodes[bottom].rank);
         let (ct, cb) = (nodes[top].cluster, nodes[bottom].cluster);
         let lca = tree.lca(ct, cb);
@@ -485,6 +504,7 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         num_ranks,
         routes,
         hidden: input.edges.iter().map(|e| e.hidden).collect(),
+        align,
         span: spans,
         rank_sep: if doubled {
             input.rank_sep / 2.0

@@ -13,11 +13,15 @@
 //!    linked both ways), and a rank of sinks far wider than the drawing is
 //!    tall wraps onto the next rank;
 //! 3. long edges split into dummy nodes, edge labels into label dummies in
-//!    the middle rank (ranks are doubled when any edge has a label);
+//!    the middle rank (ranks are doubled when any edge has a label); hidden
+//!    edges across more than one rank, which only stack things, are left
+//!    out from here on but for pulling their ends into line in step 5;
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
 //!    schedule, then a barycenter pass, then sifting single nodes while that
 //!    helps; parts without clusters then get global sifting of whole long
-//!    edges and a bounded iterated local search, parts with clusters single
+//!    edges and a bounded iterated local search, small parts with clusters
+//!    whose ranks stacking edges helped to set start twice more from
+//!    shuffled sources and keep the best start, parts with clusters single
 //!    nodes and runs of bend points moved beside the boxes their edges would
 //!    pass through where that adds no crossing), counting crossings with the
 //!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
@@ -182,9 +186,13 @@ pub struct EdgeSpec {
     /// non-constraint edge is drawn but may point up or sideways.
     pub constraint: bool,
     /// A layout aid that is not drawn (Graphviz `style=invis`), such as the
-    /// invisible edges that stack unrelated parts: ranked and routed like
-    /// the others, but when nodes are ordered within their ranks its
-    /// crossings weigh far less than those of drawn edges.
+    /// invisible edges that stack unrelated parts: ranked like the others.
+    /// Between neighbouring ranks it is ordered and routed like the others,
+    /// but its crossings weigh far less than those of drawn edges; across
+    /// more ranks it only pulls its ends into line when x-coordinates are
+    /// set, takes no part in ordering the ranks, and its route is the
+    /// straight line between its ends. It never counts as a line that
+    /// drawn ones must not cross.
     pub hidden: bool,
 }
 
@@ -472,10 +480,18 @@ fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
 /// Whether `a` [scores](pack::score) smaller than `b` and has no more
 /// crossings (`input` tells how routes are drawn).
 fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
+    // Hidden edges are not drawn, so their lines cross nothing.
     let lines = |l: &Layout| -> Vec<Vec<Point>> {
         l.edges
             .iter()
-            .map(|e| sampled(&e.points, input.routing))
+            .zip(&input.edges)
+            .map(|(e, spec)| {
+                if spec.hidden {
+                    Vec::new()
+                } else {
+                    sampled(&e.points, input.routing)
+                }
+            })
             .collect()
     };
     pack::score(a.width, a.height) < pack::score(b.width, b.height)

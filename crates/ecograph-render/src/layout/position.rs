@@ -441,6 +441,21 @@ impl<'a> Rows<'a> {
                 }
             }
         }
+        // A hidden edge has no segments, but the stacking it stands for
+        // should still read as a column: its ends are pulled together like
+        // the ends of a drawn edge between two real nodes.
+        for &(u, v) in &self.g.align {
+            let sn = nvars;
+            nvars += 1;
+            for end in [u, v] {
+                edges.push(NsEdge {
+                    tail: sn,
+                    head: var[end],
+                    minlen: 0,
+                    weight: 1,
+                });
+            }
+        }
         let ranks = ns::solve(nvars, &edges, Balance::Centre, WORK_BUDGET)?;
         Some(var.iter().map(|&v| ranks[v] as f64 / SCALE).collect())
     }

@@ -333,6 +333,10 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
                 }
                 EdgeRoute { points, label_pos }
             }
+            Route::Hidden => EdgeRoute {
+                points: vec![centre(u), centre(v)],
+                label_pos: None,
+            },
             Route::Loop { reach, .. } => {
                 let c = centre(u);
                 let (w, h) = g.size[u];
@@ -576,7 +580,17 @@ fn straighten_routes(
         ends: &ends,
     };
     let rounded = input.routing == EdgeRouting::Spline;
+    // Hidden edges are not drawn: no line to keep clear of.
+    let mut hidden: Vec<(usize, Vec<Point>)> = Vec::new();
+    for (i, route) in g.routes.iter().enumerate() {
+        if matches!(route, Route::Hidden) {
+            hidden.push((i, std::mem::take(&mut lines[i])));
+        }
+    }
     straighten(&mut lines, &movable, &pins, &scene, rounded);
+    for (i, points) in hidden {
+        lines[i] = points;
+    }
     for (r, points) in routes.iter_mut().zip(lines) {
         r.points = points;
     }

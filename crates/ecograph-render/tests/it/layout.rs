@@ -679,10 +679,39 @@ fn a_ladder_given_in_scrambled_order_is_drawn_without_crossings() {
 }
 
 #[test]
-fn tj_packages_drawn_edges_cross_at_most_23_times() {
+fn hidden_edges_stack_their_ends_in_a_straight_column() {
+    // Nodes 0, 1 and 2 stacked by hidden edges above node 3, which node 2
+    // feeds: the hidden edges rank 1 below 0 and 2 below 1 and pull them
+    // into one column; each is routed as one straight segment.
+    let input = LayoutInput {
+        nodes: vec![node(40.0, 20.0, None); 4],
+        edges: vec![
+            EdgeSpec::new(2, 3),
+            EdgeSpec::hidden(0, 1),
+            EdgeSpec::hidden(1, 2),
+        ],
+        ..LayoutInput::default()
+    };
+    let out = layout(&input).expect("valid");
+    let (a, b, c) = (out.nodes[0], out.nodes[1], out.nodes[2]);
+    assert!(a.y < b.y && b.y < c.y, "{:?}", out.nodes);
+    assert!(
+        (a.x - b.x).abs() < 1e-9 && (b.x - c.x).abs() < 1e-9,
+        "{:?}",
+        out.nodes
+    );
+    for e in &out.edges[1..] {
+        assert_eq!(e.points.len(), 2, "{:?}", e.points);
+    }
+}
+
+#[test]
+fn tj_packages_drawn_edges_cross_at_most_17_times() {
     // TE24's tj-packages view: boxes nested three deep, 44 drawn edges and
     // 79 hidden stacking edges. The ordering's search inside boxes took its
-    // drawn crossings from 32 to 23 (dot draws it with 0, ELK with 44).
+    // drawn crossings from 32 to 23, leaving the hidden edges out of the
+    // ordering and starting it from three orders of sources to 17 (dot
+    // draws it with 0 but passes through boxes, ELK with 44).
     let Some((_, m)) = crate::dot::repository_models()
         .into_iter()
         .find(|(n, _)| n.ends_with("te24.json"))
@@ -708,5 +737,5 @@ fn tj_packages_drawn_edges_cross_at_most_23_times() {
         ..input.clone()
     };
     let crossings = drawn_crossings(&visible, &out);
-    assert!(crossings <= 23, "{crossings} crossings");
+    assert!(crossings <= 17, "{crossings} crossings");
 }

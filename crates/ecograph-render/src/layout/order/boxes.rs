@@ -27,7 +27,7 @@ const BOX_SEARCH_WORK: u64 = 2_000_000;
 /// off by its cap within its first round, and there it lowered the order's
 /// crossings by 0.2-1% while the drawn ones rose (random+clusters/500 by 10,
 /// short-edge+clusters/200 by 22).
-const BOX_SEARCH_NODES: usize = 100;
+pub(super) const BOX_SEARCH_NODES: usize = 100;
 
 /// What an entry of one level stands for, before it has an index.
 #[derive(Clone, Copy)]
