@@ -178,29 +178,35 @@ struct Orderer<'a> {
     shuffle: Option<u64>,
 }
 
-/// The buffers of [`Orderer::sort_block`]: one set per nesting depth (a
-/// block's sort is open while its child boxes are sorted), and each child
-/// box's entry in the block being grouped (`usize::MAX` outside that).
+/// The buffers of [`Orderer::sort_rank`], kept between sorts: per block
+/// (each cluster, and the root after them) its entries, whether it is on the
+/// rank, and its nodes' key sum and count, number and first slot.
 #[derive(Default)]
 struct SortScratch {
-    depths: Vec<SortBufs>,
-    child_entry: Vec<usize>,
     ref_pos: Vec<Option<f64>>,
     ref_sum: Vec<f64>,
     ref_cnt: Vec<usize>,
-}
-
-#[derive(Default)]
-struct SortBufs {
-    entries: Vec<Entry>,
-    entry_of: Vec<usize>,
-    members: Vec<usize>,
-    sorted: Vec<usize>,
+    blocks: Vec<Vec<Item>>,
+    seen: Vec<bool>,
+    present: Vec<usize>,
+    sum: Vec<f64>,
+    count: Vec<usize>,
+    size: Vec<usize>,
+    start: Vec<usize>,
     sortable: Vec<(i64, usize)>,
     unsortable: Vec<usize>,
     result: Vec<usize>,
     slots: Vec<usize>,
     constrained: Vec<usize>,
+    sorted: Vec<Item>,
+}
+
+/// One entry of a block being sorted: a node of the block's own cluster, or
+/// a child cluster (sorted inside before the block).
+#[derive(Clone, Copy)]
+enum Item {
+    Node(usize),
+    Child(usize),
 }
 
 /// Crossing weights parallel to `Layered::up` and `Layered::down`.
@@ -227,22 +233,6 @@ impl Weights {
         }
         Weights { up, down }
     }
-}
-
-/// One entry of a block being sorted: a node of the block's own cluster, or
-/// a whole child cluster (already sorted inside).
-struct Entry {
-    child: Option<usize>,
-    /// The entry's node when it is one (`child` is `None`).
-    node: usize,
-    /// A child cluster's nodes: where they start in the block's buffer of
-    /// them, and how many.
-    start: usize,
-    len: usize,
-    key_sum: f64,
-    key_count: usize,
-    key: Option<f64>,
-    ref_pos: Option<f64>,
 }
 
 impl Orderer<'_> {
@@ -1031,155 +1021,151 @@ impl Orderer<'_> {
 
     /// Sorts rank `r` by `self.key`, block by block. `reference` is the
     /// neighbouring rank whose cluster order must be kept.
+    ///
+    /// A block (a cluster, or the root) holds its own nodes and its child
+    /// clusters present on the rank as entries, in the order they are first
+    /// met; a child is sorted inside before its parent, which keys it by
+    /// the mean key of its nodes. The blocks are sorted deepest first and
+    /// the rank is written out from the root down, so each node is grouped
+    /// once however deep it is nested, and nothing recurses.
     fn sort_rank(&mut self, r: usize, reference: Option<usize>, flip: bool) {
         let k = self.tree.parent.len();
-        let mut scratch = std::mem::take(&mut self.sort_scratch);
+        let root = k;
+        let mut s = std::mem::take(&mut self.sort_scratch);
         // Mean position of each cluster on the reference rank.
-        let (ref_sum, ref_cnt) = (&mut scratch.ref_sum, &mut scratch.ref_cnt);
-        ref_sum.clear();
-        ref_sum.resize(k, 0.0);
-        ref_cnt.clear();
-        ref_cnt.resize(k, 0);
+        s.ref_sum.clear();
+        s.ref_sum.resize(k, 0.0);
+        s.ref_cnt.clear();
+        s.ref_cnt.resize(k, 0);
         if let Some(rr) = reference {
             for &v in &self.ranks[rr] {
                 if let Some(c) = self.g.nodes[v].cluster {
                     for &a in &self.tree.path[c] {
-                        ref_sum[a] += self.pos[v] as f64;
-                        ref_cnt[a] += 1;
+                        s.ref_sum[a] += self.pos[v] as f64;
+                        s.ref_cnt[a] += 1;
                     }
                 }
             }
         }
-        let mut ref_pos = std::mem::take(&mut scratch.ref_pos);
-        ref_pos.clear();
-        ref_pos.extend(
-            ref_sum
+        s.ref_pos.clear();
+        s.ref_pos.extend(
+            s.ref_sum
                 .iter()
-                .zip(ref_cnt.iter())
-                .map(|(&s, &c)| (c > 0).then(|| s / c as f64)),
+                .zip(s.ref_cnt.iter())
+                .map(|(&sum, &c)| (c > 0).then(|| sum / c as f64)),
         );
-        if scratch.child_entry.len() < k {
-            scratch.child_entry.resize(k, usize::MAX);
+        if s.blocks.len() < k + 1 {
+            s.blocks.resize_with(k + 1, Vec::new);
+            s.seen.resize(k + 1, false);
+            s.sum.resize(k + 1, 0.0);
+            s.count.resize(k + 1, 0);
+            s.size.resize(k + 1, 0);
+            s.start.resize(k + 1, 0);
         }
         let nodes = std::mem::take(&mut self.ranks[r]);
         *self.work += nodes.len() as u64 * 4;
-        let mut out = Vec::with_capacity(nodes.len());
-        self.sort_block(&mut scratch, &nodes, None, &ref_pos, flip, &mut out);
-        scratch.ref_pos = ref_pos;
-        self.sort_scratch = scratch;
+        // Each block's entries in the order first met. A child cluster is
+        // first met with its first node, which is when it is first seen; a
+        // walk up stops at a block seen before, so it is as long as the
+        // number of blocks it newly sees.
+        s.present.clear();
+        for &v in &nodes {
+            let c = self.g.nodes[v].cluster.unwrap_or(root);
+            let mut new = !s.seen[c];
+            if new {
+                s.seen[c] = true;
+                s.present.push(c);
+            }
+            s.blocks[c].push(Item::Node(v));
+            let mut cur = c;
+            while new && cur != root {
+                let p = self.tree.parent[cur].unwrap_or(root);
+                new = !s.seen[p];
+                if new {
+                    s.seen[p] = true;
+                    s.present.push(p);
+                }
+                s.blocks[p].push(Item::Child(cur));
+                cur = p;
+            }
+        }
+        // Deepest blocks first, so each child is sorted before its parent.
+        let tree = self.tree;
+        let depth = |b: usize| if b == root { 0 } else { tree.path[b].len() };
+        s.present
+            .sort_unstable_by_key(|&b| (std::cmp::Reverse(depth(b)), b));
+        for i in 0..s.present.len() {
+            let b = s.present[i];
+            self.sort_entries(&mut s, b, flip);
+        }
+        // Written out from the root down (the reverse order: parents first).
+        let mut out = vec![0; nodes.len()];
+        if let Some(&top) = s.present.last() {
+            s.start[top] = 0;
+        }
+        for i in (0..s.present.len()).rev() {
+            let b = s.present[i];
+            let mut at = s.start[b];
+            for &item in &s.blocks[b] {
+                match item {
+                    Item::Node(v) => {
+                        if let Some(slot) = out.get_mut(at) {
+                            *slot = v;
+                        }
+                        at += 1;
+                    }
+                    Item::Child(ch) => {
+                        s.start[ch] = at;
+                        at += s.size[ch];
+                    }
+                }
+            }
+        }
+        for i in 0..s.present.len() {
+            let b = s.present[i];
+            s.blocks[b].clear();
+            s.seen[b] = false;
+        }
+        self.sort_scratch = s;
         self.ranks[r] = out;
         self.set_positions(r);
     }
 
-    /// Sorts the nodes of one block (cluster `block`, or the root), appending
-    /// them to `out`; returns the sum and count of member keys.
-    fn sort_block(
-        &self,
-        scratch: &mut SortScratch,
-        nodes: &[usize],
-        block: Option<usize>,
-        ref_pos: &[Option<f64>],
-        flip: bool,
-        out: &mut Vec<usize>,
-    ) -> (f64, usize) {
-        let depth = self.tree.depth(block) + 1;
-        if scratch.depths.len() < depth {
-            scratch.depths.resize_with(depth, SortBufs::default);
-        }
-        let mut bufs = std::mem::take(&mut scratch.depths[depth - 1]);
-        let SortBufs {
-            entries,
-            entry_of,
-            members,
-            sorted,
+    /// Sorts the entries of block `b` (its children already sorted inside)
+    /// in place, and records the sum and count of its nodes' keys and its
+    /// number of nodes.
+    fn sort_entries(&self, s: &mut SortScratch, b: usize, flip: bool) {
+        let items = std::mem::take(&mut s.blocks[b]);
+        let SortScratch {
+            ref_pos,
+            sum,
+            count,
+            size,
             sortable,
             unsortable,
             result,
             slots,
             constrained,
-        } = &mut bufs;
-        entries.clear();
-        // Each node's entry.
-        entry_of.clear();
-        // The entry of each child cluster met so far, by cluster.
-        let child_entry = &mut scratch.child_entry;
-        let mut has_children = false;
-        for &v in nodes {
-            let c = self.g.nodes[v].cluster;
-            let child = match c {
-                Some(c) if c != block.unwrap_or(usize::MAX) => {
-                    Some(self.tree.ancestor_at(c, depth))
-                }
-                _ => None,
-            };
-            if let Some(ch) = child {
-                let i = child_entry[ch];
-                if i != usize::MAX {
-                    entries[i].len += 1;
-                    entry_of.push(i);
-                    continue;
-                }
-                child_entry[ch] = entries.len();
-                has_children = true;
-            }
-            entry_of.push(entries.len());
-            entries.push(Entry {
-                child,
-                node: v,
-                start: 0,
-                len: 1,
-                key_sum: 0.0,
-                key_count: 0,
-                key: self.key[v],
-                ref_pos: None,
-            });
-        }
-        // The child clusters' nodes in one buffer, each child's in a run in
-        // the order met.
-        members.clear();
-        if has_children {
-            let mut at = 0;
-            for e in entries.iter_mut() {
-                if let Some(ch) = e.child {
-                    child_entry[ch] = usize::MAX;
-                    e.start = at;
-                    at += e.len;
+            sorted,
+            ..
+        } = s;
+        // An entry's key: a node's own, a child's mean key of its nodes, or
+        // for a child without any, its mean position on the reference rank.
+        let key_of = |item: Item| match item {
+            Item::Node(v) => self.key[v],
+            Item::Child(ch) => {
+                let c = count[ch];
+                if c > 0 {
+                    Some(sum[ch] / c as f64)
+                } else {
+                    ref_pos[ch]
                 }
             }
-            members.resize(at, 0);
-            for (&v, &i) in nodes.iter().zip(entry_of.iter()) {
-                let e = &mut entries[i];
-                if e.child.is_some() {
-                    members[e.start] = v;
-                    e.start += 1;
-                }
-            }
-            for e in entries.iter_mut().filter(|e| e.child.is_some()) {
-                e.start -= e.len;
-            }
-        }
-        // Each child sorted inside into its run of `sorted`.
-        sorted.clear();
-        for e in entries.iter_mut() {
-            match e.child {
-                Some(ch) => {
-                    let from = sorted.len();
-                    let run = &members[e.start..e.start + e.len];
-                    let (s, c) = self.sort_block(scratch, run, Some(ch), ref_pos, flip, sorted);
-                    e.start = from;
-                    e.key_sum = s;
-                    e.key_count = c;
-                    e.ref_pos = ref_pos[ch];
-                    e.key = if c > 0 { Some(s / c as f64) } else { e.ref_pos };
-                }
-                None => {
-                    if let Some(k) = e.key {
-                        e.key_sum = k;
-                        e.key_count = 1;
-                    }
-                }
-            }
-        }
+        };
+        let ref_of = |item: Item| match item {
+            Item::Node(_) => None,
+            Item::Child(ch) => ref_pos[ch],
+        };
         // Entries with a key are sorted by it (in `f64::total_cmp`'s
         // order), ties by index (descending with `flip`); the others keep
         // their slots. The index breaks every tie, so the unstable sort
@@ -1187,8 +1173,8 @@ impl Orderer<'_> {
         let tie = |i: usize| if flip { !i } else { i };
         sortable.clear();
         unsortable.clear();
-        for (i, e) in entries.iter().enumerate() {
-            match e.key {
+        for (i, &item) in items.iter().enumerate() {
+            match key_of(item) {
                 Some(k) => sortable.push((total_order(k), tie(i))),
                 None => unsortable.push(i),
             }
@@ -1196,25 +1182,25 @@ impl Orderer<'_> {
         sortable.sort_unstable();
         result.clear();
         let mut ui = 0;
-        for &(_, s) in sortable.iter() {
+        for &(_, t) in sortable.iter() {
             while ui < unsortable.len() && unsortable[ui] <= result.len() {
                 result.push(unsortable[ui]);
                 ui += 1;
             }
-            result.push(tie(s));
+            result.push(tie(t));
         }
         result.extend_from_slice(&unsortable[ui..]);
         // Sibling clusters also present on the reference rank keep their
         // order from there.
         slots.clear();
-        slots.extend((0..result.len()).filter(|&i| entries[result[i]].ref_pos.is_some()));
+        slots.extend((0..result.len()).filter(|&i| ref_of(items[result[i]]).is_some()));
         if slots.len() > 1 {
             constrained.clear();
             constrained.extend(slots.iter().map(|&i| result[i]));
             constrained.sort_unstable_by(|&a, &b| {
                 let (ra, rb) = (
-                    entries[a].ref_pos.unwrap_or(0.0),
-                    entries[b].ref_pos.unwrap_or(0.0),
+                    ref_of(items[a]).unwrap_or(0.0),
+                    ref_of(items[b]).unwrap_or(0.0),
                 );
                 ra.total_cmp(&rb).then(a.cmp(&b))
             });
@@ -1222,18 +1208,36 @@ impl Orderer<'_> {
                 result[slot] = e;
             }
         }
-        let (mut sum, mut count) = (0.0, 0);
+        // The block's key sum in its sorted order (the order the sums were
+        // always added in), and its entries in that order.
+        let (mut total, mut n, mut nodes) = (0.0, 0, 0);
+        sorted.clear();
         for &i in result.iter() {
-            let e = &entries[i];
-            match e.child {
-                Some(_) => out.extend_from_slice(&sorted[e.start..e.start + e.len]),
-                None => out.push(e.node),
+            let item = items[i];
+            match item {
+                Item::Node(v) => {
+                    if let Some(k) = self.key[v] {
+                        total += k;
+                        n += 1;
+                    } else {
+                        total += 0.0;
+                    }
+                    nodes += 1;
+                }
+                Item::Child(ch) => {
+                    total += sum[ch];
+                    n += count[ch];
+                    nodes += size[ch];
+                }
             }
-            sum += e.key_sum;
-            count += e.key_count;
+            sorted.push(item);
         }
-        scratch.depths[depth - 1] = bufs;
-        (sum, count)
+        sum[b] = total;
+        count[b] = n;
+        size[b] = nodes;
+        let mut items = items;
+        std::mem::swap(&mut items, sorted);
+        s.blocks[b] = items;
     }
 
     /// Total crossings between all pairs of adjacent ranks.
