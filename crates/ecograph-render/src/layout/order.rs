@@ -183,9 +183,12 @@ struct Orderer<'a> {
 /// rank, and its nodes' key sum and count, number and first slot.
 #[derive(Default)]
 struct SortScratch {
-    ref_pos: Vec<Option<f64>>,
-    ref_sum: Vec<f64>,
+    own_sum: Vec<u64>,
+    own_cnt: Vec<usize>,
+    own_on_ref: Vec<usize>,
+    ref_sum: Vec<u64>,
     ref_cnt: Vec<usize>,
+    on_ref: Vec<usize>,
     blocks: Vec<Vec<Item>>,
     seen: Vec<bool>,
     present: Vec<usize>,
@@ -1032,28 +1035,38 @@ impl Orderer<'_> {
         let k = self.tree.parent.len();
         let root = k;
         let mut s = std::mem::take(&mut self.sort_scratch);
-        // Mean position of each cluster on the reference rank.
-        s.ref_sum.clear();
-        s.ref_sum.resize(k, 0.0);
-        s.ref_cnt.clear();
-        s.ref_cnt.resize(k, 0);
+        // Total and number of positions of each cluster's nodes (its own,
+        // then with its descendants') on the reference rank, for their mean.
+        // The totals are whole numbers, so summed in any order they are the
+        // sums in rank order.
+        if s.ref_sum.len() < k {
+            s.own_sum.resize(k, 0);
+            s.own_cnt.resize(k, 0);
+            s.ref_sum.resize(k, 0);
+            s.ref_cnt.resize(k, 0);
+        }
+        s.own_on_ref.clear();
+        s.on_ref.clear();
         if let Some(rr) = reference {
             for &v in &self.ranks[rr] {
                 if let Some(c) = self.g.nodes[v].cluster {
-                    for &a in &self.tree.path[c] {
-                        s.ref_sum[a] += self.pos[v] as f64;
-                        s.ref_cnt[a] += 1;
+                    if s.own_cnt[c] == 0 {
+                        s.own_on_ref.push(c);
                     }
+                    s.own_sum[c] += self.pos[v] as u64;
+                    s.own_cnt[c] += 1;
+                }
+            }
+            for &c in &s.own_on_ref {
+                for &a in &self.tree.path[c] {
+                    if s.ref_cnt[a] == 0 {
+                        s.on_ref.push(a);
+                    }
+                    s.ref_sum[a] += s.own_sum[c];
+                    s.ref_cnt[a] += s.own_cnt[c];
                 }
             }
         }
-        s.ref_pos.clear();
-        s.ref_pos.extend(
-            s.ref_sum
-                .iter()
-                .zip(s.ref_cnt.iter())
-                .map(|(&sum, &c)| (c > 0).then(|| sum / c as f64)),
-        );
         if s.blocks.len() < k + 1 {
             s.blocks.resize_with(k + 1, Vec::new);
             s.seen.resize(k + 1, false);
@@ -1126,6 +1139,16 @@ impl Orderer<'_> {
             s.blocks[b].clear();
             s.seen[b] = false;
         }
+        for i in 0..s.own_on_ref.len() {
+            let c = s.own_on_ref[i];
+            s.own_sum[c] = 0;
+            s.own_cnt[c] = 0;
+        }
+        for i in 0..s.on_ref.len() {
+            let c = s.on_ref[i];
+            s.ref_sum[c] = 0;
+            s.ref_cnt[c] = 0;
+        }
         self.sort_scratch = s;
         self.ranks[r] = out;
         self.set_positions(r);
@@ -1137,7 +1160,8 @@ impl Orderer<'_> {
     fn sort_entries(&self, s: &mut SortScratch, b: usize, flip: bool) {
         let items = std::mem::take(&mut s.blocks[b]);
         let SortScratch {
-            ref_pos,
+            ref_sum,
+            ref_cnt,
             sum,
             count,
             size,
@@ -1149,6 +1173,9 @@ impl Orderer<'_> {
             sorted,
             ..
         } = s;
+        // A child's mean position on the reference rank.
+        let ref_pos =
+            |ch: usize| (ref_cnt[ch] > 0).then(|| ref_sum[ch] as f64 / ref_cnt[ch] as f64);
         // An entry's key: a node's own, a child's mean key of its nodes, or
         // for a child without any, its mean position on the reference rank.
         let key_of = |item: Item| match item {
@@ -1158,13 +1185,13 @@ impl Orderer<'_> {
                 if c > 0 {
                     Some(sum[ch] / c as f64)
                 } else {
-                    ref_pos[ch]
+                    ref_pos(ch)
                 }
             }
         };
         let ref_of = |item: Item| match item {
             Item::Node(_) => None,
-            Item::Child(ch) => ref_pos[ch],
+            Item::Child(ch) => ref_pos(ch),
         };
         // Entries with a key are sorted by it (in `f64::total_cmp`'s
         // order), ties by index (descending with `flip`); the others keep
