@@ -1081,9 +1081,13 @@ impl Orderer<'_> {
         // first met with its first node, which is when it is first seen; a
         // walk up stops at a block seen before, so it is as long as the
         // number of blocks it newly sees.
+        // `present` lists the blocks on the rank parents first: the blocks
+        // a walk newly sees are put in from the top down (the parent of the
+        // topmost was seen before).
         s.present.clear();
         for &v in &nodes {
             let c = self.g.nodes[v].cluster.unwrap_or(root);
+            let from = s.present.len();
             let mut new = !s.seen[c];
             if new {
                 s.seen[c] = true;
@@ -1101,22 +1105,21 @@ impl Orderer<'_> {
                 s.blocks[p].push(Item::Child(cur));
                 cur = p;
             }
+            if let Some(walk) = s.present.get_mut(from..) {
+                walk.reverse();
+            }
         }
-        // Deepest blocks first, so each child is sorted before its parent.
-        let tree = self.tree;
-        let depth = |b: usize| if b == root { 0 } else { tree.path[b].len() };
-        s.present
-            .sort_unstable_by_key(|&b| (std::cmp::Reverse(depth(b)), b));
-        for i in 0..s.present.len() {
+        // Children first, so each child is sorted before its parent.
+        for i in (0..s.present.len()).rev() {
             let b = s.present[i];
             self.sort_entries(&mut s, b, flip);
         }
-        // Written out from the root down (the reverse order: parents first).
+        // Written out from the root down.
         let mut out = vec![0; nodes.len()];
-        if let Some(&top) = s.present.last() {
+        if let Some(&top) = s.present.first() {
             s.start[top] = 0;
         }
-        for i in (0..s.present.len()).rev() {
+        for i in 0..s.present.len() {
             let b = s.present[i];
             let mut at = s.start[b];
             for &item in &s.blocks[b] {
