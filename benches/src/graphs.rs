@@ -214,6 +214,20 @@ pub fn with_clusters(mut g: BenchGraph, seed: u64) -> BenchGraph {
     g
 }
 
+/// The graph of `family` ("random", "short-edge", "random+clusters" or
+/// "short-edge+clusters") with `n` nodes, with the seed every benchmark uses for that
+/// size; `None` for another family name.
+pub fn family_graph(family: &str, n: usize) -> Option<BenchGraph> {
+    let seed = 0x5EED + n as u64;
+    Some(match family {
+        "random" => random_graph(n, seed),
+        "short-edge" => short_edge_graph(n, seed),
+        "random+clusters" => with_clusters(random_graph(n, seed), seed),
+        "short-edge+clusters" => with_clusters(short_edge_graph(n, seed), seed),
+        _ => return None,
+    })
+}
+
 /// Size of a cluster label as [`ecograph_render`] measures it.
 #[must_use]
 pub fn cluster_label_size(label: &str) -> (f64, f64) {

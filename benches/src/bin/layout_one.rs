@@ -3,7 +3,7 @@
 //! (FNV-1a of its `Debug` text), so two builds can be checked to draw the
 //! same thing, and the graph is laid out REPEATS times (default 1).
 
-use ecograph_benches::graphs::{random_graph, short_edge_graph, to_layout_input, with_clusters};
+use ecograph_benches::graphs::{family_graph, to_layout_input};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -12,16 +12,9 @@ fn main() {
         std::process::exit(2);
     };
     let repeats: usize = args.get(2).and_then(|s| s.parse().ok()).unwrap_or(1);
-    let seed = 0x5EED + n as u64;
-    let g = match family.as_str() {
-        "random" => random_graph(n, seed),
-        "short-edge" => short_edge_graph(n, seed),
-        "random+clusters" => with_clusters(random_graph(n, seed), seed),
-        "short-edge+clusters" => with_clusters(short_edge_graph(n, seed), seed),
-        other => {
-            eprintln!("unknown family {other}");
-            std::process::exit(2);
-        }
+    let Some(g) = family_graph(family, n) else {
+        eprintln!("unknown family {family}");
+        std::process::exit(2);
     };
     let mut input = to_layout_input(&g);
     input.routing = ecograph_render::EDGE_ROUTING;

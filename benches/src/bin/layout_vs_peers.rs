@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use ecograph_benches::graphs::{random_graph, short_edge_graph, to_layout_input, with_clusters};
+use ecograph_benches::graphs::{family_graph, to_layout_input};
 use ecograph_benches::metrics::Metrics;
 use ecograph_benches::peers::{self, from_dot_json, from_elk, to_dot, to_elk};
 use ecograph_benches::timing::{date_of, median};
@@ -125,16 +125,9 @@ fn main() {
             continue;
         }
         for &n in &sizes {
-            let seed = 0x5EED + n as u64;
-            let g = match family.as_str() {
-                "random" => random_graph(n, seed),
-                "short-edge" => short_edge_graph(n, seed),
-                "random+clusters" => with_clusters(random_graph(n, seed), seed),
-                "short-edge+clusters" => with_clusters(short_edge_graph(n, seed), seed),
-                other => {
-                    eprintln!("unknown family {other}");
-                    continue;
-                }
+            let Some(g) = family_graph(family, n) else {
+                eprintln!("unknown family {family}");
+                continue;
             };
             let input = to_layout_input(&g);
             cases.push(Case {
