@@ -422,29 +422,9 @@ impl<'a> Rows<'a> {
             }
         }
         let virtual_node = |v: usize| !matches!(self.g.nodes[v].kind, Kind::Real);
-        for (u, downs) in self.g.down.iter().enumerate() {
-            for &v in downs {
-                let weight = match (virtual_node(u), virtual_node(v)) {
-                    (false, false) => 1,
-                    (true, true) => 8,
-                    _ => 2,
-                };
-                let sn = nvars;
-                nvars += 1;
-                for end in [u, v] {
-                    edges.push(NsEdge {
-                        tail: sn,
-                        head: var[end],
-                        minlen: 0,
-                        weight,
-                    });
-                }
-            }
-        }
-        // A hidden edge has no segments, but the stacking it stands for
-        // should still read as a column: its ends are pulled together like
-        // the ends of a drawn edge between two real nodes.
-        for &(u, v) in &self.g.align {
+        // Pulls the x of `u` and `v` together: a new variable below both,
+        // tied to each by an edge of `weight`.
+        let mut pull = |u: usize, v: usize, weight| {
             let sn = nvars;
             nvars += 1;
             for end in [u, v] {
@@ -452,9 +432,25 @@ impl<'a> Rows<'a> {
                     tail: sn,
                     head: var[end],
                     minlen: 0,
-                    weight: 1,
+                    weight,
                 });
             }
+        };
+        for (u, downs) in self.g.down.iter().enumerate() {
+            for &v in downs {
+                let weight = match (virtual_node(u), virtual_node(v)) {
+                    (false, false) => 1,
+                    (true, true) => 8,
+                    _ => 2,
+                };
+                pull(u, v, weight);
+            }
+        }
+        // A hidden edge has no segments, but the stacking it stands for
+        // should still read as a column: its ends are pulled together like
+        // the ends of a drawn edge between two real nodes.
+        for &(u, v) in &self.g.align {
+            pull(u, v, 1);
         }
         let ranks = ns::solve(nvars, &edges, Balance::Centre, WORK_BUDGET)?;
         Some(var.iter().map(|&v| ranks[v] as f64 / SCALE).collect())
