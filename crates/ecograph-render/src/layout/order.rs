@@ -1358,6 +1358,15 @@ impl Orderer<'_> {
     /// one comparison, without the nested loops.
     #[inline(always)]
     fn pair_crossings_unweighted(&mut self, u: usize, v: usize) -> (u64, u64) {
+        let (c0, c1, work) = self.count_unweighted(u, v);
+        *self.work += work;
+        (c0, c1)
+    }
+
+    /// The crossings of [`Orderer::pair_crossings_unweighted`] and their
+    /// work, without adding it (a caller in a hot loop adds it up locally).
+    #[inline(always)]
+    fn count_unweighted(&self, u: usize, v: usize) -> (u64, u64, u64) {
         let pos: &[usize] = self.pos;
         let (mut c0, mut c1, mut work) = (0, 0, 0);
         for side in [&self.g.up, &self.g.down] {
@@ -1379,8 +1388,7 @@ impl Orderer<'_> {
                 }
             }
         }
-        *self.work += work;
-        (c0, c1)
+        (c0, c1, work)
     }
 
     /// [`Orderer::pair_crossings_both`], counting the work of counting each
@@ -1480,33 +1488,50 @@ impl Orderer<'_> {
                     continue;
                 }
                 candidate[r] = false;
-                for i in 0..self.ranks[r].len().saturating_sub(1) {
-                    let (v, w) = (self.ranks[r][i], self.ranks[r][i + 1]);
-                    if kept[v] != UNKNOWN {
-                        *self.work += kept[v];
+                // The row is taken out while it is scanned, so the scan
+                // reads and swaps a local vector; put back below.
+                let mut row = std::mem::take(&mut self.ranks[r]);
+                // The work of this rank's pairs, added once per rank (the
+                // budget is only checked between passes).
+                let mut spent = 0u64;
+                let mut i = 0;
+                while i + 1 < row.len() {
+                    let (v, w) = (row[i], row[i + 1]);
+                    let k = kept[v];
+                    if k != UNKNOWN {
+                        spent += k;
+                        i += 1;
                         continue;
                     }
                     if g.nodes[v].cluster != g.nodes[w].cluster {
                         kept[v] = 0;
+                        i += 1;
                         continue;
                     }
-                    let before = *self.work;
-                    *self.work += 1;
-                    // Unweighted, the count is inlined here: this is the
-                    // hottest call of the ordering.
-                    let (c0, c1) = if self.weights.is_none() {
-                        self.pair_crossings_unweighted(v, w)
+                    // Unweighted, the count is inlined here and its work
+                    // added up locally: this is the hottest call of the
+                    // ordering.
+                    let (c0, c1, look) = if self.weights.is_none() {
+                        self.count_unweighted(v, w)
                     } else {
-                        self.pair_crossings_both(v, w)
+                        let before = *self.work;
+                        let (c0, c1) = self.pair_crossings_both(v, w);
+                        let look = *self.work - before;
+                        *self.work = before;
+                        (c0, c1, look)
                     };
+                    let look = look + 1;
                     if c0 == 0 {
-                        kept[v] = *self.work - before;
+                        spent += look;
+                        kept[v] = look;
+                        i += 1;
                         continue;
                     }
-                    // The work of counting the swapped order on its own.
-                    *self.work += self.pair_work(v, w);
+                    // With the work of counting the swapped order on its own.
+                    let look = look + self.pair_work(v, w);
+                    spent += look;
                     if c1 < c0 || (reverse && c1 == c0) {
-                        self.ranks[r].swap(i, i + 1);
+                        row.swap(i, i + 1);
                         self.pos[v] = i + 1;
                         self.pos[w] = i;
                         delta += c0.saturating_sub(c1);
@@ -1524,22 +1549,31 @@ impl Orderer<'_> {
                         kept[v] = UNKNOWN;
                         kept[w] = UNKNOWN;
                         if let Some(p) = i.checked_sub(1) {
-                            kept[self.ranks[r][p]] = UNKNOWN;
+                            kept[row[p]] = UNKNOWN;
                         }
                         for (nbrs, there) in [(&g.up, r.wrapping_sub(1)), (&g.down, r + 1)] {
                             for u in [v, w] {
                                 for &x in &nbrs[u] {
                                     kept[x] = UNKNOWN;
                                     if let Some(p) = self.pos[x].checked_sub(1) {
-                                        kept[self.ranks[there][p]] = UNKNOWN;
+                                        // Rank r is out of `self.ranks` now.
+                                        let y = if there == r {
+                                            row[p]
+                                        } else {
+                                            self.ranks[there][p]
+                                        };
+                                        kept[y] = UNKNOWN;
                                     }
                                 }
                             }
                         }
                     } else {
-                        kept[v] = *self.work - before;
+                        kept[v] = look;
                     }
+                    i += 1;
                 }
+                *self.work += spent;
+                self.ranks[r] = row;
             }
             if delta == 0 || *self.work > WORK_BUDGET {
                 break;
