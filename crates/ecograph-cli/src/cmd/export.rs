@@ -68,14 +68,8 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             let mut failed: Option<Error> = None;
             refuse_input(out)?;
             let written = ecograph_core::fs::write_atomic_with(out, |w| {
-                match pipelined(w, |chunks| write_archimate(&model, &options, chunks)) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        let io = std::io::Error::other(e.to_string());
-                        failed = Some(e);
-                        Err(io)
-                    }
-                }
+                pipelined(w, |chunks| write_archimate(&model, &options, chunks))
+                    .map_err(aside(&mut failed))?
             });
             if let Some(e) = failed {
                 return Err(interop_fail(&e));
@@ -111,11 +105,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                     write(2, &mut |pr| {
                         write_csv(&model, &options, &mut *el, &mut *rel, pr)
                             .map(|_| ())
-                            .map_err(|e| {
-                                let io = std::io::Error::other(e.to_string());
-                                failed = Some(e);
-                                io
-                            })
+                            .map_err(aside(&mut failed))
                     })
                 })
             });
@@ -129,6 +119,16 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         }
     }
     Ok(Exit::Ok)
+}
+
+/// An export error inside an atomic write: kept in `failed` for its exit code and
+/// message, and turned into the I/O error that makes the write keep the old file.
+fn aside(failed: &mut Option<Error>) -> impl FnOnce(Error) -> std::io::Error + '_ {
+    move |e| {
+        let io = std::io::Error::other(e.to_string());
+        *failed = Some(e);
+        io
+    }
 }
 
 /// Bytes per chunk handed from the thread making a document to the one writing it.
