@@ -4,7 +4,7 @@ use crate::generate;
 use crate::structure::{check, disallowed};
 use crate::{fixture, te24};
 use ecograph_core::{ElementKind, Model, RelationKind};
-use ecograph_interop::{ExportOptions, export_archimate, import_archimate, types};
+use ecograph_interop::{ExportOptions, Imported, export_archimate, import_archimate, types};
 use proptest::prelude::*;
 
 fn export(m: &Model) -> String {
@@ -303,12 +303,7 @@ fn a_foreign_file_keeps_every_concept_with_its_type() {
     let v = &m.views()[0];
     assert_eq!(v.id, "id-v1");
     assert_eq!(v.include.len(), 3);
-    let dropped: Vec<&str> = imp
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|w| w.contains("bendpoint"))
-        .collect();
+    let dropped = warnings_where(&imp, |w| w.contains("bendpoint"));
     assert_eq!(dropped.len(), 1);
     // A warning's Display pads as a whole, as every Display of the crate.
     let w = &imp.warnings[0];
@@ -420,12 +415,7 @@ fn a_triggering_cycle_is_kept_without_a_depends_on_cycle() {
             (RelationKind::Linked, "w2", "w1")
         ]
     );
-    let msg: Vec<&str> = imp
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.contains("cycle"))
-        .collect();
+    let msg = warnings_where(&imp, |m| m.contains("cycle"));
     assert_eq!(
         msg,
         [
@@ -624,12 +614,7 @@ fn relationship_ends_in_a_loop_lead_to_no_element() {
             (Some("via2"), "a", "a"),
         ]
     );
-    let dropped: Vec<&str> = imp
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.ends_with("does not lead to elements: dropped"))
-        .collect();
+    let dropped = warnings_where(&imp, |m| m.ends_with("does not lead to elements: dropped"));
     assert_eq!(
         dropped,
         [
@@ -747,12 +732,7 @@ fn names_keep_one_value_per_listed_language() {
     };
     assert_eq!(name("a"), pairs(&[("en", "A"), ("de", "Ad")]));
     assert_eq!(name("b"), pairs(&[("en", "B"), ("de", "Bd")]));
-    let mapped: Vec<&str> = imp
-        .warnings
-        .iter()
-        .map(|w| w.message.as_str())
-        .filter(|m| m.starts_with("the name of"))
-        .collect();
+    let mapped = warnings_where(&imp, |m| m.starts_with("the name of"));
     assert_eq!(
         mapped,
         [
@@ -808,4 +788,13 @@ fn namespaces_follow_the_bindings_in_scope() {
             ("d".into(), ElementKind::Role, "D".into(), None),
         ]
     );
+}
+
+/// The messages of `imp`'s warnings that `keep` accepts, in order.
+fn warnings_where(imp: &Imported, keep: impl Fn(&str) -> bool) -> Vec<&str> {
+    imp.warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| keep(m))
+        .collect()
 }
