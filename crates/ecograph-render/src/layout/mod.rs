@@ -405,7 +405,7 @@ fn layout_packed_shapes(
         return (layout_part(input, tree), vec![None; shapes.len()]);
     };
     let laid = laid_parts(input, &parts);
-    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let sizes = sizes_of(&laid);
     let others: Vec<Option<Layout>> = shapes
         .iter()
         .map(|&s| {
@@ -420,6 +420,11 @@ fn layout_packed_shapes(
     }
     let joint = layout_connected(input, tree);
     (better(input, out, joint), others)
+}
+
+/// The width and height of each drawing.
+fn sizes_of(laid: &[Layout]) -> Vec<(f64, f64)> {
+    laid.iter().map(|l| (l.width, l.height)).collect()
 }
 
 /// The `parts` of `input`, each laid out on its own.
@@ -440,7 +445,7 @@ fn laid_parts(input: &LayoutInput, parts: &[pack::Part]) -> Vec<Layout> {
 #[cfg(test)]
 fn packed_parts(input: &LayoutInput, parts: &[pack::Part]) -> (Layout, Vec<(f64, f64)>) {
     let laid = laid_parts(input, parts);
-    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let sizes = sizes_of(&laid);
     (packed_laid(input, parts, laid, pack::arrange), sizes)
 }
 
@@ -458,7 +463,7 @@ fn packed_laid(
         edges: vec![EdgeRoute::default(); input.edges.len()],
         ..Layout::default()
     };
-    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let sizes = sizes_of(&laid);
     let (at, width, height) = arrange(&sizes, input.node_sep);
     for ((part, lay), by) in parts.iter().zip(laid).zip(at) {
         pack::place(&mut out, part, lay, by);
@@ -573,7 +578,7 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     // makes it tall where a longer packing would not. So the whole is also
     // laid out with every bundle packed to each other shape, and the best
     // drawing is kept.
-    let mut tried: Vec<Vec<(f64, f64)>> = vec![laid.iter().map(|l| (l.width, l.height)).collect()];
+    let mut tried: Vec<Vec<(f64, f64)>> = vec![sizes_of(&laid)];
     let mut best = better(input, with_bundles(input, &bundles, laid.clone()), plain);
     for s in 0..shapes.len() {
         let other: Vec<Layout> = laid
@@ -581,7 +586,7 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
             .zip(&shaped)
             .map(|(l, sh)| sh[s].as_ref().unwrap_or(l).clone())
             .collect();
-        let sizes: Vec<(f64, f64)> = other.iter().map(|l| (l.width, l.height)).collect();
+        let sizes = sizes_of(&other);
         if tried.contains(&sizes) {
             continue;
         }
@@ -594,7 +599,7 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
 /// The layout of `input` with the bundles laid out as `laid`, each placed
 /// as one node.
 fn with_bundles(input: &LayoutInput, bundles: &[pack::Bundle], laid: Vec<Layout>) -> Layout {
-    let sizes: Vec<(f64, f64)> = laid.iter().map(|l| (l.width, l.height)).collect();
+    let sizes = sizes_of(&laid);
     let (outer, keep) = pack::with_bundles(input, bundles, &sizes);
     let outer_tree =
         tree::ClusterTree::new(&outer.clusters).expect("a part of a forest is a forest");
