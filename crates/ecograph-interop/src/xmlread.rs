@@ -147,15 +147,27 @@ struct Track {
 
 impl Track {
     fn advance(&mut self, total: u64, content: &[u8], suffix: u64) {
+        // Most contents (tags, names, identifiers) are ASCII on one line: each of their
+        // bytes is a column.
+        if one_ascii_line(content) {
+            self.col += total;
+            return;
+        }
         // One pass, eight bytes at a time, counts the newlines, finds the last and
-        // counts the characters (bytes that do not continue a UTF-8 sequence); only
-        // the part after the last newline is counted again.
+        // counts the characters (bytes that do not continue a UTF-8 sequence); the part
+        // after the last newline is counted again only when the content is not ASCII.
         let (nl, last, chars) = scan(content);
         match last {
             None => self.col += total.saturating_sub(content.len() as u64) + chars,
             Some(last) => {
                 self.line += nl;
-                self.col = 1 + scan(&content[last + 1..]).2 + suffix;
+                let after = &content[last + 1..];
+                let chars_after = if chars == content.len() as u64 {
+                    after.len() as u64
+                } else {
+                    scan(after).2
+                };
+                self.col = 1 + chars_after + suffix;
             }
         }
     }
@@ -202,6 +214,21 @@ fn scan(s: &[u8]) -> (u64, Option<usize>, u64) {
         cont += high_bits(x & !(x << 1) & HIGH);
     }
     (nl, last, s.len() as u64 - cont)
+}
+
+/// Whether `s` holds neither a `\n` nor a byte outside ASCII. Eight bytes at a time,
+/// stopping at the first word that holds either.
+fn one_ascii_line(s: &[u8]) -> bool {
+    let word_ok = |x: u64| (zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A) | (x & HIGH)) == 0;
+    let mut words = s.chunks_exact(8);
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        if !word_ok(u64::from_le_bytes(b)) {
+            return false;
+        }
+    }
+    words.remainder().iter().all(|&b| b != b'\n' && b < 0x80)
 }
 
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -1098,6 +1125,30 @@ mod tests {
             let last = s.iter().rposition(|&b| b == b'\n');
             let chars = s.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
             prop_assert_eq!(super::scan(&s), (nl, last, chars));
+        }
+
+        #[test]
+        fn one_ascii_line_is_the_byte_by_byte_check(s in bytes()) {
+            let naive = s.iter().all(|&b| b != b'\n' && b < 0x80);
+            prop_assert_eq!(super::one_ascii_line(&s), naive);
+        }
+
+        #[test]
+        fn track_counts_as_the_characters_do(s in bytes(), before in 0u64..5, suffix in 0u64..3) {
+            // A content with `before` delimiter bytes ahead of it and `suffix` after.
+            let total = before + s.len() as u64 + suffix;
+            let mut t = super::Track { line: 3, col: 7 };
+            t.advance(total, &s, suffix);
+            let text = String::from_utf8_lossy(&s);
+            let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count() as u64;
+            let want = match s.iter().rposition(|&b| b == b'\n') {
+                None => (3, 7 + before + chars(&s) + suffix),
+                Some(last) => (
+                    3 + s.iter().filter(|&&b| b == b'\n').count() as u64,
+                    1 + chars(&s[last + 1..]) + suffix,
+                ),
+            };
+            prop_assert_eq!((t.line, t.col), want, "{:?}", text);
         }
 
         #[test]
