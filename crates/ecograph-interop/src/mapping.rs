@@ -1084,73 +1084,6 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
     // skipped): their slots are given back too (700k of 168 bytes at 100k elements).
     let mut relationships = std::mem::take(&mut doc.relationships);
     relationships.reverse();
-    // The index in `doc.relationships` of the last in `relationships`.
-    let mut next = 0;
-    while let Some(r) = relations.pop() {
-        if relations.len().is_multiple_of(RELEASE_EVERY) {
-            relations.shrink_to_fit();
-        }
-        while next < r.ri {
-            relationships.pop();
-            next += 1;
-        }
-        let Some(c) = relationships.pop() else {
-            break;
-        };
-        next += 1;
-        if relationships.capacity() - relationships.len() >= RELEASE_EVERY {
-            relationships.shrink_to_fit();
-        }
-        let (kind, from, to) = (r.kind, r.from, r.to);
-        let RelMore {
-            id,
-            label,
-            props: mut p,
-        } = r.more.map_or_else(RelMore::default, |m| *m);
-        let rel_end = p.contains_key(A_SOURCE_REL) || p.contains_key(A_TARGET_REL);
-        let (dt, drev) = derived_relationship(kind, file_types[from], file_types[to]);
-        let same_dir = reversed_for(kind, &c.typ) == drev;
-        if rel_end || dt != c.typ || !same_dir {
-            p.insert(A_TYPE.into(), Value::from(&*c.typ));
-        }
-        if let Some(f) = doc.relationship_folder.get(r.ri).copied().flatten() {
-            p.insert(
-                A_FOLDER.into(),
-                Value::from(Value::from(doc.folder_path(f as usize)).to_string()),
-            );
-        }
-        let mut rp = RelationParts::new(kind.as_str(), &*ids_out[from], &*ids_out[to]);
-        if let Some(id) = id {
-            rp.id(id);
-        }
-        if let Some(l) = label {
-            rp.label(l);
-        }
-        if let Some(tags) = c.prop(P_TAGS) {
-            rp.tags(owned(parse_tags(tags)));
-        }
-        while data.next_if(|(j, _)| *j < r.ri).is_some() {}
-        let mut carried: Vec<Cow<'_, str>> = Vec::new();
-        while let Some((_, e)) = data.next_if(|(j, _)| *j == r.ri) {
-            carried.push(Cow::Borrowed(&*ids_out[*e]));
-        }
-        if !carried.is_empty() {
-            rp.data(carried);
-        }
-        if !p.is_empty() {
-            rp.properties(prop_parts(p));
-        }
-        if let Some(lag) = c.prop(P_LAG) {
-            rp.lag(lag.to_owned());
-        }
-        parts.relation(rp);
-    }
-
-    // The relationships are in the parts: their memory is reused by what follows
-    // (they were most of what a CSV import held at its peak).
-    drop(data_of);
-    drop(relationships);
-
     // Elements, with the folders the exporter would derive compared with the file's.
     let mut has_children = vec![false; n];
     for p in parent.iter().flatten() {
@@ -1184,76 +1117,158 @@ pub(crate) fn model_from_doc(mut doc: Doc, file: &str) -> Result<Imported, Error
             todo.extend(children[i].iter().copied());
         }
     }
-    for (i, c) in kept.iter().enumerate() {
-        let mut p = Map::new();
-        let name = cx.text(&c.name, c.at.pos(), &|| {
-            format!("the name of element `{}`", c.ident)
-        });
-        if name.is_none() {
-            p.insert(A_UNNAMED.into(), Value::from("true"));
-        }
-        let description = cx.text(&c.doc, c.at.pos(), &|| {
-            format!("the documentation of element `{}`", c.ident)
-        });
-        if c.typ != derived_types[i] {
-            p.insert(A_TYPE.into(), Value::from(&*c.typ));
-        }
-        // The folder path the exporter derives: the names of the ancestors, and the
-        // element's own when it contains others.
-        if let Some(actual) = doc.element_folder.get(kept_at[i]).copied().flatten() {
-            let actual = actual as usize;
-            // The folder the exporter derives: the parent's containment folder (the
-            // top level for a root), or the element's own when it contains others.
-            let derived = if has_children[i] {
-                own_folder[i]
-            } else {
-                match parent[i] {
-                    Some(p) => own_folder[p],
-                    None => Some(0),
+    // The elements are made on a second thread while this one makes the relations:
+    // they need only the elements and the parents, and the relations add no warning,
+    // so the warnings come in the same order as on one thread.
+    let element_parts = std::thread::scope(|s| {
+        let elements = s.spawn(|| {
+            let cx = &mut cx;
+            let mut out = Vec::with_capacity(n);
+            for (i, c) in kept.iter().enumerate() {
+                let mut p = Map::new();
+                let name = cx.text(&c.name, c.at.pos(), &|| {
+                    format!("the name of element `{}`", c.ident)
+                });
+                if name.is_none() {
+                    p.insert(A_UNNAMED.into(), Value::from("true"));
                 }
+                let description = cx.text(&c.doc, c.at.pos(), &|| {
+                    format!("the documentation of element `{}`", c.ident)
+                });
+                if c.typ != derived_types[i] {
+                    p.insert(A_TYPE.into(), Value::from(&*c.typ));
+                }
+                // The folder path the exporter derives: the names of the ancestors, and the
+                // element's own when it contains others.
+                if let Some(actual) = doc.element_folder.get(kept_at[i]).copied().flatten() {
+                    let actual = actual as usize;
+                    // The folder the exporter derives: the parent's containment folder (the
+                    // top level for a root), or the element's own when it contains others.
+                    let derived = if has_children[i] {
+                        own_folder[i]
+                    } else {
+                        match parent[i] {
+                            Some(p) => own_folder[p],
+                            None => Some(0),
+                        }
+                    };
+                    if derived != Some(actual) {
+                        p.insert(
+                            A_FOLDER.into(),
+                            Value::from(Value::from(doc.folder_path(actual)).to_string()),
+                        );
+                    }
+                } else if doc.has_organizations && (parent[i].is_some() || has_children[i]) {
+                    // The exporter would have placed it in a folder; the file has it nowhere.
+                    p.insert(A_FOLDER.into(), Value::from("[]"));
+                }
+                user_props(
+                    cx,
+                    c,
+                    &doc.prop_types,
+                    &mut p,
+                    &[P_KIND, P_STATUS, P_START, P_END, P_TAGS],
+                );
+                let name = name.map_or(TextParts::Plain(Cow::Borrowed(&*ids_out[i])), |t| {
+                    t.into_owned()
+                });
+                let mut ep = ElementParts::new(&*ids_out[i], kinds[i].as_str(), name);
+                if let Some(d) = description {
+                    ep.description(d.into_owned());
+                }
+                if let Some(pi) = parent[i] {
+                    ep.parent(&*ids_out[pi]);
+                }
+                if let Some(tags) = c.prop(P_TAGS) {
+                    ep.tags(owned(parse_tags(tags)));
+                }
+                if !p.is_empty() {
+                    ep.properties(prop_parts(p));
+                }
+                if let Some(v) = c.prop(P_STATUS) {
+                    ep.status(v.to_owned());
+                }
+                if let Some(v) = c.prop(P_START) {
+                    ep.start(v.to_owned());
+                }
+                if let Some(v) = c.prop(P_END) {
+                    ep.end(v.to_owned());
+                }
+                out.push(ep);
+            }
+            out
+        });
+        // The index in `doc.relationships` of the last in `relationships`.
+        let mut next = 0;
+        while let Some(r) = relations.pop() {
+            if relations.len().is_multiple_of(RELEASE_EVERY) {
+                relations.shrink_to_fit();
+            }
+            while next < r.ri {
+                relationships.pop();
+                next += 1;
+            }
+            let Some(c) = relationships.pop() else {
+                break;
             };
-            if derived != Some(actual) {
+            next += 1;
+            if relationships.capacity() - relationships.len() >= RELEASE_EVERY {
+                relationships.shrink_to_fit();
+            }
+            let (kind, from, to) = (r.kind, r.from, r.to);
+            let RelMore {
+                id,
+                label,
+                props: mut p,
+            } = r.more.map_or_else(RelMore::default, |m| *m);
+            let rel_end = p.contains_key(A_SOURCE_REL) || p.contains_key(A_TARGET_REL);
+            let (dt, drev) = derived_relationship(kind, file_types[from], file_types[to]);
+            let same_dir = reversed_for(kind, &c.typ) == drev;
+            if rel_end || dt != c.typ || !same_dir {
+                p.insert(A_TYPE.into(), Value::from(&*c.typ));
+            }
+            if let Some(f) = doc.relationship_folder.get(r.ri).copied().flatten() {
                 p.insert(
                     A_FOLDER.into(),
-                    Value::from(Value::from(doc.folder_path(actual)).to_string()),
+                    Value::from(Value::from(doc.folder_path(f as usize)).to_string()),
                 );
             }
-        } else if doc.has_organizations && (parent[i].is_some() || has_children[i]) {
-            // The exporter would have placed it in a folder; the file has it nowhere.
-            p.insert(A_FOLDER.into(), Value::from("[]"));
+            let mut rp = RelationParts::new(kind.as_str(), &*ids_out[from], &*ids_out[to]);
+            if let Some(id) = id {
+                rp.id(id);
+            }
+            if let Some(l) = label {
+                rp.label(l);
+            }
+            if let Some(tags) = c.prop(P_TAGS) {
+                rp.tags(owned(parse_tags(tags)));
+            }
+            while data.next_if(|(j, _)| *j < r.ri).is_some() {}
+            let mut carried: Vec<Cow<'_, str>> = Vec::new();
+            while let Some((_, e)) = data.next_if(|(j, _)| *j == r.ri) {
+                carried.push(Cow::Borrowed(&*ids_out[*e]));
+            }
+            if !carried.is_empty() {
+                rp.data(carried);
+            }
+            if !p.is_empty() {
+                rp.properties(prop_parts(p));
+            }
+            if let Some(lag) = c.prop(P_LAG) {
+                rp.lag(lag.to_owned());
+            }
+            parts.relation(rp);
         }
-        user_props(
-            &mut cx,
-            c,
-            &doc.prop_types,
-            &mut p,
-            &[P_KIND, P_STATUS, P_START, P_END, P_TAGS],
-        );
-        let name = name.map_or(TextParts::Plain(Cow::Borrowed(&*ids_out[i])), |t| {
-            t.into_owned()
-        });
-        let mut ep = ElementParts::new(&*ids_out[i], kinds[i].as_str(), name);
-        if let Some(d) = description {
-            ep.description(d.into_owned());
+        // The relationships are in the parts: their memory is reused by what follows
+        // (they were most of what a CSV import held at its peak).
+        drop(relationships);
+        match elements.join() {
+            Ok(e) => e,
+            Err(panic) => std::panic::resume_unwind(panic),
         }
-        if let Some(pi) = parent[i] {
-            ep.parent(&*ids_out[pi]);
-        }
-        if let Some(tags) = c.prop(P_TAGS) {
-            ep.tags(owned(parse_tags(tags)));
-        }
-        if !p.is_empty() {
-            ep.properties(prop_parts(p));
-        }
-        if let Some(v) = c.prop(P_STATUS) {
-            ep.status(v.to_owned());
-        }
-        if let Some(v) = c.prop(P_START) {
-            ep.start(v.to_owned());
-        }
-        if let Some(v) = c.prop(P_END) {
-            ep.end(v.to_owned());
-        }
+    });
+    drop(data_of);
+    for ep in element_parts {
         parts.element(ep);
     }
 
