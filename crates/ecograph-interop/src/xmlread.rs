@@ -651,10 +651,9 @@ impl<R: BufRead> XmlIn<R> {
                         if empty {
                             return None;
                         }
-                        let name = e.name();
-                        let local = name.local_name();
-                        let wanted =
-                            std::str::from_utf8(local.as_ref()).is_ok_and(|l| (self.wants_text)(l));
+                        // The local name read above (a name that is not UTF-8 was read
+                        // with replacement characters, and so is no name `wants_text` wants).
+                        let wanted = (self.wants_text)(&self.local);
                         self.text_wanted.push(wanted);
                         self.depth += 1;
                         (self.depth > MAX_DEPTH).then(|| {
