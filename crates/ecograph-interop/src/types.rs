@@ -95,11 +95,16 @@ pub fn kind_of_type(t: &str) -> Option<K> {
 /// `t` as the table's own text when it is a known element or relationship type, so that
 /// a million concepts do not each carry a copy of one of a few dozen names.
 pub(crate) fn shared_name(t: &str) -> std::borrow::Cow<'static, str> {
-    ELEMENT_TYPES
-        .iter()
-        .map(|(n, _)| n)
-        .chain(RELATIONSHIP_TYPES)
-        .find(|n| **n == t)
+    // Looked up in a set made once: a scan of the 70 names cost ~480 instructions a
+    // concept, most of them for the relationship types at the end of the list.
+    static NAMES: std::sync::OnceLock<crate::hash::HashSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let names = NAMES.get_or_init(|| {
+        let elements = ELEMENT_TYPES.iter().map(|(n, _)| *n);
+        elements.chain(RELATIONSHIP_TYPES.iter().copied()).collect()
+    });
+    names
+        .get(t)
         .map_or_else(|| t.to_owned().into(), |n| (*n).into())
 }
 
@@ -280,4 +285,28 @@ pub fn allowed(rel: &str, source: &str, target: &str) -> Option<bool> {
 /// The element types [`allowed`] knows.
 pub fn table_types() -> &'static [&'static str] {
     &DEFAULT_TYPES
+}
+
+#[cfg(test)]
+mod tests {
+    use std::borrow::Cow;
+
+    #[test]
+    fn shared_name_shares_every_known_type_and_copies_others() {
+        let known = super::ELEMENT_TYPES.iter().map(|(n, _)| *n);
+        for t in known.chain(super::RELATIONSHIP_TYPES.iter().copied()) {
+            // The same text, borrowed from the table, for an equal string made at run time.
+            let asked = String::from(t);
+            assert!(
+                matches!(super::shared_name(&asked), Cow::Borrowed(n) if n == t),
+                "{t}"
+            );
+        }
+        for t in ["", "Actor", "businessactor", "BusinessActor ", "Flow2"] {
+            assert!(
+                matches!(super::shared_name(t), Cow::Owned(n) if n == t),
+                "{t:?}"
+            );
+        }
+    }
 }
