@@ -29,10 +29,12 @@ impl std::fmt::Display for TokenTooLong {
 impl std::error::Error for TokenTooLong {}
 
 /// Fails a read once more than [`MAX_TOKEN`] bytes pass without a `<` or `>`, so
-/// quick-xml's buffer for one event never grows past that.
+/// quick-xml's buffer for one event never grows past that; and keeps the place of the
+/// next byte quick-xml reads, from the bytes it takes.
 struct Guard<R> {
     inner: R,
     since: usize,
+    place: Place,
 }
 
 impl<R: BufRead> Read for Guard<R> {
@@ -57,14 +59,110 @@ impl<R: BufRead> BufRead for Guard<R> {
     }
     fn consume(&mut self, amt: usize) {
         if let Ok(buf) = self.inner.fill_buf() {
-            let seen = &buf[..amt.min(buf.len())];
+            let (seen, rest) = buf.split_at(amt.min(buf.len()));
             match seen.iter().rposition(|&b| b == b'<' || b == b'>') {
                 Some(p) => self.since = seen.len() - p - 1,
                 None => self.since += seen.len(),
             }
+            self.place.advance(seen, rest);
         }
         self.inner.consume(amt);
     }
+}
+
+/// The line and column (in characters) of the next byte of the input, counted from
+/// the bytes taken. Every byte of the input is taken once, in order, so this is exact
+/// whatever the events are.
+#[derive(Debug, Clone, Copy)]
+struct Place {
+    line: u64,
+    col: u64,
+    /// How many bytes from the next one on are known to hold no line end and only
+    /// ASCII (a column each), all in the reader's buffer: most bytes taken are counted
+    /// by this number alone, and each byte is looked at once to find it.
+    clean: usize,
+    /// Whether no byte has been taken yet (a byte order mark there takes no column).
+    first: bool,
+    /// Whether the last byte taken was a `<`: quick-xml takes the `<` that ends a text
+    /// with the text, so the tag that follows starts one column back.
+    after_lt: bool,
+}
+
+impl Place {
+    fn new() -> Place {
+        Place {
+            line: 1,
+            col: 1,
+            clean: 0,
+            first: true,
+            after_lt: false,
+        }
+    }
+
+    /// Where the event about to be read starts: here, or at the `<` just taken.
+    fn event_start(&self) -> Pos {
+        Pos {
+            line: self.line,
+            column: self.col - u64::from(self.after_lt),
+        }
+    }
+
+    /// Counts `taken`, the bytes just taken, then, when they were not all known clean,
+    /// how many of `rest` (the bytes of the buffer after them) are.
+    fn advance(&mut self, taken: &[u8], rest: &[u8]) {
+        if let Some(&b) = taken.last() {
+            self.after_lt = b == b'<';
+        }
+        if taken.len() <= self.clean {
+            self.clean -= taken.len();
+            self.col += taken.len() as u64;
+            return;
+        }
+        let mut taken = taken;
+        if std::mem::take(&mut self.first) {
+            taken = taken.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(taken);
+        }
+        // One pass, eight bytes at a time, counts the newlines, finds the last and
+        // counts the characters (bytes that do not continue a UTF-8 sequence); the part
+        // after the last newline is counted again only when the bytes are not ASCII.
+        let (nl, last, chars) = scan(taken);
+        match last {
+            None => self.col += chars,
+            Some(last) => {
+                self.line += nl;
+                let after = &taken[last + 1..];
+                let chars_after = if chars == taken.len() as u64 {
+                    after.len() as u64
+                } else {
+                    scan(after).2
+                };
+                self.col = 1 + chars_after;
+            }
+        }
+        self.clean = clean_prefix(rest);
+    }
+}
+
+/// How many bytes at the start of `s` are neither a `\n` nor outside ASCII. Eight
+/// bytes at a time.
+fn clean_prefix(s: &[u8]) -> usize {
+    let mut words = s.chunks_exact(8);
+    let mut at = 0;
+    for w in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        let x = u64::from_le_bytes(b);
+        let bad = zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A) | (x & HIGH);
+        if bad != 0 {
+            return at + (bad.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + words
+        .remainder()
+        .iter()
+        .position(|&b| b == b'\n' || b >= 0x80)
+        .unwrap_or(words.remainder().len())
 }
 
 /// One attribute: its namespace (when bound), local name and unescaped value.
@@ -137,42 +235,6 @@ pub(crate) enum Ev {
     Eof,
 }
 
-/// Line and column bookkeeping: every byte of the input is in some event's content or
-/// in its ASCII delimiters, so counting newlines in the contents gives exact lines.
-#[derive(Debug, Clone, Copy)]
-struct Track {
-    line: u64,
-    col: u64,
-}
-
-impl Track {
-    fn advance(&mut self, total: u64, content: &[u8], suffix: u64) {
-        // Most contents (tags, names, identifiers) are ASCII on one line: each of their
-        // bytes is a column.
-        if one_ascii_line(content) {
-            self.col += total;
-            return;
-        }
-        // One pass, eight bytes at a time, counts the newlines, finds the last and
-        // counts the characters (bytes that do not continue a UTF-8 sequence); the part
-        // after the last newline is counted again only when the content is not ASCII.
-        let (nl, last, chars) = scan(content);
-        match last {
-            None => self.col += total.saturating_sub(content.len() as u64) + chars,
-            Some(last) => {
-                self.line += nl;
-                let after = &content[last + 1..];
-                let chars_after = if chars == content.len() as u64 {
-                    after.len() as u64
-                } else {
-                    scan(after).2
-                };
-                self.col = 1 + chars_after + suffix;
-            }
-        }
-    }
-}
-
 /// Of `s`: the number of `\n`, where the last one is, and the number of characters
 /// (bytes that do not continue a UTF-8 sequence). Eight bytes at a time: most contents
 /// are a few dozen bytes, too short for vector code, and byte loops were a twentieth
@@ -214,21 +276,6 @@ fn scan(s: &[u8]) -> (u64, Option<usize>, u64) {
         cont += high_bits(x & !(x << 1) & HIGH);
     }
     (nl, last, s.len() as u64 - cont)
-}
-
-/// Whether `s` holds neither a `\n` nor a byte outside ASCII. Eight bytes at a time,
-/// stopping at the first word that holds either.
-fn one_ascii_line(s: &[u8]) -> bool {
-    let word_ok = |x: u64| (zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A) | (x & HIGH)) == 0;
-    let mut words = s.chunks_exact(8);
-    for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        if !word_ok(u64::from_le_bytes(b)) {
-            return false;
-        }
-    }
-    words.remainder().iter().all(|&b| b != b'\n' && b < 0x80)
 }
 
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
@@ -314,7 +361,6 @@ pub(crate) struct XmlIn<R: BufRead> {
     reader: Reader<Guard<R>>,
     buf: Vec<u8>,
     pub file: String,
-    track: Track,
     /// Where the last event started.
     pub at: Pos,
     depth: usize,
@@ -451,7 +497,11 @@ fn xml_error(file: &str, at: Pos, e: quick_xml::Error) -> Error {
 
 impl<R: BufRead> XmlIn<R> {
     pub fn new(inner: R, file: &str) -> XmlIn<R> {
-        let mut reader = Reader::from_reader(Guard { inner, since: 0 });
+        let mut reader = Reader::from_reader(Guard {
+            inner,
+            since: 0,
+            place: Place::new(),
+        });
         let cfg = reader.config_mut();
         cfg.check_end_names = true;
         cfg.expand_empty_elements = false;
@@ -460,7 +510,6 @@ impl<R: BufRead> XmlIn<R> {
             reader,
             buf: Vec::with_capacity(4096),
             file: file.to_owned(),
-            track: Track { line: 1, col: 1 },
             at: Pos { line: 1, column: 1 },
             depth: 0,
             saw_root: false,
@@ -506,30 +555,13 @@ impl<R: BufRead> XmlIn<R> {
     fn next(&mut self) -> Result<Raw, Error> {
         loop {
             self.buf.clear();
-            let start = self.reader.buffer_position();
-            let here = Pos {
-                line: self.track.line,
-                column: self.track.col,
-            };
+            let here = self.reader.get_ref().place.event_start();
             self.at = here;
             let file = self.file.as_str();
             let ev = match self.reader.read_event_into(&mut self.buf) {
                 Ok(ev) => ev,
                 Err(e) => return Err(xml_error(file, here, e)),
             };
-            let total = self.reader.buffer_position().saturating_sub(start);
-            let (content, suffix): (&[u8], u64) = match &ev {
-                Event::Start(e) => (e, 1),
-                Event::Empty(e) => (e, 2),
-                Event::End(e) => (e, 1),
-                Event::Text(t) => (t, 0),
-                Event::Comment(t) | Event::DocType(t) => (t, 3),
-                Event::CData(c) => (c, 3),
-                Event::PI(p) => (p, 2),
-                Event::GeneralRef(r) => (r, 1),
-                _ => (&[], 2),
-            };
-            self.track.advance(total, content, suffix);
             let empty = matches!(ev, Event::Empty(_));
             match ev {
                 Event::Text(t) => {
@@ -1143,37 +1175,53 @@ mod tests {
         }
 
         #[test]
-        fn one_ascii_line_is_the_byte_by_byte_check(s in bytes()) {
-            let naive = s.iter().all(|&b| b != b'\n' && b < 0x80);
-            prop_assert_eq!(super::one_ascii_line(&s), naive);
+        fn clean_prefix_is_the_byte_by_byte_count(s in bytes()) {
+            let naive = s.iter().position(|&b| b == b'\n' || b >= 0x80).unwrap_or(s.len());
+            prop_assert_eq!(super::clean_prefix(&s), naive);
         }
 
         #[test]
-        fn track_counts_as_the_characters_do(s in bytes(), before in 0u64..5, suffix in 0u64..3) {
-            // A content with `before` delimiter bytes ahead of it and `suffix` after.
-            let total = before + s.len() as u64 + suffix;
-            let mut t = super::Track { line: 3, col: 7 };
-            t.advance(total, &s, suffix);
-            let text = String::from_utf8_lossy(&s);
-            let chars = |b: &[u8]| b.iter().filter(|&&c| c & 0xC0 != 0x80).count() as u64;
-            let want = match s.iter().rposition(|&b| b == b'\n') {
-                None => (3, 7 + before + chars(&s) + suffix),
-                Some(last) => (
-                    3 + s.iter().filter(|&&b| b == b'\n').count() as u64,
-                    1 + chars(&s[last + 1..]) + suffix,
-                ),
-            };
-            prop_assert_eq!((t.line, t.col), want, "{:?}", text);
-        }
-
-        #[test]
-        fn plain_value_is_plain_ascii_without_ampersand(mut s in bytes(), at in 0usize..40, amp in any::<bool>()) {
-            if amp {
-                let at = at.min(s.len());
-                s.insert(at, b'&');
+        fn place_counts_lines_and_characters_of_what_was_taken(
+            body in bytes(),
+            bom in any::<bool>(),
+            cap in 1usize..24,
+            takes in prop::collection::vec(0usize..12, 1..40),
+        ) {
+            // The input is cut into buffers of `cap` bytes (as a reader fills them), and
+            // each buffer is taken in pieces of the sizes in `takes`, in turn.
+            let mut s: Vec<u8> = if bom { b"\xEF\xBB\xBF".to_vec() } else { Vec::new() };
+            s.extend_from_slice(&body);
+            let mut place = super::Place::new();
+            let (mut at, mut k, mut first_take) = (0usize, 0usize, None);
+            for buf in s.chunks(cap) {
+                let mut i = 0;
+                while i < buf.len() {
+                    let n = takes[k % takes.len()].min(buf.len() - i);
+                    k += 1;
+                    place.advance(&buf[i..i + n], &buf[i + n..]);
+                    if n > 0 && first_take.is_none() {
+                        first_take = Some(n);
+                    }
+                    i += n;
+                    at += n;
+                    if n == 0 {
+                        // A take of nothing, then the rest of the buffer at once.
+                        place.advance(&buf[i..], &[]);
+                        if first_take.is_none() && i < buf.len() {
+                            first_take = Some(buf.len() - i);
+                        }
+                        at += buf.len() - i;
+                        i = buf.len();
+                    }
+                    // The oracle: a byte order mark taken whole first takes no column.
+                    let skip = if bom && first_take.is_some_and(|f| f >= 3) { 3 } else { 0 };
+                    let counted = &s[skip.min(at)..at];
+                    let line = 1 + counted.iter().filter(|&&b| b == b'\n').count() as u64;
+                    let after = counted.iter().rposition(|&b| b == b'\n').map_or(counted, |l| &counted[l + 1..]);
+                    let col = 1 + after.iter().filter(|&&b| b & 0xC0 != 0x80).count() as u64;
+                    prop_assert_eq!((place.line, place.col), (line, col), "after {} bytes of {:?}", at, s);
+                }
             }
-            let naive = super::plain_ascii(&s) && !s.contains(&b'&');
-            prop_assert_eq!(super::plain_value(&s), naive);
         }
 
         #[test]
