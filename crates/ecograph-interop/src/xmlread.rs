@@ -337,6 +337,13 @@ fn plain_ascii(s: &[u8]) -> bool {
     words.remainder().iter().all(|&b| ok(b))
 }
 
+/// Whether a name has a prefix. A byte loop: names are a few bytes, shorter than the
+/// setup of the `memchr` that `contains` calls.
+#[allow(clippy::manual_contains)]
+fn prefixed(name: &[u8]) -> bool {
+    name.iter().any(|&c| c == b':')
+}
+
 /// Whether `s` is [`plain_ascii`] and holds no `&`: an attribute value that is its own
 /// text. One pass, eight bytes at a time (values are a few dozen bytes, shorter than
 /// `memchr`'s setup).
@@ -818,8 +825,6 @@ impl Tags {
                 return Err(xml_error(file, here, quick_xml::Error::Namespace(err)));
             }
         }
-        // A byte loop: names are a few bytes, shorter than `memchr`'s setup.
-        let prefixed = |b: &[u8]| b.iter().any(|&c| c == b':');
         let ens = if prefixed(e.name().as_ref()) {
             resolved(ns.resolve_element(e.name()).0)
         } else {
