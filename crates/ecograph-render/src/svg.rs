@@ -303,19 +303,36 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
         input
     };
     // The layout packs lone nodes and independent boxes itself, but where they
-    // sit beside boxes with relations of their own the grid can be smaller:
-    // both are laid out, and the better drawing is kept.
+    // sit beside boxes with relations of their own the grid can be smaller,
+    // and where those boxes' relations leave their container, a row: each
+    // stacking that gives another problem is laid out, and the best drawing
+    // is kept (the first of equals).
     let packed = with(crate::view::Stacking::Packed);
-    let sealed = with(crate::view::Stacking::Sealed);
-    let (input, lay) = if packed == sealed || packed.nodes.is_empty() {
-        (packed, None)
-    } else {
-        match (layout::layout(&packed), layout::layout(&sealed)) {
-            (Ok(a), Ok(b)) if layout::is_better_drawing(&sealed, &b, &a, drawn_edges) => {
-                (sealed, Some(b))
+    let mut inputs = vec![packed];
+    for stacking in [crate::view::Stacking::Sealed, crate::view::Stacking::Rows] {
+        let other = with(stacking);
+        if !inputs.contains(&other) {
+            inputs.push(other);
+        }
+    }
+    let alone = inputs.len() == 1 || inputs[0].nodes.is_empty();
+    let mut inputs = inputs.into_iter();
+    let packed = inputs.next().unwrap_or_default();
+    // The writer lays a lone problem out, or this one again to report its
+    // error.
+    let first = (!alone).then(|| layout::layout(&packed).ok()).flatten();
+    let (input, lay) = match first {
+        None => (packed, None),
+        Some(lay) => {
+            let mut best = (packed, lay);
+            for input in inputs {
+                if let Ok(lay) = layout::layout(&input)
+                    && layout::is_better_drawing(&input, &lay, &best.1, drawn_edges)
+                {
+                    best = (input, lay);
+                }
             }
-            (Ok(a), _) => (packed, Some(a)),
-            _ => (packed, None),
+            (best.0, Some(best.1))
         }
     };
     Problem {

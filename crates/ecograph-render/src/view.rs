@@ -9,7 +9,7 @@ use ecograph_core::{
     Collapse, Direction, Element, ElementKind, ElementSet, LayoutDirection, Model, Relation,
     RelationKind, Selector, Text, View,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// The default `--max-nodes`: a view drawing more nodes than this is refused with a
 /// suggestion.
@@ -770,6 +770,13 @@ pub(crate) enum Stacking {
     /// where the header's edges would have put every such node on the rank
     /// below it (a box as long as all of them side by side).
     Packed,
+    /// As [`Stacking::Packed`], but boxes with a relation that leaves their
+    /// container stand in a row instead of a grid (stacked, the upper boxes'
+    /// lines out of the container pass the lower boxes, which then have to
+    /// stand aside: a staircase as wide as the row and as tall as the
+    /// grid), and no box is stacked next to a sibling whose contents are
+    /// related with its own at any depth.
+    Rows,
 }
 
 /// Edges the layout needs but nobody sees, as pairs of node indices: a container that
@@ -793,21 +800,25 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
             }
         }
     }
-    // A node whose subtree some relation enters or leaves.
+    // A node whose subtree some relation enters or leaves, and one whose
+    // subtree has a relation that also leaves the node's container.
     let mut crossing = vec![false; nodes.len()];
+    let mut leaves_container = vec![false; nodes.len()];
     for e in d.edges() {
         let (from, to) = (ancestry(nodes, e.from()), ancestry(nodes, e.to()));
-        for &a in from.iter().filter(|a| !to.contains(a)) {
-            crossing[a] = true;
-        }
-        for &a in to.iter().filter(|a| !from.contains(a)) {
-            crossing[a] = true;
+        for (here, there) in [(&from, &to), (&to, &from)] {
+            for &a in here.iter().filter(|a| !there.contains(a)) {
+                crossing[a] = true;
+                if nodes[a].parent().is_some_and(|p| !there.contains(&p)) {
+                    leaves_container[a] = true;
+                }
+            }
         }
     }
     let packs = |parent: Option<usize>| match stacking {
         Stacking::Grid => false,
         Stacking::Sealed => ancestry_of(nodes, parent).iter().all(|&a| !crossing[a]),
-        Stacking::Packed => true,
+        Stacking::Packed | Stacking::Rows => true,
     };
     // Lone nodes, per container, in columns (rows when left to right) of about √n.
     let mut lone: BTreeMap<Option<usize>, Vec<usize>> = BTreeMap::new();
@@ -853,6 +864,24 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
             linked[b] = true;
         }
     }
+    // Pairs of sibling boxes with a relation between their contents at any
+    // depth: the outermost boxes around its ends below their common
+    // container. Rows never stacks one such box above the other.
+    let mut related: BTreeSet<(usize, usize)> = BTreeSet::new();
+    if stacking == Stacking::Rows {
+        for e in d.edges() {
+            let (from, to) = (ancestry(nodes, e.from()), ancestry(nodes, e.to()));
+            let below = |path: &[usize], other: &[usize]| {
+                path.iter()
+                    .take_while(|a| !other.contains(a))
+                    .last()
+                    .copied()
+            };
+            if let (Some(a), Some(b)) = (below(&from, &to), below(&to, &from)) {
+                related.insert((a.min(b), a.max(b)));
+            }
+        }
+    }
     let rough = rough_sizes(d);
     let lr = d.direction() == LayoutDirection::LeftToRight;
     for (parent, group) in &boxes {
@@ -861,7 +890,11 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
         let group: Vec<usize> = group
             .iter()
             .copied()
-            .filter(|&b| !(linked[b] || (packs(*parent) && !crossing[b])))
+            .filter(|&b| {
+                !(linked[b]
+                    || (packs(*parent) && !crossing[b])
+                    || (stacking == Stacking::Rows && leaves_container[b]))
+            })
             .collect();
         if group.len() < 3 {
             continue;
@@ -869,6 +902,9 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
         let len = grid_chain_length(&group, &rough, lr);
         for chain in group.chunks(len) {
             for w in chain.windows(2) {
+                if related.contains(&(w[0].min(w[1]), w[0].max(w[1]))) {
+                    continue;
+                }
                 let (above, below) = (subtree(nodes, w[0]), subtree(nodes, w[1]));
                 for &a in above.iter().filter(|&&a| !nodes[a].is_container()) {
                     for &b in below.iter().filter(|&&b| !nodes[b].is_container()) {
@@ -1222,7 +1258,71 @@ fn fit(model: &Model, view: &mut View, max: usize) {
 
 #[cfg(test)]
 mod tests {
-    use super::grid_chain_length;
+    use super::{Diagram, Options, Stacking, ancestry, grid_chain_length, invisible_edges};
+    use ecograph_core::Model;
+
+    /// The stacking edges of TE24's tj-packages view, each end as the ids of
+    /// its containers and itself, outermost first.
+    fn tj_stacking(stacking: Stacking) -> Vec<(Vec<String>, Vec<String>)> {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/te24.json");
+        let text = std::fs::read_to_string(path).expect("models/te24.json");
+        let model = Model::from_json_str(&text).expect("te24 is valid");
+        let view = model.view("tj-packages").expect("te24 has tj-packages");
+        let d = Diagram::new(&model, view, &Options::default()).expect("resolves");
+        let ids = |i: usize| -> Vec<String> {
+            let mut all: Vec<String> = ancestry(d.nodes(), i)
+                .into_iter()
+                .map(|a| d.nodes()[a].element().id().to_string())
+                .collect();
+            all.reverse();
+            all
+        };
+        invisible_edges(&d, stacking)
+            .into_iter()
+            .map(|(a, b)| (ids(a), ids(b)))
+            .collect()
+    }
+
+    #[test]
+    fn rows_stand_boxes_whose_relations_leave_their_container_side_by_side() {
+        // tj's four task boxes are linked only with things outside tj, and
+        // the national data box (grp.yleiset) only with tj.D's tasks.
+        type Ends = (Vec<String>, Vec<String>);
+        let inside =
+            |path: &[String], boxed: &str| path[..path.len() - 1].iter().any(|a| a == boxed);
+        let between = |edges: &[Ends], a: &str, b: &str| {
+            edges
+                .iter()
+                .filter(|(x, y)| (inside(x, a) && inside(y, b)) || (inside(x, b) && inside(y, a)))
+                .count()
+        };
+        let packed = tj_stacking(Stacking::Packed);
+        let rows = tj_stacking(Stacking::Rows);
+        let tj = ["tj.A", "tj.B", "tj.C", "tj.D"];
+        let stacked = |edges: &[Ends]| -> usize {
+            let mut n = 0;
+            for (i, a) in tj.iter().enumerate() {
+                for b in &tj[i + 1..] {
+                    n += between(edges, a, b);
+                }
+            }
+            n
+        };
+        assert!(stacked(&packed) > 0, "the grid stacks tj's boxes");
+        assert_eq!(stacked(&rows), 0, "{rows:?}");
+        assert!(
+            between(&packed, "grp.yleiset", "tj") > 0,
+            "and tj below grp.yleiset"
+        );
+        assert_eq!(between(&rows, "grp.yleiset", "tj"), 0, "{rows:?}");
+        // The grid of the boxes that are not related stays, and so do the
+        // headers' edges to their contents.
+        assert!(between(&rows, "grp.valtio", "grp.kunta") > 0, "{rows:?}");
+        assert!(
+            rows.iter()
+                .any(|(x, y)| x.last().is_some_and(|a| a == "tj.A") && inside(y, "tj.A"))
+        );
+    }
 
     #[test]
     fn wide_boxes_stack_in_one_column_and_square_ones_form_a_grid() {
