@@ -149,9 +149,7 @@ fn clean_prefix(s: &[u8]) -> usize {
     let mut words = s.chunks_exact(8);
     let mut at = 0;
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let x = u64::from_le_bytes(b);
+        let x = le_word(w);
         let bad = zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A) | (x & HIGH);
         if bad != 0 {
             return at + (bad.trailing_zeros() / 8) as usize;
@@ -244,9 +242,7 @@ fn scan(s: &[u8]) -> (u64, Option<usize>, u64) {
     let mut words = s.chunks_exact(8);
     let mut at = 0;
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let x = u64::from_le_bytes(b);
+        let x = le_word(w);
         // A byte of `x` XOR `\n`s is zero exactly where `x` holds a `\n`.
         let m = zero_bytes(x ^ 0x0A0A_0A0A_0A0A_0A0A);
         if m != 0 {
@@ -278,6 +274,13 @@ fn scan(s: &[u8]) -> (u64, Option<usize>, u64) {
     (nl, last, s.len() as u64 - cont)
 }
 
+/// Eight bytes (a chunk of `chunks_exact(8)`) as one little-endian word.
+fn le_word(w: &[u8]) -> u64 {
+    let mut b = [0u8; 8];
+    b.copy_from_slice(w);
+    u64::from_le_bytes(b)
+}
+
 const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
 const HIGH: u64 = 0x8080_8080_8080_8080;
 
@@ -300,9 +303,7 @@ fn has_xmlns(tag: &[u8]) -> bool {
     let mut words = tag.chunks_exact(8);
     let mut at = 0;
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let mut m = zero_bytes(u64::from_le_bytes(b) ^ 0x7878_7878_7878_7878);
+        let mut m = zero_bytes(le_word(w) ^ 0x7878_7878_7878_7878);
         while m != 0 {
             let i = at + (m.trailing_zeros() / 8) as usize;
             if tag[i..].starts_with(b"xmlns") {
@@ -322,9 +323,7 @@ fn plain_ascii(s: &[u8]) -> bool {
     let ok = |b: u8| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
     let mut words = s.chunks_exact(8);
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        let x = u64::from_le_bytes(b);
+        let x = le_word(w);
         if x & HIGH != 0 {
             return false;
         }
@@ -350,9 +349,7 @@ fn prefixed(name: &[u8]) -> bool {
 fn plain_value(s: &[u8]) -> bool {
     let mut words = s.chunks_exact(8);
     for w in &mut words {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(w);
-        if zero_bytes(u64::from_le_bytes(b) ^ 0x2626_2626_2626_2626) != 0 {
+        if zero_bytes(le_word(w) ^ 0x2626_2626_2626_2626) != 0 {
             return false;
         }
     }
