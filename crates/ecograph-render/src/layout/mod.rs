@@ -113,7 +113,9 @@ pub struct LayoutInput {
     pub node_sep: f64,
     /// Minimum gap between consecutive ranks.
     pub rank_sep: f64,
-    /// Gap between a cluster's border and its contents.
+    /// Gap between a cluster's border and its contents, and between the
+    /// border and what stands beside the cluster (at most `node_sep` there,
+    /// half of it beside an edge).
     pub cluster_padding: f64,
     /// How edges are routed.
     pub routing: EdgeRouting,

@@ -5,7 +5,8 @@
 //! Each cluster adds one left and one right border variable, shared by all
 //! ranks it spans and placed in every such rank's chain around the cluster's
 //! contiguous block, so cluster boxes are rectangles that contain their
-//! members and keep everything else out. Each edge segment adds a variable
+//! members and keep everything else out, at the cluster padding on both
+//! sides of the border (Graphviz's cluster margin). Each edge segment adds a variable
 //! below both its ends, whose cost is the segment's horizontal stretch,
 //! weighted 1, 2 or 8 as it joins real nodes, a real node and a dummy, or two
 //! dummies (long edges stay straight first).
@@ -278,6 +279,11 @@ impl<'a> Rows<'a> {
         }
     }
 
+    /// Whether layered node `v` is drawn as a node (a label is), not a line.
+    fn real(&self, v: usize) -> bool {
+        matches!(self.g.nodes[v].kind, Kind::Real | Kind::Label)
+    }
+
     /// Required distance between the centres of adjacent items `a` (left)
     /// and `b` (right).
     fn sep(&self, a: usize, b: usize) -> f64 {
@@ -291,14 +297,26 @@ impl<'a> Rows<'a> {
             ) => self.pad + self.open_extra[cluster],
             (_, ItemKind::Border { right: true, .. }) => self.pad,
             (ItemKind::Node(u), ItemKind::Node(v)) => {
-                let real = |v: usize| matches!(self.g.nodes[v].kind, Kind::Real | Kind::Label);
-                if real(u) && real(v) {
+                if self.real(u) && self.real(v) {
                     self.node_sep
                 } else {
                     self.node_sep / 2.0
                 }
             }
-            _ => self.node_sep,
+            // Outside a box, the padding too (Graphviz's cluster margin), but
+            // never more than a node there would keep from that neighbour:
+            // boxes of a clustered graph stand side by side through most
+            // ranks, so every gap beside a border widens every one of them.
+            (ItemKind::Node(v), ItemKind::Border { .. })
+            | (ItemKind::Border { .. }, ItemKind::Node(v)) => {
+                let beside = if self.real(v) {
+                    self.node_sep
+                } else {
+                    self.node_sep / 2.0
+                };
+                self.pad.min(beside)
+            }
+            (ItemKind::Border { .. }, ItemKind::Border { .. }) => self.pad.min(self.node_sep),
         };
         self.items[a].right + gap + self.items[b].left
     }

@@ -750,3 +750,39 @@ fn tj_packages_drawn_edges_cross_at_most_13_times_in_a_compact_drawing() {
     );
     assert!(long <= 2.7 * short, "{} x {}", out.width, out.height);
 }
+
+#[test]
+fn boxes_side_by_side_keep_their_padding_from_what_stands_beside_them() {
+    // One source above two boxes of one node each and a loose node: the
+    // three stand side by side on one rank, as close as the cluster padding
+    // (8) lets them, not node_sep (18) apart; a wider padding than node_sep
+    // keeps node_sep outside the boxes.
+    for (pad, gap) in [(8.0, 8.0), (30.0, 18.0)] {
+        let input = LayoutInput {
+            nodes: vec![
+                node(40.0, 20.0, None),
+                node(40.0, 20.0, Some(0)),
+                node(40.0, 20.0, Some(1)),
+                node(40.0, 20.0, None),
+            ],
+            clusters: vec![ClusterSpec::default(); 2],
+            edges: vec![
+                EdgeSpec::new(0, 1),
+                EdgeSpec::new(0, 2),
+                EdgeSpec::new(0, 3),
+            ],
+            cluster_padding: pad,
+            ..LayoutInput::default()
+        };
+        let out = layout(&input).expect("valid");
+        check(&input, &out);
+        let mut spans: Vec<(f64, f64)> =
+            out.clusters.iter().map(|r| (r.x, r.x + r.width)).collect();
+        let loose = node_rect(out.nodes[3], &input.nodes[3]);
+        spans.push((loose.x, loose.x + loose.width));
+        spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for w in spans.windows(2) {
+            assert!((w[1].0 - w[0].1 - gap).abs() < 0.5, "pad {pad}: {spans:?}");
+        }
+    }
+}
