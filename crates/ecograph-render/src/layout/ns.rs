@@ -63,32 +63,35 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
     Some(s.rank)
 }
 
-/// Adjacency lists in one array (compressed sparse rows), in edge order.
+/// Adjacency lists in one array (compressed sparse rows), in edge order:
+/// each edge with the node at its other end, so that searches along them
+/// need not read the edge.
 struct Csr {
     start: Vec<usize>,
-    list: Vec<usize>,
+    list: Vec<Arc>,
 }
 
 impl Csr {
-    /// Lists, for every node, the edges whose `key` end is that node.
-    fn new(n: usize, key: impl Iterator<Item = usize> + Clone) -> Self {
+    /// Lists, for every node, the edges whose `key` end is that node, each
+    /// with its `other` end.
+    fn new(n: usize, ends: impl Iterator<Item = (usize, usize)> + Clone) -> Self {
         let mut start = vec![0usize; n + 1];
-        for v in key.clone() {
+        for (v, _) in ends.clone() {
             start[v + 1] += 1;
         }
         for v in 0..n {
             start[v + 1] += start[v];
         }
         let mut fill = start.clone();
-        let mut list = vec![0usize; start[n]];
-        for (e, v) in key.enumerate() {
-            list[fill[v]] = e;
+        let mut list = vec![Arc::default(); start[n]];
+        for (e, (v, other)) in ends.enumerate() {
+            list[fill[v]] = Arc { edge: e, other };
             fill[v] += 1;
         }
         Csr { start, list }
     }
 
-    fn get(&self, v: usize) -> &[usize] {
+    fn get(&self, v: usize) -> &[Arc] {
         &self.list[self.start[v]..self.start[v + 1]]
     }
 }
@@ -148,8 +151,8 @@ struct Simplex<'a> {
 
 impl<'a> Simplex<'a> {
     fn new(n: usize, edges: &'a [NsEdge]) -> Self {
-        let out = Csr::new(n, edges.iter().map(|e| e.tail));
-        let inc = Csr::new(n, edges.iter().map(|e| e.head));
+        let out = Csr::new(n, edges.iter().map(|e| (e.tail, e.head)));
+        let inc = Csr::new(n, edges.iter().map(|e| (e.head, e.tail)));
         let arcs_of = (0..n)
             .map(|v| Arcs {
                 start: out.start[v] + inc.start[v],
@@ -199,7 +202,7 @@ impl<'a> Simplex<'a> {
         while i < queue.len() {
             let v = queue[i];
             i += 1;
-            for &e in self.out.get(v) {
+            for &Arc { edge: e, .. } in self.out.get(v) {
                 let NsEdge { head, minlen, .. } = self.edges[e];
                 self.rank[head] = self.rank[head].max(self.rank[v] + minlen);
                 indeg[head] -= 1;
@@ -334,9 +337,9 @@ impl<'a> Simplex<'a> {
                 let rv = base[v] + offset;
                 for k in 0..self.out.get(v).len() + self.inc.get(v).len() {
                     let (e, outward) = if k < self.out.get(v).len() {
-                        (self.out.get(v)[k], true)
+                        (self.out.get(v)[k].edge, true)
                     } else {
-                        (self.inc.get(v)[k - self.out.get(v).len()], false)
+                        (self.inc.get(v)[k - self.out.get(v).len()].edge, false)
                     };
                     self.work += 1;
                     let NsEdge {
@@ -511,9 +514,9 @@ impl<'a> Simplex<'a> {
         let mut sum = 0;
         for k in 0..self.out.get(v).len() + self.inc.get(v).len() {
             let e = if k < self.out.get(v).len() {
-                self.out.get(v)[k]
+                self.out.get(v)[k].edge
             } else {
-                self.inc.get(v)[k - self.out.get(v).len()]
+                self.inc.get(v)[k - self.out.get(v).len()].edge
             };
             sum += self.x_val(e, v, dir);
         }
@@ -616,38 +619,43 @@ impl<'a> Simplex<'a> {
         let mut stack = std::mem::take(&mut self.scratch);
         stack.clear();
         stack.push(v);
+        // Added once at the end: the budget is checked between pivots.
+        let mut work = 0;
+        let lims = &self.lim[..];
         while let Some(u) = stack.pop() {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
             }
-            self.work += (self.out.get(u).len() + self.inc.get(u).len()) as u64;
+            let (outs, ins) = (self.out.get(u), self.inc.get(u));
+            work += (outs.len() + ins.len()) as u64;
             let at = self.arcs_of[u];
             // The tree edges into u when searching out-edges, else out of u.
             let (cands, tree_down) = if outsearch {
-                (self.out.get(u), at.start + at.out..at.start + at.len)
+                (outs, at.start + at.out..at.start + at.len)
             } else {
-                (self.inc.get(u), at.start..at.start + at.out)
+                (ins, at.start..at.start + at.out)
             };
-            for &f in cands {
-                let NsEdge { tail, head, .. } = self.edges[f];
-                let other = if outsearch { head } else { tail };
-                if !self.in_tree(f) {
-                    if !self.seq(low, self.lim[other], lim) {
+            let lim_u = lims[u];
+            for &Arc { edge: f, other } in cands {
+                let lim_other = lims[other];
+                if self.tree_index[f] == NONE {
+                    if !self.seq(low, lim_other, lim) {
                         let s = self.slack(f);
                         if best.is_none_or(|(b, _)| s < b) {
                             best = Some((s, f));
                         }
                     }
-                } else if self.lim[other] < self.lim[u] {
+                } else if lim_other < lim_u {
                     stack.push(other);
                 }
             }
             for &Arc { other, .. } in &self.arcs[tree_down] {
-                if self.lim[other] < self.lim[u] {
+                if lims[other] < lim_u {
                     stack.push(other);
                 }
             }
         }
+        self.work += work;
         self.scratch = stack;
         best.map(|(_, f)| f)
     }
