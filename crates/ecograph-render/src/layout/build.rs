@@ -63,6 +63,9 @@ pub(crate) enum Route {
     Hidden,
 }
 
+/// In [`Layered::single`]: not exactly one neighbour on that side.
+pub(crate) const NO_SINGLE: usize = usize::MAX;
+
 /// The layered graph.
 #[derive(Debug)]
 pub(crate) struct Layered {
@@ -71,6 +74,11 @@ pub(crate) struct Layered {
     pub up: Vec<Vec<usize>>,
     /// Neighbours on the rank below (with multiplicity).
     pub down: Vec<Vec<usize>>,
+    /// Each node's neighbour on the rank above and on the rank below where
+    /// it has exactly one there, else [`NO_SINGLE`]: most nodes (bend
+    /// points) have one each way, and the ordering's pair counts read
+    /// these instead of the lists.
+    pub single: Vec<[usize; 2]>,
     pub num_ranks: usize,
     pub routes: Vec<Route>,
     /// Whether each input edge (each route) is [hidden](super::EdgeSpec::hidden).
@@ -497,10 +505,16 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         }
     }
 
+    let one = |list: &Vec<usize>| match list[..] {
+        [w] => w,
+        _ => NO_SINGLE,
+    };
+    let single = up.iter().zip(&down).map(|(u, d)| [one(u), one(d)]).collect();
     Layered {
         nodes,
         up,
         down,
+        single,
         num_ranks,
         routes,
         hidden: input.edges.iter().map(|e| e.hidden).collect(),

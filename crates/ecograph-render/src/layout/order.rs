@@ -16,7 +16,7 @@
 //! its members), and sibling clusters keep the relative order they have on
 //! the previous rank, so their boxes can never interleave.
 
-use super::build::{Kind, Layered};
+use super::build::{Kind, Layered, NO_SINGLE};
 use super::crossings::Accumulator;
 use super::tree::ClusterTree;
 
@@ -1369,15 +1369,17 @@ impl Orderer<'_> {
     fn count_unweighted(&self, u: usize, v: usize) -> (u64, u64, u64) {
         let pos: &[usize] = self.pos;
         let (mut c0, mut c1, mut work) = (0, 0, 0);
-        for side in [&self.g.up, &self.g.down] {
-            let (su, sv) = (side[u].as_slice(), side[v].as_slice());
-            if let ([a], [b]) = (su, sv) {
-                let (pa, pb) = (pos[*a], pos[*b]);
+        let (one_u, one_v) = (self.g.single[u], self.g.single[v]);
+        for (k, side) in [&self.g.up, &self.g.down].into_iter().enumerate() {
+            let (a, b) = (one_u[k], one_v[k]);
+            if a != NO_SINGLE && b != NO_SINGLE {
+                let (pa, pb) = (pos[a], pos[b]);
                 c0 += u64::from(pb < pa);
                 c1 += u64::from(pb > pa);
                 work += 1;
                 continue;
             }
+            let (su, sv) = (side[u].as_slice(), side[v].as_slice());
             work += (su.len() * sv.len()) as u64;
             for &a in su {
                 let pa = pos[a];
