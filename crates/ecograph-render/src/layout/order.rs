@@ -333,9 +333,16 @@ impl Orderer<'_> {
         out.resize(self.tree.parent.len(), (usize::MAX, 0));
         for (p, &v) in self.ranks[r].iter().enumerate() {
             if let Some(c) = self.g.nodes[v].cluster {
-                for &a in &self.tree.path[c] {
-                    out[a] = (out[a].0.min(p), out[a].1.max(p));
-                }
+                out[c] = (out[c].0.min(p), out[c].1.max(p));
+            }
+        }
+        // Each box takes in its children's spans, children first, so a
+        // node is counted once however deep its box is nested (an empty
+        // span, `(usize::MAX, 0)`, changes nothing).
+        for &c in self.tree.preorder.iter().rev() {
+            if let Some(a) = self.tree.parent[c] {
+                let (lo, hi) = out[c];
+                out[a] = (out[a].0.min(lo), out[a].1.max(hi));
             }
         }
     }
