@@ -495,15 +495,12 @@ impl Orderer<'_> {
             let (lo, hi) = nbrs.iter().fold((usize::MAX, 0), |(lo, hi), &w| {
                 (lo.min(pos[w]), hi.max(pos[w]))
             });
-            if !boxes.may_pass(at2, lo, hi) {
-                continue;
-            }
             // Only a box beside v (so v is outside it) with a neighbour
             // beyond its far side on the other rank can be passed.
-            for &(c, h, t) in &boxes.boxes {
+            let passes_of = |&(c, h, t): &BoxOnBoth| {
                 let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
                 if !((left && hi > t.1) || (right && lo < t.0)) {
-                    continue;
+                    return 0;
                 }
                 let mut passes = 0;
                 for &w in nbrs {
@@ -514,8 +511,32 @@ impl Orderer<'_> {
                 }
                 // Passes are rare: v's own boxes are ruled out only then.
                 if passes > 0 && !v_path.contains(&c) {
-                    total += passes;
+                    passes
+                } else {
+                    0
                 }
+            };
+            if !boxes.indexed {
+                total += boxes.boxes.iter().map(passes_of).sum::<u64>();
+                continue;
+            }
+            // The boxes that start right of v, while one of them may end
+            // before `hi` on the other rank, and those that end left of
+            // v, while one of them may start after `lo` there (a sum, so
+            // the order the boxes are taken in does not matter).
+            let i = boxes.by_start.partition_point(|&(h0, ..)| at2 > 2 * h0);
+            for &(_, least_t1, b) in &boxes.by_start[i..] {
+                if least_t1 >= hi {
+                    break;
+                }
+                total += passes_of(&boxes.boxes[b]);
+            }
+            let j = boxes.by_end.partition_point(|&(h1, ..)| at2 > 2 * h1 + 1);
+            for &(_, most_t0, b) in boxes.by_end[..j].iter().rev() {
+                if most_t0 <= lo {
+                    break;
+                }
+                total += passes_of(&boxes.boxes[b]);
             }
         }
         total
@@ -1606,12 +1627,13 @@ type BoxOnBoth = (usize, (usize, usize), (usize, usize));
 struct Beside {
     boxes: Vec<BoxOnBoth>,
     /// The boxes' first slots on this rank, ascending, each with the least
-    /// last slot on the other rank of the boxes that start there or later.
-    by_start: Vec<(usize, usize)>,
+    /// last slot on the other rank of the boxes that start there or later,
+    /// and the box's place in `boxes`.
+    by_start: Vec<(usize, usize, usize)>,
     /// The boxes' last slots on this rank, ascending, each with the
     /// greatest first slot on the other rank of the boxes that end there or
-    /// earlier.
-    by_end: Vec<(usize, usize)>,
+    /// earlier, and the box's place in `boxes`.
+    by_end: Vec<(usize, usize, usize)>,
     /// Whether `by_start` and `by_end` are filled.
     indexed: bool,
 }
@@ -1638,39 +1660,30 @@ impl Beside {
         if !index {
             return;
         }
-        self.by_start
-            .extend(self.boxes.iter().map(|&(_, h, t)| (h.0, t.1)));
+        self.by_start.extend(
+            self.boxes
+                .iter()
+                .enumerate()
+                .map(|(b, &(_, h, t))| (h.0, t.1, b)),
+        );
         self.by_start.sort_unstable();
         let mut least = usize::MAX;
         for e in self.by_start.iter_mut().rev() {
             least = least.min(e.1);
             e.1 = least;
         }
-        self.by_end
-            .extend(self.boxes.iter().map(|&(_, h, t)| (h.1, t.0)));
+        self.by_end.extend(
+            self.boxes
+                .iter()
+                .enumerate()
+                .map(|(b, &(_, h, t))| (h.1, t.0, b)),
+        );
         self.by_end.sort_unstable();
         let mut most = 0;
         for e in &mut self.by_end {
             most = most.max(e.1);
             e.1 = most;
         }
-    }
-
-    /// Whether a line from doubled slot `at2` on this rank to a neighbour
-    /// between slots `lo` and `hi` on the other could pass some box: one
-    /// that starts right of `at2` and ends before `hi` there, or ends left
-    /// of `at2` and starts after `lo` there.
-    fn may_pass(&self, at2: usize, lo: usize, hi: usize) -> bool {
-        if !self.indexed {
-            return true;
-        }
-        // The boxes that start right of `at2` (at2 < 2 * h0 + 1) come last.
-        let i = self.by_start.partition_point(|&(h0, _)| at2 > 2 * h0);
-        if self.by_start.get(i).is_some_and(|&(_, t1)| t1 < hi) {
-            return true;
-        }
-        let j = self.by_end.partition_point(|&(h1, _)| at2 > 2 * h1 + 1);
-        j > 0 && self.by_end[j - 1].1 > lo
     }
 }
 
