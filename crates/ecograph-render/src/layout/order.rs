@@ -558,6 +558,16 @@ impl Orderer<'_> {
         for (r, row) in spans.iter_mut().enumerate() {
             self.box_spans(r, row);
         }
+        // The boxes with nodes on both rank r and r + 1, ascending: moving
+        // nodes along their ranks never changes which they are.
+        let on_both: Vec<Vec<usize>> = spans
+            .windows(2)
+            .map(|w| {
+                (0..w[0].len())
+                    .filter(|&c| w[0][c] != none && w[1][c] != none)
+                    .collect()
+            })
+            .collect();
         *self.work += self.pos.len() as u64;
         for route in &g.routes {
             let super::build::Route::Chain { nodes, .. } = route else {
@@ -573,10 +583,10 @@ impl Orderer<'_> {
                 *self.work += upper.len() as u64;
                 let (pa, pb) = (self.pos[a], self.pos[b]);
                 // A box this segment passes through: one side of it on rank
-                // r, the other on rank r + 1.
-                let Some(d) = (0..upper.len()).find(|&c| {
+                // r, the other on rank r + 1 (the first such).
+                let Some(d) = on_both[r].iter().copied().find(|&c| {
                     let (h, t) = (upper[c], lower[c]);
-                    h != none && t != none && ((pa < h.0 && pb > t.1) || (pa > h.1 && pb < t.0))
+                    (pa < h.0 && pb > t.1) || (pa > h.1 && pb < t.0)
                 }) else {
                     continue;
                 };
