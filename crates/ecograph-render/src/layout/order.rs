@@ -1241,7 +1241,12 @@ impl Orderer<'_> {
         let tie = |i: usize| if flip { !i } else { i };
         sortable.clear();
         unsortable.clear();
+        // Child clusters on the reference rank (only they are constrained).
+        let mut on_ref = 0;
         for (i, &item) in items.iter().enumerate() {
+            if let Item::Child(ch) = item {
+                on_ref += usize::from(ref_cnt[ch] > 0);
+            }
             match key_of(item) {
                 Some(k) => sortable.push((total_order(k), tie(i))),
                 None => unsortable.push(i),
@@ -1261,7 +1266,9 @@ impl Orderer<'_> {
         // Sibling clusters also present on the reference rank keep their
         // order from there.
         slots.clear();
-        slots.extend((0..result.len()).filter(|&i| ref_of(items[result[i]]).is_some()));
+        if on_ref > 1 {
+            slots.extend((0..result.len()).filter(|&i| ref_of(items[result[i]]).is_some()));
+        }
         if slots.len() > 1 {
             constrained.clear();
             constrained.extend(slots.iter().map(|&i| result[i]));
