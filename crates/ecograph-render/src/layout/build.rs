@@ -79,6 +79,9 @@ pub(crate) struct Layered {
     /// points) have one each way, and the ordering's pair counts read
     /// these instead of the lists.
     pub single: Vec<[usize; 2]>,
+    /// Each node's innermost cluster ([`LNode::cluster`]), `usize::MAX`
+    /// for none, in one array for the ordering's hottest comparisons.
+    pub cluster_of: Vec<usize>,
     pub num_ranks: usize,
     pub routes: Vec<Route>,
     /// Whether each input edge (each route) is [hidden](super::EdgeSpec::hidden).
@@ -510,11 +513,16 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         _ => NO_SINGLE,
     };
     let single = up.iter().zip(&down).map(|(u, d)| [one(u), one(d)]).collect();
+    let cluster_of = nodes
+        .iter()
+        .map(|v| v.cluster.unwrap_or(usize::MAX))
+        .collect();
     Layered {
         nodes,
         up,
         down,
         single,
+        cluster_of,
         num_ranks,
         routes,
         hidden: input.edges.iter().map(|e| e.hidden).collect(),

@@ -332,7 +332,8 @@ impl Orderer<'_> {
         out.clear();
         out.resize(self.tree.parent.len(), (usize::MAX, 0));
         for (p, &v) in self.ranks[r].iter().enumerate() {
-            if let Some(c) = self.g.nodes[v].cluster {
+            let c = self.g.cluster_of[v];
+            if c != usize::MAX {
                 out[c] = (out[c].0.min(p), out[c].1.max(p));
             }
         }
@@ -1087,7 +1088,8 @@ impl Orderer<'_> {
         s.on_ref.clear();
         if let Some(rr) = reference {
             for &v in &self.ranks[rr] {
-                if let Some(c) = self.g.nodes[v].cluster {
+                let c = self.g.cluster_of[v];
+                if c != usize::MAX {
                     if s.own_cnt[c] == 0 {
                         s.own_on_ref.push(c);
                     }
@@ -1124,7 +1126,10 @@ impl Orderer<'_> {
         // topmost was seen before).
         s.present.clear();
         for &v in &nodes {
-            let c = self.g.nodes[v].cluster.unwrap_or(root);
+            let c = match self.g.cluster_of[v] {
+                usize::MAX => root,
+                c => c,
+            };
             let from = s.present.len();
             let mut new = !s.seen[c];
             if new {
@@ -1502,14 +1507,15 @@ impl Orderer<'_> {
     /// `v`'s own cluster around `v` on rank `r`.
     fn run_of(&self, r: usize, v: usize) -> (usize, usize, usize) {
         let row = &self.ranks[r];
-        let cluster = self.g.nodes[v].cluster;
+        let cluster_of = &self.g.cluster_of;
+        let cluster = cluster_of[v];
         let at = self.pos[v];
         let mut lo = at;
-        while lo > 0 && self.g.nodes[row[lo - 1]].cluster == cluster {
+        while lo > 0 && cluster_of[row[lo - 1]] == cluster {
             lo -= 1;
         }
         let mut hi = at;
-        while hi + 1 < row.len() && self.g.nodes[row[hi + 1]].cluster == cluster {
+        while hi + 1 < row.len() && cluster_of[row[hi + 1]] == cluster {
             hi += 1;
         }
         (lo, at, hi)
@@ -1550,7 +1556,7 @@ impl Orderer<'_> {
                         i += 1;
                         continue;
                     }
-                    if g.nodes[v].cluster != g.nodes[w].cluster {
+                    if g.cluster_of[v] != g.cluster_of[w] {
                         kept[v] = 0;
                         i += 1;
                         continue;
