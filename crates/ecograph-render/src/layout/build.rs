@@ -512,7 +512,11 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
         [w] => w,
         _ => NO_SINGLE,
     };
-    let single = up.iter().zip(&down).map(|(u, d)| [one(u), one(d)]).collect();
+    let single = up
+        .iter()
+        .zip(&down)
+        .map(|(u, d)| [one(u), one(d)])
+        .collect();
     let cluster_of = nodes
         .iter()
         .map(|v| v.cluster.unwrap_or(usize::MAX))

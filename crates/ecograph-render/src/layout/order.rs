@@ -1604,9 +1604,18 @@ impl Orderer<'_> {
                         if let Some(p) = i.checked_sub(1) {
                             kept[row[p]] = UNKNOWN;
                         }
-                        for (nbrs, there) in [(&g.up, r.wrapping_sub(1)), (&g.down, r + 1)] {
+                        for (side, (nbrs, there)) in [(&g.up, r.wrapping_sub(1)), (&g.down, r + 1)]
+                            .into_iter()
+                            .enumerate()
+                        {
                             for u in [v, w] {
-                                for &x in &nbrs[u] {
+                                let one = &g.single[u][side];
+                                let nbrs = if *one != NO_SINGLE {
+                                    std::slice::from_ref(one)
+                                } else {
+                                    &nbrs[u][..]
+                                };
+                                for &x in nbrs {
                                     kept[x] = UNKNOWN;
                                     if let Some(p) = self.pos[x].checked_sub(1) {
                                         // Rank r is out of `self.ranks` now.
