@@ -1531,9 +1531,18 @@ impl Orderer<'_> {
         let g = self.g;
         let nr = self.ranks.len();
         let mut candidate = vec![true; nr];
-        // For each node, the work of the last look at it and its right
-        // neighbour, when that kept them and nothing has moved since.
-        let mut kept: Vec<u64> = vec![UNKNOWN; self.pos.len()];
+        // For each slot, the work of the last look at its node and the
+        // right neighbour, when that kept them and nothing has moved since:
+        // slot i of rank r is `kept[first[r] + i]`. Nodes move only by
+        // swaps, which mark both their slots, so a slot's entry is its
+        // node's; kept by slot, the scan reads it without the node.
+        let mut first = Vec::with_capacity(nr);
+        let mut slots = 0;
+        for row in &self.ranks {
+            first.push(slots);
+            slots += row.len();
+        }
+        let mut kept: Vec<u64> = vec![UNKNOWN; slots];
         for _ in 0..MAX_TRANSPOSE_PASSES {
             let mut delta = 0u64;
             for r in 0..nr {
@@ -1547,17 +1556,18 @@ impl Orderer<'_> {
                 // The work of this rank's pairs, added once per rank (the
                 // budget is only checked between passes).
                 let mut spent = 0u64;
+                let at = first[r];
                 let mut i = 0;
                 while i + 1 < row.len() {
-                    let (v, w) = (row[i], row[i + 1]);
-                    let k = kept[v];
+                    let k = kept[at + i];
                     if k != UNKNOWN {
                         spent += k;
                         i += 1;
                         continue;
                     }
+                    let (v, w) = (row[i], row[i + 1]);
                     if g.cluster_of[v] != g.cluster_of[w] {
-                        kept[v] = 0;
+                        kept[at + i] = 0;
                         i += 1;
                         continue;
                     }
@@ -1576,7 +1586,7 @@ impl Orderer<'_> {
                     let look = look + 1;
                     if c0 == 0 {
                         spent += look;
-                        kept[v] = look;
+                        kept[at + i] = look;
                         i += 1;
                         continue;
                     }
@@ -1599,15 +1609,19 @@ impl Orderer<'_> {
                         // of the node left of them, and on the ranks above
                         // and below, those of a neighbour of either and of
                         // the node left of it.
-                        kept[v] = UNKNOWN;
-                        kept[w] = UNKNOWN;
+                        kept[at + i] = UNKNOWN;
+                        kept[at + i + 1] = UNKNOWN;
                         if let Some(p) = i.checked_sub(1) {
-                            kept[row[p]] = UNKNOWN;
+                            kept[at + p] = UNKNOWN;
                         }
                         for (side, (nbrs, there)) in [(&g.up, r.wrapping_sub(1)), (&g.down, r + 1)]
                             .into_iter()
                             .enumerate()
                         {
+                            // Neighbours on that side are on rank `there`.
+                            let Some(&base) = first.get(there) else {
+                                continue;
+                            };
                             for u in [v, w] {
                                 let one = &g.single[u][side];
                                 let nbrs = if *one != NO_SINGLE {
@@ -1616,21 +1630,17 @@ impl Orderer<'_> {
                                     &nbrs[u][..]
                                 };
                                 for &x in nbrs {
-                                    kept[x] = UNKNOWN;
-                                    if let Some(p) = self.pos[x].checked_sub(1) {
-                                        // Rank r is out of `self.ranks` now.
-                                        let y = if there == r {
-                                            row[p]
-                                        } else {
-                                            self.ranks[there][p]
-                                        };
-                                        kept[y] = UNKNOWN;
+                                    // x's slot and the one left of it.
+                                    let slot = base + self.pos[x];
+                                    kept[slot] = UNKNOWN;
+                                    if self.pos[x] > 0 {
+                                        kept[slot - 1] = UNKNOWN;
                                     }
                                 }
                             }
                         }
                     } else {
-                        kept[v] = look;
+                        kept[at + i] = look;
                     }
                     i += 1;
                 }
