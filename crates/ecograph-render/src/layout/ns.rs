@@ -63,36 +63,59 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
     Some(s.rank)
 }
 
-/// Adjacency lists in one array (compressed sparse rows), in edge order:
-/// each edge with the node at its other end, so that searches along them
-/// need not read the edge.
-struct Csr {
+/// Every node's edges in one array (compressed sparse rows), each with the
+/// node at its other end (so searches along them need not read the edge):
+/// first the edges the node is the tail of, then those it is the head of,
+/// each group in edge order.
+struct Adjacency {
     start: Vec<usize>,
+    /// Where each node's edges in (those it is the head of) begin.
+    split: Vec<usize>,
     list: Vec<Arc>,
 }
 
-impl Csr {
-    /// Lists, for every node, the edges whose `key` end is that node, each
-    /// with its `other` end.
-    fn new(n: usize, ends: impl Iterator<Item = (usize, usize)> + Clone) -> Self {
+impl Adjacency {
+    fn new(n: usize, edges: &[NsEdge]) -> Self {
         let mut start = vec![0usize; n + 1];
-        for (v, _) in ends.clone() {
-            start[v + 1] += 1;
+        for e in edges {
+            start[e.tail + 1] += 1;
+            start[e.head + 1] += 1;
         }
         for v in 0..n {
             start[v + 1] += start[v];
         }
-        let mut fill = start.clone();
+        let mut fill = start[..n].to_vec();
         let mut list = vec![Arc::default(); start[n]];
-        for (e, (v, other)) in ends.enumerate() {
-            list[fill[v]] = Arc { edge: e, other };
-            fill[v] += 1;
+        for (i, e) in edges.iter().enumerate() {
+            list[fill[e.tail]] = Arc {
+                edge: i,
+                other: e.head,
+            };
+            fill[e.tail] += 1;
         }
-        Csr { start, list }
+        let split = fill.clone();
+        for (i, e) in edges.iter().enumerate() {
+            list[fill[e.head]] = Arc {
+                edge: i,
+                other: e.tail,
+            };
+            fill[e.head] += 1;
+        }
+        Adjacency { start, split, list }
     }
 
-    fn get(&self, v: usize) -> &[Arc] {
-        &self.list[self.start[v]..self.start[v + 1]]
+    /// The node's edges out, then in: where they start, where the edges in
+    /// start, and where they end in `list`.
+    fn bounds(&self, v: usize) -> (usize, usize, usize) {
+        (self.start[v], self.split[v], self.start[v + 1])
+    }
+
+    fn out(&self, v: usize) -> &[Arc] {
+        &self.list[self.start[v]..self.split[v]]
+    }
+
+    fn inc(&self, v: usize) -> &[Arc] {
+        &self.list[self.split[v]..self.start[v + 1]]
     }
 }
 
@@ -118,8 +141,7 @@ struct Arcs {
 struct Simplex<'a> {
     n: usize,
     edges: &'a [NsEdge],
-    out: Csr,
-    inc: Csr,
+    adj: Adjacency,
     /// Reused stacks of the tree walks.
     scratch: Vec<usize>,
     scratch_pairs: Vec<(usize, usize, usize, usize)>,
@@ -151,11 +173,10 @@ struct Simplex<'a> {
 
 impl<'a> Simplex<'a> {
     fn new(n: usize, edges: &'a [NsEdge]) -> Self {
-        let out = Csr::new(n, edges.iter().map(|e| (e.tail, e.head)));
-        let inc = Csr::new(n, edges.iter().map(|e| (e.head, e.tail)));
+        let adj = Adjacency::new(n, edges);
         let arcs_of = (0..n)
             .map(|v| Arcs {
-                start: out.start[v] + inc.start[v],
+                start: adj.start[v],
                 len: 0,
                 out: 0,
             })
@@ -163,8 +184,7 @@ impl<'a> Simplex<'a> {
         Simplex {
             n,
             edges,
-            out,
-            inc,
+            adj,
             scratch: Vec::new(),
             scratch_pairs: Vec::new(),
             rank: vec![0; n],
@@ -196,13 +216,13 @@ impl<'a> Simplex<'a> {
 
     /// Longest-path ranks from the sources; false if there is a cycle.
     fn init_rank(&mut self) -> bool {
-        let mut indeg: Vec<usize> = (0..self.n).map(|v| self.inc.get(v).len()).collect();
+        let mut indeg: Vec<usize> = (0..self.n).map(|v| self.adj.inc(v).len()).collect();
         let mut queue: Vec<usize> = (0..self.n).filter(|&v| indeg[v] == 0).collect();
         let mut i = 0;
         while i < queue.len() {
             let v = queue[i];
             i += 1;
-            for &Arc { edge: e, .. } in self.out.get(v) {
+            for &Arc { edge: e, .. } in self.adj.out(v) {
                 let NsEdge { head, minlen, .. } = self.edges[e];
                 self.rank[head] = self.rank[head].max(self.rank[v] + minlen);
                 indeg[head] -= 1;
@@ -335,12 +355,9 @@ impl<'a> Simplex<'a> {
             }
             while let Some(v) = stack.pop() {
                 let rv = base[v] + offset;
-                for k in 0..self.out.get(v).len() + self.inc.get(v).len() {
-                    let (e, outward) = if k < self.out.get(v).len() {
-                        (self.out.get(v)[k].edge, true)
-                    } else {
-                        (self.inc.get(v)[k - self.out.get(v).len()].edge, false)
-                    };
+                let (from, split, to) = self.adj.bounds(v);
+                for k in from..to {
+                    let (e, outward) = (self.adj.list[k].edge, k < split);
                     self.work += 1;
                     let NsEdge {
                         tail, head, minlen, ..
@@ -512,15 +529,11 @@ impl<'a> Simplex<'a> {
             (head, -1)
         };
         let mut sum = 0;
-        for k in 0..self.out.get(v).len() + self.inc.get(v).len() {
-            let e = if k < self.out.get(v).len() {
-                self.out.get(v)[k].edge
-            } else {
-                self.inc.get(v)[k - self.out.get(v).len()].edge
-            };
-            sum += self.x_val(e, v, dir);
+        let (from, _, to) = self.adj.bounds(v);
+        for k in from..to {
+            sum += self.x_val(self.adj.list[k].edge, v, dir);
         }
-        self.work += (self.out.get(v).len() + self.inc.get(v).len()) as u64;
+        self.work += (to - from) as u64;
         self.set_cut(f, sum);
     }
 
@@ -626,14 +639,17 @@ impl<'a> Simplex<'a> {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
             }
-            let (outs, ins) = (self.out.get(u), self.inc.get(u));
-            work += (outs.len() + ins.len()) as u64;
+            let (from, split, to) = self.adj.bounds(u);
+            work += (to - from) as u64;
             let at = self.arcs_of[u];
             // The tree edges into u when searching out-edges, else out of u.
             let (cands, tree_down) = if outsearch {
-                (outs, at.start + at.out..at.start + at.len)
+                (
+                    &self.adj.list[from..split],
+                    at.start + at.out..at.start + at.len,
+                )
             } else {
-                (ins, at.start..at.start + at.out)
+                (&self.adj.list[split..to], at.start..at.start + at.out)
             };
             let lim_u = lims[u];
             for &Arc { edge: f, other } in cands {
