@@ -374,11 +374,14 @@ pub(crate) struct XmlIn<R: BufRead> {
     /// Where the last [`Raw::Text`] starts in `text`.
     text_from: usize,
     /// The contents of the start tags read since [`XmlIn::hand_over`] (between `<` and
-    /// `>` or `/>`), for [`Events`] to read, as quick-xml read them (bytes that may not
-    /// be UTF-8: the other thread checks them, as it has less to do than this one).
-    tags: Vec<u8>,
-    /// Where the last [`Raw::Start`] starts in `tags`.
+    /// `>` or `/>`), for [`Events`] to read.
+    /// Checked as UTF-8 here, so that the other thread need not check them again.
+    tags: String,
+    /// The contents of those that are not UTF-8 (quick-xml reads them as they are).
+    odd_tags: Vec<u8>,
+    /// Where the last [`Raw::Start`] starts in `tags`, or in `odd_tags` when not `utf8`.
     tag_from: usize,
+    utf8: bool,
     /// Its local name.
     local: Cow<'static, str>,
     /// The length of its name.
@@ -516,8 +519,10 @@ impl<R: BufRead> XmlIn<R> {
             saw_root: false,
             text: String::new(),
             text_from: 0,
-            tags: Vec::new(),
+            tags: String::new(),
+            odd_tags: Vec::new(),
             tag_from: 0,
+            utf8: true,
             local: Cow::Borrowed(""),
             name_len: 0,
             wants_text: |_| true,
@@ -540,6 +545,8 @@ impl<R: BufRead> XmlIn<R> {
     fn hand_over(&mut self, batch: &mut Batch) {
         std::mem::swap(&mut self.text, &mut batch.text);
         std::mem::swap(&mut self.tags, &mut batch.tags);
+        std::mem::swap(&mut self.odd_tags, &mut batch.odd_tags);
+        self.odd_tags.clear();
         self.text.clear();
         self.tags.clear();
         self.text_from = 0;
@@ -662,8 +669,18 @@ impl<R: BufRead> XmlIn<R> {
                     ));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    self.tag_from = self.tags.len();
-                    self.tags.extend_from_slice(&e);
+                    match std::str::from_utf8(&e) {
+                        Ok(t) => {
+                            self.tag_from = self.tags.len();
+                            self.tags.push_str(t);
+                            self.utf8 = true;
+                        }
+                        Err(_) => {
+                            self.tag_from = self.odd_tags.len();
+                            self.odd_tags.extend_from_slice(&e);
+                            self.utf8 = false;
+                        }
+                    }
                     self.name_len = e.name().as_ref().len();
                     // The local name: after the prefix's colon, if any (a name is short:
                     // a byte loop, not quick-xml's memchr call).
@@ -894,7 +911,9 @@ enum Piece {
     Start {
         empty: bool,
         fails: bool,
+        /// In `Batch::odd_tags` when not `utf8`.
         tag: std::ops::Range<usize>,
+        utf8: bool,
         name_len: usize,
         local: Cow<'static, str>,
     },
@@ -909,7 +928,8 @@ enum Piece {
 #[derive(Debug, Default)]
 struct Batch {
     pieces: Vec<(Piece, Pos)>,
-    tags: Vec<u8>,
+    tags: String,
+    odd_tags: Vec<u8>,
     text: String,
 }
 
@@ -925,7 +945,12 @@ impl Batch {
             Raw::Start { empty, fails } => Piece::Start {
                 empty: *empty,
                 fails: fails.is_some(),
-                tag: x.tag_from..x.tags.len(),
+                tag: x.tag_from..if x.utf8 {
+                    x.tags.len()
+                } else {
+                    x.odd_tags.len()
+                },
+                utf8: x.utf8,
                 name_len: x.name_len,
                 local: std::mem::take(&mut x.local),
             },
@@ -937,7 +962,8 @@ impl Batch {
     }
 
     fn is_full<R: BufRead>(&self, x: &XmlIn<R>) -> bool {
-        self.pieces.len() >= BATCH_EVENTS || x.text.len() + x.tags.len() >= BATCH_TEXT
+        self.pieces.len() >= BATCH_EVENTS
+            || x.text.len() + x.tags.len() + x.odd_tags.len() >= BATCH_TEXT
     }
 }
 
@@ -1016,6 +1042,7 @@ where
                 let mut done = std::mem::replace(&mut batch, next);
                 // The reader takes the spare buffers of the batch it got back.
                 std::mem::swap(&mut done.tags, &mut batch.tags);
+                std::mem::swap(&mut done.odd_tags, &mut batch.odd_tags);
                 std::mem::swap(&mut done.text, &mut batch.text);
                 x.hand_over(&mut done);
                 if !feed.send(Ok(done)) || eof {
@@ -1073,11 +1100,15 @@ impl Events {
                     empty,
                     fails,
                     tag,
+                    utf8,
                     name_len,
                     local,
                 } => {
-                    let bytes = self.cur.tags.get(tag.clone()).unwrap_or(&[]);
-                    let tag = std::str::from_utf8(bytes).map_err(|_| bytes);
+                    let tag = if *utf8 {
+                        Ok(self.cur.tags.get(tag.clone()).unwrap_or(""))
+                    } else {
+                        Err(self.cur.odd_tags.get(tag.clone()).unwrap_or(&[]))
+                    };
                     let ns = self.tags.read(tag, *name_len, &self.file, *at)?;
                     let local = std::mem::take(local);
                     self.pending_pop = *empty;
