@@ -251,7 +251,29 @@ pub(crate) fn internal(direction: Direction, (w, h): (f64, f64)) -> (f64, f64) {
     }
 }
 
+/// Whether node `v`, at `ranks[v]`, is a sink outside all boxes whose edges
+/// all come from ranks above, so that it can move further down without
+/// turning an edge upwards or leaving a box.
+pub(crate) fn is_free_sink(input: &LayoutInput, ranks: &[usize], v: usize) -> bool {
+    input.nodes[v].cluster.is_none()
+        && input
+            .edges
+            .iter()
+            .filter(|e| e.from != e.to && (e.from == v || e.to == v))
+            .all(|e| e.constraint && e.to == v && ranks[e.from] < ranks[v])
+}
+
 pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
+    build_lowering(input, tree, None)
+}
+
+/// [`build`], with the [free sink](is_free_sink) `lowered`, if any, one rank
+/// further down than the ranking puts it, when other nodes reach that rank.
+pub(crate) fn build_lowering(
+    input: &LayoutInput,
+    tree: &ClusterTree,
+    lowered: Option<usize>,
+) -> Layered {
     let n = input.nodes.len();
     let size: Vec<(f64, f64)> = input
         .nodes
@@ -316,6 +338,16 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
     rank_edges.extend(separating);
     let mut ranks = rank(n + 2 * k, &rank_edges);
     stagger_sinks(input, &size, &mut ranks[..n], f64::from(minlen));
+    if let Some(v) = lowered.filter(|&v| v < n) {
+        let last = ranks[..n].iter().copied().max().unwrap_or(0);
+        let at: Vec<usize> = ranks[..n]
+            .iter()
+            .map(|&r| usize::try_from(r).unwrap_or(0))
+            .collect();
+        if ranks[v] + minlen <= last && is_free_sink(input, &at, v) {
+            ranks[v] += minlen;
+        }
+    }
 
     let mut nodes: Vec<LNode> = (0..n)
         .map(|i| LNode {

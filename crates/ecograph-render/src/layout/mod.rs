@@ -505,10 +505,16 @@ fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
         && straight::crossings(&lines(a)) <= straight::crossings(&lines(b))
 }
 
-/// Whether drawing `a` of `input` is better than `b`: it
-/// [scores](pack::drawn_score) smaller and has no more crossings between
-/// its first `edges` edges (the drawn ones) that share no node.
+/// Whether drawing `a` of `input` is better than `b`: within
+/// [`pack::LONG_SIDE`]:1 where `b` is not, or else, on the same side of
+/// that bound, it [scores](pack::drawn_score) smaller and has no more
+/// crossings between its first `edges` edges (the drawn ones) that share no
+/// node.
 pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edges: usize) -> bool {
+    let within = |l: &Layout| pack::within_long_side(l.width, l.height);
+    if within(a) != within(b) {
+        return within(a);
+    }
     let lines = |l: &Layout| -> Vec<Vec<Point>> {
         l.edges
             .iter()
@@ -626,12 +632,95 @@ fn with_bundles(input: &LayoutInput, bundles: &[pack::Bundle], laid: Vec<Layout>
     out
 }
 
-/// Lays out a graph as one drawing (the pipeline of the module docs).
+/// Lays out a graph as one drawing (the pipeline of the module docs). A
+/// sink that stands wholly beyond the end of everything else along the
+/// ranks (its rank is full, and nothing else reaches as far) makes a long
+/// drawing longer by its whole width; one rank further down it may find
+/// room under the rest, so that drawing is also made, and the better one
+/// kept.
 fn layout_connected(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     let graph = build::build(input, tree);
-    let order = order::order(&graph, tree);
-    let placed = position::place(input, &graph, tree, &order);
-    route::finish(input, &graph, &placed)
+    let lay = layout_layered(input, tree, &graph);
+    let Some(v) = stray_sink(input, &graph, &lay) else {
+        return lay;
+    };
+    let lowered = build::build_lowering(input, tree, Some(v));
+    better(input, layout_layered(input, tree, &lowered), lay)
+}
+
+fn layout_layered(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::Layered) -> Layout {
+    let order = order::order(graph, tree);
+    let placed = position::place(input, graph, tree, &order);
+    route::finish(input, graph, &placed)
+}
+
+/// The [free sink](build::is_free_sink) of `lay`, not on the last rank,
+/// whose near side lies beyond the far side of every other node and box
+/// along the ranks, at either end, if there is one and the drawing is more
+/// than [`pack::DRAWN_LONG_SIDE`] times as long along the ranks as across.
+fn stray_sink(input: &LayoutInput, graph: &build::Layered, lay: &Layout) -> Option<usize> {
+    let n = input.nodes.len();
+    if n < 2 {
+        return None;
+    }
+    // Extent of a node or box along the ranks.
+    let span = |centre: f64, size: f64| (centre - size / 2.0, centre + size / 2.0);
+    let along = |p: Point, w: f64, h: f64| match input.direction {
+        Direction::TopToBottom => span(p.x, w),
+        Direction::LeftToRight => span(p.y, h),
+    };
+    let nodes: Vec<(f64, f64)> = (0..n)
+        .map(|v| along(lay.nodes[v], input.nodes[v].width, input.nodes[v].height))
+        .collect();
+    let boxes = lay.clusters.iter().map(|r| {
+        let centre = Point {
+            x: r.x + r.width / 2.0,
+            y: r.y + r.height / 2.0,
+        };
+        along(centre, r.width, r.height)
+    });
+    let (low, high) = nodes
+        .iter()
+        .copied()
+        .chain(boxes.clone())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), s| {
+            (l.min(s.0), h.max(s.1))
+        });
+    // Lowering a node trades length along the ranks for depth across them:
+    // worth another layout only where the drawing is longer along them
+    // than the 2:1 from which whole drawings count larger.
+    let across = match input.direction {
+        Direction::TopToBottom => lay.height,
+        Direction::LeftToRight => lay.width,
+    };
+    if high - low <= pack::DRAWN_LONG_SIDE * across {
+        return None;
+    }
+    let ranks: Vec<usize> = graph.nodes[..n].iter().map(|v| v.rank).collect();
+    let last = ranks.iter().copied().max().unwrap_or(0);
+    let candidate = |v: usize| -> bool {
+        ranks[v] < last
+            && build::is_free_sink(input, &ranks, v)
+            && nodes
+                .iter()
+                .enumerate()
+                .filter(|&(u, _)| u != v)
+                .map(|(_, &s)| s)
+                .chain(boxes.clone())
+                .all(|s| {
+                    if nodes[v].1 >= high {
+                        s.1 <= nodes[v].0
+                    } else {
+                        s.0 >= nodes[v].1
+                    }
+                })
+    };
+    // Only the nodes at the two ends can stand beyond everything else.
+    let end = |target: f64, side: fn((f64, f64)) -> f64| (0..n).find(|&v| side(nodes[v]) == target);
+    [end(high, |s| s.1), end(low, |s| s.0)]
+        .into_iter()
+        .flatten()
+        .find(|&v| candidate(v))
 }
 
 /// One piece of a drawn edge path, from the end of the previous piece.

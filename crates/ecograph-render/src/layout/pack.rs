@@ -391,7 +391,13 @@ impl LayoutInput {
 
 /// Long side over short side beyond which [`score`] counts a drawing as
 /// larger than it is.
-const LONG_SIDE: f64 = 2.6;
+pub(crate) const LONG_SIDE: f64 = 2.6;
+
+/// Whether a drawing of `w` × `h` is at most [`LONG_SIDE`] times as long
+/// as it is wide, either way.
+pub(crate) fn within_long_side(w: f64, h: f64) -> bool {
+    w.max(h) <= LONG_SIDE * w.min(h)
+}
 
 /// How large a `w × h` drawing counts when choosing between the packed and
 /// the single layered drawing: its area, times the square of how far its
@@ -402,7 +408,7 @@ pub(crate) fn score(w: f64, h: f64) -> f64 {
 
 /// Long side over short side beyond which [`drawn_score`] counts a drawing
 /// as larger than it is.
-const DRAWN_LONG_SIDE: f64 = 2.0;
+pub(crate) const DRAWN_LONG_SIDE: f64 = 2.0;
 
 /// [`score`] for choosing between two whole drawings of a diagram (with or
 /// without grids of lone nodes and boxes): long drawings count larger from

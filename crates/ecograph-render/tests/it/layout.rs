@@ -713,8 +713,11 @@ fn tj_packages_drawn_edges_cross_at_most_13_times_in_a_compact_drawing() {
     // ordering and starting it from three orders of sources to 17; standing
     // tj's four task boxes in a row (their relations all leave tj) and not
     // stacking tj below the national data box its tasks are linked with, to
-    // 13 in 2,395 x 918 px instead of 2,554 x 1,655 (dot draws it with 0
-    // but passes through boxes, ELK with 44).
+    // 13 in 2,395 x 918 px instead of 2,554 x 1,655 (2,355 x 918 with the
+    // boxes' padding beside outside things); lowering the JOD study, which
+    // stood beyond the end of every rank, one rank to 2,228 x 937 px (2.38:1
+    // instead of 2.57:1). dot draws it with 0 crossings but passes through
+    // boxes, ELK with 44.
     let Some((_, m)) = crate::dot::repository_models()
         .into_iter()
         .find(|(n, _)| n.ends_with("te24.json"))
@@ -743,12 +746,40 @@ fn tj_packages_drawn_edges_cross_at_most_13_times_in_a_compact_drawing() {
     assert!(crossings <= 13, "{crossings} crossings");
     let (long, short) = (out.width.max(out.height), out.width.min(out.height));
     assert!(
-        out.width * out.height < 2.3e6,
+        out.width * out.height < 2.15e6,
         "{} x {}",
         out.width,
         out.height
     );
-    assert!(long <= 2.7 * short, "{} x {}", out.width, out.height);
+    assert!(long <= 2.5 * short, "{} x {}", out.width, out.height);
+}
+
+#[test]
+fn a_sink_beyond_the_end_of_a_full_rank_moves_down_beside_the_rank_below() {
+    // a -> b -> e, a -> c, a -> d: the rank of b, c and d is three wide
+    // nodes long, and the one of e holds one. A sink at an end of the
+    // long rank stands beyond everything else; one rank down it stands
+    // beside e, and the drawing is two nodes wide instead of three.
+    let node = NodeSpec::new(100.0, 20.0);
+    let input = LayoutInput {
+        nodes: vec![node; 5],
+        edges: [(0, 1), (1, 4), (0, 2), (0, 3)]
+            .map(|(a, b)| EdgeSpec::new(a, b))
+            .to_vec(),
+        ..LayoutInput::default()
+    };
+    let out = layout(&input).expect("valid");
+    let three = 3.0 * 100.0 + 2.0 * input.node_sep;
+    assert!(out.width < three, "{} x {}", out.width, out.height);
+    // Still three ranks, and every edge points down.
+    let ys: Vec<f64> = out.nodes.iter().map(|p| p.y).collect();
+    let mut ranks = ys.clone();
+    ranks.sort_by(f64::total_cmp);
+    ranks.dedup_by(|a, b| (*a - *b).abs() < EPS);
+    assert_eq!(ranks.len(), 3, "{ys:?}");
+    for e in &input.edges {
+        assert!(ys[e.from] < ys[e.to], "{ys:?}");
+    }
 }
 
 #[test]
