@@ -853,7 +853,7 @@ pub fn import_csv<R: Read + Send>(
         }
         read_doc(elements, present, names, &take)
     })?;
-    mapping::model_from_doc(doc, names[0])
+    mapping::model_from_doc(doc, names[0], mapping::Elements::After)
 }
 
 /// The files read into a document (see [`import_csv`]): `elements` here, the others'

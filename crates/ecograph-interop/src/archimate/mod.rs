@@ -55,7 +55,9 @@ pub fn write_archimate<W: Write>(
 /// [`Error::Invalid`] with every problem found (with line:column) when the input is not
 /// a valid exchange file or gives no valid model; [`Error::Io`] when it cannot be read.
 pub fn import_archimate<R: BufRead>(reader: R, file: &str) -> Result<Imported, Error> {
-    read::read_then(reader, file, |doc| mapping::model_from_doc(doc, file))
+    read::read_then(reader, file, |doc| {
+        mapping::model_from_doc(doc, file, mapping::Elements::Beside)
+    })
 }
 
 fn text<W: Write>(x: &mut Xml<W>, tag: &str, t: &LangText) {
