@@ -317,14 +317,27 @@ fn has_xmlns(tag: &[u8]) -> bool {
 }
 
 /// Whether every byte of `s` is printable ASCII, a tab or a line end: nearly every
-/// text and value, which then needs no decoding to be checked. Eight bytes at a time;
-/// only a word with a byte under 0x20 is looked at byte by byte.
+/// text and value, which then needs no decoding to be checked.
 fn plain_ascii(s: &[u8]) -> bool {
-    let ok = |b: u8| (0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r');
+    plain_without(s, None)
+}
+
+/// [`plain_ascii`], and without the byte `also` when given. Eight bytes at a time;
+/// only a word with a byte under 0x20 is looked at byte by byte. Inlined into its two
+/// callers, so that each gets the loop for its own `also`.
+#[inline(always)]
+fn plain_without(s: &[u8], also: Option<u8>) -> bool {
+    let ok = |b: u8| {
+        ((0x20..0x80).contains(&b) || matches!(b, b'\t' | b'\n' | b'\r')) && Some(b) != also
+    };
+    let also_word = also.map(|b| u64::from(b) * 0x0101_0101_0101_0101);
     let mut words = s.chunks_exact(8);
     for w in &mut words {
         let x = le_word(w);
         if x & HIGH != 0 {
+            return false;
+        }
+        if also_word.is_some_and(|a| zero_bytes(x ^ a) != 0) {
             return false;
         }
         // With every high bit clear, a byte under 0x20 is one whose sum with 0x60
@@ -344,16 +357,9 @@ fn prefixed(name: &[u8]) -> bool {
 }
 
 /// Whether `s` is [`plain_ascii`] and holds no `&`: an attribute value that is its own
-/// text. One pass, eight bytes at a time (values are a few dozen bytes, shorter than
-/// `memchr`'s setup).
+/// text. One pass (values are a few dozen bytes, shorter than `memchr`'s setup).
 fn plain_value(s: &[u8]) -> bool {
-    let mut words = s.chunks_exact(8);
-    for w in &mut words {
-        if zero_bytes(le_word(w) ^ 0x2626_2626_2626_2626) != 0 {
-            return false;
-        }
-    }
-    !words.remainder().contains(&b'&') && plain_ascii(s)
+    plain_without(s, Some(b'&'))
 }
 
 /// The reading half of the XML reader: quick-xml's tokenizing, line:column, texts
