@@ -801,9 +801,19 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
         }
     }
     // A node whose subtree some relation enters or leaves, and one whose
-    // subtree has a relation that also leaves the node's container.
+    // subtree has a relation that also leaves the node's container. For Rows,
+    // also the pairs of sibling boxes with a relation between their contents
+    // at any depth: the outermost boxes around its ends below their common
+    // container. Rows never stacks one such box above the other.
     let mut crossing = vec![false; nodes.len()];
     let mut leaves_container = vec![false; nodes.len()];
+    let mut related: BTreeSet<(usize, usize)> = BTreeSet::new();
+    let below = |path: &[usize], other: &[usize]| {
+        path.iter()
+            .take_while(|a| !other.contains(a))
+            .last()
+            .copied()
+    };
     for e in d.edges() {
         let (from, to) = (ancestry(nodes, e.from()), ancestry(nodes, e.to()));
         for (here, there) in [(&from, &to), (&to, &from)] {
@@ -813,6 +823,11 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
                     leaves_container[a] = true;
                 }
             }
+        }
+        if stacking == Stacking::Rows
+            && let (Some(a), Some(b)) = (below(&from, &to), below(&to, &from))
+        {
+            related.insert((a.min(b), a.max(b)));
         }
     }
     let packs = |parent: Option<usize>| match stacking {
@@ -862,24 +877,6 @@ pub(crate) fn invisible_edges(d: &Diagram<'_>, stacking: Stacking) -> Vec<(usize
         {
             linked[a] = true;
             linked[b] = true;
-        }
-    }
-    // Pairs of sibling boxes with a relation between their contents at any
-    // depth: the outermost boxes around its ends below their common
-    // container. Rows never stacks one such box above the other.
-    let mut related: BTreeSet<(usize, usize)> = BTreeSet::new();
-    if stacking == Stacking::Rows {
-        for e in d.edges() {
-            let (from, to) = (ancestry(nodes, e.from()), ancestry(nodes, e.to()));
-            let below = |path: &[usize], other: &[usize]| {
-                path.iter()
-                    .take_while(|a| !other.contains(a))
-                    .last()
-                    .copied()
-            };
-            if let (Some(a), Some(b)) = (below(&from, &to), below(&to, &from)) {
-                related.insert((a.min(b), a.max(b)));
-            }
         }
     }
     let rough = rough_sizes(d);
