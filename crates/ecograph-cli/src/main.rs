@@ -7,12 +7,6 @@ use clap::{Parser, Subcommand};
 use common::{Exit, Fail};
 use std::process::ExitCode;
 
-/// mimalloc rather than the system's allocator: the commands allocate and free millions
-/// of small strings and lists (a 100k-element import, the check of a large model), which
-/// it serves with less work and fewer page faults (ARCHITECTURE.md, "Allocator").
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// The command line: subcommands and their arguments.
 #[derive(Debug, Parser)]
 #[command(
