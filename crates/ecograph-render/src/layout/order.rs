@@ -1038,15 +1038,17 @@ impl Orderer<'_> {
             (0..nr.saturating_sub(1)).rev().collect()
         };
         for r in ranks {
+            let side = usize::from(!downward);
             for i in 0..self.ranks[r].len() {
                 let v = self.ranks[r][i];
-                let nbrs = if downward { &g.up[v] } else { &g.down[v] };
                 // Most nodes (bend points) have one neighbour there: its
                 // position is both the median and the barycenter.
-                if let [w] = nbrs[..] {
+                let w = g.single[v][side];
+                if w != NO_SINGLE {
                     self.key[v] = Some(self.pos[w] as f64);
                     continue;
                 }
+                let nbrs = if downward { &g.up[v] } else { &g.down[v] };
                 buf.clear();
                 buf.extend(nbrs.iter().map(|&w| self.pos[w]));
                 buf.sort_unstable();
@@ -1331,8 +1333,10 @@ impl Orderer<'_> {
             self.acc.reset(self.ranks[r + 1].len());
             *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
             for &v in &self.ranks[r] {
-                // Most nodes (bend points) have one edge down.
-                if let [w] = self.g.down[v][..] {
+                // Most nodes (bend points) have one edge down: read from
+                // `single`, not through the node's list.
+                let w = self.g.single[v][1];
+                if w != NO_SINGLE {
                     total += self.acc.insert(self.pos[w]);
                     continue;
                 }
