@@ -138,6 +138,16 @@ struct Arcs {
     out: usize,
 }
 
+/// A node's place in the spanning tree: the tree edge to its parent
+/// (`NONE` at the root) and its subtree's range of post-order numbers,
+/// `low..=lim` (`lim` its own).
+#[derive(Debug, Clone, Copy)]
+struct Num {
+    par: usize,
+    low: usize,
+    lim: usize,
+}
+
 struct Simplex<'a> {
     n: usize,
     edges: &'a [NsEdge],
@@ -152,9 +162,9 @@ struct Simplex<'a> {
     /// Position of each edge in `tree`, or `NONE`.
     tree_index: Vec<usize>,
     tree: Vec<usize>,
-    par: Vec<usize>,
-    low: Vec<usize>,
-    lim: Vec<usize>,
+    /// Each node's tree parent edge and post-order numbers, side by side:
+    /// the searches read them together.
+    num: Vec<Num>,
     /// The node of each post-order number (`lim`): a subtree's nodes are a
     /// run of it, so a subtree moved whole is found without walking it.
     node_at: Vec<usize>,
@@ -192,9 +202,14 @@ impl<'a> Simplex<'a> {
             arcs_of,
             tree_index: vec![NONE; edges.len()],
             tree: Vec::with_capacity(n.saturating_sub(1)),
-            par: vec![NONE; n],
-            low: vec![0; n],
-            lim: vec![0; n],
+            num: vec![
+                Num {
+                    par: NONE,
+                    low: 0,
+                    lim: 0,
+                };
+                n
+            ],
             node_at: vec![0; n + 1],
             renumbered: Vec::new(),
             runs: Vec::new(),
@@ -400,8 +415,8 @@ impl<'a> Simplex<'a> {
     /// numbering it afresh, so every budget stops where it did before the
     /// moves.
     fn dfs_range(&mut self, root: usize, par_edge: usize, low: usize) -> usize {
-        if self.par[root] == par_edge && self.low[root] == low {
-            return self.lim[root] + 1;
+        if self.num[root].par == par_edge && self.num[root].low == low {
+            return self.num[root].lim + 1;
         }
         let mut next = low;
         let mut work = 0;
@@ -416,8 +431,8 @@ impl<'a> Simplex<'a> {
         stack.clear();
         let at = self.arcs_of[root];
         stack.push((root, at.start, at.start + at.len, par_edge));
-        self.par[root] = par_edge;
-        self.low[root] = low;
+        self.num[root].par = par_edge;
+        self.num[root].low = low;
         while let Some(top) = stack.last_mut() {
             let (v, mut k, end, par_v) = *top;
             // The next child to number, if any is left.
@@ -429,23 +444,23 @@ impl<'a> Simplex<'a> {
                     continue;
                 }
                 work += 1;
-                if self.par[w] == e && self.low[w] != INVALID {
+                if self.num[w].par == e && self.num[w].low != INVALID {
                     // Nothing below `w` changed (a change invalidates the
                     // path above it): its numbers only move, counted as the
                     // renumbering they replace.
-                    let (from, to) = (self.low[w], self.lim[w]);
+                    let (from, to) = (self.num[w].low, self.num[w].lim);
                     let d = next.wrapping_sub(from);
                     if d != 0 {
                         work += (to - from) as u64;
                         let run = &self.node_at[from..=to];
                         for &u in run {
-                            self.low[u] = self.low[u].wrapping_add(d);
-                            self.lim[u] = self.lim[u].wrapping_add(d);
+                            self.num[u].low = self.num[u].low.wrapping_add(d);
+                            self.num[u].lim = self.num[u].lim.wrapping_add(d);
                         }
                         runs.push((next, run.len()));
                         moved.extend_from_slice(run);
                     }
-                    next = self.lim[w] + 1;
+                    next = self.num[w].lim + 1;
                     continue;
                 }
                 child = Some((w, e));
@@ -453,12 +468,12 @@ impl<'a> Simplex<'a> {
             }
             top.1 = k;
             if let Some((w, e)) = child {
-                self.par[w] = e;
-                self.low[w] = next;
+                self.num[w].par = e;
+                self.num[w].low = next;
                 let at = self.arcs_of[w];
                 stack.push((w, at.start, at.start + at.len, e));
             } else {
-                self.lim[v] = next;
+                self.num[v].lim = next;
                 match runs.last_mut() {
                     Some((first, len)) if *first + *len == next => *len += 1,
                     _ => runs.push((next, 1)),
@@ -484,17 +499,17 @@ impl<'a> Simplex<'a> {
     /// Marks the tree path from `to` up to `lca` for renumbering.
     fn invalidate_path(&mut self, lca: usize, mut to: usize) {
         loop {
-            if self.low[to] == INVALID {
+            if self.num[to].low == INVALID {
                 break;
             }
-            self.low[to] = INVALID;
-            let e = self.par[to];
-            if e == NONE || self.lim[to] >= self.lim[lca] {
+            self.num[to].low = INVALID;
+            let e = self.num[to].par;
+            if e == NONE || self.num[to].lim >= self.num[lca].lim {
                 break;
             }
             self.work += 1;
             let NsEdge { tail, head, .. } = self.edges[e];
-            to = if self.lim[tail] > self.lim[head] {
+            to = if self.num[tail].lim > self.num[head].lim {
                 tail
             } else {
                 head
@@ -503,13 +518,15 @@ impl<'a> Simplex<'a> {
     }
 
     fn init_cutvalues(&mut self) {
-        self.low.fill(INVALID);
+        for x in &mut self.num {
+            x.low = INVALID;
+        }
         self.dfs_range(0, NONE, 1);
         // Post-order: children's cut values first.
         let mut order: Vec<usize> = (0..self.n).collect();
-        order.sort_by_key(|&v| self.lim[v]);
+        order.sort_by_key(|&v| self.num[v].lim);
         for v in order {
-            let f = self.par[v];
+            let f = self.num[v].par;
             if f != NONE {
                 self.x_cutval(f);
             }
@@ -523,7 +540,7 @@ impl<'a> Simplex<'a> {
     /// Cut value of tree edge `f` from those of the tree edges below it.
     fn x_cutval(&mut self, f: usize) {
         let NsEdge { tail, head, .. } = self.edges[f];
-        let (v, dir) = if self.par[tail] == f {
+        let (v, dir) = if self.num[tail].par == f {
             (tail, 1)
         } else {
             (head, -1)
@@ -542,7 +559,7 @@ impl<'a> Simplex<'a> {
             tail, head, weight, ..
         } = self.edges[e];
         let other = if tail == v { head } else { tail };
-        let outside = !self.seq(self.low[v], self.lim[other], self.lim[v]);
+        let outside = !self.seq(self.num[v].low, self.num[other].lim, self.num[v].lim);
         let mut rv = if outside {
             weight
         } else {
@@ -622,19 +639,19 @@ impl<'a> Simplex<'a> {
     fn enter_edge(&mut self, e: usize) -> Option<usize> {
         let NsEdge { tail, head, .. } = self.edges[e];
         // `v` is the lower end: the root of the subtree below `e`.
-        let (v, outsearch) = if self.lim[tail] < self.lim[head] {
+        let (v, outsearch) = if self.num[tail].lim < self.num[head].lim {
             (tail, false)
         } else {
             (head, true)
         };
-        let (low, lim) = (self.low[v], self.lim[v]);
+        let (low, lim) = (self.num[v].low, self.num[v].lim);
         let mut best: Option<(i64, usize)> = None;
         let mut stack = std::mem::take(&mut self.scratch);
         stack.clear();
         stack.push(v);
         // Added once at the end: the budget is checked between pivots.
         let mut work = 0;
-        let lims = &self.lim[..];
+        let nums = &self.num[..];
         while let Some(u) = stack.pop() {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
@@ -651,22 +668,28 @@ impl<'a> Simplex<'a> {
             } else {
                 (&self.adj.list[split..to], at.start..at.start + at.out)
             };
-            let lim_u = lims[u];
+            let lim_u = nums[u].lim;
             for &Arc { edge: f, other } in cands {
-                let lim_other = lims[other];
-                if self.tree_index[f] == NONE {
-                    if !self.seq(low, lim_other, lim) {
+                let lim_other = nums[other].lim;
+                if !self.seq(low, lim_other, lim) {
+                    // The one tree edge between the subtree and the rest is
+                    // `e`, so every other edge leaving it is a non-tree
+                    // edge: no look-up of the edge's tree slot is needed.
+                    if f != e {
                         let s = self.slack(f);
                         if best.is_none_or(|(b, _)| s < b) {
                             best = Some((s, f));
                         }
                     }
-                } else if lim_other < lim_u {
+                } else if nums[other].par == f {
+                    // A tree edge down to a child (a non-tree edge is no
+                    // node's parent edge, nor is the edge up to u's parent
+                    // the parent edge of that parent).
                     stack.push(other);
                 }
             }
             for &Arc { other, .. } in &self.arcs[tree_down] {
-                if lims[other] < lim_u {
+                if nums[other].lim < lim_u {
                     stack.push(other);
                 }
             }
@@ -685,7 +708,7 @@ impl<'a> Simplex<'a> {
             self.rank[u] -= delta;
             self.work += 1;
             for &Arc { edge, other } in self.tree_arcs(u) {
-                if edge != self.par[u] {
+                if edge != self.num[u].par {
                     stack.push(other);
                 }
             }
@@ -696,8 +719,8 @@ impl<'a> Simplex<'a> {
     /// Walks up from `v` to the subtree containing `w`, adding `cutvalue` to
     /// the cut values on the way; returns that subtree's root.
     fn treeupdate(&mut self, mut v: usize, w: usize, cutvalue: i64, dir: bool) -> usize {
-        while !self.seq(self.low[v], self.lim[w], self.lim[v]) {
-            let e = self.par[v];
+        while !self.seq(self.num[v].low, self.num[w].lim, self.num[v].lim) {
+            let e = self.num[v].par;
             if e == NONE {
                 break;
             }
@@ -710,7 +733,7 @@ impl<'a> Simplex<'a> {
                 self.cut[e] - cutvalue
             };
             self.set_cut(e, c);
-            v = if self.lim[tail] > self.lim[head] {
+            v = if self.num[tail].lim > self.num[head].lim {
                 tail
             } else {
                 head
@@ -729,7 +752,7 @@ impl<'a> Simplex<'a> {
                 self.rerank(tail, delta);
             } else if head_size == 1 {
                 self.rerank(head, -delta);
-            } else if self.lim[tail] < self.lim[head] {
+            } else if self.num[tail].lim < self.num[head].lim {
                 self.rerank(tail, delta);
             } else {
                 self.rerank(head, -delta);
@@ -741,7 +764,7 @@ impl<'a> Simplex<'a> {
         } = self.edges[f];
         let lca = self.treeupdate(ft, fh, cutvalue, true);
         self.treeupdate(fh, ft, cutvalue, false);
-        let lca_low = self.low[lca];
+        let lca_low = self.num[lca].low;
         self.invalidate_path(lca, fh);
         self.invalidate_path(lca, ft);
         self.cut[e] = 0;
@@ -753,7 +776,7 @@ impl<'a> Simplex<'a> {
         self.set_cut(f, -cutvalue);
         self.detach(e);
         self.attach(f);
-        let par = self.par[lca];
+        let par = self.num[lca].par;
         self.dfs_range(lca, par, lca_low);
     }
 
@@ -776,7 +799,7 @@ impl<'a> Simplex<'a> {
                 continue;
             }
             let NsEdge { tail, head, .. } = self.edges[e];
-            if self.lim[tail] < self.lim[head] {
+            if self.num[tail].lim < self.num[head].lim {
                 self.rerank(tail, delta / 2);
             } else {
                 self.rerank(head, -delta / 2);
