@@ -1,20 +1,35 @@
 //! The crate's one error type, its problems and import warnings.
 
-use ecograph_core::suggest::closest;
+use ecograph_core::suggest::closest_within;
 use std::fmt;
 
 /// "Did you mean" help for references to no concept, for the first [`Suggestions::MAX`]
 /// of them: each is a search of every identifier, so one for each of many dangling
 /// references took quadratic time (5,000 in a 10,000-row CSV file: 15 s). Both
-/// readers use it.
-#[derive(Debug, Default)]
+/// readers use it. The searches together compute at most [`Suggestions::WORK`] cells
+/// of edit-distance tables: twenty references of 5,000 characters, each beside an
+/// identifier as long, took over a minute.
+#[derive(Debug)]
 pub(crate) struct Suggestions {
     given: usize,
+    work: u64,
+}
+
+impl Default for Suggestions {
+    fn default() -> Suggestions {
+        Suggestions {
+            given: 0,
+            work: Suggestions::WORK,
+        }
+    }
 }
 
 impl Suggestions {
     /// References that get a suggestion.
     pub(crate) const MAX: usize = 20;
+    /// Cells of edit-distance tables all searches may compute (about a tenth of a
+    /// second).
+    pub(crate) const WORK: u64 = 1 << 26;
 
     /// The identifier among `ids` closest to `id`, while the budget lasts.
     pub(crate) fn closest<'a>(
@@ -26,7 +41,7 @@ impl Suggestions {
         if self.given > Self::MAX {
             return None;
         }
-        closest(id, ids).map(|s| format!("did you mean `{s}`?"))
+        closest_within(id, ids, &mut self.work).map(|s| format!("did you mean `{s}`?"))
     }
 }
 

@@ -5,6 +5,7 @@ mod bad_input;
 mod csv_files;
 mod generate;
 mod graphml;
+mod hostile;
 mod structure;
 
 use std::path::PathBuf;

@@ -1,0 +1,81 @@
+//! Hostile inputs that once took super-linear time or memory (the generator of their
+//! shapes is `benches/src/bin/adversarial_import.rs`): the right result or the whole
+//! message, at a size that showed the problem.
+
+use ecograph_interop::{import_archimate, import_csv};
+
+/// `got == want`, showing where they part and not the whole (long) texts when not.
+fn same(got: &str, want: &str) {
+    if got != want {
+        let at = got
+            .bytes()
+            .zip(want.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let end = |s: &str| {
+            s.get(at..)
+                .unwrap_or("")
+                .chars()
+                .take(120)
+                .collect::<String>()
+        };
+        panic!(
+            "texts of {} and {} bytes part at byte {at}: got `{}`, want `{}`",
+            got.len(),
+            want.len(),
+            end(got),
+            end(want)
+        );
+    }
+}
+
+const HEAD: &str = "<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" identifier=\"m\">\n";
+
+#[test]
+fn a_long_dangling_identifier_gets_its_message_without_a_suggestion() {
+    // Comparing the reference with the identifier one character shorter filled a table
+    // of their lengths' product (30,000² cells: 7 GB).
+    let id = "i".repeat(30_000);
+    let xml = format!(
+        "{HEAD}<elements><element identifier=\"{id}\" xsi:type=\"Node\"/><element identifier=\"e\" xsi:type=\"Node\"/></elements>\n<relationships><relationship identifier=\"r\" source=\"e\" target=\"{id}j\" xsi:type=\"Flow\"/></relationships></model>"
+    );
+    let err = import_archimate(xml.as_bytes(), "long.xml").expect_err("dangling");
+    same(
+        &err.to_string(),
+        &format!(
+            "relationship `r` has target `{id}j`, which is no element or relationship\n  --> long.xml:3:16"
+        ),
+    );
+    // As Archi writes them: CRLF line ends.
+    let elements = format!(
+        "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n\"{id}\",\"Node\",\"a\",\"\",\"\"\r\n\"e\",\"Node\",\"b\",\"\",\"\"\r\n"
+    );
+    let relations = format!(
+        "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Source\",\"Target\",\"Specialization\"\r\n\"r\",\"FlowRelationship\",\"\",\"\",\"e\",\"{id}j\",\"\"\r\n"
+    );
+    let err = import_csv(
+        elements.as_bytes(),
+        Some(relations.as_bytes()),
+        None,
+        ["elements.csv", "relations.csv", "properties.csv"],
+    )
+    .expect_err("dangling");
+    same(
+        &err.to_string(),
+        &format!(
+            "relationship `r` has Target `{id}j`, which is no element or relationship\n  --> relations.csv:2:34"
+        ),
+    );
+}
+
+#[test]
+fn a_dangling_identifier_still_gets_its_suggestion() {
+    let xml = format!(
+        "{HEAD}<elements><element identifier=\"id-berth-planner\" xsi:type=\"Node\"/><element identifier=\"e\" xsi:type=\"Node\"/></elements>\n<relationships><relationship identifier=\"r\" source=\"e\" target=\"id-berth-plnaner\" xsi:type=\"Flow\"/></relationships></model>"
+    );
+    let err = import_archimate(xml.as_bytes(), "typo.xml").expect_err("dangling");
+    assert_eq!(
+        err.to_string(),
+        "relationship `r` has target `id-berth-plnaner`, which is no element or relationship\n  --> typo.xml:3:16\nhelp: did you mean `id-berth-planner`?"
+    );
+}
