@@ -1140,6 +1140,27 @@ pub(crate) fn model_from_doc(
             todo.extend(children[i].iter().copied());
         }
     }
+    // The folder of the file each element keeps as `archimate:folder`: its own when it
+    // is not the one the exporter derives, the parent's containment folder (the top
+    // level for a root), or the element's own when it contains others.
+    let recorded_folder = |i: usize| -> Option<usize> {
+        let actual = doc.element_folder.get(kept_at[i]).copied().flatten()? as usize;
+        let derived = if has_children[i] {
+            own_folder[i]
+        } else {
+            match parent[i] {
+                Some(p) => own_folder[p],
+                None => Some(0),
+            }
+        };
+        (derived != Some(actual)).then_some(actual)
+    };
+    let in_folders = (0..n).map(|i| ("element", recorded_folder(i), kept[i]));
+    // `relationships` is in reverse order.
+    let rel_folders = doc.relationship_folder.iter().rev();
+    let rels = rel_folders.zip(relationships.iter());
+    let rels = rels.map(|(f, c)| ("relationship", f.map(|f| f as usize), c));
+    folder_paths_fit(&doc.folder_tree, in_folders.chain(rels.rev()), file)?;
     // With `Elements::Beside`, the elements are made on a second thread while this one
     // makes the relations: they need only the elements and the parents, and the
     // relations add no warning, so the warnings come in the same order as on one
@@ -1162,21 +1183,14 @@ pub(crate) fn model_from_doc(
                 if c.typ != derived_types[i] {
                     p.insert(A_TYPE.into(), Value::from(&*c.typ));
                 }
-                // The folder path the exporter derives: the names of the ancestors, and the
-                // element's own when it contains others.
-                if let Some(actual) = doc.element_folder.get(kept_at[i]).copied().flatten() {
-                    let actual = actual as usize;
-                    // The folder the exporter derives: the parent's containment folder (the
-                    // top level for a root), or the element's own when it contains others.
-                    let derived = if has_children[i] {
-                        own_folder[i]
-                    } else {
-                        match parent[i] {
-                            Some(p) => own_folder[p],
-                            None => Some(0),
-                        }
-                    };
-                    if derived != Some(actual) {
+                if doc
+                    .element_folder
+                    .get(kept_at[i])
+                    .copied()
+                    .flatten()
+                    .is_some()
+                {
+                    if let Some(actual) = recorded_folder(i) {
                         p.insert(
                             A_FOLDER.into(),
                             Value::from(Value::from(doc.folder_path(actual)).to_string()),
@@ -1436,6 +1450,55 @@ pub(crate) fn model_from_doc(
         ));
     }
     Ok(Imported { model, warnings })
+}
+
+/// Bytes of folder labels the imported model may hold in its `archimate:folder` paths
+/// for each element and relationship kept in a folder, on average (a real file's paths
+/// take tens), beyond [`FOLDER_PATHS_BASE`].
+const FOLDER_PATH_AVERAGE: usize = 256;
+/// Bytes of folder labels any model may hold in its paths.
+const FOLDER_PATHS_BASE: usize = 1 << 20;
+
+/// Refuses a file whose folders would make the imported model's `archimate:folder`
+/// paths (each element's and relationship's whole path, as a JSON list of labels) take
+/// more than [`FOLDER_PATHS_BASE`] plus [`FOLDER_PATH_AVERAGE`] bytes for each concept
+/// in a folder. A path takes its labels' bytes and three for each (quotes, comma): n
+/// elements in one folder n levels deep made paths of n² labels (10,000 in a 1.5 MB
+/// file: 16 s and 2.8 GB; 100,000 ran out of memory). `placed` are the concepts, each
+/// with what it is and the folder it records.
+fn folder_paths_fit<'d>(
+    tree: &[(usize, String)],
+    placed: impl Iterator<Item = (&'static str, Option<usize>, &'d Concept)>,
+    file: &str,
+) -> Result<(), Error> {
+    // Each folder's path length and depth, from its parent's (a parent comes first).
+    let mut len: Vec<(usize, usize)> = Vec::with_capacity(tree.len());
+    for (f, (parent, label)) in tree.iter().enumerate() {
+        len.push(match len.get(*parent) {
+            Some(&(bytes, depth)) if f > 0 => (bytes.saturating_add(label.len() + 3), depth + 1),
+            _ => (0, 0),
+        });
+    }
+    let (mut total, mut count) = (0usize, 0usize);
+    for (what, folder, c) in placed {
+        let Some(&(bytes, depth)) = folder.and_then(|f| len.get(f)) else {
+            continue;
+        };
+        total = total.saturating_add(bytes);
+        count += 1;
+        let limit = FOLDER_PATHS_BASE.saturating_add(count.saturating_mul(FOLDER_PATH_AVERAGE));
+        if total > limit {
+            return Err(Error::one(Problem::new(
+                file,
+                c.at.pos(),
+                format!(
+                    "{what} `{}` is in a folder at depth {depth} whose path takes {bytes} bytes: the folder paths the imported model keeps would take more than {limit} bytes (1 MiB, and {FOLDER_PATH_AVERAGE} for each of the {count} elements and relationships in a folder so far)",
+                    c.ident,
+                ),
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// The place in the file of the concept a model path such as `elements[3].name` names.

@@ -79,3 +79,64 @@ fn a_dangling_identifier_still_gets_its_suggestion() {
         "relationship `r` has target `id-berth-plnaner`, which is no element or relationship\n  --> typo.xml:3:16\nhelp: did you mean `id-berth-planner`?"
     );
 }
+
+/// `n` elements in one folder `depth` levels deep.
+fn deep_folder(n: usize, depth: usize) -> String {
+    let mut xml = format!("{HEAD}<elements>\n");
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<element identifier=\"e{i}\" xsi:type=\"Node\"><name>E {i}</name></element>\n"
+        ));
+    }
+    xml.push_str("</elements><organizations>\n");
+    for i in 0..depth {
+        xml.push_str(&format!("<item><label>f{i}</label>"));
+    }
+    xml.push('\n');
+    for i in 0..n {
+        xml.push_str(&format!("<item identifierRef=\"e{i}\"/>\n"));
+    }
+    for _ in 0..depth {
+        xml.push_str("</item>");
+    }
+    xml.push_str("</organizations></model>\n");
+    xml
+}
+
+#[test]
+fn folder_paths_past_their_budget_are_refused() {
+    // Each element would keep a path of 2,000 labels: 2,000 of them took 2,000² labels.
+    let xml = deep_folder(2_000, 2_000);
+    let err = import_archimate(xml.as_bytes(), "deep.xml").expect_err("too large");
+    // The labels f0..f1999 take 10 * 2 + 90 * 3 + 900 * 4 + 1000 * 5 bytes, and three
+    // each; the first element whose path passes the budget is the 72nd.
+    let path = 10 * 2 + 90 * 3 + 900 * 4 + 1000 * 5 + 3 * 2_000;
+    let count = (1 << 20) / (path - 256) + 1;
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "element `e{}` is in a folder at depth 2000 whose path takes {path} bytes: the folder paths the imported model keeps would take more than {} bytes (1 MiB, and 256 for each of the {count} elements and relationships in a folder so far)\n  --> deep.xml:{}:1",
+            count - 1,
+            (1 << 20) + 256 * count,
+            count + 2,
+        )
+    );
+}
+
+#[test]
+fn folder_paths_within_their_budget_are_kept() {
+    // 20 levels of 2,000 elements, each keeping its path.
+    let imported =
+        import_archimate(deep_folder(2_000, 20).as_bytes(), "deep.xml").expect("within the budget");
+    let labels: Vec<String> = (0..20).map(|i| format!("\"f{i}\"")).collect();
+    let path = format!("[{}]", labels.join(","));
+    for e in imported.model.elements() {
+        assert_eq!(
+            e.property("archimate:folder"),
+            Some(path.as_str()),
+            "{}",
+            e.id()
+        );
+    }
+    assert_eq!(imported.model.element_count(), 2_000);
+}
