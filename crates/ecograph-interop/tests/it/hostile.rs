@@ -2,6 +2,7 @@
 //! shapes is `benches/src/bin/adversarial_import.rs`): the right result or the whole
 //! message, at a size that showed the problem.
 
+use ecograph_core::RelationKind;
 use ecograph_interop::{import_archimate, import_csv};
 
 /// `got == want`, showing where they part and not the whole (long) texts when not.
@@ -139,4 +140,48 @@ fn folder_paths_within_their_budget_are_kept() {
         );
     }
     assert_eq!(imported.model.element_count(), 2_000);
+}
+
+#[test]
+fn a_ring_of_triggering_past_the_search_budget_is_broken_on_its_cycle() {
+    // 4,000 work packages, each triggering the next, the last the first: the
+    // `depends_on` read from each relationship reaches back along all those before it,
+    // so searching each took n²/2 steps. The searches stop after 64 steps for each
+    // element and relationship and 2^22 more: 2,169 searches of 2i + 1 steps fit
+    // (2,169² ≤ 64 × 8,000 + 2^22 < 2,170²); every relationship from the 2,170th on is
+    // on the one cycle and kept as `linked`.
+    let n = 4_000;
+    let mut xml = format!("{HEAD}<elements>\n");
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<element identifier=\"e{i}\" xsi:type=\"WorkPackage\"><name>W {i}</name></element>\n"
+        ));
+    }
+    xml.push_str("</elements><relationships>\n");
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<relationship identifier=\"r{i}\" source=\"e{i}\" target=\"e{}\" xsi:type=\"Triggering\"/>\n",
+            (i + 1) % n
+        ));
+    }
+    xml.push_str("</relationships></model>\n");
+    let imported = import_archimate(xml.as_bytes(), "ring.xml").expect("imports");
+    let cycle: Vec<String> = imported
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("cycle"))
+        .map(|w| format!("{w}"))
+        .collect();
+    assert_eq!(cycle.len(), n - 2_169);
+    // The relationships start on line 2 + n + 2.
+    assert_eq!(
+        cycle[0],
+        format!(
+            "relationship `r2169` (Triggering) is on a `depends_on` cycle through `e2170` and `e2169` among more relationships than are searched one by one: kept as `linked` with its type in `archimate:type`\n  --> ring.xml:{}:1",
+            2 + n + 2 + 2_169
+        )
+    );
+    let kinds = |k: RelationKind| imported.model.relations().filter(|r| r.kind() == k).count();
+    assert_eq!(kinds(RelationKind::DependsOn), 2_169);
+    assert_eq!(kinds(RelationKind::Linked), n - 2_169);
 }
