@@ -185,3 +185,51 @@ fn a_ring_of_triggering_past_the_search_budget_is_broken_on_its_cycle() {
     assert_eq!(kinds(RelationKind::DependsOn), 2_169);
     assert_eq!(kinds(RelationKind::Linked), n - 2_169);
 }
+
+#[test]
+fn a_dense_view_routes_a_bounded_number_of_its_connections() {
+    // 30 systems flowing each to every other: 870 relations in one view. Routing them
+    // all (and counting the crossings of every pair of lines) took more than a minute
+    // for 10,000.
+    let k = 30;
+    let mut json = String::from("{\"ecograph\":1,\"elements\":[");
+    for i in 0..k {
+        let comma = if i > 0 { "," } else { "" };
+        json.push_str(&format!(
+            "{comma}{{\"id\":\"s{i}\",\"kind\":\"system\",\"name\":\"S {i}\"}}"
+        ));
+    }
+    json.push_str("],\"relations\":[");
+    let mut first = true;
+    for i in 0..k {
+        for j in 0..k {
+            if i != j {
+                let comma = if first { "" } else { "," };
+                first = false;
+                json.push_str(&format!(
+                    "{comma}{{\"kind\":\"flow\",\"from\":\"s{i}\",\"to\":\"s{j}\"}}"
+                ));
+            }
+        }
+    }
+    json.push_str("],\"views\":[{\"id\":\"dense\",\"include\":[{\"kind\":\"system\"}]}]}");
+    let model = ecograph_core::Model::from_json_str(&json).expect("valid");
+    let xml =
+        ecograph_interop::export_archimate(&model, &ecograph_interop::ExportOptions::default())
+            .expect("exports");
+    let xml = String::from_utf8(xml).expect("UTF-8");
+    // Every relation is a connection; only the 300 the layout routes can bend.
+    let connections: Vec<&str> = xml
+        .split("<connection ")
+        .skip(1)
+        .map(|c| c.split("</connection>").next().unwrap_or(c))
+        .collect();
+    assert_eq!(connections.len(), k * (k - 1));
+    let bent = connections
+        .iter()
+        .filter(|c| c.contains("<bendpoint"))
+        .count();
+    assert!(bent <= 300, "{bent} connections bend");
+    let back = import_archimate(xml.as_bytes(), "dense.xml").expect("imports");
+    assert_eq!(back.model, model);
+}
