@@ -115,6 +115,30 @@ fn x_name_langs(n: usize, w: &mut dyn Write) -> io::Result<()> {
     )
 }
 
+fn x_listed_langs(n: usize, w: &mut dyn Write) -> io::Result<()> {
+    // A model in n languages (as an export records them) whose n elements are each named
+    // in the first only.
+    let (elems, langs) = (n.isqrt().max(1), n.isqrt().max(1));
+    write!(
+        w,
+        "{HEAD}<properties><property propertyDefinitionRef=\"pl\"><value>"
+    )?;
+    for i in 0..langs {
+        write!(w, "l{i} ")?;
+    }
+    write!(w, "</value></property></properties><elements>")?;
+    for i in 0..elems {
+        write!(
+            w,
+            "<element identifier=\"e{i}\" xsi:type=\"Node\"><name xml:lang=\"l0\">n</name></element>"
+        )?;
+    }
+    writeln!(
+        w,
+        "</elements><propertyDefinitions><propertyDefinition identifier=\"pl\"><name>ecograph:languages</name></propertyDefinition></propertyDefinitions></model>"
+    )
+}
+
 fn x_dup_langs(n: usize, w: &mut dyn Write) -> io::Result<()> {
     write!(
         w,
@@ -648,6 +672,11 @@ fn shapes() -> Vec<Hostile> {
             "x-name-langs",
             "a name and a documentation in n languages",
             x_name_langs,
+        ),
+        x(
+            "x-listed-langs",
+            "√n listed languages, √n elements named in the first only",
+            x_listed_langs,
         ),
         x(
             "x-dup-langs",
