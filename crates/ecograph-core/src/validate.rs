@@ -23,9 +23,15 @@ const LISTED: usize = 10;
 
 /// `items` shown by `show`, joined by commas: the first [`LISTED`] and how many more.
 fn listed<T>(items: &[T], show: impl Fn(&T) -> String) -> String {
-    let mut out: Vec<String> = items.iter().take(LISTED).map(show).collect();
-    if items.len() > LISTED {
-        out.push(format!("and {} more", items.len() - LISTED));
+    listed_of(items, items.len(), show)
+}
+
+/// [`listed`] of `total` items of which `first` are the first (at least [`LISTED`] of
+/// them, or all).
+fn listed_of<T>(first: &[T], total: usize, show: impl Fn(&T) -> String) -> String {
+    let mut out: Vec<String> = first.iter().take(LISTED).map(show).collect();
+    if total > LISTED {
+        out.push(format!("and {} more", total - LISTED));
     }
     out.join(", ")
 }
@@ -361,6 +367,9 @@ impl Validator {
                 // In the model's order; each language once.
                 ok.sort_by_key(|(l, _)| *l);
                 if ok.len() < self.languages.len() {
+                    // Only the missing languages the message names are looked for: the
+                    // whole list for every text took the texts times the languages (10^9
+                    // steps for a 2.8 MB file of 31,623 of each).
                     let mut present = ok.iter().map(|(l, _)| *l).peekable();
                     let missing: Vec<&str> = (0..self.languages.len())
                         .filter(|l| {
@@ -371,14 +380,16 @@ impl Validator {
                                 true
                             }
                         })
+                        .take(LISTED)
                         .map(|l| self.languages[l].as_str())
                         .collect();
+                    let total = self.languages.len() - ok.len();
                     let d = id_of(warn(
                         "missing-translation",
                         p(),
                         format!(
                             "`{key}` has no translation to {}",
-                            listed(&missing, |m| format!("`{m}`"))
+                            listed_of(&missing, total, |m| format!("`{m}`"))
                         ),
                     ))
                     .suggest(Some(format!(

@@ -233,3 +233,39 @@ fn a_dense_view_routes_a_bounded_number_of_its_connections() {
     let back = import_archimate(xml.as_bytes(), "dense.xml").expect("imports");
     assert_eq!(back.model, model);
 }
+
+#[test]
+fn many_texts_missing_many_languages_get_their_whole_warnings() {
+    // 1,000 languages listed and 1,000 elements named in the first only: listing every
+    // missing language of every name took the names times the languages.
+    let n = 1_000;
+    let langs: Vec<String> = (0..n).map(|i| format!("l{i}")).collect();
+    let mut xml = format!(
+        "{HEAD}<properties><property propertyDefinitionRef=\"pl\"><value>{}</value></property></properties><elements>\n",
+        langs.join(" ")
+    );
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<element identifier=\"e{i}\" xsi:type=\"Node\"><name xml:lang=\"l0\">N {i}</name></element>\n"
+        ));
+    }
+    xml.push_str("</elements><propertyDefinitions><propertyDefinition identifier=\"pl\"><name>ecograph:languages</name></propertyDefinition></propertyDefinitions></model>\n");
+    let imported = import_archimate(xml.as_bytes(), "langs.xml").expect("imports");
+    let missing: Vec<&str> = imported
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .filter(|m| m.contains("no translation"))
+        .collect();
+    assert_eq!(missing.len(), n);
+    let first: Vec<String> = (1..11).map(|i| format!("`l{i}`")).collect();
+    assert_eq!(
+        missing[n - 1],
+        format!(
+            "`name` has no translation to {}, and {} more (in the imported model at elements[{}].name)",
+            first.join(", "),
+            n - 11,
+            n - 1
+        )
+    );
+}
