@@ -1260,42 +1260,46 @@ impl Orderer<'_> {
             }
         }
         sortable.sort_unstable();
-        result.clear();
-        let mut ui = 0;
-        for &(_, t) in sortable.iter() {
-            while ui < unsortable.len() && unsortable[ui] <= result.len() {
-                result.push(unsortable[ui]);
-                ui += 1;
+        // Without entries that keep their slots and without two children
+        // on the reference rank, the order is the sorted one as it is.
+        let direct = unsortable.is_empty() && on_ref <= 1;
+        if !direct {
+            result.clear();
+            let mut ui = 0;
+            for &(_, t) in sortable.iter() {
+                while ui < unsortable.len() && unsortable[ui] <= result.len() {
+                    result.push(unsortable[ui]);
+                    ui += 1;
+                }
+                result.push(tie(t));
             }
-            result.push(tie(t));
-        }
-        result.extend_from_slice(&unsortable[ui..]);
-        // Sibling clusters also present on the reference rank keep their
-        // order from there.
-        slots.clear();
-        if on_ref > 1 {
-            slots.extend((0..result.len()).filter(|&i| ref_of(items[result[i]]).is_some()));
-        }
-        if slots.len() > 1 {
-            constrained.clear();
-            constrained.extend(slots.iter().map(|&i| result[i]));
-            constrained.sort_unstable_by(|&a, &b| {
-                let (ra, rb) = (
-                    ref_of(items[a]).unwrap_or(0.0),
-                    ref_of(items[b]).unwrap_or(0.0),
-                );
-                ra.total_cmp(&rb).then(a.cmp(&b))
-            });
-            for (&slot, &e) in slots.iter().zip(constrained.iter()) {
-                result[slot] = e;
+            result.extend_from_slice(&unsortable[ui..]);
+            // Sibling clusters also present on the reference rank keep
+            // their order from there.
+            slots.clear();
+            if on_ref > 1 {
+                slots.extend((0..result.len()).filter(|&i| ref_of(items[result[i]]).is_some()));
+            }
+            if slots.len() > 1 {
+                constrained.clear();
+                constrained.extend(slots.iter().map(|&i| result[i]));
+                constrained.sort_unstable_by(|&a, &b| {
+                    let (ra, rb) = (
+                        ref_of(items[a]).unwrap_or(0.0),
+                        ref_of(items[b]).unwrap_or(0.0),
+                    );
+                    ra.total_cmp(&rb).then(a.cmp(&b))
+                });
+                for (&slot, &e) in slots.iter().zip(constrained.iter()) {
+                    result[slot] = e;
+                }
             }
         }
         // The block's key sum in its sorted order (the order the sums were
         // always added in), and its entries in that order.
         let (mut total, mut n, mut nodes) = (0.0, 0, 0);
         sorted.clear();
-        for &i in result.iter() {
-            let item = items[i];
+        let mut take = |item: Item| {
             match item {
                 Item::Node(v) => {
                     if let Some(k) = self.key[v] {
@@ -1313,6 +1317,15 @@ impl Orderer<'_> {
                 }
             }
             sorted.push(item);
+        };
+        if direct {
+            for &(_, t) in sortable.iter() {
+                take(items[tie(t)]);
+            }
+        } else {
+            for &i in result.iter() {
+                take(items[i]);
+            }
         }
         sum[b] = total;
         count[b] = n;
