@@ -283,9 +283,8 @@ struct Tape {
     /// Offset of `bytes[0]` in the input.
     start: u64,
     bytes: Vec<u8>,
-    /// Where the row being read starts, and its line (the csv crate's, the header's
-    /// being 0): a row that goes on for more than [`ROW_LIMIT`] bytes from there is
-    /// refused.
+    /// Where the row being read starts, and the csv crate's line there: a row that goes
+    /// on for more than [`ROW_LIMIT`] bytes from there is refused.
     row_from: u64,
     row_line: u64,
 }
@@ -311,6 +310,18 @@ impl std::fmt::Display for RowTooLong {
 impl std::error::Error for RowTooLong {}
 
 impl Tape {
+    /// The 1-based line of the record that the csv crate places at `offset` on its
+    /// `line`. The crate places a record where the line end before it stopped its
+    /// reading: after a `\n`, on the record's own line, but after the `\r` of a `\r\n`
+    /// (Archi's line end), on the line before; each `\n` before the record's first byte
+    /// is one line more.
+    fn line_at(&self, offset: u64, line: u64) -> u64 {
+        let from = usize::try_from(offset.saturating_sub(self.start))
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        line + line_ends_before(&self.bytes[from..])
+    }
+
     /// Forgets what lies before `offset`, once that is at least half of what is held (so
     /// each byte is moved at most about once, not once per record).
     fn forget_before(&mut self, offset: u64) {
@@ -337,6 +348,12 @@ impl Tape {
     fn field_starts_into(&self, offset: u64, line: u64, out: &mut Vec<Pos>) {
         field_starts_in(&self.bytes, self.start, offset, line, out);
     }
+}
+
+/// How many `\n` the line ends at the start of `raw` hold.
+fn line_ends_before(raw: &[u8]) -> u64 {
+    let run = raw.iter().take_while(|b| matches!(b, b'\r' | b'\n'));
+    run.filter(|b| **b == b'\n').count() as u64
 }
 
 /// [`Tape::field_starts`] in `bytes`, which start at offset `start` of the input (the
@@ -419,7 +436,7 @@ impl<R: Read> Read for BomSkip<R> {
         tape.bytes.extend_from_slice(&out[..k]);
         let read = tape.start + tape.bytes.len() as u64;
         if read.saturating_sub(tape.row_from) > ROW_LIMIT {
-            let line = tape.row_line;
+            let line = tape.line_at(tape.row_from, tape.row_line);
             return Err(std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
                 RowTooLong { line },
@@ -442,7 +459,7 @@ struct Table<R: Read> {
     starts: Vec<Pos>,
     /// The row `starts` is for (its byte offset).
     starts_of: Option<u64>,
-    /// The current row's line (the csv crate's: the header's is 0) and byte offset.
+    /// The current row's line and byte offset.
     row_line: u64,
     row_offset: u64,
     /// Raw text from this offset on is kept (the rows of a [`Batch`] being filled).
@@ -457,7 +474,7 @@ impl<R: Read> Table<R> {
     fn col(&mut self, i: usize) -> Option<Pos> {
         // The csv crate counts the header's line as 0.
         let row_start = Pos {
-            line: self.row_line + 1,
+            line: self.row_line,
             column: 1,
         };
         let c = *self.cols.get(i)?;
@@ -465,11 +482,9 @@ impl<R: Read> Table<R> {
             return Some(row_start);
         }
         if self.starts_of != Some(self.row_offset) {
-            self.tape.borrow().field_starts_into(
-                self.row_offset,
-                self.row_line + 1,
-                &mut self.starts,
-            );
+            self.tape
+                .borrow()
+                .field_starts_into(self.row_offset, self.row_line, &mut self.starts);
             self.starts_of = Some(self.row_offset);
         }
         Some(
@@ -576,6 +591,7 @@ impl<R: Read> Table<R> {
                 let next = self.rd.position();
                 let mut tape = self.tape.borrow_mut();
                 tape.forget_before(self.hold_from.map_or(offset, |h| h.min(offset)));
+                let line = tape.line_at(offset, line);
                 // The next row starts where this one's reading stopped.
                 tape.row_from = next.byte();
                 tape.row_line = next.line();
@@ -590,7 +606,7 @@ impl<R: Read> Table<R> {
 }
 
 fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
-    let line = e.position().map(|p| p.line() + 1);
+    let line = e.position().map(|p| tape.line_at(p.byte(), p.line()));
     // A row longer than the header: where its first surplus field starts.
     let surplus = match (e.kind(), e.position()) {
         (
@@ -598,9 +614,10 @@ fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
                 expected_len, len, ..
             },
             Some(p),
-        ) if len > expected_len => usize::try_from(*expected_len)
-            .ok()
-            .and_then(|i| tape.field_starts(p.byte(), p.line() + 1).get(i).copied()),
+        ) if len > expected_len => usize::try_from(*expected_len).ok().and_then(|i| {
+            let line = tape.line_at(p.byte(), p.line());
+            tape.field_starts(p.byte(), line).get(i).copied()
+        }),
         _ => None,
     };
     if let csv::ErrorKind::Io(io) = e.kind()
@@ -608,7 +625,7 @@ fn csv_error(file: &str, e: csv::Error, tape: &Tape) -> Error {
     {
         return Error::one(Problem::new(
             file,
-            at_line(long.line + 1),
+            at_line(long.line),
             "a row longer than 16 MiB: not read (a file like this is refused rather than held in memory)",
         ));
     }
@@ -806,16 +823,13 @@ impl<'c> Rows<'c> {
     /// Where the current row's `i`th wanted field starts (as [`Table::col`]).
     fn col(&self, i: usize) -> Option<Pos> {
         let (line, offset) = self.b.rows.get(self.cur).copied().unwrap_or_default();
-        let row_start = Pos {
-            line: line + 1,
-            column: 1,
-        };
+        let row_start = Pos { line, column: 1 };
         let c = *self.b.cols.get(i)?;
         if c == 0 || !self.b.field_positions {
             return Some(row_start);
         }
         let mut starts = Vec::new();
-        field_starts_in(&self.b.raw, self.b.raw_start, offset, line + 1, &mut starts);
+        field_starts_in(&self.b.raw, self.b.raw_start, offset, line, &mut starts);
         Some(*starts.get(c).or(starts.first()).unwrap_or(&row_start))
     }
 }

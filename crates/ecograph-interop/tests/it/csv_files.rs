@@ -397,3 +397,47 @@ fn write_csv_streams_what_export_csv_returns_and_stops_at_a_failing_writer() {
     // Over three of the csv writer's 64 KiB buffers, so rows went on after the failure.
     assert!(whole.properties.len() > 3 << 16);
 }
+
+/// The bad CSV fixtures (Archi's `\r\n` line ends) with `\n` line ends get the same
+/// messages, at the same lines: the csv crate places a record after a `\n`, but after
+/// the `\r` of a `\r\n`, and every line was one too far in a file with `\n` alone.
+#[test]
+fn every_bad_csv_case_gets_the_same_message_with_lf_line_ends() {
+    let dir = crate::fixture("bad/csv");
+    let mut cases: Vec<_> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    assert_eq!(cases.len(), 4);
+    for case in cases {
+        let read = |n: &str| {
+            std::fs::read_to_string(case.join(n))
+                .ok()
+                .map(|s| s.replace("\r\n", "\n").into_bytes())
+        };
+        assert!(
+            read("elements.csv").is_some_and(|e| !e.is_empty()),
+            "{}",
+            case.display()
+        );
+        let (elements, relations, properties) = (
+            read("elements.csv"),
+            read("relations.csv"),
+            read("properties.csv"),
+        );
+        let case_name = case.file_name().and_then(|x| x.to_str()).unwrap_or("");
+        let names =
+            ["elements.csv", "relations.csv", "properties.csv"].map(|n| format!("{case_name}/{n}"));
+        let err = import_csv(
+            elements.as_deref().unwrap_or_default(),
+            relations.as_deref(),
+            properties.as_deref(),
+            [&names[0], &names[1], &names[2]],
+        )
+        .expect_err("bad");
+        let want = std::fs::read_to_string(case.join("expected.err")).expect("expected.err");
+        assert_eq!(err.to_string(), want.trim_end_matches('\n'), "{case_name}");
+    }
+}
