@@ -16,8 +16,11 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 
 /// [`closest`] with a budget of work: `work` is how many cells of the edit-distance
 /// tables may still be computed, and is decreased by those computed. When it runs out,
-/// the answer is `None` (never a candidate that only the part searched so far found), so
-/// that many searches among many candidates take bounded time together.
+/// the answer is `None` (never a candidate that only the part searched so far found) and
+/// `work` is left at 0, so that many searches among many candidates take bounded time
+/// together. The work each candidate takes depends on it and `word` alone, so the answer
+/// and the work left are the same whatever order the candidates come in (a hash map's,
+/// seeded per process).
 pub fn closest_within<'a>(
     word: &str,
     candidates: impl IntoIterator<Item = &'a str>,
@@ -37,16 +40,17 @@ pub fn closest_within<'a>(
         if clen.abs_diff(wlen) > limit || cand == word {
             continue;
         }
-        // Only a candidate at most as far as the best so far can replace it.
-        let bound = best.map_or(limit, |(d, _)| d);
-        match t.within(&a, cand, bound, work) {
+        match t.within(&a, cand, limit, work) {
             Within::Yes(d) => {
                 if best.is_none_or(|(bd, bc)| (d, cand) < (bd, bc)) {
                     best = Some((d, cand));
                 }
             }
             Within::No => {}
-            Within::OutOfWork => return None,
+            Within::OutOfWork => {
+                *work = 0;
+                return None;
+            }
         }
     }
     best.map(|(_, c)| c)
@@ -208,6 +212,19 @@ mod tests {
         assert_eq!(closest(&near, [long.as_str()]), None);
         let shorter = &long[1..];
         assert_eq!(closest(&long, [shorter]), Some(shorter));
+    }
+
+    #[test]
+    fn the_work_of_a_search_does_not_depend_on_the_candidates_order() {
+        let names = ["system-1", "sys", "ssystem-3", "other"];
+        let mut reversed = names;
+        reversed.reverse();
+        for budget in 0..400 {
+            let (mut a, mut b) = (budget, budget);
+            let found = closest_within("system-3", names, &mut a);
+            assert_eq!(closest_within("system-3", reversed, &mut b), found);
+            assert_eq!(a, b, "budget {budget}");
+        }
     }
 
     #[test]
