@@ -28,6 +28,8 @@ enum Kind {
     Xml(fn(usize, &mut dyn Write) -> io::Result<()>),
     Csv(fn(usize, &Path) -> io::Result<()>),
     Export(ModelShape, &'static str),
+    /// A model written here, to export in a format.
+    ExportModel(fn(usize, &mut dyn Write) -> io::Result<()>, &'static str),
 }
 
 struct Hostile {
@@ -515,6 +517,36 @@ fn x_long_dangling(n: usize, w: &mut dyn Write) -> io::Result<()> {
     writeln!(w, "</relationships></model>")
 }
 
+fn m_views_relations(n: usize, w: &mut dyn Write) -> io::Result<()> {
+    // n systems in a flow chain and n views of one system each.
+    write!(w, "{{\"ecograph\":1,\"elements\":[")?;
+    for i in 0..n {
+        let comma = if i > 0 { "," } else { "" };
+        write!(
+            w,
+            "{comma}{{\"id\":\"s{i}\",\"kind\":\"system\",\"name\":\"S {i}\"}}"
+        )?;
+    }
+    write!(w, "],\"relations\":[")?;
+    for i in 1..n {
+        let comma = if i > 1 { "," } else { "" };
+        write!(
+            w,
+            "{comma}{{\"kind\":\"flow\",\"from\":\"s{}\",\"to\":\"s{i}\"}}",
+            i - 1
+        )?;
+    }
+    write!(w, "],\"views\":[")?;
+    for i in 0..n {
+        let comma = if i > 0 { "," } else { "" };
+        write!(
+            w,
+            "{comma}{{\"id\":\"v{i}\",\"include\":[{{\"id\":\"s{i}\"}}]}}"
+        )?;
+    }
+    writeln!(w, "]}}")
+}
+
 const CSV_EL: &str = "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\n";
 const CSV_REL: &str =
     "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Source\",\"Target\",\"Specialization\"\n";
@@ -817,6 +849,14 @@ fn shapes() -> Vec<Hostile> {
             c_long_dangling,
         ),
     ];
+    for format in ["archimate", "csv", "graphml"] {
+        let name: &'static str = Box::leak(format!("e-views-relations-{format}").into_boxed_str());
+        v.push(Hostile {
+            name,
+            what: "n systems in a flow chain, n views of one system each",
+            kind: Kind::ExportModel(m_views_relations, format),
+        });
+    }
     for (shape, what) in [
         (ModelShape::DeepTop, "unused"),
         (ModelShape::GroupChain, "a parent chain of n groups"),
@@ -951,10 +991,18 @@ fn main() -> io::Result<()> {
                     ];
                     (args, bytes)
                 }
-                Kind::Export(shape, format) => {
+                Kind::Export(..) | Kind::ExportModel(..) => {
+                    let format = match s.kind {
+                        Kind::Export(_, f) | Kind::ExportModel(_, f) => f,
+                        _ => "",
+                    };
                     let p = c.dir.join("model.json");
                     let mut w = BufWriter::new(File::create(&p)?);
-                    shape.write_model(n, false, &mut w)?;
+                    match s.kind {
+                        Kind::Export(shape, _) => shape.write_model(n, false, &mut w)?,
+                        Kind::ExportModel(f, _) => f(n, &mut w)?,
+                        _ => {}
+                    }
                     w.flush()?;
                     drop(w);
                     let o = c.dir.join("export-out");
