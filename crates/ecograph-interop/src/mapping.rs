@@ -335,6 +335,13 @@ impl<'m> Exchange<'m> {
 
         head.folders = folders(model, &idents, &rel_idents, lang);
 
+        // Looked up once per view (searching the list took the views times the
+        // relationships: 23 s for 40k of each).
+        let rel_ident_set: HashSet<&str> = if !model.views().is_empty() {
+            rel_idents.iter().map(String::as_str).collect()
+        } else {
+            HashSet::default()
+        };
         for view in model.views() {
             let mut d: Diagram = if place {
                 crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?
@@ -343,7 +350,7 @@ impl<'m> Exchange<'m> {
             };
             d.ident = {
                 let e = ids::encode(&view.id);
-                if element_idents.contains(e.as_str()) || rel_idents.contains(&e) {
+                if element_idents.contains(e.as_str()) || rel_ident_set.contains(e.as_str()) {
                     format!("__vid.{e}")
                 } else {
                     e
