@@ -30,6 +30,12 @@
 //! cell. Deleting many files just before creating as many costs the file system
 //! (ext4 skips recently freed inodes when it allocates one), and both sides pay it alike.
 //!
+//! `import archimate` and `import csv` read back what `export archimate` and `export csv`
+//! wrote of the same model: the runner runs that export first, untimed, and the import's
+//! file-size memory budget is counted on the exported file's (or CSV files') size, which
+//! the verdict cell gives; when the export fails (an invalid model), the import row says
+//! so and is not run.
+//!
 //! The reference beside each time is reading the same file and parsing it with
 //! `serde_json` (into `IgnoredAny`), measured in this process in the same run.
 //!
@@ -52,7 +58,8 @@ use std::process::{Command, ExitCode, Stdio};
 use std::time::Instant;
 
 /// The commands, by name, with their arguments (`{m}` the model, `{m2}` its variant,
-/// `{from}`, `{to}`, `{task}`, `{view}` ids of the shape, `{out}` an output directory).
+/// `{from}`, `{to}`, `{task}`, `{view}` ids of the shape, `{out}` an output directory or,
+/// with an extension after it, file; `{in}` likewise the input an import reads).
 const COMMANDS: &[(&str, &str)] = &[
     ("check", "check {m}"),
     ("list", "list {m}"),
@@ -87,6 +94,26 @@ const COMMANDS: &[(&str, &str)] = &[
     ("schedule", "schedule {m}"),
     ("schedule json", "schedule {m} --format json"),
     ("schedule --task", "schedule {m} --task {task}"),
+    ("path", "path {m} {from} {to}"),
+    ("report", "report {m} --out {out}.html"),
+    (
+        "export archimate",
+        "export {m} --format archimate --out {out}.xml",
+    ),
+    ("export csv", "export {m} --format csv --out {out}"),
+    (
+        "export graphml",
+        "export {m} --format graphml --out {out}.graphml",
+    ),
+    ("import archimate", "import {in}.xml --from archimate --out {out}.json"),
+    ("import csv", "import {in} --from csv --out {out}.json"),
+];
+
+/// The import commands, each with the export command whose output (written untimed to
+/// `{in}` just before) it reads back.
+const IMPORT_INPUTS: &[(&str, &str)] = &[
+    ("import archimate", "export archimate"),
+    ("import csv", "export csv"),
 ];
 
 /// The commands run on `repeated-delays`, each with the repeated `--delay` added.
@@ -242,6 +269,7 @@ fn run(c: &Config) -> Result<(), String> {
             let reference = parse_reference(&model)?;
             let ids = shape.ids(model_n);
             let out = c.dir.join("out");
+            let input = c.dir.join("in");
             // The loaded model's cost: `check`'s peak RSS on this file (its own row when
             // `check` is among the commands and runs on this shape, a separate run
             // otherwise).
@@ -271,20 +299,52 @@ fn run(c: &Config) -> Result<(), String> {
                     rows += 1;
                     continue;
                 }
-                let _ = std::fs::remove_dir_all(&out);
-                let mut args: Vec<std::ffi::OsString> = template
-                    .split(' ')
-                    .map(|a| match a {
-                        "{m}" => model.clone().into_os_string(),
-                        "{m2}" => variant.clone().into_os_string(),
-                        "{out}" => out.clone().into_os_string(),
-                        "{from}" => os(&ids.from),
-                        "{to}" => os(&ids.to),
-                        "{task}" => os(&ids.task),
-                        "{view}" => os(&ids.view),
-                        a => os(a),
-                    })
-                    .collect();
+                remove_outputs(&out);
+                let expand = |template: &str| -> Vec<std::ffi::OsString> {
+                    template
+                        .split(' ')
+                        .map(|a| match a {
+                            "{m}" => model.clone().into_os_string(),
+                            "{m2}" => variant.clone().into_os_string(),
+                            "{from}" => os(&ids.from),
+                            "{to}" => os(&ids.to),
+                            "{task}" => os(&ids.task),
+                            "{view}" => os(&ids.view),
+                            // `{out}` and `{in}`, possibly with an extension after them.
+                            a => match (a.strip_prefix("{out}"), a.strip_prefix("{in}")) {
+                                (Some(ext), _) => suffixed(&out, ext),
+                                (_, Some(ext)) => suffixed(&input, ext),
+                                _ => os(a),
+                            },
+                        })
+                        .collect()
+                };
+                // An import reads what its export wrote of this model, untimed, just
+                // before; its file budget is counted on that input's size.
+                let mut input_mb = None;
+                if let Some((_, export)) = IMPORT_INPUTS.iter().find(|(i, _)| i == name) {
+                    remove_outputs(&input);
+                    let template = COMMANDS
+                        .iter()
+                        .find(|(n, _)| n == export)
+                        .map_or("", |(_, t)| t)
+                        .replace("{out}", "{in}");
+                    let r = measure(c, &expand(&template));
+                    if r.outcome != Outcome::Exit(0) {
+                        let exit = match r.outcome {
+                            Outcome::Exit(code) => format!("exited {code}"),
+                            Outcome::Timeout => "timed out".into(),
+                            Outcome::Crash(sig) => format!("crashed (signal {sig})"),
+                        };
+                        emit(format!(
+                            "{row_head} — | | | | | | | | | not run: `{export}` {exit} |"
+                        ));
+                        rows += 1;
+                        continue;
+                    }
+                    input_mb = Some(size_of(&input) as f64 / 1e6);
+                }
+                let mut args = expand(template);
                 if name.starts_with("render") {
                     args.extend(shape.extra_args(n).iter().map(|a| os(a)));
                 }
@@ -304,7 +364,7 @@ fn run(c: &Config) -> Result<(), String> {
                 if *name == "check" && matches!(r.outcome, Outcome::Exit(_)) {
                     model_rss = Some(r.rss_mb);
                 }
-                let budget = 2.0 * base + 3.0 * file_mb;
+                let budget = 2.0 * base + 3.0 * input_mb.unwrap_or(file_mb);
                 let model_budget = model_rss.map(|m| 3.0 * m);
                 let mut verdict = Vec::new();
                 match r.outcome {
@@ -371,11 +431,14 @@ fn run(c: &Config) -> Result<(), String> {
                     Outcome::Timeout => "killed".into(),
                     Outcome::Crash(s) => format!("sig {s}"),
                 };
-                let note = if r.note.is_empty() || ok {
+                let mut note = if r.note.is_empty() || ok {
                     String::new()
                 } else {
                     format!(" ({})", r.note)
                 };
+                if let Some(mb) = input_mb {
+                    note.push_str(&format!("; input {mb:.2} MB"));
+                }
                 emit(format!(
                     "{row_head} {exit} | {:.3} | {:.0} | {} | {:.3} | {} | {:.0} | {budget:.0} | {} | {verdict}{note}{written} |",
                     r.secs,
@@ -390,6 +453,8 @@ fn run(c: &Config) -> Result<(), String> {
             }
             let _ = std::fs::remove_file(&variant);
             let _ = std::fs::remove_file(&model);
+            remove_outputs(&out);
+            remove_outputs(&input);
         }
     }
     emit(format!(
@@ -410,6 +475,38 @@ fn run(c: &Config) -> Result<(), String> {
 
 fn os(s: &str) -> std::ffi::OsString {
     s.into()
+}
+
+/// `path` with `ext` (empty, or such as `.xml`) appended to its file name.
+fn suffixed(path: &Path, ext: &str) -> std::ffi::OsString {
+    let mut p = path.as_os_str().to_owned();
+    p.push(ext);
+    p
+}
+
+/// Removes what a command may have written at `base`: the directory itself, or a file
+/// named after it with one of the commands' extensions.
+fn remove_outputs(base: &Path) {
+    let _ = std::fs::remove_dir_all(base);
+    for ext in [".html", ".xml", ".graphml", ".json"] {
+        let _ = std::fs::remove_file(suffixed(base, ext));
+    }
+}
+
+/// Bytes in the file, or in the files of the directory, written at `base` (the
+/// directory itself or a file named after it with an extension).
+fn size_of(base: &Path) -> u64 {
+    if let Ok(entries) = std::fs::read_dir(base) {
+        return entries
+            .filter_map(Result::ok)
+            .filter_map(|e| e.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+    }
+    [".xml", ".json"]
+        .iter()
+        .find_map(|ext| std::fs::metadata(suffixed(base, ext)).ok())
+        .map_or(0, |m| m.len())
 }
 
 fn size_label(n: usize) -> String {
