@@ -387,13 +387,57 @@ fn validate(input: &LayoutInput) -> Result<(), LayoutError> {
 pub fn layout(input: &LayoutInput) -> Result<Layout, LayoutError> {
     validate(input)?;
     let tree = tree::ClusterTree::new(&input.clusters)?;
-    Ok(layout_packed(input, &tree))
+    let left = std::cell::Cell::new(input.nodes.len().saturating_mul(EFFORT_PER_NODE));
+    Ok(layout_packed(input, &tree, &Effort::new(&left)))
+}
+
+/// How many times the input's nodes the second drawings of nested contents
+/// may lay out, in all.
+const EFFORT_PER_NODE: usize = 64;
+
+/// How deep second drawings may nest.
+const MAX_NESTING: usize = 12;
+
+/// What is left for second drawings of nested contents ([`layout_part`]'s
+/// framed contents of a sole box, [`layout_bundled`]'s bundles). Each lays
+/// out again part of what its caller lays out, and its own contents are
+/// tried twice again, so boxes nested `d` deep cost about 2^d layouts:
+/// groups each holding two lone groups and the next (a 40-group tree 13
+/// boxes deep) took 0.7 s, 50 groups over a minute. Second drawings are
+/// tried while the nodes they lay out add up to at most [`EFFORT_PER_NODE`]
+/// times the input's, at most [`MAX_NESTING`] deep (which also bounds the
+/// recursion); past that, contents get the plain layered drawing, which
+/// is what the second drawings compete with.
+#[derive(Clone, Copy)]
+struct Effort<'a> {
+    left: &'a std::cell::Cell<usize>,
+    depth: usize,
+}
+
+impl<'a> Effort<'a> {
+    fn new(left: &'a std::cell::Cell<usize>) -> Self {
+        Effort { left, depth: 0 }
+    }
+
+    /// The effort for a second drawing of `nodes` nodes one level deeper,
+    /// taken from what is left, or `None` when that is spent.
+    fn deeper(self, nodes: usize) -> Option<Effort<'a>> {
+        let left = self.left.get();
+        if self.depth >= MAX_NESTING || nodes > left {
+            return None;
+        }
+        self.left.set(left - nodes);
+        Some(Effort {
+            left: self.left,
+            depth: self.depth + 1,
+        })
+    }
 }
 
 /// Lays out `input`, its disconnected parts one by one and packed when that
 /// is better.
-fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
-    layout_packed_shapes(input, tree, &[]).0
+fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort<'_>) -> Layout {
+    layout_packed_shapes(input, tree, &[], effort).0
 }
 
 /// [`layout_packed`]'s drawing, and the packing of the parts to each of
@@ -402,11 +446,12 @@ fn layout_packed_shapes(
     input: &LayoutInput,
     tree: &tree::ClusterTree,
     shapes: &[pack::Shape],
+    effort: &Effort<'_>,
 ) -> (Layout, Vec<Option<Layout>>) {
     let Some(parts) = pack::parts(input, tree) else {
-        return (layout_part(input, tree), vec![None; shapes.len()]);
+        return (layout_part(input, tree, effort), vec![None; shapes.len()]);
     };
-    let laid = laid_parts(input, &parts);
+    let laid = laid_parts(input, &parts, effort);
     let sizes = sizes_of(&laid);
     let others: Vec<Option<Layout>> = shapes
         .iter()
@@ -430,14 +475,14 @@ fn sizes_of(laid: &[Layout]) -> Vec<(f64, f64)> {
 }
 
 /// The `parts` of `input`, each laid out on its own.
-fn laid_parts(input: &LayoutInput, parts: &[pack::Part]) -> Vec<Layout> {
+fn laid_parts(input: &LayoutInput, parts: &[pack::Part], effort: &Effort<'_>) -> Vec<Layout> {
     parts
         .iter()
         .map(|part| {
             let sub = pack::sub_input(input, part);
             let tree =
                 tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
-            layout_part(&sub, &tree)
+            layout_part(&sub, &tree, effort)
         })
         .collect()
 }
@@ -446,7 +491,8 @@ fn laid_parts(input: &LayoutInput, parts: &[pack::Part]) -> Vec<Layout> {
 /// each part's drawing.
 #[cfg(test)]
 fn packed_parts(input: &LayoutInput, parts: &[pack::Part]) -> (Layout, Vec<(f64, f64)>) {
-    let laid = laid_parts(input, parts);
+    let left = std::cell::Cell::new(input.nodes.len().saturating_mul(EFFORT_PER_NODE));
+    let laid = laid_parts(input, parts, &Effort::new(&left));
     let sizes = sizes_of(&laid);
     (packed_laid(input, parts, laid, pack::arrange), sizes)
 }
@@ -539,8 +585,8 @@ pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edg
 /// contents fall apart (or are again one box), the contents are laid out
 /// on their own, packed, and framed by the box; that replaces the single
 /// layered drawing when it is better.
-fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
-    let joint = layout_bundled(input, tree);
+fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort<'_>) -> Layout {
+    let joint = layout_bundled(input, tree, effort);
     let Some(c) = pack::sole_box(input, tree) else {
         return joint;
     };
@@ -550,7 +596,10 @@ fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     if pack::parts(&inner, &inner_tree).is_none() && pack::sole_box(&inner, &inner_tree).is_none() {
         return joint;
     }
-    let framed = pack::frame(input, c, layout_packed(&inner, &inner_tree));
+    let Some(deeper) = effort.deeper(inner.nodes.len()) else {
+        return joint;
+    };
+    let framed = pack::frame(input, c, layout_packed(&inner, &inner_tree, &deeper));
     better(input, framed, joint)
 }
 
@@ -562,7 +611,7 @@ const MIN_BUNDLED: usize = 10;
 /// of free units (a cluster's boxes and nodes that no edge reaches) is laid
 /// out on its own, packed, and placed as one node; that replaces the plain
 /// layered drawing when it is better.
-fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort<'_>) -> Layout {
     let plain = layout_connected(input, tree);
     let bundles = pack::bundles(input, tree);
     // A few stray nodes are not worth a second layout of everything.
@@ -570,6 +619,9 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
     if bundled * MIN_BUNDLED < input.nodes.len() {
         return plain;
     }
+    let Some(deeper) = effort.deeper(bundled) else {
+        return plain;
+    };
     let shapes = [pack::Shape::Packed, pack::Shape::Line(input.direction)];
     let (laid, shaped): (Vec<Layout>, Vec<Vec<Option<Layout>>>) = bundles
         .iter()
@@ -577,7 +629,7 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
             let sub = pack::sub_input(input, &b.part);
             let tree =
                 tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
-            layout_packed_shapes(&sub, &tree, &shapes)
+            layout_packed_shapes(&sub, &tree, &shapes, &deeper)
         })
         .unzip();
     // A bundle's smallest drawing need not make the smallest whole: a column
