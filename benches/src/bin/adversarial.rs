@@ -105,7 +105,10 @@ const COMMANDS: &[(&str, &str)] = &[
         "export graphml",
         "export {m} --format graphml --out {out}.graphml",
     ),
-    ("import archimate", "import {in}.xml --from archimate --out {out}.json"),
+    (
+        "import archimate",
+        "import {in}.xml --from archimate --out {out}.json",
+    ),
     ("import csv", "import {in} --from csv --out {out}.json"),
 ];
 
