@@ -365,6 +365,40 @@ pub struct Model {
     /// search: `diff` of two models with 100k views looks every view up.
     pub(crate) view_order: Vec<u32>,
     pub(crate) warnings: Diagnostics,
+    /// What other crates derive from the whole model, made once ([`Model::derived`]).
+    pub(crate) derived: Derived,
+}
+
+/// The values of [`Model::derived`], one per type. Behind a trait object: a `Mutex`
+/// seen in the model's type would make every `Element` (which holds the model) a key
+/// type clippy calls mutable, in every `HashSet` of elements.
+#[derive(Clone)]
+pub(crate) struct Derived(std::sync::Arc<dyn Values>);
+
+impl Default for Derived {
+    fn default() -> Derived {
+        Derived(std::sync::Arc::new(std::sync::Mutex::new(Vec::new())))
+    }
+}
+
+type DerivedValue = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+/// The store of [`Derived`].
+trait Values: Send + Sync {
+    /// The values, locked while `f` runs.
+    fn with(&self, f: &mut dyn FnMut(&mut Vec<DerivedValue>));
+}
+
+impl Values for std::sync::Mutex<Vec<DerivedValue>> {
+    fn with(&self, f: &mut dyn FnMut(&mut Vec<DerivedValue>)) {
+        f(&mut self.lock().unwrap_or_else(|p| p.into_inner()));
+    }
+}
+
+impl fmt::Debug for Derived {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Derived")
+    }
 }
 
 /// Which way to follow relations.
@@ -380,6 +414,52 @@ pub enum Direction {
 }
 
 impl Model {
+    /// A value derived from the whole model by `make`, made on the first call for its
+    /// type and shared by every later call (and by clones of the model): what a caller
+    /// needs of every element once per model but reads once per view, such as the
+    /// render crate's diagram node ids, which depend on every element id.
+    ///
+    /// ```
+    /// use ecograph_core::Model;
+    /// # fn main() -> Result<(), ecograph_core::Error> {
+    /// let model = Model::from_json_str(r#"{"ecograph": 1, "elements": [
+    ///     {"id": "a", "kind": "group", "name": "A"}]}"#)?;
+    /// struct Ids(Vec<String>);
+    /// let make = |m: &Model| Ids(m.elements().map(|e| e.id().to_string()).collect());
+    /// let first = model.derived(make);
+    /// let again = model.derived(|_: &Model| Ids(Vec::new()));
+    /// assert!(std::sync::Arc::ptr_eq(&first, &again));
+    /// assert_eq!(again.0, ["a"]);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce(&Model) -> T,
+    ) -> std::sync::Arc<T> {
+        let find = |values: &mut Vec<DerivedValue>| {
+            values
+                .iter()
+                .find_map(|v| std::sync::Arc::clone(v).downcast::<T>().ok())
+        };
+        let mut found = None;
+        self.derived.0.with(&mut |values| found = find(values));
+        if let Some(v) = found {
+            return v;
+        }
+        // Made without the lock held, so that `make` may ask for other derived values;
+        // two threads making the same value at once keep the first one stored.
+        let made = std::sync::Arc::new(make(self));
+        let mut kept = None;
+        self.derived.0.with(&mut |values| {
+            kept = find(values);
+            if kept.is_none() {
+                values.push(made.clone());
+            }
+        });
+        kept.unwrap_or(made)
+    }
+
     /// The model's name.
     pub fn name(&self) -> Option<&Text> {
         self.name.as_ref()

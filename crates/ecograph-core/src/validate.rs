@@ -1238,6 +1238,7 @@ impl Validation {
             views,
             index,
             warnings: Diagnostics::default(),
+            derived: Default::default(),
         };
         build_children(&mut model);
         warnings(&mut v, &model, &element_paths, &relation_paths, &ep, &rp);
