@@ -46,6 +46,10 @@ pub enum Shape {
     WideTags,
     /// `n` views of one element each.
     ManyViews,
+    /// `n` systems in a flow chain and `n` views, each of one of them: views × elements
+    /// grows with `n²` (per-view work over the whole model shows here, not in
+    /// `many-views`, whose model has two systems).
+    ViewsEach,
     /// `n` isolated systems (one warning each) on one line, without any whitespace.
     Minified,
     /// `k` systems with a flow from each to every other, `k(k-1) ≈ n`, and one view of
@@ -74,7 +78,7 @@ pub struct Ids {
 
 impl Shape {
     /// Every shape, in the order the benchmark table lists them.
-    pub const ALL: [Shape; 17] = [
+    pub const ALL: [Shape; 18] = [
         Shape::DeepTop,
         Shape::DeepName,
         Shape::DependsCycle,
@@ -88,6 +92,7 @@ impl Shape {
         Shape::WideProperties,
         Shape::WideTags,
         Shape::ManyViews,
+        Shape::ViewsEach,
         Shape::Minified,
         Shape::DenseView,
         Shape::RepeatedDelays,
@@ -110,6 +115,7 @@ impl Shape {
             Shape::WideProperties => "wide-properties",
             Shape::WideTags => "wide-tags",
             Shape::ManyViews => "many-views",
+            Shape::ViewsEach => "views-each",
             Shape::Minified => "minified",
             Shape::DenseView => "dense-view",
             Shape::RepeatedDelays => "repeated-delays",
@@ -146,6 +152,7 @@ impl Shape {
                 ids("s0".into(), "s1".into(), None, "overview")
             }
             Shape::ManyViews => ids("s0".into(), "s1".into(), None, "v0"),
+            Shape::ViewsEach => ids("s0".into(), format!("s{last}"), None, "v0"),
             Shape::Minified => ids("s0".into(), format!("s{last}"), None, "overview"),
             Shape::DenseView => ids("s0".into(), "s1".into(), None, "dense"),
             Shape::RepeatedDelays => ids("t0".into(), "t9".into(), None, "overview"),
@@ -326,6 +333,23 @@ impl Shape {
                         "{{\"id\":\"v{i}\",\"include\":[{{\"id\":\"s{}\"}}]}}",
                         i % 2
                     )
+                })?;
+                writeln!(w, "]}}")
+            }
+            Shape::ViewsEach => {
+                systems(w, n, name)?;
+                write!(w, "],\"relations\":[")?;
+                for i in 1..n {
+                    let comma = if i > 1 { "," } else { "" };
+                    writeln!(
+                        w,
+                        "{comma}{{\"kind\":\"flow\",\"from\":\"s{}\",\"to\":\"s{i}\"}}",
+                        i - 1
+                    )?;
+                }
+                writeln!(w, "],\"views\":[")?;
+                lines(w, n, |w, i| {
+                    write!(w, "{{\"id\":\"v{i}\",\"include\":[{{\"id\":\"s{i}\"}}]}}")
                 })?;
                 writeln!(w, "]}}")
             }
