@@ -250,14 +250,7 @@ impl Shape {
             Shape::FlowChain => {
                 systems(w, n, name)?;
                 write!(w, "],\"relations\":[")?;
-                for i in 1..n {
-                    let comma = if i > 1 { "," } else { "" };
-                    writeln!(
-                        w,
-                        "{comma}{{\"kind\":\"flow\",\"from\":\"s{}\",\"to\":\"s{i}\"}}",
-                        i - 1
-                    )?;
-                }
+                flow_chain(w, n)?;
                 tail(w)
             }
             Shape::LongId => {
@@ -339,14 +332,7 @@ impl Shape {
             Shape::ViewsEach => {
                 systems(w, n, name)?;
                 write!(w, "],\"relations\":[")?;
-                for i in 1..n {
-                    let comma = if i > 1 { "," } else { "" };
-                    writeln!(
-                        w,
-                        "{comma}{{\"kind\":\"flow\",\"from\":\"s{}\",\"to\":\"s{i}\"}}",
-                        i - 1
-                    )?;
-                }
+                flow_chain(w, n)?;
                 writeln!(w, "],\"views\":[")?;
                 lines(w, n, |w, i| {
                     write!(w, "{{\"id\":\"v{i}\",\"include\":[{{\"id\":\"s{i}\"}}]}}")
@@ -432,6 +418,19 @@ fn systems(w: &mut impl Write, n: usize, name: &str) -> io::Result<()> {
 
 /// Items `0..n`, each written by `item` on a line of its own after a comma (but the
 /// first).
+/// The flows `s0 -> s1 -> ... -> s{n-1}`, as relations separated by commas.
+fn flow_chain<W: Write>(w: &mut W, n: usize) -> io::Result<()> {
+    for i in 1..n {
+        let comma = if i > 1 { "," } else { "" };
+        writeln!(
+            w,
+            "{comma}{{\"kind\":\"flow\",\"from\":\"s{}\",\"to\":\"s{i}\"}}",
+            i - 1
+        )?;
+    }
+    Ok(())
+}
+
 fn lines<W: Write>(
     w: &mut W,
     n: usize,

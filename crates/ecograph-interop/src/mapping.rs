@@ -1754,6 +1754,26 @@ fn components(n: usize, edges: &[(usize, usize, usize)], gone: &[bool]) -> Vec<u
 /// a relation read from a foreign Triggering that would close a cycle is kept as
 /// `linked` instead (its type stays in `archimate:type`), with a warning. Linear when
 /// there is no cycle; otherwise one search per foreign `depends_on`.
+/// Keeps a foreign `depends_on` relation as `linked`, in its relationship's own
+/// direction, with a warning saying `why`.
+fn keep_linked(doc: &Doc, r: &mut Rel, cx: &mut Ctx<'_>, why: &str) {
+    let Some(c) = doc.relationships.get(r.ri) else {
+        return;
+    };
+    cx.warn(
+        c.at.pos(),
+        format!(
+            "relationship `{}` ({}) {why}: kept as `linked` with its type in `{A_TYPE}`",
+            c.ident, c.typ
+        ),
+    );
+    r.kind = RelationKind::Linked;
+    // `linked` keeps the relationship's own direction.
+    if reversed_for(RelationKind::DependsOn, &c.typ) {
+        std::mem::swap(&mut r.from, &mut r.to);
+    }
+}
+
 fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'_>) {
     let n = ids.len();
     let edges: Vec<(usize, usize, usize)> = relations
@@ -1866,39 +1886,22 @@ fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'
             // whatever else lies on the cycle (one search per relationship along a ring
             // of n work packages took n²/2 steps: 30,000 of them, 1.8 s).
             if component[f] == component[t] {
-                let c = &doc.relationships[relations[k].ri];
-                cx.warn(
-                    c.at.pos(),
-                    format!(
-                        "relationship `{}` ({}) is on a `depends_on` cycle through `{}` and `{}` among more relationships than are searched one by one: kept as `linked` with its type in `{A_TYPE}`",
-                        c.ident, c.typ, ids[f], ids[t]
-                    ),
+                let why = format!(
+                    "is on a `depends_on` cycle through `{}` and `{}` among more relationships than are searched one by one",
+                    ids[f], ids[t]
                 );
-                let r = &mut relations[k];
-                r.kind = RelationKind::Linked;
-                if reversed_for(RelationKind::DependsOn, &c.typ) {
-                    std::mem::swap(&mut r.from, &mut r.to);
-                }
+                keep_linked(doc, &mut relations[k], cx, &why);
             } else {
                 adj[f].push(t);
             }
             continue;
         }
         if closes {
-            let c = &doc.relationships[relations[k].ri];
-            cx.warn(
-                c.at.pos(),
-                format!(
-                    "relationship `{}` ({}) would close a `depends_on` cycle through `{}` and `{}`: kept as `linked` with its type in `{A_TYPE}`",
-                    c.ident, c.typ, ids[f], ids[t]
-                ),
+            let why = format!(
+                "would close a `depends_on` cycle through `{}` and `{}`",
+                ids[f], ids[t]
             );
-            let r = &mut relations[k];
-            r.kind = RelationKind::Linked;
-            // `linked` keeps the relationship's own direction.
-            if reversed_for(RelationKind::DependsOn, &c.typ) {
-                std::mem::swap(&mut r.from, &mut r.to);
-            }
+            keep_linked(doc, &mut relations[k], cx, &why);
         } else {
             adj[f].push(t);
         }

@@ -279,51 +279,20 @@ pub(crate) fn diagram(
     Ok(out)
 }
 
-/// A diagram with more drawn edges than this is dense: the layout routes only
-/// [`ROUTED_EDGES`] of them, the others are connections without bendpoints (straight
-/// lines between their nodes), as in the SVG backend.
-const DENSE_EDGES: usize = 400;
-/// How many edges of a dense diagram the layout routes: routing costs more than linear
-/// time in the edges (counting the crossings of k² lines between k nodes took 27 s for
-/// 2,000 relations among 45 systems, more than 60 s for 10,000).
-const ROUTED_EDGES: usize = 300;
-
 /// Whether the layout routes each of `drawn` (indices into `edges`): all of them in a
-/// sparse diagram; in a dense one, first those that join what is not yet joined (so the
-/// layout still sees every component), then the rest in order, [`ROUTED_EDGES`] in all.
+/// sparse diagram; in a dense one, as the SVG backend chooses
+/// ([`ecograph_render::layout::routed_lines`]): routing costs more than linear time in
+/// the edges (counting the crossings of k² lines between k nodes took 27 s for 2,000
+/// relations among 45 systems, more than 60 s for 10,000).
 fn routed_edges(edges: &[ecograph_render::Edge<'_>], drawn: &[usize], nodes: usize) -> Vec<bool> {
-    if drawn.len() <= DENSE_EDGES {
+    use ecograph_render::layout::{DENSE_LINES, routed_lines};
+    if drawn.len() <= DENSE_LINES {
         return vec![true; drawn.len()];
     }
-    let mut root: Vec<usize> = (0..nodes).collect();
-    fn find(root: &mut [usize], mut x: usize) -> usize {
-        while root[x] != x {
-            root[x] = root[root[x]];
-            x = root[x];
-        }
-        x
-    }
-    let mut routed = vec![false; drawn.len()];
-    let mut budget = ROUTED_EDGES;
-    for (k, &ei) in drawn.iter().enumerate() {
-        let e = &edges[ei];
-        let (a, b) = (find(&mut root, e.from()), find(&mut root, e.to()));
-        if a != b && budget > 0 {
-            root[a] = b;
-            routed[k] = true;
-            budget -= 1;
-        }
-    }
-    for r in &mut routed {
-        if budget == 0 {
-            break;
-        }
-        if !*r {
-            *r = true;
-            budget -= 1;
-        }
-    }
-    routed
+    routed_lines(
+        drawn.iter().map(|&ei| (edges[ei].from(), edges[ei].to())),
+        nodes,
+    )
 }
 
 /// A big view: every drawn element as a top-level node on a grid of about √n columns,

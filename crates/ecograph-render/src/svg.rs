@@ -76,15 +76,10 @@ pub(crate) struct Problem {
     edge_labels: Vec<Vec<String>>,
 }
 
-/// A diagram with more edges than this is dense: its lines between two nodes are merged
-/// whatever their direction ([`drawn_edges`]), and only some of them are routed.
-const DENSE_EDGES: usize = 400;
-
-/// How many lines of a dense diagram the layout routes; the others are straight lines
-/// between their nodes. Routing costs more than linear time in the edges (each long edge
-/// becomes a chain of dummy nodes through every rank it crosses, and crossing
-/// minimisation sweeps them all), so a dense diagram gets a bounded amount of it.
-const ROUTED_EDGES: usize = 300;
+// A diagram with more edges than `DENSE_LINES` is dense: its lines between two nodes are
+// merged whatever their direction ([`drawn_edges`]), and only `ROUTED_LINES` of them are
+// routed ([`crate::layout::routed_lines`]).
+use crate::layout::DENSE_LINES;
 
 /// One line of the relations layer.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,10 +98,10 @@ struct Drawn {
 }
 
 /// The lines to draw, in diagram edge order. A sparse diagram draws each edge as the
-/// layout routes it. A dense one (more than [`DENSE_EDGES`] edges) draws one line per
+/// layout routes it. A dense one (more than [`DENSE_LINES`] edges) draws one line per
 /// pair of nodes and relation kind, with an arrowhead at each end when relations go both
 /// ways and `×N` for the relations it stands for, and lets the layout route at most
-/// [`ROUTED_EDGES`] of them: first those that connect what is not yet connected (so the
+/// [`crate::layout::ROUTED_LINES`] of them: first those that connect what is not yet connected (so the
 /// layout still sees every component), then the rest in order. Linear in the edges but
 /// for the map of pairs.
 fn drawn_edges(d: &Diagram<'_>, layout_node: &[Option<usize>]) -> Vec<Drawn> {
@@ -116,7 +111,7 @@ fn drawn_edges(d: &Diagram<'_>, layout_node: &[Option<usize>]) -> Vec<Drawn> {
             layout_node[e.from()].is_some() && layout_node[e.to()].is_some()
         })
         .collect();
-    if edges.len() <= DENSE_EDGES {
+    if edges.len() <= DENSE_LINES {
         return edges
             .into_iter()
             .enumerate()
@@ -155,35 +150,14 @@ fn drawn_edges(d: &Diagram<'_>, layout_node: &[Option<usize>]) -> Vec<Drawn> {
             }
         }
     }
-    // Union-find over layout nodes: the lines that join two components are routed first.
-    let mut root: Vec<usize> = (0..layout_node.len()).collect();
-    fn find(root: &mut [usize], mut x: usize) -> usize {
-        while root[x] != x {
-            root[x] = root[root[x]];
-            x = root[x];
-        }
-        x
-    }
-    let mut routed = vec![false; drawn.len()];
-    let mut budget = ROUTED_EDGES;
-    for (k, g) in drawn.iter().enumerate() {
-        let e = &d.edges()[g.edge];
-        let (a, b) = (find(&mut root, e.from()), find(&mut root, e.to()));
-        if a != b && budget > 0 {
-            root[a] = b;
-            routed[k] = true;
-            budget -= 1;
-        }
-    }
-    for r in &mut routed {
-        if budget == 0 {
-            break;
-        }
-        if !*r {
-            *r = true;
-            budget -= 1;
-        }
-    }
+    // The lines that join two components are routed first.
+    let routed = crate::layout::routed_lines(
+        drawn.iter().map(|g| {
+            let e = &d.edges()[g.edge];
+            (e.from(), e.to())
+        }),
+        layout_node.len(),
+    );
     let mut li = 0;
     for (g, r) in drawn.iter_mut().zip(routed) {
         if r {

@@ -883,3 +883,53 @@ pub(crate) fn padded(
         f.pad(&W(write).to_string())
     }
 }
+
+/// A diagram with more drawn lines than this is dense: the layout routes only
+/// [`ROUTED_LINES`] of them, and the others are straight lines between their nodes (the
+/// SVG backend and the ArchiMate export's placement both draw dense views so).
+pub const DENSE_LINES: usize = 400;
+
+/// How many lines of a dense diagram the layout routes. Routing costs more than linear
+/// time in the lines (each long line becomes a chain of dummy nodes through every rank it
+/// crosses, and crossing minimisation sweeps them all), so a dense diagram gets a bounded
+/// amount of it.
+pub const ROUTED_LINES: usize = 300;
+
+/// Which of a dense diagram's lines the layout routes, [`ROUTED_LINES`] at most: `ends`
+/// are each line's two node indices (below `nodes`), in drawing order. First the lines
+/// that join what is not yet joined (so the layout still sees every component), then the
+/// rest in order. Near-linear (union-find with path halving).
+pub fn routed_lines(ends: impl IntoIterator<Item = (usize, usize)>, nodes: usize) -> Vec<bool> {
+    let mut root: Vec<usize> = (0..nodes).collect();
+    fn find(root: &mut [usize], mut x: usize) -> usize {
+        while root[x] != x {
+            root[x] = root[root[x]];
+            x = root[x];
+        }
+        x
+    }
+    let mut routed = Vec::new();
+    let mut budget = ROUTED_LINES;
+    for (from, to) in ends {
+        let joins = from < nodes && to < nodes && {
+            let (a, b) = (find(&mut root, from), find(&mut root, to));
+            let joins = a != b && budget > 0;
+            if joins {
+                root[a] = b;
+                budget -= 1;
+            }
+            joins
+        };
+        routed.push(joins);
+    }
+    for r in &mut routed {
+        if budget == 0 {
+            break;
+        }
+        if !*r {
+            *r = true;
+            budget -= 1;
+        }
+    }
+    routed
+}
