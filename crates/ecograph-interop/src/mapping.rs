@@ -335,13 +335,12 @@ impl<'m> Exchange<'m> {
 
         head.folders = folders(model, &idents, &rel_idents, lang);
 
-        // Looked up once per view (searching the list took the views times the
-        // relationships: 23 s for 40k of each).
-        let rel_ident_set: HashSet<&str> = if !model.views().is_empty() {
-            rel_idents.iter().map(String::as_str).collect()
-        } else {
-            HashSet::default()
-        };
+        // Looked up once per view: in a set when the views are many (searching the list
+        // took the views times the relationships: 23 s for 40k of each), in the list when
+        // they are few (the set of a 500k-relation model's identifiers took 11-16 MB of
+        // the export's peak, for a handful of look-ups).
+        let rel_ident_set: Option<HashSet<&str>> = (model.views().len() > FEW_VIEWS)
+            .then(|| rel_idents.iter().map(String::as_str).collect());
         for view in model.views() {
             let mut d: Diagram = if place {
                 crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?
@@ -350,7 +349,11 @@ impl<'m> Exchange<'m> {
             };
             d.ident = {
                 let e = ids::encode(&view.id);
-                if element_idents.contains(e.as_str()) || rel_ident_set.contains(e.as_str()) {
+                let is_relationship = match &rel_ident_set {
+                    Some(set) => set.contains(e.as_str()),
+                    None => rel_idents.contains(&e),
+                };
+                if element_idents.contains(e.as_str()) || is_relationship {
                     format!("__vid.{e}")
                 } else {
                     e
@@ -1581,6 +1584,10 @@ fn rel_id(ident: &str) -> Option<String> {
 }
 
 /// How many relations are written between two returns of their list's memory.
+/// Views up to which the export looks a view's identifier up in the list of the
+/// relationships' rather than in a set made of them.
+const FEW_VIEWS: usize = 16;
+
 const RELEASE_EVERY: usize = 1 << 16;
 
 /// A relation of the imported model, settled before it is made into the model's parts.
