@@ -942,17 +942,7 @@ impl Tags {
             let a = a.map_err(|err| fail(file, here, format!("not well-formed XML: {err}")))?;
             let key: &[u8] = a.key.into_inner();
             if repeats.seen(key) {
-                let tag: &[u8] = &e;
-                let open = Pos {
-                    line: here.line,
-                    column: here.column + 1,
-                };
-                let at = (key.as_ptr() as usize)
-                    .checked_sub(tag.as_ptr() as usize)
-                    .and_then(|off| tag.get(..off))
-                    .map_or(here, |before| {
-                        pos_in(open, &String::from_utf8_lossy(before))
-                    });
+                let at = offset_in(&e, key).map_or(here, |off| place_in_tag(here, &e, off));
                 return Err(Error::one(
                     Problem::new(
                         file,
@@ -990,19 +980,8 @@ impl Tags {
                 // Located exactly when written raw; a character reference
                 // is located at its tag.
                 let raw: &[u8] = &a.value;
-                let tag: &[u8] = &e;
-                let at = match (
-                    forbidden(&String::from_utf8_lossy(raw)),
-                    (raw.as_ptr() as usize).checked_sub(tag.as_ptr() as usize),
-                ) {
-                    (Some((roff, _)), Some(start)) if start + roff <= tag.len() => {
-                        let before = String::from_utf8_lossy(&tag[..start + roff]);
-                        let open = Pos {
-                            line: here.line,
-                            column: here.column + 1,
-                        };
-                        pos_in(open, &before)
-                    }
+                let at = match (forbidden(&String::from_utf8_lossy(raw)), offset_in(&e, raw)) {
+                    (Some((roff, _)), Some(start)) => place_in_tag(here, &e, start + roff),
                     _ => here,
                 };
                 return Err(not_a_char(file, at, c, &format!("in attribute `{qname}`")));
@@ -1034,6 +1013,24 @@ impl Tags {
         }
         Ok(ens)
     }
+}
+
+/// Where `part`, a slice of `tag`, starts in it.
+fn offset_in(tag: &[u8], part: &[u8]) -> Option<usize> {
+    (part.as_ptr() as usize).checked_sub(tag.as_ptr() as usize)
+}
+
+/// Where byte `off` of a start tag's content is: `tag` is the content read after the `<`
+/// at `here`. `here` itself when `off` is past the content.
+fn place_in_tag(here: Pos, tag: &[u8], off: usize) -> Pos {
+    let Some(before) = tag.get(..off) else {
+        return here;
+    };
+    let open = Pos {
+        line: here.line,
+        column: here.column + 1,
+    };
+    pos_in(open, &String::from_utf8_lossy(before))
 }
 
 /// The attribute names of one tag, to find one given twice: compared one by one while
