@@ -58,7 +58,7 @@ mod locate;
 mod model;
 mod parts;
 mod raw;
-mod scc;
+pub mod scc;
 mod schema;
 #[cfg(feature = "serde")]
 mod ser;

@@ -104,6 +104,22 @@ pub(crate) fn tarjan(g: &Csr) -> Vec<Vec<u32>> {
     comps
 }
 
+/// The strongly connected component of each of `n` nodes of the directed graph of
+/// `edges` (`(from, to)`, each below `n`, and `n` at most `u32::MAX`, as a model's
+/// elements are): two nodes get the same number exactly when each reaches the other.
+/// Tarjan's algorithm with its own stack, so a graph of any depth is fine; linear in
+/// nodes and edges.
+pub fn component_of(n: usize, edges: impl Iterator<Item = (usize, usize)> + Clone) -> Vec<usize> {
+    let g = Csr::from_edges(n, edges.map(|(f, t)| (f as u32, t as u32, 0)));
+    let mut component = vec![0; n];
+    for (c, nodes) in tarjan(&g).into_iter().enumerate() {
+        for v in nodes {
+            component[v as usize] = c;
+        }
+    }
+    component
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +168,15 @@ mod tests {
                 .map(|(f, t)| (f % n as u32, t % n as u32)).collect();
             let g = Csr::from_edges(n, edges.iter().map(|&(f, t)| (f, t, 0)));
             prop_assert_eq!(normalise(tarjan(&g)), oracle(n, &edges));
+            // `component_of` numbers the same components.
+            let component = component_of(n, edges.iter().map(|&(f, t)| (f as usize, t as usize)));
+            for c in oracle(n, &edges) {
+                for v in &c {
+                    prop_assert_eq!(component[*v as usize], component[c[0] as usize]);
+                }
+            }
+            let distinct: std::collections::BTreeSet<usize> = component.iter().copied().collect();
+            prop_assert_eq!(distinct.len(), oracle(n, &edges).len());
         }
     }
 

@@ -1193,20 +1193,16 @@ pub(crate) fn model_from_doc(
                 if c.typ != derived_types[i] {
                     p.insert(A_TYPE.into(), Value::from(&*c.typ));
                 }
-                if doc
-                    .element_folder
-                    .get(kept_at[i])
-                    .copied()
-                    .flatten()
-                    .is_some()
+                let in_a_folder = doc.element_folder.get(kept_at[i]).copied().flatten();
+                if let Some(actual) = recorded_folder(i) {
+                    p.insert(
+                        A_FOLDER.into(),
+                        Value::from(Value::from(doc.folder_path(actual)).to_string()),
+                    );
+                } else if in_a_folder.is_none()
+                    && doc.has_organizations
+                    && (parent[i].is_some() || has_children[i])
                 {
-                    if let Some(actual) = recorded_folder(i) {
-                        p.insert(
-                            A_FOLDER.into(),
-                            Value::from(Value::from(doc.folder_path(actual)).to_string()),
-                        );
-                    }
-                } else if doc.has_organizations && (parent[i].is_some() || has_children[i]) {
                     // The exporter would have placed it in a folder; the file has it nowhere.
                     p.insert(A_FOLDER.into(), Value::from("[]"));
                 }
@@ -1583,11 +1579,11 @@ fn rel_id(ident: &str) -> Option<String> {
     }
 }
 
-/// How many relations are written between two returns of their list's memory.
 /// Views up to which the export looks a view's identifier up in the list of the
 /// relationships' rather than in a set made of them.
 const FEW_VIEWS: usize = 16;
 
+/// How many relations are written between two returns of their list's memory.
 const RELEASE_EVERY: usize = 1 << 16;
 
 /// A relation of the imported model, settled before it is made into the model's parts.
@@ -1701,66 +1697,6 @@ fn user_props(
 const SEARCH_STEPS_PER_ITEM: usize = 64;
 const SEARCH_STEPS_BASE: usize = 1 << 22;
 
-/// The strongly connected component of each of `n` nodes in the graph of `edges`
-/// (`(_, from, to)`), nodes that are `gone` each alone: Kosaraju's two passes, with
-/// explicit stacks.
-fn components(n: usize, edges: &[(usize, usize, usize)], gone: &[bool]) -> Vec<usize> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut back: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for &(_, f, t) in edges {
-        if !gone[f] && !gone[t] {
-            out[f].push(t);
-            back[t].push(f);
-        }
-    }
-    // Postorder of the forward graph.
-    let mut order = Vec::with_capacity(n);
-    let mut seen = vec![false; n];
-    let mut stack: Vec<(usize, usize)> = Vec::new();
-    for root in 0..n {
-        if seen[root] {
-            continue;
-        }
-        seen[root] = true;
-        stack.push((root, 0));
-        while let Some((v, next)) = stack.last_mut() {
-            if let Some(&w) = out[*v].get(*next) {
-                *next += 1;
-                if !seen[w] {
-                    seen[w] = true;
-                    stack.push((w, 0));
-                }
-            } else {
-                order.push(*v);
-                stack.pop();
-            }
-        }
-    }
-    // Components of the reversed graph, in reverse postorder.
-    let mut component = vec![usize::MAX; n];
-    let mut todo: Vec<usize> = Vec::new();
-    for (c, &root) in order.iter().rev().enumerate() {
-        if component[root] != usize::MAX {
-            continue;
-        }
-        component[root] = c;
-        todo.push(root);
-        while let Some(v) = todo.pop() {
-            for &u in &back[v] {
-                if component[u] == usize::MAX {
-                    component[u] = c;
-                    todo.push(u);
-                }
-            }
-        }
-    }
-    component
-}
-
-/// Triggering cycles among work packages are legal in ArchiMate but not as `depends_on`:
-/// a relation read from a foreign Triggering that would close a cycle is kept as
-/// `linked` instead (its type stays in `archimate:type`), with a warning. Linear when
-/// there is no cycle; otherwise one search per foreign `depends_on`.
 /// Keeps a foreign `depends_on` relation as `linked`, in its relationship's own
 /// direction, with a warning saying `why`.
 fn keep_linked(doc: &Doc, r: &mut Rel, cx: &mut Ctx<'_>, why: &str) {
@@ -1781,6 +1717,13 @@ fn keep_linked(doc: &Doc, r: &mut Rel, cx: &mut Ctx<'_>, why: &str) {
     }
 }
 
+/// Triggering cycles among work packages are legal in ArchiMate but not as `depends_on`:
+/// a relation read from a foreign Triggering that would close a cycle is kept as
+/// `linked` instead (its type stays in `archimate:type`), with a warning. Linear when
+/// there is no cycle; otherwise one search per foreign `depends_on`, until the searches
+/// have taken [`SEARCH_STEPS_PER_ITEM`] steps per element and relation (and
+/// [`SEARCH_STEPS_BASE`]); then every foreign `depends_on` left on a cycle of them all
+/// is kept as `linked`.
 fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'_>) {
     let n = ids.len();
     let edges: Vec<(usize, usize, usize)> = relations
@@ -1878,7 +1821,10 @@ fn break_cycles(relations: &mut [Rel], doc: &Doc, ids: &[String], cx: &mut Ctx<'
                 mark[v] = stamp;
                 let step = adj[v].len() + 1;
                 if budget < step {
-                    component = Some(components(n, &edges, &gone));
+                    // Nodes that are gone stand alone.
+                    let live = edges.iter().filter(|&&(_, f, t)| !gone[f] && !gone[t]);
+                    let live = live.map(|&(_, f, t)| (f, t));
+                    component = Some(ecograph_core::scc::component_of(n, live));
                     break;
                 }
                 budget -= step;
