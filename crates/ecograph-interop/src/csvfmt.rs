@@ -459,7 +459,7 @@ struct Table<R: Read> {
     starts: Vec<Pos>,
     /// The row `starts` is for (its byte offset).
     starts_of: Option<u64>,
-    /// The current row's line and byte offset.
+    /// The current row's line (1-based, from [`Tape::line_at`]) and byte offset.
     row_line: u64,
     row_offset: u64,
     /// Raw text from this offset on is kept (the rows of a [`Batch`] being filled).
@@ -472,7 +472,6 @@ impl<R: Read> Table<R> {
     /// fields are found only when asked (for a message: scanning every row for them was
     /// a tenth of an import).
     fn col(&mut self, i: usize) -> Option<Pos> {
-        // The csv crate counts the header's line as 0.
         let row_start = Pos {
             line: self.row_line,
             column: 1,
