@@ -6,7 +6,7 @@ use crate::escape::{ident, mermaid_text, mermaid_title};
 use crate::style::{self, CLUSTER_FILL, INK, Line};
 use crate::view::Diagram;
 use ecograph_core::{ElementKind, RelationKind};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 /// Mermaid node ids: `e_` and the element id with every character outside
@@ -32,16 +32,25 @@ struct ModelNodeIds(Vec<String>);
 impl ModelNodeIds {
     fn new(model: &ecograph_core::Model) -> ModelNodeIds {
         let mut taken: BTreeSet<String> = BTreeSet::new();
+        // For each base that clashed, the suffix to try next: every smaller one is
+        // taken, and stays so. Without it, n ids that all clean up to one base (`a.`,
+        // `a,`, `a;`, ...) tried 2, 3, ... from the start each time, n²/2 look-ups.
+        let mut next: BTreeMap<String, usize> = BTreeMap::new();
         let mut ids = Vec::with_capacity(model.element_count());
         for e in model.elements() {
             let base = ident("e_", e.id().as_str())
                 .replace("style", "st_yle")
                 .replace("classDef", "class_Def");
             let mut id = base.clone();
-            let mut k = 2;
-            while taken.contains(&id) {
-                id = format!("{base}_{k}");
-                k += 1;
+            if taken.contains(&id) {
+                let k = next.entry(base.clone()).or_insert(2);
+                loop {
+                    id = format!("{base}_{k}");
+                    *k += 1;
+                    if !taken.contains(&id) {
+                        break;
+                    }
+                }
             }
             taken.insert(id.clone());
             ids.push(id);
@@ -314,4 +323,60 @@ fn write_legend(
         tail.push(format!("  style {id} {s}"));
     }
     tail.push("  style legend fill:#ffffff,stroke:#bbbbbb".into());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ecograph_core::Model;
+
+    /// The ids as every clash was settled before the per-base counter: each from `_2` on.
+    fn oracle(ids: &[&str]) -> Vec<String> {
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        let mut out = Vec::new();
+        for i in ids {
+            let base = ident("e_", i)
+                .replace("style", "st_yle")
+                .replace("classDef", "class_Def");
+            let mut id = base.clone();
+            let mut k = 2;
+            while taken.contains(&id) {
+                id = format!("{base}_{k}");
+                k += 1;
+            }
+            taken.insert(id.clone());
+            out.push(id);
+        }
+        out
+    }
+
+    fn model(ids: &[&str]) -> Model {
+        let elements: Vec<String> = ids
+            .iter()
+            .map(|i| format!(r#"{{"id": {i:?}, "kind": "system", "name": "S"}}"#))
+            .collect();
+        let json = format!(r#"{{"ecograph": 1, "elements": [{}]}}"#, elements.join(","));
+        Model::from_json_str(&json).expect("valid")
+    }
+
+    proptest::proptest! {
+        /// Ids that clean up to the same base, or to another's suffixed form, get the
+        /// ids the search from `_2` gives.
+        #[test]
+        fn clashing_ids_get_the_first_free_suffix(
+            picks in proptest::collection::vec(0usize..12, 1..40),
+        ) {
+            const IDS: [&str; 12] = [
+                "x.y", "x:y", "x-y", "x_y", "x_y_2", "x_y_3", "x.y_2", "x-y-2",
+                "style", "st_yle", "st-yle", "a",
+            ];
+            let mut ids: Vec<&str> = picks.iter().map(|&p| IDS[p]).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            let m = model(&ids);
+            let got = ModelNodeIds::new(&m).0;
+            let want = oracle(&m.elements().map(|e| e.id().as_str()).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(got, want);
+        }
+    }
 }
