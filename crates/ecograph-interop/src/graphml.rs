@@ -11,6 +11,10 @@ const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const LOCATION: &str =
     "http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd";
 
+/// The data key of an element nested deeper than [`crate::MAX_NESTING`] levels: its
+/// parent's id, as the nested graphs stop there. Declared only in a file that uses it.
+const PARENT_KEY: (&str, &str, &str, &str) = ("parent", "node", "parent", "string");
+
 /// The data keys: (id, for, attr.name, attr.type).
 const KEYS: &[(&str, &str, &str, &str)] = &[
     ("kind", "node", "kind", "string"),
@@ -26,7 +30,9 @@ const KEYS: &[(&str, &str, &str, &str)] = &[
 
 /// Writes `model` as GraphML: one node per element with `kind`, `name` (in
 /// `options.lang` or the default language), `status`, `start`, `end` and `tags`
-/// (comma-separated); elements containing others hold a nested graph; one edge per
+/// (comma-separated); elements containing others hold a nested graph, at most
+/// [`MAX_NESTING`](crate::MAX_NESTING) levels deep (below that, an element sits in its
+/// deepest nested ancestor's graph with its parent's id in `parent`); one edge per
 /// relation with `kind`, `label` and `tags` (`linked` edges are undirected).
 ///
 /// # Errors
@@ -42,7 +48,19 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
             ("xsi:schemaLocation", LOCATION),
         ],
     );
-    for (id, f, name, t) in KEYS {
+    let n = model.element_count();
+    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in model.elements() {
+        if let Some(p) = e.parent() {
+            kids[p.index()].push(e.index());
+        }
+    }
+    // An element at depth `d` (a root at 0) is a node at nesting level `d + 1`, and
+    // holds a graph only while its children's level is at most `MAX_NESTING`.
+    let nests = |i: usize, depth: usize| !kids[i].is_empty() && depth + 1 < crate::MAX_NESTING;
+    let flattened = model.elements().any(|e| e.depth() >= crate::MAX_NESTING);
+    let keys = KEYS.iter().take(6).chain(flattened.then_some(&PARENT_KEY));
+    for (id, f, name, t) in keys.chain(KEYS.iter().skip(6)) {
         x.empty(
             "key",
             &[
@@ -54,18 +72,11 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
         );
     }
     x.start("graph", &[("id", "G"), ("edgedefault", "directed")]);
-    let n = model.element_count();
-    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in model.elements() {
-        if let Some(p) = e.parent() {
-            kids[p.index()].push(e.index());
-        }
-    }
     // Pre-order over the containment forest with an explicit stack: (element, next
-    // child to write), so depth costs no recursion.
+    // child to write, depth), so depth costs no recursion.
     for root in model.roots() {
-        let mut stack: Vec<(usize, usize)> = vec![(root.index(), usize::MAX)];
-        while let Some((i, next)) = stack.pop() {
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root.index(), usize::MAX, 0)];
+        while let Some((i, next, depth)) = stack.pop() {
             let Some(e) = model.element_at(i) else {
                 continue;
             };
@@ -87,19 +98,24 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
                     let tags: Vec<&str> = e.tags().collect();
                     x.text_element("data", &[("key", "tags")], &tags.join(","));
                 }
-                if kids[i].is_empty() {
-                    x.end("node");
-                    continue;
+                if let Some(p) = e.parent()
+                    && depth >= crate::MAX_NESTING
+                {
+                    x.text_element("data", &[("key", PARENT_KEY.0)], p.id().as_str());
                 }
-                let gid = format!("{}:", e.id());
-                x.start("graph", &[("id", &gid), ("edgedefault", "directed")]);
-                stack.push((i, 0));
+                if nests(i, depth) {
+                    let gid = format!("{}:", e.id());
+                    x.start("graph", &[("id", &gid), ("edgedefault", "directed")]);
+                } else {
+                    x.end("node");
+                }
+                stack.push((i, 0, depth));
                 continue;
             }
             if next < kids[i].len() {
-                stack.push((i, next + 1));
-                stack.push((kids[i][next], usize::MAX));
-            } else {
+                stack.push((i, next + 1, depth));
+                stack.push((kids[i][next], usize::MAX, depth + 1));
+            } else if nests(i, depth) {
                 x.end("graph");
                 x.end("node");
             }

@@ -53,6 +53,16 @@ pub use graphml::export_graphml;
 
 use ecograph_core::Model;
 
+/// Deepest containment the exports write as nesting: folders in the exchange file,
+/// nested nodes in its diagrams, nested graphs in GraphML. An element deeper than this
+/// goes where its deepest written ancestor's contents go. Containment itself travels
+/// apart from the nesting (Composition or Aggregation relationships, `parent` data), so
+/// nothing is lost. Nesting as deep as containment would write a chain deeper than the
+/// reader accepts (`xmlread::MAX_DEPTH`), which would not import back, and would hand
+/// its depth to tools that read folders and nested nodes recursively (Archi, yEd). 64
+/// levels is more than a hand-made model uses.
+pub const MAX_NESTING: usize = 64;
+
 /// Options of every export.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[non_exhaustive]

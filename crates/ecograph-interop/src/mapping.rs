@@ -579,7 +579,10 @@ impl<'m> Exchange<'m> {
 
 /// The organizations: containment as folders (an element with children is a folder,
 /// labelled with its name, that holds the element and its children), or the folders an
-/// import recorded in `archimate:folder`. `folders[0]` is the top level.
+/// import recorded in `archimate:folder`. `folders[0]` is the top level. Only an element
+/// at a depth below [`MAX_NESTING`](crate::MAX_NESTING) gets a folder (a root is at
+/// depth 0 and its folder at level 1): a deeper one sits, with its children, in its
+/// deepest ancestor's folder, so the folders nest at most `MAX_NESTING` levels.
 fn folders(
     model: &Model,
     idents: &[String],
@@ -635,12 +638,15 @@ fn folders(
         }
     }
     for root in model.roots() {
-        let mut stack: Vec<(usize, usize)> = vec![(root.index(), 0)];
-        while let Some((i, into)) = stack.pop() {
+        let mut stack: Vec<(usize, usize, usize)> = vec![(root.index(), 0, 0)];
+        while let Some((i, into, depth)) = stack.pop() {
             let own = folder_prop(i).is_none();
-            if kids[i].is_empty() {
+            if !has_folder(kids[i].is_empty(), depth) {
                 if own {
                     arena[into].items.push(Item::Ref(idents[i].clone()));
+                }
+                for &k in kids[i].iter().rev() {
+                    stack.push((k, into, depth + 1));
                 }
                 continue;
             }
@@ -658,11 +664,18 @@ fn folders(
                 arena[f].items.push(Item::Ref(idents[i].clone()));
             }
             for &k in kids[i].iter().rev() {
-                stack.push((k, f));
+                stack.push((k, f, depth + 1));
             }
         }
     }
     arena
+}
+
+/// Whether an element at `depth` in the containment tree (a root is at 0) is a folder
+/// of its own in the exchange file's organizations: the exporter's rule, which the
+/// importer follows to tell a derived folder from one to keep.
+fn has_folder(childless: bool, depth: usize) -> bool {
+    !childless && depth < crate::MAX_NESTING
 }
 
 fn parse_path(s: &str) -> Option<Vec<String>> {
@@ -1134,20 +1147,28 @@ pub(crate) fn model_from_doc(
                 children[*p].push(i);
             }
         }
-        let mut todo: Vec<usize> = (0..n).filter(|i| parent[*i].is_none()).collect();
-        while let Some(i) = todo.pop() {
+        let mut todo: Vec<(usize, usize)> = (0..n)
+            .filter(|i| parent[*i].is_none())
+            .map(|i| (i, 0))
+            .collect();
+        while let Some((i, depth)) = todo.pop() {
             let base = match parent[i] {
                 Some(p) => own_folder[p],
                 None => Some(0),
             };
-            let c = kept[i];
-            let name = if c.name.is_empty() {
-                ids_out[i].clone()
+            own_folder[i] = if has_folder(children[i].is_empty(), depth) {
+                let c = kept[i];
+                let name = if c.name.is_empty() {
+                    ids_out[i].clone()
+                } else {
+                    c.name.first().to_owned()
+                };
+                base.and_then(|b| doc.folder_child.get(&(b, name)).copied())
             } else {
-                c.name.first().to_owned()
+                // Beyond the exporter's folder depth, children share the ancestor's.
+                base
             };
-            own_folder[i] = base.and_then(|b| doc.folder_child.get(&(b, name)).copied());
-            todo.extend(children[i].iter().copied());
+            todo.extend(children[i].iter().map(|&k| (k, depth + 1)));
         }
     }
     // The folder of the file each element keeps as `archimate:folder`: its own when it

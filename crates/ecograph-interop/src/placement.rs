@@ -204,6 +204,11 @@ pub(crate) fn diagram(
         }
     }
     let mut out_index: Vec<Option<usize>> = vec![None; nodes.len()];
+    // How deep each written node is nested (a top-level node at 0): nodes nest at most
+    // `MAX_NESTING` levels, a box at the last level holds nothing in the file, and what
+    // it holds is nested in that box's parent (coordinates are absolute, so it is still
+    // drawn inside its own box); the view keeps the same elements.
+    let mut nesting: Vec<usize> = Vec::with_capacity(nodes.len());
     let view_ident = crate::ids::encode(&view.id);
     for &i in &order {
         let n = &nodes[i];
@@ -219,6 +224,13 @@ pub(crate) fn diagram(
             }
             (None, None) => (0.0, 0.0, MIN_W, MIN_H),
         };
+        let mut parent = n.parent().and_then(|p| out_index[p]);
+        if let Some(p) = parent
+            && nesting[p] + 1 >= crate::MAX_NESTING
+        {
+            parent = out.nodes[p].parent;
+        }
+        nesting.push(parent.map_or(0, |p| nesting[p] + 1));
         out_index[i] = Some(out.nodes.len());
         out.nodes.push(Node {
             ident: format!("__n.{view_ident}.{}", out.nodes.len()),
@@ -227,7 +239,7 @@ pub(crate) fn diagram(
             y: int(y + MARGIN),
             w: int(w).max(1),
             h: int(h).max(1),
-            parent: n.parent().and_then(|p| out_index[p]),
+            parent,
             ..Node::default()
         });
     }

@@ -17,8 +17,10 @@ const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const SCHEMA_LOCATION: &str = "http://www.opengroup.org/xsd/archimate/3.0/ http://www.opengroup.org/xsd/archimate/3.1/archimate3_Diagram.xsd";
 
 /// Writes `model` as an ArchiMate exchange file (version 3.1): elements, relationships,
-/// organizations mirroring containment, property definitions and one diagram per view,
-/// placed by ecograph's layout. The output is deterministic.
+/// organizations mirroring containment (at most [`MAX_NESTING`](crate::MAX_NESTING)
+/// folders deep), property definitions and one diagram per view, placed by ecograph's
+/// layout. The output is deterministic, and [`import_archimate`] reads it back whatever
+/// the model's containment depth.
 ///
 /// # Errors
 /// [`Error::Unrepresentable`] when a text holds a character XML 1.0 cannot hold (such
@@ -48,7 +50,7 @@ pub fn write_archimate<W: Write>(
 /// ecograph model. `file` names the input in messages.
 ///
 /// The file is streamed: a DOCTYPE is refused (no entity is ever expanded or fetched),
-/// nesting deeper than 1,000 elements and any tag or text over 16 MiB are refused, so
+/// nesting deeper than 10,000 elements and any tag or text over 16 MiB are refused, so
 /// memory stays bounded by the model read.
 ///
 /// # Errors

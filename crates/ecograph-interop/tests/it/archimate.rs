@@ -2,7 +2,7 @@
 
 use crate::generate;
 use crate::structure::{check, disallowed};
-use crate::{fixture, te24};
+use crate::{chain, fixture, te24};
 use ecograph_core::{ElementKind, Model, RelationKind};
 use ecograph_interop::{ExportOptions, Imported, export_archimate, import_archimate, types};
 use proptest::prelude::*;
@@ -339,37 +339,119 @@ fn a_foreign_file_exported_and_imported_again_is_the_same_model() {
     assert!(again.contains(r#"<propertyDefinition identifier="__pd.0" type="number">"#));
 }
 
-fn chain(n: usize) -> Model {
-    let mut els = vec![r#"{"id":"t0","kind":"task","name":"T"}"#.to_owned()];
+/// The folders of an element's labels and references, in order, one level down.
+fn folder_items<'a, 'i>(
+    folder: roxmltree::Node<'a, 'i>,
+) -> (Vec<&'a str>, Vec<roxmltree::Node<'a, 'i>>) {
+    let items = folder.children().filter(|n| n.tag_name().name() == "item");
+    let (refs, folders): (Vec<_>, Vec<_>) =
+        items.partition(|n| n.attribute("identifierRef").is_some());
+    (
+        refs.iter()
+            .filter_map(|n| n.attribute("identifierRef"))
+            .collect(),
+        folders,
+    )
+}
+
+/// Containment deeper than the reader's nesting limit (10,000) imports back exactly:
+/// the folders stop at `MAX_NESTING` levels, the element at that depth holds every
+/// element below it in its folder, in order, and `parent` travels as Composition.
+#[test]
+fn containment_deeper_than_the_reader_accepts_round_trips() {
+    let n = 12_000;
+    let m = chain(n);
+    let xml = export(&m);
+    assert_eq!(
+        import(&xml).model.to_canonical_json(),
+        m.to_canonical_json()
+    );
+
+    let doc = roxmltree::Document::parse(&xml).expect("XML");
+    let mut folder = doc
+        .descendants()
+        .find(|n| n.tag_name().name() == "organizations")
+        .expect("folders");
+    let mut levels = 0;
+    loop {
+        let (refs, folders) = folder_items(folder);
+        if levels == 0 {
+            assert!(refs.is_empty(), "{refs:?}");
+        } else if levels < ecograph_interop::MAX_NESTING {
+            assert_eq!(refs, [format!("t{}", levels - 1)], "level {levels}");
+        } else {
+            let below: Vec<String> = (levels - 1..n).map(|i| format!("t{i}")).collect();
+            assert_eq!(refs, below, "level {levels}");
+        }
+        match folders[..] {
+            [] => break,
+            [f] => folder = f,
+            _ => panic!("{} folders at level {levels}", folders.len()),
+        }
+        levels += 1;
+    }
+    assert_eq!(levels, ecograph_interop::MAX_NESTING);
+}
+
+/// A view's containment boxes nest at most `MAX_NESTING` levels: the box at the last
+/// level holds no node, what it holds is nested in its parent box, and the view shows
+/// the same elements, which an import keeps.
+#[test]
+fn a_views_boxes_nest_at_most_the_folders_depth() {
+    let n = 100;
+    let mut els = vec![r#"{"id":"g0","kind":"group","name":"G"}"#.to_owned()];
     for i in 1..n {
         els.push(format!(
-            r#"{{"id":"t{i}","kind":"task","name":"T","parent":"t{}"}}"#,
+            r#"{{"id":"g{i}","kind":"group","name":"G","parent":"g{}"}}"#,
             i - 1
         ));
     }
-    Model::from_json_str(&format!(
-        r#"{{"ecograph":1,"elements":[{}]}}"#,
+    let m = Model::from_json_str(&format!(
+        r#"{{"ecograph":1,"elements":[{}],"views":[{{"id":"all","title":"All","include":[{{"subtree":"g0"}}]}}]}}"#,
         els.join(",")
     ))
-    .expect("valid")
-}
-
-#[test]
-fn deep_containment_round_trips_without_recursion() {
-    let m = chain(5_000);
-    assert_eq!(import(&export(&m)).model, m);
-}
-
-#[test]
-fn containment_deeper_than_the_reader_accepts_is_written_and_refused_clearly() {
-    // Folders nest as deep as containment; the reader stops at 10,000 levels.
-    let xml = export(&chain(12_000));
-    let err = import_archimate(xml.as_bytes(), "deep.xml").expect_err("too deep to read back");
-    assert!(
-        err.to_string()
-            .starts_with("elements nested more than 10000 levels deep\n  --> deep.xml:"),
-        "{err}"
+    .expect("valid");
+    let xml = export(&m);
+    assert_eq!(
+        import(&xml).model.to_canonical_json(),
+        m.to_canonical_json()
     );
+
+    let doc = roxmltree::Document::parse(&xml).expect("XML");
+    let nodes: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.tag_name().name() == "node")
+        .collect();
+    let mut shown: Vec<&str> = nodes
+        .iter()
+        .filter_map(|n| n.attribute("elementRef"))
+        .collect();
+    shown.sort_unstable();
+    let mut all: Vec<&str> = m.elements().map(|e| e.id().as_str()).collect();
+    all.sort_unstable();
+    assert_eq!(shown, all);
+    let last = ecograph_interop::MAX_NESTING - 1;
+    for node in &nodes {
+        let id = node.attribute("elementRef").expect("an element");
+        let i: usize = id[1..].parse().expect("g<i>");
+        let boxes: Vec<&str> = node
+            .ancestors()
+            .skip(1)
+            .filter(|a| a.tag_name().name() == "node")
+            .filter_map(|a| a.attribute("elementRef"))
+            .collect();
+        assert!(boxes.len() <= last, "{id} is in {} boxes", boxes.len());
+        let expected = if i <= last {
+            i.checked_sub(1)
+        } else {
+            Some(last - 1)
+        };
+        assert_eq!(
+            boxes.first().copied(),
+            expected.map(|p| format!("g{p}")).as_deref(),
+            "{id}"
+        );
+    }
 }
 
 proptest! {

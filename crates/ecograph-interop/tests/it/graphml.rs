@@ -1,6 +1,6 @@
 //! GraphML: parsed by a real XML parser, keys typed, containment nested.
 
-use crate::te24;
+use crate::{chain, te24};
 use ecograph_interop::{ExportOptions, export_graphml};
 use std::collections::{HashMap, HashSet};
 
@@ -77,4 +77,56 @@ fn te24_graphml_has_typed_keys_nested_containment_and_every_relation() {
             !r.kind().is_directed()
         );
     }
+}
+
+/// Nested graphs stop at `MAX_NESTING` levels of nodes: an element deeper sits in its
+/// deepest nested ancestor's graph and names its parent in `parent` data (a key
+/// declared only then), so containment is whole however deep.
+#[test]
+fn containment_nests_at_most_max_nesting_deep_and_the_rest_names_its_parent() {
+    let n = 12_000;
+    let m = chain(n);
+    let text = String::from_utf8(export_graphml(&m, &ExportOptions::default()).expect("exports"))
+        .expect("UTF-8");
+    let doc = roxmltree::Document::parse(&text).expect("well-formed XML");
+    let declared = doc
+        .descendants()
+        .any(|k| k.has_tag_name((NS, "key")) && k.attribute("id") == Some("parent"));
+    assert!(declared);
+    let nodes: Vec<_> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name((NS, "node")))
+        .collect();
+    assert_eq!(nodes.len(), n);
+    let max = ecograph_interop::MAX_NESTING;
+    for node in &nodes {
+        let id = node.attribute("id").expect("id");
+        let e = m.element(id).expect("an element");
+        let enclosing: Vec<&str> = node
+            .ancestors()
+            .skip(1)
+            .filter(|a| a.has_tag_name((NS, "node")))
+            .filter_map(|a| a.attribute("id"))
+            .collect();
+        assert!(enclosing.len() < max, "{id} in {} nodes", enclosing.len());
+        let parent_data = node
+            .children()
+            .find(|d| d.attribute("key") == Some("parent"))
+            .and_then(|d| d.text());
+        let parent = e.parent().map(|p| p.id().as_str());
+        if e.depth() < max {
+            assert_eq!(enclosing.first().copied(), parent, "{id}");
+            assert_eq!(parent_data, None, "{id}");
+        } else {
+            assert_eq!(parent_data, parent, "{id}");
+            let deepest = format!("t{}", max - 2);
+            assert_eq!(enclosing.first().copied(), Some(deepest.as_str()), "{id}");
+        }
+    }
+    // A model within the depth declares no `parent` key.
+    let shallow =
+        String::from_utf8(export_graphml(&chain(max), &ExportOptions::default()).expect("exports"))
+            .expect("UTF-8");
+    assert!(!shallow.contains(r#"id="parent""#));
+    assert!(shallow.contains(&format!(r#"<node id="t{}">"#, max - 1)));
 }

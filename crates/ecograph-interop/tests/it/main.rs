@@ -28,3 +28,19 @@ pub fn fixture(path: &str) -> PathBuf {
 pub fn te24() -> ecograph_core::Model {
     ecograph_core::Model::load(repo_file("models/te24.json")).expect("te24 loads")
 }
+
+/// A containment chain of `n` tasks, `t0` holding `t1` holding `t2` ...
+pub fn chain(n: usize) -> ecograph_core::Model {
+    let mut els = vec![r#"{"id":"t0","kind":"task","name":"T"}"#.to_owned()];
+    for i in 1..n {
+        els.push(format!(
+            r#"{{"id":"t{i}","kind":"task","name":"T","parent":"t{}"}}"#,
+            i - 1
+        ));
+    }
+    ecograph_core::Model::from_json_str(&format!(
+        r#"{{"ecograph":1,"elements":[{}]}}"#,
+        els.join(",")
+    ))
+    .expect("valid")
+}
