@@ -1140,6 +1140,11 @@ pub(crate) fn model_from_doc(
     // when the file has no such folder (always, when it has no folders: a CSV import).
     // Elements in a parent cycle are never reached.
     let mut own_folder: Vec<Option<usize>> = vec![None; n];
+    // The same with folders as deep as containment, as a file may have them (ecograph
+    // wrote them so before `MAX_NESTING`): such a folder is derived too, not recorded,
+    // or a deep chain would record paths of its depth's square in labels. Made only once
+    // an element is that deep; until then it equals `own_folder`.
+    let mut deep_folder: Vec<Option<usize>> = Vec::new();
     if !doc.folder_child.is_empty() {
         let mut children: Vec<Vec<usize>> = vec![Vec::new(); n];
         for (i, p) in parent.iter().enumerate() {
@@ -1151,40 +1156,59 @@ pub(crate) fn model_from_doc(
             .filter(|i| parent[*i].is_none())
             .map(|i| (i, 0))
             .collect();
+        let folder_of = |i: usize, base: Option<usize>| {
+            let c = kept[i];
+            let name = if c.name.is_empty() {
+                ids_out[i].clone()
+            } else {
+                c.name.first().to_owned()
+            };
+            base.and_then(|b| doc.folder_child.get(&(b, name)).copied())
+        };
         while let Some((i, depth)) = todo.pop() {
             let base = match parent[i] {
                 Some(p) => own_folder[p],
                 None => Some(0),
             };
-            own_folder[i] = if has_folder(children[i].is_empty(), depth) {
-                let c = kept[i];
-                let name = if c.name.is_empty() {
-                    ids_out[i].clone()
-                } else {
-                    c.name.first().to_owned()
-                };
-                base.and_then(|b| doc.folder_child.get(&(b, name)).copied())
+            let childless = children[i].is_empty();
+            own_folder[i] = if has_folder(childless, depth) {
+                folder_of(i, base)
             } else {
                 // Beyond the exporter's folder depth, children share the ancestor's.
                 base
             };
+            if depth >= crate::MAX_NESTING && deep_folder.is_empty() {
+                // Every element so far was shallower: its deep folder is its own.
+                deep_folder.clone_from(&own_folder);
+            }
+            if !deep_folder.is_empty() {
+                deep_folder[i] = if depth < crate::MAX_NESTING {
+                    own_folder[i]
+                } else {
+                    let base = parent[i].and_then(|p| deep_folder[p]);
+                    if childless { base } else { folder_of(i, base) }
+                };
+            }
             todo.extend(children[i].iter().map(|&k| (k, depth + 1)));
         }
     }
     // The folder of the file each element keeps as `archimate:folder`: its own when it
-    // is not the one the exporter derives, the parent's containment folder (the top
-    // level for a root), or the element's own when it contains others.
-    let recorded_folder = |i: usize| -> Option<usize> {
-        let actual = doc.element_folder.get(kept_at[i]).copied().flatten()? as usize;
-        let derived = if has_children[i] {
-            own_folder[i]
+    // is not one the exporter derives, the parent's containment folder (the top level
+    // for a root), or the element's own when it contains others.
+    let derived = |folders: &[Option<usize>], i: usize| -> Option<usize> {
+        if has_children[i] {
+            folders[i]
         } else {
             match parent[i] {
-                Some(p) => own_folder[p],
+                Some(p) => folders[p],
                 None => Some(0),
             }
-        };
-        (derived != Some(actual)).then_some(actual)
+        }
+    };
+    let recorded_folder = |i: usize| -> Option<usize> {
+        let actual = doc.element_folder.get(kept_at[i]).copied().flatten()? as usize;
+        let deep = !deep_folder.is_empty() && derived(&deep_folder, i) == Some(actual);
+        (derived(&own_folder, i) != Some(actual) && !deep).then_some(actual)
     };
     let in_folders = (0..n).map(|i| ("element", recorded_folder(i), kept[i]));
     // `relationships` is in reverse order.

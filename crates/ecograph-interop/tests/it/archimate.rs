@@ -393,6 +393,48 @@ fn containment_deeper_than_the_reader_accepts_round_trips() {
     assert_eq!(levels, ecograph_interop::MAX_NESTING);
 }
 
+/// A file whose folders nest as deep as containment (as ecograph wrote them before
+/// `MAX_NESTING`, and as other tools may) has the derived folders: nothing is recorded,
+/// so the model is the one exported, not one with a path of up to 3,000 labels on each
+/// element (about 18 MB of them, past the paths' budget).
+#[test]
+fn folders_as_deep_as_containment_are_derived_too() {
+    let n = 3_000;
+    let m = chain(n);
+    let xml = export(&m);
+    let (head, rest) = xml.split_once("<organizations>").expect("folders");
+    let (_, tail) = rest.split_once("</organizations>").expect("folders end");
+    let mut folders = String::from("<organizations>");
+    for i in 0..n - 1 {
+        folders.push_str(&format!(
+            r#"<item><label>T</label><item identifierRef="t{i}"/>"#
+        ));
+    }
+    folders.push_str(&format!(r#"<item identifierRef="t{}"/>"#, n - 1));
+    folders.push_str(&"</item>".repeat(n - 1));
+    folders.push_str("</organizations>");
+    let deep = format!("{head}{folders}{tail}");
+    let imported = import(&deep);
+    assert_eq!(imported.model.to_canonical_json(), m.to_canonical_json());
+    // A deep element elsewhere than either rule puts it is recorded.
+    let moved = deep
+        .replacen(r#"<item identifierRef="t2500"/>"#, "", 1)
+        .replacen(
+            r#"<item identifierRef="t0"/>"#,
+            r#"<item identifierRef="t0"/><item identifierRef="t2500"/>"#,
+            1,
+        );
+    let back = import(&moved).model;
+    let t2500 = back.element("t2500").expect("t2500");
+    assert_eq!(t2500.property("archimate:folder"), Some(r#"["T"]"#));
+    assert_eq!(
+        back.elements()
+            .filter(|e| e.property("archimate:folder").is_some())
+            .count(),
+        1
+    );
+}
+
 /// A view's containment boxes nest at most `MAX_NESTING` levels: the box at the last
 /// level holds no node, what it holds is nested in its parent box, and the view shows
 /// the same elements, which an import keeps.
