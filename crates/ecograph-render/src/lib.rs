@@ -40,6 +40,7 @@ mod dot;
 mod error;
 mod escape;
 mod highlight;
+mod index;
 pub mod layout;
 mod mermaid;
 mod style;

@@ -4,12 +4,14 @@
 
 use crate::Error;
 use crate::highlight::{Highlight, Mark};
+use crate::index::{self, ByElement, Groups, Links, Tags, Tree};
 use crate::style::{self, metrics};
 use ecograph_core::{
-    Collapse, Direction, Element, ElementKind, ElementSet, LayoutDirection, Model, Relation,
-    RelationKind, Selector, Text, View,
+    Collapse, Element, ElementKind, ElementSet, LayoutDirection, Model, Relation, RelationKind,
+    Selector, Text, View,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::sync::Arc;
 
 /// The default `--max-nodes`: a view drawing more nodes than this is refused with a
 /// suggestion.
@@ -218,7 +220,7 @@ impl<'m> Diagram<'m> {
     /// `options.max_nodes` nodes, with a collapse or split that would bring it under.
     pub fn new(model: &'m Model, view: &View, options: &Options) -> Result<Diagram<'m>, Error> {
         let sel = Selection::new(model, view)?;
-        let collapse = CollapseSet::new(model, &view.collapse);
+        let collapse = CollapseSet::new(model, &sel.tree, &view.collapse);
         let reps = sel.representatives(model, &collapse);
         let count = reps.drawn_count();
         if count > options.max_nodes {
@@ -350,57 +352,14 @@ fn mark_key(m: &Mark) -> u8 {
     }
 }
 
-/// Which elements the view's selectors pick.
+/// Which elements the view's selectors pick: a list, found through the model's
+/// indexes ([`crate::index`]), so that a view costs what it selects, not the model.
 pub(crate) struct Selection {
-    selected: Vec<bool>,
-    excluded: Vec<bool>,
+    /// The selected elements, in file order.
+    selected: Vec<usize>,
+    excluded: Excluded,
     group_by_parent: bool,
-    tree: Tree,
-}
-
-/// The containment forest walked once: every element parents-first (breadth first from
-/// the roots), with its parent and depth. Containment questions (collapsed ancestors,
-/// drawn descendants, nearest drawn ancestor) are then one linear pass each, instead of
-/// one ancestor or descendant walk per element, which is quadratic on deep chains.
-pub(crate) struct Tree {
-    order: Vec<usize>,
-    parent: Vec<Option<usize>>,
-    depth: Vec<usize>,
-}
-
-impl Tree {
-    pub(crate) fn new(model: &Model) -> Tree {
-        let n = model.element_count();
-        let mut order: Vec<usize> = model.roots().map(|r| r.index()).collect();
-        let mut parent = vec![None; n];
-        let mut depth = vec![0; n];
-        let mut next = 0;
-        while let Some(&i) = order.get(next) {
-            next += 1;
-            let Some(e) = model.element_at(i) else {
-                continue;
-            };
-            for c in e.children() {
-                parent[c.index()] = Some(i);
-                depth[c.index()] = depth[i] + 1;
-                order.push(c.index());
-            }
-        }
-        Tree {
-            order,
-            parent,
-            depth,
-        }
-    }
-
-    fn deepest(&self, filter: impl Fn(usize) -> bool) -> usize {
-        self.order
-            .iter()
-            .filter(|&&i| filter(i))
-            .map(|&i| self.depth[i])
-            .max()
-            .unwrap_or(0)
-    }
+    tree: Arc<Tree>,
 }
 
 /// The largest depth in `0..below` for which `count` is at most `max`, and its count,
@@ -435,38 +394,36 @@ fn find<'m>(model: &'m Model, view: &View, id: &str) -> Result<Element<'m>, Erro
     })
 }
 
-fn mark_selector(
+fn depth_of(model: &Model, i: usize) -> usize {
+    model.element_at(i).map_or(0, |e| e.depth())
+}
+
+/// Adds the elements an include selector picks to `out` (in no particular order).
+fn pick(
     model: &Model,
     view: &View,
+    tree: &Tree,
     sel: &Selector,
-    out: &mut [bool],
+    out: &mut Vec<usize>,
 ) -> Result<(), Error> {
+    let widen = |list: &[u32], out: &mut Vec<usize>| out.extend(list.iter().map(|&i| i as usize));
     match sel {
-        Selector::Kind(k) => model
-            .elements_of_kind(*k)
-            .for_each(|e| out[e.index()] = true),
-        Selector::Tag(t) => model
-            .elements_with_tag(t)
-            .for_each(|e| out[e.index()] = true),
-        Selector::Status(s) => model
-            .tasks_with_status(*s)
-            .for_each(|e| out[e.index()] = true),
-        Selector::Id(id) => out[find(model, view, id)?.index()] = true,
-        Selector::Subtree(id) => {
-            let root = find(model, view, id)?;
-            out[root.index()] = true;
-            root.descendants().for_each(|e| out[e.index()] = true);
-        }
+        Selector::Kind(k) => widen(Groups::of(model).of_kind(*k), out),
+        Selector::Tag(t) => widen(Tags::of(model).with(t), out),
+        Selector::Status(s) => widen(Groups::of(model).with_status(*s), out),
+        Selector::Id(id) => out.push(find(model, view, id)?.index()),
+        Selector::Subtree(id) => widen(tree.subtree(find(model, view, id)?.index()), out),
         Selector::Around {
             id,
             depth,
             relations,
         } => {
-            let centre = find(model, view, id)?;
-            out[centre.index()] = true;
-            model
-                .neighbours(centre, *depth, relations, Direction::Both)
-                .for_each(|(e, _)| out[e.index()] = true);
+            let centre = find(model, view, id)?.index();
+            let links = Links::of(model);
+            widen(
+                &index::around(model, &links, centre, *depth, relations),
+                out,
+            );
         }
         // A selector kind this crate does not know yet selects nothing rather than
         // everything: a diagram that shows too little is the safer mistake.
@@ -475,70 +432,191 @@ fn mark_selector(
     Ok(())
 }
 
+/// What the exclude selectors rule out, as tests of one element each, so that only
+/// the elements a view would draw are tested (an exclusion by kind does not list every
+/// element of the kind).
+#[derive(Default)]
+struct Excluded {
+    kinds: Vec<ElementKind>,
+    statuses: Vec<ecograph_core::Status>,
+    tags: HashSet<String>,
+    /// Excluded by id, or within reach of an excluded centre.
+    listed: HashSet<usize>,
+    /// Excluded subtrees as preorder intervals, the outermost only, sorted.
+    subtrees: Vec<(u32, u32)>,
+}
+
+impl Excluded {
+    fn add(
+        &mut self,
+        model: &Model,
+        view: &View,
+        tree: &Tree,
+        sel: &Selector,
+    ) -> Result<(), Error> {
+        match sel {
+            Selector::Kind(k) => self.kinds.push(*k),
+            Selector::Tag(t) => {
+                self.tags.insert(t.clone());
+            }
+            Selector::Status(s) => self.statuses.push(*s),
+            Selector::Id(id) => {
+                self.listed.insert(find(model, view, id)?.index());
+            }
+            Selector::Subtree(id) => {
+                let root = find(model, view, id)?.index();
+                let s = tree.subtree(root);
+                self.subtrees
+                    .push((tree.pre(root), tree.pre(root) + s.len() as u32));
+            }
+            Selector::Around {
+                id,
+                depth,
+                relations,
+            } => {
+                let centre = find(model, view, id)?.index();
+                let links = Links::of(model);
+                let reached = index::around(model, &links, centre, *depth, relations);
+                self.listed.extend(reached.iter().map(|&i| i as usize));
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    /// Keeps the outermost of the subtrees (two subtrees are nested or apart).
+    fn seal(&mut self) {
+        self.subtrees
+            .sort_unstable_by_key(|&(s, e)| (s, std::cmp::Reverse(e)));
+        let mut kept: Vec<(u32, u32)> = Vec::with_capacity(self.subtrees.len());
+        for &(s, e) in &self.subtrees {
+            if kept.last().is_none_or(|&(_, end)| s >= end) {
+                kept.push((s, e));
+            }
+        }
+        self.subtrees = kept;
+    }
+
+    fn is_empty(&self) -> bool {
+        self.kinds.is_empty()
+            && self.statuses.is_empty()
+            && self.tags.is_empty()
+            && self.listed.is_empty()
+            && self.subtrees.is_empty()
+    }
+
+    fn contains(&self, model: &Model, tree: &Tree, i: usize) -> bool {
+        let Some(e) = model.element_at(i) else {
+            return false;
+        };
+        if self.kinds.contains(&e.kind())
+            || e.status().is_some_and(|s| self.statuses.contains(&s))
+            || self.listed.contains(&i)
+            || (!self.tags.is_empty() && e.tags().any(|t| self.tags.contains(t)))
+        {
+            return true;
+        }
+        let p = tree.pre(i);
+        let at = self.subtrees.partition_point(|&(s, _)| s <= p);
+        at.checked_sub(1)
+            .and_then(|k| self.subtrees.get(k))
+            .is_some_and(|&(_, end)| p < end)
+    }
+}
+
 impl Selection {
     pub(crate) fn new(model: &Model, view: &View) -> Result<Selection, Error> {
-        let n = model.element_count();
-        let mut included = vec![view.include.is_empty(); n];
+        let tree = Tree::of(model);
+        let mut selected: Vec<usize> = Vec::new();
+        if view.include.is_empty() {
+            selected.extend(0..model.element_count());
+        }
         for s in &view.include {
-            mark_selector(model, view, s, &mut included)?;
+            pick(model, view, &tree, s, &mut selected)?;
         }
-        let mut excluded = vec![false; n];
+        let mut excluded = Excluded::default();
         for s in &view.exclude {
-            mark_selector(model, view, s, &mut excluded)?;
+            excluded.add(model, view, &tree, s)?;
         }
-        let selected = included
-            .iter()
-            .zip(&excluded)
-            .map(|(&i, &x)| i && !x)
-            .collect();
+        excluded.seal();
+        selected.sort_unstable();
+        selected.dedup();
+        if !excluded.is_empty() {
+            selected.retain(|&i| !excluded.contains(model, &tree, i));
+        }
         Ok(Selection {
             selected,
             excluded,
             group_by_parent: view.group_by_parent,
-            tree: Tree::new(model),
+            tree,
         })
     }
 
     /// Maps each selected element to the node that draws it.
     pub(crate) fn representatives(&self, model: &Model, collapse: &CollapseSet) -> Reps {
-        let n = model.element_count();
-        let mut rep: Vec<Option<usize>> = vec![None; n];
-        // The outermost collapsed strict ancestor of each element, parents first.
-        let mut outer: Vec<Option<usize>> = vec![None; n];
         let tree = &self.tree;
-        for &i in &tree.order {
-            if let Some(p) = tree.parent[i] {
-                outer[i] = outer[p].or_else(|| {
-                    (collapse.ids[p] || collapse.depth == Some(tree.depth[p])).then_some(p)
-                });
+        let mut rep: Vec<(usize, usize)> = Vec::with_capacity(self.selected.len());
+        if collapse.ids.is_empty() && collapse.depth.is_none() {
+            rep.extend(self.selected.iter().map(|&i| (i, i)));
+        } else {
+            // In preorder, with the collapsed elements around the current one on a
+            // stack, outermost first.
+            let mut order = self.selected.clone();
+            order.sort_unstable_by_key(|&i| tree.pre(i));
+            let mut ids = collapse.ids.iter().copied().peekable();
+            let mut open: Vec<usize> = Vec::new();
+            for i in order {
+                let p = tree.pre(i);
+                while let Some(c) = ids.next_if(|&c| tree.pre(c) < p) {
+                    while open.last().is_some_and(|&top| !tree.contains(top, c)) {
+                        open.pop();
+                    }
+                    open.push(c);
+                }
+                while open.last().is_some_and(|&top| !tree.contains(top, i)) {
+                    open.pop();
+                }
+                // The outermost collapsed strict ancestor draws the element.
+                let by_id = open.first().copied();
+                let by_depth = collapse
+                    .depth
+                    .filter(|&d| depth_of(model, i) > d)
+                    .and_then(|d| tree.ancestor_at(i, d));
+                let outer = match (by_id, by_depth) {
+                    (Some(a), Some(b)) if depth_of(model, b) < depth_of(model, a) => Some(b),
+                    (a, b) => a.or(b),
+                };
+                let target = outer.unwrap_or(i);
+                if target == i || !self.excluded.contains(model, tree, target) {
+                    rep.push((i, target));
+                }
             }
-            if !self.selected[i] {
-                continue;
-            }
-            // The outermost collapsed ancestor draws the element.
-            let target = outer[i].unwrap_or(i);
-            if !self.excluded[target] {
-                rep[i] = Some(target);
-            }
+            rep.sort_unstable();
         }
-        Reps { rep }
+        let mut drawn: Vec<usize> = rep.iter().map(|&(_, t)| t).collect();
+        drawn.sort_unstable();
+        drawn.dedup();
+        Reps { rep, drawn }
     }
 }
 
 /// Which elements draw their contents as themselves.
 pub(crate) struct CollapseSet {
-    ids: Vec<bool>,
+    /// The collapsed elements named by id, in preorder.
+    ids: Vec<usize>,
     depth: Option<usize>,
 }
 
 impl CollapseSet {
-    pub(crate) fn new(model: &Model, c: &Collapse) -> CollapseSet {
-        let mut ids = vec![false; model.element_count()];
-        for id in &c.ids {
-            if let Some(e) = model.element(id) {
-                ids[e.index()] = true;
-            }
-        }
+    pub(crate) fn new(model: &Model, tree: &Tree, c: &Collapse) -> CollapseSet {
+        let mut ids: Vec<usize> = c
+            .ids
+            .iter()
+            .filter_map(|id| model.element(id))
+            .map(|e| e.index())
+            .collect();
+        ids.sort_unstable_by_key(|&i| tree.pre(i));
+        ids.dedup();
         CollapseSet {
             ids,
             depth: c.depth,
@@ -547,20 +625,16 @@ impl CollapseSet {
 }
 
 pub(crate) struct Reps {
-    /// For each element, the element drawn in its place (itself when not collapsed).
-    rep: Vec<Option<usize>>,
+    /// Each selected element that is drawn and the element drawn in its place (itself
+    /// when not collapsed), in file order.
+    rep: Vec<(usize, usize)>,
+    /// The drawn elements, in file order.
+    drawn: Vec<usize>,
 }
 
 impl Reps {
-    fn drawn(&self) -> Vec<bool> {
-        let mut drawn = vec![false; self.rep.len()];
-        for r in self.rep.iter().flatten() {
-            drawn[*r] = true;
-        }
-        drawn
-    }
     pub(crate) fn drawn_count(&self) -> usize {
-        self.drawn().iter().filter(|&&d| d).count()
+        self.drawn.len()
     }
 }
 
@@ -572,27 +646,28 @@ fn build<'m>(
     reps: &Reps,
 ) -> Diagram<'m> {
     let lang = options.lang.as_deref();
-    let drawn = reps.drawn();
-    let mut node_of: Vec<Option<usize>> = vec![None; drawn.len()];
-    let mut nodes: Vec<Node<'m>> = Vec::new();
-    for e in model.elements() {
-        if drawn[e.index()] {
-            node_of[e.index()] = Some(nodes.len());
-            nodes.push(Node {
-                element: e,
-                parent: None,
-                children: Vec::new(),
-                hidden: 0,
-                mark: None,
-                has_edges: false,
-                lines: Vec::new(),
-            });
-        }
+    let n = model.element_count();
+    let tree = &sel.tree;
+    let mut node_of: ByElement<usize> = ByElement::new(n, reps.drawn.len());
+    let mut nodes: Vec<Node<'m>> = Vec::with_capacity(reps.drawn.len());
+    for e in reps.drawn.iter().filter_map(|&i| model.element_at(i)) {
+        node_of.insert(e.index(), nodes.len());
+        nodes.push(Node {
+            element: e,
+            parent: None,
+            children: Vec::new(),
+            hidden: 0,
+            mark: None,
+            has_edges: false,
+            lines: Vec::new(),
+        });
     }
     let highlighting = !options.highlight.is_empty();
-    for (i, r) in reps.rep.iter().enumerate() {
-        let Some(r) = *r else { continue };
-        let Some(ni) = node_of[r] else { continue };
+    // The node drawing each selected element.
+    let mut drawn_as: ByElement<usize> = ByElement::new(n, reps.rep.len());
+    for &(i, r) in &reps.rep {
+        let Some(&ni) = node_of.get(r) else { continue };
+        drawn_as.insert(i, ni);
         if i != r {
             nodes[ni].hidden += 1;
         }
@@ -604,34 +679,54 @@ fn build<'m>(
         }
     }
     if sel.group_by_parent {
-        // The nearest drawn ancestor of every element, parents first.
-        let tree = &sel.tree;
-        let mut nearest: Vec<Option<usize>> = vec![None; node_of.len()];
-        for &e in &tree.order {
-            if let Some(p) = tree.parent[e] {
-                nearest[e] = node_of[p].or(nearest[p]);
+        // The nearest drawn ancestor of each node: in preorder, the drawn elements
+        // around the current one are on a stack.
+        let mut order: Vec<usize> = (0..nodes.len()).collect();
+        order.sort_unstable_by_key(|&k| tree.pre(nodes[k].element.index()));
+        let mut open: Vec<usize> = Vec::new();
+        let mut parent: Vec<Option<usize>> = vec![None; nodes.len()];
+        for k in order {
+            let i = nodes[k].element.index();
+            while open
+                .last()
+                .is_some_and(|&top| !tree.contains(nodes[top].element.index(), i))
+            {
+                open.pop();
             }
+            parent[k] = open.last().copied();
+            open.push(k);
         }
-        for i in 0..nodes.len() {
-            let parent = nearest[nodes[i].element.index()];
-            nodes[i].parent = parent;
-            if let Some(p) = parent {
+        for (i, p) in parent.into_iter().enumerate() {
+            nodes[i].parent = p;
+            if let Some(p) = p {
                 nodes[p].children.push(i);
             }
         }
     }
 
-    // Relations: both ends selected, mapped to their drawn nodes, merged per kind and pair.
+    // Relations: both ends selected, mapped to their drawn nodes, merged per kind and
+    // pair, in file order. Each is found once, from where it starts.
+    let links = Links::of(model);
+    let mut found: Vec<u32> = Vec::new();
+    for &(i, _) in &reps.rep {
+        for &ri in links.outgoing(i) {
+            if let Some(r) = model.relation_at(ri as usize)
+                && view.draws_relation(r.kind())
+                && drawn_as.get(r.to().index()).is_some()
+            {
+                found.push(ri);
+            }
+        }
+    }
+    found.sort_unstable();
     let mut edges: Vec<Edge<'m>> = Vec::new();
     let mut by_key: BTreeMap<(RelationKind, usize, usize), usize> = BTreeMap::new();
-    for r in model.relations() {
-        if !view.draws_relation(r.kind()) {
-            continue;
-        }
-        let (Some(f), Some(t)) = (reps.rep[r.from().index()], reps.rep[r.to().index()]) else {
-            continue;
-        };
-        let (Some(f), Some(t)) = (node_of[f], node_of[t]) else {
+    for r in found
+        .iter()
+        .filter_map(|&ri| model.relation_at(ri as usize))
+    {
+        let (Some(&f), Some(&t)) = (drawn_as.get(r.from().index()), drawn_as.get(r.to().index()))
+        else {
             continue;
         };
         if f == t {
@@ -1058,70 +1153,98 @@ fn edge_label(rels: &[Relation<'_>], lang: Option<&str>) -> String {
 fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
     let mut parts: Vec<String> = Vec::new();
     let tree = &sel.tree;
-    let deepest = tree.deepest(|i| sel.selected[i]);
+    let deepest = sel
+        .selected
+        .iter()
+        .map(|&i| depth_of(model, i))
+        .max()
+        .unwrap_or(0);
     let start = view.collapse.depth.unwrap_or(deepest).min(deepest);
     let by_depth = deepest_fitting(start, max, |d| {
         let c = Collapse {
             ids: view.collapse.ids.clone(),
             depth: Some(d),
         };
-        sel.representatives(model, &CollapseSet::new(model, &c))
+        sel.representatives(model, &CollapseSet::new(model, tree, &c))
             .drawn_count()
     });
     if let Some((d, count)) = by_depth {
         parts.push(format!("collapse depth {d} would draw {count} nodes"));
     }
     // The biggest containers first: collapse them one by one until the view fits.
-    let reps = sel.representatives(model, &CollapseSet::new(model, &view.collapse));
-    let drawn = reps.drawn();
-    // Per element, children first: how many drawn elements it contains, whether one of
-    // its drawn children exists, and whether a drawn element inside it contains another.
-    let n = drawn.len();
-    let mut below = vec![0usize; n];
-    let mut has_drawn_child = vec![false; n];
-    let mut inner = vec![false; n];
-    for &i in tree.order.iter().rev() {
-        if let Some(p) = tree.parent[i] {
-            below[p] += below[i] + usize::from(drawn[i]);
-            has_drawn_child[p] |= drawn[i];
-            inner[p] |= inner[i] || (drawn[i] && has_drawn_child[i]);
+    let reps = sel.representatives(model, &CollapseSet::new(model, tree, &view.collapse));
+    let drawn = &reps.drawn;
+    // The drawn elements in preorder, each with its nearest drawn ancestor.
+    let mut order: Vec<usize> = (0..drawn.len()).collect();
+    order.sort_unstable_by_key(|&k| tree.pre(drawn[k]));
+    let mut up: Vec<Option<usize>> = vec![None; drawn.len()];
+    let mut open: Vec<usize> = Vec::new();
+    for &k in &order {
+        while open
+            .last()
+            .is_some_and(|&top| !tree.contains(drawn[top], drawn[k]))
+        {
+            open.pop();
+        }
+        up[k] = open.last().copied();
+        open.push(k);
+    }
+    // Per drawn element, children first: how many drawn elements it contains, whether
+    // one of its direct children is drawn, and whether a drawn element inside it has a
+    // drawn direct child.
+    let mut below = vec![0usize; drawn.len()];
+    let mut has_drawn_child = vec![false; drawn.len()];
+    for (k, &u) in up.iter().enumerate() {
+        if let Some(u) = u
+            && model
+                .element_at(drawn[k])
+                .and_then(|e| e.parent())
+                .map(|p| p.index())
+                == Some(drawn[u])
+        {
+            has_drawn_child[u] = true;
         }
     }
-    let mut inside: Vec<(usize, usize)> = (0..n)
-        .filter(|&i| drawn[i] && below[i] > 0)
-        .map(|i| (below[i], i))
-        .collect();
+    let mut inner = vec![false; drawn.len()];
+    for &k in order.iter().rev() {
+        if let Some(u) = up[k] {
+            below[u] += below[k] + 1;
+            inner[u] |= inner[k] || has_drawn_child[k];
+        }
+    }
     // Innermost containers first (collapsing them loses the least), biggest first.
-    inside.sort_by_key(|&(n, ix)| (inner[ix], std::cmp::Reverse(n), ix));
+    let mut inside: Vec<(bool, std::cmp::Reverse<usize>, usize)> = (0..drawn.len())
+        .filter(|&k| below[k] > 0)
+        .map(|k| (inner[k], std::cmp::Reverse(below[k]), drawn[k]))
+        .collect();
+    inside.sort_unstable();
     let mut ids = view.collapse.ids.clone();
-    let mut named: Vec<String> = Vec::new();
-    for &(_, ix) in inside.iter().take(6) {
+    let mut named: Vec<usize> = Vec::new();
+    for &(_, _, ix) in inside.iter().take(6) {
         let Some(e) = model.element_at(ix) else {
             continue;
         };
         // A container inside one already collapsed adds nothing.
-        if e.ancestors()
-            .any(|a| named.iter().any(|n| n == a.id().as_str()))
-        {
+        if named.iter().any(|&n| n != ix && tree.contains(n, ix)) {
             continue;
         }
         // Collapsing an outer container makes the inner ones already named redundant.
-        named.retain(|n| {
-            model
-                .element(n)
-                .is_none_or(|inner| !inner.ancestors().any(|a| a == e))
-        });
+        named.retain(|&n| n == ix || !tree.contains(ix, n));
         ids.push(e.id().to_string());
-        named.push(e.id().to_string());
+        named.push(ix);
         let c = Collapse {
             ids: ids.clone(),
             depth: view.collapse.depth,
         };
         let count = sel
-            .representatives(model, &CollapseSet::new(model, &c))
+            .representatives(model, &CollapseSet::new(model, tree, &c))
             .drawn_count();
         if count <= max {
-            let list: Vec<String> = named.iter().map(|n| format!("`{n}`")).collect();
+            let list: Vec<String> = named
+                .iter()
+                .filter_map(|&n| model.element_at(n))
+                .map(|n| format!("`{}`", n.id()))
+                .collect();
             parts.push(format!(
                 "collapsing {} would draw {count} nodes",
                 list.join(", ")
@@ -1131,7 +1254,7 @@ fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
     }
     if parts.is_empty() {
         let mut by_kind: BTreeMap<ElementKind, usize> = BTreeMap::new();
-        for e in model.elements().filter(|e| drawn[e.index()]) {
+        for e in drawn.iter().filter_map(|&i| model.element_at(i)) {
             *by_kind.entry(e.kind()).or_default() += 1;
         }
         let list: Vec<String> = by_kind.iter().map(|(k, n)| format!("{n} `{k}`")).collect();
@@ -1242,13 +1365,13 @@ fn fit(model: &Model, view: &mut View, max: usize) {
             ids: view.collapse.ids.clone(),
             depth,
         };
-        sel.representatives(model, &CollapseSet::new(model, &c))
+        sel.representatives(model, &CollapseSet::new(model, &sel.tree, &c))
             .drawn_count()
     };
     if count(None) <= max {
         return;
     }
-    let deepest = sel.tree.deepest(|_| true);
+    let deepest = sel.tree.deepest();
     let chosen = deepest_fitting(deepest, max, |d| count(Some(d))).map_or(0, |(d, _)| d);
     view.collapse.depth = Some(chosen);
 }

@@ -450,3 +450,69 @@ fn a_diagram_of_a_set_draws_exactly_its_elements() {
     let d = Diagram::from_set(&empty, &Options::default()).expect("resolves");
     assert!(d.nodes().is_empty(), "an empty set draws nothing");
 }
+
+/// `n` systems `s0 -> s1 -> ...` in a flow chain, a view `v{i}` of each, a view `p{i}` of
+/// each pair of neighbours and one view around the middle (the `views-each` shape of
+/// the adversarial benchmark, where a view's work over the whole model shows).
+fn views_each(n: usize) -> Model {
+    let elements: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id": "s{i}", "kind": "system", "name": "S {i}"}}"#))
+        .collect();
+    let relations: Vec<String> = (1..n)
+        .map(|i| format!(r#"{{"kind": "flow", "from": "s{}", "to": "s{i}"}}"#, i - 1))
+        .collect();
+    let mut views: Vec<String> = (0..n)
+        .map(|i| format!(r#"{{"id": "v{i}", "include": [{{"id": "s{i}"}}]}}"#))
+        .collect();
+    views.extend((1..n).map(|i| {
+        format!(
+            r#"{{"id": "p{i}", "include": [{{"id": "s{}"}}, {{"id": "s{i}"}}]}}"#,
+            i - 1
+        )
+    }));
+    views.push(format!(
+        r#"{{"id": "middle", "include": [{{"around": "s{}", "depth": 2}}], "exclude": [{{"id": "s{}"}}]}}"#,
+        n / 2,
+        n / 2 + 2
+    ));
+    Model::from_json_str(&format!(
+        r#"{{"ecograph": 1, "elements": [{}], "relations": [{}], "views": [{}]}}"#,
+        elements.join(","),
+        relations.join(","),
+        views.join(",")
+    ))
+    .expect("the generated model is valid")
+}
+
+#[test]
+fn each_view_of_a_large_model_draws_what_it_selects_and_nothing_else() {
+    let n = 3000;
+    let m = views_each(n);
+    for i in 0..n {
+        let v = m.view(&format!("v{i}")).expect("generated");
+        let d = Diagram::new(&m, v, &Options::default()).expect("resolves");
+        let drawn: Vec<String> = d
+            .nodes()
+            .iter()
+            .map(|n| n.element().id().to_string())
+            .collect();
+        assert_eq!(drawn, [format!("s{i}")]);
+        assert!(d.edges().is_empty(), "v{i}: {:?}", lines(&d));
+    }
+    for i in 1..n {
+        let v = m.view(&format!("p{i}")).expect("generated");
+        let d = Diagram::new(&m, v, &Options::default()).expect("resolves");
+        assert_eq!(lines(&d), [format!("s{} -flow-> s{i} []", i - 1)]);
+    }
+    let v = m.view("middle").expect("generated");
+    let d = Diagram::new(&m, v, &Options::default()).expect("resolves");
+    let k = n / 2;
+    assert_eq!(
+        lines(&d),
+        [
+            format!("s{} -flow-> s{} []", k - 2, k - 1),
+            format!("s{} -flow-> s{k} []", k - 1),
+            format!("s{k} -flow-> s{} []", k + 1),
+        ]
+    );
+}
