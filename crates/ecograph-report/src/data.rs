@@ -215,15 +215,22 @@ fn impact(
     let highlight = Highlight::from_impact(impact);
     let mut diagrams = Vec::new();
     if !highlight.is_empty() {
-        for (vi, v) in views_list.iter().enumerate() {
-            let mut shown = false;
-            for lang in langs {
-                let options = Options::default()
+        // Made once, not per view: the highlight holds every changed and affected
+        // element, and a copy for each view would cost views × marked elements.
+        let per_lang: Vec<Options> = langs
+            .iter()
+            .map(|lang| {
+                Options::default()
                     .lang(lang.clone())
                     .max_nodes(input.max_nodes)
                     .data_ids(true)
-                    .highlight(highlight.clone());
-                let Ok(d) = Diagram::new(input.model, v, &options) else {
+                    .highlight(highlight.clone())
+            })
+            .collect();
+        for (vi, v) in views_list.iter().enumerate() {
+            let mut shown = false;
+            for (lang, options) in langs.iter().zip(&per_lang) {
+                let Ok(d) = Diagram::new(input.model, v, options) else {
                     break;
                 };
                 if !d.nodes().iter().any(|n| n.mark().is_some()) {
