@@ -1623,36 +1623,44 @@ impl Orderer<'_> {
                             candidate[r + 1] = true;
                         }
                         // The pairs this swap changes: those of v, of w and
-                        // of the node left of them, and on the ranks above
-                        // and below, those of a neighbour of either and of
-                        // the node left of it.
+                        // of the node left of them; and on the ranks above
+                        // and below, a pair of a neighbour of v beside a
+                        // neighbour of w, the only pairs there whose
+                        // crossings count the order of v and w. Any other
+                        // pair would be counted again to the same result
+                        // and work, so it stays kept.
                         kept[at + i] = UNKNOWN;
                         kept[at + i + 1] = UNKNOWN;
                         if let Some(p) = i.checked_sub(1) {
                             kept[at + p] = UNKNOWN;
                         }
-                        for (side, (nbrs, there)) in [(&g.up, r.wrapping_sub(1)), (&g.down, r + 1)]
-                            .into_iter()
-                            .enumerate()
-                        {
-                            // Neighbours on that side are on rank `there`.
-                            let Some(&base) = first.get(there) else {
+                        for (side, there) in [(0, r.wrapping_sub(1)), (1, r + 1)] {
+                            // Neighbours on that side are on rank `there`,
+                            // and see v and w from the other side.
+                            let (Some(&base), Some(row_there)) =
+                                (first.get(there), self.ranks.get(there))
+                            else {
                                 continue;
                             };
-                            for u in [v, w] {
-                                let one = &g.single[u][side];
-                                let nbrs = if *one != NO_SINGLE {
-                                    std::slice::from_ref(one)
-                                } else {
-                                    &nbrs[u][..]
-                                };
-                                for &x in nbrs {
-                                    // x's slot and the one left of it.
-                                    let slot = base + self.pos[x];
-                                    kept[slot] = UNKNOWN;
-                                    if self.pos[x] > 0 {
-                                        kept[slot - 1] = UNKNOWN;
-                                    }
+                            let back = 1 - side;
+                            let touches_w = |y: usize| {
+                                let one = g.single[y][back];
+                                one == w
+                                    || (one == NO_SINGLE && [&g.down, &g.up][side][y].contains(&w))
+                            };
+                            let one = &g.single[v][side];
+                            let nbrs = if *one != NO_SINGLE {
+                                std::slice::from_ref(one)
+                            } else {
+                                &[&g.up, &g.down][side][v][..]
+                            };
+                            for &x in nbrs {
+                                let px = self.pos[x];
+                                if px > 0 && row_there.get(px - 1).is_some_and(|&y| touches_w(y)) {
+                                    kept[base + px - 1] = UNKNOWN;
+                                }
+                                if row_there.get(px + 1).is_some_and(|&y| touches_w(y)) {
+                                    kept[base + px] = UNKNOWN;
                                 }
                             }
                         }
