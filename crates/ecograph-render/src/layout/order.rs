@@ -497,12 +497,14 @@ impl Orderer<'_> {
                 (lo.min(pos[w]), hi.max(pos[w]))
             });
             // Only a box beside v (so v is outside it) with a neighbour
-            // beyond its far side on the other rank can be passed.
+            // beyond its far side on the other rank can be passed. Most
+            // boxes looked at cannot: this test, small enough to be
+            // inlined in the loops below, is all they cost.
+            let may_pass = |&(_, h, t): &BoxOnBoth| {
+                (at2 < 2 * h.0 + 1 && hi > t.1) || (at2 > 2 * h.1 + 1 && lo < t.0)
+            };
             let passes_of = |&(c, h, t): &BoxOnBoth| {
                 let (left, right) = (at2 < 2 * h.0 + 1, at2 > 2 * h.1 + 1);
-                if !((left && hi > t.1) || (right && lo < t.0)) {
-                    return 0;
-                }
                 let mut passes = 0;
                 for &w in nbrs {
                     let pw = pos[w];
@@ -518,7 +520,12 @@ impl Orderer<'_> {
                 }
             };
             if !boxes.indexed {
-                total += boxes.boxes.iter().map(passes_of).sum::<u64>();
+                total += boxes
+                    .boxes
+                    .iter()
+                    .filter(|b| may_pass(b))
+                    .map(passes_of)
+                    .sum::<u64>();
                 continue;
             }
             // The boxes that start right of v, while one of them may end
@@ -530,14 +537,20 @@ impl Orderer<'_> {
                 if least_t1 >= hi {
                     break;
                 }
-                total += passes_of(&boxes.boxes[b]);
+                let bx = &boxes.boxes[b];
+                if may_pass(bx) {
+                    total += passes_of(bx);
+                }
             }
             let j = boxes.by_end.partition_point(|&(h1, ..)| at2 > 2 * h1 + 1);
             for &(_, most_t0, b) in boxes.by_end[..j].iter().rev() {
                 if most_t0 <= lo {
                     break;
                 }
-                total += passes_of(&boxes.boxes[b]);
+                let bx = &boxes.boxes[b];
+                if may_pass(bx) {
+                    total += passes_of(bx);
+                }
             }
         }
         total
