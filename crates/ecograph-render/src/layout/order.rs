@@ -363,6 +363,7 @@ impl Orderer<'_> {
         let none = (usize::MAX, 0);
         let (mut above, mut here, mut below) = (Vec::new(), Vec::new(), Vec::new());
         let (mut up, mut down) = (Beside::default(), Beside::default());
+        let mut table = Vec::new();
         for r in (0..nr).cycle().take(nr * UNPASS_ROUNDS) {
             if *self.work > WORK_BUDGET {
                 return;
@@ -399,12 +400,29 @@ impl Orderer<'_> {
                         gaps.extend([a, b + 1]);
                     }
                 }
+                // What each box adds to v's passes with v left of it and
+                // right of it does not depend on the gap: taken once.
+                self.pass_table(v, &up, &down, &mut table);
                 let (mut best_gap, mut best) = (None, (now, 0i64));
                 for gap in gaps {
                     if gap == at || gap == at + 1 {
                         continue;
                     }
-                    let p = self.passes_at(v, 2 * gap, &up, &down);
+                    // At the gap before slot `gap`: left of a box that
+                    // starts at `gap` or later, right of one that ends
+                    // before it (passes_at's sum at 2 * gap).
+                    let p: u64 = table
+                        .iter()
+                        .map(|&(h0, h1, l, r)| {
+                            if gap <= h0 {
+                                l
+                            } else if gap > h1 {
+                                r
+                            } else {
+                                0
+                            }
+                        })
+                        .sum();
                     if p >= best.0 {
                         continue;
                     }
@@ -554,6 +572,45 @@ impl Orderer<'_> {
             }
         }
         total
+    }
+
+    /// For each box beside `v` on the rank above or below (see
+    /// [`Orderer::passes_at`]) that `v` could pass from one side: its first
+    /// and last slot on v's rank and the passes of v's segments through it
+    /// with `v` left of it and with `v` right of it. [`Orderer::passes_at`]
+    /// at any slot or gap outside v's own boxes is the sum of these, taken
+    /// on the side `v` is on.
+    fn pass_table(
+        &self,
+        v: usize,
+        up: &Beside,
+        down: &Beside,
+        out: &mut Vec<(usize, usize, u64, u64)>,
+    ) {
+        let g = self.g;
+        let path =
+            |v: usize| -> &[usize] { g.nodes[v].cluster.map_or(&[], |k| &self.tree.path[k][..]) };
+        let v_path = path(v);
+        let pos: &[usize] = self.pos;
+        out.clear();
+        for (nbrs, boxes) in [(&g.up[v][..], up), (&g.down[v][..], down)] {
+            if nbrs.is_empty() {
+                continue;
+            }
+            for &(c, h, t) in &boxes.boxes {
+                let (mut l, mut r) = (0, 0);
+                for &w in nbrs {
+                    let pw = pos[w];
+                    if (pw > t.1 || pw < t.0) && !path(w).contains(&c) {
+                        l += u64::from(pw > t.1);
+                        r += u64::from(pw < t.0);
+                    }
+                }
+                if (l > 0 || r > 0) && !v_path.contains(&c) {
+                    out.push((h.0, h.1, l, r));
+                }
+            }
+        }
     }
 
     /// Moves runs of a long edge's bend points across a box its edge passes
