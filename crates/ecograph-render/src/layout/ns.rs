@@ -521,11 +521,11 @@ impl<'a> Simplex<'a> {
         for x in &mut self.num {
             x.low = INVALID;
         }
-        self.dfs_range(0, NONE, 1);
-        // Post-order: children's cut values first.
-        let mut order: Vec<usize> = (0..self.n).collect();
-        order.sort_by_key(|&v| self.num[v].lim);
-        for v in order {
+        let end = self.dfs_range(0, NONE, 1);
+        // Post-order, children's cut values first: the numbered nodes by
+        // number, as `node_at` lists them (the others have no parent edge).
+        for lim in 1..end {
+            let v = self.node_at[lim];
             let f = self.num[v].par;
             if f != NONE {
                 self.x_cutval(f);
