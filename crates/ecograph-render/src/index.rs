@@ -74,6 +74,11 @@ impl Tree {
         self.pre[i]
     }
 
+    /// The elements in preorder.
+    pub(crate) fn preorder(&self) -> &[u32] {
+        &self.by_pre
+    }
+
     /// Whether `a` contains `i` (or is `i`).
     pub(crate) fn contains(&self, a: usize, i: usize) -> bool {
         self.pre[a] <= self.pre[i] && self.pre[i] < self.end[a]

@@ -357,6 +357,9 @@ fn mark_key(m: &Mark) -> u8 {
 pub(crate) struct Selection {
     /// The selected elements, in file order.
     selected: Vec<usize>,
+    /// Positions in `selected` in preorder, made on the first collapse: `fit` and the
+    /// suggestion try several collapses of one selection.
+    preorder: std::cell::OnceCell<Vec<usize>>,
     excluded: Excluded,
     group_by_parent: bool,
     tree: Arc<Tree>,
@@ -444,6 +447,9 @@ struct Excluded {
     listed: HashSet<usize>,
     /// Excluded subtrees as preorder intervals, the outermost only, sorted.
     subtrees: Vec<(u32, u32)>,
+    /// Whether anything is excluded (set by [`Excluded::seal`]): collapse tests every
+    /// collapsed element's target, most often with nothing excluded.
+    any: bool,
 }
 
 impl Excluded {
@@ -495,17 +501,17 @@ impl Excluded {
             }
         }
         self.subtrees = kept;
-    }
-
-    fn is_empty(&self) -> bool {
-        self.kinds.is_empty()
+        self.any = !(self.kinds.is_empty()
             && self.statuses.is_empty()
             && self.tags.is_empty()
             && self.listed.is_empty()
-            && self.subtrees.is_empty()
+            && self.subtrees.is_empty());
     }
 
     fn contains(&self, model: &Model, tree: &Tree, i: usize) -> bool {
+        if !self.any {
+            return false;
+        }
         let Some(e) = model.element_at(i) else {
             return false;
         };
@@ -541,11 +547,12 @@ impl Selection {
         excluded.seal();
         selected.sort_unstable();
         selected.dedup();
-        if !excluded.is_empty() {
+        if excluded.any {
             selected.retain(|&i| !excluded.contains(model, &tree, i));
         }
         Ok(Selection {
             selected,
+            preorder: std::cell::OnceCell::new(),
             excluded,
             group_by_parent: view.group_by_parent,
             tree,
@@ -555,48 +562,111 @@ impl Selection {
     /// Maps each selected element to the node that draws it.
     pub(crate) fn representatives(&self, model: &Model, collapse: &CollapseSet) -> Reps {
         let tree = &self.tree;
-        let mut rep: Vec<(usize, usize)> = Vec::with_capacity(self.selected.len());
         if collapse.ids.is_empty() && collapse.depth.is_none() {
-            rep.extend(self.selected.iter().map(|&i| (i, i)));
-        } else {
-            // In preorder, with the collapsed elements around the current one on a
-            // stack, outermost first.
-            let mut order = self.selected.clone();
-            order.sort_unstable_by_key(|&i| tree.pre(i));
-            let mut ids = collapse.ids.iter().copied().peekable();
-            let mut open: Vec<usize> = Vec::new();
-            for i in order {
-                let p = tree.pre(i);
-                while let Some(c) = ids.next_if(|&c| tree.pre(c) < p) {
-                    while open.last().is_some_and(|&top| !tree.contains(top, c)) {
-                        open.pop();
-                    }
-                    open.push(c);
-                }
-                while open.last().is_some_and(|&top| !tree.contains(top, i)) {
+            return Reps {
+                rep: self.selected.iter().map(|&i| (i, i)).collect(),
+                drawn_count: self.selected.len(),
+            };
+        }
+        if self.selected.len() == model.element_count() {
+            return self.representatives_of_all(model, collapse);
+        }
+        let preorder = self.preorder.get_or_init(|| {
+            let mut order: Vec<usize> = (0..self.selected.len()).collect();
+            order.sort_unstable_by_key(|&k| tree.pre(self.selected[k]));
+            order
+        });
+        // In preorder, with the collapsed elements around the current one on a stack,
+        // outermost first. The elements one element draws are consecutive in preorder
+        // (they are inside it), so the drawn ones are counted where the target changes.
+        let mut target: Vec<Option<usize>> = vec![None; self.selected.len()];
+        let mut drawn_count = 0;
+        let mut last_target = None;
+        let mut ids = collapse.ids.iter().copied().peekable();
+        let mut open: Vec<usize> = Vec::new();
+        // The last ancestor found at the collapse depth: the next element in preorder is
+        // most often inside it too.
+        let mut level: Option<usize> = None;
+        for &k in preorder {
+            let i = self.selected[k];
+            let p = tree.pre(i);
+            while let Some(c) = ids.next_if(|&c| tree.pre(c) < p) {
+                while open.last().is_some_and(|&top| !tree.contains(top, c)) {
                     open.pop();
                 }
-                // The outermost collapsed strict ancestor draws the element.
-                let by_id = open.first().copied();
-                let by_depth = collapse
-                    .depth
-                    .filter(|&d| depth_of(model, i) > d)
-                    .and_then(|d| tree.ancestor_at(i, d));
-                let outer = match (by_id, by_depth) {
-                    (Some(a), Some(b)) if depth_of(model, b) < depth_of(model, a) => Some(b),
-                    (a, b) => a.or(b),
-                };
-                let target = outer.unwrap_or(i);
-                if target == i || !self.excluded.contains(model, tree, target) {
-                    rep.push((i, target));
+                open.push(c);
+            }
+            while open.last().is_some_and(|&top| !tree.contains(top, i)) {
+                open.pop();
+            }
+            // The outermost collapsed strict ancestor draws the element.
+            let by_id = open.first().copied();
+            let by_depth = collapse
+                .depth
+                .filter(|&d| depth_of(model, i) > d)
+                .and_then(|d| {
+                    if level.is_none_or(|a| !tree.contains(a, i)) {
+                        level = tree.ancestor_at(i, d);
+                    }
+                    level
+                });
+            let outer = match (by_id, by_depth) {
+                (Some(a), Some(b)) if depth_of(model, b) < depth_of(model, a) => Some(b),
+                (a, b) => a.or(b),
+            };
+            let t = outer.unwrap_or(i);
+            if t == i || !self.excluded.contains(model, tree, t) {
+                target[k] = Some(t);
+                if last_target != Some(t) {
+                    drawn_count += 1;
+                    last_target = Some(t);
                 }
             }
-            rep.sort_unstable();
         }
-        let mut drawn: Vec<usize> = rep.iter().map(|&(_, t)| t).collect();
-        drawn.sort_unstable();
-        drawn.dedup();
-        Reps { rep, drawn }
+        let rep = self
+            .selected
+            .iter()
+            .zip(target)
+            .filter_map(|(&i, t)| Some((i, t?)))
+            .collect();
+        Reps { rep, drawn_count }
+    }
+
+    /// [`Selection::representatives`] when every element is selected: then each
+    /// element's outermost collapsed strict ancestor follows from its parent's, parents
+    /// first, without a search.
+    fn representatives_of_all(&self, model: &Model, collapse: &CollapseSet) -> Reps {
+        let n = model.element_count();
+        let mut collapsed = vec![false; n];
+        for &c in &collapse.ids {
+            collapsed[c] = true;
+        }
+        let mut outer: Vec<Option<usize>> = vec![None; n];
+        let mut target: Vec<Option<usize>> = vec![None; n];
+        let mut drawn_count = 0;
+        let mut last_target = None;
+        for i in self.tree.preorder().iter().map(|&i| i as usize) {
+            if let Some(p) = model.element_at(i).and_then(|e| e.parent()) {
+                let p = p.index();
+                outer[i] = outer[p].or_else(|| {
+                    (collapsed[p] || collapse.depth == Some(depth_of(model, p))).then_some(p)
+                });
+            }
+            let t = outer[i].unwrap_or(i);
+            if t == i || !self.excluded.contains(model, &self.tree, t) {
+                target[i] = Some(t);
+                if last_target != Some(t) {
+                    drawn_count += 1;
+                    last_target = Some(t);
+                }
+            }
+        }
+        let rep = target
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, t)| Some((i, t?)))
+            .collect();
+        Reps { rep, drawn_count }
     }
 }
 
@@ -628,13 +698,20 @@ pub(crate) struct Reps {
     /// Each selected element that is drawn and the element drawn in its place (itself
     /// when not collapsed), in file order.
     rep: Vec<(usize, usize)>,
-    /// The drawn elements, in file order.
-    drawn: Vec<usize>,
+    drawn_count: usize,
 }
 
 impl Reps {
     pub(crate) fn drawn_count(&self) -> usize {
-        self.drawn.len()
+        self.drawn_count
+    }
+
+    /// The drawn elements, in file order.
+    fn drawn(&self) -> Vec<usize> {
+        let mut drawn: Vec<usize> = self.rep.iter().map(|&(_, t)| t).collect();
+        drawn.sort_unstable();
+        drawn.dedup();
+        drawn
     }
 }
 
@@ -648,9 +725,10 @@ fn build<'m>(
     let lang = options.lang.as_deref();
     let n = model.element_count();
     let tree = &sel.tree;
-    let mut node_of: ByElement<usize> = ByElement::new(n, reps.drawn.len());
-    let mut nodes: Vec<Node<'m>> = Vec::with_capacity(reps.drawn.len());
-    for e in reps.drawn.iter().filter_map(|&i| model.element_at(i)) {
+    let drawn = reps.drawn();
+    let mut node_of: ByElement<usize> = ByElement::new(n, drawn.len());
+    let mut nodes: Vec<Node<'m>> = Vec::with_capacity(drawn.len());
+    for e in drawn.iter().filter_map(|&i| model.element_at(i)) {
         node_of.insert(e.index(), nodes.len());
         nodes.push(Node {
             element: e,
@@ -1173,7 +1251,7 @@ fn suggest(model: &Model, sel: &Selection, view: &View, max: usize) -> String {
     }
     // The biggest containers first: collapse them one by one until the view fits.
     let reps = sel.representatives(model, &CollapseSet::new(model, tree, &view.collapse));
-    let drawn = &reps.drawn;
+    let drawn = &reps.drawn();
     // The drawn elements in preorder, each with its nearest drawn ancestor.
     let mut order: Vec<usize> = (0..drawn.len()).collect();
     order.sort_unstable_by_key(|&k| tree.pre(drawn[k]));

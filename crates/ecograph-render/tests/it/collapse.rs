@@ -338,6 +338,16 @@ proptest! {
         v.collapse.ids = collapsed.iter().map(|i| format!("e{i}")).collect();
         v.collapse.depth = depth;
         v.group_by_parent = grouped;
-        prop_assert_eq!(view_drawn(&model, &v), view_oracle(&model, &v));
+        let want = view_oracle(&model, &v);
+        prop_assert_eq!(view_drawn(&model, &v), want.clone());
+        // One node fewer allowed: refused, counting the nodes it would draw.
+        if let Some(limit) = want.0.len().checked_sub(1) {
+            let refused = Diagram::new(&model, &v, &Options::default().max_nodes(limit));
+            let counted = match refused {
+                Err(ecograph_render::Error::TooManyNodes { nodes, .. }) => Some(nodes),
+                _ => None,
+            };
+            prop_assert_eq!(counted, Some(want.0.len()));
+        }
     }
 }
