@@ -1620,16 +1620,14 @@ impl Orderer<'_> {
         let mut candidate = vec![true; nr];
         // For each slot, the work of the last look at its node and the
         // right neighbour, when that kept them and nothing has moved since:
-        // slot i of rank r is `kept[first[r] + i]`. Nodes move only by
-        // swaps, which mark both their slots, so a slot's entry is its
-        // node's; kept by slot, the scan reads it without the node.
-        let mut first = Vec::with_capacity(nr);
-        let mut slots = 0;
-        for row in &self.ranks {
-            first.push(slots);
-            slots += row.len();
-        }
-        let mut kept: Vec<u64> = vec![UNKNOWN; slots];
+        // slot i of rank r is `kept[r][i]`. Nodes move only by swaps, which
+        // mark both their slots, so a slot's entry is its node's; kept by
+        // slot, the scan reads it without the node.
+        let mut kept: Vec<Vec<u64>> = self
+            .ranks
+            .iter()
+            .map(|row| vec![UNKNOWN; row.len()])
+            .collect();
         for _ in 0..MAX_TRANSPOSE_PASSES {
             let mut delta = 0u64;
             for r in 0..nr {
@@ -1637,16 +1635,24 @@ impl Orderer<'_> {
                     continue;
                 }
                 candidate[r] = false;
+                // This rank's entries, and those of the ranks above and
+                // below (where a swap here marks pairs).
+                let (above, rest) = kept.split_at_mut(r);
+                let Some((here, below)) = rest.split_first_mut() else {
+                    continue;
+                };
+                let here = here.as_mut_slice();
+                let mut around = [above.last_mut(), below.first_mut()];
                 // The row is taken out while it is scanned, so the scan
                 // reads and swaps a local vector; put back below.
                 let mut row = std::mem::take(&mut self.ranks[r]);
                 // The work of this rank's pairs, added once per rank (the
                 // budget is only checked between passes).
                 let mut spent = 0u64;
-                let at = first[r];
+                let len = row.len().min(here.len());
                 let mut i = 0;
-                while i + 1 < row.len() {
-                    let k = kept[at + i];
+                while i + 1 < len {
+                    let k = here[i];
                     if k != UNKNOWN {
                         spent += k;
                         i += 1;
@@ -1654,7 +1660,7 @@ impl Orderer<'_> {
                     }
                     let (v, w) = (row[i], row[i + 1]);
                     if g.cluster_of[v] != g.cluster_of[w] {
-                        kept[at + i] = 0;
+                        here[i] = 0;
                         i += 1;
                         continue;
                     }
@@ -1673,7 +1679,7 @@ impl Orderer<'_> {
                     let look = look + 1;
                     if c0 == 0 {
                         spent += look;
-                        kept[at + i] = look;
+                        here[i] = look;
                         i += 1;
                         continue;
                     }
@@ -1699,16 +1705,16 @@ impl Orderer<'_> {
                         // crossings count the order of v and w. Any other
                         // pair would be counted again to the same result
                         // and work, so it stays kept.
-                        kept[at + i] = UNKNOWN;
-                        kept[at + i + 1] = UNKNOWN;
+                        here[i] = UNKNOWN;
+                        here[i + 1] = UNKNOWN;
                         if let Some(p) = i.checked_sub(1) {
-                            kept[at + p] = UNKNOWN;
+                            here[p] = UNKNOWN;
                         }
                         for (side, there) in [(0, r.wrapping_sub(1)), (1, r + 1)] {
                             // Neighbours on that side are on rank `there`,
                             // and see v and w from the other side.
-                            let (Some(&base), Some(row_there)) =
-                                (first.get(there), self.ranks.get(there))
+                            let (Some(kept_there), Some(row_there)) =
+                                (around[side].as_deref_mut(), self.ranks.get(there))
                             else {
                                 continue;
                             };
@@ -1727,15 +1733,15 @@ impl Orderer<'_> {
                             for &x in nbrs {
                                 let px = self.pos[x];
                                 if px > 0 && row_there.get(px - 1).is_some_and(|&y| touches_w(y)) {
-                                    kept[base + px - 1] = UNKNOWN;
+                                    kept_there[px - 1] = UNKNOWN;
                                 }
                                 if row_there.get(px + 1).is_some_and(|&y| touches_w(y)) {
-                                    kept[base + px] = UNKNOWN;
+                                    kept_there[px] = UNKNOWN;
                                 }
                             }
                         }
                     } else {
-                        kept[at + i] = look;
+                        here[i] = look;
                     }
                     i += 1;
                 }
