@@ -338,6 +338,29 @@ pub(crate) fn words(lang: Option<&str>) -> Words {
     }
 }
 
+/// Every word a legend in `lang` may use, in a fixed order.
+pub(crate) fn vocabulary(lang: Option<&str>) -> Vec<&'static str> {
+    // Destructured, so that a new word cannot be left out.
+    let Words {
+        legend,
+        overview,
+        changed,
+        added,
+        removed,
+        modified,
+        affected,
+        untouched,
+    } = words(lang);
+    [
+        legend, overview, changed, added, removed, modified, affected, untouched,
+    ]
+    .into_iter()
+    .chain(ElementKind::ALL.iter().map(|&k| kind_name(k, lang)))
+    .chain(Status::ALL.iter().map(|&s| status_name(s, lang)))
+    .chain(RelationKind::ALL.iter().map(|&k| relation_name(k, lang)))
+    .collect()
+}
+
 /// The name of an element kind in the legend.
 pub(crate) fn kind_name(kind: ElementKind, lang: Option<&str>) -> &'static str {
     use ElementKind as K;

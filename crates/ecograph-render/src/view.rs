@@ -288,6 +288,31 @@ impl<'m> Diagram<'m> {
             .iter()
             .position(|n| n.element.id().as_str() == id)
     }
+    /// This diagram in another language (`None`: the model's default), the same as
+    /// [`Diagram::new`] of `view` (the view it was made from) in `lang` would give. It
+    /// costs what the diagram holds, where [`Diagram::new`] walks the model: a report
+    /// draws each view in each of the model's languages.
+    pub fn in_language(&self, view: &View, lang: Option<&str>) -> Diagram<'m> {
+        let mut d = self.clone();
+        d.localize(view, lang);
+        d
+    }
+
+    /// Every text of the drawing that depends on its language: the title, the nodes'
+    /// lines, the edges' labels and the words a legend may use. Two diagrams of one view
+    /// in two languages with the same texts, in the same order, are drawn byte for byte
+    /// the same.
+    pub fn language_texts(&self) -> impl Iterator<Item = &str> + '_ {
+        std::iter::once(self.title.as_str())
+            .chain(
+                self.nodes
+                    .iter()
+                    .flat_map(|n| n.lines.iter().map(String::as_str)),
+            )
+            .chain(self.edges.iter().map(|e| e.label.as_str()))
+            .chain(style::vocabulary(self.words_lang()))
+    }
+
     /// The language legend words use: the chosen one or the model's default.
     pub(crate) fn words_lang(&self) -> Option<&str> {
         Some(
@@ -722,7 +747,6 @@ fn build<'m>(
     sel: &Selection,
     reps: &Reps,
 ) -> Diagram<'m> {
-    let lang = options.lang.as_deref();
     let n = model.element_count();
     let tree = &sel.tree;
     let drawn = reps.drawn();
@@ -829,43 +853,55 @@ fn build<'m>(
             }
         }
     }
-    for e in &mut edges {
-        e.label = edge_label(&e.relations, lang);
+    for e in &edges {
         nodes[e.from].has_edges = true;
         nodes[e.to].has_edges = true;
     }
-    for n in &mut nodes {
-        let name = n.element.name().resolve(lang);
-        let wrap = if n.children.is_empty() {
-            metrics::NODE_WRAP
-        } else {
-            metrics::CLUSTER_WRAP
-        };
-        let font = if n.children.is_empty() {
-            metrics::NODE_FONT
-        } else {
-            metrics::CLUSTER_FONT
-        };
-        n.lines = wrap_label(name, wrap, font);
-        if n.hidden > 0 {
-            n.lines.push(format!("(+{})", n.hidden));
-        }
-    }
-    Diagram {
+    let mut d = Diagram {
         model,
         id: view.id.clone(),
-        title: view
-            .title
-            .as_ref()
-            .map_or_else(|| view.id.clone(), |t| t.resolve(lang).to_owned()),
+        title: String::new(),
         direction: view.direction,
         legend: view.legend,
-        lang: options.lang.clone(),
+        lang: None,
         highlighting,
         data_ids: options.data_ids,
         routing: options.edges,
         nodes,
         edges,
+    };
+    d.localize(view, options.lang.as_deref());
+    d
+}
+
+impl Diagram<'_> {
+    /// Puts the names, labels and title in `lang`.
+    fn localize(&mut self, view: &View, lang: Option<&str>) {
+        for e in &mut self.edges {
+            e.label = edge_label(&e.relations, lang);
+        }
+        for n in &mut self.nodes {
+            let name = n.element.name().resolve(lang);
+            let wrap = if n.children.is_empty() {
+                metrics::NODE_WRAP
+            } else {
+                metrics::CLUSTER_WRAP
+            };
+            let font = if n.children.is_empty() {
+                metrics::NODE_FONT
+            } else {
+                metrics::CLUSTER_FONT
+            };
+            n.lines = wrap_label(name, wrap, font);
+            if n.hidden > 0 {
+                n.lines.push(format!("(+{})", n.hidden));
+            }
+        }
+        self.title = view
+            .title
+            .as_ref()
+            .map_or_else(|| view.id.clone(), |t| t.resolve(lang).to_owned());
+        self.lang = lang.map(str::to_owned);
     }
 }
 

@@ -516,3 +516,53 @@ fn each_view_of_a_large_model_draws_what_it_selects_and_nothing_else() {
         ]
     );
 }
+
+/// A model in English, German and French: `a` has a German name, nothing has a French one.
+fn three_languages() -> Model {
+    Model::from_json_str(
+        r#"{"ecograph": 1, "languages": ["en", "de", "fr"], "elements": [
+          {"id": "a", "kind": "system", "name": {"en": "Apple", "de": "Apfel"}},
+          {"id": "b", "kind": "system", "name": "Box"},
+          {"id": "d", "kind": "data", "name": {"en": "Dates", "de": "Daten"}}],
+          "relations": [{"kind": "flow", "from": "a", "to": "b", "data": ["d"]}]}"#,
+    )
+    .unwrap()
+}
+
+#[test]
+fn a_diagram_in_another_language_is_the_one_drawn_in_that_language() {
+    for model in [three_languages(), small()] {
+        for v in views_of(&model, 100) {
+            let Ok(first) = Diagram::new(&model, &v, &Options::default()) else {
+                continue;
+            };
+            for lang in model.languages().iter().map(String::as_str).chain(["sv"]) {
+                let direct = Diagram::new(&model, &v, &Options::default().lang(lang)).unwrap();
+                let moved = first.in_language(&v, Some(lang));
+                assert_eq!(
+                    moved.to_svg().unwrap(),
+                    direct.to_svg().unwrap(),
+                    "{} {lang}",
+                    v.id
+                );
+                assert_eq!(moved.to_mermaid(), direct.to_mermaid(), "{} {lang}", v.id);
+                assert!(moved.language_texts().eq(direct.language_texts()));
+            }
+        }
+    }
+}
+
+#[test]
+fn languages_with_the_same_texts_draw_the_same_and_others_do_not() {
+    let model = three_languages();
+    let v = &views_of(&model, 100)[0];
+    let d = Diagram::new(&model, v, &Options::default()).unwrap();
+    let [en, de, fr, fi] = ["en", "de", "fr", "fi"].map(|l| d.in_language(v, Some(l)));
+    // French has no names of its own and English legend words: drawn as English.
+    assert!(fr.language_texts().eq(en.language_texts()));
+    assert_eq!(fr.to_svg().unwrap(), en.to_svg().unwrap());
+    // German names, and Finnish legend words, differ.
+    assert!(!de.language_texts().eq(en.language_texts()));
+    assert!(!fi.language_texts().eq(en.language_texts()));
+    assert_ne!(fi.to_svg().unwrap(), en.to_svg().unwrap());
+}
