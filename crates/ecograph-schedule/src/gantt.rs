@@ -122,7 +122,9 @@ fn status_index(s: Option<Status>) -> usize {
 
 const STATUS_CLASS: [&str; 6] = ["s0", "s1", "s2", "s3", "s4", "s5"];
 
-const STYLE: &str = "\
+/// The style sheet of every Gantt chart, in its one `<style>` element: what a page that
+/// inlines the charts under a Content-Security-Policy allows by hash.
+pub const GANTT_STYLE: &str = "\
 text{fill:#1f2933}\
 .t{font-size:16px;font-weight:bold}\
 .ax{font-size:11px;fill:#52606d}\
@@ -272,7 +274,7 @@ impl Schedule<'_> {
         if let Some(t) = &title {
             let _ = writeln!(out, "<title>{}</title>", escape(t));
         }
-        let _ = writeln!(out, "<style>{STYLE}</style>");
+        let _ = writeln!(out, "<style>{GANTT_STYLE}</style>");
         out.push_str(
             "<defs>\
              <marker id=\"arrow\" viewBox=\"0 0 8 8\" refX=\"8\" refY=\"4\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto\">\

@@ -28,58 +28,93 @@ where
 /// Lists are written entry by entry (`serde_json::to_writer` streams them).
 impl Serialize for Schedule<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let delay = self.delay.as_ref();
+        let mut m = s.serialize_map(Some(Schedule::JSON_KEYS.len()))?;
+        for key in Schedule::JSON_KEYS {
+            m.serialize_entry(
+                key,
+                &JsonEntry {
+                    schedule: self,
+                    key,
+                },
+            )?;
+        }
+        m.end()
+    }
+}
+
+/// The value of one key of a [`Schedule`]'s JSON form ([`Schedule::json_entry`]).
+#[derive(Debug, Clone, Copy)]
+pub struct JsonEntry<'s, 'm> {
+    schedule: &'s Schedule<'m>,
+    key: &'static str,
+}
+
+impl Serialize for JsonEntry<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let sc = self.schedule;
+        let delay = sc.delay.as_ref();
         let none: &[_] = &[];
-        let mut m = s.serialize_map(Some(11))?;
-        m.serialize_entry(
-            "finish",
-            &self.finish.map(|f| {
-                json!({
-                    "task": f.task.id().as_str(),
-                    "date": f.date.to_string(),
-                    "chosen": f.chosen,
+        match self.key {
+            "finish" => sc
+                .finish
+                .map(|f| {
+                    json!({
+                        "task": f.task.id().as_str(),
+                        "date": f.date.to_string(),
+                        "chosen": f.chosen,
+                    })
                 })
-            }),
-        )?;
-        m.serialize_entry("today", &self.today.map(|d| d.to_string()))?;
-        m.serialize_entry(
-            "critical_path",
-            &Seq(|| self.critical_path.iter().map(|e| e.id().as_str())),
-        )?;
-        m.serialize_entry("tasks", &Seq(|| self.tasks.iter().map(task)))?;
-        m.serialize_entry("conflicts", &Seq(|| self.conflicts.iter().map(conflict)))?;
-        m.serialize_entry(
-            "delays",
-            &Seq(|| delay.map_or(none, |d| &d.delays[..]).iter().map(one_delay)),
-        )?;
-        m.serialize_entry(
-            "moved",
-            &Seq(|| delay.map_or(&[][..], |d| &d.moved[..]).iter().map(moved)),
-        )?;
-        m.serialize_entry(
-            "absorbed",
-            &Seq(|| {
+                .serialize(s),
+            "today" => sc.today.map(|d| d.to_string()).serialize(s),
+            "critical_path" => s.collect_seq(sc.critical_path.iter().map(|e| e.id().as_str())),
+            "tasks" => s.collect_seq(sc.tasks.iter().map(task)),
+            "conflicts" => s.collect_seq(sc.conflicts.iter().map(conflict)),
+            "delays" => s.collect_seq(delay.map_or(none, |d| &d.delays[..]).iter().map(one_delay)),
+            "moved" => s.collect_seq(delay.map_or(&[][..], |d| &d.moved[..]).iter().map(moved)),
+            "absorbed" => s.collect_seq(
                 delay
                     .map_or(&[][..], |d| &d.absorbed[..])
                     .iter()
-                    .map(absorbed)
-            }),
-        )?;
-        m.serialize_entry(
-            "breaches",
-            &Seq(|| {
+                    .map(absorbed),
+            ),
+            "breaches" => s.collect_seq(
                 delay
                     .map_or(&[][..], |d| &d.breaches[..])
                     .iter()
-                    .map(breach)
-            }),
-        )?;
-        m.serialize_entry("overdue", &Seq(|| self.overdue.iter().map(overdue)))?;
-        m.serialize_entry(
-            "unscheduled",
-            &Seq(|| self.unscheduled.iter().map(unscheduled)),
-        )?;
-        m.end()
+                    .map(breach),
+            ),
+            "overdue" => s.collect_seq(sc.overdue.iter().map(overdue)),
+            "unscheduled" => s.collect_seq(sc.unscheduled.iter().map(unscheduled)),
+            _ => s.serialize_none(),
+        }
+    }
+}
+
+impl<'m> Schedule<'m> {
+    /// The keys of the JSON form, in the order it writes them.
+    pub const JSON_KEYS: [&'static str; 11] = [
+        "finish",
+        "today",
+        "critical_path",
+        "tasks",
+        "conflicts",
+        "delays",
+        "moved",
+        "absorbed",
+        "breaches",
+        "overdue",
+        "unscheduled",
+    ];
+
+    /// The value of `key` in the JSON form, to serialize on its own: for a caller that
+    /// writes some of the entries, in an order of its own, without holding the whole
+    /// analysis as one JSON value. `None` when the form has no such key.
+    pub fn json_entry<'s>(&'s self, key: &str) -> Option<JsonEntry<'s, 'm>> {
+        let key = Schedule::JSON_KEYS.into_iter().find(|k| *k == key)?;
+        Some(JsonEntry {
+            schedule: self,
+            key,
+        })
     }
 }
 

@@ -55,7 +55,8 @@ mod gantt;
 mod graph;
 mod json;
 
-pub use gantt::GanttOptions;
+pub use gantt::{GANTT_STYLE, GanttOptions};
+pub use json::JsonEntry;
 
 use ecograph_core::{Date, Duration, Element, ElementKind, Model, Status};
 use graph::Graph;

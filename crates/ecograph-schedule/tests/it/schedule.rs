@@ -897,3 +897,33 @@ fn missing_dates_display_honours_width_and_fill() {
     assert_eq!(format!("{:<12}|", schedule::Missing::End), "end         |");
     assert_eq!(format!("{:>6}|", schedule::Missing::Start), " start|");
 }
+
+#[test]
+fn each_json_entry_is_the_value_of_its_key() {
+    let m = te24();
+    let plan = schedule::analyze(&m, &Options::new().today(date("2023-11-01"))).unwrap();
+    let whole = plan.to_json();
+    let keys: Vec<&str> = whole
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys, schedule::Schedule::JSON_KEYS);
+    for key in schedule::Schedule::JSON_KEYS {
+        let entry = serde_json::to_value(plan.json_entry(key).unwrap()).unwrap();
+        assert_eq!(entry, whole[key], "{key}");
+    }
+    assert!(plan.json_entry("nothing").is_none());
+}
+
+#[test]
+fn every_gantt_chart_carries_exactly_the_gantt_style_sheet() {
+    let m = te24();
+    let plan = schedule::analyze(&m, &Options::new()).unwrap();
+    for lang in ["fi", "en"] {
+        let svg = plan.gantt_svg(&GanttOptions::new().lang(lang));
+        assert_eq!(svg.matches("<style").count(), 1, "{lang}");
+        assert!(svg.contains(&format!("<style>{}</style>", schedule::GANTT_STYLE)));
+    }
+}
