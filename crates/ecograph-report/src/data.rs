@@ -1,14 +1,16 @@
-//! What the page shows, as data: the model as compact JSON for the script, and the
-//! diagrams as SVG for `<template>` elements.
+//! What the page shows, written as it is made: the model as compact JSON for the script,
+//! straight from the model to the writer, and the diagrams as SVG for `<template>`
+//! elements, one drawing at a time.
 
-use ecograph_core::{Date, ElementKind, Model, Status, Text};
+use ecograph_core::{Date, ElementKind, Model, Status, Text, View};
 use ecograph_impact::Impact;
 use ecograph_render::{Diagram, Highlight, Options, views_of};
-use ecograph_schedule::GanttOptions;
-use serde_json::{Map, Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+use ecograph_schedule::{GanttOptions, Schedule};
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::io::{self, Write};
 
-/// Everything [`build`] needs.
+/// Everything the page is made from.
 pub(crate) struct Input<'a, 'm> {
     pub model: &'m Model,
     pub lang: &'a str,
@@ -18,237 +20,445 @@ pub(crate) struct Input<'a, 'm> {
     pub max_nodes: usize,
 }
 
-/// The page's data and its diagrams.
-pub(crate) struct Built {
-    /// The data the script reads.
-    pub data: Value,
-    /// `(template id, SVG markup)`, in page order.
-    pub templates: Vec<(String, String)>,
+/// The schedule's entries the page's data carries, in its order (the tasks are drawn,
+/// not listed; the unscheduled ones are counted, after these).
+const SCHEDULE_KEYS: [&str; 9] = [
+    "finish",
+    "today",
+    "critical_path",
+    "overdue",
+    "conflicts",
+    "delays",
+    "moved",
+    "absorbed",
+    "breaches",
+];
+
+/// What the page's parts need of each other: the views, the schedule analysis and the
+/// impact views, made before anything is written.
+pub(crate) struct Plan<'a, 'm> {
+    input: &'a Input<'a, 'm>,
+    views: Vec<View>,
+    schedule: Result<Schedule<'m>, String>,
+    highlight: Option<Highlight>,
+    /// Each view resolved in the model's first language, `None` when it cannot be
+    /// drawn: made for the data, drawn after it, and dropped once drawn (resolving a
+    /// view walks the model).
+    diagrams: Vec<Option<Diagram<'m>>>,
+    /// The views the impact page draws again, highlighted, resolved likewise.
+    impact_diagrams: Vec<(usize, Diagram<'m>)>,
 }
 
-/// A model text as JSON: a string when it is not translated, else `{lang: value}`.
-fn text(t: &Text) -> Value {
+/// A text as JSON: a string when it is not translated, else `{lang: value}`.
+fn text(w: &mut impl Write, t: &Text) -> io::Result<()> {
     match t.translations() {
-        Some(tr) => Value::Object(
-            tr.map(|(l, v)| (l.to_owned(), Value::String(v.to_owned())))
-                .collect::<Map<_, _>>(),
-        ),
-        None => Value::String(t.default_value().to_owned()),
+        Some(tr) => {
+            w.write_all(b"{")?;
+            for (i, (l, v)) in tr.enumerate() {
+                if i > 0 {
+                    w.write_all(b",")?;
+                }
+                string(w, l)?;
+                w.write_all(b":")?;
+                string(w, v)?;
+            }
+            w.write_all(b"}")
+        }
+        None => string(w, t.default_value()),
     }
 }
 
-fn opt_text(t: Option<&Text>) -> Value {
-    t.map_or(Value::Null, text)
+fn opt_text(w: &mut impl Write, t: Option<&Text>) -> io::Result<()> {
+    match t {
+        Some(t) => text(w, t),
+        None => w.write_all(b"null"),
+    }
+}
+
+/// Anything serde can write, as compact JSON.
+fn value<T: serde::Serialize + ?Sized>(w: &mut impl Write, v: &T) -> io::Result<()> {
+    serde_json::to_writer(w, v).map_err(io::Error::from)
+}
+
+fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
+    value(w, s)
+}
+
+/// `,"key":` (without the comma for the first key of an object).
+fn key(w: &mut impl Write, first: bool, k: &str) -> io::Result<()> {
+    if !first {
+        w.write_all(b",")?;
+    }
+    string(w, k)?;
+    w.write_all(b":")
 }
 
 /// An SVG file's markup without its XML declaration, ready to sit inside HTML.
-fn inline_svg(svg: &str) -> String {
+fn inline_svg(svg: &str) -> &str {
     let body = match svg.strip_prefix("<?xml") {
         Some(rest) => rest.split_once("?>").map_or(svg, |(_, b)| b),
         None => svg,
     };
-    body.trim().to_owned()
+    body.trim()
 }
 
-pub(crate) fn build(input: &Input<'_, '_>) -> Built {
-    let model = input.model;
-    let langs: Vec<String> = model.languages().to_vec();
-    let mut templates = Vec::new();
+/// One `<template>` element.
+fn template(out: &mut impl Write, id: &str, svg: &str) -> io::Result<()> {
+    writeln!(
+        out,
+        "<template id=\"tpl-{}\">{}</template>",
+        crate::html::escape_html(id),
+        inline_svg(svg)
+    )
+}
 
-    let elements: Vec<Value> = model
-        .elements()
-        .map(|e| {
-            let mut o = Map::new();
-            o.insert("id".into(), e.id().as_str().into());
-            o.insert("kind".into(), e.kind().as_str().into());
-            o.insert("name".into(), text(e.name()));
+fn options(input: &Input<'_, '_>, lang: &str) -> Options {
+    Options::default()
+        .lang(lang.to_owned())
+        .max_nodes(input.max_nodes)
+        .data_ids(true)
+}
+
+impl<'a, 'm> Plan<'a, 'm> {
+    pub(crate) fn new(input: &'a Input<'a, 'm>) -> Self {
+        let mut options = ecograph_schedule::Options::new();
+        if let Some(d) = input.today {
+            options = options.today(d);
+        }
+        Plan {
+            input,
+            views: views_of(input.model, input.max_nodes),
+            schedule: ecograph_schedule::analyze(input.model, &options).map_err(|e| e.to_string()),
+            highlight: input.impact.map(Highlight::from_impact),
+            diagrams: Vec::new(),
+            impact_diagrams: Vec::new(),
+        }
+    }
+
+    fn langs(&self) -> &'m [String] {
+        self.input.model.languages()
+    }
+
+    /// Whether the page carries Gantt charts (whose style sheet the policy must allow).
+    pub(crate) fn has_gantt(&self) -> bool {
+        !self.langs().is_empty() && self.schedule.as_ref().is_ok_and(|s| !s.tasks().is_empty())
+    }
+
+    /// The data the script reads, as JSON.
+    pub(crate) fn write_data(&mut self, w: &mut impl Write) -> io::Result<()> {
+        let input = self.input;
+        let model = input.model;
+        w.write_all(b"{")?;
+        key(w, true, "title")?;
+        string(w, input.title)?;
+        key(w, false, "lang")?;
+        string(w, input.lang)?;
+        key(w, false, "languages")?;
+        value(w, &self.langs())?;
+        key(w, false, "name")?;
+        opt_text(w, model.name())?;
+        key(w, false, "desc")?;
+        opt_text(w, model.description())?;
+        key(w, false, "counts")?;
+        let counts: BTreeMap<&str, usize> = ElementKind::ALL
+            .iter()
+            .map(|k| (k.as_str(), model.elements_of_kind(*k).count()))
+            .filter(|(_, n)| *n > 0)
+            .collect();
+        value(w, &counts)?;
+        key(w, false, "kinds")?;
+        value(
+            w,
+            &ElementKind::ALL
+                .iter()
+                .map(|k| k.as_str())
+                .collect::<Vec<_>>(),
+        )?;
+        key(w, false, "statuses")?;
+        value(
+            w,
+            &Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        )?;
+        key(w, false, "elements")?;
+        self.write_elements(w)?;
+        key(w, false, "relations")?;
+        self.write_relations(w)?;
+        key(w, false, "views")?;
+        self.write_views(w)?;
+        key(w, false, "schedule")?;
+        self.write_schedule(w)?;
+        key(w, false, "impact")?;
+        self.write_impact(w)?;
+        w.write_all(b"}")
+    }
+
+    fn write_elements(&self, w: &mut impl Write) -> io::Result<()> {
+        w.write_all(b"[")?;
+        for (i, e) in self.input.model.elements().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(b"{")?;
+            key(w, true, "id")?;
+            string(w, e.id().as_str())?;
+            key(w, false, "kind")?;
+            string(w, e.kind().as_str())?;
+            key(w, false, "name")?;
+            text(w, e.name())?;
             if let Some(d) = e.description() {
-                o.insert("desc".into(), text(d));
+                key(w, false, "desc")?;
+                text(w, d)?;
             }
             if let Some(s) = e.status() {
-                o.insert("status".into(), s.as_str().into());
+                key(w, false, "status")?;
+                string(w, s.as_str())?;
             }
             if let Some(p) = e.start() {
-                o.insert("start".into(), p.to_string().into());
+                key(w, false, "start")?;
+                string(w, &p.to_string())?;
             }
             if let Some(p) = e.end() {
-                o.insert("end".into(), p.to_string().into());
+                key(w, false, "end")?;
+                string(w, &p.to_string())?;
             }
             if let Some(p) = e.parent() {
-                o.insert("parent".into(), p.index().into());
+                key(w, false, "parent")?;
+                value(w, &p.index())?;
             }
             if e.tags().len() > 0 {
-                o.insert("tags".into(), e.tags().collect::<Vec<_>>().into());
+                key(w, false, "tags")?;
+                w.write_all(b"[")?;
+                for (i, t) in e.tags().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",")?;
+                    }
+                    string(w, t)?;
+                }
+                w.write_all(b"]")?;
             }
             if e.properties().len() > 0 {
-                let props: Vec<Value> = e.properties().map(|(k, v)| json!([k, v])).collect();
-                o.insert("props".into(), props.into());
+                key(w, false, "props")?;
+                w.write_all(b"[")?;
+                for (i, (k, v)) in e.properties().enumerate() {
+                    w.write_all(if i > 0 { b",[" } else { b"[" })?;
+                    string(w, k)?;
+                    w.write_all(b",")?;
+                    string(w, v)?;
+                    w.write_all(b"]")?;
+                }
+                w.write_all(b"]")?;
             }
-            Value::Object(o)
-        })
-        .collect();
+            w.write_all(b"}")?;
+        }
+        w.write_all(b"]")
+    }
 
-    let relations: Vec<Value> = model
-        .relations()
-        .map(|r| {
-            let mut o = Map::new();
-            o.insert("kind".into(), r.kind().as_str().into());
-            o.insert("from".into(), r.from().index().into());
-            o.insert("to".into(), r.to().index().into());
+    fn write_relations(&self, w: &mut impl Write) -> io::Result<()> {
+        w.write_all(b"[")?;
+        for (i, r) in self.input.model.relations().enumerate() {
+            if i > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(b"{")?;
+            key(w, true, "kind")?;
+            string(w, r.kind().as_str())?;
+            key(w, false, "from")?;
+            value(w, &r.from().index())?;
+            key(w, false, "to")?;
+            value(w, &r.to().index())?;
             if let Some(l) = r.label() {
-                o.insert("label".into(), text(l));
+                key(w, false, "label")?;
+                text(w, l)?;
             }
             if r.data_carried().len() > 0 {
-                let d: Vec<usize> = r.data_carried().map(|d| d.index()).collect();
-                o.insert("data".into(), d.into());
+                key(w, false, "data")?;
+                w.write_all(b"[")?;
+                for (i, d) in r.data_carried().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",")?;
+                    }
+                    value(w, &d.index())?;
+                }
+                w.write_all(b"]")?;
             }
-            Value::Object(o)
-        })
-        .collect();
+            w.write_all(b"}")?;
+        }
+        w.write_all(b"]")
+    }
 
-    let views_list = views_of(model, input.max_nodes);
-    let mut views = Vec::new();
-    for (vi, v) in views_list.iter().enumerate() {
-        let mut nodes: BTreeSet<usize> = BTreeSet::new();
-        let mut error = Value::Null;
-        for lang in &langs {
-            let options = Options::default()
-                .lang(lang.clone())
-                .max_nodes(input.max_nodes)
-                .data_ids(true);
-            match Diagram::new(model, v, &options).and_then(|d| {
-                nodes.extend(d.nodes().iter().map(|n| n.element().index()));
-                d.to_svg()
-            }) {
-                Ok(svg) => templates.push((format!("v{vi}-{lang}"), inline_svg(&svg))),
-                Err(e) => {
-                    error = e.to_string().into();
-                    break;
+    /// Each view with the elements it draws, or why it cannot be drawn.
+    fn write_views(&mut self, w: &mut impl Write) -> io::Result<()> {
+        let input = self.input;
+        w.write_all(b"[")?;
+        for (vi, v) in self.views.iter().enumerate() {
+            if vi > 0 {
+                w.write_all(b",")?;
+            }
+            w.write_all(b"{")?;
+            key(w, true, "id")?;
+            string(w, &v.id)?;
+            key(w, false, "title")?;
+            match &v.title {
+                Some(t) => text(w, t)?,
+                None => string(w, &v.id)?,
+            }
+            key(w, false, "desc")?;
+            opt_text(w, v.description.as_ref())?;
+            // Which elements a view draws, and whether it can be drawn, do not depend
+            // on the language; a model without languages has no drawings.
+            let drawn = self
+                .langs()
+                .first()
+                .map(|l| Diagram::new(input.model, v, &options(input, l)));
+            key(w, false, "nodes")?;
+            w.write_all(b"[")?;
+            if let Some(Ok(d)) = &drawn {
+                for (i, n) in d.nodes().iter().enumerate() {
+                    if i > 0 {
+                        w.write_all(b",")?;
+                    }
+                    value(w, &n.element().index())?;
                 }
             }
-        }
-        views.push(json!({
-            "id": v.id,
-            "title": v.title.as_ref().map_or_else(|| Value::String(v.id.clone()), text),
-            "desc": opt_text(v.description.as_ref()),
-            "nodes": nodes.into_iter().collect::<Vec<_>>(),
-            "error": error,
-        }));
-    }
-
-    let schedule = schedule(input, &langs, &mut templates);
-    let impact = input
-        .impact
-        .map(|i| impact(input, i, &views_list, &langs, &mut templates));
-
-    let counts: BTreeMap<&str, usize> = ElementKind::ALL
-        .iter()
-        .map(|k| (k.as_str(), model.elements_of_kind(*k).count()))
-        .filter(|(_, n)| *n > 0)
-        .collect();
-
-    let data = json!({
-        "title": input.title,
-        "lang": input.lang,
-        "languages": langs,
-        "name": opt_text(model.name()),
-        "desc": opt_text(model.description()),
-        "counts": counts,
-        "kinds": ElementKind::ALL.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        "statuses": Status::ALL.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-        "elements": elements,
-        "relations": relations,
-        "views": views,
-        "schedule": schedule,
-        "impact": impact,
-    });
-    Built { data, templates }
-}
-
-/// The schedule analysis as its documented JSON, with the Gantt charts as templates.
-fn schedule(
-    input: &Input<'_, '_>,
-    langs: &[String],
-    templates: &mut Vec<(String, String)>,
-) -> Value {
-    let mut options = ecograph_schedule::Options::new();
-    if let Some(d) = input.today {
-        options = options.today(d);
-    }
-    match ecograph_schedule::analyze(input.model, &options) {
-        Ok(s) => {
-            let has_dates = !s.tasks().is_empty();
-            if has_dates {
-                for lang in langs {
-                    let svg = s.gantt_svg(&GanttOptions::new().lang(lang.clone()));
-                    templates.push((format!("gantt-{lang}"), inline_svg(&svg)));
-                }
+            w.write_all(b"]")?;
+            key(w, false, "error")?;
+            match &drawn {
+                Some(Err(e)) => string(w, &e.to_string())?,
+                _ => w.write_all(b"null")?,
             }
-            let mut v = s.to_json();
-            if let Some(o) = v.as_object_mut() {
-                // The chart shows every task; the page lists only what needs attention.
-                o.remove("tasks");
-                let unscheduled = o.remove("unscheduled");
-                let n = unscheduled
-                    .as_ref()
-                    .and_then(Value::as_array)
-                    .map_or(0, Vec::len);
-                o.insert("unscheduled".into(), n.into());
-                o.insert("gantt".into(), has_dates.into());
-            }
-            v
+            w.write_all(b"}")?;
+            self.diagrams.push(drawn.and_then(Result::ok));
         }
-        Err(e) => json!({ "error": e.to_string() }),
+        w.write_all(b"]")
     }
-}
 
-/// The impact analysis as its documented JSON, with every view that shows a changed
-/// or affected element drawn again with them highlighted.
-fn impact(
-    input: &Input<'_, '_>,
-    impact: &Impact<'_>,
-    views_list: &[ecograph_core::View],
-    langs: &[String],
-    templates: &mut Vec<(String, String)>,
-) -> Value {
-    let json = impact.to_json();
-    let highlight = Highlight::from_impact(impact);
-    let mut diagrams = Vec::new();
-    if !highlight.is_empty() {
-        // Made once, not per view: the highlight holds every changed and affected
-        // element, and a copy for each view would cost views × marked elements.
-        let per_lang: Vec<Options> = langs
-            .iter()
-            .map(|lang| {
-                Options::default()
-                    .lang(lang.clone())
-                    .max_nodes(input.max_nodes)
-                    .data_ids(true)
-                    .highlight(highlight.clone())
-            })
-            .collect();
-        for (vi, v) in views_list.iter().enumerate() {
-            let mut shown = false;
-            for (lang, options) in langs.iter().zip(&per_lang) {
-                let Ok(d) = Diagram::new(input.model, v, options) else {
-                    break;
+    /// The schedule analysis as its documented JSON, less the task list (the chart
+    /// shows every task; the page lists only what needs attention).
+    fn write_schedule(&self, w: &mut impl Write) -> io::Result<()> {
+        let s = match &self.schedule {
+            Ok(s) => s,
+            Err(e) => {
+                w.write_all(b"{")?;
+                key(w, true, "error")?;
+                string(w, e)?;
+                return w.write_all(b"}");
+            }
+        };
+        w.write_all(b"{")?;
+        for (i, k) in SCHEDULE_KEYS.into_iter().enumerate() {
+            key(w, i == 0, k)?;
+            match s.json_entry(k) {
+                Some(entry) => value(w, &entry)?,
+                None => w.write_all(b"null")?,
+            }
+        }
+        key(w, false, "unscheduled")?;
+        value(w, &s.unscheduled().len())?;
+        key(w, false, "gantt")?;
+        value(w, &!s.tasks().is_empty())?;
+        w.write_all(b"}")
+    }
+
+    /// The impact analysis as its documented JSON, with the views that show a changed
+    /// or affected element, which the page draws again with them highlighted.
+    fn write_impact(&mut self, w: &mut impl Write) -> io::Result<()> {
+        let (Some(impact), Some(highlight)) = (self.input.impact, &self.highlight) else {
+            return w.write_all(b"null");
+        };
+        let mut shown = Vec::new();
+        if let Some(first) = self.langs().first()
+            && !highlight.is_empty()
+        {
+            // Made once, not per view: the highlight holds every changed and affected
+            // element, and a copy for each view would cost views × marked elements.
+            let options = options(self.input, first).highlight(highlight.clone());
+            for (vi, v) in self.views.iter().enumerate() {
+                let Ok(d) = Diagram::new(self.input.model, v, &options) else {
+                    continue;
                 };
-                if !d.nodes().iter().any(|n| n.mark().is_some()) {
-                    break;
+                if d.nodes().iter().any(|n| n.mark().is_some())
+                    && self
+                        .langs()
+                        .iter()
+                        .any(|l| in_language(&d, v, l).to_svg().is_ok())
+                {
+                    shown.push((vi, d));
                 }
-                if let Ok(svg) = d.to_svg() {
-                    templates.push((format!("i{vi}-{lang}"), inline_svg(&svg)));
-                    shown = true;
-                }
-            }
-            if shown {
-                diagrams.push(vi);
             }
         }
+        let mut json = impact.to_json();
+        if let Some(o) = json.as_object_mut() {
+            let diagrams: Vec<usize> = shown.iter().map(|(vi, _)| *vi).collect();
+            o.insert("diagrams".into(), diagrams.into());
+        }
+        self.impact_diagrams = shown;
+        value(w, &json)
     }
-    let mut json = json;
-    if let Some(o) = json.as_object_mut() {
-        o.insert("diagrams".into(), diagrams.into());
+
+    /// The diagrams, one `<template>` each, in page order: every view in every
+    /// language, the Gantt chart in every language, the highlighted views in every
+    /// language. Each view's diagram is dropped once drawn.
+    pub(crate) fn write_templates(&mut self, out: &mut impl Write) -> io::Result<()> {
+        let diagrams = std::mem::take(&mut self.diagrams);
+        for (vi, (v, d)) in self.views.iter().zip(diagrams).enumerate() {
+            if let Some(d) = d {
+                self.write_languages(out, &format!("v{vi}"), v, &d, true)?;
+            }
+        }
+        if self.has_gantt()
+            && let Ok(s) = &self.schedule
+        {
+            for lang in self.langs() {
+                let svg = s.gantt_svg(&GanttOptions::new().lang(lang.clone()));
+                template(out, &format!("gantt-{lang}"), &svg)?;
+            }
+        }
+        for (vi, d) in std::mem::take(&mut self.impact_diagrams) {
+            if let Some(v) = self.views.get(vi) {
+                self.write_languages(out, &format!("i{vi}"), v, &d, false)?;
+            }
+        }
+        Ok(())
     }
-    json
+
+    /// `d`, a diagram of `view`, as one template per language, `{prefix}-{lang}`, but
+    /// for a language in which it is drawn exactly as in the page's language: the page
+    /// shows that one then. A failed drawing ends the view's templates when
+    /// `stop_on_error`, as a view that cannot be drawn has none.
+    fn write_languages(
+        &self,
+        out: &mut impl Write,
+        prefix: &str,
+        view: &View,
+        d: &Diagram<'_>,
+        stop_on_error: bool,
+    ) -> io::Result<()> {
+        let page_lang = self.input.lang;
+        let page = (self.langs().len() > 1).then(|| in_language(d, view, page_lang));
+        for lang in self.langs() {
+            let here = in_language(d, view, lang);
+            if lang != page_lang
+                && page
+                    .as_ref()
+                    .is_some_and(|p| here.language_texts().eq(p.language_texts()))
+            {
+                continue;
+            }
+            match here.to_svg() {
+                Ok(svg) => template(out, &format!("{prefix}-{lang}"), &svg)?,
+                Err(_) if stop_on_error => break,
+                Err(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `d`, a diagram of `view`, in `lang`: itself when it is in that language already.
+fn in_language<'d, 'm>(d: &'d Diagram<'m>, view: &View, lang: &str) -> Cow<'d, Diagram<'m>> {
+    if d.lang() == Some(lang) {
+        Cow::Borrowed(d)
+    } else {
+        Cow::Owned(d.in_language(view, Some(lang)))
+    }
 }

@@ -1,9 +1,9 @@
 //! The HTML page: a fixed shell, the data as inert JSON, the diagrams as inert
 //! templates, and the script and style that the Content-Security-Policy allows by hash.
 
-use crate::data::Built;
+use crate::data::{Input, Plan};
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
+use std::io::{self, Write};
 
 /// The page's script: plain JavaScript, no library.
 pub(crate) const SCRIPT: &str = include_str!("../assets/report.js");
@@ -26,23 +26,84 @@ pub(crate) fn escape_html(s: &str) -> String {
     out
 }
 
-/// JSON that is safe inside `<script type="application/json">`: no `<`, `>` or `&`
-/// (so no `</script>` or `<!--`), and no U+2028/U+2029. They can only occur inside
-/// JSON strings, where the `\u` escapes mean the same characters.
-pub(crate) fn script_json(value: &serde_json::Value) -> String {
-    let raw = value.to_string();
-    let mut out = String::with_capacity(raw.len() + raw.len() / 16);
-    for c in raw.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
+/// A writer of JSON that is safe inside `<script type="application/json">`: no `<`,
+/// `>` or `&` (so no `</script>` or `<!--`), and no U+2028/U+2029. They can only occur
+/// inside JSON strings, where the `\u` escapes mean the same characters.
+pub(crate) struct ScriptJson<W: Write> {
+    out: W,
+    /// The start of a U+2028 or U+2029 that the last write ended in.
+    held: Vec<u8>,
+}
+
+/// U+2028 and U+2029 in UTF-8 share their first two bytes.
+const SEPARATOR: [u8; 2] = [0xE2, 0x80];
+
+impl<W: Write> ScriptJson<W> {
+    pub(crate) fn new(out: W) -> Self {
+        ScriptJson {
+            out,
+            held: Vec::new(),
         }
     }
-    out
+
+    /// Writes what a last write held back (no separator, since the text ended).
+    pub(crate) fn finish(mut self) -> io::Result<()> {
+        self.out.write_all(&self.held)
+    }
+
+    fn escape(&mut self, buf: &[u8]) -> io::Result<()> {
+        let mut start = 0;
+        let mut i = 0;
+        while i < buf.len() {
+            let escaped: &[u8] = match buf[i] {
+                b'<' => b"\\u003c",
+                b'>' => b"\\u003e",
+                b'&' => b"\\u0026",
+                0xE2 => {
+                    let rest = &buf[i..];
+                    if rest.len() < 3 && SEPARATOR.starts_with(rest) {
+                        self.out.write_all(&buf[start..i])?;
+                        self.held.extend_from_slice(rest);
+                        return Ok(());
+                    }
+                    match rest {
+                        [0xE2, 0x80, 0xA8, ..] => b"\\u2028",
+                        [0xE2, 0x80, 0xA9, ..] => b"\\u2029",
+                        _ => {
+                            i += 1;
+                            continue;
+                        }
+                    }
+                }
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            self.out.write_all(&buf[start..i])?;
+            self.out.write_all(escaped)?;
+            i += if buf[i] == 0xE2 { 3 } else { 1 };
+            start = i;
+        }
+        self.out.write_all(&buf[start..])
+    }
+}
+
+impl<W: Write> Write for ScriptJson<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.held.is_empty() {
+            self.escape(buf)?;
+        } else {
+            let mut joined = std::mem::take(&mut self.held);
+            joined.extend_from_slice(buf);
+            self.escape(&joined)?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
 }
 
 /// Standard base64 with padding, as CSP hash sources want it.
@@ -72,27 +133,14 @@ pub(crate) fn csp_hash(text: &str) -> String {
     format!("'sha256-{}'", base64(&Sha256::digest(text.as_bytes())))
 }
 
-/// The text of every `<style>` element in `svg` (the Gantt chart styles its text with
-/// one): it applies once the SVG is in the page, so the policy must allow it by hash.
-fn svg_styles(svg: &str) -> impl Iterator<Item = &str> {
-    svg.split("<style").skip(1).filter_map(|rest| {
-        let (_, body) = rest.split_once('>')?;
-        Some(body.split_once("</style>")?.0)
-    })
-}
-
 /// The Content-Security-Policy: nothing may be loaded from anywhere; the one script, the
-/// page's style sheet and the diagrams' own style sheets apply because their hashes
-/// match; images only as `data:`.
-pub(crate) fn content_security_policy(built: &Built) -> String {
+/// page's style sheet and the Gantt charts' style sheet (when the page has charts)
+/// apply because their hashes match; images only as `data:`. The diagrams of views
+/// carry no style sheet.
+pub(crate) fn content_security_policy(gantt: bool) -> String {
     let mut styles = vec![csp_hash(STYLE)];
-    let mut seen = std::collections::BTreeSet::new();
-    for (_, svg) in &built.templates {
-        for style in svg_styles(svg) {
-            if seen.insert(style) {
-                styles.push(csp_hash(style));
-            }
-        }
+    if gantt {
+        styles.push(csp_hash(ecograph_schedule::GANTT_STYLE));
     }
     format!(
         "default-src 'none'; script-src {}; style-src {}; img-src data:; base-uri 'none'; form-action 'none'",
@@ -101,40 +149,33 @@ pub(crate) fn content_security_policy(built: &Built) -> String {
     )
 }
 
-pub(crate) fn page(title: &str, lang: &str, built: &Built) -> String {
-    let data = script_json(&built.data);
-    let svg_len: usize = built.templates.iter().map(|(_, s)| s.len() + 40).sum();
-    let mut out = String::with_capacity(data.len() + svg_len + SCRIPT.len() + STYLE.len() + 1024);
-    out.push_str("<!DOCTYPE html>\n");
-    let _ = writeln!(out, "<html lang=\"{}\">", escape_html(lang));
-    out.push_str("<head>\n<meta charset=\"utf-8\">\n");
-    out.push_str("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
-    let _ = writeln!(
+/// The page, written as it is made.
+pub(crate) fn write_page(input: &Input<'_, '_>, out: &mut impl Write) -> io::Result<()> {
+    let mut plan = Plan::new(input);
+    out.write_all(b"<!DOCTYPE html>\n")?;
+    writeln!(out, "<html lang=\"{}\">", escape_html(input.lang))?;
+    out.write_all(b"<head>\n<meta charset=\"utf-8\">\n")?;
+    out.write_all(b"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")?;
+    writeln!(
         out,
         "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
-        content_security_policy(built)
-    );
-    out.push_str("<meta name=\"referrer\" content=\"no-referrer\">\n");
-    let _ = writeln!(out, "<title>{}</title>", escape_html(title));
-    let _ = writeln!(out, "<style>{STYLE}</style>");
-    out.push_str("</head>\n<body>\n");
-    out.push_str("<a class=\"skip\" href=\"#main\" id=\"skip\">Skip to content</a>\n");
-    out.push_str("<header id=\"top\"></header>\n");
-    out.push_str("<main id=\"main\" tabindex=\"-1\"><noscript>This report needs JavaScript.</noscript></main>\n");
-    let _ = writeln!(
-        out,
-        "<script type=\"application/json\" id=\"data\">{data}</script>"
-    );
-    for (id, svg) in &built.templates {
-        let _ = writeln!(
-            out,
-            "<template id=\"tpl-{}\">{svg}</template>",
-            escape_html(id)
-        );
-    }
-    let _ = writeln!(out, "<script>{SCRIPT}</script>");
-    out.push_str("</body>\n</html>\n");
-    out
+        content_security_policy(plan.has_gantt())
+    )?;
+    out.write_all(b"<meta name=\"referrer\" content=\"no-referrer\">\n")?;
+    writeln!(out, "<title>{}</title>", escape_html(input.title))?;
+    writeln!(out, "<style>{STYLE}</style>")?;
+    out.write_all(b"</head>\n<body>\n")?;
+    out.write_all(b"<a class=\"skip\" href=\"#main\" id=\"skip\">Skip to content</a>\n")?;
+    out.write_all(b"<header id=\"top\"></header>\n")?;
+    out.write_all(b"<main id=\"main\" tabindex=\"-1\"><noscript>This report needs JavaScript.</noscript></main>\n")?;
+    out.write_all(b"<script type=\"application/json\" id=\"data\">")?;
+    let mut data = ScriptJson::new(&mut *out);
+    plan.write_data(&mut data)?;
+    data.finish()?;
+    out.write_all(b"</script>\n")?;
+    plan.write_templates(out)?;
+    writeln!(out, "<script>{SCRIPT}</script>")?;
+    out.write_all(b"</body>\n</html>\n")
 }
 
 #[cfg(test)]
@@ -156,10 +197,35 @@ mod tests {
         }
     }
 
+    /// `value` as JSON through [`ScriptJson`], written `chunk` bytes at a time.
+    fn script_json(value: &serde_json::Value, chunk: usize) -> String {
+        let raw = value.to_string();
+        let mut out = Vec::new();
+        let mut w = ScriptJson::new(&mut out);
+        for part in raw.as_bytes().chunks(chunk) {
+            w.write_all(part).unwrap();
+        }
+        w.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn script_json_is_the_same_however_the_text_is_cut() {
+        let v = serde_json::json!({ "x": "a\u{2028}b\u{2029}c\u{20ac}\u{2027}<&>\u{e2}\u{2028}" });
+        let whole = script_json(&v, usize::MAX);
+        assert_eq!(
+            whole,
+            "{\"x\":\"a\\u2028b\\u2029c\u{20ac}\u{2027}\\u003c\\u0026\\u003e\u{e2}\\u2028\"}"
+        );
+        for chunk in 1..8 {
+            assert_eq!(script_json(&v, chunk), whole, "{chunk}-byte writes");
+        }
+    }
+
     #[test]
     fn script_json_cannot_close_the_script_element() {
         let v = serde_json::json!({ "x": "</script><!-- & \u{2028}\u{2029}" });
-        let s = script_json(&v);
+        let s = script_json(&v, usize::MAX);
         assert!(!s.contains('<') && !s.contains('>') && !s.contains('&'));
         assert!(!s.contains('\u{2028}') && !s.contains('\u{2029}'));
         let back: serde_json::Value = serde_json::from_str(&s).unwrap();

@@ -42,6 +42,9 @@ use ecograph_impact::Impact;
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
+    /// The page could not be written.
+    #[error("cannot write the report")]
+    Write(#[from] std::io::Error),
     /// The language asked for is not one of the model's.
     #[error("the model has no language `{lang}` (it has {available})")]
     UnknownLanguage {
@@ -115,6 +118,25 @@ impl<'a, 'm> Report<'a, 'm> {
         self
     }
 
+    /// Checks the settings against the model, as [`Report::write_html`] does before it
+    /// writes anything: for a caller that must not open its output for a report that
+    /// cannot be made.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownLanguage`] when [`Report::lang`] names a language the model
+    /// does not have.
+    pub fn validate(&self) -> Result<(), Error> {
+        let langs = self.model.languages();
+        match &self.lang {
+            Some(l) if !langs.iter().any(|m| m == l) => Err(Error::UnknownLanguage {
+                lang: l.clone(),
+                available: langs.join(", "),
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// The report as one HTML document. The same inputs give byte-identical output.
     ///
     /// # Errors
@@ -122,15 +144,22 @@ impl<'a, 'm> Report<'a, 'm> {
     /// [`Error::UnknownLanguage`] when [`Report::lang`] names a language the model
     /// does not have.
     pub fn to_html(&self) -> Result<String, Error> {
-        let langs = self.model.languages();
-        if let Some(l) = &self.lang
-            && !langs.iter().any(|m| m == l)
-        {
-            return Err(Error::UnknownLanguage {
-                lang: l.clone(),
-                available: langs.join(", "),
-            });
-        }
+        let mut out = Vec::new();
+        self.write_html(&mut out)?;
+        Ok(String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    }
+
+    /// Writes the report, the same bytes as [`Report::to_html`] gives, as it is made:
+    /// one diagram at a time, and the data straight from the model, so that a large
+    /// model's page is never held whole.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::UnknownLanguage`] when [`Report::lang`] names a language the model
+    /// does not have (then nothing is written), and [`Error::Write`] when `out` fails.
+    pub fn write_html(&self, out: impl std::io::Write) -> Result<(), Error> {
+        self.validate()?;
         let lang = self
             .lang
             .clone()
@@ -141,14 +170,17 @@ impl<'a, 'm> Report<'a, 'm> {
                 .map(|n| n.resolve(Some(&lang)).to_owned())
                 .unwrap_or_else(|| "ecograph report".to_owned())
         });
-        let built = data::build(&data::Input {
+        let input = data::Input {
             model: self.model,
             lang: &lang,
             title: &title,
             today: self.today,
             impact: self.impact,
             max_nodes: self.max_nodes,
-        });
-        Ok(html::page(&title, &lang, &built))
+        };
+        let mut out = std::io::BufWriter::with_capacity(1 << 16, out);
+        html::write_page(&input, &mut out)?;
+        std::io::Write::flush(&mut out)?;
+        Ok(())
     }
 }

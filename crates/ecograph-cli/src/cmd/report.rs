@@ -1,11 +1,11 @@
 //! `ecograph report`: one self-contained, interactive HTML file for a model.
 
 use super::since::Since;
-use crate::common::{Exit, Fail, load_model, read_source, write_output};
+use crate::common::{Exit, Fail, load_model, read_source, write_output, write_output_with};
 use ecograph_core::Date;
 use ecograph_impact::{ChangeSet, Options, analyze, analyze_since};
 use ecograph_report::Report;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Write an HTML report: overview, every view (pan and zoom), a searchable element
 /// index, one page per element, the schedule and, with --since or --changes, the impact.
@@ -87,7 +87,18 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     if let Some(i) = &impact {
         report = report.impact(i);
     }
-    let html = report.to_html().map_err(|e| Fail::usage(e.to_string()))?;
-    write_output(Some(&args.out), html.as_bytes())?;
+    report.validate().map_err(|e| Fail::usage(e.to_string()))?;
+    if args.out == Path::new("-") {
+        // Standard output is escaped for the terminal, which wants the page whole.
+        let html = report.to_html().map_err(|e| Fail::usage(e.to_string()))?;
+        write_output(Some(&args.out), html.as_bytes())?;
+        return Ok(Exit::Ok);
+    }
+    // Written as it is made: a large model's page is never held whole.
+    write_output_with(Some(&args.out), |out| match report.write_html(out) {
+        Ok(()) => Ok(()),
+        Err(ecograph_report::Error::Write(e)) => Err(e),
+        Err(e) => Err(std::io::Error::other(e.to_string())),
+    })?;
     Ok(Exit::Ok)
 }

@@ -82,6 +82,7 @@ fn the_report_works_in_chromium_and_hostile_labels_stay_text() {
     let b = Browser::start();
     te24_report(&b);
     hostile_report(&b);
+    shared_drawing_report(&b);
 }
 
 fn te24_report(b: &Browser) {
@@ -281,5 +282,42 @@ fn hostile_report(b: &Browser) {
     );
     assert_eq!(injected, json!([2, 0, "undefined"]));
     assert_eq!(b.open_dialog(), None, "a dialog opened");
+    no_network_and_no_errors(b);
+}
+
+/// A language that draws a view as the page's language does has no template of its
+/// own: switching to it shows the page language's drawing, which is its own.
+fn shared_drawing_report(b: &Browser) {
+    let model = Model::from_json_str(
+        r#"{"ecograph": 1, "languages": ["en", "de", "fr"], "elements": [
+          {"id": "a", "kind": "system", "name": {"en": "Apple", "de": "Apfel"}},
+          {"id": "b", "kind": "system", "name": "Box"}],
+          "relations": [{"kind": "flow", "from": "a", "to": "b"}]}"#,
+    )
+    .unwrap();
+    let html = Report::new(&model).to_html().unwrap();
+    assert!(!html.contains("tpl-v0-fr"));
+    let path = write("shared.html", &html);
+    let shown = || {
+        let text = b.eval(
+            "return document.querySelector('.viewport svg [data-id=a]').textContent;",
+            json!([]),
+        );
+        let text = text.as_str().unwrap().to_owned();
+        match (text.contains("Apple"), text.contains("Apfel")) {
+            (true, false) => "Apple",
+            (false, true) => "Apfel",
+            _ => panic!("node `a` shows {text:?}"),
+        }
+    };
+    b.goto(&file_url(&path, "#/view/overview"));
+    b.find(".viewport svg");
+    assert_eq!(shown(), "Apple");
+    b.click(&b.find("#lang option[value=de]"));
+    b.wait_for("document.documentElement.lang === 'de' && document.querySelector('.viewport svg')");
+    assert_eq!(shown(), "Apfel");
+    b.click(&b.find("#lang option[value=fr]"));
+    b.wait_for("document.documentElement.lang === 'fr' && document.querySelector('.viewport svg')");
+    assert_eq!(shown(), "Apple");
     no_network_and_no_errors(b);
 }
