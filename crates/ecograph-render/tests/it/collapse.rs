@@ -69,22 +69,28 @@ fn drawn(model: &Model, ids: &[String], depth: Option<usize>) -> Vec<(String, Op
         .collect()
 }
 
+/// The parents of `n` elements, each a root or, `weight` times as often, one of the
+/// `reach` elements before it (the first always a root).
+fn parents(n: usize, reach: usize, weight: u32) -> Vec<BoxedStrategy<Option<usize>>> {
+    (0..n)
+        .map(|i| {
+            if i == 0 {
+                Just(None).boxed()
+            } else {
+                prop_oneof![
+                    1 => Just(None),
+                    weight => (i.saturating_sub(reach)..i).prop_map(Some),
+                ]
+                .boxed()
+            }
+        })
+        .collect()
+}
+
 fn case() -> impl Strategy<Value = (Vec<Option<usize>>, Vec<usize>, Option<usize>)> {
     (1usize..40).prop_flat_map(|n| {
-        let parents = (0..n)
-            .map(|i| {
-                if i == 0 {
-                    Just(None).boxed()
-                } else {
-                    // Mostly deep: the parent is among the previous three elements.
-                    prop_oneof![
-                        1 => Just(None),
-                        6 => (i.saturating_sub(3)..i).prop_map(Some),
-                    ]
-                    .boxed()
-                }
-            })
-            .collect::<Vec<_>>();
+        // Mostly deep: the parent is among the previous three elements.
+        let parents = parents(n, 3, 6);
         (
             parents,
             proptest::collection::vec(0..n, 0..4),
@@ -298,19 +304,7 @@ type ViewCase = (
 
 fn view_case() -> impl Strategy<Value = ViewCase> {
     (1usize..30).prop_flat_map(|n| {
-        let parents = (0..n)
-            .map(|i| {
-                if i == 0 {
-                    Just(None).boxed()
-                } else {
-                    prop_oneof![
-                        1 => Just(None),
-                        4 => (i.saturating_sub(4)..i).prop_map(Some),
-                    ]
-                    .boxed()
-                }
-            })
-            .collect::<Vec<_>>();
+        let parents = parents(n, 4, 4);
         let pick = (0u8..5, 0..n, 0usize..3);
         (
             parents,
