@@ -422,6 +422,24 @@ fn find<'m>(model: &'m Model, view: &View, id: &str) -> Result<Element<'m>, Erro
     })
 }
 
+/// The elements an `around` selector of `view` reaches (see [`index::around`]).
+fn around(
+    model: &Model,
+    view: &View,
+    id: &str,
+    depth: usize,
+    relations: &[ecograph_core::RelationKind],
+) -> Result<Vec<u32>, Error> {
+    let centre = find(model, view, id)?.index();
+    Ok(index::around(
+        model,
+        &Links::of(model),
+        centre,
+        depth,
+        relations,
+    ))
+}
+
 fn depth_of(model: &Model, i: usize) -> usize {
     model.element_at(i).map_or(0, |e| e.depth())
 }
@@ -445,14 +463,7 @@ fn pick(
             id,
             depth,
             relations,
-        } => {
-            let centre = find(model, view, id)?.index();
-            let links = Links::of(model);
-            widen(
-                &index::around(model, &links, centre, *depth, relations),
-                out,
-            );
-        }
+        } => widen(&around(model, view, id, *depth, relations)?, out),
         // A selector kind this crate does not know yet selects nothing rather than
         // everything: a diagram that shows too little is the safer mistake.
         _ => {}
@@ -505,9 +516,7 @@ impl Excluded {
                 depth,
                 relations,
             } => {
-                let centre = find(model, view, id)?.index();
-                let links = Links::of(model);
-                let reached = index::around(model, &links, centre, *depth, relations);
+                let reached = around(model, view, id, *depth, relations)?;
                 self.listed.extend(reached.iter().map(|&i| i as usize));
             }
             _ => {}
