@@ -84,6 +84,22 @@ fn string(w: &mut impl Write, s: &str) -> io::Result<()> {
     value(w, s)
 }
 
+/// A JSON array: `items`, each written by `each`, between brackets and commas.
+fn list<W: Write, T>(
+    w: &mut W,
+    items: impl IntoIterator<Item = T>,
+    mut each: impl FnMut(&mut W, T) -> io::Result<()>,
+) -> io::Result<()> {
+    w.write_all(b"[")?;
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        each(w, item)?;
+    }
+    w.write_all(b"]")
+}
+
 /// `,"key":` (without the comma for the first key of an object).
 fn key(w: &mut impl Write, first: bool, k: &str) -> io::Result<()> {
     if !first {
@@ -193,11 +209,7 @@ impl<'a, 'm> Plan<'a, 'm> {
     }
 
     fn write_elements(&self, w: &mut impl Write) -> io::Result<()> {
-        w.write_all(b"[")?;
-        for (i, e) in self.input.model.elements().enumerate() {
-            if i > 0 {
-                w.write_all(b",")?;
-            }
+        list(w, self.input.model.elements(), |w, e| {
             w.write_all(b"{")?;
             key(w, true, "id")?;
             string(w, e.id().as_str())?;
@@ -227,38 +239,20 @@ impl<'a, 'm> Plan<'a, 'm> {
             }
             if e.tags().len() > 0 {
                 key(w, false, "tags")?;
-                w.write_all(b"[")?;
-                for (i, t) in e.tags().enumerate() {
-                    if i > 0 {
-                        w.write_all(b",")?;
-                    }
-                    string(w, t)?;
-                }
-                w.write_all(b"]")?;
+                list(w, e.tags(), |w, t| string(w, t))?;
             }
             if e.properties().len() > 0 {
                 key(w, false, "props")?;
-                w.write_all(b"[")?;
-                for (i, (k, v)) in e.properties().enumerate() {
-                    w.write_all(if i > 0 { b",[" } else { b"[" })?;
-                    string(w, k)?;
-                    w.write_all(b",")?;
-                    string(w, v)?;
-                    w.write_all(b"]")?;
-                }
-                w.write_all(b"]")?;
+                list(w, e.properties(), |w, (k, v)| {
+                    list(w, [k, v], |w, s| string(w, s))
+                })?;
             }
-            w.write_all(b"}")?;
-        }
-        w.write_all(b"]")
+            w.write_all(b"}")
+        })
     }
 
     fn write_relations(&self, w: &mut impl Write) -> io::Result<()> {
-        w.write_all(b"[")?;
-        for (i, r) in self.input.model.relations().enumerate() {
-            if i > 0 {
-                w.write_all(b",")?;
-            }
+        list(w, self.input.model.relations(), |w, r| {
             w.write_all(b"{")?;
             key(w, true, "kind")?;
             string(w, r.kind().as_str())?;
@@ -272,28 +266,17 @@ impl<'a, 'm> Plan<'a, 'm> {
             }
             if r.data_carried().len() > 0 {
                 key(w, false, "data")?;
-                w.write_all(b"[")?;
-                for (i, d) in r.data_carried().enumerate() {
-                    if i > 0 {
-                        w.write_all(b",")?;
-                    }
-                    value(w, &d.index())?;
-                }
-                w.write_all(b"]")?;
+                list(w, r.data_carried(), |w, d| value(w, &d.index()))?;
             }
-            w.write_all(b"}")?;
-        }
-        w.write_all(b"]")
+            w.write_all(b"}")
+        })
     }
 
     /// Each view with the elements it draws, or why it cannot be drawn.
     fn write_views(&mut self, w: &mut impl Write) -> io::Result<()> {
         let input = self.input;
-        w.write_all(b"[")?;
-        for (vi, v) in self.views.iter().enumerate() {
-            if vi > 0 {
-                w.write_all(b",")?;
-            }
+        let mut diagrams = Vec::with_capacity(self.views.len());
+        list(w, &self.views, |w, v| {
             w.write_all(b"{")?;
             key(w, true, "id")?;
             string(w, &v.id)?;
@@ -311,25 +294,21 @@ impl<'a, 'm> Plan<'a, 'm> {
                 .first()
                 .map(|l| Diagram::new(input.model, v, &options(input, l)));
             key(w, false, "nodes")?;
-            w.write_all(b"[")?;
-            if let Some(Ok(d)) = &drawn {
-                for (i, n) in d.nodes().iter().enumerate() {
-                    if i > 0 {
-                        w.write_all(b",")?;
-                    }
-                    value(w, &n.element().index())?;
-                }
-            }
-            w.write_all(b"]")?;
+            let nodes = match &drawn {
+                Some(Ok(d)) => d.nodes(),
+                _ => &[],
+            };
+            list(w, nodes, |w, n| value(w, &n.element().index()))?;
             key(w, false, "error")?;
             match &drawn {
                 Some(Err(e)) => string(w, &e.to_string())?,
                 _ => w.write_all(b"null")?,
             }
-            w.write_all(b"}")?;
-            self.diagrams.push(drawn.and_then(Result::ok));
-        }
-        w.write_all(b"]")
+            diagrams.push(drawn.and_then(Result::ok));
+            w.write_all(b"}")
+        })?;
+        self.diagrams = diagrams;
+        Ok(())
     }
 
     /// The schedule analysis as its documented JSON, less the task list (the chart
