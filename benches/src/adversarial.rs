@@ -191,22 +191,20 @@ impl Shape {
             }
             Shape::DependsCycle | Shape::ChainIntoCycle | Shape::DependsChain => {
                 head(w)?;
-                for i in 0..n {
-                    let comma = if i > 0 { "," } else { "" };
-                    writeln!(
+                lines(w, n, |w, i| {
+                    write!(
                         w,
-                        "{comma}{{\"id\":\"t{i}\",\"kind\":\"task\",\"name\":\"{name} {i}\",\"start\":\"2024-01\",\"end\":\"2024-02\"}}"
-                    )?;
-                }
+                        "{{\"id\":\"t{i}\",\"kind\":\"task\",\"name\":\"{name} {i}\",\"start\":\"2024-01\",\"end\":\"2024-02\"}}"
+                    )
+                })?;
                 write!(w, "],\"relations\":[")?;
-                for i in 1..n {
-                    let comma = if i > 1 { "," } else { "" };
-                    writeln!(
+                lines(w, n.saturating_sub(1), |w, i| {
+                    write!(
                         w,
-                        "{comma}{{\"kind\":\"depends_on\",\"from\":\"t{i}\",\"to\":\"t{}\"}}",
-                        i - 1
-                    )?;
-                }
+                        "{{\"kind\":\"depends_on\",\"from\":\"t{}\",\"to\":\"t{i}\"}}",
+                        i + 1
+                    )
+                })?;
                 match self {
                     Shape::DependsCycle => writeln!(
                         w,
@@ -229,11 +227,10 @@ impl Shape {
                     Shape::TaskChain => ("t", "task", ",\"start\":\"2024-01\",\"end\":\"2024-02\""),
                     _ => ("g", "group", ""),
                 };
-                for i in 0..n {
-                    let comma = if i > 0 { "," } else { "" };
+                lines(w, n, |w, i| {
                     write!(
                         w,
-                        "{comma}{{\"id\":\"{prefix}{i}\",\"kind\":\"{kind}\",\"name\":\"{name} {i}\"{extra}"
+                        "{{\"id\":\"{prefix}{i}\",\"kind\":\"{kind}\",\"name\":\"{name} {i}\"{extra}"
                     )?;
                     if i > 0 {
                         let parent = if self == Shape::RecentParentTree {
@@ -243,8 +240,8 @@ impl Shape {
                         };
                         write!(w, ",\"parent\":\"{prefix}{parent}\"")?;
                     }
-                    writeln!(w, "}}")?;
-                }
+                    write!(w, "}}")
+                })?;
                 tail(w)
             }
             Shape::FlowChain => {
@@ -416,21 +413,19 @@ fn systems(w: &mut impl Write, n: usize, name: &str) -> io::Result<()> {
     })
 }
 
-/// Items `0..n`, each written by `item` on a line of its own after a comma (but the
-/// first).
 /// The flows `s0 -> s1 -> ... -> s{n-1}`, as relations separated by commas.
 fn flow_chain<W: Write>(w: &mut W, n: usize) -> io::Result<()> {
-    for i in 1..n {
-        let comma = if i > 1 { "," } else { "" };
-        writeln!(
+    lines(w, n.saturating_sub(1), |w, i| {
+        write!(
             w,
-            "{comma}{{\"kind\":\"flow\",\"from\":\"s{}\",\"to\":\"s{i}\"}}",
-            i - 1
-        )?;
-    }
-    Ok(())
+            "{{\"kind\":\"flow\",\"from\":\"s{i}\",\"to\":\"s{}\"}}",
+            i + 1
+        )
+    })
 }
 
+/// Items `0..n`, each written by `item` on a line of its own after a comma (but the
+/// first).
 fn lines<W: Write>(
     w: &mut W,
     n: usize,
