@@ -48,16 +48,11 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
             ("xsi:schemaLocation", LOCATION),
         ],
     );
-    let n = model.element_count();
-    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in model.elements() {
-        if let Some(p) = e.parent() {
-            kids[p.index()].push(e.index());
-        }
-    }
     // An element at depth `d` (a root at 0) is a node at nesting level `d + 1`, and
     // holds a graph only while its children's level is at most `MAX_NESTING`.
-    let nests = |i: usize, depth: usize| !kids[i].is_empty() && depth + 1 < crate::MAX_NESTING;
+    let nests = |e: &ecograph_core::Element<'_>, depth: usize| {
+        e.children().len() > 0 && depth + 1 < crate::MAX_NESTING
+    };
     let flattened = model.elements().any(|e| e.depth() >= crate::MAX_NESTING);
     let keys = KEYS.iter().take(6).chain(flattened.then_some(&PARENT_KEY));
     for (id, f, name, t) in keys.chain(KEYS.iter().skip(6)) {
@@ -72,53 +67,47 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
         );
     }
     x.start("graph", &[("id", "G"), ("edgedefault", "directed")]);
-    // Pre-order over the containment forest with an explicit stack: (element, next
-    // child to write, depth), so depth costs no recursion.
+    // Pre-order over the containment forest with an explicit stack, so depth costs no
+    // recursion: an element to write, at its depth, or (`None`) the end of the graph of
+    // the element written before its children.
     for root in model.roots() {
-        let mut stack: Vec<(usize, usize, usize)> = vec![(root.index(), usize::MAX, 0)];
-        while let Some((i, next, depth)) = stack.pop() {
-            let Some(e) = model.element_at(i) else {
-                continue;
-            };
-            if next == usize::MAX {
-                x.context = format!("element `{}`", e.id());
-                x.start("node", &[("id", e.id().as_str())]);
-                x.text_element("data", &[("key", "kind")], e.kind().as_str());
-                x.text_element("data", &[("key", "name")], e.name().resolve(lang));
-                if let Some(s) = e.status() {
-                    x.text_element("data", &[("key", "status")], s.as_str());
-                }
-                if let Some(s) = e.start() {
-                    x.text_element("data", &[("key", "start")], &s.to_string());
-                }
-                if let Some(s) = e.end() {
-                    x.text_element("data", &[("key", "end")], &s.to_string());
-                }
-                if e.tags().len() > 0 {
-                    let tags: Vec<&str> = e.tags().collect();
-                    x.text_element("data", &[("key", "tags")], &tags.join(","));
-                }
-                if let Some(p) = e.parent()
-                    && depth >= crate::MAX_NESTING
-                {
-                    x.text_element("data", &[("key", PARENT_KEY.0)], p.id().as_str());
-                }
-                if nests(i, depth) {
-                    let gid = format!("{}:", e.id());
-                    x.start("graph", &[("id", &gid), ("edgedefault", "directed")]);
-                } else {
-                    x.end("node");
-                }
-                stack.push((i, 0, depth));
-                continue;
-            }
-            if next < kids[i].len() {
-                stack.push((i, next + 1, depth));
-                stack.push((kids[i][next], usize::MAX, depth + 1));
-            } else if nests(i, depth) {
+        let mut stack = vec![Some((root, 0))];
+        while let Some(step) = stack.pop() {
+            let Some((e, depth)) = step else {
                 x.end("graph");
                 x.end("node");
+                continue;
+            };
+            x.context = format!("element `{}`", e.id());
+            x.start("node", &[("id", e.id().as_str())]);
+            x.text_element("data", &[("key", "kind")], e.kind().as_str());
+            x.text_element("data", &[("key", "name")], e.name().resolve(lang));
+            if let Some(s) = e.status() {
+                x.text_element("data", &[("key", "status")], s.as_str());
             }
+            if let Some(s) = e.start() {
+                x.text_element("data", &[("key", "start")], &s.to_string());
+            }
+            if let Some(s) = e.end() {
+                x.text_element("data", &[("key", "end")], &s.to_string());
+            }
+            if e.tags().len() > 0 {
+                let tags: Vec<&str> = e.tags().collect();
+                x.text_element("data", &[("key", "tags")], &tags.join(","));
+            }
+            if let Some(p) = e.parent()
+                && depth >= crate::MAX_NESTING
+            {
+                x.text_element("data", &[("key", PARENT_KEY.0)], p.id().as_str());
+            }
+            if nests(&e, depth) {
+                let gid = format!("{}:", e.id());
+                x.start("graph", &[("id", &gid), ("edgedefault", "directed")]);
+                stack.push(None);
+            } else {
+                x.end("node");
+            }
+            stack.extend(e.children().rev().map(|k| Some((k, depth + 1))));
         }
     }
     for (i, r) in model.relations().enumerate() {

@@ -631,30 +631,20 @@ fn folders(
     }
     // Containment, pre-order with an explicit stack (no recursion on depth). An element
     // with a recorded folder goes there; its children stay in its containment folder.
-    let mut kids: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in model.elements() {
-        if let Some(p) = e.parent() {
-            kids[p.index()].push(e.index());
-        }
-    }
     for root in model.roots() {
-        let mut stack: Vec<(usize, usize, usize)> = vec![(root.index(), 0, 0)];
-        while let Some((i, into, depth)) = stack.pop() {
+        let mut stack = vec![(root, 0, 0)];
+        while let Some((e, into, depth)) = stack.pop() {
+            let i = e.index();
             let own = folder_prop(i).is_none();
-            if !has_folder(kids[i].is_empty(), depth) {
+            if !has_folder(e.children().len() == 0, depth) {
                 if own {
                     arena[into].items.push(Item::Ref(idents[i].clone()));
                 }
-                for &k in kids[i].iter().rev() {
-                    stack.push((k, into, depth + 1));
-                }
+                stack.extend(e.children().rev().map(|k| (k, into, depth + 1)));
                 continue;
             }
             let f = arena.len();
-            let label = model
-                .element_at(i)
-                .map(|e| lang_text(e.name(), lang))
-                .unwrap_or_default();
+            let label = lang_text(e.name(), lang);
             arena.push(Folder {
                 label,
                 items: Vec::new(),
@@ -663,9 +653,7 @@ fn folders(
             if own {
                 arena[f].items.push(Item::Ref(idents[i].clone()));
             }
-            for &k in kids[i].iter().rev() {
-                stack.push((k, f, depth + 1));
-            }
+            stack.extend(e.children().rev().map(|k| (k, f, depth + 1)));
         }
     }
     arena
