@@ -51,12 +51,13 @@ pub fn write_archimate<W: Write>(
 ///
 /// The file is streamed: a DOCTYPE is refused (no entity is ever expanded or fetched),
 /// nesting deeper than 10,000 elements and any tag or text over 16 MiB are refused, so
-/// memory stays bounded by the model read.
+/// memory stays bounded by the model read. The reader is read on a second thread
+/// (hence `Send`), while this one builds the model.
 ///
 /// # Errors
 /// [`Error::Invalid`] with every problem found (with line:column) when the input is not
 /// a valid exchange file or gives no valid model; [`Error::Io`] when it cannot be read.
-pub fn import_archimate<R: BufRead>(reader: R, file: &str) -> Result<Imported, Error> {
+pub fn import_archimate<R: BufRead + Send>(reader: R, file: &str) -> Result<Imported, Error> {
     read::read_then(reader, file, |doc| {
         mapping::model_from_doc(doc, file, mapping::Elements::Beside)
     })
