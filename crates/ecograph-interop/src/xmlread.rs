@@ -369,7 +369,6 @@ fn plain_value(s: &[u8]) -> bool {
 /// two threads share the work of reading the file.
 pub(crate) struct XmlIn<R: BufRead> {
     reader: Reader<Guard<R>>,
-    buf: Vec<u8>,
     pub file: String,
     /// Where the last event started.
     pub at: Pos,
@@ -380,14 +379,14 @@ pub(crate) struct XmlIn<R: BufRead> {
     /// Where the last [`Raw::Text`] starts in `text`.
     text_from: usize,
     /// The contents of the start tags read since [`XmlIn::hand_over`] (between `<` and
-    /// `>` or `/>`), for [`Events`] to read.
-    /// Checked as UTF-8 here, so that the other thread need not check them again.
-    tags: String,
-    /// The contents of those that are not UTF-8 (quick-xml reads them as they are).
-    odd_tags: Vec<u8>,
-    /// Where the last [`Raw::Start`] starts in `tags`, or in `odd_tags` when not `utf8`.
+    /// `>` or `/>`), for [`Events`] to read (and check as UTF-8), up to `kept`; beyond
+    /// it, the bytes of the event being read. quick-xml reads each event into this
+    /// buffer, so a start tag is kept where it was read, not copied.
+    tags: Vec<u8>,
+    /// The end of the last [`Raw::Start`]'s content in `tags`.
+    kept: usize,
+    /// Where it starts.
     tag_from: usize,
-    utf8: bool,
     /// Its local name.
     local: Cow<'static, str>,
     /// The length of its name.
@@ -615,17 +614,15 @@ impl<R: BufRead> XmlIn<R> {
         cfg.trim_text(false);
         XmlIn {
             reader,
-            buf: Vec::with_capacity(4096),
             file: file.to_owned(),
             at: Pos { line: 1, column: 1 },
             depth: 0,
             saw_root: false,
             text: String::new(),
             text_from: 0,
-            tags: String::new(),
-            odd_tags: Vec::new(),
+            tags: Vec::new(),
+            kept: 0,
             tag_from: 0,
-            utf8: true,
             local: Cow::Borrowed(""),
             name_len: 0,
             wants_text: |_| true,
@@ -646,14 +643,14 @@ impl<R: BufRead> XmlIn<R> {
     /// The texts and tags read since the last hand-over go to `batch`, whose buffers
     /// are reused from here on.
     fn hand_over(&mut self, batch: &mut Batch) {
+        self.tags.truncate(self.kept);
         std::mem::swap(&mut self.text, &mut batch.text);
         std::mem::swap(&mut self.tags, &mut batch.tags);
-        std::mem::swap(&mut self.odd_tags, &mut batch.odd_tags);
-        self.odd_tags.clear();
         self.text.clear();
         self.tags.clear();
         self.text_from = 0;
         self.tag_from = 0;
+        self.kept = 0;
     }
 
     /// The next start tag, end tag, piece of text (entity references resolved, one
@@ -661,11 +658,13 @@ impl<R: BufRead> XmlIn<R> {
     /// XML declaration are skipped.
     fn next(&mut self) -> Result<Raw, Error> {
         loop {
-            self.buf.clear();
+            // The bytes of the events read since the last start tag's.
+            self.tags.truncate(self.kept);
+            let start = self.tags.len();
             let here = self.reader.get_ref().place.event_start();
             self.at = here;
             let file = self.file.as_str();
-            let ev = match self.reader.read_event_into(&mut self.buf) {
+            let ev = match self.reader.read_event_into(&mut self.tags) {
                 Ok(ev) => ev,
                 Err(e) => return Err(xml_error(file, here, e)),
             };
@@ -772,18 +771,6 @@ impl<R: BufRead> XmlIn<R> {
                     ));
                 }
                 Event::Start(e) | Event::Empty(e) => {
-                    match std::str::from_utf8(&e) {
-                        Ok(t) => {
-                            self.tag_from = self.tags.len();
-                            self.tags.push_str(t);
-                            self.utf8 = true;
-                        }
-                        Err(_) => {
-                            self.tag_from = self.odd_tags.len();
-                            self.odd_tags.extend_from_slice(&e);
-                            self.utf8 = false;
-                        }
-                    }
                     self.name_len = e.name().as_ref().len();
                     // The local name: after the prefix's colon, if any (a name is short:
                     // a byte loop, not quick-xml's memchr call).
@@ -791,6 +778,16 @@ impl<R: BufRead> XmlIn<R> {
                     let qname: &[u8] = qname.as_ref();
                     let colon = qname.iter().position(|&b| b == b':');
                     self.local = name(colon.map_or(qname, |c| &qname[c + 1..]));
+                    // The content's place in `tags` (where quick-xml read it, after
+                    // `start`; without the `/` of an empty tag).
+                    let (at, len) = (e.as_ptr() as usize, e.len());
+                    drop(e);
+                    let from = at.wrapping_sub(self.tags.as_ptr() as usize);
+                    if from < start || from + len > self.tags.len() {
+                        return Err(fail(file, here, "internal error: a start tag read out of place"));
+                    }
+                    self.tag_from = from;
+                    self.kept = from + len;
                     let fails = if self.depth == 0 && self.saw_root {
                         Some(fail(
                             file,
@@ -1070,9 +1067,7 @@ enum Piece {
     Start {
         empty: bool,
         fails: bool,
-        /// In `Batch::odd_tags` when not `utf8`.
         tag: std::ops::Range<usize>,
-        utf8: bool,
         name_len: usize,
         local: Cow<'static, str>,
     },
@@ -1087,8 +1082,7 @@ enum Piece {
 #[derive(Debug, Default)]
 struct Batch {
     pieces: Vec<(Piece, Pos)>,
-    tags: String,
-    odd_tags: Vec<u8>,
+    tags: Vec<u8>,
     text: String,
 }
 
@@ -1104,12 +1098,7 @@ impl Batch {
             Raw::Start { empty, fails } => Piece::Start {
                 empty: *empty,
                 fails: fails.is_some(),
-                tag: x.tag_from..if x.utf8 {
-                    x.tags.len()
-                } else {
-                    x.odd_tags.len()
-                },
-                utf8: x.utf8,
+                tag: x.tag_from..x.kept,
                 name_len: x.name_len,
                 local: std::mem::take(&mut x.local),
             },
@@ -1122,7 +1111,7 @@ impl Batch {
 
     fn is_full<R: BufRead>(&self, x: &XmlIn<R>) -> bool {
         self.pieces.len() >= BATCH_EVENTS
-            || x.text.len() + x.tags.len() + x.odd_tags.len() >= BATCH_TEXT
+            || x.text.len() + x.tags.len() >= BATCH_TEXT
     }
 }
 
@@ -1191,7 +1180,6 @@ where
                     let mut done = std::mem::replace(&mut batch, next);
                     // The reader takes the spare buffers of the batch it got back.
                     std::mem::swap(&mut done.tags, &mut batch.tags);
-                    std::mem::swap(&mut done.odd_tags, &mut batch.odd_tags);
                     std::mem::swap(&mut done.text, &mut batch.text);
                     x.hand_over(&mut done);
                     if !feed.send(Ok(done)) || eof {
@@ -1262,15 +1250,13 @@ impl Events {
                     empty,
                     fails,
                     tag,
-                    utf8,
                     name_len,
                     local,
                 } => {
-                    let tag = if *utf8 {
-                        Ok(self.cur.tags.get(tag.clone()).unwrap_or(""))
-                    } else {
-                        Err(self.cur.odd_tags.get(tag.clone()).unwrap_or(&[]))
-                    };
+                    // Checked as UTF-8 on this thread, which has time to spare while
+                    // the reading thread tokenizes.
+                    let tag = self.cur.tags.get(tag.clone()).unwrap_or(&[]);
+                    let tag = std::str::from_utf8(tag).map_err(|_| tag);
                     let ns = self.tags.read(tag, *name_len, &self.file, *at)?;
                     let local = std::mem::take(local);
                     self.pending_pop = *empty;
