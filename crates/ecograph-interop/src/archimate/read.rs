@@ -2,7 +2,7 @@
 //! (unknown types, duplicate or dangling identifiers) collected and reported at once.
 
 use super::NS;
-use crate::doc::{Concept, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
+use crate::doc::{At, Concept, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
@@ -484,24 +484,24 @@ const IS_OTHER: u8 = 4;
 /// Records `id` as seen, or gives the problem when it is empty or was seen before.
 fn dup<'a>(
     id: &'a str,
-    (at, is, position): (Option<Pos>, u8, u32),
+    (at, is, position): (At, u8, u32),
     what: &str,
     seen: &mut SeenMap<'a>,
 ) -> Option<Problem> {
     if id.is_empty() {
-        return Some(Problem::new("", at, format!("{what} has no identifier")));
+        return Some(Problem::new("", at.pos(), format!("{what} has no identifier")));
     }
     // One lookup per identifier: these lookups miss the cache at every size that matters.
     match seen.entry(id) {
         Entry::Occupied(mut o) => {
             let (first, was, _) = o.get_mut();
             *was |= is;
-            let wh = first.map_or(String::new(), |p| {
+            let wh = first.pos().map_or(String::new(), |p| {
                 format!(" (first at line {}:{})", p.line, p.column)
             });
             Some(Problem::new(
                 "",
-                at,
+                at.pos(),
                 format!("duplicate identifier `{id}`{wh}"),
             ))
         }
@@ -518,13 +518,16 @@ const PARALLEL: usize = 1 << 14;
 /// Identifiers given, with where each was first given, to what (see [`dup`]) and its
 /// position in [`given`]'s order (`u32::MAX` past that), which says which concept it
 /// is ([`End::of_position`]).
-type SeenMap<'d> = HashMap<&'d str, (Option<Pos>, u8, u32)>;
+/// Where each identifier was first given (as [`At`], 8 bytes: the maps are read at
+/// random, so their size is their cost), what it was given to, and its place in
+/// [`given`]'s order.
+type SeenMap<'d> = HashMap<&'d str, (At, u8, u32)>;
 
 /// Every identifier given, in two maps by [`half`], which two threads fill at once.
 struct Seen<'d>([SeenMap<'d>; 2]);
 
 impl Seen<'_> {
-    fn get(&self, id: &str) -> Option<&(Option<Pos>, u8, u32)> {
+    fn get(&self, id: &str) -> Option<&(At, u8, u32)> {
         self.0[half(id)].get(id)
     }
 }
@@ -540,30 +543,30 @@ fn half(id: &str) -> usize {
 
 /// What is given an identifier, in the order of the checks: elements, relationships,
 /// views (each with its nodes and connections), property definitions.
-type Given<'d> = (&'d str, Option<Pos>, u8, &'static str);
+type Given<'d> = (&'d str, At, u8, &'static str);
 
 fn given<'d>(
     doc: &'d Doc,
     defs: &'d [(String, String, String, Pos)],
 ) -> impl Iterator<Item = Given<'d>> + 'd {
     let elements = doc.elements.iter();
-    let elements = elements.map(|c| (&*c.ident, c.at.pos(), IS_ELEMENT, "an element"));
+    let elements = elements.map(|c| (&*c.ident, c.at, IS_ELEMENT, "an element"));
     let relationships = doc.relationships.iter();
     let relationships =
-        relationships.map(|c| (&*c.ident, c.at.pos(), IS_RELATIONSHIP, "a relationship"));
+        relationships.map(|c| (&*c.ident, c.at, IS_RELATIONSHIP, "a relationship"));
     let views = doc.diagrams.iter().flat_map(|d| {
-        let view = (&*d.ident, d.at, IS_OTHER, "a view");
+        let view = (&*d.ident, At::from(d.at), IS_OTHER, "a view");
         let nodes = d
             .nodes
             .iter()
-            .map(|n| (&*n.ident, n.at, IS_OTHER, "a node"));
+            .map(|n| (&*n.ident, At::from(n.at), IS_OTHER, "a node"));
         let connections = d.connections.iter();
-        let connections = connections.map(|c| (&*c.ident, c.at, IS_OTHER, "a connection"));
+        let connections = connections.map(|c| (&*c.ident, At::from(c.at), IS_OTHER, "a connection"));
         std::iter::once(view).chain(nodes).chain(connections)
     });
     let defs = defs.iter();
     let defs =
-        defs.map(|(id, _, _, at)| (id.as_str(), Some(*at), IS_OTHER, "a property definition"));
+        defs.map(|(id, _, _, at)| (id.as_str(), At::from(Some(*at)), IS_OTHER, "a property definition"));
     elements.chain(relationships).chain(views).chain(defs)
 }
 
@@ -602,7 +605,7 @@ struct Counts {
 impl Counts {
     /// The concept an identifier names, from what [`Seen`] has for it, if it is an
     /// element's or a relationship's.
-    fn concept(self, &(_, is, position): &(Option<Pos>, u8, u32)) -> Option<End> {
+    fn concept(self, &(_, is, position): &(At, u8, u32)) -> Option<End> {
         if is & (IS_ELEMENT | IS_RELATIONSHIP) == 0 {
             return None;
         }
