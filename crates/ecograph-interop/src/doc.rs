@@ -27,7 +27,44 @@ enum Repr {
     /// A value many concepts share (a CSV import's `ecograph:relation` values).
     Shared(Arc<str>),
     /// Two values or more, or one with a language.
-    Pairs(Vec<(Option<String>, String)>),
+    Pairs(Vec<(Option<Lang>, String)>),
+}
+
+/// A language tag (`fi`, `en-GB`): held inline up to 22 bytes, which every tag a model
+/// is likely to use fits, so the millions of tags of a large import are no allocation
+/// each; a longer one is on the heap. 24 bytes either way, as a `String`.
+#[derive(Debug, Clone)]
+pub(crate) enum Lang {
+    Inline(u8, [u8; 22]),
+    Heap(Box<str>),
+}
+
+impl Lang {
+    pub fn new(s: &str) -> Lang {
+        let b = s.as_bytes();
+        match u8::try_from(b.len()) {
+            Ok(n) if b.len() <= 22 => {
+                let mut inline = [0; 22];
+                inline[..b.len()].copy_from_slice(b);
+                Lang::Inline(n, inline)
+            }
+            _ => Lang::Heap(s.into()),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Always the bytes of a `&str`, cut where it ended.
+            Lang::Inline(n, b) => std::str::from_utf8(&b[..usize::from(*n)]).unwrap_or(""),
+            Lang::Heap(s) => s,
+        }
+    }
+}
+
+impl From<String> for Lang {
+    fn from(s: String) -> Lang {
+        Lang::new(&s)
+    }
 }
 
 impl PartialEq for LangText {
@@ -52,14 +89,22 @@ impl LangText {
             1 if pairs[0].0.is_none() => {
                 LangText::plain(pairs.pop().map(|p| p.1).unwrap_or_default())
             }
-            _ => LangText(Repr::Pairs(pairs)),
+            _ => LangText(Repr::Pairs(
+                pairs.into_iter().map(|(l, v)| (l.map(Lang::from), v)).collect(),
+            )),
         }
     }
-    /// Adds a value after the others.
-    pub fn push(&mut self, pair: (Option<String>, String)) {
+    /// Adds a value (in `lang`, when it has one) after the others.
+    pub fn push(&mut self, lang: Option<Lang>, value: String) {
+        let pair = (lang, value);
         match &mut self.0 {
             Repr::Empty if pair.0.is_none() => *self = LangText::plain(pair.1),
-            Repr::Empty => self.0 = Repr::Pairs(vec![pair]),
+            Repr::Empty => {
+                // Room for a second language: a text in one language is seldom tagged.
+                let mut pairs = Vec::with_capacity(2);
+                pairs.push(pair);
+                self.0 = Repr::Pairs(pairs);
+            }
             Repr::Plain(v) => {
                 let first = (None, std::mem::take(v).into_string());
                 self.0 = Repr::Pairs(vec![first, pair]);
@@ -73,7 +118,7 @@ impl LangText {
     }
     /// The values in order, with their languages.
     pub fn iter(&self) -> impl Iterator<Item = (Option<&str>, &str)> {
-        let (plain, pairs): (Option<&str>, &[(Option<String>, String)]) = match &self.0 {
+        let (plain, pairs): (Option<&str>, &[(Option<Lang>, String)]) = match &self.0 {
             Repr::Empty => (None, &[]),
             Repr::Plain(v) => (Some(v), &[]),
             Repr::Shared(v) => (Some(v), &[]),
@@ -82,7 +127,7 @@ impl LangText {
         plain
             .map(|v| (None, v))
             .into_iter()
-            .chain(pairs.iter().map(|(l, v)| (l.as_deref(), v.as_str())))
+            .chain(pairs.iter().map(|(l, v)| (l.as_ref().map(Lang::as_str), v.as_str())))
     }
     /// How many values (not whether they are empty: see [`LangText::is_empty`]).
     pub fn len(&self) -> usize {

@@ -1031,16 +1031,28 @@ fn place_in_tag(here: Pos, tag: &[u8], off: usize) -> Pos {
 }
 
 /// The attribute names of one tag, to find one given twice: compared one by one while
-/// they are few (nearly every tag has at most five), through a set beyond that, so a tag
-/// of any length is checked in linear time.
-#[derive(Default)]
+/// they are few (nearly every tag has at most five), kept in place without an
+/// allocation (a list on the heap was two and a half million allocations at 100k
+/// elements); through a set beyond that, so a tag of any length is checked in linear
+/// time.
 struct Repeats<'a> {
-    names: Vec<&'a [u8]>,
+    few: [&'a [u8]; FEW_ATTRIBUTES],
+    n: usize,
     set: Option<HashSet<&'a [u8]>>,
 }
 
 /// Attribute names a tag may have before [`Repeats`] keeps them in a set.
 const FEW_ATTRIBUTES: usize = 16;
+
+impl Default for Repeats<'_> {
+    fn default() -> Self {
+        Repeats {
+            few: [&[]; FEW_ATTRIBUTES],
+            n: 0,
+            set: None,
+        }
+    }
+}
 
 impl<'a> Repeats<'a> {
     /// Whether `name` was seen before in this tag; records it.
@@ -1048,12 +1060,20 @@ impl<'a> Repeats<'a> {
         if let Some(set) = &mut self.set {
             return !set.insert(name);
         }
-        if self.names.contains(&name) {
+        let few = self.few.get(..self.n).unwrap_or(&[]);
+        if few.contains(&name) {
             return true;
         }
-        self.names.push(name);
-        if self.names.len() > FEW_ATTRIBUTES {
-            self.set = Some(self.names.drain(..).collect());
+        match self.few.get_mut(self.n) {
+            Some(slot) => {
+                *slot = name;
+                self.n += 1;
+            }
+            None => {
+                let mut set: HashSet<&[u8]> = self.few.iter().copied().collect();
+                set.insert(name);
+                self.set = Some(set);
+            }
         }
         false
     }

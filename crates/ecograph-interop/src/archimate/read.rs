@@ -2,7 +2,7 @@
 //! (unknown types, duplicate or dangling identifiers) collected and reported at once.
 
 use super::NS;
-use crate::doc::{At, Concept, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
+use crate::doc::{At, Concept, Lang, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
@@ -77,12 +77,12 @@ fn xsi_type(attrs: &[Attr]) -> Option<Cow<'static, str>> {
         })
 }
 
-fn lang(attrs: &[Attr]) -> Option<String> {
+fn lang(attrs: &[Attr]) -> Option<Lang> {
     attrs
         .iter()
         .find(|a| a.local == "lang" && (a.ns.as_deref() == Some(XML) || a.qname == "xml:lang"))
-        .map(|a| a.value.clone())
-        .filter(|l| !l.is_empty())
+        .filter(|a| !a.value.is_empty())
+        .map(|a| Lang::new(&a.value))
 }
 
 struct Reader {
@@ -104,7 +104,7 @@ struct Reader {
     /// (800k at 100k elements, freed one by one on the import's critical path).
     item_ids: String,
     text: String,
-    text_lang: Option<String>,
+    text_lang: Option<Lang>,
     /// The key of a property until its definition is read.
     no_key: Arc<str>,
 }
@@ -130,7 +130,10 @@ impl Reader {
     }
 
     fn put_text(&mut self, o: Owner, field: Field, stack: &mut [Frame]) {
-        let v = std::mem::take(&mut self.text);
+        // Copied at its length (the buffer is kept for the next text): a value moved
+        // out with the buffer's slack would be shrunk again, a second allocation.
+        let v = String::from(self.text.as_str());
+        self.text.clear();
         let l = self.text_lang.take();
         let pair = (l, v);
         let d = &mut self.doc;
@@ -147,7 +150,7 @@ impl Reader {
             _ => None,
         };
         if let Some(t) = text {
-            t.push(pair);
+            t.push(pair.0, pair.1);
             return;
         }
         match (o, field) {
@@ -168,7 +171,7 @@ impl Reader {
                 if let Some(ps) = self.props_of(o)
                     && let Some(p) = ps.last_mut()
                 {
-                    p.value.push(pair);
+                    p.value.push(pair.0, pair.1);
                 }
             }
             _ => {}
