@@ -90,7 +90,10 @@ impl LangText {
                 LangText::plain(pairs.pop().map(|p| p.1).unwrap_or_default())
             }
             _ => LangText(Repr::Pairs(
-                pairs.into_iter().map(|(l, v)| (l.map(Lang::from), v)).collect(),
+                pairs
+                    .into_iter()
+                    .map(|(l, v)| (l.map(Lang::from), v))
+                    .collect(),
             )),
         }
     }
@@ -124,10 +127,11 @@ impl LangText {
             Repr::Shared(v) => (Some(v), &[]),
             Repr::Pairs(v) => (None, v),
         };
-        plain
-            .map(|v| (None, v))
-            .into_iter()
-            .chain(pairs.iter().map(|(l, v)| (l.as_ref().map(Lang::as_str), v.as_str())))
+        plain.map(|v| (None, v)).into_iter().chain(
+            pairs
+                .iter()
+                .map(|(l, v)| (l.as_ref().map(Lang::as_str), v.as_str())),
+        )
     }
     /// How many values (not whether they are empty: see [`LangText::is_empty`]).
     pub fn len(&self) -> usize {

@@ -784,7 +784,11 @@ impl<R: BufRead> XmlIn<R> {
                     drop(e);
                     let from = at.wrapping_sub(self.tags.as_ptr() as usize);
                     if from < start || from + len > self.tags.len() {
-                        return Err(fail(file, here, "internal error: a start tag read out of place"));
+                        return Err(fail(
+                            file,
+                            here,
+                            "internal error: a start tag read out of place",
+                        ));
                     }
                     self.tag_from = from;
                     self.kept = from + len;
@@ -1130,8 +1134,7 @@ impl Batch {
     }
 
     fn is_full<R: BufRead>(&self, x: &XmlIn<R>) -> bool {
-        self.pieces.len() >= BATCH_EVENTS
-            || x.text.len() + x.tags.len() >= BATCH_TEXT
+        self.pieces.len() >= BATCH_EVENTS || x.text.len() + x.tags.len() >= BATCH_TEXT
     }
 }
 

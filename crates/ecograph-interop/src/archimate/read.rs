@@ -2,7 +2,9 @@
 //! (unknown types, duplicate or dangling identifiers) collected and reported at once.
 
 use super::NS;
-use crate::doc::{At, Concept, Lang, Connection, Diagram, Doc, End, LangText, Node, Prop, push_small};
+use crate::doc::{
+    At, Concept, Connection, Diagram, Doc, End, Lang, LangText, Node, Prop, push_small,
+};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::types;
@@ -103,6 +105,12 @@ struct Reader {
     /// The identifiers of `item_refs`, one after the other: one string, not one each
     /// (800k at 100k elements, freed one by one on the import's critical path).
     item_ids: String,
+    /// Each relationship's source and target identifiers, as read (`finish` resolves
+    /// them; nothing after reads them): where they start in `end_ids`, and their
+    /// lengths. Kept here rather than in the relationships, like `item_ids`: a million
+    /// strings at 100k elements.
+    ends: Vec<(usize, usize, usize)>,
+    end_ids: String,
     text: String,
     text_lang: Option<Lang>,
     /// The key of a property until its definition is read.
@@ -215,6 +223,8 @@ fn read_events(x: &mut Events, file: &str) -> Result<Doc, Error> {
         def_ref_ix: HashMap::default(),
         item_refs: Vec::new(),
         item_ids: String::new(),
+        ends: Vec::new(),
+        end_ids: String::new(),
         text: String::new(),
         text_lang: None,
         no_key: Arc::from(""),
@@ -348,13 +358,16 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
             let mut c = Concept {
                 ident: Arc::from(attr(attrs, "identifier").unwrap_or("")),
                 typ: xsi_type(attrs).unwrap_or_default(),
-                source: attr(attrs, "source").unwrap_or("").into(),
-                target: attr(attrs, "target").unwrap_or("").into(),
                 directed: attr(attrs, "isDirected")
                     .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
                 at: Some(at).into(),
                 ..Concept::default()
             };
+            let (source, target) = (attr(attrs, "source"), attr(attrs, "target"));
+            let (source, target) = (source.unwrap_or(""), target.unwrap_or(""));
+            r.ends.push((r.end_ids.len(), source.len(), target.len()));
+            r.end_ids.push_str(source);
+            r.end_ids.push_str(target);
             if let Some(a) = attr(attrs, "accessType") {
                 c.set_access(Some(a.to_owned()));
             }
@@ -492,7 +505,11 @@ fn dup<'a>(
     seen: &mut SeenMap<'a>,
 ) -> Option<Problem> {
     if id.is_empty() {
-        return Some(Problem::new("", at.pos(), format!("{what} has no identifier")));
+        return Some(Problem::new(
+            "",
+            at.pos(),
+            format!("{what} has no identifier"),
+        ));
     }
     // One lookup per identifier: these lookups miss the cache at every size that matters.
     match seen.entry(id) {
@@ -555,8 +572,7 @@ fn given<'d>(
     let elements = doc.elements.iter();
     let elements = elements.map(|c| (&*c.ident, c.at, IS_ELEMENT, "an element"));
     let relationships = doc.relationships.iter();
-    let relationships =
-        relationships.map(|c| (&*c.ident, c.at, IS_RELATIONSHIP, "a relationship"));
+    let relationships = relationships.map(|c| (&*c.ident, c.at, IS_RELATIONSHIP, "a relationship"));
     let views = doc.diagrams.iter().flat_map(|d| {
         let view = (&*d.ident, At::from(d.at), IS_OTHER, "a view");
         let nodes = d
@@ -564,12 +580,19 @@ fn given<'d>(
             .iter()
             .map(|n| (&*n.ident, At::from(n.at), IS_OTHER, "a node"));
         let connections = d.connections.iter();
-        let connections = connections.map(|c| (&*c.ident, At::from(c.at), IS_OTHER, "a connection"));
+        let connections =
+            connections.map(|c| (&*c.ident, At::from(c.at), IS_OTHER, "a connection"));
         std::iter::once(view).chain(nodes).chain(connections)
     });
     let defs = defs.iter();
-    let defs =
-        defs.map(|(id, _, _, at)| (id.as_str(), At::from(Some(*at)), IS_OTHER, "a property definition"));
+    let defs = defs.map(|(id, _, _, at)| {
+        (
+            id.as_str(),
+            At::from(Some(*at)),
+            IS_OTHER,
+            "a property definition",
+        )
+    });
     elements.chain(relationships).chain(views).chain(defs)
 }
 
@@ -624,14 +647,23 @@ impl Counts {
 /// empty), in order.
 type Ends<'d> = (Vec<[End; 2]>, Vec<(&'d Concept, &'static str, &'d str)>);
 
-fn resolve_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>, counts: Counts) -> Ends<'d> {
+/// `rels` are the relationships and `spans` their ends in `ids` (see `Reader::ends`).
+fn resolve_ends<'d>(
+    rels: &'d [Concept],
+    spans: &[(usize, usize, usize)],
+    ids: &'d str,
+    seen: &Seen<'_>,
+    counts: Counts,
+) -> Ends<'d> {
     let mut ends = Vec::with_capacity(rels.len());
     let mut bad = Vec::new();
-    for c in rels {
+    for (c, &(at, s, t)) in rels.iter().zip(spans) {
         let mut both = [End::Unknown; 2];
+        let source = ids.get(at..at + s).unwrap_or("");
+        let target = ids.get(at + s..at + s + t).unwrap_or("");
         for (slot, (end, id)) in both
             .iter_mut()
-            .zip([("source", &*c.source), ("target", &*c.target)])
+            .zip([("source", source), ("target", target)])
         {
             match seen.get(id).and_then(|v| counts.concept(v)) {
                 Some(e) => *slot = e,
@@ -643,20 +675,22 @@ fn resolve_ends<'d>(rels: &'d [Concept], seen: &Seen<'_>, counts: Counts) -> End
     (ends, bad)
 }
 
-/// `work` on the two halves of `items` on two threads (one when they are few), the
-/// second half's result appended to the first's by `join`.
+/// `work` on the two halves of `items` (each with the index of its first item) on two
+/// threads (one when they are few), the second half's result appended to the first's
+/// by `join`.
 fn in_halves<'a, I: Sync, T: Send>(
     items: &'a [I],
-    work: impl Fn(&'a [I]) -> T + Sync,
+    work: impl Fn(usize, &'a [I]) -> T + Sync,
     join: impl FnOnce(&mut T, T),
 ) -> T {
     if items.len() < PARALLEL {
-        return work(items);
+        return work(0, items);
     }
-    let (first, second) = items.split_at(items.len() / 2);
+    let mid = items.len() / 2;
+    let (first, second) = items.split_at(mid);
     std::thread::scope(|s| {
-        let later = s.spawn(|| work(second));
-        let mut done = work(first);
+        let later = s.spawn(|| work(mid, second));
+        let mut done = work(0, first);
         match later.join() {
             Ok(rest) => join(&mut done, rest),
             Err(panic) => std::panic::resume_unwind(panic),
@@ -757,10 +791,18 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         elements: doc.elements.len(),
         relationships: rels.len(),
     };
-    let (ends, bad) = in_halves(rels, |half| resolve_ends(half, &seen, counts), |a, b| {
-        a.0.extend(b.0);
-        a.1.extend(b.1);
-    });
+    let spans = &r.ends[..];
+    let (ends, bad) = in_halves(
+        rels,
+        |from, half| {
+            let spans = spans.get(from..).unwrap_or(&[]);
+            resolve_ends(half, spans, &r.end_ids, &seen, counts)
+        },
+        |a, b| {
+            a.0.extend(b.0);
+            a.1.extend(b.1);
+        },
+    );
     for (c, end, id) in bad {
         {
             if id.is_empty() {
@@ -835,8 +877,10 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     // then the folders and problems in order.
     let found = in_halves(
         &r.item_refs,
-        |half| {
-            let ids = half.iter().map(|(id, _, _)| r.item_ids.get(id.clone()).unwrap_or(""));
+        |_, half| {
+            let ids = half
+                .iter()
+                .map(|(id, _, _)| r.item_ids.get(id.clone()).unwrap_or(""));
             let found = ids.map(|id| seen.get(id).map(|g| counts.concept(g)));
             found.collect::<Vec<_>>()
         },
