@@ -111,6 +111,8 @@ struct Reader {
     /// strings at 100k elements.
     ends: Vec<(usize, usize, usize)>,
     end_ids: String,
+    /// The short property values read so far (see `put_text`), up to `SHARED_VALUES`.
+    values: HashSet<Arc<str>>,
     text: String,
     text_lang: Option<Lang>,
     /// The key of a property until its definition is read.
@@ -138,6 +140,35 @@ impl Reader {
     }
 
     fn put_text(&mut self, o: Owner, field: Field, stack: &mut [Frame]) {
+        // A short property value without a language (an ecograph kind, status or
+        // relation: a handful of values over a million properties) is shared.
+        if matches!(field, Field::Value)
+            && self.text_lang.is_none()
+            && self.text.len() <= SHARED_VALUE
+        {
+            let shared = match self.values.get(self.text.as_str()) {
+                Some(v) => Some(Arc::clone(v)),
+                None if self.values.len() < SHARED_VALUES => {
+                    let v: Arc<str> = Arc::from(self.text.as_str());
+                    self.values.insert(Arc::clone(&v));
+                    Some(v)
+                }
+                None => None,
+            };
+            if let Some(v) = shared {
+                self.text.clear();
+                if let Some(ps) = self.props_of(o)
+                    && let Some(p) = ps.last_mut()
+                {
+                    if p.value.has_no_value() {
+                        p.value = LangText::shared(v);
+                    } else {
+                        p.value.push(None, v.to_string());
+                    }
+                }
+                return;
+            }
+        }
         // Copied at its length (the buffer is kept for the next text): a value moved
         // out with the buffer's slack would be shrunk again, a second allocation.
         let v = String::from(self.text.as_str());
@@ -225,6 +256,7 @@ fn read_events(x: &mut Events, file: &str) -> Result<Doc, Error> {
         item_ids: String::new(),
         ends: Vec::new(),
         end_ids: String::new(),
+        values: HashSet::default(),
         text: String::new(),
         text_lang: None,
         no_key: Arc::from(""),
@@ -531,6 +563,11 @@ fn dup<'a>(
         }
     }
 }
+
+/// Longest property value shared between properties, in bytes.
+const SHARED_VALUE: usize = 32;
+/// Most distinct property values shared; later ones are each their own string.
+const SHARED_VALUES: usize = 4096;
 
 /// Identifiers from which the checks of finish run on two threads.
 const PARALLEL: usize = 1 << 14;
