@@ -645,7 +645,24 @@ impl<R: BufRead> XmlIn<R> {
     fn hand_over(&mut self, batch: &mut Batch) {
         self.tags.truncate(self.kept);
         std::mem::swap(&mut self.text, &mut batch.text);
-        std::mem::swap(&mut self.tags, &mut batch.tags);
+        // The batch's buffers (a spare's, already read) become this reader's.
+        let spare = std::mem::take(&mut batch.tags).into_bytes();
+        let spare = if spare.capacity() == 0 {
+            std::mem::take(&mut batch.odd)
+        } else {
+            spare
+        };
+        let filled = std::mem::replace(&mut self.tags, spare);
+        // The tags checked as UTF-8 all at once, here, so that the other thread takes
+        // each as text without checking it again; a batch with a tag that is not UTF-8
+        // goes as bytes, each tag checked there.
+        match String::from_utf8(filled) {
+            Ok(tags) => {
+                batch.tags = tags;
+                batch.odd.clear();
+            }
+            Err(e) => batch.odd = e.into_bytes(),
+        }
         self.text.clear();
         self.tags.clear();
         self.text_from = 0;
@@ -1106,7 +1123,9 @@ enum Piece {
 #[derive(Debug, Default)]
 struct Batch {
     pieces: Vec<(Piece, Pos)>,
-    tags: Vec<u8>,
+    /// The tags, when they are all UTF-8; otherwise in `odd`.
+    tags: String,
+    odd: Vec<u8>,
     text: String,
 }
 
@@ -1203,6 +1222,7 @@ where
                     let mut done = std::mem::replace(&mut batch, next);
                     // The reader takes the spare buffers of the batch it got back.
                     std::mem::swap(&mut done.tags, &mut batch.tags);
+                    std::mem::swap(&mut done.odd, &mut batch.odd);
                     std::mem::swap(&mut done.text, &mut batch.text);
                     x.hand_over(&mut done);
                     if !feed.send(Ok(done)) || eof {
@@ -1276,10 +1296,13 @@ impl Events {
                     name_len,
                     local,
                 } => {
-                    // Checked as UTF-8 on this thread, which has time to spare while
-                    // the reading thread tokenizes.
-                    let tag = self.cur.tags.get(tag.clone()).unwrap_or(&[]);
-                    let tag = std::str::from_utf8(tag).map_err(|_| tag);
+                    let tag = match self.cur.tags.get(tag.clone()) {
+                        Some(t) if self.cur.odd.is_empty() => Ok(t),
+                        _ => {
+                            let b = self.cur.odd.get(tag.clone()).unwrap_or(&[]);
+                            std::str::from_utf8(b).map_err(|_| b)
+                        }
+                    };
                     let ns = self.tags.read(tag, *name_len, &self.file, *at)?;
                     let local = std::mem::take(local);
                     self.pending_pop = *empty;
