@@ -123,16 +123,8 @@ impl Grid {
     }
 
     /// Calls `f` with every id in the cells of points sampled along `ab`
-    /// (an id may come more than once).
-    fn visit(&self, a: Point, b: Point, mut f: impl FnMut(u32)) {
-        self.visit_while(a, b, |id| {
-            f(id);
-            true
-        });
-    }
-
-    /// [`Grid::visit`] until `f` returns false; returns whether it never
-    /// did.
+    /// (an id may come more than once) until it returns false; returns
+    /// whether it never did.
     fn visit_while(&self, a: Point, b: Point, mut f: impl FnMut(u32) -> bool) -> bool {
         let mut last = usize::MAX;
         for q in samples(a, b, self.cell / 2.0) {
@@ -292,6 +284,13 @@ impl Lines {
 
     /// Crossings of segment `ab` with live segments of other routes.
     fn crossings(&mut self, e: usize, a: Point, b: Point) -> usize {
+        self.crossings_within(e, a, b, usize::MAX)
+            .unwrap_or(usize::MAX)
+    }
+
+    /// [`Lines::crossings`] if they are at most `limit`, else `None`: the
+    /// look-up stops at the crossing beyond it.
+    fn crossings_within(&mut self, e: usize, a: Point, b: Point, limit: usize) -> Option<usize> {
         self.round = self.round.wrapping_add(1);
         if self.round == 0 {
             self.stamp.fill(0);
@@ -305,18 +304,19 @@ impl Lines {
                 a != c && a != d && b != c && b != d
             }
         };
-        self.grid.visit(a, b, |id| {
+        let within = self.grid.visit_while(a, b, |id| {
             let id = id as usize;
             if stamp[id] == round {
-                return;
+                return true;
             }
             stamp[id] = round;
             let (f, c, d, alive) = segs[id];
             if alive && f != e && apart(f) && cross(a, b, c, d) {
                 count += 1;
             }
+            count <= limit
         });
-        count
+        within.then_some(count)
     }
 }
 
@@ -487,10 +487,11 @@ pub(crate) fn straighten(
                     };
                     before += c;
                 }
-                let after = lines.crossings(e, a, b);
-                if after > before {
+                // Only a segment crossing no more lines than the run is
+                // taken: the count may stop beyond that.
+                let Some(after) = lines.crossings_within(e, a, b, before) else {
                     continue;
-                }
+                };
                 for &id in &seg_ids[i..j] {
                     lines.segs[id as usize].3 = false;
                 }
