@@ -1502,6 +1502,8 @@ impl Orderer<'_> {
 
     /// The crossings of [`Orderer::pair_crossings_unweighted`] and their
     /// work, without adding it (a caller in a hot loop adds it up locally).
+    /// That work is also [`Orderer::pair_work`]'s: per side, the product of
+    /// the two nodes' numbers of neighbours there (1 where both have one).
     #[inline(always)]
     fn count_unweighted(&self, u: usize, v: usize) -> (u64, u64, u64) {
         let pos: &[usize] = self.pos;
@@ -1533,6 +1535,12 @@ impl Orderer<'_> {
     /// [`Orderer::pair_crossings_both`], counting the work of counting each
     /// order apart (so the work caps fall where they did when they were).
     fn pair_crossings_twice(&mut self, u: usize, v: usize) -> (u64, u64) {
+        if self.weights.is_none() {
+            // That work is the work of counting both (`count_unweighted`).
+            let (c0, c1, work) = self.count_unweighted(u, v);
+            *self.work += 2 * work;
+            return (c0, c1);
+        }
         *self.work += self.pair_work(u, v);
         self.pair_crossings_both(u, v)
     }
@@ -1667,16 +1675,20 @@ impl Orderer<'_> {
                     // Unweighted, the count is inlined here and its work
                     // added up locally: this is the hottest call of the
                     // ordering.
-                    let (c0, c1, look) = if self.weights.is_none() {
-                        self.count_unweighted(v, w)
+                    // Unweighted, the work of counting one order is that of
+                    // counting both (a product of the two nodes' degrees on
+                    // each side, or 1 where both have one neighbour there).
+                    let (c0, c1, count, one_order) = if self.weights.is_none() {
+                        let (c0, c1, count) = self.count_unweighted(v, w);
+                        (c0, c1, count, count)
                     } else {
                         let before = *self.work;
                         let (c0, c1) = self.pair_crossings_both(v, w);
-                        let look = *self.work - before;
+                        let count = *self.work - before;
                         *self.work = before;
-                        (c0, c1, look)
+                        (c0, c1, count, self.pair_work(v, w))
                     };
-                    let look = look + 1;
+                    let look = count + 1;
                     if c0 == 0 {
                         spent += look;
                         here[i] = look;
@@ -1684,7 +1696,7 @@ impl Orderer<'_> {
                         continue;
                     }
                     // With the work of counting the swapped order on its own.
-                    let look = look + self.pair_work(v, w);
+                    let look = look + one_order;
                     spent += look;
                     if c1 < c0 || (reverse && c1 == c0) {
                         row.swap(i, i + 1);
