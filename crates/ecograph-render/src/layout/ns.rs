@@ -37,10 +37,14 @@ const NONE: usize = usize::MAX;
 const INVALID: usize = usize::MAX;
 
 /// Solves the problem for `n` nodes, which must be connected and acyclic.
-/// Returns `None` if the constraints have a cycle.
+/// Returns `None` if the constraints have a cycle (or there are more nodes
+/// than `u32` numbers: no drawing comes near that).
 pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -> Option<Vec<i64>> {
     if n == 0 {
         return Some(Vec::new());
+    }
+    if u32::try_from(n).is_err() {
+        return None;
     }
     let mut s = Simplex::new(n, edges);
     if !s.init_rank() {
@@ -167,10 +171,12 @@ struct Simplex<'a> {
     num: Vec<Num>,
     /// The node of each post-order number (`lim`): a subtree's nodes are a
     /// run of it, so a subtree moved whole is found without walking it.
-    node_at: Vec<usize>,
+    /// Node numbers fit in `u32` ([`solve`] checks): runs of it are copied
+    /// after every exchange, half the bytes of `usize`.
+    node_at: Vec<u32>,
     /// The nodes [`Simplex::dfs_range`] numbers or moves, in runs, and
     /// each run's first new number and length (reused).
-    renumbered: Vec<usize>,
+    renumbered: Vec<u32>,
     runs: Vec<(usize, usize)>,
     cut: Vec<i64>,
     /// Which slots of `tree` hold an edge of negative cut value, 64 to a
@@ -454,6 +460,7 @@ impl<'a> Simplex<'a> {
                         work += (to - from) as u64;
                         let run = &self.node_at[from..=to];
                         for &u in run {
+                            let u = u as usize;
                             self.num[u].low = self.num[u].low.wrapping_add(d);
                             self.num[u].lim = self.num[u].lim.wrapping_add(d);
                         }
@@ -478,7 +485,7 @@ impl<'a> Simplex<'a> {
                     Some((first, len)) if *first + *len == next => *len += 1,
                     _ => runs.push((next, 1)),
                 }
-                moved.push(v);
+                moved.push(v as u32);
                 next += 1;
                 stack.pop();
             }
@@ -525,7 +532,7 @@ impl<'a> Simplex<'a> {
         // Post-order, children's cut values first: the numbered nodes by
         // number, as `node_at` lists them (the others have no parent edge).
         for lim in 1..end {
-            let v = self.node_at[lim];
+            let v = self.node_at[lim] as usize;
             let f = self.num[v].par;
             if f != NONE {
                 self.x_cutval(f);
