@@ -200,8 +200,10 @@ fn orient(a: Point, b: Point, c: Point) -> f64 {
 fn cross(a: Point, b: Point, c: Point, d: Point) -> bool {
     let (d1, d2) = (orient(a, b, c), orient(a, b, d));
     let (d3, d4) = (orient(c, d, a), orient(c, d, b));
-    ((d1 > 0.0 && d2 < 0.0) || (d1 < 0.0 && d2 > 0.0))
-        && ((d3 > 0.0 && d4 < 0.0) || (d3 < 0.0 && d4 > 0.0))
+    // Without short circuits: the signs of nearby segments are a coin toss
+    // to a branch predictor, and all four are at hand.
+    (((d1 > 0.0) & (d2 < 0.0)) | ((d1 < 0.0) & (d2 > 0.0)))
+        & (((d3 > 0.0) & (d4 < 0.0)) | ((d3 < 0.0) & (d4 > 0.0)))
 }
 
 /// Obstacle ids in the grid: nodes, then clusters, then labels.
