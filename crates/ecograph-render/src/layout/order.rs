@@ -692,18 +692,21 @@ impl Orderer<'_> {
                         .iter()
                         .map(|&v| self.node_passes(v, &spans, &mut beside))
                         .sum();
-                    // Move each across d, remembering where it was.
+                    // Move each across d, remembering where it was and its
+                    // rank's box spans before (each on its own rank: a run
+                    // is part of one chain).
                     let mut delta = 0i64;
-                    let mut undo: Vec<(usize, usize)> = Vec::new();
+                    let mut undo: Vec<(usize, usize, Spans)> = Vec::new();
                     for &v in &run {
                         let rv = g.nodes[v].rank;
                         let at = self.pos[v];
                         let span = spans[rv][d];
                         let gap = if at < span.0 { span.1 + 1 } else { span.0 };
                         delta += self.shift(rv, at, gap);
+                        let before = spans[rv].clone();
                         self.box_spans(rv, &mut spans[rv]);
                         *self.work += self.ranks[rv].len() as u64;
-                        undo.push((v, at));
+                        undo.push((v, at, before));
                     }
                     let after: u64 = run
                         .iter()
@@ -712,12 +715,14 @@ impl Orderer<'_> {
                     if delta <= 0 && after < before {
                         break;
                     }
-                    for &(v, at) in undo.iter().rev() {
+                    // Each node goes back to its slot, so its rank's spans
+                    // are again those it had.
+                    for (v, at, before) in undo.into_iter().rev() {
                         let rv = g.nodes[v].rank;
                         let now = self.pos[v];
                         let gap = if at > now { at + 1 } else { at };
                         self.shift(rv, now, gap);
-                        self.box_spans(rv, &mut spans[rv]);
+                        spans[rv] = before;
                         *self.work += self.ranks[rv].len() as u64;
                     }
                 }
@@ -1775,6 +1780,9 @@ fn total_order(x: f64) -> i64 {
 
 /// A box on two ranks: its index and its first and last slot on each.
 type BoxOnBoth = (usize, (usize, usize), (usize, usize));
+
+/// Each box's first and last slot on a rank ([`Orderer::box_spans`]).
+type Spans = Vec<(usize, usize)>;
 
 /// The boxes with nodes on both of two ranks, and what rules out most of
 /// them at once for [`Orderer::passes_at`].
