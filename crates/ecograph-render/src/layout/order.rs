@@ -481,16 +481,24 @@ impl Orderer<'_> {
     /// [`Orderer::unpass`]); `spans` holds every box's first and last slot
     /// on every rank as the ranks are.
     /// `beside` is scratch space.
+    /// `on_both[r]` lists the boxes with nodes on ranks r and r + 1.
     fn node_passes(
         &self,
         v: usize,
         spans: &[Vec<(usize, usize)>],
+        on_both: &[Vec<usize>],
         beside: &mut [Beside; 2],
     ) -> u64 {
         let r = self.g.nodes[v].rank;
         let [up, down] = beside;
-        up.set(&spans[r], r.checked_sub(1).map(|a| &spans[a][..]), false);
-        down.set(&spans[r], spans.get(r + 1).map(|b| &b[..]), false);
+        match r.checked_sub(1) {
+            Some(a) => up.set_among(&spans[r], &spans[a], &on_both[a]),
+            None => up.set(&spans[r], None, false),
+        }
+        match spans.get(r + 1) {
+            Some(below) => down.set_among(&spans[r], below, &on_both[r]),
+            None => down.set(&spans[r], None, false),
+        }
         self.passes_at(v, 2 * self.pos[v] + 1, up, down)
     }
 
@@ -690,7 +698,7 @@ impl Orderer<'_> {
                     *self.work += (run.len() * spans[r].len() * 4) as u64;
                     let before: u64 = run
                         .iter()
-                        .map(|&v| self.node_passes(v, &spans, &mut beside))
+                        .map(|&v| self.node_passes(v, &spans, &on_both, &mut beside))
                         .sum();
                     // Move each across d, remembering where it was and its
                     // rank's box spans before (each on its own rank: a run
@@ -710,7 +718,7 @@ impl Orderer<'_> {
                     }
                     let after: u64 = run
                         .iter()
-                        .map(|&v| self.node_passes(v, &spans, &mut beside))
+                        .map(|&v| self.node_passes(v, &spans, &on_both, &mut beside))
                         .sum();
                     if delta <= 0 && after < before {
                         break;
@@ -1847,6 +1855,17 @@ impl Beside {
             most = most.max(e.1);
             e.1 = most;
         }
+    }
+
+    /// [`Beside::set`] without the look-up, from `among`, the boxes known
+    /// to have nodes on both ranks (ascending, as `set` finds them).
+    fn set_among(&mut self, here: &[(usize, usize)], there: &[(usize, usize)], among: &[usize]) {
+        self.boxes.clear();
+        self.boxes
+            .extend(among.iter().map(|&c| (c, here[c], there[c])));
+        self.by_start.clear();
+        self.by_end.clear();
+        self.indexed = false;
     }
 }
 
