@@ -1242,8 +1242,9 @@ impl Orderer<'_> {
             let b = s.present[i];
             self.sort_entries(&mut s, b, flip);
         }
-        // Written out from the root down.
-        let mut out = vec![0; nodes.len()];
+        // Written out from the root down, over the rank's old order (every
+        // node is in one block, so every slot is written).
+        let mut out = nodes;
         if let Some(&top) = s.present.first() {
             s.start[top] = 0;
         }
