@@ -454,14 +454,27 @@ pub(crate) fn straighten(
         ids.push(r.windows(2).map(|w| lines.add(e, w[0], w[1])).collect());
     }
 
+    // Each route's points by their index in the route as it came: a
+    // straightened route keeps some of its points, as they were.
+    let mut origin: Vec<Vec<usize>> = routes.iter().map(|r| (0..r.len()).collect()).collect();
+    // The pairs of points of each route (by `origin`) joined by a segment
+    // that the first pass found blocked by a node, box or label, in the
+    // order tried: ascending first point, descending second. Those do not
+    // move, so the second pass skips them.
+    let mut blocked: Vec<Vec<(usize, usize)>> = vec![Vec::new(); routes.len()];
     // A second pass: lines straightened later may have cleared the way
     // for earlier ones.
-    for e in (0..routes.len()).chain(0..routes.len()) {
+    for (pass, e) in (0..routes.len())
+        .map(|e| (0, e))
+        .chain((0..routes.len()).map(|e| (1, e)))
+    {
         if !movable[e] || routes[e].len() < 3 {
             continue;
         }
         let mut pts = std::mem::take(&mut routes[e]);
+        let mut at = std::mem::take(&mut origin[e]);
         let old = pts.clone();
+        let old_at = at.clone();
         let mut seg_ids = std::mem::take(&mut ids[e]);
         let mut counts: Vec<Option<usize>> = vec![None; seg_ids.len()];
         let pinned = |p: Point| pins[e].iter().any(|q| q.x == p.x && q.y == p.y);
@@ -474,7 +487,14 @@ pub(crate) fn straighten(
                 .min(i + MAX_SKIP);
             for j in (i + 2..=limit).rev() {
                 let (a, b) = (pts[i], pts[j]);
-                if !obstacles.clear(e, a, b) {
+                let known = pass > 0
+                    && blocked[e]
+                        .binary_search_by(|&(x, y)| x.cmp(&at[i]).then(at[j].cmp(&y)))
+                        .is_ok();
+                if known || !obstacles.clear(e, a, b) {
+                    if pass == 0 {
+                        blocked[e].push((at[i], at[j]));
+                    }
                     continue;
                 }
                 let mut before = 0;
@@ -499,6 +519,7 @@ pub(crate) fn straighten(
                 }
                 let id = lines.add(e, a, b);
                 pts.drain(i + 1..j);
+                at.drain(i + 1..j);
                 seg_ids.splice(i..j, [id]);
                 counts.splice(i..j, [Some(after)]);
                 break;
@@ -516,9 +537,11 @@ pub(crate) fn straighten(
                 }
                 seg_ids = old.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
                 pts = old;
+                at = old_at;
             }
         }
         routes[e] = pts;
+        origin[e] = at;
         ids[e] = seg_ids;
     }
 }
