@@ -1106,7 +1106,7 @@ impl Orderer<'_> {
             for &v in &self.ranks[r] {
                 self.key[v] = (g.nodes[v].kind != Kind::Filler).then_some(self.pos[v] as f64);
             }
-            self.sort_rank(r, prev, false);
+            self.sort_rank(r, prev, false, prev.is_some());
             prev = Some(r);
         }
     }
@@ -1120,7 +1120,7 @@ impl Orderer<'_> {
         } else {
             (0..nr.saturating_sub(1)).rev().collect()
         };
-        for r in ranks {
+        for &r in &ranks {
             let side = usize::from(!downward);
             for i in 0..self.ranks[r].len() {
                 let v = self.ranks[r][i];
@@ -1142,7 +1142,9 @@ impl Orderer<'_> {
                 };
             }
             let reference = if downward { r - 1 } else { r + 1 };
-            self.sort_rank(r, Some(reference), flip);
+            // Every rank but the first is sorted right after its reference.
+            let just_sorted = r != ranks[0];
+            self.sort_rank(r, Some(reference), flip, just_sorted);
         }
     }
 
@@ -1155,7 +1157,11 @@ impl Orderer<'_> {
     /// the mean key of its nodes. The blocks are sorted deepest first and
     /// the rank is written out from the root down, so each node is grouped
     /// once however deep it is nested, and nothing recurses.
-    fn sort_rank(&mut self, r: usize, reference: Option<usize>, flip: bool) {
+    ///
+    /// `ref_just_sorted`: the reference rank is the one sorted last, not
+    /// changed since, so the totals of its clusters' positions that the
+    /// sort needs are those that sort left behind.
+    fn sort_rank(&mut self, r: usize, reference: Option<usize>, flip: bool, ref_just_sorted: bool) {
         let k = self.tree.parent.len();
         let root = k;
         let mut s = std::mem::take(&mut self.sort_scratch);
@@ -1169,19 +1175,23 @@ impl Orderer<'_> {
             s.ref_sum.resize(k, 0);
             s.ref_cnt.resize(k, 0);
         }
-        s.own_on_ref.clear();
         s.on_ref.clear();
-        if let Some(rr) = reference {
-            for &v in &self.ranks[rr] {
-                let c = self.g.cluster_of[v];
-                if c != usize::MAX {
-                    if s.own_cnt[c] == 0 {
-                        s.own_on_ref.push(c);
+        if !ref_just_sorted {
+            Self::clear_totals(&mut s);
+            if let Some(rr) = reference {
+                for &v in &self.ranks[rr] {
+                    let c = self.g.cluster_of[v];
+                    if c != usize::MAX {
+                        if s.own_cnt[c] == 0 {
+                            s.own_on_ref.push(c);
+                        }
+                        s.own_sum[c] += self.pos[v] as u64;
+                        s.own_cnt[c] += 1;
                     }
-                    s.own_sum[c] += self.pos[v] as u64;
-                    s.own_cnt[c] += 1;
                 }
             }
+        }
+        if reference.is_some() {
             for &c in &s.own_on_ref {
                 for &a in &self.tree.path[c] {
                     if s.ref_cnt[a] == 0 {
@@ -1243,7 +1253,10 @@ impl Orderer<'_> {
             self.sort_entries(&mut s, b, flip);
         }
         // Written out from the root down, over the rank's old order (every
-        // node is in one block, so every slot is written).
+        // node is in one block, so every slot is written). The totals of
+        // each cluster's own nodes' new slots are left behind for the sort
+        // of the next rank, which may take this one as its reference.
+        Self::clear_totals(&mut s);
         let mut out = nodes;
         if let Some(&top) = s.present.first() {
             s.start[top] = 0;
@@ -1251,12 +1264,15 @@ impl Orderer<'_> {
         for i in 0..s.present.len() {
             let b = s.present[i];
             let mut at = s.start[b];
+            let (mut total, mut count) = (0, 0);
             for &item in &s.blocks[b] {
                 match item {
                     Item::Node(v) => {
                         if let Some(slot) = out.get_mut(at) {
                             *slot = v;
                         }
+                        total += at as u64;
+                        count += 1;
                         at += 1;
                     }
                     Item::Child(ch) => {
@@ -1265,16 +1281,16 @@ impl Orderer<'_> {
                     }
                 }
             }
+            if b != root && count > 0 {
+                s.own_on_ref.push(b);
+                s.own_sum[b] = total;
+                s.own_cnt[b] = count;
+            }
         }
         for i in 0..s.present.len() {
             let b = s.present[i];
             s.blocks[b].clear();
             s.seen[b] = false;
-        }
-        for i in 0..s.own_on_ref.len() {
-            let c = s.own_on_ref[i];
-            s.own_sum[c] = 0;
-            s.own_cnt[c] = 0;
         }
         for i in 0..s.on_ref.len() {
             let c = s.on_ref[i];
@@ -1284,6 +1300,15 @@ impl Orderer<'_> {
         self.sort_scratch = s;
         self.ranks[r] = out;
         self.set_positions(r);
+    }
+
+    /// Forgets the totals of the clusters' own nodes' slots on a rank.
+    fn clear_totals(s: &mut SortScratch) {
+        for &c in &s.own_on_ref {
+            s.own_sum[c] = 0;
+            s.own_cnt[c] = 0;
+        }
+        s.own_on_ref.clear();
     }
 
     /// Sorts the entries of block `b` (its children already sorted inside)
