@@ -433,7 +433,7 @@ impl Orderer<'_> {
                 }
                 if let Some(gap) = best_gap {
                     self.move_node(r, at, gap);
-                    self.box_spans(r, &mut here);
+                    moved_spans(&mut here, at, gap);
                     up.set(&here, Some(&above), true);
                     down.set(&here, Some(&below), true);
                 }
@@ -712,7 +712,7 @@ impl Orderer<'_> {
                         let gap = if at < span.0 { span.1 + 1 } else { span.0 };
                         delta += self.shift(rv, at, gap);
                         let before = spans[rv].clone();
-                        self.box_spans(rv, &mut spans[rv]);
+                        moved_spans(&mut spans[rv], at, gap);
                         *self.work += self.ranks[rv].len() as u64;
                         undo.push((v, at, before));
                     }
@@ -1806,6 +1806,34 @@ impl Orderer<'_> {
     }
 }
 
+/// The box spans of a rank (as [`Orderer::box_spans`] gives them) after
+/// its node at slot `at` moved to the gap before slot `gap` within its own
+/// box's block, as [`Orderer::unpass`] and [`Orderer::unpass_chains`] move
+/// nodes: the slots in between shift by one towards `at`. Boxes are
+/// contiguous on every rank, so a box that holds a node in between but
+/// not the one moved lies wholly in between (a box reaching past either
+/// end would hold the moved node, or hold the box beside the gap and so be
+/// its parent's, which holds the node): it shifts whole; every other box
+/// keeps its span, the node's own boxes because it stays inside them.
+fn moved_spans(spans: &mut [(usize, usize)], at: usize, gap: usize) {
+    let to = if gap > at { gap - 1 } else { gap };
+    let (lo, hi, right) = match to.cmp(&at) {
+        std::cmp::Ordering::Greater => (at + 1, to, false),
+        std::cmp::Ordering::Less => (to, at - 1, true),
+        std::cmp::Ordering::Equal => return,
+    };
+    for span in spans {
+        let (s, t) = *span;
+        if s != usize::MAX && lo <= s && t <= hi {
+            *span = if right {
+                (s + 1, t + 1)
+            } else {
+                (s - 1, t - 1)
+            };
+        }
+    }
+}
+
 /// A key whose order is `f64::total_cmp`'s (the same bit trick).
 fn total_order(x: f64) -> i64 {
     let bits = x.to_bits() as i64;
@@ -2288,6 +2316,43 @@ mod tests {
             for row in &o.ranks {
                 for (i, &v) in row.iter().enumerate() {
                     prop_assert_eq!(o.pos[v], i);
+                }
+            }
+        }
+
+        #[test]
+        fn a_node_moved_beside_a_box_of_its_own_box_shifts_the_spans_of_the_boxes_passed(
+            input in arb_input()
+        ) {
+            // Every move unpass and unpass_chains can make: a node to the
+            // gap before or after a box directly inside its own box.
+            let tree = ClusterTree::new(&input.clusters).expect("a forest");
+            let g = build(&input, &tree);
+            let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+            let mut o = orderer(&g, &tree, &mut pos, &mut work);
+            let none = (usize::MAX, 0);
+            for r in 0..o.ranks.len() {
+                let mut before = Vec::new();
+                o.box_spans(r, &mut before);
+                for at in 0..o.ranks[r].len() {
+                    let own = g.nodes[o.ranks[r][at]].cluster;
+                    let gaps: Vec<usize> = before
+                        .iter()
+                        .enumerate()
+                        .filter(|&(c, &span)| span != none && tree.parent[c] == own)
+                        .flat_map(|(_, &(a, b))| [a, b + 1])
+                        .collect();
+                    for gap in gaps {
+                        let row = o.ranks[r].clone();
+                        o.move_node(r, at, gap);
+                        let mut after = Vec::new();
+                        o.box_spans(r, &mut after);
+                        let mut moved = before.clone();
+                        moved_spans(&mut moved, at, gap);
+                        prop_assert_eq!(&moved, &after);
+                        o.ranks[r] = row;
+                        o.set_positions(r);
+                    }
                 }
             }
         }
