@@ -1243,8 +1243,8 @@ impl Orderer<'_> {
                 s.blocks[p].push(Item::Child(cur));
                 cur = p;
             }
-            if let Some(walk) = s.present.get_mut(from..) {
-                walk.reverse();
+            if s.present.len() > from + 1 {
+                s.present[from..].reverse();
             }
         }
         // Children first, so each child is sorted before its parent.
