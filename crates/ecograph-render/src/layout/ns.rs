@@ -72,9 +72,10 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
 /// first the edges the node is the tail of, then those it is the head of,
 /// each group in edge order.
 struct Adjacency {
-    start: Vec<usize>,
-    /// Where each node's edges in (those it is the head of) begin.
-    split: Vec<usize>,
+    /// Where each node's edges start, where its edges in (those it is the
+    /// head of) start, and where they end, side by side: a search reads
+    /// all three.
+    bounds: Vec<(usize, usize, usize)>,
     list: Vec<Arc>,
 }
 
@@ -97,7 +98,7 @@ impl Adjacency {
             };
             fill[e.tail] += 1;
         }
-        let split = fill.clone();
+        let bounds = (0..n).map(|v| (start[v], fill[v], start[v + 1])).collect();
         for (i, e) in edges.iter().enumerate() {
             list[fill[e.head]] = Arc {
                 edge: i,
@@ -105,21 +106,23 @@ impl Adjacency {
             };
             fill[e.head] += 1;
         }
-        Adjacency { start, split, list }
+        Adjacency { bounds, list }
     }
 
     /// The node's edges out, then in: where they start, where the edges in
     /// start, and where they end in `list`.
     fn bounds(&self, v: usize) -> (usize, usize, usize) {
-        (self.start[v], self.split[v], self.start[v + 1])
+        self.bounds[v]
     }
 
     fn out(&self, v: usize) -> &[Arc] {
-        &self.list[self.start[v]..self.split[v]]
+        let (from, split, _) = self.bounds[v];
+        &self.list[from..split]
     }
 
     fn inc(&self, v: usize) -> &[Arc] {
-        &self.list[self.split[v]..self.start[v + 1]]
+        let (_, split, to) = self.bounds[v];
+        &self.list[split..to]
     }
 }
 
@@ -192,7 +195,7 @@ impl<'a> Simplex<'a> {
         let adj = Adjacency::new(n, edges);
         let arcs_of = (0..n)
             .map(|v| Arcs {
-                start: adj.start[v],
+                start: adj.bounds[v].0,
                 len: 0,
                 out: 0,
             })
