@@ -137,12 +137,17 @@ struct Arc {
 /// Where a node's tree edges sit in [`Simplex::arcs`]: from `start`, `len`
 /// of them, the `out` it is the tail of first, each group in the order the
 /// edges joined the tree. The slots reserved are the node's degree (its
-/// tree edges are among its edges), so they never overflow.
+/// tree edges are among its edges), so they never overflow. With the
+/// node's bounds in [`Adjacency`] (which starts there too): where its edges
+/// in start and where its edges end, so that a search reads one record per
+/// node.
 #[derive(Debug, Clone, Copy, Default)]
 struct Arcs {
     start: usize,
     len: usize,
     out: usize,
+    split: usize,
+    end: usize,
 }
 
 /// A node's place in the spanning tree: the tree edge to its parent
@@ -196,6 +201,8 @@ impl<'a> Simplex<'a> {
         let arcs_of = (0..n)
             .map(|v| Arcs {
                 start: adj.bounds[v].0,
+                split: adj.bounds[v].1,
+                end: adj.bounds[v].2,
                 len: 0,
                 out: 0,
             })
@@ -666,9 +673,9 @@ impl<'a> Simplex<'a> {
             if best.is_some_and(|(s, _)| s == 0) {
                 break;
             }
-            let (from, split, to) = self.adj.bounds(u);
-            work += (to - from) as u64;
             let at = self.arcs_of[u];
+            let (from, split, to) = (at.start, at.split, at.end);
+            work += (to - from) as u64;
             // The tree edges into u when searching out-edges, else out of u.
             let (cands, tree_down) = if outsearch {
                 (
