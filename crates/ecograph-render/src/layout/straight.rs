@@ -263,12 +263,21 @@ impl Obstacles<'_> {
     }
 }
 
+/// A drawn segment of a route, with the look-up that last met it.
+#[derive(Debug, Clone, Copy)]
+struct Seg {
+    a: Point,
+    b: Point,
+    route: usize,
+    stamp: u32,
+    alive: bool,
+}
+
 /// The drawn segments of all routes, for counting crossings.
 struct Lines {
     grid: Grid,
-    /// (route, a, b, alive).
-    segs: Vec<(usize, Point, Point, bool)>,
-    stamp: Vec<u32>,
+    /// Each segment's stamp is beside its ends: a look-up reads both.
+    segs: Vec<Seg>,
     round: u32,
     /// End nodes of each route; routes that share one are not counted as
     /// crossing. Empty: every pair counts.
@@ -278,8 +287,13 @@ struct Lines {
 impl Lines {
     fn add(&mut self, e: usize, a: Point, b: Point) -> u32 {
         let id = self.segs.len() as u32;
-        self.segs.push((e, a, b, true));
-        self.stamp.push(0);
+        self.segs.push(Seg {
+            a,
+            b,
+            route: e,
+            stamp: 0,
+            alive: true,
+        });
         self.grid.insert_segment(a, b, id);
         id
     }
@@ -295,11 +309,13 @@ impl Lines {
     fn crossings_within(&mut self, e: usize, a: Point, b: Point, limit: usize) -> Option<usize> {
         self.round = self.round.wrapping_add(1);
         if self.round == 0 {
-            self.stamp.fill(0);
+            for seg in &mut self.segs {
+                seg.stamp = 0;
+            }
             self.round = 1;
         }
         let mut count = 0;
-        let (stamp, round, segs, ends) = (&mut self.stamp, self.round, &self.segs, &self.ends);
+        let (round, segs, ends) = (self.round, &mut self.segs, &self.ends);
         let apart = |f: usize| {
             ends.is_empty() || {
                 let ((a, b), (c, d)) = (ends[e], ends[f]);
@@ -307,13 +323,12 @@ impl Lines {
             }
         };
         let within = self.grid.visit_while(a, b, |id| {
-            let id = id as usize;
-            if stamp[id] == round {
+            let seg = &mut segs[id as usize];
+            if seg.stamp == round {
                 return true;
             }
-            stamp[id] = round;
-            let (f, c, d, alive) = segs[id];
-            if alive && f != e && apart(f) && cross(a, b, c, d) {
+            seg.stamp = round;
+            if seg.alive && seg.route != e && apart(seg.route) && cross(a, b, seg.a, seg.b) {
                 count += 1;
             }
             count <= limit
@@ -356,7 +371,6 @@ pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) 
     let mut lines = Lines {
         grid: Grid::new(lo, hi, count.max(1)),
         segs: Vec::with_capacity(count),
-        stamp: Vec::new(),
         round: 0,
         ends,
     };
@@ -445,7 +459,6 @@ pub(crate) fn straighten(
     let mut lines = Lines {
         grid: Grid::new(lo, hi, seg_count.max(1)),
         segs: Vec::with_capacity(seg_count * 2),
-        stamp: Vec::new(),
         round: 0,
         ends: Vec::new(),
     };
@@ -515,7 +528,7 @@ pub(crate) fn straighten(
                     continue;
                 };
                 for &id in &seg_ids[i..j] {
-                    lines.segs[id as usize].3 = false;
+                    lines.segs[id as usize].alive = false;
                 }
                 let id = lines.add(e, a, b);
                 pts.drain(i + 1..j);
@@ -533,7 +546,7 @@ pub(crate) fn straighten(
             obstacles.margin = MARGIN;
             if !fine {
                 for &id in &seg_ids {
-                    lines.segs[id as usize].3 = false;
+                    lines.segs[id as usize].alive = false;
                 }
                 seg_ids = old.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
                 pts = old;
