@@ -1697,6 +1697,9 @@ impl Orderer<'_> {
                 // budget is only checked between passes).
                 let mut spent = 0u64;
                 let len = row.len().min(here.len());
+                // Both cut to the same length, so indices below it need no
+                // further checks.
+                let (here, cut) = (&mut here[..len], &mut row[..len]);
                 let mut i = 0;
                 while i + 1 < len {
                     let k = here[i];
@@ -1705,7 +1708,7 @@ impl Orderer<'_> {
                         i += 1;
                         continue;
                     }
-                    let (v, w) = (row[i], row[i + 1]);
+                    let (v, w) = (cut[i], cut[i + 1]);
                     if g.cluster_of[v] != g.cluster_of[w] {
                         here[i] = 0;
                         i += 1;
@@ -1738,7 +1741,7 @@ impl Orderer<'_> {
                     let look = look + one_order;
                     spent += look;
                     if c1 < c0 || (reverse && c1 == c0) {
-                        row.swap(i, i + 1);
+                        cut.swap(i, i + 1);
                         self.pos[v] = i + 1;
                         self.pos[w] = i;
                         delta += c0.saturating_sub(c1);
