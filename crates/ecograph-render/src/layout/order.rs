@@ -1122,20 +1122,20 @@ impl Orderer<'_> {
         };
         for &r in &ranks {
             let side = usize::from(!downward);
-            for i in 0..self.ranks[r].len() {
-                let v = self.ranks[r][i];
+            let (pos, key): (&[usize], &mut [Option<f64>]) = (self.pos, &mut self.key);
+            for &v in &self.ranks[r] {
                 // Most nodes (bend points) have one neighbour there: its
                 // position is both the median and the barycenter.
                 let w = g.single[v][side];
                 if w != NO_SINGLE {
-                    self.key[v] = Some(self.pos[w] as f64);
+                    key[v] = Some(pos[w] as f64);
                     continue;
                 }
                 let nbrs = if downward { &g.up[v] } else { &g.down[v] };
                 buf.clear();
-                buf.extend(nbrs.iter().map(|&w| self.pos[w]));
+                buf.extend(nbrs.iter().map(|&w| pos[w]));
                 buf.sort_unstable();
-                self.key[v] = if self.barycenter {
+                key[v] = if self.barycenter {
                     (!buf.is_empty()).then(|| buf.iter().sum::<usize>() as f64 / buf.len() as f64)
                 } else {
                     median(&buf)
