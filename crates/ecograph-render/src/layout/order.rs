@@ -1038,8 +1038,9 @@ impl Orderer<'_> {
     }
 
     fn set_positions(&mut self, r: usize) {
+        let pos: &mut [usize] = self.pos;
         for (i, &v) in self.ranks[r].iter().enumerate() {
-            self.pos[v] = i;
+            pos[v] = i;
         }
     }
 
@@ -1451,22 +1452,23 @@ impl Orderer<'_> {
         }
         let mut total = 0;
         let mut buf = Vec::new();
+        let (g, pos, acc): (&Layered, &[usize], _) = (self.g, self.pos, &mut self.acc);
         for r in 0..self.ranks.len().saturating_sub(1) {
-            self.acc.reset(self.ranks[r + 1].len());
+            acc.reset(self.ranks[r + 1].len());
             *self.work += (self.ranks[r].len() + self.ranks[r + 1].len()) as u64;
             for &v in &self.ranks[r] {
                 // Most nodes (bend points) have one edge down: read from
                 // `single`, not through the node's list.
-                let w = self.g.single[v][1];
+                let w = g.single[v][1];
                 if w != NO_SINGLE {
-                    total += self.acc.insert(self.pos[w]);
+                    total += acc.insert(pos[w]);
                     continue;
                 }
                 buf.clear();
-                buf.extend(self.g.down[v].iter().map(|&w| self.pos[w]));
+                buf.extend(g.down[v].iter().map(|&w| pos[w]));
                 buf.sort_unstable();
                 for &p in &buf {
-                    total += self.acc.insert(p);
+                    total += acc.insert(p);
                 }
             }
         }
