@@ -442,3 +442,41 @@ impl Doc {
             .map(|p| p.value.first())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Lang, LangText};
+
+    #[test]
+    fn language_tags_read_back_whatever_their_length() {
+        for tag in [
+            "",
+            "fi",
+            "en-GB",
+            "zh-Hant-TW",
+            "x-0123456789abcdefghij",
+            "x-0123456789abcdefghijk",
+            "sr-Latn-RS-u-nu-latn-x-private",
+        ] {
+            let l = Lang::new(tag);
+            assert_eq!(l.as_str(), tag);
+            assert_eq!(matches!(l, Lang::Inline(..)), tag.len() <= 22, "{tag}");
+        }
+        let mut t = LangText::default();
+        t.push(Some(Lang::new("fi")), "Nimi".to_owned());
+        t.push(
+            Some(Lang::new("a-language-tag-longer-than-the-inline-room")),
+            "Name".to_owned(),
+        );
+        t.push(None, "plain".to_owned());
+        let pairs: Vec<(Option<&str>, &str)> = t.iter().collect();
+        assert_eq!(
+            pairs,
+            [
+                (Some("fi"), "Nimi"),
+                (Some("a-language-tag-longer-than-the-inline-room"), "Name"),
+                (None, "plain")
+            ]
+        );
+    }
+}

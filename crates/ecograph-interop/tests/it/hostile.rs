@@ -269,3 +269,39 @@ fn many_texts_missing_many_languages_get_their_whole_warnings() {
         )
     );
 }
+
+/// Short property values are shared while they are read, up to a bound on the distinct
+/// ones: past that bound, and for long values, each is its own again. Every value reads
+/// back as written, wherever it falls.
+#[test]
+fn property_values_read_back_as_written_past_the_shared_ones() {
+    let n = 5_000;
+    let value = |i: usize| match i % 4 {
+        0 => "same".to_owned(),
+        1 => format!("v{i}"),
+        2 => format!("a value longer than thirty-two bytes, number {i}"),
+        _ => String::new(),
+    };
+    let mut xml = format!("{HEAD}<elements>\n");
+    for i in 0..n {
+        xml.push_str(&format!(
+            "<element identifier=\"e{i}\" xsi:type=\"BusinessActor\"><name>E{i}</name><properties><property propertyDefinitionRef=\"p\"><value>{}</value></property></properties></element>\n",
+            value(i)
+        ));
+    }
+    xml.push_str("</elements><propertyDefinitions><propertyDefinition identifier=\"p\" type=\"string\"><name>note</name></propertyDefinition></propertyDefinitions></model>\n");
+    let imported = import_archimate(xml.as_bytes(), "values.xml").expect("imports");
+    let got: Vec<(String, Option<String>)> = imported
+        .model
+        .elements()
+        .map(|e| {
+            (
+                e.id().as_str().to_owned(),
+                e.property("note").map(str::to_owned),
+            )
+        })
+        .collect();
+    let want: Vec<(String, Option<String>)> =
+        (0..n).map(|i| (format!("e{i}"), Some(value(i)))).collect();
+    assert_eq!(got, want);
+}
