@@ -88,10 +88,9 @@ impl Text {
 
     /// The text in the default language.
     pub fn default_value(&self) -> &str {
-        match &self.0 {
-            Repr::Plain(s) => s,
-            Repr::Multi(pairs) => pairs.first().map_or("", |(_, v)| v),
-            Repr::Indexed(ix) => ix.pairs.first().map_or("", |(_, v)| v),
+        match (&self.0, self.pairs()) {
+            (Repr::Plain(s), _) => s,
+            (_, pairs) => pairs.and_then(<[Pair]>::first).map_or("", |(_, v)| v),
         }
     }
 

@@ -7,7 +7,7 @@
 //! Name cell replaces the first value on import. Views and folders, which the layout has
 //! no place for, travel as properties too.
 
-use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, push_small};
+use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, intern, push_small};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
@@ -1265,18 +1265,6 @@ fn claim(
             Some(ident)
         }
     }
-}
-
-/// The one shared copy of a property key or a short value: a file names a handful of
-/// keys from a million properties (and at most one key and one value a row, so the set
-/// stays within the input's size).
-fn intern(keys: &mut HashSet<Arc<str>>, key: &str) -> Arc<str> {
-    if let Some(k) = keys.get(key) {
-        return Arc::clone(k);
-    }
-    let k: Arc<str> = Arc::from(key);
-    keys.insert(Arc::clone(&k));
-    k
 }
 
 /// A text carried whole in a property, with the first value replaced by the cell's

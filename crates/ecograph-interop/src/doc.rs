@@ -2,7 +2,7 @@
 //! from: ArchiMate concepts with their identifiers, types, texts and properties.
 
 use crate::error::Pos;
-use crate::hash::HashMap;
+use crate::hash::{HashMap, HashSet};
 use std::borrow::Cow;
 use std::num::NonZeroU32;
 use std::sync::Arc;
@@ -179,6 +179,19 @@ pub(crate) fn push_small<T>(v: &mut Vec<T>, item: T) {
         v.reserve_exact(1);
     }
     v.push(item);
+}
+
+/// The one shared copy of `s` in `set`: a file names a handful of property keys and
+/// short values over a million properties. The readers keep the set within the input's
+/// size (CSV: at most one key and one value a row; the exchange format: a bounded
+/// number of short values).
+pub(crate) fn intern(set: &mut HashSet<Arc<str>>, s: &str) -> Arc<str> {
+    if let Some(k) = set.get(s) {
+        return Arc::clone(k);
+    }
+    let k: Arc<str> = Arc::from(s);
+    set.insert(Arc::clone(&k));
+    k
 }
 
 /// One property of a concept: the definition's name and the value.

@@ -3,7 +3,7 @@
 
 use super::NS;
 use crate::doc::{
-    At, Concept, Connection, Diagram, Doc, End, Lang, LangText, Node, Prop, push_small,
+    At, Concept, Connection, Diagram, Doc, End, Lang, LangText, Node, Prop, intern, push_small,
 };
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
@@ -146,14 +146,10 @@ impl Reader {
             && self.text_lang.is_none()
             && self.text.len() <= SHARED_VALUE
         {
-            let shared = match self.values.get(self.text.as_str()) {
-                Some(v) => Some(Arc::clone(v)),
-                None if self.values.len() < SHARED_VALUES => {
-                    let v: Arc<str> = Arc::from(self.text.as_str());
-                    self.values.insert(Arc::clone(&v));
-                    Some(v)
-                }
-                None => None,
+            let shared = if self.values.len() < SHARED_VALUES {
+                Some(intern(&mut self.values, &self.text))
+            } else {
+                self.values.get(self.text.as_str()).cloned()
             };
             if let Some(v) = shared {
                 self.text.clear();
