@@ -40,6 +40,7 @@ mod graphml;
 mod hash;
 mod ids;
 mod mapping;
+mod par;
 mod pipe;
 mod placement;
 pub mod types;

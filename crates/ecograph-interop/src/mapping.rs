@@ -685,7 +685,18 @@ struct Ctx<'a> {
     listed: HashSet<String>,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    /// The same context with no warnings yet, for work done beside this one's.
+    fn beside(&self) -> Ctx<'a> {
+        Ctx {
+            file: self.file,
+            relationships_file: self.relationships_file.clone(),
+            on_relationships: self.on_relationships,
+            warnings: Vec::new(),
+            languages: self.languages.clone(),
+            listed: self.listed.clone(),
+        }
+    }
     fn warn(&mut self, at: Option<Pos>, msg: impl Into<String>) {
         let file = if self.on_relationships {
             &self.relationships_file
@@ -943,154 +954,207 @@ pub(crate) fn model_from_doc(
         },
         _ => None,
     };
-    // (relationship index, data element) of each data-carried marker, in file order.
-    let mut data_of: Vec<(usize, usize)> = Vec::new();
-    let mut relations: Vec<Rel> = Vec::with_capacity(doc.relationships.len());
-    let mut provides_by_system: Vec<bool> = vec![false; n];
-    // Where each relationship's chain of ends leads (see `follow`), made when needed.
-    let mut followed: Vec<u32> = Vec::new();
-    for (ri, c) in doc.relationships.iter().enumerate() {
-        let [source, target] = ends_of(ri);
-        match c.prop(P_RELATION) {
-            Some(REL_DATA) if let (Some(e), End::Relationship(j)) = (element(source), target) => {
-                data_of.push((j as usize, e));
-                continue;
-            }
-            Some(REL_PARENT) => {
-                let child = element(target);
-                let par = element(source).or_else(|| grouping(source).flatten());
-                if let (Some(ch), Some(p)) = (child, par) {
-                    parent[ch] = Some(p);
+    // One run of the relationships, the first at `from`, as a `Pass` (with the Ctx's
+    // warnings): the two halves of a long list are run on two threads, and their passes
+    // joined in order give what one pass in order gives (nothing read here is written
+    // by another relationship but `followed`, a cache each run keeps for itself).
+    let run = |from: usize, run: &[Concept], cx: &mut Ctx<'_>| -> Pass {
+        let mut out = Pass {
+            relations: Vec::with_capacity(if from == 0 {
+                doc.relationships.len()
+            } else {
+                run.len()
+            }),
+            ..Pass::default()
+        };
+        // Where each relationship's chain of ends leads (see `follow`), made when needed.
+        let mut followed: Vec<u32> = Vec::new();
+        for (ri, c) in (from..).zip(run) {
+            let [source, target] = ends_of(ri);
+            match c.prop(P_RELATION) {
+                Some(REL_DATA)
+                    if let (Some(e), End::Relationship(j)) = (element(source), target) =>
+                {
+                    out.data_of.push((j as usize, e));
                     continue;
                 }
+                Some(REL_PARENT) => {
+                    let child = element(target);
+                    let par = element(source).or_else(|| grouping(source).flatten());
+                    if let (Some(ch), Some(p)) = (child, par) {
+                        out.parents.push((ch, p));
+                        continue;
+                    }
+                }
+                _ => {}
             }
-            _ => {}
-        }
-        if grouping(source).is_some() || grouping(target).is_some() {
-            continue;
-        }
-        // Ends: an element, or a relationship (followed to an element).
-        let mut end = |e: End, which: usize, m: &mut Map<String, Value>| -> Option<usize> {
-            let End::Relationship(j) = e else {
-                return element(e);
-            };
-            let key = if which == 0 {
-                A_SOURCE_REL
-            } else {
-                A_TARGET_REL
-            };
-            if let Some(id) = doc
-                .relationships
-                .get(j as usize)
-                .and_then(|r| rel_id(&r.ident))
-            {
-                m.insert(key.into(), Value::from(id));
+            if grouping(source).is_some() || grouping(target).is_some() {
+                continue;
             }
-            follow(j, which, &ends, &element, &mut followed)
-        };
-        let mut props = Map::new();
-        let (Some(s), Some(t)) = (end(source, 0, &mut props), end(target, 1, &mut props)) else {
-            cx.warn(
-                c.at.pos(),
-                format!(
-                    "relationship `{}` does not lead to elements: dropped",
-                    c.ident
-                ),
-            );
-            continue;
-        };
-        let rel_end = !props.is_empty();
-        let own = c.prop(P_RELATION).and_then(RelationKind::parse);
-        let (kind, from, to) = match own {
-            Some(k) if !rel_end => {
-                if c.prop(P_DIRECTION) == Some("reversed") {
-                    (k, t, s)
+            // Ends: an element, or a relationship (followed to an element).
+            let mut end = |e: End, which: usize, m: &mut Map<String, Value>| -> Option<usize> {
+                let End::Relationship(j) = e else {
+                    return element(e);
+                };
+                let key = if which == 0 {
+                    A_SOURCE_REL
                 } else {
-                    (k, s, t)
+                    A_TARGET_REL
+                };
+                if let Some(id) = doc
+                    .relationships
+                    .get(j as usize)
+                    .and_then(|r| rel_id(&r.ident))
+                {
+                    m.insert(key.into(), Value::from(id));
                 }
-            }
-            _ => {
-                let mut pick = None;
-                if !rel_end {
-                    for k in candidates(&c.typ) {
-                        let (f, to) = if reversed_for(*k, &c.typ) {
-                            (t, s)
-                        } else {
-                            (s, t)
-                        };
-                        if allowed_kind(*k, kinds[f], kinds[to]) {
-                            pick = Some((*k, f, to));
-                            break;
+                follow(j, which, &ends, &element, &mut followed)
+            };
+            let mut props = Map::new();
+            let (Some(s), Some(t)) = (end(source, 0, &mut props), end(target, 1, &mut props))
+            else {
+                cx.warn(
+                    c.at.pos(),
+                    format!(
+                        "relationship `{}` does not lead to elements: dropped",
+                        c.ident
+                    ),
+                );
+                continue;
+            };
+            let rel_end = !props.is_empty();
+            let own = c.prop(P_RELATION).and_then(RelationKind::parse);
+            let (kind, from, to) = match own {
+                Some(k) if !rel_end => {
+                    if c.prop(P_DIRECTION) == Some("reversed") {
+                        (k, t, s)
+                    } else {
+                        (k, s, t)
+                    }
+                }
+                _ => {
+                    let mut pick = None;
+                    if !rel_end {
+                        for k in candidates(&c.typ) {
+                            let (f, to) = if reversed_for(*k, &c.typ) {
+                                (t, s)
+                            } else {
+                                (s, t)
+                            };
+                            if allowed_kind(*k, kinds[f], kinds[to]) {
+                                pick = Some((*k, f, to));
+                                break;
+                            }
+                        }
+                    }
+                    match pick {
+                        Some(p) => p,
+                        None => {
+                            if rel_end {
+                                cx.warn(c.at.pos(), format!(
+                                    "relationship `{}` ({}) ends at another relationship: kept as `linked` between their elements, the relationship in `{}`/`{}`",
+                                    c.ident, c.typ, A_SOURCE_REL, A_TARGET_REL
+                                ));
+                            } else if !candidates(&c.typ).is_empty() {
+                                cx.warn(c.at.pos(), format!(
+                                    "relationship `{}` ({} from {} `{}` to {} `{}`) is not allowed by ecograph's relation table: kept as `linked` with its type in `{A_TYPE}`",
+                                    c.ident, c.typ, kinds[s], ids_out[s], kinds[t], ids_out[t]
+                                ));
+                            }
+                            (RelationKind::Linked, s, t)
                         }
                     }
                 }
-                match pick {
-                    Some(p) => p,
-                    None => {
-                        if rel_end {
-                            cx.warn(c.at.pos(), format!(
-                                "relationship `{}` ({}) ends at another relationship: kept as `linked` between their elements, the relationship in `{}`/`{}`",
-                                c.ident, c.typ, A_SOURCE_REL, A_TARGET_REL
-                            ));
-                        } else if !candidates(&c.typ).is_empty() {
-                            cx.warn(c.at.pos(), format!(
-                                "relationship `{}` ({} from {} `{}` to {} `{}`) is not allowed by ecograph's relation table: kept as `linked` with its type in `{A_TYPE}`",
-                                c.ident, c.typ, kinds[s], ids_out[s], kinds[t], ids_out[t]
-                            ));
-                        }
-                        (RelationKind::Linked, s, t)
-                    }
+            };
+            if kind == RelationKind::Provides && kinds[from] == ElementKind::System {
+                out.provided_by_system.push(to);
+            }
+            let label = cx.text(&c.name, c.at.pos(), &|| {
+                format!("the name of relationship `{}`", c.ident)
+            });
+            let mut p = props;
+            if !c.doc.is_empty() {
+                if c.doc.len() > 1 {
+                    cx.warn(c.at.pos(), format!("relationship `{}` has documentation in several languages: only the first is kept", c.ident));
+                }
+                p.insert(A_DOC.into(), Value::from(c.doc.first()));
+            }
+            if c.typ == "Access" {
+                let a = c.access().unwrap_or("Access");
+                if a != "Read" {
+                    p.insert(A_ACCESS.into(), Value::from(a));
                 }
             }
-        };
-        if kind == RelationKind::Provides && kinds[from] == ElementKind::System {
-            provides_by_system[to] = true;
-        }
-        let label = cx.text(&c.name, c.at.pos(), &|| {
-            format!("the name of relationship `{}`", c.ident)
-        });
-        let mut p = props;
-        if !c.doc.is_empty() {
-            if c.doc.len() > 1 {
-                cx.warn(c.at.pos(), format!("relationship `{}` has documentation in several languages: only the first is kept", c.ident));
+            if let Some(md) = c.modifier() {
+                p.insert(A_MODIFIER.into(), Value::from(md));
             }
-            p.insert(A_DOC.into(), Value::from(c.doc.first()));
-        }
-        if c.typ == "Access" {
-            let a = c.access().unwrap_or("Access");
-            if a != "Read" {
-                p.insert(A_ACCESS.into(), Value::from(a));
+            if c.directed {
+                p.insert(A_DIRECTED.into(), Value::from("true"));
             }
+            user_props(
+                cx,
+                c,
+                &doc.prop_types,
+                &mut p,
+                &[P_RELATION, P_DIRECTION, P_LAG, P_TAGS],
+            );
+            // The type is settled once every element's type is known (below).
+            let id = rel_id(&c.ident);
+            let more = (id.is_some() || label.is_some() || !p.is_empty()).then(|| {
+                Box::new(RelMore {
+                    id,
+                    label: label.map(TextParts::into_owned),
+                    props: p,
+                })
+            });
+            out.relations.push(Rel {
+                ri,
+                kind,
+                from,
+                to,
+                more,
+            });
         }
-        if let Some(md) = c.modifier() {
-            p.insert(A_MODIFIER.into(), Value::from(md));
+        out
+    };
+    let (pass, warnings) = match elements {
+        Elements::Beside => crate::par::in_halves(
+            &doc.relationships,
+            |from, half| {
+                let mut cx = cx.beside();
+                let pass = run(from, half, &mut cx);
+                (pass, cx.warnings)
+            },
+            |(a, wa), (b, wb)| {
+                a.data_of.extend(b.data_of);
+                a.parents.extend(b.parents);
+                a.relations.extend(b.relations);
+                a.provided_by_system.extend(b.provided_by_system);
+                wa.extend(wb);
+            },
+        ),
+        // A CSV import, whose memory is the closer to its bound, in one run: the
+        // second half's relations would be held twice while they are joined (10 MB
+        // more at 100k elements).
+        Elements::After => {
+            let mut beside = cx.beside();
+            let pass = run(0, &doc.relationships, &mut beside);
+            (pass, beside.warnings)
         }
-        if c.directed {
-            p.insert(A_DIRECTED.into(), Value::from("true"));
-        }
-        user_props(
-            &mut cx,
-            c,
-            &doc.prop_types,
-            &mut p,
-            &[P_RELATION, P_DIRECTION, P_LAG, P_TAGS],
-        );
-        // The type is settled once every element's type is known (below).
-        let id = rel_id(&c.ident);
-        let more = (id.is_some() || label.is_some() || !p.is_empty()).then(|| {
-            Box::new(RelMore {
-                id,
-                label: label.map(TextParts::into_owned),
-                props: p,
-            })
-        });
-        relations.push(Rel {
-            ri,
-            kind,
-            from,
-            to,
-            more,
-        });
+    };
+    cx.warnings.extend(warnings);
+    let Pass {
+        mut data_of,
+        parents,
+        mut relations,
+        provided_by_system,
+    } = pass;
+    for (ch, p) in parents {
+        parent[ch] = Some(p);
+    }
+    let mut provides_by_system: Vec<bool> = vec![false; n];
+    for i in provided_by_system {
+        provides_by_system[i] = true;
     }
 
     break_cycles(&mut relations, &doc, &ids_out, &mut cx);
@@ -1623,6 +1687,18 @@ const RELEASE_EVERY: usize = 1 << 16;
 /// Every relationship has one while the parts are made, and most have no id, label or
 /// properties: those are boxed (a `Value` and a `Map` inline made this 192 bytes, 135 MB
 /// for 700k relationships, the largest item at a CSV import's peak).
+/// What the first pass over the relationships gives for a run of them.
+#[derive(Default)]
+struct Pass {
+    /// (relationship index, data element) of each data-carried marker, in file order.
+    data_of: Vec<(usize, usize)>,
+    /// (child, parent) of each parent marker, in file order.
+    parents: Vec<(usize, usize)>,
+    relations: Vec<Rel>,
+    /// The elements a system provides.
+    provided_by_system: Vec<usize>,
+}
+
 struct Rel {
     /// Its relationship in `Doc::relationships`.
     ri: usize,

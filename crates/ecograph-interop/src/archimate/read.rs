@@ -565,9 +565,6 @@ const SHARED_VALUE: usize = 32;
 /// Most distinct property values shared; later ones are each their own string.
 const SHARED_VALUES: usize = 4096;
 
-/// Identifiers from which the checks of finish run on two threads.
-const PARALLEL: usize = 1 << 14;
-
 /// Identifiers given, with where each was first given, to what (see [`dup`]) and its
 /// position in [`given`]'s order (`u32::MAX` past that), which says which concept it
 /// is ([`End::of_position`]).
@@ -708,30 +705,6 @@ fn resolve_ends<'d>(
     (ends, bad)
 }
 
-/// `work` on the two halves of `items` (each with the index of its first item) on two
-/// threads (one when they are few), the second half's result appended to the first's
-/// by `join`.
-fn in_halves<'a, I: Sync, T: Send>(
-    items: &'a [I],
-    work: impl Fn(usize, &'a [I]) -> T + Sync,
-    join: impl FnOnce(&mut T, T),
-) -> T {
-    if items.len() < PARALLEL {
-        return work(0, items);
-    }
-    let mid = items.len() / 2;
-    let (first, second) = items.split_at(mid);
-    std::thread::scope(|s| {
-        let later = s.spawn(|| work(mid, second));
-        let mut done = work(0, first);
-        match later.join() {
-            Ok(rest) => join(&mut done, rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        done
-    })
-}
-
 fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut problems = std::mem::take(&mut r.problems);
     let mut doc = r.doc;
@@ -740,7 +713,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     // filling the map of one half of the identifiers.
     let concepts = doc.elements.len() + doc.relationships.len();
     let capacity = concepts / 2 + concepts / 16;
-    let ((seen0, dups0), (seen1, dups1)) = if concepts >= PARALLEL {
+    let ((seen0, dups0), (seen1, dups1)) = if concepts >= crate::par::PARALLEL {
         std::thread::scope(|s| {
             let other = s.spawn(|| fill(given(&doc, &r.defs), 1, capacity));
             let first = fill(given(&doc, &r.defs), 0, capacity);
@@ -825,7 +798,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         relationships: rels.len(),
     };
     let spans = &r.ends[..];
-    let (ends, bad) = in_halves(
+    let (ends, bad) = crate::par::in_halves(
         rels,
         |from, half| {
             let spans = spans.get(from..).unwrap_or(&[]);
@@ -908,7 +881,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut relationship_folder: Vec<Option<u32>> = vec![None; counts.relationships];
     // One look-up per item (800k at 100k elements, on two threads like the ends),
     // then the folders and problems in order.
-    let found = in_halves(
+    let found = crate::par::in_halves(
         &r.item_refs,
         |_, half| {
             let ids = half

@@ -703,6 +703,92 @@ fn identifier_problems_of_many_elements_come_in_file_order() {
     assert_eq!(got, expected);
 }
 
+/// Enough relationships for their first pass to run in two halves on two threads: the
+/// warnings of both halves come in file order, and what a relationship of the second
+/// half says (a parent, carried data, a system providing a service) reaches the model
+/// as from the first.
+#[test]
+fn warnings_of_many_relationships_come_in_file_order() {
+    let n = 40_000;
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<model xmlns=\"http://www.opengroup.org/xsd/archimate/3.0/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" identifier=\"m\">\n<name xml:lang=\"fi\">M</name><name xml:lang=\"en\">M</name>\n<elements>\n",
+    );
+    for i in 0..100 {
+        xml.push_str(&format!(
+            "<element identifier=\"e{i}\" xsi:type=\"BusinessActor\"><name>E{i}</name></element>\n"
+        ));
+    }
+    xml.push_str(
+        "<element identifier=\"sys\" xsi:type=\"ApplicationComponent\"><name>S</name></element>\n",
+    );
+    xml.push_str(
+        "<element identifier=\"svc\" xsi:type=\"ApplicationService\"><name>V</name></element>\n",
+    );
+    xml.push_str("</elements>\n<relationships>\n");
+    let first_line = 4 + 102 + 3;
+    // Two languages of documentation (a warning), a relationship that leads to no
+    // element (dropped, a warning), or an association.
+    let dropped = |i: usize| i % 1009 == 7;
+    let two_docs = |i: usize| i % 997 == 3;
+    for i in 0..n {
+        let (from, to) = (format!("e{}", i % 100), format!("e{}", (i + 1) % 100));
+        let source = if dropped(i) { format!("r{i}") } else { from };
+        xml.push_str(&format!(
+            "<relationship identifier=\"r{i}\" source=\"{source}\" target=\"{to}\" xsi:type=\"Association\">"
+        ));
+        if two_docs(i) {
+            xml.push_str("<documentation xml:lang=\"fi\">D</documentation><documentation xml:lang=\"en\">D</documentation>");
+        }
+        xml.push_str("</relationship>\n");
+    }
+    // In the second half: a system that provides a service.
+    xml.push_str(
+        "<relationship identifier=\"p\" source=\"sys\" target=\"svc\" xsi:type=\"Realization\"/>\n",
+    );
+    xml.push_str("</relationships>\n</model>\n");
+    let imp = import_archimate(xml.as_bytes(), "many.xml").expect("imports");
+    let mut expected: Vec<(Option<u64>, String)> = Vec::new();
+    for i in 0..n {
+        let line = Some((first_line + i) as u64);
+        if dropped(i) {
+            expected.push((
+                line,
+                format!("relationship `r{i}` does not lead to elements: dropped"),
+            ));
+        } else if two_docs(i) {
+            expected.push((line, format!("relationship `r{i}` has documentation in several languages: only the first is kept")));
+        }
+    }
+    // (The elements' names, in no language, add warnings of their own.)
+    let got: Vec<(Option<u64>, String)> = imp
+        .warnings
+        .iter()
+        .filter(|w| w.message.starts_with("relationship"))
+        .map(|w| (w.line, w.message.clone()))
+        .collect();
+    assert!(
+        expected
+            .iter()
+            .filter(|(l, _)| l.is_some_and(|l| l > (first_line + n / 2) as u64))
+            .count()
+            > 10
+    );
+    assert_eq!(got, expected);
+    let m = &imp.model;
+    assert_eq!(
+        m.relation_count(),
+        n - (0..n).filter(|i| dropped(*i)).count() + 1
+    );
+    let svc = m.element("svc").expect("svc");
+    assert_eq!(svc.kind(), ElementKind::Service);
+    // A service provided by a system is an ApplicationService by default: no type kept.
+    assert!(
+        svc.properties().all(|(k, _)| k != "archimate:type"),
+        "{:?}",
+        svc.properties().collect::<Vec<_>>()
+    );
+}
+
 /// Relationships whose ends name relationships are followed to an element; a chain that
 /// comes back to itself leads to none, whether it starts on the loop or runs into it.
 #[test]
