@@ -954,22 +954,22 @@ pub(crate) fn model_from_doc(
         },
         _ => None,
     };
-    // One run of the relationships, the first at `from`, as a `Pass` (with the Ctx's
+    // One part of the relationships, the first at `from`, as a `Pass` (with the Ctx's
     // warnings): the two halves of a long list are run on two threads, and their passes
     // joined in order give what one pass in order gives (nothing read here is written
     // by another relationship but `followed`, a cache each run keeps for itself).
-    let run = |from: usize, run: &[Concept], cx: &mut Ctx<'_>| -> Pass {
+    let run = |from: usize, part: &[Concept], cx: &mut Ctx<'_>| -> Pass {
         let mut out = Pass {
             relations: Vec::with_capacity(if from == 0 {
                 doc.relationships.len()
             } else {
-                run.len()
+                part.len()
             }),
             ..Pass::default()
         };
         // Where each relationship's chain of ends leads (see `follow`), made when needed.
         let mut followed: Vec<u32> = Vec::new();
-        for (ri, c) in (from..).zip(run) {
+        for (ri, c) in (from..).zip(part) {
             let [source, target] = ends_of(ri);
             match c.prop(P_RELATION) {
                 Some(REL_DATA)
