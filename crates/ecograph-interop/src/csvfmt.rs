@@ -7,7 +7,7 @@
 //! Name cell replaces the first value on import. Views and folders, which the layout has
 //! no place for, travel as properties too.
 
-use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, intern, push_small};
+use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, intern};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
@@ -960,13 +960,10 @@ fn read_doc<R: Read>(
             c.doc = LangText::plain(docu);
         }
         if !spec.is_empty() {
-            push_small(
-                &mut c.props,
-                Prop {
-                    key: intern(&mut keys, P_SPECIALIZATION),
-                    value: LangText::plain(spec),
-                },
-            );
+            c.props.push(Prop {
+                key: intern(&mut keys, P_SPECIALIZATION),
+                value: LangText::plain(spec),
+            });
         }
         doc.elements.push(c);
     }
@@ -1040,13 +1037,10 @@ fn read_doc<R: Read>(
                 c.set_access(Some("Write".into()));
             }
             if !spec.is_empty() {
-                push_small(
-                    &mut c.props,
-                    Prop {
-                        key: intern(&mut keys, P_SPECIALIZATION),
-                        value: LangText::plain(spec),
-                    },
-                );
+                c.props.push(Prop {
+                    key: intern(&mut keys, P_SPECIALIZATION),
+                    value: LangText::plain(spec),
+                });
             }
             doc.relationships.push(c);
             doc.ends.push([source_end, target_end]);
@@ -1118,10 +1112,11 @@ fn read_doc<R: Read>(
                         }
                     }
                     P_VIEW => doc.diagrams.push(Diagram {
-                        props: vec![Prop {
+                        props: std::iter::once(Prop {
                             key: P_VIEW.into(),
                             value: LangText::plain(value),
-                        }],
+                        })
+                        .collect(),
                         ..Diagram::default()
                     }),
                     P_PROP_TYPES => {
@@ -1201,17 +1196,14 @@ fn read_doc<R: Read>(
                         "OrJunction".into()
                     };
                 }
-                _ => push_small(
-                    &mut c.props,
-                    Prop {
-                        key: intern(&mut keys, key),
-                        value: if value.len() <= SHARED_VALUE_LEN {
-                            LangText::shared(intern(&mut values, value))
-                        } else {
-                            LangText::plain(value)
-                        },
+                _ => c.props.push(Prop {
+                    key: intern(&mut keys, key),
+                    value: if value.len() <= SHARED_VALUE_LEN {
+                        LangText::shared(intern(&mut values, value))
+                    } else {
+                        LangText::plain(value)
                     },
-                ),
+                }),
             }
         }
     }

@@ -202,6 +202,72 @@ pub(crate) struct Prop {
     pub value: LangText,
 }
 
+/// The properties of a concept, a view or the model, in order. One property is held
+/// in place, without an allocation: nearly every relationship ecograph exports has one
+/// (its ecograph relation), half a million of them at 100k elements.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Props(PropsRepr);
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum PropsRepr {
+    #[default]
+    None,
+    One(Prop),
+    Many(Vec<Prop>),
+}
+
+impl Props {
+    pub fn push(&mut self, p: Prop) {
+        self.0 = match std::mem::take(&mut self.0) {
+            PropsRepr::None => PropsRepr::One(p),
+            PropsRepr::One(first) => PropsRepr::Many(vec![first, p]),
+            PropsRepr::Many(mut all) => {
+                push_small(&mut all, p);
+                PropsRepr::Many(all)
+            }
+        };
+    }
+}
+
+impl std::ops::Deref for Props {
+    type Target = [Prop];
+    fn deref(&self) -> &[Prop] {
+        match &self.0 {
+            PropsRepr::None => &[],
+            PropsRepr::One(p) => std::slice::from_ref(p),
+            PropsRepr::Many(all) => all,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Props {
+    fn deref_mut(&mut self) -> &mut [Prop] {
+        match &mut self.0 {
+            PropsRepr::None => &mut [],
+            PropsRepr::One(p) => std::slice::from_mut(p),
+            PropsRepr::Many(all) => all,
+        }
+    }
+}
+
+impl<'a> IntoIterator for &'a Props {
+    type Item = &'a Prop;
+    type IntoIter = std::slice::Iter<'a, Prop>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl FromIterator<Prop> for Props {
+    fn from_iter<I: IntoIterator<Item = Prop>>(items: I) -> Props {
+        let mut props = Props::default();
+        for p in items {
+            props.push(p);
+        }
+        props
+    }
+}
+
 /// An element or a relationship.
 ///
 /// A CSV import holds 800k of these for a 100k-element model, so the layout is kept
@@ -214,7 +280,7 @@ pub(crate) struct Concept {
     pub typ: Cow<'static, str>,
     pub name: LangText,
     pub doc: LangText,
-    pub props: Vec<Prop>,
+    pub props: Props,
     /// Relationships only.
     pub source: Arc<str>,
     pub target: Arc<str>,
@@ -366,7 +432,7 @@ pub(crate) struct Diagram {
     pub ident: String,
     pub name: LangText,
     pub doc: LangText,
-    pub props: Vec<Prop>,
+    pub props: Props,
     /// Outermost first: a node's parent comes before it.
     pub nodes: Vec<Node>,
     pub connections: Vec<Connection>,
@@ -388,7 +454,7 @@ pub(crate) struct Doc {
     pub ident: String,
     pub name: LangText,
     pub doc: LangText,
-    pub props: Vec<Prop>,
+    pub props: Props,
     pub elements: Vec<Concept>,
     pub relationships: Vec<Concept>,
     /// For writing: the folders, `folders[0]` being the top level. For reading: empty
@@ -458,7 +524,37 @@ impl Doc {
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, LangText};
+    use super::{Lang, LangText, Prop, Props};
+
+    #[test]
+    fn properties_keep_their_order_held_in_place_or_not() {
+        let prop = |k: &str, v: &str| Prop {
+            key: k.into(),
+            value: LangText::plain(v),
+        };
+        let seen = |ps: &Props| -> Vec<(String, String)> {
+            ps.iter()
+                .map(|p| (p.key.to_string(), p.value.first().to_owned()))
+                .collect()
+        };
+        let mut ps = Props::default();
+        assert!(ps.is_empty());
+        let mut want = Vec::new();
+        for i in 0..6 {
+            let (k, v) = (format!("k{i}"), format!("v{i}"));
+            ps.push(prop(&k, &v));
+            want.push((k, v));
+            assert_eq!(seen(&ps), want);
+        }
+        // Changed in place, whatever holds them.
+        for n in [1, 2, 6] {
+            let mut ps: Props = (0..n).map(|i| prop(&format!("k{i}"), "v")).collect();
+            ps[n - 1].value = LangText::plain("last");
+            assert_eq!(ps.len(), n);
+            assert_eq!(ps.last().map(|p| p.value.first()), Some("last"));
+            assert_eq!((&ps).into_iter().count(), n);
+        }
+    }
 
     #[test]
     fn language_tags_read_back_whatever_their_length() {

@@ -482,7 +482,7 @@ impl<'m> Exchange<'m> {
                 ident: g.as_str().into(),
                 typ: "Grouping".into(),
                 name: lang_text(p.name(), lang),
-                props: vec![prop(P_GROUPING_OF, p.id().as_str())],
+                props: std::iter::once(prop(P_GROUPING_OF, p.id().as_str())).collect(),
                 ..Concept::default()
             });
         }
@@ -543,7 +543,7 @@ impl<'m> Exchange<'m> {
                     typ: "Association".into(),
                     source: idents[d.index()].as_str().into(),
                     target: c.ident.clone(),
-                    props: vec![prop(P_RELATION, REL_DATA)],
+                    props: std::iter::once(prop(P_RELATION, REL_DATA)).collect(),
                     ..Concept::default()
                 });
             }
@@ -556,7 +556,7 @@ impl<'m> Exchange<'m> {
             let mut c = Concept {
                 ident: format!("__p.{}", idents[i]).into(),
                 target: idents[i].as_str().into(),
-                props: vec![prop(P_RELATION, REL_PARENT)],
+                props: std::iter::once(prop(P_RELATION, REL_PARENT)).collect(),
                 ..Concept::default()
             };
             match parent_relationship(&self.types[pi], &self.types[i]) {

@@ -3,7 +3,7 @@
 
 use super::NS;
 use crate::doc::{
-    At, Concept, Connection, Diagram, Doc, End, Lang, LangText, Node, Prop, intern, push_small,
+    At, Concept, Connection, Diagram, Doc, End, Lang, LangText, Node, Prop, Props, intern,
 };
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
@@ -129,7 +129,7 @@ impl Reader {
         })
     }
 
-    fn props_of(&mut self, o: Owner) -> Option<&mut Vec<Prop>> {
+    fn props_of(&mut self, o: Owner) -> Option<&mut Props> {
         Some(match o {
             Owner::Model => &mut self.doc.props,
             Owner::Element(i) => &mut self.doc.elements[i].props,
@@ -494,13 +494,10 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
                 && let Some(ps) = r.props_of(o)
             {
                 // The key is set from the definition once definitions are read.
-                push_small(
-                    ps,
-                    Prop {
-                        key: no_key,
-                        value: LangText::default(),
-                    },
-                );
+                ps.push(Prop {
+                    key: no_key,
+                    value: LangText::default(),
+                });
                 let i = ps.len() - 1;
                 let d = match r.def_ref_ix.get(def) {
                     Some(d) => *d,
