@@ -30,6 +30,92 @@ enum Repr {
     Pairs(Vec<(Option<Lang>, String)>),
 }
 
+/// A concept's identifier: up to 22 bytes held in place (every numbered identifier,
+/// such as an ecograph export's `__r.12345`), so that reading it follows no pointer and
+/// making it is no allocation; a longer one (Archi's are 35 bytes) shared, as the CSV
+/// reader shares it with the relationship ends that name it. 24 bytes either way.
+#[derive(Clone)]
+pub(crate) enum Ident {
+    Inline(u8, [u8; 22]),
+    Shared(Arc<str>),
+}
+
+impl Ident {
+    pub fn new(s: &str) -> Ident {
+        Ident::inline(s).unwrap_or_else(|| Ident::Shared(s.into()))
+    }
+
+    fn inline(s: &str) -> Option<Ident> {
+        let b = s.as_bytes();
+        let n = u8::try_from(b.len())
+            .ok()
+            .filter(|n| usize::from(*n) <= 22)?;
+        let mut inline = [0; 22];
+        inline[..b.len()].copy_from_slice(b);
+        Some(Ident::Inline(n, inline))
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            // Always the bytes of a `&str`, cut where it ended.
+            Ident::Inline(n, b) => std::str::from_utf8(&b[..usize::from(*n)]).unwrap_or(""),
+            Ident::Shared(s) => s,
+        }
+    }
+}
+
+impl Default for Ident {
+    fn default() -> Ident {
+        Ident::Inline(0, [0; 22])
+    }
+}
+
+impl std::ops::Deref for Ident {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for Ident {
+    fn from(s: &str) -> Ident {
+        Ident::new(s)
+    }
+}
+
+impl From<String> for Ident {
+    fn from(s: String) -> Ident {
+        Ident::new(&s)
+    }
+}
+
+impl From<Arc<str>> for Ident {
+    /// Held in place when short, else the same shared string.
+    fn from(s: Arc<str>) -> Ident {
+        Ident::inline(&s).unwrap_or(Ident::Shared(s))
+    }
+}
+
+impl PartialEq for Ident {
+    fn eq(&self, other: &Ident) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for Ident {}
+
+impl std::fmt::Debug for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for Ident {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A language tag (`fi`, `en-GB`): held inline up to 22 bytes, which every tag a model
 /// is likely to use fits, so the millions of tags of a large import are no allocation
 /// each; a longer one is on the heap. 24 bytes either way, as a `String`.
@@ -271,11 +357,13 @@ impl FromIterator<Prop> for Props {
 /// An element or a relationship.
 ///
 /// A CSV import holds 800k of these for a 100k-element model, so the layout is kept
-/// small: identifiers are shared (`Arc<str>`: a relationship's end is the same string
-/// as the identifier it names), and the fields of a few relationship types are boxed.
+/// small: a short identifier is held in place and a long one shared ([`Ident`]: a
+/// relationship's end is the same string as the identifier it names), a single
+/// property is held in place ([`Props`]), and the fields of a few relationship types
+/// are boxed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub(crate) struct Concept {
-    pub ident: Arc<str>,
+    pub ident: Ident,
     /// Borrowed from [`crate::types`] when it is a known type (nearly always).
     pub typ: Cow<'static, str>,
     pub name: LangText,
@@ -524,7 +612,35 @@ impl Doc {
 
 #[cfg(test)]
 mod tests {
-    use super::{Lang, LangText, Prop, Props};
+    use super::{Ident, Lang, LangText, Prop, Props};
+    use std::sync::Arc;
+
+    #[test]
+    fn identifiers_read_back_held_in_place_or_shared() {
+        for id in [
+            "",
+            "a",
+            "__r.12345",
+            "é-ä-ö-ü-ß-ñ-ç",
+            &"x".repeat(22),
+            &"x".repeat(23),
+            "id-0123456789abcdef0123456789abcdef",
+            &"ö".repeat(11),
+            &"ö".repeat(12),
+        ] {
+            let made = Ident::new(id);
+            assert_eq!(made.as_str(), id);
+            assert_eq!(made.to_string(), id);
+            assert_eq!(matches!(made, Ident::Inline(..)), id.len() <= 22, "{id}");
+            assert_eq!(made, Ident::from(id.to_owned()));
+            // From a shared string: held in place when short, else the same string.
+            let shared: Arc<str> = Arc::from(id);
+            match Ident::from(Arc::clone(&shared)) {
+                Ident::Shared(s) => assert!(id.len() > 22 && Arc::ptr_eq(&s, &shared)),
+                inline => assert_eq!(inline.as_str(), id),
+            }
+        }
+    }
 
     #[test]
     fn properties_keep_their_order_held_in_place_or_not() {

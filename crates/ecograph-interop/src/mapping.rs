@@ -542,7 +542,7 @@ impl<'m> Exchange<'m> {
                     ident: format!("__d.{i}.{j}").into(),
                     typ: "Association".into(),
                     source: idents[d.index()].as_str().into(),
-                    target: c.ident.clone(),
+                    target: c.ident.as_str().into(),
                     props: std::iter::once(prop(P_RELATION, REL_DATA)).collect(),
                     ..Concept::default()
                 });

@@ -3,7 +3,7 @@
 
 use super::NS;
 use crate::doc::{
-    At, Concept, Connection, Diagram, Doc, End, Lang, LangText, Node, Prop, Props, intern,
+    At, Concept, Connection, Diagram, Doc, End, Ident, Lang, LangText, Node, Prop, Props, intern,
 };
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
@@ -374,7 +374,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         (Some(Frame::List("elements")), "element") => {
             let typ = xsi_type(attrs).unwrap_or_default();
             let c = Concept {
-                ident: Arc::from(attr(attrs, "identifier").unwrap_or("")),
+                ident: Ident::new(attr(attrs, "identifier").unwrap_or("")),
                 typ,
                 at: Some(at).into(),
                 ..Concept::default()
@@ -384,7 +384,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         }
         (Some(Frame::List("relationships")), "relationship") => {
             let mut c = Concept {
-                ident: Arc::from(attr(attrs, "identifier").unwrap_or("")),
+                ident: Ident::new(attr(attrs, "identifier").unwrap_or("")),
                 typ: xsi_type(attrs).unwrap_or_default(),
                 directed: attr(attrs, "isDirected")
                     .is_some_and(|v| v.trim() == "true" || v.trim() == "1"),
