@@ -7,7 +7,7 @@
 //! Name cell replaces the first value on import. Views and folders, which the layout has
 //! no place for, travel as properties too.
 
-use crate::doc::{Concept, Diagram, Doc, End, LangText, Prop, intern};
+use crate::doc::{Concept, Diagram, Doc, End, Ident, LangText, Prop, intern};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
@@ -948,7 +948,7 @@ fn read_doc<R: Read>(
             continue;
         };
         let mut c = Concept {
-            ident: ident.into(),
+            ident: Ident::Shared(ident),
             typ: Cow::Borrowed(known),
             at: at.into(),
             ..Concept::default()
@@ -1019,7 +1019,7 @@ fn read_doc<R: Read>(
             let (source, source_end) = end(source, 0);
             let (target, target_end) = end(target, 1);
             let mut c = Concept {
-                ident: ident.into(),
+                ident: Ident::Shared(ident),
                 typ: Cow::Borrowed(known),
                 source,
                 target,

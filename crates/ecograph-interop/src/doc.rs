@@ -32,8 +32,10 @@ enum Repr {
 
 /// A concept's identifier: up to 22 bytes held in place (every numbered identifier,
 /// such as an ecograph export's `__r.12345`), so that reading it follows no pointer and
-/// making it is no allocation; a longer one (Archi's are 35 bytes) shared, as the CSV
-/// reader shares it with the relationship ends that name it. 24 bytes either way.
+/// making it is no allocation; a longer one (Archi's are 35 bytes) shared. 24 bytes
+/// either way. The CSV reader keeps every identifier shared, with the relationship ends
+/// and the map that name it: held in place, the map's strings were all freed at once
+/// when it was dropped, and the import took 0.3 s longer at 100k elements.
 #[derive(Clone)]
 pub(crate) enum Ident {
     Inline(u8, [u8; 22]),
