@@ -7,7 +7,7 @@
 //! Name cell replaces the first value on import. Views and folders, which the layout has
 //! no place for, travel as properties too.
 
-use crate::doc::{Concept, Diagram, Doc, End, Ident, LangText, Prop, intern};
+use crate::doc::{Concept, Diagram, Doc, End, Ident, LangText, Prop, Props, intern};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
 use crate::mapping::{self, A_FOLDER, P_VIEW};
@@ -1112,11 +1112,10 @@ fn read_doc<R: Read>(
                         }
                     }
                     P_VIEW => doc.diagrams.push(Diagram {
-                        props: std::iter::once(Prop {
+                        props: Props::from(Prop {
                             key: P_VIEW.into(),
                             value: LangText::plain(value),
-                        })
-                        .collect(),
+                        }),
                         ..Diagram::default()
                     }),
                     P_PROP_TYPES => {

@@ -30,6 +30,27 @@ enum Repr {
     Pairs(Vec<(Option<Lang>, String)>),
 }
 
+/// Bytes of a short string held in place by [`Ident`] and [`Lang`]: with its length and
+/// the enum's tag, 24 bytes, as large as the `String` or shared string they replace.
+const HELD: usize = 22;
+
+/// `s` as held in place (its length and bytes), when it fits.
+fn hold(s: &str) -> Option<(u8, [u8; HELD])> {
+    let b = s.as_bytes();
+    let n = u8::try_from(b.len())
+        .ok()
+        .filter(|n| usize::from(*n) <= HELD)?;
+    let mut held = [0; HELD];
+    held[..b.len()].copy_from_slice(b);
+    Some((n, held))
+}
+
+/// The string [`hold`] held.
+fn held(n: u8, b: &[u8; HELD]) -> &str {
+    // Always the bytes of a `&str`, cut where it ended.
+    std::str::from_utf8(&b[..usize::from(n)]).unwrap_or("")
+}
+
 /// A concept's identifier: up to 22 bytes held in place (every numbered identifier,
 /// such as an ecograph export's `__r.12345`), so that reading it follows no pointer and
 /// making it is no allocation; a longer one (Archi's are 35 bytes) shared. 24 bytes
@@ -38,29 +59,18 @@ enum Repr {
 /// when it was dropped, and the import took 0.3 s longer at 100k elements.
 #[derive(Clone)]
 pub(crate) enum Ident {
-    Inline(u8, [u8; 22]),
+    Inline(u8, [u8; HELD]),
     Shared(Arc<str>),
 }
 
 impl Ident {
     pub fn new(s: &str) -> Ident {
-        Ident::inline(s).unwrap_or_else(|| Ident::Shared(s.into()))
-    }
-
-    fn inline(s: &str) -> Option<Ident> {
-        let b = s.as_bytes();
-        let n = u8::try_from(b.len())
-            .ok()
-            .filter(|n| usize::from(*n) <= 22)?;
-        let mut inline = [0; 22];
-        inline[..b.len()].copy_from_slice(b);
-        Some(Ident::Inline(n, inline))
+        hold(s).map_or_else(|| Ident::Shared(s.into()), |(n, b)| Ident::Inline(n, b))
     }
 
     pub fn as_str(&self) -> &str {
         match self {
-            // Always the bytes of a `&str`, cut where it ended.
-            Ident::Inline(n, b) => std::str::from_utf8(&b[..usize::from(*n)]).unwrap_or(""),
+            Ident::Inline(n, b) => held(*n, b),
             Ident::Shared(s) => s,
         }
     }
@@ -68,7 +78,7 @@ impl Ident {
 
 impl Default for Ident {
     fn default() -> Ident {
-        Ident::Inline(0, [0; 22])
+        Ident::Inline(0, [0; HELD])
     }
 }
 
@@ -88,13 +98,6 @@ impl From<&str> for Ident {
 impl From<String> for Ident {
     fn from(s: String) -> Ident {
         Ident::new(&s)
-    }
-}
-
-impl From<Arc<str>> for Ident {
-    /// Held in place when short, else the same shared string.
-    fn from(s: Arc<str>) -> Ident {
-        Ident::inline(&s).unwrap_or(Ident::Shared(s))
     }
 }
 
@@ -123,27 +126,18 @@ impl std::fmt::Display for Ident {
 /// each; a longer one is on the heap. 24 bytes either way, as a `String`.
 #[derive(Debug, Clone)]
 pub(crate) enum Lang {
-    Inline(u8, [u8; 22]),
+    Inline(u8, [u8; HELD]),
     Heap(Box<str>),
 }
 
 impl Lang {
     pub fn new(s: &str) -> Lang {
-        let b = s.as_bytes();
-        match u8::try_from(b.len()) {
-            Ok(n) if b.len() <= 22 => {
-                let mut inline = [0; 22];
-                inline[..b.len()].copy_from_slice(b);
-                Lang::Inline(n, inline)
-            }
-            _ => Lang::Heap(s.into()),
-        }
+        hold(s).map_or_else(|| Lang::Heap(s.into()), |(n, b)| Lang::Inline(n, b))
     }
 
     pub fn as_str(&self) -> &str {
         match self {
-            // Always the bytes of a `&str`, cut where it ended.
-            Lang::Inline(n, b) => std::str::from_utf8(&b[..usize::from(*n)]).unwrap_or(""),
+            Lang::Inline(n, b) => held(*n, b),
             Lang::Heap(s) => s,
         }
     }
@@ -346,13 +340,9 @@ impl<'a> IntoIterator for &'a Props {
     }
 }
 
-impl FromIterator<Prop> for Props {
-    fn from_iter<I: IntoIterator<Item = Prop>>(items: I) -> Props {
-        let mut props = Props::default();
-        for p in items {
-            props.push(p);
-        }
-        props
+impl From<Prop> for Props {
+    fn from(p: Prop) -> Props {
+        Props(PropsRepr::One(p))
     }
 }
 
@@ -615,7 +605,6 @@ impl Doc {
 #[cfg(test)]
 mod tests {
     use super::{Ident, Lang, LangText, Prop, Props};
-    use std::sync::Arc;
 
     #[test]
     fn identifiers_read_back_held_in_place_or_shared() {
@@ -635,12 +624,6 @@ mod tests {
             assert_eq!(made.to_string(), id);
             assert_eq!(matches!(made, Ident::Inline(..)), id.len() <= 22, "{id}");
             assert_eq!(made, Ident::from(id.to_owned()));
-            // From a shared string: held in place when short, else the same string.
-            let shared: Arc<str> = Arc::from(id);
-            match Ident::from(Arc::clone(&shared)) {
-                Ident::Shared(s) => assert!(id.len() > 22 && Arc::ptr_eq(&s, &shared)),
-                inline => assert_eq!(inline.as_str(), id),
-            }
         }
     }
 
@@ -666,7 +649,10 @@ mod tests {
         }
         // Changed in place, whatever holds them.
         for n in [1, 2, 6] {
-            let mut ps: Props = (0..n).map(|i| prop(&format!("k{i}"), "v")).collect();
+            let mut ps = Props::from(prop("k0", "v"));
+            for i in 1..n {
+                ps.push(prop(&format!("k{i}"), "v"));
+            }
             ps[n - 1].value = LangText::plain("last");
             assert_eq!(ps.len(), n);
             assert_eq!(ps.last().map(|p| p.value.first()), Some("last"));

@@ -6,7 +6,7 @@
 //! differs from what those same functions derive. Export then writes the kept detail
 //! instead of the derived one.
 
-use crate::doc::{Concept, Diagram, Doc, End, Folder, Item, LangText, Prop};
+use crate::doc::{Concept, Diagram, Doc, End, Folder, Item, LangText, Prop, Props};
 use crate::error::{Error, Pos, Problem, Warning};
 use crate::hash::{HashMap, HashSet};
 use crate::ids;
@@ -482,7 +482,7 @@ impl<'m> Exchange<'m> {
                 ident: g.as_str().into(),
                 typ: "Grouping".into(),
                 name: lang_text(p.name(), lang),
-                props: std::iter::once(prop(P_GROUPING_OF, p.id().as_str())).collect(),
+                props: Props::from(prop(P_GROUPING_OF, p.id().as_str())),
                 ..Concept::default()
             });
         }
@@ -543,7 +543,7 @@ impl<'m> Exchange<'m> {
                     typ: "Association".into(),
                     source: idents[d.index()].as_str().into(),
                     target: c.ident.as_str().into(),
-                    props: std::iter::once(prop(P_RELATION, REL_DATA)).collect(),
+                    props: Props::from(prop(P_RELATION, REL_DATA)),
                     ..Concept::default()
                 });
             }
@@ -556,7 +556,7 @@ impl<'m> Exchange<'m> {
             let mut c = Concept {
                 ident: format!("__p.{}", idents[i]).into(),
                 target: idents[i].as_str().into(),
-                props: std::iter::once(prop(P_RELATION, REL_PARENT)).collect(),
+                props: Props::from(prop(P_RELATION, REL_PARENT)),
                 ..Concept::default()
             };
             match parent_relationship(&self.types[pi], &self.types[i]) {
