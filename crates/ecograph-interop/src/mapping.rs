@@ -19,6 +19,7 @@ use ecograph_core::{
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
 
 pub(crate) const P_KIND: &str = "ecograph:kind";
 pub(crate) const P_STATUS: &str = "ecograph:status";
@@ -400,6 +401,16 @@ impl<'m> Exchange<'m> {
         self.model.element_count() > 0
     }
 
+    /// The model's elements ([`Exchange::for_each_element_in`] takes their indices).
+    pub fn element_count(&self) -> usize {
+        self.model.element_count()
+    }
+
+    /// The model's relations ([`Exchange::for_each_relation_in`] takes their indices).
+    pub fn relation_count(&self) -> usize {
+        self.model.relation_count()
+    }
+
     /// Whether [`Exchange::for_each_relationship`] gives anything.
     pub fn has_relationships(&self) -> bool {
         self.model.relation_count() > 0 || self.any_parent
@@ -448,8 +459,17 @@ impl<'m> Exchange<'m> {
     /// Each element in exchange form, in model order, then the Groupings that stand
     /// for parents.
     pub fn for_each_element(&self, mut f: impl FnMut(&Concept)) {
+        self.for_each_element_in(0..self.model.element_count(), &mut f);
+        self.for_each_grouping(f);
+    }
+
+    /// The elements `range` (model indices) in exchange form, in model order.
+    pub fn for_each_element_in(&self, range: Range<usize>, mut f: impl FnMut(&Concept)) {
         let lang = self.lang;
-        for (i, e) in self.model.elements().enumerate() {
+        for i in range {
+            let Some(e) = self.model.element_at(i) else {
+                break;
+            };
             let mut c = Concept {
                 ident: self.idents[i].as_str().into(),
                 typ: self.types[i].clone().into(),
@@ -474,6 +494,11 @@ impl<'m> Exchange<'m> {
             tags_and_user_props(&mut c, e.tags(), e.properties());
             f(&c);
         }
+    }
+
+    /// The Groupings that stand for parents (after the elements).
+    pub fn for_each_grouping(&self, mut f: impl FnMut(&Concept)) {
+        let lang = self.lang;
         for (pi, g) in &self.groupings {
             let Some(p) = self.model.element_at(*pi) else {
                 continue;
@@ -492,8 +517,18 @@ impl<'m> Exchange<'m> {
     /// Associations of the data it carries, in model order, then the relationships
     /// that stand for `parent`, in element order.
     pub fn for_each_relationship(&self, mut f: impl FnMut(&Concept)) {
+        self.for_each_relation_in(0..self.model.relation_count(), &mut f);
+        self.for_each_parent_in(0..self.model.element_count(), f);
+    }
+
+    /// The relations `range` (model indices) in exchange form, each followed by the
+    /// Associations of the data it carries.
+    pub fn for_each_relation_in(&self, range: Range<usize>, mut f: impl FnMut(&Concept)) {
         let (idents, rel_idents) = (&self.idents, &self.rel_idents);
-        for (i, r) in self.model.relations().enumerate() {
+        for i in range {
+            let Some(r) = self.model.relation_at(i) else {
+                break;
+            };
             let (from, to) = (r.from().index(), r.to().index());
             let kind = r.kind();
             let (typ, rev) = self.rel_types[i];
@@ -548,9 +583,17 @@ impl<'m> Exchange<'m> {
                 });
             }
         }
-        // Containment: Composition or Aggregation where allowed, else the parent's
-        // Grouping aggregates its children.
-        for (i, e) in self.model.elements().enumerate() {
+    }
+
+    /// The relationships that stand for the `parent` of the elements `range` (model
+    /// indices), in element order: Composition or Aggregation where allowed, else the
+    /// parent's Grouping aggregates its children.
+    pub fn for_each_parent_in(&self, range: Range<usize>, mut f: impl FnMut(&Concept)) {
+        let idents = &self.idents;
+        for i in range {
+            let Some(e) = self.model.element_at(i) else {
+                break;
+            };
             let Some(p) = e.parent() else { continue };
             let pi = p.index();
             let mut c = Concept {

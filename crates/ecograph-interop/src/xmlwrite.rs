@@ -10,6 +10,7 @@ use quick_xml::Writer;
 use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 use std::fmt::Write as _;
 use std::io::{self, Write};
+use std::ops::Range;
 
 /// Whether XML 1.0 can hold `c` (its `Char` production).
 pub(crate) fn xml_char(c: char) -> bool {
@@ -65,6 +66,34 @@ pub(crate) struct Xml<W: Write> {
     /// What is being written, for the error message (cleared and rewritten, not
     /// reallocated, for each concept).
     pub context: String,
+}
+
+/// Items in one run of [`Xml::in_runs`].
+const RUN: usize = 2048;
+
+/// A part of a document written apart: its text, and the first character XML cannot
+/// hold in it, with where it was.
+#[derive(Default)]
+struct Part {
+    bytes: Vec<u8>,
+    bad: Option<(char, String)>,
+}
+
+impl Xml<Vec<u8>> {
+    /// A part of a document, written into `buf`: it starts on a new line `level`
+    /// elements deep, as the document's next tag would.
+    fn part(buf: Vec<u8>, level: usize) -> Xml<Vec<u8>> {
+        Xml {
+            w: Writer::new(buf),
+            bad: None,
+            io: None,
+            tag: String::with_capacity(256),
+            text: String::with_capacity(256),
+            level,
+            line_break: true,
+            context: String::with_capacity(64),
+        }
+    }
 }
 
 impl<W: Write> Xml<W> {
@@ -178,6 +207,34 @@ impl<W: Write> Xml<W> {
         self.keep(r);
         self.line_break = false;
         self.end(name);
+    }
+
+    /// `count` items, in order, written by `write` (the items `range` each time, into a
+    /// part of the document at this level): on two threads when they are many
+    /// ([`crate::par::in_runs`]), each run into a buffer of its own that is then
+    /// copied into the document. The text is the same as written here item by item, and
+    /// so is the first character XML cannot hold that is reported.
+    pub fn in_runs(
+        &mut self,
+        count: usize,
+        write: impl Fn(&mut Xml<Vec<u8>>, Range<usize>) + Sync,
+    ) {
+        let level = self.level;
+        let make = |range: Range<usize>, part: &mut Part| {
+            let mut buf = std::mem::take(&mut part.bytes);
+            buf.clear();
+            let mut x = Xml::part(buf, level);
+            write(&mut x, range);
+            part.bad = x.bad;
+            part.bytes = x.w.into_inner();
+        };
+        crate::par::in_runs(count, RUN, make, |part| {
+            let r = self.w.get_mut().write_all(&part.bytes);
+            self.keep(r);
+            if self.bad.is_none() {
+                self.bad = part.bad.take();
+            }
+        });
     }
 
     /// The output, once a final newline is written; or the first character XML 1.0

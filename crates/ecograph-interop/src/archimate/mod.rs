@@ -2,7 +2,7 @@
 
 mod read;
 
-use crate::doc::{Item, LangText, Prop};
+use crate::doc::{Concept, Item, LangText, Prop};
 use crate::error::Error;
 use crate::mapping::{self, Exchange};
 use crate::xmlwrite::Xml;
@@ -101,6 +101,45 @@ fn props<W: Write>(x: &mut Xml<W>, ps: &[Prop], defs: &Defs<'_>) {
     x.end("properties");
 }
 
+fn element<W: Write>(x: &mut Xml<W>, c: &Concept, defs: &Defs<'_>) {
+    x.context_of("element", &c.ident);
+    x.start("element", &[("identifier", &c.ident), ("xsi:type", &c.typ)]);
+    if c.name.has_no_value() {
+        if !crate::types::may_be_unnamed(&c.typ) {
+            x.text_element("name", &[], "");
+        }
+    } else {
+        text(x, "name", &c.name);
+    }
+    text(x, "documentation", &c.doc);
+    props(x, &c.props, defs);
+    x.end("element");
+}
+
+fn relationship<W: Write>(x: &mut Xml<W>, c: &Concept, defs: &Defs<'_>) {
+    x.context_of("relationship", &c.ident);
+    let mut attrs: Vec<(&str, &str)> = vec![
+        ("identifier", &c.ident),
+        ("source", &c.source),
+        ("target", &c.target),
+        ("xsi:type", &c.typ),
+    ];
+    if let Some(a) = c.access() {
+        attrs.push(("accessType", a));
+    }
+    if let Some(m) = c.modifier() {
+        attrs.push(("modifier", m));
+    }
+    if c.directed {
+        attrs.push(("isDirected", "true"));
+    }
+    x.start("relationship", &attrs);
+    text(x, "name", &c.name);
+    text(x, "documentation", &c.doc);
+    props(x, &c.props, defs);
+    x.end("relationship");
+}
+
 fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
     let doc = &ex.head;
     let keys: Vec<Cow<'_, str>> = ex.property_keys().into_iter().collect();
@@ -131,46 +170,19 @@ fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
 
     if ex.has_elements() {
         x.start("elements", &[]);
-        ex.for_each_element(|c| {
-            x.context_of("element", &c.ident);
-            x.start("element", &[("identifier", &c.ident), ("xsi:type", &c.typ)]);
-            if c.name.has_no_value() {
-                if !crate::types::may_be_unnamed(&c.typ) {
-                    x.text_element("name", &[], "");
-                }
-            } else {
-                text(&mut x, "name", &c.name);
-            }
-            text(&mut x, "documentation", &c.doc);
-            props(&mut x, &c.props, &defs);
-            x.end("element");
+        x.in_runs(ex.element_count(), |x, range| {
+            ex.for_each_element_in(range, |c| element(x, c, &defs));
         });
+        ex.for_each_grouping(|c| element(&mut x, c, &defs));
         x.end("elements");
     }
     if ex.has_relationships() {
         x.start("relationships", &[]);
-        ex.for_each_relationship(|c| {
-            x.context_of("relationship", &c.ident);
-            let mut attrs: Vec<(&str, &str)> = vec![
-                ("identifier", &c.ident),
-                ("source", &c.source),
-                ("target", &c.target),
-                ("xsi:type", &c.typ),
-            ];
-            if let Some(a) = c.access() {
-                attrs.push(("accessType", a));
-            }
-            if let Some(m) = c.modifier() {
-                attrs.push(("modifier", m));
-            }
-            if c.directed {
-                attrs.push(("isDirected", "true"));
-            }
-            x.start("relationship", &attrs);
-            text(&mut x, "name", &c.name);
-            text(&mut x, "documentation", &c.doc);
-            props(&mut x, &c.props, &defs);
-            x.end("relationship");
+        x.in_runs(ex.relation_count(), |x, range| {
+            ex.for_each_relation_in(range, |c| relationship(x, c, &defs));
+        });
+        x.in_runs(ex.element_count(), |x, range| {
+            ex.for_each_parent_in(range, |c| relationship(x, c, &defs));
         });
         x.end("relationships");
     }

@@ -1008,3 +1008,83 @@ fn warnings_where(imp: &Imported, keep: impl Fn(&str) -> bool) -> Vec<&str> {
         .filter(|m| keep(m))
         .collect()
 }
+
+/// A model of `n` elements (systems and actors by tens), the second of each ten inside
+/// the first, and a relation from each element to the next: `name(i)` names element
+/// `i`.
+fn large_model(n: usize, name: impl Fn(usize) -> String) -> Model {
+    let elements: Vec<serde_json::Value> = (0..n)
+        .map(|i| {
+            let mut e = serde_json::json!({
+                "id": format!("e{i}"),
+                "kind": if (i / 10) % 3 == 0 { "system" } else { "actor" },
+                "name": { "fi": name(i), "en": format!("E {i}") },
+                "tags": [format!("t{}", i % 7)],
+            });
+            if i % 10 == 1 {
+                e["parent"] = serde_json::json!(format!("e{}", i - 1));
+            }
+            e
+        })
+        .collect();
+    let relations: Vec<serde_json::Value> = (1..n)
+        .map(|i| serde_json::json!({ "kind": "linked", "from": format!("e{}", i - 1), "to": format!("e{i}") }))
+        .collect();
+    let doc = serde_json::json!({
+        "ecograph": 1,
+        "languages": ["fi", "en"],
+        "elements": elements,
+        "relations": relations,
+    });
+    Model::from_json_str(&doc.to_string()).expect("a valid model")
+}
+
+/// Elements and relationships enough to be written in runs on two threads: the
+/// document holds every concept once, in model order, follows the schema and reads
+/// back as the same model.
+#[test]
+fn a_large_export_written_in_runs_keeps_every_concept_in_order() {
+    let n = 40_000;
+    let m = large_model(n, |i| format!("E{i}"));
+    let xml = export(&m);
+    let idents = |tag: &str| -> Vec<String> {
+        xml.match_indices(&format!("<{tag} identifier=\""))
+            .map(|(at, t)| {
+                let rest = &xml[at + t.len()..];
+                rest[..rest.find('"').expect("a closing quote")].to_owned()
+            })
+            .collect()
+    };
+    let elements = idents("element");
+    let expected: Vec<String> = (0..n).map(|i| format!("e{i}")).collect();
+    assert_eq!(elements[..n], expected[..]);
+    let relationships = idents("relationship");
+    assert_eq!(relationships.len(), (n - 1) + n / 10);
+    let relations: Vec<String> = (0..n - 1).map(|i| format!("__r.{i}")).collect();
+    assert_eq!(relationships[..n - 1], relations[..]);
+    assert_eq!(check(&xml), Vec::<String>::new());
+    assert_eq!(export(&m), xml);
+    let back = import(&xml).model;
+    assert_eq!(back.to_canonical_json(), m.to_canonical_json());
+}
+
+/// Characters XML cannot hold in two runs of a large export (the first in a run the
+/// second thread writes, the second in a later one): the error names the first.
+#[test]
+fn the_first_character_xml_cannot_hold_is_reported_from_runs() {
+    let (first, second) = (3 * 2048 + 5, 4 * 2048 + 7);
+    let m = large_model(20_000, |i| {
+        if i == first || i == second {
+            format!("E\u{1}{i}")
+        } else {
+            format!("E{i}")
+        }
+    });
+    let err = export_archimate(&m, &ExportOptions::default()).expect_err("refused");
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "element `e{first}` holds the character U+0001, which XML 1.0 cannot hold: remove it from the model"
+        )
+    );
+}
