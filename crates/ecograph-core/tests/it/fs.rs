@@ -47,6 +47,42 @@ fn failing_writer_leaves_the_old_file_and_no_temp_file() {
     assert_eq!(names(dir.path()), ["m.json"]);
 }
 
+/// A file large enough to be synced in parts while it is written (every 32 MiB) is
+/// whole, and a writer failing after such a sync still leaves the old file.
+#[test]
+fn a_large_file_synced_while_written_is_whole_and_a_late_failure_keeps_the_old() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.xml");
+    let line = |i: usize| format!("<line n=\"{i}\"/>\n");
+    let lines = 5_000_000;
+    write_atomic_with(&p, |w| {
+        for i in 0..lines {
+            w.write_all(line(i).as_bytes())?;
+        }
+        Ok(())
+    })
+    .unwrap();
+    let back = fs::read_to_string(&p).unwrap();
+    assert!(back.len() > 70 << 20, "{} bytes", back.len());
+    let mut expected = String::with_capacity(back.len());
+    for i in 0..lines {
+        expected.push_str(&line(i));
+    }
+    assert!(back == expected, "the file differs from what was written");
+    assert_eq!(names(dir.path()), ["big.xml"]);
+    let err = write_atomic_with(&p, |w| {
+        w.write_all(&vec![b'x'; 80 << 20])?;
+        Err(io::Error::other("generator failed late"))
+    })
+    .unwrap_err();
+    assert_eq!(err.to_string(), "generator failed late");
+    assert!(
+        fs::read_to_string(&p).unwrap() == expected,
+        "the old file changed"
+    );
+    assert_eq!(names(dir.path()), ["big.xml"]);
+}
+
 #[test]
 fn new_file_gets_the_umask_mode_and_existing_modes_are_kept() {
     let dir = tempfile::tempdir().unwrap();
