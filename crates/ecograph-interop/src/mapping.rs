@@ -300,8 +300,9 @@ impl<'m> Exchange<'m> {
             rel_idents.push(ident);
         }
         let mut rel_types: Vec<(&'m str, bool)> = Vec::with_capacity(model.relation_count());
-        // Each relationship's source identifier, for the diagrams' connections.
-        let mut rel_sources: Vec<String> =
+        // The element each relationship starts at (none when it starts at a
+        // relationship), for the diagrams' connections.
+        let mut rel_sources: Vec<Option<usize>> =
             Vec::with_capacity(if place { model.relation_count() } else { 0 });
         for r in model.relations() {
             let (from, to) = (r.from().index(), r.to().index());
@@ -315,8 +316,8 @@ impl<'m> Exchange<'m> {
                 continue;
             }
             let source = match rel_prop(&r, A_SOURCE_REL).and_then(|id| by_rel_id.get(id)) {
-                Some(j) => rel_idents[*j].clone(),
-                None => idents[if rev { to } else { from }].clone(),
+                Some(_) => None,
+                None => Some(if rev { to } else { from }),
             };
             rel_sources.push(source);
         }
@@ -342,11 +343,19 @@ impl<'m> Exchange<'m> {
         // the export's peak, for a handful of look-ups).
         let rel_ident_set: Option<HashSet<&str>> = (model.views().len() > FEW_VIEWS)
             .then(|| rel_idents.iter().map(String::as_str).collect());
+        // The views laid out on two threads (each is a layout of its own).
+        let mut placed = if place {
+            crate::par::each(model.views(), |view| {
+                crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)
+            })
+        } else {
+            Vec::new()
+        }
+        .into_iter();
         for view in model.views() {
-            let mut d: Diagram = if place {
-                crate::placement::diagram(model, view, &idents, &rel_idents, &rel_sources, lang)?
-            } else {
-                Diagram::default()
+            let mut d: Diagram = match placed.next() {
+                Some(d) => d?,
+                None => Diagram::default(),
             };
             d.ident = {
                 let e = ids::encode(&view.id);

@@ -29,6 +29,25 @@ pub(crate) fn in_halves<'a, I: Sync, T: Send>(
     })
 }
 
+/// `f` of each of `items`, in order; the second half of them on a second thread when
+/// there are two or more (for items that are each much work, such as views to lay out).
+pub(crate) fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    if items.len() < 2 || std::thread::available_parallelism().is_ok_and(|n| n.get() < 2) {
+        return items.iter().map(f).collect();
+    }
+    let (first, second) = items.split_at(items.len() / 2);
+    let f = &f;
+    std::thread::scope(|s| {
+        let later = s.spawn(move || second.iter().map(f).collect::<Vec<T>>());
+        let mut done: Vec<T> = first.iter().map(f).collect();
+        match later.join() {
+            Ok(rest) => done.extend(rest),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+        done
+    })
+}
+
 /// `make` of each run of `len` items of `0..count` into a buffer, then `take` of that
 /// buffer, in run order, on this thread. The runs are made on two threads when they are
 /// many (this one makes every other run, a second thread the runs between, at most two
@@ -89,6 +108,20 @@ pub(crate) fn in_runs<T: Default + Send>(
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn each_keeps_the_order_of_the_items() {
+        for n in 0..12 {
+            let items: Vec<usize> = (0..n).collect();
+            let threads = each(&items, |_| std::thread::current().id());
+            let doubled = each(&items, |i| 2 * i);
+            assert_eq!(doubled, items.iter().map(|i| 2 * i).collect::<Vec<_>>());
+            // The second half on a thread of its own when there are two items or more.
+            let here = std::thread::current().id();
+            let elsewhere = threads.iter().filter(|t| **t != here).count();
+            assert_eq!(elsewhere, if n >= 2 { n - n / 2 } else { 0 }, "{n} items");
+        }
+    }
 
     proptest! {
         /// Whatever the count and run length, every item is made once, and the runs are

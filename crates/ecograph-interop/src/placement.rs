@@ -53,15 +53,15 @@ fn int(v: f64) -> i64 {
     }
 }
 
-/// The diagram of `view`. `idents` are the elements' identifiers, `rel_idents` and
-/// `rel_sources` each relation's relationship identifier and source identifier (which
-/// end the relationship starts at).
+/// The diagram of `view`. `idents` are the elements' identifiers, `rel_idents` each
+/// relation's relationship identifier and `rel_sources` the element its relationship
+/// starts at (which end of the relation; none when it starts at another relationship).
 pub(crate) fn diagram(
     model: &Model,
     view: &View,
     idents: &[String],
     rel_idents: &[String],
-    rel_sources: &[String],
+    rel_sources: &[Option<usize>],
     lang: Option<&str>,
 ) -> Result<Diagram, Error> {
     let mut options = Options::default().max_nodes(usize::MAX);
@@ -257,13 +257,10 @@ pub(crate) fn diagram(
         let (Some(fnode), Some(tnode)) = (out_index[e.from()], out_index[e.to()]) else {
             continue;
         };
-        let src_ident = &rel_sources[ri];
-        let (s, t, rev) = if *src_ident == idents[fe.index()] {
-            (fnode, tnode, false)
-        } else if *src_ident == idents[te.index()] {
-            (tnode, fnode, true)
-        } else {
-            continue;
+        let (s, t, rev) = match rel_sources[ri] {
+            Some(src) if src == fe.index() => (fnode, tnode, false),
+            Some(src) if src == te.index() => (tnode, fnode, true),
+            _ => continue,
         };
         let mut bends: Vec<(i64, i64)> = route_of[li]
             .and_then(|l| lay.edges.get(l))
@@ -313,7 +310,7 @@ fn grid(
     d: &Drawn<'_>,
     idents: &[String],
     rel_idents: &[String],
-    rel_sources: &[String],
+    rel_sources: &[Option<usize>],
     view: &View,
 ) -> Diagram {
     let nodes = d.nodes();
@@ -339,12 +336,10 @@ fn grid(
             continue;
         }
         let ri = r.index();
-        let (s, t) = if rel_sources[ri] == idents[fe.index()] {
-            (e.from(), e.to())
-        } else if rel_sources[ri] == idents[te.index()] {
-            (e.to(), e.from())
-        } else {
-            continue;
+        let (s, t) = match rel_sources[ri] {
+            Some(src) if src == fe.index() => (e.from(), e.to()),
+            Some(src) if src == te.index() => (e.to(), e.from()),
+            _ => continue,
         };
         out.connections.push(Connection {
             ident: format!("__c.{view_ident}.{}", out.connections.len()),
