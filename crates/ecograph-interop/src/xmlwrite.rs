@@ -79,12 +79,22 @@ struct Part {
     bad: Option<(char, String)>,
 }
 
-impl Xml<Vec<u8>> {
-    /// A part of a document, written into `buf`: it starts on a new line `level`
+impl<W: Write> Xml<W> {
+    pub fn new(out: W) -> Xml<W> {
+        let mut x = Xml::part(out, 0);
+        x.line_break = false;
+        let r =
+            x.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+        x.keep(r);
+        x.line_break = true;
+        x
+    }
+
+    /// A part of a document, written into `out`: it starts on a new line `level`
     /// elements deep, as the document's next tag would.
-    fn part(buf: Vec<u8>, level: usize) -> Xml<Vec<u8>> {
+    fn part(out: W, level: usize) -> Xml<W> {
         Xml {
-            w: Writer::new(buf),
+            w: Writer::new(out),
             bad: None,
             io: None,
             tag: String::with_capacity(256),
@@ -93,26 +103,6 @@ impl Xml<Vec<u8>> {
             line_break: true,
             context: String::with_capacity(64),
         }
-    }
-}
-
-impl<W: Write> Xml<W> {
-    pub fn new(out: W) -> Xml<W> {
-        let mut x = Xml {
-            w: Writer::new(out),
-            bad: None,
-            io: None,
-            tag: String::with_capacity(256),
-            text: String::with_capacity(256),
-            level: 0,
-            line_break: false,
-            context: String::with_capacity(64),
-        };
-        let r =
-            x.w.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
-        x.keep(r);
-        x.line_break = true;
-        x
     }
 
     /// A new line at the current level (two spaces a level, up to [`MAX_INDENT`]), as
@@ -213,7 +203,8 @@ impl<W: Write> Xml<W> {
     /// part of the document at this level): on two threads when they are many
     /// ([`crate::par::in_runs`]), each run into a buffer of its own that is then
     /// copied into the document. The text is the same as written here item by item, and
-    /// so is the first character XML cannot hold that is reported.
+    /// so is the first character XML cannot hold that is reported. Called after a tag
+    /// (each part starts on a new line, as the next tag would there).
     pub fn in_runs(
         &mut self,
         count: usize,
