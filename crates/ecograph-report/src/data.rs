@@ -45,8 +45,9 @@ pub(crate) struct Plan<'a, 'm> {
     /// drawn: made for the data, drawn after it, and dropped once drawn (resolving a
     /// view walks the model).
     diagrams: Vec<Option<Diagram<'m>>>,
-    /// The views the impact page draws again, highlighted, resolved likewise.
-    impact_diagrams: Vec<(usize, Diagram<'m>)>,
+    /// The views the impact page draws again, highlighted, resolved likewise, each with
+    /// its drawing in the first language it draws in (made to know whether it draws).
+    impact_diagrams: Vec<(usize, Diagram<'m>, Drawn<'m>)>,
 }
 
 /// A text as JSON: a string when it is not translated, else `{lang: value}`.
@@ -355,19 +356,22 @@ impl<'a, 'm> Plan<'a, 'm> {
                 let Ok(d) = Diagram::new(self.input.model, v, &options) else {
                     continue;
                 };
-                if d.nodes().iter().any(|n| n.mark().is_some())
-                    && self
-                        .langs()
-                        .iter()
-                        .any(|l| in_language(&d, v, l).to_svg().is_ok())
-                {
-                    shown.push((vi, d));
+                if !d.nodes().iter().any(|n| n.mark().is_some()) {
+                    continue;
+                }
+                // The first language it draws in: kept for its template.
+                let drawn = self.langs().iter().find_map(|l| {
+                    let svg = in_language(&d, v, l).to_svg().ok()?;
+                    Some((l.as_str(), svg))
+                });
+                if let Some(drawn) = drawn {
+                    shown.push((vi, d, Some(drawn)));
                 }
             }
         }
         let mut json = impact.to_json();
         if let Some(o) = json.as_object_mut() {
-            let diagrams: Vec<usize> = shown.iter().map(|(vi, _)| *vi).collect();
+            let diagrams: Vec<usize> = shown.iter().map(|(vi, _, _)| *vi).collect();
             o.insert("diagrams".into(), diagrams.into());
         }
         self.impact_diagrams = shown;
@@ -381,7 +385,7 @@ impl<'a, 'm> Plan<'a, 'm> {
         let diagrams = std::mem::take(&mut self.diagrams);
         for (vi, (v, d)) in self.views.iter().zip(diagrams).enumerate() {
             if let Some(d) = d {
-                self.write_languages(out, &format!("v{vi}"), v, &d, true)?;
+                self.write_languages(out, &format!("v{vi}"), v, &d, None, true)?;
             }
         }
         if self.has_gantt()
@@ -392,9 +396,9 @@ impl<'a, 'm> Plan<'a, 'm> {
                 template(out, &format!("gantt-{lang}"), &svg)?;
             }
         }
-        for (vi, d) in std::mem::take(&mut self.impact_diagrams) {
+        for (vi, d, drawn) in std::mem::take(&mut self.impact_diagrams) {
             if let Some(v) = self.views.get(vi) {
-                self.write_languages(out, &format!("i{vi}"), v, &d, false)?;
+                self.write_languages(out, &format!("i{vi}"), v, &d, drawn, false)?;
             }
         }
         Ok(())
@@ -402,14 +406,16 @@ impl<'a, 'm> Plan<'a, 'm> {
 
     /// `d`, a diagram of `view`, as one template per language, `{prefix}-{lang}`, but
     /// for a language in which it is drawn exactly as in the page's language: the page
-    /// shows that one then. A failed drawing ends the view's templates when
-    /// `stop_on_error`, as a view that cannot be drawn has none.
+    /// shows that one then. `drawn` is its drawing in one language, made already. A
+    /// failed drawing ends the view's templates when `stop_on_error`, as a view that
+    /// cannot be drawn has none.
     fn write_languages(
         &self,
         out: &mut impl Write,
         prefix: &str,
         view: &View,
         d: &Diagram<'_>,
+        mut drawn: Drawn<'_>,
         stop_on_error: bool,
     ) -> io::Result<()> {
         let page_lang = self.input.lang;
@@ -423,7 +429,11 @@ impl<'a, 'm> Plan<'a, 'm> {
             {
                 continue;
             }
-            match here.to_svg() {
+            let svg = match drawn.take_if(|(l, _)| *l == lang.as_str()) {
+                Some((_, svg)) => Ok(svg),
+                None => here.to_svg(),
+            };
+            match svg {
                 Ok(svg) => template(out, &format!("{prefix}-{lang}"), &svg)?,
                 Err(_) if stop_on_error => break,
                 Err(_) => {}
@@ -432,6 +442,9 @@ impl<'a, 'm> Plan<'a, 'm> {
         Ok(())
     }
 }
+
+/// A diagram drawn already in one language (the language, the SVG), for its template.
+type Drawn<'l> = Option<(&'l str, String)>;
 
 /// `d`, a diagram of `view`, in `lang`: itself when it is in that language already.
 fn in_language<'d, 'm>(d: &'d Diagram<'m>, view: &View, lang: &str) -> Cow<'d, Diagram<'m>> {
