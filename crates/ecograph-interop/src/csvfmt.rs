@@ -948,7 +948,7 @@ fn read_doc<R: Read>(
             continue;
         };
         let mut c = Concept {
-            ident: Ident::Shared(ident),
+            ident: Ident::Heap(ident),
             typ: Cow::Borrowed(known),
             at: at.into(),
             ..Concept::default()
@@ -1019,7 +1019,7 @@ fn read_doc<R: Read>(
             let (source, source_end) = end(source, 0);
             let (target, target_end) = end(target, 1);
             let mut c = Concept {
-                ident: Ident::Shared(ident),
+                ident: Ident::Heap(ident),
                 typ: Cow::Borrowed(known),
                 source,
                 target,

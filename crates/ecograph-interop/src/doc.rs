@@ -30,122 +30,100 @@ enum Repr {
     Pairs(Vec<(Option<Lang>, String)>),
 }
 
-/// Bytes of a short string held in place by [`Ident`] and [`Lang`]: with its length and
-/// the enum's tag, 24 bytes, as large as the `String` or shared string they replace.
+/// Bytes of a short string held in place by [`Small`]: with its length and the enum's
+/// tag, 24 bytes, as large as the `String` or shared string it replaces.
 const HELD: usize = 22;
 
-/// `s` as held in place (its length and bytes), when it fits.
-fn hold(s: &str) -> Option<(u8, [u8; HELD])> {
-    let b = s.as_bytes();
-    let n = u8::try_from(b.len())
-        .ok()
-        .filter(|n| usize::from(*n) <= HELD)?;
-    let mut held = [0; HELD];
-    held[..b.len()].copy_from_slice(b);
-    Some((n, held))
-}
-
-/// The string [`hold`] held.
-fn held(n: u8, b: &[u8; HELD]) -> &str {
-    // Always the bytes of a `&str`, cut where it ended.
-    std::str::from_utf8(&b[..usize::from(n)]).unwrap_or("")
-}
-
-/// A concept's identifier: up to 22 bytes held in place (every numbered identifier,
-/// such as an ecograph export's `__r.12345`), so that reading it follows no pointer and
-/// making it is no allocation; a longer one (Archi's are 35 bytes) shared. 24 bytes
-/// either way. The CSV reader keeps every identifier shared, with the relationship ends
-/// and the map that name it: held in place, the map's strings were all freed at once
-/// when it was dropped, and the import took 0.3 s longer at 100k elements.
+/// A string held in place up to [`HELD`] bytes, so that making it is no allocation and
+/// reading it follows no pointer; a longer one behind `H` (shared or boxed). 24 bytes
+/// either way. [`Ident`] and [`Lang`] are the two kinds the documents hold.
 #[derive(Clone)]
-pub(crate) enum Ident {
+pub(crate) enum Small<H: HeapStr> {
     Inline(u8, [u8; HELD]),
-    Shared(Arc<str>),
+    Heap(H),
 }
 
-impl Ident {
-    pub fn new(s: &str) -> Ident {
-        hold(s).map_or_else(|| Ident::Shared(s.into()), |(n, b)| Ident::Inline(n, b))
+impl<H: HeapStr> Small<H> {
+    pub fn new(s: &str) -> Small<H> {
+        let b = s.as_bytes();
+        match u8::try_from(b.len()) {
+            Ok(n) if b.len() <= HELD => {
+                let mut held = [0; HELD];
+                held[..b.len()].copy_from_slice(b);
+                Small::Inline(n, held)
+            }
+            _ => Small::Heap(s.into()),
+        }
     }
 
     pub fn as_str(&self) -> &str {
         match self {
-            Ident::Inline(n, b) => held(*n, b),
-            Ident::Shared(s) => s,
+            // Always the bytes of a `&str`, cut where it ended.
+            Small::Inline(n, b) => std::str::from_utf8(&b[..usize::from(*n)]).unwrap_or(""),
+            Small::Heap(s) => s,
         }
     }
 }
 
-impl Default for Ident {
-    fn default() -> Ident {
-        Ident::Inline(0, [0; HELD])
+/// What holds a [`Small`] string too long to hold in place: `Arc<str>`, `Box<str>`.
+pub(crate) trait HeapStr: std::ops::Deref<Target = str> + for<'s> From<&'s str> {}
+
+impl<H: std::ops::Deref<Target = str> + for<'s> From<&'s str>> HeapStr for H {}
+
+/// A concept's identifier: every numbered identifier (such as an ecograph export's
+/// `__r.12345`) held in place, a longer one (Archi's are 35 bytes) shared. The CSV
+/// reader keeps every identifier shared (`Ident::Heap`), with the relationship ends and
+/// the map that name it: held in place, the map's strings were all freed at once when
+/// it was dropped, and the import took 0.3 s longer at 100k elements.
+pub(crate) type Ident = Small<Arc<str>>;
+
+/// A language tag (`fi`, `en-GB`): every tag a model is likely to use is held in place,
+/// so the millions of tags of a large import are no allocation each; a longer one is
+/// on the heap.
+pub(crate) type Lang = Small<Box<str>>;
+
+impl<H: HeapStr> Default for Small<H> {
+    fn default() -> Small<H> {
+        Small::Inline(0, [0; HELD])
     }
 }
 
-impl std::ops::Deref for Ident {
+impl<H: HeapStr> std::ops::Deref for Small<H> {
     type Target = str;
     fn deref(&self) -> &str {
         self.as_str()
     }
 }
 
-impl From<&str> for Ident {
-    fn from(s: &str) -> Ident {
-        Ident::new(s)
+impl<H: HeapStr> From<&str> for Small<H> {
+    fn from(s: &str) -> Small<H> {
+        Small::new(s)
     }
 }
 
-impl From<String> for Ident {
-    fn from(s: String) -> Ident {
-        Ident::new(&s)
+impl<H: HeapStr> From<String> for Small<H> {
+    fn from(s: String) -> Small<H> {
+        Small::new(&s)
     }
 }
 
-impl PartialEq for Ident {
-    fn eq(&self, other: &Ident) -> bool {
+impl<H: HeapStr> PartialEq for Small<H> {
+    fn eq(&self, other: &Small<H>) -> bool {
         self.as_str() == other.as_str()
     }
 }
 
-impl Eq for Ident {}
+impl<H: HeapStr> Eq for Small<H> {}
 
-impl std::fmt::Debug for Ident {
+impl<H: HeapStr> std::fmt::Debug for Small<H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         std::fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
-impl std::fmt::Display for Ident {
+impl<H: HeapStr> std::fmt::Display for Small<H> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
-    }
-}
-
-/// A language tag (`fi`, `en-GB`): held inline up to 22 bytes, which every tag a model
-/// is likely to use fits, so the millions of tags of a large import are no allocation
-/// each; a longer one is on the heap. 24 bytes either way, as a `String`.
-#[derive(Debug, Clone)]
-pub(crate) enum Lang {
-    Inline(u8, [u8; HELD]),
-    Heap(Box<str>),
-}
-
-impl Lang {
-    pub fn new(s: &str) -> Lang {
-        hold(s).map_or_else(|| Lang::Heap(s.into()), |(n, b)| Lang::Inline(n, b))
-    }
-
-    pub fn as_str(&self) -> &str {
-        match self {
-            Lang::Inline(n, b) => held(*n, b),
-            Lang::Heap(s) => s,
-        }
-    }
-}
-
-impl From<String> for Lang {
-    fn from(s: String) -> Lang {
-        Lang::new(&s)
     }
 }
 
