@@ -56,6 +56,7 @@ mod kind;
 mod load;
 mod locate;
 mod model;
+pub mod par;
 mod parts;
 mod raw;
 pub mod scc;

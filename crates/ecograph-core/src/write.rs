@@ -295,12 +295,13 @@ fn canonical(model: &Model, w: &mut impl std::io::Write) -> std::io::Result<()> 
 }
 
 /// The array member `k` of the document `doc`: its `count` items, the `i`th written by
-/// `item(out, i)`, the text so far handed to `w` whenever 64 KiB of it are waiting.
+/// `item(out, i)`, the text so far handed to `w` after each run of [`RUN`] items.
 ///
-/// A long list is written on two threads: this one writes every other run of
-/// [`RUN`] items while a second writes the runs between into buffers that this one
-/// hands to `w` in their turn. The text is the same; `fmt` of a 100k-element model
-/// took 0.56–0.71 s instead of 0.67–0.74 s (load 4.3–4.9).
+/// A long list is written on two threads ([`crate::par::in_runs`]): this one writes
+/// every other run while a second writes the runs between, each into a buffer handed to
+/// `w` in its turn. The text is the same; `fmt` of a 100k-element model took 0.56–0.71 s
+/// instead of 0.67–0.74 s (load 4.3–4.9). After a write error nothing more is handed
+/// to `w`, and the error is returned once the runs are made.
 fn streamed(
     doc: &mut List<'_>,
     k: &'static str,
@@ -311,65 +312,24 @@ fn streamed(
     doc.field(k);
     let level = doc.level + 1;
     doc.out.push(b'[');
-    // The items `from..to`, each after its separator, into any buffer.
-    let run = |out: &mut Vec<u8>, from: usize, to: usize| {
-        let mut l = List::resume(out, level, b'[', from == 0);
-        for i in from..to {
+    // The items of a run, each after its separator.
+    let run = |range: std::ops::Range<usize>, out: &mut Vec<u8>| {
+        out.clear();
+        let mut l = List::resume(out, level, b'[', range.start == 0);
+        for i in range {
             l.item();
             item(l.out, i);
         }
     };
-    let runs = count.div_ceil(RUN);
-    let two = runs >= 4 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !two {
-        for r in 0..runs {
-            run(doc.out, r * RUN, count.min((r + 1) * RUN));
-            if doc.out.len() >= 1 << 16 {
-                w.write_all(doc.out)?;
-                doc.out.clear();
-            }
+    let mut written = Ok(());
+    crate::par::in_runs(count, RUN, run, |out| {
+        if written.is_ok() {
+            // What is waiting goes first.
+            written = w.write_all(doc.out).and_then(|()| w.write_all(out));
+            doc.out.clear();
         }
-    } else {
-        let run = &run;
-        std::thread::scope(|s| -> std::io::Result<()> {
-            // Written runs go back to the second thread to be filled again: two buffers
-            // in flight at most.
-            let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<Vec<u8>>(1);
-            let (empty_tx, empty_rx) = std::sync::mpsc::channel::<Vec<u8>>();
-            s.spawn(move || {
-                for r in (1..runs).step_by(2) {
-                    let mut buf = empty_rx.try_recv().unwrap_or_default();
-                    buf.clear();
-                    run(&mut buf, r * RUN, count.min((r + 1) * RUN));
-                    if full_tx.send(buf).is_err() {
-                        return;
-                    }
-                }
-            });
-            for r in 0..runs {
-                if r % 2 == 0 {
-                    run(doc.out, r * RUN, count.min((r + 1) * RUN));
-                    if doc.out.len() >= 1 << 16 {
-                        w.write_all(doc.out)?;
-                        doc.out.clear();
-                    }
-                } else {
-                    // What is waiting goes first, then the second thread's run.
-                    w.write_all(doc.out)?;
-                    doc.out.clear();
-                    let Ok(buf) = full_rx.recv() else {
-                        // The second thread ended early: it panicked, which the
-                        // scope passes on when it joins it.
-                        break;
-                    };
-                    w.write_all(&buf)?;
-                    // When the second thread is done it no longer takes buffers.
-                    let _ = empty_tx.send(buf);
-                }
-            }
-            Ok(())
-        })?;
-    }
+    });
+    written?;
     List::resume(doc.out, level, b'[', count == 0).end();
     Ok(())
 }

@@ -1,6 +1,5 @@
-//! Work split between two threads.
-
-use std::ops::Range;
+//! Work split between two threads (runs made into buffers are
+//! [`ecograph_core::par::in_runs`]).
 
 /// Items below this many are worked on one thread: a thread costs more than they take.
 pub(crate) const PARALLEL: usize = 1 << 14;
@@ -13,7 +12,27 @@ pub(crate) fn in_halves<'a, I: Sync, T: Send>(
     work: impl Fn(usize, &'a [I]) -> T + Sync,
     join: impl FnOnce(&mut T, T),
 ) -> T {
-    if items.len() < PARALLEL {
+    halves(PARALLEL, items, work, join)
+}
+
+/// `f` of each of `items`, in order; the second half of them on a second thread when
+/// there are two or more (for items that are each much work, such as views to lay out).
+pub(crate) fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    if std::thread::available_parallelism().is_ok_and(|n| n.get() < 2) {
+        return items.iter().map(f).collect();
+    }
+    let work = |_, half: &[I]| half.iter().map(&f).collect::<Vec<T>>();
+    halves(2, items, work, |done, rest| done.extend(rest))
+}
+
+/// [`in_halves`], on one thread when `items` are fewer than `min`.
+fn halves<'a, I: Sync, T: Send>(
+    min: usize,
+    items: &'a [I],
+    work: impl Fn(usize, &'a [I]) -> T + Sync,
+    join: impl FnOnce(&mut T, T),
+) -> T {
+    if items.len() < min {
         return work(0, items);
     }
     let mid = items.len() / 2;
@@ -29,85 +48,9 @@ pub(crate) fn in_halves<'a, I: Sync, T: Send>(
     })
 }
 
-/// `f` of each of `items`, in order; the second half of them on a second thread when
-/// there are two or more (for items that are each much work, such as views to lay out).
-pub(crate) fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    if items.len() < 2 || std::thread::available_parallelism().is_ok_and(|n| n.get() < 2) {
-        return items.iter().map(f).collect();
-    }
-    let (first, second) = items.split_at(items.len() / 2);
-    let f = &f;
-    std::thread::scope(|s| {
-        let later = s.spawn(move || second.iter().map(f).collect::<Vec<T>>());
-        let mut done: Vec<T> = first.iter().map(f).collect();
-        match later.join() {
-            Ok(rest) => done.extend(rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-        done
-    })
-}
-
-/// `make` of each run of `len` items of `0..count` into a buffer, then `take` of that
-/// buffer, in run order, on this thread. The runs are made on two threads when they are
-/// many (this one makes every other run, a second thread the runs between, at most two
-/// of them waiting), otherwise on this one. Buffers are reused: `make` is handed one
-/// that `take` has had (or a new one), and starts by clearing what it needs cleared.
-pub(crate) fn in_runs<T: Default + Send>(
-    count: usize,
-    len: usize,
-    make: impl Fn(Range<usize>, &mut T) + Sync,
-    mut take: impl FnMut(&mut T),
-) {
-    let len = len.max(1);
-    let runs = count.div_ceil(len);
-    let range = |r: usize| r * len..count.min((r + 1) * len);
-    let mut mine = T::default();
-    let two = count >= PARALLEL
-        && runs >= 4
-        && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    if !two {
-        for r in 0..runs {
-            make(range(r), &mut mine);
-            take(&mut mine);
-        }
-        return;
-    }
-    std::thread::scope(|s| {
-        let (full_tx, full_rx) = std::sync::mpsc::sync_channel::<T>(2);
-        let (empty_tx, empty_rx) = std::sync::mpsc::channel::<T>();
-        let make = &make;
-        s.spawn(move || {
-            for r in (1..runs).step_by(2) {
-                let mut buf = empty_rx.try_recv().unwrap_or_default();
-                make(range(r), &mut buf);
-                if full_tx.send(buf).is_err() {
-                    return;
-                }
-            }
-        });
-        for r in 0..runs {
-            if r % 2 == 0 {
-                make(range(r), &mut mine);
-                take(&mut mine);
-            } else {
-                // The second thread ended early only if it panicked, which the scope
-                // passes on when it joins it.
-                let Ok(mut buf) = full_rx.recv() else {
-                    break;
-                };
-                take(&mut buf);
-                // Refused once the second thread is done: the buffer is dropped.
-                let _ = empty_tx.send(buf);
-            }
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use proptest::prelude::*;
 
     #[test]
     fn each_keeps_the_order_of_the_items() {
@@ -120,25 +63,6 @@ mod tests {
             let here = std::thread::current().id();
             let elsewhere = threads.iter().filter(|t| **t != here).count();
             assert_eq!(elsewhere, if n >= 2 { n - n / 2 } else { 0 }, "{n} items");
-        }
-    }
-
-    proptest! {
-        /// Whatever the count and run length, every item is made once, and the runs are
-        /// taken in order (on two threads when they are many).
-        #[test]
-        fn runs_are_taken_in_order(count in prop_oneof![0usize..100, 16_000usize..70_000], len in 1usize..5_000) {
-            let mut taken: Vec<usize> = Vec::new();
-            in_runs(
-                count,
-                len,
-                |range, buf: &mut Vec<usize>| {
-                    buf.clear();
-                    buf.extend(range);
-                },
-                |buf| taken.extend_from_slice(buf),
-            );
-            prop_assert_eq!(taken, (0..count).collect::<Vec<_>>());
         }
     }
 }

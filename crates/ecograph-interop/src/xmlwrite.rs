@@ -201,7 +201,7 @@ impl<W: Write> Xml<W> {
 
     /// `count` items, in order, written by `write` (the items `range` each time, into a
     /// part of the document at this level): on two threads when they are many
-    /// ([`crate::par::in_runs`]), each run into a buffer of its own that is then
+    /// ([`ecograph_core::par::in_runs`]), each run into a buffer of its own that is then
     /// copied into the document. The text is the same as written here item by item, and
     /// so is the first character XML cannot hold that is reported. Called after a tag
     /// (each part starts on a new line, as the next tag would there).
@@ -219,7 +219,7 @@ impl<W: Write> Xml<W> {
             part.bad = x.bad;
             part.bytes = x.w.into_inner();
         };
-        crate::par::in_runs(count, RUN, make, |part| {
+        ecograph_core::par::in_runs(count, RUN, make, |part| {
             let r = self.w.get_mut().write_all(&part.bytes);
             self.keep(r);
             if self.bad.is_none() {
