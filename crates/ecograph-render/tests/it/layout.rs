@@ -81,15 +81,46 @@ fn ancestors(input: &LayoutInput, c: Option<usize>) -> Vec<usize> {
     out
 }
 
-/// Strongly connected component of every node over constraint edges.
-fn scc(input: &LayoutInput) -> Vec<usize> {
+/// The two units each edge joins at its level, the innermost box holding
+/// both ends: an end lying directly in that box is itself, any other end is
+/// the child box of it that holds the end (`n + box`).
+fn units(input: &LayoutInput) -> Vec<(usize, usize)> {
     let n = input.nodes.len();
+    // Each node's boxes, outermost first.
+    let path = |v: usize| {
+        let mut p = Vec::new();
+        let mut c = input.nodes[v].cluster;
+        while let Some(b) = c {
+            p.push(b);
+            c = input.clusters[b].parent;
+        }
+        p.reverse();
+        p
+    };
+    input
+        .edges
+        .iter()
+        .map(|e| {
+            let (pu, pv) = (path(e.from), path(e.to));
+            let d = pu.iter().zip(&pv).take_while(|(a, b)| a == b).count();
+            let unit = |v: usize, p: &[usize]| p.get(d).map_or(v, |&b| n + b);
+            (unit(e.from, &pu), unit(e.to, &pv))
+        })
+        .collect()
+}
+
+/// Strongly connected component of every unit (nodes, then boxes) over the
+/// constraint edges between units ([`units`]), by transitive closure.
+fn unit_scc(input: &LayoutInput, units: &[(usize, usize)]) -> Vec<usize> {
+    let n = input.nodes.len() + input.clusters.len();
     let mut reach = vec![vec![false; n]; n];
     for (i, row) in reach.iter_mut().enumerate() {
         row[i] = true;
     }
-    for e in input.edges.iter().filter(|e| e.constraint) {
-        reach[e.from][e.to] = true;
+    for (e, &(a, b)) in input.edges.iter().zip(units) {
+        if e.constraint {
+            reach[a][b] = true;
+        }
     }
     for k in 0..n {
         let via = reach[k].clone();
@@ -171,7 +202,8 @@ fn check(input: &LayoutInput, out: &Layout) {
         }
     }
     // Routes run from border to border, inside the frame.
-    let comp = scc(input);
+    let units = units(input);
+    let comp = unit_scc(input, &units);
     for (i, (e, r)) in input.edges.iter().zip(&out.edges).enumerate() {
         assert!(
             r.points.len() >= 2,
@@ -238,8 +270,11 @@ fn check(input: &LayoutInput, out: &Layout) {
                 assert!(!overlap(&label, nr), "label of edge {i} overlaps node {v}");
             }
         }
-        // Acyclic constraint edges point along the direction.
-        if e.constraint && comp[e.from] != comp[e.to] {
+        // Constraint edges on no cycle of their level's units (boxes and
+        // nodes beside each other) point along the direction: an edge may
+        // turn only where the boxes around its ends are linked both ways.
+        let (a, b) = units[i];
+        if e.constraint && e.from != e.to && comp[a] != comp[b] {
             let (a, b) = (out.nodes[e.from], out.nodes[e.to]);
             match input.direction {
                 Direction::TopToBottom => assert!(b.y > a.y, "edge {i} points up"),
