@@ -32,6 +32,10 @@ const UNPASS_ROUNDS: usize = 2;
 /// [`Orderer::unpass_chains`] may spend at most this fraction (one in ...)
 /// of the work the component's ordering took before it.
 const UNPASS_CHAINS_SHARE: u64 = 4;
+/// Crossings that taking an edge out of a box it passes through (two
+/// needless border crossings) may add, in [`Orderer::unpass`] and
+/// [`Orderer::unpass_chains`].
+const PASS_WEIGHT: i64 = 64;
 /// Sweeps from each start order, from the best order, and how many may pass
 /// without a real improvement (dot's values).
 const START_ITER: usize = 4;
@@ -423,11 +427,12 @@ impl Orderer<'_> {
                             }
                         })
                         .sum();
-                    if p >= best.0 {
+                    if p >= now {
                         continue;
                     }
                     let d = self.shift_delta(r, at, gap);
-                    if d <= 0 && (p, d) < best {
+                    let w = |p: u64, d: i64| d + PASS_WEIGHT * p as i64;
+                    if d <= PASS_WEIGHT * (now - p) as i64 && w(p, d) < w(best.0, best.1) {
                         (best_gap, best) = (Some(gap), (p, d));
                     }
                 }
@@ -720,7 +725,7 @@ impl Orderer<'_> {
                         .iter()
                         .map(|&v| self.node_passes(v, &spans, &on_both, &mut beside))
                         .sum();
-                    if delta <= 0 && after < before {
+                    if after < before && delta <= PASS_WEIGHT * (before - after) as i64 {
                         break;
                     }
                     // Each node goes back to its slot, so its rank's spans
@@ -2299,7 +2304,7 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
         #[test]
-        fn moving_nodes_and_bend_points_out_of_boxes_adds_no_crossing_and_no_pass(
+        fn moving_nodes_and_bend_points_out_of_boxes_trades_at_most_pass_weight_crossings_per_pass(
             input in arb_input()
         ) {
             let tree = ClusterTree::new(&input.clusters).expect("a forest");
@@ -2308,14 +2313,17 @@ mod tests {
             let mut o = orderer(&g, &tree, &mut pos, &mut work);
             let start = o.ranks.clone();
             let (c0, p0) = (brute_force(&g, &o.ranks), box_passes(&g, &tree, &o.ranks));
+            // Passes never rise, and each pass taken out adds at most
+            // PASS_WEIGHT crossings.
+            let cost = |c: u64, p: u64| c as i64 + PASS_WEIGHT * p as i64;
             o.unpass();
             let (c1, p1) = (brute_force(&g, &o.ranks), box_passes(&g, &tree, &o.ranks));
-            prop_assert!(c1 <= c0, "crossings {} -> {}", c0, c1);
+            prop_assert!(cost(c1, p1) <= cost(c0, p0), "{} / {} -> {} / {}", c0, p0, c1, p1);
             prop_assert!(p1 <= p0, "passes {} -> {}", p0, p1);
             let (c0, p0) = (c1, p1);
             o.unpass_chains(u64::MAX);
             let (c1, p1) = (brute_force(&g, &o.ranks), box_passes(&g, &tree, &o.ranks));
-            prop_assert!(c1 <= c0, "crossings {} -> {}", c0, c1);
+            prop_assert!(cost(c1, p1) <= cost(c0, p0), "{} / {} -> {} / {}", c0, p0, c1, p1);
             prop_assert!(p1 <= p0, "passes {} -> {}", p0, p1);
             assert_valid(&g, &tree, &start, &o.ranks);
             for row in &o.ranks {
