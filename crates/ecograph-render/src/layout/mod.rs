@@ -460,10 +460,15 @@ fn layout_packed_shapes(
             Some(packed_laid(input, &parts, laid.clone(), arrange))
         })
         .collect();
-    let out = packed_laid(input, &parts, laid, pack::arrange);
+    let out = packed_laid(input, &parts, laid.clone(), pack::arrange);
     // The joint drawing would only be laid out to lose.
     if pack::joint_loses(input, &parts, &sizes, (out.width, out.height)) {
         return (out, others);
+    }
+    // Or it could at best tie with the lone nodes set into empty corners.
+    if let Some((at, width, height)) = pack::tuck(input, &parts, &laid) {
+        let tuck = packed_laid(input, &parts, laid, |_, _| (at.clone(), width, height));
+        return (better(input, out, tuck), others);
     }
     let joint = layout_connected(input, tree);
     (better(input, out, joint), others)
@@ -485,6 +490,13 @@ fn laid_parts(input: &LayoutInput, parts: &[pack::Part], effort: &Effort<'_>) ->
             layout_part(&sub, &tree, effort)
         })
         .collect()
+}
+
+/// One part laid out as [`layout_part`] lays it out, for tests.
+#[cfg(test)]
+fn layout_part_for_tests(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+    let left = std::cell::Cell::new(input.nodes.len().saturating_mul(EFFORT_PER_NODE));
+    layout_part(input, tree, &Effort::new(&left))
 }
 
 /// The `parts` of `input` laid out one by one and packed, with the size of

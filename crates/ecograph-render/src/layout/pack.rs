@@ -461,6 +461,129 @@ pub(crate) fn joint_loses(
     score(packed.0, packed.1) < least_score((w, w + grow_w), (h, h + grow_h))
 }
 
+/// Where every part but one is a lone node (no edge, no box): the lone
+/// nodes set into empty corners of the big part's drawing `laid[big]`,
+/// each [`LayoutInput::node_sep`] clear of every node, box, drawn line and
+/// label in it and of the lone nodes set before it. Then the top-left
+/// corner of each part's drawing (the big part's at the origin) and the
+/// big part's width and height; `None` where a lone node finds no such
+/// corner, or there is no big part. The drawing is as large as the big
+/// part's, the least the one layered drawing of everything could be
+/// ([`joint_loses`]), with the big part's crossings, so that drawing need
+/// not be laid out.
+pub(crate) fn tuck(
+    input: &LayoutInput,
+    parts: &[Part],
+    laid: &[Layout],
+) -> Option<(Vec<Point>, f64, f64)> {
+    let lone = |p: &Part| p.nodes.len() == 1 && p.edges.is_empty() && p.clusters.is_empty();
+    let mut others = parts.iter().enumerate().filter(|(_, p)| !lone(p));
+    let (big, _) = others.next()?;
+    if others.next().is_some() || parts.len() < 2 {
+        return None;
+    }
+    let (part, lay) = (&parts[big], &laid[big]);
+    let (w_all, h_all) = (lay.width, lay.height);
+    let size = |v: usize| (input.nodes[v].width, input.nodes[v].height);
+    let mut rects: Vec<Rect> = Vec::new();
+    for (&v, c) in part.nodes.iter().zip(&lay.nodes) {
+        let (w, h) = size(v);
+        rects.push(Rect {
+            x: c.x - w / 2.0,
+            y: c.y - h / 2.0,
+            width: w,
+            height: h,
+        });
+    }
+    rects.extend(lay.clusters.iter().copied());
+    let mut lines: Vec<(Point, Point)> = Vec::new();
+    for (&i, e) in part.edges.iter().zip(&lay.edges) {
+        let spec = &input.edges[i];
+        if let (Some(c), Some((w, h))) = (e.label_pos, spec.label) {
+            rects.push(Rect {
+                x: c.x - w / 2.0,
+                y: c.y - h / 2.0,
+                width: w,
+                height: h,
+            });
+        }
+        if !spec.hidden {
+            let drawn = super::sampled(&e.points, input.routing);
+            lines.extend(drawn.windows(2).map(|w| (w[0], w[1])));
+        }
+    }
+    let gap = input.node_sep;
+    let mut at = vec![Point::default(); parts.len()];
+    for (i, p) in parts.iter().enumerate().filter(|&(i, _)| i != big) {
+        let (w, h) = size(p.nodes[0]);
+        let corners = [
+            (0.0, 0.0),
+            (w_all - w, 0.0),
+            (0.0, h_all - h),
+            (w_all - w, h_all - h),
+        ];
+        let spot = corners.into_iter().find_map(|(x, y)| {
+            let room = Rect {
+                x: x - gap,
+                y: y - gap,
+                width: w + 2.0 * gap,
+                height: h + 2.0 * gap,
+            };
+            let fits = x >= 0.0
+                && y >= 0.0
+                && !rects.iter().any(|r| overlaps(&room, r))
+                && !lines.iter().any(|&(a, b)| segment_meets(a, b, &room));
+            fits.then_some(Rect {
+                x,
+                y,
+                width: w,
+                height: h,
+            })
+        })?;
+        at[i] = Point {
+            x: spot.x,
+            y: spot.y,
+        };
+        rects.push(spot);
+    }
+    Some((at, w_all, h_all))
+}
+
+/// Whether two rectangles share interior points.
+fn overlaps(a: &Rect, b: &Rect) -> bool {
+    a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
+}
+
+/// Whether segment `ab` has a point inside rectangle `r` (Liang-Barsky
+/// clipping against the open rectangle).
+fn segment_meets(a: Point, b: Point, r: &Rect) -> bool {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let (mut t0, mut t1) = (0.0f64, 1.0f64);
+    for (p, q) in [
+        (-dx, a.x - r.x),
+        (dx, r.x + r.width - a.x),
+        (-dy, a.y - r.y),
+        (dy, r.y + r.height - a.y),
+    ] {
+        if p == 0.0 {
+            if q <= 0.0 {
+                return false;
+            }
+        } else {
+            let t = q / p;
+            if p < 0.0 {
+                t0 = t0.max(t);
+            } else {
+                t1 = t1.min(t);
+            }
+            if t0 >= t1 {
+                return false;
+            }
+        }
+    }
+    true
+}
+
 /// The least [`score`] of a drawing whose width and height lie in the
 /// given ranges: at a corner of the range, or where a side of it meets a
 /// line of [`LONG_SIDE`]:1 (the score is the area within those lines, and
@@ -720,6 +843,102 @@ mod tests {
         assert!(
             skipped > 0 && laid_out > 0,
             "{skipped} skipped, {laid_out} laid out"
+        );
+    }
+
+    #[test]
+    fn lone_nodes_are_tucked_into_free_corners_clear_of_everything() {
+        let (mut tucked, mut refused) = (0, 0);
+        for direction in [Direction::TopToBottom, Direction::LeftToRight] {
+            for fan in [1, 3, 6, 12, 25] {
+                for lone in [
+                    &[(50.0, 30.0)][..],
+                    &[(50.0, 30.0), (80.0, 40.0), (30.0, 30.0)],
+                    &[(900.0, 900.0)],
+                ] {
+                    let input = fan_and_lone(direction, fan, lone);
+                    let tree = ClusterTree::new(&input.clusters).expect("no clusters");
+                    let parts = parts(&input, &tree).expect("parts");
+                    let laid: Vec<Layout> = parts
+                        .iter()
+                        .map(|p| {
+                            let sub = sub_input(&input, p);
+                            let t = ClusterTree::new(&sub.clusters).expect("no clusters");
+                            crate::layout::layout_part_for_tests(&sub, &t)
+                        })
+                        .collect();
+                    let big = parts.iter().position(|p| p.nodes.len() > 1).expect("fan");
+                    let found = tuck(&input, &parts, &laid);
+                    // A node larger than the drawing never fits.
+                    assert!(lone[0].0 < 900.0 || found.is_none());
+                    let Some((at, w, h)) = found else {
+                        refused += 1;
+                        continue;
+                    };
+                    tucked += 1;
+                    assert_eq!((w, h), (laid[big].width, laid[big].height));
+                    assert_eq!((at[big].x, at[big].y), (0.0, 0.0));
+                    let gap = input.node_sep;
+                    let rect = |v: usize, c: Point| {
+                        let s = &input.nodes[v];
+                        (c.x - s.width / 2.0, c.y - s.height / 2.0, s.width, s.height)
+                    };
+                    let lone_rects: Vec<(usize, (f64, f64, f64, f64))> = parts
+                        .iter()
+                        .enumerate()
+                        .filter(|&(i, _)| i != big)
+                        .map(|(i, p)| {
+                            let s = &input.nodes[p.nodes[0]];
+                            (i, (at[i].x, at[i].y, s.width, s.height))
+                        })
+                        .collect();
+                    let inside = |(x, y): (f64, f64), r: (f64, f64, f64, f64), grow: f64| {
+                        x > r.0 - grow
+                            && x < r.0 + r.2 + grow
+                            && y > r.1 - grow
+                            && y < r.1 + r.3 + grow
+                    };
+                    for &(i, r) in &lone_rects {
+                        assert!(r.0 >= 0.0 && r.1 >= 0.0 && r.0 + r.2 <= w && r.1 + r.3 <= h);
+                        // Every node of the big part, and every other lone
+                        // node, at least `gap` away (corners included).
+                        let others = parts[big]
+                            .nodes
+                            .iter()
+                            .zip(&laid[big].nodes)
+                            .map(|(&v, &c)| rect(v, c))
+                            .chain(lone_rects.iter().filter(|&&(j, _)| j != i).map(|&(_, q)| q));
+                        for q in others {
+                            let apart = q.0 >= r.0 + r.2 + gap
+                                || r.0 >= q.0 + q.2 + gap
+                                || q.1 >= r.1 + r.3 + gap
+                                || r.1 >= q.1 + q.3 + gap;
+                            assert!(apart, "{direction:?} fan {fan}: {r:?} near {q:?}");
+                        }
+                        // Every line, sampled every half pixel.
+                        for e in &laid[big].edges {
+                            for s in e.points.windows(2) {
+                                let len = ((s[1].x - s[0].x).hypot(s[1].y - s[0].y) * 2.0).ceil();
+                                for k in 0..=len as usize {
+                                    let t = k as f64 / len.max(1.0);
+                                    let p = (
+                                        s[0].x + t * (s[1].x - s[0].x),
+                                        s[0].y + t * (s[1].y - s[0].y),
+                                    );
+                                    assert!(
+                                        !inside(p, r, gap),
+                                        "{direction:?} fan {fan}: line at {p:?} near {r:?}"
+                                    );
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            tucked >= 4 && refused >= 10,
+            "{tucked} tucked, {refused} refused"
         );
     }
 
