@@ -532,7 +532,9 @@ pub(crate) fn tuck(
             let fits = x >= 0.0
                 && y >= 0.0
                 && !rects.iter().any(|r| overlaps(&room, r))
-                && !lines.iter().any(|&(a, b)| segment_meets(a, b, &room));
+                && !lines
+                    .iter()
+                    .any(|&(a, b)| super::straight::meets(a, b, &room, 0.0));
             fits.then_some(Rect {
                 x,
                 y,
@@ -552,36 +554,6 @@ pub(crate) fn tuck(
 /// Whether two rectangles share interior points.
 fn overlaps(a: &Rect, b: &Rect) -> bool {
     a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height
-}
-
-/// Whether segment `ab` has a point inside rectangle `r` (Liang-Barsky
-/// clipping against the open rectangle).
-fn segment_meets(a: Point, b: Point, r: &Rect) -> bool {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let (mut t0, mut t1) = (0.0f64, 1.0f64);
-    for (p, q) in [
-        (-dx, a.x - r.x),
-        (dx, r.x + r.width - a.x),
-        (-dy, a.y - r.y),
-        (dy, r.y + r.height - a.y),
-    ] {
-        if p == 0.0 {
-            if q <= 0.0 {
-                return false;
-            }
-        } else {
-            let t = q / p;
-            if p < 0.0 {
-                t0 = t0.max(t);
-            } else {
-                t1 = t1.min(t);
-            }
-            if t0 >= t1 {
-                return false;
-            }
-        }
-    }
-    true
 }
 
 /// The least [`score`] of a drawing whose width and height lie in the

@@ -155,7 +155,7 @@ fn samples(a: Point, b: Point, step: f64) -> impl Iterator<Item = Point> {
 
 /// Whether segment `ab` meets the open rectangle `r` grown by `grow` (a
 /// negative `grow` shrinks it), by Liang–Barsky clipping.
-fn meets(a: Point, b: Point, r: &Rect, grow: f64) -> bool {
+pub(crate) fn meets(a: Point, b: Point, r: &Rect, grow: f64) -> bool {
     let (x0, y0) = (r.x - grow, r.y - grow);
     let (x1, y1) = (r.x + r.width + grow, r.y + r.height + grow);
     if x1 <= x0 || y1 <= y0 {
