@@ -102,30 +102,22 @@ pub(crate) struct Layered {
 /// (`A` and `B` the outermost boxes holding one end and not the other, as
 /// in ELK's hierarchical layering). So a node linked to a box's contents
 /// sits above or below the box, never beside it, and the edge crosses the
-/// box border once, near its end. `edges` are the ranking edges of the
-/// input's edges, oriented by [`unit_reversed`]; with the cluster brackets
-/// (box `c`'s top `n + 2c` above its members and child boxes, its bottom
-/// `n + 2c + 1` below them) they stay acyclic, since each level's units are
+/// box border once, near its end. `units` are the ranking edges' units
+/// (tail, head) from [`unit_reversed`]; with the cluster brackets (box `c`'s
+/// top `n + 2c` above its members and child boxes, its bottom `n + 2c + 1`
+/// below them) the constraints stay acyclic, since each level's units are
 /// ordered by one acyclic orientation: the boxes can always be stacked in
 /// that order.
-fn separate_boxes(input: &LayoutInput, tree: &ClusterTree, edges: &[RankEdge]) -> Vec<RankEdge> {
-    let n = input.nodes.len();
+fn separate_boxes(n: usize, units: &[(usize, usize)], minlen: i32) -> Vec<RankEdge> {
     let (top, bottom) = (|c: usize| n + 2 * c, |c: usize| n + 2 * c + 1);
-    edges
+    units
         .iter()
-        .filter_map(|e| {
-            let (a, b) = units(input, tree, e.tail, e.head);
-            if a < n && b < n {
-                return None;
-            }
-            let tail = if a < n { a } else { bottom(a - n) };
-            let head = if b < n { b } else { top(b - n) };
-            Some(RankEdge {
-                tail,
-                head,
-                minlen: e.minlen,
-                weight: 0,
-            })
+        .filter(|&&(a, b)| a >= n || b >= n)
+        .map(|&(a, b)| RankEdge {
+            tail: if a < n { a } else { bottom(a - n) },
+            head: if b < n { b } else { top(b - n) },
+            minlen,
+            weight: 0,
         })
         .collect()
 }
@@ -152,13 +144,25 @@ fn units(input: &LayoutInput, tree: &ClusterTree, u: usize, v: usize) -> (usize,
 /// it does not end in. An edge on no cycle of its level's units is never
 /// reversed; an edge on no cycle of nodes may be, where the boxes around its
 /// ends are linked both ways.
-fn unit_reversed(input: &LayoutInput, tree: &ClusterTree, pairs: &[(usize, usize)]) -> Vec<bool> {
-    let n = input.nodes.len();
-    let unit_pairs: Vec<(usize, usize)> = pairs
+///
+/// Returns whether each edge is reversed, and its units in the direction it
+/// is ranked (tail unit, head unit).
+fn unit_reversed(
+    input: &LayoutInput,
+    tree: &ClusterTree,
+    pairs: &[(usize, usize)],
+) -> (Vec<bool>, Vec<(usize, usize)>) {
+    let mut unit_pairs: Vec<(usize, usize)> = pairs
         .iter()
         .map(|&(u, v)| units(input, tree, u, v))
         .collect();
-    reversed_edges(n + input.clusters.len(), &unit_pairs)
+    let rev = reversed_edges(input.nodes.len() + input.clusters.len(), &unit_pairs);
+    for (pair, &r) in unit_pairs.iter_mut().zip(&rev) {
+        if r {
+            *pair = (pair.1, pair.0);
+        }
+    }
+    (rev, unit_pairs)
 }
 
 /// Longest side over shortest side above which [`stagger_sinks`] acts.
@@ -276,7 +280,7 @@ pub(crate) fn build_lowering(
         .iter()
         .map(|&i| (input.edges[i].from, input.edges[i].to))
         .collect();
-    let rev = unit_reversed(input, tree, &pairs);
+    let (rev, ranked_units) = unit_reversed(input, tree, &pairs);
     let rank_edges: Vec<RankEdge> = pairs
         .iter()
         .zip(&rev)
@@ -317,8 +321,7 @@ pub(crate) fn build_lowering(
             rank_edges.push(bracket(v, bottom(c), 0, 0));
         }
     }
-    let separating = separate_boxes(input, tree, &rank_edges[..pairs.len()]);
-    rank_edges.extend(separating);
+    rank_edges.extend(separate_boxes(n, &ranked_units, minlen));
     let mut ranks = rank(n + 2 * k, &rank_edges);
     stagger_sinks(input, &size, &mut ranks[..n], f64::from(minlen));
     if let Some(v) = lowered.filter(|&v| v < n) {

@@ -492,19 +492,19 @@ fn laid_parts(input: &LayoutInput, parts: &[pack::Part], effort: &Effort<'_>) ->
         .collect()
 }
 
-/// One part laid out as [`layout_part`] lays it out, for tests.
+/// The `parts` of `input`, each laid out on its own with the effort a whole
+/// layout of `input` starts with, for tests.
 #[cfg(test)]
-fn layout_part_for_tests(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
+fn laid_parts_for_tests(input: &LayoutInput, parts: &[pack::Part]) -> Vec<Layout> {
     let left = std::cell::Cell::new(input.nodes.len().saturating_mul(EFFORT_PER_NODE));
-    layout_part(input, tree, &Effort::new(&left))
+    laid_parts(input, parts, &Effort::new(&left))
 }
 
 /// The `parts` of `input` laid out one by one and packed, with the size of
 /// each part's drawing.
 #[cfg(test)]
 fn packed_parts(input: &LayoutInput, parts: &[pack::Part]) -> (Layout, Vec<(f64, f64)>) {
-    let left = std::cell::Cell::new(input.nodes.len().saturating_mul(EFFORT_PER_NODE));
-    let laid = laid_parts(input, parts, &Effort::new(&left));
+    let laid = laid_parts_for_tests(input, parts);
     let sizes = sizes_of(&laid);
     (packed_laid(input, parts, laid, pack::arrange), sizes)
 }

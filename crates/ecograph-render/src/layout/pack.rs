@@ -437,8 +437,7 @@ pub(crate) fn joint_loses(
     sizes: &[(f64, f64)],
     packed: (f64, f64),
 ) -> bool {
-    let lone = |p: &Part| p.nodes.len() == 1 && p.edges.is_empty() && p.clusters.is_empty();
-    let mut others = parts.iter().enumerate().filter(|(_, p)| !lone(p));
+    let mut others = parts.iter().enumerate().filter(|(_, p)| !is_lone(p));
     let big = match (others.next(), others.next()) {
         (None, _) => 0,
         (Some((i, _)), None) => i,
@@ -461,6 +460,11 @@ pub(crate) fn joint_loses(
     score(packed.0, packed.1) < least_score((w, w + grow_w), (h, h + grow_h))
 }
 
+/// Whether a part is one node with no edge and no box.
+fn is_lone(p: &Part) -> bool {
+    p.nodes.len() == 1 && p.edges.is_empty() && p.clusters.is_empty()
+}
+
 /// Where every part but one is a lone node (no edge, no box): the lone
 /// nodes set into empty corners of the big part's drawing `laid[big]`,
 /// each [`LayoutInput::node_sep`] clear of every node, box, drawn line and
@@ -476,8 +480,7 @@ pub(crate) fn tuck(
     parts: &[Part],
     laid: &[Layout],
 ) -> Option<(Vec<Point>, f64, f64)> {
-    let lone = |p: &Part| p.nodes.len() == 1 && p.edges.is_empty() && p.clusters.is_empty();
-    let mut others = parts.iter().enumerate().filter(|(_, p)| !lone(p));
+    let mut others = parts.iter().enumerate().filter(|(_, p)| !is_lone(p));
     let (big, _) = others.next()?;
     if others.next().is_some() || parts.len() < 2 {
         return None;
@@ -831,14 +834,7 @@ mod tests {
                     let input = fan_and_lone(direction, fan, lone);
                     let tree = ClusterTree::new(&input.clusters).expect("no clusters");
                     let parts = parts(&input, &tree).expect("parts");
-                    let laid: Vec<Layout> = parts
-                        .iter()
-                        .map(|p| {
-                            let sub = sub_input(&input, p);
-                            let t = ClusterTree::new(&sub.clusters).expect("no clusters");
-                            crate::layout::layout_part_for_tests(&sub, &t)
-                        })
-                        .collect();
+                    let laid = crate::layout::laid_parts_for_tests(&input, &parts);
                     let big = parts.iter().position(|p| p.nodes.len() > 1).expect("fan");
                     let found = tuck(&input, &parts, &laid);
                     // A node larger than the drawing never fits.

@@ -88,12 +88,7 @@ fn units(input: &LayoutInput) -> Vec<(usize, usize)> {
     let n = input.nodes.len();
     // Each node's boxes, outermost first.
     let path = |v: usize| {
-        let mut p = Vec::new();
-        let mut c = input.nodes[v].cluster;
-        while let Some(b) = c {
-            p.push(b);
-            c = input.clusters[b].parent;
-        }
+        let mut p = ancestors(input, input.nodes[v].cluster);
         p.reverse();
         p
     };
@@ -274,7 +269,7 @@ fn check(input: &LayoutInput, out: &Layout) {
         // nodes beside each other) point along the direction: an edge may
         // turn only where the boxes around its ends are linked both ways.
         let (a, b) = units[i];
-        if e.constraint && e.from != e.to && comp[a] != comp[b] {
+        if e.constraint && comp[a] != comp[b] {
             let (a, b) = (out.nodes[e.from], out.nodes[e.to]);
             match input.direction {
                 Direction::TopToBottom => assert!(b.y > a.y, "edge {i} points up"),
