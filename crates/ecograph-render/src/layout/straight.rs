@@ -41,8 +41,9 @@ pub(crate) struct Scene<'a> {
 }
 
 /// A uniform grid of ids over the scene's extent. Items go into every cell
-/// their box (grown by the sampling slack) touches; a segment is looked up
-/// through the cells of points sampled along it at most half a cell apart.
+/// their box or segment touches, and a segment is looked up through every
+/// cell it touches: two items that meet share a cell. Cell edges are
+/// widened by a hair on both sides, so a point on an edge is in both cells.
 struct Grid {
     x0: f64,
     y0: f64,
@@ -68,9 +69,10 @@ impl Grid {
         }
     }
 
-    /// Slack a box grows by on insertion so sampled lookups cannot miss it.
-    fn slack(&self) -> f64 {
-        self.cell
+    /// How far past a cell's edges it reaches: far above rounding in the
+    /// coordinates, far below anything drawn.
+    fn hair(&self) -> f64 {
+        self.cell * 1e-6
     }
 
     // The cell of a coordinate: `as` truncates a non-negative number to its
@@ -85,13 +87,13 @@ impl Grid {
     }
 
     fn insert_box(&mut self, x0: f64, y0: f64, x1: f64, y1: f64, id: u32) {
-        let s = self.slack();
+        let s = self.hair();
         let (c0, c1) = (self.col(x0 - s), self.col(x1 + s));
         let (r0, r1) = (self.row(y0 - s), self.row(y1 + s));
         for r in r0..=r1 {
             for c in c0..=c1 {
-                // A segment's samples and a border's sides overlap: each id
-                // once per cell (an item's ids are inserted together).
+                // A border's four sides overlap at the corners: each id once
+                // per cell (an item's ids are inserted together).
                 let cell = &mut self.cells[r * self.nx + c];
                 if cell.last() != Some(&id) {
                     cell.push(id);
@@ -110,47 +112,56 @@ impl Grid {
         );
     }
 
-    /// Inserts a segment through the cells near points sampled along it.
+    /// Inserts a segment into every cell it touches.
     fn insert_segment(&mut self, a: Point, b: Point, id: u32) {
-        let mut last = usize::MAX;
-        for q in samples(a, b, self.cell / 2.0) {
-            let key = self.row(q.y) * self.nx + self.col(q.x);
-            if key != last {
-                self.insert_box(q.x, q.y, q.x, q.y, id);
-                last = key;
-            }
-        }
+        let mut cells = std::mem::take(&mut self.cells);
+        self.touched(a, b, |key| {
+            cells[key].push(id);
+            true
+        });
+        self.cells = cells;
     }
 
-    /// Calls `f` with every id in the cells of points sampled along `ab`
-    /// (an id may come more than once) until it returns false; returns
-    /// whether it never did.
+    /// Calls `f` with every id in the cells segment `ab` touches (an id may
+    /// come more than once) until it returns false; returns whether it
+    /// never did.
     fn visit_while(&self, a: Point, b: Point, mut f: impl FnMut(u32) -> bool) -> bool {
-        let mut last = usize::MAX;
-        for q in samples(a, b, self.cell / 2.0) {
-            let key = self.row(q.y) * self.nx + self.col(q.x);
-            if key != last {
-                if !self.cells[key].iter().all(|&id| f(id)) {
+        self.touched(a, b, |key| self.cells[key].iter().all(|&id| f(id)))
+    }
+
+    /// Calls `f` with the index of every cell segment `ab` touches, each
+    /// once, column by column, until it returns false; returns whether it
+    /// never did. In each column the rows run from where the segment enters
+    /// the column to where it leaves (or from end to end in the columns of
+    /// its ends).
+    fn touched(&self, a: Point, b: Point, mut f: impl FnMut(usize) -> bool) -> bool {
+        let s = self.hair();
+        let (p, q) = if a.x <= b.x { (a, b) } else { (b, a) };
+        let (c0, c1) = (self.col(p.x - s), self.col(q.x + s));
+        let dx = q.x - p.x;
+        let y_at = |x: f64| p.y + (x - p.x) / dx * (q.y - p.y);
+        for c in c0..=c1 {
+            let (ya, yb) = if c0 == c1 || dx <= 0.0 {
+                // One column, or a vertical segment on a column's edge.
+                (p.y, q.y)
+            } else {
+                // The piece of the segment over this column (and a hair
+                // beyond it on both sides), clamped to the segment.
+                let left = self.x0 + c as f64 * self.cell - s;
+                let right = self.x0 + (c + 1) as f64 * self.cell + s;
+                let from = if c == c0 { p.x } else { left.max(p.x) };
+                let to = if c == c1 { q.x } else { right.min(q.x) };
+                (y_at(from), y_at(to.max(from)))
+            };
+            let (r0, r1) = (self.row(ya.min(yb) - s), self.row(ya.max(yb) + s));
+            for r in r0..=r1 {
+                if !f(r * self.nx + c) {
                     return false;
                 }
-                last = key;
             }
         }
         true
     }
-}
-
-/// Points along `ab`, both ends included, at most `step` apart.
-fn samples(a: Point, b: Point, step: f64) -> impl Iterator<Item = Point> {
-    let len = (b.x - a.x).hypot(b.y - a.y);
-    let n = ((len / step).ceil() as usize).clamp(1, 1 << 16);
-    (0..=n).map(move |k| {
-        let t = k as f64 / n as f64;
-        Point {
-            x: a.x + t * (b.x - a.x),
-            y: a.y + t * (b.y - a.y),
-        }
-    })
 }
 
 /// Whether segment `ab` meets the open rectangle `r` grown by `grow` (a
@@ -562,6 +573,7 @@ pub(crate) fn straighten(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     fn pt(x: f64, y: f64) -> Point {
         Point { x, y }
@@ -689,6 +701,81 @@ mod tests {
         }
         assert!(brute > 0);
         assert_eq!(crossings(&routes), brute);
+    }
+
+    /// Points on a coarse lattice, so that segments run along cell edges,
+    /// through cell corners and straight up and across.
+    fn lattice_point() -> impl Strategy<Value = Point> {
+        (0u8..=12, 0u8..=12).prop_map(|(x, y)| pt(f64::from(x) * 8.0, f64::from(y) * 8.0))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+
+        /// Every cell holding a point of the segment is visited, once.
+        #[test]
+        fn a_segment_visits_every_cell_it_touches(a in lattice_point(), b in lattice_point(), items in 1usize..40) {
+            let grid = Grid::new(pt(0.0, 0.0), pt(96.0, 96.0), items);
+            let mut seen = Vec::new();
+            grid.touched(a, b, |key| {
+                seen.push(key);
+                true
+            });
+            let mut unique = seen.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            prop_assert_eq!(unique.len(), seen.len());
+            for k in 0..=1000 {
+                let t = f64::from(k) / 1000.0;
+                let p = pt(a.x + t * (b.x - a.x), a.y + t * (b.y - a.y));
+                let key = grid.row(p.y) * grid.nx + grid.col(p.x);
+                prop_assert!(seen.contains(&key), "{:?} at {:?} missed", (a, b), p);
+            }
+        }
+
+        /// The grid finds every crossing that comparing all pairs finds,
+        /// with segments along and across the cell edges.
+        #[test]
+        fn lattice_crossings_match_brute_force(
+            routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 2..5), 2..10)
+        ) {
+            let mut brute = 0;
+            for a in 0..routes.len() {
+                for b in a + 1..routes.len() {
+                    for s in routes[a].windows(2) {
+                        for t in routes[b].windows(2) {
+                            brute += usize::from(cross(s[0], s[1], t[0], t[1]));
+                        }
+                    }
+                }
+            }
+            prop_assert_eq!(crossings(&routes), brute);
+        }
+
+        /// A segment is clear exactly when it meets no node (but touching
+        /// its own) grown by the margin: the grid misses none.
+        #[test]
+        fn clear_matches_checking_every_node(
+            boxes in proptest::collection::vec((lattice_point(), 1u8..4, 1u8..4), 2..8),
+            a in lattice_point(),
+            b in lattice_point(),
+        ) {
+            let nodes: Vec<Rect> = boxes
+                .iter()
+                .map(|&(p, w, h)| rect(p.x, p.y, f64::from(w) * 8.0, f64::from(h) * 8.0))
+                .collect();
+            let ends = [(0, 1)];
+            let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
+            let mut grid = Grid::new(pt(0.0, 0.0), pt(128.0, 128.0), nodes.len());
+            for (id, r) in nodes.iter().enumerate() {
+                grid.insert_rect(r, MARGIN, id as u32);
+            }
+            let mut obstacles = Obstacles { scene: &scene, grid, stamp: vec![0; nodes.len()], round: 0, margin: MARGIN };
+            let expected = nodes.iter().enumerate().all(|(id, r)| {
+                if id < 2 { !meets(a, b, r, -1.0) } else { !meets(a, b, r, MARGIN) }
+            });
+            prop_assert_eq!(obstacles.clear(0, a, b), expected);
+        }
     }
 
     #[test]
