@@ -313,12 +313,6 @@ impl<'a> Simplex<'a> {
         }
     }
 
-    /// The tree edges at `v` (those it is the tail of first).
-    fn tree_arcs(&self, v: usize) -> &[Arc] {
-        let at = self.arcs_of[v];
-        &self.arcs[at.start..at.start + at.len]
-    }
-
     /// Grows a spanning tree of tight edges. While stuck, the whole tree
     /// shifts by the least slack of an edge leaving it, which makes that edge
     /// tight; a lazy offset makes the shift O(1).
@@ -716,21 +710,14 @@ impl<'a> Simplex<'a> {
         best.map(|(_, f)| f)
     }
 
-    /// Subtracts `delta` from the ranks of the subtree hanging from `v`.
+    /// Subtracts `delta` from the ranks of the subtree hanging from `v`:
+    /// the nodes numbered `low..=lim` of `v`, read off `node_at`.
     fn rerank(&mut self, v: usize, delta: i64) {
-        let mut stack = std::mem::take(&mut self.scratch);
-        stack.clear();
-        stack.push(v);
-        while let Some(u) = stack.pop() {
-            self.rank[u] -= delta;
-            self.work += 1;
-            for &Arc { edge, other } in self.tree_arcs(u) {
-                if edge != self.num[u].par {
-                    stack.push(other);
-                }
-            }
+        let Num { low, lim, .. } = self.num[v];
+        for &u in &self.node_at[low..=lim] {
+            self.rank[u as usize] -= delta;
         }
-        self.scratch = stack;
+        self.work += (lim + 1 - low) as u64;
     }
 
     /// Walks up from `v` to the subtree containing `w`, adding `cutvalue` to
