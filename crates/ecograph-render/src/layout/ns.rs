@@ -40,6 +40,19 @@ const INVALID: usize = usize::MAX;
 /// Returns `None` if the constraints have a cycle (or there are more nodes
 /// than `u32` numbers: no drawing comes near that).
 pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -> Option<Vec<i64>> {
+    solve_from(n, edges, None, balance, budget)
+}
+
+/// [`solve`], starting from the ranks `start` where they meet every
+/// constraint, instead of the longest-path ranks: a start near the optimum
+/// needs fewer pivots, which matters where the budget stops them.
+pub(crate) fn solve_from(
+    n: usize,
+    edges: &[NsEdge],
+    start: Option<&[i64]>,
+    balance: Balance,
+    budget: u64,
+) -> Option<Vec<i64>> {
     if n == 0 {
         return Some(Vec::new());
     }
@@ -49,6 +62,9 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
     let mut s = Simplex::new(n, edges);
     if !s.init_rank() {
         return None;
+    }
+    if let Some(start) = start.filter(|r| r.len() == n && feasible(edges, r)) {
+        s.rank.copy_from_slice(start);
     }
     s.feasible_tree();
     s.init_cutvalues();
@@ -65,6 +81,64 @@ pub(crate) fn solve(n: usize, edges: &[NsEdge], balance: Balance, budget: u64) -
         s.centre(budget.saturating_mul(2));
     }
     Some(s.rank)
+}
+
+/// Whether `rank` meets every constraint.
+fn feasible(edges: &[NsEdge], rank: &[i64]) -> bool {
+    edges.iter().all(|e| {
+        rank[e.head]
+            .checked_sub(rank[e.tail])
+            .is_some_and(|d| d >= e.minlen)
+    })
+}
+
+/// Ranks that meet every constraint, near `hint`: in topological order,
+/// each variable takes its hint, or the least rank its constraints allow
+/// where that is more; then each variable without a hint and without
+/// edges in takes the greatest rank its edges out allow (so a variable
+/// that only pulls others together sits as high as it can). `None` on a
+/// cycle.
+pub(crate) fn feasible_near(n: usize, edges: &[NsEdge], hint: &[Option<i64>]) -> Option<Vec<i64>> {
+    if hint.len() != n {
+        return None;
+    }
+    let adj = Adjacency::new(n, edges);
+    let mut rank: Vec<Option<i64>> = hint.to_vec();
+    let mut indeg: Vec<usize> = (0..n).map(|v| adj.inc(v).len()).collect();
+    let mut queue: Vec<usize> = (0..n).filter(|&v| indeg[v] == 0).collect();
+    let mut i = 0;
+    while i < queue.len() {
+        let v = queue[i];
+        i += 1;
+        for &Arc { edge, other: head } in adj.out(v) {
+            if let Some(r) = rank[v] {
+                let least = r.saturating_add(edges[edge].minlen);
+                rank[head] = Some(rank[head].map_or(least, |h| h.max(least)));
+            }
+            indeg[head] -= 1;
+            if indeg[head] == 0 {
+                queue.push(head);
+            }
+        }
+    }
+    if queue.len() != n {
+        return None;
+    }
+    // Heads first: every edge out of an unranked variable leads to one
+    // ranked by now.
+    for &v in queue.iter().rev() {
+        if rank[v].is_none() {
+            let most = adj
+                .out(v)
+                .iter()
+                .filter_map(|&Arc { edge, other }| {
+                    Some(rank[other]?.saturating_sub(edges[edge].minlen))
+                })
+                .min();
+            rank[v] = Some(most.unwrap_or(0));
+        }
+    }
+    Some(rank.into_iter().map(|r| r.unwrap_or(0)).collect())
 }
 
 /// Every node's edges in one array (compressed sparse rows), each with the
@@ -894,6 +968,30 @@ mod tests {
                 }
             }
             assert_eq!(cost(&edges, &r), best, "{edges:?}");
+            // From any start made feasible, the same optimum.
+            let hint: Vec<Option<i64>> = (0..n)
+                .map(|_| (next(3) > 0).then(|| next(9) as i64 - 4))
+                .collect();
+            let start = feasible_near(n, &edges, &hint).expect("acyclic");
+            assert!(feasible(&edges, &start), "{edges:?} {hint:?} {start:?}");
+            let r = solve_from(n, &edges, Some(&start), Balance::None, u64::MAX).expect("acyclic");
+            assert!(feasible(&edges, &r));
+            assert_eq!(cost(&edges, &r), best, "{edges:?} from {start:?}");
         }
+    }
+
+    #[test]
+    fn feasible_near_keeps_what_it_can_and_raises_the_rest() {
+        // 0 -> 1 -> 2 at least 2 apart each; 3 pulls 1 and 2 from below.
+        let edges = [e(0, 1, 2, 0), e(1, 2, 2, 0), e(3, 1, 0, 1), e(3, 2, 0, 1)];
+        let start = feasible_near(4, &edges, &[Some(0), Some(5), Some(3), None]).expect("acyclic");
+        // 1 keeps its hint, 2 is raised to 7, and 3 sits as high as both allow.
+        assert_eq!(start, vec![0, 5, 7, 5]);
+        assert!(feasible_near(2, &[e(0, 1, 1, 1), e(1, 0, 1, 1)], &[None, None]).is_none());
+        // An infeasible start is not used: the optimum is still found.
+        let r =
+            solve_from(4, &edges, Some(&[0, 0, 0, 0]), Balance::None, u64::MAX).expect("acyclic");
+        assert!(feasible(&edges, &r));
+        assert_eq!(cost(&edges, &r), 2);
     }
 }
