@@ -53,6 +53,17 @@ pub(crate) fn solve_from(
     balance: Balance,
     budget: u64,
 ) -> Option<Vec<i64>> {
+    solve_searching(n, edges, start, balance, budget, false)
+}
+
+fn solve_searching(
+    n: usize,
+    edges: &[NsEdge],
+    start: Option<&[i64]>,
+    balance: Balance,
+    budget: u64,
+    subtrees_only: bool,
+) -> Option<Vec<i64>> {
     if n == 0 {
         return Some(Vec::new());
     }
@@ -60,6 +71,7 @@ pub(crate) fn solve_from(
         return None;
     }
     let mut s = Simplex::new(n, edges);
+    s.subtrees_only = subtrees_only;
     if !s.init_rank() {
         return None;
     }
@@ -211,17 +223,12 @@ struct Arc {
 /// Where a node's tree edges sit in [`Simplex::arcs`]: from `start`, `len`
 /// of them, the `out` it is the tail of first, each group in the order the
 /// edges joined the tree. The slots reserved are the node's degree (its
-/// tree edges are among its edges), so they never overflow. With the
-/// node's bounds in [`Adjacency`] (which starts there too): where its edges
-/// in start and where its edges end, so that a search reads one record per
-/// node.
+/// tree edges are among its edges), so they never overflow.
 #[derive(Debug, Clone, Copy, Default)]
 struct Arcs {
     start: usize,
     len: usize,
     out: usize,
-    split: usize,
-    end: usize,
 }
 
 /// A node's place in the spanning tree: the tree edge to its parent
@@ -238,8 +245,7 @@ struct Simplex<'a> {
     n: usize,
     edges: &'a [NsEdge],
     adj: Adjacency,
-    /// Reused stacks of the tree walks.
-    scratch: Vec<usize>,
+    /// Reused stack of the numbering's tree walk.
     scratch_pairs: Vec<(usize, usize, usize, usize)>,
     rank: Vec<i64>,
     /// Every node's tree edges, in one array (see [`Arcs`]).
@@ -267,6 +273,11 @@ struct Simplex<'a> {
     negative: Vec<u64>,
     search_start: usize,
     work: u64,
+    /// How many nodes the tree numbers (`n` when it spans them all).
+    numbered: usize,
+    /// Search the subtree below a leaving edge even where the rest is
+    /// smaller (the tests compare the two).
+    subtrees_only: bool,
 }
 
 impl<'a> Simplex<'a> {
@@ -275,8 +286,6 @@ impl<'a> Simplex<'a> {
         let arcs_of = (0..n)
             .map(|v| Arcs {
                 start: adj.bounds[v].0,
-                split: adj.bounds[v].1,
-                end: adj.bounds[v].2,
                 len: 0,
                 out: 0,
             })
@@ -285,7 +294,6 @@ impl<'a> Simplex<'a> {
             n,
             edges,
             adj,
-            scratch: Vec::new(),
             scratch_pairs: Vec::new(),
             rank: vec![0; n],
             arcs: vec![Arc::default(); 2 * edges.len()],
@@ -307,6 +315,8 @@ impl<'a> Simplex<'a> {
             negative: vec![0; n.div_ceil(64)],
             search_start: 0,
             work: 0,
+            numbered: 0,
+            subtrees_only: false,
         }
     }
 
@@ -607,6 +617,7 @@ impl<'a> Simplex<'a> {
             x.low = INVALID;
         }
         let end = self.dfs_range(0, NONE, 1);
+        self.numbered = end - 1;
         // Post-order, children's cut values first: the numbered nodes by
         // number, as `node_at` lists them (the others have no parent edge).
         for lim in 1..end {
@@ -719,68 +730,65 @@ impl<'a> Simplex<'a> {
         best
     }
 
-    /// The non-tree edge of least slack that reconnects the subtree cut off
-    /// by `e`, searching that subtree only.
+    /// The non-tree edge of least slack that reconnects the two parts the
+    /// tree falls into without `e` (in `e`'s direction), the first found
+    /// where several tie. The smaller part is searched: the subtree below
+    /// `e`, the nodes numbered `low..=lim` of its root, or the rest, the
+    /// nodes numbered outside that range; either is read off `node_at`.
     fn enter_edge(&mut self, e: usize) -> Option<usize> {
         let NsEdge { tail, head, .. } = self.edges[e];
-        // `v` is the lower end: the root of the subtree below `e`.
-        let (v, outsearch) = if self.num[tail].lim < self.num[head].lim {
+        // `v` is the lower end: the root of the subtree below `e`. Entering
+        // edges leave the subtree from their tail when `e` enters it.
+        let (v, out_of_subtree) = if self.num[tail].lim < self.num[head].lim {
             (tail, false)
         } else {
             (head, true)
         };
         let (low, lim) = (self.num[v].low, self.num[v].lim);
+        let below = lim + 1 - low;
+        let rest = self.numbered - below;
+        // The part searched, whether it is the subtree, and whether the
+        // edges across leave it from their tail.
+        let (ranges, in_subtree, out) =
+            if below <= rest || self.numbered != self.n || self.subtrees_only {
+                ([(low, lim + 1), (0, 0)], true, out_of_subtree)
+            } else {
+                (
+                    [(1, low), (lim + 1, self.numbered + 1)],
+                    false,
+                    !out_of_subtree,
+                )
+            };
+        let nums = &self.num[..];
         let mut best: Option<(i64, usize)> = None;
-        let mut stack = std::mem::take(&mut self.scratch);
-        stack.clear();
-        stack.push(v);
         // Added once at the end: the budget is checked between pivots.
         let mut work = 0;
-        let nums = &self.num[..];
-        while let Some(u) = stack.pop() {
-            if best.is_some_and(|(s, _)| s == 0) {
-                break;
-            }
-            let at = self.arcs_of[u];
-            let (from, split, to) = (at.start, at.split, at.end);
-            work += (to - from) as u64;
-            // The tree edges into u when searching out-edges, else out of u.
-            let (cands, tree_down) = if outsearch {
-                (
-                    &self.adj.list[from..split],
-                    at.start + at.out..at.start + at.len,
-                )
-            } else {
-                (&self.adj.list[split..to], at.start..at.start + at.out)
-            };
-            let lim_u = nums[u].lim;
-            for &Arc { edge: f, other } in cands {
-                let lim_other = nums[other].lim;
-                if !self.seq(low, lim_other, lim) {
-                    // The one tree edge between the subtree and the rest is
-                    // `e`, so every other edge leaving it is a non-tree
-                    // edge: no look-up of the edge's tree slot is needed.
-                    if f != e {
+        'search: for (from, to) in ranges {
+            for &u in &self.node_at[from..to] {
+                let (start, split, end) = self.adj.bounds(u as usize);
+                work += (end - start) as u64;
+                let cands = if out {
+                    &self.adj.list[start..split]
+                } else {
+                    &self.adj.list[split..end]
+                };
+                for &Arc { edge: f, other } in cands {
+                    // An edge across is one with its other end in the other
+                    // part; the one tree edge across is `e`.
+                    let across = self.seq(low, nums[other].lim, lim) != in_subtree;
+                    if across && f != e {
                         let s = self.slack(f);
                         if best.is_none_or(|(b, _)| s < b) {
                             best = Some((s, f));
+                            if s == 0 {
+                                break 'search;
+                            }
                         }
                     }
-                } else if nums[other].par == f {
-                    // A tree edge down to a child (a non-tree edge is no
-                    // node's parent edge, nor is the edge up to u's parent
-                    // the parent edge of that parent).
-                    stack.push(other);
-                }
-            }
-            for &Arc { other, .. } in &self.arcs[tree_down] {
-                if nums[other].lim < lim_u {
-                    stack.push(other);
                 }
             }
         }
         self.work += work;
-        self.scratch = stack;
         best.map(|(_, f)| f)
     }
 
@@ -977,6 +985,43 @@ mod tests {
             let r = solve_from(n, &edges, Some(&start), Balance::None, u64::MAX).expect("acyclic");
             assert!(feasible(&edges, &r));
             assert_eq!(cost(&edges, &r), best, "{edges:?} from {start:?}");
+        }
+    }
+
+    #[test]
+    fn searching_the_smaller_part_reaches_the_same_optimum() {
+        // Larger random instances than brute force can take: searching the
+        // smaller part of the tree for an entering edge, and searching the
+        // subtree below the leaving edge always, must both end optimal, so
+        // at the same cost; the first must have searched the rest sometimes.
+        let mut seed = 987u64;
+        let mut next = |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        for _ in 0..100 {
+            let n = 10 + next(50) as usize;
+            let mut edges = Vec::new();
+            for v in 1..n {
+                let u = next(v as u64) as usize;
+                edges.push(e(u, v, next(4) as i64, next(5) as i64));
+            }
+            for _ in 0..next(3 * n as u64) {
+                let a = next(n as u64) as usize;
+                let b = next(n as u64) as usize;
+                if a < b {
+                    edges.push(e(a, b, next(4) as i64, next(5) as i64));
+                }
+            }
+            for balance in [Balance::None, Balance::Centre] {
+                let fast = solve(n, &edges, balance, u64::MAX).expect("acyclic");
+                let slow =
+                    solve_searching(n, &edges, None, balance, u64::MAX, true).expect("acyclic");
+                assert!(feasible(&edges, &fast) && feasible(&edges, &slow));
+                assert_eq!(cost(&edges, &fast), cost(&edges, &slow), "{edges:?}");
+            }
         }
     }
 
