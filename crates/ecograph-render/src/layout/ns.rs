@@ -932,31 +932,48 @@ mod tests {
         assert!(solve(2, &[e(0, 1, 1, 1), e(1, 0, 1, 1)], Balance::None, u64::MAX).is_none());
     }
 
-    #[test]
-    fn matches_brute_force() {
-        // Tiny random instances against exhaustive search over small ranks.
-        let mut seed = 12345u64;
-        let mut next = |m: u64| {
+    /// A xorshift generator: `next(m)` is below `m`.
+    fn numbers(mut seed: u64) -> impl FnMut(u64) -> u64 {
+        move |m| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
             seed ^= seed << 17;
             seed % m
-        };
+        }
+    }
+
+    /// A random connected acyclic instance on `n` nodes: a spanning tree
+    /// of edges from lower to higher nodes (so it is connected), then up to
+    /// `extra` more, minimum lengths below `len` and weights below `weight`.
+    fn instance(
+        next: &mut impl FnMut(u64) -> u64,
+        n: usize,
+        extra: u64,
+        len: u64,
+        weight: u64,
+    ) -> Vec<NsEdge> {
+        let mut edges = Vec::new();
+        for v in 1..n {
+            let u = next(v as u64) as usize;
+            edges.push(e(u, v, next(len) as i64, next(weight) as i64));
+        }
+        for _ in 0..next(extra) {
+            let a = next(n as u64) as usize;
+            let b = next(n as u64) as usize;
+            if a < b {
+                edges.push(e(a, b, next(len) as i64, next(weight) as i64));
+            }
+        }
+        edges
+    }
+
+    #[test]
+    fn matches_brute_force() {
+        // Tiny random instances against exhaustive search over small ranks.
+        let mut next = numbers(12345);
         for _ in 0..200 {
             let n = 2 + next(3) as usize;
-            let mut edges = Vec::new();
-            // A spanning path keeps the instance connected.
-            for v in 1..n {
-                let u = next(v as u64) as usize;
-                edges.push(e(u, v, next(3) as i64, next(4) as i64));
-            }
-            for _ in 0..next(4) {
-                let a = next(n as u64) as usize;
-                let b = next(n as u64) as usize;
-                if a < b {
-                    edges.push(e(a, b, next(3) as i64, next(4) as i64));
-                }
-            }
+            let edges = instance(&mut next, n, 4, 3, 4);
             let r = solve(n, &edges, Balance::None, u64::MAX).expect("acyclic");
             for x in &edges {
                 assert!(r[x.head] - r[x.tail] >= x.minlen);
@@ -993,28 +1010,12 @@ mod tests {
         // Larger random instances than brute force can take: searching the
         // smaller part of the tree for an entering edge, and searching the
         // subtree below the leaving edge always, must both end optimal, so
-        // at the same cost; the first must have searched the rest sometimes.
-        let mut seed = 987u64;
-        let mut next = |m: u64| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed % m
-        };
+        // at the same cost (searching the rest in the wrong direction fails
+        // this).
+        let mut next = numbers(987);
         for _ in 0..100 {
             let n = 10 + next(50) as usize;
-            let mut edges = Vec::new();
-            for v in 1..n {
-                let u = next(v as u64) as usize;
-                edges.push(e(u, v, next(4) as i64, next(5) as i64));
-            }
-            for _ in 0..next(3 * n as u64) {
-                let a = next(n as u64) as usize;
-                let b = next(n as u64) as usize;
-                if a < b {
-                    edges.push(e(a, b, next(4) as i64, next(5) as i64));
-                }
-            }
+            let edges = instance(&mut next, n, 3 * n as u64, 4, 5);
             for balance in [Balance::None, Balance::Centre] {
                 let fast = solve(n, &edges, balance, u64::MAX).expect("acyclic");
                 let slow =

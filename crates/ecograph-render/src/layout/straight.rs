@@ -772,6 +772,13 @@ mod tests {
         let routes: Vec<Vec<Point>> = (0..30)
             .map(|_| (0..4).map(|_| pt(next(), next())).collect())
             .collect();
+        let brute = brute_crossings(&routes);
+        assert!(brute > 0);
+        assert_eq!(crossings(&routes), brute);
+    }
+
+    /// Crossings between segments of different routes, pair by pair.
+    fn brute_crossings(routes: &[Vec<Point>]) -> usize {
         let mut brute = 0;
         for a in 0..routes.len() {
             for b in a + 1..routes.len() {
@@ -782,8 +789,7 @@ mod tests {
                 }
             }
         }
-        assert!(brute > 0);
-        assert_eq!(crossings(&routes), brute);
+        brute
     }
 
     /// Points on a coarse lattice, so that segments run along cell edges,
@@ -822,17 +828,7 @@ mod tests {
         fn lattice_crossings_match_brute_force(
             routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 2..5), 2..10)
         ) {
-            let mut brute = 0;
-            for a in 0..routes.len() {
-                for b in a + 1..routes.len() {
-                    for s in routes[a].windows(2) {
-                        for t in routes[b].windows(2) {
-                            brute += usize::from(cross(s[0], s[1], t[0], t[1]));
-                        }
-                    }
-                }
-            }
-            prop_assert_eq!(crossings(&routes), brute);
+            prop_assert_eq!(crossings(&routes), brute_crossings(&routes));
         }
 
         /// A segment is clear exactly when it meets no node (but touching
