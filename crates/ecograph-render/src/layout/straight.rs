@@ -798,6 +798,14 @@ mod tests {
         (0u8..=12, 0u8..=12).prop_map(|(x, y)| pt(f64::from(x) * 8.0, f64::from(y) * 8.0))
     }
 
+    /// Node boxes at lattice points, `w` by `h` lattice steps.
+    fn lattice_nodes(boxes: &[(Point, u8, u8)]) -> Vec<Rect> {
+        boxes
+            .iter()
+            .map(|&(p, w, h)| rect(p.x, p.y, f64::from(w) * 8.0, f64::from(h) * 8.0))
+            .collect()
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(300))]
 
@@ -839,10 +847,7 @@ mod tests {
             a in lattice_point(),
             b in lattice_point(),
         ) {
-            let nodes: Vec<Rect> = boxes
-                .iter()
-                .map(|&(p, w, h)| rect(p.x, p.y, f64::from(w) * 8.0, f64::from(h) * 8.0))
-                .collect();
+            let nodes = lattice_nodes(&boxes);
             let ends = [(0, 1)];
             let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
             let mut grid = Grid::new(pt(0.0, 0.0), pt(128.0, 128.0), nodes.len());
@@ -869,10 +874,7 @@ mod tests {
             boxes in proptest::collection::vec((lattice_point(), 1u8..3, 1u8..3), 2..6),
             rounded in any::<bool>(),
         ) {
-            let nodes: Vec<Rect> = boxes
-                .iter()
-                .map(|&(p, w, h)| rect(p.x, p.y, f64::from(w) * 8.0, f64::from(h) * 8.0))
-                .collect();
+            let nodes = lattice_nodes(&boxes);
             let ends = vec![(0, 1); routes.len()];
             let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
             let movable = vec![true; routes.len()];
