@@ -339,6 +339,10 @@ struct Lines {
     /// End nodes of each route; routes that share one are not counted as
     /// crossing. Empty: every pair counts.
     ends: Vec<(usize, usize)>,
+    /// Segments taken out since the grid was last cleared of them.
+    dead: usize,
+    /// Segments taken out in all.
+    out: usize,
 }
 
 impl Lines {
@@ -353,6 +357,23 @@ impl Lines {
         });
         self.grid.insert_segment(a, b, id);
         id
+    }
+
+    /// Takes segment `id` out: it is no longer met. Once more segments have
+    /// been taken out than are left, the grid's cells are cleared of them,
+    /// so look-ups do not wade through old lines (linear, and amortised
+    /// over the segments taken out).
+    fn remove(&mut self, id: u32) {
+        self.segs[id as usize].alive = false;
+        self.dead += 1;
+        self.out += 1;
+        if self.dead > self.segs.len() - self.out {
+            let segs = &self.segs;
+            for cell in &mut self.grid.cells {
+                cell.retain(|&id| segs[id as usize].alive);
+            }
+            self.dead = 0;
+        }
     }
 
     /// Crossings of segment `ab` with live segments of other routes.
@@ -430,6 +451,8 @@ pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) 
         segs: Vec::with_capacity(count),
         round: 0,
         ends,
+        dead: 0,
+        out: 0,
     };
     let mut total = 0;
     for (e, r) in routes.iter().enumerate() {
@@ -531,6 +554,8 @@ fn straighten_tries(
         segs: Vec::with_capacity(seg_count * 2),
         round: 0,
         ends: Vec::new(),
+        dead: 0,
+        out: 0,
     };
     let mut ids: Vec<Vec<u32>> = Vec::with_capacity(routes.len());
     for (e, r) in routes.iter().enumerate() {
@@ -611,7 +636,7 @@ fn straighten_tries(
                     continue;
                 };
                 for &id in &seg_ids[i..j] {
-                    lines.segs[id as usize].alive = false;
+                    lines.remove(id);
                 }
                 let id = lines.add(e, a, b);
                 changed.push(bounding(&pts[i..=j]));
@@ -630,7 +655,7 @@ fn straighten_tries(
             obstacles.margin = MARGIN;
             if !fine {
                 for &id in &seg_ids {
-                    lines.segs[id as usize].alive = false;
+                    lines.remove(id);
                 }
                 seg_ids = old.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
                 turned_down = Some(bounding(&old));
@@ -837,6 +862,47 @@ mod tests {
             routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 2..5), 2..10)
         ) {
             prop_assert_eq!(crossings(&routes), brute_crossings(&routes));
+        }
+
+        /// Segments taken out are no longer met, before and after the grid
+        /// is cleared of them: a look-up counts the segments left that it
+        /// crosses, as comparing it with each of them does.
+        #[test]
+        fn removed_segments_are_not_met(
+            segs in proptest::collection::vec((lattice_point(), lattice_point(), any::<bool>()), 1..40),
+            queries in proptest::collection::vec((lattice_point(), lattice_point()), 1..6),
+        ) {
+            let mut lines = Lines {
+                grid: Grid::new(pt(0.0, 0.0), pt(96.0, 96.0), segs.len()),
+                segs: Vec::new(),
+                round: 0,
+                ends: Vec::new(),
+                dead: 0,
+                out: 0,
+            };
+            // Route 0 for the look-ups; each segment a route of its own.
+            let ids: Vec<u32> = segs.iter().enumerate().map(|(i, &(a, b, _))| lines.add(i + 1, a, b)).collect();
+            let mut purged = false;
+            for (&id, &(_, _, gone)) in ids.iter().zip(&segs) {
+                if gone {
+                    let before = lines.dead;
+                    lines.remove(id);
+                    purged |= lines.dead <= before;
+                }
+            }
+            // The grid holds the taken-out segments only until it is cleared.
+            let held: usize = lines.grid.cells.iter().flatten().filter(|&&id| !lines.segs[id as usize].alive).count();
+            prop_assert_eq!(held == 0, lines.dead == 0);
+            for &(a, b) in &queries {
+                let expected = segs.iter().filter(|&&(c, d, gone)| !gone && cross(a, b, c, d)).count();
+                prop_assert_eq!(lines.crossings(0, a, b), expected);
+                prop_assert_eq!(lines.crossings_within(0, a, b, expected), Some(expected));
+                if expected > 0 {
+                    prop_assert_eq!(lines.crossings_within(0, a, b, expected - 1), None);
+                }
+            }
+            let removed = segs.iter().filter(|s| s.2).count();
+            prop_assert_eq!(purged, 2 * removed > segs.len());
         }
 
         /// A segment is clear exactly when it meets no node (but touching
