@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use super::build::{LABEL_GAP, Layered, Route, internal};
 use super::position::Placed;
 use super::shape::ray_hit;
-use super::straight::{Scene, straighten};
+use super::straight::{Scene, detour, straighten};
 use super::{Direction, EdgeRoute, EdgeRouting, Layout, LayoutInput, Point, Rect};
 
 /// Largest distance between neighbouring ports on one side of a node.
@@ -15,7 +15,7 @@ const PORT_SEP: f64 = 10.0;
 /// Share of a node's side that its ports may spread over.
 const PORT_SPREAD: f64 = 0.7;
 /// Distance between neighbouring tracks of orthogonal routes.
-const TRACK_SEP: f64 = 6.0;
+pub(crate) const TRACK_SEP: f64 = 6.0;
 /// Above this many lane changes in one channel, tracks are not shared
 /// (sharing costs a pass over the earlier ones for each).
 const TRACK_SHARING_LIMIT: usize = 2000;
@@ -354,17 +354,15 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
         };
         routes.push(r);
     }
-    if !orthogonal {
-        straighten_routes(
-            input,
-            g,
-            &mut routes,
-            &clusters_rect,
-            &cluster_label,
-            &|d| centre(d),
-            &p.x,
-        );
-    }
+    straighten_routes(
+        input,
+        g,
+        &mut routes,
+        &clusters_rect,
+        &cluster_label,
+        &|d| centre(d),
+        &p.x,
+    );
 
     // To the drawn frame.
     let flip = |q: Point| match dir {
@@ -494,7 +492,9 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
 /// Replaces runs of bends by straight segments where nothing is in the way
 /// (see [`straighten`]), in the internal frame. The piece of a labelled
 /// edge beside its label is pinned so the label stays next to the line; an
-/// edge whose label sits at its midpoint is left alone.
+/// edge whose label sits at its midpoint is left alone. Orthogonal routes
+/// keep their bends and only go round boxes they cross for nothing
+/// ([`detour`]), labelled ones not at all.
 fn straighten_routes(
     input: &LayoutInput,
     g: &Layered,
@@ -541,6 +541,7 @@ fn straighten_routes(
         };
         match (e.label, label) {
             (None, _) => movable[i] = true,
+            (Some(_), _) if input.routing == EdgeRouting::Orthogonal => {}
             (Some(l), Some(d)) => {
                 // Pin the vertical piece beside the label: its ends become
                 // vertices of the route.
@@ -587,7 +588,11 @@ fn straighten_routes(
             hidden.push((i, std::mem::take(&mut lines[i])));
         }
     }
-    straighten(&mut lines, &movable, &pins, &scene, rounded);
+    if input.routing == EdgeRouting::Orthogonal {
+        detour(&mut lines, &movable, &pins, &scene);
+    } else {
+        straighten(&mut lines, &movable, &pins, &scene, rounded);
+    }
     for (i, points) in hidden {
         lines[i] = points;
     }

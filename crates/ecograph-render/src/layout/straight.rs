@@ -18,7 +18,14 @@
 //! An edge's own label stays beside a straight piece of the edge: the part of
 //! the line alongside the label is pinned. Everything is deterministic (edges
 //! in input order, candidates furthest first).
+//!
+//! Before that, a lane change that crosses a box with both its ends outside
+//! (the ordering left a box that spans both ranks between the two lanes)
+//! goes round the box's top or bottom where there is room between the box
+//! and the ranks' nodes, on a way clear of everything as above (see
+//! [`Detour`]).
 
+use super::route::TRACK_SEP;
 use super::{Point, Rect};
 
 /// Gap kept between a straightened segment and any node, label or cluster
@@ -28,6 +35,8 @@ const MARGIN: f64 = 4.0;
 /// graphs stop changing by the eighth; the 500-node ones change a little in
 /// each, for 10-15% of the layout's time a pass.
 const MAX_PASSES: usize = 8;
+/// Tracks a detour round a box may take on each side of it.
+const DETOUR_TRACKS: usize = 8;
 /// Longest run of points one segment may replace (bounds the work per edge).
 const MAX_SKIP: usize = 48;
 
@@ -166,6 +175,10 @@ impl Grid {
         }
         true
     }
+}
+
+fn dist(a: Point, b: Point) -> f64 {
+    (b.x - a.x).hypot(b.y - a.y)
 }
 
 /// The smallest rectangle holding `points`.
@@ -320,6 +333,151 @@ impl Obstacles<'_> {
     }
 }
 
+impl Obstacles<'_> {
+    /// A box whose border segment `ab` crosses though both its ends lie
+    /// outside the box: a crossing it did not have to make.
+    fn crossed_box(&self, a: Point, b: Point) -> Option<usize> {
+        let scene = self.scene;
+        let (n, k) = (scene.nodes.len(), scene.clusters.len());
+        let mut found = None;
+        self.grid.visit_while(a, b, |id| {
+            let id = id as usize;
+            if (n..n + k).contains(&id) {
+                let r = &scene.clusters[id - n];
+                if !inside(a, r, 0.0) && !inside(b, r, 0.0) && meets(a, b, r, 0.0) {
+                    found = Some(id - n);
+                    return false;
+                }
+            }
+            true
+        });
+        found
+    }
+}
+
+/// Detours of routes around boxes they cross for nothing.
+struct Detour<'a, 'b> {
+    obstacles: &'a mut Obstacles<'b>,
+    lines: &'a mut Lines,
+    rounded: bool,
+}
+
+impl Detour<'_, '_> {
+    /// Where a segment of route `e` crosses a box's border though both its
+    /// ends lie outside the box (the box spans both ranks of a lane
+    /// change, between the lanes), the route goes round the box: from one
+    /// of its points at most two before the segment, straight along its
+    /// lane to just above the box's top (or below its bottom), across, and
+    /// along the other lane to one of its points at most two after the
+    /// segment. Only ways that run on in the route's own direction (along
+    /// each lane for [`MARGIN`] at least), keep
+    /// every pinned point, are [clear](Obstacles::clear) and run along no
+    /// other line are taken; of those the one crossing the fewest lines,
+    /// then the one adding the least length, then the fewest points. Several detours round one box side take tracks
+    /// [`TRACK_SEP`] apart, as orthogonal routes' tracks are.
+    /// `ids` are the route's segments in the crossing grid, kept in step.
+    fn around_boxes(self, e: usize, pts: &mut Vec<Point>, ids: &mut Vec<u32>, pins: &[Point]) {
+        let Detour {
+            obstacles,
+            lines,
+            rounded,
+        } = self;
+        let pinned = |p: &Point| pins.iter().any(|q| q.x == p.x && q.y == p.y);
+        let mut i = 0;
+        while i + 1 < pts.len() {
+            let Some(c) = obstacles.crossed_box(pts[i], pts[i + 1]) else {
+                i += 1;
+                continue;
+            };
+            let r = obstacles.scene.clusters[c];
+            // (first kept point, last kept point, the way between, crossings,
+            // length added, points added)
+            let mut best: Option<(usize, usize, Vec<Point>, usize, f64, i64)> = None;
+            for a in i.saturating_sub(2)..=i {
+                for b in i + 1..(i + 4).min(pts.len()) {
+                    if pts[a + 1..b].iter().any(pinned) {
+                        continue;
+                    }
+                    let (p, q) = (pts[a], pts[b]);
+                    // Tracks as far apart as orthogonal routes' from two margins off the box
+                    // on: a line already on one (another detour) keeps it.
+                    let tracks = (0..DETOUR_TRACKS).flat_map(|k| {
+                        let off = 2.0 * MARGIN + k as f64 * TRACK_SEP;
+                        [r.y - off, r.y + r.height + off]
+                    });
+                    for y in tracks {
+                        // Along each lane for a margin at least, in the
+                        // route's direction.
+                        let (lo, hi) = (p.y.min(q.y) + MARGIN, p.y.max(q.y) - MARGIN);
+                        if y < lo || y > hi {
+                            continue;
+                        }
+                        let mut way = vec![p];
+                        for w in [Point { x: p.x, y }, Point { x: q.x, y }, q] {
+                            if way
+                                .last()
+                                .is_some_and(|l| (l.x - w.x).abs() + (l.y - w.y).abs() > 1e-9)
+                            {
+                                way.push(w);
+                            }
+                        }
+                        if !way.windows(2).all(|w| {
+                            obstacles.clear(e, w[0], w[1]) && !lines.runs_along(e, w[0], w[1])
+                        }) {
+                            continue;
+                        }
+                        let crossings = way
+                            .windows(2)
+                            .map(|w| lines.crossings(e, w[0], w[1]))
+                            .sum::<usize>();
+                        // What the route's length and its number of points
+                        // grow by.
+                        let length = (y - p.y).abs() + (q.x - p.x).abs() + (q.y - y).abs()
+                            - pts[a..=b].windows(2).map(|w| dist(w[0], w[1])).sum::<f64>();
+                        let more = way.len() as i64 - (b - a + 1) as i64;
+                        let better = |(c0, l0, m0): (usize, f64, i64)| {
+                            crossings < c0
+                                || (crossings == c0
+                                    && (length < l0 - 1e-6 || (length <= l0 + 1e-6 && more < m0)))
+                        };
+                        if best
+                            .as_ref()
+                            .is_none_or(|(.., c0, l0, m0)| better((*c0, *l0, *m0)))
+                        {
+                            best = Some((a, b, way, crossings, length, more));
+                        }
+                    }
+                }
+            }
+            let Some((a, b, way, ..)) = best else {
+                i += 1;
+                continue;
+            };
+            if rounded {
+                let mut whole = pts[..a].to_vec();
+                whole.extend_from_slice(&way);
+                whole.extend_from_slice(&pts[b + 1..]);
+                obstacles.margin = 0.0;
+                let line = super::sampled(&whole, super::EdgeRouting::Spline);
+                let fine = line.windows(2).all(|w| obstacles.clear(e, w[0], w[1]));
+                obstacles.margin = MARGIN;
+                if !fine {
+                    i += 1;
+                    continue;
+                }
+            }
+            for &id in &ids[a..b] {
+                lines.remove(id);
+            }
+            let new: Vec<u32> = way.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
+            let added = new.len();
+            ids.splice(a..b, new);
+            pts.splice(a..=b, way);
+            i = a + added;
+        }
+    }
+}
+
 /// A drawn segment of a route, with the look-up that last met it.
 #[derive(Debug, Clone, Copy)]
 struct Seg {
@@ -374,6 +532,34 @@ impl Lines {
             }
             self.dead = 0;
         }
+    }
+
+    /// Whether segment `ab` runs along a live segment of another route:
+    /// within a pixel of its line for more than a pixel, so the two would
+    /// be drawn as one.
+    fn runs_along(&mut self, e: usize, a: Point, b: Point) -> bool {
+        const NEAR: f64 = 1.0;
+        let (dx, dy) = (b.x - a.x, b.y - a.y);
+        let len = dx.hypot(dy);
+        if len <= NEAR {
+            return false;
+        }
+        let (ux, uy) = (dx / len, dy / len);
+        let segs = &self.segs;
+        !self.grid.visit_while(a, b, |id| {
+            let seg = &segs[id as usize];
+            if !seg.alive || seg.route == e {
+                return true;
+            }
+            // Distance of each end from ab's line, and where it falls along it.
+            let off = |p: Point| ((p.x - a.x) * uy - (p.y - a.y) * ux).abs();
+            let along = |p: Point| (p.x - a.x) * ux + (p.y - a.y) * uy;
+            if off(seg.a) > NEAR || off(seg.b) > NEAR {
+                return true;
+            }
+            let (s, t) = (along(seg.a), along(seg.b));
+            s.max(t).min(len) - s.min(t).max(0.0) <= NEAR
+        })
     }
 
     /// Crossings of segment `ab` with live segments of other routes.
@@ -479,7 +665,18 @@ pub(crate) fn straighten(
     scene: &Scene<'_>,
     rounded: bool,
 ) {
-    straighten_tries(routes, movable, pins, scene, rounded, true);
+    straighten_tries(routes, movable, pins, scene, rounded, MAX_PASSES, true);
+}
+
+/// Only the [detours](Detour) round boxes that [`straighten`] makes first:
+/// for orthogonal routes, whose detours are orthogonal too.
+pub(crate) fn detour(
+    routes: &mut [Vec<Point>],
+    movable: &[bool],
+    pins: &[Vec<Point>],
+    scene: &Scene<'_>,
+) {
+    straighten_tries(routes, movable, pins, scene, false, 0, true);
 }
 
 /// [`straighten`]; with `skip_settled` false, every route is tried in every
@@ -490,6 +687,7 @@ fn straighten_tries(
     pins: &[Vec<Point>],
     scene: &Scene<'_>,
     rounded: bool,
+    passes: usize,
     skip_settled: bool,
 ) {
     let mut lo = Point {
@@ -561,6 +759,16 @@ fn straighten_tries(
     for (e, r) in routes.iter().enumerate() {
         ids.push(r.windows(2).map(|w| lines.add(e, w[0], w[1])).collect());
     }
+    for e in 0..routes.len() {
+        if movable[e] {
+            let bare = Detour {
+                obstacles: &mut obstacles,
+                lines: &mut lines,
+                rounded,
+            };
+            bare.around_boxes(e, &mut routes[e], &mut ids[e], &pins[e]);
+        }
+    }
 
     // Each route's points by their index in the route as it came: a
     // straightened route keeps some of its points, as they were.
@@ -582,7 +790,7 @@ fn straighten_tries(
     let mut waiting: Vec<Option<Rect>> = vec![None; count];
     let mut due = vec![true; count];
     let mut changed: Vec<Rect> = Vec::new();
-    for (pass, e) in (0..MAX_PASSES).flat_map(|p| (0..count).map(move |e| (p, e))) {
+    for (pass, e) in (0..passes).flat_map(|p| (0..count).map(move |e| (p, e))) {
         if !movable[e] || routes[e].len() < 3 || (skip_settled && !due[e]) {
             continue;
         }
@@ -946,11 +1154,209 @@ mod tests {
             let movable = vec![true; routes.len()];
             let pins = vec![Vec::new(); routes.len()];
             let (mut fast, mut slow) = (routes.clone(), routes.clone());
-            straighten_tries(&mut fast, &movable, &pins, &scene, rounded, true);
-            straighten_tries(&mut slow, &movable, &pins, &scene, rounded, false);
+            straighten_tries(&mut fast, &movable, &pins, &scene, rounded, MAX_PASSES, true);
+            straighten_tries(&mut slow, &movable, &pins, &scene, rounded, MAX_PASSES, false);
             prop_assert_eq!(&fast, &slow);
             prop_assert!(crossings(&fast) <= crossings(&routes));
         }
+
+        /// Straightening and detours never add a needless box crossing,
+        /// nor take a route off its ends or its pins.
+        #[test]
+        fn no_needless_box_crossing_is_added(
+            routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 2..7), 1..8),
+            boxes in proptest::collection::vec((lattice_point(), 1u8..3, 1u8..3), 2..5),
+            frames in proptest::collection::vec((lattice_point(), 2u8..8, 2u8..8), 1..4),
+            pin in any::<bool>(),
+            rounded in any::<bool>(),
+        ) {
+            let nodes = lattice_nodes(&boxes);
+            let clusters = lattice_nodes(&frames);
+            let ends = vec![(0, 1); routes.len()];
+            let scene = Scene { nodes: &nodes, clusters: &clusters, labels: &[], ends: &ends };
+            let movable = vec![true; routes.len()];
+            let pins: Vec<Vec<Point>> = routes
+                .iter()
+                .map(|r| if pin { vec![r[r.len() / 2]] } else { Vec::new() })
+                .collect();
+            let mut after = routes.clone();
+            straighten(&mut after, &movable, &pins, &scene, rounded);
+            prop_assert!(needless_box_crossings(&after, &clusters) <= needless_box_crossings(&routes, &clusters));
+            for ((a, b), p) in after.iter().zip(&routes).zip(&pins) {
+                prop_assert_eq!((a[0], a[a.len() - 1]), (b[0], b[b.len() - 1]));
+                prop_assert!(p.iter().all(|q| a.contains(q)));
+            }
+        }
+    }
+
+    /// Segments of `routes` that cross a box's border with both ends outside
+    /// the box, counted box by box.
+    fn needless_box_crossings(routes: &[Vec<Point>], clusters: &[Rect]) -> usize {
+        routes
+            .iter()
+            .flat_map(|r| r.windows(2))
+            .map(|w| {
+                clusters
+                    .iter()
+                    .filter(|c| {
+                        !inside(w[0], c, 0.0) && !inside(w[1], c, 0.0) && meets(w[0], w[1], c, 0.0)
+                    })
+                    .count()
+            })
+            .sum()
+    }
+
+    /// A source on the right, a target one rank down on the left, and a box
+    /// `top`..`bottom` between them in x; the route changes lanes across
+    /// the box at y 50-60.
+    fn lane_change_through(top: f64, bottom: f64) -> (Vec<Rect>, Vec<Rect>, Vec<Vec<Point>>) {
+        let nodes = vec![rect(300.0, 0.0, 20.0, 10.0), rect(0.0, 100.0, 20.0, 10.0)];
+        let clusters = vec![rect(100.0, top, 100.0, bottom - top)];
+        let routes = vec![vec![
+            pt(310.0, 10.0),
+            pt(310.0, 50.0),
+            pt(10.0, 60.0),
+            pt(10.0, 100.0),
+        ]];
+        (nodes, clusters, routes)
+    }
+
+    #[test]
+    fn a_lane_change_through_a_box_goes_round_its_top() {
+        let (nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
+        assert_eq!(needless_box_crossings(&routes, &clusters), 1);
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        let r = &routes[0];
+        assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{r:?}");
+        assert_eq!((r[0], r[r.len() - 1]), (pt(310.0, 10.0), pt(10.0, 100.0)));
+        // It runs on downwards, above the box with the margin to spare.
+        assert!(r.windows(2).all(|w| w[0].y <= w[1].y), "{r:?}");
+        assert!(
+            r.iter()
+                .filter(|p| p.x > 90.0 && p.x < 210.0)
+                .all(|p| p.y <= 30.0 - MARGIN)
+        );
+        // The same below the box, where it ends above the target's rank.
+        let (nodes, clusters, mut routes) = lane_change_through(-20.0, 70.0);
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        straighten(&mut routes, &[true], &[vec![]], &scene, true);
+        assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
+        assert!(routes[0].windows(2).all(|w| w[0].y <= w[1].y), "{routes:?}");
+    }
+
+    #[test]
+    fn an_orthogonal_detour_stays_orthogonal() {
+        let (nodes, clusters, _) = lane_change_through(30.0, 120.0);
+        let mut routes = vec![vec![
+            pt(310.0, 10.0),
+            pt(310.0, 55.0),
+            pt(10.0, 55.0),
+            pt(10.0, 100.0),
+        ]];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        detour(&mut routes, &[true], &[vec![]], &scene);
+        assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
+        // Three pieces, each across or along: no bend is straightened away.
+        assert_eq!(routes[0].len(), 4, "{routes:?}");
+        assert!(
+            routes[0]
+                .windows(2)
+                .all(|w| w[0].x == w[1].x || w[0].y == w[1].y),
+            "{routes:?}"
+        );
+    }
+
+    #[test]
+    fn detours_round_one_box_take_tracks_of_their_own() {
+        let (mut nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
+        nodes.extend([rect(260.0, 0.0, 20.0, 10.0), rect(40.0, 100.0, 20.0, 10.0)]);
+        routes.push(vec![
+            pt(270.0, 10.0),
+            pt(270.0, 50.0),
+            pt(50.0, 60.0),
+            pt(50.0, 100.0),
+        ]);
+        let ends = [(0, 1), (2, 3)];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &ends,
+        };
+        straighten(&mut routes, &[true, true], &[vec![], vec![]], &scene, false);
+        assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
+        // No piece of one drawn over a piece of the other, as a pixel-by-
+        // pixel look along every pair of segments finds.
+        for s in routes[0].windows(2) {
+            for t in routes[1].windows(2) {
+                let shared = (0..=100)
+                    .map(|k| f64::from(k) / 100.0)
+                    .filter(|&u| {
+                        let p = pt(
+                            s[0].x + u * (s[1].x - s[0].x),
+                            s[0].y + u * (s[1].y - s[0].y),
+                        );
+                        super::super::distance_to_segment(p, t[0], t[1]) <= 1.0
+                    })
+                    .count();
+                assert!(shared <= 2, "{s:?} runs along {t:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_box_filling_the_channel_is_not_gone_round() {
+        // Round the box would mean running against the edge's direction.
+        let (nodes, clusters, mut routes) = lane_change_through(5.0, 105.0);
+        let before = routes.clone();
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        assert_eq!(routes, before);
+        // Nor is a route whose lane-change points are pinned.
+        let (nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
+        let before = routes.clone();
+        let pins = vec![vec![pt(310.0, 50.0), pt(10.0, 60.0)]];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        straighten(&mut routes, &[true], &pins, &scene, false);
+        assert_eq!(routes, before);
+        // Nor one with a node in the way above the box.
+        let (mut nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
+        nodes.push(rect(140.0, 8.0, 20.0, 16.0));
+        let before = routes.clone();
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        };
+        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        assert_eq!(routes, before);
     }
 
     #[test]
