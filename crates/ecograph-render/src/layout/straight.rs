@@ -35,6 +35,12 @@ const MARGIN: f64 = 4.0;
 /// graphs stop changing by the eighth; the 500-node ones change a little in
 /// each, for 10-15% of the layout's time a pass.
 const MAX_PASSES: usize = 8;
+/// Work cap of straightening and detours (grid cells and ids looked at,
+/// and routes checked for another pass): once spent, the routes not yet
+/// tried keep their bends. Twice what the benchmarks' largest graph
+/// (random+clusters/500, 48M) needs; it bounds the time on huge drawings,
+/// where long segments meet more cells and more lines each.
+const WORK_BUDGET: u64 = 100_000_000;
 /// Tracks a detour round a box may take on each side of it.
 const DETOUR_TRACKS: usize = 8;
 /// Longest run of points one segment may replace (bounds the work per edge).
@@ -64,6 +70,8 @@ struct Grid {
     nx: usize,
     ny: usize,
     cells: Vec<Vec<u32>>,
+    /// Cells and ids looked at so far (each cell's ids counted whole).
+    work: std::cell::Cell<u64>,
 }
 
 impl Grid {
@@ -79,6 +87,7 @@ impl Grid {
             nx,
             ny,
             cells: vec![Vec::new(); nx * ny],
+            work: std::cell::Cell::new(0),
         }
     }
 
@@ -139,7 +148,11 @@ impl Grid {
     /// come more than once) until it returns false; returns whether it
     /// never did.
     fn visit_while(&self, a: Point, b: Point, mut f: impl FnMut(u32) -> bool) -> bool {
-        self.touched(a, b, |key| self.cells[key].iter().all(|&id| f(id)))
+        self.touched(a, b, |key| {
+            let ids = &self.cells[key];
+            self.work.set(self.work.get() + 1 + ids.len() as u64);
+            ids.iter().all(|&id| f(id))
+        })
     }
 
     /// Calls `f` with the index of every cell segment `ab` touches, each
@@ -665,7 +678,11 @@ pub(crate) fn straighten(
     scene: &Scene<'_>,
     rounded: bool,
 ) {
-    straighten_tries(routes, movable, pins, scene, rounded, MAX_PASSES, true);
+    let effort = Effort {
+        passes: MAX_PASSES,
+        work: WORK_BUDGET,
+    };
+    straighten_tries(routes, movable, pins, scene, rounded, effort, true);
 }
 
 /// Only the [detours](Detour) round boxes that [`straighten`] makes first:
@@ -676,18 +693,31 @@ pub(crate) fn detour(
     pins: &[Vec<Point>],
     scene: &Scene<'_>,
 ) {
-    straighten_tries(routes, movable, pins, scene, false, 0, true);
+    let effort = Effort {
+        passes: 0,
+        work: WORK_BUDGET,
+    };
+    straighten_tries(routes, movable, pins, scene, false, effort, true);
 }
 
 /// [`straighten`]; with `skip_settled` false, every route is tried in every
 /// pass (the outcome is the same, only slower: the tests compare them).
+/// How much [`straighten_tries`] may do.
+#[derive(Debug, Clone, Copy)]
+struct Effort {
+    /// Passes of shortcuts over the routes (none: detours only).
+    passes: usize,
+    /// Work cap, as [`WORK_BUDGET`].
+    work: u64,
+}
+
 fn straighten_tries(
     routes: &mut [Vec<Point>],
     movable: &[bool],
     pins: &[Vec<Point>],
     scene: &Scene<'_>,
     rounded: bool,
-    passes: usize,
+    effort: Effort,
     skip_settled: bool,
 ) {
     let mut lo = Point {
@@ -759,7 +789,15 @@ fn straighten_tries(
     for (e, r) in routes.iter().enumerate() {
         ids.push(r.windows(2).map(|w| lines.add(e, w[0], w[1])).collect());
     }
+    // Bookkeeping outside the grids (re-marking routes for another pass).
+    let mut marking = 0u64;
+    let spent = |lines: &Lines, obstacles: &Obstacles<'_>, marking: u64| {
+        lines.grid.work.get() + obstacles.grid.work.get() + marking
+    };
     for e in 0..routes.len() {
+        if spent(&lines, &obstacles, marking) >= effort.work {
+            break;
+        }
         if movable[e] {
             let bare = Detour {
                 obstacles: &mut obstacles,
@@ -790,9 +828,12 @@ fn straighten_tries(
     let mut waiting: Vec<Option<Rect>> = vec![None; count];
     let mut due = vec![true; count];
     let mut changed: Vec<Rect> = Vec::new();
-    for (pass, e) in (0..passes).flat_map(|p| (0..count).map(move |e| (p, e))) {
+    for (pass, e) in (0..effort.passes).flat_map(|p| (0..count).map(move |e| (p, e))) {
         if !movable[e] || routes[e].len() < 3 || (skip_settled && !due[e]) {
             continue;
+        }
+        if spent(&lines, &obstacles, marking) >= effort.work {
+            break;
         }
         due[e] = false;
         let mut turned_down: Option<Rect> = None;
@@ -874,6 +915,7 @@ fn straighten_tries(
         waiting[e] = turned_down;
         if pts.len() != old_len {
             due[e] = true;
+            marking += (waiting.len() * changed.len()) as u64;
             for (f, w) in waiting.iter().enumerate() {
                 if w.is_some_and(|w| changed.iter().any(|r| overlaps(r, &w))) {
                     due[f] = true;
@@ -1154,8 +1196,9 @@ mod tests {
             let movable = vec![true; routes.len()];
             let pins = vec![Vec::new(); routes.len()];
             let (mut fast, mut slow) = (routes.clone(), routes.clone());
-            straighten_tries(&mut fast, &movable, &pins, &scene, rounded, MAX_PASSES, true);
-            straighten_tries(&mut slow, &movable, &pins, &scene, rounded, MAX_PASSES, false);
+            let effort = Effort { passes: MAX_PASSES, work: WORK_BUDGET };
+            straighten_tries(&mut fast, &movable, &pins, &scene, rounded, effort, true);
+            straighten_tries(&mut slow, &movable, &pins, &scene, rounded, effort, false);
             prop_assert_eq!(&fast, &slow);
             prop_assert!(crossings(&fast) <= crossings(&routes));
         }
@@ -1357,6 +1400,42 @@ mod tests {
         };
         straighten(&mut routes, &[true], &[vec![]], &scene, false);
         assert_eq!(routes, before);
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(100))]
+
+        /// Once the work cap is spent, the routes not yet tried keep their
+        /// points: with none, nothing changes; the cap does not bite on
+        /// small scenes; whatever it is, every route keeps its ends and no
+        /// needless box crossing is added.
+        #[test]
+        fn the_work_cap_stops_straightening_where_it_is_spent(
+            routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 3..8), 2..10),
+            boxes in proptest::collection::vec((lattice_point(), 1u8..3, 1u8..3), 2..5),
+            frames in proptest::collection::vec((lattice_point(), 2u8..8, 2u8..8), 0..3),
+            cap in 0u64..400,
+        ) {
+            let nodes = lattice_nodes(&boxes);
+            let clusters = lattice_nodes(&frames);
+            let ends = vec![(0, 1); routes.len()];
+            let scene = Scene { nodes: &nodes, clusters: &clusters, labels: &[], ends: &ends };
+            let movable = vec![true; routes.len()];
+            let pins = vec![Vec::new(); routes.len()];
+            let run = |work: u64| {
+                let mut out = routes.clone();
+                straighten_tries(&mut out, &movable, &pins, &scene, false, Effort { passes: MAX_PASSES, work }, true);
+                out
+            };
+            prop_assert_eq!(run(0), routes.clone());
+            let full = run(u64::MAX);
+            prop_assert_eq!(run(WORK_BUDGET), full.clone());
+            let part = run(cap);
+            for (p, r) in part.iter().zip(&routes) {
+                prop_assert_eq!((p[0], p[p.len() - 1]), (r[0], r[r.len() - 1]));
+            }
+            prop_assert!(needless_box_crossings(&part, &clusters) <= needless_box_crossings(&routes, &clusters));
+        }
     }
 
     #[test]
