@@ -1052,6 +1052,28 @@ mod tests {
         assert_eq!(crossings(&routes), brute);
     }
 
+    /// The scene of one edge, from node 0 to node 1.
+    fn one_edge<'a>(nodes: &'a [Rect], clusters: &'a [Rect]) -> Scene<'a> {
+        Scene {
+            nodes,
+            clusters,
+            labels: &[],
+            ends: &[(0, 1)],
+        }
+    }
+
+    /// Each route's ends, whether it may move, and its pins.
+    type RouteFlags = (Vec<(usize, usize)>, Vec<bool>, Vec<Vec<Point>>);
+
+    /// `count` routes from node 0 to node 1, all movable, none pinned.
+    fn free_routes(count: usize) -> RouteFlags {
+        (
+            vec![(0, 1); count],
+            vec![true; count],
+            vec![Vec::new(); count],
+        )
+    }
+
     /// Crossings between segments of different routes, pair by pair.
     fn brute_crossings(routes: &[Vec<Point>]) -> usize {
         let mut brute = 0;
@@ -1191,10 +1213,8 @@ mod tests {
             rounded in any::<bool>(),
         ) {
             let nodes = lattice_nodes(&boxes);
-            let ends = vec![(0, 1); routes.len()];
+            let (ends, movable, pins) = free_routes(routes.len());
             let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
-            let movable = vec![true; routes.len()];
-            let pins = vec![Vec::new(); routes.len()];
             let (mut fast, mut slow) = (routes.clone(), routes.clone());
             let effort = Effort { passes: MAX_PASSES, work: WORK_BUDGET };
             straighten_tries(&mut fast, &movable, &pins, &scene, rounded, effort, true);
@@ -1215,9 +1235,8 @@ mod tests {
         ) {
             let nodes = lattice_nodes(&boxes);
             let clusters = lattice_nodes(&frames);
-            let ends = vec![(0, 1); routes.len()];
+            let (ends, movable, _) = free_routes(routes.len());
             let scene = Scene { nodes: &nodes, clusters: &clusters, labels: &[], ends: &ends };
-            let movable = vec![true; routes.len()];
             let pins: Vec<Vec<Point>> = routes
                 .iter()
                 .map(|r| if pin { vec![r[r.len() / 2]] } else { Vec::new() })
@@ -1268,12 +1287,7 @@ mod tests {
     fn a_lane_change_through_a_box_goes_round_its_top() {
         let (nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
         assert_eq!(needless_box_crossings(&routes, &clusters), 1);
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         straighten(&mut routes, &[true], &[vec![]], &scene, false);
         let r = &routes[0];
         assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{r:?}");
@@ -1287,12 +1301,7 @@ mod tests {
         );
         // The same below the box, where it ends above the target's rank.
         let (nodes, clusters, mut routes) = lane_change_through(-20.0, 70.0);
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         straighten(&mut routes, &[true], &[vec![]], &scene, true);
         assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
         assert!(routes[0].windows(2).all(|w| w[0].y <= w[1].y), "{routes:?}");
@@ -1307,12 +1316,7 @@ mod tests {
             pt(10.0, 55.0),
             pt(10.0, 100.0),
         ]];
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         detour(&mut routes, &[true], &[vec![]], &scene);
         assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
         // Three pieces, each across or along: no bend is straightened away.
@@ -1368,36 +1372,21 @@ mod tests {
         // Round the box would mean running against the edge's direction.
         let (nodes, clusters, mut routes) = lane_change_through(5.0, 105.0);
         let before = routes.clone();
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         straighten(&mut routes, &[true], &[vec![]], &scene, false);
         assert_eq!(routes, before);
         // Nor is a route whose lane-change points are pinned.
         let (nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
         let before = routes.clone();
         let pins = vec![vec![pt(310.0, 50.0), pt(10.0, 60.0)]];
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         straighten(&mut routes, &[true], &pins, &scene, false);
         assert_eq!(routes, before);
         // Nor one with a node in the way above the box.
         let (mut nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
         nodes.push(rect(140.0, 8.0, 20.0, 16.0));
         let before = routes.clone();
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         straighten(&mut routes, &[true], &[vec![]], &scene, false);
         assert_eq!(routes, before);
     }
@@ -1418,10 +1407,8 @@ mod tests {
         ) {
             let nodes = lattice_nodes(&boxes);
             let clusters = lattice_nodes(&frames);
-            let ends = vec![(0, 1); routes.len()];
+            let (ends, movable, pins) = free_routes(routes.len());
             let scene = Scene { nodes: &nodes, clusters: &clusters, labels: &[], ends: &ends };
-            let movable = vec![true; routes.len()];
-            let pins = vec![Vec::new(); routes.len()];
             let run = |work: u64| {
                 let mut out = routes.clone();
                 straighten_tries(&mut out, &movable, &pins, &scene, false, Effort { passes: MAX_PASSES, work }, true);
@@ -1442,12 +1429,7 @@ mod tests {
     fn outside_points_do_not_cut_through_a_cluster() {
         let nodes = [rect(0.0, 0.0, 10.0, 10.0), rect(0.0, 200.0, 10.0, 10.0)];
         let clusters = [rect(-20.0, 60.0, 200.0, 80.0)];
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &clusters,
-            labels: &[],
-            ends: &[(0, 1)],
-        };
+        let scene = one_edge(&nodes, &clusters);
         let mut routes = vec![vec![
             pt(5.0, 10.0),
             pt(-40.0, 50.0),
