@@ -543,7 +543,8 @@ fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
 }
 
 /// Whether `a` [scores](pack::score) smaller than `b` and has no more
-/// crossings (`input` tells how routes are drawn).
+/// crossings (`input` tells how routes are drawn); not when either
+/// drawing has more crossings than can be [counted](straight::crossings).
 fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
     // Hidden edges are not drawn, so their lines cross nothing.
     let lines = |l: &Layout| -> Vec<Vec<Point>> {
@@ -559,15 +560,18 @@ fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
             })
             .collect()
     };
+    // Where the crossings are too many to count, `b` stays.
     pack::score(a.width, a.height) < pack::score(b.width, b.height)
-        && straight::crossings(&lines(a)) <= straight::crossings(&lines(b))
+        && straight::crossings(&lines(b))
+            .and_then(|cb| Some(straight::crossings(&lines(a))? <= cb))
+            .unwrap_or(false)
 }
 
 /// Whether drawing `a` of `input` is better than `b`: within
 /// [`pack::LONG_SIDE`]:1 where `b` is not, or else, on the same side of
 /// that bound, it [scores](pack::drawn_score) smaller and has no more
 /// crossings between its first `edges` edges (the drawn ones) that share no
-/// node.
+/// node; not when either has more than can be [counted](straight::crossings).
 pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edges: usize) -> bool {
     let within = |l: &Layout| pack::within_long_side(l.width, l.height);
     if within(a) != within(b) {
@@ -588,9 +592,11 @@ pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edg
             .map(|e| (e.from, e.to))
             .collect()
     };
+    // Where the crossings are too many to count, `b` stays.
     pack::drawn_score(a.width, a.height) < pack::drawn_score(b.width, b.height)
-        && straight::crossings_apart(&lines(a), ends())
-            <= straight::crossings_apart(&lines(b), ends())
+        && straight::crossings_apart(&lines(b), ends())
+            .and_then(|cb| Some(straight::crossings_apart(&lines(a), ends())? <= cb))
+            .unwrap_or(false)
 }
 
 /// Lays out one connected part. When one box holds all of it and its

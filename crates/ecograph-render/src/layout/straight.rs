@@ -614,15 +614,28 @@ impl Lines {
     }
 }
 
+/// Work cap of one count of a drawing's crossings (grid cells and ids looked
+/// at), as [`WORK_BUDGET`] for straightening: a count costs at least one
+/// look per crossing, and a large drawing has very many. Of the benchmarks'
+/// graphs, random/500 counts the most, with 0.12M.
+const COUNT_WORK: u64 = 100_000_000;
+
 /// Crossings between lines of different routes (points where two segments
-/// cross inside both).
-pub(crate) fn crossings(routes: &[Vec<Point>]) -> usize {
+/// cross inside both), or `None` when counting them would take more than
+/// [`COUNT_WORK`].
+pub(crate) fn crossings(routes: &[Vec<Point>]) -> Option<usize> {
     crossings_apart(routes, Vec::new())
 }
 
 /// [`crossings`] between routes that share no end node (`ends` holds each
 /// route's end nodes; empty counts every pair).
-pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) -> usize {
+pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) -> Option<usize> {
+    count_within(routes, ends, COUNT_WORK)
+}
+
+/// [`crossings_apart`], or `None` once the count has looked at more than
+/// `work` grid cells and ids.
+fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> Option<usize> {
     let mut lo = Point {
         x: f64::INFINITY,
         y: f64::INFINITY,
@@ -642,7 +655,7 @@ pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) 
         };
     }
     if !lo.x.is_finite() {
-        return 0;
+        return Some(0);
     }
     let count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
     let mut lines = Lines {
@@ -655,6 +668,9 @@ pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) 
     };
     let mut total = 0;
     for (e, r) in routes.iter().enumerate() {
+        if lines.grid.work.get() > work {
+            return None;
+        }
         for w in r.windows(2) {
             // Each pair once: against the segments added before.
             total += lines.crossings(e, w[0], w[1]);
@@ -663,7 +679,7 @@ pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) 
             lines.add(e, w[0], w[1]);
         }
     }
-    total
+    (lines.grid.work.get() <= work).then_some(total)
 }
 
 /// Straightens the routes flagged in `movable` in place. `pins` holds, per
@@ -1049,7 +1065,7 @@ mod tests {
             .collect();
         let brute = brute_crossings(&routes);
         assert!(brute > 0);
-        assert_eq!(crossings(&routes), brute);
+        assert_eq!(crossings(&routes), Some(brute));
     }
 
     /// The scene of one edge, from node 0 to node 1.
@@ -1133,7 +1149,22 @@ mod tests {
         fn lattice_crossings_match_brute_force(
             routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 2..5), 2..10)
         ) {
-            prop_assert_eq!(crossings(&routes), brute_crossings(&routes));
+            prop_assert_eq!(crossings(&routes), Some(brute_crossings(&routes)));
+        }
+
+        /// A count that would look at more than its work allows gives up:
+        /// with none allowed, every drawing with a line; with enough, the
+        /// count is exact.
+        #[test]
+        fn a_count_past_its_work_gives_up(
+            routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 2..5), 1..10),
+            work in 0u64..200,
+        ) {
+            prop_assert_eq!(count_within(&routes, Vec::new(), 0), None);
+            let brute = brute_crossings(&routes);
+            prop_assert_eq!(count_within(&routes, Vec::new(), u64::MAX), Some(brute));
+            let some = count_within(&routes, Vec::new(), work);
+            prop_assert!(some.is_none() || some == Some(brute));
         }
 
         /// Segments taken out are no longer met, before and after the grid
@@ -1220,7 +1251,7 @@ mod tests {
             straighten_tries(&mut fast, &movable, &pins, &scene, rounded, effort, true);
             straighten_tries(&mut slow, &movable, &pins, &scene, rounded, effort, false);
             prop_assert_eq!(&fast, &slow);
-            prop_assert!(crossings(&fast) <= crossings(&routes));
+            prop_assert!(brute_crossings(&fast) <= brute_crossings(&routes));
         }
 
         /// Straightening and detours never add a needless box crossing,
