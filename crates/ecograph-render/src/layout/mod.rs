@@ -544,7 +544,7 @@ fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
 
 /// Whether `a` [scores](pack::score) smaller than `b` and has no more
 /// crossings (`input` tells how routes are drawn); not when either
-/// drawing has more crossings than can be [counted](straight::crossings).
+/// drawing has more crossings than can be [counted](straight::no_more_crossings).
 fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
     // Hidden edges are not drawn, so their lines cross nothing.
     let lines = |l: &Layout| -> Vec<Vec<Point>> {
@@ -560,18 +560,15 @@ fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
             })
             .collect()
     };
-    // Where the crossings are too many to count, `b` stays.
     pack::score(a.width, a.height) < pack::score(b.width, b.height)
-        && straight::crossings(&lines(b))
-            .and_then(|cb| Some(straight::crossings(&lines(a))? <= cb))
-            .unwrap_or(false)
+        && straight::no_more_crossings(&lines(a), &lines(b), &[])
 }
 
 /// Whether drawing `a` of `input` is better than `b`: within
 /// [`pack::LONG_SIDE`]:1 where `b` is not, or else, on the same side of
 /// that bound, it [scores](pack::drawn_score) smaller and has no more
 /// crossings between its first `edges` edges (the drawn ones) that share no
-/// node; not when either has more than can be [counted](straight::crossings).
+/// node; not when either has more than can be [counted](straight::no_more_crossings).
 pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edges: usize) -> bool {
     let within = |l: &Layout| pack::within_long_side(l.width, l.height);
     if within(a) != within(b) {
@@ -592,11 +589,8 @@ pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edg
             .map(|e| (e.from, e.to))
             .collect()
     };
-    // Where the crossings are too many to count, `b` stays.
     pack::drawn_score(a.width, a.height) < pack::drawn_score(b.width, b.height)
-        && straight::crossings_apart(&lines(b), ends())
-            .and_then(|cb| Some(straight::crossings_apart(&lines(a), ends())? <= cb))
-            .unwrap_or(false)
+        && straight::no_more_crossings(&lines(a), &lines(b), &ends())
 }
 
 /// Lays out one connected part. When one box holds all of it and its

@@ -344,9 +344,18 @@ impl Obstacles<'_> {
             }
         })
     }
-}
 
-impl Obstacles<'_> {
+    /// Whether the spline drawn through `points` (route `e`'s) stays clear
+    /// of what [`Obstacles::clear`] checks, without the margin: the curve
+    /// cuts the polyline's corners.
+    fn curve_clear(&mut self, e: usize, points: &[Point]) -> bool {
+        self.margin = 0.0;
+        let line = super::sampled(points, super::EdgeRouting::Spline);
+        let fine = line.windows(2).all(|w| self.clear(e, w[0], w[1]));
+        self.margin = MARGIN;
+        fine
+    }
+
     /// A box whose border segment `ab` crosses though both its ends lie
     /// outside the box: a crossing it did not have to make.
     fn crossed_box(&self, a: Point, b: Point) -> Option<usize> {
@@ -383,11 +392,12 @@ impl Detour<'_, '_> {
     /// lane to just above the box's top (or below its bottom), across, and
     /// along the other lane to one of its points at most two after the
     /// segment. Only ways that run on in the route's own direction (along
-    /// each lane for [`MARGIN`] at least), keep
-    /// every pinned point, are [clear](Obstacles::clear) and run along no
-    /// other line are taken; of those the one crossing the fewest lines,
-    /// then the one adding the least length, then the fewest points. Several detours round one box side take tracks
-    /// [`TRACK_SEP`] apart, as orthogonal routes' tracks are.
+    /// each lane for [`MARGIN`] at least), keep every pinned point, are
+    /// [clear](Obstacles::clear) and run along no other line are taken; of
+    /// those the one crossing the fewest lines, then the one adding the
+    /// least length, then the fewest points. Several detours round one box
+    /// side take tracks [`TRACK_SEP`] apart, as orthogonal routes' tracks
+    /// are.
     /// `ids` are the route's segments in the crossing grid, kept in step.
     fn around_boxes(self, e: usize, pts: &mut Vec<Point>, ids: &mut Vec<u32>, pins: &[Point]) {
         let Detour {
@@ -412,16 +422,17 @@ impl Detour<'_, '_> {
                         continue;
                     }
                     let (p, q) = (pts[a], pts[b]);
-                    // Tracks as far apart as orthogonal routes' from two margins off the box
-                    // on: a line already on one (another detour) keeps it.
+                    // Tracks from two margins off the box on, as far apart
+                    // as orthogonal routes' tracks: a line already on one
+                    // (another detour) keeps it.
                     let tracks = (0..DETOUR_TRACKS).flat_map(|k| {
                         let off = 2.0 * MARGIN + k as f64 * TRACK_SEP;
                         [r.y - off, r.y + r.height + off]
                     });
+                    // Along each lane for a margin at least, in the route's
+                    // direction.
+                    let (lo, hi) = (p.y.min(q.y) + MARGIN, p.y.max(q.y) - MARGIN);
                     for y in tracks {
-                        // Along each lane for a margin at least, in the
-                        // route's direction.
-                        let (lo, hi) = (p.y.min(q.y) + MARGIN, p.y.max(q.y) - MARGIN);
                         if y < lo || y > hi {
                             continue;
                         }
@@ -470,11 +481,7 @@ impl Detour<'_, '_> {
                 let mut whole = pts[..a].to_vec();
                 whole.extend_from_slice(&way);
                 whole.extend_from_slice(&pts[b + 1..]);
-                obstacles.margin = 0.0;
-                let line = super::sampled(&whole, super::EdgeRouting::Spline);
-                let fine = line.windows(2).all(|w| obstacles.clear(e, w[0], w[1]));
-                obstacles.margin = MARGIN;
-                if !fine {
+                if !obstacles.curve_clear(e, &whole) {
                     i += 1;
                     continue;
                 }
@@ -517,6 +524,18 @@ struct Lines {
 }
 
 impl Lines {
+    /// No lines yet, over `lo`..`hi`, with room for `count` segments.
+    fn new(lo: Point, hi: Point, count: usize, ends: Vec<(usize, usize)>) -> Lines {
+        Lines {
+            grid: Grid::new(lo, hi, count.max(1)),
+            segs: Vec::with_capacity(count),
+            round: 0,
+            ends,
+            dead: 0,
+            out: 0,
+        }
+    }
+
     fn add(&mut self, e: usize, a: Point, b: Point) -> u32 {
         let id = self.segs.len() as u32;
         self.segs.push(Seg {
@@ -550,7 +569,7 @@ impl Lines {
     /// Whether segment `ab` runs along a live segment of another route:
     /// within a pixel of its line for more than a pixel, so the two would
     /// be drawn as one.
-    fn runs_along(&mut self, e: usize, a: Point, b: Point) -> bool {
+    fn runs_along(&self, e: usize, a: Point, b: Point) -> bool {
         const NEAR: f64 = 1.0;
         let (dx, dy) = (b.x - a.x, b.y - a.y);
         let len = dx.hypot(dy);
@@ -620,21 +639,25 @@ impl Lines {
 /// graphs, random/500 counts the most, with 0.12M.
 const COUNT_WORK: u64 = 100_000_000;
 
-/// Crossings between lines of different routes (points where two segments
-/// cross inside both), or `None` when counting them would take more than
-/// [`COUNT_WORK`].
-pub(crate) fn crossings(routes: &[Vec<Point>]) -> Option<usize> {
-    crossings_apart(routes, Vec::new())
+/// Whether the lines of drawing `a` cross no more often than those of `b`
+/// (points where two segments of different routes cross inside both),
+/// pairs of routes that share an end node not counted (`ends` holds each
+/// route's end nodes; empty counts every pair). False when either count
+/// would take more than [`COUNT_WORK`]: then `b` stays.
+pub(crate) fn no_more_crossings(
+    a: &[Vec<Point>],
+    b: &[Vec<Point>],
+    ends: &[(usize, usize)],
+) -> bool {
+    let count = |routes| count_within(routes, ends.to_vec(), COUNT_WORK);
+    count(b)
+        .and_then(|in_b| Some(count(a)? <= in_b))
+        .unwrap_or(false)
 }
 
-/// [`crossings`] between routes that share no end node (`ends` holds each
-/// route's end nodes; empty counts every pair).
-pub(crate) fn crossings_apart(routes: &[Vec<Point>], ends: Vec<(usize, usize)>) -> Option<usize> {
-    count_within(routes, ends, COUNT_WORK)
-}
-
-/// [`crossings_apart`], or `None` once the count has looked at more than
-/// `work` grid cells and ids.
+/// Crossings between lines of different routes that share no end node (as
+/// [`no_more_crossings`] counts them), or `None` once the count has looked
+/// at more than `work` grid cells and ids.
 fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> Option<usize> {
     let mut lo = Point {
         x: f64::INFINITY,
@@ -658,14 +681,7 @@ fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> 
         return Some(0);
     }
     let count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
-    let mut lines = Lines {
-        grid: Grid::new(lo, hi, count.max(1)),
-        segs: Vec::with_capacity(count),
-        round: 0,
-        ends,
-        dead: 0,
-        out: 0,
-    };
+    let mut lines = Lines::new(lo, hi, count, ends);
     let mut total = 0;
     for (e, r) in routes.iter().enumerate() {
         if lines.grid.work.get() > work {
@@ -716,8 +732,6 @@ pub(crate) fn detour(
     straighten_tries(routes, movable, pins, scene, false, effort, true);
 }
 
-/// [`straighten`]; with `skip_settled` false, every route is tried in every
-/// pass (the outcome is the same, only slower: the tests compare them).
 /// How much [`straighten_tries`] may do.
 #[derive(Debug, Clone, Copy)]
 struct Effort {
@@ -727,6 +741,8 @@ struct Effort {
     work: u64,
 }
 
+/// [`straighten`]; with `skip_settled` false, every route is tried in every
+/// pass (the outcome is the same, only slower: the tests compare them).
 fn straighten_tries(
     routes: &mut [Vec<Point>],
     movable: &[bool],
@@ -793,14 +809,9 @@ fn straighten_tries(
         margin: MARGIN,
     };
     let seg_count: usize = routes.iter().map(|r| r.len().saturating_sub(1)).sum();
-    let mut lines = Lines {
-        grid: Grid::new(lo, hi, seg_count.max(1)),
-        segs: Vec::with_capacity(seg_count * 2),
-        round: 0,
-        ends: Vec::new(),
-        dead: 0,
-        out: 0,
-    };
+    // Room for the shortcuts too.
+    let mut lines = Lines::new(lo, hi, seg_count, Vec::new());
+    lines.segs.reserve(seg_count);
     let mut ids: Vec<Vec<u32>> = Vec::with_capacity(routes.len());
     for (e, r) in routes.iter().enumerate() {
         ids.push(r.windows(2).map(|w| lines.add(e, w[0], w[1])).collect());
@@ -913,20 +924,14 @@ fn straighten_tries(
             }
             i += 1;
         }
-        if rounded && pts.len() < old.len() {
-            obstacles.margin = 0.0;
-            let line = super::sampled(&pts, super::EdgeRouting::Spline);
-            let fine = line.windows(2).all(|w| obstacles.clear(e, w[0], w[1]));
-            obstacles.margin = MARGIN;
-            if !fine {
-                for &id in &seg_ids {
-                    lines.remove(id);
-                }
-                seg_ids = old.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
-                turned_down = Some(bounding(&old));
-                pts = old;
-                at = old_at;
+        if rounded && pts.len() < old.len() && !obstacles.curve_clear(e, &pts) {
+            for &id in &seg_ids {
+                lines.remove(id);
             }
+            seg_ids = old.windows(2).map(|w| lines.add(e, w[0], w[1])).collect();
+            turned_down = Some(bounding(&old));
+            pts = old;
+            at = old_at;
         }
         waiting[e] = turned_down;
         if pts.len() != old_len {
@@ -1068,6 +1073,12 @@ mod tests {
         assert_eq!(crossings(&routes), Some(brute));
     }
 
+    /// Crossings between lines of different routes, as the layout counts
+    /// them for [`no_more_crossings`].
+    fn crossings(routes: &[Vec<Point>]) -> Option<usize> {
+        count_within(routes, Vec::new(), COUNT_WORK)
+    }
+
     /// The scene of one edge, from node 0 to node 1.
     fn one_edge<'a>(nodes: &'a [Rect], clusters: &'a [Rect]) -> Scene<'a> {
         Scene {
@@ -1175,14 +1186,7 @@ mod tests {
             segs in proptest::collection::vec((lattice_point(), lattice_point(), any::<bool>()), 1..40),
             queries in proptest::collection::vec((lattice_point(), lattice_point()), 1..6),
         ) {
-            let mut lines = Lines {
-                grid: Grid::new(pt(0.0, 0.0), pt(96.0, 96.0), segs.len()),
-                segs: Vec::new(),
-                round: 0,
-                ends: Vec::new(),
-                dead: 0,
-                out: 0,
-            };
+            let mut lines = Lines::new(pt(0.0, 0.0), pt(96.0, 96.0), segs.len(), Vec::new());
             // Route 0 for the look-ups; each segment a route of its own.
             let ids: Vec<u32> = segs.iter().enumerate().map(|(i, &(a, b, _))| lines.add(i + 1, a, b)).collect();
             let mut purged = false;
