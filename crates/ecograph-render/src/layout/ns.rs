@@ -116,29 +116,20 @@ pub(crate) fn feasible_near(n: usize, edges: &[NsEdge], hint: &[Option<i64>]) ->
     }
     let adj = Adjacency::new(n, edges);
     let mut rank: Vec<Option<i64>> = hint.to_vec();
-    let mut indeg: Vec<usize> = (0..n).map(|v| adj.inc(v).len()).collect();
-    let mut queue: Vec<usize> = (0..n).filter(|&v| indeg[v] == 0).collect();
-    let mut i = 0;
-    while i < queue.len() {
-        let v = queue[i];
-        i += 1;
-        for &Arc { edge, other: head } in adj.out(v) {
-            if let Some(r) = rank[v] {
-                let least = r.saturating_add(edges[edge].minlen);
-                rank[head] = Some(rank[head].map_or(least, |h| h.max(least)));
-            }
-            indeg[head] -= 1;
-            if indeg[head] == 0 {
-                queue.push(head);
-            }
-        }
-    }
-    if queue.len() != n {
+    let order = adj.topological_order();
+    if order.len() != n {
         return None;
+    }
+    for &v in &order {
+        let Some(r) = rank[v] else { continue };
+        for &Arc { edge, other: head } in adj.out(v) {
+            let least = r.saturating_add(edges[edge].minlen);
+            rank[head] = Some(rank[head].map_or(least, |h| h.max(least)));
+        }
     }
     // Heads first: every edge out of an unranked variable leads to one
     // ranked by now.
-    for &v in queue.iter().rev() {
+    for &v in order.iter().rev() {
         if rank[v].is_none() {
             let most = adj
                 .out(v)
@@ -209,6 +200,25 @@ impl Adjacency {
     fn inc(&self, v: usize) -> &[Arc] {
         let (_, split, to) = self.bounds[v];
         &self.list[split..to]
+    }
+
+    /// The nodes, each after the tails of its edges in (Kahn's order);
+    /// shorter than the node count when the edges have a cycle.
+    fn topological_order(&self) -> Vec<usize> {
+        let n = self.bounds.len();
+        let mut indeg: Vec<usize> = (0..n).map(|v| self.inc(v).len()).collect();
+        let mut order: Vec<usize> = (0..n).filter(|&v| indeg[v] == 0).collect();
+        let mut i = 0;
+        while i < order.len() {
+            for &Arc { other: head, .. } in self.out(order[i]) {
+                indeg[head] -= 1;
+                if indeg[head] == 0 {
+                    order.push(head);
+                }
+            }
+            i += 1;
+        }
+        order
     }
 }
 
@@ -331,23 +341,15 @@ impl<'a> Simplex<'a> {
 
     /// Longest-path ranks from the sources; false if there is a cycle.
     fn init_rank(&mut self) -> bool {
-        let mut indeg: Vec<usize> = (0..self.n).map(|v| self.adj.inc(v).len()).collect();
-        let mut queue: Vec<usize> = (0..self.n).filter(|&v| indeg[v] == 0).collect();
-        let mut i = 0;
-        while i < queue.len() {
-            let v = queue[i];
-            i += 1;
+        let order = self.adj.topological_order();
+        for &v in &order {
             for &Arc { edge: e, .. } in self.adj.out(v) {
                 let NsEdge { head, minlen, .. } = self.edges[e];
                 self.rank[head] = self.rank[head].max(self.rank[v] + minlen);
-                indeg[head] -= 1;
-                if indeg[head] == 0 {
-                    queue.push(head);
-                }
             }
         }
         self.work += (self.n + self.edges.len()) as u64;
-        queue.len() == self.n
+        order.len() == self.n
     }
 
     fn add_tree_edge(&mut self, e: usize) {
