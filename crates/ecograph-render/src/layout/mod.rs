@@ -18,12 +18,14 @@
 //!    out from here on but for pulling their ends into line in step 5;
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
 //!    schedule, then a barycenter pass, then sifting single nodes while that
-//!    helps; parts without clusters then get global sifting of whole long
-//!    edges and a bounded iterated local search, small parts with clusters
-//!    whose ranks stacking edges helped to set start twice more from
+//!    helps; on large parts with clusters a transposition ends once a pass
+//!    gains little; parts without clusters then get global sifting of whole
+//!    long edges and a bounded iterated local search, small parts with
+//!    clusters whose ranks stacking edges helped to set start twice more from
 //!    shuffled sources and keep the best start, parts with clusters single
 //!    nodes and runs of bend points moved beside the boxes their edges would
-//!    pass through where that adds no crossing), counting crossings with the
+//!    pass through where that adds at most 64 crossings a pass taken out),
+//!    counting crossings with the
 //!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
 //!    contiguous on every rank and sibling clusters keep one left-to-right
 //!    order (Sander; Forster);
