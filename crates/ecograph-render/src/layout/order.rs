@@ -760,11 +760,12 @@ impl Orderer<'_> {
     }
 
     /// Moves a node across a box beside it on its rank together with its
-    /// own bend points on the ranks above and below (those in the node's
-    /// box), where that takes out passes that neither [`Orderer::unpass`]
-    /// (the node alone) nor [`Orderer::unpass_chains`] (bend points alone)
-    /// can: a node whose short edges pass the box on one side and whose long
-    /// edges' first bend points stand on the other. Kept, as there, when the
+    /// edges' runs of bend points beside the box above and below (those in
+    /// the node's box, as far as the box reaches), where that takes out
+    /// passes that neither [`Orderer::unpass`] (the node alone) nor
+    /// [`Orderer::unpass_chains`] (bend points alone) can: a node whose short
+    /// edges pass the box on one side while its long edges run down the
+    /// other. Kept, as there, when the
     /// passes of the moved nodes' segments fall and the crossings added are
     /// fewer than [`PASS_WEIGHT`] per pass taken out; of the boxes a node's
     /// edges pass, the move that costs least wins.
@@ -835,17 +836,28 @@ impl Orderer<'_> {
         let left = self.pos[v] > hi;
         // The nodes to move, each with its rank and the gap it goes to.
         let mut plan = vec![(v, r, if left { lo } else { hi + 1 })];
-        for (nbrs, rn) in [(&g.down[v], r + 1), (&g.up[v], r.wrapping_sub(1))] {
-            for &w in nbrs.iter() {
-                if g.nodes[w].kind == Kind::Real || g.cluster_of[w] != g.cluster_of[v] {
-                    continue;
+        // Each of v's edges' runs of bend points in v's box beside the box,
+        // down and up, as far as the box reaches.
+        for (down, nbrs) in [(true, &g.down[v]), (false, &g.up[v])] {
+            for &first in nbrs.iter() {
+                let mut w = first;
+                loop {
+                    if g.nodes[w].kind == Kind::Real || g.cluster_of[w] != g.cluster_of[v] {
+                        break;
+                    }
+                    let rn = g.nodes[w].rank;
+                    let (b0, b1) = spans[rn][b];
+                    let pw = self.pos[w];
+                    if b0 == usize::MAX || (left && pw < b0) || (!left && pw > b1) {
+                        break;
+                    }
+                    plan.push((w, rn, if left { b0 } else { b1 + 1 }));
+                    // A bend point has one neighbour each way.
+                    match if down { &g.down[w][..] } else { &g.up[w][..] } {
+                        &[next] => w = next,
+                        _ => break,
+                    }
                 }
-                let (b0, b1) = spans[rn][b];
-                let pw = self.pos[w];
-                if b0 == usize::MAX || (left && pw < b0) || (!left && pw > b1) {
-                    continue;
-                }
-                plan.push((w, rn, if left { b0 } else { b1 + 1 }));
             }
         }
         let moved: Vec<usize> = plan.iter().map(|&(w, _, _)| w).collect();
@@ -2564,6 +2576,85 @@ mod tests {
         assert_eq!(o.ranks, [vec![u, b1, v], vec![x, b2, d], vec![y]]);
         o.unpass_with_bends();
         assert_eq!(o.ranks, [vec![u, v, b1], vec![x, d, b2], vec![y]]);
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
+        assert_eq!(brute_force(&g, &o.ranks), 0);
+    }
+
+    #[test]
+    fn a_node_crosses_a_box_with_its_run_of_bend_points() {
+        // As above, with box B a chain of four and v pulled up to A's top by
+        // an edge from w above A, so v -> y runs beside B with two bend
+        // points or more: moving v with the first alone would leave the next
+        // segment passing B. Each rank: w, u and x, then B, then v and
+        // v -> y's bend points.
+        let (u, v, x, y, w) = (0, 1, 2, 3, 8);
+        let bs = [4, 5, 6, 7];
+        let input = LayoutInput {
+            nodes: (0..9)
+                .map(|k| NodeSpec {
+                    cluster: if bs.contains(&k) {
+                        Some(1)
+                    } else {
+                        (k != y && k != w).then_some(0)
+                    },
+                    ..NodeSpec::new(10.0, 10.0)
+                })
+                .collect(),
+            clusters: vec![
+                ClusterSpec::default(),
+                ClusterSpec {
+                    parent: Some(0),
+                    ..ClusterSpec::default()
+                },
+            ],
+            edges: [(w, v), (u, x), (v, x), (v, y), (4, 5), (5, 6), (6, 7)]
+                .iter()
+                .map(|&(a, b)| EdgeSpec::new(a, b))
+                .collect(),
+            ..LayoutInput::default()
+        };
+        let tree = ClusterTree::new(&input.clusters).expect("nested boxes");
+        let g = build(&input, &tree);
+        let rank = |w: usize| g.nodes[w].rank;
+        let mut run = Vec::new();
+        let mut d = *g.down[v].iter().find(|&&w| w != x).expect("a bend point");
+        while g.nodes[d].kind != Kind::Real {
+            assert_eq!(g.cluster_of[d], 0, "bend points in box A");
+            run.push(d);
+            d = g.down[d][0];
+        }
+        let beside = run
+            .iter()
+            .filter(|&&d| bs.iter().any(|&b| rank(b) == rank(d)))
+            .count();
+        assert!(beside >= 2, "{run:?}");
+        assert_eq!(rank(x), rank(v) + 1);
+        let row = |r: usize, groups: &[&[usize]]| -> Vec<usize> {
+            groups
+                .iter()
+                .flat_map(|gr| gr.iter().copied().filter(|&w| rank(w) == r))
+                .collect()
+        };
+        let right: Vec<usize> = [v].into_iter().chain(run.iter().copied()).collect();
+        let start: Vec<Vec<usize>> = (0..g.num_ranks)
+            .map(|r| row(r, &[&[w, u, x], &bs, &right, &[y]]))
+            .collect();
+        let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+        let mut o = orderer(&g, &tree, &mut pos, &mut work);
+        o.ranks = start.clone();
+        for r in 0..g.num_ranks {
+            o.set_positions(r);
+        }
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        o.unpass();
+        o.unpass_chains(u64::MAX);
+        assert_eq!(o.ranks, start);
+        o.unpass_with_bends();
+        // v and the bend points beside B move left of it.
+        let moved: Vec<Vec<usize>> = (0..g.num_ranks)
+            .map(|r| row(r, &[&[w, u, x], &right, &bs, &[y]]))
+            .collect();
+        assert_eq!(o.ranks, moved);
         assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
         assert_eq!(brute_force(&g, &o.ranks), 0);
     }
