@@ -23,8 +23,9 @@
 //!    long edges and a bounded iterated local search, small parts with
 //!    clusters whose ranks stacking edges helped to set start twice more from
 //!    shuffled sources and keep the best start, parts with clusters single
-//!    nodes and runs of bend points moved beside the boxes their edges would
-//!    pass through where that adds at most 128 crossings a pass taken out),
+//!    nodes, runs of bend points, and nodes with their runs of bend points
+//!    moved beside the boxes their edges would pass through where that adds
+//!    fewer than 128 crossings a pass taken out),
 //!    counting crossings with the
 //!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
 //!    contiguous on every rank and sibling clusters keep one left-to-right
