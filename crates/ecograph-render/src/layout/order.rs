@@ -2525,17 +2525,11 @@ mod tests {
         total
     }
 
-    #[test]
-    fn a_node_crosses_a_box_with_its_bend_points() {
-        // Box A holds u, v, x and box B = {b1, b2}; u -> x, v -> x, b1 -> b2
-        // and v -> y, y below A, so v -> y has a bend point d on x's rank,
-        // in A. Rank 0: u B v; rank 1: x B d. v -> x passes B. v alone moved
-        // left of B would make v -> d pass it, x moved right would make
-        // u -> x pass it, and d's edge passes nothing: only v and d moved
-        // together take the pass out (and v -> x's crossing of b1 -> b2).
-        let (u, v, b1, b2, x, y) = (0, 1, 2, 3, 4, 5);
-        let input = LayoutInput {
-            nodes: [Some(0), Some(0), Some(1), Some(1), Some(0), None]
+    /// Nodes in box 0, in box 1 (inside box 0) or outside both, as
+    /// `boxes` says, joined by `edges`.
+    fn in_nested_boxes(boxes: &[Option<usize>], edges: &[(usize, usize)]) -> LayoutInput {
+        LayoutInput {
+            nodes: boxes
                 .iter()
                 .map(|&cluster| NodeSpec {
                     cluster,
@@ -2549,12 +2543,24 @@ mod tests {
                     ..ClusterSpec::default()
                 },
             ],
-            edges: [(u, x), (v, x), (b1, b2), (v, y)]
-                .iter()
-                .map(|&(a, b)| EdgeSpec::new(a, b))
-                .collect(),
+            edges: edges.iter().map(|&(a, b)| EdgeSpec::new(a, b)).collect(),
             ..LayoutInput::default()
-        };
+        }
+    }
+
+    #[test]
+    fn a_node_crosses_a_box_with_its_bend_points() {
+        // Box A holds u, v, x and box B = {b1, b2}; u -> x, v -> x, b1 -> b2
+        // and v -> y, y below A, so v -> y has a bend point d on x's rank,
+        // in A. Rank 0: u B v; rank 1: x B d. v -> x passes B. v alone moved
+        // left of B would make v -> d pass it, x moved right would make
+        // u -> x pass it, and d's edge passes nothing: only v and d moved
+        // together take the pass out (and v -> x's crossing of b1 -> b2).
+        let (u, v, b1, b2, x, y) = (0, 1, 2, 3, 4, 5);
+        let input = in_nested_boxes(
+            &[Some(0), Some(0), Some(1), Some(1), Some(0), None],
+            &[(u, x), (v, x), (b1, b2), (v, y)],
+        );
         let tree = ClusterTree::new(&input.clusters).expect("nested boxes");
         let g = build(&input, &tree);
         let d = *g.down[v].iter().find(|&&w| w != x).expect("a bend point");
@@ -2589,30 +2595,19 @@ mod tests {
         // v -> y's bend points.
         let (u, v, x, y, w) = (0, 1, 2, 3, 8);
         let bs = [4, 5, 6, 7];
-        let input = LayoutInput {
-            nodes: (0..9)
-                .map(|k| NodeSpec {
-                    cluster: if bs.contains(&k) {
-                        Some(1)
-                    } else {
-                        (k != y && k != w).then_some(0)
-                    },
-                    ..NodeSpec::new(10.0, 10.0)
-                })
-                .collect(),
-            clusters: vec![
-                ClusterSpec::default(),
-                ClusterSpec {
-                    parent: Some(0),
-                    ..ClusterSpec::default()
-                },
-            ],
-            edges: [(w, v), (u, x), (v, x), (v, y), (4, 5), (5, 6), (6, 7)]
-                .iter()
-                .map(|&(a, b)| EdgeSpec::new(a, b))
-                .collect(),
-            ..LayoutInput::default()
-        };
+        let boxes: Vec<Option<usize>> = (0..9)
+            .map(|k| {
+                if bs.contains(&k) {
+                    Some(1)
+                } else {
+                    (k != y && k != w).then_some(0)
+                }
+            })
+            .collect();
+        let input = in_nested_boxes(
+            &boxes,
+            &[(w, v), (u, x), (v, x), (v, y), (4, 5), (5, 6), (6, 7)],
+        );
         let tree = ClusterTree::new(&input.clusters).expect("nested boxes");
         let g = build(&input, &tree);
         let rank = |w: usize| g.nodes[w].rank;
