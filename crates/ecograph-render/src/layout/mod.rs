@@ -25,11 +25,10 @@
 //!    shuffled sources and keep the best start, parts with clusters single
 //!    nodes, runs of bend points, and nodes with their runs of bend points
 //!    moved beside the boxes their edges would pass through where that adds
-//!    fewer than 128 crossings a pass taken out),
-//!    counting crossings with the
-//!    accumulator tree of Barth, Jünger and Mutzel, while every cluster stays
-//!    contiguous on every rank and sibling clusters keep one left-to-right
-//!    order (Sander; Forster);
+//!    fewer than 128 crossings a pass taken out), counting crossings with
+//!    the accumulator tree of Barth, Jünger and Mutzel, while every cluster
+//!    stays contiguous on every rank and sibling clusters keep one
+//!    left-to-right order (Sander; Forster);
 //! 5. x-coordinates by network simplex on dot's auxiliary graph, in which each
 //!    cluster side is one variable on all its ranks, so cluster boxes are
 //!    rectangles that never overlap; y-coordinates by stacking ranks with

@@ -765,10 +765,10 @@ impl Orderer<'_> {
     /// passes that neither [`Orderer::unpass`] (the node alone) nor
     /// [`Orderer::unpass_chains`] (bend points alone) can: a node whose short
     /// edges pass the box on one side while its long edges run down the
-    /// other. Kept, as there, when the
-    /// passes of the moved nodes' segments fall and the crossings added are
-    /// fewer than [`PASS_WEIGHT`] per pass taken out; of the boxes a node's
-    /// edges pass, the move that costs least wins.
+    /// other. Kept, as there, when the passes of the moved nodes' segments
+    /// fall and the crossings added are fewer than [`PASS_WEIGHT`] per pass
+    /// taken out; of the boxes a node's edges pass, the move that costs least
+    /// wins.
     fn unpass_with_bends(&mut self) {
         let g = self.g;
         let tree = self.tree;
@@ -873,24 +873,26 @@ impl Orderer<'_> {
         };
         let before = count(self, spans);
         *self.work += (segs.len() * spans[r].len()) as u64;
-        let rows: Vec<(usize, Vec<usize>)> = plan
-            .iter()
-            .map(|&(_, rn, _)| (rn, self.ranks[rn].clone()))
-            .collect();
+        // Two edges' runs may share a rank: each rank touched is kept and
+        // re-spanned once.
+        let mut touched: Vec<usize> = plan.iter().map(|&(_, rn, _)| rn).collect();
+        touched.sort_unstable();
+        touched.dedup();
+        let rows: Vec<Vec<usize>> = touched.iter().map(|&rn| self.ranks[rn].clone()).collect();
         let mut delta = 0i64;
         for &(w, rn, gap) in &plan {
             let at = self.pos[w];
             delta += self.shift_delta(rn, at, gap);
             self.move_node(rn, at, gap);
         }
-        for &(_, rn, _) in &plan {
+        for &rn in &touched {
             self.box_spans(rn, &mut spans[rn]);
             *self.work += self.ranks[rn].len() as u64;
         }
         let after = count(self, spans);
         let pays = after < before && delta < PASS_WEIGHT * (before - after) as i64;
         if !(keep && pays) {
-            for (rn, row) in rows.into_iter().rev() {
+            for (&rn, row) in touched.iter().zip(rows) {
                 self.ranks[rn] = row;
                 self.set_positions(rn);
                 self.box_spans(rn, &mut spans[rn]);
