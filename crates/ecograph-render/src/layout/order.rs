@@ -190,7 +190,7 @@ struct Orderer<'a> {
     /// The weights the search inside boxes uses (drawn edges outweigh
     /// hidden ones); the sweeps count every crossing alike.
     search_weights: Option<&'a Weights>,
-    /// Buffers of [`Orderer::sort_block`], kept between sorts.
+    /// Buffers of [`Orderer::sort_rank`], kept between sorts.
     sort_scratch: SortScratch,
     /// Seed of a pseudo-random order of the sources (or sinks) that the
     /// breadth-first start orders begin from; `None` keeps index order.
