@@ -2216,7 +2216,7 @@ pub(super) fn keyed_topological_order(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::layout::build::build;
     use crate::layout::{ClusterSpec, EdgeSpec, LayoutInput, NodeSpec};
@@ -2276,7 +2276,9 @@ mod tests {
         }
     }
 
-    pub(super) fn arb_input() -> impl Strategy<Value = LayoutInput> {
+    /// Small inputs with up to four boxes, nested at random (also used by
+    /// the placement's tests).
+    pub(in crate::layout) fn arb_input() -> impl Strategy<Value = LayoutInput> {
         (1usize..14, 0usize..4).prop_flat_map(|(n, k)| {
             let clusters =
                 proptest::collection::vec(proptest::option::of(0usize..4), k).prop_map(|parents| {
