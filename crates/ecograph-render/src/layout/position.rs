@@ -713,12 +713,9 @@ mod tests {
         // the other.
         let input = LayoutInput {
             nodes: vec![NodeSpec::new(40.0, 20.0); 4],
-            edges: vec![
-                EdgeSpec::new(0, 1),
-                EdgeSpec::new(1, 2),
-                EdgeSpec::new(2, 3),
-                EdgeSpec::new(0, 3),
-            ],
+            edges: [(0, 1), (1, 2), (2, 3), (0, 3)]
+                .map(|(a, b)| EdgeSpec::new(a, b))
+                .to_vec(),
             ..LayoutInput::default()
         };
         with_rows(&input, |rows| {
