@@ -560,11 +560,16 @@ pub(crate) fn build_lowering(
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
     use crate::layout::{ClusterSpec, EdgeSpec, NodeSpec};
 
-    fn input(clusters: &[Option<usize>], edges: &[(usize, usize)]) -> LayoutInput {
+    /// Nodes of 10 × 10 in the boxes `clusters` gives (of two top-level
+    /// boxes), joined by `edges` (also used by the ordering's tests).
+    pub(in crate::layout) fn input(
+        clusters: &[Option<usize>],
+        edges: &[(usize, usize)],
+    ) -> LayoutInput {
         LayoutInput {
             nodes: clusters
                 .iter()

@@ -2218,7 +2218,7 @@ pub(super) fn keyed_topological_order(
 #[cfg(test)]
 pub(super) mod tests {
     use super::*;
-    use crate::layout::build::build;
+    use crate::layout::build::{self, build};
     use crate::layout::{ClusterSpec, EdgeSpec, LayoutInput, NodeSpec};
     use proptest::prelude::*;
 
@@ -2533,13 +2533,6 @@ pub(super) mod tests {
     /// `boxes` says, joined by `edges`.
     fn in_nested_boxes(boxes: &[Option<usize>], edges: &[(usize, usize)]) -> LayoutInput {
         LayoutInput {
-            nodes: boxes
-                .iter()
-                .map(|&cluster| NodeSpec {
-                    cluster,
-                    ..NodeSpec::new(10.0, 10.0)
-                })
-                .collect(),
             clusters: vec![
                 ClusterSpec::default(),
                 ClusterSpec {
@@ -2547,8 +2540,7 @@ pub(super) mod tests {
                     ..ClusterSpec::default()
                 },
             ],
-            edges: edges.iter().map(|&(a, b)| EdgeSpec::new(a, b)).collect(),
-            ..LayoutInput::default()
+            ..build::tests::input(boxes, edges)
         }
     }
 
