@@ -57,6 +57,9 @@ const MAX_TRANSPOSE_PASSES: usize = 64;
 /// (they stay under 0.72 of min(dot, ELK)'s). Without boxes those passes are
 /// where the last crossings below dot's come from, and small drawings (every
 /// TE24 view) are cheap anyway: both keep every pass that takes one out.
+/// Rounds of sifting stop alike: on the clustered graphs of 200 and 500
+/// nodes the three after the first took out 0-60 crossings each (9-72 in
+/// all, 0.03-0.11%) for 7-12% of the layout's time.
 const TAIL_SHARE: usize = 50;
 /// See [`TAIL_SHARE`].
 const TAIL_NODES: usize = 1000;
@@ -970,6 +973,9 @@ impl Orderer<'_> {
         // rounds while they help, each followed by transposition. (Sifting
         // inside every sweep removed more crossings on some graphs but more
         // than doubled the time and added crossings on others.)
+        // On a large component with boxes, as transposition: another round
+        // only after one that took out a crossing per [`TAIL_SHARE`] nodes.
+        let min_gain = self.min_gain();
         let mut current = self.crossings();
         best.clone_from(&self.ranks);
         for _ in 0..MAX_SIFT_ROUNDS {
@@ -982,8 +988,12 @@ impl Orderer<'_> {
             if c >= current {
                 break;
             }
+            let gain = current - c;
             current = c;
             best.clone_from(&self.ranks);
+            if gain < min_gain {
+                break;
+            }
         }
         self.restore(best);
         *best_cross = current;
@@ -1867,7 +1877,7 @@ impl Orderer<'_> {
             .iter()
             .map(|row| vec![UNKNOWN; row.len()])
             .collect();
-        let min_gain = self.transpose_min_gain();
+        let min_gain = self.min_gain();
         for _ in 0..MAX_TRANSPOSE_PASSES {
             let mut delta = 0u64;
             for r in 0..nr {
@@ -2001,10 +2011,10 @@ impl Orderer<'_> {
         }
     }
 
-    /// The fewest crossings a transposition pass must take out for another
-    /// to follow: 1, or on a large component with boxes (unweighted) one
-    /// per [`TAIL_SHARE`] of its layered nodes.
-    fn transpose_min_gain(&self) -> u64 {
+    /// The fewest crossings a transposition pass or a round of sifting must
+    /// take out for another to follow: 1, or on a large component with boxes
+    /// (unweighted) one per [`TAIL_SHARE`] of its layered nodes.
+    fn min_gain(&self) -> u64 {
         let size: usize = self.ranks.iter().map(Vec::len).sum();
         let boxed = || {
             self.ranks
