@@ -703,6 +703,7 @@ fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> 
 /// the edge's label). Other routes stay as they are but count as lines to
 /// cross. With `rounded` corners (spline routes) a straightened route whose
 /// drawn line would enter a node or a label keeps its old points.
+#[cfg(test)]
 pub(crate) fn straighten(
     routes: &mut [Vec<Point>],
     movable: &[bool],
@@ -710,9 +711,23 @@ pub(crate) fn straighten(
     scene: &Scene<'_>,
     rounded: bool,
 ) {
+    straighten_while(routes, movable, pins, scene, rounded, 1);
+}
+
+/// [`straighten`], where a pass follows only one that took out at least
+/// `min_gain` bend points (1: every pass that changed a route).
+pub(crate) fn straighten_while(
+    routes: &mut [Vec<Point>],
+    movable: &[bool],
+    pins: &[Vec<Point>],
+    scene: &Scene<'_>,
+    rounded: bool,
+    min_gain: usize,
+) {
     let effort = Effort {
         passes: MAX_PASSES,
         work: WORK_BUDGET,
+        min_gain,
     };
     straighten_tries(routes, movable, pins, scene, rounded, effort, true);
 }
@@ -728,6 +743,7 @@ pub(crate) fn detour(
     let effort = Effort {
         passes: 0,
         work: WORK_BUDGET,
+        min_gain: 1,
     };
     straighten_tries(routes, movable, pins, scene, false, effort, true);
 }
@@ -739,6 +755,8 @@ struct Effort {
     passes: usize,
     /// Work cap, as [`WORK_BUDGET`].
     work: u64,
+    /// Bend points a pass must take out for another to follow.
+    min_gain: usize,
 }
 
 /// [`straighten`]; with `skip_settled` false, every route is tried in every
@@ -855,7 +873,15 @@ fn straighten_tries(
     let mut waiting: Vec<Option<Rect>> = vec![None; count];
     let mut due = vec![true; count];
     let mut changed: Vec<Rect> = Vec::new();
+    // Bend points taken out in the current pass, and in the one before.
+    let (mut this_pass, mut gain, mut last_gain) = (0, 0, usize::MAX);
     for (pass, e) in (0..effort.passes).flat_map(|p| (0..count).map(move |e| (p, e))) {
+        if pass != this_pass {
+            (this_pass, last_gain, gain) = (pass, gain, 0);
+        }
+        if last_gain < effort.min_gain {
+            break;
+        }
         if !movable[e] || routes[e].len() < 3 || (skip_settled && !due[e]) {
             continue;
         }
@@ -934,6 +960,7 @@ fn straighten_tries(
             at = old_at;
         }
         waiting[e] = turned_down;
+        gain += old_len.saturating_sub(pts.len());
         if pts.len() != old_len {
             due[e] = true;
             marking += (waiting.len() * changed.len()) as u64;
@@ -1013,6 +1040,44 @@ mod tests {
         straighten(&mut routes, &[true, true], &[vec![], vec![]], &scene, false);
         assert_eq!(routes[0].len(), 4, "{:?}", routes[0]);
         assert_eq!(routes[1], vec![pt(210.0, 10.0), pt(310.0, 100.0)]);
+    }
+
+    #[test]
+    fn a_second_pass_follows_only_a_first_that_gained_enough() {
+        // Route 0's shortcut, the diagonal, would cross route 1 twice until
+        // route 1, tried after it, loses its bend: then a second pass
+        // straightens route 0 too. The first pass takes out one bend point.
+        let nodes = [
+            rect(-1.0, -1.0, 2.0, 2.0),
+            rect(99.0, 99.0, 2.0, 2.0),
+            rect(89.0, 9.0, 2.0, 2.0),
+            rect(99.0, 79.0, 2.0, 2.0),
+        ];
+        let scene = Scene {
+            nodes: &nodes,
+            clusters: &[],
+            labels: &[],
+            ends: &[(0, 1), (2, 3)],
+        };
+        let routes = vec![
+            vec![pt(0.0, 0.0), pt(0.0, 100.0), pt(100.0, 100.0)],
+            vec![pt(90.0, 10.0), pt(30.0, 60.0), pt(100.0, 80.0)],
+        ];
+        let run = |min_gain| {
+            let mut out = routes.clone();
+            straighten_while(
+                &mut out,
+                &[true, true],
+                &[vec![], vec![]],
+                &scene,
+                false,
+                min_gain,
+            );
+            out
+        };
+        let straight = |r: &[Point]| vec![r[0], r[r.len() - 1]];
+        assert_eq!(run(1), vec![straight(&routes[0]), straight(&routes[1])]);
+        assert_eq!(run(2), vec![routes[0].clone(), straight(&routes[1])]);
     }
 
     #[test]
@@ -1251,11 +1316,38 @@ mod tests {
             let (ends, movable, pins) = free_routes(routes.len());
             let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
             let (mut fast, mut slow) = (routes.clone(), routes.clone());
-            let effort = Effort { passes: MAX_PASSES, work: WORK_BUDGET };
+            let effort = Effort { passes: MAX_PASSES, work: WORK_BUDGET, min_gain: 1 };
             straighten_tries(&mut fast, &movable, &pins, &scene, rounded, effort, true);
             straighten_tries(&mut slow, &movable, &pins, &scene, rounded, effort, false);
             prop_assert_eq!(&fast, &slow);
             prop_assert!(brute_crossings(&fast) <= brute_crossings(&routes));
+        }
+
+        /// With a gain to reach, the passes are the first ones run without
+        /// it up to and including the first that took out fewer bend
+        /// points than that.
+        #[test]
+        fn a_pass_follows_only_one_that_gained_enough(
+            routes in proptest::collection::vec(proptest::collection::vec(lattice_point(), 3..9), 2..12),
+            boxes in proptest::collection::vec((lattice_point(), 1u8..3, 1u8..3), 2..6),
+            min_gain in 1usize..6,
+        ) {
+            let nodes = lattice_nodes(&boxes);
+            let (ends, movable, pins) = free_routes(routes.len());
+            let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
+            let after = |passes: usize| {
+                let mut out = routes.clone();
+                let effort = Effort { passes, work: WORK_BUDGET, min_gain: 1 };
+                straighten_tries(&mut out, &movable, &pins, &scene, false, effort, true);
+                out
+            };
+            let points = |r: &[Vec<Point>]| r.iter().map(Vec::len).sum::<usize>();
+            let last = (1..=MAX_PASSES)
+                .find(|&p| points(&after(p - 1)) - points(&after(p)) < min_gain)
+                .unwrap_or(MAX_PASSES);
+            let mut got = routes.clone();
+            straighten_while(&mut got, &movable, &pins, &scene, false, min_gain);
+            prop_assert_eq!(got, after(last));
         }
 
         /// Straightening and detours never add a needless box crossing,
@@ -1446,7 +1538,7 @@ mod tests {
             let scene = Scene { nodes: &nodes, clusters: &clusters, labels: &[], ends: &ends };
             let run = |work: u64| {
                 let mut out = routes.clone();
-                straighten_tries(&mut out, &movable, &pins, &scene, false, Effort { passes: MAX_PASSES, work }, true);
+                straighten_tries(&mut out, &movable, &pins, &scene, false, Effort { passes: MAX_PASSES, work, min_gain: 1 }, true);
                 out
             };
             prop_assert_eq!(run(0), routes.clone());
