@@ -18,8 +18,8 @@
 //!    out from here on but for pulling their ends into line in step 5;
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
 //!    schedule, then a barycenter pass, then sifting single nodes while that
-//!    helps; on large parts with clusters a transposition ends once a pass
-//!    gains little; parts without clusters then get global sifting of whole
+//!    helps; on large parts with clusters a transposition, and the rounds of
+//!    sifting, end once one gains little; parts without clusters then get global sifting of whole
 //!    long edges and a bounded iterated local search, small parts with
 //!    clusters whose ranks stacking edges helped to set start twice more from
 //!    shuffled sources and keep the best start, parts with clusters single
@@ -31,8 +31,10 @@
 //!    left-to-right order (Sander; Forster);
 //! 5. x-coordinates by network simplex on dot's auxiliary graph, in which each
 //!    cluster side is one variable on all its ranks, so cluster boxes are
-//!    rectangles that never overlap; y-coordinates by stacking ranks with
-//!    room for cluster margins and labels;
+//!    rectangles that never overlap (on large graphs, of 10,000 layered
+//!    nodes or more, each run of bend points the starting sweeps put in one
+//!    column is one variable); y-coordinates by stacking ranks with room for cluster
+//!    margins and labels;
 //! 6. routes through the dummies: each edge leaves its node through a port
 //!    on the side facing the next rank, runs straight through the rank bands
 //!    (where the ordering gave it a lane of its own) and changes lanes only in
@@ -42,13 +44,15 @@
 //!    routes put each lane change on a track of its own, the gap growing to
 //!    fit them. Polyline and spline routes are then straightened: a run of
 //!    bends becomes one segment wherever that enters no node, label or box
-//!    it did not have to and crosses no more lines. Ends are cut where the
+//!    it did not have to and crosses no more lines (on large graphs, passes
+//!    over the routes end once one gains little). Ends are cut where the
 //!    line meets the node's drawn [`Outline`].
 //!
 //! Disconnected parts (connected through edges and top-level clusters) are
 //! also laid out one by one and packed; the packed drawing replaces the
 //! single one when it is smaller (long drawings counting larger) and has no
-//! more crossings. The same holds inside clusters: a cluster that holds a
+//! more crossings, and on large graphs it is kept without laying out the
+//! single one. The same holds inside clusters: a cluster that holds a
 //! whole part has its contents laid out without it, packed, and framed; and
 //! the boxes and nodes of a cluster that no edge reaches are laid out on
 //! their own, packed, and placed as one node.
@@ -336,6 +340,16 @@ impl std::error::Error for LayoutError {}
 /// this keeps every sum far from overflowing.
 const MAX_SIZE: f64 = 1e9;
 
+/// Layered graphs (nodes and bend points) of at least this many nodes are
+/// large: there the placement keeps the sweeps' columns of bend points
+/// ([`position`]), straightening stops at a tail of small gains
+/// ([`route`]), and no second drawing is made, neither with a sink lowered
+/// ([`layout_built`]) nor of the lone nodes set into the ranks
+/// ([`layout_packed_shapes`]). Of the benchmark graphs, the clustered ones of
+/// 500 nodes (13,000-14,000) are large; TE24's views (at most a few
+/// hundred) and random+clusters/200 (3,617) are not.
+pub(crate) const LARGE_LAYERED_NODES: usize = 10_000;
+
 fn check_size(value: f64, what: impl FnOnce() -> String) -> Result<(), LayoutError> {
     if (0.0..=MAX_SIZE).contains(&value) {
         Ok(())
@@ -472,7 +486,13 @@ fn layout_packed_shapes(
         let tuck = packed_laid(input, &parts, laid, |_, _| (at.clone(), width, height));
         return (better(input, out, tuck), others);
     }
-    let joint = layout_connected(input, tree);
+    // On a large drawing that would be a whole second layout for a few
+    // lone nodes' places (random+clusters/1000: 1.3 s).
+    let graph = build::build(input, tree);
+    if graph.nodes.len() >= LARGE_LAYERED_NODES {
+        return (out, others);
+    }
+    let joint = layout_built(input, tree, &graph);
     (better(input, out, joint), others)
 }
 
@@ -703,11 +723,21 @@ fn with_bundles(input: &LayoutInput, bundles: &[pack::Bundle], laid: Vec<Layout>
 /// ranks (its rank is full, and nothing else reaches as far) makes a long
 /// drawing longer by its whole width; one rank further down it may find
 /// room under the rest, so that drawing is also made, and the better one
-/// kept.
+/// kept; not on a [large](LARGE_LAYERED_NODES) layered graph, where the
+/// second drawing would double the time for a sink's width of a long side
+/// many times longer (random+clusters/1000: 14,263 px long, 1.1% shorter
+/// lowered, for 1.3 s more).
 fn layout_connected(input: &LayoutInput, tree: &tree::ClusterTree) -> Layout {
-    let graph = build::build(input, tree);
-    let lay = layout_layered(input, tree, &graph);
-    let Some(v) = stray_sink(input, &graph, &lay) else {
+    layout_built(input, tree, &build::build(input, tree))
+}
+
+/// [`layout_connected`] of `input`'s layered graph `graph`.
+fn layout_built(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::Layered) -> Layout {
+    let lay = layout_layered(input, tree, graph);
+    if graph.nodes.len() >= LARGE_LAYERED_NODES {
+        return lay;
+    }
+    let Some(v) = stray_sink(input, graph, &lay) else {
         return lay;
     };
     let lowered = build::build_lowering(input, tree, Some(v));

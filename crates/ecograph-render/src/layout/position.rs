@@ -60,7 +60,7 @@ const SCALE: f64 = 4.0;
 /// random+clusters/200 (3,617) would lay out 28% faster but 1.50 instead of
 /// 1.37 times the area of min(dot, ELK). Below this size the whole problem
 /// takes well under 0.1 s, so it is solved as it is.
-const STRAIGHT_CHAIN_NODES: usize = 10_000;
+const STRAIGHT_CHAIN_NODES: usize = super::LARGE_LAYERED_NODES;
 
 /// Whether [`Rows::solve`] keeps the sweeps' columns of bend points.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -25,7 +25,7 @@ pub(crate) const TRACK_SEP: f64 = 6.0;
 /// passes took out 218 and 335 more. Smaller drawings, every TE24 view and
 /// random+clusters/200 (3,617 layered nodes, within 66 bends of dot's) among
 /// them, take every pass that straightens something.
-const LATE_PASS_NODES: usize = 10_000;
+const LATE_PASS_NODES: usize = super::LARGE_LAYERED_NODES;
 /// See [`LATE_PASS_NODES`].
 const LATE_PASS_SHARE: usize = 50;
 /// Above this many lane changes in one channel, tracks are not shared
@@ -502,7 +502,7 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
 }
 
 /// Replaces runs of bends by straight segments where nothing is in the way
-/// (see [`straighten`]), in the internal frame. The piece of a labelled
+/// (see [`straighten_while`]), in the internal frame. The piece of a labelled
 /// edge beside its label is pinned so the label stays next to the line; an
 /// edge whose label sits at its midpoint is left alone. Orthogonal routes
 /// keep their bends and only go round boxes they cross for nothing

@@ -698,11 +698,7 @@ fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> 
     (lines.grid.work.get() <= work).then_some(total)
 }
 
-/// Straightens the routes flagged in `movable` in place. `pins` holds, per
-/// route, points that must stay on it as vertices (the piece of line beside
-/// the edge's label). Other routes stay as they are but count as lines to
-/// cross. With `rounded` corners (spline routes) a straightened route whose
-/// drawn line would enter a node or a label keeps its old points.
+/// [`straighten_while`] taking every pass that changes a route.
 #[cfg(test)]
 pub(crate) fn straighten(
     routes: &mut [Vec<Point>],
@@ -714,8 +710,14 @@ pub(crate) fn straighten(
     straighten_while(routes, movable, pins, scene, rounded, 1);
 }
 
-/// [`straighten`], where a pass follows only one that took out at least
-/// `min_gain` bend points (1: every pass that changed a route).
+/// Straightens the routes flagged in `movable` in place. `pins` holds, per
+/// route, points that must stay on it as vertices (the piece of line beside
+/// the edge's label). Other routes stay as they are but count as lines to
+/// cross. With `rounded` corners (spline routes) a straightened route whose
+/// drawn line would enter a node or a label keeps its old points. A pass
+/// over the routes follows only one that took out at least `min_gain` bend
+/// points (1: every pass that changed a route), and at most
+/// [`MAX_PASSES`] run.
 pub(crate) fn straighten_while(
     routes: &mut [Vec<Point>],
     movable: &[bool],
@@ -732,7 +734,7 @@ pub(crate) fn straighten_while(
     straighten_tries(routes, movable, pins, scene, rounded, effort, true);
 }
 
-/// Only the [detours](Detour) round boxes that [`straighten`] makes first:
+/// Only the [detours](Detour) round boxes that [`straighten_while`] makes first:
 /// for orthogonal routes, whose detours are orthogonal too.
 pub(crate) fn detour(
     routes: &mut [Vec<Point>],
@@ -759,7 +761,7 @@ struct Effort {
     min_gain: usize,
 }
 
-/// [`straighten`]; with `skip_settled` false, every route is tried in every
+/// [`straighten_while`]; with `skip_settled` false, every route is tried in every
 /// pass (the outcome is the same, only slower: the tests compare them).
 fn straighten_tries(
     routes: &mut [Vec<Point>],
