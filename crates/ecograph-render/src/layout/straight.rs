@@ -698,18 +698,6 @@ fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> 
     (lines.grid.work.get() <= work).then_some(total)
 }
 
-/// [`straighten_while`] taking every pass that changes a route.
-#[cfg(test)]
-pub(crate) fn straighten(
-    routes: &mut [Vec<Point>],
-    movable: &[bool],
-    pins: &[Vec<Point>],
-    scene: &Scene<'_>,
-    rounded: bool,
-) {
-    straighten_while(routes, movable, pins, scene, rounded, 1);
-}
-
 /// Straightens the routes flagged in `movable` in place. `pins` holds, per
 /// route, points that must stay on it as vertices (the piece of line beside
 /// the edge's label). Other routes stay as they are but count as lines to
@@ -987,6 +975,29 @@ mod tests {
         Point { x, y }
     }
 
+    /// Straightens every one of `routes`, none pinned, with polyline corners.
+    fn straighten_free(routes: &mut [Vec<Point>], scene: &Scene<'_>) {
+        let n = routes.len();
+        straighten_while(
+            routes,
+            &vec![true; n],
+            &vec![Vec::new(); n],
+            scene,
+            false,
+            1,
+        );
+    }
+
+    /// A scene of `nodes` alone, no boxes and no labels.
+    fn bare<'a>(nodes: &'a [Rect], ends: &'a [(usize, usize)]) -> Scene<'a> {
+        Scene {
+            nodes,
+            clusters: &[],
+            labels: &[],
+            ends,
+        }
+    }
+
     fn rect(x: f64, y: f64, width: f64, height: f64) -> Rect {
         Rect {
             x,
@@ -1019,12 +1030,7 @@ mod tests {
             rect(200.0, 0.0, 20.0, 10.0),
             rect(300.0, 100.0, 20.0, 10.0),
         ];
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &[],
-            labels: &[],
-            ends: &[(0, 1), (3, 4)],
-        };
+        let scene = bare(&nodes, &[(0, 1), (3, 4)]);
         let mut routes = vec![
             vec![
                 pt(10.0, 10.0),
@@ -1039,7 +1045,7 @@ mod tests {
                 pt(310.0, 100.0),
             ],
         ];
-        straighten(&mut routes, &[true, true], &[vec![], vec![]], &scene, false);
+        straighten_free(&mut routes, &scene);
         assert_eq!(routes[0].len(), 4, "{:?}", routes[0]);
         assert_eq!(routes[1], vec![pt(210.0, 10.0), pt(310.0, 100.0)]);
     }
@@ -1055,12 +1061,7 @@ mod tests {
             rect(89.0, 9.0, 2.0, 2.0),
             rect(99.0, 79.0, 2.0, 2.0),
         ];
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &[],
-            labels: &[],
-            ends: &[(0, 1), (2, 3)],
-        };
+        let scene = bare(&nodes, &[(0, 1), (2, 3)]);
         let routes = vec![
             vec![pt(0.0, 0.0), pt(0.0, 100.0), pt(100.0, 100.0)],
             vec![pt(90.0, 10.0), pt(30.0, 60.0), pt(100.0, 80.0)],
@@ -1090,12 +1091,7 @@ mod tests {
             rect(100.0, 0.0, 10.0, 10.0),
             rect(0.0, 100.0, 10.0, 10.0),
         ];
-        let scene = Scene {
-            nodes: &nodes,
-            clusters: &[],
-            labels: &[],
-            ends: &[(0, 1), (2, 3)],
-        };
+        let scene = bare(&nodes, &[(0, 1), (2, 3)]);
         // Route 1 goes round the far side; the straight line would cross
         // route 0's straight line, which route 1's bend avoids.
         let mut routes = vec![
@@ -1109,7 +1105,7 @@ mod tests {
             ],
         ];
         let pins = vec![vec![pt(5.0, 50.0)], vec![]];
-        straighten(&mut routes, &[true, true], &pins, &scene, false);
+        straighten_while(&mut routes, &[true, true], &pins, &scene, false, 1);
         assert_eq!(routes[0].len(), 3, "pinned point kept");
         let crossings = routes[1]
             .windows(2)
@@ -1289,7 +1285,7 @@ mod tests {
         ) {
             let nodes = lattice_nodes(&boxes);
             let ends = [(0, 1)];
-            let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
+            let scene = bare(&nodes, &ends);
             let mut grid = Grid::new(pt(0.0, 0.0), pt(128.0, 128.0), nodes.len());
             for (id, r) in nodes.iter().enumerate() {
                 grid.insert_rect(r, MARGIN, id as u32);
@@ -1316,7 +1312,7 @@ mod tests {
         ) {
             let nodes = lattice_nodes(&boxes);
             let (ends, movable, pins) = free_routes(routes.len());
-            let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
+            let scene = bare(&nodes, &ends);
             let (mut fast, mut slow) = (routes.clone(), routes.clone());
             let effort = Effort { passes: MAX_PASSES, work: WORK_BUDGET, min_gain: 1 };
             straighten_tries(&mut fast, &movable, &pins, &scene, rounded, effort, true);
@@ -1336,7 +1332,7 @@ mod tests {
         ) {
             let nodes = lattice_nodes(&boxes);
             let (ends, movable, pins) = free_routes(routes.len());
-            let scene = Scene { nodes: &nodes, clusters: &[], labels: &[], ends: &ends };
+            let scene = bare(&nodes, &ends);
             let after = |passes: usize| {
                 let mut out = routes.clone();
                 let effort = Effort { passes, work: WORK_BUDGET, min_gain: 1 };
@@ -1371,7 +1367,7 @@ mod tests {
                 .map(|r| if pin { vec![r[r.len() / 2]] } else { Vec::new() })
                 .collect();
             let mut after = routes.clone();
-            straighten(&mut after, &movable, &pins, &scene, rounded);
+            straighten_while(&mut after, &movable, &pins, &scene, rounded, 1);
             prop_assert!(needless_box_crossings(&after, &clusters) <= needless_box_crossings(&routes, &clusters));
             for ((a, b), p) in after.iter().zip(&routes).zip(&pins) {
                 prop_assert_eq!((a[0], a[a.len() - 1]), (b[0], b[b.len() - 1]));
@@ -1417,7 +1413,7 @@ mod tests {
         let (nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
         assert_eq!(needless_box_crossings(&routes, &clusters), 1);
         let scene = one_edge(&nodes, &clusters);
-        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        straighten_free(&mut routes, &scene);
         let r = &routes[0];
         assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{r:?}");
         assert_eq!((r[0], r[r.len() - 1]), (pt(310.0, 10.0), pt(10.0, 100.0)));
@@ -1431,7 +1427,7 @@ mod tests {
         // The same below the box, where it ends above the target's rank.
         let (nodes, clusters, mut routes) = lane_change_through(-20.0, 70.0);
         let scene = one_edge(&nodes, &clusters);
-        straighten(&mut routes, &[true], &[vec![]], &scene, true);
+        straighten_while(&mut routes, &[true], &[vec![]], &scene, true, 1);
         assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
         assert!(routes[0].windows(2).all(|w| w[0].y <= w[1].y), "{routes:?}");
     }
@@ -1475,7 +1471,7 @@ mod tests {
             labels: &[],
             ends: &ends,
         };
-        straighten(&mut routes, &[true, true], &[vec![], vec![]], &scene, false);
+        straighten_free(&mut routes, &scene);
         assert_eq!(needless_box_crossings(&routes, &clusters), 0, "{routes:?}");
         // No piece of one drawn over a piece of the other, as a pixel-by-
         // pixel look along every pair of segments finds.
@@ -1502,21 +1498,21 @@ mod tests {
         let (nodes, clusters, mut routes) = lane_change_through(5.0, 105.0);
         let before = routes.clone();
         let scene = one_edge(&nodes, &clusters);
-        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        straighten_free(&mut routes, &scene);
         assert_eq!(routes, before);
         // Nor is a route whose lane-change points are pinned.
         let (nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
         let before = routes.clone();
         let pins = vec![vec![pt(310.0, 50.0), pt(10.0, 60.0)]];
         let scene = one_edge(&nodes, &clusters);
-        straighten(&mut routes, &[true], &pins, &scene, false);
+        straighten_while(&mut routes, &[true], &pins, &scene, false, 1);
         assert_eq!(routes, before);
         // Nor one with a node in the way above the box.
         let (mut nodes, clusters, mut routes) = lane_change_through(30.0, 120.0);
         nodes.push(rect(140.0, 8.0, 20.0, 16.0));
         let before = routes.clone();
         let scene = one_edge(&nodes, &clusters);
-        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        straighten_free(&mut routes, &scene);
         assert_eq!(routes, before);
     }
 
@@ -1566,7 +1562,7 @@ mod tests {
             pt(5.0, 200.0),
         ]];
         let before = routes.clone();
-        straighten(&mut routes, &[true], &[vec![]], &scene, false);
+        straighten_free(&mut routes, &scene);
         assert_eq!(routes, before);
     }
 }
