@@ -882,6 +882,7 @@ impl Orderer<'_> {
         touched.sort_unstable();
         touched.dedup();
         let rows: Vec<Vec<usize>> = touched.iter().map(|&rn| self.ranks[rn].clone()).collect();
+        *self.work += (plan.len() + rows.iter().map(Vec::len).sum::<usize>()) as u64;
         let mut delta = 0i64;
         for &(w, rn, gap) in &plan {
             let at = self.pos[w];
@@ -893,6 +894,7 @@ impl Orderer<'_> {
             *self.work += self.ranks[rn].len() as u64;
         }
         let after = count(self, spans);
+        *self.work += (segs.len() * spans[r].len()) as u64;
         let pays = after < before && delta < PASS_WEIGHT * (before - after) as i64;
         if !(keep && pays) {
             for (&rn, row) in touched.iter().zip(rows) {
