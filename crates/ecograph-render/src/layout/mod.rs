@@ -191,7 +191,12 @@ pub struct EdgeSpec {
     /// Size (width, height) of the edge's label, if it has one.
     pub label: Option<(f64, f64)>,
     /// Whether the edge takes part in ranking (Graphviz `constraint`). A
-    /// non-constraint edge is drawn but may point up or sideways.
+    /// non-constraint edge is drawn but may point up or sideways, and since
+    /// the ranking does not keep its ends apart from the boxes it would
+    /// pass, it may cross a box border where neither end lies inside (one
+    /// between two nodes of a rank runs over the rank). A ranked edge
+    /// crosses a box border only where exactly one of its ends lies inside.
+    /// ecograph's own diagrams rank every edge.
     pub constraint: bool,
     /// A layout aid that is not drawn (Graphviz `style=invis`), such as the
     /// invisible edges that stack unrelated parts: ranked like the others.

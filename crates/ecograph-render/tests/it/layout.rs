@@ -66,6 +66,25 @@ fn enters(a: Point, b: Point, r: &Rect) -> bool {
     t1 - t0 > 1e-9
 }
 
+/// How often the line through `points` crosses the border of `r` shrunk
+/// by 1 px, the interior [`enters`] looks at.
+fn border_crossings(points: &[Point], r: &Rect) -> usize {
+    let within = |p: Point| {
+        p.x > r.x + 1.0
+            && p.x < r.x + r.width - 1.0
+            && p.y > r.y + 1.0
+            && p.y < r.y + r.height - 1.0
+    };
+    points
+        .windows(2)
+        .map(|w| match (within(w[0]), within(w[1])) {
+            (a, b) if a != b => 1,
+            (false, false) if enters(w[0], w[1], r) => 2,
+            _ => 0,
+        })
+        .sum()
+}
+
 fn on_outline(p: Point, r: &Rect, outline: Outline) -> bool {
     let poly = outline.polygon(r.x, r.y, r.width, r.height);
     distance_to_boundary(&poly, p) <= 1e-6 * (1.0 + r.width + r.height)
@@ -224,6 +243,24 @@ fn check(input: &LayoutInput, out: &Layout) {
                 assert!(
                     v == e.from || v == e.to || !enters(w[0], w[1], nr),
                     "edge {i} passes through node {v}"
+                );
+            }
+        }
+        // A drawn line of a ranked edge crosses a box's border only where
+        // exactly one of its ends lies inside the box, and then once.
+        // (A non-constraint edge between two nodes of one rank is drawn over
+        // the rank and may cross a box between them: `EdgeSpec::constraint`.)
+        if !e.hidden && e.constraint {
+            let (from, to) = (
+                ancestors(input, input.nodes[e.from].cluster),
+                ancestors(input, input.nodes[e.to].cluster),
+            );
+            for (c, cr) in out.clusters.iter().enumerate() {
+                let needed = usize::from(from.contains(&c) != to.contains(&c));
+                let crossed = border_crossings(&drawn, cr);
+                assert!(
+                    crossed <= needed,
+                    "edge {i} crosses box {c}'s border {crossed} times, {needed} needed"
                 );
             }
         }
