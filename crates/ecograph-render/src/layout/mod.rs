@@ -18,8 +18,9 @@
 //!    out from here on but for pulling their ends into line in step 5;
 //! 4. crossing reduction by weighted-median sweeps plus transposition (dot's
 //!    schedule, then a barycenter pass, then sifting single nodes while that
-//!    helps; on large parts with clusters a transposition, and the rounds of
-//!    sifting, end once one gains little; parts without clusters then get global sifting of whole
+//!    helps; on parts with clusters of 1,000 layered nodes or more a
+//!    transposition, and the rounds of sifting, end once one gains little;
+//!    parts without clusters then get global sifting of whole
 //!    long edges and a bounded iterated local search, small parts with
 //!    clusters whose ranks stacking edges helped to set start twice more from
 //!    shuffled sources and keep the best start, parts with clusters single
@@ -33,8 +34,8 @@
 //!    cluster side is one variable on all its ranks, so cluster boxes are
 //!    rectangles that never overlap (on large graphs, of 10,000 layered
 //!    nodes or more, each run of bend points the starting sweeps put in one
-//!    column is one variable); y-coordinates by stacking ranks with room for cluster
-//!    margins and labels;
+//!    column is one variable); y-coordinates by stacking ranks with room
+//!    for cluster margins and labels;
 //! 6. routes through the dummies: each edge leaves its node through a port
 //!    on the side facing the next rank, runs straight through the rank bands
 //!    (where the ordering gave it a lane of its own) and changes lanes only in
