@@ -2291,7 +2291,12 @@ pub(super) mod tests {
     /// Small inputs with up to four boxes, nested at random (also used by
     /// the placement's tests).
     pub(in crate::layout) fn arb_input() -> impl Strategy<Value = LayoutInput> {
-        (1usize..14, 0usize..4).prop_flat_map(|(n, k)| {
+        arb_input_of(14)
+    }
+
+    /// [`arb_input`] with fewer than `max_nodes` nodes.
+    fn arb_input_of(max_nodes: usize) -> impl Strategy<Value = LayoutInput> {
+        (1usize..max_nodes, 0usize..4).prop_flat_map(|(n, k)| {
             let clusters =
                 proptest::collection::vec(proptest::option::of(0usize..4), k).prop_map(|parents| {
                     // Parents only among earlier clusters: a forest.
@@ -2790,6 +2795,64 @@ pub(super) mod tests {
                     prop_assert_eq!(o.pos[v], i);
                 }
             }
+        }
+
+        #[test]
+        fn both_counts_of_passes_agree_with_the_oracle_on_any_order(
+            input in arb_input_of(40),
+            seed in any::<u64>(),
+        ) {
+            // `passes_at` (per node, indexed) and `passes_box` (per segment
+            // and box) are two ways of counting the same passes: on any
+            // order of the ranks, contiguous boxes or not, each agrees with
+            // `box_passes`.
+            let tree = ClusterTree::new(&input.clusters).expect("a forest");
+            let g = build(&input, &tree);
+            let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+            let mut o = orderer(&g, &tree, &mut pos, &mut work);
+            let mut state = seed | 1;
+            for r in 0..o.ranks.len() {
+                for i in (1..o.ranks[r].len()).rev() {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    o.ranks[r].swap(i, (state % (i as u64 + 1)) as usize);
+                }
+                o.set_positions(r);
+            }
+            let expected = box_passes(&g, &tree, &o.ranks);
+            let none = (usize::MAX, 0);
+            let spans: Vec<Vec<(usize, usize)>> = (0..o.ranks.len())
+                .map(|r| {
+                    let mut row = Vec::new();
+                    o.box_spans(r, &mut row);
+                    row
+                })
+                .collect();
+            let on_both: Vec<Vec<usize>> = spans
+                .windows(2)
+                .map(|w| {
+                    (0..w[0].len())
+                        .filter(|&c| w[0][c] != none && w[1][c] != none)
+                        .collect()
+                })
+                .collect();
+            let mut beside = [Beside::default(), Beside::default()];
+            // Each segment is counted at both of its ends.
+            let per_node: u64 = (0..g.nodes.len())
+                .map(|v| o.node_passes(v, &spans, &on_both, &mut beside))
+                .sum();
+            prop_assert_eq!(per_node, 2 * expected);
+            let per_segment = o
+                .segments(&(0..g.nodes.len()).collect::<Vec<_>>())
+                .iter()
+                .map(|&(x, y)| {
+                    (0..tree.parent.len())
+                        .filter(|&c| o.passes_box(x, y, c, &spans))
+                        .count() as u64
+                })
+                .sum::<u64>();
+            prop_assert_eq!(per_segment, expected);
         }
 
         #[test]
