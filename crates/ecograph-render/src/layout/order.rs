@@ -806,6 +806,12 @@ impl Orderer<'_> {
                     .filter(|&c| segs.iter().any(|&(x, y)| self.passes_box(x, y, c, &spans)))
                     .collect();
                 *self.work += (here.len() * (segs.len() + 1)) as u64;
+                // One box (most nodes): its move is tried once, and kept if
+                // it pays.
+                if let [b] = passed[..] {
+                    self.bends_move(v, b, &mut spans, true);
+                    continue;
+                }
                 let mut best: Option<(i64, usize)> = None;
                 for &b in &passed {
                     if let Some(cost) = self.bends_move(v, b, &mut spans, false)
