@@ -2849,10 +2849,10 @@ pub(super) mod tests {
                 .map(|v| o.node_passes(v, &spans, &on_both, &mut beside))
                 .sum();
             prop_assert_eq!(per_node, 2 * expected);
-            let per_segment = o
-                .segments(&(0..g.nodes.len()).collect::<Vec<_>>())
-                .iter()
-                .map(|&(x, y)| {
+            // Parallel edges' segments each count (`segments` lists them once).
+            let per_segment = (0..g.nodes.len())
+                .flat_map(|x| g.down[x].iter().map(move |&y| (x, y)))
+                .map(|(x, y)| {
                     (0..tree.parent.len())
                         .filter(|&c| o.passes_box(x, y, c, &spans))
                         .count() as u64
