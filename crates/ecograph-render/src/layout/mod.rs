@@ -192,12 +192,15 @@ pub struct EdgeSpec {
     /// Size (width, height) of the edge's label, if it has one.
     pub label: Option<(f64, f64)>,
     /// Whether the edge takes part in ranking (Graphviz `constraint`). A
-    /// non-constraint edge is drawn but may point up or sideways, and since
-    /// the ranking does not keep its ends apart from the boxes it would
-    /// pass, it may cross a box border where neither end lies inside (one
-    /// between two nodes of a rank runs over the rank). A ranked edge
-    /// crosses a box border only where exactly one of its ends lies inside.
-    /// ecograph's own diagrams rank every edge.
+    /// non-constraint edge is drawn but may point up or sideways. A ranked
+    /// edge crosses a box border only where exactly one of its ends lies
+    /// inside; a non-constraint edge may cross others, as the ranking does
+    /// not keep its ends apart from the boxes it would pass. Between ranks
+    /// it does so where the ordering leaves such a box between its ends.
+    /// Between two nodes of one rank it runs over or under the rank, at a
+    /// height chosen to clear the boxes between its ends, and crosses one
+    /// only where a box between them also reaches the ranks above and
+    /// below. ecograph's own diagrams rank every edge.
     pub constraint: bool,
     /// A layout aid that is not drawn (Graphviz `style=invis`), such as the
     /// invisible edges that stack unrelated parts: ranked like the others.
@@ -753,7 +756,7 @@ fn layout_built(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::La
 fn layout_layered(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::Layered) -> Layout {
     let order = order::order(graph, tree);
     let placed = position::place(input, graph, tree, &order);
-    route::finish(input, graph, &placed)
+    route::finish(input, graph, tree, &placed)
 }
 
 /// The [free sink](build::is_free_sink) of `lay`, not on the last rank,

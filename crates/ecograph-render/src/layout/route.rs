@@ -8,6 +8,7 @@ use super::build::{LABEL_GAP, Layered, Route, internal};
 use super::position::Placed;
 use super::shape::ray_hit;
 use super::straight::{Scene, detour, straighten_while};
+use super::tree::ClusterTree;
 use super::{Direction, EdgeRoute, EdgeRouting, Layout, LayoutInput, Point, Rect};
 
 /// Largest distance between neighbouring ports on one side of a node.
@@ -28,6 +29,12 @@ pub(crate) const TRACK_SEP: f64 = 6.0;
 const LATE_PASS_NODES: usize = super::LARGE_LAYERED_NODES;
 /// See [`LATE_PASS_NODES`].
 const LATE_PASS_SHARE: usize = 50;
+/// Boxes looked at in all for [flat edges' tracks](flat_track): beyond it,
+/// a flat edge runs over its rank as near it as it did before tracks were
+/// sought, so many flat edges among many boxes stay linear.
+const FLAT_WORK: u64 = 10_000_000;
+/// Least distance of a flat edge's track from a box border it does not cross.
+const FLAT_MARGIN: f64 = 3.0;
 /// Above this many lane changes in one channel, tracks are not shared
 /// (sharing costs a pass over the earlier ones for each).
 const TRACK_SHARING_LIMIT: usize = 2000;
@@ -79,6 +86,80 @@ fn midpoint(points: &[Point]) -> Point {
         rest -= l;
     }
     points.first().copied().unwrap_or_default()
+}
+
+/// The height of the run of a flat edge between `xa` and `xb` (left to
+/// right, their centres at height `ends_y`), from the top of its ends (`over`) or from their bottom, within
+/// `lo..hi`, the gap between their rank and the one above or below: nearest `prefer` among the
+/// heights at which the line crosses the border of no box in `boxes` (each
+/// with whether it holds the left end and the right end) but those holding
+/// exactly one end, [`FLAT_MARGIN`] clear of the borders it does not cross.
+/// The run stays inside the boxes holding both ends and clear of those
+/// holding neither; where one of those stands over an end, beyond it. None
+/// if no height does.
+fn flat_track<'r>(
+    (xa, xb, ends_y): (f64, f64, f64),
+    (mut lo, mut hi): (f64, f64),
+    prefer: f64,
+    over: bool,
+    boxes: impl Iterator<Item = (&'r Rect, bool, bool)>,
+) -> Option<f64> {
+    let m = FLAT_MARGIN;
+    lo += m;
+    hi -= m;
+    let mut forbidden: Vec<(f64, f64)> = Vec::new();
+    for (r, holds_a, holds_b) in boxes {
+        let (x0, x1, y0, y1) = (r.x, r.x + r.width, r.y, r.y + r.height);
+        if x0 >= xb + m || x1 <= xa - m {
+            continue;
+        }
+        match (holds_a, holds_b) {
+            (true, true) => {
+                lo = lo.max(y0 + m);
+                hi = hi.min(y1 - m);
+            }
+            (false, false) => {
+                let stands_over = |x: f64| x0 - m <= x && x <= x1 + m;
+                if stands_over(xa) || stands_over(xb) {
+                    // Over or under an end: on the line's side, the line
+                    // must stay between the end and it; on the other, it
+                    // is out of the line's way.
+                    if over && y1 <= ends_y {
+                        forbidden.push((f64::NEG_INFINITY, y1 + m));
+                    } else if !over && y0 >= ends_y {
+                        forbidden.push((y0 - m, f64::INFINITY));
+                    }
+                } else {
+                    forbidden.push((y0 - m, y1 + m));
+                }
+            }
+            _ => {}
+        }
+    }
+    forbidden.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // The allowed stretches of lo..=hi between the forbidden ones, and in
+    // them the height nearest `prefer`.
+    let mut best: Option<f64> = None;
+    let mut consider = |s: f64, e: f64| {
+        if s <= e {
+            let y = prefer.clamp(s, e);
+            if best.is_none_or(|b| (y - prefer).abs() < (b - prefer).abs()) {
+                best = Some(y);
+            }
+        }
+    };
+    let mut from = lo;
+    for &(s, e) in &forbidden {
+        if s > from {
+            consider(from, s.min(hi));
+        }
+        from = from.max(e);
+        if from > hi {
+            break;
+        }
+    }
+    consider(from, hi);
+    best.filter(|y| y.is_finite())
 }
 
 /// A lane change of one edge in the channel below rank `rank`.
@@ -166,7 +247,12 @@ fn tracks(changes: &[Change]) -> (Vec<usize>, usize) {
     (track, count)
 }
 
-pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layout {
+pub(crate) fn finish(
+    input: &LayoutInput,
+    g: &Layered,
+    tree: &ClusterTree,
+    placed: &Placed,
+) -> Layout {
     let dir = input.direction;
     let orthogonal = input.routing == EdgeRouting::Orthogonal;
     let mut p_band_top = placed.band_top.clone();
@@ -254,6 +340,8 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
     }
 
     let mut routes: Vec<EdgeRoute> = Vec::with_capacity(input.edges.len());
+    // Boxes looked at for flat edges' tracks, up to FLAT_WORK.
+    let mut flat_work = 0u64;
     for (i, (e, route)) in input.edges.iter().zip(&g.routes).enumerate() {
         let label = e.label.map(|l| internal(dir, l));
         let (u, v) = (e.from, e.to);
@@ -322,23 +410,68 @@ pub(crate) fn finish(input: &LayoutInput, g: &Layered, placed: &Placed) -> Layou
                 } else {
                     (cv, cu, sv, su)
                 };
-                let mut points = if pos[u].abs_diff(pos[v]) == 1 {
-                    vec![pt(a.x + sa.0 / 2.0, a.y), pt(b.x - sb.0 / 2.0, b.y)]
+                // The label goes over the line, or under it when it runs
+                // under the rank.
+                let (mut points, over) = if pos[u].abs_diff(pos[v]) == 1 {
+                    let line = vec![pt(a.x + sa.0 / 2.0, a.y), pt(b.x - sb.0 / 2.0, b.y)];
+                    (line, true)
                 } else {
-                    // Over the top of the rank, through the gap above it.
+                    // Over the rank, through the gap above it, or under it,
+                    // at a height where the line crosses no box border but
+                    // those it must (else over it, as near the rank).
                     let r = g.nodes[u].rank;
-                    let y = band_top[r] - g.rank_sep / 3.0;
-                    vec![
-                        pt(a.x, a.y - sa.1 / 2.0),
+                    let bottom = band_top[r] + p.band_height[r];
+                    let above = (
+                        r.checked_sub(1)
+                            .map_or(f64::NEG_INFINITY, |q| band_top[q] + p.band_height[q]),
+                        band_top[r],
+                        band_top[r] - g.rank_sep / 3.0,
+                    );
+                    let below = (
+                        bottom,
+                        band_top.get(r + 1).copied().unwrap_or(f64::INFINITY),
+                        bottom + g.rank_sep / 3.0,
+                    );
+                    let holds = |c: usize, w: usize| {
+                        input.nodes[w]
+                            .cluster
+                            .is_some_and(|k| tree.path[k].get(tree.path[c].len() - 1) == Some(&c))
+                    };
+                    let track = |(lo, hi, prefer), over: bool, work: &mut u64| {
+                        *work += clusters_rect.len() as u64;
+                        if *work > FLAT_WORK {
+                            return None;
+                        }
+                        let boxes = clusters_rect
+                            .iter()
+                            .enumerate()
+                            .map(|(c, rect)| (rect, holds(c, u), holds(c, v)));
+                        let ends = (a.x.min(b.x), a.x.max(b.x), a.y);
+                        flat_track(ends, (lo, hi), prefer, over, boxes)
+                    };
+                    let way = track(above, true, &mut flat_work)
+                        .map(|y| (y, true))
+                        .or_else(|| track(below, false, &mut flat_work).map(|y| (y, false)));
+                    let (y, over) = way.unwrap_or((above.2, true));
+                    let side = if over { -0.5 } else { 0.5 };
+                    let line = vec![
+                        pt(a.x, a.y + side * sa.1),
                         pt(a.x, y),
                         pt(b.x, y),
-                        pt(b.x, b.y - sb.1 / 2.0),
-                    ]
+                        pt(b.x, b.y + side * sb.1),
+                    ];
+                    (line, over)
                 };
                 let label_pos = label.map(|(_, lh)| {
                     let m = midpoint(&points);
-                    let top = points.iter().map(|q| q.y).fold(f64::INFINITY, f64::min);
-                    pt(m.x, top - LABEL_GAP - lh / 2.0)
+                    let ys = points.iter().map(|q| q.y);
+                    if over {
+                        let top = ys.fold(f64::INFINITY, f64::min);
+                        pt(m.x, top - LABEL_GAP - lh / 2.0)
+                    } else {
+                        let bottom = ys.fold(f64::NEG_INFINITY, f64::max);
+                        pt(m.x, bottom + LABEL_GAP + lh / 2.0)
+                    }
                 });
                 if cu.x > cv.x {
                     points.reverse();
@@ -635,4 +768,81 @@ fn simplify_keeping(points: &mut Vec<Point>, keep: &[Point]) {
         out.push(q);
     }
     *points = out;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Rect {
+        Rect {
+            x: x0,
+            y: y0,
+            width: x1 - x0,
+            height: y1 - y0,
+        }
+    }
+
+    /// [`flat_track`] between ends at x 0 and 100, centred at y 50, in the
+    /// gap 0..40 above them or 60..100 below them, preferring 30 or 70.
+    fn track(over: bool, boxes: &[(Rect, bool, bool)]) -> Option<f64> {
+        let (gap, prefer) = if over {
+            ((0.0, 40.0), 30.0)
+        } else {
+            ((60.0, 100.0), 70.0)
+        };
+        let boxes = boxes.iter().map(|(r, a, b)| (r, *a, *b));
+        flat_track((0.0, 100.0, 50.0), gap, prefer, over, boxes)
+    }
+
+    #[test]
+    fn a_flat_track_passes_over_a_box_between_its_ends_that_starts_on_their_rank() {
+        let between = rect(40.0, 20.0, 60.0, 80.0);
+        let m = FLAT_MARGIN;
+        assert_eq!(track(true, &[(between, false, false)]), Some(20.0 - m));
+        assert_eq!(track(false, &[(between, false, false)]), Some(80.0 + m));
+        // Without it, the preferred height.
+        assert_eq!(track(true, &[]), Some(30.0));
+    }
+
+    #[test]
+    fn a_flat_track_stays_inside_a_box_holding_both_ends() {
+        let around = rect(-10.0, 25.0, 110.0, 75.0);
+        let inner = rect(40.0, 32.0, 60.0, 70.0);
+        let m = FLAT_MARGIN;
+        // Above the inner box, below the outer box's top.
+        let y = track(true, &[(around, true, true), (inner, false, false)]).expect("a track");
+        assert!((25.0 + m..=32.0 - m).contains(&y), "{y}");
+        // No room between the two tops: under the rank instead.
+        let tight = rect(40.0, 27.0, 60.0, 66.0);
+        assert_eq!(
+            track(true, &[(around, true, true), (tight, false, false)]),
+            None
+        );
+        let y = track(false, &[(around, true, true), (tight, false, false)]).expect("a track");
+        assert!((66.0 + m..=75.0 - m).contains(&y), "{y}");
+    }
+
+    #[test]
+    fn a_flat_track_ignores_boxes_holding_one_end_and_boxes_beyond_an_end() {
+        // A box holding the left end only: crossed once either way.
+        let own = rect(-10.0, 10.0, 20.0, 90.0);
+        assert_eq!(track(true, &[(own, true, false)]), Some(30.0));
+        // A box under the left end does not stop a line over it; a box
+        // over it does, below its bottom.
+        let under = rect(-10.0, 70.0, 20.0, 90.0);
+        assert_eq!(track(true, &[(under, false, false)]), Some(30.0));
+        let over = rect(-10.0, 0.0, 20.0, 31.0);
+        assert_eq!(
+            track(true, &[(over, false, false)]),
+            Some(31.0 + FLAT_MARGIN)
+        );
+    }
+
+    #[test]
+    fn no_flat_track_passes_a_box_between_the_ends_across_both_gaps() {
+        let tall = rect(40.0, -20.0, 60.0, 120.0);
+        assert_eq!(track(true, &[(tall, false, false)]), None);
+        assert_eq!(track(false, &[(tall, false, false)]), None);
+    }
 }
