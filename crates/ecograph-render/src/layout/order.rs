@@ -672,10 +672,16 @@ impl Orderer<'_> {
             })
             .collect();
         *self.work += self.pos.len() as u64;
+        // Only chains of the component being ordered: the others' nodes
+        // are not in the ranks (their places are another component's).
+        let in_ranks = |o: &Self, v: usize| o.ranks[g.nodes[v].rank].get(o.pos[v]) == Some(&v);
         for route in &g.routes {
             let super::build::Route::Chain { nodes, .. } = route else {
                 continue;
             };
+            if !in_ranks(self, nodes[0]) {
+                continue;
+            }
             for s in 0..nodes.len() - 1 {
                 if *self.work > WORK_BUDGET || *self.work - start > budget {
                     return;
@@ -768,10 +774,12 @@ impl Orderer<'_> {
     /// passes that neither [`Orderer::unpass`] (the node alone) nor
     /// [`Orderer::unpass_chains`] (bend points alone) can: a node whose short
     /// edges pass the box on one side while its long edges run down the
-    /// other. Kept, as there, when the passes of the moved nodes' segments
-    /// fall and the crossings added are fewer than [`PASS_WEIGHT`] per pass
-    /// taken out; of the boxes a node's edges pass, the move that costs least
-    /// wins.
+    /// other, or one whose long edge passes the box further down, where
+    /// its bend point is beside the box and the next node past it. Kept, as
+    /// there, when the passes of the moved nodes' segments fall and the
+    /// crossings added are fewer than [`PASS_WEIGHT`] per pass taken out; of
+    /// the boxes passed at a node or along its runs, the move that costs
+    /// least wins.
     fn unpass_with_bends(&mut self) {
         let g = self.g;
         let tree = self.tree;
@@ -797,8 +805,25 @@ impl Orderer<'_> {
                     return;
                 }
                 let own = g.nodes[v].cluster;
-                let segs = self.segments(&[v]);
-                // The boxes directly inside v's own that its segments pass.
+                // v's segments and those along its edges' runs of bend
+                // points in v's box: a pass further down a run is taken out
+                // by moving v with the run as much as one at v.
+                let mut along = vec![v];
+                for (down, nbrs) in [(true, &g.down[v]), (false, &g.up[v])] {
+                    for &first in nbrs {
+                        let mut w = first;
+                        while g.nodes[w].kind != Kind::Real && g.cluster_of[w] == g.cluster_of[v] {
+                            along.push(w);
+                            match if down { &g.down[w][..] } else { &g.up[w][..] } {
+                                &[next] => w = next,
+                                _ => break,
+                            }
+                        }
+                    }
+                }
+                *self.work += along.len() as u64;
+                let segs = self.segments(&along);
+                // The boxes directly inside v's own that those segments pass.
                 let passed: Vec<usize> = here
                     .iter()
                     .copied()
@@ -2237,7 +2262,7 @@ pub(super) fn keyed_topological_order(
 pub(super) mod tests {
     use super::*;
     use crate::layout::build::{self, build};
-    use crate::layout::{ClusterSpec, EdgeSpec, LayoutInput, NodeSpec};
+    use crate::layout::{ClusterSpec, Direction, EdgeSpec, LayoutInput, NodeSpec};
     use proptest::prelude::*;
 
     /// Crossings between adjacent ranks, pair by pair: the oracle.
@@ -2729,6 +2754,124 @@ pub(super) mod tests {
         assert!(unpass_takes_a_pass_out_for(0));
         assert!(unpass_takes_a_pass_out_for(weight - 1));
         assert!(!unpass_takes_a_pass_out_for(weight));
+    }
+
+    #[test]
+    fn a_pass_down_a_nodes_run_of_bend_points_is_taken_out_by_moving_the_node_with_it() {
+        // Box 0 holds 5 -> 6 -> 7 on ranks 1-3. 0 -> 1 -> 2 -> 3 runs down
+        // its left; 4 (rank 1, held there by a double edge from 0) right of
+        // it has a long edge to 3 whose bend point on rank 2 is right of
+        // the box too, so that edge passes the box between ranks 2 and 3,
+        // though no segment at 4 does. 3 cannot go right (2 -> 3 would
+        // pass) nor the bend point left alone (4 -> it would): 4 goes left
+        // with its bend point.
+        let input = LayoutInput {
+            clusters: vec![ClusterSpec::default()],
+            edges: vec![
+                EdgeSpec::new(0, 1),
+                EdgeSpec::new(1, 2),
+                EdgeSpec::new(2, 3),
+                EdgeSpec::new(0, 4),
+                EdgeSpec::new(0, 4),
+                EdgeSpec::new(4, 3),
+                EdgeSpec::hidden(0, 5),
+                EdgeSpec::new(5, 6),
+                EdgeSpec::new(6, 7),
+            ],
+            ..build::tests::input(
+                &[None, None, None, None, None, Some(0), Some(0), Some(0)],
+                &[],
+            )
+        };
+        let tree = ClusterTree::new(&input.clusters).expect("one box");
+        let g = build(&input, &tree);
+        let ranks: Vec<usize> = (0..8).map(|v| g.nodes[v].rank).collect();
+        assert_eq!(ranks, [0, 1, 2, 3, 1, 1, 2, 3]);
+        let bend = (8..g.nodes.len())
+            .find(|&v| g.nodes[v].kind == Kind::Dummy && g.nodes[v].rank == 2)
+            .expect("the bend point of 4 -> 3");
+        let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+        let mut o = orderer(&g, &tree, &mut pos, &mut work);
+        o.ranks = vec![vec![0], vec![1, 5, 4], vec![2, 6, bend], vec![3, 7]];
+        for r in 0..4 {
+            o.set_positions(r);
+        }
+        // 4 -> 3 also crosses 6 -> 7.
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        assert_eq!(brute_force(&g, &o.ranks), 1);
+        // Neither a node nor bend points alone can take the pass out.
+        o.unpass();
+        o.unpass_chains(u64::MAX);
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        o.unpass_with_bends();
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
+        assert_eq!(brute_force(&g, &o.ranks), 0);
+        assert!(
+            o.pos[4] < o.pos[5] && o.pos[bend] < o.pos[6],
+            "{:?}",
+            o.ranks
+        );
+    }
+
+    #[test]
+    fn each_component_moves_only_its_own_bend_points_out_of_boxes() {
+        // Parts not linked to each other, with boxes and long edges (found by
+        // the layout's random-graph test): moving bend points out of boxes
+        // looked at every long edge, also those of parts ordered before,
+        // whose places are in another part's ranks, and shifted nodes that
+        // were not there (a slot past the end of a rank).
+        let clusters = [
+            None,
+            None,
+            None,
+            Some(1),
+            None,
+            Some(0),
+            None,
+            Some(0),
+            None,
+            Some(1),
+        ];
+        let input = LayoutInput {
+            clusters: vec![ClusterSpec::default(); 5],
+            // (from, to, constraint), in the order found.
+            edges: [
+                (3, 7, false),
+                (2, 6, false),
+                (1, 8, true),
+                (2, 8, true),
+                (0, 0, false),
+                (5, 7, true),
+                (6, 2, false),
+                (6, 0, true),
+                (8, 6, true),
+            ]
+            .iter()
+            .map(|&(a, b, constraint)| EdgeSpec {
+                constraint,
+                ..EdgeSpec::new(a, b)
+            })
+            .collect(),
+            direction: Direction::LeftToRight,
+            nodes: clusters
+                .iter()
+                .map(|&cluster| NodeSpec {
+                    cluster,
+                    ..NodeSpec::new(0.0, 0.0)
+                })
+                .collect(),
+            ..LayoutInput::default()
+        };
+        let tree = ClusterTree::new(&input.clusters).expect("five boxes");
+        let g = build(&input, &tree);
+        assert!(components(&g, &tree).len() > 1);
+        let ranks = order(&g, &tree);
+        let mut start: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
+        for (v, node) in g.nodes.iter().enumerate() {
+            start[node.rank].push(v);
+        }
+        assert_valid(&g, &tree, &start, &ranks);
+        assert_eq!(box_passes(&g, &tree, &ranks), 0);
     }
 
     #[test]
