@@ -1009,14 +1009,25 @@ impl Orderer<'_> {
         // On a large component with boxes, as transposition: another round
         // only after one that took out a crossing per [`TAIL_SHARE`] nodes.
         let min_gain = self.min_gain();
+        (*best_cross, _) = self.sift_rounds(best, min_gain);
+    }
+
+    /// Rounds of sifting, each followed by transposition, from the current
+    /// order: at most [`MAX_SIFT_ROUNDS`], another only after one that took
+    /// out `min_gain` crossings or more, none after one that took out none.
+    /// Leaves the best order in the ranks and in `best`; returns its
+    /// crossings and the rounds run.
+    fn sift_rounds(&mut self, best: &mut Vec<Vec<usize>>, min_gain: u64) -> (u64, usize) {
         let mut current = self.crossings();
         best.clone_from(&self.ranks);
-        for _ in 0..MAX_SIFT_ROUNDS {
+        let mut rounds = 0;
+        while rounds < MAX_SIFT_ROUNDS {
             if current == 0 || *self.work > WORK_BUDGET {
                 break;
             }
             self.sift();
             self.transpose(false);
+            rounds += 1;
             let c = self.crossings();
             if c >= current {
                 break;
@@ -1029,7 +1040,7 @@ impl Orderer<'_> {
             }
         }
         self.restore(best);
-        *best_cross = current;
+        (current, rounds)
     }
 
     /// Global sifting, then an iterated local search: from the best order,
@@ -2515,6 +2526,51 @@ pub(super) mod tests {
         let (before, after, size) = one_slot_a_pass(40, true);
         assert!(size < TAIL_NODES);
         assert_eq!((before, after), (38, 0));
+    }
+
+    #[test]
+    fn another_round_of_sifting_follows_only_one_that_took_out_enough() {
+        // The first random graph (fixed seed) on which a second round runs
+        // when every gain counts; then the first round's gain is the least
+        // that lets a second follow.
+        use proptest::strategy::ValueTree;
+        use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+        let mut runner = TestRunner::new_with_rng(
+            Config::default(),
+            TestRng::deterministic_rng(RngAlgorithm::ChaCha),
+        );
+        let strategy = arb_input_of(40);
+        let mut found = false;
+        for _ in 0..1000 {
+            let input = strategy.new_tree(&mut runner).expect("an input").current();
+            let tree = ClusterTree::new(&input.clusters).expect("a forest");
+            let g = build(&input, &tree);
+            // Rounds run and crossings left with `min_gain`, from the
+            // orderer's first order.
+            let rounds = |min_gain: u64| {
+                let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+                let mut o = orderer(&g, &tree, &mut pos, &mut work);
+                let start = o.crossings();
+                let mut best = Vec::new();
+                let (left, rounds) = o.sift_rounds(&mut best, min_gain);
+                assert_eq!(o.ranks, best);
+                assert_eq!(brute_force(&g, &o.ranks), left);
+                (start, left, rounds)
+            };
+            let (start, _, all) = rounds(1);
+            if all < 2 {
+                continue;
+            }
+            let (_, after_one, one) = rounds(u64::MAX);
+            assert_eq!(one, 1);
+            let first_gain = start - after_one;
+            assert!(first_gain > 0);
+            assert_eq!(rounds(first_gain + 1).2, 1);
+            assert!(rounds(first_gain).2 >= 2);
+            found = true;
+            break;
+        }
+        assert!(found, "no graph took a second round");
     }
 
     #[test]
