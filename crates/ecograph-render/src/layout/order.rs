@@ -938,19 +938,26 @@ impl Orderer<'_> {
         pays.then_some(delta + PASS_WEIGHT * after as i64)
     }
 
-    /// The segments at `nodes` (upper end first), each once.
+    /// The segments at `nodes` (upper end first), each once, and each of
+    /// parallel edges' (so passes are counted as [`Orderer::passes_at`]
+    /// counts them).
     fn segments(&self, nodes: &[usize]) -> Vec<(usize, usize)> {
         let g = self.g;
-        let mut out: Vec<(usize, usize)> = nodes
-            .iter()
-            .flat_map(|&v| {
-                let up = g.up[v].iter().map(move |&u| (u, v));
-                let down = g.down[v].iter().map(move |&w| (v, w));
-                up.chain(down)
-            })
-            .collect();
+        let mut set = nodes.to_vec();
+        set.sort_unstable();
+        set.dedup();
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for &v in &set {
+            // One between two of the nodes is taken at its upper end.
+            out.extend(
+                g.up[v]
+                    .iter()
+                    .filter(|u| set.binary_search(u).is_err())
+                    .map(|&u| (u, v)),
+            );
+            out.extend(g.down[v].iter().map(|&w| (v, w)));
+        }
         out.sort_unstable();
-        out.dedup();
         out
     }
 
@@ -3048,10 +3055,10 @@ pub(super) mod tests {
                 .map(|v| o.node_passes(v, &spans, &on_both, &mut beside))
                 .sum();
             prop_assert_eq!(per_node, 2 * expected);
-            // Parallel edges' segments each count (`segments` lists them once).
-            let per_segment = (0..g.nodes.len())
-                .flat_map(|x| g.down[x].iter().map(move |&y| (x, y)))
-                .map(|(x, y)| {
+            let per_segment = o
+                .segments(&(0..g.nodes.len()).collect::<Vec<_>>())
+                .iter()
+                .map(|&(x, y)| {
                     (0..tree.parent.len())
                         .filter(|&c| o.passes_box(x, y, c, &spans))
                         .count() as u64
