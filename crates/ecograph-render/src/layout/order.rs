@@ -661,16 +661,8 @@ impl Orderer<'_> {
         for (r, row) in spans.iter_mut().enumerate() {
             self.box_spans(r, row);
         }
-        // The boxes with nodes on both rank r and r + 1, ascending: moving
-        // nodes along their ranks never changes which they are.
-        let on_both: Vec<Vec<usize>> = spans
-            .windows(2)
-            .map(|w| {
-                (0..w[0].len())
-                    .filter(|&c| w[0][c] != none && w[1][c] != none)
-                    .collect()
-            })
-            .collect();
+        // Moving nodes along their ranks never changes these.
+        let on_both = on_both(&spans);
         *self.work += self.pos.len() as u64;
         // Only chains of the component being ordered: the others' nodes
         // are not in the ranks (their places are another component's).
@@ -2081,6 +2073,21 @@ impl Orderer<'_> {
     }
 }
 
+/// For each rank r but the last, the boxes with nodes on both rank r and
+/// r + 1, ascending (`spans` as [`Orderer::box_spans`] gives them, rank by
+/// rank).
+fn on_both(spans: &[Vec<(usize, usize)>]) -> Vec<Vec<usize>> {
+    let none = (usize::MAX, 0);
+    spans
+        .windows(2)
+        .map(|w| {
+            (0..w[0].len())
+                .filter(|&c| w[0][c] != none && w[1][c] != none)
+                .collect()
+        })
+        .collect()
+}
+
 /// The box spans of a rank (as [`Orderer::box_spans`] gives them) after
 /// its node at slot `at` moved to the gap before slot `gap` within its own
 /// box's block, as [`Orderer::unpass`] and [`Orderer::unpass_chains`] move
@@ -2337,6 +2344,23 @@ pub(super) mod tests {
         }
     }
 
+    /// Sets the order of every rank to `ranks`, with the positions.
+    fn set_order(o: &mut Orderer<'_>, ranks: Vec<Vec<usize>>) {
+        o.ranks = ranks;
+        for r in 0..o.ranks.len() {
+            o.set_positions(r);
+        }
+    }
+
+    /// The layered nodes of each rank, by index.
+    fn by_rank(g: &Layered) -> Vec<Vec<usize>> {
+        let mut ranks: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
+        for (v, node) in g.nodes.iter().enumerate() {
+            ranks[node.rank].push(v);
+        }
+        ranks
+    }
+
     /// Small inputs with up to four boxes, nested at random (also used by
     /// the placement's tests).
     pub(in crate::layout) fn arb_input() -> impl Strategy<Value = LayoutInput> {
@@ -2470,10 +2494,7 @@ pub(super) mod tests {
             let tree = ClusterTree::new(&input.clusters).expect("a forest");
             let g = build(&input, &tree);
             let ranks = order(&g, &tree);
-            let mut start: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
-            for (v, node) in g.nodes.iter().enumerate() {
-                start[node.rank].push(v);
-            }
+            let start = by_rank(&g);
             assert_valid(&g, &tree, &start, &ranks);
         }
     }
@@ -2508,12 +2529,7 @@ pub(super) mod tests {
         let g = build(&input, &tree);
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
-        o.ranks = vec![(0..m).collect(), (m..2 * m - 1).collect()];
-        for row in &o.ranks {
-            for (i, &v) in row.iter().enumerate() {
-                o.pos[v] = i;
-            }
-        }
+        set_order(&mut o, vec![(0..m).collect(), (m..2 * m - 1).collect()]);
         let before = brute_force(&g, &o.ranks);
         o.transpose(false);
         (before, brute_force(&g, &o.ranks), g.nodes.len())
@@ -2597,10 +2613,7 @@ pub(super) mod tests {
         let g = build(&input, &tree);
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
-        o.ranks = vec![vec![0, 1, 2, 3], vec![4, 5, 6, 7]];
-        for r in 0..2 {
-            o.set_positions(r);
-        }
+        set_order(&mut o, vec![vec![0, 1, 2, 3], vec![4, 5, 6, 7]]);
         assert_eq!(brute_force(&g, &o.ranks), 3);
         o.sift();
         assert_eq!(brute_force(&g, &o.ranks), 0, "{:?}", o.ranks);
@@ -2678,10 +2691,7 @@ pub(super) mod tests {
         );
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
-        o.ranks = vec![vec![u, b1, v], vec![x, b2, d], vec![y]];
-        for r in 0..3 {
-            o.set_positions(r);
-        }
+        set_order(&mut o, vec![vec![u, b1, v], vec![x, b2, d], vec![y]]);
         assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
         assert_eq!(brute_force(&g, &o.ranks), 1);
         o.unpass();
@@ -2790,14 +2800,14 @@ pub(super) mod tests {
         assert_eq!(g_.nodes.len(), input.nodes.len(), "no bend points");
         let (mut pos, mut work) = (vec![0; g_.nodes.len()], 0);
         let mut o = orderer(&g_, &tree, &mut pos, &mut work);
-        o.ranks = vec![
-            [g].into_iter().chain(h).collect(),
-            vec![a, b, e],
-            vec![c, d],
-        ];
-        for r in 0..3 {
-            o.set_positions(r);
-        }
+        set_order(
+            &mut o,
+            vec![
+                [g].into_iter().chain(h).collect(),
+                vec![a, b, e],
+                vec![c, d],
+            ],
+        );
         assert_eq!(box_passes(&g_, &tree, &o.ranks), 1);
         let before = brute_force(&g_, &o.ranks);
         o.unpass();
@@ -2855,10 +2865,10 @@ pub(super) mod tests {
             .expect("the bend point of 4 -> 3");
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
-        o.ranks = vec![vec![0], vec![1, 5, 4], vec![2, 6, bend], vec![3, 7]];
-        for r in 0..4 {
-            o.set_positions(r);
-        }
+        set_order(
+            &mut o,
+            vec![vec![0], vec![1, 5, 4], vec![2, 6, bend], vec![3, 7]],
+        );
         // 4 -> 3 also crosses 6 -> 7.
         assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
         assert_eq!(brute_force(&g, &o.ranks), 1);
@@ -2929,10 +2939,7 @@ pub(super) mod tests {
         let g = build(&input, &tree);
         assert!(components(&g, &tree).len() > 1);
         let ranks = order(&g, &tree);
-        let mut start: Vec<Vec<usize>> = vec![Vec::new(); g.num_ranks];
-        for (v, node) in g.nodes.iter().enumerate() {
-            start[node.rank].push(v);
-        }
+        let start = by_rank(&g);
         assert_valid(&g, &tree, &start, &ranks);
         assert_eq!(box_passes(&g, &tree, &ranks), 0);
     }
@@ -2959,10 +2966,7 @@ pub(super) mod tests {
         let g = build(&input, &tree);
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
-        o.ranks = vec![vec![0, 1], vec![2, 3]];
-        for r in 0..2 {
-            o.set_positions(r);
-        }
+        set_order(&mut o, vec![vec![0, 1], vec![2, 3]]);
         assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
         assert_eq!(brute_force(&g, &o.ranks), 1);
         o.unpass();
@@ -3033,7 +3037,6 @@ pub(super) mod tests {
                 o.set_positions(r);
             }
             let expected = box_passes(&g, &tree, &o.ranks);
-            let none = (usize::MAX, 0);
             let spans: Vec<Vec<(usize, usize)>> = (0..o.ranks.len())
                 .map(|r| {
                     let mut row = Vec::new();
@@ -3041,14 +3044,7 @@ pub(super) mod tests {
                     row
                 })
                 .collect();
-            let on_both: Vec<Vec<usize>> = spans
-                .windows(2)
-                .map(|w| {
-                    (0..w[0].len())
-                        .filter(|&c| w[0][c] != none && w[1][c] != none)
-                        .collect()
-                })
-                .collect();
+            let on_both = on_both(&spans);
             let mut beside = [Beside::default(), Beside::default()];
             // Each segment is counted at both of its ends.
             let per_node: u64 = (0..g.nodes.len())
