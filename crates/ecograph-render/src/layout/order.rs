@@ -800,19 +800,9 @@ impl Orderer<'_> {
                 // v's segments and those along its edges' runs of bend
                 // points in v's box: a pass further down a run is taken out
                 // by moving v with the run as much as one at v.
-                let mut along = vec![v];
-                for (down, nbrs) in [(true, &g.down[v]), (false, &g.up[v])] {
-                    for &first in nbrs {
-                        let mut w = first;
-                        while g.nodes[w].kind != Kind::Real && g.cluster_of[w] == g.cluster_of[v] {
-                            along.push(w);
-                            match if down { &g.down[w][..] } else { &g.up[w][..] } {
-                                &[next] => w = next,
-                                _ => break,
-                            }
-                        }
-                    }
-                }
+                let along: Vec<usize> = std::iter::once(v)
+                    .chain(self.bend_runs(v).flatten())
+                    .collect();
                 *self.work += along.len() as u64;
                 let segs = self.segments(&along);
                 // The boxes directly inside v's own that those segments pass.
@@ -864,26 +854,15 @@ impl Orderer<'_> {
         let mut plan = vec![(v, r, if left { lo } else { hi + 1 })];
         // Each of v's edges' runs of bend points in v's box beside the box,
         // down and up, as far as the box reaches.
-        for (down, nbrs) in [(true, &g.down[v]), (false, &g.up[v])] {
-            for &first in nbrs.iter() {
-                let mut w = first;
-                loop {
-                    if g.nodes[w].kind == Kind::Real || g.cluster_of[w] != g.cluster_of[v] {
-                        break;
-                    }
-                    let rn = g.nodes[w].rank;
-                    let (b0, b1) = spans[rn][b];
-                    let pw = self.pos[w];
-                    if b0 == usize::MAX || (left && pw < b0) || (!left && pw > b1) {
-                        break;
-                    }
-                    plan.push((w, rn, if left { b0 } else { b1 + 1 }));
-                    // A bend point has one neighbour each way.
-                    match if down { &g.down[w][..] } else { &g.up[w][..] } {
-                        &[next] => w = next,
-                        _ => break,
-                    }
+        for run in self.bend_runs(v) {
+            for w in run {
+                let rn = g.nodes[w].rank;
+                let (b0, b1) = spans[rn][b];
+                let pw = self.pos[w];
+                if b0 == usize::MAX || (left && pw < b0) || (!left && pw > b1) {
+                    break;
                 }
+                plan.push((w, rn, if left { b0 } else { b1 + 1 }));
             }
         }
         let moved: Vec<usize> = plan.iter().map(|&(w, _, _)| w).collect();
@@ -928,6 +907,25 @@ impl Orderer<'_> {
             }
         }
         pays.then_some(delta + PASS_WEIGHT * after as i64)
+    }
+
+    /// The runs of bend points of `v`'s edges in `v`'s box, down and then
+    /// up, each from `v`'s neighbour on, as far as it stays a bend point in
+    /// that box.
+    fn bend_runs(&self, v: usize) -> impl Iterator<Item = impl Iterator<Item = usize> + '_> + '_ {
+        let g = self.g;
+        let firsts = g.down[v].iter().map(|&w| (w, true));
+        let firsts = firsts.chain(g.up[v].iter().map(|&w| (w, false)));
+        firsts.map(move |(first, down)| {
+            // A bend point has one neighbour each way.
+            let next = move |&w: &usize| match if down { &g.down[w][..] } else { &g.up[w][..] } {
+                &[next] => Some(next),
+                _ => None,
+            };
+            std::iter::successors(Some(first), next).take_while(move |&w| {
+                g.nodes[w].kind != Kind::Real && g.cluster_of[w] == g.cluster_of[v]
+            })
+        })
     }
 
     /// The segments at `nodes` (upper end first), each once, and each of
@@ -2905,7 +2903,7 @@ pub(super) mod tests {
             None,
             Some(1),
         ];
-        let input = LayoutInput {
+        let mut input = LayoutInput {
             clusters: vec![ClusterSpec::default(); 5],
             // (from, to, constraint), in the order found.
             edges: [
@@ -2926,15 +2924,12 @@ pub(super) mod tests {
             })
             .collect(),
             direction: Direction::LeftToRight,
-            nodes: clusters
-                .iter()
-                .map(|&cluster| NodeSpec {
-                    cluster,
-                    ..NodeSpec::new(0.0, 0.0)
-                })
-                .collect(),
-            ..LayoutInput::default()
+            ..build::tests::input(&clusters, &[])
         };
+        // Points, as found.
+        for node in &mut input.nodes {
+            (node.width, node.height) = (0.0, 0.0);
+        }
         let tree = ClusterTree::new(&input.clusters).expect("five boxes");
         let g = build(&input, &tree);
         assert!(components(&g, &tree).len() > 1);

@@ -89,10 +89,11 @@ fn midpoint(points: &[Point]) -> Point {
 }
 
 /// The height of the run of a flat edge between `xa` and `xb` (left to
-/// right, their centres at height `ends_y`), from the top of its ends (`over`) or from their bottom, within
-/// `lo..hi`, the gap between their rank and the one above or below: nearest `prefer` among the
-/// heights at which the line crosses the border of no box in `boxes` (each
-/// with whether it holds the left end and the right end) but those holding
+/// right, their centres at height `ends_y`), from the top of its ends
+/// (`over`) or from their bottom, within `lo..hi`, the gap between their
+/// rank and the one above or below: nearest `prefer` among the heights at
+/// which the line crosses the border of no box in `boxes` (each with
+/// whether it holds the left end and the right end) but those holding
 /// exactly one end, [`FLAT_MARGIN`] clear of the borders it does not cross.
 /// The run stays inside the boxes holding both ends and clear of those
 /// holding neither; where one of those stands over an end, beyond it. None
