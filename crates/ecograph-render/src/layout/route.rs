@@ -91,23 +91,27 @@ fn midpoint(points: &[Point]) -> Point {
 /// The height of the run of a flat edge between `xa` and `xb` (left to
 /// right, their centres at height `ends_y`), from the top of its ends
 /// (`over`) or from their bottom, within `lo..hi`, the gap between their
-/// rank and the one above or below: nearest `prefer` among the heights at
-/// which the line crosses the border of no box in `boxes` (each with
-/// whether it holds the left end and the right end) but those holding
-/// exactly one end, [`FLAT_MARGIN`] clear of the borders it does not cross.
-/// The run stays inside the boxes holding both ends and clear of those
-/// holding neither; where one of those stands over an end, beyond it. None
-/// if no height does.
+/// rank and the one above or below, with the boxes it crosses there: of
+/// the heights at which the line crosses the fewest borders of boxes in
+/// `boxes` (each with whether it holds the left end and the right end) but
+/// those holding exactly one end, [`FLAT_MARGIN`] clear of the borders it
+/// does not cross, the one nearest `prefer`. None crossed where a height
+/// allows: the run stays inside the boxes holding both ends and clear of
+/// those holding neither; where one of those stands over an end, beyond
+/// it. A box between the ends that reaches across the whole gap is
+/// crossed, and the others are still kept clear of. None if no height
+/// stays inside the boxes holding both ends.
 fn flat_track<'r>(
     (xa, xb, ends_y): (f64, f64, f64),
     (mut lo, mut hi): (f64, f64),
     prefer: f64,
     over: bool,
     boxes: impl Iterator<Item = (&'r Rect, bool, bool)>,
-) -> Option<f64> {
+) -> Option<(f64, usize)> {
     let m = FLAT_MARGIN;
     lo += m;
     hi -= m;
+    // Open stretches of height at which the line would cross a box.
     let mut forbidden: Vec<(f64, f64)> = Vec::new();
     for (r, holds_a, holds_b) in boxes {
         let (x0, x1, y0, y1) = (r.x, r.x + r.width, r.y, r.y + r.height);
@@ -134,33 +138,46 @@ fn flat_track<'r>(
                     forbidden.push((y0 - m, y1 + m));
                 }
             }
-            _ => {}
+            // Holding one end: crossed at the side, so the run keeps
+            // clear of its top and bottom (a spline rounding the corner
+            // would cross there too).
+            _ => forbidden.extend([(y0 - m, y0 + m), (y1 - m, y1 + m)]),
         }
     }
-    forbidden.sort_by(|a, b| a.0.total_cmp(&b.0));
-    // The allowed stretches of lo..=hi between the forbidden ones, and in
-    // them the height nearest `prefer`.
-    let mut best: Option<f64> = None;
-    let mut consider = |s: f64, e: f64| {
-        if s <= e {
-            let y = prefer.clamp(s, e);
-            if best.is_none_or(|b| (y - prefer).abs() < (b - prefer).abs()) {
-                best = Some(y);
-            }
-        }
-    };
-    let mut from = lo;
-    for &(s, e) in &forbidden {
-        if s > from {
-            consider(from, s.min(hi));
-        }
-        from = from.max(e);
-        if from > hi {
-            break;
+    if lo > hi {
+        return None;
+    }
+    // The boxes crossed at height y: those whose stretch holds it, counted
+    // from the sorted starts and ends (a stretch ending at or before y
+    // started before it).
+    let mut starts: Vec<f64> = forbidden.iter().map(|f| f.0).collect();
+    let mut ends: Vec<f64> = forbidden.iter().map(|f| f.1).collect();
+    starts.sort_by(f64::total_cmp);
+    ends.sort_by(f64::total_cmp);
+    let crossed = |y: f64| starts.partition_point(|&s| s < y) - ends.partition_point(|&e| e <= y);
+    // The crossings change only at the stretches' ends, and are no more
+    // there than on either side: the height nearest `prefer` is one of
+    // those ends, a bound of the gap, or `prefer` itself.
+    let candidates = starts
+        .iter()
+        .chain(&ends)
+        .copied()
+        .filter(|y| (lo..=hi).contains(y));
+    let mut best: Option<(usize, f64, f64)> = None;
+    // (A gap with no rank beyond it has no bound there.)
+    for y in candidates
+        .chain([lo, hi, prefer.clamp(lo, hi)])
+        .filter(|y| y.is_finite())
+    {
+        let k = (crossed(y), (y - prefer).abs(), y);
+        let better = |b: (usize, f64, f64)| {
+            k.0 < b.0 || (k.0 == b.0 && (k.1 < b.1 || (k.1 == b.1 && k.2 < b.2)))
+        };
+        if best.is_none_or(better) {
+            best = Some(k);
         }
     }
-    consider(from, hi);
-    best.filter(|y| y.is_finite())
+    best.map(|(c, _, y)| (y, c))
 }
 
 /// A lane change of one edge in the channel below rank `rank`.
@@ -450,9 +467,17 @@ pub(crate) fn finish(
                         let ends = (a.x.min(b.x), a.x.max(b.x), a.y);
                         flat_track(ends, (lo, hi), prefer, over, boxes)
                     };
-                    let way = track(above, true, &mut flat_work)
-                        .map(|y| (y, true))
-                        .or_else(|| track(below, false, &mut flat_work).map(|y| (y, false)));
+                    // Above the rank where no box need be crossed there;
+                    // else below it if that crosses fewer.
+                    let up = track(above, true, &mut flat_work);
+                    let way = match up {
+                        Some((y, 0)) => Some((y, true)),
+                        _ => match (up, track(below, false, &mut flat_work)) {
+                            (Some((ya, ca)), Some((_, cb))) if ca <= cb => Some((ya, true)),
+                            (_, Some((yb, _))) => Some((yb, false)),
+                            (up, None) => up.map(|(y, _)| (y, true)),
+                        },
+                    };
                     let (y, over) = way.unwrap_or((above.2, true));
                     let side = if over { -0.5 } else { 0.5 };
                     let line = vec![
@@ -785,8 +810,18 @@ mod tests {
     }
 
     /// [`flat_track`] between ends at x 0 and 100, centred at y 50, in the
-    /// gap 0..40 above them or 60..100 below them, preferring 30 or 70.
+    /// gap 0..40 above them or 60..100 below them, preferring 30 or 70: the
+    /// height, where it crosses no box.
     fn track(over: bool, boxes: &[(Rect, bool, bool)]) -> Option<f64> {
+        match crossing(over, boxes) {
+            Some((y, 0)) => Some(y),
+            _ => None,
+        }
+    }
+
+    /// [`flat_track`] as [`track`] calls it: the height and the boxes the
+    /// line crosses there.
+    fn crossing(over: bool, boxes: &[(Rect, bool, bool)]) -> Option<(f64, usize)> {
         let (gap, prefer) = if over {
             ((0.0, 40.0), 30.0)
         } else {
@@ -841,9 +876,25 @@ mod tests {
     }
 
     #[test]
-    fn no_flat_track_passes_a_box_between_the_ends_across_both_gaps() {
+    fn a_flat_track_crosses_a_box_between_the_ends_across_the_gap_and_only_it() {
+        // A box between the ends that fills the gaps above and below
+        // cannot be kept clear of; the track crosses it where it keeps
+        // clear of a shorter box inside it that starts on the ends' rank.
         let tall = rect(40.0, -20.0, 60.0, 120.0);
         assert_eq!(track(true, &[(tall, false, false)]), None);
         assert_eq!(track(false, &[(tall, false, false)]), None);
+        assert_eq!(crossing(true, &[(tall, false, false)]), Some((30.0, 1)));
+        let inner = rect(45.0, 20.0, 55.0, 80.0);
+        let m = FLAT_MARGIN;
+        let both = [(tall, false, false), (inner, false, false)];
+        assert_eq!(crossing(true, &both), Some((20.0 - m, 1)));
+        assert_eq!(crossing(false, &both), Some((80.0 + m, 1)));
+        // With no room beside the inner box in the gap, both are crossed.
+        let full = rect(45.0, -10.0, 55.0, 110.0);
+        let both = [(tall, false, false), (full, false, false)];
+        assert_eq!(crossing(true, &both), Some((30.0, 2)));
+        // No height inside a box holding both ends: no track.
+        let around = rect(-10.0, 45.0, 110.0, 55.0);
+        assert_eq!(crossing(true, &[(around, true, true)]), None);
     }
 }
