@@ -39,6 +39,8 @@ const UNPASS_CHAINS_SHARE: u64 = 4;
 /// can take out costs 115 crossings of its 28,739. Weights of 128, 256 and
 /// 1,000 give every benchmark graph and TE24 view the same measures.
 const PASS_WEIGHT: i64 = 128;
+/// The most nodes [`Orderer::region_move`] moves across a box at once.
+const REGION_NODES: usize = 64;
 /// Sweeps from each start order, from the best order, and how many may pass
 /// without a real improvement (dot's values).
 const START_ITER: usize = 4;
@@ -300,6 +302,7 @@ impl Orderer<'_> {
             self.unpass();
             self.unpass_chains((*self.work - work_before) / UNPASS_CHAINS_SHARE);
             self.unpass_with_bends();
+            self.unpass_regions();
         }
         std::mem::take(&mut self.ranks)
     }
@@ -834,6 +837,61 @@ impl Orderer<'_> {
         }
     }
 
+    /// Last, for each pass left (a segment through a box, found node by
+    /// node): the region of one of the segment's ends moves across the
+    /// box ([`Orderer::region_move`]), of the two the one that costs
+    /// least, where that pays.
+    fn unpass_regions(&mut self) {
+        let g = self.g;
+        let nr = self.ranks.len();
+        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nr];
+        for (r, row) in spans.iter_mut().enumerate() {
+            self.box_spans(r, row);
+            *self.work += (self.ranks[r].len() + row.len()) as u64;
+        }
+        // Moving nodes along their ranks never changes these.
+        let on_both = on_both(&spans);
+        let mut beside = [Beside::default(), Beside::default()];
+        for r in 0..nr {
+            let nodes = self.ranks[r].clone();
+            for u in nodes {
+                if *self.work > WORK_BUDGET {
+                    return;
+                }
+                *self.work += (spans[r].len() + g.up[u].len() + g.down[u].len()) as u64;
+                if self.node_passes(u, &spans, &on_both, &mut beside) == 0 {
+                    continue;
+                }
+                // The segments at u below it (those above were looked at
+                // from their upper ends) and the boxes they pass.
+                let mut passes: Vec<(usize, usize, usize)> = Vec::new();
+                for &w in &g.down[u] {
+                    for &c in &on_both[r] {
+                        if self.passes_box(u, w, c, &spans) {
+                            passes.push((u, w, c));
+                        }
+                    }
+                    *self.work += on_both[r].len() as u64;
+                }
+                for (x, y, c) in passes {
+                    if !self.passes_box(x, y, c, &spans) {
+                        continue;
+                    }
+                    let costs = [x, y].map(|e| self.region_move(e, c, &mut spans, false));
+                    let best = match costs {
+                        [Some(a), Some(b)] => Some(if a <= b { x } else { y }),
+                        [Some(_), None] => Some(x),
+                        [None, Some(_)] => Some(y),
+                        [None, None] => None,
+                    };
+                    if let Some(e) = best {
+                        self.region_move(e, c, &mut spans, true);
+                    }
+                }
+            }
+        }
+    }
+
     /// [`Orderer::unpass_with_bends`]'s move of node `v` with its bend
     /// points to the other side of box `b`: its cost (crossings added plus
     /// [`PASS_WEIGHT`] per pass left), if it takes out passes at less than
@@ -865,7 +923,158 @@ impl Orderer<'_> {
                 plan.push((w, rn, if left { b0 } else { b1 + 1 }));
             }
         }
-        let moved: Vec<usize> = plan.iter().map(|&(w, _, _)| w).collect();
+        self.try_plan(&plan, &[], spans, keep)
+    }
+
+    /// [`Orderer::unpass_regions`]' move, for a pass that moving a node
+    /// with its runs of bend points leaves: the unit at box `b`'s level
+    /// that holds `v` (`v` itself, or the box beside `b` that holds it) goes
+    /// to the other side of `b`, together with every unit the moved nodes'
+    /// segments reach beside `b`: on the ranks `b` has nodes on, on v's
+    /// side, real nodes and boxes too (a box on each rank it shares with
+    /// `b`, and only where no other box stands between them, so sibling
+    /// boxes keep their order). A long edge from across the box into a
+    /// bend point whose run leads to a real node with more edges beside
+    /// the box, or into a box, can only be taken out so. Each rank's moved
+    /// nodes keep their order. Not tried when more than [`REGION_NODES`]
+    /// nodes would move; returns and keeps as [`Orderer::bends_move`].
+    fn region_move(
+        &mut self,
+        v: usize,
+        b: usize,
+        spans: &mut [Vec<(usize, usize)>],
+        keep: bool,
+    ) -> Option<i64> {
+        let g = self.g;
+        let tree = self.tree;
+        let level = tree.parent[b];
+        let depth = tree.depth(level);
+        let left = self.pos[v] > spans[g.nodes[v].rank][b].1;
+        // The unit at b's level that holds node `x`: `Some(None)` for `x`
+        // itself, `Some(Some(a))` for the box `a` beside `b` that holds
+        // it; `None` inside `b` or outside b's parent.
+        let unit = |x: usize| -> Option<Option<usize>> {
+            let c = g.nodes[x].cluster;
+            if c == level {
+                return Some(None);
+            }
+            let path = &tree.path[c?];
+            if path.len() <= depth || (depth > 0 && Some(path[depth - 1]) != level) {
+                return None;
+            }
+            (path[depth] != b).then_some(Some(path[depth]))
+        };
+        // Slots from `lo` to `hi` on v's side of `b` on rank `rn`: whether
+        // `(lo, hi)` lies there.
+        let beside = |rn: usize, lo: usize, hi: usize| {
+            let (b0, b1) = spans[rn][b];
+            b0 != usize::MAX && if left { lo > b1 } else { hi < b0 }
+        };
+        let mut moved: Vec<usize> = Vec::new();
+        let mut boxes: Vec<usize> = Vec::new();
+        let mut queue = vec![v];
+        while let Some(x) = queue.pop() {
+            *self.work += (moved.len() + boxes.len() + 1) as u64;
+            let rn = g.nodes[x].rank;
+            if moved.contains(&x) || !beside(rn, self.pos[x], self.pos[x]) {
+                continue;
+            }
+            let new: Vec<usize> = match unit(x) {
+                None => continue,
+                Some(None) => vec![x],
+                Some(Some(a)) => {
+                    if boxes.contains(&a) {
+                        continue;
+                    }
+                    boxes.push(a);
+                    // The box's nodes on every rank it shares with `b`,
+                    // where nothing but free nodes stand between them.
+                    let mut nodes = Vec::new();
+                    for (rk, row) in spans.iter().enumerate() {
+                        let ((a0, a1), (b0, b1)) = (row[a], row[b]);
+                        if a0 == usize::MAX || b0 == usize::MAX {
+                            continue;
+                        }
+                        if !beside(rk, a0, a1) {
+                            return None;
+                        }
+                        let between = if left { b1 + 1..a0 } else { a1 + 1..b0 };
+                        *self.work += (between.len() + a1 - a0 + 1) as u64;
+                        if self.ranks[rk][between]
+                            .iter()
+                            .any(|&y| unit(y) != Some(None))
+                        {
+                            return None;
+                        }
+                        nodes.extend_from_slice(&self.ranks[rk][a0..=a1]);
+                    }
+                    nodes
+                }
+            };
+            if moved.len() + new.len() > REGION_NODES {
+                return None;
+            }
+            for &y in &new {
+                queue.extend(g.up[y].iter().chain(&g.down[y]));
+            }
+            moved.extend(new);
+        }
+        if moved.is_empty() {
+            return None;
+        }
+        // Moved right, each rank's nodes go from the left, so each lands
+        // right of the one before; moved left, from the right.
+        moved.sort_unstable_by_key(|&w| (g.nodes[w].rank, self.pos[w]));
+        if left {
+            moved.reverse();
+        }
+        // A moved box may now stand between the ends of a segment at a
+        // node it jumped: those are counted too.
+        let mut jumped: Vec<usize> = Vec::new();
+        if !boxes.is_empty() {
+            let mut i = 0;
+            while i < moved.len() {
+                let rn = g.nodes[moved[i]].rank;
+                let (b0, b1) = spans[rn][b];
+                let from = self.pos[moved[i]];
+                let range = if left { b0..from } else { from + 1..b1 + 1 };
+                *self.work += range.len() as u64;
+                jumped.extend(self.ranks[rn][range].iter().filter(|y| !moved.contains(y)));
+                while i < moved.len() && g.nodes[moved[i]].rank == rn {
+                    i += 1;
+                }
+            }
+            if moved.len() + jumped.len() > 4 * REGION_NODES {
+                return None;
+            }
+        }
+        let plan: Vec<(usize, usize, usize)> = moved
+            .into_iter()
+            .map(|w| {
+                let rn = g.nodes[w].rank;
+                let (b0, b1) = spans[rn][b];
+                (w, rn, if left { b0 } else { b1 + 1 })
+            })
+            .collect();
+        self.try_plan(&plan, &jumped, spans, keep)
+    }
+
+    /// Moves each node of `plan` (node, its rank, the gap it goes to, in
+    /// slots as they are when it moves) and counts the passes of the
+    /// segments at the moved nodes and at `also` before and after: the cost (crossings added
+    /// plus [`PASS_WEIGHT`] per pass left) if the move takes out passes at
+    /// less than that weight each. The move is kept when `keep` and it
+    /// pays, and undone otherwise.
+    fn try_plan(
+        &mut self,
+        plan: &[(usize, usize, usize)],
+        also: &[usize],
+        spans: &mut [Vec<(usize, usize)>],
+        keep: bool,
+    ) -> Option<i64> {
+        let r = plan[0].1;
+        let mut moved: Vec<usize> = plan.iter().map(|&(w, _, _)| w).collect();
+        moved.extend_from_slice(also);
         let segs = self.segments(&moved);
         let count = |o: &Self, spans: &[Vec<(usize, usize)>]| -> u64 {
             segs.iter()
@@ -886,7 +1095,7 @@ impl Orderer<'_> {
         let rows: Vec<Vec<usize>> = touched.iter().map(|&rn| self.ranks[rn].clone()).collect();
         *self.work += (plan.len() + rows.iter().map(Vec::len).sum::<usize>()) as u64;
         let mut delta = 0i64;
-        for &(w, rn, gap) in &plan {
+        for &(w, rn, gap) in plan {
             let at = self.pos[w];
             delta += self.shift_delta(rn, at, gap);
             self.move_node(rn, at, gap);
@@ -2881,6 +3090,122 @@ pub(super) mod tests {
             o.pos[4] < o.pos[5] && o.pos[bend] < o.pos[6],
             "{:?}",
             o.ranks
+        );
+    }
+
+    #[test]
+    fn a_pass_that_only_a_sibling_box_moving_takes_out_is_taken_out_by_moving_it() {
+        // Box 0 holds 1 -> 2 -> 3 on ranks 1-3, box 1 holds 4 (rank 1),
+        // box 2 holds 5 (rank 3; not linked to box 0, so beside it, held
+        // there by 0 -> 6 -> 7 -> 5). 4 -> 5 bends on rank 2; with box 1
+        // right of box 0 and the bend point left of it, the edge passes
+        // box 0 between ranks 1 and 2. No node can leave its box, and the
+        // bend point cannot move alone (it -> 5 would pass) nor with its
+        // run (5 is a box's): box 1, a unit beside box 0, moves across it.
+        let mut input = build::tests::input(
+            &[
+                None,
+                Some(0),
+                Some(0),
+                Some(0),
+                Some(1),
+                Some(2),
+                None,
+                None,
+            ],
+            &[
+                (0, 1),
+                (1, 2),
+                (2, 3),
+                (0, 4),
+                (4, 5),
+                (0, 6),
+                (6, 7),
+                (7, 5),
+            ],
+        );
+        input.clusters = vec![ClusterSpec::default(); 3];
+        let tree = ClusterTree::new(&input.clusters).expect("three boxes");
+        let g = build(&input, &tree);
+        let ranks: Vec<usize> = (0..8).map(|v| g.nodes[v].rank).collect();
+        assert_eq!(ranks, [0, 1, 2, 3, 1, 3, 1, 2]);
+        let build::Route::Chain { nodes, .. } = &g.routes[4] else {
+            panic!("4 -> 5 is a chain")
+        };
+        let bend = nodes[1];
+        let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+        let mut o = orderer(&g, &tree, &mut pos, &mut work);
+        set_order(
+            &mut o,
+            vec![vec![0], vec![6, 1, 4], vec![7, bend, 2], vec![5, 3]],
+        );
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        o.unpass();
+        o.unpass_chains(u64::MAX);
+        o.unpass_with_bends();
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        o.unpass_regions();
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
+        assert_eq!(o.ranks[1], [6, 4, 1], "{:?}", o.ranks);
+        assert_eq!(brute_force(&g, &o.ranks), 0);
+    }
+
+    #[test]
+    fn a_region_beside_a_box_moves_across_it_in_its_order() {
+        // Box 0 holds 1 -> 2 -> 3 on ranks 1-3. 4 (rank 1, right of the
+        // box) has a long edge to 5 (rank 3) whose bend point is left of
+        // it; 5 and 6, left of it too, both have edges from 7 (rank 2),
+        // and 7 one from 8 (rank 1). Everything left of the box on ranks
+        // 1-3 that 5 reaches moves across it, each rank's nodes in the
+        // order they had.
+        let input = build::tests::input(
+            &[
+                None,
+                Some(0),
+                Some(0),
+                Some(0),
+                None,
+                None,
+                None,
+                None,
+                None,
+            ],
+            &[
+                (0, 1),
+                (1, 2),
+                (2, 3),
+                (0, 4),
+                (4, 5),
+                (0, 8),
+                (8, 7),
+                (7, 5),
+                (7, 6),
+            ],
+        );
+        let tree = ClusterTree::new(&input.clusters).expect("one box");
+        let g = build(&input, &tree);
+        let ranks: Vec<usize> = (0..9).map(|v| g.nodes[v].rank).collect();
+        assert_eq!(ranks, [0, 1, 2, 3, 1, 3, 3, 2, 1]);
+        let build::Route::Chain { nodes, .. } = &g.routes[4] else {
+            panic!("4 -> 5 is a chain")
+        };
+        let bend = nodes[1];
+        let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+        let mut o = orderer(&g, &tree, &mut pos, &mut work);
+        set_order(
+            &mut o,
+            vec![vec![0], vec![8, 1, 4], vec![7, bend, 2], vec![5, 6, 3]],
+        );
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); 4];
+        for (r, row) in spans.iter_mut().enumerate() {
+            o.box_spans(r, row);
+        }
+        assert!(o.region_move(5, 0, &mut spans, true).is_some());
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
+        assert_eq!(
+            o.ranks,
+            [vec![0], vec![1, 8, 4], vec![2, 7, bend], vec![3, 5, 6]]
         );
     }
 
