@@ -843,6 +843,7 @@ impl Orderer<'_> {
     /// least, where that pays.
     fn unpass_regions(&mut self) {
         let g = self.g;
+        let tree = self.tree;
         let nr = self.ranks.len();
         let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nr];
         for (r, row) in spans.iter_mut().enumerate() {
@@ -877,15 +878,25 @@ impl Orderer<'_> {
                     if !self.passes_box(x, y, c, &spans) {
                         continue;
                     }
-                    let costs = [x, y].map(|e| self.region_move(e, c, &mut spans, false));
+                    // Each end moves across the box around `c` at its own
+                    // level (`c` itself, or the outermost box holding `c`
+                    // but not the end).
+                    let around = |e: usize| {
+                        let pc = &tree.path[c];
+                        let pe: &[usize] = g.nodes[e].cluster.map_or(&[], |k| &tree.path[k]);
+                        pc[pc.iter().zip(pe).take_while(|(a, b)| a == b).count()]
+                    };
+                    let (bx, by) = (around(x), around(y));
+                    let costs =
+                        [(x, bx), (y, by)].map(|(e, b)| self.region_move(e, b, &mut spans, false));
                     let best = match costs {
-                        [Some(a), Some(b)] => Some(if a <= b { x } else { y }),
-                        [Some(_), None] => Some(x),
-                        [None, Some(_)] => Some(y),
+                        [Some(a), Some(b)] => Some(if a <= b { (x, bx) } else { (y, by) }),
+                        [Some(_), None] => Some((x, bx)),
+                        [None, Some(_)] => Some((y, by)),
                         [None, None] => None,
                     };
-                    if let Some(e) = best {
-                        self.region_move(e, c, &mut spans, true);
+                    if let Some((e, b)) = best {
+                        self.region_move(e, b, &mut spans, true);
                     }
                 }
             }
@@ -3148,6 +3159,41 @@ pub(super) mod tests {
         assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
         assert_eq!(o.ranks[1], [6, 4, 1], "{:?}", o.ranks);
         assert_eq!(brute_force(&g, &o.ranks), 0);
+    }
+
+    #[test]
+    fn an_end_outside_the_passed_boxs_parent_moves_across_the_parent() {
+        // Box 0 holds box 1 (1 -> 2 -> 3, ranks 0-2) and 4 -> 5 -> 6
+        // beside it. 7 -> 8 outside; a non-constraint edge 8 -> 6 passes
+        // box 1 with 8 left of box 0. 8 cannot move across box 1 alone
+        // (it is not in box 0): it moves across box 0, with 7.
+        let mut input = build::tests::input(
+            &[
+                None,
+                Some(1),
+                Some(1),
+                Some(1),
+                Some(0),
+                Some(0),
+                Some(0),
+                None,
+                None,
+            ],
+            &[(1, 2), (2, 3), (4, 5), (5, 6), (7, 8), (8, 6)],
+        );
+        input.clusters[1].parent = Some(0);
+        input.edges[5].constraint = false;
+        let tree = ClusterTree::new(&input.clusters).expect("two boxes");
+        let g = build(&input, &tree);
+        let ranks: Vec<usize> = (1..9).map(|v| g.nodes[v].rank).collect();
+        assert_eq!(ranks, [0, 1, 2, 0, 1, 2, 0, 1]);
+        let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+        let mut o = orderer(&g, &tree, &mut pos, &mut work);
+        set_order(&mut o, vec![vec![7, 1, 4], vec![8, 2, 5], vec![3, 6]]);
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
+        o.unpass_regions();
+        assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
+        assert_eq!(o.ranks, [vec![1, 4, 7], vec![2, 5, 8], vec![3, 6]]);
     }
 
     #[test]
