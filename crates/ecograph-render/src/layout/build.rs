@@ -88,6 +88,10 @@ pub(crate) struct Layered {
     pub hidden: Vec<bool>,
     /// The ends (upper, lower) of the hidden edges that have no chain.
     pub align: Vec<(usize, usize)>,
+    /// Each node's other ends of the drawn edges between it and another
+    /// node of its rank ([`Route::Flat`], non-constraint edges), with
+    /// multiplicity; empty for most nodes.
+    pub flat: Vec<Vec<usize>>,
     /// First and last rank of each cluster.
     pub span: Vec<(usize, usize)>,
     /// Gap between ranks: halved when labelled edges double all lengths.
@@ -539,6 +543,13 @@ pub(crate) fn build_lowering(
         .iter()
         .map(|v| v.cluster.unwrap_or(usize::MAX))
         .collect();
+    let mut flat: Vec<Vec<usize>> = vec![Vec::new(); nodes.len()];
+    for (e, route) in input.edges.iter().zip(&routes) {
+        if matches!(route, Route::Flat) && !e.hidden {
+            flat[e.from].push(e.to);
+            flat[e.to].push(e.from);
+        }
+    }
     Layered {
         nodes,
         up,
@@ -549,6 +560,7 @@ pub(crate) fn build_lowering(
         routes,
         hidden: input.edges.iter().map(|e| e.hidden).collect(),
         align,
+        flat,
         span: spans,
         rank_sep: if doubled {
             input.rank_sep / 2.0

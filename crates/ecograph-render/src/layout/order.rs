@@ -134,7 +134,8 @@ pub(crate) fn order(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
 }
 
 /// Weakly connected components, where a top-level cluster also connects all
-/// its members (a cluster must be ordered as one block).
+/// its members (a cluster must be ordered as one block), and an edge between
+/// two nodes of one rank its ends.
 fn components(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
     let n = g.nodes.len();
     let mut uf: Vec<usize> = (0..n).collect();
@@ -153,7 +154,8 @@ fn components(g: &Layered, tree: &ClusterTree) -> Vec<Vec<usize>> {
     }
     let mut first_in: Vec<Option<usize>> = vec![None; tree.parent.len()];
     for v in 0..n {
-        for &w in &g.down[v] {
+        // Edges along a rank too, so no part is put between their ends.
+        for &w in g.down[v].iter().chain(&g.flat[v]) {
             union(&mut uf, v, w);
         }
         if let Some(c) = g.nodes[v].cluster {
@@ -838,9 +840,11 @@ impl Orderer<'_> {
     }
 
     /// Last, for each pass left (a segment through a box, found node by
-    /// node): the region of one of the segment's ends moves across the
-    /// box ([`Orderer::region_move`]), of the two the one that costs
-    /// least, where that pays.
+    /// node, or an edge between two nodes of one rank with a box between
+    /// them that reaches the ranks above and below,
+    /// [`Orderer::flat_passes_box`]): the region of one of the ends moves
+    /// across the box ([`Orderer::region_move`]), of the two the one that
+    /// costs least, where that pays.
     fn unpass_regions(&mut self) {
         let g = self.g;
         let tree = self.tree;
@@ -860,22 +864,39 @@ impl Orderer<'_> {
                     return;
                 }
                 *self.work += (spans[r].len() + g.up[u].len() + g.down[u].len()) as u64;
-                if self.node_passes(u, &spans, &on_both, &mut beside) == 0 {
+                if g.flat[u].is_empty() && self.node_passes(u, &spans, &on_both, &mut beside) == 0 {
                     continue;
                 }
-                // The segments at u below it (those above were looked at
-                // from their upper ends) and the boxes they pass.
-                let mut passes: Vec<(usize, usize, usize)> = Vec::new();
+                // u's edges to nodes of its rank right of it and the boxes
+                // they cannot clear (flat), then the segments at u below it
+                // (those above were looked at from their upper ends) and
+                // the boxes they pass.
+                let mut passes: Vec<(usize, usize, usize, bool)> = Vec::new();
+                for &w in &g.flat[u] {
+                    if self.pos[w] > self.pos[u] {
+                        for c in 0..spans[r].len() {
+                            if self.flat_passes_box(u, w, c, &spans) {
+                                passes.push((u, w, c, true));
+                            }
+                        }
+                        *self.work += spans[r].len() as u64;
+                    }
+                }
                 for &w in &g.down[u] {
                     for &c in &on_both[r] {
                         if self.passes_box(u, w, c, &spans) {
-                            passes.push((u, w, c));
+                            passes.push((u, w, c, false));
                         }
                     }
                     *self.work += on_both[r].len() as u64;
                 }
-                for (x, y, c) in passes {
-                    if !self.passes_box(x, y, c, &spans) {
+                for (x, y, c, flat) in passes {
+                    let still = if flat {
+                        self.flat_passes_box(x, y, c, &spans)
+                    } else {
+                        self.passes_box(x, y, c, &spans)
+                    };
+                    if !still {
                         continue;
                     }
                     // Each end moves across the box around `c` at its own
@@ -1072,10 +1093,11 @@ impl Orderer<'_> {
 
     /// Moves each node of `plan` (node, its rank, the gap it goes to, in
     /// slots as they are when it moves) and counts the passes of the
-    /// segments at the moved nodes and at `also` before and after: the cost (crossings added
-    /// plus [`PASS_WEIGHT`] per pass left) if the move takes out passes at
-    /// less than that weight each. The move is kept when `keep` and it
-    /// pays, and undone otherwise.
+    /// segments at the moved nodes and at `also`, and of the moved nodes'
+    /// edges along their rank ([`Orderer::flat_passes_box`]), before and
+    /// after: the cost (crossings added plus [`PASS_WEIGHT`] per pass
+    /// left) if the move takes out passes at less than that weight each.
+    /// The move is kept when `keep` and it pays, and undone otherwise.
     fn try_plan(
         &mut self,
         plan: &[(usize, usize, usize)],
@@ -1087,17 +1109,40 @@ impl Orderer<'_> {
         let mut moved: Vec<usize> = plan.iter().map(|&(w, _, _)| w).collect();
         moved.extend_from_slice(also);
         let segs = self.segments(&moved);
+        // And the moved nodes' edges to nodes of their own rank, each once.
+        let flats: Vec<(usize, usize)> = {
+            let mut set = moved.clone();
+            set.sort_unstable();
+            set.dedup();
+            let g = self.g;
+            let mut out = Vec::new();
+            for &w in &set {
+                for &x in &g.flat[w] {
+                    if w < x || set.binary_search(&x).is_err() {
+                        out.push((w, x));
+                    }
+                }
+            }
+            out
+        };
         let count = |o: &Self, spans: &[Vec<(usize, usize)>]| -> u64 {
-            segs.iter()
+            let k = spans[0].len();
+            let segs: u64 = segs
+                .iter()
+                .map(|&(x, y)| (0..k).filter(|&c| o.passes_box(x, y, c, spans)).count() as u64)
+                .sum();
+            let flats: u64 = flats
+                .iter()
                 .map(|&(x, y)| {
-                    (0..spans[0].len())
-                        .filter(|&c| o.passes_box(x, y, c, spans))
+                    (0..k)
+                        .filter(|&c| o.flat_passes_box(x, y, c, spans))
                         .count() as u64
                 })
-                .sum()
+                .sum();
+            segs + flats
         };
         let before = count(self, spans);
-        *self.work += (segs.len() * spans[r].len()) as u64;
+        *self.work += ((segs.len() + flats.len()) * spans[r].len()) as u64;
         // Two edges' runs may share a rank: each rank touched is kept and
         // re-spanned once.
         let mut touched: Vec<usize> = plan.iter().map(|&(_, rn, _)| rn).collect();
@@ -1116,7 +1161,7 @@ impl Orderer<'_> {
             *self.work += self.ranks[rn].len() as u64;
         }
         let after = count(self, spans);
-        *self.work += (segs.len() * spans[r].len()) as u64;
+        *self.work += ((segs.len() + flats.len()) * spans[r].len()) as u64;
         let pays = after < before && delta < PASS_WEIGHT * (before - after) as i64;
         if !(keep && pays) {
             for (&rn, row) in touched.iter().zip(rows) {
@@ -1179,6 +1224,21 @@ impl Orderer<'_> {
         let ((a0, a1), (b0, b1)) = (spans[q][c], spans[q + 1][c]);
         let (px, py) = (self.pos[x], self.pos[y]);
         a0 != usize::MAX && b0 != usize::MAX && ((px < a0 && py > b1) || (px > a1 && py < b0))
+    }
+
+    /// Whether the edge between `x` and `y`, on one rank, passes box `c`:
+    /// the box stands between them on their rank and has nodes on the
+    /// ranks above and below, so no line over or under the rank clears it
+    /// (`route::flat_track`).
+    fn flat_passes_box(&self, x: usize, y: usize, c: usize, spans: &[Vec<(usize, usize)>]) -> bool {
+        let r = self.g.nodes[x].rank;
+        let (lo, hi) = (self.pos[x].min(self.pos[y]), self.pos[x].max(self.pos[y]));
+        let (c0, c1) = spans[r][c];
+        let on = |q: Option<usize>| {
+            q.and_then(|q| spans.get(q))
+                .is_some_and(|s| s[c].0 != usize::MAX)
+        };
+        c0 != usize::MAX && lo < c0 && c1 < hi && on(r.checked_sub(1)) && on(Some(r + 1))
     }
 
     /// Sweeps from the current order, keeping the best order seen in `best`.
@@ -3194,6 +3254,69 @@ pub(super) mod tests {
         o.unpass_regions();
         assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
         assert_eq!(o.ranks, [vec![1, 4, 7], vec![2, 5, 8], vec![3, 6]]);
+    }
+
+    /// Box 0 holds 2 -> 3 -> 4 on ranks 0-2; 0 -> 1 and 5 -> 6 beside it,
+    /// and a non-constraint edge from 1 to 6, both on rank 1.
+    fn flat_edge_and_a_box() -> LayoutInput {
+        let mut input = build::tests::input(
+            &[None, None, Some(0), Some(0), Some(0), None, None],
+            &[(0, 1), (2, 3), (3, 4), (5, 6), (1, 6)],
+        );
+        input.clusters.truncate(1);
+        input.edges[4].constraint = false;
+        input
+    }
+
+    /// The boxes the edges along a rank cannot clear, each time.
+    fn flat_passes(o: &Orderer<'_>, g: &Layered) -> usize {
+        let spans: Vec<Vec<(usize, usize)>> = (0..o.ranks.len())
+            .map(|r| {
+                let mut row = Vec::new();
+                o.box_spans(r, &mut row);
+                row
+            })
+            .collect();
+        let pairs = (0..g.nodes.len()).flat_map(|u| g.flat[u].iter().map(move |&w| (u, w)));
+        pairs
+            .filter(|&(u, w)| u < w)
+            .map(|(u, w)| {
+                (0..spans[0].len())
+                    .filter(|&c| o.flat_passes_box(u, w, c, &spans))
+                    .count()
+            })
+            .sum()
+    }
+
+    #[test]
+    fn an_edge_along_a_rank_keeps_its_ends_parts_together() {
+        // 0 -> 1, the box and 5 -> 6 are three parts but for the edge
+        // 1 - 6: ordered as one, the box is not put between 1 and 6.
+        let input = flat_edge_and_a_box();
+        let tree = ClusterTree::new(&input.clusters).expect("one box");
+        let g = build(&input, &tree);
+        assert_eq!(g.flat[1], [6]);
+        assert_eq!(components(&g, &tree).len(), 2);
+        let ranks = order(&g, &tree);
+        let at = |v: usize| ranks[1].iter().position(|&w| w == v).expect("on rank 1");
+        let (a, b) = (at(1).min(at(6)), at(1).max(at(6)));
+        assert!(!(a..b).contains(&at(3)), "{ranks:?}");
+    }
+
+    #[test]
+    fn an_edge_along_a_rank_is_taken_out_of_a_box_between_its_ends() {
+        // The box between 1 and 6, reaching the ranks above and below:
+        // one end moves across it with the node above it.
+        let input = flat_edge_and_a_box();
+        let tree = ClusterTree::new(&input.clusters).expect("one box");
+        let g = build(&input, &tree);
+        let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
+        let mut o = orderer(&g, &tree, &mut pos, &mut work);
+        set_order(&mut o, vec![vec![0, 2, 5], vec![1, 3, 6], vec![4]]);
+        assert_eq!(flat_passes(&o, &g), 1);
+        o.unpass_regions();
+        assert_eq!(flat_passes(&o, &g), 0);
+        assert_eq!(o.ranks, [vec![2, 0, 5], vec![3, 1, 6], vec![4]]);
     }
 
     #[test]

@@ -90,45 +90,6 @@ fn on_outline(p: Point, r: &Rect, outline: Outline) -> bool {
     distance_to_boundary(&poly, p) <= 1e-6 * (1.0 + r.width + r.height)
 }
 
-/// Whether the ends of edge `e` lie on one rank (their centres level across
-/// the direction).
-fn on_one_rank(input: &LayoutInput, out: &Layout, e: &EdgeSpec) -> bool {
-    let (a, b) = (out.nodes[e.from], out.nodes[e.to]);
-    match input.direction {
-        Direction::TopToBottom => (a.y - b.y).abs() <= EPS,
-        Direction::LeftToRight => (a.x - b.x).abs() <= EPS,
-    }
-}
-
-/// Whether box `c` stands between the ends of edge `e`, which lie on one
-/// rank ([`on_one_rank`]), and reaches the ranks above and below them: it
-/// holds nodes on either side of the ends' rank and spans across the line
-/// between them.
-fn stands_between(input: &LayoutInput, out: &Layout, e: &EdgeSpec, c: usize) -> bool {
-    // (along the ranks, across them) of node v's centre.
-    let at = |v: usize| {
-        let p = out.nodes[v];
-        match input.direction {
-            Direction::TopToBottom => (p.x, p.y),
-            Direction::LeftToRight => (p.y, p.x),
-        }
-    };
-    let ((xa, ya), (xb, _)) = (at(e.from), at(e.to));
-    let r = out.clusters[c];
-    let (lo, hi) = match input.direction {
-        Direction::TopToBottom => (r.x, r.x + r.width),
-        Direction::LeftToRight => (r.y, r.y + r.height),
-    };
-    let members: Vec<f64> = (0..input.nodes.len())
-        .filter(|&v| ancestors(input, input.nodes[v].cluster).contains(&c))
-        .map(|v| at(v).1)
-        .collect();
-    lo < xa.max(xb)
-        && hi > xa.min(xb)
-        && members.iter().any(|&y| y < ya - EPS)
-        && members.iter().any(|&y| y > ya + EPS)
-}
-
 fn ancestors(input: &LayoutInput, c: Option<usize>) -> Vec<usize> {
     let mut out = Vec::new();
     let mut c = c;
@@ -286,10 +247,7 @@ fn check(input: &LayoutInput, out: &Layout) {
             }
         }
         // A drawn line crosses a box's border only where exactly one of
-        // its ends lies inside the box, and then once; but a
-        // non-constraint edge between two nodes of one rank may cross a
-        // box that stands between its ends on the ranks above and below
-        // too (`EdgeSpec::constraint`).
+        // its ends lies inside the box, and then once.
         if !e.hidden {
             let (from, to) = (
                 ancestors(input, input.nodes[e.from].cluster),
@@ -299,11 +257,7 @@ fn check(input: &LayoutInput, out: &Layout) {
                 let needed = usize::from(from.contains(&c) != to.contains(&c));
                 let crossed = border_crossings(&drawn, cr);
                 assert!(
-                    crossed <= needed
-                        || (!e.constraint
-                            && needed == 0
-                            && on_one_rank(input, out, e)
-                            && stands_between(input, out, e, c)),
+                    crossed <= needed,
                     "edge {i} crosses box {c}'s border {crossed} times, {needed} needed"
                 );
             }
