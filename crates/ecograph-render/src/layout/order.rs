@@ -41,6 +41,11 @@ const UNPASS_CHAINS_SHARE: u64 = 4;
 const PASS_WEIGHT: i64 = 128;
 /// The most nodes [`Orderer::region_move`] moves across a box at once.
 const REGION_NODES: usize = 64;
+/// The most checks of (segment or edge along a rank, box) pairs a move may
+/// take to count its passes ([`Orderer::try_plan`]); a move that would
+/// take more (a node with very many edges, among very many boxes) is not
+/// tried, so no one move costs more than this.
+const PLAN_COUNT_CAP: usize = 1 << 20;
 /// Sweeps from each start order, from the best order, and how many may pass
 /// without a real improvement (dot's values).
 const START_ITER: usize = 4;
@@ -873,6 +878,9 @@ impl Orderer<'_> {
                 // the boxes they pass.
                 let mut passes: Vec<(usize, usize, usize, bool)> = Vec::new();
                 for &w in &g.flat[u] {
+                    if *self.work > WORK_BUDGET {
+                        return;
+                    }
                     if self.pos[w] > self.pos[u] {
                         for c in 0..spans[r].len() {
                             if self.flat_passes_box(u, w, c, &spans) {
@@ -883,6 +891,9 @@ impl Orderer<'_> {
                     }
                 }
                 for &w in &g.down[u] {
+                    if *self.work > WORK_BUDGET {
+                        return;
+                    }
                     for &c in &on_both[r] {
                         if self.passes_box(u, w, c, &spans) {
                             passes.push((u, w, c, false));
@@ -1141,6 +1152,9 @@ impl Orderer<'_> {
                 .sum();
             segs + flats
         };
+        if (segs.len() + flats.len()) * spans[r].len() > PLAN_COUNT_CAP {
+            return None;
+        }
         let before = count(self, spans);
         *self.work += ((segs.len() + flats.len()) * spans[r].len()) as u64;
         // Two edges' runs may share a rank: each rank touched is kept and
