@@ -1033,10 +1033,20 @@ impl Orderer<'_> {
                     // The box's nodes on every rank it shares with `b`,
                     // where nothing but free nodes stand between them.
                     let mut nodes = Vec::new();
-                    for (rk, row) in spans.iter().enumerate() {
+                    let (sa, sb) = (g.span[a], g.span[b]);
+                    let shared = sa.0.max(sb.0)..=sa.1.min(sb.1);
+                    for (rk, row) in spans
+                        .iter()
+                        .enumerate()
+                        .take(*shared.end() + 1)
+                        .skip(*shared.start())
+                    {
                         let ((a0, a1), (b0, b1)) = (row[a], row[b]);
                         if a0 == usize::MAX || b0 == usize::MAX {
                             continue;
+                        }
+                        if moved.len() + nodes.len() > REGION_NODES {
+                            return None;
                         }
                         if !beside(rk, a0, a1) {
                             return None;
