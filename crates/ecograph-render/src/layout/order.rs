@@ -914,9 +914,8 @@ impl Orderer<'_> {
                     // level (`c` itself, or the outermost box holding `c`
                     // but not the end).
                     let around = |e: usize| {
-                        let pc = &tree.path[c];
-                        let pe: &[usize] = g.nodes[e].cluster.map_or(&[], |k| &tree.path[k]);
-                        pc[pc.iter().zip(pe).take_while(|(a, b)| a == b).count()]
+                        let shared = tree.lca(Some(c), g.nodes[e].cluster);
+                        tree.ancestor_at(c, tree.depth(shared) + 1)
                     };
                     let (bx, by) = (around(x), around(y));
                     let costs =
@@ -1001,11 +1000,12 @@ impl Orderer<'_> {
             if c == level {
                 return Some(None);
             }
-            let path = &tree.path[c?];
-            if path.len() <= depth || (depth > 0 && Some(path[depth - 1]) != level) {
+            let c = c?;
+            if tree.lca(Some(c), level) != level {
                 return None;
             }
-            (path[depth] != b).then_some(Some(path[depth]))
+            let a = tree.ancestor_at(c, depth + 1);
+            (a != b).then_some(Some(a))
         };
         // Slots from `lo` to `hi` on v's side of `b` on rank `rn`: whether
         // `(lo, hi)` lies there.
