@@ -381,6 +381,17 @@ impl Orderer<'_> {
         }
     }
 
+    /// [`Orderer::box_spans`] of every rank.
+    fn all_box_spans(&self) -> Vec<Vec<(usize, usize)>> {
+        (0..self.ranks.len())
+            .map(|r| {
+                let mut row = Vec::new();
+                self.box_spans(r, &mut row);
+                row
+            })
+            .collect()
+    }
+
     /// Moves single nodes across the boxes beside them on their rank where
     /// that takes their edges out of boxes they pass through (a box that
     /// spans both ranks of an edge segment, with the segment's ends on
@@ -666,11 +677,8 @@ impl Orderer<'_> {
         let g = self.g;
         let tree = self.tree;
         let none = (usize::MAX, 0);
-        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); self.ranks.len()];
+        let mut spans = self.all_box_spans();
         let mut beside = [Beside::default(), Beside::default()];
-        for (r, row) in spans.iter_mut().enumerate() {
-            self.box_spans(r, row);
-        }
         // Moving nodes along their ranks never changes these.
         let on_both = on_both(&spans);
         *self.work += self.pos.len() as u64;
@@ -786,11 +794,9 @@ impl Orderer<'_> {
         let g = self.g;
         let tree = self.tree;
         let nr = self.ranks.len();
-        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nr];
-        for (r, row) in spans.iter_mut().enumerate() {
-            self.box_spans(r, row);
-            *self.work += (self.ranks[r].len() + row.len()) as u64;
-        }
+        let mut spans = self.all_box_spans();
+        *self.work +=
+            (self.ranks.iter().map(Vec::len).sum::<usize>() + nr * tree.parent.len()) as u64;
         for r in 0..nr {
             let real: Vec<usize> = self.ranks[r]
                 .iter()
@@ -854,11 +860,9 @@ impl Orderer<'_> {
         let g = self.g;
         let tree = self.tree;
         let nr = self.ranks.len();
-        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); nr];
-        for (r, row) in spans.iter_mut().enumerate() {
-            self.box_spans(r, row);
-            *self.work += (self.ranks[r].len() + row.len()) as u64;
-        }
+        let mut spans = self.all_box_spans();
+        *self.work +=
+            (self.ranks.iter().map(Vec::len).sum::<usize>() + nr * tree.parent.len()) as u64;
         // Moving nodes along their ranks never changes these.
         let on_both = on_both(&spans);
         let mut beside = [Beside::default(), Beside::default()];
@@ -3294,13 +3298,7 @@ pub(super) mod tests {
 
     /// The boxes the edges along a rank cannot clear, each time.
     fn flat_passes(o: &Orderer<'_>, g: &Layered) -> usize {
-        let spans: Vec<Vec<(usize, usize)>> = (0..o.ranks.len())
-            .map(|r| {
-                let mut row = Vec::new();
-                o.box_spans(r, &mut row);
-                row
-            })
-            .collect();
+        let spans = o.all_box_spans();
         let pairs = (0..g.nodes.len()).flat_map(|u| g.flat[u].iter().map(move |&w| (u, w)));
         pairs
             .filter(|&(u, w)| u < w)
@@ -3390,10 +3388,7 @@ pub(super) mod tests {
             vec![vec![0], vec![8, 1, 4], vec![7, bend, 2], vec![5, 6, 3]],
         );
         assert_eq!(box_passes(&g, &tree, &o.ranks), 1);
-        let mut spans: Vec<Vec<(usize, usize)>> = vec![Vec::new(); 4];
-        for (r, row) in spans.iter_mut().enumerate() {
-            o.box_spans(r, row);
-        }
+        let mut spans = o.all_box_spans();
         assert!(o.region_move(5, 0, &mut spans, true).is_some());
         assert_eq!(box_passes(&g, &tree, &o.ranks), 0);
         assert_eq!(
@@ -3550,13 +3545,7 @@ pub(super) mod tests {
                 o.set_positions(r);
             }
             let expected = box_passes(&g, &tree, &o.ranks);
-            let spans: Vec<Vec<(usize, usize)>> = (0..o.ranks.len())
-                .map(|r| {
-                    let mut row = Vec::new();
-                    o.box_spans(r, &mut row);
-                    row
-                })
-                .collect();
+            let spans = o.all_box_spans();
             let on_both = on_both(&spans);
             let mut beside = [Beside::default(), Beside::default()];
             // Each segment is counted at both of its ends.
