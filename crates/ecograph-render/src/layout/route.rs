@@ -158,26 +158,22 @@ fn flat_track<'r>(
     // The crossings change only at the stretches' ends, and are no more
     // there than on either side: the height nearest `prefer` is one of
     // those ends, a bound of the gap, or `prefer` itself.
+    // (A gap with no rank beyond it has no bound there.)
     let candidates = starts
         .iter()
         .chain(&ends)
         .copied()
         .filter(|y| (lo..=hi).contains(y));
-    let mut best: Option<(usize, f64, f64)> = None;
-    // (A gap with no rank beyond it has no bound there.)
-    for y in candidates
+    candidates
         .chain([lo, hi, prefer.clamp(lo, hi)])
         .filter(|y| y.is_finite())
-    {
-        let k = (crossed(y), (y - prefer).abs(), y);
-        let better = |b: (usize, f64, f64)| {
-            k.0 < b.0 || (k.0 == b.0 && (k.1 < b.1 || (k.1 == b.1 && k.2 < b.2)))
-        };
-        if best.is_none_or(better) {
-            best = Some(k);
-        }
-    }
-    best.map(|(c, _, y)| (y, c))
+        .map(|y| (crossed(y), (y - prefer).abs(), y))
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(a.1.total_cmp(&b.1))
+                .then(a.2.total_cmp(&b.2))
+        })
+        .map(|(c, _, y)| (y, c))
 }
 
 /// A lane change of one edge in the channel below rank `rank`.
