@@ -392,6 +392,12 @@ impl Orderer<'_> {
             .collect()
     }
 
+    /// The work of [`Orderer::all_box_spans`]: each rank's nodes and boxes.
+    fn spans_work(&self) -> u64 {
+        let nodes: usize = self.ranks.iter().map(Vec::len).sum();
+        (nodes + self.ranks.len() * self.tree.parent.len()) as u64
+    }
+
     /// Moves single nodes across the boxes beside them on their rank where
     /// that takes their edges out of boxes they pass through (a box that
     /// spans both ranks of an edge segment, with the segment's ends on
@@ -795,8 +801,7 @@ impl Orderer<'_> {
         let tree = self.tree;
         let nr = self.ranks.len();
         let mut spans = self.all_box_spans();
-        *self.work +=
-            (self.ranks.iter().map(Vec::len).sum::<usize>() + nr * tree.parent.len()) as u64;
+        *self.work += self.spans_work();
         for r in 0..nr {
             let real: Vec<usize> = self.ranks[r]
                 .iter()
@@ -861,8 +866,7 @@ impl Orderer<'_> {
         let tree = self.tree;
         let nr = self.ranks.len();
         let mut spans = self.all_box_spans();
-        *self.work +=
-            (self.ranks.iter().map(Vec::len).sum::<usize>() + nr * tree.parent.len()) as u64;
+        *self.work += self.spans_work();
         // Moving nodes along their ranks never changes these.
         let on_both = on_both(&spans);
         let mut beside = [Beside::default(), Beside::default()];
@@ -3192,6 +3196,29 @@ pub(super) mod tests {
         );
     }
 
+    /// Box 0 holding 1 -> 2 -> 3 under 0, and 0 -> 4 -> 5 (edge 4) beside
+    /// it: `rest` gives the boxes of nodes 4 on, `more` the edges after
+    /// those.
+    fn column_and_long_edge(rest: &[Option<usize>], more: &[(usize, usize)]) -> LayoutInput {
+        let clusters: Vec<Option<usize>> = [None, Some(0), Some(0), Some(0)]
+            .into_iter()
+            .chain(rest.iter().copied())
+            .collect();
+        let edges: Vec<(usize, usize)> = [(0, 1), (1, 2), (2, 3), (0, 4), (4, 5)]
+            .into_iter()
+            .chain(more.iter().copied())
+            .collect();
+        build::tests::input(&clusters, &edges)
+    }
+
+    /// The first bend point of edge `e`.
+    fn first_bend(g: &Layered, e: usize) -> usize {
+        let build::Route::Chain { nodes, .. } = &g.routes[e] else {
+            panic!("edge {e} is a chain")
+        };
+        nodes[1]
+    }
+
     #[test]
     fn a_pass_that_only_a_sibling_box_moving_takes_out_is_taken_out_by_moving_it() {
         // Box 0 holds 1 -> 2 -> 3 on ranks 1-3, box 1 holds 4 (rank 1),
@@ -3201,37 +3228,14 @@ pub(super) mod tests {
         // box 0 between ranks 1 and 2. No node can leave its box, and the
         // bend point cannot move alone (it -> 5 would pass) nor with its
         // run (5 is a box's): box 1, a unit beside box 0, moves across it.
-        let mut input = build::tests::input(
-            &[
-                None,
-                Some(0),
-                Some(0),
-                Some(0),
-                Some(1),
-                Some(2),
-                None,
-                None,
-            ],
-            &[
-                (0, 1),
-                (1, 2),
-                (2, 3),
-                (0, 4),
-                (4, 5),
-                (0, 6),
-                (6, 7),
-                (7, 5),
-            ],
-        );
+        let mut input =
+            column_and_long_edge(&[Some(1), Some(2), None, None], &[(0, 6), (6, 7), (7, 5)]);
         input.clusters = vec![ClusterSpec::default(); 3];
         let tree = ClusterTree::new(&input.clusters).expect("three boxes");
         let g = build(&input, &tree);
         let ranks: Vec<usize> = (0..8).map(|v| g.nodes[v].rank).collect();
         assert_eq!(ranks, [0, 1, 2, 3, 1, 3, 1, 2]);
-        let build::Route::Chain { nodes, .. } = &g.routes[4] else {
-            panic!("4 -> 5 is a chain")
-        };
-        let bend = nodes[1];
+        let bend = first_bend(&g, 4);
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
         set_order(
@@ -3349,38 +3353,12 @@ pub(super) mod tests {
         // and 7 one from 8 (rank 1). Everything left of the box on ranks
         // 1-3 that 5 reaches moves across it, each rank's nodes in the
         // order they had.
-        let input = build::tests::input(
-            &[
-                None,
-                Some(0),
-                Some(0),
-                Some(0),
-                None,
-                None,
-                None,
-                None,
-                None,
-            ],
-            &[
-                (0, 1),
-                (1, 2),
-                (2, 3),
-                (0, 4),
-                (4, 5),
-                (0, 8),
-                (8, 7),
-                (7, 5),
-                (7, 6),
-            ],
-        );
+        let input = column_and_long_edge(&[None; 5], &[(0, 8), (8, 7), (7, 5), (7, 6)]);
         let tree = ClusterTree::new(&input.clusters).expect("one box");
         let g = build(&input, &tree);
         let ranks: Vec<usize> = (0..9).map(|v| g.nodes[v].rank).collect();
         assert_eq!(ranks, [0, 1, 2, 3, 1, 3, 3, 2, 1]);
-        let build::Route::Chain { nodes, .. } = &g.routes[4] else {
-            panic!("4 -> 5 is a chain")
-        };
-        let bend = nodes[1];
+        let bend = first_bend(&g, 4);
         let (mut pos, mut work) = (vec![0; g.nodes.len()], 0);
         let mut o = orderer(&g, &tree, &mut pos, &mut work);
         set_order(
