@@ -160,7 +160,11 @@ fn unit_reversed(
         .iter()
         .map(|&(u, v)| units(input, tree, u, v))
         .collect();
-    let rev = reversed_edges(input.nodes.len() + input.clusters.len(), &unit_pairs);
+    let rev = reversed_edges(
+        input.nodes.len() + input.clusters.len(),
+        &unit_pairs,
+        input.nodes.len(),
+    );
     for (pair, &r) in unit_pairs.iter_mut().zip(&rev) {
         if r {
             *pair = (pair.1, pair.0);

@@ -34,11 +34,13 @@ const UNPASS_ROUNDS: usize = 2;
 const UNPASS_CHAINS_SHARE: u64 = 4;
 /// Crossings that taking an edge out of a box it passes through (two
 /// needless border crossings) may add, in [`Orderer::unpass`] and
-/// [`Orderer::unpass_chains`]. Twice the weight global sifting gives a pass
-/// ([`boxes`]' 64): on short-edge+clusters/500 the one pass a single move
-/// can take out costs 115 crossings of its 28,739. Weights of 128, 256 and
-/// 1,000 give every benchmark graph and TE24 view the same measures.
-const PASS_WEIGHT: i64 = 128;
+/// [`Orderer::unpass_chains`]. Where it was 128 (twice the weight global
+/// sifting gives a pass, [`boxes`]' 64), short-edge+clusters/500 kept one
+/// pass once the box units' order was sifted: taking it out with its bend
+/// points costs more crossings than that, of about 31,800. Weights of 128,
+/// 256 and 1,000 gave every benchmark graph and TE24 view the same
+/// measures before.
+const PASS_WEIGHT: i64 = 1_000;
 /// The most nodes [`Orderer::region_move`] moves across a box at once.
 const REGION_NODES: usize = 64;
 /// The most checks of (segment or edge along a rank, box) pairs a move may
