@@ -353,12 +353,12 @@ const MAX_SIZE: f64 = 1e9;
 
 /// Layered graphs (nodes and bend points) of at least this many nodes are
 /// large: there the placement keeps the sweeps' columns of bend points
-/// ([`position`]), straightening stops at a tail of small gains
-/// ([`route`]), and no second drawing is made, neither with a sink lowered
-/// ([`layout_built`]) nor of the lone nodes set into the ranks
+/// ([`position`]), and no second drawing is made, neither with a sink
+/// lowered ([`layout_built`]) nor of the lone nodes set into the ranks
 /// ([`layout_packed_shapes`]). Of the benchmark graphs, the clustered ones of
-/// 500 nodes (13,000-14,000) are large; TE24's views (at most a few
-/// hundred) and random+clusters/200 (3,617) are not.
+/// 500 nodes (11,000-14,000) are large; TE24's views (at most a few
+/// hundred) and random+clusters/200 (3,196) are not. (Straightening stops
+/// at a tail of small gains from 1,000 layered nodes, [`route`].)
 pub(crate) const LARGE_LAYERED_NODES: usize = 10_000;
 
 fn check_size(value: f64, what: impl FnOnce() -> String) -> Result<(), LayoutError> {

@@ -20,13 +20,14 @@ pub(crate) const TRACK_SEP: f64 = 6.0;
 
 /// On a layered graph of at least this many nodes, a pass of straightening
 /// follows only one that took out a bend point per [`LATE_PASS_SHARE`]
-/// layered nodes. There each pass costs 10-15% of the layout's time: the
-/// clustered 500-node benchmark graphs (13,000-14,000 layered nodes) stop
-/// after the third, with 0.64 and 0.88 of dot's bends, where five more
-/// passes took out 218 and 335 more. Smaller drawings, every TE24 view and
-/// random+clusters/200 (3,617 layered nodes, within 66 bends of dot's) among
-/// them, take every pass that straightens something.
-const LATE_PASS_NODES: usize = super::LARGE_LAYERED_NODES;
+/// layered nodes, the same size from which transposition and sifting stop
+/// at their tails on components with boxes. There each pass costs 10-15%
+/// of the layout's time: the clustered 500-node benchmark graphs (over
+/// 10,000 layered nodes) stop after the third, with 0.91 and 0.68 of dot's
+/// bends, and random+clusters/200 (3,196 layered nodes) takes 10% less time
+/// for 1,597 bends instead of 1,538 (dot: 1,798). Smaller drawings, every
+/// TE24 view among them, take every pass that straightens something.
+const LATE_PASS_NODES: usize = 1_000;
 /// See [`LATE_PASS_NODES`].
 const LATE_PASS_SHARE: usize = 50;
 /// Boxes looked at in all for [flat edges' tracks](flat_track): beyond it,
