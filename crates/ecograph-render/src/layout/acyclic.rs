@@ -7,13 +7,11 @@ use std::collections::BTreeSet;
 
 /// For each edge `(from, to)`, whether reversing it makes the graph acyclic.
 /// Self-loops are never reversed; the caller leaves them out of ranking.
+/// Nodes from `boxes_from` on are boxes: the greedy order of a component
+/// holding one is [sifted](Sifting::sift).
 pub(crate) fn reversed_edges(n: usize, edges: &[(usize, usize)], boxes_from: usize) -> Vec<bool> {
     let comp = strong_components(n, edges);
-    let inner: Vec<(usize, usize)> = edges
-        .iter()
-        .copied()
-        .filter(|&(u, v)| comp[u] == comp[v])
-        .collect();
+    let inner = inner_edges(edges, &comp);
     let mut pos = greedy_order(n, &inner);
     let mut sifting: Option<Sifting> = None;
     let mut work = SIFT_WORK;
@@ -28,6 +26,15 @@ pub(crate) fn reversed_edges(n: usize, edges: &[(usize, usize)], boxes_from: usi
     edges
         .iter()
         .map(|&(u, v)| comp[u] == comp[v] && pos[u] > pos[v])
+        .collect()
+}
+
+/// The edges whose ends lie in one strongly connected component.
+fn inner_edges(edges: &[(usize, usize)], comp: &[usize]) -> Vec<(usize, usize)> {
+    edges
+        .iter()
+        .copied()
+        .filter(|&(u, v)| comp[u] == comp[v])
         .collect()
 }
 
@@ -415,11 +422,7 @@ mod tests {
         #[test]
         fn sifting_ends_where_no_move_is_better((n, edges) in small_graph()) {
             let comp = strong_components(n, &edges);
-            let inner: Vec<(usize, usize)> = edges
-                .iter()
-                .copied()
-                .filter(|&(u, v)| comp[u] == comp[v])
-                .collect();
+            let inner = inner_edges(&edges, &comp);
             let mut pos = greedy_order(n, &inner);
             let mut sifting = Sifting::new(n, &inner);
             for seq in component_sequences(&comp, &pos) {
