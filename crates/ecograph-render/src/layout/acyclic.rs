@@ -254,15 +254,7 @@ impl Sifting {
             self.at[v] = i;
         }
         for &v in &order {
-            let (mut l, mut r) = (0, 0);
-            for &w in self.out[v].iter().chain(&self.inn[v]) {
-                if self.at[w] < self.at[v] {
-                    l += 1;
-                } else {
-                    r += 1;
-                }
-            }
-            (self.lefts[v], self.rights[v]) = (l, r);
+            (self.lefts[v], self.rights[v]) = self.sides(v);
         }
         for _ in 0..SIFT_ROUNDS {
             let mut improved = false;
@@ -337,20 +329,28 @@ impl Sifting {
                 self.at[v] = i;
             }
         }
-        let (mut l, mut r) = (0, 0);
         for &w in self.out[x].iter().chain(&self.inn[x]) {
             if self.at[x] < self.at[w] {
                 self.lefts[w] += 1;
-                r += 1;
             } else {
                 self.rights[w] += 1;
-                l += 1;
             }
             self.to[w] = 0;
             self.from[w] = 0;
         }
-        (self.lefts[x], self.rights[x]) = (l, r);
+        (self.lefts[x], self.rights[x]) = self.sides(x);
         target != here
+    }
+
+    /// The edge ends of `v` left and right of it in the current order.
+    fn sides(&self, v: usize) -> (i64, i64) {
+        let left = self.out[v]
+            .iter()
+            .chain(&self.inn[v])
+            .filter(|&&w| self.at[w] < self.at[v])
+            .count();
+        let all = self.out[v].len() + self.inn[v].len();
+        (left as i64, (all - left) as i64)
     }
 }
 

@@ -159,7 +159,6 @@ fn flat_track<'r>(
     // The crossings change only at the stretches' ends, and are no more
     // there than on either side: the height nearest `prefer` is one of
     // those ends, a bound of the gap, or `prefer` itself.
-    // (A gap with no rank beyond it has no bound there.)
     let candidates = starts
         .iter()
         .chain(&ends)
@@ -167,6 +166,7 @@ fn flat_track<'r>(
         .filter(|y| (lo..=hi).contains(y));
     candidates
         .chain([lo, hi, prefer.clamp(lo, hi)])
+        // A gap with no rank beyond it has no bound there.
         .filter(|y| y.is_finite())
         .map(|y| (crossed(y), (y - prefer).abs(), y))
         .min_by(|a, b| {
