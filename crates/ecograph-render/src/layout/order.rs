@@ -984,8 +984,8 @@ impl Orderer<'_> {
     /// to the other side of `b`, together with every unit the moved nodes'
     /// segments reach beside `b`: on the ranks `b` has nodes on, on v's
     /// side, real nodes and boxes too (a box on each rank it shares with
-    /// `b`, and only where no other box stands between them, so sibling
-    /// boxes keep their order). A long edge from across the box into a
+    /// `b`, and with it every sibling box that stands between the two on
+    /// one of them, so sibling boxes keep their order). A long edge from across the box into a
     /// bend point whose run leads to a real node with more edges beside
     /// the box, or into a box, can only be taken out so. Each rank's moved
     /// nodes keep their order. Not tried when more than [`REGION_NODES`]
@@ -1040,8 +1040,7 @@ impl Orderer<'_> {
                         continue;
                     }
                     boxes.push(a);
-                    // The box's nodes on every rank it shares with `b`,
-                    // where nothing but free nodes stand between them.
+                    // The box's nodes on every rank it shares with `b`.
                     let mut nodes = Vec::new();
                     let (sa, sb) = (g.span[a], g.span[b]);
                     let shared = sa.0.max(sb.0)..=sa.1.min(sb.1);
@@ -1063,11 +1062,18 @@ impl Orderer<'_> {
                         }
                         let between = if left { b1 + 1..a0 } else { a1 + 1..b0 };
                         *self.work += (between.len() + a1 - a0 + 1) as u64;
-                        if self.ranks[rk][between]
-                            .iter()
-                            .any(|&y| unit(y) != Some(None))
-                        {
-                            return None;
+                        // A sibling box between them goes too, so sibling
+                        // boxes keep their order; free nodes stay.
+                        for &y in &self.ranks[rk][between] {
+                            match unit(y) {
+                                Some(None) => {}
+                                Some(Some(m)) => {
+                                    if !boxes.contains(&m) {
+                                        queue.push(y);
+                                    }
+                                }
+                                None => return None,
+                            }
                         }
                         nodes.extend_from_slice(&self.ranks[rk][a0..=a1]);
                     }

@@ -909,3 +909,67 @@ fn boxes_side_by_side_keep_their_padding_from_what_stands_beside_them() {
         }
     }
 }
+
+#[test]
+fn a_sibling_box_between_moves_along_with_a_region_moved_across_a_box() {
+    // Found by the random-graph test run with up to 40 nodes and 12 boxes,
+    // then shrunk. The edge 8 -> 5 (box 3 to box 1) passed box 2, which
+    // stands on both its ranks. Either end could go round box 2 only
+    // together with a sibling box that stood between it and box 2 on one
+    // rank, and a region with a box in between was not tried: the pass
+    // stayed.
+    let boxes = [
+        Some(0),
+        Some(2),
+        None,
+        Some(4),
+        Some(2),
+        Some(1),
+        None,
+        None,
+        Some(3),
+        Some(1),
+        None,
+        None,
+        Some(5),
+        Some(2),
+        Some(4),
+        None,
+        Some(4),
+        None,
+    ];
+    let edges = [
+        (11, 9),
+        (7, 8),
+        (3, 1),
+        (7, 0),
+        (13, 1),
+        (5, 2),
+        (15, 1),
+        (11, 12),
+        (17, 3),
+        (8, 5),
+        (15, 7),
+        (2, 16),
+        (15, 14),
+        (6, 4),
+        (5, 3),
+        (10, 8),
+        (14, 4),
+    ];
+    let input = LayoutInput {
+        nodes: boxes.iter().map(|&c| node(0.0, 0.0, c)).collect(),
+        clusters: vec![ClusterSpec::default(); 6],
+        edges: edges
+            .iter()
+            .map(|&(from, to)| EdgeSpec {
+                constraint: !matches!((from, to), (2, 16) | (5, 3)),
+                ..EdgeSpec::new(from, to)
+            })
+            .collect(),
+        routing: EdgeRouting::Orthogonal,
+        ..LayoutInput::default()
+    };
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+}
