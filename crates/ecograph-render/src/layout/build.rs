@@ -98,6 +98,11 @@ pub(crate) struct Layered {
     pub rank_sep: f64,
     /// Internal (top-to-bottom frame) size of each input node.
     pub size: Vec<(f64, f64)>,
+    /// The free sink [`build_lowering`] lowered, if any, and the pairs of
+    /// units it was asked to stack ([`build_stacking`]): what a second
+    /// ranking of the same graph starts from.
+    pub lowered: Option<usize>,
+    pub stacked: Vec<(usize, usize)>,
 }
 
 /// Ranking constraints that keep every box out of the ranks of the things it
@@ -269,6 +274,19 @@ pub(crate) fn build_lowering(
     tree: &ClusterTree,
     lowered: Option<usize>,
 ) -> Layered {
+    build_stacking(input, tree, lowered, &[])
+}
+
+/// [`build_lowering`], with each pair `(upper, lower)` of `stack` (units of
+/// one level: a node `v < n`, or box `c` as `n + c`) ranked one above the
+/// other as linked units are ([`separate_boxes`]), where that closes no
+/// cycle of ranking constraints.
+pub(crate) fn build_stacking(
+    input: &LayoutInput,
+    tree: &ClusterTree,
+    lowered: Option<usize>,
+    stack: &[(usize, usize)],
+) -> Layered {
     let n = input.nodes.len();
     let size: Vec<(f64, f64)> = input
         .nodes
@@ -330,6 +348,11 @@ pub(crate) fn build_lowering(
         }
     }
     rank_edges.extend(separate_boxes(n, &ranked_units, minlen));
+    for edge in separate_boxes(n, stack, minlen) {
+        if !reaches(n + 2 * k, &rank_edges, edge.head, edge.tail) {
+            rank_edges.push(edge);
+        }
+    }
     let mut ranks = rank(n + 2 * k, &rank_edges);
     stagger_sinks(input, &size, &mut ranks[..n], f64::from(minlen));
     if let Some(v) = lowered.filter(|&v| v < n) {
@@ -572,7 +595,33 @@ pub(crate) fn build_lowering(
             input.rank_sep
         },
         size,
+        lowered,
+        stacked: stack.to_vec(),
     }
+}
+
+/// Whether `to` can be reached from `from` along `edges` (ranking edges
+/// over `n` nodes): an edge from `to` to `from` would close a cycle.
+fn reaches(n: usize, edges: &[RankEdge], from: usize, to: usize) -> bool {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for e in edges {
+        out[e.tail].push(e.head);
+    }
+    let mut seen = vec![false; n];
+    let mut stack = vec![from];
+    seen[from] = true;
+    while let Some(v) = stack.pop() {
+        if v == to {
+            return true;
+        }
+        for &w in &out[v] {
+            if !seen[w] {
+                seen[w] = true;
+                stack.push(w);
+            }
+        }
+    }
+    false
 }
 
 #[cfg(test)]
@@ -630,6 +679,37 @@ pub(super) mod tests {
             &[(0, 1), (2, 3), (0, 2)],
         ));
         assert!(r[2] > r[1] && r[3] > r[1], "{r:?}");
+    }
+
+    #[test]
+    fn unlinked_boxes_stack_when_asked_unless_that_closes_a_cycle() {
+        // Boxes 0 and 1, each a chain of two, not linked: they share ranks
+        // until asked to stack (box c is unit 4 + c here).
+        let free = input(&[Some(0), Some(0), Some(1), Some(1)], &[(0, 1), (2, 3)]);
+        let tree = ClusterTree::new(&free.clusters).unwrap();
+        let rank = |input: &LayoutInput, stack: &[(usize, usize)]| -> Vec<usize> {
+            let g = build_stacking(input, &tree, None, stack);
+            g.nodes[..input.nodes.len()]
+                .iter()
+                .map(|v| v.rank)
+                .collect()
+        };
+        let r = rank(&free, &[]);
+        assert_eq!((r[0], r[2]), (r[1] - 1, r[3] - 1), "{r:?}");
+        assert!(r[2] <= r[1] && r[0] <= r[3], "{r:?}");
+        let r = rank(&free, &[(4, 5)]);
+        assert!(r[2] > r[1], "box 1 below box 0: {r:?}");
+        let r = rank(&free, &[(5, 4)]);
+        assert!(r[0] > r[3], "box 0 below box 1: {r:?}");
+        // Node 4 between them puts box 1 above box 0; asked the other way
+        // round, the pair would close a cycle and is left out.
+        let linked = input(
+            &[Some(0), Some(0), Some(1), Some(1), None],
+            &[(0, 1), (2, 3), (3, 4), (4, 0)],
+        );
+        let r = rank(&linked, &[]);
+        assert!(r[3] < r[4] && r[4] < r[0], "{r:?}");
+        assert_eq!(rank(&linked, &[(5, 6)]), r);
     }
 
     #[test]

@@ -26,10 +26,12 @@
 //!    shuffled sources and keep the best start, parts with clusters single
 //!    nodes, runs of bend points, and nodes with their runs of bend points
 //!    moved beside the boxes their edges would pass through where that adds
-//!    fewer than 128 crossings a pass taken out), counting crossings with
+//!    fewer than 1,000 crossings a pass taken out), counting crossings with
 //!    the accumulator tree of Barth, Jünger and Mutzel, while every cluster
 //!    stays contiguous on every rank and sibling clusters keep one
-//!    left-to-right order (Sander; Forster);
+//!    left-to-right order (Sander; Forster); where a pass is left, steps 2
+//!    to 4 again with the passed box stacked clear of the passing edge's
+//!    ends, at most three times;
 //! 5. x-coordinates by network simplex on dot's auxiliary graph, in which each
 //!    cluster side is one variable on all its ranks, so cluster boxes are
 //!    rectangles that never overlap (on large graphs, of 10,000 layered
@@ -755,8 +757,38 @@ fn layout_built(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::La
     better(input, layout_layered(input, tree, &lowered), lay)
 }
 
+/// Rankings after the first, at most, that stack a box the ordering left a
+/// pass through clear of the passing edge's ends ([`layout_layered`]).
+const RESTACKS: usize = 3;
+/// Pairs of units stacked anew in one such ranking, at most: each is
+/// checked for a cycle in linear time, so the rankings stay linear.
+const RESTACK_PAIRS: usize = 32;
+
 fn layout_layered(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::Layered) -> Layout {
-    let order = order::order(graph, tree);
+    let mut order = order::order(graph, tree);
+    // Where the ordering leaves a pass, the graph is ranked again with the
+    // passed box stacked clear of the ends' units, and ordered again.
+    let mut again: Option<build::Layered> = None;
+    for _ in 0..RESTACKS {
+        let g = again.as_ref().unwrap_or(graph);
+        let mut stack = g.stacked.clone();
+        let before = stack.len();
+        for pair in order::passed_units(g, tree, &order, input.nodes.len()) {
+            if stack.len() - before >= RESTACK_PAIRS {
+                break;
+            }
+            if !stack.contains(&pair) {
+                stack.push(pair);
+            }
+        }
+        if stack.len() == before {
+            break;
+        }
+        let rebuilt = build::build_stacking(input, tree, g.lowered, &stack);
+        order = order::order(&rebuilt, tree);
+        again = Some(rebuilt);
+    }
+    let graph = again.as_ref().unwrap_or(graph);
     let placed = position::place(input, graph, tree, &order);
     route::finish(input, graph, tree, &placed)
 }

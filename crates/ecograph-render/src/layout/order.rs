@@ -2391,6 +2391,113 @@ impl Orderer<'_> {
     }
 }
 
+/// The pairs of units to stack (upper, lower; a node `v < n` or box `c` as
+/// `n + c`, as [`super::build::build_stacking`] takes them) for the passes
+/// `order` leaves: for each segment that passes a box (a box on both its
+/// ranks between its ends) and each drawn edge along a rank with a box
+/// between its ends that reaches the ranks above and below, each end's
+/// unit beside the box around the passed one at their level, with that
+/// box, in the order of their first and last ranks. An end that is a bend
+/// point outside every box beside the passed one has no unit to stack.
+pub(crate) fn passed_units(
+    g: &Layered,
+    tree: &ClusterTree,
+    order: &[Vec<usize>],
+    n: usize,
+) -> Vec<(usize, usize)> {
+    let k = tree.parent.len();
+    if k == 0 {
+        return Vec::new();
+    }
+    let mut pos = vec![0usize; g.nodes.len()];
+    for row in order {
+        for (p, &v) in row.iter().enumerate() {
+            pos[v] = p;
+        }
+    }
+    let spans: Vec<Vec<(usize, usize)>> = order
+        .iter()
+        .map(|row| {
+            let mut out = vec![(usize::MAX, 0); k];
+            for (p, &v) in row.iter().enumerate() {
+                let c = g.cluster_of[v];
+                if c != usize::MAX {
+                    out[c] = (out[c].0.min(p), out[c].1.max(p));
+                }
+            }
+            for &c in tree.preorder.iter().rev() {
+                if let Some(a) = tree.parent[c] {
+                    let (lo, hi) = out[c];
+                    out[a] = (out[a].0.min(lo), out[a].1.max(hi));
+                }
+            }
+            out
+        })
+        .collect();
+    let both = on_both(&spans);
+    let span = |u: usize| {
+        if u < n {
+            (g.nodes[u].rank, g.nodes[u].rank)
+        } else {
+            g.span[u - n]
+        }
+    };
+    let mut out = Vec::new();
+    let mut stack = |e: usize, c: usize| {
+        let ce = g.nodes[e].cluster;
+        let d = tree.depth(tree.lca(Some(c), ce));
+        let b = n + tree.ancestor_at(c, d + 1);
+        let unit = match ce {
+            Some(a) if tree.depth(Some(a)) > d => n + tree.ancestor_at(a, d + 1),
+            _ if e < n => e,
+            _ => return,
+        };
+        out.push(if span(unit) <= span(b) {
+            (unit, b)
+        } else {
+            (b, unit)
+        });
+    };
+    for (r, row) in order.iter().enumerate() {
+        for &x in row {
+            for &y in &g.down[x] {
+                for &c in &both[r] {
+                    let ((a0, a1), (b0, b1)) = (spans[r][c], spans[r + 1][c]);
+                    let (px, py) = (pos[x], pos[y]);
+                    if (px < a0 && py > b1) || (px > a1 && py < b0) {
+                        stack(x, c);
+                        stack(y, c);
+                    }
+                }
+            }
+            for &y in &g.flat[x] {
+                let (lo, hi) = (pos[x], pos[y]);
+                if hi <= lo {
+                    continue;
+                }
+                let on = |q: Option<usize>, c: usize| {
+                    q.and_then(|q| spans.get(q))
+                        .is_some_and(|s| s[c].0 != usize::MAX)
+                };
+                for (c, &(c0, c1)) in spans[r].iter().enumerate() {
+                    if c0 != usize::MAX
+                        && lo < c0
+                        && c1 < hi
+                        && on(r.checked_sub(1), c)
+                        && on(Some(r + 1), c)
+                    {
+                        stack(x, c);
+                        stack(y, c);
+                    }
+                }
+            }
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
 /// For each rank r but the last, the boxes with nodes on both rank r and
 /// r + 1, ascending (`spans` as [`Orderer::box_spans`] gives them, rank by
 /// rank).

@@ -973,3 +973,69 @@ fn a_sibling_box_between_moves_along_with_a_region_moved_across_a_box() {
     let out = layout(&input).expect("valid");
     check(&input, &out);
 }
+
+#[test]
+fn a_box_the_ordering_cannot_clear_is_ranked_clear_of_the_edge() {
+    // Found by the random-graph test run with up to 40 nodes and 12 boxes,
+    // then shrunk. The edge 2 -> 3 into box 4 passed box 0, and moving
+    // either end's region across box 0 left another pass: no order of
+    // these ranks clears it. Ranked again with box 4 stacked clear of
+    // box 0, it passes nothing.
+    let boxes = [
+        None,
+        Some(3),
+        None,
+        Some(4),
+        None,
+        Some(0),
+        Some(2),
+        Some(0),
+        None,
+        None,
+        Some(2),
+        Some(3),
+        Some(4),
+        Some(0),
+        Some(2),
+        Some(0),
+        Some(1),
+        Some(1),
+        None,
+    ];
+    let edges = [
+        (2, 3),
+        (6, 18),
+        (16, 17),
+        (8, 9),
+        (8, 12),
+        (16, 3),
+        (5, 15),
+        (4, 1),
+        (0, 14),
+        (15, 7),
+        (7, 18),
+        (14, 2),
+        (9, 15),
+        (0, 11),
+        (4, 9),
+        (13, 2),
+        (14, 10),
+    ];
+    let input = LayoutInput {
+        direction: Direction::LeftToRight,
+        nodes: boxes.iter().map(|&c| node(0.0, 0.0, c)).collect(),
+        clusters: vec![ClusterSpec::default(); 5],
+        edges: edges
+            .iter()
+            .map(|&(from, to)| EdgeSpec {
+                constraint: (from, to) != (13, 2),
+                label: ((from, to) == (14, 2)).then_some((3.0, 2.0)),
+                ..EdgeSpec::new(from, to)
+            })
+            .collect(),
+        routing: EdgeRouting::Spline,
+        ..LayoutInput::default()
+    };
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+}
