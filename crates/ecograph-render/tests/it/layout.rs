@@ -957,21 +957,24 @@ fn a_sibling_box_between_moves_along_with_a_region_moved_across_a_box() {
         (10, 8),
         (14, 4),
     ];
-    let input = LayoutInput {
-        nodes: boxes.iter().map(|&c| node(0.0, 0.0, c)).collect(),
-        clusters: vec![ClusterSpec::default(); 6],
-        edges: edges
-            .iter()
-            .map(|&(from, to)| EdgeSpec {
-                constraint: !matches!((from, to), (2, 16) | (5, 3)),
-                ..EdgeSpec::new(from, to)
-            })
-            .collect(),
-        routing: EdgeRouting::Orthogonal,
-        ..LayoutInput::default()
-    };
+    let mut input = found(&boxes, 6, &edges);
+    for e in &mut input.edges {
+        e.constraint = !matches!((e.from, e.to), (2, 16) | (5, 3));
+    }
+    input.routing = EdgeRouting::Orthogonal;
     let out = layout(&input).expect("valid");
     check(&input, &out);
+}
+
+/// A graph the random-graph test found: nodes of no size in `boxes` (of
+/// `k` top-level boxes), joined by `edges`.
+fn found(boxes: &[Option<usize>], k: usize, edges: &[(usize, usize)]) -> LayoutInput {
+    LayoutInput {
+        nodes: boxes.iter().map(|&c| node(0.0, 0.0, c)).collect(),
+        clusters: vec![ClusterSpec::default(); k],
+        edges: edges.iter().map(|&(a, b)| EdgeSpec::new(a, b)).collect(),
+        ..LayoutInput::default()
+    }
 }
 
 #[test]
@@ -1021,21 +1024,13 @@ fn a_box_the_ordering_cannot_clear_is_ranked_clear_of_the_edge() {
         (13, 2),
         (14, 10),
     ];
-    let input = LayoutInput {
-        direction: Direction::LeftToRight,
-        nodes: boxes.iter().map(|&c| node(0.0, 0.0, c)).collect(),
-        clusters: vec![ClusterSpec::default(); 5],
-        edges: edges
-            .iter()
-            .map(|&(from, to)| EdgeSpec {
-                constraint: (from, to) != (13, 2),
-                label: ((from, to) == (14, 2)).then_some((3.0, 2.0)),
-                ..EdgeSpec::new(from, to)
-            })
-            .collect(),
-        routing: EdgeRouting::Spline,
-        ..LayoutInput::default()
-    };
+    let mut input = found(&boxes, 5, &edges);
+    for e in &mut input.edges {
+        e.constraint = (e.from, e.to) != (13, 2);
+        e.label = ((e.from, e.to) == (14, 2)).then_some((3.0, 2.0));
+    }
+    input.direction = Direction::LeftToRight;
+    input.routing = EdgeRouting::Spline;
     let out = layout(&input).expect("valid");
     check(&input, &out);
 }
