@@ -199,11 +199,13 @@ pub struct EdgeSpec {
     /// inside. The ranking does not keep a non-constraint edge's ends apart
     /// from the boxes it would pass, but the ordering moves boxes out of
     /// its way as it does for ranked edges (between two nodes of one rank:
-    /// any box between them that reaches the ranks above and below), and a
-    /// line between two nodes of one rank runs over or under the rank at a
-    /// height that clears the boxes between its ends. Where no order the
-    /// ordering finds clears a box (none was seen in 800,000 random
-    /// graphs), the edge crosses it, and as few others as it can.
+    /// the boxes between them, where some reach the rank above and some the
+    /// rank below), and a line between two nodes of one rank runs over or
+    /// under the rank at a height that clears the boxes between its ends.
+    /// Where no order the ordering finds clears a box, the part is ranked
+    /// again with the box stacked clear of the edge's ends; where that
+    /// fails too (none was seen in 800,000 random graphs of up to 40 nodes
+    /// and 12 boxes), the edge crosses it, and as few others as it can.
     /// ecograph's own diagrams rank every edge.
     pub constraint: bool,
     /// A layout aid that is not drawn (Graphviz `style=invis`), such as the

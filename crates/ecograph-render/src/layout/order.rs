@@ -858,9 +858,8 @@ impl Orderer<'_> {
     }
 
     /// Last, for each pass left (a segment through a box, found node by
-    /// node, or an edge between two nodes of one rank with a box between
-    /// them that reaches the ranks above and below,
-    /// [`Orderer::flat_passes_box`]): the region of one of the ends moves
+    /// node, or an edge between two nodes of one rank with boxes between
+    /// them that reach the ranks above and below, [`flat_blocked`]): the region of one of the ends moves
     /// across the box ([`Orderer::region_move`]), of the two the one that
     /// costs least, where that pays.
     fn unpass_regions(&mut self) {
@@ -892,12 +891,8 @@ impl Orderer<'_> {
                         return;
                     }
                     if self.pos[w] > self.pos[u] {
-                        for c in 0..spans[r].len() {
-                            if self.flat_passes_box(u, w, c, &spans) {
-                                passes.push((u, w, c, true));
-                            }
-                        }
-                        *self.work += spans[r].len() as u64;
+                        self.flat_passed(u, w, &spans, |c| passes.push((u, w, c, true)));
+                        *self.work += 2 * spans[r].len() as u64;
                     }
                 }
                 for &w in &g.down[u] {
@@ -913,7 +908,9 @@ impl Orderer<'_> {
                 }
                 for (x, y, c, flat) in passes {
                     let still = if flat {
-                        self.flat_passes_box(x, y, c, &spans)
+                        let mut found = false;
+                        self.flat_passed(x, y, &spans, |b| found |= b == c);
+                        found
                     } else {
                         self.passes_box(x, y, c, &spans)
                     };
@@ -1131,7 +1128,7 @@ impl Orderer<'_> {
     /// Moves each node of `plan` (node, its rank, the gap it goes to, in
     /// slots as they are when it moves) and counts the passes of the
     /// segments at the moved nodes and at `also`, and of the moved nodes'
-    /// edges along their rank ([`Orderer::flat_passes_box`]), before and
+    /// edges along their rank ([`Orderer::flat_passed`]), before and
     /// after: the cost (crossings added plus [`PASS_WEIGHT`] per pass
     /// left) if the move takes out passes at less than that weight each.
     /// The move is kept when `keep` and it pays, and undone otherwise.
@@ -1168,14 +1165,7 @@ impl Orderer<'_> {
                 .iter()
                 .map(|&(x, y)| (0..k).filter(|&c| o.passes_box(x, y, c, spans)).count() as u64)
                 .sum();
-            let flats: u64 = flats
-                .iter()
-                .map(|&(x, y)| {
-                    (0..k)
-                        .filter(|&c| o.flat_passes_box(x, y, c, spans))
-                        .count() as u64
-                })
-                .sum();
+            let flats: u64 = flats.iter().map(|&(x, y)| o.flat_passes(x, y, spans)).sum();
             segs + flats
         };
         if (segs.len() + flats.len()) * spans[r].len() > PLAN_COUNT_CAP {
@@ -1266,19 +1256,19 @@ impl Orderer<'_> {
         a0 != usize::MAX && b0 != usize::MAX && ((px < a0 && py > b1) || (px > a1 && py < b0))
     }
 
-    /// Whether the edge between `x` and `y`, on one rank, passes box `c`:
-    /// the box stands between them on their rank and has nodes on the
-    /// ranks above and below, so no line over or under the rank clears it
-    /// (`route::flat_track`).
-    fn flat_passes_box(&self, x: usize, y: usize, c: usize, spans: &[Vec<(usize, usize)>]) -> bool {
+    /// The boxes the edge between `x` and `y`, on one rank, passes
+    /// ([`flat_blocked`]), each passed to `f`.
+    fn flat_passed(&self, x: usize, y: usize, spans: &[Vec<(usize, usize)>], f: impl FnMut(usize)) {
         let r = self.g.nodes[x].rank;
         let (lo, hi) = (self.pos[x].min(self.pos[y]), self.pos[x].max(self.pos[y]));
-        let (c0, c1) = spans[r][c];
-        let on = |q: Option<usize>| {
-            q.and_then(|q| spans.get(q))
-                .is_some_and(|s| s[c].0 != usize::MAX)
-        };
-        c0 != usize::MAX && lo < c0 && c1 < hi && on(r.checked_sub(1)) && on(Some(r + 1))
+        flat_blocked(spans, r, lo, hi, f);
+    }
+
+    /// How many boxes the edge between `x` and `y`, on one rank, passes.
+    fn flat_passes(&self, x: usize, y: usize, spans: &[Vec<(usize, usize)>]) -> u64 {
+        let mut count = 0;
+        self.flat_passed(x, y, spans, |_| count += 1);
+        count
     }
 
     /// Sweeps from the current order, keeping the best order seen in `best`.
@@ -2391,11 +2381,46 @@ impl Orderer<'_> {
     }
 }
 
+/// The boxes an edge along rank `r` between slots `lo` and `hi` passes,
+/// each passed to `f`: where some box between its ends has nodes on the
+/// rank above and some (the same or another) on the rank below, no line
+/// over or under the rank clears them (`route::flat_track`), and every box
+/// between that reaches either way counts.
+fn flat_blocked(
+    spans: &[Vec<(usize, usize)>],
+    r: usize,
+    lo: usize,
+    hi: usize,
+    mut f: impl FnMut(usize),
+) {
+    let on = |q: Option<usize>, c: usize| {
+        q.and_then(|q| spans.get(q))
+            .is_some_and(|s| s[c].0 != usize::MAX)
+    };
+    let between = |c: usize| {
+        let (c0, c1) = spans[r][c];
+        c0 != usize::MAX && lo < c0 && c1 < hi
+    };
+    let reach = |c: usize| (on(r.checked_sub(1), c), on(Some(r + 1), c));
+    let (mut up, mut down) = (false, false);
+    for c in (0..spans[r].len()).filter(|&c| between(c)) {
+        let (u, d) = reach(c);
+        (up, down) = (up || u, down || d);
+    }
+    if up && down {
+        for c in (0..spans[r].len()).filter(|&c| between(c)) {
+            if reach(c) != (false, false) {
+                f(c);
+            }
+        }
+    }
+}
+
 /// The pairs of units to stack (upper, lower; a node `v < n` or box `c` as
 /// `n + c`, as [`super::build::build_stacking`] takes them) for the passes
 /// `order` leaves: for each segment that passes a box (a box on both its
-/// ranks between its ends) and each drawn edge along a rank with a box
-/// between its ends that reaches the ranks above and below, each end's
+/// ranks between its ends) and each drawn edge along a rank and box it
+/// passes ([`flat_blocked`]), each end's
 /// unit beside the box around the passed one at their level, with that
 /// box, in the order of their first and last ranks. An end that is a bend
 /// point outside every box beside the passed one has no unit to stack.
@@ -2472,23 +2497,11 @@ pub(crate) fn passed_units(
             }
             for &y in &g.flat[x] {
                 let (lo, hi) = (pos[x], pos[y]);
-                if hi <= lo {
-                    continue;
-                }
-                let on = |q: Option<usize>, c: usize| {
-                    q.and_then(|q| spans.get(q))
-                        .is_some_and(|s| s[c].0 != usize::MAX)
-                };
-                for (c, &(c0, c1)) in spans[r].iter().enumerate() {
-                    if c0 != usize::MAX
-                        && lo < c0
-                        && c1 < hi
-                        && on(r.checked_sub(1), c)
-                        && on(Some(r + 1), c)
-                    {
+                if hi > lo {
+                    flat_blocked(&spans, r, lo, hi, |c| {
                         stack(x, c);
                         stack(y, c);
-                    }
+                    });
                 }
             }
         }
@@ -3421,11 +3434,7 @@ pub(super) mod tests {
         let pairs = (0..g.nodes.len()).flat_map(|u| g.flat[u].iter().map(move |&w| (u, w)));
         pairs
             .filter(|&(u, w)| u < w)
-            .map(|(u, w)| {
-                (0..spans[0].len())
-                    .filter(|&c| o.flat_passes_box(u, w, c, &spans))
-                    .count()
-            })
+            .map(|(u, w)| o.flat_passes(u, w, &spans) as usize)
             .sum()
     }
 

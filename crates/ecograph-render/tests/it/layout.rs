@@ -1034,3 +1034,50 @@ fn a_box_the_ordering_cannot_clear_is_ranked_clear_of_the_edge() {
     let out = layout(&input).expect("valid");
     check(&input, &out);
 }
+
+#[test]
+fn an_edge_along_a_rank_clears_boxes_that_block_above_and_below_in_turn() {
+    // Found by the random-graph test run with up to 40 nodes and 12 boxes,
+    // then shrunk. The non-constraint edge 7 -> 11 runs along a rank with
+    // two boxes between its ends: box 2 reaches the rank above, box 0 the
+    // rank below, so a line over the rank crossed box 2 and one under it
+    // box 0. A box had to reach both ways to count as passed.
+    let boxes = [
+        None,
+        Some(1),
+        None,
+        Some(2),
+        Some(0),
+        Some(2),
+        Some(0),
+        None,
+        None,
+        Some(1),
+        None,
+        None,
+        Some(2),
+        None,
+        Some(0),
+        None,
+    ];
+    let edges = [
+        (2, 11),
+        (0, 7),
+        (3, 10),
+        (4, 15),
+        (8, 10),
+        (12, 5),
+        (4, 9),
+        (13, 1),
+        (11, 13),
+        (8, 15),
+        (7, 11),
+        (14, 6),
+    ];
+    let mut input = found(&boxes, 3, &edges);
+    for e in &mut input.edges {
+        e.constraint = !matches!((e.from, e.to), (8, 15) | (7, 11));
+    }
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+}
