@@ -918,44 +918,10 @@ fn a_sibling_box_between_moves_along_with_a_region_moved_across_a_box() {
     // together with a sibling box that stood between it and box 2 on one
     // rank, and a region with a box in between was not tried: the pass
     // stayed.
-    let boxes = [
-        Some(0),
-        Some(2),
-        None,
-        Some(4),
-        Some(2),
-        Some(1),
-        None,
-        None,
-        Some(3),
-        Some(1),
-        None,
-        None,
-        Some(5),
-        Some(2),
-        Some(4),
-        None,
-        Some(4),
-        None,
-    ];
+    let boxes = [0, 2, -1, 4, 2, 1, -1, -1, 3, 1, -1, -1, 5, 2, 4, -1, 4, -1];
     let edges = [
-        (11, 9),
-        (7, 8),
-        (3, 1),
-        (7, 0),
-        (13, 1),
-        (5, 2),
-        (15, 1),
-        (11, 12),
-        (17, 3),
-        (8, 5),
-        (15, 7),
-        (2, 16),
-        (15, 14),
-        (6, 4),
-        (5, 3),
-        (10, 8),
-        (14, 4),
+        11, 9, 7, 8, 3, 1, 7, 0, 13, 1, 5, 2, 15, 1, 11, 12, 17, 3, 8, 5, 15, 7, 2, 16, 15, 14, 6,
+        4, 5, 3, 10, 8, 14, 4,
     ];
     let mut input = found(&boxes, 6, &edges);
     for e in &mut input.edges {
@@ -967,12 +933,19 @@ fn a_sibling_box_between_moves_along_with_a_region_moved_across_a_box() {
 }
 
 /// A graph the random-graph test found: nodes of no size in `boxes` (of
-/// `k` top-level boxes), joined by `edges`.
-fn found(boxes: &[Option<usize>], k: usize, edges: &[(usize, usize)]) -> LayoutInput {
+/// `k` top-level boxes; -1 for none), joined by `edges` (tail, head, tail,
+/// head, ...).
+fn found(boxes: &[i8], k: usize, edges: &[usize]) -> LayoutInput {
     LayoutInput {
-        nodes: boxes.iter().map(|&c| node(0.0, 0.0, c)).collect(),
+        nodes: boxes
+            .iter()
+            .map(|&c| node(0.0, 0.0, usize::try_from(c).ok()))
+            .collect(),
         clusters: vec![ClusterSpec::default(); k],
-        edges: edges.iter().map(|&(a, b)| EdgeSpec::new(a, b)).collect(),
+        edges: edges
+            .chunks_exact(2)
+            .map(|e| EdgeSpec::new(e[0], e[1]))
+            .collect(),
         ..LayoutInput::default()
     }
 }
@@ -985,44 +958,11 @@ fn a_box_the_ordering_cannot_clear_is_ranked_clear_of_the_edge() {
     // these ranks clears it. Ranked again with box 4 stacked clear of
     // box 0, it passes nothing.
     let boxes = [
-        None,
-        Some(3),
-        None,
-        Some(4),
-        None,
-        Some(0),
-        Some(2),
-        Some(0),
-        None,
-        None,
-        Some(2),
-        Some(3),
-        Some(4),
-        Some(0),
-        Some(2),
-        Some(0),
-        Some(1),
-        Some(1),
-        None,
+        -1, 3, -1, 4, -1, 0, 2, 0, -1, -1, 2, 3, 4, 0, 2, 0, 1, 1, -1,
     ];
     let edges = [
-        (2, 3),
-        (6, 18),
-        (16, 17),
-        (8, 9),
-        (8, 12),
-        (16, 3),
-        (5, 15),
-        (4, 1),
-        (0, 14),
-        (15, 7),
-        (7, 18),
-        (14, 2),
-        (9, 15),
-        (0, 11),
-        (4, 9),
-        (13, 2),
-        (14, 10),
+        2, 3, 6, 18, 16, 17, 8, 9, 8, 12, 16, 3, 5, 15, 4, 1, 0, 14, 15, 7, 7, 18, 14, 2, 9, 15, 0,
+        11, 4, 9, 13, 2, 14, 10,
     ];
     let mut input = found(&boxes, 5, &edges);
     for e in &mut input.edges {
@@ -1042,37 +982,9 @@ fn an_edge_along_a_rank_clears_boxes_that_block_above_and_below_in_turn() {
     // two boxes between its ends: box 2 reaches the rank above, box 0 the
     // rank below, so a line over the rank crossed box 2 and one under it
     // box 0. A box had to reach both ways to count as passed.
-    let boxes = [
-        None,
-        Some(1),
-        None,
-        Some(2),
-        Some(0),
-        Some(2),
-        Some(0),
-        None,
-        None,
-        Some(1),
-        None,
-        None,
-        Some(2),
-        None,
-        Some(0),
-        None,
-    ];
+    let boxes = [-1, 1, -1, 2, 0, 2, 0, -1, -1, 1, -1, -1, 2, -1, 0, -1];
     let edges = [
-        (2, 11),
-        (0, 7),
-        (3, 10),
-        (4, 15),
-        (8, 10),
-        (12, 5),
-        (4, 9),
-        (13, 1),
-        (11, 13),
-        (8, 15),
-        (7, 11),
-        (14, 6),
+        2, 11, 0, 7, 3, 10, 4, 15, 8, 10, 12, 5, 4, 9, 13, 1, 11, 13, 8, 15, 7, 11, 14, 6,
     ];
     let mut input = found(&boxes, 3, &edges);
     for e in &mut input.edges {
