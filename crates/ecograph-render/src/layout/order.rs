@@ -859,9 +859,10 @@ impl Orderer<'_> {
 
     /// Last, for each pass left (a segment through a box, found node by
     /// node, or an edge between two nodes of one rank with boxes between
-    /// them that reach the ranks above and below, [`flat_blocked`]): the region of one of the ends moves
-    /// across the box ([`Orderer::region_move`]), of the two the one that
-    /// costs least, where that pays.
+    /// them that reach the ranks above and below, [`flat_blocked`]): the
+    /// region of one of the ends moves across the box
+    /// ([`Orderer::region_move`]), of the two the one that costs least,
+    /// where that pays.
     fn unpass_regions(&mut self) {
         let g = self.g;
         let tree = self.tree;
@@ -982,9 +983,9 @@ impl Orderer<'_> {
     /// segments reach beside `b`: on the ranks `b` has nodes on, on v's
     /// side, real nodes and boxes too (a box on each rank it shares with
     /// `b`, and with it every sibling box that stands between the two on
-    /// one of them, so sibling boxes keep their order). A long edge from across the box into a
-    /// bend point whose run leads to a real node with more edges beside
-    /// the box, or into a box, can only be taken out so. Each rank's moved
+    /// one of them, so sibling boxes keep their order). A long edge from
+    /// across the box into a bend point whose run leads to a real node with
+    /// more edges beside the box, or into a box, can only be taken out so. Each rank's moved
     /// nodes keep their order. Not tried when more than [`REGION_NODES`]
     /// nodes would move; returns and keeps as [`Orderer::bends_move`].
     fn region_move(
@@ -2420,9 +2421,9 @@ fn flat_blocked(
 /// `n + c`, as [`super::build::build_stacking`] takes them) for the passes
 /// `order` leaves: for each segment that passes a box (a box on both its
 /// ranks between its ends) and each drawn edge along a rank and box it
-/// passes ([`flat_blocked`]), each end's
-/// unit beside the box around the passed one at their level, with that
-/// box, in the order of their first and last ranks. An end that is a bend
+/// passes ([`flat_blocked`]), each end's unit beside the box around the
+/// passed one at their level, with that box, in the order of their first
+/// and last ranks. An end that is a bend
 /// point outside every box beside the passed one has no unit to stack.
 pub(crate) fn passed_units(
     g: &Layered,
