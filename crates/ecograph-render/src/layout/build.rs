@@ -98,11 +98,9 @@ pub(crate) struct Layered {
     pub rank_sep: f64,
     /// Internal (top-to-bottom frame) size of each input node.
     pub size: Vec<(f64, f64)>,
-    /// The free sink [`build_lowering`] lowered, if any, and the pairs of
-    /// units it was asked to stack ([`build_stacking`]): what a second
-    /// ranking of the same graph starts from.
+    /// The free sink [`build_lowering`] lowered, if any: a second ranking
+    /// of the same graph ([`build_stacking`]) lowers it too.
     pub lowered: Option<usize>,
-    pub stacked: Vec<(usize, usize)>,
 }
 
 /// Ranking constraints that keep every box out of the ranks of the things it
@@ -596,7 +594,6 @@ pub(crate) fn build_stacking(
         },
         size,
         lowered,
-        stacked: stack.to_vec(),
     }
 }
 

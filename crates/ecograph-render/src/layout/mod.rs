@@ -771,9 +771,9 @@ fn layout_layered(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::
     // Where the ordering leaves a pass, the graph is ranked again with the
     // passed box stacked clear of the ends' units, and ordered again.
     let mut again: Option<build::Layered> = None;
+    let mut stack: Vec<(usize, usize)> = Vec::new();
     for _ in 0..RESTACKS {
         let g = again.as_ref().unwrap_or(graph);
-        let mut stack = g.stacked.clone();
         let before = stack.len();
         for pair in order::passed_units(g, tree, &order, input.nodes.len()) {
             if stack.len() - before >= RESTACK_PAIRS {

@@ -364,23 +364,7 @@ impl Orderer<'_> {
     /// First and last slot of each box on rank `r` (`(usize::MAX, 0)` where
     /// it has no node).
     fn box_spans(&self, r: usize, out: &mut Vec<(usize, usize)>) {
-        out.clear();
-        out.resize(self.tree.parent.len(), (usize::MAX, 0));
-        for (p, &v) in self.ranks[r].iter().enumerate() {
-            let c = self.g.cluster_of[v];
-            if c != usize::MAX {
-                out[c] = (out[c].0.min(p), out[c].1.max(p));
-            }
-        }
-        // Each box takes in its children's spans, children first, so a
-        // node is counted once however deep its box is nested (an empty
-        // span, `(usize::MAX, 0)`, changes nothing).
-        for &c in self.tree.preorder.iter().rev() {
-            if let Some(a) = self.tree.parent[c] {
-                let (lo, hi) = out[c];
-                out[a] = (out[a].0.min(lo), out[a].1.max(hi));
-            }
-        }
+        row_box_spans(self.g, self.tree, &self.ranks[r], out);
     }
 
     /// [`Orderer::box_spans`] of every rank.
@@ -1251,10 +1235,7 @@ impl Orderer<'_> {
     /// box has nodes on both ranks, and the ends are on opposite sides of
     /// it (`spans` as [`Orderer::box_spans`] gives them, rank by rank).
     fn passes_box(&self, x: usize, y: usize, c: usize, spans: &[Vec<(usize, usize)>]) -> bool {
-        let q = self.g.nodes[x].rank;
-        let ((a0, a1), (b0, b1)) = (spans[q][c], spans[q + 1][c]);
-        let (px, py) = (self.pos[x], self.pos[y]);
-        a0 != usize::MAX && b0 != usize::MAX && ((px < a0 && py > b1) || (px > a1 && py < b0))
+        segment_passes(spans, self.g.nodes[x].rank, c, self.pos[x], self.pos[y])
     }
 
     /// The boxes the edge between `x` and `y`, on one rank, passes
@@ -2382,6 +2363,37 @@ impl Orderer<'_> {
     }
 }
 
+/// First and last slot of each box in `row` (`(usize::MAX, 0)` where it
+/// has no node), into `out`.
+fn row_box_spans(g: &Layered, tree: &ClusterTree, row: &[usize], out: &mut Vec<(usize, usize)>) {
+    out.clear();
+    out.resize(tree.parent.len(), (usize::MAX, 0));
+    for (p, &v) in row.iter().enumerate() {
+        let c = g.cluster_of[v];
+        if c != usize::MAX {
+            out[c] = (out[c].0.min(p), out[c].1.max(p));
+        }
+    }
+    // Each box takes in its children's spans, children first, so a node is
+    // counted once however deep its box is nested (an empty span,
+    // `(usize::MAX, 0)`, changes nothing).
+    for &c in tree.preorder.iter().rev() {
+        if let Some(a) = tree.parent[c] {
+            let (lo, hi) = out[c];
+            out[a] = (out[a].0.min(lo), out[a].1.max(hi));
+        }
+    }
+}
+
+/// Whether a segment from slot `px` of rank `q` to slot `py` of rank
+/// `q + 1` passes box `c`: the box has nodes on both ranks and the ends
+/// are on opposite sides of it (`spans` as [`row_box_spans`] gives them,
+/// rank by rank).
+fn segment_passes(spans: &[Vec<(usize, usize)>], q: usize, c: usize, px: usize, py: usize) -> bool {
+    let ((a0, a1), (b0, b1)) = (spans[q][c], spans[q + 1][c]);
+    a0 != usize::MAX && b0 != usize::MAX && ((px < a0 && py > b1) || (px > a1 && py < b0))
+}
+
 /// The boxes an edge along rank `r` between slots `lo` and `hi` passes,
 /// each passed to `f`: where some box between its ends has nodes on the
 /// rank above and some (the same or another) on the rank below, no line
@@ -2431,8 +2443,7 @@ pub(crate) fn passed_units(
     order: &[Vec<usize>],
     n: usize,
 ) -> Vec<(usize, usize)> {
-    let k = tree.parent.len();
-    if k == 0 {
+    if tree.parent.is_empty() {
         return Vec::new();
     }
     let mut pos = vec![0usize; g.nodes.len()];
@@ -2444,19 +2455,8 @@ pub(crate) fn passed_units(
     let spans: Vec<Vec<(usize, usize)>> = order
         .iter()
         .map(|row| {
-            let mut out = vec![(usize::MAX, 0); k];
-            for (p, &v) in row.iter().enumerate() {
-                let c = g.cluster_of[v];
-                if c != usize::MAX {
-                    out[c] = (out[c].0.min(p), out[c].1.max(p));
-                }
-            }
-            for &c in tree.preorder.iter().rev() {
-                if let Some(a) = tree.parent[c] {
-                    let (lo, hi) = out[c];
-                    out[a] = (out[a].0.min(lo), out[a].1.max(hi));
-                }
-            }
+            let mut out = Vec::new();
+            row_box_spans(g, tree, row, &mut out);
             out
         })
         .collect();
@@ -2488,9 +2488,7 @@ pub(crate) fn passed_units(
         for &x in row {
             for &y in &g.down[x] {
                 for &c in &both[r] {
-                    let ((a0, a1), (b0, b1)) = (spans[r][c], spans[r + 1][c]);
-                    let (px, py) = (pos[x], pos[y]);
-                    if (px < a0 && py > b1) || (px > a1 && py < b0) {
+                    if segment_passes(&spans, r, c, pos[x], pos[y]) {
                         stack(x, c);
                         stack(y, c);
                     }
