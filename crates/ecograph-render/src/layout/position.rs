@@ -832,9 +832,9 @@ mod tests {
             };
             let (light, heavy) = (place(WIDTH_WEIGHT), place(WIDE_WIDTH_WEIGHT));
             assert!(separated(rows, &light) && separated(rows, &heavy));
-            // Both are optima, so the heavier pull cannot widen the drawing
-            // (the two objectives differ by the width alone); on this graph
-            // it narrows it.
+            // The two objectives differ by the priced width alone, so at
+            // exact optima the heavier pull never prices it wider; on this
+            // graph the drawing comes out narrower.
             let (light, heavy) = (width(rows, &light), width(rows, &heavy));
             assert!(heavy < light, "{heavy} against {light}");
         });
