@@ -969,9 +969,10 @@ impl Orderer<'_> {
     /// `b`, and with it every sibling box that stands between the two on
     /// one of them, so sibling boxes keep their order). A long edge from
     /// across the box into a bend point whose run leads to a real node with
-    /// more edges beside the box, or into a box, can only be taken out so. Each rank's moved
-    /// nodes keep their order. Not tried when more than [`REGION_NODES`]
-    /// nodes would move; returns and keeps as [`Orderer::bends_move`].
+    /// more edges beside the box, or into a box, can only be taken out so.
+    /// Each rank's moved nodes keep their order. Not tried when more than
+    /// [`REGION_NODES`] nodes would move; returns and keeps as
+    /// [`Orderer::bends_move`].
     fn region_move(
         &mut self,
         v: usize,
@@ -2435,8 +2436,8 @@ fn flat_blocked(
 /// ranks between its ends) and each drawn edge along a rank and box it
 /// passes ([`flat_blocked`]), each end's unit beside the box around the
 /// passed one at their level, with that box, in the order of their first
-/// and last ranks. An end that is a bend
-/// point outside every box beside the passed one has no unit to stack.
+/// and last ranks. An end that is a bend point outside every box beside the
+/// passed one has no unit to stack.
 pub(crate) fn passed_units(
     g: &Layered,
     tree: &ClusterTree,
@@ -2647,7 +2648,7 @@ const UNKNOWN: u64 = u64::MAX;
 
 /// The next state of a xorshift64 generator: deterministic, and good
 /// enough to shake an order.
-fn xorshift(mut x: u64) -> u64 {
+pub(super) fn xorshift(mut x: u64) -> u64 {
     x ^= x << 13;
     x ^= x >> 7;
     x ^= x << 17;
@@ -3638,9 +3639,7 @@ pub(super) mod tests {
             let mut state = seed | 1;
             for r in 0..o.ranks.len() {
                 for i in (1..o.ranks[r].len()).rev() {
-                    state ^= state << 13;
-                    state ^= state >> 7;
-                    state ^= state << 17;
+                    state = xorshift(state);
                     o.ranks[r].swap(i, (state % (i as u64 + 1)) as usize);
                 }
                 o.set_positions(r);

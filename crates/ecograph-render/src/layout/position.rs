@@ -608,9 +608,8 @@ impl<'a> Rows<'a> {
         // Where the ranks are longer than the drawing is tall, the width
         // costs too: a right edge variable held right of every rank's last
         // item, pulled towards the root (the left edge), so that nodes do
-        // not stick out beyond the rest for the sake of a straighter edge
-        // (a bend point's segment weighs 2 or 8: one pixel of width is worth
-        // two of a real node's edge straightened, or 128 on large graphs).
+        // not stick out beyond the rest for the sake of a straighter edge,
+        // at the weight `width_weight` gives.
         let right_var = pull_width.map(|weight| {
             nvars += 1;
             edges.push(NsEdge {
@@ -772,9 +771,7 @@ mod tests {
     fn clustered(n: usize) -> LayoutInput {
         let mut state = 0x2545_F491_4F6C_DD1Du64;
         let mut below = |m: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            state = order::xorshift(state);
             (state % m as u64) as usize
         };
         let k = n / 10;
