@@ -185,12 +185,17 @@ const MAX_ASPECT: f64 = 2.6;
 /// rank down, while that makes the rough drawing less lopsided; at most four
 /// rounds. Only sinks move, so no edge turns upwards and the ranks above
 /// keep their order; the edges to the moved sinks pass the others through
-/// lanes of their own. `step` is one rank of edge length (2 when labels
+/// lanes of their own. Sinks fed from two nodes or more move first, all of
+/// them: such a fan left beside the others would cross the edges of those
+/// fed from between its ends (TE24's tj-packages in English: 13 crossings
+/// to 10); the single-fed ones alternate. `step` is one rank of edge length (2 when labels
 /// double the ranks).
 fn stagger_sinks(input: &LayoutInput, size: &[(f64, f64)], ranks: &mut [i32], step: f64) {
     let n = input.nodes.len();
     let mut sink: Vec<bool> = input.nodes.iter().map(|s| s.cluster.is_none()).collect();
     let mut first_pred = vec![usize::MAX; n];
+    // Whether a sink has a second predecessor (a fan).
+    let mut fan = vec![false; n];
     for e in input.edges.iter().filter(|e| e.from != e.to) {
         let (u, v) = (e.from, e.to);
         if !e.constraint || ranks[u] >= ranks[v] {
@@ -198,6 +203,7 @@ fn stagger_sinks(input: &LayoutInput, size: &[(f64, f64)], ranks: &mut [i32], st
             sink[v] = false;
         } else {
             sink[u] = false;
+            fan[v] |= first_pred[v] != usize::MAX && first_pred[v] != u;
             first_pred[v] = first_pred[v].min(u);
         }
     }
@@ -231,7 +237,8 @@ fn stagger_sinks(input: &LayoutInput, size: &[(f64, f64)], ranks: &mut [i32], st
         }
         movable.sort_by_key(|&v| (first_pred[v], v));
         let mut next = ranks.to_vec();
-        for &v in movable.iter().skip(1).step_by(2) {
+        let (fans, single): (Vec<usize>, Vec<usize>) = movable.iter().partition(|&&v| fan[v]);
+        for &v in fans.iter().chain(single.iter().skip(1).step_by(2)) {
             next[v] += step as i32;
         }
         if extent(&next).1 >= aspect {
