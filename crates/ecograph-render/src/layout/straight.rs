@@ -656,6 +656,13 @@ pub(crate) fn no_more_crossings(
 }
 
 /// Crossings between lines of different routes that share no end node (as
+/// [`no_more_crossings`] counts them), or `None` when the count would take
+/// more than [`COUNT_WORK`].
+pub(crate) fn crossings(routes: &[Vec<Point>], ends: &[(usize, usize)]) -> Option<usize> {
+    count_within(routes, ends.to_vec(), COUNT_WORK)
+}
+
+/// Crossings between lines of different routes that share no end node (as
 /// [`no_more_crossings`] counts them), or `None` once the count has looked
 /// at more than `work` grid cells and ids.
 fn count_within(routes: &[Vec<Point>], ends: Vec<(usize, usize)>, work: u64) -> Option<usize> {
