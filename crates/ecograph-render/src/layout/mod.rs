@@ -443,11 +443,18 @@ const MAX_NESTING: usize = 12;
 struct Effort<'a> {
     left: &'a std::cell::Cell<usize>,
     depth: usize,
+    /// Whether the drawing is the whole of the input to [`layout`], not a
+    /// part, bundle or box contents of it.
+    whole: bool,
 }
 
 impl<'a> Effort<'a> {
     fn new(left: &'a std::cell::Cell<usize>) -> Self {
-        Effort { left, depth: 0 }
+        Effort {
+            left,
+            depth: 0,
+            whole: true,
+        }
     }
 
     /// The effort for a second drawing of `nodes` nodes one level deeper,
@@ -461,7 +468,16 @@ impl<'a> Effort<'a> {
         Some(Effort {
             left: self.left,
             depth: self.depth + 1,
+            whole: false,
         })
+    }
+
+    /// The same effort, for a part of the drawing.
+    fn part(self) -> Effort<'a> {
+        Effort {
+            whole: false,
+            ..self
+        }
     }
 }
 
@@ -499,7 +515,7 @@ fn layout_packed_shapes(
     // Or it could at best tie with the lone nodes set into empty corners.
     if let Some((at, width, height)) = pack::tuck(input, &parts, &laid) {
         let tuck = packed_laid(input, &parts, laid, |_, _| (at.clone(), width, height));
-        return (better(input, out, tuck), others);
+        return (better_for(input, out, tuck, effort.whole), others);
     }
     // On a large drawing that would be a whole second layout for a few
     // lone nodes' places (random+clusters/1000: 1.3 s).
@@ -508,7 +524,7 @@ fn layout_packed_shapes(
         return (out, others);
     }
     let joint = layout_built(input, tree, &graph);
-    (better(input, out, joint), others)
+    (better_for(input, out, joint, effort.whole), others)
 }
 
 /// The width and height of each drawing.
@@ -524,7 +540,7 @@ fn laid_parts(input: &LayoutInput, parts: &[pack::Part], effort: &Effort<'_>) ->
             let sub = pack::sub_input(input, part);
             let tree =
                 tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
-            layout_part(&sub, &tree, effort)
+            layout_part(&sub, &tree, &effort.part())
         })
         .collect()
 }
@@ -577,6 +593,30 @@ fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
     } else {
         joint
     }
+}
+
+/// [`better`]; but for the `whole` drawing of a view, first the one that is
+/// within [`pack::LONG_SIDE`]:1 where the other is not, if it has no more
+/// crossings: the score lets a drawing a little beyond that win by its area
+/// (TE24's tt-packages in Finnish, three boxes in a row: 2.67:1 in
+/// 1,116 x 418 px against 1.16:1 in 758 x 653), which is fine for a part
+/// of a drawing, not for the whole.
+fn better_for(input: &LayoutInput, a: Layout, b: Layout, whole: bool) -> Layout {
+    let within = |l: &Layout| pack::within_long_side(l.width, l.height);
+    if whole && within(&a) != within(&b) {
+        let (inside, beyond) = if within(&a) { (a, b) } else { (b, a) };
+        let fewer = straight::no_more_crossings(
+            &drawn_lines(input, &inside).0,
+            &drawn_lines(input, &beyond).0,
+            &[],
+        );
+        return if fewer {
+            inside
+        } else {
+            better(input, inside, beyond)
+        };
+    }
+    better(input, a, b)
 }
 
 /// Whether `a` [scores](pack::score) smaller than `b` and has no more
@@ -635,7 +675,7 @@ fn layout_part(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort<'_
         return joint;
     };
     let framed = pack::frame(input, c, layout_packed(&inner, &inner_tree, &deeper));
-    better(input, framed, joint)
+    better_for(input, framed, joint, effort.whole)
 }
 
 /// [`layout_bundled`] tries bundles only when they hold at least one node
@@ -674,7 +714,12 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort
     // laid out with every bundle packed to each other shape, and the best
     // drawing is kept.
     let mut tried: Vec<Vec<(f64, f64)>> = vec![sizes_of(&laid)];
-    let mut best = better(input, with_bundles(input, &bundles, laid.clone()), plain);
+    let mut best = better_for(
+        input,
+        with_bundles(input, &bundles, laid.clone()),
+        plain,
+        effort.whole,
+    );
     for s in 0..shapes.len() {
         let other: Vec<Layout> = laid
             .iter()
@@ -686,7 +731,12 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort
             continue;
         }
         tried.push(sizes);
-        best = better(input, with_bundles(input, &bundles, other), best);
+        best = better_for(
+            input,
+            with_bundles(input, &bundles, other),
+            best,
+            effort.whole,
+        );
     }
     best
 }
