@@ -889,12 +889,16 @@ fn crossed_fan(
 }
 
 /// Layered graphs from this many nodes on get no second drawing with a fan
-/// lowered ([`layout_built`]): there a lone fan's edges are a small part of
-/// the crossings, and a second drawing would double the time (the
-/// benchmark's short-edge/200, 1,000 layered nodes or so, took 67 ms
-/// instead of 33, over dot's 55, for 2 crossings fewer).
+/// lowered ([`layout_built`]), nor the two crossing counts that decide it:
+/// there a lone fan's edges are a small part of the crossings, and with
+/// neither bound (this and [`FAN_SHARE`]) random+clusters/200 (3,196
+/// layered nodes) took 98 ms instead of 48, twice dot's, for the same
+/// drawing.
 const FAN_NODES: usize = 1_000;
-/// See [`crossed_fan`].
+/// See [`crossed_fan`]. Without it, short-edge/200 (under [`FAN_NODES`]
+/// layered nodes) took 67 ms instead of 33, over dot's 55, for 2 crossings
+/// fewer; with it, no benchmark graph gets the second drawing, and only
+/// tj-packages among TE24's views.
 const FAN_SHARE: usize = 4;
 
 /// Rankings after the first, at most, that stack a box the ordering left a
