@@ -797,6 +797,17 @@ fn hidden_edges_stack_their_ends_in_a_straight_column() {
     }
 }
 
+/// The repository's TE24 model.
+fn te24() -> ecograph_core::Model {
+    let Some((_, m)) = crate::dot::repository_models()
+        .into_iter()
+        .find(|(n, _)| n.ends_with("te24.json"))
+    else {
+        panic!("models/te24.json is missing");
+    };
+    m
+}
+
 #[test]
 fn tj_packages_drawn_edges_cross_at_most_10_times_in_a_compact_drawing() {
     // TE24's tj-packages view: boxes nested three deep, 44 drawn edges and
@@ -816,12 +827,7 @@ fn tj_packages_drawn_edges_cross_at_most_10_times_in_a_compact_drawing() {
     // several goes down first) and the Finnish one from 21 to 10 (its
     // drawing is also made with that output one rank lower, and kept). dot
     // draws it with 0 crossings but passes through boxes, ELK with 44.
-    let Some((_, m)) = crate::dot::repository_models()
-        .into_iter()
-        .find(|(n, _)| n.ends_with("te24.json"))
-    else {
-        panic!("models/te24.json is missing");
-    };
+    let m = te24();
     let view = ecograph_render::views_of(&m, 150)
         .into_iter()
         .find(|v| v.id == "tj-packages")
@@ -896,12 +902,7 @@ fn every_te24_view_is_at_most_2_6_times_as_long_as_wide_in_either_language() {
     // of three boxes) was 1,116 x 418 px (2.67:1) in Finnish, the three
     // boxes in a row, because the packing's score let a drawing a little
     // beyond 2.6:1 win by its area.
-    let Some((_, m)) = crate::dot::repository_models()
-        .into_iter()
-        .find(|(n, _)| n.ends_with("te24.json"))
-    else {
-        panic!("models/te24.json is missing");
-    };
+    let m = te24();
     let views = ecograph_render::views_of(&m, 150);
     assert!(views.len() >= 15, "{} views", views.len());
     for lang in ["en", "fi"] {
