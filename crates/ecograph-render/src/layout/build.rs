@@ -190,8 +190,8 @@ const MAX_ASPECT: f64 = 2.6;
 /// fed from between its ends (TE24's tj-packages in English: 13 crossings
 /// to 10); the single-fed ones alternate. Where that leaves the rough
 /// drawing more lopsided than plain alternation would (most sinks fans, as
-/// in a dense view), every second sink moves instead. `step` is one rank of edge length (2 when labels
-/// double the ranks).
+/// in a dense view), every second sink moves instead. `step` is one rank of
+/// edge length (2 when labels double the ranks).
 fn stagger_sinks(input: &LayoutInput, size: &[(f64, f64)], ranks: &mut [i32], step: f64) {
     let n = input.nodes.len();
     let mut sink: Vec<bool> = input.nodes.iter().map(|s| s.cluster.is_none()).collect();
@@ -269,23 +269,26 @@ pub(crate) fn internal(direction: Direction, (w, h): (f64, f64)) -> (f64, f64) {
     }
 }
 
-/// Whether node `v`, at `ranks[v]`, is a sink outside all boxes whose edges
-/// all come from ranks above, so that it can move further down without
-/// turning an edge upwards or leaving a box.
-pub(crate) fn is_free_sink(input: &LayoutInput, ranks: &[usize], v: usize) -> bool {
-    input.nodes[v].cluster.is_none()
-        && input
-            .edges
-            .iter()
-            .filter(|e| e.from != e.to && (e.from == v || e.to == v))
-            .all(|e| e.constraint && e.to == v && ranks[e.from] < ranks[v])
+/// Whether each node, at `ranks[v]`, is a free sink: outside all boxes,
+/// with all its edges (self-loops aside) constraint edges coming in from
+/// ranks above, so that it can move further down without turning an edge
+/// upwards or leaving a box. One pass over the edges.
+pub(crate) fn free_sinks(input: &LayoutInput, ranks: &[usize]) -> Vec<bool> {
+    let mut free: Vec<bool> = input.nodes.iter().map(|s| s.cluster.is_none()).collect();
+    for e in input.edges.iter().filter(|e| e.from != e.to) {
+        free[e.from] = false;
+        if !e.constraint || ranks[e.from] >= ranks[e.to] {
+            free[e.to] = false;
+        }
+    }
+    free
 }
 
 pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
     build_lowering(input, tree, None)
 }
 
-/// [`build`], with the [free sink](is_free_sink) `lowered`, if any, one rank
+/// [`build`], with the [free sink](free_sinks) `lowered`, if any, one rank
 /// further down than the ranking puts it, when other nodes reach that rank.
 pub(crate) fn build_lowering(
     input: &LayoutInput,
@@ -379,7 +382,7 @@ pub(crate) fn build_stacking(
             .iter()
             .map(|&r| usize::try_from(r).unwrap_or(0))
             .collect();
-        if ranks[v] + minlen <= last && is_free_sink(input, &at, v) {
+        if ranks[v] + minlen <= last && free_sinks(input, &at)[v] {
             ranks[v] += minlen;
         }
     }

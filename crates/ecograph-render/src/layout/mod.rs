@@ -602,21 +602,23 @@ fn better(input: &LayoutInput, packed: Layout, joint: Layout) -> Layout {
 /// 1,116 x 418 px against 1.16:1 in 758 x 653), which is fine for a part
 /// of a drawing, not for the whole.
 fn better_for(input: &LayoutInput, a: Layout, b: Layout, whole: bool) -> Layout {
-    let within = |l: &Layout| pack::within_long_side(l.width, l.height);
     if whole && within(&a) != within(&b) {
         let (inside, beyond) = if within(&a) { (a, b) } else { (b, a) };
+        // With more crossings, `inside` could not be better() either.
         let fewer = straight::no_more_crossings(
             &drawn_lines(input, &inside).0,
             &drawn_lines(input, &beyond).0,
             &[],
         );
-        return if fewer {
-            inside
-        } else {
-            better(input, inside, beyond)
-        };
+        return if fewer { inside } else { beyond };
     }
     better(input, a, b)
+}
+
+/// Whether `l` is at most [`pack::LONG_SIDE`] times as long as it is wide,
+/// either way.
+fn within(l: &Layout) -> bool {
+    pack::within_long_side(l.width, l.height)
 }
 
 /// Whether `a` [scores](pack::score) smaller than `b` and has no more
@@ -633,7 +635,6 @@ fn is_better(input: &LayoutInput, a: &Layout, b: &Layout) -> bool {
 /// crossings between its first `edges` edges (the drawn ones) that share no
 /// node; not when either has more than can be [counted](straight::no_more_crossings).
 pub(crate) fn is_better_drawing(input: &LayoutInput, a: &Layout, b: &Layout, edges: usize) -> bool {
-    let within = |l: &Layout| pack::within_long_side(l.width, l.height);
     if within(a) != within(b) {
         return within(a);
     }
@@ -816,7 +817,6 @@ fn layout_built(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::La
         return lay;
     }
     let other = layout_layered(input, tree, &lowered);
-    let within = |l: &Layout| pack::within_long_side(l.width, l.height);
     if within(&lay) && !within(&other) {
         return lay;
     }
@@ -846,7 +846,7 @@ fn drawn_lines(input: &LayoutInput, lay: &Layout) -> (Vec<Vec<Point>>, Vec<(usiz
     (lines, ends)
 }
 
-/// The [free sink](build::is_free_sink) with the most drawn predecessors
+/// The [free sink](build::free_sinks) with the most drawn predecessors
 /// (two or more; the first of those with most), with the crossings of the
 /// whole of `lay`, if its edges take part in at least one in
 /// [`FAN_SHARE`] of them (and in one at least).
@@ -856,15 +856,12 @@ fn crossed_fan(
     lay: &Layout,
 ) -> Option<(usize, usize)> {
     let n = input.nodes.len();
-    let rank = |v: usize| graph.nodes[v].rank;
-    // As build::is_free_sink decides it, for all nodes in one pass.
-    let mut free: Vec<bool> = input.nodes.iter().map(|s| s.cluster.is_none()).collect();
+    let ranks: Vec<usize> = graph.nodes[..n].iter().map(|v| v.rank).collect();
+    let free = build::free_sinks(input, &ranks);
+    // A free sink's edges all come in from above.
     let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for e in input.edges.iter().filter(|e| e.from != e.to) {
-        free[e.from] = false;
-        if !e.constraint || rank(e.from) >= rank(e.to) {
-            free[e.to] = false;
-        } else if !e.hidden {
+    for e in input.edges.iter().filter(|e| e.from != e.to && !e.hidden) {
+        if free[e.to] {
             preds[e.to].push(e.from);
         }
     }
@@ -937,7 +934,7 @@ fn layout_layered(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::
     route::finish(input, graph, tree, &placed)
 }
 
-/// The [free sink](build::is_free_sink) of `lay`, not on the last rank,
+/// The [free sink](build::free_sinks) of `lay`, not on the last rank,
 /// whose near side lies beyond the far side of every other node and box
 /// along the ranks, at either end, if there is one and the drawing is more
 /// than [`pack::DRAWN_LONG_SIDE`] times as long along the ranks as across.
@@ -981,9 +978,10 @@ fn stray_sink(input: &LayoutInput, graph: &build::Layered, lay: &Layout) -> Opti
     }
     let ranks: Vec<usize> = graph.nodes[..n].iter().map(|v| v.rank).collect();
     let last = ranks.iter().copied().max().unwrap_or(0);
+    let free = build::free_sinks(input, &ranks);
     let candidate = |v: usize| -> bool {
         ranks[v] < last
-            && build::is_free_sink(input, &ranks, v)
+            && free[v]
             && nodes
                 .iter()
                 .enumerate()

@@ -649,9 +649,8 @@ pub(crate) fn no_more_crossings(
     b: &[Vec<Point>],
     ends: &[(usize, usize)],
 ) -> bool {
-    let count = |routes| count_within(routes, ends.to_vec(), COUNT_WORK);
-    count(b)
-        .and_then(|in_b| Some(count(a)? <= in_b))
+    crossings(b, ends)
+        .and_then(|in_b| Some(crossings(a, ends)? <= in_b))
         .unwrap_or(false)
 }
 
