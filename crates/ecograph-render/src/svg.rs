@@ -181,6 +181,37 @@ fn drawn_label<'a>(d: &'a Diagram<'_>, g: &Drawn) -> std::borrow::Cow<'a, str> {
 /// Builds the layout input of a diagram: node sizes from their text and shape,
 /// boxes for containers, labelled edges, invisible layout edges.
 pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
+    let (mut problem, inputs, drawn_edges) = problems(d);
+    let alone = inputs.len() == 1 || inputs[0].nodes.is_empty();
+    let mut inputs = inputs.into_iter();
+    let packed = inputs.next().unwrap_or_default();
+    // The writer lays a lone problem out, or this one again to report its
+    // error.
+    let first = (!alone).then(|| layout::layout(&packed).ok()).flatten();
+    let (input, lay) = match first {
+        None => (packed, None),
+        Some(lay) => {
+            let mut best = (packed, lay);
+            for input in inputs {
+                if let Ok(lay) = layout::layout(&input)
+                    && layout::is_better_drawing(&input, &lay, &best.1, drawn_edges)
+                {
+                    best = (input, lay);
+                }
+            }
+            (best.0, Some(best.1))
+        }
+    };
+    problem.input = input;
+    problem.lay = lay;
+    problem
+}
+
+/// The layout problems of a diagram, one per stacking that gives another
+/// problem (the packed one first), of which [`problem`] keeps the one with
+/// the best drawing; the returned problem's input is still empty. Also the
+/// number of drawn edges, which come first in every problem.
+pub(crate) fn problems(d: &Diagram<'_>) -> (Problem, Vec<LayoutInput>, usize) {
     let mut input = LayoutInput {
         direction: match d.direction() {
             LayoutDirection::LeftToRight => layout::Direction::LeftToRight,
@@ -289,35 +320,16 @@ pub(crate) fn problem(d: &Diagram<'_>) -> Problem {
             inputs.push(other);
         }
     }
-    let alone = inputs.len() == 1 || inputs[0].nodes.is_empty();
-    let mut inputs = inputs.into_iter();
-    let packed = inputs.next().unwrap_or_default();
-    // The writer lays a lone problem out, or this one again to report its
-    // error.
-    let first = (!alone).then(|| layout::layout(&packed).ok()).flatten();
-    let (input, lay) = match first {
-        None => (packed, None),
-        Some(lay) => {
-            let mut best = (packed, lay);
-            for input in inputs {
-                if let Ok(lay) = layout::layout(&input)
-                    && layout::is_better_drawing(&input, &lay, &best.1, drawn_edges)
-                {
-                    best = (input, lay);
-                }
-            }
-            (best.0, Some(best.1))
-        }
-    };
-    Problem {
-        input,
-        lay,
+    let problem = Problem {
+        input: LayoutInput::default(),
+        lay: None,
         cluster_node,
         placed,
         layout_node,
         drawn,
         edge_labels,
-    }
+    };
+    (problem, inputs, drawn_edges)
 }
 
 /// Writes the diagram as SVG.
