@@ -1,5 +1,6 @@
 //! The embedded layout against Graphviz `dot` and ELK Layered (elkjs, run by
-//! node) on the same graphs: every view of `models/te24.json` and the random,
+//! node) on the same graphs: every view of `models/te24.json` (in English,
+//! family `te24`, and in Finnish, `te24-fi`) and the random,
 //! short-edge, random+clusters and short-edge+clusters families. All three get
 //! the same node sizes, spacing, cluster nesting and label sizes; every
 //! measure is taken from the final geometry of each drawing by one shared
@@ -84,6 +85,7 @@ fn main() {
         .unwrap_or_else(|| {
             [
                 "te24",
+                "te24-fi",
                 "random",
                 "short-edge",
                 "random+clusters",
@@ -120,8 +122,8 @@ fn main() {
 
     let mut cases = Vec::new();
     for family in &families {
-        if family == "te24" {
-            cases.extend(te24_cases(&root.join("../models/te24.json")));
+        if let Some(lang) = te24_language(family) {
+            cases.extend(te24_cases(&root.join("../models/te24.json"), family, lang));
             continue;
         }
         for &n in &sizes {
@@ -261,7 +263,18 @@ fn add(a: Metrics, b: Metrics) -> Metrics {
     }
 }
 
-fn te24_cases(path: &Path) -> Vec<Case> {
+/// The language of the TE24 family `family`: `te24` is drawn in English,
+/// `te24-fi` in Finnish (the model's first language, which `ecograph
+/// render` draws by default).
+fn te24_language(family: &str) -> Option<&'static str> {
+    match family {
+        "te24" => Some("en"),
+        "te24-fi" => Some("fi"),
+        _ => None,
+    }
+}
+
+fn te24_cases(path: &Path, family: &str, lang: &str) -> Vec<Case> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
@@ -276,12 +289,12 @@ fn te24_cases(path: &Path) -> Vec<Case> {
             return Vec::new();
         }
     };
-    let options = Options::default().lang("en");
+    let options = Options::default().lang(lang);
     let mut cases = Vec::new();
     for view in views_of(&model, options.max_nodes) {
         match Diagram::new(&model, &view, &options) {
             Ok(d) => cases.push(Case {
-                name: format!("te24/{}", view.id),
+                name: format!("{family}/{}", view.id),
                 visible: d.edges().len(),
                 input: diagram_input(&d),
             }),
