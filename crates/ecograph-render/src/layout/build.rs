@@ -2,7 +2,7 @@
 //! and cluster fillers. Everything here works in the internal top-to-bottom
 //! frame; left-to-right layouts swap widths and heights on the way in.
 
-use super::acyclic::reversed_edges;
+use super::acyclic::reversed_edges_with_hints;
 use super::rank::{RankEdge, rank};
 use super::tree::ClusterTree;
 use super::{Direction, LayoutInput};
@@ -158,14 +158,17 @@ fn unit_reversed(
     input: &LayoutInput,
     tree: &ClusterTree,
     pairs: &[(usize, usize)],
+    hidden: &[bool],
 ) -> (Vec<bool>, Vec<(usize, usize)>) {
     let mut unit_pairs: Vec<(usize, usize)> = pairs
         .iter()
         .map(|&(u, v)| units(input, tree, u, v))
         .collect();
-    let rev = reversed_edges(
+    // Hidden edges are hints: they never turn a drawn edge round.
+    let rev = reversed_edges_with_hints(
         input.nodes.len() + input.clusters.len(),
         &unit_pairs,
+        hidden,
         input.nodes.len(),
     );
     for (pair, &r) in unit_pairs.iter_mut().zip(&rev) {
@@ -327,7 +330,8 @@ pub(crate) fn build_stacking(
         .iter()
         .map(|&i| (input.edges[i].from, input.edges[i].to))
         .collect();
-    let (rev, ranked_units) = unit_reversed(input, tree, &pairs);
+    let hidden: Vec<bool> = ranked.iter().map(|&i| input.edges[i].hidden).collect();
+    let (rev, ranked_units) = unit_reversed(input, tree, &pairs, &hidden);
     let rank_edges: Vec<RankEdge> = pairs
         .iter()
         .zip(&rev)

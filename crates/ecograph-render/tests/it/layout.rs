@@ -771,6 +771,33 @@ fn a_ladder_given_in_scrambled_order_is_drawn_without_crossings() {
 }
 
 #[test]
+fn hidden_edges_never_turn_a_drawn_edge_up() {
+    // A drawn edge 0 -> 1 against three hidden edges 1 -> 0 (hints a caller
+    // adds to stack things, as the SVG writer's grids do): breaking the
+    // cycle by the fewest edges would turn the drawn one round. TE24's
+    // tj-packages in Finnish drew three relations up that way.
+    for direction in [Direction::TopToBottom, Direction::LeftToRight] {
+        let input = LayoutInput {
+            nodes: vec![node(40.0, 20.0, None); 2],
+            edges: vec![
+                EdgeSpec::new(0, 1),
+                EdgeSpec::hidden(1, 0),
+                EdgeSpec::hidden(1, 0),
+                EdgeSpec::hidden(1, 0),
+            ],
+            direction,
+            ..LayoutInput::default()
+        };
+        let out = layout(&input).expect("valid");
+        assert_eq!(
+            against_direction(&input, &out, 1),
+            Vec::new(),
+            "{direction:?}"
+        );
+    }
+}
+
+#[test]
 fn hidden_edges_stack_their_ends_in_a_straight_column() {
     // Nodes 0, 1 and 2 stacked by hidden edges above node 3, which node 2
     // feeds: the hidden edges rank 1 below 0 and 2 below 1 and pull them
