@@ -5,6 +5,8 @@
 
 use std::collections::BTreeSet;
 
+use super::order::keyed_topological_order;
+
 /// For each edge `(from, to)`, whether reversing it makes the graph acyclic.
 /// Self-loops are never reversed; the caller leaves them out of ranking.
 /// Nodes from `boxes_from` on are boxes: the greedy order of a component
@@ -82,32 +84,23 @@ pub(crate) fn reversed_edges_with_hints(
     rev
 }
 
-/// Each node's place in a topological order of `edges` (Kahn's, ready
-/// nodes lowest first), which must have no cycle but self-loops.
+/// Each node's place in a topological order of `edges`, which must have no
+/// cycle but self-loops: [`keyed_topological_order`] with each node its own
+/// key (the lowest ready node first).
 fn topological_positions(n: usize, edges: &[(usize, usize)]) -> Vec<usize> {
     let mut indeg = vec![0usize; n];
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
     for &(u, v) in edges.iter().filter(|(u, v)| u != v) {
-        out[u].push(v);
+        succ[u].push(v);
         indeg[v] += 1;
     }
-    let mut ready: BTreeSet<usize> = (0..n).filter(|&v| indeg[v] == 0).collect();
-    let mut pos = vec![usize::MAX; n];
-    let mut next = 0;
-    while let Some(v) = ready.pop_first() {
-        pos[v] = next;
-        next += 1;
-        for &w in &out[v] {
-            indeg[w] -= 1;
-            if indeg[w] == 0 {
-                ready.insert(w);
-            }
-        }
-    }
-    // Only a cycle could leave a node unplaced; place any such last.
-    for p in pos.iter_mut().filter(|p| **p == usize::MAX) {
-        *p = next;
-        next += 1;
+    let key: Vec<u64> = (0..n as u64).collect();
+    let mut pos = vec![0; n];
+    for (at, v) in keyed_topological_order(&key, indeg, &succ)
+        .into_iter()
+        .enumerate()
+    {
+        pos[v] = at;
     }
     pos
 }
