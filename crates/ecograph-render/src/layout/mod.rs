@@ -488,7 +488,9 @@ fn layout_packed(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort<
 }
 
 /// [`layout_packed`]'s drawing, and the packing of the parts to each of
-/// `shapes` (`None` where there are no parts).
+/// `shapes` (`None` where there are no parts, and for a
+/// [flat](pack::Shape::Flat) shape when the effort for the parts' layered
+/// drawings is spent).
 fn layout_packed_shapes(
     input: &LayoutInput,
     tree: &tree::ClusterTree,
@@ -500,11 +502,24 @@ fn layout_packed_shapes(
     };
     let laid = laid_parts(input, &parts, effort);
     let sizes = sizes_of(&laid);
+    let flat = shapes
+        .iter()
+        .any(|s| matches!(s, pack::Shape::Flat(..)))
+        .then(|| effort.deeper(input.nodes.len()))
+        .flatten()
+        .map(|_| flat_parts(input, &parts, &laid));
     let others: Vec<Option<Layout>> = shapes
         .iter()
         .map(|&s| {
             let arrange = |z: &[(f64, f64)], g| pack::arrange_shape(z, g, s);
-            Some(packed_laid(input, &parts, laid.clone(), arrange))
+            let laid = match (s, &flat) {
+                (pack::Shape::Flat(direction, k), Some(flat)) => {
+                    flattened(&laid, flat, direction, k)
+                }
+                (pack::Shape::Flat(..), None) => return None,
+                _ => laid.clone(),
+            };
+            Some(packed_laid(input, &parts, laid, arrange))
         })
         .collect();
     let out = packed_laid(input, &parts, laid.clone(), pack::arrange);
@@ -525,6 +540,46 @@ fn layout_packed_shapes(
     }
     let joint = layout_built(input, tree, &graph);
     (better_for(input, out, joint, effort.whole), others)
+}
+
+/// The `parts` of `input` laid out as one layered drawing each (a lone
+/// node's is its drawing in `laid`).
+fn flat_parts(input: &LayoutInput, parts: &[pack::Part], laid: &[Layout]) -> Vec<Layout> {
+    parts
+        .iter()
+        .zip(laid)
+        .map(|(part, lay)| {
+            if part.clusters.is_empty() && part.nodes.len() == 1 {
+                return lay.clone();
+            }
+            let sub = pack::sub_input(input, part);
+            let tree =
+                tree::ClusterTree::new(&sub.clusters).expect("a part of a forest is a forest");
+            layout_connected(&sub, &tree)
+        })
+        .collect()
+}
+
+/// `laid`, with the `k` drawings that reach furthest across the ranks of
+/// `direction` replaced by their `flat` drawing where that reaches less far.
+fn flattened(laid: &[Layout], flat: &[Layout], direction: Direction, k: usize) -> Vec<Layout> {
+    let across = |l: &Layout| match direction {
+        Direction::TopToBottom => l.height,
+        Direction::LeftToRight => l.width,
+    };
+    let mut order: Vec<usize> = (0..laid.len()).collect();
+    order.sort_by(|&a, &b| {
+        across(&laid[b])
+            .total_cmp(&across(&laid[a]))
+            .then(a.cmp(&b))
+    });
+    let mut out = laid.to_vec();
+    for &i in order.iter().take(k) {
+        if across(&flat[i]) < across(&laid[i]) {
+            out[i] = flat[i].clone();
+        }
+    }
+    out
 }
 
 /// The width and height of each drawing.
@@ -711,7 +766,12 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort
     let Some(deeper) = effort.deeper(bundled) else {
         return plain;
     };
-    let shapes = [pack::Shape::Packed, pack::Shape::Line(input.direction)];
+    let shapes = [
+        pack::Shape::Packed,
+        pack::Shape::Line(input.direction),
+        pack::Shape::Flat(input.direction, 1),
+        pack::Shape::Flat(input.direction, 2),
+    ];
     let (laid, shaped): (Vec<Layout>, Vec<Vec<Option<Layout>>>) = bundles
         .iter()
         .map(|b| {
@@ -724,7 +784,12 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort
     // A bundle's smallest drawing need not make the smallest whole: a column
     // of lone nodes beside a header makes its rank as long as the column,
     // where a squarer packing would fit in the header's rank; a row of boxes
-    // makes it tall where a longer packing would not. So the whole is also
+    // makes it tall where a longer packing would not; and where that rank
+    // has room, the deepest box of the row can lie flat, as its contents'
+    // layered drawing, and the rank is less deep (TE24's ra-packages in
+    // Finnish: three boxes of lone tasks beside the header, the deepest a
+    // column of three, 1,847 x 788 px packed, 1,847 x 767 with the column a
+    // row; all three flat, 1,967 x 671, are too long). So the whole is also
     // laid out with every bundle packed to each other shape, and the best
     // drawing is kept.
     let mut tried: Vec<Vec<(f64, f64)>> = vec![sizes_of(&laid)];

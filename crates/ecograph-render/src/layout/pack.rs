@@ -670,6 +670,11 @@ pub(crate) enum Shape {
     Packed,
     /// One line along the ranks: a row top to bottom, a column left to right.
     Line(Direction),
+    /// [`Line`](Shape::Line), with the parts that reach furthest across the
+    /// ranks, this many of them, laid out as one layered drawing each
+    /// instead of packed, where that is flatter: a line less deep, and
+    /// longer.
+    Flat(Direction, usize),
 }
 
 /// Top-left corners for parts of the given sizes, `gap` apart, packed to
@@ -681,7 +686,7 @@ pub(crate) fn arrange_shape(
 ) -> (Vec<Point>, f64, f64) {
     match shape {
         Shape::Packed => arrange(sizes, gap),
-        Shape::Line(direction) => {
+        Shape::Line(direction) | Shape::Flat(direction, _) => {
             let (padded, order) = padded_order(sizes, gap);
             let width = match direction {
                 Direction::TopToBottom => padded.iter().map(|s| s.0).sum(),

@@ -663,6 +663,71 @@ fn boxes_nested_fifty_deep_each_with_two_lone_nodes_are_laid_out() {
 }
 
 #[test]
+fn independent_boxes_in_a_short_rank_are_laid_flat_along_it() {
+    // A box holding a header fed from a chain outside, a box of eight nodes
+    // the header feeds (the longest rank), and two boxes of lone nodes, three
+    // and four. Packed on their own, they are columns beside the header,
+    // three and four nodes deep. Both laid flat, as rows, they would make
+    // the header's rank longer than the long one; the four as a row and the
+    // three as a column fit beside the header, and the drawing is a node
+    // lower.
+    let mut input = LayoutInput {
+        clusters: vec![ClusterSpec::default()],
+        ..LayoutInput::default()
+    };
+    for _ in 0..3 {
+        input.clusters.push(ClusterSpec {
+            parent: Some(0),
+            label_width: 60.0,
+            label_height: 14.0,
+        });
+    }
+    // A chain of eight nodes above, so that the drawing is not long.
+    for i in 0..8 {
+        input.nodes.push(node(150.0, 30.0, None));
+        if i > 0 {
+            input.edges.push(EdgeSpec::new(i - 1, i));
+        }
+    }
+    let header = input.nodes.len();
+    input.nodes.push(node(150.0, 30.0, Some(0)));
+    input.edges.push(EdgeSpec::new(header - 1, header));
+    for _ in 0..8 {
+        input.edges.push(EdgeSpec::new(header, input.nodes.len()));
+        input.nodes.push(node(150.0, 40.0, Some(1)));
+    }
+    let three: Vec<usize> = (0..3).map(|i| input.nodes.len() + i).collect();
+    let four: Vec<usize> = (3..7).map(|i| input.nodes.len() + i).collect();
+    for (c, n) in [(2, 3), (3, 4)] {
+        for _ in 0..n {
+            input.nodes.push(node(150.0, 40.0, Some(c)));
+        }
+    }
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let rows = |vs: &[usize]| -> Vec<f64> {
+        let mut ys: Vec<f64> = vs.iter().map(|&v| out.nodes[v].y).collect();
+        ys.sort_by(f64::total_cmp);
+        ys.dedup();
+        ys
+    };
+    assert_eq!(rows(&four).len(), 1, "the four in a row: {:?}", rows(&four));
+    assert_eq!(
+        rows(&three).len(),
+        3,
+        "the three a column: {:?}",
+        rows(&three)
+    );
+    // Beside the header, above the long rank, no longer than its box.
+    let long = out.clusters[1];
+    for c in [2, 3] {
+        let b = out.clusters[c];
+        assert!(b.y + b.height < long.y, "box {c}: {b:?} above {long:?}");
+    }
+    assert_eq!(layout(&input).expect("valid"), out, "deterministic");
+}
+
+#[test]
 fn lone_nodes_in_a_box_with_linked_ones_are_packed_into_a_block() {
     // A box holding a linked pair (fed from outside) and sixteen nodes
     // without edges: the sixteen form one block, not a row 16 nodes wide.
