@@ -28,6 +28,12 @@ use super::{
 /// Longest accepted long side over short side of a packing, unless no
 /// candidate achieves it.
 const MAX_ASPECT: f64 = 2.0;
+/// Packings within [`MAX_ASPECT`] are weighed by their area times their
+/// long side over short side to this power: of two packings of about the
+/// same area the squarer wins (1:1 against 2:1 while at most 7% larger).
+/// By area alone, TE24's actors in Finnish were packed 1.86:1 for 0.09%
+/// less area than 1.08:1.
+const SQUARE: f64 = 0.1;
 /// Width over height the bin widths are aimed at.
 const TARGETS: [f64; 7] = [0.75, 1.0, 1.25, 1.618, 2.0, 2.6, 3.2];
 
@@ -629,7 +635,9 @@ fn skyline(sizes: &[(f64, f64)], order: &[usize], width: f64) -> (Vec<Point>, f6
 }
 
 /// Top-left corners for parts of the given sizes, `gap` apart, and the
-/// packing's size.
+/// packing's size: skyline packings into strips of several widths, the
+/// one [weighed](SQUARE) smallest of those within [`MAX_ASPECT`] (else the
+/// least long).
 pub(crate) fn arrange(sizes: &[(f64, f64)], gap: f64) -> (Vec<Point>, f64, f64) {
     let (padded, order) = padded_order(sizes, gap);
     let area: f64 = padded.iter().map(|&(w, h)| w * h).sum();
@@ -650,11 +658,21 @@ pub(crate) fn arrange(sizes: &[(f64, f64)], gap: f64) -> (Vec<Point>, f64, f64) 
         let better = match &best {
             None => true,
             Some((bf, ba, ..)) => {
-                (fits && !bf) || (fits == *bf && if fits { w * h < *ba } else { aspect < *ba })
+                (fits && !bf)
+                    || (fits == *bf
+                        && if fits {
+                            w * h * aspect.powf(SQUARE) < *ba
+                        } else {
+                            aspect < *ba
+                        })
             }
         };
         if better {
-            let score = if fits { w * h } else { aspect };
+            let score = if fits {
+                w * h * aspect.powf(SQUARE)
+            } else {
+                aspect
+            };
             best = Some((fits, score, at, w, h));
         }
     }
@@ -746,6 +764,54 @@ mod tests {
     use super::*;
     use crate::layout::Direction;
     use proptest::prelude::*;
+
+    #[test]
+    fn of_two_packings_of_about_the_same_area_the_squarer() {
+        // TE24's actors in Finnish: the big part, two smaller ones and
+        // fourteen lone nodes. A packing 1,262 x 677 px (1.86:1) is 0.09%
+        // smaller than one 963 x 888 (1.08:1); taking the smallest area
+        // alone took the long one.
+        let sizes = [
+            (208.0, 59.0),
+            (181.0, 29.0),
+            (250.0, 174.0),
+            (154.0, 29.0),
+            (963.0, 441.0),
+            (82.0, 29.0),
+            (151.0, 29.0),
+            (104.0, 29.0),
+            (701.0, 214.0),
+            (349.0, 44.0),
+            (95.0, 29.0),
+            (168.0, 44.0),
+            (159.0, 29.0),
+            (117.0, 29.0),
+            (160.0, 44.0),
+            (164.0, 44.0),
+            (156.0, 44.0),
+        ];
+        let gap = 22.0;
+        // The oracle: skyline packings to every strip width, 1 px apart.
+        let (padded, order) = padded_order(&sizes, gap);
+        let widest = padded.iter().map(|s| s.0).fold(0.0, f64::max);
+        let row: f64 = padded.iter().map(|s| s.0).sum();
+        let (mut least, mut least_aspect) = (f64::INFINITY, 0.0);
+        let mut width = widest;
+        while width <= row {
+            let (_, w, h) = skyline(&padded, &order, width + 1e-9);
+            let (w, h) = (w - gap, h - gap);
+            let aspect = w.max(h) / w.min(h);
+            if aspect <= MAX_ASPECT && w * h < least {
+                (least, least_aspect) = (w * h, aspect);
+            }
+            width += 1.0;
+        }
+        assert!(least_aspect > 1.5, "the smallest is long: {least_aspect}");
+        let (at, w, h) = arrange(&sizes, gap);
+        assert_eq!(at.len(), sizes.len());
+        assert!(w.max(h) / w.min(h) < 1.2, "{w} x {h}");
+        assert!(w * h <= least * 1.01, "{w} x {h} against {least}");
+    }
 
     proptest! {
         /// `least_score` is a lower bound of the score on its range (dense
