@@ -98,9 +98,10 @@ pub(crate) struct Layered {
     pub rank_sep: f64,
     /// Internal (top-to-bottom frame) size of each input node.
     pub size: Vec<(f64, f64)>,
-    /// The free sink [`build_lowering`] lowered, if any: a second ranking
-    /// of the same graph ([`build_stacking`]) lowers it too.
-    pub lowered: Option<usize>,
+    /// The free sink [`build_lowering`] lowered, if any, and by how many
+    /// steps: a second ranking of the same graph ([`build_stacking`])
+    /// lowers it too.
+    pub lowered: Option<(usize, usize)>,
 }
 
 /// Ranking constraints that keep every box out of the ranks of the things it
@@ -291,12 +292,14 @@ pub(crate) fn build(input: &LayoutInput, tree: &ClusterTree) -> Layered {
     build_lowering(input, tree, None)
 }
 
-/// [`build`], with the [free sink](free_sinks) `lowered`, if any, one rank
-/// further down than the ranking puts it, when other nodes reach that rank.
+/// [`build`], with the [free sink](free_sinks) of `lowered`, if any, the
+/// given number of ranks further down than the ranking puts it, or as far
+/// as the last rank another node reaches (edges with labels count two
+/// ranks as one, so that the sink stays on a rank of nodes).
 pub(crate) fn build_lowering(
     input: &LayoutInput,
     tree: &ClusterTree,
-    lowered: Option<usize>,
+    lowered: Option<(usize, usize)>,
 ) -> Layered {
     build_stacking(input, tree, lowered, &[])
 }
@@ -308,7 +311,7 @@ pub(crate) fn build_lowering(
 pub(crate) fn build_stacking(
     input: &LayoutInput,
     tree: &ClusterTree,
-    lowered: Option<usize>,
+    lowered: Option<(usize, usize)>,
     stack: &[(usize, usize)],
 ) -> Layered {
     let n = input.nodes.len();
@@ -380,14 +383,16 @@ pub(crate) fn build_stacking(
     }
     let mut ranks = rank(n + 2 * k, &rank_edges);
     stagger_sinks(input, &size, &mut ranks[..n], f64::from(minlen));
-    if let Some(v) = lowered.filter(|&v| v < n) {
+    if let Some((v, steps)) = lowered.filter(|&(v, _)| v < n) {
         let last = ranks[..n].iter().copied().max().unwrap_or(0);
         let at: Vec<usize> = ranks[..n]
             .iter()
             .map(|&r| usize::try_from(r).unwrap_or(0))
             .collect();
         if ranks[v] + minlen <= last && free_sinks(input, &at)[v] {
-            ranks[v] += minlen;
+            let room = (last - ranks[v]) / minlen;
+            let steps = i32::try_from(steps).unwrap_or(i32::MAX).min(room);
+            ranks[v] += steps * minlen;
         }
     }
 
@@ -680,6 +685,35 @@ pub(super) mod tests {
             .iter()
             .map(|v| v.rank)
             .collect()
+    }
+
+    #[test]
+    fn a_free_sink_is_lowered_by_its_steps_at_most_to_the_last_rank() {
+        // 0 -> 1 -> 2 -> 3 -> 4 and 0 -> 5: the sink 5 is ranked 1, the
+        // chain reaches rank 4; a sink in a box, or one that feeds
+        // something, stays.
+        let mut input = input(&[None; 6], &[(0, 1), (1, 2), (2, 3), (3, 4), (0, 5)]);
+        let tree = ClusterTree::new(&input.clusters).unwrap();
+        let rank_of =
+            |input: &LayoutInput, lowered| build_lowering(input, &tree, lowered).nodes[5].rank;
+        assert_eq!(rank_of(&input, None), 1);
+        assert_eq!(rank_of(&input, Some((5, 1))), 2);
+        assert_eq!(rank_of(&input, Some((5, 2))), 3);
+        assert_eq!(rank_of(&input, Some((5, usize::MAX))), 4);
+        // Labelled edges double every length: still on a rank of nodes.
+        input.edges[4].label = Some((30.0, 10.0));
+        assert_eq!(rank_of(&input, None), 2);
+        assert_eq!(rank_of(&input, Some((5, usize::MAX))), 8);
+        assert_eq!(rank_of(&input, Some((5, 1))), 4);
+        input.edges[4].label = None;
+        input.nodes[5].cluster = Some(0);
+        assert_eq!(rank_of(&input, Some((5, usize::MAX))), 1);
+        input.nodes[5].cluster = None;
+        input.edges.push(EdgeSpec::new(5, 1));
+        assert_eq!(
+            rank_of(&input, Some((5, usize::MAX))),
+            rank_of(&input, None)
+        );
     }
 
     /// The ranks of a row of sinks (nodes 2 onwards) under two sources

@@ -664,7 +664,7 @@ fn boxes_nested_fifty_deep_each_with_two_lone_nodes_are_laid_out() {
 
 #[test]
 fn independent_boxes_in_a_short_rank_are_laid_flat_along_it() {
-    // A box holding a header fed from a chain outside, a box of eight nodes
+    // A box holding a header fed from a chain outside, a box of seven nodes
     // the header feeds (the longest rank), and two boxes of lone nodes, three
     // and four. Packed on their own, they are columns beside the header,
     // three and four nodes deep. Both laid flat, as rows, they would make
@@ -692,7 +692,7 @@ fn independent_boxes_in_a_short_rank_are_laid_flat_along_it() {
     let header = input.nodes.len();
     input.nodes.push(node(150.0, 30.0, Some(0)));
     input.edges.push(EdgeSpec::new(header - 1, header));
-    for _ in 0..8 {
+    for _ in 0..7 {
         input.edges.push(EdgeSpec::new(header, input.nodes.len()));
         input.nodes.push(node(150.0, 40.0, Some(1)));
     }
@@ -911,7 +911,8 @@ fn tj_packages_drawn_edges_cross_at_most_10_times_in_a_compact_drawing() {
     // 13 in 2,395 x 918 px instead of 2,554 x 1,655 (2,355 x 918 with the
     // boxes' padding beside outside things); lowering the JOD study, which
     // stood beyond the end of every rank, one rank to 2,228 x 937 px (2.38:1
-    // instead of 2.57:1). The national information system services output,
+    // instead of 2.57:1), and later, where one rank down it still stood
+    // beside the national data box, to the last rank, under that box. The national information system services output,
     // fed by six tasks across the view, then shared its rank with the other
     // outputs, and its six edges crossed their edges: one rank lower, its
     // edges pass between them. That took the English drawing from 13 to 10
@@ -927,8 +928,9 @@ fn tj_packages_drawn_edges_cross_at_most_10_times_in_a_compact_drawing() {
     // Area bounds: the Finnish labels are longer. Its drawing stacked the
     // task boxes (2,533 x 1,520 px before the output was lowered, 2,377 x
     // 1,535 after), the national data box above them with three edges up
-    // into it; now it stands them in a row too, 2,329 x 843 (2.76:1: the
-    // drawing within 2.6:1 has 13 crossings).
+    // into it; then it stood them in a row too, 2,329 x 843 (2.76:1: the
+    // drawing within 2.6:1 had 13 crossings); with the JOD study under the
+    // national data box, 2,186 x 847 (2.58:1).
     for (lang, area) in [("en", 2.15e6), ("fi", 2.1e6)] {
         let options = ecograph_render::Options::default().lang(lang);
         let d = ecograph_render::Diagram::new(&m, &view, &options).expect("resolves");
@@ -975,10 +977,20 @@ fn tj_packages_drawn_edges_cross_at_most_10_times_in_a_compact_drawing() {
             .max_by_key(|&&v| preds[v].len())
             .expect("tj has outputs");
         assert_eq!(preds[fan].len(), 6, "{lang}");
-        for &s in &sinks {
+        // Save the JOD study, which goes on down to the last rank, under
+        // the national data box, from beyond the end of every rank.
+        let last = out.nodes.iter().map(|p| p.y).fold(0.0, f64::max);
+        let lowest: Vec<usize> = sinks
+            .iter()
+            .copied()
+            .filter(|&s| out.nodes[s].y > out.nodes[fan].y)
+            .collect();
+        assert!(lowest.len() <= 1, "{lang}: {lowest:?} below the fan {fan}");
+        for s in lowest {
+            assert_eq!(preds[s].len(), 1, "{lang}: sink {s}");
             assert!(
-                out.nodes[s].y <= out.nodes[fan].y,
-                "{lang}: sink {s} below the fan {fan}"
+                out.nodes[s].y + input.nodes[s].height / 2.0 >= last,
+                "{lang}: sink {s} below the fan {fan}, not on the last rank"
             );
         }
     }
@@ -990,7 +1002,9 @@ fn every_te24_view_is_at_most_2_6_times_as_long_as_wide_in_either_language() {
     // than English ones, so the views pack differently: tt-packages (one box
     // of three boxes) was 1,116 x 418 px (2.67:1) in Finnish, the three
     // boxes in a row, because the packing's score let a drawing a little
-    // beyond 2.6:1 win by its area.
+    // beyond 2.6:1 win by its area; tj-packages was 2,329 x 843 (2.76:1),
+    // one output standing beyond the end of every rank beside the national
+    // data box, until it went down under that box, pulled in under it.
     let m = te24();
     let views = ecograph_render::views_of(&m, 150);
     assert!(views.len() >= 15, "{} views", views.len());
@@ -1005,9 +1019,14 @@ fn every_te24_view_is_at_most_2_6_times_as_long_as_wide_in_either_language() {
                 edges: input.edges[..drawn].to_vec(),
                 ..input.clone()
             };
-            let crossings = drawn_crossings(&visible, &out);
             let at = format!("{lang} {}", view.id);
-            assert_within_cap_unless_it_adds_crossings(&d, &at, &out, crossings);
+            assert!(
+                out.width.max(out.height) <= 2.6 * out.width.min(out.height),
+                "{at}: {} x {}, {} crossings",
+                out.width,
+                out.height,
+                drawn_crossings(&visible, &out)
+            );
             // The views' drawn relations have no cycle: every one points down
             // (right, left to right). With tj-packages' national data box
             // stacked above its task box by hidden edges, three pointed up
