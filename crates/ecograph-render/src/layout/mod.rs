@@ -563,10 +563,7 @@ fn flat_parts(input: &LayoutInput, parts: &[pack::Part], laid: &[Layout]) -> Vec
 /// `laid`, with the `k` drawings that reach furthest across the ranks of
 /// `direction` replaced by their `flat` drawing where that reaches less far.
 fn flattened(laid: &[Layout], flat: &[Layout], direction: Direction, k: usize) -> Vec<Layout> {
-    let across = |l: &Layout| match direction {
-        Direction::TopToBottom => l.height,
-        Direction::LeftToRight => l.width,
-    };
+    let across = |l: &Layout| build::internal(direction, (l.width, l.height)).1;
     let mut order: Vec<usize> = (0..laid.len()).collect();
     order.sort_by(|&a, &b| {
         across(&laid[b])
@@ -885,12 +882,21 @@ fn layout_built(input: &LayoutInput, tree: &tree::ClusterTree, graph: &build::La
         Some(v) => {
             let lowered = build::build_lowering(input, tree, Some((v, 1)));
             let lay = better(input, layout_layered(input, tree, &lowered), lay);
-            // A box beside it may reach further down than one rank.
-            let last = build::build_lowering(input, tree, Some((v, usize::MAX)));
-            if last.nodes[v].rank == lowered.nodes[v].rank {
+            // A box beside it may reach further down than one rank: on to
+            // the last rank, where another step fits above it (the ranking
+            // is the same, so the step and the last rank are read off the
+            // two built already).
+            let step = lowered.nodes[v].rank - graph.nodes[v].rank;
+            let last = graph.nodes[..input.nodes.len()]
+                .iter()
+                .map(|u| u.rank)
+                .max()
+                .unwrap_or(0);
+            if step == 0 || lowered.nodes[v].rank + step > last {
                 lay
             } else {
-                better(input, layout_layered(input, tree, &last), lay)
+                let further = build::build_lowering(input, tree, Some((v, usize::MAX)));
+                better(input, layout_layered(input, tree, &further), lay)
             }
         }
         None => lay,

@@ -655,24 +655,16 @@ pub(crate) fn arrange(sizes: &[(f64, f64)], gap: f64) -> (Vec<Point>, f64, f64) 
         let (w, h) = ((w - gap).max(0.0), (h - gap).max(0.0));
         let aspect = w.max(h) / w.min(h).max(1e-9);
         let fits = aspect <= MAX_ASPECT;
+        let score = if fits {
+            w * h * aspect.powf(SQUARE)
+        } else {
+            aspect
+        };
         let better = match &best {
             None => true,
-            Some((bf, ba, ..)) => {
-                (fits && !bf)
-                    || (fits == *bf
-                        && if fits {
-                            w * h * aspect.powf(SQUARE) < *ba
-                        } else {
-                            aspect < *ba
-                        })
-            }
+            Some((bf, bs, ..)) => (fits && !bf) || (fits == *bf && score < *bs),
         };
         if better {
-            let score = if fits {
-                w * h * aspect.powf(SQUARE)
-            } else {
-                aspect
-            };
             best = Some((fits, score, at, w, h));
         }
     }
