@@ -768,6 +768,7 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort
         pack::Shape::Line(input.direction),
         pack::Shape::Flat(input.direction, 1),
         pack::Shape::Flat(input.direction, 2),
+        pack::Shape::Wrapped(input.direction),
     ];
     let (laid, shaped): (Vec<Layout>, Vec<Vec<Option<Layout>>>) = bundles
         .iter()
@@ -786,9 +787,13 @@ fn layout_bundled(input: &LayoutInput, tree: &tree::ClusterTree, effort: &Effort
     // layered drawing, and the rank is less deep (TE24's ra-packages in
     // Finnish: three boxes of lone tasks beside the header, the deepest a
     // column of three, 1,847 x 788 px packed, 1,847 x 767 with the column a
-    // row; all three flat, 1,967 x 671, are too long). So the whole is also
-    // laid out with every bundle packed to each other shape, and the best
-    // drawing is kept.
+    // row; all three flat, 1,967 x 671, are too long); and a column too long
+    // for the drawing may be too wide packed, where wrapped into two unequal
+    // columns it fits (TE24's overview in Finnish: six lone tasks beside a
+    // header, 1.21:1 in one column and as the packing, 1.02:1 and 15%
+    // smaller in columns of four and two). So the whole is also laid out
+    // with every bundle packed to each other shape, and the best drawing is
+    // kept.
     let mut tried: Vec<Vec<(f64, f64)>> = vec![sizes_of(&laid)];
     let mut best = better_for(
         input,

@@ -728,6 +728,63 @@ fn independent_boxes_in_a_short_rank_are_laid_flat_along_it() {
 }
 
 #[test]
+fn a_column_of_lone_nodes_beside_a_header_wraps_where_the_drawing_is_smaller() {
+    // Left to right, as TE24's overview: actors fed into tasks in one box,
+    // one of them a header in a box of its own with six lone tasks. In one
+    // column the six make the header's rank, and so the drawing, six nodes
+    // long; packed two wide they are too long across to fit within 2:1, so
+    // the packing is that column too. Wrapped into columns of four and two,
+    // the rank is two nodes shorter for one node's width more.
+    let mut input = LayoutInput {
+        direction: Direction::LeftToRight,
+        clusters: vec![
+            ClusterSpec::default(),
+            ClusterSpec {
+                parent: Some(0),
+                ..ClusterSpec::default()
+            },
+        ],
+        ..LayoutInput::default()
+    };
+    let feed = |input: &mut LayoutInput, cluster: Option<usize>, width: f64| {
+        let actor = input.nodes.len();
+        input.nodes.push(node(180.0, 40.0, None));
+        input.nodes.push(node(width, 40.0, cluster));
+        input.edges.push(EdgeSpec::new(actor, actor + 1));
+        actor + 1
+    };
+    feed(&mut input, Some(0), 170.0);
+    let header = feed(&mut input, Some(1), 270.0);
+    let six: Vec<usize> = (0..6).map(|i| input.nodes.len() + i).collect();
+    for _ in 0..6 {
+        input.nodes.push(node(170.0, 40.0, Some(1)));
+    }
+    for _ in 0..3 {
+        feed(&mut input, Some(0), 170.0);
+    }
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let mut columns: Vec<(f64, usize)> = Vec::new();
+    for &v in &six {
+        let x = out.nodes[v].x;
+        match columns.iter_mut().find(|c| (c.0 - x).abs() < 1.0) {
+            Some(c) => c.1 += 1,
+            None => columns.push((x, 1)),
+        }
+    }
+    let mut counts: Vec<usize> = columns.iter().map(|c| c.1).collect();
+    counts.sort_unstable();
+    assert_eq!(counts, [2, 4], "columns of four and two: {columns:?}");
+    // All in the header's box, after the header along the rank.
+    let inner = out.clusters[1];
+    for &v in &six {
+        assert!(inside(&node_rect(out.nodes[v], &input.nodes[v]), &inner));
+        assert!(out.nodes[v].y > out.nodes[header].y);
+    }
+    assert_eq!(layout(&input).expect("valid"), out, "deterministic");
+}
+
+#[test]
 fn lone_nodes_in_a_box_with_linked_ones_are_packed_into_a_block() {
     // A box holding a linked pair (fed from outside) and sixteen nodes
     // without edges: the sixteen form one block, not a row 16 nodes wide.
