@@ -24,8 +24,9 @@
 //! move nothing (short-edge+clusters/500: 26,654 variables and 11,320 pivots
 //! become 12,942 and 4,915, and the placement takes a third of the time).
 
-use super::build::{Kind, Layered};
+use super::build::{Kind, Layered, Route};
 use super::ns::{self, Balance, NsEdge};
+use super::pack::within_long_side;
 use super::tree::ClusterTree;
 use super::{Direction, LayoutInput, Point, Rect};
 
@@ -154,69 +155,35 @@ pub(crate) fn place(
     for v in &g.nodes {
         band_height[v.rank] = band_height[v.rank].max(v.height);
     }
-    let mut top_depth = vec![0.0f64; k];
-    for &c in tree.preorder.iter().rev() {
-        let label = if lr {
-            0.0
-        } else {
-            input.clusters[c].label_height
-        };
-        let nested = tree.children[c]
-            .iter()
-            .filter(|&&d| g.span[d].0 == g.span[c].0)
-            .map(|&d| top_depth[d])
-            .fold(0.0, f64::max);
-        top_depth[c] = pad + label + nested;
-    }
-    let mut top_stack = vec![0.0f64; nr];
-    let mut ending: Vec<Vec<usize>> = vec![Vec::new(); nr];
-    for (c, &(lo, hi)) in g.span.iter().enumerate() {
-        top_stack[lo] = top_stack[lo].max(top_depth[c]);
-        ending[hi].push(c);
-    }
-    // Inner clusters first, so a parent's bottom margin includes its child's.
-    for e in &mut ending {
-        e.sort_by_key(|&c| std::cmp::Reverse(tree.path[c].len()));
-    }
-    let mut bottom_depth = vec![0.0f64; k];
-    let mut band_top = vec![0.0f64; nr];
-    let mut channel = Vec::with_capacity(nr.saturating_sub(1));
-    let mut y = 0.0;
-    for r in 0..nr {
-        if r > 0 {
-            let bottom_stack = ending[r - 1]
-                .iter()
-                .map(|&c| bottom_depth[c])
-                .fold(0.0, f64::max);
-            let margins = bottom_stack + top_stack[r];
-            let gap = if margins > 0.0 {
-                g.rank_sep.max(margins + g.rank_sep.min(input.node_sep))
-            } else {
-                g.rank_sep
-            };
-            channel.push((y + bottom_stack, y + gap - top_stack[r]));
-            y += gap;
-        }
-        band_top[r] = y;
-        y += band_height[r];
-        for &c in &ending[r] {
-            let nested = tree.children[c]
-                .iter()
-                .filter(|&&d| g.span[d].1 == r)
-                .map(|&d| bottom_depth[d])
-                .fold(0.0, f64::max);
-            let mut depth = pad + nested;
-            if lr {
-                // The drawn width runs along the ranks: fit the label.
-                let top = band_top[g.span[c].0] - top_depth[c];
-                let need = input.clusters[c].label_width + 2.0 * pad;
-                depth = depth.max(need - (y - top));
-            }
-            bottom_depth[c] = depth;
-        }
-    }
+    let none = vec![0.0; k];
+    let deep = stack(input, g, tree, &band_height, (&none, &none));
+    let (inset_top, inset_bottom) = insets(input, g, tree, &band_height);
+    let hugs = inset_top.iter().chain(&inset_bottom).any(|&d| d > 0.0);
+    let hugged = hugs.then(|| stack(input, g, tree, &band_height, (&inset_top, &inset_bottom)));
 
-    let xs_items = rows.coordinates(y);
+    let xs_items = rows.coordinates(hugged.as_ref().unwrap_or(&deep).height);
+    // Boxes hugging their contents only ever make the drawing shorter
+    // across the ranks; where that would take it beyond the long-side cap,
+    // the ranks keep the room of boxes as deep as their ranks (TE24's
+    // tj-packages in Finnish: 2.66:1 hugging, 2.58:1 not).
+    let (lo, hi) = rows
+        .items
+        .iter()
+        .zip(&xs_items)
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (it, &x)| {
+            (lo.min(x - it.left), hi.max(x + it.right))
+        });
+    let width = (hi - lo).max(0.0);
+    let Stacking {
+        band_top,
+        channel,
+        top_depth,
+        bottom_depth,
+        ..
+    } = match hugged {
+        Some(h) if within_long_side(width, h.extent) || !within_long_side(width, deep.extent) => h,
+        _ => deep,
+    };
 
     let n = g.nodes.len();
     let mut x = vec![0.0; n];
@@ -276,6 +243,182 @@ pub(crate) fn place(
         order: order.to_vec(),
         channel,
     }
+}
+
+/// The ranks stacked across: each band's top, the free channel below each
+/// but the last, how far each box stands above its first band and below
+/// its last, and the height of everything, with boxes whose contents on
+/// their first and last rank stop `insets` short of the band.
+struct Stacking {
+    band_top: Vec<f64>,
+    channel: Vec<(f64, f64)>,
+    top_depth: Vec<f64>,
+    bottom_depth: Vec<f64>,
+    /// From the first band's top to the last band's bottom.
+    height: f64,
+    /// With the boxes above the first band and below the last.
+    extent: f64,
+}
+
+fn stack(
+    input: &LayoutInput,
+    g: &Layered,
+    tree: &ClusterTree,
+    band_height: &[f64],
+    (inset_top, inset_bottom): (&[f64], &[f64]),
+) -> Stacking {
+    let k = input.clusters.len();
+    let pad = input.cluster_padding;
+    let lr = input.direction == Direction::LeftToRight;
+    let nr = g.num_ranks;
+    // How far each box's top stands above its first rank's band (below it
+    // where negative).
+    let mut top_depth = vec![0.0f64; k];
+    for &c in tree.preorder.iter().rev() {
+        let label = if lr {
+            0.0
+        } else {
+            input.clusters[c].label_height
+        };
+        let nested = tree.children[c]
+            .iter()
+            .filter(|&&d| g.span[d].0 == g.span[c].0)
+            .map(|&d| top_depth[d])
+            .fold(-inset_top[c], f64::max);
+        top_depth[c] = pad + label + nested;
+    }
+    let mut top_stack = vec![0.0f64; nr];
+    let mut ending: Vec<Vec<usize>> = vec![Vec::new(); nr];
+    for (c, &(lo, hi)) in g.span.iter().enumerate() {
+        top_stack[lo] = top_stack[lo].max(top_depth[c]);
+        ending[hi].push(c);
+    }
+    // Inner clusters first, so a parent's bottom margin includes its child's.
+    for e in &mut ending {
+        e.sort_by_key(|&c| std::cmp::Reverse(tree.path[c].len()));
+    }
+    let mut bottom_depth = vec![0.0f64; k];
+    let mut band_top = vec![0.0f64; nr];
+    let mut channel = Vec::with_capacity(nr.saturating_sub(1));
+    let mut y = 0.0;
+    for r in 0..nr {
+        if r > 0 {
+            let bottom_stack = ending[r - 1]
+                .iter()
+                .map(|&c| bottom_depth[c])
+                .fold(0.0, f64::max);
+            let margins = bottom_stack + top_stack[r];
+            let gap = if margins > 0.0 {
+                g.rank_sep.max(margins + g.rank_sep.min(input.node_sep))
+            } else {
+                g.rank_sep
+            };
+            channel.push((y + bottom_stack, y + gap - top_stack[r]));
+            y += gap;
+        }
+        band_top[r] = y;
+        y += band_height[r];
+        for &c in &ending[r] {
+            let nested = tree.children[c]
+                .iter()
+                .filter(|&&d| g.span[d].1 == r)
+                .map(|&d| bottom_depth[d])
+                .fold(-inset_bottom[c], f64::max);
+            let mut depth = pad + nested;
+            if lr {
+                // The drawn width runs along the ranks: fit the label.
+                let top = band_top[g.span[c].0] - top_depth[c];
+                let need = input.clusters[c].label_width + 2.0 * pad;
+                depth = depth.max(need - (y - top));
+            }
+            bottom_depth[c] = depth;
+        }
+    }
+
+    let above = top_stack.first().copied().unwrap_or(0.0);
+    let below = ending
+        .last()
+        .into_iter()
+        .flatten()
+        .map(|&c| bottom_depth[c])
+        .fold(0.0, f64::max);
+    Stacking {
+        band_top,
+        channel,
+        top_depth,
+        bottom_depth,
+        height: y,
+        extent: above + y + below,
+    }
+}
+
+/// How far the contents of each box on its first rank stop below that
+/// rank's band top, and on its last rank above that band's bottom. Nodes
+/// are centred in their rank's band, so a box whose nodes there are less
+/// deep than the rank's deepest hugs them, as Graphviz's clusters do,
+/// instead of standing as deep as the rank (TE24's rm-packages: a box of
+/// one task and four lone ones beside a bundle of boxes 740 px deep). Not
+/// on a rank where a flat edge has an end inside the box: that line runs
+/// over or under the rank, and must stay inside. A self-loop's label
+/// counts as deep as it is; an empty box stands short of nothing.
+fn insets(
+    input: &LayoutInput,
+    g: &Layered,
+    tree: &ClusterTree,
+    band_height: &[f64],
+) -> (Vec<f64>, Vec<f64>) {
+    let k = input.clusters.len();
+    let mut extent: Vec<f64> = g.nodes.iter().map(|v| v.height).collect();
+    for (e, route) in input.edges.iter().zip(&g.routes) {
+        if let (Route::Loop { .. }, Some(l)) = (route, e.label) {
+            let (_, h) = super::build::internal(input.direction, l);
+            extent[e.from] = extent[e.from].max(h);
+        }
+    }
+    let (mut top, mut bottom) = (vec![f64::INFINITY; k], vec![f64::INFINITY; k]);
+    for (v, node) in g.nodes.iter().enumerate() {
+        if let Some(c) = node.cluster {
+            let inset = ((band_height[node.rank] - extent[v]) / 2.0).max(0.0);
+            if node.rank == g.span[c].0 {
+                top[c] = top[c].min(inset);
+            }
+            if node.rank == g.span[c].1 {
+                bottom[c] = bottom[c].min(inset);
+            }
+        }
+    }
+    for (e, route) in input.edges.iter().zip(&g.routes) {
+        if matches!(route, Route::Flat) {
+            for w in [e.from, e.to] {
+                if let Some(c) = g.nodes[w].cluster {
+                    let r = g.nodes[w].rank;
+                    if g.span[c].0 == r {
+                        top[c] = 0.0;
+                    }
+                    if g.span[c].1 == r {
+                        bottom[c] = 0.0;
+                    }
+                }
+            }
+        }
+    }
+    // Children before their parents: a box's contents hold its children's.
+    for &c in tree.preorder.iter().rev() {
+        if let Some(p) = tree.parent[c] {
+            if g.span[c].0 == g.span[p].0 {
+                top[p] = top[p].min(top[c]);
+            }
+            if g.span[c].1 == g.span[p].1 {
+                bottom[p] = bottom[p].min(bottom[c]);
+            }
+        }
+    }
+    for x in top.iter_mut().chain(bottom.iter_mut()) {
+        if !x.is_finite() {
+            *x = 0.0;
+        }
+    }
+    (top, bottom)
 }
 
 /// The ranks of `g` in `order`, with the borders of the boxes, as the

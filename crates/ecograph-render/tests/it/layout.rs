@@ -785,6 +785,76 @@ fn a_column_of_lone_nodes_beside_a_header_wraps_where_the_drawing_is_smaller() {
 }
 
 #[test]
+fn a_box_hugs_nodes_less_deep_than_their_rank() {
+    // One rank: a node 200 deep outside any box, and a box of a node 30
+    // deep beside it, fed from above. The box stands as deep as its node
+    // and its margins, centred on the rank, not as deep as the rank; its
+    // sibling box, holding the deep node's twin, as deep as that.
+    for direction in [Direction::TopToBottom, Direction::LeftToRight] {
+        let label = 14.0;
+        let mut input = LayoutInput {
+            direction,
+            clusters: vec![
+                ClusterSpec {
+                    label_width: 40.0,
+                    label_height: label,
+                    ..ClusterSpec::default()
+                },
+                ClusterSpec {
+                    label_width: 40.0,
+                    label_height: label,
+                    ..ClusterSpec::default()
+                },
+            ],
+            ..LayoutInput::default()
+        };
+        let deep = |w: f64, h: f64| match direction {
+            Direction::TopToBottom => (w, h),
+            Direction::LeftToRight => (h, w),
+        };
+        let (w, h) = deep(80.0, 30.0);
+        let (dw, dh) = deep(80.0, 200.0);
+        input.nodes.push(node(w, h, None));
+        input.nodes.push(node(w, h, Some(0)));
+        input.nodes.push(node(dw, dh, None));
+        input.nodes.push(node(dw, dh, Some(1)));
+        input.edges.push(EdgeSpec::new(0, 1));
+        input.edges.push(EdgeSpec::new(0, 2));
+        input.edges.push(EdgeSpec::new(0, 3));
+        let out = layout(&input).expect("valid");
+        check(&input, &out);
+        let across = |r: &Rect| match direction {
+            Direction::TopToBottom => (r.y, r.height),
+            Direction::LeftToRight => (r.x, r.width),
+        };
+        let (small, big) = (out.clusters[0], out.clusters[1]);
+        let pad = input.cluster_padding;
+        // The label above the node top to bottom; left to right, beside
+        // it, the box as wide as the label.
+        let hugging = match direction {
+            Direction::TopToBottom => 30.0 + 2.0 * pad + label,
+            Direction::LeftToRight => (30.0f64).max(40.0) + 2.0 * pad,
+        };
+        assert!(
+            (across(&small).1 - hugging).abs() < 1e-6,
+            "{direction:?}: {small:?} hugs its node"
+        );
+        assert!(
+            across(&big).1 >= 200.0 + 2.0 * pad,
+            "{direction:?}: {big:?}"
+        );
+        // Both nodes' centres on one line across the ranks: the small box
+        // sits in the middle of the rank.
+        let centre = |v: usize| match direction {
+            Direction::TopToBottom => out.nodes[v].y,
+            Direction::LeftToRight => out.nodes[v].x,
+        };
+        assert!((centre(1) - centre(2)).abs() < 1e-6);
+        assert!(across(&small).0 > across(&big).0, "{direction:?}");
+    }
+}
+
+#[test]
 fn lone_nodes_in_a_box_with_linked_ones_are_packed_into_a_block() {
     // A box holding a linked pair (fed from outside) and sixteen nodes
     // without edges: the sixteen form one block, not a row 16 nodes wide.
