@@ -155,17 +155,31 @@ pub(crate) fn place(
     for v in &g.nodes {
         band_height[v.rank] = band_height[v.rank].max(v.height);
     }
+    // The ranks stacked as they always were (`deep`), and closer (`close`):
+    // boxes hugging their nodes, and channels no drawn line runs through
+    // only as wide as the gap between packed parts.
     let none = vec![0.0; k];
-    let deep = stack(input, g, tree, &band_height, (&none, &none));
+    let every = vec![true; nr.saturating_sub(1)];
+    let deep = stack(input, g, tree, &band_height, (&none, &none), &every);
     let (inset_top, inset_bottom) = insets(input, g, tree, &band_height);
-    let hugs = inset_top.iter().chain(&inset_bottom).any(|&d| d > 0.0);
-    let hugged = hugs.then(|| stack(input, g, tree, &band_height, (&inset_top, &inset_bottom)));
+    let used = channels_used(input, g);
+    let closer = inset_top.iter().chain(&inset_bottom).any(|&d| d > 0.0) || used.contains(&false);
+    let close = closer.then(|| {
+        stack(
+            input,
+            g,
+            tree,
+            &band_height,
+            (&inset_top, &inset_bottom),
+            &used,
+        )
+    });
 
-    let xs_items = rows.coordinates(hugged.as_ref().unwrap_or(&deep).height);
-    // Boxes hugging their contents only ever make the drawing shorter
-    // across the ranks; where that would take it beyond the long-side cap,
-    // the ranks keep the room of boxes as deep as their ranks (TE24's
-    // tj-packages in Finnish: 2.66:1 hugging, 2.58:1 not).
+    let xs_items = rows.coordinates(close.as_ref().unwrap_or(&deep).height);
+    // The close stack only ever makes the drawing shorter across the ranks;
+    // where that would take it beyond the long-side cap, the ranks keep
+    // their old room (TE24's tj-packages in Finnish: 2.66:1 with its boxes
+    // hugging their nodes, 2.58:1 as before).
     let (lo, hi) = rows
         .items
         .iter()
@@ -180,8 +194,8 @@ pub(crate) fn place(
         top_depth,
         bottom_depth,
         ..
-    } = match hugged {
-        Some(h) if within_long_side(width, h.extent) || !within_long_side(width, deep.extent) => h,
+    } = match close {
+        Some(c) if within_long_side(width, c.extent) || !within_long_side(width, deep.extent) => c,
         _ => deep,
     };
 
@@ -248,7 +262,9 @@ pub(crate) fn place(
 /// The ranks stacked across: each band's top, the free channel below each
 /// but the last, how far each box stands above its first band and below
 /// its last, and the height of everything, with boxes whose contents on
-/// their first and last rank stop `insets` short of the band.
+/// their first and last rank stop `insets` short of the band, and the
+/// channels not `used` by a drawn line as wide as the gap between nodes
+/// (when that is narrower than the gap between ranks).
 struct Stacking {
     band_top: Vec<f64>,
     channel: Vec<(f64, f64)>,
@@ -266,6 +282,7 @@ fn stack(
     tree: &ClusterTree,
     band_height: &[f64],
     (inset_top, inset_bottom): (&[f64], &[f64]),
+    used: &[bool],
 ) -> Stacking {
     let k = input.clusters.len();
     let pad = input.cluster_padding;
@@ -308,10 +325,17 @@ fn stack(
                 .map(|&c| bottom_depth[c])
                 .fold(0.0, f64::max);
             let margins = bottom_stack + top_stack[r];
-            let gap = if margins > 0.0 {
-                g.rank_sep.max(margins + g.rank_sep.min(input.node_sep))
-            } else {
+            // A channel no drawn line runs through needs only the gap
+            // between packed parts.
+            let sep = if used[r - 1] {
                 g.rank_sep
+            } else {
+                g.rank_sep.min(input.node_sep)
+            };
+            let gap = if margins > 0.0 {
+                sep.max(margins + g.rank_sep.min(input.node_sep))
+            } else {
+                sep
             };
             channel.push((y + bottom_stack, y + gap - top_stack[r]));
             y += gap;
@@ -350,6 +374,39 @@ fn stack(
         height: y,
         extent: above + y + below,
     }
+}
+
+/// Whether a drawn line runs through the channel below each rank but the
+/// last: a drawn edge's segment between that rank and the next, or a flat
+/// edge on either, whose line may run over or under its rank.
+fn channels_used(input: &LayoutInput, g: &Layered) -> Vec<bool> {
+    let nr = g.num_ranks;
+    let mut used = vec![false; nr.saturating_sub(1)];
+    for (i, (e, route)) in input.edges.iter().zip(&g.routes).enumerate() {
+        if g.hidden[i] {
+            continue;
+        }
+        match route {
+            Route::Chain { nodes, .. } => {
+                for w in nodes.windows(2) {
+                    let r = g.nodes[w[0]].rank.min(g.nodes[w[1]].rank);
+                    if let Some(u) = used.get_mut(r) {
+                        *u = true;
+                    }
+                }
+            }
+            Route::Flat => {
+                let r = g.nodes[e.from].rank;
+                for c in [r.checked_sub(1), Some(r)].into_iter().flatten() {
+                    if let Some(u) = used.get_mut(c) {
+                        *u = true;
+                    }
+                }
+            }
+            Route::Loop { .. } | Route::Hidden => {}
+        }
+    }
+    used
 }
 
 /// How far the contents of each box on its first rank stop below that

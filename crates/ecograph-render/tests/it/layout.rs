@@ -855,6 +855,30 @@ fn a_box_hugs_nodes_less_deep_than_their_rank() {
 }
 
 #[test]
+fn ranks_joined_only_by_hidden_edges_stand_a_node_gap_apart() {
+    // A column of three stacked by hidden edges, a drawn edge from the
+    // second to a fourth node beside the third: the gap the drawn edge
+    // runs through is the rank gap, the one nothing is drawn in the node
+    // gap (as between packed parts).
+    let mut input = LayoutInput::default();
+    for _ in 0..4 {
+        input.nodes.push(node(80.0, 30.0, None));
+    }
+    input.edges.push(EdgeSpec::hidden(0, 1));
+    input.edges.push(EdgeSpec::hidden(1, 2));
+    input.edges.push(EdgeSpec::new(1, 3));
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let gap = |a: usize, b: usize| out.nodes[b].y - out.nodes[a].y - 30.0;
+    assert!(
+        (gap(0, 1) - input.node_sep.min(input.rank_sep)).abs() < 1e-6,
+        "{out:?}"
+    );
+    assert!((gap(1, 2) - input.rank_sep).abs() < 1e-6, "{out:?}");
+    assert!((gap(1, 3) - input.rank_sep).abs() < 1e-6, "{out:?}");
+}
+
+#[test]
 fn lone_nodes_in_a_box_with_linked_ones_are_packed_into_a_block() {
     // A box holding a linked pair (fed from outside) and sixteen nodes
     // without edges: the sixteen form one block, not a row 16 nodes wide.
