@@ -155,12 +155,9 @@ pub(crate) fn place(
     for v in &g.nodes {
         band_height[v.rank] = band_height[v.rank].max(v.height);
     }
-    // The ranks stacked as they always were (`deep`), and closer (`close`):
-    // boxes hugging their nodes, and channels no drawn line runs through
-    // only as wide as the gap between packed parts.
-    let none = vec![0.0; k];
-    let every = vec![true; nr.saturating_sub(1)];
-    let deep = stack(input, g, tree, &band_height, (&none, &none), &every);
+    // The ranks stacked closer than they always were: boxes hugging their
+    // nodes, and channels no drawn line runs through only as wide as the
+    // gap between packed parts.
     let (inset_top, inset_bottom) = insets(input, g, tree, &band_height);
     let used = channels_used(input, g);
     let closer = inset_top.iter().chain(&inset_bottom).any(|&d| d > 0.0) || used.contains(&false);
@@ -174,30 +171,51 @@ pub(crate) fn place(
             &used,
         )
     });
-
-    let xs_items = rows.coordinates(close.as_ref().unwrap_or(&deep).height);
-    // The close stack only ever makes the drawing shorter across the ranks;
-    // where that would take it beyond the long-side cap, the ranks keep
-    // their old room (TE24's tj-packages in Finnish: 2.66:1 with its boxes
-    // hugging their nodes, 2.58:1 as before).
-    let (lo, hi) = rows
-        .items
-        .iter()
-        .zip(&xs_items)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (it, &x)| {
-            (lo.min(x - it.left), hi.max(x + it.right))
-        });
-    let width = (hi - lo).max(0.0);
+    // The ranks stacked as they always were, made only where needed.
+    let deep = || {
+        let none = vec![0.0; k];
+        let every = vec![true; nr.saturating_sub(1)];
+        stack(input, g, tree, &band_height, (&none, &none), &every)
+    };
+    let (stacking, xs_items) = match close {
+        None => {
+            let deep = deep();
+            let xs = rows.coordinates(deep.height);
+            (deep, xs)
+        }
+        Some(close) => {
+            let xs = rows.coordinates(close.height);
+            // The close stack only ever makes the drawing shorter across
+            // the ranks; where that would take it beyond the long-side cap,
+            // the ranks keep their old room (TE24's tj-packages in Finnish:
+            // 2.66:1 with its boxes hugging their nodes, 2.58:1 as before).
+            let (lo, hi) = rows
+                .items
+                .iter()
+                .zip(&xs)
+                .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), (it, &x)| {
+                    (lo.min(x - it.left), hi.max(x + it.right))
+                });
+            let width = (hi - lo).max(0.0);
+            if within_long_side(width, close.extent) {
+                (close, xs)
+            } else {
+                let deep = deep();
+                if within_long_side(width, deep.extent) {
+                    (deep, xs)
+                } else {
+                    (close, xs)
+                }
+            }
+        }
+    };
     let Stacking {
         band_top,
         channel,
         top_depth,
         bottom_depth,
         ..
-    } = match close {
-        Some(c) if within_long_side(width, c.extent) || !within_long_side(width, deep.extent) => c,
-        _ => deep,
-    };
+    } = stacking;
 
     let n = g.nodes.len();
     let mut x = vec![0.0; n];
