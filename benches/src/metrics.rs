@@ -83,6 +83,10 @@ pub struct Metrics {
     pub labels_crossed: u64,
     /// Edge ends further than 1 px from their node's drawn outline.
     pub ends_off_outline: u64,
+    /// Pairs of edges that share no node whose lines run within [`NEAR`] of
+    /// each other for more than [`ALONG`] in all: lines drawn over each
+    /// other, which the eye cannot tell apart.
+    pub lines_along: u64,
     /// Edges drawn against the direction: edges on no cycle of the drawn
     /// graph (their ends in different strongly connected components;
     /// self-loops left out) whose head's centre is above their tail's
@@ -127,6 +131,14 @@ impl Metrics {
 /// than this to count.
 const TOLERANCE: f64 = 1.0;
 
+/// Two lines closer than this (px) are drawn over each other: strokes are
+/// 1-1.5 px wide.
+pub const NEAR: f64 = 2.0;
+/// Length (px) two lines must run within [`NEAR`] of each other for a pair
+/// in [`Metrics::lines_along`]: more than where two lines cross at a
+/// shallow angle, or touch beside a shared port.
+pub const ALONG: f64 = 20.0;
+
 impl Drawing {
     /// Measures the drawing.
     #[must_use]
@@ -140,6 +152,7 @@ impl Drawing {
             needless_border_crossings: self.needless_border_crossings(),
             labels_crossed: self.labels_crossed(),
             ends_off_outline: self.ends_off_outline(),
+            lines_along: self.lines_along(),
             against_direction: self.against_direction(),
             length: self
                 .edges
@@ -323,6 +336,58 @@ impl Drawing {
             .count() as u64
     }
 
+    /// [`Metrics::lines_along`]: segment pairs found with a grid of their
+    /// boxes grown by [`NEAR`], each pair weighed once (in the cell of the
+    /// low corner of the two grown boxes' overlap), by the shorter of the
+    /// two lengths along which each lies within [`NEAR`] of the other.
+    fn lines_along(&self) -> u64 {
+        let segs: Vec<(usize, Point, Point)> = self
+            .edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
+            .collect();
+        let grown = |a: Point, b: Point| {
+            let r = seg_box(a, b);
+            Rect {
+                x: r.x - NEAR,
+                y: r.y - NEAR,
+                width: r.width + 2.0 * NEAR,
+                height: r.height + 2.0 * NEAR,
+            }
+        };
+        let grid = Grid::new(segs.iter().map(|&(_, a, b)| grown(a, b)));
+        let mut near: std::collections::BTreeMap<(usize, usize), f64> =
+            std::collections::BTreeMap::new();
+        for (ci, bucket) in grid.cells.iter().enumerate() {
+            for (i, &s) in bucket.iter().enumerate() {
+                for &t in &bucket[i + 1..] {
+                    let (es, a, b) = segs[s];
+                    let (et, c, d) = segs[t];
+                    if es == et || self.share_node(es, et) {
+                        continue;
+                    }
+                    let (r, q) = (grown(a, b), grown(c, d));
+                    let low = Point {
+                        x: r.x.max(q.x),
+                        y: r.y.max(q.y),
+                    };
+                    if low.x > (r.x + r.width).min(q.x + q.width)
+                        || low.y > (r.y + r.height).min(q.y + q.height)
+                        || grid.cell_of(low) != ci
+                    {
+                        continue;
+                    }
+                    let len = within(a, b, c, d, NEAR).min(within(c, d, a, b, NEAR));
+                    if len > 0.0 {
+                        *near.entry((es.min(et), es.max(et))).or_insert(0.0) += len;
+                    }
+                }
+            }
+        }
+        near.values().filter(|&&len| len > ALONG).count() as u64
+    }
+
     fn ends_off_outline(&self) -> u64 {
         let mut total = 0;
         for e in &self.edges {
@@ -397,6 +462,61 @@ fn enters(a: Point, b: Point, r: Rect) -> bool {
         }
     }
     t1 - t0 > 1e-9
+}
+
+/// Length of the part of segment `ab` within `near` of segment `cd`: the
+/// points of `ab` inside the capsule round `cd` (a rectangle and two
+/// disks), which is convex, so they form one interval of `ab`.
+fn within(a: Point, b: Point, c: Point, d: Point, near: f64) -> f64 {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let len = dx.hypot(dy);
+    if len == 0.0 {
+        return 0.0;
+    }
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut take = |from: f64, to: f64| {
+        let (from, to) = (from.max(0.0), to.min(1.0));
+        if from <= to {
+            lo = lo.min(from);
+            hi = hi.max(to);
+        }
+    };
+    // The two disks: |a + u (b - a) - centre| <= near.
+    for centre in [c, d] {
+        let (ox, oy) = (a.x - centre.x, a.y - centre.y);
+        let qa = len * len;
+        let qb = 2.0 * (ox * dx + oy * dy);
+        let qc = ox * ox + oy * oy - near * near;
+        let disc = qb * qb - 4.0 * qa * qc;
+        if disc >= 0.0 {
+            let root = disc.sqrt();
+            take((-qb - root) / (2.0 * qa), (-qb + root) / (2.0 * qa));
+        }
+    }
+    // The rectangle: along `cd` within its length, across within `near`.
+    let (wx, wy) = (d.x - c.x, d.y - c.y);
+    let span = wx.hypot(wy);
+    if span > 0.0 {
+        let (wx, wy) = (wx / span, wy / span);
+        let (ox, oy) = (a.x - c.x, a.y - c.y);
+        // along(u) = a0 + u a1, across(u) = b0 + u b1.
+        let (a0, a1) = (ox * wx + oy * wy, dx * wx + dy * wy);
+        let (b0, b1) = (-ox * wy + oy * wx, -dx * wy + dy * wx);
+        let (mut from, mut to) = (0.0f64, 1.0f64);
+        for (v0, v1, min, max) in [(a0, a1, 0.0, span), (b0, b1, -near, near)] {
+            if v1 == 0.0 {
+                if v0 < min || v0 > max {
+                    (from, to) = (1.0, 0.0);
+                }
+            } else {
+                let (u, w) = ((min - v0) / v1, (max - v0) / v1);
+                from = from.max(u.min(w));
+                to = to.min(u.max(w));
+            }
+        }
+        take(from, to);
+    }
+    if lo <= hi { (hi - lo) * len } else { 0.0 }
 }
 
 /// Proper intersection point of segments `ab` and `cd`, if any.
@@ -711,6 +831,95 @@ mod tests {
         // Within the 1 px tolerance, level is not against.
         d.nodes[2].centre.x = 49.5;
         assert_eq!(d.measure().against_direction, 0);
+    }
+
+    /// Two edges 1 px apart for 100 px are drawn over each other; the
+    /// same two with 3 px between them, two crossing at a right angle, and
+    /// two of one node (its fan) are not counted.
+    #[test]
+    fn lines_drawn_over_each_other() {
+        let nodes = vec![
+            node(0.0, 0.0, None),
+            node(200.0, 0.0, None),
+            node(0.0, 10.0, None),
+            node(200.0, 10.0, None),
+        ];
+        let pair = |gap: f64| Drawing {
+            nodes: nodes.clone(),
+            edges: vec![
+                edge(
+                    0,
+                    1,
+                    &[(10.0, 0.0), (50.0, 50.0), (150.0, 50.0), (190.0, 0.0)],
+                ),
+                edge(
+                    2,
+                    3,
+                    &[
+                        (10.0, 10.0),
+                        (50.0, 50.0 + gap),
+                        (150.0, 50.0 + gap),
+                        (190.0, 10.0),
+                    ],
+                ),
+            ],
+            ..Drawing::default()
+        };
+        assert_eq!(pair(1.0).measure().lines_along, 1);
+        assert_eq!(pair(3.0).measure().lines_along, 0);
+        let fan = Drawing {
+            nodes: nodes.clone(),
+            edges: vec![
+                edge(0, 1, &[(10.0, 0.0), (150.0, 50.0), (190.0, 0.0)]),
+                edge(0, 3, &[(10.0, 0.0), (150.0, 51.0), (190.0, 10.0)]),
+            ],
+            ..Drawing::default()
+        };
+        assert_eq!(fan.measure().lines_along, 0);
+        let crossing = Drawing {
+            nodes,
+            edges: vec![
+                edge(0, 1, &[(0.0, 50.0), (200.0, 50.0)]),
+                edge(2, 3, &[(100.0, 0.0), (100.0, 100.0)]),
+            ],
+            ..Drawing::default()
+        };
+        assert_eq!(crossing.measure().lines_along, 0);
+    }
+
+    /// The length of `ab` within `near` of `cd`, by sampling `ab` finely.
+    fn within_sampled(a: Point, b: Point, c: Point, d: Point, near: f64) -> f64 {
+        const STEPS: usize = 20_000;
+        let len = dist(a, b);
+        let inside = (0..=STEPS)
+            .filter(|&k| {
+                let u = k as f64 / STEPS as f64;
+                let p = pt(a.x + u * (b.x - a.x), a.y + u * (b.y - a.y));
+                ecograph_render::layout::distance_to_segment(p, c, d) <= near
+            })
+            .count();
+        // Each sample stands for 1/STEPS of the length (an interval of
+        // k samples spans (k - 1) steps, and one more at most at its ends).
+        len * inside.saturating_sub(1) as f64 / STEPS as f64
+    }
+
+    proptest::proptest! {
+        /// The closed form of the part of a segment near another matches
+        /// sampling it, to within two samples' length.
+        #[test]
+        fn within_matches_sampling(
+            (ax, ay, bx, by) in (-50i32..50, -50i32..50, -50i32..50, -50i32..50),
+            (cx, cy, dx, dy) in (-50i32..50, -50i32..50, -50i32..50, -50i32..50),
+            near in 0.5f64..6.0,
+        ) {
+            let (a, b) = (pt(f64::from(ax), f64::from(ay)), pt(f64::from(bx), f64::from(by)));
+            let (c, d) = (pt(f64::from(cx), f64::from(cy)), pt(f64::from(dx), f64::from(dy)));
+            let exact = within(a, b, c, d, near);
+            let sampled = within_sampled(a, b, c, d, near);
+            let step = dist(a, b) / 20_000.0;
+            proptest::prop_assert!((exact - sampled).abs() <= 2.0 * step + 1e-9,
+                "exact {exact}, sampled {sampled}");
+        }
     }
 
     proptest::proptest! {

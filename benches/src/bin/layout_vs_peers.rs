@@ -148,9 +148,9 @@ fn main() {
     );
     println!();
     println!(
-        "| graph | nodes | edges | crossings | area ÷ min(dot, ELK) | long side ÷ short side | edges through nodes | needless box crossings | edges against the direction | labels crossed | ends off outline | edge length | bends | time (ms, median) | time ÷ dot |"
+        "| graph | nodes | edges | crossings | area ÷ min(dot, ELK) | long side ÷ short side | edges through nodes | needless box crossings | edges against the direction | labels crossed | ends off outline | lines over each other | edge length | bends | time (ms, median) | time ÷ dot |"
     );
-    println!("|---|---:|---:|---|---:|---|---|---|---|---|---|---|---|---|---:|");
+    println!("|---|---:|---:|---|---:|---|---|---|---|---|---|---|---|---|---|---:|");
     let mut totals: Vec<(String, [Option<Metrics>; 3], [f64; 3])> = Vec::new();
     let mut check = LiveCheck::default();
     for mut case in cases {
@@ -220,9 +220,9 @@ fn main() {
     );
     println!();
     println!(
-        "| family | crossings | edges through nodes | needless box crossings | edges against the direction | labels crossed | ends off outline | edge length | bends | time (ms) |"
+        "| family | crossings | edges through nodes | needless box crossings | edges against the direction | labels crossed | ends off outline | lines over each other | edge length | bends | time (ms) |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|");
     for (family, m, t) in &totals {
         let cell = |f: &dyn Fn(&Metrics) -> String| -> String {
             m.iter()
@@ -231,13 +231,14 @@ fn main() {
                 .join(" / ")
         };
         println!(
-            "| {family} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            "| {family} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
             cell(&|m| m.crossings.to_string()),
             cell(&|m| m.through_nodes.to_string()),
             cell(&|m| m.needless_border_crossings.to_string()),
             cell(&|m| m.against_direction.to_string()),
             cell(&|m| m.labels_crossed.to_string()),
             cell(&|m| m.ends_off_outline.to_string()),
+            cell(&|m| m.lines_along.to_string()),
             cell(&|m| format!("{:.0}", m.length)),
             cell(&|m| m.bends.to_string()),
             t.iter()
@@ -257,6 +258,7 @@ fn add(a: Metrics, b: Metrics) -> Metrics {
         needless_border_crossings: a.needless_border_crossings + b.needless_border_crossings,
         labels_crossed: a.labels_crossed + b.labels_crossed,
         ends_off_outline: a.ends_off_outline + b.ends_off_outline,
+        lines_along: a.lines_along + b.lines_along,
         against_direction: a.against_direction + b.against_direction,
         length: a.length + b.length,
         bends: a.bends + b.bends,
@@ -526,7 +528,7 @@ fn print_row(case: &Case, ours: &Run, dot: Option<&Run>, elk: Option<&Run>) {
         elk.map_or("–".into(), |r| format!("{:.2}", r.metrics.aspect()))
     );
     println!(
-        "| {} | {} | {} | {} | {} | {aspect} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+        "| {} | {} | {} | {} | {} | {aspect} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
         case.name,
         case.input.nodes.len(),
         case.visible,
@@ -541,6 +543,7 @@ fn print_row(case: &Case, ours: &Run, dot: Option<&Run>, elk: Option<&Run>) {
         cell(&|r| r.metrics.against_direction.to_string()),
         cell(&|r| r.metrics.labels_crossed.to_string()),
         cell(&|r| r.metrics.ends_off_outline.to_string()),
+        cell(&|r| r.metrics.lines_along.to_string()),
         cell(&|r| format!("{:.0}", r.metrics.length)),
         cell(&|r| r.metrics.bends.to_string()),
         cell(&|r| match &r.cached {
