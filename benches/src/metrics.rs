@@ -204,34 +204,50 @@ impl Drawing {
     /// Crossings between lines of edges that share no node, found with a
     /// uniform grid (each crossing counted in the cell holding its point).
     fn crossings(&self) -> u64 {
-        let segs: Vec<(usize, Point, Point)> = self
-            .edges
-            .iter()
-            .enumerate()
-            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
-            .collect();
+        let segs = self.segments();
         if segs.len() < 2 {
             return 0;
         }
         let grid = Grid::new(segs.iter().map(|&(_, a, b)| seg_box(a, b)));
         let mut total = 0;
+        self.pairs_in_cells(&grid, &segs, |ci, (_, a, b), (_, c, d)| {
+            if let Some(p) = intersect(a, b, c, d)
+                && grid.cell_of(p) == ci
+            {
+                total += 1;
+            }
+        });
+        total
+    }
+
+    /// Every segment of every edge line, with its edge.
+    fn segments(&self) -> Vec<(usize, Point, Point)> {
+        self.edges
+            .iter()
+            .enumerate()
+            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
+            .collect()
+    }
+
+    /// Calls `f` with the cell and the two segments of every pair of
+    /// `segs` that share a cell of `grid` (once per shared cell) and belong
+    /// to edges that share no node.
+    fn pairs_in_cells(
+        &self,
+        grid: &Grid,
+        segs: &[(usize, Point, Point)],
+        mut f: impl FnMut(usize, (usize, Point, Point), (usize, Point, Point)),
+    ) {
         for (ci, bucket) in grid.cells.iter().enumerate() {
             for (i, &s) in bucket.iter().enumerate() {
                 for &t in &bucket[i + 1..] {
-                    let (es, a, b) = segs[s];
-                    let (et, c, d) = segs[t];
-                    if es == et || self.share_node(es, et) {
-                        continue;
-                    }
-                    if let Some(p) = intersect(a, b, c, d)
-                        && grid.cell_of(p) == ci
-                    {
-                        total += 1;
+                    let (es, et) = (segs[s].0, segs[t].0);
+                    if es != et && !self.share_node(es, et) {
+                        f(ci, segs[s], segs[t]);
                     }
                 }
             }
         }
-        total
     }
 
     fn through_nodes(&self) -> u64 {
@@ -341,12 +357,7 @@ impl Drawing {
     /// low corner of the two grown boxes' overlap), by the shorter of the
     /// two lengths along which each lies within [`NEAR`] of the other.
     fn lines_along(&self) -> u64 {
-        let segs: Vec<(usize, Point, Point)> = self
-            .edges
-            .iter()
-            .enumerate()
-            .flat_map(|(i, e)| e.points.windows(2).map(move |w| (i, w[0], w[1])))
-            .collect();
+        let segs = self.segments();
         let grown = |a: Point, b: Point| {
             let r = seg_box(a, b);
             Rect {
@@ -359,32 +370,23 @@ impl Drawing {
         let grid = Grid::new(segs.iter().map(|&(_, a, b)| grown(a, b)));
         let mut near: std::collections::BTreeMap<(usize, usize), f64> =
             std::collections::BTreeMap::new();
-        for (ci, bucket) in grid.cells.iter().enumerate() {
-            for (i, &s) in bucket.iter().enumerate() {
-                for &t in &bucket[i + 1..] {
-                    let (es, a, b) = segs[s];
-                    let (et, c, d) = segs[t];
-                    if es == et || self.share_node(es, et) {
-                        continue;
-                    }
-                    let (r, q) = (grown(a, b), grown(c, d));
-                    let low = Point {
-                        x: r.x.max(q.x),
-                        y: r.y.max(q.y),
-                    };
-                    if low.x > (r.x + r.width).min(q.x + q.width)
-                        || low.y > (r.y + r.height).min(q.y + q.height)
-                        || grid.cell_of(low) != ci
-                    {
-                        continue;
-                    }
-                    let len = within(a, b, c, d, NEAR).min(within(c, d, a, b, NEAR));
-                    if len > 0.0 {
-                        *near.entry((es.min(et), es.max(et))).or_insert(0.0) += len;
-                    }
-                }
+        self.pairs_in_cells(&grid, &segs, |ci, (es, a, b), (et, c, d)| {
+            let (r, q) = (grown(a, b), grown(c, d));
+            let low = Point {
+                x: r.x.max(q.x),
+                y: r.y.max(q.y),
+            };
+            if low.x > (r.x + r.width).min(q.x + q.width)
+                || low.y > (r.y + r.height).min(q.y + q.height)
+                || grid.cell_of(low) != ci
+            {
+                return;
             }
-        }
+            let len = within(a, b, c, d, NEAR).min(within(c, d, a, b, NEAR));
+            if len > 0.0 {
+                *near.entry((es.min(et), es.max(et))).or_insert(0.0) += len;
+            }
+        });
         near.values().filter(|&&len| len > ALONG).count() as u64
     }
 
