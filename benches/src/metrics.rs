@@ -210,7 +210,8 @@ impl Drawing {
         }
         let grid = Grid::new(segs.iter().map(|&(_, a, b)| seg_box(a, b)));
         let mut total = 0;
-        self.pairs_in_cells(&grid, &segs, |ci, (_, a, b), (_, c, d)| {
+        self.pairs_in_cells(&grid, &segs, |ci, s, t| {
+            let ((_, a, b), (_, c, d)) = (segs[s], segs[t]);
             if let Some(p) = intersect(a, b, c, d)
                 && grid.cell_of(p) == ci
             {
@@ -229,21 +230,21 @@ impl Drawing {
             .collect()
     }
 
-    /// Calls `f` with the cell and the two segments of every pair of
-    /// `segs` that share a cell of `grid` (once per shared cell) and belong
-    /// to edges that share no node.
+    /// Calls `f` with the cell and the indices into `segs` of every pair of
+    /// segments that share a cell of `grid` (once per shared cell) and
+    /// belong to edges that share no node.
     fn pairs_in_cells(
         &self,
         grid: &Grid,
         segs: &[(usize, Point, Point)],
-        mut f: impl FnMut(usize, (usize, Point, Point), (usize, Point, Point)),
+        mut f: impl FnMut(usize, usize, usize),
     ) {
         for (ci, bucket) in grid.cells.iter().enumerate() {
             for (i, &s) in bucket.iter().enumerate() {
                 for &t in &bucket[i + 1..] {
                     let (es, et) = (segs[s].0, segs[t].0);
                     if es != et && !self.share_node(es, et) {
-                        f(ci, segs[s], segs[t]);
+                        f(ci, s, t);
                     }
                 }
             }
@@ -358,20 +359,24 @@ impl Drawing {
     /// two lengths along which each lies within [`NEAR`] of the other.
     fn lines_along(&self) -> u64 {
         let segs = self.segments();
-        let grown = |a: Point, b: Point| {
-            let r = seg_box(a, b);
-            Rect {
-                x: r.x - NEAR,
-                y: r.y - NEAR,
-                width: r.width + 2.0 * NEAR,
-                height: r.height + 2.0 * NEAR,
-            }
-        };
-        let grid = Grid::new(segs.iter().map(|&(_, a, b)| grown(a, b)));
+        let grown: Vec<Rect> = segs
+            .iter()
+            .map(|&(_, a, b)| {
+                let r = seg_box(a, b);
+                Rect {
+                    x: r.x - NEAR,
+                    y: r.y - NEAR,
+                    width: r.width + 2.0 * NEAR,
+                    height: r.height + 2.0 * NEAR,
+                }
+            })
+            .collect();
+        let grid = Grid::new(grown.iter().copied());
         let mut near: std::collections::BTreeMap<(usize, usize), f64> =
             std::collections::BTreeMap::new();
-        self.pairs_in_cells(&grid, &segs, |ci, (es, a, b), (et, c, d)| {
-            let (r, q) = (grown(a, b), grown(c, d));
+        self.pairs_in_cells(&grid, &segs, |ci, s, t| {
+            let ((es, a, b), (et, c, d)) = (segs[s], segs[t]);
+            let (r, q) = (grown[s], grown[t]);
             let low = Point {
                 x: r.x.max(q.x),
                 y: r.y.max(q.y),
