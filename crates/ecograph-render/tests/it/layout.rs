@@ -1390,3 +1390,69 @@ fn an_edge_along_a_rank_clears_boxes_that_block_above_and_below_in_turn() {
     let out = layout(&input).expect("valid");
     check(&input, &out);
 }
+
+/// Node 0 over `n` nodes of 100 px, each over node n + 1: the edges from
+/// node 0 and into node n + 1 change lanes by up to half the row's width.
+/// With `boxed`, the row of `n` stands in a box.
+fn fan_out_and_in(n: usize, boxed: bool) -> LayoutInput {
+    let mut nodes = vec![node(60.0, 20.0, None)];
+    nodes.extend((0..n).map(|_| node(100.0, 20.0, boxed.then_some(0))));
+    nodes.push(node(60.0, 20.0, None));
+    let mut edges: Vec<EdgeSpec> = (1..=n).map(|i| EdgeSpec::new(0, i)).collect();
+    edges.extend((1..=n).map(|i| EdgeSpec::new(i, n + 1)));
+    LayoutInput {
+        nodes,
+        clusters: if boxed {
+            vec![ClusterSpec::default()]
+        } else {
+            Vec::new()
+        },
+        edges,
+        ..LayoutInput::default()
+    }
+}
+
+/// The gap between the bottom of node 0 and the top of node 1, and the
+/// longest run across the ranks of an edge out of node 0.
+fn first_gap_and_run(input: &LayoutInput, out: &Layout) -> (f64, f64) {
+    let bottom = out.nodes[0].y + input.nodes[0].height / 2.0;
+    let top = out.nodes[1].y - input.nodes[1].height / 2.0;
+    let run = out
+        .edges
+        .iter()
+        .zip(&input.edges)
+        .filter(|(_, e)| e.from == 0)
+        .map(|(r, _)| (r.points[r.points.len() - 1].x - r.points[0].x).abs())
+        .fold(0.0, f64::max);
+    (top - bottom, run)
+}
+
+#[test]
+fn without_boxes_a_channel_is_a_twentieth_of_its_longest_lane_change_high() {
+    // Forty nodes in a row: the outer edges from node 0 run some 2,400 px
+    // across. In a 36 px gap they would meet their neighbours at under a
+    // degree, drawn as one line.
+    let input = fan_out_and_in(40, false);
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let (gap, run) = first_gap_and_run(&input, &out);
+    assert!(run > 2000.0, "{run}");
+    assert!(gap >= 0.05 * run - 1.0, "gap {gap} for a run of {run}");
+    // Every node of the row on one rank, below node 0.
+    for v in 1..=40 {
+        assert_eq!(out.nodes[v].y, out.nodes[1].y);
+    }
+}
+
+#[test]
+fn with_boxes_channels_keep_their_height_for_long_lane_changes() {
+    // The same fan with its row in a box: the drawing's area counts more
+    // than the slope of its lines there (docs/render.md, "Channels as high
+    // as their longest lane change").
+    let input = fan_out_and_in(40, true);
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
+    let (gap, run) = first_gap_and_run(&input, &out);
+    assert!(run > 2000.0, "{run}");
+    assert!(gap < 0.05 * run / 2.0, "gap {gap} for a run of {run}");
+}
