@@ -1412,9 +1412,13 @@ fn fan_out_and_in(n: usize, boxed: bool) -> LayoutInput {
     }
 }
 
-/// The gap between the bottom of node 0 and the top of node 1, and the
-/// longest run across the ranks of an edge out of node 0.
-fn first_gap_and_run(input: &LayoutInput, out: &Layout) -> (f64, f64) {
+/// [`fan_out_and_in`] of 40 laid out and checked: the gap between the
+/// bottom of node 0 and the top of node 1, and the longest run across the
+/// ranks of an edge out of node 0 (over 2,000 px), with the layout.
+fn fan_gap_and_run(boxed: bool) -> (f64, f64, Layout) {
+    let input = fan_out_and_in(40, boxed);
+    let out = layout(&input).expect("valid");
+    check(&input, &out);
     let bottom = out.nodes[0].y + input.nodes[0].height / 2.0;
     let top = out.nodes[1].y - input.nodes[1].height / 2.0;
     let run = out
@@ -1424,7 +1428,8 @@ fn first_gap_and_run(input: &LayoutInput, out: &Layout) -> (f64, f64) {
         .filter(|(_, e)| e.from == 0)
         .map(|(r, _)| (r.points[r.points.len() - 1].x - r.points[0].x).abs())
         .fold(0.0, f64::max);
-    (top - bottom, run)
+    assert!(run > 2000.0, "{run}");
+    (top - bottom, run, out)
 }
 
 #[test]
@@ -1432,11 +1437,7 @@ fn without_boxes_a_channel_is_a_twentieth_of_its_longest_lane_change_high() {
     // Forty nodes in a row: the outer edges from node 0 run some 2,400 px
     // across. In a 36 px gap they would meet their neighbours at under a
     // degree, drawn as one line.
-    let input = fan_out_and_in(40, false);
-    let out = layout(&input).expect("valid");
-    check(&input, &out);
-    let (gap, run) = first_gap_and_run(&input, &out);
-    assert!(run > 2000.0, "{run}");
+    let (gap, run, out) = fan_gap_and_run(false);
     assert!(gap >= 0.05 * run - 1.0, "gap {gap} for a run of {run}");
     // Every node of the row on one rank, below node 0.
     for v in 1..=40 {
@@ -1449,10 +1450,6 @@ fn with_boxes_channels_keep_their_height_for_long_lane_changes() {
     // The same fan with its row in a box: the drawing's area counts more
     // than the slope of its lines there (docs/render.md, "Channels as high
     // as their longest lane change").
-    let input = fan_out_and_in(40, true);
-    let out = layout(&input).expect("valid");
-    check(&input, &out);
-    let (gap, run) = first_gap_and_run(&input, &out);
-    assert!(run > 2000.0, "{run}");
+    let (gap, run, _) = fan_gap_and_run(true);
     assert!(gap < 0.05 * run / 2.0, "gap {gap} for a run of {run}");
 }
