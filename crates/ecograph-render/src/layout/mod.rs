@@ -47,7 +47,8 @@
 //!    routes put each lane change on a track of its own, the gap growing to
 //!    fit them; in a drawing without boxes, polyline and spline routes get
 //!    gaps at least a twentieth of their longest lane change high, so lines
-//!    that cross there meet at a readable angle. Polyline and spline routes are then straightened: a run of
+//!    that cross there meet at a readable angle. Polyline and spline routes
+//!    are then straightened: a run of
 //!    bends becomes one segment wherever that enters no node, label or box
 //!    it did not have to and crosses no more lines (on large graphs, passes
 //!    over the routes end once one gains little). Ends are cut where the
