@@ -130,3 +130,11 @@ pub fn render(
 ) -> Result<String, Error> {
     Diagram::new(model, view, options)?.to_format(format)
 }
+
+/// The repository's TE24 model, for the unit tests that draw its views.
+#[cfg(test)]
+pub(crate) fn te24() -> ecograph_core::Model {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/te24.json");
+    let text = std::fs::read_to_string(path).expect("models/te24.json");
+    ecograph_core::Model::from_json_str(&text).expect("te24 is valid")
+}

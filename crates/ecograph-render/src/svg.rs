@@ -1147,9 +1147,7 @@ mod tests {
 
     #[test]
     fn stackings_laid_out_on_threads_are_drawn_as_one_after_the_other() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/te24.json");
-        let text = std::fs::read_to_string(path).expect("models/te24.json");
-        let model = ecograph_core::Model::from_json_str(&text).expect("valid");
+        let model = crate::te24();
         let mut several = 0;
         for lang in ["en", "fi"] {
             let options = crate::Options::default().lang(lang);

@@ -1502,14 +1502,11 @@ fn fit(model: &Model, view: &mut View, max: usize) {
 #[cfg(test)]
 mod tests {
     use super::{Diagram, Options, Stacking, ancestry, grid_chain_length, invisible_edges};
-    use ecograph_core::Model;
 
     /// The stacking edges of TE24's tj-packages view, each end as the ids of
     /// its containers and itself, outermost first.
     fn tj_stacking(stacking: Stacking) -> Vec<(Vec<String>, Vec<String>)> {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../models/te24.json");
-        let text = std::fs::read_to_string(path).expect("models/te24.json");
-        let model = Model::from_json_str(&text).expect("te24 is valid");
+        let model = crate::te24();
         let view = model.view("tj-packages").expect("te24 has tj-packages");
         let d = Diagram::new(&model, view, &Options::default()).expect("resolves");
         let ids = |i: usize| -> Vec<String> {
