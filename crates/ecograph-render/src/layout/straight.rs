@@ -521,7 +521,16 @@ struct Lines {
     dead: usize,
     /// Segments taken out in all.
     out: usize,
+    /// Whether each segment's crossings are kept (see [`Lines::keep_counts`]).
+    keep: bool,
+    /// By segment id, if kept: its crossings with live segments of other
+    /// routes, as [`Lines::crossings`] counts them ([`UNCOUNTED`] until
+    /// first asked for).
+    counts: Vec<u32>,
 }
+
+/// A segment's crossings not counted yet (see `Lines::counts`).
+const UNCOUNTED: u32 = u32::MAX;
 
 impl Lines {
     /// No lines yet, over `lo`..`hi`, with room for `count` segments.
@@ -533,6 +542,8 @@ impl Lines {
             ends,
             dead: 0,
             out: 0,
+            keep: false,
+            counts: Vec::new(),
         }
     }
 
@@ -546,7 +557,101 @@ impl Lines {
             alive: true,
         });
         self.grid.insert_segment(a, b, id);
+        if self.keep {
+            self.counts.push(UNCOUNTED);
+            self.recount(id, true, None);
+        }
         id
+    }
+
+    /// [`Lines::add`] for a segment whose crossings were just counted:
+    /// `crossings` of them.
+    fn add_counted(&mut self, e: usize, a: Point, b: Point, crossings: usize) -> u32 {
+        if !self.keep {
+            return self.add(e, a, b);
+        }
+        self.keep = false;
+        let id = self.add(e, a, b);
+        self.keep = true;
+        let known = u32::try_from(crossings).unwrap_or(UNCOUNTED);
+        self.counts.push(known);
+        self.recount(id, true, Some(known));
+        id
+    }
+
+    /// From now on, each segment's crossings are kept once counted
+    /// ([`Lines::crossings_of`]): a segment that comes or goes adds one to
+    /// or takes one from the kept count of each segment it crosses, where
+    /// counting those again would look up every cell along them.
+    fn keep_counts(&mut self) {
+        self.keep = true;
+        self.counts = vec![UNCOUNTED; self.segs.len()];
+    }
+
+    /// Crossings of segment `id` with live segments of other routes: kept
+    /// (see [`Lines::keep_counts`]) or counted now.
+    fn crossings_of(&mut self, id: u32) -> usize {
+        let kept = self.counts.get(id as usize).copied().unwrap_or(UNCOUNTED);
+        if kept != UNCOUNTED {
+            return kept as usize;
+        }
+        let Seg { a, b, route, .. } = self.segs[id as usize];
+        let c = self.crossings(route, a, b);
+        if let Some(slot) = self.counts.get_mut(id as usize) {
+            *slot = u32::try_from(c).unwrap_or(UNCOUNTED);
+        }
+        c
+    }
+
+    /// A new look-up round: every segment's stamp is older than it.
+    fn next_round(&mut self) -> u32 {
+        self.round = self.round.wrapping_add(1);
+        if self.round == 0 {
+            for seg in &mut self.segs {
+                seg.stamp = 0;
+            }
+            self.round = 1;
+        }
+        self.round
+    }
+
+    /// Segment `id` comes (`up`) or goes: the kept count of each live
+    /// segment of another route that it crosses goes up or down by one; a
+    /// new segment's own count is the number found. With `known`, its own
+    /// count, the look-up stops once it has found that many.
+    fn recount(&mut self, id: u32, up: bool, known: Option<u32>) {
+        let limit = known.filter(|&k| k != UNCOUNTED).unwrap_or(u32::MAX);
+        if limit == 0 {
+            return;
+        }
+        let Seg { a, b, route: e, .. } = self.segs[id as usize];
+        let round = self.next_round();
+        let (segs, ends, counts) = (&mut self.segs, &self.ends, &mut self.counts);
+        let apart = |f: usize| {
+            ends.is_empty() || {
+                let ((a, b), (c, d)) = (ends[e], ends[f]);
+                a != c && a != d && b != c && b != d
+            }
+        };
+        let mut found = 0u32;
+        self.grid.visit_while(a, b, |s| {
+            let seg = &mut segs[s as usize];
+            if seg.stamp == round {
+                return true;
+            }
+            seg.stamp = round;
+            if seg.alive && seg.route != e && apart(seg.route) && cross(a, b, seg.a, seg.b) {
+                found = found.saturating_add(1);
+                let c = &mut counts[s as usize];
+                if *c != UNCOUNTED {
+                    *c = if up { *c + 1 } else { *c - 1 };
+                }
+            }
+            found < limit
+        });
+        if up {
+            counts[id as usize] = found;
+        }
     }
 
     /// Takes segment `id` out: it is no longer met. Once more segments have
@@ -554,6 +659,11 @@ impl Lines {
     /// so look-ups do not wade through old lines (linear, and amortised
     /// over the segments taken out).
     fn remove(&mut self, id: u32) {
+        if self.keep {
+            let known = self.counts[id as usize];
+            self.recount(id, false, Some(known));
+            self.counts[id as usize] = UNCOUNTED;
+        }
         self.segs[id as usize].alive = false;
         self.dead += 1;
         self.out += 1;
@@ -603,15 +713,9 @@ impl Lines {
     /// [`Lines::crossings`] if they are at most `limit`, else `None`: the
     /// look-up stops at the crossing beyond it.
     fn crossings_within(&mut self, e: usize, a: Point, b: Point, limit: usize) -> Option<usize> {
-        self.round = self.round.wrapping_add(1);
-        if self.round == 0 {
-            for seg in &mut self.segs {
-                seg.stamp = 0;
-            }
-            self.round = 1;
-        }
+        let round = self.next_round();
         let mut count = 0;
-        let (round, segs, ends) = (self.round, &mut self.segs, &self.ends);
+        let (segs, ends) = (&mut self.segs, &self.ends);
         let apart = |f: usize| {
             ends.is_empty() || {
                 let ((a, b), (c, d)) = (ends[e], ends[f]);
@@ -849,6 +953,9 @@ fn straighten_tries(
         }
     }
 
+    // The passes weigh the same runs again and again: their segments'
+    // crossings are kept from here on.
+    lines.keep_counts();
     // Each route's points by their index in the route as it came: a
     // straightened route keeps some of its points, as they were.
     let mut origin: Vec<Vec<usize>> = routes.iter().map(|r| (0..r.len()).collect()).collect();
@@ -893,7 +1000,6 @@ fn straighten_tries(
         let old_len = old.len();
         let old_at = at.clone();
         let mut seg_ids = std::mem::take(&mut ids[e]);
-        let mut counts: Vec<Option<usize>> = vec![None; seg_ids.len()];
         let pinned = |p: Point| pins[e].iter().any(|q| q.x == p.x && q.y == p.y);
         let mut i = 0;
         while i + 2 < pts.len() {
@@ -914,18 +1020,7 @@ fn straighten_tries(
                     }
                     continue;
                 }
-                let mut before = 0;
-                for s in i..j {
-                    let c = match counts[s] {
-                        Some(c) => c,
-                        None => {
-                            let c = lines.crossings(e, pts[s], pts[s + 1]);
-                            counts[s] = Some(c);
-                            c
-                        }
-                    };
-                    before += c;
-                }
+                let before: usize = seg_ids[i..j].iter().map(|&id| lines.crossings_of(id)).sum();
                 // Only a segment crossing no more lines than the run is
                 // taken: the count may stop beyond that.
                 let Some(after) = lines.crossings_within(e, a, b, before) else {
@@ -936,12 +1031,11 @@ fn straighten_tries(
                 for &id in &seg_ids[i..j] {
                     lines.remove(id);
                 }
-                let id = lines.add(e, a, b);
+                let id = lines.add_counted(e, a, b, after);
                 changed.push(bounding(&pts[i..=j]));
                 pts.drain(i + 1..j);
                 at.drain(i + 1..j);
                 seg_ids.splice(i..j, [id]);
-                counts.splice(i..j, [Some(after)]);
                 break;
             }
             i += 1;
@@ -1279,6 +1373,39 @@ mod tests {
             }
             let removed = segs.iter().filter(|s| s.2).count();
             prop_assert_eq!(purged, 2 * removed > segs.len());
+        }
+
+        /// Kept counts stay what counting afresh gives, whatever comes and
+        /// goes after they were first counted, and whether a new segment's
+        /// own count is given or found.
+        #[test]
+        fn kept_counts_match_counting_afresh(
+            first in proptest::collection::vec((lattice_point(), lattice_point(), 0usize..4), 1..20),
+            steps in proptest::collection::vec((lattice_point(), lattice_point(), 0usize..4, any::<bool>(), any::<u8>()), 1..30),
+        ) {
+            let mut lines = Lines::new(pt(0.0, 0.0), pt(96.0, 96.0), first.len(), Vec::new());
+            let mut live: Vec<u32> = first.iter().map(|&(a, b, e)| lines.add(e, a, b)).collect();
+            lines.keep_counts();
+            // Some counted before the changes, the rest after.
+            for &id in live.iter().step_by(2) {
+                lines.crossings_of(id);
+            }
+            for &(a, b, e, counted, pick) in &steps {
+                if pick % 3 == 0 && !live.is_empty() {
+                    let id = live.swap_remove(usize::from(pick) % live.len());
+                    lines.remove(id);
+                } else if counted {
+                    let c = lines.crossings(e, a, b);
+                    live.push(lines.add_counted(e, a, b, c));
+                } else {
+                    live.push(lines.add(e, a, b));
+                }
+            }
+            for &id in &live {
+                let Seg { a, b, route, .. } = lines.segs[id as usize];
+                let fresh = lines.crossings(route, a, b);
+                prop_assert_eq!(lines.crossings_of(id), fresh);
+            }
         }
 
         /// A segment is clear exactly when it meets no node (but touching
