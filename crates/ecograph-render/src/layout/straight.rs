@@ -644,7 +644,10 @@ impl Lines {
                 found = found.saturating_add(1);
                 let c = &mut counts[s as usize];
                 if *c != UNCOUNTED {
-                    *c = if up { *c + 1 } else { *c - 1 };
+                    // A going segment that crosses this one was counted in
+                    // it (`cross` is symmetric): the count is at least one.
+                    debug_assert!(up || *c > 0, "kept count below zero");
+                    *c = if up { *c + 1 } else { c.saturating_sub(1) };
                 }
             }
             found < limit
