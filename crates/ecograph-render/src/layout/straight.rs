@@ -548,6 +548,17 @@ impl Lines {
     }
 
     fn add(&mut self, e: usize, a: Point, b: Point) -> u32 {
+        self.add_known(e, a, b, None)
+    }
+
+    /// [`Lines::add`] for a segment whose crossings were just counted:
+    /// `crossings` of them.
+    fn add_counted(&mut self, e: usize, a: Point, b: Point, crossings: usize) -> u32 {
+        self.add_known(e, a, b, Some(u32::try_from(crossings).unwrap_or(UNCOUNTED)))
+    }
+
+    /// Adds a segment, with its crossings if they are `known`.
+    fn add_known(&mut self, e: usize, a: Point, b: Point, known: Option<u32>) -> u32 {
         let id = self.segs.len() as u32;
         self.segs.push(Seg {
             a,
@@ -559,23 +570,8 @@ impl Lines {
         self.grid.insert_segment(a, b, id);
         if self.keep {
             self.counts.push(UNCOUNTED);
-            self.recount(id, true, None);
+            self.recount(id, true, known);
         }
-        id
-    }
-
-    /// [`Lines::add`] for a segment whose crossings were just counted:
-    /// `crossings` of them.
-    fn add_counted(&mut self, e: usize, a: Point, b: Point, crossings: usize) -> u32 {
-        if !self.keep {
-            return self.add(e, a, b);
-        }
-        self.keep = false;
-        let id = self.add(e, a, b);
-        self.keep = true;
-        let known = u32::try_from(crossings).unwrap_or(UNCOUNTED);
-        self.counts.push(known);
-        self.recount(id, true, Some(known));
         id
     }
 
