@@ -621,36 +621,62 @@ impl Lines {
             return;
         }
         let Seg { a, b, route: e, .. } = self.segs[id as usize];
-        let round = self.next_round();
-        let (segs, ends, counts) = (&mut self.segs, &self.ends, &mut self.counts);
-        let apart = |f: usize| {
-            ends.is_empty() || {
-                let ((a, b), (c, d)) = (ends[e], ends[f]);
-                a != c && a != d && b != c && b != d
-            }
-        };
+        let mut counts = std::mem::take(&mut self.counts);
         let mut found = 0u32;
-        self.grid.visit_while(a, b, |s| {
-            let seg = &mut segs[s as usize];
-            if seg.stamp == round {
+        self.each_crossing(e, a, b, |s, crossed| {
+            if !crossed {
                 return true;
             }
-            seg.stamp = round;
-            if seg.alive && seg.route != e && apart(seg.route) && cross(a, b, seg.a, seg.b) {
-                found = found.saturating_add(1);
-                let c = &mut counts[s as usize];
-                if *c != UNCOUNTED {
-                    // A going segment that crosses this one was counted in
-                    // it (`cross` is symmetric): the count is at least one.
-                    debug_assert!(up || *c > 0, "kept count below zero");
-                    *c = if up { *c + 1 } else { c.saturating_sub(1) };
-                }
+            found = found.saturating_add(1);
+            let c = &mut counts[s as usize];
+            if *c != UNCOUNTED {
+                // A going segment that crosses this one was counted in it
+                // (`cross` is symmetric): the count is at least one.
+                debug_assert!(up || *c > 0, "kept count below zero");
+                *c = if up { *c + 1 } else { c.saturating_sub(1) };
             }
             found < limit
         });
         if up {
             counts[id as usize] = found;
         }
+        self.counts = counts;
+    }
+
+    /// Calls `f` once with each segment met along `ab` (its id, and whether
+    /// it is a live segment of a route other than `e`, sharing no end node
+    /// with it where `ends` are known, that crosses `ab`) until it returns
+    /// false; returns whether it never did. Whether a segment crosses is
+    /// handed over, not branched on here: a count adds it without a branch
+    /// (a test on it is a coin toss to the branch predictor, and this is the
+    /// straightening's hottest loop).
+    #[inline(always)]
+    fn each_crossing(
+        &mut self,
+        e: usize,
+        a: Point,
+        b: Point,
+        mut f: impl FnMut(u32, bool) -> bool,
+    ) -> bool {
+        let round = self.next_round();
+        let (segs, ends) = (&mut self.segs, &self.ends);
+        let apart = |f: usize| {
+            ends.is_empty() || {
+                let ((a, b), (c, d)) = (ends[e], ends[f]);
+                a != c && a != d && b != c && b != d
+            }
+        };
+        self.grid.visit_while(a, b, |id| {
+            let seg = &mut segs[id as usize];
+            if seg.stamp == round {
+                return true;
+            }
+            seg.stamp = round;
+            f(
+                id,
+                seg.alive && seg.route != e && apart(seg.route) && cross(a, b, seg.a, seg.b),
+            )
+        })
     }
 
     /// Takes segment `id` out: it is no longer met. Once more segments have
@@ -712,24 +738,9 @@ impl Lines {
     /// [`Lines::crossings`] if they are at most `limit`, else `None`: the
     /// look-up stops at the crossing beyond it.
     fn crossings_within(&mut self, e: usize, a: Point, b: Point, limit: usize) -> Option<usize> {
-        let round = self.next_round();
         let mut count = 0;
-        let (segs, ends) = (&mut self.segs, &self.ends);
-        let apart = |f: usize| {
-            ends.is_empty() || {
-                let ((a, b), (c, d)) = (ends[e], ends[f]);
-                a != c && a != d && b != c && b != d
-            }
-        };
-        let within = self.grid.visit_while(a, b, |id| {
-            let seg = &mut segs[id as usize];
-            if seg.stamp == round {
-                return true;
-            }
-            seg.stamp = round;
-            if seg.alive && seg.route != e && apart(seg.route) && cross(a, b, seg.a, seg.b) {
-                count += 1;
-            }
+        let within = self.each_crossing(e, a, b, |_, crossed| {
+            count += usize::from(crossed);
             count <= limit
         });
         within.then_some(count)
