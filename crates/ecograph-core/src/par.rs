@@ -1,7 +1,18 @@
 //! Work split between two threads, joined in order: the canonical JSON writer's long
-//! lists, and the exchange file's concepts in `ecograph-interop`.
+//! lists, and the exchange file's concepts in `ecograph-interop`; and the machine's
+//! thread count that every crate's split asks for ([`cores`]).
 
 use std::ops::Range;
+use std::sync::OnceLock;
+
+/// How many threads this machine runs at once, if it can tell; asked once per
+/// process. On Linux the answer reads the cgroup's CPU quota from files (23 µs a
+/// call here), and callers such as the SVG writer ask once per view, of which
+/// `render --all` may draw thousands.
+pub fn cores() -> Option<usize> {
+    static CORES: OnceLock<Option<usize>> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().ok().map(|n| n.get()))
+}
 
 /// `make` of each run of `len` items of `0..count` into a buffer, then `take` of that
 /// buffer, in run order, on this thread. The runs are made on two threads when they are
@@ -18,7 +29,7 @@ pub fn in_runs<T: Default + Send>(
     let runs = count.div_ceil(len);
     let range = |r: usize| r * len..count.min((r + 1) * len);
     let mut mine = T::default();
-    let two = runs >= 4 && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let two = runs >= 4 && cores().is_some_and(|n| n > 1);
     if !two {
         for r in 0..runs {
             make(range(r), &mut mine);

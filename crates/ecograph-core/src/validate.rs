@@ -1259,8 +1259,7 @@ impl Validation {
         );
         self.expect_relations(raws.len());
         let half = raws.len() / 2;
-        let two = half >= PARALLEL_HALF
-            && std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+        let two = half >= PARALLEL_HALF && crate::par::cores().is_some_and(|n| n > 1);
         let (first, second) = raws.split_at(if two { half } else { raws.len() });
         let in_order = |val: &mut Validation, from: usize, raws: &[Loose<RawRelation<'_>>]| {
             for (k, chunk) in raws.chunks(BATCH).enumerate() {

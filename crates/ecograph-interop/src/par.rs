@@ -18,7 +18,7 @@ pub(crate) fn in_halves<'a, I: Sync, T: Send>(
 /// `f` of each of `items`, in order; the second half of them on a second thread when
 /// there are two or more (for items that are each much work, such as views to lay out).
 pub(crate) fn each<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    if std::thread::available_parallelism().is_ok_and(|n| n.get() < 2) {
+    if ecograph_core::par::cores().is_some_and(|n| n < 2) {
         return items.iter().map(f).collect();
     }
     let work = |_, half: &[I]| half.iter().map(&f).collect::<Vec<T>>();

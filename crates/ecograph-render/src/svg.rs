@@ -224,13 +224,7 @@ fn lay_out_all(inputs: &[LayoutInput]) -> Vec<Result<layout::Layout, layout::Lay
     let Some((first, rest)) = inputs.split_first() else {
         return Vec::new();
     };
-    // Asked once per process: on Linux the answer reads the cgroup's quota
-    // from files (23 µs a call here), and `render --all` may draw thousands
-    // of views.
-    static CORES: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
-    let several =
-        *CORES.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() > 1));
-    if rest.is_empty() || !several {
+    if rest.is_empty() || ecograph_core::par::cores().is_none_or(|n| n < 2) {
         return inputs.iter().map(layout::layout).collect();
     }
     std::thread::scope(|scope| {
