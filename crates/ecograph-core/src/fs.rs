@@ -257,7 +257,7 @@ impl AtomicWriter {
         // final sync waits only for the last part.
         std::thread::scope(|s| -> io::Result<()> {
             let (ahead_tx, ahead_rx) = std::sync::mpsc::sync_channel::<()>(1);
-            let syncing = s.spawn(move || -> io::Result<()> {
+            let syncing = crate::par::spawn(s, move || -> io::Result<()> {
                 // The first error is kept and returned: once reported here, the final
                 // sync would not report it again.
                 let mut first = Ok(());
@@ -268,20 +268,28 @@ impl AtomicWriter {
                 }
                 first
             });
+            // Where the system refuses a thread, nothing is synced ahead: the final
+            // sync does it all.
+            let (syncing, ahead) = match syncing {
+                Ok(thread) => (Some(thread), Some(ahead_tx)),
+                Err(_) => (None, None),
+            };
             let mut out = BufWriter::with_capacity(
                 1 << 16,
                 Ahead {
                     file,
                     since: 0,
-                    ahead: Some(ahead_tx),
+                    ahead,
                 },
             );
             let written = write(&mut out).and_then(|()| out.flush());
             // The syncing thread ends once the channel is closed.
             drop(out);
-            let synced = syncing
-                .join()
-                .unwrap_or_else(|_| Err(io::Error::other("the syncing thread panicked")));
+            let synced = syncing.map_or(Ok(()), |thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|_| Err(io::Error::other("the syncing thread panicked")))
+            });
             written?;
             synced
         })?;

@@ -760,7 +760,14 @@ impl<'de> Visitor<'de> for RelationStream<'_> {
         // pipeline nearly halves the time of large models.
         std::thread::scope(|scope| {
             let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<Loose<RawRelation<'de>>>>(8);
-            scope.spawn(move || {
+            // The validation is handed over once the thread has started: where the
+            // system refuses one, it stays here, and each batch is validated as it is
+            // read.
+            let (give, given) = std::sync::mpsc::sync_channel::<&mut Validation>(1);
+            let validating = move || {
+                let Ok(val) = given.recv() else {
+                    return;
+                };
                 let mut first = 0;
                 for batch in rx {
                     for chunk in batch.chunks(BATCH) {
@@ -768,7 +775,23 @@ impl<'de> Visitor<'de> for RelationStream<'_> {
                         first += chunk.len();
                     }
                 }
-            });
+            };
+            if crate::par::spawn(scope, validating).is_err() {
+                let mut first = 0;
+                while !batch.is_empty() {
+                    for chunk in batch.chunks(BATCH) {
+                        val.relation_batch(first, chunk);
+                        first += chunk.len();
+                    }
+                    batch = next_batch(&mut seq, 16 * BATCH)?;
+                }
+                return Ok(());
+            }
+            if give.send(val).is_err() {
+                // The thread is gone before it began: it panicked, which the scope
+                // passes on.
+                return Ok(());
+            }
             while !batch.is_empty() {
                 if tx.send(batch).is_err() {
                     break;

@@ -1295,16 +1295,24 @@ impl Validation {
         let (known, mut kept) = self.split();
         let known = &known;
         std::thread::scope(|s| {
-            let other = s.spawn(move || {
+            let second_half = move || {
                 for (k, chunk) in second.chunks(BATCH).enumerate() {
                     known.batch(&mut kept2, half + k * BATCH, chunk);
                 }
-            });
+            };
+            // Where the system refuses a thread, the second half is checked here after
+            // the first, into its own lists all the same.
+            let other = crate::par::spawn(s, second_half);
             for (k, chunk) in first.chunks(BATCH).enumerate() {
                 known.batch(&mut kept, k * BATCH, chunk);
             }
-            if let Err(panic) = other.join() {
-                std::panic::resume_unwind(panic);
+            match other {
+                Ok(thread) => {
+                    if let Err(panic) = thread.join() {
+                        std::panic::resume_unwind(panic);
+                    }
+                }
+                Err(mut refused) => (refused.work)(),
             }
         });
         if !v.diags.is_empty()

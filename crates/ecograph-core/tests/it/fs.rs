@@ -507,3 +507,36 @@ fn stale_temp_dirs_of_killed_writers_are_removed_but_live_ones_kept() {
     live.finish().map_err(|(_, e)| e).unwrap();
     assert_eq!(names(base.path()), [".views.ecograph-dir-short", "views"]);
 }
+
+/// Where the system refuses the thread that syncs a large file while it is written, the
+/// file is written and synced whole all the same.
+#[test]
+fn a_large_file_is_written_whole_where_the_system_refuses_a_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("big.txt");
+    let line = |i: usize| format!("line {i}\n");
+    let lines = 4_000_000;
+    ecograph_core::par::with_threads_refused(|| {
+        write_atomic_with(&p, |w| {
+            for i in 0..lines {
+                w.write_all(line(i).as_bytes())?;
+            }
+            Ok(())
+        })
+    })
+    .unwrap();
+    let back = fs::read_to_string(&p).unwrap();
+    assert!(
+        back.len() > 32 << 20,
+        "{} bytes: past one early sync",
+        back.len()
+    );
+    assert!(
+        back.lines()
+            .enumerate()
+            .all(|(i, l)| l == format!("line {i}"))
+            && back.lines().count() == lines,
+        "the file differs from what was written"
+    );
+    assert_eq!(names(dir.path()), ["big.txt"]);
+}

@@ -266,3 +266,70 @@ fn many_languages_are_listed_ten_at_a_time() {
     );
     assert!(checked.model.is_none());
 }
+
+/// What checking a model finds, rendered: whether it is valid, its counts, and every
+/// diagnostic in order.
+fn checked(src: &str) -> (bool, usize, String) {
+    let checked = Model::check_str(src, Some("gen.json"));
+    let relations = checked.model.as_ref().map_or(0, Model::relation_count);
+    let all: Vec<String> = checked.diagnostics.iter().map(|d| d.to_string()).collect();
+    (checked.model.is_some(), relations, all.join("\n"))
+}
+
+/// A model with relations enough to be checked on two threads (streamed after the
+/// languages and elements, or parsed with the document when they come first), valid or with
+/// problems in both halves: a dangling end, and an id given twice, across the halves.
+fn split_model(relations_first: bool, broken: bool) -> String {
+    let n = 40_000;
+    let elements: Vec<String> = (0..n)
+        .map(|i| format!("{{\"id\": \"t{i}\", \"kind\": \"task\", \"name\": \"T\"}}"))
+        .collect();
+    let relations: Vec<String> = (0..n - 1)
+        .map(|i| {
+            let to = if broken && (i == 7 || i == 30_007) {
+                format!("missing{i}")
+            } else {
+                format!("t{}", i + 1)
+            };
+            let id = if broken && (i == 11 || i == 30_011) {
+                "twice".to_owned()
+            } else {
+                format!("r{i}")
+            };
+            format!("{{\"id\": \"{id}\", \"kind\": \"depends_on\", \"from\": \"t{i}\", \"to\": \"{to}\"}}")
+        })
+        .collect();
+    let (e, r) = (elements.join(",\n"), relations.join(",\n"));
+    if relations_first {
+        format!("{{\"ecograph\": 1,\n\"relations\": [\n{r}],\n\"elements\": [\n{e}]}}\n")
+    } else {
+        // Languages, then elements, then relations: the relations are streamed.
+        format!(
+            "{{\"ecograph\": 1,\n\"languages\": [\"en\"],\n\"elements\": [\n{e}],\n\"relations\": [\n{r}]}}\n"
+        )
+    }
+}
+
+/// Where the system refuses a thread, a model's relations are checked on one thread,
+/// with the same outcome and the same diagnostics in the same order.
+#[test]
+fn relations_are_checked_alike_where_the_system_refuses_a_thread() {
+    for relations_first in [false, true] {
+        for broken in [false, true] {
+            let src = split_model(relations_first, broken);
+            let two = checked(&src);
+            let one = ecograph_core::par::with_threads_refused(|| checked(&src));
+            assert_eq!(
+                one, two,
+                "relations first: {relations_first}, broken: {broken}"
+            );
+            assert_eq!(two.0, !broken, "{}", two.2);
+            assert_eq!(two.1, if broken { 0 } else { 39_999 }, "{}", two.2);
+            if broken {
+                for needle in ["missing7", "missing30007", "twice"] {
+                    assert!(two.2.contains(needle), "{needle} in {}", two.2);
+                }
+            }
+        }
+    }
+}
