@@ -39,20 +39,26 @@
 /// on two threads.
 const PARALLEL_FROM: usize = 100_000;
 
-/// Runs `a` here and `b` on another thread when `parallel`, else `a` then `b`. A panic on
-/// the other thread is one here, as it would have been.
+/// Runs `a` here and `b` on another thread when `parallel`, else (or where the system
+/// refuses a thread) `a` then `b`. A panic on the other thread is one here, as it would
+/// have been.
 fn both<A, B: Send>(parallel: bool, a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
     if !parallel {
         let x = a();
         return (x, b());
     }
-    std::thread::scope(|scope| {
-        let other = scope.spawn(b);
-        let x = a();
-        let y = other
-            .join()
-            .unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (x, y)
+    std::thread::scope(|scope| match ecograph_core::par::spawn(scope, b) {
+        Ok(other) => {
+            let x = a();
+            let y = other
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+            (x, y)
+        }
+        Err(refused) => {
+            let x = a();
+            (x, (refused.work)())
+        }
     })
 }
 
@@ -218,5 +224,24 @@ mod send_sync {
         assert_send_sync::<crate::Diff<'static>>();
         assert_send_sync::<crate::Error>();
         assert_send_sync::<crate::Options>();
+    }
+}
+
+#[cfg(test)]
+mod thread_tests {
+    use std::thread::{ThreadId, current};
+
+    fn ids() -> (ThreadId, ThreadId) {
+        super::both(true, || current().id(), || current().id())
+    }
+
+    #[test]
+    fn both_runs_the_second_on_another_thread_or_here_when_the_system_refuses_one() {
+        let here = current().id();
+        let (a, b) = ids();
+        assert_eq!(a, here);
+        assert_ne!(b, here);
+        let (a, b) = ecograph_core::par::with_threads_refused(ids);
+        assert_eq!((a, b), (here, here));
     }
 }

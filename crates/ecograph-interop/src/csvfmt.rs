@@ -855,15 +855,34 @@ pub fn import_csv<R: Read + Send>(
     // concepts: the same rows, the same messages in the same order, and the first
     // error of a file where reading it on one thread stops.
     let present = [relations.is_some(), properties.is_some()];
-    let (feed, take) = crate::pipe::pipe(BATCHES_AHEAD);
     let doc = std::thread::scope(|s| {
         // The receiving ends are dropped when this closure returns, before the reading
         // thread is joined: a thread waiting to hand over a batch then stops (an error
         // in `elements.csv` ends the import without the other files read whole).
-        let take = take;
-        if present.contains(&true) {
-            s.spawn(move || read_ahead([relations, properties], names, &feed));
+        if !present.contains(&true) {
+            let (_, take) = crate::pipe::pipe(BATCHES_AHEAD);
+            return read_doc(elements, present, names, &take);
         }
+        // The reader gets its files once its thread has started. Where the system
+        // refuses one, they are read here first, their rows held until `read_doc`
+        // takes them: the same rows and messages, in more memory.
+        type Files<R> = ([Option<R>; 2], Feed<Batch>);
+        let (give, given) = std::sync::mpsc::sync_channel::<Files<R>>(1);
+        let reader = ecograph_core::par::spawn(s, move || {
+            if let Ok((files, feed)) = given.recv() {
+                read_ahead(files, names, &feed);
+            }
+        });
+        let take = if reader.is_ok() {
+            let (feed, take) = crate::pipe::pipe(BATCHES_AHEAD);
+            // Refused only if the thread is gone (a panic, passed on by the scope).
+            let _ = give.send(([relations, properties], feed));
+            take
+        } else {
+            let (feed, take) = crate::pipe::pipe_whole();
+            read_ahead([relations, properties], names, &feed);
+            take
+        };
         read_doc(elements, present, names, &take)
     })?;
     mapping::model_from_doc(doc, names[0], mapping::Elements::After)

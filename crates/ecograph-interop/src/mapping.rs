@@ -1392,7 +1392,11 @@ pub(crate) fn model_from_doc(
             out
         };
         let pending = match elements {
-            Elements::Beside => Pending::Beside(s.spawn(make)),
+            // Where the system refuses a thread, they are made here after the relations.
+            Elements::Beside => match ecograph_core::par::spawn(s, make) {
+                Ok(thread) => Pending::Beside(thread),
+                Err(refused) => Pending::After(refused.work),
+            },
             Elements::After => Pending::After(make),
         };
         // The index in `doc.relationships` of the last in `relationships`.

@@ -38,12 +38,17 @@ fn halves<'a, I: Sync, T: Send>(
     let mid = items.len() / 2;
     let (first, second) = items.split_at(mid);
     std::thread::scope(|s| {
-        let later = s.spawn(|| work(mid, second));
+        // Where the system refuses a thread, the second half is worked on here, after
+        // the first.
+        let later = ecograph_core::par::spawn(s, || work(mid, second));
         let mut done = work(0, first);
-        match later.join() {
-            Ok(rest) => join(&mut done, rest),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        let rest = match later {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(refused) => (refused.work)(),
+        };
+        join(&mut done, rest);
         done
     })
 }
@@ -63,6 +68,15 @@ mod tests {
             let here = std::thread::current().id();
             let elsewhere = threads.iter().filter(|t| **t != here).count();
             assert_eq!(elsewhere, if n >= 2 { n - n / 2 } else { 0 }, "{n} items");
+            // All here, in order, where the system refuses a thread.
+            let (threads, doubled) = ecograph_core::par::with_threads_refused(|| {
+                (
+                    each(&items, |_| std::thread::current().id()),
+                    each(&items, |i| 2 * i),
+                )
+            });
+            assert!(threads.iter().all(|t| *t == here), "{n} items");
+            assert_eq!(doubled, items.iter().map(|i| 2 * i).collect::<Vec<_>>());
         }
     }
 }

@@ -5,6 +5,7 @@
 
 use crate::error::{Error, Pos, Problem};
 use crate::hash::{HashMap, HashSet};
+use crate::pipe::Feed;
 use quick_xml::events::BytesStart;
 use quick_xml::events::Event;
 use quick_xml::name::{NamespaceError, PrefixDeclaration, QName};
@@ -1169,68 +1170,35 @@ impl Batch {
 /// after every event before it, so whichever problem comes first in the file is
 /// reported. At most a few batches are read ahead, so memory stays bounded whatever the
 /// file.
-pub(crate) fn piped<R, T, F>(mut x: XmlIn<R>, consume: F) -> Result<T, Error>
+pub(crate) fn piped<R, T, F>(x: XmlIn<R>, consume: F) -> Result<T, Error>
 where
     R: BufRead + Send,
     F: FnOnce(&mut Events) -> Result<T, Error>,
 {
-    let (feed, take) = crate::pipe::pipe::<Batch>(2);
     let file = x.file.clone();
     std::thread::scope(|s| {
-        let reader = s.spawn(move || {
-            let mut batch = Batch::default();
-            loop {
-                let (ev, eof) = match x.next() {
-                    Ok(Raw::Start {
-                        empty,
-                        fails: Some(e),
-                    }) => {
-                        // The tag is read by the consumer before the error reaches it.
-                        let ev = Raw::Start { empty, fails: None };
-                        batch.push(&ev, &mut x);
-                        if let Some(Piece::Start { fails, .. }) =
-                            batch.pieces.last_mut().map(|(p, _)| p)
-                        {
-                            *fails = true;
-                        }
-                        (Err(e), true)
-                    }
-                    Ok(Raw::Eof) => (Ok(Raw::Eof), true),
-                    Ok(ev) => (Ok(ev), false),
-                    Err(e) => (Err(e), true),
-                };
-                let full = match ev {
-                    Ok(ev) => {
-                        batch.push(&ev, &mut x);
-                        eof || batch.is_full(&x)
-                    }
-                    Err(e) => {
-                        if !batch.pieces.is_empty() {
-                            let mut done = std::mem::take(&mut batch);
-                            x.hand_over(&mut done);
-                            if !feed.send(Ok(done)) {
-                                break;
-                            }
-                        }
-                        let _ = feed.send(Err(e));
-                        break;
-                    }
-                };
-                if full {
-                    let mut next = feed.spare();
-                    next.pieces.clear();
-                    let mut done = std::mem::replace(&mut batch, next);
-                    // The reader takes the spare buffers of the batch it got back.
-                    std::mem::swap(&mut done.tags, &mut batch.tags);
-                    std::mem::swap(&mut done.odd, &mut batch.odd);
-                    std::mem::swap(&mut done.text, &mut batch.text);
-                    x.hand_over(&mut done);
-                    if !feed.send(Ok(done)) || eof {
-                        break;
-                    }
-                }
+        // The reader gets the file once its thread has started. Where the system
+        // refuses one, the whole file is read here first, into batches held until the
+        // consumer takes them: the same events, in more memory.
+        let (give, given) = std::sync::mpsc::sync_channel::<(XmlIn<R>, Feed<Batch>)>(1);
+        let reader = ecograph_core::par::spawn(s, move || {
+            if let Ok((x, feed)) = given.recv() {
+                read_batches(x, &feed);
             }
         });
+        let (reader, take) = match reader {
+            Ok(thread) => {
+                let (feed, take) = crate::pipe::pipe::<Batch>(2);
+                // Refused only if the thread is gone (a panic, passed on at the join).
+                let _ = give.send((x, feed));
+                (Some(thread), take)
+            }
+            Err(_) => {
+                let (feed, take) = crate::pipe::pipe_whole::<Batch>();
+                read_batches(x, &feed);
+                (None, take)
+            }
+        };
         let mut events = Events {
             take,
             cur: Batch::default(),
@@ -1244,11 +1212,67 @@ where
         let result = consume(&mut events);
         // The reader stops at its next hand-over once `events` is gone.
         drop(events);
-        match reader.join() {
-            Ok(()) => result,
-            Err(panic) => std::panic::resume_unwind(panic),
+        match reader.map(|thread| thread.join()) {
+            None | Some(Ok(())) => result,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
         }
     })
+}
+
+/// The reading side of [`piped`]: `x` read into batches handed over to `feed`, until
+/// the end of the file, an error (handed over after the events before it), or the
+/// consumer is gone.
+fn read_batches<R: BufRead>(mut x: XmlIn<R>, feed: &Feed<Batch>) {
+    let mut batch = Batch::default();
+    loop {
+        let (ev, eof) = match x.next() {
+            Ok(Raw::Start {
+                empty,
+                fails: Some(e),
+            }) => {
+                // The tag is read by the consumer before the error reaches it.
+                let ev = Raw::Start { empty, fails: None };
+                batch.push(&ev, &mut x);
+                if let Some(Piece::Start { fails, .. }) = batch.pieces.last_mut().map(|(p, _)| p) {
+                    *fails = true;
+                }
+                (Err(e), true)
+            }
+            Ok(Raw::Eof) => (Ok(Raw::Eof), true),
+            Ok(ev) => (Ok(ev), false),
+            Err(e) => (Err(e), true),
+        };
+        let full = match ev {
+            Ok(ev) => {
+                batch.push(&ev, &mut x);
+                eof || batch.is_full(&x)
+            }
+            Err(e) => {
+                if !batch.pieces.is_empty() {
+                    let mut done = std::mem::take(&mut batch);
+                    x.hand_over(&mut done);
+                    if !feed.send(Ok(done)) {
+                        break;
+                    }
+                }
+                let _ = feed.send(Err(e));
+                break;
+            }
+        };
+        if full {
+            let mut next = feed.spare();
+            next.pieces.clear();
+            let mut done = std::mem::replace(&mut batch, next);
+            // The reader takes the spare buffers of the batch it got back.
+            std::mem::swap(&mut done.tags, &mut batch.tags);
+            std::mem::swap(&mut done.odd, &mut batch.odd);
+            std::mem::swap(&mut done.text, &mut batch.text);
+            x.hand_over(&mut done);
+            if !feed.send(Ok(done)) || eof {
+                break;
+            }
+        }
+    }
 }
 
 /// The consumer's side of [`piped`]: the events, with each start tag's namespace, name

@@ -231,11 +231,7 @@ fn lay_out_all(inputs: &[LayoutInput]) -> Vec<Result<layout::Layout, layout::Lay
         // A layout that gets no thread (the system refused one) runs here.
         let others: Vec<_> = rest
             .iter()
-            .map(|input| {
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, move || layout::layout(input))
-                    .map_err(|_| input)
-            })
+            .map(|input| ecograph_core::par::spawn(scope, move || layout::layout(input)))
             .collect();
         let mut all = vec![layout::layout(first)];
         for other in others {
@@ -245,7 +241,7 @@ fn lay_out_all(inputs: &[LayoutInput]) -> Vec<Result<layout::Layout, layout::Lay
                 Ok(handle) => handle
                     .join()
                     .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                Err(input) => layout::layout(input),
+                Err(refused) => (refused.work)(),
             });
         }
         all
@@ -1146,7 +1142,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn stackings_laid_out_on_threads_are_drawn_as_one_after_the_other() {
+    fn stackings_laid_out_on_threads_or_refused_ones_are_drawn_as_one_after_the_other() {
         let model = crate::te24();
         let mut several = 0;
         for lang in ["en", "fi"] {
@@ -1161,6 +1157,9 @@ mod tests {
                 let one_by_one: Vec<_> = inputs.iter().map(layout::layout).collect();
                 assert!(one_by_one.iter().all(Result::is_ok), "{lang} {}", view.id);
                 assert_eq!(lay_out_all(&inputs), one_by_one, "{lang} {}", view.id);
+                // Where the system refuses threads, all are laid out here.
+                let here = ecograph_core::par::with_threads_refused(|| lay_out_all(&inputs));
+                assert_eq!(here, one_by_one, "{lang} {}", view.id);
             }
         }
         // Nine views in each language have two or three (tj-packages,

@@ -6,7 +6,7 @@ use ecograph_interop::{
 };
 use std::io::Write;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, SyncSender};
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -138,8 +138,15 @@ const CHUNK: usize = 1 << 20;
 /// emptied chunks back for reuse.
 struct Chunks {
     buf: Vec<u8>,
-    to_writer: SyncSender<Vec<u8>>,
+    to_writer: ToWriter,
     from_writer: Receiver<Vec<u8>>,
+}
+
+/// Where [`Chunks`] hands its chunks: to the writing thread, at most a few ahead, or
+/// (where the system refuses the making thread) into a queue of the whole document.
+enum ToWriter {
+    Ahead(SyncSender<Vec<u8>>),
+    Whole(Sender<Vec<u8>>),
 }
 
 impl Chunks {
@@ -149,9 +156,18 @@ impl Chunks {
             .try_recv()
             .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
         let full = std::mem::replace(&mut self.buf, next);
-        self.to_writer.send(full).map_err(|_| {
-            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the output was closed")
-        })
+        let sent = match &self.to_writer {
+            ToWriter::Ahead(to) => to.send(full).is_ok(),
+            ToWriter::Whole(to) => to.send(full).is_ok(),
+        };
+        if sent {
+            Ok(())
+        } else {
+            Err(std::io::Error::new(
+                std::io::ErrorKind::BrokenPipe,
+                "the output was closed",
+            ))
+        }
     }
 }
 
@@ -177,20 +193,43 @@ impl Write for Chunks {
 /// that making a large document and copying it into the file (270 MB for a 100k-element
 /// exchange file) overlap. At most a few chunks are in flight. `make`'s error comes
 /// back as `Err`; a write error as `Ok(Err(..))`, after which `make` fails too (its
-/// output is closed) and its error is dropped.
-fn pipelined(
-    out: &mut dyn Write,
-    make: impl FnOnce(Chunks) -> Result<Chunks, Error> + Send,
-) -> Result<std::io::Result<()>, Error> {
-    let (to_writer, from_maker) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+/// output is closed) and its error is dropped. Where the system refuses a thread, the
+/// document is made here first, held whole, and then written.
+fn pipelined<M>(out: &mut dyn Write, make: M) -> Result<std::io::Result<()>, Error>
+where
+    M: FnOnce(Chunks) -> Result<Chunks, Error> + Send,
+{
     let (to_maker, from_writer) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-    let chunks = Chunks {
-        buf: Vec::with_capacity(CHUNK),
-        to_writer,
-        from_writer,
-    };
     std::thread::scope(|s| {
-        let maker = s.spawn(move || make(chunks).map(|mut c| c.flush()));
+        // The maker gets its work once its thread has started.
+        let (give, given) = std::sync::mpsc::sync_channel::<(M, Chunks)>(1);
+        let maker = ecograph_core::par::spawn(s, move || {
+            let (make, chunks) = given.recv().ok()?;
+            Some(make(chunks).map(|mut c| c.flush()))
+        });
+        // The thread making the document, or what was made here.
+        let (from_maker, made) = match maker {
+            Ok(thread) => {
+                let (to_writer, from_maker) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
+                let chunks = Chunks {
+                    buf: Vec::with_capacity(CHUNK),
+                    to_writer: ToWriter::Ahead(to_writer),
+                    from_writer,
+                };
+                // Refused only if the thread is gone (a panic, reported at the join).
+                let _ = give.send((make, chunks));
+                (from_maker, Ok(thread))
+            }
+            Err(_) => {
+                let (to_writer, from_maker) = std::sync::mpsc::channel::<Vec<u8>>();
+                let chunks = Chunks {
+                    buf: Vec::with_capacity(CHUNK),
+                    to_writer: ToWriter::Whole(to_writer),
+                    from_writer,
+                };
+                (from_maker, Err(make(chunks).map(|mut c| c.flush())))
+            }
+        };
         let mut written = Ok(());
         // Ends when the maker is done (its sender is dropped); a write error stops
         // reading, which closes the channel and so fails the maker's next send.
@@ -202,13 +241,52 @@ fn pipelined(
             chunk.clear();
             let _ = to_maker.try_send(chunk);
         }
-        let made = maker
-            .join()
-            .unwrap_or_else(|_| Ok(Err(std::io::Error::other("the export thread panicked"))));
+        let made = match made {
+            Ok(thread) => thread.join().ok().flatten(),
+            Err(here) => Some(here),
+        }
+        .unwrap_or_else(|| Ok(Err(std::io::Error::other("the export thread panicked"))));
         match (made, written) {
             (Ok(flushed), Ok(())) => Ok(flushed.and_then(|()| out.flush())),
             (_, Err(e)) => Ok(Err(e)),
             (Err(e), Ok(())) => Err(e),
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `lines` lines, written by `pipelined` into a buffer.
+    fn written(lines: usize) -> (Vec<u8>, bool) {
+        let mut out = Vec::new();
+        let result = pipelined(&mut out, |mut chunks| {
+            for i in 0..lines {
+                writeln!(chunks, "line {i}").map_err(|source| Error::Write { source })?;
+            }
+            Ok(chunks)
+        });
+        (out, matches!(result, Ok(Ok(()))))
+    }
+
+    #[test]
+    fn a_document_is_written_whole_on_two_threads_or_where_the_system_refuses_one() {
+        // Several chunks' worth.
+        let lines = 400_000;
+        let expected: String = (0..lines).map(|i| format!("line {i}\n")).collect();
+        assert!(expected.len() > 3 * CHUNK);
+        for refused in [false, true] {
+            let (out, ok) = if refused {
+                ecograph_core::par::with_threads_refused(|| written(lines))
+            } else {
+                written(lines)
+            };
+            assert!(ok, "refused: {refused}");
+            assert!(
+                out == expected.as_bytes(),
+                "refused: {refused}: the output differs"
+            );
+        }
+    }
 }

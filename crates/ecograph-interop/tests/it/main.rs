@@ -7,6 +7,7 @@ mod generate;
 mod graphml;
 mod hostile;
 mod structure;
+mod threads;
 
 use std::path::PathBuf;
 
