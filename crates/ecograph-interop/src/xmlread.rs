@@ -1169,7 +1169,7 @@ impl Batch {
 /// the file on one thread gives, in order: an error of the reading thread reaches it
 /// after every event before it, so whichever problem comes first in the file is
 /// reported. At most a few batches are read ahead, so memory stays bounded whatever the
-/// file.
+/// file; only where the system refuses the reading thread is the whole file read first.
 pub(crate) fn piped<R, T, F>(x: XmlIn<R>, consume: F) -> Result<T, Error>
 where
     R: BufRead + Send,
