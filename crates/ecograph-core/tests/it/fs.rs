@@ -47,6 +47,16 @@ fn failing_writer_leaves_the_old_file_and_no_temp_file() {
     assert_eq!(names(dir.path()), ["m.json"]);
 }
 
+/// Writes `lines` lines, each made by `line`, to `p` atomically.
+fn write_lines(p: &Path, lines: usize, line: impl Fn(usize) -> String) -> io::Result<()> {
+    write_atomic_with(p, |w| {
+        for i in 0..lines {
+            w.write_all(line(i).as_bytes())?;
+        }
+        Ok(())
+    })
+}
+
 /// A file large enough to be synced in parts while it is written (every 32 MiB) is
 /// whole, and a writer failing after such a sync still leaves the old file.
 #[test]
@@ -55,13 +65,7 @@ fn a_large_file_synced_while_written_is_whole_and_a_late_failure_keeps_the_old()
     let p = dir.path().join("big.xml");
     let line = |i: usize| format!("<line n=\"{i}\"/>\n");
     let lines = 5_000_000;
-    write_atomic_with(&p, |w| {
-        for i in 0..lines {
-            w.write_all(line(i).as_bytes())?;
-        }
-        Ok(())
-    })
-    .unwrap();
+    write_lines(&p, lines, line).unwrap();
     let back = fs::read_to_string(&p).unwrap();
     assert!(back.len() > 70 << 20, "{} bytes", back.len());
     let mut expected = String::with_capacity(back.len());
@@ -516,15 +520,7 @@ fn a_large_file_is_written_whole_where_the_system_refuses_a_thread() {
     let p = dir.path().join("big.txt");
     let line = |i: usize| format!("line {i}\n");
     let lines = 4_000_000;
-    ecograph_core::par::with_threads_refused(|| {
-        write_atomic_with(&p, |w| {
-            for i in 0..lines {
-                w.write_all(line(i).as_bytes())?;
-            }
-            Ok(())
-        })
-    })
-    .unwrap();
+    ecograph_core::par::with_threads_refused(|| write_lines(&p, lines, line)).unwrap();
     let back = fs::read_to_string(&p).unwrap();
     assert!(
         back.len() > 32 << 20,
