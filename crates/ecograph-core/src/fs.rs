@@ -411,7 +411,10 @@ impl std::fmt::Debug for Staged {
 
 impl Batch {
     /// How many staged files are kept open before they are committed (512 by default,
-    /// at least 1): each holds a file descriptor and its lock until it is renamed.
+    /// at least 1): each holds a file descriptor and its lock until it is renamed. Where
+    /// a file cannot be staged while others are held (the process out of file
+    /// descriptors first), the batch commits what it holds, tries the file again, and
+    /// from then on holds half as many as it held.
     pub fn max_open(mut self, n: usize) -> Batch {
         self.max_open = n.max(1);
         self
@@ -436,9 +439,23 @@ impl Batch {
             Err(e) if e.kind() == io::ErrorKind::NotFound => None,
             Err(e) => return Err(e),
         };
-        let staged = self
-            .writer
-            .stage(path, meta.as_ref(), false, |w| w.write_all(bytes))?;
+        let stage = |writer: &AtomicWriter| {
+            writer.stage(path, meta.as_ref(), false, |w| w.write_all(bytes))
+        };
+        let staged = match stage(&self.writer) {
+            Err(first) if !self.staged.is_empty() => {
+                // Perhaps the process's limit of open files (`ulimit -n` under what
+                // `max_open` allows; `tempfile` reports it without its errno): what is
+                // staged is put in place, which closes its files, and the file is tried
+                // once more. Where that works, half as many are held from now on.
+                let held = self.staged.len();
+                self.commit();
+                let staged = stage(&self.writer).map_err(|_| first)?;
+                self.max_open = (held / 2).max(1);
+                staged
+            }
+            staged => staged?,
+        };
         self.staged.push((staged, path.to_path_buf()));
         if self.staged.len() >= self.max_open {
             self.commit();

@@ -232,3 +232,34 @@ fn render_all_into_a_new_directory_leaves_only_it_and_cleans_a_killed_runs_lefto
     assert_eq!(names_in(&parent), ["views"]);
     fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Drawing every view over an existing directory holds the new files open until it puts
+/// them in place together. With fewer file descriptors than views (`ulimit -n 8`, set by
+/// util-linux's `prlimit`), it puts in place what it holds and goes on, instead of
+/// failing the views past the limit.
+#[test]
+fn render_all_over_existing_diagrams_with_few_file_descriptors_writes_every_view() {
+    let dir = scratch("files", "render-all-few-fds");
+    let out = dir.join("views");
+    let model = te24();
+    let o = render_all_dot(&model, &out, &[]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let first = files_in(&out);
+    assert!(
+        first.len() > 8,
+        "{} views: more than the descriptors",
+        first.len()
+    );
+    for (name, _) in &first {
+        fs::write(out.join(name), b"old").unwrap();
+    }
+    let o = std::process::Command::new("prlimit")
+        .arg("--nofile=8")
+        .arg(env!("CARGO_BIN_EXE_ecograph"))
+        .args(["render", &model, "--all", "--format", "dot", "--out"])
+        .arg(&out)
+        .output()
+        .expect("prlimit (util-linux) runs");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(files_in(&out), first);
+}
