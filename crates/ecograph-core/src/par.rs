@@ -104,6 +104,22 @@ where
     }
 }
 
+/// `a` here and `b` on another thread at once, or `b` here after `a` where the system
+/// refuses a thread. A panic in `b` is one here, as it would have been on one thread.
+pub fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> (A, B) {
+    std::thread::scope(|s| {
+        let other = spawn(s, b);
+        let x = a();
+        let y = match other {
+            Ok(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(refused) => (refused.work)(),
+        };
+        (x, y)
+    })
+}
+
 /// `make` of each run of `len` items of `0..count` into a buffer, then `take` of that
 /// buffer, in run order, on this thread. The runs are made on two threads when they are
 /// many (this one makes every other run, a second thread the runs between, at most two
@@ -225,6 +241,30 @@ mod tests {
         // Refusing ends with the closure: the next spawn starts a thread again.
         let again = std::thread::scope(|s| spawn(s, || 9).ok().and_then(|h| h.join().ok()));
         assert_eq!(again, Some(9));
+    }
+
+    #[test]
+    fn join_runs_the_second_on_another_thread_or_here_after_the_first() {
+        let here = std::thread::current().id();
+        let ids = || {
+            join(
+                || std::thread::current().id(),
+                || std::thread::current().id(),
+            )
+        };
+        let (a, b) = ids();
+        assert_eq!(a, here);
+        assert_ne!(b, here);
+        assert_eq!(with_threads_refused(ids), (here, here));
+        // On one thread, the second runs after the first.
+        let order = std::sync::Mutex::new(Vec::new());
+        with_threads_refused(|| {
+            join(
+                || order.lock().unwrap().push(1),
+                || order.lock().unwrap().push(2),
+            )
+        });
+        assert_eq!(*order.lock().unwrap(), [1, 2]);
     }
 
     #[test]

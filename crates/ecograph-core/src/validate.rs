@@ -1294,27 +1294,20 @@ impl Validation {
         };
         let (known, mut kept) = self.split();
         let known = &known;
-        std::thread::scope(|s| {
-            let second_half = move || {
+        // Where the system refuses a thread, the second half is checked here after the
+        // first, into its own lists all the same.
+        crate::par::join(
+            || {
+                for (k, chunk) in first.chunks(BATCH).enumerate() {
+                    known.batch(&mut kept, k * BATCH, chunk);
+                }
+            },
+            move || {
                 for (k, chunk) in second.chunks(BATCH).enumerate() {
                     known.batch(&mut kept2, half + k * BATCH, chunk);
                 }
-            };
-            // Where the system refuses a thread, the second half is checked here after
-            // the first, into its own lists all the same.
-            let other = crate::par::spawn(s, second_half);
-            for (k, chunk) in first.chunks(BATCH).enumerate() {
-                known.batch(&mut kept, k * BATCH, chunk);
-            }
-            match other {
-                Ok(thread) => {
-                    if let Err(panic) = thread.join() {
-                        std::panic::resume_unwind(panic);
-                    }
-                }
-                Err(mut refused) => (refused.work)(),
-            }
-        });
+            },
+        );
         if !v.diags.is_empty()
             || relation_ids
                 .keys()

@@ -47,19 +47,7 @@ fn both<A, B: Send>(parallel: bool, a: impl FnOnce() -> A, b: impl FnOnce() -> B
         let x = a();
         return (x, b());
     }
-    std::thread::scope(|scope| match ecograph_core::par::spawn(scope, b) {
-        Ok(other) => {
-            let x = a();
-            let y = other
-                .join()
-                .unwrap_or_else(|e| std::panic::resume_unwind(e));
-            (x, y)
-        }
-        Err(refused) => {
-            let x = a();
-            (x, (refused.work)())
-        }
-    })
+    ecograph_core::par::join(a, b)
 }
 
 mod analyze;

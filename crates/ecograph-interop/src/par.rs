@@ -37,20 +37,11 @@ fn halves<'a, I: Sync, T: Send>(
     }
     let mid = items.len() / 2;
     let (first, second) = items.split_at(mid);
-    std::thread::scope(|s| {
-        // Where the system refuses a thread, the second half is worked on here, after
-        // the first.
-        let later = ecograph_core::par::spawn(s, || work(mid, second));
-        let mut done = work(0, first);
-        let rest = match later {
-            Ok(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(refused) => (refused.work)(),
-        };
-        join(&mut done, rest);
-        done
-    })
+    // Where the system refuses a thread, the second half is worked on here, after the
+    // first.
+    let (mut done, rest) = ecograph_core::par::join(|| work(0, first), || work(mid, second));
+    join(&mut done, rest);
+    done
 }
 
 #[cfg(test)]

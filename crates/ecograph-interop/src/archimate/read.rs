@@ -711,18 +711,11 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let concepts = doc.elements.len() + doc.relationships.len();
     let capacity = concepts / 2 + concepts / 16;
     let ((seen0, dups0), (seen1, dups1)) = if concepts >= crate::par::PARALLEL {
-        std::thread::scope(|s| {
-            // Where the system refuses a thread, both halves are filled here.
-            let other = ecograph_core::par::spawn(s, || fill(given(&doc, &r.defs), 1, capacity));
-            let first = fill(given(&doc, &r.defs), 0, capacity);
-            match other {
-                Ok(thread) => match thread.join() {
-                    Ok(second) => (first, second),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                },
-                Err(refused) => (first, (refused.work)()),
-            }
-        })
+        // Where the system refuses a thread, both halves are filled here.
+        ecograph_core::par::join(
+            || fill(given(&doc, &r.defs), 0, capacity),
+            || fill(given(&doc, &r.defs), 1, capacity),
+        )
     } else {
         (
             fill(given(&doc, &r.defs), 0, capacity),
