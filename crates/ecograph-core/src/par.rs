@@ -120,6 +120,46 @@ pub fn join<A, B: Send>(a: impl FnOnce() -> A, b: impl FnOnce() -> B + Send) -> 
     })
 }
 
+/// A channel to a thread that takes at most `ahead` items before the receiver has
+/// them ([`std::sync::mpsc::sync_channel`]), or, with `None`, any number
+/// ([`std::sync::mpsc::channel`]): for a pipeline whose two sides run one after the
+/// other where the system refuses a thread (the sender then fills it whole first).
+pub fn channel<T>(ahead: Option<usize>) -> (Sender<T>, std::sync::mpsc::Receiver<T>) {
+    match ahead {
+        Some(n) => {
+            let (to, from) = std::sync::mpsc::sync_channel(n);
+            (Sender::Ahead(to), from)
+        }
+        None => {
+            let (to, from) = std::sync::mpsc::channel();
+            (Sender::Whole(to), from)
+        }
+    }
+}
+
+/// The sending end of a [`channel`].
+#[derive(Debug)]
+pub enum Sender<T> {
+    /// At most a few items ahead: a send waits for the receiver.
+    Ahead(std::sync::mpsc::SyncSender<T>),
+    /// Any number ahead.
+    Whole(std::sync::mpsc::Sender<T>),
+}
+
+impl<T> Sender<T> {
+    /// Sends `t`, waiting for room where the channel is bounded.
+    ///
+    /// # Errors
+    ///
+    /// `t` back when the receiver is gone.
+    pub fn send(&self, t: T) -> Result<(), std::sync::mpsc::SendError<T>> {
+        match self {
+            Sender::Ahead(to) => to.send(t),
+            Sender::Whole(to) => to.send(t),
+        }
+    }
+}
+
 /// `make` of each run of `len` items of `0..count` into a buffer, then `take` of that
 /// buffer, in run order, on this thread. The runs are made on two threads when they are
 /// many (this one makes every other run, a second thread the runs between, at most two
@@ -265,6 +305,30 @@ mod tests {
             )
         });
         assert_eq!(*order.lock().unwrap(), [1, 2]);
+    }
+
+    #[test]
+    fn a_bounded_channel_waits_for_room_and_an_unbounded_one_takes_all() {
+        let (to, from) = channel::<u32>(Some(2));
+        assert!(matches!(to, Sender::Ahead(_)));
+        std::thread::scope(|s| {
+            s.spawn(move || (0..100).for_each(|i| to.send(i).expect("received")));
+            assert_eq!(
+                from.iter().collect::<Vec<_>>(),
+                (0..100).collect::<Vec<_>>()
+            );
+        });
+        // Unbounded: filled whole on this thread, then read.
+        let (to, from) = channel::<u32>(None);
+        (0..100).for_each(|i| to.send(i).expect("received"));
+        drop(to);
+        assert_eq!(
+            from.iter().collect::<Vec<_>>(),
+            (0..100).collect::<Vec<_>>()
+        );
+        let (to, from) = channel::<u32>(None);
+        drop(from);
+        assert_eq!(to.send(7).map_err(|e| e.0), Err(7));
     }
 
     #[test]

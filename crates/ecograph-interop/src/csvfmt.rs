@@ -860,7 +860,7 @@ pub fn import_csv<R: Read + Send>(
         // thread is joined: a thread waiting to hand over a batch then stops (an error
         // in `elements.csv` ends the import without the other files read whole).
         if !present.contains(&true) {
-            let (_, take) = crate::pipe::pipe(BATCHES_AHEAD);
+            let (_, take) = crate::pipe::pipe(Some(BATCHES_AHEAD));
             return read_doc(elements, present, names, &take);
         }
         // The reader gets its files once its thread has started. Where the system
@@ -874,12 +874,12 @@ pub fn import_csv<R: Read + Send>(
             }
         });
         let take = if reader.is_ok() {
-            let (feed, take) = crate::pipe::pipe(BATCHES_AHEAD);
+            let (feed, take) = crate::pipe::pipe(Some(BATCHES_AHEAD));
             // Refused only if the thread is gone (a panic, passed on by the scope).
             let _ = give.send(([relations, properties], feed));
             take
         } else {
-            let (feed, take) = crate::pipe::pipe_whole();
+            let (feed, take) = crate::pipe::pipe(None);
             read_ahead([relations, properties], names, &feed);
             take
         };

@@ -5,50 +5,24 @@
 //! reader (relations.csv and properties.csv) both read ahead through it.
 
 use crate::error::Error;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use ecograph_core::par;
+use std::sync::mpsc::{self, Receiver, Sender};
 
-/// A pipe that holds up to `ahead` batches not yet taken.
-pub(crate) fn pipe<B>(ahead: usize) -> (Feed<B>, Take<B>) {
-    let (to, from) = mpsc::sync_channel(ahead);
+/// A pipe that holds up to `ahead` batches not yet taken, or, with `None`, every batch:
+/// for reading a whole file on the importing thread before it takes the first batch,
+/// where the system refuses the reading thread (it then holds the file's batches, about
+/// as much as the document made from them).
+pub(crate) fn pipe<B>(ahead: Option<usize>) -> (Feed<B>, Take<B>) {
+    let (to, from) = par::channel(ahead);
     let (back, spare) = mpsc::channel();
-    (
-        Feed {
-            to: To::Ahead(to),
-            spare,
-        },
-        Take { from, back },
-    )
-}
-
-/// A pipe that holds every batch not yet taken: for reading a whole file on the
-/// importing thread before it takes the first batch, where the system refuses the
-/// reading thread. It then holds the file's batches (about as much as the document
-/// made from them).
-pub(crate) fn pipe_whole<B>() -> (Feed<B>, Take<B>) {
-    let (to, from) = mpsc::channel();
-    let (back, spare) = mpsc::channel();
-    (
-        Feed {
-            to: To::Whole(to),
-            spare,
-        },
-        Take { from, back },
-    )
+    (Feed { to, spare }, Take { from, back })
 }
 
 /// The reading thread's end.
 #[derive(Debug)]
 pub(crate) struct Feed<B> {
-    to: To<B>,
+    to: par::Sender<Result<B, Error>>,
     spare: Receiver<B>,
-}
-
-/// Where a [`Feed`] hands its batches: a bounded channel, or (see [`pipe_whole`]) an
-/// unbounded one.
-#[derive(Debug)]
-enum To<B> {
-    Ahead(SyncSender<Result<B, Error>>),
-    Whole(Sender<Result<B, Error>>),
 }
 
 impl<B: Default> Feed<B> {
@@ -61,10 +35,7 @@ impl<B: Default> Feed<B> {
     /// Hands a batch (or the error that ends the reading) over; `false` when the
     /// importing side is gone.
     pub fn send(&self, b: Result<B, Error>) -> bool {
-        match &self.to {
-            To::Ahead(to) => to.send(b).is_ok(),
-            To::Whole(to) => to.send(b).is_ok(),
-        }
+        self.to.send(b).is_ok()
     }
 }
 

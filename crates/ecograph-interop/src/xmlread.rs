@@ -1188,13 +1188,13 @@ where
         });
         let (reader, take) = match reader {
             Ok(thread) => {
-                let (feed, take) = crate::pipe::pipe::<Batch>(2);
+                let (feed, take) = crate::pipe::pipe::<Batch>(Some(2));
                 // Refused only if the thread is gone (a panic, passed on at the join).
                 let _ = give.send((x, feed));
                 (Some(thread), take)
             }
             Err(_) => {
-                let (feed, take) = crate::pipe::pipe_whole::<Batch>();
+                let (feed, take) = crate::pipe::pipe::<Batch>(None);
                 read_batches(x, &feed);
                 (None, take)
             }

@@ -6,7 +6,7 @@ use ecograph_interop::{
 };
 use std::io::Write;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, Sender, SyncSender};
+use std::sync::mpsc::Receiver;
 
 /// What `--format` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -138,15 +138,10 @@ const CHUNK: usize = 1 << 20;
 /// emptied chunks back for reuse.
 struct Chunks {
     buf: Vec<u8>,
-    to_writer: ToWriter,
+    /// To the writing thread, at most a few ahead, or (where the system refuses the
+    /// making thread) the whole document.
+    to_writer: ecograph_core::par::Sender<Vec<u8>>,
     from_writer: Receiver<Vec<u8>>,
-}
-
-/// Where [`Chunks`] hands its chunks: to the writing thread, at most a few ahead, or
-/// (where the system refuses the making thread) into a queue of the whole document.
-enum ToWriter {
-    Ahead(SyncSender<Vec<u8>>),
-    Whole(Sender<Vec<u8>>),
 }
 
 impl Chunks {
@@ -156,18 +151,9 @@ impl Chunks {
             .try_recv()
             .unwrap_or_else(|_| Vec::with_capacity(CHUNK));
         let full = std::mem::replace(&mut self.buf, next);
-        let sent = match &self.to_writer {
-            ToWriter::Ahead(to) => to.send(full).is_ok(),
-            ToWriter::Whole(to) => to.send(full).is_ok(),
-        };
-        if sent {
-            Ok(())
-        } else {
-            Err(std::io::Error::new(
-                std::io::ErrorKind::BrokenPipe,
-                "the output was closed",
-            ))
-        }
+        self.to_writer.send(full).map_err(|_| {
+            std::io::Error::new(std::io::ErrorKind::BrokenPipe, "the output was closed")
+        })
     }
 }
 
@@ -207,28 +193,20 @@ where
             let (make, chunks) = given.recv().ok()?;
             Some(make(chunks).map(|mut c| c.flush()))
         });
+        let (to_writer, from_maker) = ecograph_core::par::channel(maker.is_ok().then_some(4));
+        let chunks = Chunks {
+            buf: Vec::with_capacity(CHUNK),
+            to_writer,
+            from_writer,
+        };
         // The thread making the document, or what was made here.
-        let (from_maker, made) = match maker {
+        let made = match maker {
             Ok(thread) => {
-                let (to_writer, from_maker) = std::sync::mpsc::sync_channel::<Vec<u8>>(4);
-                let chunks = Chunks {
-                    buf: Vec::with_capacity(CHUNK),
-                    to_writer: ToWriter::Ahead(to_writer),
-                    from_writer,
-                };
                 // Refused only if the thread is gone (a panic, reported at the join).
                 let _ = give.send((make, chunks));
-                (from_maker, Ok(thread))
+                Ok(thread)
             }
-            Err(_) => {
-                let (to_writer, from_maker) = std::sync::mpsc::channel::<Vec<u8>>();
-                let chunks = Chunks {
-                    buf: Vec::with_capacity(CHUNK),
-                    to_writer: ToWriter::Whole(to_writer),
-                    from_writer,
-                };
-                (from_maker, Err(make(chunks).map(|mut c| c.flush())))
-            }
+            Err(_) => Err(make(chunks).map(|mut c| c.flush())),
         };
         let mut written = Ok(());
         // Ends when the maker is done (its sender is dropped); a write error stops
