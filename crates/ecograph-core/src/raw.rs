@@ -723,6 +723,15 @@ fn next_batch<'de, A: SeqAccess<'de>>(
     Ok(batch)
 }
 
+/// Validates `batch`, the relations from `first` on, in pieces of [`BATCH`]; `first`
+/// moves past them.
+fn validate_in_order(val: &mut Validation, first: &mut usize, batch: &[Loose<RawRelation<'_>>]) {
+    for chunk in batch.chunks(BATCH) {
+        val.relation_batch(*first, chunk);
+        *first += chunk.len();
+    }
+}
+
 /// Validates relations in batches as they are read.
 struct RelationStream<'v> {
     val: &'v mut Validation,
@@ -770,31 +779,29 @@ impl<'de> Visitor<'de> for RelationStream<'_> {
                 };
                 let mut first = 0;
                 for batch in rx {
-                    for chunk in batch.chunks(BATCH) {
-                        val.relation_batch(first, chunk);
-                        first += chunk.len();
-                    }
+                    validate_in_order(val, &mut first, &batch);
                 }
             };
-            if crate::par::spawn(scope, validating).is_err() {
-                let mut first = 0;
-                while !batch.is_empty() {
-                    for chunk in batch.chunks(BATCH) {
-                        val.relation_batch(first, chunk);
-                        first += chunk.len();
+            let mut here = match crate::par::spawn(scope, validating) {
+                Ok(_) => {
+                    if give.send(val).is_err() {
+                        // The thread is gone before it began: it panicked, which the
+                        // scope passes on.
+                        return Ok(());
                     }
-                    batch = next_batch(&mut seq, 16 * BATCH)?;
+                    None
                 }
-                return Ok(());
-            }
-            if give.send(val).is_err() {
-                // The thread is gone before it began: it panicked, which the scope
-                // passes on.
-                return Ok(());
-            }
+                Err(_) => Some(val),
+            };
+            let mut first = 0;
             while !batch.is_empty() {
-                if tx.send(batch).is_err() {
-                    break;
+                match here.as_deref_mut() {
+                    Some(val) => validate_in_order(val, &mut first, &batch),
+                    None => {
+                        if tx.send(batch).is_err() {
+                            break;
+                        }
+                    }
                 }
                 // Hand over in larger pieces: fewer wake-ups of the other thread.
                 batch = next_batch(&mut seq, 16 * BATCH)?;
