@@ -873,16 +873,13 @@ pub fn import_csv<R: Read + Send>(
                 read_ahead(files, names, &feed);
             }
         });
-        let take = if reader.is_ok() {
-            let (feed, take) = crate::pipe::pipe(Some(BATCHES_AHEAD));
+        let (feed, take) = crate::pipe::pipe(reader.is_ok().then_some(BATCHES_AHEAD));
+        if reader.is_ok() {
             // Refused only if the thread is gone (a panic, passed on by the scope).
             let _ = give.send(([relations, properties], feed));
-            take
         } else {
-            let (feed, take) = crate::pipe::pipe(None);
             read_ahead([relations, properties], names, &feed);
-            take
-        };
+        }
         read_doc(elements, present, names, &take)
     })?;
     mapping::model_from_doc(doc, names[0], mapping::Elements::After)

@@ -1186,17 +1186,16 @@ where
                 read_batches(x, &feed);
             }
         });
-        let (reader, take) = match reader {
+        let (feed, take) = crate::pipe::pipe::<Batch>(reader.is_ok().then_some(2));
+        let reader = match reader {
             Ok(thread) => {
-                let (feed, take) = crate::pipe::pipe::<Batch>(Some(2));
                 // Refused only if the thread is gone (a panic, passed on at the join).
                 let _ = give.send((x, feed));
-                (Some(thread), take)
+                Some(thread)
             }
             Err(_) => {
-                let (feed, take) = crate::pipe::pipe::<Batch>(None);
                 read_batches(x, &feed);
-                (None, take)
+                None
             }
         };
         let mut events = Events {
