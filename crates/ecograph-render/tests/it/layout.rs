@@ -1052,7 +1052,7 @@ fn te24() -> ecograph_core::Model {
 }
 
 #[test]
-fn tj_packages_drawn_edges_cross_at_most_9_times_in_a_compact_drawing() {
+fn tj_packages_drawn_edges_cross_at_most_10_times_in_a_compact_drawing() {
     // TE24's tj-packages view: boxes nested three deep, 44 drawn edges and
     // hidden stacking edges. The ordering's search inside boxes took its
     // drawn crossings from 32 to 23, leaving the hidden edges out of the
@@ -1069,11 +1069,8 @@ fn tj_packages_drawn_edges_cross_at_most_9_times_in_a_compact_drawing() {
     // edges pass between them. That took the English drawing from 13 to 10
     // (where the wide rank of outputs is staggered, the output fed from
     // several goes down first) and the Finnish one from 21 to 10 (its
-    // drawing is also made with that output one rank lower, and kept). The
-    // outputs whose task also feeds that output then stayed up when the row
-    // was staggered, where they hang under their task clear of its lanes:
-    // 9 in both. dot draws it with 0 crossings but passes through boxes,
-    // ELK with 44.
+    // drawing is also made with that output one rank lower, and kept). dot
+    // draws it with 0 crossings but passes through boxes, ELK with 44.
     let m = te24();
     let view = ecograph_render::views_of(&m, 150)
         .into_iter()
@@ -1101,7 +1098,7 @@ fn tj_packages_drawn_edges_cross_at_most_9_times_in_a_compact_drawing() {
             ..input.clone()
         };
         let crossings = drawn_crossings(&visible, &out);
-        assert!(crossings <= 9, "{lang}: {crossings} crossings");
+        assert!(crossings <= 10, "{lang}: {crossings} crossings");
         assert!(
             out.width * out.height < area,
             "{lang}: {} x {}",
