@@ -110,8 +110,7 @@ impl<'m> ElementSet<'m> {
             model.element(id).ok_or_else(|| Error::UnknownName {
                 what: "element",
                 name: id.to_owned(),
-                suggestion: crate::suggest::closest(id, model.elements().map(|e| e.id().as_str()))
-                    .map(str::to_owned),
+                suggestion: crate::suggest::element(model, id).map(str::to_owned),
             })
         };
         let mut s = ElementSet::new(model);

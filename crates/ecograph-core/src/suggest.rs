@@ -1,4 +1,4 @@
-//! Did-you-mean suggestions by edit distance.
+//! Did-you-mean suggestions: words by edit distance, elements by id or by name.
 
 /// Words longer than this many characters get no suggestion: a typo in an id that long is
 /// not what a suggestion helps with, and comparing two of them cost their lengths'
@@ -54,6 +54,66 @@ pub fn closest_within<'a>(
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// The id of `model`'s element that `word`, which is no id of the model, most likely
+/// means: the [closest](closest) id, or else the first element (in the model's order)
+/// with a name, in any of its languages, that `word` spells the same way up to case,
+/// accents and everything but letters and digits (`tyomarkkinatori` and
+/// `Työmarkkinatori`, `case management system` and `Case-management system`). A word
+/// longer than [`MAX_WORD`] characters has none. Time is linear in the model's names.
+pub fn element<'m>(model: &'m crate::Model, word: &str) -> Option<&'m str> {
+    closest(word, model.elements().map(|e| e.id().as_str()))
+        .or_else(|| by_name(model.elements(), word))
+}
+
+/// The id of the first of `elements` with a name that `word` spells the same way (as
+/// [`element`] reads names), if any.
+pub fn by_name<'m>(
+    elements: impl IntoIterator<Item = crate::Element<'m>>,
+    word: &str,
+) -> Option<&'m str> {
+    if word.chars().count() > MAX_WORD {
+        return None;
+    }
+    let key = fold(word);
+    if key.is_empty() {
+        return None;
+    }
+    elements
+        .into_iter()
+        .find(|e| e.name().values().any(|name| fold(name) == key))
+        .map(|e| e.id().as_str())
+}
+
+/// `s` lowercased, with the accents of Latin letters taken off and every character but
+/// letters and digits left out.
+pub(crate) fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ą' => out.push('a'),
+            'ç' | 'ć' | 'č' => out.push('c'),
+            'ď' | 'đ' => out.push('d'),
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ę' | 'ě' => out.push('e'),
+            'ì' | 'í' | 'î' | 'ï' | 'ī' => out.push('i'),
+            'ł' => out.push('l'),
+            'ñ' | 'ń' | 'ň' => out.push('n'),
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ő' => out.push('o'),
+            'ř' => out.push('r'),
+            'ś' | 'š' => out.push('s'),
+            'ß' => out.push_str("ss"),
+            'ť' => out.push('t'),
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' | 'ű' => out.push('u'),
+            'ý' | 'ÿ' => out.push('y'),
+            'ź' | 'ż' | 'ž' => out.push('z'),
+            'æ' => out.push_str("ae"),
+            'œ' => out.push_str("oe"),
+            c if c.is_alphanumeric() => out.push(c),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions),
@@ -193,6 +253,37 @@ mod tests {
             };
             proptest::prop_assert_eq!(got, (want <= k).then_some(want));
         }
+    }
+
+    #[test]
+    fn an_element_is_suggested_by_id_or_by_name() {
+        let model = crate::Model::from_json_str(
+            r#"{"ecograph": 1, "languages": ["fi", "en"], "elements": [
+                {"id": "tmt", "kind": "system", "name": {"fi": "Työmarkkinatori", "en": "Job Market Finland"}},
+                {"id": "kunta-asianhallinta", "kind": "system", "name": {"fi": "Asianhallintajärjestelmä", "en": "Case management system"}},
+                {"id": "t1", "kind": "task", "name": "Case management system"}
+            ]}"#,
+        )
+        .expect("valid model");
+        let cases = [
+            // A typo of an id beats a name.
+            ("kunta-asianhalinta", Some("kunta-asianhallinta")),
+            ("TMT", Some("tmt")),
+            // A name, in either language, up to case, accents and punctuation.
+            ("tyomarkkinatori", Some("tmt")),
+            ("TYÖMARKKINATORI", Some("tmt")),
+            ("job-market-finland", Some("tmt")),
+            // Two elements share the name: the first in the model.
+            ("case management system", Some("kunta-asianhallinta")),
+            ("asianhallintajarjestelma", Some("kunta-asianhallinta")),
+            // Neither an id nor a name.
+            ("tyomarkkina", None),
+            ("--", None),
+        ];
+        for (word, want) in cases {
+            assert_eq!(element(&model, word), want, "{word}");
+        }
+        assert_eq!(element(&model, &"ö".repeat(MAX_WORD + 1)), None);
     }
 
     #[test]

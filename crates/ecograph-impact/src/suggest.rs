@@ -9,7 +9,12 @@ pub(crate) fn unknown_element(u: &Universe<'_>, id: &str, context: &'static str)
     Error::UnknownElement {
         id: id.to_owned(),
         context,
-        suggestion: ecograph_core::suggest::closest(id, u.ids()).map(str::to_owned),
+        suggestion: ecograph_core::suggest::closest(id, u.ids())
+            .or_else(|| {
+                let elements = (0..u.node_count() as u32).map(|i| u.element(i));
+                ecograph_core::suggest::by_name(elements, id)
+            })
+            .map(str::to_owned),
     }
 }
 

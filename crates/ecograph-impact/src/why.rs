@@ -116,11 +116,7 @@ pub fn why<'m>(
         model.element(id).ok_or_else(|| Error::UnknownElement {
             id: id.to_owned(),
             context: "the model",
-            suggestion: ecograph_core::suggest::closest(
-                id,
-                model.elements().map(|e| e.id().as_str()),
-            )
-            .map(str::to_owned),
+            suggestion: ecograph_core::suggest::element(model, id).map(str::to_owned),
         })
     };
     let (f, t) = (lookup(from)?, lookup(to)?);

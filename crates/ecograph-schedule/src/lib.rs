@@ -566,7 +566,11 @@ fn dated_task(graph: &Graph<'_>, id: &str) -> Result<u32, Error> {
         let tasks = model
             .elements_of_kind(ElementKind::Task)
             .map(|t| t.id().as_str());
-        let suggestion = ecograph_core::suggest::closest(id, tasks).map(str::to_owned);
+        let suggestion = ecograph_core::suggest::closest(id, tasks)
+            .or_else(|| {
+                ecograph_core::suggest::by_name(model.elements_of_kind(ElementKind::Task), id)
+            })
+            .map(str::to_owned);
         return Err(Error::UnknownTask {
             id: id.to_owned(),
             suggestion,

@@ -372,7 +372,9 @@ fn adhoc_view(model: &Model, args: &Args) -> Result<View, Fail> {
         .collect::<Result<Vec<_>, _>>()?;
     if let Some(around) = &args.around {
         if model.element(around).is_none() {
-            let h = hint(around, model.elements().map(|e| e.id().as_str()));
+            let h = ecograph_core::suggest::element(model, around)
+                .map(|s| format!(" (did you mean `{s}`?)"))
+                .unwrap_or_default();
             return Err(Fail::usage(format!("unknown element `{around}`{h}")));
         }
         view.include.push(Selector::Around {

@@ -37,7 +37,7 @@ pub fn parse_name<T: std::str::FromStr<Err = ecograph_core::Error>>(
 /// Looks up an element, failing with a did-you-mean.
 pub fn find<'m>(model: &'m Model, id: &str) -> Result<Element<'m>, Fail> {
     model.element(id).ok_or_else(|| {
-        let sug = ecograph_core::suggest::closest(id, model.elements().map(|e| e.id().as_str()));
+        let sug = ecograph_core::suggest::element(model, id);
         Fail::usage(match sug {
             Some(s) => format!("no element `{id}` in the model; did you mean `{s}`?"),
             None => format!("no element `{id}` in the model"),

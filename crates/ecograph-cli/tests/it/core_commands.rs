@@ -85,6 +85,48 @@ fn missing_files_and_bad_usage_exit_2() {
 }
 
 #[test]
+fn an_element_named_by_its_name_is_suggested_by_id_in_every_command() {
+    // `tmt` is named Työmarkkinatori (Job Market Finland); names are matched up to
+    // case, accents and punctuation, in every language of the model.
+    let m = te24();
+    let cases: &[(&[&str], &str)] = &[
+        (
+            &["show", &m, "tyomarkkinatori"],
+            "no element `tyomarkkinatori` in the model; did you mean `tmt`?",
+        ),
+        (
+            &["show", &m, "job-market-finland"],
+            "no element `job-market-finland` in the model; did you mean `tmt`?",
+        ),
+        (
+            &["path", &m, "Työmarkkinatori", "kunnat"],
+            "no element `Työmarkkinatori` in the model; did you mean `tmt`?",
+        ),
+        (
+            &["impact", &m, "--modified", "TYÖMARKKINATORI"],
+            "unknown element `TYÖMARKKINATORI` in the change set; did you mean `tmt`?",
+        ),
+        (
+            &["why", &m, "--from", "tyomarkkinatori", "--to", "kunnat"],
+            "unknown element `tyomarkkinatori` in the model; did you mean `tmt`?",
+        ),
+        (
+            &["render", &m, "--around", "tyomarkkinatori"],
+            "unknown element `tyomarkkinatori` (did you mean `tmt`?)",
+        ),
+        (
+            &["schedule", &m, "--delay", "case management system=2w"],
+            "unknown task `case management system`\nhelp: did you mean `tj.C.1`?",
+        ),
+    ];
+    for (args, want) in cases {
+        let o = run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(stderr(&o), format!("error: {want}\n"), "{args:?}");
+    }
+}
+
+#[test]
 fn show_text_and_json() {
     let o = run(&["show", &te24(), "tmt", "--lang", "en"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
