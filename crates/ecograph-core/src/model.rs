@@ -577,12 +577,15 @@ impl Model {
             .filter(|v| v.id == id)
     }
 
-    /// Elements whose name (in any language) or id contains `query`, ignoring case.
+    /// Elements whose name (in any language) or id contains `query`, ignoring case and
+    /// the accents of Latin letters (`tyomarkkina` finds Työmarkkinatori).
     pub fn search<'m>(&'m self, query: &str) -> impl Iterator<Item = Element<'m>> + 'm {
-        let q = query.to_lowercase();
+        let q = crate::suggest::unaccented(query);
         self.elements().filter(move |e| {
-            e.id().as_str().to_lowercase().contains(&q)
-                || e.name().values().any(|v| v.to_lowercase().contains(&q))
+            crate::suggest::unaccented(e.id().as_str()).contains(&q)
+                || e.name()
+                    .values()
+                    .any(|v| crate::suggest::unaccented(v).contains(&q))
         })
     }
 

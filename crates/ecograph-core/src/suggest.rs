@@ -89,6 +89,13 @@ pub fn by_name<'m>(
 /// `s` lowercased, with the accents of Latin letters taken off and every character but
 /// letters and digits left out.
 pub(crate) fn fold(s: &str) -> String {
+    let mut out = unaccented(s);
+    out.retain(char::is_alphanumeric);
+    out
+}
+
+/// `s` lowercased, with the accents of Latin letters taken off (`Työ` is `tyo`).
+pub(crate) fn unaccented(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars().flat_map(char::to_lowercase) {
         match c {
@@ -109,8 +116,7 @@ pub(crate) fn fold(s: &str) -> String {
             'ź' | 'ż' | 'ž' => out.push('z'),
             'æ' => out.push_str("ae"),
             'œ' => out.push_str("oe"),
-            c if c.is_alphanumeric() => out.push(c),
-            _ => {}
+            c => out.push(c),
         }
     }
     out

@@ -18,7 +18,7 @@ pub struct Args {
     /// Only tasks with this status (not_started, in_progress, done, blocked, cancelled).
     #[arg(long)]
     status: Option<String>,
-    /// Only elements whose id or name contains this text (any case, any language).
+    /// Only elements whose id or name contains this text (any case, with or without accents, any language).
     #[arg(long)]
     search: Option<String>,
     /// Language of names (default: the model's default language).

@@ -46,6 +46,9 @@ fn elements_by_kind_tag_and_status() {
     assert_eq!(ids(m.elements_with_tag("mandatory-use")), ["tmt"]);
     assert_eq!(ids(m.tasks_with_status(Status::Done)), ["ra.A"]);
     assert_eq!(ids(m.search("työ")), ["tmt", "vac"]);
+    // Without the accents, or in capitals, the same.
+    assert_eq!(ids(m.search("tyo")), ["tmt", "vac"]);
+    assert_eq!(ids(m.search("TYÖMARKKINA")), ["tmt"]);
     assert_eq!(ids(m.search("PORTAL")), ["eures"]);
 }
 
