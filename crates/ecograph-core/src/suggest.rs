@@ -57,7 +57,7 @@ pub fn closest_within<'a>(
 }
 
 /// The id of `model`'s element that `word`, which is no id of the model, most likely
-/// means: the [closest](closest) id, or else the first element (in the model's order)
+/// means: the [closest] id, or else the first element (in the model's order)
 /// with a name, in any of its languages, that `word` spells the same way up to case,
 /// accents and everything but letters and digits (`tyomarkkinatori` and
 /// `Työmarkkinatori`, `case management system` and `Case-management system`). A word
