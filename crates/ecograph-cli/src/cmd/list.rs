@@ -40,6 +40,24 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         .map(|s| parse_name(s, "status"))
         .transpose()?;
     let model = load_model(&args.model)?;
+    if let Some(tag) = args.tag.as_deref()
+        && model.elements_with_tag(tag).next().is_none()
+    {
+        // Not an error (the list is empty, as asked), but most likely a typo.
+        let mut tags: Vec<&str> = Vec::new();
+        for e in model.elements() {
+            tags.extend(e.tags());
+        }
+        tags.sort_unstable();
+        tags.dedup();
+        let hint = ecograph_core::suggest::closest(tag, tags.iter().copied())
+            .map(|s| format!("; did you mean `{}`?", ecograph_core::term::escape(s)))
+            .unwrap_or_default();
+        eprintln!(
+            "warning: no element has the tag `{}`{hint}",
+            ecograph_core::term::escape(tag)
+        );
+    }
     let lang = args.lang.as_deref();
     let matches: Vec<_> = match &args.search {
         Some(q) => model.search(q).collect(),

@@ -162,6 +162,36 @@ fn list_filters_by_kind_tag_and_status() {
 }
 
 #[test]
+fn list_by_a_tag_no_element_has_warns_with_the_nearest_tag() {
+    let dir = crate::support::scratch("core", "list-tag");
+    let model = dir.join("m.json");
+    std::fs::write(
+        &model,
+        r#"{"ecograph":1,"elements":[
+            {"id":"a","kind":"system","name":"A","tags":["mandatory-use"]},
+            {"id":"b","kind":"system","name":"B","tags":["legacy"]}]}"#,
+    )
+    .unwrap();
+    let m = model.to_str().unwrap();
+    let o = run(&["list", m, "--tag", "mandatory-us"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), "");
+    assert_eq!(
+        stderr(&o),
+        "warning: no element has the tag `mandatory-us`; did you mean `mandatory-use`?\n"
+    );
+    // A tag far from every other: the warning alone.
+    let o = run(&["list", m, "--tag", "x"]);
+    assert_eq!(stderr(&o), "warning: no element has the tag `x`\n");
+    // A tag some element has: the list, and no warning.
+    let o = run(&["list", m, "--tag", "legacy"]);
+    assert_eq!(
+        (stdout(&o).as_str(), stderr(&o).as_str()),
+        ("b  system       B\n", "")
+    );
+}
+
+#[test]
 fn path_between_two_elements() {
     let o = run(&["path", &te24(), "keha", "eures-portaali", "--lang", "en"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
