@@ -7,6 +7,7 @@ use crate::ser::Seq;
 use ecograph_core::{Element, Model, Relation, Text, View};
 use serde::ser::{Serialize, SerializeMap, Serializer};
 use serde_json::{Map, Value, json};
+use std::cell::Cell;
 use std::fmt::Write as _;
 use std::hash::Hasher;
 
@@ -663,6 +664,226 @@ fn value_text(v: &Value) -> String {
     }
 }
 
+/// Old and new value together at most this long (in characters) are shown whole.
+const SHORT_TEXT: usize = 80;
+/// Unchanged characters shown on each side of a change in a long text.
+const CONTEXT: usize = 24;
+
+/// The lines of a changed field whose values are texts (a string, or an object from
+/// language to string): one per language that changed, `(language, what changed)`.
+/// A long text shows only what changed, word-diff style: `…context [-old-]{+new+}
+/// context…`. `None` for other values.
+fn text_change_lines<'v>(
+    old: &'v Value,
+    new: &'v Value,
+    budget: &Cell<usize>,
+) -> Option<Vec<(Option<&'v str>, String)>> {
+    let one = |a: Option<&str>, b: Option<&str>| match (a, b) {
+        (Some(a), Some(b)) if a.chars().count() + b.chars().count() > SHORT_TEXT => {
+            changed_words(a, b, budget)
+        }
+        (a, b) => {
+            let quoted =
+                |v: Option<&str>| v.map_or_else(|| "(none)".into(), |s| Value::from(s).to_string());
+            format!("{} -> {}", quoted(a), quoted(b))
+        }
+    };
+    match (old, new) {
+        (Value::String(a), Value::String(b)) => (a.chars().count() + b.chars().count()
+            > SHORT_TEXT)
+            .then(|| vec![(None, changed_words(a, b, budget))]),
+        (Value::Object(a), Value::Object(b)) => {
+            let text = |m: &'_ Map<String, Value>| m.values().all(Value::is_string);
+            if !(text(a) && text(b)) {
+                return None;
+            }
+            let langs = a.keys().chain(b.keys().filter(|k| !a.contains_key(*k)));
+            Some(
+                langs
+                    .filter_map(|lang| {
+                        let (x, y) = (
+                            a.get(lang).and_then(Value::as_str),
+                            b.get(lang).and_then(Value::as_str),
+                        );
+                        (x != y).then(|| (Some(lang.as_str()), one(x, y)))
+                    })
+                    .collect(),
+            )
+        }
+        _ => None,
+    }
+}
+
+/// Most words two texts may have multiplied together for [`changed_words`] to align
+/// them word by word; past it, one change from the first word that differs to the last.
+const ALIGN_WORDS: usize = 1_000_000;
+/// Pairs of words all the alignments of one diff's text may take together, so that a
+/// diff of many long texts stays linear: the texts past it change as one run.
+const ALIGN_BUDGET: usize = 50_000_000;
+
+/// What changed from `a` to `b`, word-diff style: each run of words only `a` has as
+/// `[-removed-]`, of words only `b` has as `{+added+}`, and of the words both have, at
+/// most [`CONTEXT`] characters (whole words) beside a change, `…` where more are left
+/// out. The words are aligned by a longest common subsequence where the texts are short
+/// enough ([`ALIGN_WORDS`]), else the common start and end are kept and all between
+/// them is one change.
+fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
+    let (a, b) = (words(a), words(b));
+    let same = |x: &[(&str, &str)], y: &[(&str, &str)]| {
+        x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.0 == q.0)
+    };
+    let start = a.iter().zip(&b).take_while(|(x, y)| x.0 == y.0).count();
+    let most = a.len().min(b.len()) - start;
+    let end = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(most)
+        .take_while(|(x, y)| x.0 == y.0)
+        .count();
+    let (mid_a, mid_b) = (&a[start..a.len() - end], &b[start..b.len() - end]);
+    // The runs in order: (words of a, words of b), the same words when `same`.
+    let mut runs: Vec<(&[Word<'_>], &[Word<'_>])> = vec![(&a[..start], &b[..start])];
+    let pairs = mid_a.len().saturating_mul(mid_b.len());
+    if pairs <= ALIGN_WORDS && pairs <= budget.get() {
+        budget.set(budget.get() - pairs);
+        fn keys<'t>(w: &[(&'t str, &'t str)]) -> Vec<&'t str> {
+            w.iter().map(|p| p.0).collect()
+        }
+        for (x, y) in aligned(&keys(mid_a), &keys(mid_b)) {
+            runs.push((&mid_a[x.0..x.1], &mid_b[y.0..y.1]));
+        }
+    } else {
+        runs.push((mid_a, mid_b));
+    }
+    runs.push((&a[a.len() - end..], &b[b.len() - end..]));
+    let text = |w: &[(&str, &str)]| {
+        w.iter()
+            .map(|(word, space)| format!("{word}{space}"))
+            .collect::<String>()
+    };
+    let last = runs.len() - 1;
+    let mut out = String::new();
+    for (i, (x, y)) in runs.into_iter().enumerate() {
+        if same(x, y) {
+            if x.is_empty() {
+                continue;
+            }
+            // The new text's spacing: it is what is read now.
+            let chars: Vec<char> = text(y).chars().collect();
+            let head = if i == 0 { 0 } else { CONTEXT };
+            let tail = if i == last { 0 } else { CONTEXT };
+            if chars.len() <= head + tail + 2 {
+                out.extend(&chars);
+            } else {
+                out.push_str(&leading_words(&chars[..=head]));
+                out.push('…');
+                out.push_str(&trailing_words(&chars[chars.len() - tail - 1..]));
+            }
+            continue;
+        }
+        fn space<'t>(w: &[(&'t str, &'t str)]) -> &'t str {
+            w.last().map_or("", |p| p.1)
+        }
+        let words_of = |w: &[(&str, &str)]| text(w).trim_end().to_owned();
+        // A change stands apart from the words before it (the new text may end there).
+        if out.chars().last().is_some_and(|c| !c.is_whitespace()) {
+            out.push(' ');
+        }
+        if !x.is_empty() {
+            let _ = write!(out, "[-{}-]", words_of(x));
+        }
+        if !y.is_empty() {
+            let _ = write!(out, "{{+{}+}}{}", words_of(y), space(y));
+        } else {
+            out.push_str(space(x));
+        }
+    }
+    out
+}
+
+/// A word, and the whitespace after it.
+type Word<'t> = (&'t str, &'t str);
+
+/// `text` as words, each with the whitespace after it.
+fn words(text: &str) -> Vec<Word<'_>> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while !rest.is_empty() {
+        let word_end = rest.find(char::is_whitespace).unwrap_or(rest.len());
+        let space_end = rest[word_end..]
+            .find(|c: char| !c.is_whitespace())
+            .map_or(rest.len(), |i| word_end + i);
+        out.push((&rest[..word_end], &rest[word_end..space_end]));
+        rest = &rest[space_end..];
+    }
+    out
+}
+
+/// The whole words of `chars` but its last character, which is the one after them:
+/// a word it cuts is left out.
+fn leading_words(chars: &[char]) -> String {
+    let s: String = chars.iter().collect();
+    match s.rfind(char::is_whitespace) {
+        Some(i) => s[..i].trim_end().to_owned(),
+        None => String::new(),
+    }
+}
+
+/// The whole words of `chars` but its first character, which is the one before them:
+/// a word it cuts is left out.
+fn trailing_words(chars: &[char]) -> String {
+    let s: String = chars.iter().collect();
+    match s.find(char::is_whitespace) {
+        Some(i) => s[i..].trim_start().to_owned(),
+        None => String::new(),
+    }
+}
+
+/// The runs of `a` and `b` in order, as ranges `((a from, a to), (b from, b to))`: the
+/// runs a longest common subsequence of words keeps (the same words on both sides) and
+/// the runs between them (words only one side has, or both but differing). O(|a| |b|).
+fn aligned(a: &[&str], b: &[&str]) -> Vec<((usize, usize), (usize, usize))> {
+    let (n, m) = (a.len(), b.len());
+    // lcs[i][j]: the longest common subsequence of a[i..] and b[j..].
+    let w = m + 1;
+    let mut lcs = vec![0u32; (n + 1) * w];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            lcs[i * w + j] = if a[i] == b[j] {
+                lcs[(i + 1) * w + j + 1] + 1
+            } else {
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+            };
+        }
+    }
+    let mut runs = Vec::new();
+    let (mut i, mut j) = (0, 0);
+    let (mut run_i, mut run_j, mut same) = (0, 0, true);
+    let cut = |runs: &mut Vec<_>, i: usize, j: usize, run_i: &mut usize, run_j: &mut usize| {
+        if *run_i < i || *run_j < j {
+            runs.push(((*run_i, i), (*run_j, j)));
+        }
+        (*run_i, *run_j) = (i, j);
+    };
+    while i < n || j < m {
+        let take = i < n && j < m && a[i] == b[j];
+        if take != same {
+            cut(&mut runs, i, j, &mut run_i, &mut run_j);
+            same = take;
+        }
+        if take {
+            (i, j) = (i + 1, j + 1);
+        } else if j < m && (i == n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j]) {
+            j += 1;
+        } else {
+            i += 1;
+        }
+    }
+    cut(&mut runs, i, j, &mut run_i, &mut run_j);
+    runs
+}
+
 impl<'m> Diff<'m> {
     /// The old model.
     pub fn old(&self) -> &'m Model {
@@ -822,15 +1043,30 @@ impl<'m> Diff<'m> {
         for &e in &self.removed {
             let _ = writeln!(s, "- {}", el(e));
         }
+        let budget = Cell::new(ALIGN_BUDGET);
         let fields = |s: &mut String, fields: &[FieldChange]| {
             for f in fields {
-                let _ = writeln!(
-                    s,
-                    "    {}: {} -> {}",
-                    f.field,
-                    value_text(&f.old),
-                    value_text(&f.new)
-                );
+                let Some(lines) = text_change_lines(&f.old, &f.new, &budget) else {
+                    let _ = writeln!(
+                        s,
+                        "    {}: {} -> {}",
+                        f.field,
+                        value_text(&f.old),
+                        value_text(&f.new)
+                    );
+                    continue;
+                };
+                for (lang, change) in lines {
+                    match lang {
+                        Some(lang) => {
+                            let lang = ecograph_core::term::escape(lang);
+                            let _ = writeln!(s, "    {} ({lang}): {change}", f.field);
+                        }
+                        None => {
+                            let _ = writeln!(s, "    {}: {change}", f.field);
+                        }
+                    }
+                }
             }
         };
         for m in &self.modified {
@@ -978,6 +1214,139 @@ impl<A: Serialize, B: Serialize, C: Serialize> Serialize for Three<A, B, C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_text_shows_only_its_changed_words() {
+        let cases = [
+            // One word replaced, one inserted; the start and the end are the text's own.
+            (
+                "Loppua eikä tilaa ilmoiteta.",
+                "Loppua tai tilaa ei ilmoiteta.",
+                "Loppua [-eikä-]{+tai+} tilaa {+ei+} ilmoiteta.",
+            ),
+            // Words taken out, at the start and at the end.
+            (
+                "one two three four",
+                "two three",
+                "[-one-] two three [-four-]",
+            ),
+            // Long runs of the same words shrink to whole words beside each change.
+            (
+                "The first part of the text stays as it was, word for word, until here: old. \
+                 And the second part of the text stays too, word for word, to its end.",
+                "The first part of the text stays as it was, word for word, until here: new. \
+                 And the second part of the text stays too, word for word, to its end.",
+                "…for word, until here: [-old.-]{+new.+} And the second part of…",
+            ),
+            // A text without spaces is one word.
+            ("abc", "abd", "[-abc-]{+abd+}"),
+        ];
+        for (a, b, want) in cases {
+            assert_eq!(
+                changed_words(a, b, &Cell::new(ALIGN_BUDGET)),
+                want,
+                "{a:?} -> {b:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn texts_past_the_alignment_cap_change_as_one_run() {
+        // 1,001 words on each side, every one different in the middle: one change from
+        // the first word that differs to the last, in linear time.
+        let a: Vec<String> = (0..1001).map(|i| format!("a{i}")).collect();
+        let b: Vec<String> = (0..1001).map(|i| format!("b{i}")).collect();
+        let (a, b) = (
+            format!("start {} end", a.join(" ")),
+            format!("start {} end", b.join(" ")),
+        );
+        let got = changed_words(&a, &b, &Cell::new(ALIGN_BUDGET));
+        assert!(got.starts_with("start [-a0 a1 "), "{}", &got[..40]);
+        assert_eq!(got.matches("[-").count(), 1);
+        assert!(got.ends_with(" b1000+} end"), "{}", &got[got.len() - 40..]);
+    }
+
+    #[test]
+    fn alignments_past_the_diffs_budget_change_as_one_run() {
+        let (a, b) = ("keep one two three keep", "keep uno two tres keep");
+        assert_eq!(
+            changed_words(a, b, &Cell::new(ALIGN_BUDGET)),
+            "keep [-one-]{+uno+} two [-three-]{+tres+} keep"
+        );
+        // The three middle words of each side make 9 pairs: a budget of 8 is spent.
+        let budget = Cell::new(8);
+        assert_eq!(
+            changed_words(a, b, &budget),
+            "keep [-one two three-]{+uno two tres+} keep"
+        );
+        assert_eq!(budget.get(), 8);
+        let budget = Cell::new(9);
+        changed_words(a, b, &budget);
+        assert_eq!(budget.get(), 0);
+    }
+
+    #[test]
+    fn a_field_of_texts_changes_by_language() {
+        let old = json!({"fi": "Sama", "en": "Same as before and long enough to be cut down to the change made in it"});
+        let new = json!({"fi": "Sama", "en": "Same as before and long enough to be cut down to the change made here", "sv": "Ny"});
+        let budget = Cell::new(ALIGN_BUDGET);
+        let lines = text_change_lines(&old, &new, &budget).expect("texts");
+        assert_eq!(
+            lines,
+            [
+                (
+                    Some("en"),
+                    "…down to the change made [-in it-]{+here+}".to_owned()
+                ),
+                (Some("sv"), "(none) -> \"Ny\"".to_owned()),
+            ]
+        );
+        // Short strings keep the old form; other values are not texts.
+        assert_eq!(text_change_lines(&json!("a"), &json!("b"), &budget), None);
+        assert_eq!(
+            text_change_lines(&json!(["a"]), &json!(["b"]), &budget),
+            None
+        );
+    }
+
+    /// The longest common subsequence's length, by trying every subsequence of `a`.
+    fn brute_lcs(a: &[&str], b: &[&str]) -> usize {
+        (0u32..1 << a.len())
+            .filter(|mask| {
+                let picked: Vec<&str> = (0..a.len())
+                    .filter(|i| mask & (1 << i) != 0)
+                    .map(|i| a[i])
+                    .collect();
+                let mut it = b.iter();
+                picked.iter().all(|w| it.any(|x| x == w))
+            })
+            .map(u32::count_ones)
+            .max()
+            .unwrap_or(0) as usize
+    }
+
+    proptest::proptest! {
+        /// The runs cover both word lists in order, the runs kept as the same are the same
+        /// on both sides, and they keep as many words as a longest common subsequence.
+        #[test]
+        fn aligned_runs_rebuild_both_texts_and_keep_a_longest_common_subsequence(
+            a in proptest::collection::vec("[abc]", 0..9),
+            b in proptest::collection::vec("[abc]", 0..9),
+        ) {
+            let (a, b): (Vec<&str>, Vec<&str>) = (a.iter().map(String::as_str).collect(), b.iter().map(String::as_str).collect());
+            let runs = aligned(&a, &b);
+            let (mut i, mut j, mut kept) = (0, 0, 0);
+            for ((x0, x1), (y0, y1)) in runs {
+                proptest::prop_assert_eq!((x0, y0), (i, j));
+                if a[x0..x1] == b[y0..y1] && x1 > x0 {
+                    kept += x1 - x0;
+                }
+                (i, j) = (x1, y1);
+            }
+            proptest::prop_assert_eq!((i, j), (a.len(), b.len()));
+            proptest::prop_assert_eq!(kept, brute_lcs(&a, &b));
+        }
+    }
 
     /// Relations of a small random model: kind, ends, data, and sometimes an id.
     fn random_relations(seed: &mut u64, n: usize, id_prefix: &str) -> Vec<Value> {
