@@ -1326,6 +1326,23 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Any two texts (words, any whitespace, letters of several bytes) give a
+        /// change that shows every word only the new text has.
+        #[test]
+        fn any_two_texts_give_their_changed_words(
+            a in "[aä ö\t\u{3000}\n]{0,40}",
+            b in "[aä ö\t\u{3000}\n]{0,40}",
+        ) {
+            let out = changed_words(&a, &b, &Cell::new(ALIGN_BUDGET));
+            let old: std::collections::HashSet<&str> = a.split_whitespace().collect();
+            for w in b.split_whitespace().filter(|w| !old.contains(w)) {
+                proptest::prop_assert!(out.contains(w), "{out:?} lacks {w:?}");
+            }
+            if a.split_whitespace().ne(b.split_whitespace()) {
+                proptest::prop_assert!(out.contains("[-") || out.contains("{+"), "{out:?}");
+            }
+        }
+
         /// The runs cover both word lists in order, the runs kept as the same are the same
         /// on both sides, and they keep as many words as a longest common subsequence.
         #[test]
