@@ -1,5 +1,7 @@
 //! Did-you-mean suggestions: words by edit distance, elements by id or by name.
 
+use std::collections::HashMap;
+
 /// Words longer than this many characters get no suggestion: a typo in an id that long is
 /// not what a suggestion helps with, and comparing two of them cost their lengths'
 /// product (a 60 KB model whose relation named a 30,000-character id with one character
@@ -63,32 +65,65 @@ pub fn closest_within<'a>(
 /// `Työmarkkinatori`, `case management system` and `Case-management system`). A word
 /// longer than [`MAX_WORD`] characters has none. Time is linear in the model's names.
 pub fn element<'m>(model: &'m crate::Model, word: &str) -> Option<&'m str> {
-    closest(word, model.elements().map(|e| e.id().as_str()))
-        .or_else(|| by_name(model.elements(), word))
+    element_among(|| model.elements(), word)
 }
 
-/// The id of the first of `elements` with a name that `word` spells the same way (as
-/// [`element`] reads names), if any.
-pub fn by_name<'m>(
+/// [`element`] among the elements `elements` gives (asked twice: for the ids, then,
+/// when none is close, for the names), such as the tasks alone.
+pub fn element_among<'m, I>(elements: impl Fn() -> I, word: &str) -> Option<&'m str>
+where
+    I: IntoIterator<Item = crate::Element<'m>>,
+{
+    closest(word, elements().into_iter().map(|e| e.id().as_str()))
+        .or_else(|| Names::new(elements()).find(word))
+}
+
+/// The tag of `elements` closest to `word` ([`closest`]), for a tag none of them has.
+pub fn tag<'m>(
     elements: impl IntoIterator<Item = crate::Element<'m>>,
     word: &str,
 ) -> Option<&'m str> {
-    if word.chars().count() > MAX_WORD {
-        return None;
+    let mut tags: Vec<&str> = Vec::new();
+    for e in elements {
+        tags.extend(e.tags());
     }
-    let key = fold(word);
-    if key.is_empty() {
-        return None;
+    tags.sort_unstable();
+    tags.dedup();
+    closest(word, tags)
+}
+
+/// Elements by their names as [`element`] reads them: what the names spell, each
+/// kept for the first element that has it.
+pub(crate) struct Names<'m>(HashMap<String, &'m str>);
+
+impl<'m> Names<'m> {
+    pub(crate) fn new(elements: impl IntoIterator<Item = crate::Element<'m>>) -> Names<'m> {
+        let mut names = HashMap::new();
+        for e in elements {
+            for name in e.name().values() {
+                names.entry(fold(name)).or_insert(e.id().as_str());
+            }
+        }
+        Names(names)
     }
-    elements
-        .into_iter()
-        .find(|e| e.name().values().any(|name| fold(name) == key))
-        .map(|e| e.id().as_str())
+
+    /// The id of the first element with a name `word` spells; none for a word longer
+    /// than [`MAX_WORD`] characters or with no letter or digit.
+    pub(crate) fn find(&self, word: &str) -> Option<&'m str> {
+        if word.chars().count() > MAX_WORD {
+            return None;
+        }
+        let key = fold(word);
+        if key.is_empty() {
+            return None;
+        }
+        self.0.get(&key).copied()
+    }
 }
 
 /// `s` lowercased, with the accents of Latin letters taken off and every character but
 /// letters and digits left out.
-pub(crate) fn fold(s: &str) -> String {
+fn fold(s: &str) -> String {
     let mut out = unaccented(s);
     out.retain(char::is_alphanumeric);
     out

@@ -1252,27 +1252,14 @@ impl Validation {
 /// an element's name rather than its id ([`crate::suggest::element`]). The names are
 /// read once, and only when there is such a reference.
 fn suggest_by_name(diags: &mut [Diagnostic], model: &Model) {
-    let mut by_name: Option<HashMap<String, &str>> = None;
+    let mut names: Option<crate::suggest::Names<'_>> = None;
     for d in diags
         .iter_mut()
         .filter(|d| d.code == "unknown-element" && d.suggestion.is_none())
     {
         let Some(id) = &d.id else { continue };
-        if id.chars().count() > crate::suggest::MAX_WORD {
-            continue;
-        }
-        let names = by_name.get_or_insert_with(|| {
-            let mut m = HashMap::new();
-            for e in model.elements() {
-                for name in e.name().values() {
-                    m.entry(crate::suggest::fold(name))
-                        .or_insert(e.id().as_str());
-                }
-            }
-            m
-        });
-        let key = crate::suggest::fold(id);
-        if let Some(found) = names.get(&key).filter(|_| !key.is_empty()) {
+        let names = names.get_or_insert_with(|| crate::suggest::Names::new(model.elements()));
+        if let Some(found) = names.find(id) {
             d.suggestion = Some(format!("did you mean `{found}`?"));
         }
     }

@@ -115,9 +115,9 @@ impl<'m> Universe<'m> {
         }
     }
 
-    /// Every id, in node order, for suggestions.
-    pub fn ids(&self) -> impl Iterator<Item = &'m str> + '_ {
-        (0..self.node_count() as u32).map(|i| self.element(i).id().as_str())
+    /// Every element, in node order, for suggestions.
+    pub fn elements(&self) -> impl Iterator<Item = Element<'m>> + '_ {
+        (0..self.node_count() as u32).map(|i| self.element(i))
     }
 }
 

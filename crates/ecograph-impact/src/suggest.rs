@@ -9,12 +9,7 @@ pub(crate) fn unknown_element(u: &Universe<'_>, id: &str, context: &'static str)
     Error::UnknownElement {
         id: id.to_owned(),
         context,
-        suggestion: ecograph_core::suggest::closest(id, u.ids())
-            .or_else(|| {
-                let elements = (0..u.node_count() as u32).map(|i| u.element(i));
-                ecograph_core::suggest::by_name(elements, id)
-            })
-            .map(str::to_owned),
+        suggestion: ecograph_core::suggest::element_among(|| u.elements(), id).map(str::to_owned),
     }
 }
 
@@ -63,14 +58,8 @@ pub(crate) fn relation_suggestion(
 
 /// The error for a stop tag no element has, with the nearest tag of the model.
 pub(crate) fn unknown_tag(u: &Universe<'_>, tag: &str) -> Error {
-    let mut tags: Vec<String> = (0..u.node_count() as u32)
-        .flat_map(|v| u.element(v).tags().map(str::to_owned).collect::<Vec<_>>())
-        .collect();
-    tags.sort_unstable();
-    tags.dedup();
     Error::UnknownTag {
         tag: tag.to_owned(),
-        suggestion: ecograph_core::suggest::closest(tag, tags.iter().map(String::as_str))
-            .map(str::to_owned),
+        suggestion: ecograph_core::suggest::tag(u.elements(), tag).map(str::to_owned),
     }
 }

@@ -563,14 +563,8 @@ pub fn delay<'m, S: AsRef<str>>(
 fn dated_task(graph: &Graph<'_>, id: &str) -> Result<u32, Error> {
     let model = graph.model;
     let Some(e) = model.element(id) else {
-        let tasks = model
-            .elements_of_kind(ElementKind::Task)
-            .map(|t| t.id().as_str());
-        let suggestion = ecograph_core::suggest::closest(id, tasks)
-            .or_else(|| {
-                ecograph_core::suggest::by_name(model.elements_of_kind(ElementKind::Task), id)
-            })
-            .map(str::to_owned);
+        let tasks = || model.elements_of_kind(ElementKind::Task);
+        let suggestion = ecograph_core::suggest::element_among(tasks, id).map(str::to_owned);
         return Err(Error::UnknownTask {
             id: id.to_owned(),
             suggestion,

@@ -44,13 +44,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         && model.elements_with_tag(tag).next().is_none()
     {
         // Not an error (the list is empty, as asked), but most likely a typo.
-        let mut tags: Vec<&str> = Vec::new();
-        for e in model.elements() {
-            tags.extend(e.tags());
-        }
-        tags.sort_unstable();
-        tags.dedup();
-        let hint = ecograph_core::suggest::closest(tag, tags.iter().copied())
+        let hint = ecograph_core::suggest::tag(model.elements(), tag)
             .map(|s| format!("; did you mean `{}`?", ecograph_core::term::escape(s)))
             .unwrap_or_default();
         eprintln!(
