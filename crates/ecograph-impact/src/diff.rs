@@ -678,10 +678,10 @@ fn text_change_lines<'v>(
     new: &'v Value,
     budget: &Cell<usize>,
 ) -> Option<Vec<(Option<&'v str>, String)>> {
+    // Old and new value together longer than SHORT_TEXT.
+    let long = |a: &str, b: &str| a.chars().count() + b.chars().count() > SHORT_TEXT;
     let one = |a: Option<&str>, b: Option<&str>| match (a, b) {
-        (Some(a), Some(b)) if a.chars().count() + b.chars().count() > SHORT_TEXT => {
-            changed_words(a, b, budget)
-        }
+        (Some(a), Some(b)) if long(a, b) => changed_words(a, b, budget),
         (a, b) => {
             let quoted =
                 |v: Option<&str>| v.map_or_else(|| "(none)".into(), |s| Value::from(s).to_string());
@@ -689,9 +689,9 @@ fn text_change_lines<'v>(
         }
     };
     match (old, new) {
-        (Value::String(a), Value::String(b)) => (a.chars().count() + b.chars().count()
-            > SHORT_TEXT)
-            .then(|| vec![(None, changed_words(a, b, budget))]),
+        (Value::String(a), Value::String(b)) => {
+            long(a, b).then(|| vec![(None, changed_words(a, b, budget))])
+        }
         (Value::Object(a), Value::Object(b)) => {
             let text = |m: &'_ Map<String, Value>| m.values().all(Value::is_string);
             if !(text(a) && text(b)) {
@@ -729,7 +729,7 @@ const ALIGN_BUDGET: usize = 50_000_000;
 /// them is one change.
 fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
     let (a, b) = (words(a), words(b));
-    let same = |x: &[(&str, &str)], y: &[(&str, &str)]| {
+    let same = |x: &[Word<'_>], y: &[Word<'_>]| {
         x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.0 == q.0)
     };
     let start = a.iter().zip(&b).take_while(|(x, y)| x.0 == y.0).count();
@@ -747,17 +747,18 @@ fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
     let pairs = mid_a.len().saturating_mul(mid_b.len());
     if pairs <= ALIGN_WORDS && pairs <= budget.get() {
         budget.set(budget.get() - pairs);
-        fn keys<'t>(w: &[(&'t str, &'t str)]) -> Vec<&'t str> {
-            w.iter().map(|p| p.0).collect()
-        }
-        for (x, y) in aligned(&keys(mid_a), &keys(mid_b)) {
+        let (keys_a, keys_b): (Vec<&str>, Vec<&str>) = (
+            mid_a.iter().map(|p| p.0).collect(),
+            mid_b.iter().map(|p| p.0).collect(),
+        );
+        for (x, y) in aligned(&keys_a, &keys_b) {
             runs.push((&mid_a[x.0..x.1], &mid_b[y.0..y.1]));
         }
     } else {
         runs.push((mid_a, mid_b));
     }
     runs.push((&a[a.len() - end..], &b[b.len() - end..]));
-    let text = |w: &[(&str, &str)]| {
+    let text = |w: &[Word<'_>]| {
         w.iter()
             .map(|(word, space)| format!("{word}{space}"))
             .collect::<String>()
@@ -782,10 +783,7 @@ fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
             }
             continue;
         }
-        fn space<'t>(w: &[(&'t str, &'t str)]) -> &'t str {
-            w.last().map_or("", |p| p.1)
-        }
-        let words_of = |w: &[(&str, &str)]| text(w).trim_end().to_owned();
+        let words_of = |w: &[Word<'_>]| text(w).trim_end().to_owned();
         // A change stands apart from the words before it (the new text may end there).
         if out.chars().last().is_some_and(|c| !c.is_whitespace()) {
             out.push(' ');
@@ -804,6 +802,11 @@ fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
 
 /// A word, and the whitespace after it.
 type Word<'t> = (&'t str, &'t str);
+
+/// The whitespace after the last of `w`.
+fn space<'t>(w: &[Word<'t>]) -> &'t str {
+    w.last().map_or("", |p| p.1)
+}
 
 /// `text` as words, each with the whitespace after it.
 fn words(text: &str) -> Vec<Word<'_>> {
