@@ -5,7 +5,9 @@
 # - Node.js, Debian's Chromium and mermaid-cli (pinned in tools/npm/package-lock.json):
 #   every Mermaid output is rendered by the real Mermaid;
 # - Debian's chromium-driver: the HTML report is driven in headless Chromium;
-# - util-linux's `prlimit`: a render is run with few file descriptors.
+# - util-linux's `prlimit`: a render is run with few file descriptors;
+# - zsh and fish (bash is there already): `ecograph completions` scripts are loaded by
+#   their real shells.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,8 @@ command -v chromedriver >/dev/null 2>&1 || need_apt+=(chromium-driver)
 command -v node >/dev/null 2>&1 || need_apt+=(nodejs)
 command -v npm >/dev/null 2>&1 || need_apt+=(npm)
 command -v prlimit >/dev/null 2>&1 || need_apt+=(util-linux)
+command -v zsh >/dev/null 2>&1 || need_apt+=(zsh)
+command -v fish >/dev/null 2>&1 || need_apt+=(fish)
 if [ ${#need_apt[@]} -gt 0 ]; then
   echo "installing ${need_apt[*]} (real consumers of the tests' outputs)" >&2
   $SUDO apt-get update -qq
@@ -27,6 +31,9 @@ command -v dot >/dev/null 2>&1 || { echo "error: Graphviz 'dot' is required by t
 command -v chromedriver >/dev/null 2>&1 || { echo "error: chromedriver (Debian chromium-driver) is required by the report's browser tests and could not be installed" >&2; exit 1; }
 command -v node >/dev/null 2>&1 || { echo "error: Node.js is required by the Mermaid tests and could not be installed" >&2; exit 1; }
 command -v prlimit >/dev/null 2>&1 || { echo "error: prlimit (util-linux) is required by the file-descriptor limit test and could not be installed" >&2; exit 1; }
+for sh in bash zsh fish; do
+  command -v "$sh" >/dev/null 2>&1 || { echo "error: $sh is required by the completion tests and could not be installed" >&2; exit 1; }
+done
 
 # mermaid-cli from the npm registry, exactly as locked; the browser is Debian's, so
 # puppeteer must not download its own. Reinstalled only when the lock file changed.

@@ -3,7 +3,7 @@
 mod cmd;
 mod common;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use common::{Exit, Fail};
 use std::process::ExitCode;
 
@@ -53,6 +53,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Write one self-contained, interactive HTML report of a model.
     Report(cmd::report::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(cmd::completions::Args),
 }
 
 fn main() -> ExitCode {
@@ -78,6 +80,7 @@ fn main() -> ExitCode {
         Command::Export(a) => cmd::export::run(a),
         Command::Import(a) => cmd::import::run(a),
         Command::Report(a) => cmd::report::run(a),
+        Command::Completions(a) => cmd::completions::run(a, Cli::command()),
     };
     match result {
         Ok(exit) => ExitCode::from(exit as u8),

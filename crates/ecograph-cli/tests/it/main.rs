@@ -1,5 +1,6 @@
 //! Integration tests of the `ecograph` binary, one test binary.
 
+mod completions;
 mod core_commands;
 mod diff;
 mod files;
