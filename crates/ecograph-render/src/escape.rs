@@ -11,7 +11,9 @@ fn is_dropped(c: char) -> bool {
 
 /// A Graphviz double-quoted string, quotes included. Lines are joined with `\n`
 /// (centred lines). A backslash is doubled so that `\N`, `\G`, `\l` and the like in a
-/// name are shown as written instead of being expanded by Graphviz.
+/// name are shown as written instead of being expanded by Graphviz, and `&` is written
+/// `&amp;`: Graphviz reads HTML entities in every quoted string, so `R&amp;D` or
+/// `&#65;` in a name would otherwise be drawn as `R&D` and `A`.
 pub(crate) fn dot_string(lines: &[String]) -> String {
     let mut out = String::with_capacity(lines.iter().map(String::len).sum::<usize>() + 2);
     out.push('"');
@@ -71,14 +73,15 @@ fn mermaid_text_raw(lines: &[String]) -> String {
     out
 }
 
-/// The body of a double-quoted string in DOT or YAML: `"`, `\` and newlines
-/// backslash-escaped, characters that cannot appear dropped.
+/// The body of a DOT double-quoted string: `"`, `\` and newlines backslash-escaped,
+/// `&` as an entity, characters that cannot appear dropped.
 fn push_backslashed(out: &mut String, s: &str) {
     for c in s.chars() {
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
+            '&' => out.push_str("&amp;"),
             c if is_dropped(c) => {}
             c => out.push(c),
         }
@@ -282,6 +285,10 @@ mod tests {
     fn dot_keeps_backslash_sequences_literal() {
         assert_eq!(dot_string(&["a\\N\"b".into()]), r#""a\\N\"b""#);
         assert_eq!(dot_string(&["x".into(), "y".into()]), r#""x\ny""#);
+        assert_eq!(
+            dot_string(&["R&amp;D &#65;".into()]),
+            r#""R&amp;amp;D &amp;#65;""#
+        );
     }
 
     #[test]

@@ -87,7 +87,11 @@ fn hostile_labels_reach_graphviz_intact() {
     let dot = d.to_dot();
     // Backslash sequences stay literal, quotes are escaped, no raw newline in a string.
     assert!(dot.contains(r#"back\\slash \\N \\G \\l end\\"#), "{dot}");
-    assert!(dot.contains(r#"say \"hi\" & 'bye'"#), "{dot}");
+    // `&` is an entity, so Graphviz shows entity look-alikes as written.
+    assert!(
+        dot.contains(r#"say \"hi\" &amp; 'bye'\nR&amp;amp;D &amp;#65;\n&amp;lt;b&amp;gt;"#),
+        "{dot}"
+    );
     assert!(!dot.contains('\u{0007}') && !dot.contains('\0'), "{dot}");
     let svg = run_dot(&dot);
     let options = roxmltree::ParsingOptions {
@@ -99,6 +103,9 @@ fn hostile_labels_reach_graphviz_intact() {
     let all = texts.concat();
     assert!(all.contains("</text><script>alert(1)</script>"), "{all}");
     assert!(all.contains("back\\slash \\N \\G \\l end\\"), "{all}");
+    for word in ["say \"hi\" & 'bye'", "R&amp;D", "&#65;", "&lt;b&gt;"] {
+        assert!(all.contains(word), "{word} in {all}");
+    }
     assert!(!doc.descendants().any(|n| n.has_tag_name("script")));
 }
 

@@ -7,7 +7,7 @@ use ecograph_core::{
 /// Labels that break naive writers of XML, DOT and Mermaid.
 pub const HOSTILE: &[&str] = &[
     "</text><script>alert(1)</script>",
-    "say \"hi\" & 'bye'",
+    "say \"hi\" & 'bye' R&amp;D &#65; &lt;b&gt;",
     "back\\slash \\N \\G \\l end\\",
     "line one\nline two\r\nthree",
     "record {a|b} <port> [x]",
