@@ -1,6 +1,6 @@
 //! `ecograph export`.
 
-use crate::common::{Exit, Fail, load_model, refuse_input, write_atomic};
+use crate::common::{Exit, Fail, load_model, refuse_input, write_output, write_output_with};
 use ecograph_interop::{
     CSV_FILES, Error, ExportOptions, export_graphml, write_archimate, write_csv,
 };
@@ -29,7 +29,7 @@ pub struct Args {
     /// The format to write.
     #[arg(long, value_enum)]
     format: Target,
-    /// The file to write (a directory for csv).
+    /// The file to write, or `-` for standard output (a directory for csv).
     #[arg(long, value_name = "PATH")]
     out: String,
     /// Write names, descriptions and labels in this language only (Archi keeps one).
@@ -66,25 +66,30 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             // Streamed into the atomic writer's temporary file: the document is never
             // held in memory. An export error aborts the write (the target is kept).
             let mut failed: Option<Error> = None;
-            refuse_input(out)?;
-            let written = ecograph_core::fs::write_atomic_with(out, |w| {
+            let written = write_output_with(Some(out), |w| {
                 pipelined(w, |chunks| write_archimate(&model, &options, chunks))
                     .map_err(aside(&mut failed))?
             });
             if let Some(e) = failed {
                 return Err(interop_fail(&e));
             }
-            written.map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", out.display())))?;
+            written?;
         }
         Target::Graphml => {
             let xml = export_graphml(&model, &options).map_err(|e| interop_fail(&e))?;
-            write_atomic(out, &xml)?;
+            write_output(Some(out), &xml)?;
         }
         Target::Csv => {
             // The three files are streamed into their temporary files at once, never
             // held in memory; each is renamed into place only when all three are
             // complete (properties.csv first, elements.csv last). An export error
             // aborts all three writes.
+            if args.out == "-" {
+                return Err(Fail::usage(
+                    "csv is three files (elements.csv, relations.csv, properties.csv): \
+                     --out must be a directory, not `-`",
+                ));
+            }
             std::fs::create_dir_all(out).map_err(|e| Fail::io(out, &e))?;
             let paths = CSV_FILES.map(|name| out.join(name));
             for p in &paths {

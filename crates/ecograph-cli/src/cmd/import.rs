@@ -1,7 +1,7 @@
 //! `ecograph import`.
 
 use crate::cmd::export::interop_fail;
-use crate::common::{Exit, Fail, refuse_input};
+use crate::common::{Exit, Fail, write_output_with};
 use ecograph_interop::{CSV_FILES, Imported, import_archimate, import_csv};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Write};
@@ -26,7 +26,7 @@ pub struct Args {
     /// The format of the input.
     #[arg(long, value_enum)]
     from: Source,
-    /// The model file to write.
+    /// The model file to write, or `-` for standard output.
     #[arg(long, value_name = "MODEL.json")]
     out: String,
 }
@@ -76,14 +76,11 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         crate::common::eprint_line(&format!("warning: {w}"));
     }
     // Streamed: the model's canonical JSON is never held whole.
-    let out = Path::new(&args.out);
-    refuse_input(out)?;
-    ecograph_core::fs::write_atomic_with(out, |w| {
+    write_output_with(Some(Path::new(&args.out)), |w| {
         let mut w = BufWriter::with_capacity(1 << 16, w);
         imported.model.write_canonical_json(&mut w)?;
         w.flush()
-    })
-    .map_err(|e| Fail::usage(format!("cannot write `{}`: {e}", out.display())))?;
+    })?;
     // The process ends after this command: freeing a large model item by item would
     // only delay its exit, which returns the memory at once.
     std::mem::forget(imported);

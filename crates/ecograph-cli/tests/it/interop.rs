@@ -225,3 +225,50 @@ fn assert_no_temporary_in(dir: &std::path::Path) {
         "{names:?}"
     );
 }
+
+#[test]
+fn out_dash_is_standard_output_for_one_file_and_refused_for_csv() {
+    let dir = scratch("interop", "dash");
+    let in_dir = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_ecograph"))
+            .args(args)
+            .current_dir(&*dir)
+            .output()
+            .expect("the binary runs")
+    };
+    let xml = dir.join("te24.xml");
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "archimate",
+        "--out",
+        &xml.display().to_string(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = in_dir(&["export", &te24(), "--format", "archimate", "--out", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(o.stdout, std::fs::read(&xml).expect("written"));
+    let o = in_dir(&["export", &te24(), "--format", "graphml", "--out", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("<graphml"), "{}", stdout(&o));
+    let o = in_dir(&[
+        "import",
+        &xml.display().to_string(),
+        "--from",
+        "archimate",
+        "--out",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), stdout(&run(&["fmt", &te24()])));
+    let o = in_dir(&["export", &te24(), "--format", "csv", "--out", "-"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--out must be a directory, not `-`"),
+        "{}",
+        stderr(&o)
+    );
+    // Nothing was written as a file named `-`.
+    assert!(!dir.join("-").exists());
+}
