@@ -48,6 +48,16 @@ pub(crate) const A_SOURCE_REL: &str = "archimate:source-relationship";
 pub(crate) const A_TARGET_REL: &str = "archimate:target-relationship";
 pub(crate) const A_PROP_TYPE: &str = "archimate:property-type:";
 
+/// Whether `e` came in without a name (a junction, say: the importer names it by its
+/// id and marks it [`A_UNNAMED`]) and still has only that name: then it goes out
+/// without a name again. An element renamed since keeps its new name, and coming back
+/// it is a named element, without the marker.
+fn still_unnamed(e: &ecograph_core::Element<'_>) -> bool {
+    e.property(A_UNNAMED) == Some("true")
+        && e.name().translations().is_none()
+        && e.name().default_value() == e.id().as_str()
+}
+
 /// Relation marker for the Association that says a flow carries a data element.
 const REL_DATA: &str = "data";
 /// Relation marker for the relationship that stands for `parent`.
@@ -484,7 +494,7 @@ impl<'m> Exchange<'m> {
                 typ: self.types[i].clone().into(),
                 ..Concept::default()
             };
-            if e.property(A_UNNAMED) != Some("true") {
+            if !still_unnamed(&e) {
                 c.name = lang_text(e.name(), lang);
             }
             if let Some(d) = e.description() {

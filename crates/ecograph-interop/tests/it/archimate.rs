@@ -1088,3 +1088,40 @@ fn the_first_character_xml_cannot_hold_is_reported_from_runs() {
         )
     );
 }
+
+#[test]
+fn a_junction_renamed_after_import_keeps_its_new_name_in_both_formats() {
+    let xml = std::fs::read_to_string(fixture("archimate/foreign.xml")).expect("fixture");
+    let mut json: serde_json::Value =
+        serde_json::from_str(&import(&xml).model.to_canonical_json()).expect("JSON");
+    let junction = json["elements"]
+        .as_array_mut()
+        .expect("elements")
+        .iter_mut()
+        .find(|e| e["id"] == "id-j1")
+        .expect("the junction");
+    assert_eq!(junction["properties"]["archimate:unnamed"], "true");
+    junction["name"] = "Decision point".into();
+    let renamed = Model::from_json_str(&json.to_string()).expect("valid");
+    let name_of = |m: &Model| {
+        m.element("id-j1")
+            .map(|e| e.name().default_value().to_owned())
+    };
+    let back = import(&export(&renamed)).model;
+    assert_eq!(name_of(&back).as_deref(), Some("Decision point"));
+    assert_eq!(
+        back.element("id-j1")
+            .and_then(|e| e.property("archimate:unnamed")),
+        None
+    );
+    let files = ecograph_interop::export_csv(&renamed, &ExportOptions::default()).expect("csv");
+    let back = ecograph_interop::import_csv(
+        &files.elements[..],
+        Some(&files.relations[..]),
+        Some(&files.properties[..]),
+        ["elements.csv", "relations.csv", "properties.csv"],
+    )
+    .expect("imports")
+    .model;
+    assert_eq!(name_of(&back).as_deref(), Some("Decision point"));
+}
