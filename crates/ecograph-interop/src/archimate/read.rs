@@ -90,8 +90,9 @@ fn lang(attrs: &[Attr]) -> Option<Lang> {
 struct Reader {
     doc: Doc,
     problems: Vec<Problem>,
-    /// Property definition identifier -> (name, type).
-    defs: Vec<(String, String, String, Pos)>,
+    /// Property definition identifier -> (name, type); the name is `None` while the
+    /// definition has no `<name>`.
+    defs: Vec<(String, Option<String>, String, Pos)>,
     /// Properties read, as (owner, index in the owner's list) -> definition identifier.
     /// The definition identifier is an index into `def_refs`: a file names a handful
     /// of definitions from a million properties.
@@ -189,8 +190,10 @@ impl Reader {
             return;
         }
         match (o, field) {
-            (Owner::PropDef(i), Field::Name) if self.defs[i].1.is_empty() => {
-                self.defs[i].1 = pair.1.clone();
+            (Owner::PropDef(i), Field::Name)
+                if self.defs[i].1.as_ref().is_none_or(String::is_empty) =>
+            {
+                self.defs[i].1 = Some(pair.1.clone());
             }
             (Owner::Item, Field::Label) => {
                 if let Some(Frame::Item { label, .. }) = stack
@@ -407,7 +410,7 @@ fn start(r: &mut Reader, stack: &mut [Frame], local: &str, attrs: &[Attr], at: P
         }
         (Some(Frame::List("propertyDefinitions")), "propertyDefinition") => {
             let t = attr(attrs, "type").unwrap_or("string").to_owned();
-            r.defs.push((ident(), String::new(), t, at));
+            r.defs.push((ident(), None, t, at));
             Frame::Owner(Owner::PropDef(r.defs.len() - 1))
         }
         (Some(Frame::List("diagrams")), "view") => {
@@ -594,7 +597,7 @@ type Given<'d> = (&'d str, At, u8, &'static str);
 
 fn given<'d>(
     doc: &'d Doc,
-    defs: &'d [(String, String, String, Pos)],
+    defs: &'d [(String, Option<String>, String, Pos)],
 ) -> impl Iterator<Item = Given<'d>> + 'd {
     let elements = doc.elements.iter();
     let elements = elements.map(|c| (&*c.ident, c.at, IS_ELEMENT, "an element"));
@@ -769,9 +772,9 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     ordered.sort_by_key(|(i, sub, _)| (*i, *sub));
     problems.extend(ordered.into_iter().map(|(_, _, p)| p));
     let seen = Seen([seen0, seen1]);
-    let mut def_names: HashMap<&str, (&str, &str)> = HashMap::default();
+    let mut def_names: HashMap<&str, (Option<&str>, &str)> = HashMap::default();
     for (id, name, t, _) in &r.defs {
-        def_names.insert(id.as_str(), (name.as_str(), t.as_str()));
+        def_names.insert(id.as_str(), (name.as_deref(), t.as_str()));
     }
     // References.
     let given_to = |id: &str, bits: u8| seen.get(id).is_some_and(|(_, is, _)| is & bits != 0);
@@ -911,7 +914,7 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
     let mut keys: Vec<Option<Arc<str>>> = vec![None; r.def_refs.len()];
     // Each definition referred to, looked up once (a file names a handful from a
     // million properties).
-    let defs: Vec<Option<(&str, &str)>> = r
+    let defs: Vec<Option<(Option<&str>, &str)>> = r
         .def_refs
         .iter()
         .map(|def| def_names.get(def.as_str()).copied())
@@ -930,7 +933,10 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
         let key = match keys.get(*d as usize) {
             Some(Some(k)) => Arc::clone(k),
             _ => {
-                let k: Arc<str> = if name.is_empty() { def } else { name }.into();
+                // The name is the key, the empty one too (a model may have it, and
+                // the exporter writes it as an empty name); a definition without a
+                // name, which the schema does not allow, is keyed by its identifier.
+                let k: Arc<str> = name.unwrap_or(def).into();
                 if let Some(slot) = keys.get_mut(*d as usize) {
                     *slot = Some(Arc::clone(&k));
                 }

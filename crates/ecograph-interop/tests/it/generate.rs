@@ -105,7 +105,8 @@ pub fn model(seed: u64, n: usize) -> Model {
         if r.chance(30) {
             m.insert(
                 "properties".into(),
-                json!({ "owner": word(&mut r), "cost €": "12" }),
+                // The empty key too: the format allows it.
+                json!({ "owner": word(&mut r), "cost €": "12", "": "blank key" }),
             );
         }
         if kind == ElementKind::Task {
