@@ -10,7 +10,7 @@
 use crate::doc::{Concept, Diagram, Doc, End, Ident, LangText, Prop, Props, intern};
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
-use crate::mapping::{self, A_FOLDER, P_VIEW};
+use crate::mapping::{self, A_FOLDER, A_SPECIALIZATION, P_VIEW};
 use crate::pipe::{Feed, Take};
 use crate::types;
 use crate::{ExportOptions, Imported};
@@ -44,7 +44,6 @@ const MODEL_TYPE: &str = "ArchimateModel";
 const P_NAME: &str = "ecograph:name";
 const P_DOC: &str = "ecograph:documentation";
 const P_PROP_TYPES: &str = "ecograph:property-types";
-const P_SPECIALIZATION: &str = "archimate:specialization";
 const ACCESS_TYPE: &str = "Access_Type";
 const DIRECTED: &str = "Directed";
 const INFLUENCE: &str = "Influence_Strength";
@@ -203,7 +202,8 @@ pub fn write_csv<E: Write, R: Write, P: Write>(
     };
     let mut i = 0;
     ex.for_each_element(|c| {
-        el.row(&[&c.ident, csv_type(c), c.name.first(), c.doc.first(), ""]);
+        let spec = specialization(c);
+        el.row(&[&c.ident, csv_type(c), c.name.first(), c.doc.first(), spec]);
         let mut ps: Vec<(String, String)> = Vec::new();
         text_props(&c.name, P_NAME, &mut ps);
         text_props(&c.doc, P_DOC, &mut ps);
@@ -215,7 +215,7 @@ pub fn write_csv<E: Write, R: Write, P: Write>(
         if let Some(f) = folder_of(i, false).filter(|_| i < model.element_count()) {
             ps.push((A_FOLDER.into(), f));
         }
-        for p in &c.props {
+        for p in c.props.iter().filter(|p| &*p.key != A_SPECIALIZATION) {
             pr.row(&[&c.ident, &p.key, p.value.first()]);
         }
         for (k, v) in &ps {
@@ -235,7 +235,7 @@ pub fn write_csv<E: Write, R: Write, P: Write>(
             c.doc.first(),
             &c.source,
             &c.target,
-            "",
+            specialization(c),
         ]);
         let mut ps: Vec<(String, String)> = Vec::new();
         text_props(&c.name, P_NAME, &mut ps);
@@ -258,7 +258,7 @@ pub fn write_csv<E: Write, R: Write, P: Write>(
             }
             rel_index += 1;
         }
-        for p in &c.props {
+        for p in c.props.iter().filter(|p| &*p.key != A_SPECIALIZATION) {
             pr.row(&[&c.ident, &p.key, p.value.first()]);
         }
         for (k, v) in &ps {
@@ -266,6 +266,15 @@ pub fn write_csv<E: Write, R: Write, P: Write>(
         }
     });
     Ok((el.finish()?, rel.finish()?, pr.finish()?))
+}
+
+/// The concept's Archi specialization, for the `Specialization` column (its property is
+/// then not written to properties.csv).
+fn specialization(c: &Concept) -> &str {
+    c.props
+        .iter()
+        .find(|p| &*p.key == A_SPECIALIZATION)
+        .map_or("", |p| p.value.first())
 }
 
 struct BomSkip<R> {
@@ -977,7 +986,7 @@ fn read_doc<R: Read>(
         }
         if !spec.is_empty() {
             c.props.push(Prop {
-                key: intern(&mut keys, P_SPECIALIZATION),
+                key: intern(&mut keys, A_SPECIALIZATION),
                 value: LangText::plain(spec),
             });
         }
@@ -1054,7 +1063,7 @@ fn read_doc<R: Read>(
             }
             if !spec.is_empty() {
                 c.props.push(Prop {
-                    key: intern(&mut keys, P_SPECIALIZATION),
+                    key: intern(&mut keys, A_SPECIALIZATION),
                     value: LangText::plain(spec),
                 });
             }

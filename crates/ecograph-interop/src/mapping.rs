@@ -44,6 +44,12 @@ pub(crate) const A_DIRECTED: &str = "archimate:isDirected";
 pub(crate) const A_DOC: &str = "archimate:documentation";
 pub(crate) const A_FOLDER: &str = "archimate:folder";
 pub(crate) const A_UNNAMED: &str = "archimate:unnamed";
+/// An Archi specialization (profile) name: Archi's CSV column `Specialization`, and in
+/// the exchange format the property whose definition has the identifier
+/// [`SPECIALIZATION_DEF`] (the only way Archi writes and reads one there).
+pub(crate) const A_SPECIALIZATION: &str = "archimate:specialization";
+/// See [`A_SPECIALIZATION`].
+pub(crate) const SPECIALIZATION_DEF: &str = "specialization";
 pub(crate) const A_SOURCE_REL: &str = "archimate:source-relationship";
 pub(crate) const A_TARGET_REL: &str = "archimate:target-relationship";
 pub(crate) const A_PROP_TYPE: &str = "archimate:property-type:";
@@ -437,6 +443,15 @@ impl<'m> Exchange<'m> {
 
     /// Every property key any concept has (the model, elements, relationships, views),
     /// sorted: exactly the keys the concepts given out carry.
+    /// Whether an element, relationship or view already has the identifier `ident`.
+    pub fn identifier_taken(&self, ident: &str) -> bool {
+        self.idents
+            .iter()
+            .chain(&self.rel_idents)
+            .any(|i| i == ident)
+            || self.head.diagrams.iter().any(|d| &*d.ident == ident)
+    }
+
     pub fn property_keys(&self) -> BTreeSet<Cow<'_, str>> {
         let mut keys: BTreeSet<Cow<'_, str>> = BTreeSet::new();
         let head = self.head.props.iter();

@@ -4,7 +4,7 @@ mod read;
 
 use crate::doc::{Concept, Item, LangText, Prop};
 use crate::error::Error;
-use crate::mapping::{self, Exchange};
+use crate::mapping::{self, A_SPECIALIZATION, Exchange, SPECIALIZATION_DEF};
 use crate::xmlwrite::Xml;
 use crate::{ExportOptions, Imported};
 use ecograph_core::Model;
@@ -72,7 +72,9 @@ fn text<W: Write>(x: &mut Xml<W>, tag: &str, t: &LangText) {
     }
 }
 
-/// Property definitions: every key used, sorted, and its identifier `__pd.N`.
+/// Property definitions: every key used, sorted, and its identifier `__pd.N`; Archi's
+/// specialization has its fixed identifier (unless an element, relationship or view
+/// took it).
 struct Defs<'d> {
     keys: Vec<Cow<'d, str>>,
     ids: Vec<String>,
@@ -143,8 +145,19 @@ fn relationship<W: Write>(x: &mut Xml<W>, c: &Concept, defs: &Defs<'_>) {
 fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
     let doc = &ex.head;
     let keys: Vec<Cow<'_, str>> = ex.property_keys().into_iter().collect();
+    let archi_specialization = !ex.identifier_taken(SPECIALIZATION_DEF);
     let defs = Defs {
-        ids: (0..keys.len()).map(|i| format!("__pd.{i}")).collect(),
+        ids: keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| {
+                if archi_specialization && k == A_SPECIALIZATION {
+                    SPECIALIZATION_DEF.to_owned()
+                } else {
+                    format!("__pd.{i}")
+                }
+            })
+            .collect(),
         keys,
     };
 
@@ -219,7 +232,13 @@ fn write_doc<W: Write>(ex: &Exchange<'_>, out: W) -> Result<W, Error> {
                 .map_or("string", String::as_str);
             x.start("propertyDefinition", &[("identifier", id), ("type", t)]);
             x.context_of("property", k);
-            x.text_element("name", &[], k);
+            // Archi names its specialization definition so.
+            let name = if id == SPECIALIZATION_DEF {
+                "Specialization"
+            } else {
+                k
+            };
+            x.text_element("name", &[], name);
             x.end("propertyDefinition");
         }
         x.end("propertyDefinitions");

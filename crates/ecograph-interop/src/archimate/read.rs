@@ -7,6 +7,7 @@ use crate::doc::{
 };
 use crate::error::{Error, Pos, Problem, Suggestions};
 use crate::hash::{HashMap, HashSet};
+use crate::mapping::{A_SPECIALIZATION, SPECIALIZATION_DEF};
 use crate::types;
 use crate::xmlread::{Attr, Ev, Events, XmlIn, piped};
 use ecograph_core::suggest::closest;
@@ -936,7 +937,13 @@ fn finish(mut r: Reader, file: &str) -> Result<Doc, Error> {
                 // The name is the key, the empty one too (a model may have it, and
                 // the exporter writes it as an empty name); a definition without a
                 // name, which the schema does not allow, is keyed by its identifier.
-                let k: Arc<str> = name.unwrap_or(def).into();
+                // Archi's specialization is known by its definition's identifier.
+                let k: Arc<str> = if def == SPECIALIZATION_DEF {
+                    A_SPECIALIZATION
+                } else {
+                    name.unwrap_or(def)
+                }
+                .into();
                 if let Some(slot) = keys.get_mut(*d as usize) {
                     *slot = Some(Arc::clone(&k));
                 }

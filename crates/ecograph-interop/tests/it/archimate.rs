@@ -1125,3 +1125,85 @@ fn a_junction_renamed_after_import_keeps_its_new_name_in_both_formats() {
     .model;
     assert_eq!(name_of(&back).as_deref(), Some("Decision point"));
 }
+
+/// An Archi file with a specialization (Archi writes it as a property of the definition
+/// `specialization`) and an ordinary property.
+const ARCHI_SPECIALIZATION: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"
+       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="id-m">
+  <name xml:lang="en">Desk</name>
+  <elements>
+    <element identifier="id-a1" xsi:type="BusinessActor">
+      <name xml:lang="en">Customer desk</name>
+      <properties>
+        <property propertyDefinitionRef="propid-1"><value xml:lang="en">Ann</value></property>
+        <property propertyDefinitionRef="specialization"><value xml:lang="en">Customer</value></property>
+      </properties>
+    </element>
+  </elements>
+  <propertyDefinitions>
+    <propertyDefinition identifier="propid-1" type="string"><name xml:lang="en">Owner</name></propertyDefinition>
+    <propertyDefinition identifier="specialization" type="string"><name xml:lang="en">Specialization</name></propertyDefinition>
+  </propertyDefinitions>
+</model>
+"#;
+
+#[test]
+fn archis_specialization_is_the_csv_columns_property_and_goes_back_as_archi_reads_it() {
+    let m = import(ARCHI_SPECIALIZATION).model;
+    let a = m.element("id-a1").expect("element");
+    assert_eq!(a.property("archimate:specialization"), Some("Customer"));
+    assert_eq!(a.property("Owner"), Some("Ann"));
+    assert_eq!(a.property("Specialization"), None);
+    let xml = export(&m);
+    assert_eq!(check(&xml), Vec::<String>::new());
+    assert!(
+        xml.contains(r#"<property propertyDefinitionRef="specialization">"#),
+        "{xml}"
+    );
+    assert!(
+        xml.contains(
+            r#"<propertyDefinition identifier="specialization" type="string">
+      <name>Specialization</name>"#
+        ),
+        "{xml}"
+    );
+    assert_eq!(
+        import(&xml).model.to_canonical_json(),
+        m.to_canonical_json()
+    );
+    // The CSV export writes it in Archi's Specialization column.
+    let files = ecograph_interop::export_csv(&m, &ExportOptions::default()).expect("csv");
+    let elements = String::from_utf8(files.elements).expect("UTF-8");
+    let mut rows = elements.lines();
+    let header: Vec<&str> = rows.next().expect("header").split(',').collect();
+    let column = header
+        .iter()
+        .position(|h| h.trim_matches(['"', '\u{feff}']) == "Specialization")
+        .expect("a Specialization column");
+    let row = rows
+        .find(|r| r.contains("id-a1"))
+        .expect("the element's row");
+    assert_eq!(
+        row.split(',').nth(column).map(|c| c.trim_matches('"')),
+        Some("Customer")
+    );
+}
+
+#[test]
+fn a_specialization_keeps_a_round_trip_where_an_element_has_the_identifier_specialization() {
+    let m = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "specialization", "kind": "actor", "name": "Taken"},
+            {"id": "b", "kind": "actor", "name": "B",
+             "properties": {"archimate:specialization": "Customer"}}],
+           "relations": [{"from": "specialization", "to": "b", "kind": "linked"}]}"#,
+    )
+    .expect("valid");
+    let xml = export(&m);
+    assert_eq!(check(&xml), Vec::<String>::new());
+    assert_eq!(
+        import(&xml).model.to_canonical_json(),
+        m.to_canonical_json()
+    );
+}
