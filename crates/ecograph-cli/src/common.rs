@@ -186,21 +186,28 @@ pub fn load_model(path: &str) -> Result<Model, Fail> {
     }
 }
 
-/// Pretty JSON with a final newline.
+/// Pretty JSON with a final newline, its terminal-unsafe characters as `\u` escapes
+/// ([`ecograph_core::term::json_safe`]): the same JSON value, safe to print, and left
+/// alone by the terminal escaping of standard output.
 pub fn json_out(value: &serde_json::Value) -> Vec<u8> {
-    let mut v = serde_json::to_vec_pretty(value).unwrap_or_default();
+    let text = serde_json::to_string_pretty(value).unwrap_or_default();
+    let mut v = ecograph_core::term::json_safe(&text)
+        .into_owned()
+        .into_bytes();
     v.push(b'\n');
     v
 }
 
 /// Writes `value` as pretty JSON with a final newline, streamed (serialized straight to
-/// the output, never held as one JSON value), to stdout or a file as [`write_output`].
+/// the output, never held as one JSON value), to stdout or a file as [`write_output`];
+/// terminal-unsafe characters are `\u` escapes, as in [`json_out`].
 pub fn write_json(out: Option<&Path>, value: &impl serde::Serialize) -> Result<(), Fail> {
     write_output_with(out, |w| {
-        let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+        let w = std::io::BufWriter::with_capacity(1 << 16, w);
+        let mut w = ecograph_core::term::JsonSafe::new(w);
         serde_json::to_writer_pretty(&mut w, value)?;
         w.write_all(b"\n")?;
-        w.flush()
+        w.into_inner()?.flush()
     })
 }
 

@@ -70,9 +70,13 @@ impl Model {
     ///
     /// # Errors
     /// Whatever writing to `w` returns.
-    pub fn write_canonical_json(&self, mut w: impl std::io::Write) -> std::io::Result<()> {
+    pub fn write_canonical_json(&self, w: impl std::io::Write) -> std::io::Result<()> {
+        // Characters a terminal would act on (bidirectional controls, C1 controls, ...)
+        // are `\u` escapes, so the file shows them in a review and prints safely.
+        let mut w = crate::term::JsonSafe::new(w);
         canonical(self, &mut w)?;
-        w.write_all(b"\n")
+        std::io::Write::write_all(&mut w, b"\n")?;
+        w.into_inner().map(drop)
     }
 
     /// Writes the model's canonical JSON ([`Model::to_canonical_json`]) to `path`

@@ -107,3 +107,64 @@ fn diagnostics_escape_control_characters() {
     assert_terminal_safe("check stderr", &e);
     std::fs::remove_dir_all(&dir).expect("cleaned up");
 }
+
+/// JSON on standard output stays JSON: the characters a terminal would act on that
+/// JSON allows raw (DEL, C1 controls, line separators, bidirectional controls, as in
+/// right-to-left names) are `\u` escapes, so the value is the model's, and `fmt` gives
+/// the same bytes to standard output and to the file.
+#[test]
+fn json_outputs_keep_bidi_and_c1_characters_as_json_escapes() {
+    let dir = scratch("terminal", "json");
+    let name = "\u{202b}שלום\u{202c} a\u{7f}b\u{85}c\u{2028}d\u{2066}e\u{2069}";
+    let model = serde_json::json!({
+        "ecograph": 1,
+        "elements": [
+            {"id": "a", "kind": "system", "name": name},
+            {"id": "b", "kind": "system", "name": "B"}
+        ],
+        "relations": [{"kind": "uses", "from": "a", "to": "b", "label": name}]
+    });
+    let path = dir.join("m.json");
+    std::fs::write(&path, model.to_string()).expect("written");
+    let p = path.to_str().expect("utf-8");
+    let parsed = |what: &str, o: &std::process::Output| -> serde_json::Value {
+        assert_eq!(o.status.code(), Some(0), "{what}: {}", stderr(o));
+        assert_terminal_safe(what, &stdout(o));
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{what}: {e}\n{}", stdout(o)))
+    };
+    let formatted = run(&["fmt", p]);
+    assert_eq!(parsed("fmt", &formatted)["elements"][0]["name"], name);
+    let o = run(&["fmt", "--write", p]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(std::fs::read(&path).expect("written"), formatted.stdout);
+    assert_eq!(run(&["check", p]).status.code(), Some(0));
+    let listed = parsed("list", &run(&["list", p, "--format", "json"]));
+    assert!(
+        listed
+            .to_string()
+            .contains(&serde_json::Value::from(name).to_string())
+    );
+    let shown = parsed("show", &run(&["show", p, "a", "--format", "json"]));
+    assert!(
+        shown
+            .to_string()
+            .contains(&serde_json::Value::from(name).to_string())
+    );
+    // `a` uses `b`: a change to `b` reaches `a`, and the JSON names it.
+    let impact = parsed(
+        "impact",
+        &run(&["impact", p, "--modified", "b", "--format", "json"]),
+    );
+    assert_eq!(impact["affected"][0]["name"], name, "{impact}");
+    // A diagnostic naming an unknown id with such characters.
+    let bad = dir.join("bad.json");
+    let mut broken = model.clone();
+    broken["elements"][1]["parent"] = serde_json::Value::from("x\u{202e}y");
+    std::fs::write(&bad, broken.to_string()).expect("written");
+    let o = run(&["check", bad.to_str().expect("utf-8"), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_terminal_safe("check", &stdout(&o));
+    let diags: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(diags[0]["id"], "x\u{202e}y", "{diags}");
+    assert!(stdout(&o).contains("x\\u202ey"), "{}", stdout(&o));
+}

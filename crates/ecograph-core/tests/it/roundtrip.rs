@@ -248,8 +248,10 @@ fn a_view_read_on_its_own_lists_every_problem() {
 
 /// The canonical text as it was made before it was streamed: the whole model as one
 /// `serde_json::Value`, pretty-printed, and a newline.
+/// The JSON value printed, with the characters a terminal would act on as `\u` escapes.
 fn value_form(m: &Model) -> String {
-    serde_json::to_string_pretty(&m.to_json()).expect("a value prints") + "\n"
+    let printed = serde_json::to_string_pretty(&m.to_json()).expect("a value prints");
+    ecograph_core::term::json_safe(&printed).into_owned() + "\n"
 }
 
 #[test]
@@ -281,6 +283,7 @@ fn streamed_canonical_json_is_the_json_value_printed() {
     ] {
         let m = Model::from_json_str(src).expect("valid");
         assert_eq!(m.to_canonical_json(), value_form(&m), "{src}");
+        assert!(!m.to_canonical_json().contains('\u{202e}'));
     }
 }
 
