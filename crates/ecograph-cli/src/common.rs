@@ -167,8 +167,12 @@ pub fn eprint_line(message: &str) {
 /// Loads and validates a model; prints its errors (not its warnings) to stderr and fails
 /// with exit code 1 when it is invalid.
 pub fn load_model(path: &str) -> Result<Model, Fail> {
-    let src = read_bytes(path)?;
-    let checked = Model::check_bytes(&src, Some(source_name(path)));
+    load_model_from(path, &read_bytes(path)?)
+}
+
+/// [`load_model`] of the bytes `src`, already read from `path`.
+pub fn load_model_from(path: &str, src: &[u8]) -> Result<Model, Fail> {
+    let checked = Model::check_bytes(src, Some(source_name(path)));
     match checked.model {
         Some(m) => Ok(m),
         None => {

@@ -1,6 +1,6 @@
 //! `ecograph fmt`.
 
-use crate::common::{Exit, Fail, load_model, read_source, write_output};
+use crate::common::{Exit, Fail, load_model_from, read_bytes, write_output};
 use std::path::Path;
 
 #[derive(Debug, clap::Args)]
@@ -17,14 +17,20 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
-    let model = load_model(&args.model)?;
+    // Read once: standard input or a pipe cannot be read again for --check.
+    let src = read_bytes(&args.model)?;
+    let model = load_model_from(&args.model, &src)?;
     let canonical = model.to_canonical_json();
     if args.check {
-        let current = read_source(&args.model)?;
-        if current != canonical {
+        if src != canonical.as_bytes() {
+            let fix = if args.model == "-" {
+                "`ecograph fmt -` prints it".to_owned()
+            } else {
+                format!("run `ecograph fmt --write {}`", args.model)
+            };
             crate::common::eprint_line(&format!(
-                "{} is not in canonical form: run `ecograph fmt --write {}`",
-                args.model, args.model
+                "{} is not in canonical form: {fix}",
+                crate::common::source_name(&args.model)
             ));
             return Ok(Exit::Gate);
         }

@@ -303,3 +303,36 @@ fn list_prints_an_id_longer_than_any_format_width() {
     let expected = format!("{:<40}  system       a\n{long}  system       long\n", "s0");
     assert_eq!(stdout(&o), expected);
 }
+
+/// `fmt --check` reads its input once: standard input and a FIFO cannot be read twice.
+#[test]
+fn fmt_check_reads_standard_input_and_a_fifo_once() {
+    let canonical = stdout(&run(&["fmt", &te24()]));
+    assert_eq!(
+        run_stdin(&["fmt", "--check", "-"], &canonical)
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run_stdin(&["fmt", "--check", "-"], &canonical.replace("\n  ", "\n "));
+    assert_eq!(o.status.code(), Some(3));
+    assert!(
+        stderr(&o).contains("<stdin> is not in canonical form: `ecograph fmt -` prints it"),
+        "{}",
+        stderr(&o)
+    );
+    let dir = crate::support::scratch("core", "fmt-fifo");
+    let fifo = dir.join("model.json");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let writer = {
+        let (fifo, text) = (fifo.clone(), canonical.clone());
+        std::thread::spawn(move || std::fs::write(fifo, text))
+    };
+    let o = run(&["fmt", "--check", fifo.to_str().expect("utf-8")]);
+    writer.join().expect("writer").expect("written");
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
