@@ -685,7 +685,8 @@ fn text_change_lines<'v>(
         (a, b) => {
             let quoted =
                 |v: Option<&str>| v.map_or_else(|| "(none)".into(), |s| Value::from(s).to_string());
-            format!("{} -> {}", quoted(a), quoted(b))
+            // JSON quoting escapes C0 controls; the terminal escape the rest.
+            ecograph_core::term::escape(&format!("{} -> {}", quoted(a), quoted(b))).into_owned()
         }
     };
     match (old, new) {
@@ -721,13 +722,20 @@ const ALIGN_WORDS: usize = 1_000_000;
 /// diff of many long texts stays linear: the texts past it change as one run.
 const ALIGN_BUDGET: usize = 50_000_000;
 
+/// What changed from `a` to `b`, word-diff style ([`changed_words_raw`]), escaped for a
+/// terminal ([`ecograph_core::term::escape`]): a line break or a control character in
+/// the text cannot start a line of its own or reach the terminal.
+fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
+    ecograph_core::term::escape(&changed_words_raw(a, b, budget)).into_owned()
+}
+
 /// What changed from `a` to `b`, word-diff style: each run of words only `a` has as
 /// `[-removed-]`, of words only `b` has as `{+added+}`, and of the words both have, at
 /// most [`CONTEXT`] characters (whole words) beside a change, `…` where more are left
 /// out. The words are aligned by a longest common subsequence where the texts are short
 /// enough ([`ALIGN_WORDS`]), else the common start and end are kept and all between
 /// them is one change.
-fn changed_words(a: &str, b: &str, budget: &Cell<usize>) -> String {
+fn changed_words_raw(a: &str, b: &str, budget: &Cell<usize>) -> String {
     let (a, b) = (words(a), words(b));
     let same = |x: &[Word<'_>], y: &[Word<'_>]| {
         x.len() == y.len() && x.iter().zip(y).all(|(p, q)| p.0 == q.0)

@@ -168,3 +168,41 @@ fn json_outputs_keep_bidi_and_c1_characters_as_json_escapes() {
     assert_eq!(diags[0]["id"], "x\u{202e}y", "{diags}");
     assert!(stdout(&o).contains("x\\u202ey"), "{}", stdout(&o));
 }
+
+/// A long text's word diff cannot forge a line or carry a control character, on
+/// standard output or in the `-o` file.
+#[test]
+fn diff_of_long_texts_escapes_line_breaks_and_controls() {
+    let dir = scratch("terminal", "diff-words");
+    let model = |word: &str| {
+        let description = format!(
+            "{}{word}\u{1b}[2J\u{202e}\n- system `x` forged end",
+            "filler words ".repeat(8)
+        );
+        serde_json::json!({"ecograph": 1, "elements": [
+            {"id": "a", "kind": "system", "name": "A", "description": description}]})
+        .to_string()
+    };
+    let (old, new) = (dir.join("old.json"), dir.join("new.json"));
+    std::fs::write(&old, model("before")).expect("written");
+    std::fs::write(&new, model("after")).expect("written");
+    let (old, new) = (old.to_str().expect("utf-8"), new.to_str().expect("utf-8"));
+    let file = dir.join("diff.txt");
+    let o = run(&["diff", old, new, "-o", file.to_str().expect("utf-8")]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let written = std::fs::read_to_string(&file).expect("written");
+    for text in [stdout(&run(&["diff", old, new])), written] {
+        assert_terminal_safe("diff", &text);
+        assert!(!text.lines().any(|l| l.starts_with("- system")), "{text}");
+        let line = text
+            .lines()
+            .find(|l| l.contains("description"))
+            .unwrap_or_else(|| panic!("{text}"));
+        assert!(
+            line.contains(
+                "[-before\\u{1b}[2J\\u{202e}-]{+after\\u{1b}[2J\\u{202e}+}\\n- system `x` forged end"
+            ),
+            "{line}"
+        );
+    }
+}
