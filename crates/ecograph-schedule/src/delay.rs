@@ -3,6 +3,7 @@
 use super::cpm::{Plan, is_sink};
 use super::graph::{Graph, NONE, end_of, item_of_event, start_of};
 use super::{Absorbed, AbsorbedBy, Breach, BreachKind, DelayReport, Error, Moved, dated_task};
+use ecograph_core::time::DurationUnit;
 use ecograph_core::{Date, Duration};
 
 /// Delays the ends of the given tasks and reports what moves.
@@ -203,8 +204,111 @@ fn too_late(g: &Graph<'_>, v: u32, value: i64) -> Result<(), Error> {
     })
 }
 
-/// An end boundary pushed by a duration, by the calendar: an end in June delayed by
-/// `2m` ends in August.
+/// An end boundary (the day after the last day) pushed by a duration, by the calendar:
+/// the last day moves by the months or years, a month's last day to the last day of the
+/// month it lands in (an end on 30 June delayed by `2m` ends on 31 August, on 30 March
+/// by `1m` on 30 April, on 31 January by `1m` on 28 or 29 February).
 fn shift(boundary: i64, by: Duration) -> i64 {
-    by.after(Date::from_days(boundary)).to_days()
+    let last = Date::from_days(boundary - 1);
+    let moved = by.after(last);
+    let month_end = |d: Date| d.add_days(1).month() != d.month();
+    let moved = if month_end(last) && !matches!(by.unit(), DurationUnit::Days | DurationUnit::Weeks)
+    {
+        // The day before the first of the next month.
+        moved
+            .add_days(1 - i64::from(moved.day()))
+            .add_months(1)
+            .add_days(-1)
+    } else {
+        moved
+    };
+    moved.to_days() + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn boundary(y: i32, m: u8, d: u8) -> i64 {
+        Date::new(y, m, d).expect("a date").to_days() + 1
+    }
+
+    fn last_day(boundary: i64) -> String {
+        Date::from_days(boundary - 1).to_string()
+    }
+
+    #[test]
+    fn a_delay_in_months_moves_the_last_day_by_the_calendar() {
+        let month = Duration::new(1, DurationUnit::Months);
+        let year = Duration::new(1, DurationUnit::Years);
+        for (from, by, to) in [
+            ((2023, 3, 30), month, "2023-04-30"),
+            ((2023, 1, 28), month, "2023-02-28"),
+            ((2023, 1, 30), month, "2023-02-28"),
+            ((2023, 1, 31), month, "2023-02-28"),
+            ((2024, 1, 29), month, "2024-02-29"),
+            ((2024, 2, 29), month, "2024-03-31"),
+            (
+                (2023, 6, 30),
+                Duration::new(2, DurationUnit::Months),
+                "2023-08-31",
+            ),
+            ((2024, 2, 28), year, "2025-02-28"),
+            ((2024, 2, 29), year, "2025-02-28"),
+            ((2023, 12, 31), month, "2024-01-31"),
+            (
+                (2023, 3, 30),
+                Duration::new(1, DurationUnit::Days),
+                "2023-03-31",
+            ),
+            (
+                (2023, 3, 30),
+                Duration::new(2, DurationUnit::Weeks),
+                "2023-04-13",
+            ),
+        ] {
+            let (y, m, d) = from;
+            assert_eq!(
+                last_day(shift(boundary(y, m, d), by)),
+                to,
+                "{from:?} + {by}"
+            );
+        }
+    }
+
+    /// Every last day of 2020–2027 moved by 0–30 months, against the calendar rule
+    /// worked out from a table of month lengths.
+    #[test]
+    fn every_month_delay_matches_the_month_table() {
+        let length = |y: i32, m: u8| match m {
+            2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            _ => 31,
+        };
+        for y in 2020..2028 {
+            for m in 1..=12u8 {
+                for d in 1..=length(y, m) {
+                    for n in 0..=30u32 {
+                        let months = i64::from(y) * 12 + i64::from(m) - 1 + i64::from(n);
+                        let (ty, tm) = (
+                            i32::try_from(months / 12).expect("a year"),
+                            u8::try_from(months % 12 + 1).expect("a month"),
+                        );
+                        let day = if d == length(y, m) {
+                            length(ty, tm)
+                        } else {
+                            d.min(length(ty, tm))
+                        };
+                        let by = Duration::new(n, DurationUnit::Months);
+                        assert_eq!(
+                            last_day(shift(boundary(y, m, d), by)),
+                            format!("{ty:04}-{tm:02}-{day:02}"),
+                            "{y}-{m}-{d} + {n}m"
+                        );
+                    }
+                }
+            }
+        }
+    }
 }
