@@ -85,7 +85,8 @@ impl fmt::Display for ChangeKind {
 pub enum RelationRef {
     /// The relation's `id`.
     Id(String),
-    /// The relation's kind, `from`, `to` and, for flows, `data` (in file order).
+    /// The relation's kind, `from`, `to` and, for flows, `data` (in any order: a flow
+    /// carries a set of data).
     Key {
         /// The kind.
         kind: RelationKind,

@@ -187,15 +187,26 @@ fn data_ids(r: Relation<'_>) -> Value {
     }
 }
 
-/// The relation's identifying fields changed: kind, ends or carried data.
-fn moved(a: Relation<'_>, b: Relation<'_>) -> bool {
+/// The relation's identifying fields changed: kind, ends or carried data (a set: the
+/// order it is written in means nothing).
+fn moved<'m>(a: Relation<'m>, b: Relation<'m>) -> bool {
+    fn data<'m>(r: Relation<'m>) -> Vec<&'m str> {
+        let mut ids: Vec<&str> = r.data_carried().map(|d| d.id().as_str()).collect();
+        ids.sort_unstable();
+        ids
+    }
     a.kind() != b.kind()
         || a.from().id() != b.from().id()
         || a.to().id() != b.to().id()
-        || !a
-            .data_carried()
-            .map(|d| d.id())
-            .eq(b.data_carried().map(|d| d.id()))
+        || data(a) != data(b)
+}
+
+/// The data `r` carries as element numbers (`map` takes its model's elements to the
+/// numbering compared), sorted: a flow carries a set of data.
+fn data_key(r: Relation<'_>, map: impl Fn(Element<'_>) -> u32) -> Vec<u32> {
+    let mut d: Vec<u32> = r.data_carried().map(map).collect();
+    d.sort_unstable();
+    d
 }
 
 /// Whether old relation `a` has the identity of new relation `b` without an id: kind,
@@ -206,9 +217,7 @@ fn same_key(a: Relation<'_>, b: Relation<'_>, to_new: &[u32]) -> bool {
         && map(a.from()) == b.from().index() as u32
         && map(a.to()) == b.to().index() as u32
         && a.data_carried().len() == b.data_carried().len()
-        && a.data_carried()
-            .zip(b.data_carried())
-            .all(|(x, y)| map(x) == y.index() as u32)
+        && data_key(a, map) == data_key(b, |e| e.index() as u32)
 }
 
 /// Hashes a relation's identity, given how to number its elements.
@@ -220,12 +229,20 @@ type KeyHash = fn(Relation<'_>, &dyn Fn(Element<'_>) -> u32) -> Option<u64>;
 fn key_hash(r: Relation<'_>, map: &dyn Fn(Element<'_>) -> u32) -> Option<u64> {
     let mut h = Fx::default();
     h.write_u8(r.kind() as u8);
-    for e in [r.from(), r.to()].into_iter().chain(r.data_carried()) {
+    for e in [r.from(), r.to()] {
         let i = map(e);
         if i == NONE {
             return None;
         }
         h.write_u32(i);
+    }
+    if r.data_carried().len() > 0 {
+        for i in data_key(r, map) {
+            if i == NONE {
+                return None;
+            }
+            h.write_u32(i);
+        }
     }
     Some(h.finish())
 }
@@ -270,9 +287,7 @@ fn relation_fields(
     }
     let same_data = || {
         a.data_carried().len() == b.data_carried().len()
-            && a.data_carried()
-                .zip(b.data_carried())
-                .all(|(x, y)| map(x) == y.index() as u32)
+            && data_key(a, map) == data_key(b, |e| e.index() as u32)
     };
     if !keyed && !same_data() {
         push(&mut f, "data", data_ids(a), data_ids(b));

@@ -100,7 +100,7 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                         data,
                     } => {
                         let (f, t) = relation_ends(u, from, to)?;
-                        let data = data
+                        let mut data = data
                             .iter()
                             .map(|d| {
                                 u.node(d).ok_or_else(|| {
@@ -108,15 +108,18 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                                 })
                             })
                             .collect::<Result<Vec<_>, _>>()?;
+                        // A flow carries a set of data: any order names it.
+                        data.sort_unstable();
                         let map = by_key.get_or_insert_with(|| {
                             let mut m: HashMap<_, Vec<u32>> = HashMap::new();
                             for i in 0..u.relation_count() as u32 {
                                 let r = u.relation(i);
                                 let (f, t) = u.ends(i);
-                                let data: Vec<u32> = r
+                                let mut data: Vec<u32> = r
                                     .data_carried()
                                     .filter_map(|d| u.node(d.id().as_str()))
                                     .collect();
+                                data.sort_unstable();
                                 m.entry((r.kind(), f, t, data)).or_default().push(i);
                             }
                             m

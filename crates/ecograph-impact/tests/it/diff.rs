@@ -376,3 +376,36 @@ proptest! {
         prop_assert_eq!(got_modified, modified);
     }
 }
+
+/// A flow carries a set of data: writing it in another order changes nothing, with or
+/// without an id, and a change set may name it in any order.
+#[test]
+fn the_order_of_a_flows_data_is_no_difference() {
+    let mut v = base();
+    v["elements"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!({ "id": "d2", "kind": "data", "name": "D2" }));
+    v["relations"][0]["data"] = json!(["d", "d2"]);
+    v["relations"][0]["label"] = json!("back");
+    let mut with_id = v.clone();
+    with_id["relations"][0]["id"] = json!("f");
+    for old in [v, with_id] {
+        let mut new = old.clone();
+        new["relations"][0]["data"] = json!(["d2", "d"]);
+        let (m_old, m_new) = (model(&old), model(&new));
+        let d = diff(&m_old, &m_new);
+        assert!(d.is_empty(), "{}", d.to_text());
+        new["relations"][0]["label"] = json!("back2");
+        let (old, new) = (model(&old), model(&new));
+        let d = diff(&old, &new);
+        assert!(d.relations_added().is_empty() && d.relations_removed().is_empty());
+        assert_eq!(d.relations_modified().len(), 1, "{}", d.to_text());
+        let fields: Vec<&str> = d.relations_modified()[0]
+            .fields
+            .iter()
+            .map(|f| &*f.field)
+            .collect();
+        assert_eq!(fields, ["label"]);
+    }
+}

@@ -1268,3 +1268,33 @@ fn why_follows_a_path_of_thirty_thousand_hops() {
     let expected: Vec<String> = (1..n).map(|i| format!("s{i}")).collect();
     assert_eq!(ids, expected);
 }
+
+/// A change set names a flow by its data in any order.
+#[test]
+fn a_flow_is_named_by_its_data_in_any_order() {
+    let m = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "a", "kind": "system", "name": "A"},
+            {"id": "b", "kind": "system", "name": "B"},
+            {"id": "d", "kind": "data", "name": "D"},
+            {"id": "d2", "kind": "data", "name": "D2"}],
+          "relations": [{"kind": "flow", "from": "a", "to": "b", "data": ["d", "d2"]}]}"#,
+    )
+    .unwrap();
+    let named = |data: [&str; 2]| {
+        let r = RelationRef::Key {
+            kind: RelationKind::Flow,
+            from: "a".into(),
+            to: "b".into(),
+            data: data.map(str::to_owned).to_vec(),
+        };
+        summary(
+            &m,
+            &set([Change::relation(r, ChangeKind::Removed).unwrap()]),
+            &Options::default(),
+        )
+    };
+    let forward = named(["d", "d2"]);
+    assert!(!forward.is_empty());
+    assert_eq!(named(["d2", "d"]), forward);
+}
