@@ -182,6 +182,12 @@ impl<'i, 'm> Affected<'i, 'm> {
     pub fn path(&self) -> Vec<Hop<'m>> {
         self.impact.path(self.entry.confidence, self.entry.pos)
     }
+    /// The last `max` hops of [`Affected::path`] (the ones nearest this element), and
+    /// whether that is the whole path: bounded work however long the path is.
+    pub fn path_tail(&self, max: usize) -> (Vec<Hop<'m>>, bool) {
+        self.impact
+            .last_hops(self.entry.confidence, self.entry.pos, max)
+    }
     /// Who must act: the actors and roles `responsible` for the element, or, when it has
     /// none, for its nearest container that has some. In file order.
     pub fn owners(&self) -> Vec<Element<'m>> {

@@ -33,7 +33,6 @@ use ecograph_core::{Confidence, Model, Selector, View};
 use ecograph_impact::{ChangeKind, Diff, Impact};
 use ecograph_render::{Diagram, Highlight, Mark, Options};
 use serde_json::Value;
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 /// How much a summary shows before "and N more".
@@ -180,37 +179,6 @@ fn mermaid(
 /// At most this many hops of a witness path are written; longer ones start with `…`.
 const PATH_HOPS: usize = 8;
 
-/// The last hops of an affected element's witness path, nearest the change first: its
-/// `path` when the analysis wrote one, else its `via` hop and its predecessors' (each
-/// `via.from` is an affected element or a change).
-pub(crate) fn witness<'v>(
-    a: &'v Value,
-    by_id: &HashMap<&str, &'v Value>,
-) -> (Vec<&'v Value>, bool) {
-    if let Some(p) = a["path"].as_array() {
-        let start = p.len().saturating_sub(PATH_HOPS);
-        return (
-            p[start..].iter().collect(),
-            start > 0 || a["path_truncated"] == true,
-        );
-    }
-    let mut hops = Vec::new();
-    let mut cur = a;
-    while let Some(via) = cur.get("via").filter(|v| v.is_object()) {
-        if hops.len() == PATH_HOPS {
-            hops.reverse();
-            return (hops, true);
-        }
-        hops.push(via);
-        match by_id.get(s(via, "from")) {
-            Some(prev) if !std::ptr::eq(*prev, cur) => cur = prev,
-            _ => break,
-        }
-    }
-    hops.reverse();
-    (hops, false)
-}
-
 /// A witness path as `a` ←flow─ `b` ─uses→ `c`.
 fn path_md(hops: &[&Value], cut: bool) -> String {
     let mut out = String::new();
@@ -300,9 +268,16 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
         out.push_str(
             "\n| affected | kind | confidence | distance | owners | path |\n| --- | --- | --- | ---: | --- | --- |\n",
         );
-        let by_id: HashMap<&str, &Value> = affected.iter().map(|a| (s(a, "id"), a)).collect();
-        for a in affected.iter().take(limits.rows) {
-            let (hops, cut) = witness(a, &by_id);
+        // The witness path itself, read from the analysis: following `via` back element
+        // by element can leave it where an element is reached in two modes.
+        for (a, affected) in affected.iter().zip(impact.affected()).take(limits.rows) {
+            let (tail, whole) = affected.path_tail(PATH_HOPS);
+            let tail: Vec<Value> = tail
+                .iter()
+                .map(|h| serde_json::to_value(h).unwrap_or_default())
+                .collect();
+            let hops: Vec<&Value> = tail.iter().collect();
+            let cut = !whole;
             let owners: Vec<String> = a["owners"]
                 .as_array()
                 .into_iter()

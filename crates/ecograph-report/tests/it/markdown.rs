@@ -109,3 +109,51 @@ fn every_mermaid_block_renders_in_mermaid() {
         hostile.labels
     );
 }
+
+/// The path column is the analysis' witness path, hop for hop, also where an element
+/// is reached in two modes: `Q` is the container of a removed part (modified, one hop)
+/// and inside the removed `R` (removed, two hops); `Q2` is removed through `Q`'s
+/// removal, three hops from `R`.
+#[test]
+fn the_path_column_is_the_witness_path_where_an_element_is_reached_in_two_modes() {
+    let model = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "R", "kind": "system", "name": "R"},
+            {"id": "P", "kind": "system", "name": "P", "parent": "R"},
+            {"id": "Q", "kind": "system", "name": "Q", "parent": "P"},
+            {"id": "Q1", "kind": "system", "name": "Q1", "parent": "Q"},
+            {"id": "Q2", "kind": "system", "name": "Q2", "parent": "Q"}]}"#,
+    )
+    .unwrap();
+    let mut set = ChangeSet::new();
+    set.push(Change::removed("R"));
+    set.push(Change::removed("Q1"));
+    let impact = analyze(&model, &set, &Options::default()).unwrap();
+    let md = impact_markdown(&model, &impact, &Limits::default());
+    for a in impact.affected() {
+        let path = a.path();
+        let (tail, whole) = a.path_tail(8);
+        assert!(whole);
+        assert_eq!(tail.len(), path.len());
+        assert_eq!(path.len(), a.distance() as usize, "{}", a.element().id());
+        let row = md
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` ", a.element().id())))
+            .unwrap_or_else(|| panic!("{md}"));
+        let mut want = format!("`{}`", path[0].from().id());
+        for h in &path {
+            let arrow = if h.direction() == ecograph_core::Direction::Incoming {
+                "←parent─"
+            } else {
+                "─parent→"
+            };
+            want.push_str(&format!(" {arrow} `{}`", h.to().id()));
+        }
+        assert!(row.ends_with(&format!("| {want} |")), "{row}\n{md}");
+    }
+    let q2 = md.lines().find(|l| l.starts_with("| `Q2` ")).unwrap();
+    assert!(
+        q2.ends_with("| `R` ←parent─ `P` ←parent─ `Q` ←parent─ `Q2` |"),
+        "{q2}"
+    );
+}
