@@ -404,7 +404,7 @@ fn the_order_of_a_flows_data_is_no_difference() {
         let fields: Vec<&str> = d.relations_modified()[0]
             .fields
             .iter()
-            .map(|f| &*f.field)
+            .map(|f| f.field)
             .collect();
         assert_eq!(fields, ["label"]);
     }

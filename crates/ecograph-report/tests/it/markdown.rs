@@ -135,7 +135,7 @@ fn the_path_column_is_the_witness_path_where_an_element_is_reached_in_two_modes(
         let (tail, whole) = a.path_tail(8);
         assert!(whole);
         assert_eq!(tail.len(), path.len());
-        assert_eq!(path.len(), a.distance() as usize, "{}", a.element().id());
+        assert_eq!(path.len(), a.distance(), "{}", a.element().id());
         let row = md
             .lines()
             .find(|l| l.starts_with(&format!("| `{}` ", a.element().id())))
