@@ -3,7 +3,7 @@
 use ecograph_core::term::escape_output;
 use ecograph_core::{Diagnostics, Model, Severity};
 use std::io::{Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The process exit codes, documented in the README.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -104,6 +104,48 @@ fn file_id(path: &Path) -> Option<FileId> {
     let mut h = std::collections::hash_map::DefaultHasher::new();
     real.hash(&mut h);
     Some(FileId(0, h.finish()))
+}
+
+/// Fails when more than one of the named inputs is `-`: standard input can be read
+/// only once, and the second reader would see it empty (and blame the wrong input).
+pub fn one_stdin(inputs: &[(&str, Option<&str>)]) -> Result<(), Fail> {
+    let dashes: Vec<&str> = inputs
+        .iter()
+        .filter(|(_, v)| *v == Some("-"))
+        .map(|(name, _)| *name)
+        .collect();
+    match dashes.as_slice() {
+        [first, second, ..] => Err(Fail::usage(format!(
+            "{first} and {second} are both `-`: standard input can be read only once; give one of them as a file"
+        ))),
+        _ => Ok(()),
+    }
+}
+
+/// Whether two outputs (`None` or `-` is standard output) would be the same file: the
+/// same file that exists, or the same name in the same directory.
+pub fn same_output(a: Option<&Path>, b: Option<&Path>) -> bool {
+    let stdout = |p: Option<&Path>| p.is_none_or(|p| p == Path::new("-"));
+    match (a, b) {
+        _ if stdout(a) || stdout(b) => stdout(a) && stdout(b),
+        (Some(a), Some(b)) => {
+            if let (Some(x), Some(y)) = (file_id(a), file_id(b)) {
+                return x == y;
+            }
+            let place = |p: &Path| {
+                let dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                (
+                    std::fs::canonicalize(&dir).unwrap_or(dir),
+                    p.file_name().map(ToOwned::to_owned),
+                )
+            };
+            place(a) == place(b)
+        }
+        _ => false,
+    }
 }
 
 static INPUTS: std::sync::Mutex<Vec<Input>> = std::sync::Mutex::new(Vec::new());

@@ -132,7 +132,7 @@ pub enum Error {
         more: usize,
     },
     /// Only tasks can be delayed.
-    #[error("`{id}` is a {kind}, not a task: only tasks can be delayed")]
+    #[error("`{id}` is of kind `{kind}`, not a task: only tasks can be delayed")]
     NotATask {
         /// The element.
         id: String,

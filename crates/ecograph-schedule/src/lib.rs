@@ -74,7 +74,7 @@ pub enum Error {
         suggestion: Option<String>,
     },
     /// An id given to the analysis names an element that is not a task.
-    #[error("`{id}` is a {kind}, not a task")]
+    #[error("`{id}` is of kind `{kind}`, not a task")]
     NotATask {
         /// The id given.
         id: String,

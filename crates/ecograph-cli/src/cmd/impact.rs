@@ -14,7 +14,7 @@ use std::path::PathBuf;
 pub struct RuleArgs {
     /// A rules file (JSON) that overrides the default rules table (see docs/impact.md).
     #[arg(long, value_name = "FILE")]
-    rules: Option<String>,
+    pub(crate) rules: Option<String>,
     /// Follow only these relation kinds (`parent` and `data` too); repeatable or
     /// comma-separated.
     #[arg(long, value_name = "KIND", num_args = 1.., value_delimiter = ',')]
@@ -159,6 +159,12 @@ fn change_set(args: &Args) -> Result<ChangeSet, Fail> {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
+    crate::common::one_stdin(&[
+        ("MODEL", Some(args.model.as_str())),
+        ("--changes", args.changes.as_deref()),
+        ("--since", args.since.as_deref()),
+        ("--rules", args.rules.rules.as_deref()),
+    ])?;
     let extra = change_set(&args)?;
     if extra.is_empty() && args.since.is_none() {
         return Err(Fail::usage(

@@ -77,6 +77,14 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     }
     let plan = schedule::analyze(&model, &options).map_err(fail)?;
 
+    if let Some(path) = &args.gantt
+        && crate::common::same_output(Some(path), args.output.as_deref())
+    {
+        return Err(Fail::usage(format!(
+            "--gantt `{}` is where the report goes too: give the chart and the report different files",
+            path.display()
+        )));
+    }
     if let Some(path) = &args.gantt {
         let mut gantt = GanttOptions::new();
         if let Some(lang) = &args.lang {

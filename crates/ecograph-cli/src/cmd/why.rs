@@ -42,6 +42,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
+    crate::common::one_stdin(&[
+        ("MODEL", Some(args.model.as_str())),
+        ("--rules", args.rules.rules.as_deref()),
+    ])?;
     let options = args.rules.options(args.lang.as_deref())?;
     let model = load_model(&args.model)?;
     let change = match args.change {

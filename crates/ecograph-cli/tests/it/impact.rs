@@ -241,7 +241,7 @@ fn usage_errors_exit_2_with_suggestions() {
         ),
         (
             &["--delay", "tmt=2w"],
-            "error: `tmt` is a system, not a task: only tasks can be delayed\n",
+            "error: `tmt` is of kind `system`, not a task: only tasks can be delayed\n",
         ),
         (
             &["--removed", "tmt", "--skip", "linkd"],
@@ -343,4 +343,34 @@ fn why_explains_a_pair() {
         stderr(&o),
         "error: unknown element `kohtanto` in the model; did you mean `kohtaanto`?\n"
     );
+}
+
+/// Standard input can be read once: two inputs given as `-` are a usage error naming
+/// both, before anything is read.
+#[test]
+fn two_inputs_from_standard_input_are_a_usage_error() {
+    // Small enough to fit the pipe: the command refuses before reading it.
+    let model = r#"{"ecograph": 1, "elements": []}"#;
+    for (args, names) in [
+        (vec!["impact", "-", "--changes", "-"], "MODEL and --changes"),
+        (vec!["impact", "-", "--since", "-"], "MODEL and --since"),
+        (
+            vec!["impact", "-", "--rules", "-", "--modified", "tmt"],
+            "MODEL and --rules",
+        ),
+        (
+            vec!["why", "-", "--rules", "-", "--from", "tmt", "--to", "eures"],
+            "MODEL and --rules",
+        ),
+    ] {
+        let o = crate::support::run_stdin(&args, model);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains(&format!(
+                "{names} are both `-`: standard input can be read only once"
+            )),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+    }
 }

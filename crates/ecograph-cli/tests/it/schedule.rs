@@ -76,7 +76,7 @@ fn usage_errors_exit_2() {
         ),
         (
             &["--task", "manual"],
-            "error: `manual` is a deliverable, not a task\n",
+            "error: `manual` is of kind `deliverable`, not a task\n",
         ),
         (
             &["--delay", "build"],
@@ -244,5 +244,46 @@ fn deep_containment_stops_indenting() {
         row("t19").starts_with(&format!("  {}[19] t19 ", " ".repeat(32))),
         "{}",
         row("t19")
+    );
+}
+
+/// The report and the chart cannot go to one file (or both to standard output): one
+/// would be lost.
+#[test]
+fn the_report_and_the_chart_to_one_file_is_a_usage_error() {
+    let dir = crate::support::scratch("schedule", "one-file");
+    let out = dir.join("plan.out");
+    let same = dir.join(".").join("plan.out");
+    let o = run(&[
+        "schedule",
+        &te24(),
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--gantt",
+        same.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("give the chart and the report different files"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(!out.exists());
+    let o = run(&["schedule", &te24(), "--gantt", "-"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    let chart = dir.join("plan.svg");
+    let o = run(&[
+        "schedule",
+        &te24(),
+        "-o",
+        out.to_str().expect("utf-8"),
+        "--gantt",
+        chart.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        std::fs::read_to_string(&chart)
+            .expect("chart")
+            .starts_with("<svg")
     );
 }

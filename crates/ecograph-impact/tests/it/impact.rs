@@ -383,7 +383,7 @@ fn bad_inputs_are_errors_with_suggestions() {
             )]),
             Options::default()
         ),
-        "`tmt` is a system, not a task: only tasks can be delayed"
+        "`tmt` is of kind `system`, not a task: only tasks can be delayed"
     );
     assert_eq!(
         err(

@@ -373,7 +373,10 @@ fn bad_task_names_are_errors_with_hints() {
     assert_eq!(err.to_string(), "unknown task `biuld`");
     assert!(matches!(err, Error::UnknownTask { suggestion: Some(ref s), .. } if s == "build"));
     let err = schedule::analyze(&m, &Options::new().target("manual")).unwrap_err();
-    assert_eq!(err.to_string(), "`manual` is a deliverable, not a task");
+    assert_eq!(
+        err.to_string(),
+        "`manual` is of kind `deliverable`, not a task"
+    );
     let err = schedule::delay(&m, &[("review", dur("1d"))]).unwrap_err();
     assert_eq!(
         err.to_string(),
