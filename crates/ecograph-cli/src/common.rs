@@ -106,6 +106,23 @@ fn file_id(path: &Path) -> Option<FileId> {
     Some(FileId(0, h.finish()))
 }
 
+/// Fails when `--lang` names a language the model does not have (a typo would
+/// otherwise fall back to the default language without a word).
+pub fn check_lang(model: &Model, lang: Option<&str>) -> Result<(), Fail> {
+    match lang {
+        Some(l) if !model.languages().iter().any(|m| m == l) => Err(Fail::usage(format!(
+            "the model has no language `{l}` (it has {})",
+            model
+                .languages()
+                .iter()
+                .map(|m| format!("`{m}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))),
+        _ => Ok(()),
+    }
+}
+
 /// Fails when more than one of the named inputs is `-`: standard input can be read
 /// only once, and the second reader would see it empty (and blame the wrong input).
 pub fn one_stdin(inputs: &[(&str, Option<&str>)]) -> Result<(), Fail> {

@@ -35,6 +35,10 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     }
     let old = Since::parse(&args.old, &args.new)?.load()?;
     let new = load_model(&args.new)?;
+    // A language either version has.
+    if crate::common::check_lang(&old, args.lang.as_deref()).is_err() {
+        crate::common::check_lang(&new, args.lang.as_deref())?;
+    }
     let mut d = ecograph_impact::diff(&old, &new);
     if let Some(lang) = &args.lang {
         d = d.lang(lang);

@@ -51,13 +51,8 @@ pub(crate) fn interop_fail(e: &Error) -> Fail {
 pub fn run(args: Args) -> Result<Exit, Fail> {
     let model = load_model(&args.model)?;
     let mut options = ExportOptions::default();
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     if let Some(l) = &args.lang {
-        if !model.languages().iter().any(|m| m == l) {
-            return Err(Fail::usage(format!(
-                "the model has no language `{l}` (it has {})",
-                model.languages().join(", ")
-            )));
-        }
         options = options.lang(l.clone());
     }
     let out = Path::new(&args.out);

@@ -179,6 +179,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             PathsArg::Full => Paths::Full,
         });
     let model = load_model(&args.model)?;
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let since = args.since.as_deref().map(|s| Since::parse(s, &args.model));
     let old = since.transpose()?.as_ref().map(Since::load).transpose()?;
     let impact = match &old {

@@ -40,6 +40,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         .map(|s| parse_name(s, "status"))
         .transpose()?;
     let model = load_model(&args.model)?;
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     if let Some(tag) = args.tag.as_deref()
         && model.elements_with_tag(tag).next().is_none()
     {

@@ -34,6 +34,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         .map(|k| parse_name::<RelationKind>(k, "relation kind"))
         .collect::<Result<Vec<_>, _>>()?;
     let model = load_model(&args.model)?;
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let (from, to) = (find(&model, &args.from)?, find(&model, &args.to)?);
     let dir = if args.directed {
         Direction::Outgoing

@@ -108,14 +108,7 @@ pub enum Edges {
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
     let model = load_model(&args.model)?;
-    if let Some(lang) = &args.lang
-        && !model.languages().iter().any(|l| l == lang)
-    {
-        return Err(Fail::usage(format!(
-            "the model has no language `{lang}` (it has {})",
-            model.languages().join(", ")
-        )));
-    }
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let mut options = Options::default().max_nodes(args.max_nodes);
     if let Some(e) = args.edges {
         options = options.edges(match e {

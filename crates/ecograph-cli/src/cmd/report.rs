@@ -61,6 +61,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         })
         .transpose()?;
     let model = load_model(&args.model)?;
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let old = since.as_ref().map(Since::load).transpose()?;
     let mut options = Options::default();
     if let Some(l) = &args.lang {

@@ -62,19 +62,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
         options = options.target(t.as_str());
     }
     let model = load_model(&args.model)?;
-    if let Some(lang) = &args.lang
-        && !model.languages().iter().any(|l| l == lang)
-    {
-        return Err(Fail::usage(format!(
-            "--lang `{lang}`: the model's languages are {}",
-            model
-                .languages()
-                .iter()
-                .map(|l| format!("`{l}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
-    }
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let plan = schedule::analyze(&model, &options).map_err(fail)?;
 
     if let Some(path) = &args.gantt

@@ -72,6 +72,7 @@ fn relation_json(r: Relation<'_>, lang: Option<&str>) -> Value {
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
     let model = load_model(&args.model)?;
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let e = find(&model, &args.id)?;
     let lang = args.lang.as_deref();
     let out = match args.format {

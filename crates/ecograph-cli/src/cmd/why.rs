@@ -48,6 +48,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
     ])?;
     let options = args.rules.options(args.lang.as_deref())?;
     let model = load_model(&args.model)?;
+    crate::common::check_lang(&model, args.lang.as_deref())?;
     let change = match args.change {
         Kind::Modified => ChangeKind::Modified,
         Kind::Removed => ChangeKind::Removed,

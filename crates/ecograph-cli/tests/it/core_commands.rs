@@ -336,3 +336,31 @@ fn fmt_check_reads_standard_input_and_a_fifo_once() {
     writer.join().expect("writer").expect("written");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
+
+/// Every command with `--lang` refuses a language the model does not have, instead of
+/// falling back to the default one without a word.
+#[test]
+fn every_lang_flag_refuses_a_language_the_model_lacks() {
+    let m = te24();
+    for args in [
+        vec!["show", &m, "tmt", "--lang", "sv"],
+        vec!["list", &m, "--lang", "sv"],
+        vec!["path", &m, "tmt", "eures", "--lang", "sv"],
+        vec!["impact", &m, "--modified", "tmt", "--lang", "sv"],
+        vec!["why", &m, "--from", "tmt", "--to", "eures", "--lang", "sv"],
+        vec!["diff", &m, &m, "--lang", "sv"],
+        vec!["schedule", &m, "--lang", "sv"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert_eq!(
+            stderr(&o),
+            "error: the model has no language `sv` (it has `fi`, `en`)\n",
+            "{args:?}"
+        );
+    }
+    assert_eq!(
+        run(&["show", &m, "tmt", "--lang", "en"]).status.code(),
+        Some(0)
+    );
+}

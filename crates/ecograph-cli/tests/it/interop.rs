@@ -115,7 +115,7 @@ fn bad_input_exits_1_with_the_place_and_a_missing_file_exits_2() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "error: the model has no language `sv` (it has fi, en)\n"
+        "error: the model has no language `sv` (it has `fi`, `en`)\n"
     );
 }
 

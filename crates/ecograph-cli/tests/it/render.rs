@@ -245,6 +245,6 @@ fn unknown_language_is_a_usage_error() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "error: the model has no language `de` (it has fi, en)\n"
+        "error: the model has no language `de` (it has `fi`, `en`)\n"
     );
 }

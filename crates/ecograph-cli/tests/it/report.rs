@@ -70,7 +70,7 @@ fn report_refuses_a_bad_date_a_bad_language_and_since_with_changes() {
     assert_eq!(o.status.code(), Some(2));
     assert_eq!(
         stderr(&o),
-        "error: the model has no language `sv` (it has fi, en)\n"
+        "error: the model has no language `sv` (it has `fi`, `en`)\n"
     );
     let o = run(&[
         "report",
