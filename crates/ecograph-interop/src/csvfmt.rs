@@ -292,6 +292,8 @@ struct Tape {
     /// Offset of `bytes[0]` in the input.
     start: u64,
     bytes: Vec<u8>,
+    /// The file's field delimiter (see [`sniff_delimiter`]); `0` reads as `,`.
+    delimiter: u8,
     /// Where the row being read starts, and the csv crate's line there: a row that goes
     /// on for more than [`ROW_LIMIT`] bytes from there is refused.
     row_from: u64,
@@ -355,7 +357,7 @@ impl Tape {
     /// [`Tape::field_starts`] into `out` (cleared first): one list reused for every row
     /// instead of one allocated, grown twice and freed per row.
     fn field_starts_into(&self, offset: u64, line: u64, out: &mut Vec<Pos>) {
-        field_starts_in(&self.bytes, self.start, offset, line, out);
+        field_starts_in(&self.bytes, self.start, offset, line, self.delimiter, out);
     }
 }
 
@@ -366,8 +368,17 @@ fn line_ends_before(raw: &[u8]) -> u64 {
 }
 
 /// [`Tape::field_starts`] in `bytes`, which start at offset `start` of the input (the
-/// tape's, or the raw text a [`Batch`] carries), into `out` (cleared first).
-fn field_starts_in(bytes: &[u8], start: u64, offset: u64, line: u64, out: &mut Vec<Pos>) {
+/// tape's, or the raw text a [`Batch`] carries), into `out` (cleared first); fields are
+/// separated by `delimiter` (`0` reads as `,`).
+fn field_starts_in(
+    bytes: &[u8],
+    start: u64,
+    offset: u64,
+    line: u64,
+    delimiter: u8,
+    out: &mut Vec<Pos>,
+) {
+    let delimiter = if delimiter == 0 { b',' } else { delimiter };
     out.clear();
     let from = usize::try_from(offset.saturating_sub(start))
         .unwrap_or(usize::MAX)
@@ -398,7 +409,7 @@ fn field_starts_in(bytes: &[u8], start: u64, offset: u64, line: u64, out: &mut V
         } else {
             match b {
                 b'"' if was_start => quoted = true,
-                b',' => field_start = true,
+                b if b == delimiter => field_start = true,
                 b'\r' | b'\n' => break,
                 _ => {}
             }
@@ -416,8 +427,9 @@ fn field_starts_in(bytes: &[u8], start: u64, offset: u64, line: u64, out: &mut V
     }
 }
 
-impl<R: Read> Read for BomSkip<R> {
-    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+impl<R: Read> BomSkip<R> {
+    /// Reads past a byte order mark, once.
+    fn skip_bom(&mut self) -> std::io::Result<()> {
         if !self.checked {
             self.checked = true;
             let mut head = [0u8; 3];
@@ -433,6 +445,74 @@ impl<R: Read> Read for BomSkip<R> {
                 self.held.extend_from_slice(&head[..n]);
             }
         }
+        Ok(())
+    }
+
+    /// The file's field delimiter, read off its header ([`sniff_delimiter`]): the
+    /// start of the file is read ahead (at most [`SNIFF_BYTES`]) and then read again.
+    fn delimiter(&mut self) -> std::io::Result<u8> {
+        self.skip_bom()?;
+        let mut buf = [0u8; 4096];
+        while self.held.len() < SNIFF_BYTES && !has_header_line(&self.held) {
+            let k = self.inner.read(&mut buf)?;
+            if k == 0 {
+                break;
+            }
+            self.held.extend_from_slice(&buf[..k]);
+        }
+        Ok(sniff_delimiter(&self.held))
+    }
+}
+
+/// How much of a CSV file's start [`BomSkip::delimiter`] reads to find its header.
+const SNIFF_BYTES: usize = 64 << 10;
+
+/// The delimiters a CSV file may use, in the order Archi tries them: Archi writes
+/// `,` by default and offers `;` and tab, and a spreadsheet in a locale whose decimal
+/// mark is a comma (Finnish, German, French Excel) saves `;`.
+const DELIMITERS: [u8; 3] = [b',', b';', b'\t'];
+
+/// The header line of `start` (the first line that is not a `#` comment), if it has
+/// ended.
+fn header_line(start: &[u8]) -> Option<&[u8]> {
+    let mut rest = start;
+    loop {
+        let end = rest.iter().position(|&b| b == b'\n')?;
+        let line = &rest[..end];
+        if !line.starts_with(b"#") {
+            return Some(line);
+        }
+        rest = &rest[end + 1..];
+    }
+}
+
+fn has_header_line(start: &[u8]) -> bool {
+    header_line(start).is_some()
+}
+
+/// The delimiter of the file that starts with `start`: the first of [`DELIMITERS`]
+/// that makes a header field read `ID` (every header Archi writes starts with it);
+/// `,` when none does, so a wrong header is reported as before.
+fn sniff_delimiter(start: &[u8]) -> u8 {
+    let line = header_line(start).unwrap_or(start);
+    DELIMITERS
+        .into_iter()
+        .find(|&d| {
+            line.split(|&b| b == d).any(|f| {
+                let f = f.trim_ascii();
+                let f = f
+                    .strip_prefix(b"\"")
+                    .and_then(|f| f.strip_suffix(b"\""))
+                    .unwrap_or(f);
+                f.trim_ascii() == b"ID"
+            })
+        })
+        .unwrap_or(b',')
+}
+
+impl<R: Read> Read for BomSkip<R> {
+    fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+        self.skip_bom()?;
         let k = if self.held.is_empty() {
             self.inner.read(out)?
         } else {
@@ -518,15 +598,24 @@ fn fields<'r, const N: usize>(rec: &'r csv::StringRecord, cols: &[usize]) -> [&'
 impl<R: Read> Table<R> {
     fn open(r: R, file: &str, want: &[&str]) -> Result<Table<R>, Error> {
         let tape = Rc::new(RefCell::new(Tape::default()));
+        let mut input = BomSkip {
+            inner: r,
+            checked: false,
+            held: Vec::new(),
+            tape: Rc::clone(&tape),
+        };
+        let delimiter = input.delimiter().map_err(|source| Error::Io {
+            path: file.to_owned(),
+            source,
+        })?;
+        tape.borrow_mut().delimiter = delimiter;
+        // As Archi reads them: lines starting with `#` are comments.
         let mut rd = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
-            .from_reader(BomSkip {
-                inner: r,
-                checked: false,
-                held: Vec::new(),
-                tape: Rc::clone(&tape),
-            });
+            .delimiter(delimiter)
+            .comment(Some(b'#'))
+            .from_reader(input);
         let header = rd
             .headers()
             .map_err(|e| csv_error(file, e, &tape.borrow()))?
@@ -683,6 +772,8 @@ struct Batch {
     field_positions: bool,
     raw: Vec<u8>,
     raw_start: u64,
+    /// The file's field delimiter (as the [`Tape`]'s).
+    delimiter: u8,
     /// The file's last batch.
     last: bool,
 }
@@ -727,6 +818,7 @@ fn read_ahead<R: Read>(files: [Option<R>; 2], names: [&str; 3], feed: &Feed<Batc
             b.field_positions = t.field_positions;
             b.raw.clear();
             b.raw_start = 0;
+            b.delimiter = t.tape.borrow().delimiter;
             b.last = false;
             b
         };
@@ -837,7 +929,14 @@ impl<'c> Rows<'c> {
             return Some(row_start);
         }
         let mut starts = Vec::new();
-        field_starts_in(&self.b.raw, self.b.raw_start, offset, line, &mut starts);
+        field_starts_in(
+            &self.b.raw,
+            self.b.raw_start,
+            offset,
+            line,
+            self.b.delimiter,
+            &mut starts,
+        );
         Some(*starts.get(c).or(starts.first()).unwrap_or(&row_start))
     }
 }

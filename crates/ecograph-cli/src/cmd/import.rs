@@ -20,7 +20,8 @@ pub enum Source {
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The file (archimate) or directory (csv) to read.
+    /// The file (archimate), or for csv the directory or one of its files (the other two
+    /// beside it with the same prefix, as Archi names them: `plan-elements.csv`).
     #[arg(value_name = "FILE_OR_DIR")]
     input: String,
     /// The format of the input.
@@ -38,6 +39,28 @@ fn open(path: &Path) -> Result<BufReader<File>, Fail> {
         .map_err(|e| Fail::io(path, &e))
 }
 
+/// The three CSV files an import reads: those of a directory, or, given one of the
+/// files, its two companions beside it, with the same prefix as Archi names them
+/// (`plan-elements.csv`, `plan-relations.csv`, `plan-properties.csv`).
+fn csv_paths(input: &Path) -> Vec<std::path::PathBuf> {
+    if input.is_dir() {
+        return CSV_FILES.iter().map(|n| input.join(n)).collect();
+    }
+    let dir = input.parent().map(Path::to_path_buf).unwrap_or_default();
+    let name = input
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = CSV_FILES
+        .iter()
+        .find_map(|f| name.strip_suffix(f))
+        .unwrap_or("");
+    CSV_FILES
+        .iter()
+        .map(|n| dir.join(format!("{prefix}{n}")))
+        .collect()
+}
+
 pub fn run(args: Args) -> Result<Exit, Fail> {
     let input = Path::new(&args.input);
     let imported: Imported = match args.from {
@@ -46,12 +69,7 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
             import_archimate(r, &args.input).map_err(|e| interop_fail(&e))?
         }
         Source::Csv => {
-            let dir = if input.is_dir() {
-                input.to_path_buf()
-            } else {
-                input.parent().map(Path::to_path_buf).unwrap_or_default()
-            };
-            let paths: Vec<_> = CSV_FILES.iter().map(|n| dir.join(n)).collect();
+            let paths = csv_paths(input);
             let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
             let elements = open(&paths[0])?;
             let optional = |p: &Path| -> Result<Option<BufReader<File>>, Fail> {

@@ -272,3 +272,40 @@ fn out_dash_is_standard_output_for_one_file_and_refused_for_csv() {
     // Nothing was written as a file named `-`.
     assert!(!dir.join("-").exists());
 }
+
+/// Given one of Archi's prefixed CSV files, the import reads its two companions.
+#[test]
+fn a_prefixed_csv_file_is_read_with_its_companions() {
+    let dir = scratch("interop", "prefixed");
+    let out = dir.join("csv");
+    let o = run(&[
+        "export",
+        &te24(),
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    for name in ["elements", "relations", "properties"] {
+        std::fs::rename(
+            out.join(format!("{name}.csv")),
+            out.join(format!("plan-{name}.csv")),
+        )
+        .expect("renamed");
+    }
+    let back = dir.join("back.json");
+    let o = run(&[
+        "import",
+        out.join("plan-relations.csv").to_str().expect("utf-8"),
+        "--from",
+        "csv",
+        "--out",
+        back.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(
+        std::fs::read_to_string(&back).expect("written"),
+        stdout(&run(&["fmt", &te24()]))
+    );
+}

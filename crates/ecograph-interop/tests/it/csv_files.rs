@@ -452,3 +452,54 @@ fn every_bad_csv_case_gets_the_same_message_with_lf_line_ends() {
         assert_eq!(err.to_string(), want.trim_end_matches('\n'), "{case_name}");
     }
 }
+
+/// The same file with other delimiters, as a spreadsheet saves it: every record
+/// rewritten with `delimiter`, a `#` comment line first (after the byte order mark).
+fn redelimited(file: &[u8], delimiter: u8) -> Vec<u8> {
+    let body = file.strip_prefix("\u{feff}".as_bytes()).unwrap_or(file);
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body);
+    let mut out = "\u{feff}# saved by a spreadsheet\r\n".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .delimiter(delimiter)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        for rec in rd.records() {
+            w.write_record(&rec.expect("a record")).expect("written");
+        }
+        w.flush().expect("flushed");
+    }
+    out
+}
+
+/// Archi reads `;`- and tab-separated files and `#` comment lines (a spreadsheet in a
+/// locale with a decimal comma saves `;`): they give the same model as Archi's own `,`.
+#[test]
+fn semicolon_and_tab_separated_files_with_comments_import_as_the_comma_ones() {
+    let m = te24();
+    let files = export(&m);
+    for delimiter in [b';', b'\t'] {
+        let [e, r, p] = [&files.elements, &files.relations, &files.properties]
+            .map(|f| redelimited(f, delimiter));
+        let back = import_csv(&e[..], Some(&r[..]), Some(&p[..]), ["e", "r", "p"])
+            .unwrap_or_else(|err| panic!("{}: {err}", delimiter as char));
+        assert_eq!(back.model.to_canonical_json(), m.to_canonical_json());
+    }
+}
+
+/// Messages place fields by the file's own delimiter.
+#[test]
+fn a_semicolon_file_reports_the_column_of_the_bad_field() {
+    let elements = "\"ID\";\"Type\";\"Name\";\"Documentation\";\"Specialization\"\n\
+                    \"m\";\"ArchimateModel\";\"M\";\"\";\"\"\n\
+                    \"a\";\"NoSuchType\";\"A\";\"\";\"\"\n";
+    let relations =
+        "\"ID\";\"Type\";\"Name\";\"Documentation\";\"Source\";\"Target\";\"Specialization\"\n";
+    let err = import_texts(elements, relations, "\"ID\";\"Key\";\"Value\"\n")
+        .expect_err("an unknown type");
+    let text = err.to_string();
+    assert!(text.contains("unknown element type `NoSuchType`"), "{text}");
+    assert!(text.contains("e:3:5"), "{text}");
+}
