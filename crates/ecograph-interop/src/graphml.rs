@@ -38,6 +38,7 @@ const KEYS: &[(&str, &str, &str, &str)] = &[
 /// # Errors
 /// [`Error::Unrepresentable`] when a text holds a character XML 1.0 cannot hold.
 pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>, Error> {
+    crate::xmlwrite::check_representable(model)?;
     let lang = options.lang.as_deref();
     let mut x = Xml::new(Vec::with_capacity(1 << 16));
     x.start(

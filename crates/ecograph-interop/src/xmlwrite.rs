@@ -249,6 +249,126 @@ impl<W: Write> Xml<W> {
     }
 }
 
+/// Whether XML 1.0 cannot hold `c` at all, not even as a character reference: C0
+/// controls other than tab, line feed and carriage return, and U+FFFE and U+FFFF.
+fn xml_forbidden(c: char) -> bool {
+    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
+}
+
+/// Most texts [`check_representable`] names before it only counts the rest.
+const MAX_NAMED: usize = 20;
+
+/// Every text of `model` that holds a character XML 1.0 cannot hold (an export to the
+/// exchange format or GraphML would lose it), named by the model's own ids, fields and
+/// JSON paths, in file order; checked before anything is written, so that all of them
+/// are reported at once. Linear in the model's text.
+pub(crate) fn check_representable(model: &ecograph_core::Model) -> Result<(), Error> {
+    let mut found: Vec<String> = Vec::new();
+    let mut count = 0usize;
+    // `who` names the owner, `path` the field's JSON path: made only for a text found.
+    let mut look = |who: &dyn Fn() -> String, path: &dyn Fn() -> String, text: &str| {
+        // Bytes first: every forbidden character has a byte below 0x20 or starts 0xEF.
+        if !text.bytes().any(|b| b < 0x20 || b == 0xEF) {
+            return;
+        }
+        if let Some(c) = text.chars().find(|&c| xml_forbidden(c)) {
+            count += 1;
+            if found.len() < MAX_NAMED {
+                found.push(format!("{} ({}) holds U+{:04X}", who(), path(), c as u32));
+            }
+        }
+    };
+    type Look<'a> = dyn FnMut(&dyn Fn() -> String, &dyn Fn() -> String, &str) + 'a;
+    let text = |look: &mut Look<'_>,
+                who: &dyn Fn() -> String,
+                path: &dyn Fn() -> String,
+                t: &ecograph_core::Text| match t.translations() {
+        None => look(who, path, t.default_value()),
+        Some(pairs) => {
+            for (lang, v) in pairs {
+                look(who, &|| format!("{}.{lang}", path()), v);
+            }
+        }
+    };
+    let model_who = || "the model".to_owned();
+    if let Some(t) = model.name() {
+        text(&mut look, &model_who, &|| "name".into(), t);
+    }
+    if let Some(t) = model.description() {
+        text(&mut look, &model_who, &|| "description".into(), t);
+    }
+    for (i, e) in model.elements().enumerate() {
+        let who = || format!("element `{}`", e.id());
+        let at = |f: &str| format!("elements[{i}].{f}");
+        text(&mut look, &who, &|| at("name"), e.name());
+        if let Some(d) = e.description() {
+            text(&mut look, &who, &|| at("description"), d);
+        }
+        for (j, tag) in e.tags().enumerate() {
+            look(&who, &|| at(&format!("tags[{j}]")), tag);
+        }
+        for (k, v) in e.properties() {
+            look(&who, &|| at(&format!("properties, the key {k:?}")), k);
+            look(&who, &|| at(&format!("properties.{k}")), v);
+        }
+    }
+    for (i, r) in model.relations().enumerate() {
+        let who = || {
+            r.id().map_or_else(
+                || {
+                    format!(
+                        "relation `{}` from `{}` to `{}`",
+                        r.kind(),
+                        r.from().id(),
+                        r.to().id()
+                    )
+                },
+                |id| format!("relation `{id}`"),
+            )
+        };
+        let at = |f: &str| format!("relations[{i}].{f}");
+        if let Some(l) = r.label() {
+            text(&mut look, &who, &|| at("label"), l);
+        }
+        for (j, tag) in r.tags().enumerate() {
+            look(&who, &|| at(&format!("tags[{j}]")), tag);
+        }
+        for (k, v) in r.properties() {
+            look(&who, &|| at(&format!("properties, the key {k:?}")), k);
+            look(&who, &|| at(&format!("properties.{k}")), v);
+        }
+    }
+    for (i, v) in model.views().iter().enumerate() {
+        let who = || format!("view `{}`", v.id);
+        let at = |f: &str| format!("views[{i}].{f}");
+        if let Some(t) = &v.title {
+            text(&mut look, &who, &|| at("title"), t);
+        }
+        if let Some(t) = &v.description {
+            text(&mut look, &who, &|| at("description"), t);
+        }
+    }
+    if count == 0 {
+        return Ok(());
+    }
+    let mut message = format!(
+        "{count} text{} of the model hold{} a character XML 1.0 cannot hold (a control character, U+FFFE or U+FFFF), so no exchange file or GraphML can carry {}; remove {} from the model (the CSV export keeps {}):",
+        if count == 1 { "" } else { "s" },
+        if count == 1 { "s" } else { "" },
+        if count == 1 { "it" } else { "them" },
+        if count == 1 { "it" } else { "them" },
+        if count == 1 { "it" } else { "them" },
+    );
+    for f in &found {
+        message.push_str("\n  ");
+        message.push_str(f);
+    }
+    if count > found.len() {
+        message.push_str(&format!("\n  and {} more", count - found.len()));
+    }
+    Err(Error::Unrepresentable { message })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

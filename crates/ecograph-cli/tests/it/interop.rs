@@ -121,8 +121,8 @@ fn bad_input_exits_1_with_the_place_and_a_missing_file_exits_2() {
 
 #[test]
 fn a_streamed_export_that_fails_leaves_the_old_file_and_no_temporary() {
-    // The exchange file is streamed into the atomic writer's temporary file; a text XML
-    // 1.0 cannot hold is found midway, and the target must keep its old bytes.
+    // A text XML 1.0 cannot hold refuses the export, with every such text named by
+    // the model's ids and paths, and the target keeps its old bytes.
     let dir = scratch("interop", "unrepresentable");
     let model = dir.join("bell.json");
     std::fs::write(
@@ -146,7 +146,7 @@ fn a_streamed_export_that_fails_leaves_the_old_file_and_no_temporary() {
     assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
-        "error: element `b` holds the character U+0007, which XML 1.0 cannot hold: remove it from the model\n"
+        "error: 1 text of the model holds a character XML 1.0 cannot hold (a control character, U+FFFE or U+FFFF), so no exchange file or GraphML can carry it; remove it from the model (the CSV export keeps it):\n  element `b` (elements[1].description) holds U+0007\n"
     );
     assert_eq!(std::fs::read_to_string(&out).expect("kept"), "old bytes");
     assert_no_temporary_in(&dir);

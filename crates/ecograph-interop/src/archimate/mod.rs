@@ -42,6 +42,7 @@ pub fn write_archimate<W: Write>(
     options: &ExportOptions,
     out: W,
 ) -> Result<W, Error> {
+    crate::xmlwrite::check_representable(model)?;
     let ex = Exchange::new(model, options)?;
     write_doc(&ex, out)
 }

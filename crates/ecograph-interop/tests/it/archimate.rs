@@ -1071,7 +1071,7 @@ fn a_large_export_written_in_runs_keeps_every_concept_in_order() {
 /// Characters XML cannot hold in two runs of a large export (the first in a run the
 /// second thread writes, the second in a later one): the error names the first.
 #[test]
-fn the_first_character_xml_cannot_hold_is_reported_from_runs() {
+fn every_text_xml_cannot_hold_is_reported_at_once_by_model_id() {
     let (first, second) = (3 * 2048 + 5, 4 * 2048 + 7);
     let m = large_model(20_000, |i| {
         if i == first || i == second {
@@ -1081,12 +1081,18 @@ fn the_first_character_xml_cannot_hold_is_reported_from_runs() {
         }
     });
     let err = export_archimate(&m, &ExportOptions::default()).expect_err("refused");
-    assert_eq!(
-        err.to_string(),
-        format!(
-            "element `e{first}` holds the character U+0001, which XML 1.0 cannot hold: remove it from the model"
-        )
+    let texts = format!(
+        "\n  element `e{first}` (elements[{first}].name.fi) holds U+0001\
+         \n  element `e{second}` (elements[{second}].name.fi) holds U+0001"
     );
+    assert!(
+        err.to_string()
+            .starts_with("2 texts of the model hold a character XML 1.0 cannot hold"),
+        "{err}"
+    );
+    assert!(err.to_string().ends_with(&texts), "{err}");
+    let err = ecograph_interop::export_graphml(&m, &ExportOptions::default()).expect_err("refused");
+    assert!(err.to_string().ends_with(&texts), "{err}");
 }
 
 #[test]
