@@ -594,6 +594,8 @@ impl Validation {
         element_paths.reserve(elements_raw.len());
         // Parents are resolved once every id is known.
         let mut pending: Vec<Option<(&str, usize)>> = Vec::with_capacity(elements_raw.len());
+        // Parents of elements left out of the model (checked for existence only).
+        let mut unplaced: Vec<(&str, usize)> = Vec::new();
         *index = IdIndex::with_capacity(elements_raw.len());
         let ep = root.key("elements");
         for (i, raw) in elements_raw.iter().enumerate() {
@@ -736,6 +738,7 @@ impl Validation {
                                 element_paths[first as usize]
                             )),
                         );
+                        unplaced.extend(parent);
                         continue;
                     }
                     element_paths.push(i);
@@ -755,8 +758,9 @@ impl Validation {
                 }
                 (Some(id), _) => {
                     broken.insert(Box::from(id));
+                    unplaced.extend(parent);
                 }
-                _ => {}
+                _ => unplaced.extend(parent),
             }
         }
 
@@ -792,6 +796,13 @@ impl Validation {
                 continue;
             }
             elements[ix].parent = Some(pix);
+        }
+        // The parents of elements that are not in the model (a bad id or kind, an id used
+        // twice): an unknown one is reported now too, not only once the element is fixed.
+        for &(pid, raw_i) in &unplaced {
+            if index.get(pid).is_none() && !broken.contains(pid) {
+                v.unknown_element(ep.index(raw_i).key("parent"), pid, "`parent`", index);
+            }
         }
         parent_cycles(v, elements, element_paths, &ep);
     }
