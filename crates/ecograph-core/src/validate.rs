@@ -1205,6 +1205,11 @@ impl Validation {
         // no copy of each id.
         let mut view_ids: std::collections::HashSet<&str> =
             std::collections::HashSet::with_capacity(views_raw.len());
+        // Lowercased view id -> the first view's id: `render --all` names files by view
+        // id, and on a file system that ignores case (macOS, Windows) two ids that
+        // differ only in case name one file.
+        let mut folded_views: std::collections::HashMap<String, String> =
+            std::collections::HashMap::with_capacity(views_raw.len());
         let vp = root.key("views");
         for (i, raw) in views_raw.iter().enumerate() {
             let path = vp.index(i);
@@ -1226,6 +1231,23 @@ impl Validation {
                                 .id(view.id.clone()),
                             );
                         } else {
+                            let folded = view.id.to_lowercase();
+                            match folded_views.get(&folded) {
+                                Some(first) => v.push(
+                                    warn(
+                                        "view-id-case",
+                                        path.key("id"),
+                                        format!(
+                                            "view ids `{first}` and `{}` differ only in case: `render --all` writes both to one file on a file system that ignores case (macOS, Windows)",
+                                            view.id
+                                        ),
+                                    )
+                                    .id(view.id.clone()),
+                                ),
+                                None => {
+                                    folded_views.insert(folded, view.id.clone());
+                                }
+                            }
                             views.push(view);
                         }
                     }

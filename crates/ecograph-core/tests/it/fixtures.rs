@@ -100,6 +100,7 @@ fn warnings_do_not_invalidate_a_model() {
         "isolated-element",
         "flow-without-data",
         "task-without-owner",
+        "view-id-case",
     ] {
         assert!(
             codes.iter().any(|c| c == code),
