@@ -49,10 +49,13 @@ pub fn run(args: Args) -> Result<Exit, Fail> {
                 };
                 let counts = match &checked.model {
                     Some(m) => format!(
-                        ", {} elements, {} relations, {} views",
+                        ", {} element{}, {} relation{}, {} view{}",
                         m.element_count(),
+                        plural(m.element_count()),
                         m.relation_count(),
-                        m.views().len()
+                        plural(m.relation_count()),
+                        m.views().len(),
+                        plural(m.views().len())
                     ),
                     None => String::new(),
                 };

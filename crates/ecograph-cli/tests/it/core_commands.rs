@@ -364,3 +364,18 @@ fn every_lang_flag_refuses_a_language_the_model_lacks() {
         Some(0)
     );
 }
+
+#[test]
+fn the_check_summary_counts_in_the_singular_for_one() {
+    let o = run_stdin(
+        &["check", "-"],
+        r#"{"ecograph": 1, "elements": [{"id": "a", "kind": "group", "name": "A"}],
+            "views": [{"id": "v"}]}"#,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).ends_with("<stdin>: ok (0 errors, 1 warning, 1 element, 0 relations, 1 view)\n"),
+        "{}",
+        stderr(&o)
+    );
+}
