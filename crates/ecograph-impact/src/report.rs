@@ -197,9 +197,16 @@ impl Impact<'_> {
                 days(b.late_days)
             );
         }
+        // A late finish is already a broken deadline above: its line says it once.
+        let finish_broken = report
+            .breaches()
+            .iter()
+            .any(|b| b.kind == ecograph_schedule::BreachKind::Finish);
         if let Some((f, new)) = report.finish() {
             let late = f.date.days_until(new);
-            if late > 0 {
+            if late <= 0 {
+                let _ = writeln!(out, "  finish `{}` {} holds", f.task.id(), f.date);
+            } else if !finish_broken {
                 let _ = writeln!(
                     out,
                     "  finish `{}` {} -> {} ({} late)",
@@ -208,8 +215,6 @@ impl Impact<'_> {
                     new,
                     days(late)
                 );
-            } else {
-                let _ = writeln!(out, "  finish `{}` {} holds", f.task.id(), f.date);
             }
         }
     }

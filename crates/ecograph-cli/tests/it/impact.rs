@@ -374,3 +374,29 @@ fn two_inputs_from_standard_input_are_a_usage_error() {
         );
     }
 }
+
+/// A delay that breaks the finish says so once: the broken deadline, not also a
+/// second "finish ... late" line.
+#[test]
+fn a_broken_finish_is_reported_once() {
+    let model = r#"{"ecograph": 1, "elements": [
+        {"id": "org", "kind": "actor", "name": "Org"},
+        {"id": "prog", "kind": "task", "name": "Prog", "start": "2024-01", "end": "2024-12"},
+        {"id": "b", "kind": "task", "name": "B", "parent": "prog", "start": "2024-04", "end": "2024-06"},
+        {"id": "d", "kind": "task", "name": "D", "parent": "prog", "start": "2024-07", "end": "2024-12"}],
+      "relations": [
+        {"kind": "responsible", "from": "org", "to": "prog"},
+        {"kind": "depends_on", "from": "d", "to": "b"}]}"#;
+    let o = crate::support::run_stdin(&["impact", "-", "--delay", "b=1m"], model);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
+    let finish_lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with("finish `prog`"))
+        .collect();
+    assert_eq!(
+        finish_lines,
+        ["  finish `prog` misses its deadline 2024-12-31: now 2025-01-31 (31 days late)"],
+        "{text}"
+    );
+}

@@ -36,12 +36,20 @@ pub fn run_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child
+    let written = child
         .stdin
         .take()
         .expect("piped")
-        .write_all(input.as_bytes())
-        .expect("stdin takes the input");
+        .write_all(input.as_bytes());
+    // A command may end without reading its input (a usage error): then the pipe is
+    // closed under the write.
+    if let Err(e) = written {
+        assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::BrokenPipe,
+            "stdin takes the input: {e}"
+        );
+    }
     child.wait_with_output().expect("the binary ends")
 }
 
