@@ -303,6 +303,7 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
             "affected elements",
         );
     }
+    schedule_md(&mut out, &json["schedule"], limits.rows);
     let mut ids: Vec<(String, Mark)> = Vec::new();
     for c in changes {
         if let Some(id) = c["element"].as_str() {
@@ -322,6 +323,89 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
     }
     mermaid(&mut out, model, &ids, limits.nodes, limits.lang.as_deref());
     out
+}
+
+/// A date as the analysis writes it (`2024-12-31`), kept only when it is one: digits
+/// and dashes need no Markdown escape.
+fn date(d: &str) -> &str {
+    if d.bytes().all(|b| b.is_ascii_digit() || b == b'-') {
+        d
+    } else {
+        ""
+    }
+}
+
+/// What delays do to the plan's dates (the report's `schedule`): broken deadlines
+/// first, the news of a pull request, then the finish and what moved, at most `rows`
+/// of each.
+fn schedule_md(out: &mut String, schedule: &Value, rows: usize) {
+    if schedule.is_null() {
+        return;
+    }
+    out.push_str("\n#### Schedule\n\n");
+    if let Some(e) = schedule["error"].as_str() {
+        let _ = writeln!(out, "The delays cannot be dated: {}", escape(e));
+        return;
+    }
+    let list = |k: &str| schedule[k].as_array().map_or(&[][..], Vec::as_slice);
+    let (moved, absorbed, breaches) = (list("moved"), list("absorbed"), list("breaches"));
+    let _ = writeln!(
+        out,
+        "**{} moved, {} absorbed, {} broken**",
+        moved.len(),
+        absorbed.len(),
+        plural(breaches.len(), "deadline", "deadlines")
+    );
+    if !breaches.is_empty() {
+        out.push_str("\n| broken deadline | element | deadline | now | late |\n| --- | --- | --- | --- | ---: |\n");
+        for b in breaches.iter().take(rows) {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} days |",
+                escape(s(b, "kind")),
+                code(s(b, "id")),
+                // Dates the analysis writes (ISO 8601): nothing to escape.
+                date(s(b, "deadline")),
+                date(s(b, "new_end")),
+                b["late_days"].as_i64().unwrap_or(0)
+            );
+        }
+        more(
+            out,
+            rows.min(breaches.len()),
+            breaches.len(),
+            "broken deadlines",
+        );
+    } else if let Some(f) = schedule["finish"].as_object() {
+        let late = f.get("late_days").and_then(Value::as_i64).unwrap_or(0);
+        let task = code(f.get("task").and_then(Value::as_str).unwrap_or(""));
+        let day = date(f.get("date").and_then(Value::as_str).unwrap_or(""));
+        if late > 0 {
+            let _ = writeln!(
+                out,
+                "\nThe finish of {task} moves from {day} by {late} days."
+            );
+        } else {
+            let _ = writeln!(out, "\nThe finish of {task} ({day}) holds.");
+        }
+    }
+    if !moved.is_empty() {
+        out.push_str("\n| moved | kind | end | new end | by |\n| --- | --- | --- | --- | ---: |\n");
+        for m in moved.iter().take(rows) {
+            let end =
+                |k: &str, start: &str| m[k].as_str().or_else(|| m[start].as_str()).unwrap_or("");
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} days |",
+                code(s(m, "id")),
+                escape(s(m, "kind")),
+                date(end("old_end", "old_start")),
+                date(end("new_end", "new_start")),
+                m["shift_days"].as_i64().unwrap_or(0)
+            );
+        }
+        more(out, rows.min(moved.len()), moved.len(), "moved tasks");
+    }
 }
 
 /// The diff of two models as a pull-request comment: the counts, a table of the added,

@@ -157,3 +157,41 @@ fn the_path_column_is_the_witness_path_where_an_element_is_reached_in_two_modes(
         "{q2}"
     );
 }
+
+/// A delay's summary says what it does to the dates: the broken deadline first, then
+/// what moved; a summary without a delay has no schedule section.
+#[test]
+fn a_delays_summary_shows_the_broken_deadline_and_what_moved() {
+    let model = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "org", "kind": "actor", "name": "Org"},
+            {"id": "prog", "kind": "task", "name": "Prog", "start": "2024-01", "end": "2024-12"},
+            {"id": "b", "kind": "task", "name": "B", "parent": "prog", "start": "2024-04", "end": "2024-06"},
+            {"id": "d", "kind": "task", "name": "D", "parent": "prog", "start": "2024-07", "end": "2024-12"}],
+          "relations": [
+            {"kind": "responsible", "from": "org", "to": "prog"},
+            {"kind": "depends_on", "from": "d", "to": "b"}]}"#,
+    )
+    .unwrap();
+    let delay = "1m".parse().unwrap();
+    let mut set = ChangeSet::new();
+    set.push(Change::delayed("b", delay));
+    let impact = analyze(&model, &set, &Options::default()).unwrap();
+    let md = impact_markdown(&model, &impact, &Limits::default());
+    assert!(
+        md.contains("\n#### Schedule\n\n**3 moved, 0 absorbed, 1 deadline broken**\n"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| finish | `prog` | 2024-12-31 | 2025-01-31 | 31 days |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("| `d` | task | 2024-12-31 | 2025-01-31 | 31 days |"),
+        "{md}"
+    );
+    let mut set = ChangeSet::new();
+    set.push(Change::modified("b"));
+    let impact = analyze(&model, &set, &Options::default()).unwrap();
+    assert!(!impact_markdown(&model, &impact, &Limits::default()).contains("Schedule"));
+}
