@@ -155,7 +155,31 @@ fn change_set(args: &Args) -> Result<ChangeSet, Fail> {
             .map_err(|e| Fail::usage(format!("--delay `{d}`: {e}")))?;
         set.push(Change::delayed(id, by));
     }
-    Ok(set)
+    Ok(without_repeats(set))
+}
+
+/// The change set with each change given more than once kept once (a warning says how
+/// many were dropped): the same modification twice is one change, and listing it twice
+/// only doubled the report. Delays are kept, as they add up.
+fn without_repeats(set: ChangeSet) -> ChangeSet {
+    let mut seen: std::collections::HashSet<&Change> = std::collections::HashSet::new();
+    let mut dropped = 0usize;
+    let kept: ChangeSet = set
+        .iter()
+        .filter(|c| {
+            let keep = c.kind() == ChangeKind::Delayed || seen.insert(*c);
+            dropped += usize::from(!keep);
+            keep
+        })
+        .cloned()
+        .collect();
+    if dropped > 0 {
+        crate::common::eprint_line(&format!(
+            "warning: {dropped} change{} given more than once, analyzed once",
+            if dropped == 1 { " was" } else { "s were" }
+        ));
+    }
+    kept
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {

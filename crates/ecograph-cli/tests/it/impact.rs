@@ -400,3 +400,52 @@ fn a_broken_finish_is_reported_once() {
         "{text}"
     );
 }
+
+/// A change given twice is analyzed once (a warning says so); delays still add up.
+#[test]
+fn a_change_given_twice_is_analyzed_once() {
+    let m = te24();
+    let once = run(&["impact", &m, "--modified", "tmt", "--format", "json"]);
+    let twice = run(&[
+        "impact",
+        &m,
+        "--modified",
+        "tmt",
+        "--modified",
+        "tmt",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(twice.status.code(), Some(0), "{}", stderr(&twice));
+    assert_eq!(stdout(&twice), stdout(&once));
+    assert_eq!(
+        stderr(&twice),
+        "warning: 1 change was given more than once, analyzed once\n"
+    );
+    let text = stdout(&run(&[
+        "impact",
+        &m,
+        "--modified",
+        "tmt",
+        "--modified",
+        "tmt",
+    ]));
+    assert_eq!(text.matches("modified system `tmt`").count(), 1, "{text}");
+    // Two delays of one task add up: one month twice moves it as two months do.
+    let model = r#"{"ecograph": 1, "elements": [
+        {"id": "a", "kind": "task", "name": "A", "start": "2024-01", "end": "2024-03"}]}"#;
+    let schedule = |args: &[&str]| {
+        let o = crate::support::run_stdin(args, model);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        v["schedule"]["moved"][0]["new_end"].clone()
+    };
+    let twice = schedule(&[
+        "impact", "-", "--delay", "a=1m", "--delay", "a=1m", "--format", "json",
+    ]);
+    assert_eq!(twice, "2024-05-31");
+    assert_eq!(
+        twice,
+        schedule(&["impact", "-", "--delay", "a=2m", "--format", "json"])
+    );
+}
