@@ -1,6 +1,6 @@
 //! The entry points: [`analyze`], [`analyze_since`] and the reusable [`Snapshot`].
 
-use crate::change::ChangeSet;
+use crate::change::{Change, ChangeSet};
 use crate::graph::{Csr, Universe};
 use crate::impact::{Best, Impact};
 use crate::resolve::{Target, relation_half_edges, resolve, stops};
@@ -63,7 +63,15 @@ pub fn analyze_since<'m>(
 ) -> Result<Impact<'m>, Error> {
     let d = crate::diff::diff(old, new);
     let mut changes = d.change_set();
-    changes.extend(extra.iter().cloned());
+    // A change the diff found already (say, from a change set `diff --change-set`
+    // wrote) counts once; delays add up.
+    let found: std::collections::HashSet<Change> = changes.iter().cloned().collect();
+    changes.extend(
+        extra
+            .iter()
+            .filter(|c| c.kind() == crate::ChangeKind::Delayed || !found.contains(c))
+            .cloned(),
+    );
     let (elements, relations) = d.lost();
     run(
         Snapshot::of(Universe::with_old(new, elements, relations)),

@@ -19,7 +19,9 @@ pub struct Args {
     lang: Option<String>,
     #[arg(long, value_enum, default_value_t)]
     format: Format,
-    /// Print the differences as a change set file for `impact --changes`.
+    /// Print the differences as a change set file: the changes `impact NEW --since OLD`
+    /// analyzes. It names elements of both versions (removed ones only the old has),
+    /// so read it back with `--since OLD` (`impact NEW --since OLD --changes FILE`).
     #[arg(long)]
     change_set: bool,
     /// Write to this file (atomically) instead of standard output.

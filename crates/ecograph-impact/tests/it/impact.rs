@@ -1298,3 +1298,30 @@ fn a_flow_is_named_by_its_data_in_any_order() {
     assert!(!forward.is_empty());
     assert_eq!(named(["d2", "d"]), forward);
 }
+
+/// The change set `diff --change-set` writes, given again with `--since`, changes
+/// nothing: each of its changes is one the diff finds, and counts once.
+#[test]
+fn the_diffs_own_change_set_given_with_since_counts_once() {
+    let old = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "g", "kind": "group", "name": "G"},
+            {"id": "a", "kind": "system", "name": "A", "parent": "g"},
+            {"id": "s", "kind": "service", "name": "S"}],
+          "relations": [{"kind": "linked", "from": "s", "to": "g"}]}"#,
+    )
+    .unwrap();
+    let new = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "s", "kind": "service", "name": "S2"},
+            {"id": "n", "kind": "system", "name": "N"}],
+          "relations": [{"kind": "uses", "from": "n", "to": "s"}]}"#,
+    )
+    .unwrap();
+    let options = Options::default();
+    let alone = analyze_since(&old, &new, &ChangeSet::new(), &options).unwrap();
+    let written = ecograph_impact::diff(&old, &new).change_set();
+    assert!(!written.is_empty());
+    let again = analyze_since(&old, &new, &written, &options).unwrap();
+    assert_eq!(again.to_json(), alone.to_json());
+}
