@@ -1355,9 +1355,25 @@ pub(crate) fn model_from_doc(
             let mut out = Vec::with_capacity(n);
             for (i, c) in kept.iter().enumerate() {
                 let mut p = Map::new();
-                let name = cx.text(&c.name, c.at.pos(), &|| {
-                    format!("the name of element `{}`", c.ident)
-                });
+                // A name of white space only (Archi allows one) is no name: the element
+                // is named by its id, as one with an empty name is.
+                let blank = !c.name.is_empty() && c.name.iter().all(|(_, v)| v.trim().is_empty());
+                if blank {
+                    cx.warn(
+                        c.at.pos(),
+                        format!(
+                            "the name of element `{}` is only white space: it is named by its id",
+                            c.ident
+                        ),
+                    );
+                }
+                let name = if blank {
+                    None
+                } else {
+                    cx.text(&c.name, c.at.pos(), &|| {
+                        format!("the name of element `{}`", c.ident)
+                    })
+                };
                 if name.is_none() {
                     p.insert(A_UNNAMED.into(), Value::from("true"));
                 }

@@ -1213,3 +1213,33 @@ fn a_specialization_keeps_a_round_trip_where_an_element_has_the_identifier_speci
         m.to_canonical_json()
     );
 }
+
+/// A name of white space only (Archi allows one) imports as no name: the element is
+/// named by its id, with a warning, instead of failing the import.
+#[test]
+fn a_blank_name_imports_as_no_name() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"
+       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="id-m">
+  <name xml:lang="en">M</name>
+  <elements>
+    <element identifier="id-a" xsi:type="BusinessActor"><name xml:lang="en">  </name></element>
+    <element identifier="id-b" xsi:type="BusinessActor"><name xml:lang="en">B</name></element>
+  </elements>
+  <relationships>
+    <relationship identifier="id-r" source="id-a" target="id-b" xsi:type="Association"/>
+  </relationships>
+</model>
+"#;
+    let imported = import(xml);
+    let a = imported.model.element("id-a").expect("element");
+    assert_eq!(a.name().default_value(), "id-a");
+    assert_eq!(a.property("archimate:unnamed"), Some("true"));
+    assert!(
+        imported.warnings.iter().any(|w| w
+            .to_string()
+            .contains("the name of element `id-a` is only white space")),
+        "{:?}",
+        imported.warnings
+    );
+}
