@@ -137,8 +137,11 @@ impl<'i, 'm> Affected<'i, 'm> {
     pub fn confidence(&self) -> Confidence {
         self.entry.confidence
     }
-    /// What the element undergoes on its witness path: `Removed` for the contents of a
-    /// removed container (by the default rules), else `Modified`.
+    /// What the element undergoes: `Removed` when it counts as removed with its
+    /// confidence (by the default rules, as the contents of a removed container), also
+    /// where its nearest witness path, the one reported, makes it modified (the
+    /// container of a removed part that is inside a removed container too); else
+    /// `Modified`.
     pub fn effect(&self) -> Effect {
         if self.entry.removed {
             Effect::Removed
@@ -518,8 +521,10 @@ impl<'m> Impact<'m> {
 /// Per node: the distance, confidence, mode and position of the state its entry
 /// reports, packed so that one word is written per state and read per node; `u64::MAX`
 /// when it is not reached. An element's entry is its best confidence, then its shortest
-/// distance, then its `modified` state.
-pub(crate) struct Best(Vec<u64>);
+/// distance, then its `modified` state. Beside it, per node and confidence, whether
+/// its `removed` state is reached at all: the element then counts as removed (its
+/// [`Affected::effect`]), whichever state is nearer.
+pub(crate) struct Best(Vec<u64>, [Vec<bool>; 2]);
 
 const POS: u32 = 32;
 const REMOVED: u64 = 1 << POS;
@@ -529,22 +534,25 @@ const DIST: u32 = POS + 2;
 impl Best {
     /// Nothing reached yet, for `n` nodes.
     pub(crate) fn new(n: usize) -> Best {
-        Best(vec![u64::MAX; n])
+        Best(vec![u64::MAX; n], [vec![false; n], vec![false; n]])
     }
 
     /// Takes in the states of a search: the certain one first, then the full one.
     /// Searches list their states level by level, so the first state of a node seen in a
     /// search is its nearest.
     pub(crate) fn mark(&mut self, search: &Search, confidence: Confidence) {
-        let flag = match confidence {
-            Confidence::Certain => 0,
-            Confidence::Potential => POTENTIAL,
+        let (flag, removed) = match confidence {
+            Confidence::Certain => (0, &mut self.1[0]),
+            Confidence::Potential => (POTENTIAL, &mut self.1[1]),
         };
         let mut level = 0u64;
         let mut starts = search.levels.iter().copied().peekable();
         for (pos, &s) in search.order.iter().enumerate() {
             while starts.next_if(|&l| l as usize <= pos).is_some() {
                 level += 1;
+            }
+            if s % 2 == 1 {
+                removed[(s / 2) as usize] = true;
             }
             let slot = &mut self.0[(s / 2) as usize];
             let here = level << DIST | flag | u64::from(s % 2) << POS | pos as u64;
@@ -560,6 +568,7 @@ impl Best {
     /// node its position among them (`NONE` when it is not affected).
     pub(crate) fn entries(&self, changed: &[bool]) -> (Vec<Entry>, Vec<u32>) {
         let best = &self.0;
+        let [removed_certain, removed_potential] = &self.1;
         let n = best.len();
         // Nearest first, node order within a distance: a counting sort.
         let mut count: Vec<usize> = Vec::new();
@@ -605,7 +614,14 @@ impl Best {
                 } else {
                     Confidence::Potential
                 },
-                removed: b & REMOVED != 0,
+                // Removed when its removed state is reached with its confidence, also
+                // where the reported (nearest) state is the modified one.
+                removed: b & REMOVED != 0
+                    || if b & POTENTIAL == 0 {
+                        removed_certain[v]
+                    } else {
+                        removed_potential[v]
+                    },
             };
             index[v] = at as u32;
         }

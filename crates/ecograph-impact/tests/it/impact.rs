@@ -1005,6 +1005,15 @@ proptest! {
             .collect();
         prop_assert_eq!(&got, &want);
 
+        // An element counts as removed when the search of its confidence reaches its
+        // removed state, whichever state is nearer.
+        let (certain, all) = (oracle_bfs(&m, &ochanges, &o, false), oracle_bfs(&m, &ochanges, &o, true));
+        for a in impact.affected() {
+            let states = if a.confidence() == Confidence::Certain { &certain } else { &all };
+            let removed = states[a.element().index()][1].is_some();
+            prop_assert_eq!(a.effect() == Effect::Removed, removed, "{}", a.element().id());
+        }
+
         // Nearest first, then file order.
         let order: Vec<(usize, usize)> = impact.affected().map(|a| (a.distance(), a.element().index())).collect();
         prop_assert!(order.windows(2).all(|w| w[0] < w[1]));
@@ -1324,4 +1333,32 @@ fn the_diffs_own_change_set_given_with_since_counts_once() {
     assert!(!written.is_empty());
     let again = analyze_since(&old, &new, &written, &options).unwrap();
     assert_eq!(again.to_json(), alone.to_json());
+}
+
+/// The container of a removed part that is itself inside a removed container counts as
+/// removed, though its nearest witness path (from the part) makes it modified.
+#[test]
+fn an_element_inside_a_removed_container_counts_as_removed_whatever_is_nearer() {
+    let m = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "R", "kind": "system", "name": "R"},
+            {"id": "P", "kind": "system", "name": "P", "parent": "R"},
+            {"id": "Q", "kind": "system", "name": "Q", "parent": "P"},
+            {"id": "Q1", "kind": "system", "name": "Q1", "parent": "Q"},
+            {"id": "Q2", "kind": "system", "name": "Q2", "parent": "Q"}]}"#,
+    )
+    .unwrap();
+    let impact = analyze(
+        &m,
+        &set([Change::removed("R"), Change::removed("Q1")]),
+        &Options::default(),
+    )
+    .unwrap();
+    let q = impact.get("Q").unwrap();
+    assert_eq!((q.distance(), q.effect()), (1, Effect::Removed));
+    assert_eq!(
+        q.via().map(|h| h.from().id().to_string()).as_deref(),
+        Some("Q1")
+    );
+    assert_eq!(impact.get("Q2").unwrap().effect(), Effect::Removed);
 }
