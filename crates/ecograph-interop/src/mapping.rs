@@ -845,6 +845,57 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Drops from an ecograph view (its `ecograph:view` definition) the selectors and
+/// collapsed ids that name an element the import does not have (deleted in Archi or in
+/// the spreadsheet since the export), each with a warning, so that the rest of the model
+/// still imports. Returns false, with a warning, when that leaves a view that chose
+/// elements with nothing to choose (an empty `include` would show every element).
+fn keep_known_selectors(
+    v: &mut Value,
+    known: &HashSet<&str>,
+    warn: &mut dyn FnMut(String),
+) -> bool {
+    let view = v.get("id").and_then(Value::as_str).unwrap_or("").to_owned();
+    let mut emptied = false;
+    for list in ["include", "exclude"] {
+        let Some(Value::Array(selectors)) = v.get_mut(list) else {
+            continue;
+        };
+        let before = selectors.len();
+        selectors.retain(|sel| {
+            let missing = ["id", "subtree", "around"]
+                .into_iter()
+                .filter_map(|k| sel.get(k).and_then(Value::as_str))
+                .find(|id| !known.contains(id));
+            if let Some(id) = missing {
+                warn(format!(
+                    "view `{view}`: the {list} selector of `{id}` is dropped: the file has no element `{id}`"
+                ));
+            }
+            missing.is_none()
+        });
+        emptied |= list == "include" && before > 0 && selectors.is_empty();
+    }
+    if let Some(Value::Array(ids)) = v.get_mut("collapse").and_then(|c| c.get_mut("ids")) {
+        ids.retain(|id| {
+            let id = id.as_str().unwrap_or("");
+            let kept = known.contains(id);
+            if !kept {
+                warn(format!(
+                    "view `{view}`: collapsing `{id}` is dropped: the file has no element `{id}`"
+                ));
+            }
+            kept
+        });
+    }
+    if emptied {
+        warn(format!(
+            "view `{view}` is not kept: none of the elements it chose is in the file"
+        ));
+    }
+    !emptied
+}
+
 /// Element kind and the ecograph relation kind a foreign relationship type is read as,
 /// in order of preference, with whether the relation runs from target to source.
 fn candidates(t: &str) -> &'static [RelationKind] {
@@ -1524,11 +1575,17 @@ pub(crate) fn model_from_doc(
     // The elements by identifier, made when a foreign view needs them (the only
     // identifiers the mapping looks up).
     let mut by_ident: Option<HashMap<&str, usize>> = None;
+    // The imported elements' ids, made when an ecograph view needs them.
+    let mut known: Option<HashSet<&str>> = None;
     for d in &doc.diagrams {
-        if let Some(v) = d
+        if let Some(mut v) = d
             .prop(P_VIEW)
             .and_then(|s| serde_json::from_str::<Value>(s).ok())
         {
+            let known = known.get_or_insert_with(|| ids_out.iter().map(String::as_str).collect());
+            if !keep_known_selectors(&mut v, known, &mut |msg| cx.warn(d.at, msg)) {
+                continue;
+            }
             if let Some(id) = v.get("id").and_then(Value::as_str) {
                 view_ids.insert(id.to_owned());
             }

@@ -503,3 +503,69 @@ fn a_semicolon_file_reports_the_column_of_the_bad_field() {
     assert!(text.contains("unknown element type `NoSuchType`"), "{text}");
     assert!(text.contains("e:3:5"), "{text}");
 }
+
+/// The rows of `file` (a CSV file as exported) whose fields at `columns` are none of
+/// `ids`, the header kept.
+fn without_rows(file: &[u8], columns: &[usize], ids: &[&str]) -> Vec<u8> {
+    let body = file.strip_prefix("\u{feff}".as_bytes()).unwrap_or(file);
+    let mut rd = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(body);
+    let mut out = Vec::new();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        for rec in rd.records() {
+            let rec = rec.expect("a record");
+            if !columns
+                .iter()
+                .any(|&c| rec.get(c).is_some_and(|f| ids.contains(&f)))
+            {
+                w.write_record(&rec).expect("written");
+            }
+        }
+        w.flush().expect("flushed");
+    }
+    out
+}
+
+/// An element deleted in a spreadsheet (or in Archi) that a view chose by id: the
+/// selector is dropped with a warning, and everything else imports.
+#[test]
+fn an_element_deleted_since_the_export_drops_its_view_selector_not_the_import() {
+    let files = export(&te24());
+    // The element, its relationships, and their properties, as Archi deletes them.
+    let mut gone: Vec<String> = vec!["vtjp".into()];
+    let mut rd = csv::ReaderBuilder::new().from_reader(&files.relations[3..]);
+    for rec in rd.records() {
+        let rec = rec.expect("a record");
+        if rec.get(4) == Some("vtjp") || rec.get(5) == Some("vtjp") {
+            gone.push(rec.get(0).expect("an id").to_owned());
+        }
+    }
+    let gone: Vec<&str> = gone.iter().map(String::as_str).collect();
+    let elements = without_rows(&files.elements, &[0], &gone);
+    let relations = without_rows(&files.relations, &[0], &gone);
+    let properties = without_rows(&files.properties, &[0], &gone);
+    let imported = import_csv(
+        &elements[..],
+        Some(&relations[..]),
+        Some(&properties[..]),
+        ["e", "r", "p"],
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(imported.model.element("vtjp").is_none());
+    assert!(
+        imported.warnings.iter().any(|w| w
+            .to_string()
+            .contains("view `tj-packages`: the include selector of `vtjp` is dropped")),
+        "{:?}",
+        imported.warnings
+    );
+    let view = imported
+        .model
+        .views()
+        .iter()
+        .find(|v| v.id == "tj-packages")
+        .expect("the view is kept");
+    assert!(!view.include.is_empty());
+}
