@@ -639,7 +639,10 @@ impl NewDir {
                 // What `mkdir` gives: 0777 less the umask (read back below).
                 builder.permissions(fs::Permissions::from_mode(0o777));
             }
-            let tmp = builder.tempdir_in(parent)?.keep();
+            let tmp = builder
+                .tempdir_in(parent)
+                .map_err(without_temp_path)?
+                .keep();
             let lock = match File::open(&tmp) {
                 Ok(f) => f,
                 Err(e) => {
@@ -849,6 +852,17 @@ where
     out.flush()
 }
 
+/// The error of creating a temporary file or directory, without the random name
+/// (tempfile adds ` at path "….NAME.ecograph-tmp-RANDOM"`): the caller names the target,
+/// and a name the user never gave only confuses.
+fn without_temp_path(e: io::Error) -> io::Error {
+    let text = e.to_string();
+    match text.split_once(" at path ") {
+        Some((why, _)) => io::Error::new(e.kind(), why.to_owned()),
+        None => e,
+    }
+}
+
 /// Creates `.NAME.ecograph-tmp-RANDOM` in `dir`, exclusively, takes its lock and checks
 /// that no cleaner removed it before the lock was ours.
 fn create_locked_temp(
@@ -870,7 +884,7 @@ fn create_locked_temp(
             // existing file's exact mode is set below, after the owner.
             builder.permissions(fs::Permissions::from_mode(0o666));
         }
-        let tmp = builder.tempfile_in(dir)?;
+        let tmp = builder.tempfile_in(dir).map_err(without_temp_path)?;
         tmp.as_file().lock()?;
         // A cleaner may have locked and removed the file between its creation and our
         // lock: then the name no longer leads to our file, and we start over.

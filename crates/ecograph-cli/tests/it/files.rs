@@ -263,3 +263,25 @@ fn render_all_over_existing_diagrams_with_few_file_descriptors_writes_every_view
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert_eq!(files_in(&out), first);
 }
+
+/// A write into a directory that is not there names the file asked for, not the
+/// temporary file it would have gone through.
+#[test]
+fn a_write_into_a_missing_directory_names_the_file_asked_for() {
+    let dir = scratch("files", "missing-dir");
+    let target = dir.join("nodir").join("plan.svg");
+    let o = run(&[
+        "schedule",
+        &te24(),
+        "--gantt",
+        target.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert_eq!(
+        stderr(&o),
+        format!(
+            "error: cannot write `{}`: No such file or directory (os error 2)\n",
+            target.display()
+        )
+    );
+}
