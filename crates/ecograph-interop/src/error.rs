@@ -216,3 +216,9 @@ pub(crate) fn padded(
         f.pad(&W(write).to_string())
     }
 }
+
+/// Whether `start`, the first bytes of a file, is a UTF-16 byte order mark (either
+/// byte order).
+pub(crate) fn is_utf16_bom(start: &[u8]) -> bool {
+    start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF])
+}

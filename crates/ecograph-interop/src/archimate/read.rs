@@ -223,11 +223,20 @@ impl Reader {
 /// it is in that thread's arena of the allocator, where `then`'s own allocations find
 /// it again (on another thread they would take fresh pages, a page fault each: 211k
 /// faults against 173k at 100k elements).
-pub(crate) fn read_then<R, T, F>(input: R, file: &str, then: F) -> Result<T, Error>
+pub(crate) fn read_then<R, T, F>(mut input: R, file: &str, then: F) -> Result<T, Error>
 where
     R: BufRead + Send,
     F: FnOnce(Doc) -> Result<T, Error>,
 {
+    // A UTF-16 file (XML allows one; Archi writes UTF-8) is named as such.
+    if let Ok(start) = input.fill_buf()
+        && crate::error::is_utf16_bom(start)
+    {
+        return Err(Error::one(
+            Problem::new(file, Some(Pos { line: 1, column: 1 }), "the file is UTF-16 (it starts with a UTF-16 byte order mark); ecograph reads UTF-8")
+                .help(Some("save the file as UTF-8 (Archi writes UTF-8) and import it again".into())),
+        ));
+    }
     // The XML is read and checked on a second thread, its start tags read and the
     // document built on this one.
     // Only the elements `start` reads as a `Frame::Text` have texts it reads.

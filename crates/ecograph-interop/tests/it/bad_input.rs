@@ -317,3 +317,37 @@ fn a_start_tag_that_is_not_utf8_gets_the_one_thread_message() {
         "an element has no identifier\n  --> u.xml:2:1"
     );
 }
+
+/// A UTF-16 file (Excel's "Unicode text", or an XML tool's choice) is named as such,
+/// with what to do, in both formats.
+#[test]
+fn a_utf16_file_is_named_as_such() {
+    let utf16 = |s: &str, le: bool| -> Vec<u8> {
+        let mut out = if le {
+            vec![0xFF, 0xFE]
+        } else {
+            vec![0xFE, 0xFF]
+        };
+        for u in s.encode_utf16() {
+            out.extend(if le { u.to_le_bytes() } else { u.to_be_bytes() });
+        }
+        out
+    };
+    for le in [true, false] {
+        let xml = utf16("<?xml version=\"1.0\" encoding=\"UTF-16\"?><model/>", le);
+        let err = ecograph_interop::import_archimate(&xml[..], "m.xml").expect_err("refused");
+        assert!(err.to_string().starts_with("the file is UTF-16"), "{err}");
+        assert!(err.to_string().contains("m.xml:1:1"), "{err}");
+        let csv = utf16(
+            "\"ID\",\"Type\",\"Name\",\"Documentation\",\"Specialization\"\r\n",
+            le,
+        );
+        let err = ecograph_interop::import_csv(&csv[..], None, None, ["e.csv", "r.csv", "p.csv"])
+            .expect_err("refused");
+        assert!(err.to_string().starts_with("the file is UTF-16"), "{err}");
+        assert!(
+            err.to_string().contains("save it as \"CSV UTF-8\""),
+            "{err}"
+        );
+    }
+}
