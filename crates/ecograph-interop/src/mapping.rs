@@ -760,6 +760,9 @@ struct Ctx<'a> {
     languages: Vec<String>,
     /// `languages` as a set (a file may name any number of languages).
     listed: HashSet<String>,
+    /// `languages` by their lowercase form: language tags ignore case (BCP 47), so
+    /// `EN` is the model's `en`.
+    by_lowercase: HashMap<String, String>,
 }
 
 impl<'a> Ctx<'a> {
@@ -772,7 +775,19 @@ impl<'a> Ctx<'a> {
             warnings: Vec::new(),
             languages: self.languages.clone(),
             listed: self.listed.clone(),
+            by_lowercase: self.by_lowercase.clone(),
         }
+    }
+
+    /// The model's spelling of language tag `l` (tags ignore case).
+    fn language(&self, l: &str) -> String {
+        if self.listed.contains(l) {
+            return l.to_owned();
+        }
+        self.by_lowercase
+            .get(&l.to_ascii_lowercase())
+            .cloned()
+            .unwrap_or_else(|| l.to_owned())
     }
     fn warn(&mut self, at: Option<Pos>, msg: impl Into<String>) {
         let file = if self.on_relationships {
@@ -807,7 +822,7 @@ impl<'a> Ctx<'a> {
         // The languages in `m`.
         let mut kept: HashSet<String> = HashSet::default();
         for (l, v) in t.iter() {
-            let l = l.map_or_else(|| default.clone(), str::to_owned);
+            let l = l.map_or_else(|| default.clone(), |l| self.language(l));
             if kept.contains(&l) {
                 self.warn(
                     at,
@@ -950,20 +965,25 @@ pub(crate) fn model_from_doc(
         warnings: Vec::new(),
         languages: Vec::new(),
         listed: HashSet::default(),
+        by_lowercase: HashMap::default(),
     };
     // Languages: as the exporter recorded them, else every xml:lang in first-seen order.
     if let Some(l) = doc.prop(P_LANGUAGES) {
         cx.languages = l.split_whitespace().map(str::to_owned).collect();
     } else {
         let mut seen: Vec<String> = Vec::new();
+        // Tags as written, and by lowercase form: `EN` after `en` is no new language.
         let mut known: HashSet<String> = HashSet::default();
+        let mut folded: HashSet<String> = HashSet::default();
         let mut see = |t: &LangText| {
             for (l, _) in t.iter() {
                 if let Some(l) = l
                     && !known.contains(l)
                 {
                     known.insert(l.to_owned());
-                    seen.push(l.to_owned());
+                    if folded.insert(l.to_ascii_lowercase()) {
+                        seen.push(l.to_owned());
+                    }
                 }
             }
         };
@@ -980,6 +1000,11 @@ pub(crate) fn model_from_doc(
         cx.languages = seen;
     }
     cx.listed = cx.languages.iter().cloned().collect();
+    for l in &cx.languages {
+        cx.by_lowercase
+            .entry(l.to_ascii_lowercase())
+            .or_insert_with(|| l.clone());
+    }
 
     // Elements (the exporter's Groupings for parents are not elements of the model).
     // The readers resolved every relationship's ends to concepts' indices: each element

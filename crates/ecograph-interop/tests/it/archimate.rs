@@ -1243,3 +1243,38 @@ fn a_blank_name_imports_as_no_name() {
         imported.warnings
     );
 }
+
+/// Language tags ignore case (BCP 47, XML): `EN` beside `en` is the same language, not a
+/// second one with a missing translation on every text.
+#[test]
+fn language_tags_differing_in_case_are_one_language() {
+    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"
+       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="id-m">
+  <name xml:lang="en">M</name>
+  <name xml:lang="fi">M-fi</name>
+  <elements>
+    <element identifier="id-a" xsi:type="BusinessActor"><name xml:lang="EN">A</name><name xml:lang="FI">A-fi</name></element>
+    <element identifier="id-b" xsi:type="BusinessActor"><name xml:lang="en">B</name><name xml:lang="fi">B-fi</name></element>
+  </elements>
+  <relationships>
+    <relationship identifier="id-r" source="id-a" target="id-b" xsi:type="Association"/>
+  </relationships>
+</model>
+"#;
+    let imported = import(xml);
+    assert_eq!(imported.model.languages(), ["en", "fi"]);
+    let a = imported.model.element("id-a").expect("element");
+    assert_eq!(
+        (a.name().get("en"), a.name().get("fi")),
+        (Some("A"), Some("A-fi"))
+    );
+    assert!(
+        !imported
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("translation")),
+        "{:?}",
+        imported.warnings
+    );
+}
