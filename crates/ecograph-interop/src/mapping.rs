@@ -114,6 +114,22 @@ pub(crate) fn reversed_for(k: RelationKind, t: &str) -> bool {
     )
 }
 
+/// The relationship types ecograph may write for a relation of kind `k` (besides an
+/// Association, where ArchiMate allows none of them).
+fn written_types(k: RelationKind) -> &'static [&'static str] {
+    match k {
+        RelationKind::Plays | RelationKind::Responsible | RelationKind::Participates => {
+            &["Assignment"]
+        }
+        RelationKind::Provides => &["Realization", "Assignment"],
+        RelationKind::Uses => &["Serving", "Access"],
+        RelationKind::Flow => &["Flow"],
+        RelationKind::DependsOn => &["Triggering"],
+        RelationKind::Produces | RelationKind::Concerns => &["Realization"],
+        _ => &[],
+    }
+}
+
 /// The relationship type (and whether it runs from `to` to `from`) ecograph writes for
 /// a relation of kind `k` from an element of type `from` to one of type `to`: the first
 /// of the kind's preferences that ArchiMate 3.2 allows, else an Association.
@@ -1176,7 +1192,27 @@ pub(crate) fn model_from_doc(
                 continue;
             };
             let rel_end = !props.is_empty();
-            let own = c.prop(P_RELATION).and_then(RelationKind::parse);
+            // The kind ecograph wrote, unless the relationship's type is now one that
+            // kind is never written as: it was changed in the other tool (Serving to
+            // Flow, say), and the new type says what the relation is.
+            // (`linked` holds any type a tool's relationship had; a type the importer
+            // reads as the kind, such as a Triggering kept as `flow`, is no change.)
+            let own = c.prop(P_RELATION).and_then(RelationKind::parse).filter(|&k| {
+                let written = k == RelationKind::Linked
+                    || c.typ == "Association"
+                    || written_types(k).contains(&&*c.typ)
+                    || candidates(&c.typ).contains(&k);
+                if !written && !candidates(&c.typ).is_empty() {
+                    cx.warn(
+                        c.at.pos(),
+                        format!(
+                            "relationship `{}` was written as `{k}` but is now a {}: it is read as a {}",
+                            c.ident, c.typ, c.typ
+                        ),
+                    );
+                }
+                written || candidates(&c.typ).is_empty()
+            });
             let (kind, from, to) = match own {
                 Some(k) if !rel_end => {
                     if c.prop(P_DIRECTION) == Some("reversed") {

@@ -1278,3 +1278,38 @@ fn language_tags_differing_in_case_are_one_language() {
         imported.warnings
     );
 }
+
+/// A relationship whose type was changed in Archi (a Serving made a Flow) is read as its
+/// new type says, with a warning, not as the kind ecograph wrote.
+#[test]
+fn a_relationship_type_changed_in_archi_is_read_as_the_new_type() {
+    let m = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "a", "kind": "system", "name": "A"},
+            {"id": "b", "kind": "system", "name": "B"}],
+          "relations": [{"id": "r", "kind": "uses", "from": "a", "to": "b"}]}"#,
+    )
+    .unwrap();
+    let xml = export(&m);
+    assert_eq!(xml.matches(r#"xsi:type="Serving""#).count(), 1, "{xml}");
+    let edited = xml.replace(r#"xsi:type="Serving""#, r#"xsi:type="Flow""#);
+    let imported = import(&edited);
+    let r = imported.model.relations().next().expect("the relation");
+    // Serving ran from `b` to `a` ("a uses b"): the Flow now runs that way.
+    assert_eq!(
+        (r.kind(), r.from().id().as_str(), r.to().id().as_str()),
+        (RelationKind::Flow, "b", "a")
+    );
+    assert!(
+        imported.warnings.iter().any(|w| w
+            .to_string()
+            .contains("was written as `uses` but is now a Flow")),
+        "{:?}",
+        imported.warnings
+    );
+    // Unchanged, it comes back as it was.
+    assert_eq!(
+        import(&xml).model.to_canonical_json(),
+        m.to_canonical_json()
+    );
+}
