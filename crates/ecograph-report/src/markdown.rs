@@ -80,8 +80,10 @@ impl Limits {
 }
 
 /// Text for Markdown: every ASCII punctuation character that Markdown, GitHub's HTML
-/// or its autolinks and mentions could read is backslash-escaped, and line breaks
-/// become spaces (a table cell is one line).
+/// or its autolinks and mentions could read is backslash-escaped, line breaks become
+/// spaces (a table cell is one line), and control characters and the bidirectional
+/// embedding, override and isolate controls are dropped (they would reorder what a
+/// reviewer reads after them).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -93,7 +95,7 @@ pub fn escape(s: &str) -> String {
                 out.push(c);
             }
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' => out.push(' '),
-            c if c.is_control() => {}
+            c if ecograph_core::term::is_unsafe(c) => {}
             c => out.push(c),
         }
     }
@@ -513,5 +515,10 @@ mod tests {
         );
         assert_eq!(code("tmt.A-1:x"), "`tmt.A-1:x`");
         assert_eq!(code("a`b"), "a\\`b");
+        // Bidirectional controls would reorder what follows them in a review.
+        assert_eq!(
+            escape("ok\u{202e}gnp.exe \u{2066}x\u{2069} \u{1b}[2J\u{7f}\u{85}"),
+            "okgnp\\.exe x \\[2J"
+        );
     }
 }
