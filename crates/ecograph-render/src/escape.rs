@@ -31,7 +31,8 @@ pub(crate) fn dot_string(lines: &[String]) -> String {
 /// are joined with `<br>`. Characters Mermaid or the HTML it renders would read as
 /// syntax are written as Mermaid entity codes (`#quot;`, `#35;`, ...): among them `%`,
 /// because Mermaid reads `%%{...}%%` anywhere in the text as a directive (a name could
-/// switch the theme or break the diagram) and a line starting `%%` as a comment.
+/// switch the theme or break the diagram) and a line starting `%%` as a comment, and
+/// `$`, because Mermaid renders `$$...$$` as math.
 ///
 /// The words `style` and `classDef` get their first letter entity-coded too: before it
 /// decodes entity codes, Mermaid drops the last `;` of any line where one of them is
@@ -64,6 +65,8 @@ fn mermaid_text_raw(lines: &[String]) -> String {
                 '|' => out.push_str("#124;"),
                 '\\' => out.push_str("#92;"),
                 '%' => out.push_str("#37;"),
+                // Mermaid renders `$$...$$` as KaTeX math.
+                '$' => out.push_str("#36;"),
                 '\n' => out.push_str("<br>"),
                 c if is_dropped(c) => {}
                 c => out.push(c),

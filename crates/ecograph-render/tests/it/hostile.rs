@@ -63,6 +63,7 @@ pub const MERMAID_HOSTILE: &[&str] = &[
     "a --> b ; c -.-> d",
     "{{hex}} [(db)] ((circle)) >flag]",
     "ääkköset – 漢字 – emoji 🚀",
+    "$$x^2$$ costs $5",
 ];
 
 /// A model whose names, titles, labels and data names are the [`MERMAID_HOSTILE`]
