@@ -126,27 +126,31 @@ fn more(out: &mut String, shown: usize, total: usize, what: &str) {
     }
 }
 
-/// The Mermaid flowchart of `ids` (in order, at most `limit`) with their marks, drawn
-/// by the render crate (which escapes every label for Mermaid).
+/// The Mermaid flowchart of `ids` (in order, each once, at most `limit`) with their
+/// marks (`None`: drawn for context, unmarked), drawn by the render crate (which
+/// escapes every label for Mermaid).
 fn mermaid(
     out: &mut String,
     model: &Model,
-    ids: &[(String, Mark)],
+    ids: &[(String, Option<Mark>)],
     limit: usize,
     lang: Option<&str>,
 ) {
     let mut view = View::new("changes");
     let mut highlight = Highlight::new();
+    let mut included: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut shown = 0;
     for (id, mark) in ids {
         if shown == limit {
             break;
         }
         if let Some(e) = model.element(id)
-            && highlight.get(id).is_none()
+            && included.insert(id)
         {
             view.include.push(Selector::Id(id.clone()));
-            highlight.mark_element(e, *mark);
+            if let Some(mark) = mark {
+                highlight.mark_element(e, *mark);
+            }
             shown += 1;
         }
     }
@@ -166,7 +170,9 @@ fn mermaid(
     let total = ids
         .iter()
         .filter(|(id, _)| model.element(id).is_some())
-        .count();
+        .map(|(id, _)| id.as_str())
+        .collect::<std::collections::HashSet<&str>>()
+        .len();
     out.push_str("\n```mermaid\n");
     out.push_str(d.to_mermaid().trim_end());
     out.push_str("\n```\n");
@@ -306,22 +312,22 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
         );
     }
     schedule_md(&mut out, &json["schedule"], limits.rows);
-    let mut ids: Vec<(String, Mark)> = Vec::new();
+    let mut ids: Vec<(String, Option<Mark>)> = Vec::new();
     for c in changes {
         if let Some(id) = c["element"].as_str() {
             let kind = ChangeKind::parse(s(c, "change")).unwrap_or(ChangeKind::Modified);
-            ids.push((id.to_owned(), Mark::of_change(kind)));
+            ids.push((id.to_owned(), Some(Mark::of_change(kind))));
         } else if let Some(r) = c["relation"].as_object() {
             for end in ["from", "to"] {
                 if let Some(id) = r.get(end).and_then(Value::as_str) {
-                    ids.push((id.to_owned(), Mark::Changed));
+                    ids.push((id.to_owned(), Some(Mark::Changed)));
                 }
             }
         }
     }
     for a in affected {
         let confidence = Confidence::parse(s(a, "confidence")).unwrap_or(Confidence::Potential);
-        ids.push((s(a, "id").to_owned(), Mark::Affected { confidence }));
+        ids.push((s(a, "id").to_owned(), Some(Mark::Affected { confidence })));
     }
     mermaid(&mut out, model, &ids, limits.nodes, limits.lang.as_deref());
     out
@@ -444,7 +450,7 @@ pub fn diff_markdown(diff: &Diff<'_>, limits: &Limits) -> String {
         }
     );
     let mut rows: Vec<String> = Vec::new();
-    let mut ids: Vec<(String, Mark)> = Vec::new();
+    let mut ids: Vec<(String, Option<Mark>)> = Vec::new();
     for (key, mark) in [
         ("added", Mark::Added),
         ("removed", Mark::Removed),
@@ -465,7 +471,7 @@ pub fn diff_markdown(diff: &Diff<'_>, limits: &Limits) -> String {
                 fields.join(", ")
             ));
             if mark != Mark::Removed {
-                ids.push((s(e, "id").to_owned(), mark));
+                ids.push((s(e, "id").to_owned(), Some(mark)));
             }
         }
     }
@@ -484,9 +490,10 @@ pub fn diff_markdown(diff: &Diff<'_>, limits: &Limits) -> String {
                 escape(s(r, "kind")),
                 fields.join(", ")
             ));
+            // The ends show where the relation is; they are not changed themselves.
             if key != "removed" {
                 for end in ["from", "to"] {
-                    ids.push((s(r, end).to_owned(), Mark::Modified));
+                    ids.push((s(r, end).to_owned(), None));
                 }
             }
         }

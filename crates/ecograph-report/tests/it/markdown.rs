@@ -195,3 +195,32 @@ fn a_delays_summary_shows_the_broken_deadline_and_what_moved() {
     let impact = analyze(&model, &set, &Options::default()).unwrap();
     assert!(!impact_markdown(&model, &impact, &Limits::default()).contains("Schedule"));
 }
+
+/// A relation whose label changed draws its two ends for context, unmarked: they did
+/// not change. And the diagram counts each element once.
+#[test]
+fn a_changed_relations_ends_are_drawn_unmarked_and_counted_once() {
+    let json = |label: &str| {
+        format!(
+            r#"{{"ecograph": 1, "elements": [
+                {{"id": "a", "kind": "system", "name": "A"}},
+                {{"id": "b", "kind": "system", "name": "B"}}],
+              "relations": [{{"kind": "uses", "from": "a", "to": "b", "label": "{label}"}}]}}"#
+        )
+    };
+    let (old, new) = (
+        Model::from_json_str(&json("reads")).unwrap(),
+        Model::from_json_str(&json("writes")).unwrap(),
+    );
+    let d = diff(&old, &new);
+    let md = diff_markdown(&d, &Limits::default().nodes(1));
+    let block = mermaid_blocks(&md).concat();
+    assert!(block.contains("e_a["), "{md}");
+    // No highlight at all: no mark in the legend, no mark colour on a node.
+    assert!(!block.contains("#ff7f0e"), "{md}");
+    // Two elements, one drawn: counted once each.
+    assert!(
+        md.contains("_The diagram shows the first 1 of 2 elements._"),
+        "{md}"
+    );
+}
