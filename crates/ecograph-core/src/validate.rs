@@ -469,9 +469,23 @@ impl Validator {
     }
 
     fn unknown_element(&mut self, path: JsonPath, id: &str, role: &str, index: &IdIndex) {
+        self.unknown_element_but(path, id, role, index, None);
+    }
+
+    /// [`Validator::unknown_element`], never suggesting `not`: the element that refers
+    /// (a parent of itself would be a cycle) or a relation's other end (a self-loop).
+    fn unknown_element_but(
+        &mut self,
+        path: JsonPath,
+        id: &str,
+        role: &str,
+        index: &IdIndex,
+        not: Option<&str>,
+    ) {
         let suggestion = if self.suggestions_left > 0 {
             self.suggestions_left -= 1;
-            closest(id, index.ids()).map(|s| format!("did you mean `{s}`?"))
+            closest(id, index.ids().filter(|c| Some(*c) != not))
+                .map(|s| format!("did you mean `{s}`?"))
         } else {
             None
         };
@@ -770,7 +784,8 @@ impl Validation {
             let ppath = || ep.index(raw_i).key("parent");
             let Some(pix) = index.get(pid) else {
                 if !broken.contains(pid) {
-                    v.unknown_element(ppath(), pid, "`parent`", index);
+                    let child = elements[ix].id.as_str();
+                    v.unknown_element_but(ppath(), pid, "`parent`", index, Some(child));
                 }
                 continue;
             };
@@ -975,6 +990,10 @@ impl Known<'_> {
         });
         let mut ends = [None, None];
         for (slot, key, field) in [(0, "from", &raw.from), (1, "to", &raw.to)] {
+            let other = match if slot == 0 { &raw.to } else { &raw.from } {
+                Some(Ok(id)) => Some(&**id),
+                _ => None,
+            };
             let Some(id) = (match field {
                 Some(Ok(id)) => Some(&**id),
                 _ => v.string(field, path(), key, Some("a relation")),
@@ -984,7 +1003,13 @@ impl Known<'_> {
             match index.get_kind(id) {
                 Some(found) => ends[slot] = Some(found),
                 None if broken.contains(id) => {}
-                None => v.unknown_element(path().key(key), id, &format!("relation `{key}`"), index),
+                None => v.unknown_element_but(
+                    path().key(key),
+                    id,
+                    &format!("relation `{key}`"),
+                    index,
+                    other,
+                ),
             }
         }
         if let (Some(kind), [Some((from, from_kind)), Some((to, to_kind))]) = (kind, ends) {

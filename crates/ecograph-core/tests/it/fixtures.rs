@@ -66,6 +66,7 @@ cases! {
     unknown_relation_endpoint_gets_did_you_mean: "unknown-element" => "unknown-element",
     an_element_named_instead_of_its_id_gets_the_id: "element-by-name" => "unknown-element",
     a_broken_elements_unknown_parent_is_reported_too: "parent-of-a-broken-element" => "unknown-kind",
+    an_element_is_never_suggested_for_its_own_reference: "no-suggestion-of-itself" => "unknown-element",
     duplicate_element_ids_point_at_the_first: "duplicate-id" => "duplicate-id",
     id_syntax_is_checked: "bad-id" => "bad-id",
     unknown_kinds_get_did_you_mean: "unknown-kind" => "unknown-kind",
