@@ -156,13 +156,23 @@ fn text(e: Element<'_>, lang: Option<&str>) -> String {
             .data_carried()
             .map(|d| esc(d.name().resolve(lang)))
             .collect();
-        let data = if data.is_empty() {
+        let mut more = if data.is_empty() {
             String::new()
         } else {
             format!(", carrying {}", data.join(", "))
         };
+        // What the JSON has too: the relation's label, lag and id.
+        if let Some(l) = r.label() {
+            let _ = write!(more, ", \"{}\"", esc(l.resolve(lang)));
+        }
+        if let Some(lag) = r.lag() {
+            let _ = write!(more, ", lag {lag}");
+        }
+        if let Some(id) = r.id() {
+            let _ = write!(more, " [{}]", esc(id));
+        }
         format!(
-            "  {arrow} {} {} ({}): {}{data}\n",
+            "  {arrow} {} {} ({}): {}{more}\n",
             r.kind(),
             other.id(),
             other.kind(),

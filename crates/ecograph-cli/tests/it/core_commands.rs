@@ -379,3 +379,22 @@ fn the_check_summary_counts_in_the_singular_for_one() {
         stderr(&o)
     );
 }
+
+/// `show` prints what the JSON has of each relation: its label, lag and id.
+#[test]
+fn show_text_has_each_relations_label_lag_and_id() {
+    let o = run_stdin(
+        &["show", "-", "t1"],
+        r#"{"ecograph": 1, "elements": [
+            {"id": "t1", "kind": "task", "name": "T1"},
+            {"id": "t2", "kind": "task", "name": "T2"}],
+          "relations": [{"id": "r1", "kind": "depends_on", "from": "t1", "to": "t2",
+                         "label": "after review", "lag": "2w"}]}"#,
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("  -> depends_on t2 (task): T2, \"after review\", lag 2w [r1]\n"),
+        "{}",
+        stdout(&o)
+    );
+}
