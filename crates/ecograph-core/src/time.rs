@@ -378,12 +378,24 @@ impl fmt::Display for Duration {
 ///     "6x".parse::<Duration>().unwrap_err().to_string(),
 ///     "invalid duration `6x`: expected a whole number and `d`, `w`, `m` or `y`, such as `6w`"
 /// );
+/// assert_eq!(
+///     "99999999999y".parse::<Duration>().unwrap_err().to_string(),
+///     "invalid duration `99999999999y`: expected at most six digits before the unit, such as `6w`"
+/// );
 /// # Ok::<(), ecograph_core::Error>(())
 /// ```
 impl FromStr for Duration {
     type Err = crate::Error;
     fn from_str(s: &str) -> Result<Duration, crate::Error> {
-        Duration::parse(s).ok_or_else(|| invalid("duration", s, EXPECT_DURATION))
+        Duration::parse(s).ok_or_else(|| {
+            // A whole number that is only too long says so.
+            let num = s.strip_suffix(['d', 'w', 'm', 'y']).unwrap_or("");
+            if num.len() > 6 && num.bytes().all(|b| b.is_ascii_digit()) {
+                invalid("duration", s, "at most six digits before the unit, such as `6w`")
+            } else {
+                invalid("duration", s, EXPECT_DURATION)
+            }
+        })
     }
 }
 
