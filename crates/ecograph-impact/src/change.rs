@@ -611,6 +611,9 @@ fn raw_relation(r: RawRelation) -> Result<RelationRef, String> {
             from,
             to,
         }),
+        (None, None, Some(_), Some(_)) => {
+            Err("a relation named by the `data` it carries needs its `kind` too (`flow`)".into())
+        }
         _ => Err(
             "a relation without `id` needs `from` and `to` (and `kind` when several join them)"
                 .into(),

@@ -449,6 +449,14 @@ fn change_set_files_are_parsed_and_checked() {
             "invalid change set: changes[0]: unknown relation kind `flw`; did you mean `flow`?",
         ),
         (
+            r#"{"changes": [{"change": "removed", "relation": {"from": "a", "to": "b", "data": ["d"]}}]}"#,
+            "invalid change set: changes[0]: a relation named by the `data` it carries needs its `kind` too (`flow`)",
+        ),
+        (
+            r#"{"changes": [{"change": "removed", "relation": {"from": "a"}}]}"#,
+            "invalid change set: changes[0]: a relation without `id` needs `from` and `to` (and `kind` when several join them)",
+        ),
+        (
             r#"{"changez": []}"#,
             "invalid change set: unknown field `changez`, expected `changes` at line 1 column 10",
         ),
