@@ -391,7 +391,11 @@ impl FromStr for Duration {
             // A whole number that is only too long says so.
             let num = s.strip_suffix(['d', 'w', 'm', 'y']).unwrap_or("");
             if num.len() > 6 && num.bytes().all(|b| b.is_ascii_digit()) {
-                invalid("duration", s, "at most six digits before the unit, such as `6w`")
+                invalid(
+                    "duration",
+                    s,
+                    "at most six digits before the unit, such as `6w`",
+                )
             } else {
                 invalid("duration", s, EXPECT_DURATION)
             }

@@ -114,8 +114,9 @@ pub(crate) fn reversed_for(k: RelationKind, t: &str) -> bool {
     )
 }
 
-/// The relationship types ecograph may write for a relation of kind `k` (besides an
-/// Association, where ArchiMate allows none of them).
+/// The relationship types ecograph may write for a relation of kind `k`, in order of
+/// preference (besides an Association, where ArchiMate allows none of them); `uses`
+/// is an Access to a data object, else a Serving ([`derived_relationship`]).
 fn written_types(k: RelationKind) -> &'static [&'static str] {
     match k {
         RelationKind::Plays | RelationKind::Responsible | RelationKind::Participates => {
@@ -135,16 +136,9 @@ fn written_types(k: RelationKind) -> &'static [&'static str] {
 /// of the kind's preferences that ArchiMate 3.2 allows, else an Association.
 pub(crate) fn derived_relationship(k: RelationKind, from: &str, to: &str) -> (&'static str, bool) {
     let prefs: &[&'static str] = match k {
-        RelationKind::Plays | RelationKind::Responsible | RelationKind::Participates => {
-            &["Assignment"]
-        }
-        RelationKind::Provides => &["Realization", "Assignment"],
         RelationKind::Uses if to == "DataObject" => &["Access"],
         RelationKind::Uses => &["Serving"],
-        RelationKind::Flow => &["Flow"],
-        RelationKind::DependsOn => &["Triggering"],
-        RelationKind::Produces | RelationKind::Concerns => &["Realization"],
-        _ => &[],
+        _ => written_types(k),
     };
     for t in prefs {
         let rev = reversed_for(k, t);

@@ -252,16 +252,16 @@ fn deep_containment_stops_indenting() {
 #[test]
 fn the_report_and_the_chart_to_one_file_is_a_usage_error() {
     let dir = crate::support::scratch("schedule", "one-file");
+    let model = te24();
+    let schedule = |report: &std::path::Path, chart: &std::path::Path| {
+        let (report, chart) = (
+            report.to_str().expect("utf-8"),
+            chart.to_str().expect("utf-8"),
+        );
+        run(&["schedule", &model, "-o", report, "--gantt", chart])
+    };
     let out = dir.join("plan.out");
-    let same = dir.join(".").join("plan.out");
-    let o = run(&[
-        "schedule",
-        &te24(),
-        "-o",
-        out.to_str().expect("utf-8"),
-        "--gantt",
-        same.to_str().expect("utf-8"),
-    ]);
+    let o = schedule(&out, &dir.join(".").join("plan.out"));
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(
         stderr(&o).contains("give the chart and the report different files"),
@@ -269,17 +269,10 @@ fn the_report_and_the_chart_to_one_file_is_a_usage_error() {
         stderr(&o)
     );
     assert!(!out.exists());
-    let o = run(&["schedule", &te24(), "--gantt", "-"]);
+    let o = run(&["schedule", &model, "--gantt", "-"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     let chart = dir.join("plan.svg");
-    let o = run(&[
-        "schedule",
-        &te24(),
-        "-o",
-        out.to_str().expect("utf-8"),
-        "--gantt",
-        chart.to_str().expect("utf-8"),
-    ]);
+    let o = schedule(&out, &chart);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         std::fs::read_to_string(&chart)

@@ -1218,19 +1218,12 @@ fn a_specialization_keeps_a_round_trip_where_an_element_has_the_identifier_speci
 /// named by its id, with a warning, instead of failing the import.
 #[test]
 fn a_blank_name_imports_as_no_name() {
-    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
-<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"
-       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="id-m">
-  <name xml:lang="en">M</name>
-  <elements>
-    <element identifier="id-a" xsi:type="BusinessActor"><name xml:lang="en">  </name></element>
-    <element identifier="id-b" xsi:type="BusinessActor"><name xml:lang="en">B</name></element>
-  </elements>
-  <relationships>
-    <relationship identifier="id-r" source="id-a" target="id-b" xsi:type="Association"/>
-  </relationships>
-</model>
-"#;
+    let xml = two_actors(
+        r#"<name xml:lang="en">M</name>"#,
+        r#"<name xml:lang="en">  </name>"#,
+        r#"<name xml:lang="en">B</name>"#,
+    );
+    let xml = &xml;
     let imported = import(xml);
     let a = imported.model.element("id-a").expect("element");
     assert_eq!(a.name().default_value(), "id-a");
@@ -1248,20 +1241,12 @@ fn a_blank_name_imports_as_no_name() {
 /// second one with a missing translation on every text.
 #[test]
 fn language_tags_differing_in_case_are_one_language() {
-    let xml = r#"<?xml version="1.0" encoding="UTF-8"?>
-<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"
-       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="id-m">
-  <name xml:lang="en">M</name>
-  <name xml:lang="fi">M-fi</name>
-  <elements>
-    <element identifier="id-a" xsi:type="BusinessActor"><name xml:lang="EN">A</name><name xml:lang="FI">A-fi</name></element>
-    <element identifier="id-b" xsi:type="BusinessActor"><name xml:lang="en">B</name><name xml:lang="fi">B-fi</name></element>
-  </elements>
-  <relationships>
-    <relationship identifier="id-r" source="id-a" target="id-b" xsi:type="Association"/>
-  </relationships>
-</model>
-"#;
+    let xml = two_actors(
+        r#"<name xml:lang="en">M</name><name xml:lang="fi">M-fi</name>"#,
+        r#"<name xml:lang="EN">A</name><name xml:lang="FI">A-fi</name>"#,
+        r#"<name xml:lang="en">B</name><name xml:lang="fi">B-fi</name>"#,
+    );
+    let xml = &xml;
     let imported = import(xml);
     assert_eq!(imported.model.languages(), ["en", "fi"]);
     let a = imported.model.element("id-a").expect("element");
@@ -1312,4 +1297,24 @@ fn a_relationship_type_changed_in_archi_is_read_as_the_new_type() {
         import(&xml).model.to_canonical_json(),
         m.to_canonical_json()
     );
+}
+
+/// An exchange file of two business actors `id-a` and `id-b`, associated, with these
+/// `<name>`s for the model and each actor.
+fn two_actors(model: &str, a: &str, b: &str) -> String {
+    format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<model xmlns="http://www.opengroup.org/xsd/archimate/3.0/"
+       xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" identifier="id-m">
+  {model}
+  <elements>
+    <element identifier="id-a" xsi:type="BusinessActor">{a}</element>
+    <element identifier="id-b" xsi:type="BusinessActor">{b}</element>
+  </elements>
+  <relationships>
+    <relationship identifier="id-r" source="id-a" target="id-b" xsi:type="Association"/>
+  </relationships>
+</model>
+"#
+    )
 }
