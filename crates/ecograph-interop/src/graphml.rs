@@ -93,8 +93,7 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
                 x.text_element("data", &[("key", "end")], &s.to_string());
             }
             if e.tags().len() > 0 {
-                let tags: Vec<&str> = e.tags().collect();
-                x.text_element("data", &[("key", "tags")], &tags.join(","));
+                x.text_element("data", &[("key", "tags")], &joined_tags(e.tags()));
             }
             if let Some(p) = e.parent()
                 && depth >= crate::MAX_NESTING
@@ -128,12 +127,29 @@ pub fn export_graphml(model: &Model, options: &ExportOptions) -> Result<Vec<u8>,
             x.text_element("data", &[("key", "label")], l.resolve(lang));
         }
         if r.tags().len() > 0 {
-            let tags: Vec<&str> = r.tags().collect();
-            x.text_element("data", &[("key", "rtags")], &tags.join(","));
+            x.text_element("data", &[("key", "rtags")], &joined_tags(r.tags()));
         }
         x.end("edge");
     }
     x.end("graph");
     x.end("graphml");
     x.finish()
+}
+
+/// Tags comma-separated, a `,` or `\` inside a tag backslash-escaped, so that the list
+/// splits back into the same tags (`t\,2` is the one tag `t,2`).
+fn joined_tags<'a>(tags: impl Iterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for (i, t) in tags.enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for c in t.chars() {
+            if matches!(c, ',' | '\\') {
+                out.push('\\');
+            }
+            out.push(c);
+        }
+    }
+    out
 }

@@ -130,3 +130,33 @@ fn containment_nests_at_most_max_nesting_deep_and_the_rest_names_its_parent() {
     assert!(!shallow.contains(r#"id="parent""#));
     assert!(shallow.contains(&format!(r#"<node id="t{}">"#, max - 1)));
 }
+
+/// Tags with commas and backslashes split back into the same tags.
+#[test]
+fn tags_holding_commas_split_back_into_the_same_tags() {
+    let tags = ["t<1>", "t,2", "a\\b", "plain"];
+    let m = ecograph_core::Model::from_json_str(
+        &serde_json::json!({"ecograph": 1, "elements": [
+            {"id": "a", "kind": "system", "name": "A", "tags": tags}]})
+        .to_string(),
+    )
+    .unwrap();
+    let xml = String::from_utf8(export_graphml(&m, &ExportOptions::default()).unwrap()).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("XML");
+    let cell = doc
+        .descendants()
+        .find(|n| n.has_tag_name("data") && n.attribute("key") == Some("tags"))
+        .and_then(|n| n.text())
+        .expect("the tags");
+    // Split at commas not escaped, then drop the escapes.
+    let mut split: Vec<String> = vec![String::new()];
+    let mut chars = cell.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => split.last_mut().unwrap().extend(chars.next()),
+            ',' => split.push(String::new()),
+            c => split.last_mut().unwrap().push(c),
+        }
+    }
+    assert_eq!(split, tags, "{cell}");
+}
