@@ -138,8 +138,21 @@ pub(crate) fn resolve(u: &Universe<'_>, changes: &ChangeSet) -> Result<Vec<Resol
                         }
                     }
                     RelationRef::Between { kind, from, to } => {
-                        let (f, t) = relation_ends(u, from, to)?;
-                        between(u, &mut by_ends, r, *kind, f, t)?
+                        // `uses:x->c` where `uses:x` is an element (ids may hold `:`)
+                        // and `x` is not: the whole of it is the element.
+                        let whole = kind
+                            .map(|k| format!("{k}:{from}"))
+                            .filter(|w| u.node(from).is_none() && u.node(w).is_some());
+                        match whole {
+                            Some(w) => {
+                                let (f, t) = relation_ends(u, &w, to)?;
+                                between(u, &mut by_ends, r, None, f, t)?
+                            }
+                            None => {
+                                let (f, t) = relation_ends(u, from, to)?;
+                                between(u, &mut by_ends, r, *kind, f, t)?
+                            }
+                        }
                     }
                 };
                 // A removed relation is the old model's when both have one by that name.

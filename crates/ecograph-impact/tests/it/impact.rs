@@ -1370,3 +1370,25 @@ fn an_element_inside_a_removed_container_counts_as_removed_whatever_is_nearer() 
     );
     assert_eq!(impact.get("Q2").unwrap().effect(), Effect::Removed);
 }
+
+/// `uses:x->c` names the relation from the element `uses:x` when there is one and no
+/// element `x` (ids may hold `:`), instead of failing on `x`.
+#[test]
+fn an_arrow_whose_start_is_an_id_with_a_kind_prefix_names_that_element() {
+    let m = Model::from_json_str(
+        r#"{"ecograph": 1, "elements": [
+            {"id": "uses:x", "kind": "system", "name": "X"},
+            {"id": "c", "kind": "system", "name": "C"},
+            {"id": "d", "kind": "process", "name": "D"}],
+          "relations": [{"kind": "uses", "from": "uses:x", "to": "c"},
+                        {"kind": "uses", "from": "d", "to": "uses:x"}]}"#,
+    )
+    .unwrap();
+    let named = RelationRef::parse_arrow("uses:x->c").unwrap().unwrap();
+    let set = set([Change::relation(named, ChangeKind::Removed).unwrap()]);
+    // The user of `c` through the removed relation, then its own user.
+    assert_eq!(
+        summary(&m, &set, &Options::default()),
+        ["uses:x certain 1", "d certain 2"]
+    );
+}
