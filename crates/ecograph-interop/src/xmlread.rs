@@ -911,7 +911,15 @@ impl Tags {
         };
         let e = match text {
             // Nearly every tag: the same start tag the reading thread saw.
-            Some(t) => BytesStart::from_content(t, name_len),
+            Some(t) if name_len <= t.len() => BytesStart::from_content(t, name_len),
+            // Not reached: the name is within the tag the reading thread read.
+            Some(_) => {
+                return Err(fail(
+                    file,
+                    here,
+                    "not well-formed XML: a tag could not be read",
+                ));
+            }
             None => {
                 // quick-xml reads bytes that are not UTF-8 into a start tag as they are:
                 // the tag is read again by it (as an empty-element tag, `<` content `/>`).
@@ -1321,6 +1329,12 @@ impl Events {
                 } => {
                     let tag = match self.cur.tags.get(tag.clone()) {
                         Some(t) if self.cur.odd.is_empty() => Ok(t),
+                        // A tag's bytes that do not end on a character boundary (a
+                        // malformed tag, cut where quick-xml stopped) are read as
+                        // bytes, as a tag that is not UTF-8 is.
+                        None if self.cur.odd.is_empty() => {
+                            Err(self.cur.tags.as_bytes().get(tag.clone()).unwrap_or(&[]))
+                        }
                         _ => {
                             let b = self.cur.odd.get(tag.clone()).unwrap_or(&[]);
                             std::str::from_utf8(b).map_err(|_| b)

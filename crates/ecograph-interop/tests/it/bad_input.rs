@@ -351,3 +351,14 @@ fn a_utf16_file_is_named_as_such() {
         );
     }
 }
+
+/// Found by fuzzing (stop 49): a malformed tag whose kept bytes did not end on a
+/// character boundary was read as an empty tag with a five-byte name, and quick-xml
+/// panicked. It is an error at its line now.
+#[test]
+fn a_tag_cut_inside_a_character_is_an_error_not_a_panic() {
+    let bytes = std::fs::read(fixture("archimate/fuzz-tag-off-a-character.xml")).expect("fixture");
+    let err = import_archimate(&bytes[..], "f.xml").expect_err("malformed");
+    assert!(matches!(err, Error::Invalid { .. }), "{err}");
+    assert!(err.to_string().contains("not well-formed XML"), "{err}");
+}
