@@ -90,10 +90,17 @@ pub fn escape_output(s: &str) -> Cow<'_, str> {
 /// assert_eq!(json_safe("[\"Työ\"]"), "[\"Työ\"]");
 /// ```
 pub fn json_safe(json: &str) -> Cow<'_, str> {
-    let b = json.as_bytes();
-    let Some(first) = next_unsafe(b, 0) else {
-        return Cow::Borrowed(json);
-    };
+    match json_escaped(json.as_bytes()) {
+        None => Cow::Borrowed(json),
+        // Only whole UTF-8 sequences were replaced, by ASCII.
+        Some(out) => Cow::Owned(String::from_utf8(out).unwrap_or_default()),
+    }
+}
+
+/// `b` with every unsafe character as a JSON `\uXXXX` escape, or `None` when it has
+/// none ([`json_safe`], [`JsonSafe`]).
+fn json_escaped(b: &[u8]) -> Option<Vec<u8>> {
+    let first = next_unsafe(b, 0)?;
     let mut out = Vec::with_capacity(b.len() + 16);
     let mut done = 0;
     let mut at = Some(first);
@@ -104,8 +111,7 @@ pub fn json_safe(json: &str) -> Cow<'_, str> {
         at = next_unsafe(b, done);
     }
     out.extend_from_slice(&b[done..]);
-    // Only whole UTF-8 sequences were replaced, by ASCII.
-    Cow::Owned(String::from_utf8(out).unwrap_or_default())
+    Some(out)
 }
 
 /// A writer that passes JSON text through [`json_safe`] on its way to `inner`, however
@@ -139,18 +145,10 @@ impl<W: std::io::Write> JsonSafe<W> {
     }
 
     fn put(&mut self, b: &[u8]) -> std::io::Result<()> {
-        let mut done = 0;
-        let mut out = Vec::new();
-        while let Some((i, len)) = next_unsafe(b, done) {
-            out.extend_from_slice(&b[done..i]);
-            push_json_escape(&mut out, &b[i..i + len]);
-            done = i + len;
+        match json_escaped(b) {
+            None => self.inner.write_all(b),
+            Some(out) => self.inner.write_all(&out),
         }
-        if out.is_empty() {
-            return self.inner.write_all(b);
-        }
-        out.extend_from_slice(&b[done..]);
-        self.inner.write_all(&out)
     }
 }
 
