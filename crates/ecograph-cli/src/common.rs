@@ -266,11 +266,16 @@ pub fn json_out(value: &serde_json::Value) -> Vec<u8> {
 /// terminal-unsafe characters are `\u` escapes, as in [`json_out`].
 pub fn write_json(out: Option<&Path>, value: &impl serde::Serialize) -> Result<(), Fail> {
     write_output_with(out, |w| {
-        let w = std::io::BufWriter::with_capacity(1 << 16, w);
-        let mut w = ecograph_core::term::JsonSafe::new(w);
+        // Buffered before the escaping, which then scans whole buffers, not serde's
+        // many small writes.
+        let mut w =
+            std::io::BufWriter::with_capacity(1 << 16, ecograph_core::term::JsonSafe::new(w));
         serde_json::to_writer_pretty(&mut w, value)?;
         w.write_all(b"\n")?;
-        w.into_inner()?.flush()
+        w.into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?
+            .into_inner()?
+            .flush()
     })
 }
 
