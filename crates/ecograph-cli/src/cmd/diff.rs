@@ -30,11 +30,10 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> Result<Exit, Fail> {
-    if args.old == "-" && args.new == "-" {
-        return Err(Fail::usage(
-            "OLD and NEW are both `-`: standard input can be read only once; give one of them as a file",
-        ));
-    }
+    crate::common::one_stdin(&[
+        ("OLD", Some(args.old.as_str())),
+        ("NEW", Some(args.new.as_str())),
+    ])?;
     let old = Since::parse(&args.old, &args.new)?.load()?;
     let new = load_model(&args.new)?;
     // A language either version has.
