@@ -610,11 +610,12 @@ impl<R: Read> Table<R> {
         })?;
         // The start of the file is held: a UTF-16 one (Excel's "Unicode text") is named
         // as such, not reported as bytes that are not UTF-8.
-        if crate::error::is_utf16_bom(&input.held) {
-            return Err(Error::one(
-                Problem::new(file, at_line(1), "the file is UTF-16 (it starts with a UTF-16 byte order mark); ecograph reads UTF-8")
-                    .help(Some("save it as \"CSV UTF-8\" (Archi writes UTF-8) and import it again".into())),
-            ));
+        if let Some(e) = crate::error::utf16(
+            file,
+            &input.held,
+            "save it as \"CSV UTF-8\" (Archi writes UTF-8) and import it again",
+        ) {
+            return Err(e);
         }
         tape.borrow_mut().delimiter = delimiter;
         // As Archi reads them: lines starting with `#` are comments.

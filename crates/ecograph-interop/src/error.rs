@@ -217,8 +217,17 @@ pub(crate) fn padded(
     }
 }
 
-/// Whether `start`, the first bytes of a file, is a UTF-16 byte order mark (either
-/// byte order).
-pub(crate) fn is_utf16_bom(start: &[u8]) -> bool {
-    start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF])
+/// The error for a file that starts with `start`, when that is a UTF-16 byte order
+/// mark (either byte order): ecograph reads UTF-8, and `help` says how to save it so.
+pub(crate) fn utf16(file: &str, start: &[u8], help: &str) -> Option<Error> {
+    (start.starts_with(&[0xFF, 0xFE]) || start.starts_with(&[0xFE, 0xFF])).then(|| {
+        Error::one(
+            Problem::new(
+                file,
+                Some(Pos { line: 1, column: 1 }),
+                "the file is UTF-16 (it starts with a UTF-16 byte order mark); ecograph reads UTF-8",
+            )
+            .help(Some(help.into())),
+        )
+    })
 }

@@ -249,12 +249,6 @@ impl<W: Write> Xml<W> {
     }
 }
 
-/// Whether XML 1.0 cannot hold `c` at all, not even as a character reference: C0
-/// controls other than tab, line feed and carriage return, and U+FFFE and U+FFFF.
-fn xml_forbidden(c: char) -> bool {
-    (c < ' ' && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{FFFE}' || c == '\u{FFFF}'
-}
-
 /// Most texts [`check_representable`] names before it only counts the rest.
 const MAX_NAMED: usize = 20;
 
@@ -271,7 +265,7 @@ pub(crate) fn check_representable(model: &ecograph_core::Model) -> Result<(), Er
         if !text.bytes().any(|b| b < 0x20 || b == 0xEF) {
             return;
         }
-        if let Some(c) = text.chars().find(|&c| xml_forbidden(c)) {
+        if let Some(c) = text.chars().find(|&c| !xml_char(c)) {
             count += 1;
             if found.len() < MAX_NAMED {
                 found.push(format!("{} ({}) holds U+{:04X}", who(), path(), c as u32));

@@ -230,12 +230,13 @@ where
 {
     // A UTF-16 file (XML allows one; Archi writes UTF-8) is named as such.
     if let Ok(start) = input.fill_buf()
-        && crate::error::is_utf16_bom(start)
+        && let Some(e) = crate::error::utf16(
+            file,
+            start,
+            "save the file as UTF-8 (Archi writes UTF-8) and import it again",
+        )
     {
-        return Err(Error::one(
-            Problem::new(file, Some(Pos { line: 1, column: 1 }), "the file is UTF-16 (it starts with a UTF-16 byte order mark); ecograph reads UTF-8")
-                .help(Some("save the file as UTF-8 (Archi writes UTF-8) and import it again".into())),
-        ));
+        return Err(e);
     }
     // The XML is read and checked on a second thread, its start tags read and the
     // document built on this one.
