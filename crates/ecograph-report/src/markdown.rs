@@ -29,8 +29,8 @@
 //! # }
 //! ```
 
-use ecograph_core::{Confidence, Model, Selector, View};
-use ecograph_impact::{ChangeKind, Diff, Impact};
+use ecograph_core::{Confidence, Direction, Model, Selector, View};
+use ecograph_impact::{ChangeKind, Diff, Hop, Impact};
 use ecograph_render::{Diagram, Highlight, Mark, Options};
 use serde_json::Value;
 use std::fmt::Write as _;
@@ -188,22 +188,22 @@ fn mermaid(
 const PATH_HOPS: usize = 8;
 
 /// A witness path as `a` ←flow─ `b` ─uses→ `c`.
-fn path_md(hops: &[&Value], cut: bool) -> String {
+fn path_md(hops: &[Hop<'_>], cut: bool) -> String {
     let mut out = String::new();
     if cut {
         out.push_str("… ");
     }
     for (i, hop) in hops.iter().enumerate() {
         if i == 0 {
-            out.push_str(&code(s(hop, "from")));
+            out.push_str(&code(hop.from().id().as_str()));
         }
-        let rel = escape(s(hop, "relation"));
-        if s(hop, "direction") == "backward" {
+        let rel = escape(hop.link().as_str());
+        if hop.direction() == Direction::Incoming {
             let _ = write!(out, " ←{rel}─ ");
         } else {
             let _ = write!(out, " ─{rel}→ ");
         }
-        out.push_str(&code(s(hop, "to")));
+        out.push_str(&code(hop.to().id().as_str()));
     }
     out
 }
@@ -279,13 +279,7 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
         // The witness path itself, read from the analysis: following `via` back element
         // by element can leave it where an element is reached in two modes.
         for (a, affected) in affected.iter().zip(impact.affected()).take(limits.rows) {
-            let (tail, whole) = affected.path_tail(PATH_HOPS);
-            let tail: Vec<Value> = tail
-                .iter()
-                .map(|h| serde_json::to_value(h).unwrap_or_default())
-                .collect();
-            let hops: Vec<&Value> = tail.iter().collect();
-            let cut = !whole;
+            let (hops, whole) = affected.path_tail(PATH_HOPS);
             let owners: Vec<String> = a["owners"]
                 .as_array()
                 .into_iter()
@@ -301,7 +295,7 @@ pub fn impact_markdown(model: &Model, impact: &Impact<'_>, limits: &Limits) -> S
                 escape(s(a, "confidence")),
                 a["distance"].as_u64().unwrap_or(0),
                 owners.join(", "),
-                path_md(&hops, cut)
+                path_md(&hops, !whole)
             );
         }
         more(
